@@ -1,0 +1,289 @@
+using System.Buffers;
+using System.Numerics;
+using Thestage.Privacy.Arithmetic;
+using Thestage.Privacy.Rings;
+using Thestage.Privacy.Rlwe;
+
+namespace Thestage.Privacy.Ckks;
+
+/// <summary>
+/// Encodes real or complex vectors of up to N/2 values into CKKS plaintexts at a scale Δ, and decodes them
+/// (SEAL <c>CKKSEncoder</c>): m(X) = round(Δ·τ⁻¹(z)), where τ is the canonical embedding, then RNS and NTT.
+/// </summary>
+/// <remarks>
+/// Slot k holds m(ζ^(5^k)), ζ = e^(iπ/N) (see <see cref="SpecialFft"/>); fewer than N/2 values are padded with
+/// zeros. Encoding needs |Δ·coefficient| &lt; Q_ℓ/2 at the chosen level; coefficients of 63 bits or more are
+/// reduced exactly through their binary exponent. Thread-safe.
+/// </remarks>
+public sealed class CkksEncoder
+{
+    private readonly CkksContext _context;
+    private readonly SpecialFft _fft;
+
+    /// <summary>Creates an encoder for <paramref name="context"/>.</summary>
+    /// <param name="context">The context.</param>
+    public CkksEncoder(CkksContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _context = context;
+        _fft = new SpecialFft(context.N);
+    }
+
+    /// <summary>The number of slots, N/2.</summary>
+    public int SlotCount => _context.SlotCount;
+
+    /// <summary>Encodes real values at the top data level.</summary>
+    /// <param name="values">At most <see cref="SlotCount"/> values.</param>
+    /// <param name="scale">The scale Δ.</param>
+    /// <exception cref="ArgumentException">Too many values, or values too large for the modulus at that scale.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The scale is not positive or too large for the modulus.</exception>
+    public Plaintext Encode(ReadOnlySpan<double> values, double scale) => Encode(values, scale, _context.MaxLevel);
+
+    /// <summary>Encodes real values at data level <paramref name="level"/>.</summary>
+    /// <param name="values">At most <see cref="SlotCount"/> values.</param>
+    /// <param name="scale">The scale Δ.</param>
+    /// <param name="level">The data level of the plaintext.</param>
+    /// <exception cref="ArgumentException">Too many values, or values too large for the modulus at that scale.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The scale or level is out of range.</exception>
+    public Plaintext Encode(ReadOnlySpan<double> values, double scale, int level)
+    {
+        CheckCount(values.Length);
+        Complex[] slots = ArrayPool<Complex>.Shared.Rent(SlotCount);
+        try
+        {
+            Span<Complex> z = slots.AsSpan(0, SlotCount);
+            z.Clear();
+            for (int i = 0; i < values.Length; i++)
+            {
+                z[i] = new Complex(values[i], 0);
+            }
+
+            return EncodeSlots(z, scale, level);
+        }
+        finally
+        {
+            ArrayPool<Complex>.Shared.Return(slots);
+        }
+    }
+
+    /// <summary>Encodes complex values at the top data level.</summary>
+    /// <param name="values">At most <see cref="SlotCount"/> values.</param>
+    /// <param name="scale">The scale Δ.</param>
+    public Plaintext Encode(ReadOnlySpan<Complex> values, double scale) => Encode(values, scale, _context.MaxLevel);
+
+    /// <summary>Encodes complex values at data level <paramref name="level"/>.</summary>
+    /// <param name="values">At most <see cref="SlotCount"/> values.</param>
+    /// <param name="scale">The scale Δ.</param>
+    /// <param name="level">The data level of the plaintext.</param>
+    public Plaintext Encode(ReadOnlySpan<Complex> values, double scale, int level)
+    {
+        CheckCount(values.Length);
+        Complex[] slots = ArrayPool<Complex>.Shared.Rent(SlotCount);
+        try
+        {
+            Span<Complex> z = slots.AsSpan(0, SlotCount);
+            z.Clear();
+            values.CopyTo(z);
+            return EncodeSlots(z, scale, level);
+        }
+        finally
+        {
+            ArrayPool<Complex>.Shared.Return(slots);
+        }
+    }
+
+    /// <summary>Encodes <paramref name="value"/> into every slot at the top data level (a constant polynomial).</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="scale">The scale Δ.</param>
+    public Plaintext Encode(double value, double scale) => Encode(value, scale, _context.MaxLevel);
+
+    /// <summary>Encodes <paramref name="value"/> into every slot at data level <paramref name="level"/>.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="scale">The scale Δ.</param>
+    /// <param name="level">The data level of the plaintext.</param>
+    public Plaintext Encode(double value, double scale, int level)
+    {
+        CheckScale(scale, level);
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentException("The value must be finite.", nameof(value));
+        }
+
+        double c = Math.Round(value * scale);
+        CheckMagnitude(Math.Abs(c), level);
+        var result = new Plaintext(_context, level, scale);
+        int n = _context.N;
+        for (int i = 0; i <= level; i++)
+        {
+            // A constant polynomial is the same constant at every NTT point.
+            result.Limb(i).Fill(ReduceRounded(c, _context.KeyModuli[i]));
+        }
+
+        return result;
+    }
+
+    /// <summary>Decodes the real parts of all <see cref="SlotCount"/> slots.</summary>
+    /// <param name="plaintext">A plaintext of this context.</param>
+    public double[] Decode(Plaintext plaintext)
+    {
+        var result = new double[SlotCount];
+        Decode(plaintext, result);
+        return result;
+    }
+
+    /// <summary>Decodes the real parts of the first <c>destination.Length</c> slots.</summary>
+    /// <param name="plaintext">A plaintext of this context.</param>
+    /// <param name="destination">At most <see cref="SlotCount"/> values.</param>
+    public void Decode(Plaintext plaintext, Span<double> destination)
+    {
+        CheckCount(destination.Length);
+        Complex[] slots = ArrayPool<Complex>.Shared.Rent(SlotCount);
+        try
+        {
+            Span<Complex> z = slots.AsSpan(0, SlotCount);
+            DecodeSlots(plaintext, z);
+            for (int i = 0; i < destination.Length; i++)
+            {
+                destination[i] = z[i].Real;
+            }
+        }
+        finally
+        {
+            ArrayPool<Complex>.Shared.Return(slots);
+        }
+    }
+
+    /// <summary>Decodes all <see cref="SlotCount"/> slots as complex values.</summary>
+    /// <param name="plaintext">A plaintext of this context.</param>
+    public Complex[] DecodeComplex(Plaintext plaintext)
+    {
+        var result = new Complex[SlotCount];
+        DecodeSlots(plaintext, result);
+        return result;
+    }
+
+    private Plaintext EncodeSlots(Span<Complex> z, double scale, int level)
+    {
+        CheckScale(scale, level);
+        int n = _context.N, half = n / 2;
+        foreach (Complex v in z)
+        {
+            if (!double.IsFinite(v.Real) || !double.IsFinite(v.Imaginary))
+            {
+                throw new ArgumentException("Values must be finite.");
+            }
+        }
+
+        _fft.Inverse(z);
+        double[] coeffs = ArrayPool<double>.Shared.Rent(n);
+        try
+        {
+            double max = 0;
+            for (int j = 0; j < half; j++)
+            {
+                coeffs[j] = Math.Round(z[j].Real * scale);
+                coeffs[j + half] = Math.Round(z[j].Imaginary * scale);
+                max = Math.Max(max, Math.Max(Math.Abs(coeffs[j]), Math.Abs(coeffs[j + half])));
+            }
+
+            CheckMagnitude(max, level);
+            var result = new Plaintext(_context, level, scale);
+            bool small = max < 9.2e18; // < 2^63: exact conversion to long
+            Parallelism.For(level + 1, n, i =>
+            {
+                Modulus q = _context.KeyModuli[i];
+                Span<ulong> limb = result.Limb(i);
+                for (int j = 0; j < n; j++)
+                {
+                    limb[j] = small ? ModArith.FromSigned((long)coeffs[j], q) : ReduceRounded(coeffs[j], q);
+                }
+
+                _context.Ntt[i].Forward(limb);
+            });
+            return result;
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(coeffs);
+        }
+    }
+
+    private void DecodeSlots(Plaintext plaintext, Span<Complex> z)
+    {
+        ArgumentNullException.ThrowIfNull(plaintext);
+        if (!ReferenceEquals(plaintext.Context, _context))
+        {
+            throw new ArgumentException("The plaintext belongs to another context than this encoder's.", nameof(plaintext));
+        }
+
+        int n = _context.N, half = n / 2, limbs = plaintext.Level + 1;
+        ulong[] coeff = ArrayPool<ulong>.Shared.Rent(limbs * n);
+        try
+        {
+            plaintext.Data.AsSpan(0, limbs * n).CopyTo(coeff);
+            Parallelism.For(limbs, n, i => _context.Ntt[i].Inverse(coeff.AsSpan(i * n, n)));
+            RnsBase crt = _context.GetLevel(plaintext.Level).Crt;
+            Span<ulong> scratch = stackalloc ulong[2 * (limbs + 1)];
+            double inv = 1.0 / plaintext.Scale;
+            for (int j = 0; j < half; j++)
+            {
+                double re = crt.ComposeCentered(coeff.AsSpan(j), n, scratch) * inv;
+                double im = crt.ComposeCentered(coeff.AsSpan(j + half), n, scratch) * inv;
+                z[j] = new Complex(re, im);
+            }
+
+            _fft.Forward(z);
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(coeff);
+        }
+    }
+
+    // c is an integer-valued double; reduce it exactly: |c| = mantissa·2^exponent.
+    private static ulong ReduceRounded(double c, in Modulus q)
+    {
+        if (Math.Abs(c) < 9.2e18)
+        {
+            return ModArith.FromSigned((long)c, q);
+        }
+
+        long bits = BitConverter.DoubleToInt64Bits(Math.Abs(c));
+        int exponent = (int)((bits >> 52) & 0x7FF) - 1075;
+        ulong mantissa = (ulong)(bits & 0xFFFFFFFFFFFFFL) | (1UL << 52);
+        ulong r = ModArith.Multiply(q.Reduce(mantissa), ModArith.Pow(2, (ulong)exponent, q), q);
+        return c < 0 ? ModArith.Negate(r, q.Value) : r;
+    }
+
+    private void CheckCount(int count)
+    {
+        if (count > SlotCount)
+        {
+            throw new ArgumentException($"At most {SlotCount} values fit the slots of N = {_context.N}; got {count}.");
+        }
+    }
+
+    private void CheckScale(double scale, int level)
+    {
+        _context.ValidateLevel(level);
+        if (!(scale > 0) || !double.IsFinite(scale))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale must be positive and finite.");
+        }
+
+        int bits = _context.GetCoeffModulusBitCount(level);
+        if (Math.Log2(scale) + 1 >= bits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, $"The scale 2^{Math.Log2(scale):F1} does not fit the {bits}-bit coefficient modulus at level {level}.");
+        }
+    }
+
+    private void CheckMagnitude(double maxCoefficient, int level)
+    {
+        int bits = _context.GetCoeffModulusBitCount(level);
+        if (maxCoefficient > 0 && Math.Log2(maxCoefficient) + 1 >= bits)
+        {
+            throw new ArgumentException($"The encoded coefficients reach 2^{Math.Log2(maxCoefficient):F1}, too large for the {bits}-bit coefficient modulus at level {level}: reduce the scale or the values.");
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using Thestage.Privacy.Arithmetic;
+using Thestage.Privacy.Rings;
+using Thestage.Privacy.Rlwe;
+
+namespace Thestage.Privacy.Ckks;
+
+public sealed partial class Evaluator
+{
+    /// <summary>Returns a·b without relinearization (size a.Size + b.Size − 1, scale a.Scale·b.Scale).</summary>
+    /// <exception cref="ArgumentException">Different contexts or levels, or the product's scale does not fit the modulus.</exception>
+    public Ciphertext Multiply(Ciphertext a, Ciphertext b)
+    {
+        CheckCiphertext(a, nameof(a));
+        CheckCiphertext(b, nameof(b));
+        CheckSameLevel(a.Level, b.Level, nameof(b));
+        double scale = ProductScale(a.Scale, b.Scale, a.Level);
+        int n = _context.N, limbs = a.LimbCount, size = a.Size + b.Size - 1;
+        var result = new Ciphertext(_context, size, a.Level, scale);
+        Parallelism.For(limbs, n * size, i =>
+        {
+            Modulus q = _context.KeyModuli[i];
+            for (int k = 0; k < size; k++)
+            {
+                Span<ulong> d = result.Limb(k, i);
+                bool first = true;
+                for (int x = Math.Max(0, k - b.Size + 1); x <= Math.Min(k, a.Size - 1); x++)
+                {
+                    if (first)
+                    {
+                        PolyArith.Multiply(a.Limb(x, i), b.Limb(k - x, i), q, d);
+                        first = false;
+                    }
+                    else
+                    {
+                        PolyArith.MultiplyAdd(a.Limb(x, i), b.Limb(k - x, i), q, d);
+                    }
+                }
+            }
+        });
+        return result;
+    }
+
+    /// <summary>a ← a·b without relinearization.</summary>
+    /// <exception cref="ArgumentException">Different contexts or levels, or the product's scale does not fit the modulus.</exception>
+    public void MultiplyInplace(Ciphertext a, Ciphertext b) => a.Assign(Multiply(a, b));
+
+    /// <summary>Returns a² without relinearization (size 3 for a size-2 input).</summary>
+    /// <exception cref="ArgumentException">The square's scale does not fit the modulus.</exception>
+    public Ciphertext Square(Ciphertext a)
+    {
+        CheckCiphertext(a, nameof(a));
+        if (a.Size != 2)
+        {
+            return Multiply(a, a);
+        }
+
+        double scale = ProductScale(a.Scale, a.Scale, a.Level);
+        int n = _context.N, limbs = a.LimbCount;
+        var result = new Ciphertext(_context, 3, a.Level, scale);
+        Parallelism.For(limbs, 3 * n, i =>
+        {
+            Modulus q = _context.KeyModuli[i];
+            ReadOnlySpan<ulong> c0 = a.Limb(0, i), c1 = a.Limb(1, i);
+            PolyArith.Multiply(c0, c0, q, result.Limb(0, i));
+            Span<ulong> d1 = result.Limb(1, i);
+            PolyArith.Multiply(c0, c1, q, d1);
+            PolyArith.Add(d1, d1, q.Value, d1);
+            PolyArith.Multiply(c1, c1, q, result.Limb(2, i));
+        });
+        return result;
+    }
+
+    /// <summary>a ← a² without relinearization.</summary>
+    public void SquareInplace(Ciphertext a) => a.Assign(Square(a));
+
+    /// <summary>Returns a·p (scale a.Scale·p.Scale).</summary>
+    /// <exception cref="ArgumentException">Different contexts or levels, or the product's scale does not fit the modulus.</exception>
+    public Ciphertext MultiplyPlain(Ciphertext a, Plaintext p)
+    {
+        var result = new Ciphertext(CheckCiphertext(a, nameof(a)));
+        MultiplyPlainInplace(result, p);
+        return result;
+    }
+
+    /// <summary>a ← a·p.</summary>
+    /// <exception cref="ArgumentException">Different contexts or levels, or the product's scale does not fit the modulus.</exception>
+    public void MultiplyPlainInplace(Ciphertext a, Plaintext p)
+    {
+        CheckCiphertext(a, nameof(a));
+        CheckPlaintext(p, nameof(p));
+        CheckSameLevel(a.Level, p.Level, nameof(p));
+        double scale = ProductScale(a.Scale, p.Scale, a.Level);
+        int n = _context.N, limbs = a.LimbCount;
+        Parallelism.For(limbs, n * a.Size, i =>
+        {
+            Modulus q = _context.KeyModuli[i];
+            for (int k = 0; k < a.Size; k++)
+            {
+                Span<ulong> x = a.Limb(k, i);
+                PolyArith.Multiply(x, p.Limb(i), q, x);
+            }
+        });
+        a.Scale = scale;
+        a.Seed = null;
+    }
+
+    /// <summary>Returns the relinearization of a size-3 ciphertext: (c₀, c₁) + KeySwitch(c₂: s² → s).</summary>
+    /// <exception cref="ArgumentException">The ciphertext is not of size 3, or the keys belong to another context.</exception>
+    public Ciphertext Relinearize(Ciphertext a, RelinKeys relinKeys)
+    {
+        var result = new Ciphertext(CheckCiphertext(a, nameof(a)));
+        RelinearizeInplace(result, relinKeys);
+        return result;
+    }
+
+    /// <summary>a ← relinearization of a (size 3 → 2).</summary>
+    /// <exception cref="ArgumentException">The ciphertext is not of size 3, or the keys belong to another context.</exception>
+    public void RelinearizeInplace(Ciphertext a, RelinKeys relinKeys)
+    {
+        CheckCiphertext(a, nameof(a));
+        ArgumentNullException.ThrowIfNull(relinKeys);
+        if (!ReferenceEquals(relinKeys.Context, _context))
+        {
+            throw new ArgumentException("The relinearization keys belong to another context.", nameof(relinKeys));
+        }
+
+        CheckSize(a, 3, "Relinearize", nameof(a));
+        int n = _context.N, limbs = a.LimbCount, polyLength = limbs * n;
+        ulong[] old = a.Data;
+        var data = new ulong[2 * polyLength];
+        Array.Copy(old, data, 2 * polyLength);
+        KeySwitching.SwitchKey(_context, old.AsSpan(2 * polyLength, polyLength), a.Level, relinKeys.Key, data.AsMemory(0, polyLength), data.AsMemory(polyLength, polyLength));
+        double scale = a.Scale;
+        a.Resize(2, a.Level);
+        data.CopyTo(a.Data, 0);
+        a.Scale = scale;
+    }
+
+    private double ProductScale(double first, double second, int level)
+    {
+        double scale = first * second;
+        int bits = _context.GetCoeffModulusBitCount(level);
+        if (Math.Log2(scale) + 1 >= bits)
+        {
+            throw new ArgumentException($"The product's scale 2^{Math.Log2(scale):F1} does not fit the {bits}-bit coefficient modulus at level {level}; rescale the operands first.");
+        }
+
+        return scale;
+    }
+}

@@ -1,0 +1,102 @@
+using Thestage.Privacy.Rlwe;
+
+namespace Thestage.Privacy.Ckks;
+
+public sealed partial class Evaluator
+{
+    /// <summary>Returns a divided by its last prime q_ℓ with rounding: level ℓ − 1, scale a.Scale / q_ℓ.</summary>
+    /// <exception cref="InvalidOperationException">The ciphertext is at level 0: the modulus chain is exhausted.</exception>
+    public Ciphertext RescaleToNext(Ciphertext a)
+    {
+        CheckCiphertext(a, nameof(a));
+        ThrowIfLastLevel(a.Level, "rescale");
+        int n = _context.N, level = a.Level, limbs = a.LimbCount;
+        var result = new Ciphertext(_context, a.Size, level - 1, a.Scale / _context.KeyModuli[level].Value);
+        var inv = _context.GetLevel(level).InvLastModulus;
+        for (int p = 0; p < a.Size; p++)
+        {
+            int offset = p * limbs * n;
+            RnsTool.DivideRoundByLast(
+                _context,
+                level,
+                a.Data.AsMemory(offset, level * n),
+                a.Data.AsSpan(offset + level * n, n),
+                level,
+                inv,
+                result.Data.AsMemory(p * level * n, level * n),
+                accumulate: false);
+        }
+
+        return result;
+    }
+
+    /// <summary>a ← a divided by its last prime with rounding.</summary>
+    /// <exception cref="InvalidOperationException">The ciphertext is at level 0.</exception>
+    public void RescaleToNextInplace(Ciphertext a) => a.Assign(RescaleToNext(a));
+
+    /// <summary>Returns a with its last prime dropped (level ℓ − 1, same scale and message).</summary>
+    /// <exception cref="InvalidOperationException">The ciphertext is at level 0.</exception>
+    public Ciphertext ModSwitchToNext(Ciphertext a)
+    {
+        CheckCiphertext(a, nameof(a));
+        ThrowIfLastLevel(a.Level, "mod-switch");
+        int n = _context.N, limbs = a.LimbCount;
+        var result = new Ciphertext(_context, a.Size, a.Level - 1, a.Scale);
+        for (int p = 0; p < a.Size; p++)
+        {
+            a.Data.AsSpan(p * limbs * n, (limbs - 1) * n).CopyTo(result.Poly(p));
+        }
+
+        return result;
+    }
+
+    /// <summary>a ← a with its last prime dropped.</summary>
+    /// <exception cref="InvalidOperationException">The ciphertext is at level 0.</exception>
+    public void ModSwitchToNextInplace(Ciphertext a) => a.Assign(ModSwitchToNext(a));
+
+    /// <summary>Returns a mod-switched down to <paramref name="level"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The level is above a's level or below 0.</exception>
+    public Ciphertext ModSwitchTo(Ciphertext a, int level)
+    {
+        CheckCiphertext(a, nameof(a));
+        if (level < 0 || level > a.Level)
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, $"A ciphertext at level {a.Level} can be switched down to levels 0…{a.Level}.");
+        }
+
+        int n = _context.N, limbs = a.LimbCount, keep = level + 1;
+        var result = new Ciphertext(_context, a.Size, level, a.Scale);
+        for (int p = 0; p < a.Size; p++)
+        {
+            a.Data.AsSpan(p * limbs * n, keep * n).CopyTo(result.Poly(p));
+        }
+
+        return result;
+    }
+
+    /// <summary>Returns p with its last prime dropped (level ℓ − 1, same scale).</summary>
+    /// <exception cref="InvalidOperationException">The plaintext is at level 0.</exception>
+    public Plaintext ModSwitchToNext(Plaintext p)
+    {
+        CheckPlaintext(p, nameof(p));
+        ThrowIfLastLevel(p.Level, "mod-switch");
+        return new Plaintext(_context, p.Level - 1, p.Scale, p.Data.AsSpan(0, p.Level * _context.N).ToArray());
+    }
+
+    /// <summary>p ← p with its last prime dropped.</summary>
+    /// <exception cref="InvalidOperationException">The plaintext is at level 0.</exception>
+    public void ModSwitchToNextInplace(Plaintext p)
+    {
+        CheckPlaintext(p, nameof(p));
+        ThrowIfLastLevel(p.Level, "mod-switch");
+        p.DropToLevel(p.Level - 1);
+    }
+
+    private static void ThrowIfLastLevel(int level, string operation)
+    {
+        if (level == 0)
+        {
+            throw new InvalidOperationException($"Cannot {operation} at level 0: the modulus chain is exhausted. Choose parameters with more primes for this depth.");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+namespace Thestage.Privacy.Rlwe;
+
+/// <summary>
+/// An RLWE ciphertext (c₀, c₁, …, c_(k−1)) modulo q₀·…·q_ℓ in NTT form, decrypting to
+/// c₀ + c₁·s + … + c_(k−1)·s^(k−1); fresh ciphertexts have size 2, products size 3.
+/// </summary>
+public sealed class Ciphertext
+{
+    private double _scale;
+
+    internal Ciphertext(RlweContext context, int size, int level, double scale)
+    {
+        Context = context;
+        Size = size;
+        Level = level;
+        _scale = scale;
+        Data = new ulong[size * (level + 1) * context.N];
+    }
+
+    /// <summary>Creates a deep copy of <paramref name="other"/>.</summary>
+    /// <param name="other">The ciphertext to copy.</param>
+    public Ciphertext(Ciphertext other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Context = other.Context;
+        Size = other.Size;
+        Level = other.Level;
+        _scale = other._scale;
+        Data = (ulong[])other.Data.Clone();
+        Seed = other.Seed is null ? null : (byte[])other.Seed.Clone();
+    }
+
+    /// <summary>The number of polynomials: 2 for a fresh ciphertext, 3 after a multiplication.</summary>
+    public int Size { get; private set; }
+
+    /// <summary>The data level ℓ: each polynomial has ℓ + 1 RNS limbs.</summary>
+    public int Level { get; private set; }
+
+    /// <summary>The number of primes in this ciphertext's modulus, <see cref="Level"/> + 1.</summary>
+    public int CoeffModulusCount => Level + 1;
+
+    /// <summary>The polynomial modulus degree N.</summary>
+    public int PolyModulusDegree => Context.N;
+
+    /// <summary>
+    /// The scale Δ: the ciphertext encrypts Δ·m. It may be set to realign scales that differ only by
+    /// rounding (for example after rescaling by a prime close to, but not equal to, Δ), as in SEAL.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive and finite.</exception>
+    public double Scale
+    {
+        get => _scale;
+        set
+        {
+            if (!(value > 0) || double.IsInfinity(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The scale must be positive and finite.");
+            }
+
+            _scale = value;
+        }
+    }
+
+    internal RlweContext Context { get; }
+
+    /// <summary>Polynomial-major, then limb-major RNS data in NTT form.</summary>
+    internal ulong[] Data { get; private set; }
+
+    /// <summary>
+    /// For a fresh symmetric encryption: the seed from which c₁ can be re-expanded, so that it can be
+    /// stored as 32 bytes. Cleared by any operation that changes c₁.
+    /// </summary>
+    internal byte[]? Seed { get; set; }
+
+    internal int LimbCount => Level + 1;
+
+    internal Span<ulong> Poly(int p) => Data.AsSpan(p * LimbCount * Context.N, LimbCount * Context.N);
+
+    internal Span<ulong> Limb(int p, int i) => Data.AsSpan((p * LimbCount + i) * Context.N, Context.N);
+
+    /// <summary>Replaces the content with a new shape; the old buffer is reused when large enough.</summary>
+    internal void Resize(int size, int level)
+    {
+        int length = size * (level + 1) * Context.N;
+        if (length != Data.Length)
+        {
+            Data = new ulong[length];
+        }
+
+        Size = size;
+        Level = level;
+        Seed = null;
+    }
+
+    /// <summary>Takes over another ciphertext's content (no copy).</summary>
+    internal void Assign(Ciphertext other)
+    {
+        Data = other.Data;
+        Size = other.Size;
+        Level = other.Level;
+        _scale = other._scale;
+        Seed = other.Seed;
+    }
+}

@@ -1,0 +1,115 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace Thestage.Privacy.Sampling;
+
+/// <summary>
+/// A deterministic random bit stream from SHAKE-256 (FIPS 202): block j is the first 8 KiB of
+/// SHAKE-256(tag ‖ seed ‖ j), j = 0, 1, 2, … (a PRF in counter mode; the framework's one-shot XOF is used
+/// because incremental squeezing needs OpenSSL 3.3, newer than Debian 12's). With a seed from <see cref="RandomNumberGenerator"/> it is the CSPRNG of
+/// every key, error and mask in this library; with a stored seed it re-expands a public uniform
+/// polynomial (seeded keys and ciphertexts, as SEAL's Blake2xb-seeded PRNG does).
+/// </summary>
+/// <remarks>Not thread-safe: each sampling task owns its stream.</remarks>
+internal sealed class Shake256Stream : IDisposable
+{
+    /// <summary>The seed length in bytes (256 bits).</summary>
+    public const int SeedLength = 32;
+
+    private const int BlockSize = 8192;
+    private static readonly byte[] DomainTag = "Thestage.Privacy.Shake256Stream.v1"u8.ToArray();
+
+    private readonly byte[] _input;
+    private readonly byte[] _buffer = new byte[BlockSize];
+    private int _position = BlockSize;
+    private ulong _counter;
+
+    /// <summary>Creates a stream from a fresh seed drawn from the operating system's CSPRNG.</summary>
+    public Shake256Stream()
+        : this(NewSeed())
+    {
+    }
+
+    /// <summary>Creates a stream that expands <paramref name="seed"/> (32 bytes) deterministically.</summary>
+    public Shake256Stream(ReadOnlySpan<byte> seed)
+    {
+        if (seed.Length != SeedLength)
+        {
+            throw new ArgumentException($"A seed is {SeedLength} bytes; got {seed.Length}.", nameof(seed));
+        }
+
+        if (!Shake256.IsSupported)
+        {
+            throw new PlatformNotSupportedException("SHAKE-256 is not supported by this platform's cryptography provider (OpenSSL 1.1.1 or newer is needed).");
+        }
+
+        Seed = seed.ToArray();
+        _input = new byte[DomainTag.Length + SeedLength + sizeof(ulong)];
+        DomainTag.CopyTo(_input, 0);
+        seed.CopyTo(_input.AsSpan(DomainTag.Length));
+    }
+
+    /// <summary>The seed this stream expands.</summary>
+    public byte[] Seed { get; }
+
+    /// <summary>A fresh 32-byte seed from <see cref="RandomNumberGenerator"/>.</summary>
+    public static byte[] NewSeed() => RandomNumberGenerator.GetBytes(SeedLength);
+
+    /// <summary>Fills <paramref name="destination"/> with the next bytes of the stream.</summary>
+    public void NextBytes(Span<byte> destination)
+    {
+        while (!destination.IsEmpty)
+        {
+            if (_position == BlockSize)
+            {
+                Refill();
+            }
+
+            int n = Math.Min(destination.Length, BlockSize - _position);
+            _buffer.AsSpan(_position, n).CopyTo(destination);
+            _position += n;
+            destination = destination[n..];
+        }
+    }
+
+    /// <summary>The next 64 uniformly random bits.</summary>
+    public ulong NextUInt64()
+    {
+        if (BlockSize - _position < 8)
+        {
+            Span<byte> tmp = stackalloc byte[8];
+            NextBytes(tmp);
+            return BinaryPrimitives.ReadUInt64LittleEndian(tmp);
+        }
+
+        ulong v = BinaryPrimitives.ReadUInt64LittleEndian(_buffer.AsSpan(_position, 8));
+        _position += 8;
+        return v;
+    }
+
+    /// <summary>The next uniformly random byte.</summary>
+    public byte NextByte()
+    {
+        if (_position == BlockSize)
+        {
+            Refill();
+        }
+
+        return _buffer[_position++];
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(_buffer);
+        CryptographicOperations.ZeroMemory(Seed);
+        CryptographicOperations.ZeroMemory(_input);
+    }
+
+    private void Refill()
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(_input.AsSpan(_input.Length - sizeof(ulong)), _counter++);
+        Shake256.HashData(_input, _buffer);
+        _position = 0;
+    }
+}
