@@ -1,0 +1,108 @@
+using System.Buffers.Binary;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+
+namespace Thestage.Proofs;
+
+/// <summary>
+/// Bounds-checked little-endian reader for the versioned proof formats. Every length is checked
+/// against a caller-supplied maximum and against the remaining bytes before anything is allocated;
+/// every failure is a <see cref="ProofFormatException"/>.
+/// </summary>
+internal ref struct ProofReader
+{
+    private readonly ReadOnlySpan<byte> _data;
+    private int _position;
+
+    public ProofReader(ReadOnlySpan<byte> data)
+    {
+        _data = data;
+        _position = 0;
+    }
+
+    public readonly int Remaining => _data.Length - _position;
+
+    public void ReadHeader(ReadOnlySpan<byte> magic, ushort version)
+    {
+        if (!Take(magic.Length).SequenceEqual(magic))
+        {
+            throw new ProofFormatException("Unexpected magic bytes.");
+        }
+
+        ushort actual = ReadUInt16();
+        if (actual != version)
+        {
+            throw new ProofFormatException($"Unsupported format version {actual}; expected {version}.");
+        }
+    }
+
+    public ushort ReadUInt16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
+
+    public uint ReadUInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
+
+    /// <summary>Reads a 32-bit count, requiring <c>min ≤ count ≤ max</c> and <c>count · elementSize ≤ Remaining</c>.</summary>
+    public int ReadCount(int min, int max, int elementSize)
+    {
+        uint count = ReadUInt32();
+        if (count < (uint)min || count > (uint)max)
+        {
+            throw new ProofFormatException($"Length {count} is outside [{min}, {max}].");
+        }
+
+        if ((ulong)count * (ulong)elementSize > (ulong)Remaining)
+        {
+            throw new ProofFormatException("Declared length exceeds the remaining bytes.");
+        }
+
+        return (int)count;
+    }
+
+    public ReadOnlySpan<byte> ReadBytes(int length) => Take(length);
+
+    public Digest256 ReadDigest() => Digest256.FromBytes(Take(Digest256.Length));
+
+    public T ReadElement<T>()
+        where T : struct, IField<T>
+    {
+        if (!T.TryRead(Take(T.EncodedLength), out T value))
+        {
+            throw new ProofFormatException("Non-canonical field element.");
+        }
+
+        return value;
+    }
+
+    /// <summary>Reads a 32-bit count in <c>[min, max]</c> followed by that many elements.</summary>
+    public T[] ReadElements<T>(int min, int max)
+        where T : struct, IField<T>
+    {
+        int count = ReadCount(min, max, T.EncodedLength);
+        var values = new T[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = ReadElement<T>();
+        }
+
+        return values;
+    }
+
+    public readonly void EnsureEnd()
+    {
+        if (Remaining != 0)
+        {
+            throw new ProofFormatException("Trailing bytes after the proof.");
+        }
+    }
+
+    private ReadOnlySpan<byte> Take(int length)
+    {
+        if (length < 0 || length > Remaining)
+        {
+            throw new ProofFormatException("Unexpected end of proof bytes.");
+        }
+
+        ReadOnlySpan<byte> slice = _data.Slice(_position, length);
+        _position += length;
+        return slice;
+    }
+}

@@ -1,0 +1,12 @@
+namespace Thestage.Proofs.Sumcheck;
+
+/// <summary>Transcript labels shared by the sumcheck prover and verifier.</summary>
+internal static class SumcheckLabels
+{
+    public const string NumVariables = "sumcheck/num-variables";
+    public const string Degree = "sumcheck/degree";
+    public const string ClaimedSum = "sumcheck/claimed-sum";
+    public const string Round = "sumcheck/round-polynomial";
+    public const string Challenge = "sumcheck/challenge";
+    public const string FactorEvaluations = "sumcheck/factor-evaluations";
+}
