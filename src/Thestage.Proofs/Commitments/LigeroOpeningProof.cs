@@ -1,0 +1,85 @@
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+
+namespace Thestage.Proofs.Commitments;
+
+/// <summary>
+/// An evaluation proof of the Ligero/Brakedown commitment: the random-combination row (proximity
+/// test), the <c>eq(r_row)</c>-combination row (evaluation), and the opened columns with their salts
+/// and one batch Merkle proof. Columns are listed for the distinct queried indices in increasing order.
+/// </summary>
+/// <typeparam name="TExt">The extension field of the challenges.</typeparam>
+/// <remarks>
+/// Ligero (Ames et al., CCS 2017), §4; Brakedown (Golovnev et al., eprint 2021/1043), §4. Serialized
+/// by <see cref="LigeroProofSerializer"/>.
+/// </remarks>
+public sealed class LigeroOpeningProof<TExt>
+    where TExt : struct, IExtensionField<TExt>
+{
+    private readonly TExt[] _proximityRow;
+    private readonly TExt[] _evaluationRow;
+    private readonly Goldilocks[] _columns;
+    private readonly byte[] _salts;
+
+    /// <summary>Initializes a new proof (all buffers are copied).</summary>
+    /// <param name="proximityRow">The row <c>Σ_i γ_i · M_i</c> (message length).</param>
+    /// <param name="evaluationRow">The row <c>Σ_i eq(r_row, i) · M_i</c> (message length).</param>
+    /// <param name="rowCount">The number of matrix rows, i.e. the height of each opened column.</param>
+    /// <param name="columns">The opened columns, concatenated (<c>columnCount × rowCount</c>).</param>
+    /// <param name="salts">The salts of the opened columns, concatenated (<c>columnCount × 16</c> bytes).</param>
+    /// <param name="merkleProof">The batch Merkle proof for the opened columns.</param>
+    /// <exception cref="ArgumentException">The buffer lengths are inconsistent.</exception>
+    public LigeroOpeningProof(
+        ReadOnlySpan<TExt> proximityRow,
+        ReadOnlySpan<TExt> evaluationRow,
+        int rowCount,
+        ReadOnlySpan<Goldilocks> columns,
+        ReadOnlySpan<byte> salts,
+        MerkleBatchProof merkleProof)
+    {
+        ArgumentNullException.ThrowIfNull(merkleProof);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowCount);
+        if (columns.Length % rowCount != 0 || salts.Length != (columns.Length / rowCount) * MerkleHasher.SaltLength)
+        {
+            throw new ArgumentException("Columns and salts do not describe the same number of columns.", nameof(salts));
+        }
+
+        _proximityRow = proximityRow.ToArray();
+        _evaluationRow = evaluationRow.ToArray();
+        RowCount = rowCount;
+        _columns = columns.ToArray();
+        _salts = salts.ToArray();
+        MerkleProof = merkleProof;
+    }
+
+    /// <summary>Gets the proximity-test row.</summary>
+    public ReadOnlySpan<TExt> ProximityRow => _proximityRow;
+
+    /// <summary>Gets the evaluation row.</summary>
+    public ReadOnlySpan<TExt> EvaluationRow => _evaluationRow;
+
+    /// <summary>Gets the height of each opened column.</summary>
+    public int RowCount { get; }
+
+    /// <summary>Gets the number of opened columns.</summary>
+    public int ColumnCount => _columns.Length / RowCount;
+
+    /// <summary>Gets all opened columns, concatenated.</summary>
+    public ReadOnlySpan<Goldilocks> Columns => _columns;
+
+    /// <summary>Gets all column salts, concatenated.</summary>
+    public ReadOnlySpan<byte> Salts => _salts;
+
+    /// <summary>Gets the batch Merkle proof.</summary>
+    public MerkleBatchProof MerkleProof { get; }
+
+    /// <summary>Gets opened column <paramref name="index"/>.</summary>
+    /// <param name="index">The position in the list of opened columns.</param>
+    /// <returns>The column values, top to bottom.</returns>
+    public ReadOnlySpan<Goldilocks> GetColumn(int index) => _columns.AsSpan(index * RowCount, RowCount);
+
+    /// <summary>Gets the salt of opened column <paramref name="index"/>.</summary>
+    /// <param name="index">The position in the list of opened columns.</param>
+    /// <returns>The 16 salt bytes.</returns>
+    public ReadOnlySpan<byte> GetSalt(int index) => _salts.AsSpan(index * MerkleHasher.SaltLength, MerkleHasher.SaltLength);
+}

@@ -1,0 +1,141 @@
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Polynomials;
+using Thestage.Proofs.Transcripts;
+
+namespace Thestage.Proofs.Commitments;
+
+/// <summary>
+/// The prover of a transparent multilinear polynomial commitment in the Ligero/Brakedown style over
+/// <see cref="Goldilocks"/>, with challenges in an extension field.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Commit: the <c>2^v</c> evaluations are arranged as a <c>2^⌊v/2⌋ × 2^⌈v/2⌉</c> row-major matrix (row
+/// bits are the first variables); each row is Reed–Solomon encoded by coset low-degree extension
+/// (<see cref="GoldilocksNtt.CosetLowDegreeExtension"/>, rate <c>2^−LogBlowup</c>); each column of the encoded
+/// matrix, with a fresh 16-byte salt, is a Merkle leaf; the commitment is the root.
+/// </para>
+/// <para>
+/// Open at <c>r = (r_row, r_col)</c>: by the tensor structure <c>f(r) = ⟨eq(r_row)ᵀ M, eq(r_col)⟩</c>. The
+/// prover sends <c>u = eq(r_row)ᵀ M</c> (evaluation) and <c>w = γᵀ M</c> for transcript-random <c>γ</c>
+/// (proximity test); the verifier checks <c>f(r) = ⟨u, eq(r_col)⟩</c> and, at <c>t</c> random columns opened
+/// with Merkle paths, that <c>Enc(u)</c> and <c>Enc(w)</c> agree with the opened columns.
+/// Ames, Hazay, Ishai, Venkitasubramaniam, "Ligero", CCS 2017; Golovnev, Lee, Setty, Thaler, Wahby,
+/// "Brakedown", eprint 2021/1043. Soundness: see <see cref="LigeroParameters"/>.
+/// </para>
+/// </remarks>
+public static class LigeroProver
+{
+    /// <summary>Commits to the multilinear polynomial with the given hypercube evaluations.</summary>
+    /// <param name="evaluations">The <c>2^v</c> evaluations (<c>v ≤ 48</c>), first variable most significant.</param>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="salts">The salt source; <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
+    /// <returns>The prover state, holding the public <see cref="LigeroProverState.Commitment"/>.</returns>
+    /// <exception cref="ArgumentException">The number of evaluations is not a power of two.</exception>
+    public static LigeroProverState Commit(ReadOnlySpan<Goldilocks> evaluations, LigeroParameters parameters, ISaltSource? salts = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (evaluations.IsEmpty || !System.Numerics.BitOperations.IsPow2(evaluations.Length))
+        {
+            throw new ArgumentException("The number of evaluations must be a positive power of two.", nameof(evaluations));
+        }
+
+        salts ??= RandomSaltSource.Instance;
+        int numVariables = System.Numerics.BitOperations.Log2((uint)evaluations.Length);
+        int rows = 1 << LigeroParameters.RowVariables(numVariables);
+        int k = evaluations.Length / rows;
+        int n = k << parameters.LogBlowup;
+
+        Goldilocks[] table = evaluations.ToArray();
+        var encoded = new Goldilocks[rows * n];
+        for (int i = 0; i < rows; i++)
+        {
+            GoldilocksNtt.CosetLowDegreeExtension(table.AsSpan(i * k, k), encoded.AsSpan(i * n, n));
+        }
+
+        var saltBytes = new byte[n * MerkleHasher.SaltLength];
+        salts.Fill(saltBytes);
+        var leaves = new Digest256[n];
+        var column = new Goldilocks[rows];
+        var scratch = new byte[rows * 8];
+        for (int j = 0; j < n; j++)
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                column[i] = encoded[(i * n) + j];
+            }
+
+            leaves[j] = LigeroProtocol.HashColumn(saltBytes.AsSpan(j * MerkleHasher.SaltLength, MerkleHasher.SaltLength), column, scratch);
+        }
+
+        MerkleTree tree = MerkleTree.Build(leaves);
+        var commitment = new LigeroCommitment(tree.Root, numVariables);
+        return new LigeroProverState(commitment, parameters, table, encoded, saltBytes, tree);
+    }
+
+    /// <summary>Opens the committed polynomial at <paramref name="point"/>.</summary>
+    /// <typeparam name="TExt">The extension field of the point and the challenges.</typeparam>
+    /// <param name="transcript">The transcript, in the same state as the verifier's.</param>
+    /// <param name="state">The prover state from <see cref="Commit"/>.</param>
+    /// <param name="point">The point, of length <c>v</c>.</param>
+    /// <param name="value">The evaluation <c>f(point)</c>, which the verifier must be given.</param>
+    /// <returns>The opening proof.</returns>
+    /// <exception cref="ArgumentException">The point has the wrong dimension.</exception>
+    public static LigeroOpeningProof<TExt> Open<TExt>(Transcript transcript, LigeroProverState state, ReadOnlySpan<TExt> point, out TExt value)
+        where TExt : struct, IExtensionField<TExt>
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(state);
+        int numVariables = state.Commitment.NumVariables;
+        if (point.Length != numVariables)
+        {
+            throw new ArgumentException("The point dimension does not match the commitment.", nameof(point));
+        }
+
+        int rows = state.RowCount, k = state.RowLength, n = state.CodewordLength;
+        int rowVariables = LigeroParameters.RowVariables(numVariables);
+        TExt[] eqRow = EqPolynomial.Table(point[..rowVariables]);
+        TExt[] eqColumn = EqPolynomial.Table(point[rowVariables..]);
+
+        TExt[] evaluationRow = CombineRows(state.Evaluations, eqRow, k);
+        value = FieldMath.InnerProduct<TExt>(evaluationRow, eqColumn);
+
+        TExt[] gamma = LigeroProtocol.BeginOpening(transcript, state.Commitment, state.Parameters, point, value, rows);
+        TExt[] proximityRow = CombineRows(state.Evaluations, gamma, k);
+        int[] indices = LigeroProtocol.QueryColumns<TExt>(transcript, proximityRow, evaluationRow, n, state.Parameters.ColumnQueries);
+
+        var columns = new Goldilocks[indices.Length * rows];
+        var salts = new byte[indices.Length * MerkleHasher.SaltLength];
+        for (int q = 0; q < indices.Length; q++)
+        {
+            int j = indices[q];
+            for (int i = 0; i < rows; i++)
+            {
+                columns[(q * rows) + i] = state.Encoded[(i * n) + j];
+            }
+
+            state.Salts.AsSpan(j * MerkleHasher.SaltLength, MerkleHasher.SaltLength).CopyTo(salts.AsSpan(q * MerkleHasher.SaltLength));
+        }
+
+        MerkleBatchProof merkleProof = state.Tree.OpenBatch(indices);
+        return new LigeroOpeningProof<TExt>(proximityRow, evaluationRow, rows, columns, salts, merkleProof);
+    }
+
+    private static TExt[] CombineRows<TExt>(Goldilocks[] matrix, TExt[] weights, int rowLength)
+        where TExt : struct, IExtensionField<TExt>
+    {
+        var result = new TExt[rowLength];
+        for (int i = 0; i < weights.Length; i++)
+        {
+            TExt weight = weights[i];
+            ReadOnlySpan<Goldilocks> row = matrix.AsSpan(i * rowLength, rowLength);
+            for (int j = 0; j < rowLength; j++)
+            {
+                result[j] += weight.MultiplyByBase(row[j]);
+            }
+        }
+
+        return result;
+    }
+}

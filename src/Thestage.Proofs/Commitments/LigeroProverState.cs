@@ -1,0 +1,51 @@
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+
+namespace Thestage.Proofs.Commitments;
+
+/// <summary>
+/// The prover's private state for one committed polynomial: the evaluation matrix, its row-wise
+/// Reed–Solomon encoding, the column salts and the Merkle tree. Keep it secret; publish
+/// <see cref="Commitment"/>.
+/// </summary>
+/// <remarks>Created by <see cref="LigeroProver.Commit"/>; Ligero (Ames et al., CCS 2017), §4.</remarks>
+public sealed class LigeroProverState
+{
+    internal LigeroProverState(
+        LigeroCommitment commitment, LigeroParameters parameters, Goldilocks[] evaluations, Goldilocks[] encoded, byte[] salts, MerkleTree tree)
+    {
+        Commitment = commitment;
+        Parameters = parameters;
+        Evaluations = evaluations;
+        Encoded = encoded;
+        Salts = salts;
+        Tree = tree;
+    }
+
+    /// <summary>Gets the public commitment.</summary>
+    public LigeroCommitment Commitment { get; }
+
+    /// <summary>Gets the parameters the polynomial was committed with.</summary>
+    public LigeroParameters Parameters { get; }
+
+    /// <summary>Gets the number of matrix rows (<c>2^⌊v/2⌋</c>).</summary>
+    public int RowCount => 1 << LigeroParameters.RowVariables(Commitment.NumVariables);
+
+    /// <summary>Gets the message length of a row (<c>2^⌈v/2⌉</c>).</summary>
+    public int RowLength => Evaluations.Length / RowCount;
+
+    /// <summary>Gets the codeword length of a row (<c>RowLength · 2^LogBlowup</c>).</summary>
+    public int CodewordLength => RowLength << Parameters.LogBlowup;
+
+    /// <summary>The evaluation table, row-major (<c>RowCount × RowLength</c>).</summary>
+    internal Goldilocks[] Evaluations { get; }
+
+    /// <summary>The encoded rows, row-major (<c>RowCount × CodewordLength</c>).</summary>
+    internal Goldilocks[] Encoded { get; }
+
+    /// <summary>The column salts, <c>CodewordLength × 16</c> bytes.</summary>
+    internal byte[] Salts { get; }
+
+    /// <summary>The Merkle tree over the salted columns.</summary>
+    internal MerkleTree Tree { get; }
+}

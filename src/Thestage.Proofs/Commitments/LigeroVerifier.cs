@@ -1,0 +1,92 @@
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Polynomials;
+using Thestage.Proofs.Transcripts;
+
+namespace Thestage.Proofs.Commitments;
+
+/// <summary>The verifier of <see cref="LigeroProver"/> openings; it returns <see langword="false"/> on any malformed or invalid proof.</summary>
+/// <remarks>
+/// Checks, in order: the proof's shape against the commitment and parameters; <c>value = ⟨u, eq(r_col)⟩</c>;
+/// the Merkle batch opening of the queried salted columns; and at every queried column <c>j</c>,
+/// <c>Enc(w)_j = Σ_i γ_i M_{i,j}</c> and <c>Enc(u)_j = Σ_i eq(r_row, i) M_{i,j}</c>. Ligero (Ames et al., CCS
+/// 2017), §4; Brakedown (Golovnev et al., eprint 2021/1043), §4. Soundness: see <see cref="LigeroParameters"/>.
+/// </remarks>
+public static class LigeroVerifier
+{
+    /// <summary>Verifies that the committed polynomial evaluates to <paramref name="value"/> at <paramref name="point"/>.</summary>
+    /// <typeparam name="TExt">The extension field of the point and the challenges.</typeparam>
+    /// <param name="transcript">The transcript, in the same state as the prover's.</param>
+    /// <param name="commitment">The commitment.</param>
+    /// <param name="parameters">The verifier's parameters (must match those used to commit).</param>
+    /// <param name="point">The point.</param>
+    /// <param name="value">The claimed evaluation.</param>
+    /// <param name="proof">The proof (may be null or malformed).</param>
+    /// <returns><see langword="true"/> when the proof is accepted.</returns>
+    public static bool Verify<TExt>(
+        Transcript transcript, LigeroCommitment commitment, LigeroParameters parameters, ReadOnlySpan<TExt> point, TExt value, LigeroOpeningProof<TExt>? proof)
+        where TExt : struct, IExtensionField<TExt>
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(commitment);
+        ArgumentNullException.ThrowIfNull(parameters);
+
+        int numVariables = commitment.NumVariables;
+        int rowVariables = LigeroParameters.RowVariables(numVariables);
+        int rows = 1 << rowVariables;
+        int k = 1 << (numVariables - rowVariables);
+        int n = k << parameters.LogBlowup;
+        if (proof is null || point.Length != numVariables || proof.RowCount != rows
+            || proof.ProximityRow.Length != k || proof.EvaluationRow.Length != k)
+        {
+            return false;
+        }
+
+        TExt[] gamma = LigeroProtocol.BeginOpening(transcript, commitment, parameters, point, value, rows);
+        int[] indices = LigeroProtocol.QueryColumns(transcript, proof.ProximityRow, proof.EvaluationRow, n, parameters.ColumnQueries);
+        if (proof.ColumnCount != indices.Length)
+        {
+            return false;
+        }
+
+        TExt[] eqRow = EqPolynomial.Table(point[..rowVariables]);
+        TExt[] eqColumn = EqPolynomial.Table(point[rowVariables..]);
+        if (FieldMath.InnerProduct(proof.EvaluationRow, eqColumn) != value)
+        {
+            return false;
+        }
+
+        var leaves = new Digest256[indices.Length];
+        var scratch = new byte[rows * 8];
+        for (int q = 0; q < indices.Length; q++)
+        {
+            leaves[q] = LigeroProtocol.HashColumn(proof.GetSalt(q), proof.GetColumn(q), scratch);
+        }
+
+        if (!MerkleTree.VerifyBatch(commitment.Root, n, indices, leaves, proof.MerkleProof))
+        {
+            return false;
+        }
+
+        TExt[] encodedProximity = LigeroProtocol.EncodeRow(proof.ProximityRow, parameters.LogBlowup);
+        TExt[] encodedEvaluation = LigeroProtocol.EncodeRow(proof.EvaluationRow, parameters.LogBlowup);
+        for (int q = 0; q < indices.Length; q++)
+        {
+            ReadOnlySpan<Goldilocks> column = proof.GetColumn(q);
+            TExt proximity = TExt.Zero;
+            TExt evaluation = TExt.Zero;
+            for (int i = 0; i < rows; i++)
+            {
+                proximity += gamma[i].MultiplyByBase(column[i]);
+                evaluation += eqRow[i].MultiplyByBase(column[i]);
+            }
+
+            if (proximity != encodedProximity[indices[q]] || evaluation != encodedEvaluation[indices[q]])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
