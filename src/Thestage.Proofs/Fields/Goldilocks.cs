@@ -192,6 +192,9 @@ public readonly struct Goldilocks : IField<Goldilocks>
         return Pow(value, Modulus - 2);
     }
 
+    /// <summary>Gets the two-adic generator: a primitive <c>2^32</c>-th root of unity, <c>7^((p−1)/2^32)</c>.</summary>
+    public static Goldilocks TwoAdicGenerator => PrimitiveRoots[TwoAdicity];
+
     /// <summary>
     /// Returns a primitive <c>2^logOrder</c>-th root of unity, <c>g^((p−1)/2^logOrder)</c> for the
     /// multiplicative generator <c>g = 7</c>; successive roots satisfy <c>ω_{k}^2 = ω_{k−1}</c>.

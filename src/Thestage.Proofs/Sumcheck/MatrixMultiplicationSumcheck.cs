@@ -40,9 +40,9 @@ public static class MatrixMultiplicationSumcheck
     /// <param name="m">Rows of <c>A</c> (power of two).</param>
     /// <param name="n">Columns of <c>A</c> and rows of <c>B</c> (power of two).</param>
     /// <param name="p">Columns of <c>B</c> (power of two).</param>
-    /// <returns>The inner sumcheck's output (factor evaluations <c>[Ã(r_1, s), B̃(s, r_2)]</c>).</returns>
+    /// <returns>The proof and the points <c>(r_1, s)</c>, <c>(s, r_2)</c> of the resulting evaluation claims.</returns>
     /// <exception cref="ArgumentException">The dimensions are not powers of two or the spans have the wrong lengths.</exception>
-    public static SumcheckProverOutput<TExt> Prove<TExt>(
+    public static MatrixMultiplicationProverOutput<TExt> Prove<TExt>(
         Transcript transcript, ReadOnlySpan<Goldilocks> a, ReadOnlySpan<Goldilocks> b, ReadOnlySpan<Goldilocks> c, int m, int n, int p)
         where TExt : struct, IExtensionField<TExt>
     {
@@ -78,7 +78,8 @@ public static class MatrixMultiplicationSumcheck
         }
 
         MultilinearPolynomial<TExt>[] factors = [new(f), new(g)];
-        return SumcheckProver.Prove(transcript, claim, factors);
+        SumcheckProverOutput<TExt> output = SumcheckProver.Prove(transcript, claim, factors);
+        return new MatrixMultiplicationProverOutput<TExt>(output.Proof, rowPoint, columnPoint, output.Point.ToArray());
     }
 
     /// <summary>

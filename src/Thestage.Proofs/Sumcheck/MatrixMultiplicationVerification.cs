@@ -10,7 +10,7 @@ namespace Thestage.Proofs.Sumcheck;
 /// <typeparam name="T">The challenge field.</typeparam>
 /// <remarks>Thaler, "Time-optimal interactive proofs for circuit evaluation", CRYPTO 2013, §5.</remarks>
 public sealed class MatrixMultiplicationVerification<T>
-    where T : struct, IField<T>
+    where T : struct, IExtensionField<T>
 {
     private readonly T[] _rowPoint;
     private readonly T[] _columnPoint;
@@ -37,6 +37,12 @@ public sealed class MatrixMultiplicationVerification<T>
 
     /// <summary>Gets <c>r_2</c>, the random point over the column variables of <c>B</c> and <c>C</c>.</summary>
     public ReadOnlySpan<T> ColumnPoint => _columnPoint;
+
+    /// <summary>Gets the point <c>(r_1, s)</c> of the claim on <c>Ã</c>.</summary>
+    public T[] APoint => [.. _rowPoint, .. Sumcheck.Point];
+
+    /// <summary>Gets the point <c>(s, r_2)</c> of the claim on <c>B̃</c>.</summary>
+    public T[] BPoint => [.. Sumcheck.Point, .. _columnPoint];
 
     /// <summary>Gets the claimed <c>Ã(r_1, s)</c>.</summary>
     public T AEvaluation => Sumcheck.FactorEvaluations.Length == 2 ? Sumcheck.FactorEvaluations[0] : T.Zero;

@@ -14,7 +14,7 @@ namespace Thestage.Proofs.Sumcheck;
 /// <see cref="SumcheckProofSerializer"/>.
 /// </remarks>
 public sealed class SumcheckProof<T>
-    where T : struct, IField<T>
+    where T : struct, IExtensionField<T>
 {
     private readonly T[][] _rounds;
     private readonly T[] _factorEvaluations;

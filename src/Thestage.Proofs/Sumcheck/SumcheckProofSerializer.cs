@@ -25,7 +25,7 @@ public static class SumcheckProofSerializer
     /// <returns>The bytes.</returns>
     /// <exception cref="ArgumentException">The proof's rounds have different lengths or exceed the format bounds.</exception>
     public static byte[] Serialize<T>(SumcheckProof<T> proof)
-        where T : struct, IField<T>
+        where T : struct, IExtensionField<T>
     {
         ArgumentNullException.ThrowIfNull(proof);
         int valuesPerRound = proof.RoundCount == 0 ? 2 : proof.GetRoundPolynomial(0).Length;
@@ -64,7 +64,7 @@ public static class SumcheckProofSerializer
     /// <returns>The proof.</returns>
     /// <exception cref="ProofFormatException">The bytes are malformed.</exception>
     public static SumcheckProof<T> Deserialize<T>(ReadOnlySpan<byte> bytes)
-        where T : struct, IField<T>
+        where T : struct, IExtensionField<T>
     {
         var reader = new ProofReader(bytes);
         reader.ReadHeader(Magic, Version);

@@ -20,6 +20,10 @@ namespace Thestage.Proofs.Sumcheck;
 /// the factor evaluations at <c>r</c> are absorbed. Variables are bound first-to-last
 /// (<see cref="MultilinearPolynomial{T}"/> convention), so <c>r_1</c> binds <c>x_1</c>, the most significant bit.
 /// </para>
+/// <para>
+/// The field is constrained to <see cref="IExtensionField{T}"/> so that every challenge is drawn from the
+/// extension (about 128 bits for <see cref="GoldilocksExt2"/>), never from the 64-bit base field.
+/// </para>
 /// </remarks>
 public static class SumcheckProver
 {
@@ -28,7 +32,7 @@ public static class SumcheckProver
     /// <param name="factors">Multilinear factors with the same number of variables.</param>
     /// <returns>The sum over the hypercube.</returns>
     public static T ComputeSum<T>(IReadOnlyList<MultilinearPolynomial<T>> factors)
-        where T : struct, IField<T>
+        where T : struct, IExtensionField<T>
     {
         int size = ValidateFactors(factors);
         T sum = T.Zero;
@@ -47,14 +51,14 @@ public static class SumcheckProver
     }
 
     /// <summary>Proves that <c>Σ_x Π_k f_k(x) = claimedSum</c>.</summary>
-    /// <typeparam name="T">The field of values and challenges (use an extension field for soundness).</typeparam>
+    /// <typeparam name="T">The extension field of values and challenges (base-field tables are lifted with <see cref="IExtensionField{T}.FromBase"/>).</typeparam>
     /// <param name="transcript">The Fiat–Shamir transcript, in the same state as the verifier's.</param>
     /// <param name="claimedSum">The claimed sum (an honest prover passes <see cref="ComputeSum{T}"/>).</param>
     /// <param name="factors">One or more multilinear factors with the same number of variables.</param>
     /// <returns>The proof and the final random point.</returns>
     /// <exception cref="ArgumentException">The factors are empty or of different sizes.</exception>
     public static SumcheckProverOutput<T> Prove<T>(Transcript transcript, T claimedSum, IReadOnlyList<MultilinearPolynomial<T>> factors)
-        where T : struct, IField<T>
+        where T : struct, IExtensionField<T>
     {
         ArgumentNullException.ThrowIfNull(transcript);
         int size = ValidateFactors(factors);
@@ -126,7 +130,7 @@ public static class SumcheckProver
     }
 
     private static int ValidateFactors<T>(IReadOnlyList<MultilinearPolynomial<T>> factors)
-        where T : struct, IField<T>
+        where T : struct, IExtensionField<T>
     {
         ArgumentNullException.ThrowIfNull(factors);
         if (factors.Count == 0 || factors.Count > SumcheckVerifier.MaxDegree)

@@ -10,7 +10,7 @@ namespace Thestage.Proofs.Sumcheck;
 /// <typeparam name="T">The field.</typeparam>
 /// <remarks>See Thaler, "Proofs, Arguments, and Zero-Knowledge" (2022), §4.1.</remarks>
 public sealed class SumcheckVerification<T>
-    where T : struct, IField<T>
+    where T : struct, IExtensionField<T>
 {
     private readonly T[] _point;
     private readonly T[] _factorEvaluations;

@@ -36,7 +36,7 @@ public static class SumcheckVerifier
     /// <returns>The verdict, with the random point and the claimed factor evaluations on success.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="numVariables"/> or <paramref name="degree"/> is out of range.</exception>
     public static SumcheckVerification<T> Verify<T>(Transcript transcript, T claimedSum, int numVariables, int degree, SumcheckProof<T>? proof)
-        where T : struct, IField<T>
+        where T : struct, IExtensionField<T>
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentOutOfRangeException.ThrowIfNegative(numVariables);

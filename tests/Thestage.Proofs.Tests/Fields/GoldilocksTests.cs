@@ -80,6 +80,7 @@ public sealed class GoldilocksTests
 
         // Independent check: 7^((p−1)/2^32) computed with BigInteger.
         Assert.Equal((ulong)BigInteger.ModPow(7, (P - 1) >> 32, P), Goldilocks.RootOfUnity(32).Value);
+        Assert.Equal(Goldilocks.RootOfUnity(32), Goldilocks.TwoAdicGenerator);
     }
 
     [Fact]

@@ -40,10 +40,12 @@ public sealed class MatrixMultiplicationSumcheckTests
         Goldilocks[] b = rng.NextArray<Goldilocks>(n * p);
         Goldilocks[] c = Multiply(a, b, m, n, p);
 
-        SumcheckProverOutput<GoldilocksExt2> output = MatrixMultiplicationSumcheck.Prove<GoldilocksExt2>(new Transcript(Protocol), a, b, c, m, n, p);
+        MatrixMultiplicationProverOutput<GoldilocksExt2> output = MatrixMultiplicationSumcheck.Prove<GoldilocksExt2>(new Transcript(Protocol), a, b, c, m, n, p);
         MatrixMultiplicationVerification<GoldilocksExt2> result =
             MatrixMultiplicationSumcheck.Verify(new Transcript(Protocol), a, b, c, m, n, p, output.Proof);
         Assert.True(result.IsValid, result.Failure.ToString());
+        Assert.Equal(output.APoint, result.APoint);
+        Assert.Equal(output.BPoint, result.BPoint);
 
         // The claims are evaluations of the MLEs at (r1, s) and (s, r2), and their product is the reduced claim.
         GoldilocksExt2[] s = result.Sumcheck.Point.ToArray();

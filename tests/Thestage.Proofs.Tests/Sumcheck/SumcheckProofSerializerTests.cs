@@ -41,7 +41,9 @@ public sealed class SumcheckProofSerializerTests
         }
 
         Assert.Throws<ProofFormatException>(() => SumcheckProofSerializer.Deserialize<GoldilocksExt2>([.. bytes, 0]));
-        Assert.Throws<ProofFormatException>(() => SumcheckProofSerializer.Deserialize<Goldilocks>(bytes));
+        byte[] otherField = (byte[])bytes.Clone();
+        otherField[6] = 8; // element length of the base field instead of the extension
+        Assert.Throws<ProofFormatException>(() => SumcheckProofSerializer.Deserialize<GoldilocksExt2>(otherField));
 
         for (int position = 0; position < bytes.Length; position++)
         {
