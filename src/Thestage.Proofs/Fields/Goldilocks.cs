@@ -64,14 +64,11 @@ public readonly struct Goldilocks : IField<Goldilocks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Goldilocks operator +(Goldilocks left, Goldilocks right)
     {
+        // Branch-free: a carry means the true sum is sum + 2^64 < 2p, and sum + 2^64 − p = sum + Epsilon < p
+        // cannot wrap; otherwise sum < 2^64 and at most one subtraction of p is needed.
         ulong sum = left._value + right._value;
-        if (sum < left._value)
-        {
-            // True sum is sum + 2^64 < 2p; subtracting p adds 2^64 − p = Epsilon and cannot wrap.
-            return FromCanonical(sum + Epsilon);
-        }
-
-        return FromCanonical(sum >= Modulus ? sum - Modulus : sum);
+        sum += Epsilon & MaskIf(sum < left._value);
+        return FromCanonical(sum - (Modulus & MaskIf(sum >= Modulus)));
     }
 
     /// <summary>Subtracts two elements.</summary>
@@ -81,14 +78,9 @@ public readonly struct Goldilocks : IField<Goldilocks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Goldilocks operator -(Goldilocks left, Goldilocks right)
     {
+        // Branch-free: on a borrow diff = true + 2^64, and true + p = diff − Epsilon with diff ≥ 2^64 − p + 1 > Epsilon.
         ulong diff = left._value - right._value;
-        if (left._value < right._value)
-        {
-            // diff = true + 2^64; true + p = diff − Epsilon, and diff ≥ 2^64 − p + 1 > Epsilon.
-            diff -= Epsilon;
-        }
-
-        return FromCanonical(diff);
+        return FromCanonical(diff - (Epsilon & MaskIf(left._value < right._value)));
     }
 
     /// <summary>Negates an element.</summary>
@@ -143,19 +135,13 @@ public readonly struct Goldilocks : IField<Goldilocks>
         ulong b = hi >> 32;
 
         ulong t = lo - b;
-        if (lo < b)
-        {
-            t -= Epsilon;
-        }
+        t -= Epsilon & MaskIf(lo < b);
 
         ulong u = (a << 32) - a;
         ulong r = t + u;
-        if (r < u)
-        {
-            r += Epsilon;
-        }
+        r += Epsilon & MaskIf(r < u);
 
-        return r >= Modulus ? r - Modulus : r;
+        return r - (Modulus & MaskIf(r >= Modulus));
     }
 
     /// <summary>Raises an element to a power by square-and-multiply.</summary>
@@ -252,6 +238,10 @@ public readonly struct Goldilocks : IField<Goldilocks>
 
     /// <inheritdoc />
     public override string ToString() => _value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>All ones when <paramref name="condition"/> holds, else zero (compiled to setcc/neg, without branches).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MaskIf(bool condition) => 0UL - Unsafe.BitCast<bool, byte>(condition);
 
     /// <summary>Wraps a value already known to be canonical.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -109,14 +109,13 @@ public static class GoldilocksNtt
                 int stride = n / length; // twiddle for butterfly j is ω_n^(j·stride) = ω_length^j
                 for (int start = 0; start < n; start += length)
                 {
-                    Span<Goldilocks> lower = values.Slice(start, halfLength);
-                    Span<Goldilocks> upper = values.Slice(start + halfLength, halfLength);
+                    int upperStart = start + halfLength;
                     for (int j = 0; j < halfLength; j++)
                     {
-                        Goldilocks t = upper[j] * twiddles[j * stride];
-                        Goldilocks u = lower[j];
-                        lower[j] = u + t;
-                        upper[j] = u - t;
+                        Goldilocks t = values[upperStart + j] * twiddles[j * stride];
+                        Goldilocks u = values[start + j];
+                        values[start + j] = u + t;
+                        values[upperStart + j] = u - t;
                     }
                 }
             }
