@@ -1,6 +1,10 @@
 namespace Thestage.Proofs.Sumcheck;
 
 /// <summary>Why a sumcheck (or a protocol built on it) was rejected.</summary>
+/// <remarks>
+/// The checks follow the verifier of Lund, Fortnow, Karloff and Nisan, "Algebraic methods for
+/// interactive proof systems", JACM 1992 (see Thaler, "Proofs, Arguments, and Zero-Knowledge", 2022, §4.1).
+/// </remarks>
 public enum SumcheckFailure
 {
     /// <summary>The proof was accepted.</summary>
