@@ -57,9 +57,8 @@ public readonly struct Modulus : IEquatable<Modulus>
     public ulong Reduce(ulong x)
     {
         // q̂ = ⌊x·⌊2^64/q⌋ / 2^64⌋ ≤ ⌊x/q⌋ and ⌊x/q⌋ − q̂ ≤ 1, so x − q̂·q lies in [0, 2q).
-        ulong qhat = Math.BigMul(x, BarrettHigh, out _);
-        ulong r = x - qhat * Value;
-        return r >= Value ? r - Value : r;
+        ulong qhat = UInt64Math.MultiplyHigh(x, BarrettHigh);
+        return UInt64Math.SubtractIfGreaterOrEqual(x - qhat * Value, Value);
     }
 
     /// <summary>Reduces the 128-bit value <paramref name="high"/>·2^64 + <paramref name="low"/> modulo q.</summary>
@@ -71,7 +70,7 @@ public readonly struct Modulus : IEquatable<Modulus>
     {
         // q̂ = ⌊x·r / 2^128⌋ with r = ⌊2^128/q⌋ (only the words that reach bit 128 matter).
         // Then x − q̂·q ∈ [0, 2q) (Barrett's bound), computed modulo 2^64 since it is < 2^64.
-        ulong carry = Math.BigMul(low, BarrettLow, out _);
+        ulong carry = UInt64Math.MultiplyHigh(low, BarrettLow);
         ulong t2hi = Math.BigMul(low, BarrettHigh, out ulong t2lo);
         ulong t1 = t2lo + carry;
         ulong t3 = t2hi + (t1 < t2lo ? 1UL : 0UL);
@@ -79,8 +78,7 @@ public readonly struct Modulus : IEquatable<Modulus>
         ulong t1b = t1 + t2lo;
         ulong c = t2hi + (t1b < t1 ? 1UL : 0UL);
         ulong qhat = high * BarrettHigh + t3 + c;
-        ulong r = low - qhat * Value;
-        return r >= Value ? r - Value : r;
+        return UInt64Math.SubtractIfGreaterOrEqual(low - qhat * Value, Value);
     }
 
     /// <summary>Returns true when q is prime (deterministic Miller–Rabin for 64-bit integers).</summary>

@@ -27,15 +27,13 @@ internal readonly struct MultiplyOperand
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong MultiplyLazy(ulong x, ulong modulus)
     {
-        ulong hi = Math.BigMul(x, Quotient, out _);
-        return x * Operand - hi * modulus;
+        return x * Operand - UInt64Math.MultiplyHigh(x, Quotient) * modulus;
     }
 
     /// <summary>x·w mod q in [0, q).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Multiply(ulong x, ulong modulus)
     {
-        ulong r = MultiplyLazy(x, modulus);
-        return r >= modulus ? r - modulus : r;
+        return UInt64Math.SubtractIfGreaterOrEqual(MultiplyLazy(x, modulus), modulus);
     }
 }

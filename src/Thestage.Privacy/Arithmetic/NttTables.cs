@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Thestage.Privacy.Arithmetic;
 
@@ -72,42 +71,40 @@ internal sealed class NttTables
     {
         ForwardLazy(values);
         ulong q = Modulus.Value, twoQ = 2 * q;
-        ref ulong x = ref MemoryMarshal.GetReference(values);
-        for (int i = 0; i < N; i++)
+        for (int i = 0; i < values.Length; i++)
         {
-            ref ulong v = ref Unsafe.Add(ref x, i);
-            ulong t = v >= twoQ ? v - twoQ : v;
-            v = t >= q ? t - q : t;
+            values[i] = UInt64Math.SubtractIfGreaterOrEqual(UInt64Math.SubtractIfGreaterOrEqual(values[i], twoQ), q);
         }
     }
 
     /// <summary>Forward negacyclic NTT in place; input in [0, 4q), output in [0, 4q).</summary>
-    public void ForwardLazy(Span<ulong> values)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public unsafe void ForwardLazy(Span<ulong> values)
     {
         Debug.Assert(values.Length == N);
         ulong q = Modulus.Value, twoQ = 2 * q;
-        // Safe: every index below is < N = values.Length (asserted); the loops are the hot path.
-        ref ulong x = ref MemoryMarshal.GetReference(values);
-        ref MultiplyOperand roots = ref MemoryArrayRef(_rootPowers);
-        int gap = N >> 1;
-        for (int m = 1; m < N; m <<= 1, gap >>= 1)
+        // Pinned for the duration; every pointer below stays inside [x, x + N) because the stage loops
+        // partition the array into groups of 2·gap (gap·2m = N at every stage).
+        fixed (ulong* x = values)
+        fixed (MultiplyOperand* roots = _rootPowers)
         {
-            int offset = 0;
-            for (int i = 0; i < m; i++, offset += gap << 1)
+            int gap = N >> 1;
+            for (int m = 1; m < N; m <<= 1, gap >>= 1)
             {
-                MultiplyOperand w = Unsafe.Add(ref roots, m + i);
-                ref ulong xj = ref Unsafe.Add(ref x, offset);
-                ref ulong yj = ref Unsafe.Add(ref xj, gap);
-                for (int j = 0; j < gap; j++)
+                ulong* group = x;
+                for (int i = 0; i < m; i++, group += 2 * gap)
                 {
-                    ref ulong a = ref Unsafe.Add(ref xj, j);
-                    ref ulong b = ref Unsafe.Add(ref yj, j);
-                    // a ∈ [0, 4q) → [0, 2q); w·b lazily in [0, 2q); sums stay in [0, 4q).
-                    ulong u = a >= twoQ ? a - twoQ : a;
-                    ulong hi = Math.BigMul(b, w.Quotient, out _);
-                    ulong t = b * w.Operand - hi * q;
-                    a = u + t;
-                    b = u - t + twoQ;
+                    ulong w = roots[m + i].Operand, wq = roots[m + i].Quotient;
+                    ulong* end = group + gap;
+                    for (ulong* p = group; p < end; p++)
+                    {
+                        // a ∈ [0, 4q) → [0, 2q); w·b lazily in [0, 2q) (Shoup); outputs in [0, 4q).
+                        ulong a = UInt64Math.SubtractIfGreaterOrEqual(*p, twoQ);
+                        ulong b = p[gap];
+                        ulong t = b * w - UInt64Math.MultiplyHigh(b, wq) * q;
+                        *p = a + t;
+                        p[gap] = a - t + twoQ;
+                    }
                 }
             }
         }
@@ -118,59 +115,53 @@ internal sealed class NttTables
     {
         InverseLazy(values);
         ulong q = Modulus.Value;
-        ref ulong x = ref MemoryMarshal.GetReference(values);
-        for (int i = 0; i < N; i++)
+        for (int i = 0; i < values.Length; i++)
         {
-            ref ulong v = ref Unsafe.Add(ref x, i);
-            v = v >= q ? v - q : v;
+            values[i] = UInt64Math.SubtractIfGreaterOrEqual(values[i], q);
         }
     }
 
     /// <summary>Inverse negacyclic NTT in place; input in [0, 2q), output in [0, 2q).</summary>
-    public void InverseLazy(Span<ulong> values)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public unsafe void InverseLazy(Span<ulong> values)
     {
         Debug.Assert(values.Length == N);
         ulong q = Modulus.Value, twoQ = 2 * q;
-        ref ulong x = ref MemoryMarshal.GetReference(values);
-        ref MultiplyOperand roots = ref MemoryArrayRef(_invRootPowers);
-        int gap = 1;
-        for (int m = N >> 1; m > 1; m >>= 1, gap <<= 1)
+        // Pinned; the same partition argument as in ForwardLazy keeps every access inside the array.
+        fixed (ulong* x = values)
+        fixed (MultiplyOperand* roots = _invRootPowers)
         {
-            int offset = 0;
-            for (int i = 0; i < m; i++, offset += gap << 1)
+            int gap = 1;
+            for (int m = N >> 1; m > 1; m >>= 1, gap <<= 1)
             {
-                MultiplyOperand w = Unsafe.Add(ref roots, m + i);
-                ref ulong xj = ref Unsafe.Add(ref x, offset);
-                ref ulong yj = ref Unsafe.Add(ref xj, gap);
-                for (int j = 0; j < gap; j++)
+                ulong* group = x;
+                for (int i = 0; i < m; i++, group += 2 * gap)
                 {
-                    ref ulong a = ref Unsafe.Add(ref xj, j);
-                    ref ulong b = ref Unsafe.Add(ref yj, j);
-                    // a, b ∈ [0, 2q): a + b ∈ [0, 4q) → [0, 2q); (a − b + 2q)·w lazily in [0, 2q).
-                    ulong u = a, v = b;
-                    ulong s = u + v;
-                    a = s >= twoQ ? s - twoQ : s;
-                    ulong d = u - v + twoQ;
-                    ulong hi = Math.BigMul(d, w.Quotient, out _);
-                    b = d * w.Operand - hi * q;
+                    ulong w = roots[m + i].Operand, wq = roots[m + i].Quotient;
+                    ulong* end = group + gap;
+                    for (ulong* p = group; p < end; p++)
+                    {
+                        // a, b ∈ [0, 2q): a + b → [0, 2q); (a − b + 2q)·w lazily in [0, 2q).
+                        ulong a = *p, b = p[gap];
+                        *p = UInt64Math.SubtractIfGreaterOrEqual(a + b, twoQ);
+                        ulong d = a - b + twoQ;
+                        p[gap] = d * w - UInt64Math.MultiplyHigh(d, wq) * q;
+                    }
                 }
             }
-        }
 
-        // Last stage (m = 1, gap = N/2) with N⁻¹ folded in: (a + b)·N⁻¹ and (a − b)·ψ^−rev(1)·N⁻¹.
-        MultiplyOperand invN = _invN, invNw = _invNTimesLastRoot;
-        int half = N >> 1;
-        ref ulong y = ref Unsafe.Add(ref x, half);
-        for (int j = 0; j < half; j++)
-        {
-            ref ulong a = ref Unsafe.Add(ref x, j);
-            ref ulong b = ref Unsafe.Add(ref y, j);
-            ulong u = a, v = b;
-            ulong s = u + v;
-            s = s >= twoQ ? s - twoQ : s;
-            ulong d = u - v + twoQ;
-            a = invN.MultiplyLazy(s, q);
-            b = invNw.MultiplyLazy(d, q);
+            // Last stage (m = 1, gap = N/2) with N⁻¹ folded in: (a + b)·N⁻¹ and (a − b)·ψ^−rev(1)·N⁻¹.
+            ulong n1 = _invN.Operand, n1q = _invN.Quotient, n2 = _invNTimesLastRoot.Operand, n2q = _invNTimesLastRoot.Quotient;
+            int half = N >> 1;
+            ulong* stop = x + half;
+            for (ulong* p = x; p < stop; p++)
+            {
+                ulong a = *p, b = p[half];
+                ulong s = UInt64Math.SubtractIfGreaterOrEqual(a + b, twoQ);
+                ulong d = a - b + twoQ;
+                *p = s * n1 - UInt64Math.MultiplyHigh(s, n1q) * q;
+                p[half] = d * n2 - UInt64Math.MultiplyHigh(d, n2q) * q;
+            }
         }
     }
 
@@ -185,7 +176,4 @@ internal sealed class NttTables
         v = ((v >> 8) & 0x00FF00FFu) | ((v & 0x00FF00FFu) << 8);
         return (v >> 16) | (v << 16);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref MultiplyOperand MemoryArrayRef(MultiplyOperand[] array) => ref MemoryMarshal.GetArrayDataReference(array);
 }

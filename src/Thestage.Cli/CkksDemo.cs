@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Thestage.Privacy.Ckks;
+using Thestage.Privacy.Rlwe;
+
+namespace Thestage.Cli;
+
+/// <summary>
+/// The CKKS walk-through: the inference-like workload of the SEAL anchor (a plaintext weight, a bias, a full
+/// rotate-and-sum, a square) on encrypted data, checked against the same computation on doubles.
+/// </summary>
+internal static class CkksDemo
+{
+    public static int Run(string[] args)
+    {
+        int n = 8192, runs = 5;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--n" when i + 1 < args.Length:
+                    n = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "--runs" when i + 1 < args.Length:
+                    runs = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option '{args[i]}' (see thestage help)");
+            }
+        }
+
+        if (runs < 1)
+        {
+            throw new ArgumentException("--runs must be at least 1");
+        }
+
+        int[] bits = n switch
+        {
+            8192 => [60, 40, 40, 60],
+            16384 => [60, 40, 40, 40, 40, 40, 40, 60],
+            32768 => [60, 40, 40, 40, 40, 40, 40, 40, 40, 40, 40, 60],
+            _ => throw new ArgumentException("--n must be 8192, 16384 or 32768"),
+        };
+        const double scale = 1L << 40;
+
+        Console.WriteLine($"Thestage.Privacy — RNS-CKKS in managed C# ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
+        var sw = Stopwatch.StartNew();
+        var context = new CkksContext(new CkksParameters(n, bits));
+        Console.WriteLine($"parameters: N = {n}, coefficient modulus {{{string.Join(", ", bits)}}} bits = {context.TotalCoeffModulusBitCount} bits " +
+            $"(128-bit limit {SecurityStandard.MaxCoeffModulusBitCount(n, SecurityLevel.Tc128)}), scale 2^40, {context.SlotCount} slots; context {Ms(sw)}");
+
+        int slots = context.SlotCount;
+        int[] steps = Enumerable.Range(0, System.Numerics.BitOperations.Log2((uint)slots)).Select(k => 1 << k).ToArray();
+        sw.Restart();
+        var keygen = new KeyGenerator(context);
+        PublicKey pk = keygen.CreatePublicKey();
+        RelinKeys rk = keygen.CreateRelinKeys();
+        GaloisKeys gk = keygen.CreateGaloisKeys(steps);
+        Console.WriteLine($"keys: secret, public, relinearization and {gk.Count} Galois keys (steps 1, 2, 4, …, {slots / 2}) in {Ms(sw)}");
+
+        var encoder = new CkksEncoder(context);
+        var encryptor = new Encryptor(context, pk);
+        var decryptor = new Decryptor(context, keygen.SecretKey);
+        var evaluator = new Evaluator(context);
+
+        var random = new Random(2026);
+        double[] x = Enumerable.Range(0, slots).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        double[] w = Enumerable.Range(0, slots).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        const double bias = 0.25;
+
+        // Plain reference: y = (Σᵢ xᵢ·wᵢ / slots + bias)² in every slot.
+        double dot = 0;
+        for (int i = 0; i < slots; i++)
+        {
+            dot += x[i] * w[i];
+        }
+
+        double expected = Math.Pow(dot / slots + bias, 2);
+        double[] wScaled = w.Select(v => v / slots).ToArray();
+
+        string[] stages = ["encode", "encrypt (public key)", "multiply plain", "rescale", "add plain", $"{steps.Length} × (rotate + add)", "square", "relinearize", "rescale ", "decrypt", "decode"];
+        var times = stages.ToDictionary(s => s, _ => new List<double>());
+        double maxError = 0;
+        Plaintext wPlain = encoder.Encode(wScaled, scale);
+        for (int run = 0; run < runs; run++)
+        {
+            var t = Stopwatch.StartNew();
+            Plaintext xPlain = encoder.Encode(x, scale);
+            Lap(times, "encode", t);
+            Ciphertext c = encryptor.Encrypt(xPlain);
+            Lap(times, "encrypt (public key)", t);
+            evaluator.MultiplyPlainInplace(c, wPlain);
+            Lap(times, "multiply plain", t);
+            evaluator.RescaleToNextInplace(c);
+            Lap(times, "rescale", t);
+            Plaintext b = encoder.Encode(bias / slots, c.Scale, c.Level);
+            evaluator.AddPlainInplace(c, b); // bias/slots in every slot sums to bias
+            Lap(times, "add plain", t);
+            foreach (int step in steps)
+            {
+                evaluator.AddInplace(c, evaluator.RotateVector(c, step, gk));
+            }
+
+            Lap(times, $"{steps.Length} × (rotate + add)", t);
+            evaluator.SquareInplace(c);
+            Lap(times, "square", t);
+            evaluator.RelinearizeInplace(c, rk);
+            Lap(times, "relinearize", t);
+            evaluator.RescaleToNextInplace(c);
+            Lap(times, "rescale ", t);
+            Plaintext result = decryptor.Decrypt(c);
+            Lap(times, "decrypt", t);
+            double[] y = encoder.Decode(result);
+            Lap(times, "decode", t);
+            maxError = Math.Max(maxError, y.Max(v => Math.Abs(v - expected)));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"workload (median of {runs} runs): y = (Σ xᵢwᵢ/{slots} + 0.25)² in every slot, x, w uniform in [−1, 1]");
+        Console.WriteLine($"  {"stage",-24}{"ms",10}");
+        foreach (string stage in stages)
+        {
+            Console.WriteLine($"  {stage.TrimEnd(),-24}{Median(times[stage]),10:F2}");
+        }
+
+        double server = stages[2..9].Sum(s => Median(times[s]));
+        Console.WriteLine($"  {"server part",-24}{server,10:F2}");
+        Console.WriteLine();
+        Console.WriteLine($"result {expected:F9} (plain), max abs error over {slots} slots {maxError:E2} = {-Math.Log2(maxError):F1} bits of precision");
+        return maxError < 1e-4 ? 0 : 1;
+    }
+
+    private static void Lap(Dictionary<string, List<double>> times, string stage, Stopwatch t)
+    {
+        times[stage].Add(t.Elapsed.TotalMilliseconds);
+        t.Restart();
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
+    private static string Ms(Stopwatch sw) => $"{sw.Elapsed.TotalMilliseconds:F0} ms";
+}
