@@ -11,7 +11,7 @@ namespace Thestage.Proofs.Commitments;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Commit: the <c>2^v</c> evaluations are arranged as a <c>2^⌊v/2⌋ × 2^⌈v/2⌉</c> row-major matrix (row
+/// Commit: the <c>2^v</c> evaluations are arranged as a <c>2^(v−c) × 2^c</c> row-major matrix, <c>c</c> chosen by <see cref="LigeroParameters.ColumnVariables"/> to minimise the proof size (row
 /// bits are the first variables); each row is Reed–Solomon encoded by coset low-degree extension
 /// (<see cref="GoldilocksNtt.CosetLowDegreeExtension"/>, rate <c>2^−LogBlowup</c>); each column of the encoded
 /// matrix, with a fresh 16-byte salt, is a Merkle leaf; the commitment is the root.
@@ -43,7 +43,7 @@ public static class LigeroProver
 
         salts ??= RandomSaltSource.Instance;
         int numVariables = System.Numerics.BitOperations.Log2((uint)evaluations.Length);
-        int rows = 1 << LigeroParameters.RowVariables(numVariables);
+        int rows = 1 << parameters.RowVariables(numVariables);
         int k = evaluations.Length / rows;
         int n = k << parameters.LogBlowup;
 
@@ -94,7 +94,7 @@ public static class LigeroProver
         }
 
         int rows = state.RowCount, k = state.RowLength, n = state.CodewordLength;
-        int rowVariables = LigeroParameters.RowVariables(numVariables);
+        int rowVariables = state.Parameters.RowVariables(numVariables);
         TExt[] eqRow = EqPolynomial.Table(point[..rowVariables]);
         TExt[] eqColumn = EqPolynomial.Table(point[rowVariables..]);
 

@@ -28,10 +28,10 @@ public sealed class LigeroProverState
     /// <summary>Gets the parameters the polynomial was committed with.</summary>
     public LigeroParameters Parameters { get; }
 
-    /// <summary>Gets the number of matrix rows (<c>2^⌊v/2⌋</c>).</summary>
-    public int RowCount => 1 << LigeroParameters.RowVariables(Commitment.NumVariables);
+    /// <summary>Gets the number of matrix rows (<c>2^(v − c)</c>, see <see cref="LigeroParameters.ColumnVariables"/>).</summary>
+    public int RowCount => 1 << Parameters.RowVariables(Commitment.NumVariables);
 
-    /// <summary>Gets the message length of a row (<c>2^⌈v/2⌉</c>).</summary>
+    /// <summary>Gets the message length of a row (<c>2^c</c>).</summary>
     public int RowLength => Evaluations.Length / RowCount;
 
     /// <summary>Gets the codeword length of a row (<c>RowLength · 2^LogBlowup</c>).</summary>

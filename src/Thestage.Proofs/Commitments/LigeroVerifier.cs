@@ -32,7 +32,7 @@ public static class LigeroVerifier
         ArgumentNullException.ThrowIfNull(parameters);
 
         int numVariables = commitment.NumVariables;
-        int rowVariables = LigeroParameters.RowVariables(numVariables);
+        int rowVariables = parameters.RowVariables(numVariables);
         int rows = 1 << rowVariables;
         int k = 1 << (numVariables - rowVariables);
         int n = k << parameters.LogBlowup;

@@ -77,7 +77,7 @@ public sealed class LigeroTests
     {
         (LigeroProverState state, _, GoldilocksExt2[] point) = Setup(8, 1300);
         int rows = state.RowCount, k = state.RowLength, n = state.CodewordLength;
-        int rowVariables = LigeroParameters.RowVariables(8);
+        int rowVariables = LigeroParameters.Default.RowVariables(8);
         GoldilocksExt2[] eqRow = EqPolynomial.Table<GoldilocksExt2>(point.AsSpan(0, rowVariables));
         GoldilocksExt2[] eqColumn = EqPolynomial.Table<GoldilocksExt2>(point.AsSpan(rowVariables));
 
@@ -129,26 +129,42 @@ public sealed class LigeroTests
     {
         LigeroParameters defaults = LigeroParameters.Default;
         Assert.Equal(0.25, defaults.Rate);
-        Assert.Equal(0.25, defaults.Delta);
+        Assert.Equal(0.375, defaults.Delta);
 
-        // Query term alone: t · log2(1/(1 − δ)) = 256 · log2(4/3) ≈ 106.25 bits.
-        Assert.Equal(256 * Math.Log2(4.0 / 3.0), defaults.SoundnessBits(0, 10_000), 6);
+        // BCIKS 2020 at the unique-decoding radius: ε ≤ (1 − δ)^t + n/|F|, computed here from the formula itself.
         for (int v = 0; v <= LigeroParameters.MaxVariables; v++)
         {
-            Assert.True(defaults.SoundnessBits(v, GoldilocksExt2.Log2Size) >= 100, $"v = {v}");
+            double n = Math.Pow(2.0, defaults.ColumnVariables(v) + defaults.LogBlowup);
+            double epsilon = Math.Pow(1.0 - ((1.0 - defaults.Rate) / 2.0), defaults.ColumnQueries) + (n / Math.Pow(2.0, GoldilocksExt2.Log2Size));
+            double bits = -Math.Log2(epsilon);
+            Assert.True(bits >= 100, $"v = {v}: {bits} bits");
+            Assert.Equal(bits, defaults.SoundnessBits(v, GoldilocksExt2.Log2Size), 6);
         }
 
-        // Worst case v = 48: codeword 2^26, field term 2^(26 − 128) = 2^−102; total −log2(2^−106.25 + 2^−102) ≈ 101.9.
-        Assert.InRange(defaults.SoundnessBits(48, GoldilocksExt2.Log2Size), 101.8, 102.0);
-
-        // Query counts implied by δ = (1 − ρ)/3 at rate 1/4: 241 for 100 bits, 309 for 128 bits.
-        Assert.True(new LigeroParameters(2, 241).SoundnessBits(0, 10_000) >= 100);
-        Assert.True(new LigeroParameters(2, 240).SoundnessBits(0, 10_000) < 100);
-        Assert.True(new LigeroParameters(2, 309).SoundnessBits(0, 10_000) >= 128);
-        Assert.True(new LigeroParameters(2, 308).SoundnessBits(0, 10_000) < 128);
+        // Query term alone: t · log2(8/5); 148 queries are the least reaching 100 bits at rate 1/4.
+        Assert.Equal(152 * Math.Log2(8.0 / 5.0), defaults.SoundnessBits(0, 10_000), 6);
+        Assert.True(new LigeroParameters(2, 148).SoundnessBits(0, 10_000) >= 100);
+        Assert.True(new LigeroParameters(2, 147).SoundnessBits(0, 10_000) < 100);
+        Assert.True(new LigeroParameters(2, 189).SoundnessBits(0, 10_000) >= 128);
 
         // Over the base field alone the field term would dominate: the extension is necessary.
         Assert.True(defaults.SoundnessBits(20, Goldilocks.Log2Size) < 60);
+    }
+
+    [Theory]
+    [InlineData(17)]
+    [InlineData(20)]
+    public void ChosenShapeMinimisesTheEstimatedSizeAndBeatsTheSquareLayout(int v)
+    {
+        LigeroParameters defaults = LigeroParameters.Default;
+        int c = defaults.ColumnVariables(v);
+        for (int other = 0; other <= v; other++)
+        {
+            Assert.True(defaults.EstimatedProofBytes(v, c) <= defaults.EstimatedProofBytes(v, other));
+        }
+
+        Assert.True(defaults.EstimatedProofBytes(v, c) < defaults.EstimatedProofBytes(v, (v + 1) / 2));
+        Assert.Equal(v - c, defaults.RowVariables(v));
     }
 
     [Fact]
