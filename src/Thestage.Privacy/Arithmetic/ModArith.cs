@@ -11,15 +11,13 @@ internal static class ModArith
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Add(ulong a, ulong b, ulong q)
     {
-        ulong s = a + b;
-        return s >= q ? s - q : s;
+        return UInt64Math.SubtractIfGreaterOrEqual(a + b, q);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Sub(ulong a, ulong b, ulong q)
     {
-        ulong d = a - b;
-        return a < b ? d + q : d;
+        return UInt64Math.SubtractIfGreaterOrEqual(a - b + q, q);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -15,7 +15,7 @@ public sealed partial class Evaluator
         CheckSameLevel(a.Level, b.Level, nameof(b));
         double scale = ProductScale(a.Scale, b.Scale, a.Level);
         int n = _context.N, limbs = a.LimbCount, size = a.Size + b.Size - 1;
-        var result = new Ciphertext(_context, size, a.Level, scale);
+        var result = new Ciphertext(_context, size, a.Level, scale, zeroed: false);
         Parallelism.For(limbs, n * size, i =>
         {
             Modulus q = _context.KeyModuli[i];
@@ -56,7 +56,7 @@ public sealed partial class Evaluator
 
         double scale = ProductScale(a.Scale, a.Scale, a.Level);
         int n = _context.N, limbs = a.LimbCount;
-        var result = new Ciphertext(_context, 3, a.Level, scale);
+        var result = new Ciphertext(_context, 3, a.Level, scale, zeroed: false);
         Parallelism.For(limbs, 3 * n, i =>
         {
             Modulus q = _context.KeyModuli[i];
@@ -75,47 +75,40 @@ public sealed partial class Evaluator
 
     /// <summary>Returns a·p (scale a.Scale·p.Scale).</summary>
     /// <exception cref="ArgumentException">Different contexts or levels, or the product's scale does not fit the modulus.</exception>
-    public Ciphertext MultiplyPlain(Ciphertext a, Plaintext p)
-    {
-        var result = new Ciphertext(CheckCiphertext(a, nameof(a)));
-        MultiplyPlainInplace(result, p);
-        return result;
-    }
+    public Ciphertext MultiplyPlain(Ciphertext a, Plaintext p) => MultiplyPlain(a, p, destination: null);
 
     /// <summary>a ← a·p.</summary>
     /// <exception cref="ArgumentException">Different contexts or levels, or the product's scale does not fit the modulus.</exception>
-    public void MultiplyPlainInplace(Ciphertext a, Plaintext p)
+    public void MultiplyPlainInplace(Ciphertext a, Plaintext p) => MultiplyPlain(a, p, destination: a);
+
+    private Ciphertext MultiplyPlain(Ciphertext a, Plaintext p, Ciphertext? destination)
     {
         CheckCiphertext(a, nameof(a));
         CheckPlaintext(p, nameof(p));
         CheckSameLevel(a.Level, p.Level, nameof(p));
         double scale = ProductScale(a.Scale, p.Scale, a.Level);
         int n = _context.N, limbs = a.LimbCount;
-        Parallelism.For(limbs, n * a.Size, i =>
+        Ciphertext d = destination ?? new Ciphertext(_context, a.Size, a.Level, scale, zeroed: false);
+        Parallelism.For(a.Size * limbs, n, k =>
         {
-            Modulus q = _context.KeyModuli[i];
-            for (int k = 0; k < a.Size; k++)
-            {
-                Span<ulong> x = a.Limb(k, i);
-                PolyArith.Multiply(x, p.Limb(i), q, x);
-            }
+            int i = k % limbs;
+            PolyArith.Multiply(a.Data.AsSpan(k * n, n), p.Limb(i), _context.KeyModuli[i], d.Data.AsSpan(k * n, n));
         });
-        a.Scale = scale;
-        a.Seed = null;
+        d.Scale = scale;
+        d.Seed = null;
+        return d;
     }
 
     /// <summary>Returns the relinearization of a size-3 ciphertext: (c₀, c₁) + KeySwitch(c₂: s² → s).</summary>
     /// <exception cref="ArgumentException">The ciphertext is not of size 3, or the keys belong to another context.</exception>
     public Ciphertext Relinearize(Ciphertext a, RelinKeys relinKeys)
-    {
-        var result = new Ciphertext(CheckCiphertext(a, nameof(a)));
-        RelinearizeInplace(result, relinKeys);
-        return result;
-    }
+        => new(_context, 2, a.Level, a.Scale, RelinearizeData(a, relinKeys));
 
     /// <summary>a ← relinearization of a (size 3 → 2).</summary>
     /// <exception cref="ArgumentException">The ciphertext is not of size 3, or the keys belong to another context.</exception>
-    public void RelinearizeInplace(Ciphertext a, RelinKeys relinKeys)
+    public void RelinearizeInplace(Ciphertext a, RelinKeys relinKeys) => a.Replace(RelinearizeData(a, relinKeys), 2, a.Level);
+
+    private ulong[] RelinearizeData(Ciphertext a, RelinKeys relinKeys)
     {
         CheckCiphertext(a, nameof(a));
         ArgumentNullException.ThrowIfNull(relinKeys);
@@ -125,15 +118,11 @@ public sealed partial class Evaluator
         }
 
         CheckSize(a, 3, "Relinearize", nameof(a));
-        int n = _context.N, limbs = a.LimbCount, polyLength = limbs * n;
-        ulong[] old = a.Data;
-        var data = new ulong[2 * polyLength];
-        Array.Copy(old, data, 2 * polyLength);
-        KeySwitching.SwitchKey(_context, old.AsSpan(2 * polyLength, polyLength), a.Level, relinKeys.Key, data.AsMemory(0, polyLength), data.AsMemory(polyLength, polyLength));
-        double scale = a.Scale;
-        a.Resize(2, a.Level);
-        data.CopyTo(a.Data, 0);
-        a.Scale = scale;
+        int polyLength = a.LimbCount * _context.N;
+        ulong[] data = GC.AllocateUninitializedArray<ulong>(2 * polyLength);
+        Array.Copy(a.Data, data, 2 * polyLength);
+        KeySwitching.SwitchKey(_context, a.Data.AsSpan(2 * polyLength, polyLength), a.Level, relinKeys.Key, data.AsMemory(0, polyLength), data.AsMemory(polyLength, polyLength));
+        return data;
     }
 
     private double ProductScale(double first, double second, int level)

@@ -11,7 +11,7 @@ public sealed partial class Evaluator
         CheckCiphertext(a, nameof(a));
         ThrowIfLastLevel(a.Level, "rescale");
         int n = _context.N, level = a.Level, limbs = a.LimbCount;
-        var result = new Ciphertext(_context, a.Size, level - 1, a.Scale / _context.KeyModuli[level].Value);
+        var result = new Ciphertext(_context, a.Size, level - 1, a.Scale / _context.KeyModuli[level].Value, zeroed: false);
         var inv = _context.GetLevel(level).InvLastModulus;
         for (int p = 0; p < a.Size; p++)
         {
@@ -41,7 +41,7 @@ public sealed partial class Evaluator
         CheckCiphertext(a, nameof(a));
         ThrowIfLastLevel(a.Level, "mod-switch");
         int n = _context.N, limbs = a.LimbCount;
-        var result = new Ciphertext(_context, a.Size, a.Level - 1, a.Scale);
+        var result = new Ciphertext(_context, a.Size, a.Level - 1, a.Scale, zeroed: false);
         for (int p = 0; p < a.Size; p++)
         {
             a.Data.AsSpan(p * limbs * n, (limbs - 1) * n).CopyTo(result.Poly(p));
@@ -65,7 +65,7 @@ public sealed partial class Evaluator
         }
 
         int n = _context.N, limbs = a.LimbCount, keep = level + 1;
-        var result = new Ciphertext(_context, a.Size, level, a.Scale);
+        var result = new Ciphertext(_context, a.Size, level, a.Scale, zeroed: false);
         for (int p = 0; p < a.Size; p++)
         {
             a.Data.AsSpan(p * limbs * n, keep * n).CopyTo(result.Poly(p));

@@ -30,35 +30,26 @@ public sealed partial class Evaluator
 
     /// <summary>Returns a + b.</summary>
     /// <exception cref="ArgumentException">Different contexts, levels or scales.</exception>
-    public Ciphertext Add(Ciphertext a, Ciphertext b)
-    {
-        var result = new Ciphertext(CheckCiphertext(a, nameof(a)));
-        AddInplace(result, b);
-        return result;
-    }
+    public Ciphertext Add(Ciphertext a, Ciphertext b) => AddSub(a, b, destination: null, subtract: false);
 
     /// <summary>a ← a + b.</summary>
     /// <exception cref="ArgumentException">Different contexts, levels or scales.</exception>
-    public void AddInplace(Ciphertext a, Ciphertext b) => AddSubInplace(a, b, subtract: false);
+    public void AddInplace(Ciphertext a, Ciphertext b) => AddSub(a, b, destination: a, subtract: false);
 
     /// <summary>Returns a − b.</summary>
     /// <exception cref="ArgumentException">Different contexts, levels or scales.</exception>
-    public Ciphertext Sub(Ciphertext a, Ciphertext b)
-    {
-        var result = new Ciphertext(CheckCiphertext(a, nameof(a)));
-        SubInplace(result, b);
-        return result;
-    }
+    public Ciphertext Sub(Ciphertext a, Ciphertext b) => AddSub(a, b, destination: null, subtract: true);
 
     /// <summary>a ← a − b.</summary>
     /// <exception cref="ArgumentException">Different contexts, levels or scales.</exception>
-    public void SubInplace(Ciphertext a, Ciphertext b) => AddSubInplace(a, b, subtract: true);
+    public void SubInplace(Ciphertext a, Ciphertext b) => AddSub(a, b, destination: a, subtract: true);
 
     /// <summary>Returns −a.</summary>
     public Ciphertext Negate(Ciphertext a)
     {
-        var result = new Ciphertext(CheckCiphertext(a, nameof(a)));
-        NegateInplace(result);
+        CheckCiphertext(a, nameof(a));
+        var result = new Ciphertext(_context, a.Size, a.Level, a.Scale, zeroed: false);
+        NegateInto(a, result);
         return result;
     }
 
@@ -66,96 +57,120 @@ public sealed partial class Evaluator
     public void NegateInplace(Ciphertext a)
     {
         CheckCiphertext(a, nameof(a));
-        int n = _context.N, limbs = a.LimbCount;
-        Parallelism.For(a.Size * limbs, n, k =>
-        {
-            ulong q = _context.KeyModuli[k % limbs].Value;
-            Span<ulong> x = a.Data.AsSpan(k * n, n);
-            PolyArith.Negate(x, q, x);
-        });
+        NegateInto(a, a);
         a.Seed = null;
     }
 
     /// <summary>Returns a + p.</summary>
     /// <exception cref="ArgumentException">Different contexts, levels or scales.</exception>
-    public Ciphertext AddPlain(Ciphertext a, Plaintext p)
-    {
-        var result = new Ciphertext(CheckCiphertext(a, nameof(a)));
-        AddPlainInplace(result, p);
-        return result;
-    }
+    public Ciphertext AddPlain(Ciphertext a, Plaintext p) => AddSubPlain(a, p, destination: null, subtract: false);
 
     /// <summary>a ← a + p.</summary>
     /// <exception cref="ArgumentException">Different contexts, levels or scales.</exception>
-    public void AddPlainInplace(Ciphertext a, Plaintext p) => AddSubPlainInplace(a, p, subtract: false);
+    public void AddPlainInplace(Ciphertext a, Plaintext p) => AddSubPlain(a, p, destination: a, subtract: false);
 
     /// <summary>Returns a − p.</summary>
     /// <exception cref="ArgumentException">Different contexts, levels or scales.</exception>
-    public Ciphertext SubPlain(Ciphertext a, Plaintext p)
-    {
-        var result = new Ciphertext(CheckCiphertext(a, nameof(a)));
-        SubPlainInplace(result, p);
-        return result;
-    }
+    public Ciphertext SubPlain(Ciphertext a, Plaintext p) => AddSubPlain(a, p, destination: null, subtract: true);
 
     /// <summary>a ← a − p.</summary>
     /// <exception cref="ArgumentException">Different contexts, levels or scales.</exception>
-    public void SubPlainInplace(Ciphertext a, Plaintext p) => AddSubPlainInplace(a, p, subtract: true);
+    public void SubPlainInplace(Ciphertext a, Plaintext p) => AddSubPlain(a, p, destination: a, subtract: true);
 
-    private void AddSubInplace(Ciphertext a, Ciphertext b, bool subtract)
+    private void NegateInto(Ciphertext a, Ciphertext destination)
+    {
+        int n = _context.N, limbs = a.LimbCount;
+        Parallelism.For(a.Size * limbs, n, k =>
+        {
+            ulong q = _context.KeyModuli[k % limbs].Value;
+            PolyArith.Negate(a.Data.AsSpan(k * n, n), q, destination.Data.AsSpan(k * n, n));
+        });
+    }
+
+    // destination null: a new ciphertext. destination == a: in place (grown first when b is larger).
+    private Ciphertext AddSub(Ciphertext a, Ciphertext b, Ciphertext? destination, bool subtract)
     {
         CheckCiphertext(a, nameof(a));
         CheckCiphertext(b, nameof(b));
         CheckSameLevel(a.Level, b.Level, nameof(b));
         CheckSameScale(a.Scale, b.Scale, nameof(b));
-        int n = _context.N, limbs = a.LimbCount;
-        if (b.Size > a.Size)
+        int n = _context.N, limbs = a.LimbCount, size = Math.Max(a.Size, b.Size), common = Math.Min(a.Size, b.Size);
+        Ciphertext first = a;
+        if (destination is null)
         {
-            var grown = new ulong[b.Size * limbs * n];
-            a.Data.CopyTo(grown, 0);
-            double scale = a.Scale;
-            a.Resize(b.Size, a.Level);
-            grown.CopyTo(a.Data, 0);
-            a.Scale = scale;
+            destination = new Ciphertext(_context, size, a.Level, a.Scale, zeroed: false);
+        }
+        else if (b.Size > a.Size)
+        {
+            first = new Ciphertext(a);
+            destination.Resize(size, a.Level);
         }
 
-        Parallelism.For(b.Size * limbs, n, k =>
+        Ciphertext d = destination, x = first;
+        Parallelism.For(size * limbs, n, k =>
         {
             ulong q = _context.KeyModuli[k % limbs].Value;
-            Span<ulong> x = a.Data.AsSpan(k * n, n);
-            ReadOnlySpan<ulong> y = b.Data.AsSpan(k * n, n);
-            if (subtract)
+            int poly = k / limbs;
+            Span<ulong> target = d.Data.AsSpan(k * n, n);
+            if (poly < common)
             {
-                PolyArith.Sub(x, y, q, x);
+                ReadOnlySpan<ulong> u = x.Data.AsSpan(k * n, n), v = b.Data.AsSpan(k * n, n);
+                if (subtract)
+                {
+                    PolyArith.Sub(u, v, q, target);
+                }
+                else
+                {
+                    PolyArith.Add(u, v, q, target);
+                }
+            }
+            else if (poly < x.Size)
+            {
+                x.Data.AsSpan(k * n, n).CopyTo(target);
+            }
+            else if (subtract)
+            {
+                PolyArith.Negate(b.Data.AsSpan(k * n, n), q, target);
             }
             else
             {
-                PolyArith.Add(x, y, q, x);
+                b.Data.AsSpan(k * n, n).CopyTo(target);
             }
         });
-        a.Seed = null;
+        destination.Seed = null;
+        return destination;
     }
 
-    private void AddSubPlainInplace(Ciphertext a, Plaintext p, bool subtract)
+    private Ciphertext AddSubPlain(Ciphertext a, Plaintext p, Ciphertext? destination, bool subtract)
     {
         CheckCiphertext(a, nameof(a));
         CheckPlaintext(p, nameof(p));
         CheckSameLevel(a.Level, p.Level, nameof(p));
         CheckSameScale(a.Scale, p.Scale, nameof(p));
-        int n = _context.N;
-        Parallelism.For(a.LimbCount, n, i =>
+        int n = _context.N, limbs = a.LimbCount;
+        Ciphertext d = destination ?? new Ciphertext(_context, a.Size, a.Level, a.Scale, zeroed: false);
+        Parallelism.For(a.Size * limbs, n, k =>
         {
-            ulong q = _context.KeyModuli[i].Value;
-            Span<ulong> x = a.Limb(0, i);
-            if (subtract)
+            ulong q = _context.KeyModuli[k % limbs].Value;
+            Span<ulong> target = d.Data.AsSpan(k * n, n);
+            ReadOnlySpan<ulong> u = a.Data.AsSpan(k * n, n);
+            if (k >= limbs)
             {
-                PolyArith.Sub(x, p.Limb(i), q, x);
+                if (!ReferenceEquals(d, a))
+                {
+                    u.CopyTo(target);
+                }
+            }
+            else if (subtract)
+            {
+                PolyArith.Sub(u, p.Limb(k), q, target);
             }
             else
             {
-                PolyArith.Add(x, p.Limb(i), q, x);
+                PolyArith.Add(u, p.Limb(k), q, target);
             }
         });
+        return d;
     }
 
     private Ciphertext CheckCiphertext(Ciphertext c, string name)

@@ -8,13 +8,30 @@ public sealed class Ciphertext
 {
     private double _scale;
 
-    internal Ciphertext(RlweContext context, int size, int level, double scale)
+    /// <param name="context">The context.</param>
+    /// <param name="size">The number of polynomials.</param>
+    /// <param name="level">The data level.</param>
+    /// <param name="scale">The scale.</param>
+    /// <param name="zeroed">False when the caller overwrites every coefficient: skips clearing the buffer.</param>
+    internal Ciphertext(RlweContext context, int size, int level, double scale, bool zeroed = true)
     {
         Context = context;
         Size = size;
         Level = level;
         _scale = scale;
-        Data = new ulong[size * (level + 1) * context.N];
+        int length = size * (level + 1) * context.N;
+        Data = zeroed ? new ulong[length] : GC.AllocateUninitializedArray<ulong>(length);
+    }
+
+    /// <summary>Wraps <paramref name="data"/> (size × (level + 1) × N words, NTT form) without copying.</summary>
+    internal Ciphertext(RlweContext context, int size, int level, double scale, ulong[] data)
+    {
+        System.Diagnostics.Debug.Assert(data.Length == size * (level + 1) * context.N);
+        Context = context;
+        Size = size;
+        Level = level;
+        _scale = scale;
+        Data = data;
     }
 
     /// <summary>Creates a deep copy of <paramref name="other"/>.</summary>
@@ -87,6 +104,16 @@ public sealed class Ciphertext
             Data = new ulong[length];
         }
 
+        Size = size;
+        Level = level;
+        Seed = null;
+    }
+
+    /// <summary>Takes over <paramref name="data"/> as the content, of the given shape (no copy).</summary>
+    internal void Replace(ulong[] data, int size, int level)
+    {
+        System.Diagnostics.Debug.Assert(data.Length == size * (level + 1) * Context.N);
+        Data = data;
         Size = size;
         Level = level;
         Seed = null;
