@@ -1,0 +1,213 @@
+namespace Thestage.Proofs.Quantization;
+
+/// <summary>
+/// Post-training quantization of a <see cref="FloatModel"/> into a <see cref="QuantizedModel"/>: symmetric
+/// per-layer power-of-two scales for int8 weights, int32 biases at the accumulator scale, and requantization
+/// shifts chosen from calibration ranges and then raised until the worst-case interval analysis of
+/// <see cref="QuantizedModel"/> admits the model.
+/// </summary>
+/// <remarks>
+/// Power-of-two scales (Jacob et al., "Quantization and training of neural networks for efficient
+/// integer-arithmetic-only inference", CVPR 2018, with the scale restricted to <c>2^−f</c>) make every
+/// rescaling a shift, which is what the proof system checks via <c>acc + h = q·2^s + r</c>.
+/// </remarks>
+public static class Quantizer
+{
+    private const int TargetActivation = 1 << 14; // calibration target: half of the int16 range as headroom
+
+    /// <summary>Quantizes a model.</summary>
+    /// <param name="model">The double-precision model.</param>
+    /// <param name="calibration">Representative inputs (at least one).</param>
+    /// <param name="inputBits">Bits of the signed input integers, in <c>[2, 16]</c>.</param>
+    /// <returns>The fixed-point model.</returns>
+    /// <exception cref="ArgumentException">No calibration input, or no shift in range makes a layer valid.</exception>
+    public static QuantizedModel Quantize(FloatModel model, IReadOnlyList<double[]> calibration, int inputBits = 8)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(calibration);
+        if (calibration.Count == 0)
+        {
+            throw new ArgumentException("At least one calibration input is required.", nameof(calibration));
+        }
+
+        int layerCount = model.Layers.Count;
+        var maxAbs = new double[layerCount + 1];
+        foreach (double[] sample in calibration)
+        {
+            double[][] tensors = model.EvaluateAll(sample);
+            for (int l = 0; l <= layerCount; l++)
+            {
+                maxAbs[l] = Math.Max(maxAbs[l], tensors[l].Select(Math.Abs).DefaultIfEmpty(0).Max());
+            }
+        }
+
+        int inputFraction = FractionBits(maxAbs[0], (1 << (inputBits - 1)) - 1);
+        int fraction = inputFraction;
+        var layers = new List<QuantizedLayer>();
+        for (int l = 0; l < layerCount; l++)
+        {
+            FloatLayer layer = model.Layers[l];
+            switch (layer.Kind)
+            {
+                case LayerKind.Dense:
+                case LayerKind.Conv2d:
+                    (int[] weights, int[] bias, int accFraction) = QuantizeParameters(layer, fraction);
+                    int shift = ChooseShift(model, inputBits, inputFraction, layers, accFraction, maxAbs[l + 1], s => Parameterised(layer, weights, bias, s));
+                    fraction = accFraction - shift;
+                    break;
+                case LayerKind.AvgPool2d:
+                    layers.Add(QuantizedLayer.AvgPool2d(layer.KernelHeight, layer.KernelWidth));
+                    break;
+                case LayerKind.Square:
+                    int squareShift = ChooseShift(model, inputBits, inputFraction, layers, 2 * fraction, maxAbs[l + 1], QuantizedLayer.Square);
+                    fraction = (2 * fraction) - squareShift;
+                    break;
+                case LayerKind.Flatten:
+                    layers.Add(QuantizedLayer.Flatten());
+                    break;
+                default:
+                    layers.Add(QuantizedLayer.ReLU());
+                    break;
+            }
+        }
+
+        return new QuantizedModel(model.InputShape, inputBits, inputFraction, fraction, layers);
+    }
+
+    /// <summary>Compares a quantized model with its source on given inputs.</summary>
+    /// <param name="source">The double-precision model.</param>
+    /// <param name="quantized">The fixed-point model.</param>
+    /// <param name="inputs">Real inputs (at least one).</param>
+    /// <returns>The error and agreement report.</returns>
+    /// <exception cref="ArgumentException">No inputs, or the models' shapes differ.</exception>
+    public static QuantizationReport Compare(FloatModel source, QuantizedModel quantized, IReadOnlyList<double[]> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(quantized);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 0 || source.InputShape != quantized.InputShape || source.OutputShape != quantized.OutputShape)
+        {
+            throw new ArgumentException("Inputs are required and the models must have the same shapes.");
+        }
+
+        double maxError = 0, sumError = 0, maxOutput = 0;
+        int agree = 0, values = 0;
+        foreach (double[] input in inputs)
+        {
+            double[] expected = source.Evaluate(input);
+            double[] actual = quantized.DequantizeOutput(IntegerEvaluator.Evaluate(quantized, quantized.QuantizeInput(input)));
+            for (int i = 0; i < expected.Length; i++)
+            {
+                double error = Math.Abs(expected[i] - actual[i]);
+                maxError = Math.Max(maxError, error);
+                maxOutput = Math.Max(maxOutput, Math.Abs(expected[i]));
+                sumError += error;
+                values++;
+            }
+
+            if (ArgMax(expected) == ArgMax(actual))
+            {
+                agree++;
+            }
+        }
+
+        return new QuantizationReport(inputs.Count, maxError, sumError / values, maxOutput, (double)agree / inputs.Count);
+    }
+
+    private static int ArgMax(double[] values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The largest <c>f</c> in <c>[−30, 30]</c> with <c>maxAbs · 2^f ≤ limit</c>.</summary>
+    private static int FractionBits(double maxAbs, double limit)
+    {
+        if (maxAbs <= 0)
+        {
+            return 0;
+        }
+
+        return Math.Clamp((int)Math.Floor(Math.Log2(limit / maxAbs)), -30, 30);
+    }
+
+    private static (int[] Weights, int[] Bias, int AccFraction) QuantizeParameters(FloatLayer layer, int inputFraction)
+    {
+        double maxWeight = 0;
+        foreach (double w in layer.Weights)
+        {
+            maxWeight = Math.Max(maxWeight, Math.Abs(w));
+        }
+
+        for (int weightFraction = FractionBits(maxWeight, QuantizedLayer.MaxWeight); weightFraction >= -30; weightFraction--)
+        {
+            int accFraction = inputFraction + weightFraction;
+            double weightScale = Math.Pow(2.0, weightFraction);
+            double biasScale = Math.Pow(2.0, accFraction);
+            bool fits = true;
+            foreach (double b in layer.Bias)
+            {
+                fits &= Math.Abs(Math.Round(b * biasScale, MidpointRounding.AwayFromZero)) < (1 << 30);
+            }
+
+            if (!fits)
+            {
+                continue;
+            }
+
+            int[] weights = Round(layer.Weights, weightScale, QuantizedLayer.MinWeight, QuantizedLayer.MaxWeight);
+            int[] bias = Round(layer.Bias, biasScale, -(1 << 30), 1 << 30);
+            return (weights, bias, accFraction);
+        }
+
+        throw new ArgumentException("The layer's biases cannot be represented at any weight scale.");
+    }
+
+    private static int[] Round(ReadOnlySpan<double> values, double scale, int min, int max)
+    {
+        var result = new int[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = (int)Math.Clamp(Math.Round(values[i] * scale, MidpointRounding.AwayFromZero), min, max);
+        }
+
+        return result;
+    }
+
+    private static QuantizedLayer Parameterised(FloatLayer layer, int[] weights, int[] bias, int shift) =>
+        layer.Kind == LayerKind.Dense
+            ? QuantizedLayer.Dense(layer.InFeatures, layer.OutFeatures, weights, bias, shift)
+            : QuantizedLayer.Conv2d(layer.InFeatures, layer.OutFeatures, layer.KernelHeight, layer.KernelWidth, layer.Stride, layer.Padding, weights, bias, shift);
+
+    /// <summary>Starts from the calibration shift and raises it until the model prefix passes validation; appends the layer.</summary>
+    private static int ChooseShift(
+        FloatModel model, int inputBits, int inputFraction, List<QuantizedLayer> layers, int accFraction, double calibrationMax, Func<int, QuantizedLayer> make)
+    {
+        int target = FractionBits(calibrationMax, TargetActivation);
+        int shift = Math.Clamp(accFraction - target, 0, QuantizedLayer.MaxShift);
+        for (; shift <= QuantizedLayer.MaxShift; shift++)
+        {
+            QuantizedLayer candidate = make(shift);
+            try
+            {
+                _ = new QuantizedModel(model.InputShape, inputBits, inputFraction, 0, [.. layers, candidate]);
+                layers.Add(candidate);
+                return shift;
+            }
+            catch (ArgumentException)
+            {
+                // The worst case does not fit yet: a larger shift halves the output range.
+            }
+        }
+
+        throw new ArgumentException("No requantization shift in range keeps the layer within int16.");
+    }
+}

@@ -1,0 +1,67 @@
+using Thestage.Proofs.Quantization;
+
+namespace Thestage.Proofs.Tests.Quantization;
+
+/// <summary>Deterministic random models and inputs for tests.</summary>
+internal static class TestModels
+{
+    public static double[] Gaussian(Random random, int length, double scale)
+    {
+        var values = new double[length];
+        for (int i = 0; i < length; i++)
+        {
+            double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
+            values[i] = scale * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+        }
+
+        return values;
+    }
+
+    public static FloatModel Mlp(Random random, params int[] widths)
+    {
+        var layers = new List<FloatLayer>();
+        for (int i = 0; i + 1 < widths.Length; i++)
+        {
+            int fanIn = widths[i], fanOut = widths[i + 1];
+            layers.Add(FloatLayer.Dense(fanIn, fanOut, Gaussian(random, fanIn * fanOut, 1.0 / Math.Sqrt(fanIn)), Gaussian(random, fanOut, 0.1)));
+            if (i + 2 < widths.Length)
+            {
+                layers.Add(FloatLayer.ReLU());
+            }
+        }
+
+        return new FloatModel(TensorShape.Vector(widths[0]), layers);
+    }
+
+    /// <summary>Conv2d(stride, padding) → ReLU → AvgPool2d(2×2) → Square → Flatten → Dense.</summary>
+    public static FloatModel Cnn(Random random, int channels, int size, int outChannels, int kernel, int stride, int padding, int classes)
+    {
+        var input = new TensorShape(channels, size, size);
+        FloatLayer conv = FloatLayer.Conv2d(
+            channels, outChannels, kernel, kernel, stride, padding,
+            Gaussian(random, outChannels * channels * kernel * kernel, 1.0 / Math.Sqrt(channels * kernel * kernel)), Gaussian(random, outChannels, 0.1));
+        TensorShape convOut = conv.OutputShape(input);
+        var layers = new List<FloatLayer> { conv, FloatLayer.ReLU() };
+        TensorShape current = convOut;
+        if (convOut.Height >= 2 && convOut.Width >= 2)
+        {
+            layers.Add(FloatLayer.AvgPool2d(2, 2));
+            current = layers[^1].OutputShape(current);
+        }
+
+        layers.Add(FloatLayer.Square());
+        layers.Add(FloatLayer.Flatten());
+        layers.Add(FloatLayer.Dense(current.Size, classes, Gaussian(random, current.Size * classes, 1.0 / Math.Sqrt(current.Size)), Gaussian(random, classes, 0.1)));
+        return new FloatModel(input, layers);
+    }
+
+    public static List<double[]> Inputs(Random random, TensorShape shape, int count) =>
+        Enumerable.Range(0, count).Select(_ => Gaussian(random, shape.Size, 1.0)).ToList();
+
+    public static (QuantizedModel Model, List<int[]> Inputs) Quantized(FloatModel model, Random random, int count)
+    {
+        List<double[]> real = Inputs(random, model.InputShape, Math.Max(count, 4));
+        QuantizedModel quantized = Quantizer.Quantize(model, real);
+        return (quantized, real.Take(count).Select(x => quantized.QuantizeInput(x)).ToList());
+    }
+}
