@@ -1,0 +1,158 @@
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Sumcheck;
+using Thestage.Proofs.Transcripts;
+
+namespace Thestage.Proofs.Lookups;
+
+/// <summary>
+/// The logUp lookup argument for range checks: every entry of every column (after its public scale) lies in the
+/// table <c>T = [0, 2^tableBits)</c>, proven through the logarithmic-derivative identity
+/// <c>Σ_j Σ_x 1/(α − c_j(x)) = Σ_{t∈T} m(t)/(α − t)</c> at a random <c>α</c> in the extension field.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Haböck, "Multivariate lookups based on logarithmic derivatives", eprint 2022/1530, Lemma 5: over a field of
+/// characteristic larger than the number of lookups, the identity of rational functions holds iff every
+/// looked-up value is in <c>T</c> (with <c>m(t)</c> its multiplicity). The sum of fractions over the hypercube
+/// is proven by <see cref="FractionalSumcheck"/> (Papini–Haböck, eprint 2023/1284), so no inverse needs to be
+/// committed; the columns and multiplicities must be bound (committed or absorbed) before <c>α</c> is drawn,
+/// and the returned <see cref="LogUpClaims{T}"/> must be checked against them.
+/// </para>
+/// <para>
+/// Soundness error: if some value is outside <c>T</c>, clearing denominators gives a non-zero polynomial in
+/// <c>α</c> of degree at most <c>N + |T|</c> (<c>N</c> lookups), so
+/// <c>ε ≤ (N + |T|)/|F| + (1.5·L² + 2L)/|F|</c> with <c>L</c> the log2 number of leaves (the second term is the
+/// fractional sumcheck's); see <see cref="SoundnessBits"/>. For <c>N, |T| ≤ 2^24</c> and <see cref="GoldilocksExt2"/>
+/// this is more than 100 bits.
+/// </para>
+/// </remarks>
+internal static class LogUpArgument
+{
+    private const string AlphaLabel = "logup/alpha";
+    private const string ColumnsLabel = "logup/column-evaluations";
+    private const string MultiplicityLabel = "logup/multiplicity-evaluation";
+
+    /// <summary>Counts how often each table value occurs among the scaled column entries (entries outside the table are not counted).</summary>
+    public static Goldilocks[] Multiplicities(IReadOnlyList<(Goldilocks[] Values, ulong Scale)> columns, int tableBits)
+    {
+        var counts = new ulong[1 << tableBits];
+        foreach ((Goldilocks[] values, ulong scale) in columns)
+        {
+            var factor = new Goldilocks(scale);
+            foreach (Goldilocks value in values)
+            {
+                ulong scaled = (value * factor).Value;
+                if (scaled < (ulong)counts.Length)
+                {
+                    counts[scaled]++;
+                }
+            }
+        }
+
+        return counts.Select(c => new Goldilocks(c)).ToArray();
+    }
+
+    /// <summary>Proves the lookup; the columns and multiplicities must already be bound to the transcript.</summary>
+    public static LogUpClaims<T> Prove<T>(
+        Transcript transcript, ProofBuilder<T> builder, IReadOnlyList<(Goldilocks[] Values, ulong Scale)> columns, Goldilocks[] multiplicities, int tableBits)
+        where T : struct, IExtensionField<T>
+    {
+        LookupColumnSpec[] specs = columns.Select(c => new LookupColumnSpec(System.Numerics.BitOperations.Log2((uint)c.Values.Length), c.Scale)).ToArray();
+        LogUpLayout layout = LogUpLayout.Create(specs, tableBits);
+        T alpha = transcript.Challenge<T>(AlphaLabel);
+        var p = new T[1 << layout.LogSize];
+        var q = new T[p.Length];
+        foreach ((int owner, int offset, int logSize) in layout.Blocks)
+        {
+            for (int x = 0; x < 1 << logSize; x++)
+            {
+                (p[offset + x], q[offset + x]) = owner switch
+                {
+                    LogUpLayout.Padding => (T.Zero, T.One),
+                    LogUpLayout.Table => (-T.FromBase(multiplicities[x]), alpha - T.FromUInt64((ulong)x)),
+                    _ => (T.One, alpha - T.FromBase(columns[owner].Values[x] * new Goldilocks(columns[owner].Scale))),
+                };
+            }
+        }
+
+        T[] z = FractionalSumcheck.Prove(transcript, builder, p, q);
+        var columnPoints = new T[columns.Count][];
+        var columnValues = new T[columns.Count];
+        for (int j = 0; j < columns.Count; j++)
+        {
+            columnPoints[j] = z[(z.Length - specs[j].LogSize)..];
+            columnValues[j] = MatrixMultiplicationSumcheck.EvaluateMatrix<T>(columns[j].Values, columnPoints[j]);
+        }
+
+        T[] multiplicityPoint = z[(z.Length - tableBits)..];
+        T multiplicityValue = MatrixMultiplicationSumcheck.EvaluateMatrix<T>(multiplicities, multiplicityPoint);
+        builder.Send(transcript, ColumnsLabel, columnValues);
+        builder.Send(transcript, MultiplicityLabel, [multiplicityValue]);
+        return new LogUpClaims<T>(columnPoints, columnValues, multiplicityPoint, multiplicityValue);
+    }
+
+    /// <summary>Verifies the lookup; returns the claims the caller must still check, or null on rejection.</summary>
+    public static LogUpClaims<T>? Verify<T>(Transcript transcript, ProofCursor<T> cursor, IReadOnlyList<LookupColumnSpec> specs, int tableBits)
+        where T : struct, IExtensionField<T>
+    {
+        LogUpLayout layout = LogUpLayout.Create(specs, tableBits);
+        T alpha = transcript.Challenge<T>(AlphaLabel);
+        if (!FractionalSumcheck.Verify(transcript, cursor, layout.LogSize, out T[] z, out T pClaim, out T qClaim)
+            || !cursor.TryReceive(transcript, ColumnsLabel, specs.Count, out T[] columnValues)
+            || !cursor.TryReceive(transcript, MultiplicityLabel, 1, out T[] multiplicity))
+        {
+            return null;
+        }
+
+        T pLeaf = T.Zero, qLeaf = T.Zero;
+        foreach ((int owner, int offset, int logSize) in layout.Blocks)
+        {
+            int prefixLength = layout.LogSize - logSize;
+            T weight = T.One;
+            for (int i = 0; i < prefixLength; i++)
+            {
+                bool bit = ((offset >> (layout.LogSize - 1 - i)) & 1) != 0;
+                weight *= bit ? z[i] : T.One - z[i];
+            }
+
+            ReadOnlySpan<T> suffix = z.AsSpan(prefixLength);
+            switch (owner)
+            {
+                case LogUpLayout.Padding:
+                    qLeaf += weight;
+                    break;
+                case LogUpLayout.Table:
+                    T identity = T.Zero;
+                    foreach (T coordinate in suffix)
+                    {
+                        identity = identity + identity + coordinate;
+                    }
+
+                    pLeaf -= weight * multiplicity[0];
+                    qLeaf += weight * (alpha - identity);
+                    break;
+                default:
+                    pLeaf += weight;
+                    qLeaf += weight * (alpha - columnValues[owner].MultiplyByBase(new Goldilocks(specs[owner].Scale)));
+                    break;
+            }
+        }
+
+        if (pLeaf != pClaim || qLeaf != qClaim)
+        {
+            return null;
+        }
+
+        T[][] columnPoints = specs.Select(s => z[(z.Length - s.LogSize)..]).ToArray();
+        return new LogUpClaims<T>(columnPoints, columnValues, z[(z.Length - tableBits)..], multiplicity[0]);
+    }
+
+    /// <summary>Computes <c>−log2((N + |T| + 1.5·L² + 2L)/|F|)</c>.</summary>
+    /// <param name="lookups">The number of looked-up entries <c>N</c>.</param>
+    /// <param name="tableBits">log2 of the table size.</param>
+    /// <param name="leafLogSize">log2 of the number of leaves <c>L</c>.</param>
+    /// <param name="log2FieldSize">log2 of the challenge field size.</param>
+    /// <returns>The soundness in bits.</returns>
+    public static double SoundnessBits(long lookups, int tableBits, int leafLogSize, double log2FieldSize) =>
+        log2FieldSize - Math.Log2(lookups + Math.Pow(2.0, tableBits) + (1.5 * leafLogSize * leafLogSize) + (2.0 * leafLogSize));
+}
