@@ -12,7 +12,7 @@ namespace Thestage.Privacy.Rlwe;
 /// </remarks>
 internal sealed class KeySwitchingKey
 {
-    public KeySwitchingKey(ulong[][] components, byte[][] seeds)
+    public KeySwitchingKey(ulong[][] components, byte[][]? seeds)
     {
         Components = components;
         Seeds = seeds;
@@ -21,6 +21,6 @@ internal sealed class KeySwitchingKey
     /// <summary>Component j: two key-level polynomials (b_j, a_j), NTT form.</summary>
     public ulong[][] Components { get; }
 
-    /// <summary>The seed of each a_j.</summary>
-    public byte[][] Seeds { get; }
+    /// <summary>The seed of each a_j; null when the key was loaded without them.</summary>
+    public byte[][]? Seeds { get; }
 }

@@ -5,7 +5,7 @@ namespace Thestage.Privacy.Rlwe;
 /// </summary>
 public sealed class PublicKey
 {
-    internal PublicKey(RlweContext context, ulong[] data, byte[] seed)
+    internal PublicKey(RlweContext context, ulong[] data, byte[]? seed)
     {
         Context = context;
         Data = data;
@@ -17,6 +17,6 @@ public sealed class PublicKey
     /// <summary>Two key-level polynomials, b then a.</summary>
     internal ulong[] Data { get; }
 
-    /// <summary>The seed of the uniform polynomial a.</summary>
-    internal byte[] Seed { get; }
+    /// <summary>The seed of the uniform polynomial a; null when the key was loaded without it.</summary>
+    internal byte[]? Seed { get; }
 }

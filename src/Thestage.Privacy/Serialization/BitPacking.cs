@@ -1,0 +1,99 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
+namespace Thestage.Privacy.Serialization;
+
+/// <summary>
+/// Packs residues modulo q into ⌈log2 q⌉ bits each, least significant bit first, in a little-endian bit stream
+/// (a 40-bit prime takes 5 bytes per coefficient instead of 8).
+/// </summary>
+internal static class BitPacking
+{
+    /// <summary>The number of bits of q, the width of each packed residue.</summary>
+    public static int BitWidth(ulong modulus) => 64 - BitOperations.LeadingZeroCount(modulus);
+
+    /// <summary>The packed size of <paramref name="count"/> residues (a multiple of 8, so always whole bytes).</summary>
+    public static int PackedLength(int count, int bits) => (int)((long)count * bits / 8);
+
+    /// <summary>Packs <paramref name="values"/>, each below 2^<paramref name="bits"/>, into exactly <see cref="PackedLength"/> bytes.</summary>
+    public static void Pack(ReadOnlySpan<ulong> values, int bits, Span<byte> destination)
+    {
+        System.Diagnostics.Debug.Assert(bits is > 0 and < 64 && values.Length % 8 == 0);
+        destination = destination[..PackedLength(values.Length, bits)];
+        ulong accumulator = 0;
+        int filled = 0, position = 0;
+        foreach (ulong value in values)
+        {
+            accumulator |= value << filled;
+            int total = filled + bits;
+            if (total >= 64)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(destination[position..], accumulator);
+                position += 8;
+                accumulator = value >> (64 - filled); // filled > 0 here, since bits < 64
+                total -= 64;
+            }
+
+            filled = total;
+        }
+
+        for (; filled > 0; filled -= 8)
+        {
+            destination[position++] = (byte)accumulator;
+            accumulator >>= 8;
+        }
+    }
+
+    /// <summary>
+    /// Unpacks <paramref name="destination"/>.Length residues of <paramref name="bits"/> bits each; returns the index
+    /// of the first one not below <paramref name="modulus"/>, or −1 when all are.
+    /// </summary>
+    public static int Unpack(ReadOnlySpan<byte> source, int bits, ulong modulus, Span<ulong> destination)
+    {
+        System.Diagnostics.Debug.Assert(source.Length == PackedLength(destination.Length, bits));
+        ulong mask = (1UL << bits) - 1;
+        ulong accumulator = 0;
+        int available = 0, position = 0;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            ulong value;
+            if (available >= bits)
+            {
+                value = accumulator & mask;
+                accumulator >>= bits;
+                available -= bits;
+            }
+            else
+            {
+                ulong next;
+                if (position + 8 <= source.Length)
+                {
+                    next = BinaryPrimitives.ReadUInt64LittleEndian(source[position..]);
+                    position += 8;
+                }
+                else
+                {
+                    next = 0;
+                    for (int shift = 0; position < source.Length; shift += 8)
+                    {
+                        next |= (ulong)source[position++] << shift;
+                    }
+                }
+
+                value = (accumulator | (next << available)) & mask;
+                int used = bits - available;
+                accumulator = next >> used;
+                available = 64 - used;
+            }
+
+            if (value >= modulus)
+            {
+                return i;
+            }
+
+            destination[i] = value;
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,230 @@
+using Thestage.Privacy.Ckks;
+using Thestage.Privacy.Rlwe;
+
+namespace Thestage.Privacy.Serialization;
+
+/// <summary>
+/// Saves and loads CKKS parameters, plaintexts, ciphertexts and keys in one validated, versioned binary format:
+/// a 48-byte little-endian header (magic "TSPV", version 1, object kind, compression, flags, a 16-byte
+/// fingerprint of N and the primes, payload and raw lengths) followed by the payload, in which every RNS limb is
+/// bit-packed to the width of its prime.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Seeded form (<see cref="CkksSerializationOptions.UseSeeds"/>, on by default): a uniform polynomial that was
+/// expanded from a 32-byte seed is stored as that seed and re-expanded on load, as SEAL does; this halves fresh
+/// symmetric ciphertexts, public keys, relinearization keys and Galois keys.
+/// </para>
+/// <para>
+/// Loaders validate everything before use and throw only <see cref="CkksFormatException"/> for bad data (and
+/// <see cref="ArgumentNullException"/> for null arguments; a failing stream's own <see cref="IOException"/> passes
+/// through). They never allocate more than the parameters allow for the object, whatever the length fields say.
+/// Secret keys are saved and loaded only through <see cref="SaveSecretKey(SecretKey)"/> and
+/// <see cref="LoadSecretKey(CkksContext, ReadOnlySpan{byte})"/> and their overloads: no generic overload accepts
+/// one, so a secret key is never serialized by accident. Objects above <see cref="Array.MaxLength"/> bytes are not supported.
+/// </para>
+/// </remarks>
+public static partial class CkksSerializer
+{
+    /// <summary>Serializes CKKS parameters (N and the primes).</summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="options">Compression; seeding does not apply. Null for the defaults.</param>
+    public static byte[] Save(CkksParameters parameters, CkksSerializationOptions? options = null) => Job(parameters, options).ToArray();
+
+    /// <summary>Serializes CKKS parameters into <paramref name="destination"/>.</summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="destination">The stream written to.</param>
+    /// <param name="options">Compression; seeding does not apply. Null for the defaults.</param>
+    public static void Save(CkksParameters parameters, Stream destination, CkksSerializationOptions? options = null) => Job(parameters, options).WriteTo(NotNull(destination));
+
+    /// <summary>Serializes CKKS parameters into <paramref name="destination"/> if it is large enough.</summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="destination">The buffer; at least <see cref="GetSerializedSize(CkksParameters, CkksSerializationOptions?)"/> bytes.</param>
+    /// <param name="bytesWritten">The number of bytes written, 0 when the buffer is too small.</param>
+    /// <param name="options">Compression; seeding does not apply. Null for the defaults.</param>
+    /// <returns>False when the buffer is too small.</returns>
+    public static bool TrySave(CkksParameters parameters, Span<byte> destination, out int bytesWritten, CkksSerializationOptions? options = null) => Job(parameters, options).TryWrite(destination, out bytesWritten);
+
+    /// <summary>The exact number of bytes <see cref="Save(CkksParameters, CkksSerializationOptions?)"/> produces.</summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="options">The options the object will be saved with; with compression this compresses once.</param>
+    public static long GetSerializedSize(CkksParameters parameters, CkksSerializationOptions? options = null) => Job(parameters, options).Size;
+
+    /// <summary>Serializes a plaintext.</summary>
+    /// <param name="plaintext">The plaintext.</param>
+    /// <param name="options">Compression; seeding does not apply. Null for the defaults.</param>
+    public static byte[] Save(Plaintext plaintext, CkksSerializationOptions? options = null) => Job(plaintext, options).ToArray();
+
+    /// <summary>Serializes a plaintext into <paramref name="destination"/>.</summary>
+    /// <param name="plaintext">The plaintext.</param>
+    /// <param name="destination">The stream written to.</param>
+    /// <param name="options">Compression; seeding does not apply. Null for the defaults.</param>
+    public static void Save(Plaintext plaintext, Stream destination, CkksSerializationOptions? options = null) => Job(plaintext, options).WriteTo(NotNull(destination));
+
+    /// <summary>Serializes a plaintext into <paramref name="destination"/> if it is large enough.</summary>
+    /// <param name="plaintext">The plaintext.</param>
+    /// <param name="destination">The buffer.</param>
+    /// <param name="bytesWritten">The number of bytes written, 0 when the buffer is too small.</param>
+    /// <param name="options">Compression; seeding does not apply. Null for the defaults.</param>
+    /// <returns>False when the buffer is too small.</returns>
+    public static bool TrySave(Plaintext plaintext, Span<byte> destination, out int bytesWritten, CkksSerializationOptions? options = null) => Job(plaintext, options).TryWrite(destination, out bytesWritten);
+
+    /// <summary>The exact number of bytes <see cref="Save(Plaintext, CkksSerializationOptions?)"/> produces.</summary>
+    /// <param name="plaintext">The plaintext.</param>
+    /// <param name="options">The options the object will be saved with; with compression this compresses once.</param>
+    public static long GetSerializedSize(Plaintext plaintext, CkksSerializationOptions? options = null) => Job(plaintext, options).Size;
+
+    /// <summary>Serializes a ciphertext; seeded (half the size) when it is a fresh symmetric encryption and seeds are used.</summary>
+    /// <param name="ciphertext">The ciphertext.</param>
+    /// <param name="options">Seeding and compression. Null for the defaults (seeded where possible, uncompressed).</param>
+    /// <exception cref="ArgumentException">The ciphertext has more polynomials than the format's maximum (8).</exception>
+    public static byte[] Save(Ciphertext ciphertext, CkksSerializationOptions? options = null) => Job(ciphertext, options).ToArray();
+
+    /// <summary>Serializes a ciphertext into <paramref name="destination"/>.</summary>
+    /// <param name="ciphertext">The ciphertext.</param>
+    /// <param name="destination">The stream written to.</param>
+    /// <param name="options">Seeding and compression. Null for the defaults.</param>
+    public static void Save(Ciphertext ciphertext, Stream destination, CkksSerializationOptions? options = null) => Job(ciphertext, options).WriteTo(NotNull(destination));
+
+    /// <summary>Serializes a ciphertext into <paramref name="destination"/> if it is large enough.</summary>
+    /// <param name="ciphertext">The ciphertext.</param>
+    /// <param name="destination">The buffer.</param>
+    /// <param name="bytesWritten">The number of bytes written, 0 when the buffer is too small.</param>
+    /// <param name="options">Seeding and compression. Null for the defaults.</param>
+    /// <returns>False when the buffer is too small.</returns>
+    public static bool TrySave(Ciphertext ciphertext, Span<byte> destination, out int bytesWritten, CkksSerializationOptions? options = null) => Job(ciphertext, options).TryWrite(destination, out bytesWritten);
+
+    /// <summary>The exact number of bytes <see cref="Save(Ciphertext, CkksSerializationOptions?)"/> produces.</summary>
+    /// <param name="ciphertext">The ciphertext.</param>
+    /// <param name="options">The options the object will be saved with; with compression this compresses once.</param>
+    public static long GetSerializedSize(Ciphertext ciphertext, CkksSerializationOptions? options = null) => Job(ciphertext, options).Size;
+
+    /// <summary>Serializes a public key; seeded (half the size) by default.</summary>
+    /// <param name="publicKey">The public key.</param>
+    /// <param name="options">Seeding and compression. Null for the defaults.</param>
+    public static byte[] Save(PublicKey publicKey, CkksSerializationOptions? options = null) => Job(publicKey, options).ToArray();
+
+    /// <summary>Serializes a public key into <paramref name="destination"/>.</summary>
+    /// <param name="publicKey">The public key.</param>
+    /// <param name="destination">The stream written to.</param>
+    /// <param name="options">Seeding and compression. Null for the defaults.</param>
+    public static void Save(PublicKey publicKey, Stream destination, CkksSerializationOptions? options = null) => Job(publicKey, options).WriteTo(NotNull(destination));
+
+    /// <summary>Serializes a public key into <paramref name="destination"/> if it is large enough.</summary>
+    /// <param name="publicKey">The public key.</param>
+    /// <param name="destination">The buffer.</param>
+    /// <param name="bytesWritten">The number of bytes written, 0 when the buffer is too small.</param>
+    /// <param name="options">Seeding and compression. Null for the defaults.</param>
+    /// <returns>False when the buffer is too small.</returns>
+    public static bool TrySave(PublicKey publicKey, Span<byte> destination, out int bytesWritten, CkksSerializationOptions? options = null) => Job(publicKey, options).TryWrite(destination, out bytesWritten);
+
+    /// <summary>The exact number of bytes <see cref="Save(PublicKey, CkksSerializationOptions?)"/> produces.</summary>
+    /// <param name="publicKey">The public key.</param>
+    /// <param name="options">The options the object will be saved with; with compression this compresses once.</param>
+    public static long GetSerializedSize(PublicKey publicKey, CkksSerializationOptions? options = null) => Job(publicKey, options).Size;
+
+    /// <summary>Serializes relinearization keys; seeded (half the size) by default.</summary>
+    /// <param name="relinKeys">The relinearization keys.</param>
+    /// <param name="options">Seeding and compression. Null for the defaults.</param>
+    public static byte[] Save(RelinKeys relinKeys, CkksSerializationOptions? options = null) => Job(relinKeys, options).ToArray();
+
+    /// <summary>Serializes relinearization keys into <paramref name="destination"/>.</summary>
+    /// <param name="relinKeys">The relinearization keys.</param>
+    /// <param name="destination">The stream written to.</param>
+    /// <param name="options">Seeding and compression. Null for the defaults.</param>
+    public static void Save(RelinKeys relinKeys, Stream destination, CkksSerializationOptions? options = null) => Job(relinKeys, options).WriteTo(NotNull(destination));
+
+    /// <summary>Serializes relinearization keys into <paramref name="destination"/> if it is large enough.</summary>
+    /// <param name="relinKeys">The relinearization keys.</param>
+    /// <param name="destination">The buffer.</param>
+    /// <param name="bytesWritten">The number of bytes written, 0 when the buffer is too small.</param>
+    /// <param name="options">Seeding and compression. Null for the defaults.</param>
+    /// <returns>False when the buffer is too small.</returns>
+    public static bool TrySave(RelinKeys relinKeys, Span<byte> destination, out int bytesWritten, CkksSerializationOptions? options = null) => Job(relinKeys, options).TryWrite(destination, out bytesWritten);
+
+    /// <summary>The exact number of bytes <see cref="Save(RelinKeys, CkksSerializationOptions?)"/> produces.</summary>
+    /// <param name="relinKeys">The relinearization keys.</param>
+    /// <param name="options">The options the object will be saved with; with compression this compresses once.</param>
+    public static long GetSerializedSize(RelinKeys relinKeys, CkksSerializationOptions? options = null) => Job(relinKeys, options).Size;
+
+    /// <summary>Serializes Galois keys (elements ascending); seeded (half the size) by default.</summary>
+    /// <param name="galoisKeys">The Galois keys.</param>
+    /// <param name="options">Seeding and compression. Null for the defaults.</param>
+    public static byte[] Save(GaloisKeys galoisKeys, CkksSerializationOptions? options = null) => Job(galoisKeys, options).ToArray();
+
+    /// <summary>Serializes Galois keys into <paramref name="destination"/>.</summary>
+    /// <param name="galoisKeys">The Galois keys.</param>
+    /// <param name="destination">The stream written to.</param>
+    /// <param name="options">Seeding and compression. Null for the defaults.</param>
+    public static void Save(GaloisKeys galoisKeys, Stream destination, CkksSerializationOptions? options = null) => Job(galoisKeys, options).WriteTo(NotNull(destination));
+
+    /// <summary>Serializes Galois keys into <paramref name="destination"/> if it is large enough.</summary>
+    /// <param name="galoisKeys">The Galois keys.</param>
+    /// <param name="destination">The buffer.</param>
+    /// <param name="bytesWritten">The number of bytes written, 0 when the buffer is too small.</param>
+    /// <param name="options">Seeding and compression. Null for the defaults.</param>
+    /// <returns>False when the buffer is too small.</returns>
+    public static bool TrySave(GaloisKeys galoisKeys, Span<byte> destination, out int bytesWritten, CkksSerializationOptions? options = null) => Job(galoisKeys, options).TryWrite(destination, out bytesWritten);
+
+    /// <summary>The exact number of bytes <see cref="Save(GaloisKeys, CkksSerializationOptions?)"/> produces.</summary>
+    /// <param name="galoisKeys">The Galois keys.</param>
+    /// <param name="options">The options the object will be saved with; with compression this compresses once.</param>
+    public static long GetSerializedSize(GaloisKeys galoisKeys, CkksSerializationOptions? options = null) => Job(galoisKeys, options).Size;
+
+    private static Stream NotNull(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return stream;
+    }
+
+    private static SaveJob Job(CkksParameters parameters, CkksSerializationOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ulong[] primes = parameters.CoeffModulus.ToArray();
+        int n = parameters.PolyModulusDegree;
+        return new SaveJob(ObjectKind.Parameters, FormatHeader.ComputeFingerprint(n, primes), false, ObjectEncoder.ParametersSize(primes.Length), d => ObjectEncoder.WriteParameters(n, primes, d), Compression(options));
+    }
+
+    private static SaveJob Job(Plaintext plaintext, CkksSerializationOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(plaintext);
+        return new SaveJob(ObjectKind.Plaintext, Fingerprints.Of(plaintext.Context), false, ObjectEncoder.PlaintextSize(plaintext.Context, plaintext.Level), d => ObjectEncoder.WritePlaintext(plaintext, d), Compression(options));
+    }
+
+    private static SaveJob Job(Ciphertext ciphertext, CkksSerializationOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        if (ciphertext.Size > ObjectEncoder.MaxCiphertextSize)
+        {
+            throw new ArgumentException($"Ciphertexts of more than {ObjectEncoder.MaxCiphertextSize} polynomials cannot be serialized; relinearize first.", nameof(ciphertext));
+        }
+
+        bool seeded = (options ?? CkksSerializationOptions.Default).UseSeeds && ciphertext.Seed is not null && ciphertext.Size == 2;
+        long size = ObjectEncoder.CiphertextSize(ciphertext.Context, ciphertext.Size, ciphertext.Level, seeded);
+        return new SaveJob(ObjectKind.Ciphertext, Fingerprints.Of(ciphertext.Context), seeded, size, d => ObjectEncoder.WriteCiphertext(ciphertext, seeded, d), Compression(options));
+    }
+
+    private static SaveJob Job(PublicKey publicKey, CkksSerializationOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        bool seeded = (options ?? CkksSerializationOptions.Default).UseSeeds && publicKey.Seed is not null;
+        return new SaveJob(ObjectKind.PublicKey, Fingerprints.Of(publicKey.Context), seeded, ObjectEncoder.PublicKeySize(publicKey.Context, seeded), d => ObjectEncoder.WritePublicKey(publicKey, seeded, d), Compression(options));
+    }
+
+    private static SaveJob Job(RelinKeys relinKeys, CkksSerializationOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(relinKeys);
+        bool seeded = (options ?? CkksSerializationOptions.Default).UseSeeds && ObjectEncoder.HasSeeds(relinKeys.Key);
+        return new SaveJob(ObjectKind.RelinKeys, Fingerprints.Of(relinKeys.Context), seeded, ObjectEncoder.RelinKeysSize(relinKeys.Context, seeded), d => ObjectEncoder.WriteRelinKeys(relinKeys, seeded, d), Compression(options));
+    }
+
+    private static SaveJob Job(GaloisKeys galoisKeys, CkksSerializationOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(galoisKeys);
+        bool seeded = (options ?? CkksSerializationOptions.Default).UseSeeds && galoisKeys.GaloisElements.All(g => galoisKeys.TryGet(g, out KeySwitchingKey k) && ObjectEncoder.HasSeeds(k));
+        long size = ObjectEncoder.GaloisKeysSize(galoisKeys.Context, galoisKeys.Count, seeded);
+        return new SaveJob(ObjectKind.GaloisKeys, Fingerprints.Of(galoisKeys.Context), seeded, size, d => ObjectEncoder.WriteGaloisKeys(galoisKeys, seeded, d), Compression(options));
+    }
+
+    private static CkksCompression Compression(CkksSerializationOptions? options) => (options ?? CkksSerializationOptions.Default).Compression;
+}
