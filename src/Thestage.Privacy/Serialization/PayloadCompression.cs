@@ -75,8 +75,9 @@ internal static class PayloadCompression
                 filled += read;
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
         {
+            // zlib reports corrupt data with InvalidDataException, Brotli with InvalidOperationException.
             throw new CkksFormatException($"The {mode}-compressed payload is corrupt: {e.Message}", e);
         }
     }
