@@ -1,0 +1,255 @@
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Lookups;
+using Thestage.Proofs.Quantization;
+
+namespace Thestage.Proofs.Inference;
+
+/// <summary>
+/// Everything prover and verifier derive identically from the architecture and the batch size: tensor layouts,
+/// which tensors are public, committed (requantized outputs, with limb decompositions) or virtual (ReLU outputs,
+/// reduced by sumcheck), the witness and weight segments, the lookup columns, and the convolution/pooling taps.
+/// </summary>
+internal sealed class CircuitPlan
+{
+    public const int TableBits = 8;
+
+    private CircuitPlan(TensorShape inputShape, LayerSpec[] layers, int batch)
+    {
+        Layers = layers;
+        Batch = batch;
+        LogBatch = TensorLayout.CeilLog2(batch);
+        int count = layers.Length;
+        Shapes = new TensorShape[count + 1];
+        Layouts = new TensorLayout[count + 1];
+        Source = new int[count + 1];
+        Shapes[0] = inputShape;
+        Layouts[0] = TensorLayout.Create(inputShape.Channels, inputShape.Height * inputShape.Width, LogBatch);
+        for (int l = 0; l < count; l++)
+        {
+            Shapes[l + 1] = layers[l].OutputShape(Shapes[l]);
+            bool alias = layers[l].Kind == LayerKind.Flatten;
+            Source[l + 1] = alias ? Source[l] : l + 1;
+            Layouts[l + 1] = alias ? Layouts[l] : TensorLayout.Create(Shapes[l + 1].Channels, Shapes[l + 1].Height * Shapes[l + 1].Width, LogBatch);
+            if (layers[l].Kind is LayerKind.Conv2d or LayerKind.AvgPool2d
+                && (Layouts[l].Channels != Shapes[l].Channels || Layouts[l].Spatial != Shapes[l].Height * Shapes[l].Width))
+            {
+                throw new ArgumentException("Convolution and pooling inputs must not come from a Flatten layer.");
+            }
+        }
+
+        Kinds = new TensorKind[count + 1];
+        Kinds[0] = TensorKind.Input;
+        for (int t = 1; t <= count; t++)
+        {
+            Kinds[t] = layers[t - 1].Requantizes ? TensorKind.Committed : TensorKind.Virtual;
+        }
+
+        if (Source[count] == 0)
+        {
+            throw new ArgumentException("The model must contain at least one computing layer.");
+        }
+
+        Kinds[Source[count]] = TensorKind.Public;
+        for (int l = 0; l < count; l++)
+        {
+            if (layers[l].Kind == LayerKind.ReLU && Kinds[Source[l]] != TensorKind.Committed)
+            {
+                throw new ArgumentException("ReLU must follow a requantizing layer (Dense, Conv2d, AvgPool2d or Square).");
+            }
+        }
+
+        BuildSegments();
+        BuildTaps();
+    }
+
+    public LayerSpec[] Layers { get; }
+
+    public int Batch { get; }
+
+    public int LogBatch { get; }
+
+    public TensorShape[] Shapes { get; }
+
+    public TensorLayout[] Layouts { get; }
+
+    /// <summary>Gets, per tensor index, the tensor holding its data (Flatten outputs alias their input).</summary>
+    public int[] Source { get; }
+
+    public TensorKind[] Kinds { get; }
+
+    /// <summary>Gets, per committed tensor, the segments of its limbs <c>(l0, l1, e)</c> with <c>x + 2^15 = l0 + 2^8·l1 + 2^15·e</c>.</summary>
+    public Dictionary<int, (int L0, int L1, int E)> Limbs { get; } = [];
+
+    /// <summary>Gets, per requantizing layer, the segments of the 8-bit limbs of its remainders (least significant first).</summary>
+    public Dictionary<int, int[]> Remainders { get; } = [];
+
+    public int MultiplicitySegment { get; private set; }
+
+    public List<int> AdviceLogSizes { get; } = [];
+
+    public List<(int Segment, ulong Scale)> LookupColumns { get; } = [];
+
+    /// <summary>Gets, per Dense/Conv2d layer, the segments of its padded weight matrix and bias in the weight polynomial(s).</summary>
+    public Dictionary<int, (int Weights, int Bias, int LogRows, int LogColumns)> WeightSegments { get; } = [];
+
+    public List<int> WeightLogSizes { get; } = [];
+
+    /// <summary>Gets, per Conv2d/AvgPool2d layer, the taps (row of the gathered matrix, input feature) and the log row count.</summary>
+    public Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)> Taps { get; } = [];
+
+    public SegmentLayout AdviceLayout { get; private set; } = null!;
+
+    public SegmentLayout WeightLayout { get; private set; } = null!;
+
+    public IReadOnlyList<LookupColumnSpec> LookupSpecs =>
+        LookupColumns.Select(c => new LookupColumnSpec(AdviceLogSizes[c.Segment], c.Scale)).ToArray();
+
+    public static CircuitPlan Create(TensorShape inputShape, IReadOnlyList<LayerSpec> layers, int batch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(batch, 1 << 12);
+        return new CircuitPlan(inputShape, [.. layers], batch);
+    }
+
+    public static int RemainderLimbs(int shift) => (shift + 7) / 8;
+
+    public static Goldilocks Field(long value) => value >= 0 ? new Goldilocks((ulong)value) : -new Goldilocks((ulong)(-value));
+
+    /// <summary>Builds the padded weight and bias segments of a model with this architecture.</summary>
+    public Goldilocks[][] BuildWeightSegments(QuantizedModel model)
+    {
+        var segments = new Goldilocks[WeightLogSizes.Count][];
+        foreach ((int l, (int weights, int bias, int logRows, int logColumns)) in WeightSegments)
+        {
+            QuantizedLayer layer = model.Layers[l];
+            var matrix = new Goldilocks[1 << (logRows + logColumns)];
+            int perRow = layer.Weights.Length / layer.OutFeatures;
+            for (int o = 0; o < layer.OutFeatures; o++)
+            {
+                for (int k = 0; k < perRow; k++)
+                {
+                    int column = layer.Kind == LayerKind.Dense ? Layouts[l].Feature(k) : k;
+                    matrix[(o << logColumns) + column] = Field(layer.Weights[(o * perRow) + k]);
+                }
+            }
+
+            var biasVector = new Goldilocks[1 << logRows];
+            for (int o = 0; o < layer.OutFeatures; o++)
+            {
+                biasVector[o] = Field(layer.Bias[o]);
+            }
+
+            segments[weights] = matrix;
+            segments[bias] = biasVector;
+        }
+
+        return segments;
+    }
+
+    private int AddAdvice(int logSize)
+    {
+        AdviceLogSizes.Add(logSize);
+        return AdviceLogSizes.Count - 1;
+    }
+
+    private void BuildSegments()
+    {
+        for (int t = 1; t < Kinds.Length; t++)
+        {
+            if (Kinds[t] == TensorKind.Committed)
+            {
+                int log = Layouts[t].LogSize;
+                (int l0, int l1, int e) = (AddAdvice(log), AddAdvice(log), AddAdvice(log));
+                Limbs[t] = (l0, l1, e);
+                LookupColumns.AddRange([(l0, 1UL), (l1, 1UL), (l1, 2UL), (e, 1UL), (e, 128UL)]);
+            }
+        }
+
+        for (int l = 0; l < Layers.Length; l++)
+        {
+            if (!Layers[l].Requantizes)
+            {
+                continue;
+            }
+
+            int count = RemainderLimbs(Layers[l].Shift);
+            int[] limbs = Enumerable.Range(0, count).Select(_ => AddAdvice(Layouts[l + 1].LogSize)).ToArray();
+            Remainders[l] = limbs;
+            for (int i = 0; i < count; i++)
+            {
+                LookupColumns.Add((limbs[i], 1UL));
+            }
+
+            int topBits = Layers[l].Shift - (8 * (count - 1));
+            if (count > 0 && topBits < 8)
+            {
+                LookupColumns.Add((limbs[^1], 1UL << (8 - topBits)));
+            }
+
+            if (Layers[l].HasWeights)
+            {
+                int logRows = Layouts[l + 1].LogChannels;
+                int logColumns = Layers[l].Kind == LayerKind.Dense
+                    ? Layouts[l].LogFeatures
+                    : TensorLayout.CeilLog2(Layers[l].InFeatures * Layers[l].KernelHeight * Layers[l].KernelWidth);
+                WeightLogSizes.Add(logRows + logColumns);
+                WeightLogSizes.Add(logRows);
+                WeightSegments[l] = (WeightLogSizes.Count - 2, WeightLogSizes.Count - 1, logRows, logColumns);
+            }
+        }
+
+        MultiplicitySegment = AddAdvice(TableBits);
+        AdviceLayout = SegmentLayout.Create(AdviceLogSizes, splitLargest: false);
+        WeightLayout = WeightLogSizes.Count == 0 ? SegmentLayout.Create([0], false) : SegmentLayout.Create(WeightLogSizes, splitLargest: true);
+    }
+
+    private void BuildTaps()
+    {
+        for (int l = 0; l < Layers.Length; l++)
+        {
+            LayerSpec layer = Layers[l];
+            if (layer.Kind is not (LayerKind.Conv2d or LayerKind.AvgPool2d))
+            {
+                continue;
+            }
+
+            TensorShape input = Shapes[l], output = Shapes[l + 1];
+            TensorLayout inLayout = Layouts[l], outLayout = Layouts[l + 1];
+            var rows = new List<int>();
+            var inputs = new List<int>();
+            int logRows;
+            if (layer.Kind == LayerKind.Conv2d)
+            {
+                int logK = TensorLayout.CeilLog2(layer.InFeatures * layer.KernelHeight * layer.KernelWidth);
+                logRows = logK + outLayout.LogSpatial;
+                for (int oy = 0; oy < output.Height; oy++)
+                {
+                    for (int ox = 0; ox < output.Width; ox++)
+                    {
+                        int os = (oy * output.Width) + ox;
+                        foreach ((int w, int i) in ConvolutionTaps.Enumerate(input, layer.KernelHeight, layer.KernelWidth, layer.Stride, layer.Padding, 0, oy, ox))
+                        {
+                            rows.Add((w << outLayout.LogSpatial) + os);
+                            inputs.Add(inLayout.Feature(i));
+                        }
+                    }
+                }
+            }
+            else
+            {
+                logRows = outLayout.LogFeatures;
+                for (int o = 0; o < output.Size; o++)
+                {
+                    int c = o / (output.Height * output.Width), oy = o / output.Width % output.Height, ox = o % output.Width;
+                    foreach (int i in ConvolutionTaps.Window(input, layer.KernelHeight, layer.KernelWidth, c, oy, ox))
+                    {
+                        rows.Add(outLayout.Feature(o));
+                        inputs.Add(inLayout.Feature(i));
+                    }
+                }
+            }
+
+            Taps[l] = ([.. rows], [.. inputs], logRows);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Polynomials;
+using Thestage.Proofs.Sumcheck;
+using Thestage.Proofs.Transcripts;
+
+namespace Thestage.Proofs.Inference;
+
+/// <summary>
+/// Discharges many evaluation claims on segments of committed polynomials with one Ligero opening per
+/// polynomial: with a random <c>ρ</c>, <c>Σ_j ρ^j y_j = Σ_x P(x)·W(x)</c> for <c>W(x) = Σ_j ρ^j eq(P_j, x)</c> is proven by a
+/// degree-2 sumcheck, which leaves the single claim <c>P̃(s)</c> for the opening and <c>W̃(s)</c> for the verifier
+/// to compute in <c>O(claims · v)</c>.
+/// </summary>
+/// <remarks>
+/// Multi-point batching by sumcheck (Thaler, "Proofs, Arguments, and Zero-Knowledge", 2022, §4.5.2, and the
+/// batch-evaluation reductions of Hyrax/Spartan). Soundness error: <c>k/|F|</c> for the random combination of
+/// <c>k</c> claims plus <c>2v/|F|</c> for the sumcheck, plus the opening's (<see cref="LigeroParameters"/>).
+/// </remarks>
+internal static class ClaimBatcher
+{
+    private const string RhoLabel = "batch/rho";
+
+    public static LigeroOpeningProof<T>[] Prove<T>(
+        Transcript transcript, ProofBuilder<T> builder, SegmentLayout layout, Goldilocks[][] polynomials, LigeroProverState[] states, IReadOnlyList<SegmentClaim<T>> claims)
+        where T : struct, IExtensionField<T>
+    {
+        var openings = new LigeroOpeningProof<T>[polynomials.Length];
+        for (int g = 0; g < polynomials.Length; g++)
+        {
+            (T[] weights, T sum) = Combine(transcript, layout, g, claims, polynomials[g].Length);
+            T[] table = polynomials[g].Select(T.FromBase).ToArray();
+            SumcheckProverOutput<T> output = SumcheckProver.Prove(transcript, sum, [new MultilinearPolynomial<T>(table), new MultilinearPolynomial<T>(weights)]);
+            builder.AddSumcheck(output.Proof);
+            openings[g] = LigeroProver.Open(transcript, states[g], output.Point, out _);
+        }
+
+        return openings;
+    }
+
+    public static bool Verify<T>(
+        Transcript transcript, ProofCursor<T> cursor, SegmentLayout layout, LigeroCommitment[] commitments, LigeroParameters parameters,
+        IReadOnlyList<SegmentClaim<T>> claims, IReadOnlyList<LigeroOpeningProof<T>> openings)
+        where T : struct, IExtensionField<T>
+    {
+        if (openings.Count != commitments.Length)
+        {
+            return false;
+        }
+
+        for (int g = 0; g < commitments.Length; g++)
+        {
+            int v = layout.NumVariables[g];
+            if (commitments[g].NumVariables != v)
+            {
+                return false;
+            }
+
+            T rho = transcript.Challenge<T>(RhoLabel);
+            T power = T.One, sum = T.Zero;
+            var lifted = new List<(T Weight, T[] Point)>();
+            foreach (SegmentClaim<T> claim in claims.Where(c => layout.PolynomialOf(c.Segment) == g))
+            {
+                sum += power * claim.Value;
+                lifted.Add((power, layout.Lift<T>(claim.Segment, claim.Point)));
+                power *= rho;
+            }
+
+            if (!cursor.TryNextSumcheck(out SumcheckProof<T>? proof))
+            {
+                return false;
+            }
+
+            SumcheckVerification<T> result = SumcheckVerifier.Verify(transcript, sum, v, 2, proof);
+            if (!result.IsValid)
+            {
+                return false;
+            }
+
+            T expected = T.Zero;
+            foreach ((T weight, T[] point) in lifted)
+            {
+                expected += weight * EqPolynomial.Evaluate<T>(point, result.Point);
+            }
+
+            if (expected != result.FactorEvaluations[1]
+                || !LigeroVerifier.Verify(transcript, commitments[g], parameters, result.Point, result.FactorEvaluations[0], openings[g]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static (T[] Weights, T Sum) Combine<T>(Transcript transcript, SegmentLayout layout, int polynomial, IReadOnlyList<SegmentClaim<T>> claims, int size)
+        where T : struct, IExtensionField<T>
+    {
+        T rho = transcript.Challenge<T>(RhoLabel);
+        var weights = new T[size];
+        T power = T.One, sum = T.Zero;
+        foreach (SegmentClaim<T> claim in claims.Where(c => layout.PolynomialOf(c.Segment) == polynomial))
+        {
+            sum += power * claim.Value;
+            T[] lifted = layout.Lift<T>(claim.Segment, claim.Point);
+            int prefix = lifted.Length - claim.Point.Length;
+            int offset = 0;
+            for (int i = 0; i < prefix; i++)
+            {
+                offset = (offset << 1) | (lifted[i] == T.One ? 1 : 0);
+            }
+
+            offset <<= claim.Point.Length;
+            T[] eq = EqPolynomial.Table<T>(claim.Point);
+            for (int x = 0; x < eq.Length; x++)
+            {
+                weights[offset + x] += power * eq[x];
+            }
+
+            power *= rho;
+        }
+
+        return (weights, sum);
+    }
+}

@@ -1,0 +1,50 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Quantization;
+
+namespace Thestage.Proofs.Inference;
+
+/// <summary>
+/// The model owner's side of a committed model: the <see cref="QuantizedModel"/>, the private commitment
+/// state needed to open the weights, and the public <see cref="Commitment"/>.
+/// </summary>
+/// <remarks>Keep this object private; publish <see cref="Commitment"/>. Used by <see cref="InferenceProver"/>.</remarks>
+public sealed class CommittedModel
+{
+    private CommittedModel(QuantizedModel model, ModelCommitment commitment, Goldilocks[][] polynomials, LigeroProverState[] states)
+    {
+        Model = model;
+        Commitment = commitment;
+        Polynomials = polynomials;
+        States = states;
+    }
+
+    /// <summary>Gets the fixed-point model.</summary>
+    public QuantizedModel Model { get; }
+
+    /// <summary>Gets the public commitment.</summary>
+    public ModelCommitment Commitment { get; }
+
+    internal Goldilocks[][] Polynomials { get; }
+
+    internal LigeroProverState[] States { get; }
+
+    /// <summary>Commits to a model's weights and architecture.</summary>
+    /// <param name="model">The fixed-point model.</param>
+    /// <param name="parameters">The commitment parameters; <see langword="null"/> uses <see cref="LigeroParameters.Default"/>.</param>
+    /// <param name="salts">The salt source; <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
+    /// <returns>The committed model.</returns>
+    /// <exception cref="ArgumentException">The architecture is not supported by the proof system (see remarks of <see cref="InferenceProver"/>).</exception>
+    public static CommittedModel Commit(QuantizedModel model, LigeroParameters? parameters = null, ISaltSource? salts = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        parameters ??= LigeroParameters.Default;
+        CircuitPlan plan = CircuitPlan.Create(model.InputShape, model.Layers.Select(LayerSpec.From).ToArray(), 1);
+        Goldilocks[][] segments = plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model);
+        Goldilocks[][] polynomials = plan.WeightLayout.Assemble(segments);
+        LigeroProverState[] states = polynomials.Select(p => LigeroProver.Commit(p, parameters, salts)).ToArray();
+        var commitment = new ModelCommitment(model, states.Select(s => s.Commitment).ToArray(), parameters);
+        return new CommittedModel(model, commitment, polynomials, states);
+    }
+}

@@ -1,0 +1,63 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Sumcheck;
+
+namespace Thestage.Proofs.Inference;
+
+/// <summary>
+/// A proof that a committed model maps a batch of inputs to a batch of outputs: the witness commitment root,
+/// the sumcheck proofs and loose field elements in protocol order, the batched opening of the witness
+/// polynomial and the batched opening(s) of the weight polynomial(s).
+/// </summary>
+/// <remarks>Produced by <see cref="InferenceProver"/>, checked by <see cref="InferenceVerifier"/>, serialized by <see cref="InferenceProofSerializer"/>.</remarks>
+public sealed class InferenceProof
+{
+    private readonly SumcheckProof<GoldilocksExt2>[] _sumchecks;
+    private readonly GoldilocksExt2[] _values;
+    private readonly LigeroOpeningProof<GoldilocksExt2>[] _weightOpenings;
+
+    /// <summary>Initializes a new proof (lists are copied).</summary>
+    /// <param name="adviceRoot">The Merkle root of the witness commitment.</param>
+    /// <param name="sumchecks">The sumcheck proofs, in protocol order.</param>
+    /// <param name="values">The loose prover messages, in protocol order.</param>
+    /// <param name="adviceOpening">The opening of the witness polynomial.</param>
+    /// <param name="weightOpenings">The openings of the weight polynomials.</param>
+    public InferenceProof(
+        Digest256 adviceRoot,
+        IReadOnlyList<SumcheckProof<GoldilocksExt2>> sumchecks,
+        ReadOnlySpan<GoldilocksExt2> values,
+        LigeroOpeningProof<GoldilocksExt2> adviceOpening,
+        IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> weightOpenings)
+    {
+        ArgumentNullException.ThrowIfNull(sumchecks);
+        ArgumentNullException.ThrowIfNull(adviceOpening);
+        ArgumentNullException.ThrowIfNull(weightOpenings);
+        AdviceRoot = adviceRoot;
+        _sumchecks = [.. sumchecks];
+        _values = values.ToArray();
+        AdviceOpening = adviceOpening;
+        _weightOpenings = [.. weightOpenings];
+        if (_sumchecks.Any(s => s is null) || _weightOpenings.Any(o => o is null))
+        {
+            throw new ArgumentException("Proof components must not be null.");
+        }
+    }
+
+    /// <summary>Gets the Merkle root of the witness (advice) commitment.</summary>
+    public Digest256 AdviceRoot { get; }
+
+    /// <summary>Gets the sumcheck proofs in protocol order.</summary>
+    public IReadOnlyList<SumcheckProof<GoldilocksExt2>> Sumchecks => _sumchecks;
+
+    /// <summary>Gets the loose prover messages in protocol order.</summary>
+    public ReadOnlySpan<GoldilocksExt2> Values => _values;
+
+    /// <summary>Gets the opening of the witness polynomial.</summary>
+    public LigeroOpeningProof<GoldilocksExt2> AdviceOpening { get; }
+
+    /// <summary>Gets the openings of the weight polynomials.</summary>
+    public IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> WeightOpenings => _weightOpenings;
+
+    internal GoldilocksExt2[] ValueArray => _values;
+}

@@ -1,0 +1,96 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Lookups;
+using E = Thestage.Proofs.Fields.GoldilocksExt2;
+
+namespace Thestage.Proofs.Inference;
+
+/// <summary>
+/// Proves that a committed fixed-point model maps inputs to outputs under the integer semantics of
+/// <see cref="Quantization.QuantizedModel"/> (one proof per batch; the weight openings are shared by all samples).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Protocol (commit-and-prove with GKR-style sumcheck reductions; all challenges in <see cref="GoldilocksExt2"/>):
+/// the prover commits (Ligero) to a witness polynomial holding, for every requantized tensor, the limbs
+/// <c>(l0, l1, e)</c> of <c>x + 2^15</c>, the 8-bit limbs of every requantization remainder, and the logUp
+/// multiplicities. After the statement and the witness root are absorbed, (1) one logUp argument
+/// (<see cref="LogUpArgument"/>, Haböck 2022/1530) range-checks all limbs against <c>[0, 2^8)</c>, with scaled copies
+/// bounding the 7-bit and 1-bit limbs and the top remainder limb; (2) layer by layer from the output back to the
+/// input, each requantizing layer's identity <c>acc + h = q·2^s + r</c> is checked at a random point and reduced by
+/// sumchecks (matrix multiplication after Thaler, CRYPTO 2013, for Dense and the im2col form of Conv2d; gather
+/// sumchecks for the im2col and pooling selectors; product sumchecks for Square and for ReLU = <c>x·e</c>) to claims
+/// on the public input, the public output, the committed witness and the committed weights; (3) all witness claims
+/// and all weight claims are batched (<c>ClaimBatcher</c>) into one opening per committed polynomial.
+/// </para>
+/// <para>
+/// Supported architectures: any <see cref="Quantization.QuantizedModel"/> in which ReLU follows a requantizing
+/// layer (Dense, Conv2d, AvgPool2d, Square) or a Flatten of one, and Conv2d/AvgPool2d inputs are not Flatten outputs.
+/// Soundness is the sum of the component errors listed on <see cref="InferenceVerifier"/>.
+/// </para>
+/// </remarks>
+public static class InferenceProver
+{
+    /// <summary>Runs the model on one input and proves the result.</summary>
+    /// <param name="model">The committed model.</param>
+    /// <param name="input">One integer sample.</param>
+    /// <param name="salts">The salt source of the witness commitment; <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
+    /// <returns>The output and the proof.</returns>
+    /// <exception cref="ArgumentException">The input has the wrong length or range.</exception>
+    public static (int[] Output, InferenceProof Proof) Prove(CommittedModel model, ReadOnlySpan<int> input, ISaltSource? salts = null)
+    {
+        (int[][] outputs, InferenceProof proof) = ProveBatch(model, [input.ToArray()], salts);
+        return (outputs[0], proof);
+    }
+
+    /// <summary>Runs the model on a batch of inputs and proves all results with one proof.</summary>
+    /// <param name="model">The committed model.</param>
+    /// <param name="inputs">Between 1 and 4096 integer samples.</param>
+    /// <param name="salts">The salt source of the witness commitment; <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
+    /// <returns>The outputs and the proof.</returns>
+    /// <exception cref="ArgumentException">An input has the wrong length or range, or the batch size is out of range.</exception>
+    public static (int[][] Outputs, InferenceProof Proof) ProveBatch(CommittedModel model, IReadOnlyList<int[]> inputs, ISaltSource? salts = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count is 0 or > 1 << 12 || inputs.Any(i => i is null))
+        {
+            throw new ArgumentException("Between 1 and 4096 inputs are required.", nameof(inputs));
+        }
+
+        ModelCommitment commitment = model.Commitment;
+        CircuitPlan plan = CircuitPlan.Create(commitment.InputShape, commitment.Layers, inputs.Count);
+        InferenceWitness witness = InferenceWitness.Build(plan, model.Model, inputs);
+        Goldilocks[][] advice = plan.AdviceLayout.Assemble(witness.Advice);
+        LigeroProverState adviceState = LigeroProver.Commit(advice[0], commitment.Parameters, salts);
+
+        var transcript = InferenceTranscript.Begin(commitment, inputs, witness.Outputs, adviceState.Commitment.Root);
+        var builder = new ProofBuilder<E>();
+        var columns = plan.LookupColumns.Select(c => (witness.Advice[c.Segment], c.Scale)).ToList();
+        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, witness.Advice[plan.MultiplicitySegment], CircuitPlan.TableBits);
+        List<SegmentClaim<E>> adviceClaims = LookupClaims(plan, lookup);
+
+        Goldilocks[][] weightSegments = plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model.Model);
+        var relations = new ProverRelations(plan, transcript, builder, witness, weightSegments);
+        relations.ProveLayers();
+        adviceClaims.AddRange(relations.AdviceClaims);
+
+        LigeroOpeningProof<E>[] adviceOpening = ClaimBatcher.Prove(transcript, builder, plan.AdviceLayout, advice, [adviceState], adviceClaims);
+        LigeroOpeningProof<E>[] weightOpenings = ClaimBatcher.Prove(transcript, builder, plan.WeightLayout, model.Polynomials, model.States, relations.WeightClaims);
+        var proof = new InferenceProof(adviceState.Commitment.Root, builder.Sumchecks, builder.Values.ToArray(), adviceOpening[0], weightOpenings);
+        return (witness.Outputs, proof);
+    }
+
+    internal static List<SegmentClaim<E>> LookupClaims(CircuitPlan plan, LogUpClaims<E> lookup)
+    {
+        var claims = new List<SegmentClaim<E>>();
+        for (int j = 0; j < plan.LookupColumns.Count; j++)
+        {
+            claims.Add(new(plan.LookupColumns[j].Segment, lookup.ColumnPoints[j], lookup.ColumnValues[j]));
+        }
+
+        claims.Add(new(plan.MultiplicitySegment, lookup.MultiplicityPoint, lookup.MultiplicityValue));
+        return claims;
+    }
+}

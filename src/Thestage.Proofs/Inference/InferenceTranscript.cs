@@ -1,0 +1,39 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Transcripts;
+
+namespace Thestage.Proofs.Inference;
+
+/// <summary>The statement absorbed first by prover and verifier, and the labels of the inference protocol.</summary>
+internal static class InferenceTranscript
+{
+    public const string Limbs = "inference/limbs";
+    public const string RemainderLimbs = "inference/remainder-limbs";
+    public const string Bias = "inference/bias";
+    public const string RelationPoint = "inference/relation-point";
+
+    public static Transcript Begin(ModelCommitment commitment, IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs, Digest256 adviceRoot)
+    {
+        var transcript = new Transcript("thestage/inference/v1");
+        transcript.AbsorbDigest("model/architecture", commitment.ArchitectureDigest);
+        foreach (LigeroCommitment weights in commitment.WeightCommitmentArray)
+        {
+            transcript.AbsorbDigest("model/weights-root", weights.Root);
+            transcript.AbsorbUInt64("model/weights-variables", (ulong)weights.NumVariables);
+        }
+
+        transcript.AbsorbUInt64("statement/batch", (ulong)inputs.Count);
+        foreach (int[] input in inputs)
+        {
+            transcript.AbsorbBytes("statement/input", System.Runtime.InteropServices.MemoryMarshal.AsBytes<int>(input));
+        }
+
+        foreach (int[] output in outputs)
+        {
+            transcript.AbsorbBytes("statement/output", System.Runtime.InteropServices.MemoryMarshal.AsBytes<int>(output));
+        }
+
+        transcript.AbsorbDigest("witness/root", adviceRoot);
+        return transcript;
+    }
+}

@@ -1,0 +1,101 @@
+using Thestage.Proofs.Fields;
+
+namespace Thestage.Proofs.Inference;
+
+/// <summary>
+/// Packs power-of-two segments (weight matrices, biases, witness vectors) into one or two multilinear
+/// polynomials: segments are placed largest first, so every offset is aligned to its size and a claim
+/// <c>S̃(z)</c> on a segment is the claim <c>P̃(b, z)</c> on its polynomial, <c>b</c> the Boolean offset prefix.
+/// </summary>
+/// <remarks>
+/// With <c>splitLargest</c>, a segment larger than all others together gets a polynomial of its own, so that it
+/// is not padded to twice its size (a 784→1024-padded 128-row Dense matrix stays at <c>2^17</c> instead of
+/// <c>2^18</c>); each polynomial is then opened once (Ligero, see <see cref="Commitments.LigeroParameters"/>).
+/// </remarks>
+internal sealed class SegmentLayout
+{
+    private readonly int[] _logSizes;
+    private readonly int[] _polynomial;
+    private readonly int[] _offset;
+
+    private SegmentLayout(int[] logSizes, int[] polynomial, int[] offset, int[] numVariables)
+    {
+        _logSizes = logSizes;
+        _polynomial = polynomial;
+        _offset = offset;
+        NumVariables = numVariables;
+    }
+
+    /// <summary>Gets the number of variables of each polynomial.</summary>
+    public int[] NumVariables { get; }
+
+    public int SegmentCount => _logSizes.Length;
+
+    public static SegmentLayout Create(IReadOnlyList<int> logSizes, bool splitLargest)
+    {
+        int count = logSizes.Count;
+        int[] order = Enumerable.Range(0, count).OrderByDescending(i => logSizes[i]).ThenBy(i => i).ToArray();
+        var polynomial = new int[count];
+        var offset = new int[count];
+        long total = logSizes.Sum(l => 1L << l);
+        bool split = splitLargest && count > 1 && (1L << logSizes[order[0]]) > total - (1L << logSizes[order[0]]);
+        var used = new long[split ? 2 : 1];
+        foreach (int i in order)
+        {
+            int group = split && i != order[0] ? 1 : 0;
+            polynomial[i] = group;
+            offset[i] = (int)used[group];
+            used[group] += 1L << logSizes[i];
+        }
+
+        int[] numVariables = used.Select(u =>
+        {
+            int v = 0;
+            while ((1L << v) < u)
+            {
+                v++;
+            }
+
+            return v;
+        }).ToArray();
+        if (numVariables.Any(v => v > 30))
+        {
+            throw new ArgumentException("The segments are too large to commit.");
+        }
+
+        return new SegmentLayout([.. logSizes], polynomial, offset, numVariables);
+    }
+
+    public int PolynomialOf(int segment) => _polynomial[segment];
+
+    public int LogSizeOf(int segment) => _logSizes[segment];
+
+    /// <summary>Builds the polynomials' evaluation tables from the segments (zero elsewhere).</summary>
+    public Goldilocks[][] Assemble(IReadOnlyList<Goldilocks[]> segments)
+    {
+        Goldilocks[][] result = NumVariables.Select(v => new Goldilocks[1 << v]).ToArray();
+        for (int i = 0; i < segments.Count; i++)
+        {
+            segments[i].CopyTo(result[_polynomial[i]], _offset[i]);
+        }
+
+        return result;
+    }
+
+    /// <summary>Maps a point on a segment to the point on its polynomial: the Boolean offset prefix, then <paramref name="point"/>.</summary>
+    public T[] Lift<T>(int segment, ReadOnlySpan<T> point)
+        where T : struct, IField<T>
+    {
+        int total = NumVariables[_polynomial[segment]];
+        int prefix = total - _logSizes[segment];
+        var result = new T[total];
+        int block = _offset[segment] >> _logSizes[segment];
+        for (int i = 0; i < prefix; i++)
+        {
+            result[i] = ((block >> (prefix - 1 - i)) & 1) != 0 ? T.One : T.Zero;
+        }
+
+        point.CopyTo(result.AsSpan(prefix));
+        return result;
+    }
+}

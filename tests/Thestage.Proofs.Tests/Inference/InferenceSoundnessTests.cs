@@ -1,0 +1,108 @@
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Quantization;
+
+namespace Thestage.Proofs.Tests.Inference;
+
+public sealed class InferenceSoundnessTests
+{
+    private static int[][] Copy(int[][] values) => values.Select(v => (int[])v.Clone()).ToArray();
+
+    [Fact]
+    public void OutputElementOffByOneIsRejected()
+    {
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(700, 2, 10, 6, 4);
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
+        Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
+        for (int b = 0; b < outputs.Length; b++)
+        {
+            for (int i = 0; i < outputs[b].Length; i++)
+            {
+                foreach (int delta in (int[])[1, -1])
+                {
+                    int[][] wrong = Copy(outputs);
+                    wrong[b][i] += delta;
+                    Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, wrong, proof));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void WrongInputIsRejected()
+    {
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(701, 1, 10, 6, 4);
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
+        for (int i = 0; i < inputs[0].Length; i++)
+        {
+            int[] wrong = (int[])inputs[0].Clone();
+            wrong[i] = wrong[i] == 0 ? 1 : wrong[i] - Math.Sign(wrong[i]);
+            Assert.False(InferenceVerifier.Verify(model.Commitment, wrong, outputs[0], proof));
+        }
+    }
+
+    [Fact]
+    public void WeightChangedAfterCommitmentIsRejected()
+    {
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(702, 2, 10, 6, 4);
+        QuantizedModel original = model.Model;
+        var random = new Random(703);
+        for (int trial = 0; trial < 6; trial++)
+        {
+            int layerIndex = trial % 2 == 0 ? 0 : 2;
+            QuantizedLayer layer = original.Layers[layerIndex];
+            int[] weights = layer.Weights.ToArray();
+            int[] bias = layer.Bias.ToArray();
+            if (trial < 4)
+            {
+                int position = random.Next(weights.Length);
+                weights[position] = weights[position] == QuantizedLayer.MaxWeight ? weights[position] - 1 : weights[position] + 1;
+            }
+            else
+            {
+                bias[random.Next(bias.Length)] += 1;
+            }
+
+            var layers = original.Layers.ToList();
+            layers[layerIndex] = QuantizedLayer.Dense(layer.InFeatures, layer.OutFeatures, weights, bias, layer.Shift);
+            var tampered = new QuantizedModel(original.InputShape, original.InputBits, original.InputFractionBits, original.OutputFractionBits, layers);
+
+            // The prover runs the tampered model but only holds the original commitment state.
+            CommittedModel recommitted = CommittedModel.Commit(tampered, salts: new SeededSaltSource(702));
+            (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(recommitted, inputs);
+            Assert.True(InferenceVerifier.VerifyBatch(recommitted.Commitment, inputs, outputs, proof));
+            Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
+        }
+    }
+
+    [Fact]
+    public void StatementShapeAndRangeViolationsAreRejected()
+    {
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(704, 2, 10, 6, 4);
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, null));
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs.Take(1).ToList(), outputs, proof));
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs.Reverse().ToArray(), proof));
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, [inputs[1], inputs[0]], outputs, proof));
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, [outputs[0], [.. outputs[1], 0]], proof));
+        int[][] outOfRange = Copy(outputs);
+        outOfRange[0][0] = 40000;
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outOfRange, proof));
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, [[.. inputs[0].Select(_ => 1000)], inputs[1]], outputs, proof));
+
+        (CommittedModel other, _) = InferenceTestKit.Mlp(705, 2, 10, 6, 4);
+        Assert.False(InferenceVerifier.VerifyBatch(other.Commitment, inputs, outputs, proof));
+    }
+
+    [Fact]
+    public void ReluSignAndRemainderWitnessesCannotBeForged()
+    {
+        // A ReLU-free and a ReLU model that differ only in the activation: the proof of one never verifies for the other.
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(706, 1, 8, 8, 3);
+        QuantizedModel source = model.Model;
+        var withoutRelu = new QuantizedModel(source.InputShape, source.InputBits, source.InputFractionBits, source.OutputFractionBits, [source.Layers[0], source.Layers[2]]);
+        CommittedModel linear = CommittedModel.Commit(withoutRelu, salts: new SeededSaltSource(706));
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(linear, inputs);
+        Assert.True(InferenceVerifier.VerifyBatch(linear.Commitment, inputs, outputs, proof));
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
+    }
+}
