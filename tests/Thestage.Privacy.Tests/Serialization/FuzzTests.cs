@@ -1,0 +1,170 @@
+using System.Buffers.Binary;
+using Thestage.Privacy.Ckks;
+using Thestage.Privacy.Rlwe;
+using Thestage.Privacy.Serialization;
+using Xunit.Abstractions;
+
+namespace Thestage.Privacy.Tests.Serialization;
+
+/// <summary>
+/// Thousands of truncated, bit-flipped, field-overwritten and random inputs for every loader, from a fixed seed:
+/// each must either load or throw <see cref="CkksFormatException"/>, nothing else. A small ring (N = 1024, no
+/// security check) keeps every case small, so each one is bounded in time and memory.
+/// </summary>
+public sealed class FuzzTests(ITestOutputHelper output)
+{
+    private const int CasesPerSample = 350;
+    private static readonly CkksContext Context = new(new CkksParameters(1024, [40, 30, 40]), SecurityLevel.None);
+
+    private sealed record Target(string Name, Func<byte[], object> LoadSpan, Func<Stream, object> LoadStream, byte[][] Samples);
+
+    [Fact]
+    public void Every_loader_accepts_or_throws_only_the_format_exception()
+    {
+        Target[] targets = Targets();
+        var random = new Random(20261123);
+        var failures = new List<string>();
+        int accepted = 0, rejected = 0;
+        foreach (Target target in targets)
+        {
+            foreach (byte[] sample in target.Samples)
+            {
+                for (int i = 0; i < CasesPerSample; i++)
+                {
+                    int mode = i % 7;
+                    byte[] input = Mutate(sample, mode, random);
+                    Run(target, input, useStream: i % 3 == 0, ref accepted, ref rejected, failures, $"mode {mode}");
+                }
+            }
+
+            foreach (Target other in targets)
+            {
+                Run(target, other.Samples[0], useStream: false, ref accepted, ref rejected, failures, $"{other.Name} data");
+            }
+        }
+
+        output.WriteLine($"{accepted + rejected + failures.Count} cases: {accepted} loaded, {rejected} refused with CkksFormatException, {failures.Count} other exceptions.");
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(20)));
+        Assert.True(accepted > 100 && rejected > 1000, $"accepted {accepted}, rejected {rejected}");
+    }
+
+    private static void Run(Target target, byte[] input, bool useStream, ref int accepted, ref int rejected, List<string> failures, string what)
+    {
+        try
+        {
+            object loaded = useStream ? target.LoadStream(new MemoryStream(input, writable: false)) : target.LoadSpan(input);
+            (loaded as IDisposable)?.Dispose();
+            accepted++;
+        }
+        catch (CkksFormatException)
+        {
+            rejected++;
+        }
+        catch (Exception e)
+        {
+            failures.Add($"{target.Name} ({what}, {input.Length} bytes, {(useStream ? "stream" : "span")}): {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private static byte[] Mutate(byte[] sample, int mode, Random random)
+    {
+        byte[] data = (byte[])sample.Clone();
+        switch (mode)
+        {
+            case 0: // truncation
+                return data.AsSpan(0, random.Next(data.Length)).ToArray();
+            case 1: // a few bit flips anywhere
+                for (int k = random.Next(1, 5); k > 0; k--)
+                {
+                    data[random.Next(data.Length)] ^= (byte)(1 << random.Next(8));
+                }
+
+                return data;
+            case 2: // bit flips in the header and the leading payload fields
+                for (int k = random.Next(1, 3); k > 0; k--)
+                {
+                    data[random.Next(Math.Min(data.Length, 72))] ^= (byte)(1 << random.Next(8));
+                }
+
+                return data;
+            case 3: // an aligned 4- or 8-byte field overwritten with a random or extreme value
+            {
+                int offset = random.Next(Math.Min(data.Length, 80) / 4) * 4;
+                ulong value = random.Next(4) switch { 0 => 0, 1 => ulong.MaxValue, 2 => (ulong)random.Next(16), _ => (ulong)random.NextInt64() };
+                int width = offset + 8 <= data.Length && random.Next(2) == 0 ? 8 : 4;
+                if (width == 8)
+                {
+                    BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(offset), value);
+                }
+                else if (offset + 4 <= data.Length)
+                {
+                    BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(offset), (uint)value);
+                }
+
+                return data;
+            }
+
+            case 4: // random bytes
+            {
+                var bytes = new byte[random.Next(2000)];
+                random.NextBytes(bytes);
+                return bytes;
+            }
+
+            case 5: // the sample's header, framing kept consistent, random payload of random length
+            {
+                var bytes = new byte[48 + random.Next(data.Length)];
+                random.NextBytes(bytes);
+                data.AsSpan(0, Math.Min(48, data.Length)).CopyTo(bytes);
+                bytes[7] = 0;
+                BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(32), bytes.Length - 48);
+                BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(40), bytes.Length - 48);
+                return bytes;
+            }
+
+            default: // the sample's header claiming a compressed random payload and a random raw length
+            {
+                var bytes = new byte[48 + random.Next(1, 600)];
+                random.NextBytes(bytes);
+                data.AsSpan(0, Math.Min(48, data.Length)).CopyTo(bytes);
+                bytes[7] = (byte)random.Next(1, 3);
+                BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(32), bytes.Length - 48);
+                BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(40), bytes.Length - 48 + random.Next(1, 1 << 20));
+                return bytes;
+            }
+        }
+    }
+
+    private static Target[] Targets()
+    {
+        var keys = new KeyGenerator(Context);
+        var encoder = new CkksEncoder(Context);
+        var evaluator = new Evaluator(Context);
+        Plaintext plaintext = encoder.Encode(0.5, 1 << 20, 1);
+        Ciphertext symmetric = new Encryptor(Context, keys.SecretKey).Encrypt(plaintext);
+        Ciphertext product = evaluator.Multiply(symmetric, symmetric);
+        PublicKey publicKey = keys.CreatePublicKey();
+        RelinKeys relinKeys = keys.CreateRelinKeys();
+        GaloisKeys galoisKeys = keys.CreateGaloisKeys([1], includeConjugation: true);
+        var plain = new CkksSerializationOptions { UseSeeds = false };
+        var brotli = new CkksSerializationOptions { Compression = CkksCompression.Brotli };
+        var zlib = new CkksSerializationOptions { UseSeeds = false, Compression = CkksCompression.ZLib };
+        return
+        [
+            new("parameters", d => CkksSerializer.LoadParameters(d), s => CkksSerializer.LoadParameters(s),
+                [CkksSerializer.Save(Context.Parameters), CkksSerializer.Save(Context.Parameters, zlib)]),
+            new("plaintext", d => CkksSerializer.LoadPlaintext(Context, d), s => CkksSerializer.LoadPlaintext(Context, s),
+                [CkksSerializer.Save(plaintext), CkksSerializer.Save(plaintext, brotli)]),
+            new("ciphertext", d => CkksSerializer.LoadCiphertext(Context, d), s => CkksSerializer.LoadCiphertext(Context, s),
+                [CkksSerializer.Save(symmetric), CkksSerializer.Save(symmetric, plain), CkksSerializer.Save(product, zlib)]),
+            new("public key", d => CkksSerializer.LoadPublicKey(Context, d), s => CkksSerializer.LoadPublicKey(Context, s),
+                [CkksSerializer.Save(publicKey), CkksSerializer.Save(publicKey, plain)]),
+            new("relin keys", d => CkksSerializer.LoadRelinKeys(Context, d), s => CkksSerializer.LoadRelinKeys(Context, s),
+                [CkksSerializer.Save(relinKeys), CkksSerializer.Save(relinKeys, zlib)]),
+            new("Galois keys", d => CkksSerializer.LoadGaloisKeys(Context, d), s => CkksSerializer.LoadGaloisKeys(Context, s),
+                [CkksSerializer.Save(galoisKeys), CkksSerializer.Save(galoisKeys, plain)]),
+            new("secret key", d => CkksSerializer.LoadSecretKey(Context, d), s => CkksSerializer.LoadSecretKey(Context, s),
+                [CkksSerializer.SaveSecretKey(keys.SecretKey)]),
+        ];
+    }
+}
