@@ -13,7 +13,7 @@ internal delegate T PayloadReadFunc<T>(ReadOnlySpan<byte> raw, FormatHeader head
 internal static class ObjectLoader
 {
     /// <summary>The first buffer used to read a payload from a stream; it then doubles as the data arrives.</summary>
-    private const int InitialStreamBuffer = 1 << 20;
+    private const int InitialStreamBuffer = 1 << 16;
 
     public static T Load<T>(ReadOnlySpan<byte> data, ObjectKind kind, RlweContext? context, bool sensitive, PayloadReadFunc<T> parse)
     {

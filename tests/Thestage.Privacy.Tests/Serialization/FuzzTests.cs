@@ -14,6 +14,12 @@ namespace Thestage.Privacy.Tests.Serialization;
 public sealed class FuzzTests(ITestOutputHelper output)
 {
     private const int CasesPerSample = 350;
+
+    /// <summary>
+    /// Far above what any valid object of this small ring needs (the largest, the Galois keys, is ~0.2 MB once
+    /// loaded) and far below what the hostile length fields ask for (up to 2^63 bytes).
+    /// </summary>
+    private const long MaxAllocationPerCase = 4 << 20;
     private static readonly CkksContext Context = new(new CkksParameters(1024, [40, 30, 40]), SecurityLevel.None);
 
     private sealed record Target(string Name, Func<byte[], object> LoadSpan, Func<Stream, object> LoadStream, byte[][] Samples);
@@ -25,6 +31,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var random = new Random(20261123);
         var failures = new List<string>();
         int accepted = 0, rejected = 0;
+        long maxAllocated = 0;
         foreach (Target target in targets)
         {
             foreach (byte[] sample in target.Samples)
@@ -33,7 +40,14 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 {
                     int mode = i % 7;
                     byte[] input = Mutate(sample, mode, random);
+                    long before = GC.GetAllocatedBytesForCurrentThread();
                     Run(target, input, useStream: i % 3 == 0, ref accepted, ref rejected, failures, $"mode {mode}");
+                    long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                    maxAllocated = Math.Max(maxAllocated, allocated);
+                    if (allocated > MaxAllocationPerCase)
+                    {
+                        failures.Add($"{target.Name} (mode {mode}, {input.Length} bytes) allocated {allocated:N0} bytes.");
+                    }
                 }
             }
 
@@ -43,7 +57,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine($"{accepted + rejected + failures.Count} cases: {accepted} loaded, {rejected} refused with CkksFormatException, {failures.Count} other exceptions.");
+        output.WriteLine($"{accepted + rejected + failures.Count} cases: {accepted} loaded, {rejected} refused with CkksFormatException, {failures.Count} failures; at most {maxAllocated:N0} bytes allocated by one case.");
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(20)));
         Assert.True(accepted > 100 && rejected > 1000, $"accepted {accepted}, rejected {rejected}");
     }
