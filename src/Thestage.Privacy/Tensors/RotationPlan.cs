@@ -41,13 +41,13 @@ public sealed class RotationPlan
         return this;
     }
 
-    /// <summary>Adds the steps of <see cref="CkksVector.MatMul(double[,])"/> from n inputs to m outputs.</summary>
+    /// <summary>Adds the steps of a <see cref="LinearTransform"/> (matrix product, convolution, pooling) from n inputs to m outputs.</summary>
     /// <param name="inputLength">n.</param>
     /// <param name="outputLength">m ≤ N/2.</param>
     public RotationPlan AddMatMul(int inputLength, int outputLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputLength, 1);
-        foreach (int step in CkksVector.MatMulSteps(inputLength, outputLength, SlotCount))
+        foreach (int step in LinearTransform.Steps(inputLength, outputLength, SlotCount))
         {
             _steps.Add(step);
         }
