@@ -30,6 +30,9 @@ public sealed class CommittedModel
 
     internal LigeroProverState[] States { get; }
 
+    /// <summary>Pairs a different model with this commitment state (used by tests to play a prover that changed its weights after committing).</summary>
+    internal CommittedModel WithSubstitutedModel(QuantizedModel model) => new(model, Commitment, Polynomials, States);
+
     /// <summary>Commits to a model's weights and architecture.</summary>
     /// <param name="model">The fixed-point model.</param>
     /// <param name="parameters">The commitment parameters; <see langword="null"/> uses <see cref="LigeroParameters.Default"/>.</param>

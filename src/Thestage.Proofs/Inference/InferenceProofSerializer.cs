@@ -8,7 +8,7 @@ namespace Thestage.Proofs.Inference;
 /// <summary>
 /// The versioned byte format of <see cref="InferenceProof"/>, little-endian:
 /// <c>"TSIP" ‖ version u16 (=1) ‖ witness root (32) ‖ sumcheck count u32 ‖ per sumcheck: rounds u8, values per round u8,
-/// factor count u8, round values, factor values ‖ value count u32 ‖ values ‖ witness opening (u32 length ‖ "TSLG" bytes)
+/// factor count u8, round values, factor values (values per round is 2 when there are no rounds, so the encoding is canonical) ‖ value count u32 ‖ values ‖ witness opening (u32 length ‖ "TSLG" bytes)
 /// ‖ weight opening count u8 ‖ per opening: u32 length ‖ "TSLG" bytes</c>; field elements are canonical 16-byte
 /// <see cref="GoldilocksExt2"/> encodings.
 /// </summary>
@@ -100,7 +100,8 @@ public static class InferenceProofSerializer
         {
             ReadOnlySpan<byte> shape = reader.ReadBytes(3);
             int rounds = shape[0], perRound = shape[1], factors = shape[2];
-            if (rounds > SumcheckVerifier.MaxVariables || perRound is < 2 or > SumcheckVerifier.MaxDegree + 1 || factors is 0 or > SumcheckVerifier.MaxDegree)
+            if (rounds > SumcheckVerifier.MaxVariables || perRound is < 2 or > SumcheckVerifier.MaxDegree + 1 || factors is 0 or > SumcheckVerifier.MaxDegree
+                || (rounds == 0 && perRound != 2))
             {
                 throw new ProofFormatException("A sumcheck shape is out of bounds.");
             }

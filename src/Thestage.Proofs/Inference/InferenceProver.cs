@@ -59,9 +59,15 @@ public static class InferenceProver
             throw new ArgumentException("Between 1 and 4096 inputs are required.", nameof(inputs));
         }
 
-        ModelCommitment commitment = model.Commitment;
-        CircuitPlan plan = CircuitPlan.Create(commitment.InputShape, commitment.Layers, inputs.Count);
+        CircuitPlan plan = CircuitPlan.Create(model.Commitment.InputShape, model.Commitment.Layers, inputs.Count);
         InferenceWitness witness = InferenceWitness.Build(plan, model.Model, inputs);
+        return (witness.Outputs, ProveWithWitness(model, plan, inputs, witness, salts));
+    }
+
+    /// <summary>Runs the protocol on a prepared witness (tests tamper with it to play a cheating prover).</summary>
+    internal static InferenceProof ProveWithWitness(CommittedModel model, CircuitPlan plan, IReadOnlyList<int[]> inputs, InferenceWitness witness, ISaltSource? salts)
+    {
+        ModelCommitment commitment = model.Commitment;
         Goldilocks[][] advice = plan.AdviceLayout.Assemble(witness.Advice);
         LigeroProverState adviceState = LigeroProver.Commit(advice[0], commitment.Parameters, salts);
 
@@ -78,8 +84,7 @@ public static class InferenceProver
 
         LigeroOpeningProof<E>[] adviceOpening = ClaimBatcher.Prove(transcript, builder, plan.AdviceLayout, advice, [adviceState], adviceClaims);
         LigeroOpeningProof<E>[] weightOpenings = ClaimBatcher.Prove(transcript, builder, plan.WeightLayout, model.Polynomials, model.States, relations.WeightClaims);
-        var proof = new InferenceProof(adviceState.Commitment.Root, builder.Sumchecks, builder.Values.ToArray(), adviceOpening[0], weightOpenings);
-        return (witness.Outputs, proof);
+        return new InferenceProof(adviceState.Commitment.Root, builder.Sumchecks, builder.Values.ToArray(), adviceOpening[0], weightOpenings);
     }
 
     internal static List<SegmentClaim<E>> LookupClaims(CircuitPlan plan, LogUpClaims<E> lookup)

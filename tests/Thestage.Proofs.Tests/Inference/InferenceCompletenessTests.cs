@@ -37,4 +37,48 @@ public sealed class InferenceCompletenessTests
 
         Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
     }
+
+    [Property(Replay = "(510,2027)", MaxTest = 12)]
+    public bool RandomMlpShapesProveAndVerify(int seed)
+    {
+        var random = new Random(seed);
+        int batch = 1 + random.Next(5);
+        int[] widths = Enumerable.Range(0, 2 + random.Next(3)).Select(_ => 1 + random.Next(17)).ToArray();
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(seed, batch, widths);
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, seed);
+        return outputs.Zip(inputs).All(p => p.First.SequenceEqual(IntegerEvaluator.Evaluate(model.Model, p.Second)))
+            && InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof);
+    }
+
+    [Property(Replay = "(511,2027)", MaxTest = 10)]
+    public bool RandomCnnShapesProveAndVerify(int seed)
+    {
+        var random = new Random(seed);
+        int kernel = 1 + random.Next(3);
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Cnn(
+            seed, 1 + random.Next(3), 1 + random.Next(2), kernel + 2 + random.Next(4), 1 + random.Next(3), kernel, 1 + random.Next(2), random.Next(2), 2 + random.Next(3));
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, seed);
+        return InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof);
+    }
+
+    [Fact]
+    public void ModelsWithSquareOutputAndReluOutputProve()
+    {
+        var random = new Random(520);
+        var layers = new List<FloatLayer>
+        {
+            FloatLayer.Dense(6, 5, Quantization.TestModels.Gaussian(random, 30, 0.4), Quantization.TestModels.Gaussian(random, 5, 0.1)),
+            FloatLayer.Square(),
+            FloatLayer.Dense(5, 4, Quantization.TestModels.Gaussian(random, 20, 0.4), Quantization.TestModels.Gaussian(random, 4, 0.1)),
+            FloatLayer.ReLU(),
+        };
+        var source = new FloatModel(TensorShape.Vector(6), layers);
+        (QuantizedModel quantized, List<int[]> inputs) = Quantization.TestModels.Quantized(source, random, 3);
+        CommittedModel model = CommittedModel.Commit(quantized, salts: new SeededSaltSource(520));
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
+        Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
+        int[][] wrong = outputs.Select(o => (int[])o.Clone()).ToArray();
+        wrong[2][1] += 1;
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, wrong, proof));
+    }
 }

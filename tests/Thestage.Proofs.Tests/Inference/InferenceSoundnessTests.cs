@@ -66,9 +66,13 @@ public sealed class InferenceSoundnessTests
             layers[layerIndex] = QuantizedLayer.Dense(layer.InFeatures, layer.OutFeatures, weights, bias, layer.Shift);
             var tampered = new QuantizedModel(original.InputShape, original.InputBits, original.InputFractionBits, original.OutputFractionBits, layers);
 
-            // The prover runs the tampered model but only holds the original commitment state.
+            // The prover computes with the tampered weights but can only open the original commitment.
+            (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model.WithSubstitutedModel(tampered), inputs);
+            Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
+
+            // A fresh commitment to the tampered model is a different model commitment.
             CommittedModel recommitted = CommittedModel.Commit(tampered, salts: new SeededSaltSource(702));
-            (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(recommitted, inputs);
+            (outputs, proof) = InferenceTestKit.Prove(recommitted, inputs);
             Assert.True(InferenceVerifier.VerifyBatch(recommitted.Commitment, inputs, outputs, proof));
             Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
         }

@@ -1,0 +1,105 @@
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Lookups;
+
+namespace Thestage.Proofs.Tests.Inference;
+
+/// <summary>A prover that runs the real protocol on a tampered witness (the strongest attacks the tests can play).</summary>
+public sealed class CheatingProverTests
+{
+    private static (CommittedModel Model, List<int[]> Inputs, CircuitPlan Plan, InferenceWitness Witness) Setup(int seed, int batch)
+    {
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(seed, batch, 10, 6, 4);
+        CircuitPlan plan = CircuitPlan.Create(model.Commitment.InputShape, model.Commitment.Layers, batch);
+        return (model, inputs, plan, InferenceWitness.Build(plan, model.Model, inputs));
+    }
+
+    private static bool Run(CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness)
+    {
+        InferenceProof proof = InferenceProver.ProveWithWitness(model, plan, inputs, witness, new SeededSaltSource(9));
+        return InferenceVerifier.VerifyBatch(model.Commitment, inputs, witness.Outputs, proof);
+    }
+
+    private static void RecountMultiplicities(CircuitPlan plan, InferenceWitness witness)
+    {
+        var columns = plan.LookupColumns.Select(c => (witness.Advice[c.Segment], c.Scale)).ToList();
+        witness.Advice[plan.MultiplicitySegment] = LogUpArgument.Multiplicities(columns, CircuitPlan.TableBits);
+    }
+
+    private static void BumpOutput(CircuitPlan plan, InferenceWitness witness, int sample, int index, int delta)
+    {
+        int last = plan.Source[plan.Layers.Length];
+        int position = (plan.Layouts[last].Feature(index) << plan.LogBatch) + sample;
+        witness.Outputs[sample][index] += delta;
+        witness.Tensors[last][position] += delta;
+        witness.FieldTensors[last][position] = CircuitPlan.Field(witness.Tensors[last][position]);
+    }
+
+    [Fact]
+    public void HonestWitnessVerifies()
+    {
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(900, 2);
+        Assert.True(Run(model, inputs, plan, witness));
+    }
+
+    [Fact]
+    public void WrongOutputWithUnchangedRemainderIsRejected()
+    {
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(901, 2);
+        BumpOutput(plan, witness, 1, 2, 1);
+        Assert.False(Run(model, inputs, plan, witness));
+    }
+
+    [Fact]
+    public void WrongOutputWithCompensatingNegativeRemainderFailsTheRangeCheck()
+    {
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(902, 1);
+        int lastLayer = plan.Layers.Length - 1;
+        int shift = plan.Layers[lastLayer].Shift;
+        Assert.True(shift > 0);
+        BumpOutput(plan, witness, 0, 0, 1);
+
+        // acc + h = (q + 1)·2^s + (r − 2^s): the identity holds in the field, but the remainder is negative.
+        int position = plan.Layouts[plan.Layers.Length].Feature(0) << plan.LogBatch;
+        int lowLimb = plan.Remainders[lastLayer][0];
+        witness.Advice[lowLimb][position] -= new Goldilocks(1UL << shift);
+        RecountMultiplicities(plan, witness);
+        Assert.False(Run(model, inputs, plan, witness));
+    }
+
+    [Fact]
+    public void ForgedSignLimbFailsTheRangeCheck()
+    {
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(903, 1);
+        (_, int l1, int e) = plan.Limbs[1];
+        int position = Array.FindIndex(witness.Advice[e], v => v == Goldilocks.One);
+        Assert.True(position >= 0);
+
+        // x + 2^15 = l0 + 2^8·(l1 + 128) + 2^15·(e − 1): same value, sign bit cleared, l1 out of [0, 128).
+        witness.Advice[e][position] = Goldilocks.Zero;
+        witness.Advice[l1][position] += new Goldilocks(128);
+        RecountMultiplicities(plan, witness);
+        Assert.False(Run(model, inputs, plan, witness));
+    }
+
+    [Fact]
+    public void WrongMultiplicitiesAreRejected()
+    {
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(904, 1);
+        witness.Advice[plan.MultiplicitySegment][3] += Goldilocks.One;
+        Assert.False(Run(model, inputs, plan, witness));
+    }
+
+    [Fact]
+    public void WrongIntermediateActivationIsRejected()
+    {
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(905, 1);
+        (int l0, _, _) = plan.Limbs[1];
+        int position = Array.FindIndex(witness.Advice[l0], v => v.Value < 255);
+        witness.Advice[l0][position] += Goldilocks.One;
+        witness.Tensors[1][position] += 1;
+        witness.FieldTensors[1][position] += Goldilocks.One;
+        RecountMultiplicities(plan, witness);
+        Assert.False(Run(model, inputs, plan, witness));
+    }
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Quantization;
+using Thestage.Proofs.Tests.Quantization;
+using Xunit.Abstractions;
+
+namespace Thestage.Proofs.Tests.Inference;
+
+/// <summary>Reports prover/verifier time, proof size and soundness for the 784-128-10 MLP (figures in the test output; no timed asserts).</summary>
+public sealed class InferenceMeasurementTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    public void Mlp784x128x10(int batch)
+    {
+        var random = new Random(800);
+        FloatModel source = TestModels.Mlp(random, 784, 128, 10);
+        List<double[]> calibration = TestModels.Inputs(random, source.InputShape, 16);
+        QuantizedModel model = Quantizer.Quantize(source, calibration);
+        QuantizationReport report = Quantizer.Compare(source, model, calibration);
+        var watch = Stopwatch.StartNew();
+        CommittedModel committed = CommittedModel.Commit(model, salts: new SeededSaltSource(800));
+        long commitMs = watch.ElapsedMilliseconds;
+        List<int[]> inputs = calibration.Take(batch).Select(x => model.QuantizeInput(x)).ToList();
+
+        // Warm-up run (JIT), then the measured run.
+        InferenceProver.ProveBatch(committed, inputs, new SeededSaltSource(801));
+        watch.Restart();
+        (int[][] outputs, InferenceProof proof) = InferenceProver.ProveBatch(committed, inputs, new SeededSaltSource(802));
+        long proveMs = watch.ElapsedMilliseconds;
+        byte[] bytes = InferenceProofSerializer.Serialize(proof);
+        InferenceVerifier.VerifyBatch(committed.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(bytes));
+        watch.Restart();
+        bool valid = InferenceVerifier.VerifyBatch(committed.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(bytes));
+        long verifyMs = watch.ElapsedMilliseconds;
+
+        Assert.True(valid);
+        double bits = InferenceVerifier.SoundnessBits(committed.Commitment, batch);
+        Assert.True(bits >= 100, $"{bits} bits");
+        output.WriteLine(
+            $"784-128-10 MLP, batch {batch}: commit {commitMs} ms (once per model), prove {proveMs} ms, verify {verifyMs} ms, "
+            + $"proof {bytes.Length} bytes (witness opening {Opening(proof.AdviceOpening)}, weight openings {string.Join("+", proof.WeightOpenings.Select(Opening))}, "
+            + $"{proof.Sumchecks.Count} sumchecks, {proof.Values.Length} values), soundness {bits:F1} bits; quantization {report}");
+    }
+
+    private static int Opening(Thestage.Proofs.Commitments.LigeroOpeningProof<Thestage.Proofs.Fields.GoldilocksExt2> opening) =>
+        Thestage.Proofs.Commitments.LigeroProofSerializer.Serialize(opening).Length;
+}
