@@ -214,6 +214,11 @@ internal sealed class CircuitPlan
             }
 
             TensorShape input = Shapes[l], output = Shapes[l + 1];
+            if ((long)Math.Max(1, layer.InFeatures) * layer.KernelHeight * layer.KernelWidth * output.Size > 1 << 26)
+            {
+                throw new ArgumentException("The layer has too many convolution taps.");
+            }
+
             TensorLayout inLayout = Layouts[l], outLayout = Layouts[l + 1];
             var rows = new List<int>();
             var inputs = new List<int>();

@@ -51,7 +51,16 @@ public static class InferenceVerifier
             return false;
         }
 
-        CircuitPlan plan = CircuitPlan.Create(commitment.InputShape, commitment.Layers, inputs.Count);
+        CircuitPlan plan;
+        try
+        {
+            plan = CircuitPlan.Create(commitment.InputShape, commitment.Layers, inputs.Count);
+        }
+        catch (ArgumentException)
+        {
+            return false; // the batch is too large for the circuit limits, so no proof can exist
+        }
+
         var publicTensors = new Goldilocks[plan.Layers.Length + 1][];
         int last = plan.Source[plan.Layers.Length];
         publicTensors[0] = Pad(plan, 0, inputs);

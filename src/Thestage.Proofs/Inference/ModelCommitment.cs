@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Org.BouncyCastle.Crypto.Digests;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Hashing;
@@ -7,26 +6,40 @@ using Thestage.Proofs.Quantization;
 namespace Thestage.Proofs.Inference;
 
 /// <summary>
-/// What a model owner publishes: Ligero commitments to all weights and biases (packed by
-/// <c>SegmentLayout</c>), the weight-free architecture with its quantization parameters, and a BLAKE2s digest
-/// of that architecture and of the commitment parameters.
+/// What a model owner publishes: Ligero commitments to all weights and biases (packed into one or two
+/// polynomials), the weight-free architecture with its quantization parameters, and a BLAKE2s digest of that
+/// architecture and of the commitment parameters.
 /// </summary>
-/// <remarks>Created by <see cref="CommittedModel.Commit"/>; consumed by <see cref="InferenceVerifier"/>.</remarks>
+/// <remarks>
+/// Created by <see cref="CommittedModel.Commit"/>, published with <see cref="ModelCommitmentSerializer"/>,
+/// consumed by <see cref="InferenceVerifier"/>. The weights are bound by the commitments but not range-checked:
+/// a commitment to weights outside int8 still binds a unique output to every input (the requantized values are
+/// range-checked), but that function is then the field-arithmetic extension of the documented semantics.
+/// </remarks>
 public sealed class ModelCommitment
 {
     private readonly LigeroCommitment[] _weights;
 
-    internal ModelCommitment(QuantizedModel model, LigeroCommitment[] weights, LigeroParameters parameters)
+    internal ModelCommitment(
+        TensorShape inputShape, int inputBits, int inputFractionBits, int outputFractionBits, LayerSpec[] layers, LigeroCommitment[] weights, LigeroParameters parameters)
     {
-        InputShape = model.InputShape;
-        OutputShape = model.OutputShape;
-        InputBits = model.InputBits;
-        InputFractionBits = model.InputFractionBits;
-        OutputFractionBits = model.OutputFractionBits;
-        Layers = model.Layers.Select(LayerSpec.From).ToArray();
+        InputShape = inputShape;
+        InputBits = inputBits;
+        InputFractionBits = inputFractionBits;
+        OutputFractionBits = outputFractionBits;
+        Layers = layers;
+        TensorShape shape = inputShape;
+        foreach (LayerSpec layer in layers)
+        {
+            shape = layer.OutputShape(shape);
+        }
+
+        OutputShape = shape;
         _weights = weights;
         Parameters = parameters;
-        ArchitectureDigest = ComputeDigest(model.ArchitectureBytes(), parameters);
+        var writer = new ProofWriter();
+        WriteArchitecture(writer);
+        ArchitectureDigest = Digest(writer.ToArray());
     }
 
     /// <summary>Gets the input shape of one sample.</summary>
@@ -57,16 +70,41 @@ public sealed class ModelCommitment
 
     internal LigeroCommitment[] WeightCommitmentArray => _weights;
 
-    private static Digest256 ComputeDigest(byte[] architecture, LigeroParameters parameters)
+    internal static ModelCommitment From(QuantizedModel model, LigeroCommitment[] weights, LigeroParameters parameters) =>
+        new(model.InputShape, model.InputBits, model.InputFractionBits, model.OutputFractionBits, model.Layers.Select(LayerSpec.From).ToArray(), weights, parameters);
+
+    /// <summary>Writes the canonical architecture encoding (everything but the weight commitments).</summary>
+    internal void WriteArchitecture(ProofWriter writer)
+    {
+        writer.WriteUInt32((uint)InputShape.Channels);
+        writer.WriteUInt32((uint)InputShape.Height);
+        writer.WriteUInt32((uint)InputShape.Width);
+        writer.WriteUInt32((uint)InputBits);
+        writer.WriteUInt32((uint)InputFractionBits);
+        writer.WriteUInt32((uint)OutputFractionBits);
+        writer.WriteUInt32((uint)Layers.Length);
+        foreach (LayerSpec layer in Layers)
+        {
+            writer.WriteUInt32((uint)layer.Kind);
+            writer.WriteUInt32((uint)layer.InFeatures);
+            writer.WriteUInt32((uint)layer.OutFeatures);
+            writer.WriteUInt32((uint)layer.KernelHeight);
+            writer.WriteUInt32((uint)layer.KernelWidth);
+            writer.WriteUInt32((uint)layer.Stride);
+            writer.WriteUInt32((uint)layer.Padding);
+            writer.WriteUInt32((uint)layer.Shift);
+        }
+
+        writer.WriteUInt32((uint)Parameters.LogBlowup);
+        writer.WriteUInt32((uint)Parameters.ColumnQueries);
+    }
+
+    private static Digest256 Digest(byte[] architecture)
     {
         var digest = new Blake2sDigest(256);
         byte[] domain = "thestage/model-architecture/v1"u8.ToArray();
         digest.BlockUpdate(domain, 0, domain.Length);
         digest.BlockUpdate(architecture, 0, architecture.Length);
-        var tail = new byte[8];
-        BinaryPrimitives.WriteInt32LittleEndian(tail, parameters.LogBlowup);
-        BinaryPrimitives.WriteInt32LittleEndian(tail.AsSpan(4), parameters.ColumnQueries);
-        digest.BlockUpdate(tail, 0, tail.Length);
         var output = new byte[32];
         digest.DoFinal(output, 0);
         return Digest256.FromBytes(output);

@@ -2,7 +2,7 @@ namespace Thestage.Proofs.Quantization;
 
 /// <summary>
 /// The plain integer evaluator of a <see cref="QuantizedModel"/>; its results define the statement that
-/// <c>Inference.InferenceProver</c> proves and <c>Inference.InferenceVerifier</c> checks.
+/// <see cref="Inference.InferenceProver"/> proves and <see cref="Inference.InferenceVerifier"/> checks.
 /// </summary>
 /// <remarks>Semantics are documented on <see cref="QuantizedModel"/>; all arithmetic is exact in 64-bit integers.</remarks>
 public static class IntegerEvaluator

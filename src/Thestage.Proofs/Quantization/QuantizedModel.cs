@@ -1,10 +1,8 @@
-using System.Buffers.Binary;
-
 namespace Thestage.Proofs.Quantization;
 
 /// <summary>
 /// A fixed-point sequential model whose integer semantics (<see cref="IntegerEvaluator"/>) are exactly what
-/// <c>Inference.InferenceProver</c> proves.
+/// <see cref="Inference.InferenceProver"/> proves.
 /// </summary>
 /// <remarks>
 /// <para>Semantics, per sample (tensors channel-major, see <see cref="TensorShape"/>):</para>
@@ -135,39 +133,6 @@ public sealed class QuantizedModel
         }
 
         return result;
-    }
-
-    /// <summary>A canonical encoding of the architecture and quantization parameters (not the weights).</summary>
-    internal byte[] ArchitectureBytes()
-    {
-        var bytes = new List<byte>();
-        void Add(int value)
-        {
-            Span<byte> buffer = stackalloc byte[4];
-            BinaryPrimitives.WriteInt32LittleEndian(buffer, value);
-            bytes.AddRange(buffer.ToArray());
-        }
-
-        Add(InputShape.Channels);
-        Add(InputShape.Height);
-        Add(InputShape.Width);
-        Add(InputBits);
-        Add(InputFractionBits);
-        Add(OutputFractionBits);
-        Add(_layers.Length);
-        foreach (QuantizedLayer layer in _layers)
-        {
-            Add((int)layer.Kind);
-            Add(layer.InFeatures);
-            Add(layer.OutFeatures);
-            Add(layer.KernelHeight);
-            Add(layer.KernelWidth);
-            Add(layer.Stride);
-            Add(layer.Padding);
-            Add(layer.Shift);
-        }
-
-        return [.. bytes];
     }
 
     private static long OutputBound(QuantizedLayer layer, TensorShape inShape, long inBound, int index)

@@ -1,0 +1,161 @@
+using System.Numerics;
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Quantization;
+
+namespace Thestage.Proofs.Inference;
+
+/// <summary>
+/// The versioned byte format of <see cref="ModelCommitment"/>, little-endian:
+/// <c>"TSMC" ‖ version u16 (=1) ‖ input C, H, W, input bits, input and output fraction bits (u32 each) ‖ layer count u32 ‖
+/// per layer: kind, in, out, kernel height, kernel width, stride, padding, shift (u32 each) ‖ log blowup u32 ‖ column queries u32
+/// ‖ weight commitment count u8 ‖ per commitment: root (32) ‖ variables u8 ‖ architecture digest (32)</c>.
+/// </summary>
+/// <remarks>
+/// Every field is range-checked, the layer rules of <see cref="QuantizedLayer"/> are enforced, the shapes must chain
+/// and be provable, the weight commitments must match the packing of the architecture, and the stored digest must
+/// equal the recomputed one; any violation raises <see cref="ProofFormatException"/>.
+/// </remarks>
+public static class ModelCommitmentSerializer
+{
+    /// <summary>The current format version.</summary>
+    public const ushort Version = 1;
+
+    private static ReadOnlySpan<byte> Magic => "TSMC"u8;
+
+    /// <summary>Serializes a model commitment.</summary>
+    /// <param name="commitment">The commitment.</param>
+    /// <returns>The bytes.</returns>
+    public static byte[] Serialize(ModelCommitment commitment)
+    {
+        ArgumentNullException.ThrowIfNull(commitment);
+        var writer = new ProofWriter();
+        writer.WriteHeader(Magic, Version);
+        commitment.WriteArchitecture(writer);
+        writer.WriteBytes([(byte)commitment.WeightCommitments.Count]);
+        foreach (LigeroCommitment weights in commitment.WeightCommitments)
+        {
+            writer.WriteDigest(weights.Root);
+            writer.WriteBytes([(byte)weights.NumVariables]);
+        }
+
+        writer.WriteDigest(commitment.ArchitectureDigest);
+        return writer.ToArray();
+    }
+
+    /// <summary>Deserializes and validates a model commitment.</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <returns>The commitment.</returns>
+    /// <exception cref="ProofFormatException">The bytes are malformed or inconsistent.</exception>
+    public static ModelCommitment Deserialize(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new ProofReader(bytes);
+        reader.ReadHeader(Magic, Version);
+        var input = new TensorShape(Read(ref reader, 1, 1 << 24), Read(ref reader, 1, 1 << 24), Read(ref reader, 1, 1 << 24));
+        int inputBits = Read(ref reader, 2, 16);
+        int inputFraction = ReadSigned(ref reader, 62);
+        int outputFraction = ReadSigned(ref reader, 62);
+        int count = Read(ref reader, 1, 64);
+        var layers = new LayerSpec[count];
+        for (int i = 0; i < count; i++)
+        {
+            var layer = new LayerSpec(
+                (LayerKind)Read(ref reader, 0, (int)LayerKind.Square),
+                Read(ref reader, 0, 1 << 24),
+                Read(ref reader, 0, 1 << 24),
+                Read(ref reader, 0, 256),
+                Read(ref reader, 0, 256),
+                Read(ref reader, 0, 256),
+                Read(ref reader, 0, 256),
+                Read(ref reader, 0, QuantizedLayer.MaxShift));
+            if (!FollowsLayerRules(layer))
+            {
+                throw new ProofFormatException($"Layer {i} violates the rules of its kind.");
+            }
+
+            layers[i] = layer;
+        }
+
+        int logBlowup = Read(ref reader, 1, 4);
+        int queries = Read(ref reader, 1, LigeroParameters.MaxColumnQueries);
+        int weightCount = reader.ReadBytes(1)[0];
+        if (weightCount is 0 or > 2)
+        {
+            throw new ProofFormatException("A model has one or two weight commitments.");
+        }
+
+        var weights = new LigeroCommitment[weightCount];
+        for (int i = 0; i < weightCount; i++)
+        {
+            Digest256 root = reader.ReadDigest();
+            int variables = reader.ReadBytes(1)[0];
+            if (variables > 30)
+            {
+                throw new ProofFormatException("Weight polynomials have at most 30 variables.");
+            }
+
+            weights[i] = new LigeroCommitment(root, variables);
+        }
+
+        Digest256 digest = reader.ReadDigest();
+        reader.EnsureEnd();
+        ModelCommitment commitment;
+        try
+        {
+            commitment = new ModelCommitment(input, inputBits, inputFraction, outputFraction, layers, weights, new LigeroParameters(logBlowup, queries));
+            int[] expected = CircuitPlan.Create(input, layers, 1).WeightLayout.NumVariables;
+            if (!expected.SequenceEqual(weights.Select(w => w.NumVariables)))
+            {
+                throw new ProofFormatException("The weight commitments do not match the architecture.");
+            }
+        }
+        catch (ArgumentException exception)
+        {
+            throw new ProofFormatException("The architecture is invalid or not provable.", exception);
+        }
+
+        if (commitment.ArchitectureDigest != digest)
+        {
+            throw new ProofFormatException("The architecture digest does not match.");
+        }
+
+        return commitment;
+    }
+
+    private static int Read(ref ProofReader reader, int min, int max)
+    {
+        uint value = reader.ReadUInt32();
+        if (value < (uint)min || value > (uint)max)
+        {
+            throw new ProofFormatException($"Value {value} is outside [{min}, {max}].");
+        }
+
+        return (int)value;
+    }
+
+    private static int ReadSigned(ref ProofReader reader, int bound)
+    {
+        int value = (int)reader.ReadUInt32();
+        if (value < -bound || value > bound)
+        {
+            throw new ProofFormatException("A fraction-bit count is out of range.");
+        }
+
+        return value;
+    }
+
+    private static bool FollowsLayerRules(LayerSpec l)
+    {
+        bool noGeometry = l.KernelHeight == 0 && l.KernelWidth == 0 && l.Stride == 0 && l.Padding == 0;
+        return l.Kind switch
+        {
+            LayerKind.Dense => l.InFeatures > 0 && l.OutFeatures > 0 && noGeometry,
+            LayerKind.Conv2d => l.InFeatures > 0 && l.OutFeatures > 0 && l.KernelHeight > 0 && l.KernelWidth > 0 && l.Stride > 0
+                && (long)l.InFeatures * l.KernelHeight * l.KernelWidth <= 1 << 24,
+            LayerKind.AvgPool2d => l.InFeatures == 0 && l.OutFeatures == 0 && l.KernelHeight > 0 && l.KernelWidth > 0 && l.Stride == l.KernelHeight
+                && l.Padding == 0 && BitOperations.IsPow2(l.KernelHeight * l.KernelWidth) && l.Shift == BitOperations.Log2((uint)(l.KernelHeight * l.KernelWidth)),
+            LayerKind.Square => l.InFeatures == 0 && l.OutFeatures == 0 && noGeometry,
+            _ => l.InFeatures == 0 && l.OutFeatures == 0 && noGeometry && l.Shift == 0,
+        };
+    }
+}
