@@ -82,6 +82,38 @@ public sealed class CkksTensorTests(TensorFixture f) : IClassFixture<TensorFixtu
         return (TensorFixture.MaxError(expected, actual) < 1e-5).ToProperty();
     }
 
+    [Theory]
+    [InlineData(16, 5, 2, 0)]
+    [InlineData(10, 3, 1, 1)]
+    [InlineData(9, 4, 2, 0)]
+    public void Im2col_convolution_matches_the_linear_map_and_a_direct_loop(int size, int k, int stride, int pad)
+    {
+        double[] image = TensorFixture.Random(size + k, size * size);
+        var kernels = new double[1, 1, k, k];
+        var kernel = new double[k, k];
+        var random = new Random(k);
+        for (int y = 0; y < k; y++)
+        {
+            for (int x = 0; x < k; x++)
+            {
+                kernel[y, x] = kernels[0, 0, y, x] = random.NextDouble() - 0.5;
+            }
+        }
+
+        int o = LinearTransform.OutputSize(size, k, stride, pad);
+        double[] expected = PlainConv(image, 1, size, size, kernels, stride, pad, o, o).Select(v => v + 0.125).ToArray();
+        var encoded = Im2ColImage.Encrypt(f.Tensors, f.Encryptor, image, size, size, k, stride, pad);
+        Assert.Equal(o * o, encoded.WindowCount);
+        double[] viaIm2col = encoded.Conv2d(kernel, bias: 0.125).Decrypt(f.Decryptor);
+        Assert.True(TensorFixture.MaxError(expected, viaIm2col) < 1e-5);
+        var linear = LinearTransform.Conv2d(f.Tensors, 1, size, size, kernels, stride, pad);
+        double[] viaLinear = linear.Apply(f.Encrypt(image)).Add(0.125).Decrypt(f.Decryptor);
+        Assert.True(TensorFixture.MaxError(expected, viaLinear) < 1e-5);
+        Assert.Throws<ArgumentException>(() => encoded.Conv2d(new double[k + 1, k + 1]));
+        // 28 × 28 with 7 × 7 stride 3 needs 64 × 64 = 4096 slots; N = 4096 gives 2048.
+        Assert.Contains("needs 64 × 64 = 4096 slots", Assert.Throws<ArgumentException>(() => Im2ColImage.Encrypt(f.Tensors, f.Encryptor, new double[784], 28, 28, 7, 3)).Message);
+    }
+
     [Fact]
     public void Average_pooling_and_batched_matrix_products_match_plain()
     {
