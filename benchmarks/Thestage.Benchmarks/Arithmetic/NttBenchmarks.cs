@@ -5,6 +5,8 @@ namespace Thestage.Benchmarks.Arithmetic;
 
 /// <summary>One-prime negacyclic NTT kernels in place, mirroring SEAL's <c>native/bench/ntt.cpp</c> and the anchor table.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class NttBenchmarks
 {
     private NttTables _tables = null!;

@@ -9,6 +9,8 @@ namespace Thestage.Benchmarks.Ckks;
 /// with the semantics of the SEAL anchor: Multiply excludes relinearization, Rotate is one step with a Galois key.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class CkksBenchmarks
 {
     private CkksContext _context = null!;

@@ -6,6 +6,8 @@ namespace Thestage.Benchmarks.Ckks;
 
 /// <summary>Key generation at SEAL's default 128-bit coefficient moduli.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class KeyGenerationBenchmarks
 {
     private CkksContext _context = null!;

@@ -9,6 +9,8 @@ namespace Thestage.Benchmarks.Ckks;
 /// rescale, add a bias, 12 × (rotate by 2^k + add), square, relinearize, rescale (the "server part").
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class WorkloadBenchmarks
 {
     private Evaluator _evaluator = null!;
