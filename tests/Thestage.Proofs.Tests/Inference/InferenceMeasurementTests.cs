@@ -31,15 +31,21 @@ public sealed class InferenceMeasurementTests(ITestOutputHelper output)
         long proveMs = watch.ElapsedMilliseconds;
         byte[] bytes = InferenceProofSerializer.Serialize(proof);
         InferenceVerifier.VerifyBatch(committed.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(bytes));
+        const int runs = 5;
+        bool valid = true;
         watch.Restart();
-        bool valid = InferenceVerifier.VerifyBatch(committed.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(bytes));
-        long verifyMs = watch.ElapsedMilliseconds;
+        for (int run = 0; run < runs; run++)
+        {
+            valid &= InferenceVerifier.VerifyBatch(committed.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(bytes));
+        }
+
+        double verifyMs = watch.Elapsed.TotalMilliseconds / runs;
 
         Assert.True(valid);
         double bits = InferenceVerifier.SoundnessBits(committed.Commitment, batch);
         Assert.True(bits >= 100, $"{bits} bits");
         output.WriteLine(
-            $"784-128-10 MLP, batch {batch}: commit {commitMs} ms (once per model), prove {proveMs} ms, verify {verifyMs} ms, "
+            $"784-128-10 MLP, batch {batch}: commit {commitMs} ms (once per model), prove {proveMs} ms, verify {verifyMs:F1} ms (mean of {runs}, including deserialization), "
             + $"proof {bytes.Length} bytes (witness opening {Opening(proof.AdviceOpening)}, weight openings {string.Join("+", proof.WeightOpenings.Select(Opening))}, "
             + $"{proof.Sumchecks.Count} sumchecks, {proof.Values.Length} values), soundness {bits:F1} bits; quantization {report}");
     }
