@@ -80,12 +80,12 @@ public static partial class CkksSerializer
     public static GaloisKeys LoadGaloisKeys(CkksContext context, ReadOnlySpan<byte> data) =>
         ObjectLoader.Load(data, ObjectKind.GaloisKeys, NotNull(context), false, (raw, h) => ObjectDecoder.ReadGaloisKeys(context, h.Seeded, raw));
 
-    /// <summary>Loads Galois keys from <paramref name="source"/>, reading exactly one object.</summary>
+    /// <summary>Loads Galois keys from <paramref name="source"/>, reading exactly one object; uncompressed, one key at a time, so the set may exceed the largest array.</summary>
     /// <param name="context">The context; its parameter fingerprint must match the data's.</param>
     /// <param name="source">The stream, positioned at the object.</param>
     /// <exception cref="CkksFormatException">The data is not valid Galois keys for this context.</exception>
     public static GaloisKeys LoadGaloisKeys(CkksContext context, Stream source) =>
-        ObjectLoader.Load(NotNull(source), ObjectKind.GaloisKeys, NotNull(context), false, (raw, h) => ObjectDecoder.ReadGaloisKeys(context, h.Seeded, raw));
+        ObjectLoader.Load(NotNull(source), ObjectKind.GaloisKeys, NotNull(context), false, (raw, h) => ObjectDecoder.ReadGaloisKeys(context, h.Seeded, raw), (s, h) => ObjectDecoder.ReadGaloisKeys(context, h.Seeded, s, h));
 
     private static CkksContext NotNull(CkksContext context)
     {

@@ -222,8 +222,7 @@ public static partial class CkksSerializer
     {
         ArgumentNullException.ThrowIfNull(galoisKeys);
         bool seeded = (options ?? CkksSerializationOptions.Default).UseSeeds && galoisKeys.GaloisElements.All(g => galoisKeys.TryGet(g, out KeySwitchingKey k) && ObjectEncoder.HasSeeds(k));
-        long size = ObjectEncoder.GaloisKeysSize(galoisKeys.Context, galoisKeys.Count, seeded);
-        return new SaveJob(ObjectKind.GaloisKeys, Fingerprints.Of(galoisKeys.Context), seeded, size, d => ObjectEncoder.WriteGaloisKeys(galoisKeys, seeded, d), Compression(options));
+        return new SaveJob(ObjectKind.GaloisKeys, Fingerprints.Of(galoisKeys.Context), seeded, ObjectEncoder.GaloisKeysSegments(galoisKeys, seeded), Compression(options));
     }
 
     private static CkksCompression Compression(CkksSerializationOptions? options) => (options ?? CkksSerializationOptions.Default).Compression;

@@ -154,33 +154,43 @@ internal static class ObjectDecoder
     public static GaloisKeys ReadGaloisKeys(RlweContext context, bool seeded, ReadOnlySpan<byte> raw)
     {
         var reader = new PayloadReader(raw);
-        uint count = reader.ReadUInt32("key count");
-        if (count > (uint)MaxGaloisKeyCount(context))
-        {
-            throw new CkksFormatException($"{count} Galois keys exceed the {MaxGaloisKeyCount(context)} distinct Galois elements of N = {context.N}.");
-        }
-
-        CheckLength(raw, ObjectEncoder.GaloisKeysSize(context, (int)count, seeded), $"{count} {(seeded ? "seeded " : string.Empty)}Galois keys");
-        var keys = new Dictionary<ulong, KeySwitchingKey>((int)count);
+        int count = ReadGaloisKeyCount(context, reader.ReadUInt32("key count"), seeded, raw.Length);
+        var keys = new Dictionary<ulong, KeySwitchingKey>(count);
         ulong previous = 1;
         for (int k = 0; k < count; k++)
         {
-            ulong g = reader.ReadUInt64("Galois element");
-            if (!context.Galois.IsValidElement(g) || g == 1)
-            {
-                throw new CkksFormatException($"Galois element {g} is not an odd number in [3, 2N = {2 * context.N}).");
-            }
-
-            if (g <= previous)
-            {
-                throw new CkksFormatException($"Galois element {g} is a duplicate or out of ascending order (after {previous}).");
-            }
-
-            previous = g;
-            keys.Add(g, ReadSwitchingKey(ref reader, context, seeded, $"the Galois key of element {g}"));
+            ReadGaloisKey(ref reader, context, seeded, ref previous, keys);
         }
 
         reader.ExpectEnd("Galois keys");
+        return new GaloisKeys(context, keys);
+    }
+
+    /// <summary>
+    /// Reads uncompressed Galois keys one key at a time from <paramref name="stream"/>, so that the whole set may
+    /// exceed the largest array; the buffer grows with the data that actually arrives.
+    /// </summary>
+    public static GaloisKeys ReadGaloisKeys(RlweContext context, bool seeded, Stream stream, FormatHeader header)
+    {
+        byte[] buffer = [];
+        ObjectLoader.ReadGrowing(stream, 4, ref buffer, "the Galois key count");
+        int count = ReadGaloisKeyCount(context, new PayloadReader(buffer.AsSpan(0, 4)).ReadUInt32("key count"), seeded, header.PayloadLength);
+        long keySize = 8 + ObjectEncoder.SwitchingKeySize(context, seeded);
+        if (keySize > Array.MaxLength)
+        {
+            throw new CkksFormatException($"One Galois key of these parameters takes {keySize} bytes, more than an array holds.");
+        }
+
+        var keys = new Dictionary<ulong, KeySwitchingKey>(count);
+        ulong previous = 1;
+        for (int k = 0; k < count; k++)
+        {
+            ObjectLoader.ReadGrowing(stream, (int)keySize, ref buffer, "a Galois key");
+            var reader = new PayloadReader(buffer.AsSpan(0, (int)keySize));
+            ReadGaloisKey(ref reader, context, seeded, ref previous, keys);
+            reader.ExpectEnd("Galois key");
+        }
+
         return new GaloisKeys(context, keys);
     }
 
@@ -201,6 +211,34 @@ internal static class ObjectDecoder
         }
 
         return new SecretKey(context, data);
+    }
+
+    private static int ReadGaloisKeyCount(RlweContext context, uint count, bool seeded, long payloadLength)
+    {
+        if (count > (uint)MaxGaloisKeyCount(context))
+        {
+            throw new CkksFormatException($"{count} Galois keys exceed the {MaxGaloisKeyCount(context)} distinct Galois elements of N = {context.N}.");
+        }
+
+        CheckLength(payloadLength, ObjectEncoder.GaloisKeysSize(context, (int)count, seeded), $"{count} {(seeded ? "seeded " : string.Empty)}Galois keys");
+        return (int)count;
+    }
+
+    private static void ReadGaloisKey(ref PayloadReader reader, RlweContext context, bool seeded, ref ulong previous, Dictionary<ulong, KeySwitchingKey> keys)
+    {
+        ulong g = reader.ReadUInt64("Galois element");
+        if (!context.Galois.IsValidElement(g) || g == 1)
+        {
+            throw new CkksFormatException($"Galois element {g} is not an odd number in [3, 2N = {2 * context.N}).");
+        }
+
+        if (g <= previous)
+        {
+            throw new CkksFormatException($"Galois element {g} is a duplicate or out of ascending order (after {previous}).");
+        }
+
+        previous = g;
+        keys.Add(g, ReadSwitchingKey(ref reader, context, seeded, $"the Galois key of element {g}"));
     }
 
     private static KeySwitchingKey ReadSwitchingKey(ref PayloadReader reader, RlweContext context, bool seeded, string what)
@@ -237,11 +275,13 @@ internal static class ObjectDecoder
         return seed;
     }
 
-    private static void CheckLength(ReadOnlySpan<byte> raw, long expected, string what)
+    private static void CheckLength(ReadOnlySpan<byte> raw, long expected, string what) => CheckLength(raw.Length, expected, what);
+
+    private static void CheckLength(long length, long expected, string what)
     {
-        if (raw.Length != expected)
+        if (length != expected)
         {
-            throw new CkksFormatException($"The payload has {raw.Length} bytes; {what} under these parameters takes exactly {expected}.");
+            throw new CkksFormatException($"The payload has {length} bytes; {what} under these parameters takes exactly {expected}.");
         }
     }
 }

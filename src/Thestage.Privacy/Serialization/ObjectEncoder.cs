@@ -97,17 +97,26 @@ internal static class ObjectEncoder
 
     public static long GaloisKeysSize(RlweContext context, int count, bool seeded) => 4 + count * (8 + SwitchingKeySize(context, seeded));
 
-    public static void WriteGaloisKeys(GaloisKeys keys, bool seeded, Span<byte> destination)
+    /// <summary>The Galois keys as segments: the count, then one segment per key (element ascending).</summary>
+    public static PayloadSegment[] GaloisKeysSegments(GaloisKeys keys, bool seeded)
     {
-        var writer = new PayloadWriter(destination);
         IReadOnlyList<ulong> elements = keys.GaloisElements;
-        writer.WriteUInt32((uint)elements.Count);
-        foreach (ulong g in elements)
+        var segments = new PayloadSegment[elements.Count + 1];
+        segments[0] = new PayloadSegment(4, d => new PayloadWriter(d).WriteUInt32((uint)elements.Count));
+        long keySize = 8 + SwitchingKeySize(keys.Context, seeded);
+        for (int k = 0; k < elements.Count; k++)
         {
-            keys.TryGet(g, out KeySwitchingKey key);
-            writer.WriteUInt64(g);
-            WriteSwitchingKey(ref writer, keys.Context, key, seeded);
+            ulong g = elements[k];
+            segments[k + 1] = new PayloadSegment(keySize, d =>
+            {
+                keys.TryGet(g, out KeySwitchingKey key);
+                var writer = new PayloadWriter(d);
+                writer.WriteUInt64(g);
+                WriteSwitchingKey(ref writer, keys.Context, key, seeded);
+            });
         }
+
+        return segments;
     }
 
     public static long SecretKeySize(RlweContext context) => PayloadWriter.PolySize(context, context.KeyLimbCount);

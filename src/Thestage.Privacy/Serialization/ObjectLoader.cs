@@ -6,6 +6,9 @@ namespace Thestage.Privacy.Serialization;
 /// <summary>Parses a validated raw payload into an object.</summary>
 internal delegate T PayloadReadFunc<T>(ReadOnlySpan<byte> raw, FormatHeader header);
 
+/// <summary>Parses an uncompressed payload straight from a stream, piece by piece (objects larger than an array).</summary>
+internal delegate T StreamPayloadReadFunc<T>(Stream stream, FormatHeader header);
+
 /// <summary>
 /// Reads a header and payload from a span or a stream and checks the framing before the payload is parsed:
 /// kind, fingerprint, declared lengths against the input and against the largest object the parameters allow.
@@ -17,7 +20,7 @@ internal static class ObjectLoader
 
     public static T Load<T>(ReadOnlySpan<byte> data, ObjectKind kind, RlweContext? context, bool sensitive, PayloadReadFunc<T> parse)
     {
-        FormatHeader header = ReadHeader(data, kind, context);
+        FormatHeader header = ReadHeader(data, kind, context, streamed: false);
         long available = data.Length - FormatHeader.Size;
         if (header.PayloadLength != available)
         {
@@ -35,32 +38,20 @@ internal static class ObjectLoader
         return ParseCompressed(payload.ToArray(), header, sensitive, parse);
     }
 
-    public static T Load<T>(Stream stream, ObjectKind kind, RlweContext? context, bool sensitive, PayloadReadFunc<T> parse)
+    public static T Load<T>(Stream stream, ObjectKind kind, RlweContext? context, bool sensitive, PayloadReadFunc<T> parse, StreamPayloadReadFunc<T>? streamParse = null)
     {
         Span<byte> headerBytes = stackalloc byte[FormatHeader.Size];
         int got = ReadFully(stream, headerBytes);
-        FormatHeader header = ReadHeader(headerBytes[..got], kind, context);
-        int length = (int)header.PayloadLength;
-        byte[] buffer = new byte[Math.Min(length, InitialStreamBuffer)];
-        int filled = 0;
+        FormatHeader header = ReadHeader(headerBytes[..got], kind, context, streamed: streamParse is not null);
+        if (streamParse is not null && header.Compression == CkksCompression.None)
+        {
+            return streamParse(stream, header);
+        }
+
+        byte[] buffer = [];
         try
         {
-            while (filled < length)
-            {
-                if (filled == buffer.Length)
-                {
-                    Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
-                }
-
-                int read = stream.Read(buffer, filled, buffer.Length - filled);
-                if (read == 0)
-                {
-                    throw new CkksFormatException($"Truncated {kind}: the header declares a {length}-byte payload, the stream ended after {filled}.");
-                }
-
-                filled += read;
-            }
-
+            ReadGrowing(stream, (int)header.PayloadLength, ref buffer, $"the {kind} payload");
             return header.Compression == CkksCompression.None
                 ? parse(buffer, header)
                 : ParseCompressed(buffer, header, sensitive, parse);
@@ -74,7 +65,40 @@ internal static class ObjectLoader
         }
     }
 
-    private static FormatHeader ReadHeader(ReadOnlySpan<byte> data, ObjectKind kind, RlweContext? context)
+    /// <summary>
+    /// Reads exactly <paramref name="length"/> bytes into the start of <paramref name="buffer"/>, which grows (from
+    /// 64 KiB, doubling) only as the data arrives, so that a hostile length cannot make it allocate up front.
+    /// </summary>
+    public static void ReadGrowing(Stream stream, int length, ref byte[] buffer, string what)
+    {
+        if (buffer.Length < length)
+        {
+            Array.Resize(ref buffer, Math.Min(length, Math.Max(buffer.Length, InitialStreamBuffer)));
+        }
+
+        int filled = 0;
+        while (filled < length)
+        {
+            if (filled == buffer.Length)
+            {
+                Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
+            }
+
+            int read = stream.Read(buffer, filled, buffer.Length - filled);
+            if (read == 0)
+            {
+                throw new CkksFormatException($"Truncated input: {what} needs {length} bytes, the stream ended after {filled}.");
+            }
+
+            filled += read;
+        }
+    }
+
+    /// <summary>
+    /// Reads the header and checks kind, fingerprint and raw length; with <paramref name="streamed"/> (an uncompressed
+    /// payload parsed piece by piece) the raw length may exceed the largest array.
+    /// </summary>
+    private static FormatHeader ReadHeader(ReadOnlySpan<byte> data, ObjectKind kind, RlweContext? context, bool streamed)
     {
         FormatHeader header = FormatHeader.Read(data, kind);
         if (context is not null)
@@ -82,7 +106,12 @@ internal static class ObjectLoader
             header.CheckFingerprint(Fingerprints.Of(context));
         }
 
-        long max = Math.Min(ObjectDecoder.MaxRawLength(kind, context), Array.MaxLength - FormatHeader.Size);
+        long max = ObjectDecoder.MaxRawLength(kind, context);
+        if (!streamed || header.Compression != CkksCompression.None)
+        {
+            max = Math.Min(max, Array.MaxLength - FormatHeader.Size);
+        }
+
         if (header.RawLength > max)
         {
             throw new CkksFormatException($"The header declares a {header.RawLength}-byte {kind} payload; the largest these parameters allow is {max} bytes.");

@@ -3,23 +3,35 @@ using System.Security.Cryptography;
 
 namespace Thestage.Privacy.Serialization;
 
-/// <summary>Writes the payload of one object into a span of exactly the declared raw length.</summary>
+/// <summary>Writes one segment of a payload into a span of exactly the segment's length.</summary>
 internal delegate void PayloadWriteAction(Span<byte> destination);
 
-/// <summary>One object to save: its header fields, exact payload size and payload writer; compresses at most once.</summary>
+/// <summary>A consecutive piece of a payload: its exact length and its writer.</summary>
+internal readonly record struct PayloadSegment(long Length, PayloadWriteAction Write);
+
+/// <summary>
+/// One object to save: its header fields and its payload as consecutive segments of known length; compresses at
+/// most once. Uncompressed, a stream receives one segment at a time, so an object (Galois keys) may exceed the
+/// largest array as long as each segment (one key) does not.
+/// </summary>
 internal sealed class SaveJob
 {
     private readonly ObjectKind _kind;
     private readonly byte[] _fingerprint;
     private readonly bool _seeded;
     private readonly long _rawLength;
-    private readonly PayloadWriteAction _write;
+    private readonly PayloadSegment[] _segments;
     private readonly CkksCompression _compression;
     private readonly bool _sensitive;
     private byte[]? _compressed;
     private bool _compressionTried;
 
     public SaveJob(ObjectKind kind, byte[] fingerprint, bool seeded, long rawLength, PayloadWriteAction write, CkksCompression compression, bool sensitive = false)
+        : this(kind, fingerprint, seeded, [new PayloadSegment(rawLength, write)], compression, sensitive)
+    {
+    }
+
+    public SaveJob(ObjectKind kind, byte[] fingerprint, bool seeded, PayloadSegment[] segments, CkksCompression compression, bool sensitive = false)
     {
         if (!Enum.IsDefined(compression))
         {
@@ -29,8 +41,8 @@ internal sealed class SaveJob
         _kind = kind;
         _fingerprint = fingerprint;
         _seeded = seeded;
-        _rawLength = rawLength;
-        _write = write;
+        _segments = segments;
+        _rawLength = segments.Sum(s => s.Length);
         _compression = compression;
         _sensitive = sensitive;
     }
@@ -69,7 +81,7 @@ internal sealed class SaveJob
         }
         else
         {
-            _write(destination.Slice(FormatHeader.Size, (int)_rawLength));
+            WriteRaw(destination.Slice(FormatHeader.Size, (int)_rawLength));
         }
 
         return true;
@@ -87,21 +99,46 @@ internal sealed class SaveJob
     public void WriteTo(Stream stream)
     {
         long size = Size;
-        CheckFits(size);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)size);
-        try
+        Span<byte> header = stackalloc byte[FormatHeader.Size];
+        Header().Write(header);
+        stream.Write(header);
+        if (_compressed is not null)
         {
-            TryWrite(buffer, out int written);
-            stream.Write(buffer, 0, written);
+            stream.Write(_compressed);
+            return;
         }
-        finally
-        {
-            if (_sensitive)
-            {
-                CryptographicOperations.ZeroMemory(buffer);
-            }
 
-            ArrayPool<byte>.Shared.Return(buffer);
+        foreach (PayloadSegment segment in _segments)
+        {
+            CheckFits(segment.Length);
+            int length = (int)segment.Length;
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                segment.Write(buffer.AsSpan(0, length));
+                stream.Write(buffer, 0, length);
+            }
+            finally
+            {
+                if (_sensitive)
+                {
+                    CryptographicOperations.ZeroMemory(buffer);
+                }
+
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        System.Diagnostics.Debug.Assert(size == FormatHeader.Size + _rawLength);
+    }
+
+    private void WriteRaw(Span<byte> destination)
+    {
+        int position = 0;
+        foreach (PayloadSegment segment in _segments)
+        {
+            segment.Write(destination.Slice(position, (int)segment.Length));
+            position += (int)segment.Length;
         }
     }
 
@@ -122,7 +159,7 @@ internal sealed class SaveJob
         byte[] raw = ArrayPool<byte>.Shared.Rent((int)_rawLength);
         try
         {
-            _write(raw.AsSpan(0, (int)_rawLength));
+            WriteRaw(raw.AsSpan(0, (int)_rawLength));
             _compressed = PayloadCompression.Compress(raw.AsSpan(0, (int)_rawLength), _compression);
         }
         finally
@@ -142,7 +179,9 @@ internal sealed class SaveJob
     {
         if (size > Array.MaxLength)
         {
-            throw new NotSupportedException($"The serialized {_kind} would take {size} bytes; objects of more than {Array.MaxLength} bytes are not supported.");
+            throw new NotSupportedException(_compression == CkksCompression.None
+                ? $"The serialized {_kind} takes {size} bytes, more than an array holds; save it to a stream."
+                : $"The serialized {_kind} takes {size} bytes, more than an array holds; save it uncompressed to a stream.");
         }
     }
 }

@@ -138,6 +138,29 @@ public sealed class RoundTripTests(SerializationFixture f) : IClassFixture<Seria
         Assert.True(SerializationFixture.MaxError(x, f.Decrypt(f.Evaluator.Conjugate(c, loaded))) < Tolerance);
     }
 
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Galois_keys_round_trip_through_streams_key_by_key(bool seeds, CkksCompression compression)
+    {
+        var options = new CkksSerializationOptions { UseSeeds = seeds, Compression = compression };
+        using var stream = new MemoryStream();
+        CkksSerializer.Save(f.GaloisKeys, stream, options);
+        CkksSerializer.Save(f.Context.Parameters, stream);
+        byte[] expectedBytes = CkksSerializer.Save(f.GaloisKeys, options);
+        Assert.True(stream.GetBuffer().AsSpan(0, expectedBytes.Length).SequenceEqual(expectedBytes));
+        stream.Position = 0;
+        GaloisKeys loaded = CkksSerializer.LoadGaloisKeys(f.Context, stream);
+        Assert.Equal(f.GaloisKeys.GaloisElements, loaded.GaloisElements);
+        foreach (ulong g in loaded.GaloisElements)
+        {
+            Assert.True(f.GaloisKeys.TryGet(g, out var expected));
+            Assert.True(loaded.TryGet(g, out var actual));
+            Assert.All(Enumerable.Range(0, expected.Components.Length), j => Assert.True(expected.Components[j].AsSpan().SequenceEqual(actual.Components[j])));
+        }
+
+        Assert.Equal(f.Context.Parameters.CoeffModulus, CkksSerializer.LoadParameters(stream).CoeffModulus);
+    }
+
     [Fact]
     public void Secret_keys_round_trip_only_through_the_named_methods()
     {

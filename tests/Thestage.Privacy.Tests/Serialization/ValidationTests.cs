@@ -147,6 +147,26 @@ public sealed class ValidationTests(SerializationFixture f) : IClassFixture<Seri
     }
 
     [Fact]
+    public void Galois_keys_beyond_array_size_are_read_from_streams_key_by_key_with_bounded_memory()
+    {
+        // A header claiming all 8191 Galois keys (about 10 GB), followed by the 4 real ones: the stream loader
+        // accepts the length (it reads key by key), parses the 4 keys, and stops at the missing fifth.
+        byte[] data = CkksSerializer.Save(f.GaloisKeys, new CkksSerializationOptions { UseSeeds = false });
+        long keySize = (data.Length - Header - 4) / f.GaloisKeys.Count;
+        long claimed = 4 + (8191 * keySize);
+        Assert.True(claimed > Array.MaxLength);
+        BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(32), claimed);
+        BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(40), claimed);
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(Header), 8191);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<CkksFormatException>(() => CkksSerializer.LoadGaloisKeys(f.Context, new MemoryStream(data)));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("Truncated input: a Galois key", ex.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 8 * data.Length, $"{allocated:N0} bytes allocated for {data.Length:N0} bytes of input");
+        Assert.Throws<CkksFormatException>(() => CkksSerializer.LoadGaloisKeys(f.Context, data));
+    }
+
+    [Fact]
     public void Galois_key_counts_and_relin_component_counts_are_checked()
     {
         byte[] galois = CkksSerializer.Save(f.GaloisKeys);
