@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Thestage.Privacy.Serialization;
 
@@ -20,6 +22,7 @@ internal static class BitPacking
     {
         System.Diagnostics.Debug.Assert(bits is > 0 and < 64 && values.Length % 8 == 0);
         destination = destination[..PackedLength(values.Length, bits)];
+        ref byte output = ref MemoryMarshal.GetReference(destination);
         ulong accumulator = 0;
         int filled = 0, position = 0;
         foreach (ulong value in values)
@@ -28,7 +31,8 @@ internal static class BitPacking
             int total = filled + bits;
             if (total >= 64)
             {
-                BinaryPrimitives.WriteUInt64LittleEndian(destination[position..], accumulator);
+                // position + 8 <= destination.Length: 64 more bits have been produced.
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, position), BitConverter.IsLittleEndian ? accumulator : BinaryPrimitives.ReverseEndianness(accumulator));
                 position += 8;
                 accumulator = value >> (64 - filled); // filled > 0 here, since bits < 64
                 total -= 64;
@@ -50,10 +54,15 @@ internal static class BitPacking
     /// </summary>
     public static int Unpack(ReadOnlySpan<byte> source, int bits, ulong modulus, Span<ulong> destination)
     {
-        System.Diagnostics.Debug.Assert(source.Length == PackedLength(destination.Length, bits));
+        if (source.Length != PackedLength(destination.Length, bits))
+        {
+            throw new ArgumentException("The packed length does not match the number of residues.", nameof(source));
+        }
+
+        ref byte input = ref MemoryMarshal.GetReference(source);
         ulong mask = (1UL << bits) - 1;
-        ulong accumulator = 0;
-        int available = 0, position = 0;
+        ulong accumulator = 0, tooLarge = 0;
+        int available = 0, position = 0, wholeWords = source.Length & ~7;
         for (int i = 0; i < destination.Length; i++)
         {
             ulong value;
@@ -66,9 +75,10 @@ internal static class BitPacking
             else
             {
                 ulong next;
-                if (position + 8 <= source.Length)
+                if (position < wholeWords)
                 {
-                    next = BinaryPrimitives.ReadUInt64LittleEndian(source[position..]);
+                    next = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref input, position));
+                    next = BitConverter.IsLittleEndian ? next : BinaryPrimitives.ReverseEndianness(next);
                     position += 8;
                 }
                 else
@@ -86,12 +96,21 @@ internal static class BitPacking
                 available = 64 - used;
             }
 
-            if (value >= modulus)
+            tooLarge |= value >= modulus ? 1UL : 0UL;
+            destination[i] = value;
+        }
+
+        return tooLarge == 0 ? -1 : FirstNotBelow(destination, modulus);
+    }
+
+    private static int FirstNotBelow(ReadOnlySpan<ulong> values, ulong modulus)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] >= modulus)
             {
                 return i;
             }
-
-            destination[i] = value;
         }
 
         return -1;
