@@ -10,6 +10,27 @@ namespace Thestage.Privacy.Serialization;
 /// bit-packed to the width of its prime.
 /// </summary>
 /// <remarks>
+/// <para>Header (all integers little-endian):</para>
+/// <code>
+/// offset size field
+///  0      4   magic "TSPV"
+///  4      2   format version, 1
+///  6      1   object kind: 1 parameters, 2 plaintext, 3 ciphertext, 4 public key, 5 relin keys, 6 Galois keys, 7 secret key
+///  7      1   compression: 0 none, 1 zlib, 2 Brotli (secret keys: always 0)
+///  8      1   flags: bit 0 = seeded; other bits zero
+///  9      7   reserved, zero
+/// 16     16   parameter fingerprint: the first 16 bytes of SHA-256("TSPV parameters" ‖ u32 N ‖ u32 prime count ‖ u64 primes)
+/// 32      8   payload length (bytes after the header)
+/// 40      8   raw payload length (after decompression; equal to the payload length when uncompressed)
+/// </code>
+/// <para>
+/// Payloads: parameters = u32 N, u32 count, u64 primes; plaintext = u32 level, f64 scale, poly; ciphertext = u32 size,
+/// u32 level, f64 scale, c₀, then the 32-byte seed of c₁ (seeded) or c₁ … c_(size−1); public key = b, then the seed
+/// of a or a; relinearization keys = u32 component count (L + 1), then per component b_j and seed_j or a_j; Galois
+/// keys = u32 count, then per key (elements strictly ascending) u64 Galois element and a key-switching key as above;
+/// secret key = s. A polynomial is its RNS limbs in NTT form, limb i packed at ⌈log2 qᵢ⌉ bits per coefficient, least
+/// significant bit first.
+/// </para>
 /// <para>
 /// Seeded form (<see cref="CkksSerializationOptions.UseSeeds"/>, on by default): a uniform polynomial that was
 /// expanded from a 32-byte seed is stored as that seed and re-expanded on load, as SEAL does; this halves fresh

@@ -115,6 +115,11 @@ internal readonly struct FormatHeader
             throw new CkksFormatException($"Unknown compression mode {data[7]}.");
         }
 
+        if (kind == ObjectKind.SecretKey && compression != CkksCompression.None)
+        {
+            throw new CkksFormatException("Secret keys are never compressed.");
+        }
+
         byte flags = data[8];
         if ((flags & ~SeededFlag) != 0)
         {

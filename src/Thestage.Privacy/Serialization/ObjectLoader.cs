@@ -51,7 +51,7 @@ internal static class ObjectLoader
         byte[] buffer = [];
         try
         {
-            ReadGrowing(stream, (int)header.PayloadLength, ref buffer, $"the {kind} payload");
+            ReadGrowing(stream, (int)header.PayloadLength, ref buffer, $"the {kind} payload", sensitive);
             return header.Compression == CkksCompression.None
                 ? parse(buffer, header)
                 : ParseCompressed(buffer, header, sensitive, parse);
@@ -68,12 +68,13 @@ internal static class ObjectLoader
     /// <summary>
     /// Reads exactly <paramref name="length"/> bytes into the start of <paramref name="buffer"/>, which grows (from
     /// 64 KiB, doubling) only as the data arrives, so that a hostile length cannot make it allocate up front.
+    /// With <paramref name="sensitive"/>, each outgrown buffer is wiped.
     /// </summary>
-    public static void ReadGrowing(Stream stream, int length, ref byte[] buffer, string what)
+    public static void ReadGrowing(Stream stream, int length, ref byte[] buffer, string what, bool sensitive = false)
     {
         if (buffer.Length < length)
         {
-            Array.Resize(ref buffer, Math.Min(length, Math.Max(buffer.Length, InitialStreamBuffer)));
+            Grow(ref buffer, Math.Min(length, Math.Max(buffer.Length, InitialStreamBuffer)), 0, sensitive);
         }
 
         int filled = 0;
@@ -81,7 +82,7 @@ internal static class ObjectLoader
         {
             if (filled == buffer.Length)
             {
-                Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
+                Grow(ref buffer, (int)Math.Min(length, 2L * buffer.Length), filled, sensitive);
             }
 
             int read = stream.Read(buffer, filled, buffer.Length - filled);
@@ -92,6 +93,18 @@ internal static class ObjectLoader
 
             filled += read;
         }
+    }
+
+    private static void Grow(ref byte[] buffer, int length, int keep, bool sensitive)
+    {
+        byte[] grown = new byte[length];
+        buffer.AsSpan(0, keep).CopyTo(grown);
+        if (sensitive)
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+        }
+
+        buffer = grown;
     }
 
     /// <summary>

@@ -52,6 +52,14 @@ public sealed class ValidationTests(SerializationFixture f) : IClassFixture<Seri
     }
 
     [Fact]
+    public void Compressed_secret_keys_are_refused()
+    {
+        byte[] data = CkksSerializer.SaveSecretKey(f.KeyGenerator.SecretKey);
+        data[7] = (byte)CkksCompression.ZLib;
+        Assert.Contains("never compressed", Assert.Throws<CkksFormatException>(() => CkksSerializer.LoadSecretKey(f.Context, data)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Truncated_and_padded_inputs_are_refused()
     {
         byte[] data = SeededCiphertext;
