@@ -47,7 +47,8 @@ public sealed class CommittedModel
         Goldilocks[][] segments = plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model);
         Goldilocks[][] polynomials = plan.WeightLayout.Assemble(segments);
         LigeroProverState[] states = polynomials.Select(p => LigeroProver.Commit(p, parameters, salts)).ToArray();
-        var commitment = ModelCommitment.From(model, states.Select(s => s.Commitment).ToArray(), parameters);
-        return new CommittedModel(model, commitment, polynomials, states);
+        ModelCommitment bare = ModelCommitment.From(model, states.Select(s => s.Commitment).ToArray(), parameters);
+        WeightRangeProof rangeProof = WeightRangeArgument.Prove(bare, plan, segments, polynomials, states);
+        return new CommittedModel(model, bare.WithRangeProof(rangeProof), polynomials, states);
     }
 }

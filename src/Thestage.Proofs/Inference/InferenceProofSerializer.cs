@@ -43,43 +43,13 @@ public static class InferenceProofSerializer
         var writer = new ProofWriter();
         writer.WriteHeader(Magic, Version);
         writer.WriteDigest(proof.AdviceRoot);
-        writer.WriteUInt32((uint)proof.Sumchecks.Count);
-        foreach (SumcheckProof<GoldilocksExt2> sumcheck in proof.Sumchecks)
-        {
-            int perRound = sumcheck.RoundCount == 0 ? 2 : sumcheck.GetRoundPolynomial(0).Length;
-            if (sumcheck.RoundCount > SumcheckVerifier.MaxVariables || perRound is < 2 or > SumcheckVerifier.MaxDegree + 1
-                || sumcheck.FactorEvaluations.Length is 0 or > SumcheckVerifier.MaxDegree)
-            {
-                throw new ArgumentException("A sumcheck exceeds the bounds of the format.", nameof(proof));
-            }
-
-            writer.WriteBytes([(byte)sumcheck.RoundCount, (byte)perRound, (byte)sumcheck.FactorEvaluations.Length]);
-            for (int round = 0; round < sumcheck.RoundCount; round++)
-            {
-                ReadOnlySpan<GoldilocksExt2> values = sumcheck.GetRoundPolynomial(round);
-                if (values.Length != perRound)
-                {
-                    throw new ArgumentException("Round polynomials of one sumcheck must have equal lengths.", nameof(proof));
-                }
-
-                foreach (GoldilocksExt2 value in values)
-                {
-                    writer.WriteElement(value);
-                }
-            }
-
-            foreach (GoldilocksExt2 value in sumcheck.FactorEvaluations)
-            {
-                writer.WriteElement(value);
-            }
-        }
-
+        ProofCodec.WriteSumchecks(writer, proof.Sumchecks);
         writer.WriteElements(proof.Values);
-        WriteNested(writer, LigeroProofSerializer.Serialize(proof.AdviceOpening));
+        ProofCodec.WriteOpening(writer, proof.AdviceOpening);
         writer.WriteBytes([(byte)proof.WeightOpenings.Count]);
         foreach (LigeroOpeningProof<GoldilocksExt2> opening in proof.WeightOpenings)
         {
-            WriteNested(writer, LigeroProofSerializer.Serialize(opening));
+            ProofCodec.WriteOpening(writer, opening);
         }
 
         return writer.ToArray();
@@ -94,44 +64,9 @@ public static class InferenceProofSerializer
         var reader = new ProofReader(bytes);
         reader.ReadHeader(Magic, Version);
         Digest256 root = reader.ReadDigest();
-        int count = reader.ReadCount(0, MaxSumchecks, 3);
-        var sumchecks = new SumcheckProof<GoldilocksExt2>[count];
-        for (int i = 0; i < count; i++)
-        {
-            ReadOnlySpan<byte> shape = reader.ReadBytes(3);
-            int rounds = shape[0], perRound = shape[1], factors = shape[2];
-            if (rounds > SumcheckVerifier.MaxVariables || perRound is < 2 or > SumcheckVerifier.MaxDegree + 1 || factors is 0 or > SumcheckVerifier.MaxDegree
-                || (rounds == 0 && perRound != 2))
-            {
-                throw new ProofFormatException("A sumcheck shape is out of bounds.");
-            }
-
-            if ((long)((rounds * perRound) + factors) * GoldilocksExt2.EncodedLength > reader.Remaining)
-            {
-                throw new ProofFormatException("Declared length exceeds the remaining bytes.");
-            }
-
-            var roundValues = new GoldilocksExt2[rounds][];
-            for (int r = 0; r < rounds; r++)
-            {
-                roundValues[r] = new GoldilocksExt2[perRound];
-                for (int j = 0; j < perRound; j++)
-                {
-                    roundValues[r][j] = reader.ReadElement<GoldilocksExt2>();
-                }
-            }
-
-            var evaluations = new GoldilocksExt2[factors];
-            for (int j = 0; j < factors; j++)
-            {
-                evaluations[j] = reader.ReadElement<GoldilocksExt2>();
-            }
-
-            sumchecks[i] = new SumcheckProof<GoldilocksExt2>(roundValues, evaluations);
-        }
-
+        SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks);
         GoldilocksExt2[] values = reader.ReadElements<GoldilocksExt2>(0, MaxValues);
-        LigeroOpeningProof<GoldilocksExt2> advice = ReadNested(ref reader);
+        LigeroOpeningProof<GoldilocksExt2> advice = ProofCodec.ReadOpening(ref reader);
         int openings = reader.ReadBytes(1)[0];
         if (openings > MaxWeightOpenings)
         {
@@ -141,22 +76,11 @@ public static class InferenceProofSerializer
         var weightOpenings = new LigeroOpeningProof<GoldilocksExt2>[openings];
         for (int i = 0; i < openings; i++)
         {
-            weightOpenings[i] = ReadNested(ref reader);
+            weightOpenings[i] = ProofCodec.ReadOpening(ref reader);
         }
 
         reader.EnsureEnd();
         return new InferenceProof(root, sumchecks, values, advice, weightOpenings);
     }
 
-    private static void WriteNested(ProofWriter writer, byte[] bytes)
-    {
-        writer.WriteUInt32((uint)bytes.Length);
-        writer.WriteBytes(bytes);
-    }
-
-    private static LigeroOpeningProof<GoldilocksExt2> ReadNested(ref ProofReader reader)
-    {
-        int length = reader.ReadCount(1, int.MaxValue, 1);
-        return LigeroProofSerializer.Deserialize<GoldilocksExt2>(reader.ReadBytes(length));
-    }
 }

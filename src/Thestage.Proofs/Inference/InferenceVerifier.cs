@@ -46,7 +46,7 @@ public static class InferenceVerifier
     public static bool VerifyBatch(ModelCommitment commitment, IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs, InferenceProof? proof)
     {
         ArgumentNullException.ThrowIfNull(commitment);
-        if (proof is null || inputs is null || outputs is null || !ValidStatement(commitment, inputs, outputs))
+        if (proof is null || inputs is null || outputs is null || !ValidStatement(commitment, inputs, outputs) || !commitment.VerifyWeightRanges())
         {
             return false;
         }

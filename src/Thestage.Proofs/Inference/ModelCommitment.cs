@@ -12,17 +12,26 @@ namespace Thestage.Proofs.Inference;
 /// </summary>
 /// <remarks>
 /// Created by <see cref="CommittedModel.Commit"/>, published with <see cref="ModelCommitmentSerializer"/>,
-/// consumed by <see cref="InferenceVerifier"/>. The weights are bound by the commitments but not range-checked:
-/// a commitment to weights outside int8 still binds a unique output to every input (the requantized values are
-/// range-checked), but that function is then the field-arithmetic extension of the documented semantics.
+/// consumed by <see cref="InferenceVerifier"/>. A one-time <see cref="WeightRangeProof"/> shows that every committed
+/// weight is an int8; biases are bound but not range-checked (any committed bias still yields a unique output per
+/// input, because every requantized value and remainder is range-checked in each inference proof).
 /// </remarks>
 public sealed class ModelCommitment
 {
     private readonly LigeroCommitment[] _weights;
+    private int _rangeState; // 0 unchecked, 1 valid, −1 invalid (idempotent, so races are harmless)
 
     internal ModelCommitment(
-        TensorShape inputShape, int inputBits, int inputFractionBits, int outputFractionBits, LayerSpec[] layers, LigeroCommitment[] weights, LigeroParameters parameters)
+        TensorShape inputShape,
+        int inputBits,
+        int inputFractionBits,
+        int outputFractionBits,
+        LayerSpec[] layers,
+        LigeroCommitment[] weights,
+        LigeroParameters parameters,
+        WeightRangeProof? rangeProof)
     {
+        RangeProof = rangeProof;
         InputShape = inputShape;
         InputBits = inputBits;
         InputFractionBits = inputFractionBits;
@@ -66,12 +75,33 @@ public sealed class ModelCommitment
     /// <summary>Gets the BLAKE2s-256 digest of the architecture, the quantization parameters and the commitment parameters.</summary>
     public Digest256 ArchitectureDigest { get; }
 
+    /// <summary>Gets the one-time proof that all committed weights are int8 (see <see cref="VerifyWeightRanges"/>).</summary>
+    public WeightRangeProof? RangeProof { get; }
+
     internal LayerSpec[] Layers { get; }
 
     internal LigeroCommitment[] WeightCommitmentArray => _weights;
 
+    /// <summary>
+    /// Verifies <see cref="RangeProof"/> once (the verdict is cached): every committed weight lies in <c>[−128, 128)</c>.
+    /// <see cref="InferenceVerifier"/> rejects every proof against a commitment that fails this check.
+    /// </summary>
+    /// <returns><see langword="true"/> when the range proof is present and valid.</returns>
+    public bool VerifyWeightRanges()
+    {
+        if (_rangeState == 0)
+        {
+            _rangeState = WeightRangeArgument.Verify(this, RangeProof) ? 1 : -1;
+        }
+
+        return _rangeState == 1;
+    }
+
     internal static ModelCommitment From(QuantizedModel model, LigeroCommitment[] weights, LigeroParameters parameters) =>
-        new(model.InputShape, model.InputBits, model.InputFractionBits, model.OutputFractionBits, model.Layers.Select(LayerSpec.From).ToArray(), weights, parameters);
+        new(model.InputShape, model.InputBits, model.InputFractionBits, model.OutputFractionBits, model.Layers.Select(LayerSpec.From).ToArray(), weights, parameters, null);
+
+    internal ModelCommitment WithRangeProof(WeightRangeProof proof) =>
+        new(InputShape, InputBits, InputFractionBits, OutputFractionBits, Layers, _weights, Parameters, proof);
 
     /// <summary>Writes the canonical architecture encoding (everything but the weight commitments).</summary>
     internal void WriteArchitecture(ProofWriter writer)

@@ -1,7 +1,9 @@
 using System.Numerics;
 using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Quantization;
+using Thestage.Proofs.Sumcheck;
 
 namespace Thestage.Proofs.Inference;
 
@@ -9,7 +11,9 @@ namespace Thestage.Proofs.Inference;
 /// The versioned byte format of <see cref="ModelCommitment"/>, little-endian:
 /// <c>"TSMC" ‖ version u16 (=1) ‖ input C, H, W, input bits, input and output fraction bits (u32 each) ‖ layer count u32 ‖
 /// per layer: kind, in, out, kernel height, kernel width, stride, padding, shift (u32 each) ‖ log blowup u32 ‖ column queries u32
-/// ‖ weight commitment count u8 ‖ per commitment: root (32) ‖ variables u8 ‖ architecture digest (32)</c>.
+/// ‖ weight commitment count u8 ‖ per commitment: root (32) ‖ variables u8 ‖ architecture digest (32) ‖ range-proof flag u8
+/// ‖ if 1: multiplicities (u32 count = 256 ‖ 8-byte elements) ‖ sumcheck list ‖ values (u32 count ‖ 16-byte elements)
+/// ‖ opening count u8 ‖ per opening: u32 length ‖ "TSLG" bytes</c>.
 /// </summary>
 /// <remarks>
 /// Every field is range-checked, the layer rules of <see cref="QuantizedLayer"/> are enforced, the shapes must chain
@@ -40,6 +44,20 @@ public static class ModelCommitmentSerializer
         }
 
         writer.WriteDigest(commitment.ArchitectureDigest);
+        WeightRangeProof? range = commitment.RangeProof;
+        writer.WriteBytes([(byte)(range is null ? 0 : 1)]);
+        if (range is not null)
+        {
+            writer.WriteElements(range.Multiplicities);
+            ProofCodec.WriteSumchecks(writer, range.Sumchecks);
+            writer.WriteElements(range.Values);
+            writer.WriteBytes([(byte)range.Openings.Count]);
+            foreach (LigeroOpeningProof<GoldilocksExt2> opening in range.Openings)
+            {
+                ProofCodec.WriteOpening(writer, opening);
+            }
+        }
+
         return writer.ToArray();
     }
 
@@ -98,11 +116,38 @@ public static class ModelCommitmentSerializer
         }
 
         Digest256 digest = reader.ReadDigest();
+        WeightRangeProof? range = null;
+        byte hasRange = reader.ReadBytes(1)[0];
+        if (hasRange > 1)
+        {
+            throw new ProofFormatException("Invalid range-proof flag.");
+        }
+
+        if (hasRange == 1)
+        {
+            Goldilocks[] multiplicities = reader.ReadElements<Goldilocks>(1 << CircuitPlan.TableBits, 1 << CircuitPlan.TableBits);
+            SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, 1 << 12);
+            GoldilocksExt2[] values = reader.ReadElements<GoldilocksExt2>(0, 1 << 12);
+            int openingCount = reader.ReadBytes(1)[0];
+            if (openingCount is 0 or > 2)
+            {
+                throw new ProofFormatException("A range proof has one or two openings.");
+            }
+
+            var openings = new LigeroOpeningProof<GoldilocksExt2>[openingCount];
+            for (int i = 0; i < openingCount; i++)
+            {
+                openings[i] = ProofCodec.ReadOpening(ref reader);
+            }
+
+            range = new WeightRangeProof(multiplicities, sumchecks, values, openings);
+        }
+
         reader.EnsureEnd();
         ModelCommitment commitment;
         try
         {
-            commitment = new ModelCommitment(input, inputBits, inputFraction, outputFraction, layers, weights, new LigeroParameters(logBlowup, queries));
+            commitment = new ModelCommitment(input, inputBits, inputFraction, outputFraction, layers, weights, new LigeroParameters(logBlowup, queries), range);
             int[] expected = CircuitPlan.Create(input, layers, 1).WeightLayout.NumVariables;
             if (!expected.SequenceEqual(weights.Select(w => w.NumVariables)))
             {

@@ -5,7 +5,7 @@ using Thestage.Proofs.Transcripts;
 namespace Thestage.Proofs.Lookups;
 
 /// <summary>
-/// The logUp lookup argument for range checks: every entry of every column (after its public scale) lies in the
+/// The logUp lookup argument for range checks: every entry of every column (after its public affine map) lies in the
 /// table <c>T = [0, 2^tableBits)</c>, proven through the logarithmic-derivative identity
 /// <c>Σ_j Σ_x 1/(α − c_j(x)) = Σ_{t∈T} m(t)/(α − t)</c> at a random <c>α</c> in the extension field.
 /// </summary>
@@ -33,15 +33,16 @@ internal static class LogUpArgument
     private const string MultiplicityLabel = "logup/multiplicity-evaluation";
 
     /// <summary>Counts how often each table value occurs among the scaled column entries (entries outside the table are not counted).</summary>
-    public static Goldilocks[] Multiplicities(IReadOnlyList<(Goldilocks[] Values, ulong Scale)> columns, int tableBits)
+    public static Goldilocks[] Multiplicities(IReadOnlyList<(Goldilocks[] Values, ulong Scale)> columns, int tableBits, IReadOnlyList<ulong>? offsets = null)
     {
         var counts = new ulong[1 << tableBits];
-        foreach ((Goldilocks[] values, ulong scale) in columns)
+        for (int j = 0; j < columns.Count; j++)
         {
-            var factor = new Goldilocks(scale);
-            foreach (Goldilocks value in values)
+            var factor = new Goldilocks(columns[j].Scale);
+            var offset = new Goldilocks(offsets?[j] ?? 0);
+            foreach (Goldilocks value in columns[j].Values)
             {
-                ulong scaled = (value * factor).Value;
+                ulong scaled = ((value * factor) + offset).Value;
                 if (scaled < (ulong)counts.Length)
                 {
                     counts[scaled]++;
@@ -54,10 +55,17 @@ internal static class LogUpArgument
 
     /// <summary>Proves the lookup; the columns and multiplicities must already be bound to the transcript.</summary>
     public static LogUpClaims<T> Prove<T>(
-        Transcript transcript, ProofBuilder<T> builder, IReadOnlyList<(Goldilocks[] Values, ulong Scale)> columns, Goldilocks[] multiplicities, int tableBits)
+        Transcript transcript,
+        ProofBuilder<T> builder,
+        IReadOnlyList<(Goldilocks[] Values, ulong Scale)> columns,
+        Goldilocks[] multiplicities,
+        int tableBits,
+        IReadOnlyList<ulong>? offsets = null)
         where T : struct, IExtensionField<T>
     {
-        LookupColumnSpec[] specs = columns.Select(c => new LookupColumnSpec(System.Numerics.BitOperations.Log2((uint)c.Values.Length), c.Scale)).ToArray();
+        LookupColumnSpec[] specs = columns
+            .Select((c, j) => new LookupColumnSpec(System.Numerics.BitOperations.Log2((uint)c.Values.Length), c.Scale, offsets?[j] ?? 0))
+            .ToArray();
         LogUpLayout layout = LogUpLayout.Create(specs, tableBits);
         T alpha = transcript.Challenge<T>(AlphaLabel);
         var p = new T[1 << layout.LogSize];
@@ -70,7 +78,7 @@ internal static class LogUpArgument
                 {
                     LogUpLayout.Padding => (T.Zero, T.One),
                     LogUpLayout.Table => (-T.FromBase(multiplicities[x]), alpha - T.FromUInt64((ulong)x)),
-                    _ => (T.One, alpha - T.FromBase(columns[owner].Values[x] * new Goldilocks(columns[owner].Scale))),
+                    _ => (T.One, alpha - T.FromBase((columns[owner].Values[x] * new Goldilocks(specs[owner].Scale)) + new Goldilocks(specs[owner].Offset))),
                 };
             }
         }
@@ -133,7 +141,8 @@ internal static class LogUpArgument
                     break;
                 default:
                     pLeaf += weight;
-                    qLeaf += weight * (alpha - columnValues[owner].MultiplyByBase(new Goldilocks(specs[owner].Scale)));
+                    T mapped = columnValues[owner].MultiplyByBase(new Goldilocks(specs[owner].Scale)) + T.FromBase(new Goldilocks(specs[owner].Offset));
+                    qLeaf += weight * (alpha - mapped);
                     break;
             }
         }

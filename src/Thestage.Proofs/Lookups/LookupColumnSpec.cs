@@ -1,10 +1,11 @@
 namespace Thestage.Proofs.Lookups;
 
 /// <summary>
-/// A looked-up column as the verifier knows it: its length <c>2^LogSize</c> and the public factor by which its
-/// entries are multiplied before the lookup (scaling by <c>2^c</c> turns the table <c>[0, 2^8)</c> into a check
-/// of <c>[0, 2^(8−c))</c>).
+/// A looked-up column as the verifier knows it: its length <c>2^LogSize</c> and the public affine map
+/// <c>v ↦ Scale·v + Offset</c> applied to its entries before the lookup (scaling by <c>2^c</c> turns the table
+/// <c>[0, 2^8)</c> into a check of <c>[0, 2^(8−c))</c>; an offset of 128 checks signed bytes).
 /// </summary>
 /// <param name="LogSize">log2 of the column length.</param>
 /// <param name="Scale">The multiplier applied to every entry.</param>
-internal readonly record struct LookupColumnSpec(int LogSize, ulong Scale);
+/// <param name="Offset">The constant added after scaling.</param>
+internal readonly record struct LookupColumnSpec(int LogSize, ulong Scale, ulong Offset = 0);

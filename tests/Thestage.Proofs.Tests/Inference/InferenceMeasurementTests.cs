@@ -41,11 +41,17 @@ public sealed class InferenceMeasurementTests(ITestOutputHelper output)
 
         double verifyMs = watch.Elapsed.TotalMilliseconds / runs;
 
+        byte[] published = ModelCommitmentSerializer.Serialize(committed.Commitment);
+        watch.Restart();
+        bool ranges = ModelCommitmentSerializer.Deserialize(published).VerifyWeightRanges();
+        long rangeMs = watch.ElapsedMilliseconds;
+
         Assert.True(valid);
+        Assert.True(ranges);
         double bits = InferenceVerifier.SoundnessBits(committed.Commitment, batch);
         Assert.True(bits >= 100, $"{bits} bits");
         output.WriteLine(
-            $"784-128-10 MLP, batch {batch}: commit {commitMs} ms (once per model), prove {proveMs} ms, verify {verifyMs:F1} ms (mean of {runs}, including deserialization), "
+            $"784-128-10 MLP, batch {batch}: commit {commitMs} ms and published commitment {published.Length} bytes with int8 range proof verified in {rangeMs} ms (once per model), prove {proveMs} ms, verify {verifyMs:F1} ms (mean of {runs}, including deserialization), "
             + $"proof {bytes.Length} bytes (witness opening {Opening(proof.AdviceOpening)}, weight openings {string.Join("+", proof.WeightOpenings.Select(Opening))}, "
             + $"{proof.Sumchecks.Count} sumchecks, {proof.Values.Length} values), soundness {bits:F1} bits; quantization {report}");
     }

@@ -21,13 +21,15 @@ public sealed class ModelCommitmentSerializerTests
     }
 
     [Fact]
-    public void EveryByteMutationIsRejectedOrChangesTheCommitment()
+    public void ByteMutationsAreRejectedOrChangeTheCommitment()
     {
         (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(1101, 1, 7, 5, 3);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
         byte[] bytes = ModelCommitmentSerializer.Serialize(model.Commitment);
         var random = new Random(1102);
-        for (int position = 0; position < bytes.Length; position++)
+        // Every byte of the header, architecture, roots and digest (the first 400 bytes), then sampled positions in the range proof.
+        IEnumerable<int> positions = Enumerable.Range(0, 400).Concat(Enumerable.Range(0, 250).Select(_ => random.Next(bytes.Length)));
+        foreach (int position in positions)
         {
             byte[] mutated = (byte[])bytes.Clone();
             mutated[position] ^= (byte)(1 << random.Next(8));
@@ -49,5 +51,29 @@ public sealed class ModelCommitmentSerializerTests
         byte[] hugeLayer = (byte[])bytes.Clone();
         BinaryPrimitives.WriteUInt32LittleEndian(hugeLayer.AsSpan(6 + 28 + 4), 1 << 24);
         Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(hugeLayer));
+    }
+
+    [Fact]
+    public void CommitmentsToNonInt8WeightsFailTheRangeProof()
+    {
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(1103, 1, 7, 5, 3);
+        Assert.True(model.Commitment.VerifyWeightRanges());
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
+        Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
+
+        // Forge a commitment whose weight polynomial holds 200 (not an int8) and reuse the honest range-proof transcript shape.
+        var plan = CircuitPlan.Create(model.Commitment.InputShape, model.Commitment.Layers, 1);
+        Thestage.Proofs.Fields.Goldilocks[][] segments = plan.BuildWeightSegments(model.Model);
+        segments[plan.WeightSegments[0].Weights][0] = new Thestage.Proofs.Fields.Goldilocks(200);
+        Thestage.Proofs.Fields.Goldilocks[][] polynomials = plan.WeightLayout.Assemble(segments);
+        var states = polynomials.Select(p => Thestage.Proofs.Commitments.LigeroProver.Commit(p, model.Commitment.Parameters, new SeededSaltSource(1))).ToArray();
+        var bare = new ModelCommitment(
+            model.Commitment.InputShape, model.Commitment.InputBits, model.Commitment.InputFractionBits, model.Commitment.OutputFractionBits,
+            model.Commitment.Layers, states.Select(s => s.Commitment).ToArray(), model.Commitment.Parameters, null);
+        Assert.False(bare.VerifyWeightRanges());
+        ModelCommitment forged = bare.WithRangeProof(WeightRangeArgument.Prove(bare, plan, segments, polynomials, states));
+        Assert.False(forged.VerifyWeightRanges());
+        Assert.False(InferenceVerifier.VerifyBatch(forged, inputs, outputs, proof));
+        Assert.False(ModelCommitmentSerializer.Deserialize(ModelCommitmentSerializer.Serialize(forged)).VerifyWeightRanges());
     }
 }

@@ -1,0 +1,61 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Sumcheck;
+
+namespace Thestage.Proofs.Inference;
+
+/// <summary>
+/// A one-time proof, published with a <see cref="ModelCommitment"/>, that every committed weight is an int8
+/// (<c>w + 128 ∈ [0, 2^8)</c>): the public multiplicities, the logUp messages and the batched weight opening(s).
+/// </summary>
+/// <remarks>
+/// The logUp argument of Haböck (eprint 2022/1530) over all weight segments with offset 128; soundness
+/// <c>(N + 256 + 1.5·L² + 2L)/|F|</c> plus the openings' (see <see cref="InferenceVerifier"/>). Checked by
+/// <see cref="ModelCommitment.VerifyWeightRanges"/>.
+/// </remarks>
+public sealed class WeightRangeProof
+{
+    private readonly Goldilocks[] _multiplicities;
+    private readonly SumcheckProof<GoldilocksExt2>[] _sumchecks;
+    private readonly GoldilocksExt2[] _values;
+    private readonly LigeroOpeningProof<GoldilocksExt2>[] _openings;
+
+    /// <summary>Initializes a new proof (lists are copied).</summary>
+    /// <param name="multiplicities">How often each of the 256 table values occurs (public).</param>
+    /// <param name="sumchecks">The sumcheck proofs, in protocol order.</param>
+    /// <param name="values">The loose prover messages, in protocol order.</param>
+    /// <param name="openings">The openings of the weight polynomials.</param>
+    public WeightRangeProof(
+        ReadOnlySpan<Goldilocks> multiplicities,
+        IReadOnlyList<SumcheckProof<GoldilocksExt2>> sumchecks,
+        ReadOnlySpan<GoldilocksExt2> values,
+        IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> openings)
+    {
+        ArgumentNullException.ThrowIfNull(sumchecks);
+        ArgumentNullException.ThrowIfNull(openings);
+        _multiplicities = multiplicities.ToArray();
+        _sumchecks = [.. sumchecks];
+        _values = values.ToArray();
+        _openings = [.. openings];
+        if (_sumchecks.Any(s => s is null) || _openings.Any(o => o is null))
+        {
+            throw new ArgumentException("Proof components must not be null.");
+        }
+    }
+
+    /// <summary>Gets the multiplicities of the table values <c>0 … 255</c>.</summary>
+    public ReadOnlySpan<Goldilocks> Multiplicities => _multiplicities;
+
+    /// <summary>Gets the sumcheck proofs in protocol order.</summary>
+    public IReadOnlyList<SumcheckProof<GoldilocksExt2>> Sumchecks => _sumchecks;
+
+    /// <summary>Gets the loose prover messages in protocol order.</summary>
+    public ReadOnlySpan<GoldilocksExt2> Values => _values;
+
+    /// <summary>Gets the openings of the weight polynomials.</summary>
+    public IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> Openings => _openings;
+
+    internal Goldilocks[] MultiplicityArray => _multiplicities;
+
+    internal GoldilocksExt2[] ValueArray => _values;
+}
