@@ -64,6 +64,27 @@ public sealed class RoundTripTests(SerializationFixture f) : IClassFixture<Seria
         Assert.True(SerializationFixture.MaxError(x, f.Decrypt(loaded)) < Tolerance);
     }
 
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(0, false)]
+    [InlineData(1, false)]
+    public void Ciphertexts_and_plaintexts_round_trip_at_every_level(int level, bool symmetric)
+    {
+        double[] x = f.Values(20 + level);
+        double scale = Math.Pow(2, 30 + level);
+        Plaintext p = f.Encoder.Encode(x, scale, level);
+        Ciphertext c = (symmetric ? f.SymmetricEncryptor : f.Encryptor).Encrypt(p);
+        Ciphertext loaded = CkksSerializer.LoadCiphertext(f.Context, CkksSerializer.Save(c));
+        Assert.Equal(level, loaded.Level);
+        Assert.Equal(scale, loaded.Scale);
+        Assert.Equal(c.Data, loaded.Data);
+        Assert.Equal(symmetric, loaded.Seed is not null);
+        Assert.Equal(p.Data, CkksSerializer.LoadPlaintext(f.Context, CkksSerializer.Save(p)).Data);
+        Assert.True(SerializationFixture.MaxError(x, f.Decrypt(loaded)) < 1e-3);
+    }
+
     [Fact]
     public void Seeded_ciphertexts_are_about_half_the_size_and_reseed_after_load()
     {
