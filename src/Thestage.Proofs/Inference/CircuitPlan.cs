@@ -28,8 +28,9 @@ internal sealed class CircuitPlan
         {
             Shapes[l + 1] = layers[l].OutputShape(Shapes[l]);
             bool alias = layers[l].Kind == LayerKind.Flatten;
+            bool elementwise = alias || layers[l].Kind is LayerKind.ReLU or LayerKind.Square;
             Source[l + 1] = alias ? Source[l] : l + 1;
-            Layouts[l + 1] = alias ? Layouts[l] : TensorLayout.Create(Shapes[l + 1].Channels, Shapes[l + 1].Height * Shapes[l + 1].Width, LogBatch);
+            Layouts[l + 1] = elementwise ? Layouts[l] : TensorLayout.Create(Shapes[l + 1].Channels, Shapes[l + 1].Height * Shapes[l + 1].Width, LogBatch);
             if (layers[l].Kind is LayerKind.Conv2d or LayerKind.AvgPool2d
                 && (Layouts[l].Channels != Shapes[l].Channels || Layouts[l].Spatial != Shapes[l].Height * Shapes[l].Width))
             {

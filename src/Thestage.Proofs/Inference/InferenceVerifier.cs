@@ -20,10 +20,12 @@ namespace Thestage.Proofs.Inference;
 /// <item><description>every sumcheck: <c>v·d/|F|</c>; every random-point relation check: <c>v/|F|</c>; every claim batch: <c>k/|F|</c>.</description></item>
 /// </list>
 /// <para>
-/// For models of up to 2^20 witness entries and a few dozen layers the non-Ligero terms total below 2^−100
-/// (each ≤ 2^−105), so with three Ligero openings the total is <c>3·2^−101.4 + 2^−105 ≤ 2^−99.6</c>;
-/// <see cref="SoundnessBits"/> computes the figure for a given model and batch. Fiat–Shamir is applied over
-/// the BLAKE2s transcript (<see cref="Transcripts.Transcript"/>).
+/// The Ligero terms dominate: each opening here commits at most <c>2^30</c> entries, so its codeword is at most
+/// <c>2^(24+2)</c> and its error at most <c>2^−103.06 + 2^−102 ≈ 2^−101.5</c>, while typical openings (codeword ≤ 2^16) are at
+/// <c>2^−103.0</c>. For the 784-128-10 MLP (one witness and two weight openings) the total is
+/// <c>3·2^−103.0 + 2^−110 ≈ 2^−101.5</c>; <see cref="SoundnessBits"/> computes the figure for any model and batch. The one-time
+/// <see cref="WeightRangeProof"/> is a separate statement with its own logUp and opening terms (about 101.5 bits as well).
+/// Fiat–Shamir is applied over the BLAKE2s transcript (<see cref="Transcripts.Transcript"/>).
 /// </para>
 /// </remarks>
 public static class InferenceVerifier
@@ -107,14 +109,22 @@ public static class InferenceVerifier
         int leaves = LookupLayoutLog(plan);
         epsilon += Math.Pow(2.0, -LogUpArgument.SoundnessBits(lookups, CircuitPlan.TableBits, leaves, field));
 
-        // Relations: per layer at most a point check (v), three sumchecks of ≤ v rounds and degree ≤ 3, plus batching.
+        // Relations: per tensor of v variables at most one random-point identity (v), a matrix-multiplication or product
+        // sumcheck (≤ 3v), a gather sumcheck (≤ 2v) and a ReLU sumcheck (3v): ≤ 10v / |F| in total.
         double relationTerms = 0;
         for (int t = 0; t <= plan.Layers.Length; t++)
         {
             relationTerms += 10.0 * plan.Layouts[t].LogSize;
         }
 
-        relationTerms += 4.0 * (plan.AdviceLayout.NumVariables.Sum() + plan.WeightLayout.NumVariables.Sum() + plan.AdviceLogSizes.Count + 64);
+        // Batching, per committed polynomial: k/|F| for k claims plus 2v/|F| for its sumcheck; k is at most
+        // 16 · (segments + layers + 1) (lookup columns, limb and remainder claims, bias and weight claims).
+        int claimBound = 16 * (plan.AdviceLogSizes.Count + plan.WeightLogSizes.Count + plan.Layers.Length + 1);
+        foreach (int v in plan.AdviceLayout.NumVariables.Concat(plan.WeightLayout.NumVariables))
+        {
+            relationTerms += claimBound + (2.0 * v);
+        }
+
         epsilon += relationTerms / Math.Pow(2.0, field);
         return -Math.Log2(epsilon);
     }

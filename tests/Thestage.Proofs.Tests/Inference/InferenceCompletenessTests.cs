@@ -81,4 +81,38 @@ public sealed class InferenceCompletenessTests
         wrong[2][1] += 1;
         Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, wrong, proof));
     }
+
+    [Fact]
+    public void FlattenAliasesProve()
+    {
+        var random = new Random(530);
+        var input = new TensorShape(2, 5, 5);
+        FloatLayer conv = FloatLayer.Conv2d(2, 3, 3, 3, 1, 1, Quantization.TestModels.Gaussian(random, 54, 0.3), Quantization.TestModels.Gaussian(random, 3, 0.1));
+
+        // Conv → Flatten → ReLU → Dense (ReLU reads the committed convolution output through the alias).
+        var reluAfterFlatten = new FloatModel(input, [conv, FloatLayer.Flatten(), FloatLayer.ReLU(), FloatLayer.Dense(75, 4, Quantization.TestModels.Gaussian(random, 300, 0.2), Quantization.TestModels.Gaussian(random, 4, 0.1))]);
+
+        // Conv → AvgPool → Flatten as the last layer (the public output is the pooled tensor).
+        var flattenLast = new FloatModel(input, [conv, FloatLayer.AvgPool2d(2, 2), FloatLayer.Flatten()]);
+        foreach (FloatModel source in (FloatModel[])[reluAfterFlatten, flattenLast])
+        {
+            (QuantizedModel quantized, List<int[]> inputs) = Quantization.TestModels.Quantized(source, random, 2);
+            CommittedModel model = CommittedModel.Commit(quantized, salts: new SeededSaltSource(530));
+            (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
+            Assert.Equal(IntegerEvaluator.Evaluate(quantized, inputs[1]), outputs[1]);
+            Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
+            int[][] wrong = outputs.Select(o => (int[])o.Clone()).ToArray();
+            wrong[0][^1] -= 1;
+            Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, wrong, proof));
+        }
+    }
+
+    [Fact]
+    public void UnsupportedArchitecturesAreRejectedAtCommitment()
+    {
+        QuantizedModel reluFirst = new(TensorShape.Vector(4), 8, 0, 0, [QuantizedLayer.ReLU(), QuantizedLayer.Dense(4, 2, new int[8], new int[2], 0)]);
+        Assert.Throws<ArgumentException>(() => CommittedModel.Commit(reluFirst));
+        QuantizedModel onlyFlatten = new(new TensorShape(1, 2, 2), 8, 0, 0, [QuantizedLayer.Flatten()]);
+        Assert.Throws<ArgumentException>(() => CommittedModel.Commit(onlyFlatten));
+    }
 }
