@@ -6,7 +6,8 @@ namespace Thestage.Privacy.Serialization;
 public static partial class CkksSerializer
 {
     /// <summary>
-    /// Serializes the secret key, bit-packed and never compressed. The result is secret: whoever holds it can
+    /// Serializes the secret key, never compressed: a ternary key (every key <see cref="KeyGenerator"/> makes) as its
+    /// coefficients at 2 bits each (N/4 bytes), any other as its bit-packed NTT-form limbs. The result is secret: whoever holds it can
     /// decrypt everything encrypted under the key. Wipe it (for example with
     /// <see cref="System.Security.Cryptography.CryptographicOperations.ZeroMemory(Span{byte})"/>) when done.
     /// </summary>
@@ -37,20 +38,21 @@ public static partial class CkksSerializer
     /// <param name="data">Exactly one serialized secret key.</param>
     /// <exception cref="CkksFormatException">The data is not a valid secret key for this context.</exception>
     public static SecretKey LoadSecretKey(CkksContext context, ReadOnlySpan<byte> data) =>
-        ObjectLoader.Load(data, ObjectKind.SecretKey, NotNull(context), true, (raw, _) => ObjectDecoder.ReadSecretKey(context, raw));
+        ObjectLoader.Load(data, ObjectKind.SecretKey, NotNull(context), true, (raw, _) => SecretKeyCodec.Read(context, raw));
 
     /// <summary>Loads a secret key from <paramref name="source"/>, reading exactly one object; temporary buffers are wiped.</summary>
     /// <param name="context">The context; its parameter fingerprint must match the data's.</param>
     /// <param name="source">The stream, positioned at the object.</param>
     /// <exception cref="CkksFormatException">The data is not a valid secret key for this context.</exception>
     public static SecretKey LoadSecretKey(CkksContext context, Stream source) =>
-        ObjectLoader.Load(NotNull(source), ObjectKind.SecretKey, NotNull(context), true, (raw, _) => ObjectDecoder.ReadSecretKey(context, raw));
+        ObjectLoader.Load(NotNull(source), ObjectKind.SecretKey, NotNull(context), true, (raw, _) => SecretKeyCodec.Read(context, raw));
 
     private static SaveJob SecretJob(SecretKey secretKey)
     {
         ArgumentNullException.ThrowIfNull(secretKey);
         secretKey.ThrowIfDisposed();
-        long size = ObjectEncoder.SecretKeySize(secretKey.Context);
-        return new SaveJob(ObjectKind.SecretKey, Fingerprints.Of(secretKey.Context), false, size, d => ObjectEncoder.WriteSecretKey(secretKey, d), CkksCompression.None, sensitive: true);
+        bool ternary = SecretKeyCodec.IsTernary(secretKey);
+        long size = SecretKeyCodec.Size(secretKey.Context, ternary);
+        return new SaveJob(ObjectKind.SecretKey, Fingerprints.Of(secretKey.Context), false, size, d => SecretKeyCodec.Write(secretKey, ternary, d), CkksCompression.None, sensitive: true);
     }
 }

@@ -28,7 +28,8 @@ namespace Thestage.Privacy.Serialization;
 /// u32 level, f64 scale, c₀, then the 32-byte seed of c₁ (seeded) or c₁ … c_(size−1); public key = b, then the seed
 /// of a or a; relinearization keys = u32 component count (L + 1), then per component b_j and seed_j or a_j; Galois
 /// keys = u32 count, then per key (elements strictly ascending) u64 Galois element and a key-switching key as above;
-/// secret key = s. A polynomial is its RNS limbs in NTT form, limb i packed at ⌈log2 qᵢ⌉ bits per coefficient, least
+/// secret key = u8 form, then s's ternary coefficients at 2 bits each (form 1: 0 → 0, 1 → +1, 2 → −1; N/4 bytes;
+/// used for every ternary key) or s (form 0). A polynomial is its RNS limbs in NTT form, limb i packed at ⌈log2 qᵢ⌉ bits per coefficient, least
 /// significant bit first.
 /// </para>
 /// <para>

@@ -19,7 +19,7 @@ internal static class ObjectDecoder
         ObjectKind.PublicKey => ObjectEncoder.PublicKeySize(context!, seeded: false),
         ObjectKind.RelinKeys => ObjectEncoder.RelinKeysSize(context!, seeded: false),
         ObjectKind.GaloisKeys => ObjectEncoder.GaloisKeysSize(context!, MaxGaloisKeyCount(context!), seeded: false),
-        ObjectKind.SecretKey => ObjectEncoder.SecretKeySize(context!),
+        ObjectKind.SecretKey => SecretKeyCodec.MaxSize(context!),
         _ => 0,
     };
 
@@ -192,25 +192,6 @@ internal static class ObjectDecoder
         }
 
         return new GaloisKeys(context, keys);
-    }
-
-    public static SecretKey ReadSecretKey(RlweContext context, ReadOnlySpan<byte> raw)
-    {
-        CheckLength(raw, ObjectEncoder.SecretKeySize(context), "a secret key");
-        var reader = new PayloadReader(raw);
-        var data = new ulong[context.KeyLimbCount * context.N];
-        try
-        {
-            reader.ReadPoly(context, context.KeyLimbCount, data, "the secret key");
-            reader.ExpectEnd("secret key");
-        }
-        catch (CkksFormatException)
-        {
-            Array.Clear(data);
-            throw;
-        }
-
-        return new SecretKey(context, data);
     }
 
     private static int ReadGaloisKeyCount(RlweContext context, uint count, bool seeded, long payloadLength)

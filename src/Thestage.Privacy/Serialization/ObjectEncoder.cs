@@ -11,7 +11,7 @@ namespace Thestage.Privacy.Serialization;
 /// <item>Public key: b; then the 32-byte seed of a if seeded, else a (key level).</item>
 /// <item>Relinearization keys: u32 component count (= L + 1), then per component b_j, then seed_j or a_j.</item>
 /// <item>Galois keys: u32 key count, then per key (Galois elements strictly ascending) u64 element and a key-switching key as above.</item>
-/// <item>Secret key: s (key level).</item>
+/// <item>Secret key: see <see cref="SecretKeyCodec"/> (2-bit ternary coefficients, or s bit-packed).</item>
 /// </list>
 /// Each polynomial is limb-major in NTT form, limb i bit-packed to ⌈log2 qᵢ⌉ bits per coefficient.
 /// </summary>
@@ -117,14 +117,6 @@ internal static class ObjectEncoder
         }
 
         return segments;
-    }
-
-    public static long SecretKeySize(RlweContext context) => PayloadWriter.PolySize(context, context.KeyLimbCount);
-
-    public static void WriteSecretKey(SecretKey key, Span<byte> destination)
-    {
-        var writer = new PayloadWriter(destination);
-        writer.WritePoly(key.Context, key.Data, key.Context.KeyLimbCount);
     }
 
     /// <summary>Whether every a_j of <paramref name="key"/> can be stored as its seed.</summary>

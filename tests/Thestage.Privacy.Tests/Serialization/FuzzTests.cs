@@ -178,7 +178,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             new("Galois keys", d => CkksSerializer.LoadGaloisKeys(Context, d), s => CkksSerializer.LoadGaloisKeys(Context, s),
                 [CkksSerializer.Save(galoisKeys), CkksSerializer.Save(galoisKeys, plain)]),
             new("secret key", d => CkksSerializer.LoadSecretKey(Context, d), s => CkksSerializer.LoadSecretKey(Context, s),
-                [CkksSerializer.SaveSecretKey(keys.SecretKey)]),
+                [CkksSerializer.SaveSecretKey(keys.SecretKey), CkksSerializer.SaveSecretKey(ValidationTests.NonTernaryKey(Context, 1))]),
         ];
     }
 }

@@ -197,6 +197,17 @@ public sealed class RoundTripTests(SerializationFixture f) : IClassFixture<Seria
     }
 
     [Fact]
+    public void Ternary_secret_keys_take_two_bits_per_coefficient_and_others_are_bit_packed()
+    {
+        Assert.Equal(48 + 1 + (8192 / 4), CkksSerializer.GetSerializedSecretKeySize(f.KeyGenerator.SecretKey));
+        using SecretKey other = ValidationTests.NonTernaryKey(f.Context, 3);
+        byte[] data = CkksSerializer.SaveSecretKey(other);
+        Assert.Equal(48 + 1 + (8192 * (60 + 40 + 40 + 60) / 8), data.Length);
+        using SecretKey loaded = CkksSerializer.LoadSecretKey(f.Context, data);
+        Assert.Equal(other.Data, loaded.Data);
+    }
+
+    [Fact]
     public void Disposed_secret_keys_are_not_saved()
     {
         var generator = new KeyGenerator(f.Context);

@@ -34,7 +34,7 @@ public sealed class SizeReportTests(SerializationFixture f, ITestOutputHelper ou
         long galois = Report("Galois keys (24: ±2^k, conj.)", c => CkksSerializer.GetSerializedSize(allRotations, c), Plain, null, compress: false);
         long galoisSeeded = Report("Galois keys, seeded", c => CkksSerializer.GetSerializedSize(allRotations, c), Seeded, null, compress: false);
         long secret = CkksSerializer.GetSerializedSecretKeySize(f.KeyGenerator.SecretKey);
-        output.WriteLine($"{"secret key",-32}{secret,12:N0}");
+        output.WriteLine($"{"secret key (2-bit ternary)",-32}{secret,12:N0}");
 
         Assert.Equal(Header + 16 + (2 * DataPoly), ciphertext);
         Assert.Equal(Header + 16 + DataPoly + 32, ciphertextSeeded);
@@ -44,7 +44,7 @@ public sealed class SizeReportTests(SerializationFixture f, ITestOutputHelper ou
         Assert.Equal(Header + 4 + (3 * (KeyPoly + 32)), relinSeeded);
         Assert.Equal(Header + 4 + (24 * (8 + (3 * 2 * KeyPoly))), galois);
         Assert.Equal(Header + 4 + (24 * (8 + (3 * (KeyPoly + 32)))), galoisSeeded);
-        Assert.Equal(Header + KeyPoly, secret);
+        Assert.Equal(Header + 1 + (N / 4), secret); // ternary form: 2 bits per coefficient
     }
 
     [Fact]

@@ -134,9 +134,28 @@ public sealed class ValidationTests(SerializationFixture f) : IClassFixture<Seri
         byte[] data = SeededCiphertext;
         data.AsSpan(64, 8).Fill(0xFF);
         Assert.Contains("not below its modulus", Assert.Throws<CkksFormatException>(() => CkksSerializer.LoadCiphertext(f.Context, data)).Message, StringComparison.Ordinal);
-        byte[] key = CkksSerializer.SaveSecretKey(f.KeyGenerator.SecretKey);
-        key.AsSpan(key.Length - 8).Fill(0xFF);
-        Assert.Contains("limb 3 of the secret key", Assert.Throws<CkksFormatException>(() => CkksSerializer.LoadSecretKey(f.Context, key)).Message, StringComparison.Ordinal);
+        byte[] ternary = CkksSerializer.SaveSecretKey(f.KeyGenerator.SecretKey);
+        ternary[^1] = 0xFF;
+        Assert.Contains("invalid code 3", Assert.Throws<CkksFormatException>(() => CkksSerializer.LoadSecretKey(f.Context, ternary)).Message, StringComparison.Ordinal);
+        byte[] packed = CkksSerializer.SaveSecretKey(NonTernaryKey(f.Context, 5));
+        packed.AsSpan(packed.Length - 8).Fill(0xFF);
+        Assert.Contains("limb 3 of the secret key", Assert.Throws<CkksFormatException>(() => CkksSerializer.LoadSecretKey(f.Context, packed)).Message, StringComparison.Ordinal);
+        ternary[Header] = 7;
+        Assert.Contains("secret key form 7", Assert.Throws<CkksFormatException>(() => CkksSerializer.LoadSecretKey(f.Context, ternary)).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A key whose limbs are independent random residues: not ternary, so it is saved in packed NTT form.</summary>
+    internal static SecretKey NonTernaryKey(RlweContext context, int seed)
+    {
+        var random = new Random(seed);
+        int n = context.PolyModulusDegree;
+        var data = new ulong[context.CoeffModulus.Count * n];
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = (ulong)random.NextInt64((long)context.CoeffModulus[i / n]);
+        }
+
+        return new SecretKey(context, data);
     }
 
     [Theory]
