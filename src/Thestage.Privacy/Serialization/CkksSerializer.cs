@@ -43,7 +43,13 @@ namespace Thestage.Privacy.Serialization;
 /// through). They never allocate more than the parameters allow for the object, whatever the length fields say.
 /// Secret keys are saved and loaded only through <see cref="SaveSecretKey(SecretKey)"/> and
 /// <see cref="LoadSecretKey(CkksContext, ReadOnlySpan{byte})"/> and their overloads: no generic overload accepts
-/// one, so a secret key is never serialized by accident. Objects above <see cref="Array.MaxLength"/> bytes are not supported.
+/// one, so a secret key is never serialized by accident.
+/// </para>
+/// <para>
+/// An object must fit in an array (<see cref="Array.MaxLength"/> bytes) to be saved to or loaded from a span or
+/// array, or compressed; otherwise saving throws <see cref="NotSupportedException"/>. Uncompressed Galois keys
+/// are written to and read from streams one key at a time, so larger sets (N ≥ 32768) go through streams. All
+/// members are stateless and thread-safe; objects being saved must not be modified concurrently.
 /// </para>
 /// </remarks>
 public static partial class CkksSerializer

@@ -155,7 +155,7 @@ internal static class ObjectDecoder
     {
         var reader = new PayloadReader(raw);
         int count = ReadGaloisKeyCount(context, reader.ReadUInt32("key count"), seeded, raw.Length);
-        var keys = new Dictionary<ulong, KeySwitchingKey>(count);
+        var keys = new Dictionary<ulong, KeySwitchingKey>(Math.Min(count, 64));
         ulong previous = 1;
         for (int k = 0; k < count; k++)
         {
@@ -181,7 +181,7 @@ internal static class ObjectDecoder
             throw new CkksFormatException($"One Galois key of these parameters takes {keySize} bytes, more than an array holds.");
         }
 
-        var keys = new Dictionary<ulong, KeySwitchingKey>(count);
+        var keys = new Dictionary<ulong, KeySwitchingKey>(Math.Min(count, 64));
         ulong previous = 1;
         for (int k = 0; k < count; k++)
         {
