@@ -58,4 +58,39 @@ public sealed class InferenceMeasurementTests(ITestOutputHelper output)
 
     private static int Opening(Thestage.Proofs.Commitments.LigeroOpeningProof<Thestage.Proofs.Fields.GoldilocksExt2> opening) =>
         Thestage.Proofs.Commitments.LigeroProofSerializer.Serialize(opening).Length;
+
+    [Fact]
+    public void SmallCnnOnMnistSizedInput()
+    {
+        var random = new Random(810);
+        var input = new TensorShape(1, 28, 28);
+        var layers = new List<FloatLayer>
+        {
+            FloatLayer.Conv2d(1, 4, 5, 5, 1, 0, TestModels.Gaussian(random, 100, 0.2), TestModels.Gaussian(random, 4, 0.1)),
+            FloatLayer.ReLU(),
+            FloatLayer.AvgPool2d(2, 2),
+            FloatLayer.Flatten(),
+            FloatLayer.Dense(576, 10, TestModels.Gaussian(random, 5760, 1.0 / 24), TestModels.Gaussian(random, 10, 0.1)),
+        };
+        var source = new FloatModel(input, layers);
+        List<double[]> calibration = TestModels.Inputs(random, input, 8);
+        QuantizedModel model = Quantizer.Quantize(source, calibration);
+        CommittedModel committed = CommittedModel.Commit(model, salts: new SeededSaltSource(810));
+        List<int[]> inputs = calibration.Take(2).Select(x => model.QuantizeInput(x)).ToList();
+        InferenceProver.ProveBatch(committed, inputs, new SeededSaltSource(811));
+        var watch = Stopwatch.StartNew();
+        (int[][] outputs, InferenceProof proof) = InferenceProver.ProveBatch(committed, inputs, new SeededSaltSource(812));
+        long proveMs = watch.ElapsedMilliseconds;
+        byte[] bytes = InferenceProofSerializer.Serialize(proof);
+        Assert.True(InferenceVerifier.VerifyBatch(committed.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(bytes)));
+        watch.Restart();
+        bool valid = InferenceVerifier.VerifyBatch(committed.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(bytes));
+        double verifyMs = watch.Elapsed.TotalMilliseconds;
+        Assert.True(valid);
+        double bits = InferenceVerifier.SoundnessBits(committed.Commitment, inputs.Count);
+        Assert.True(bits >= 100);
+        output.WriteLine(
+            $"CNN conv5x5x4-ReLU-avgpool2-dense576x10 on 1x28x28, batch 2: prove {proveMs} ms, verify {verifyMs:F1} ms, proof {bytes.Length} bytes, "
+            + $"soundness {bits:F1} bits; quantization {Quantizer.Compare(source, model, calibration)}");
+    }
 }
