@@ -87,4 +87,44 @@ public sealed class InferenceSerializationTests
             Assert.Throws<ProofFormatException>(() => InferenceProofSerializer.Deserialize(noise));
         }
     }
+
+    [Fact]
+    public void SampledMutationsOfALargeMlpProofAreRejected()
+    {
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(1007, 1, 196, 64, 10);
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
+        byte[] bytes = InferenceProofSerializer.Serialize(proof);
+        Assert.True(bytes.Length > 50_000);
+        AssertMutationsRejected(model, inputs, outputs, bytes, 150, 1008);
+    }
+
+    [Fact]
+    public void RecombinedProofComponentsAreRejectedWithoutExceptions()
+    {
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(1009, 2, 9, 5, 3);
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
+        (int[][] otherOutputs, InferenceProof other) = InferenceTestKit.Prove(model, [inputs[1], inputs[0]], 8);
+        Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, [inputs[1], inputs[0]], otherOutputs, other));
+        var weightOpenings = proof.WeightOpenings.ToList();
+        InferenceProof[] variants =
+        [
+            new(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.WeightOpenings[0], [proof.AdviceOpening, .. weightOpenings.Skip(1)]),
+            new(other.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, weightOpenings),
+            new(proof.AdviceRoot, other.Sumchecks, proof.Values, proof.AdviceOpening, weightOpenings),
+            new(proof.AdviceRoot, proof.Sumchecks, other.Values, proof.AdviceOpening, weightOpenings),
+            new(proof.AdviceRoot, proof.Sumchecks, proof.Values, other.AdviceOpening, weightOpenings),
+            new(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, other.WeightOpenings),
+            new(proof.AdviceRoot, proof.Sumchecks.Take(proof.Sumchecks.Count - 1).ToList(), proof.Values, proof.AdviceOpening, weightOpenings),
+            new(proof.AdviceRoot, [.. proof.Sumchecks, proof.Sumchecks[0]], proof.Values, proof.AdviceOpening, weightOpenings),
+            new(proof.AdviceRoot, proof.Sumchecks, [.. proof.Values.ToArray(), proof.Values[0]], proof.AdviceOpening, weightOpenings),
+            new(proof.AdviceRoot, proof.Sumchecks, proof.Values[1..], proof.AdviceOpening, weightOpenings),
+            new(proof.AdviceRoot, proof.Sumchecks.Reverse().ToList(), proof.Values, proof.AdviceOpening, weightOpenings),
+            new(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, []),
+            new(proof.AdviceRoot, [], [], proof.AdviceOpening, weightOpenings),
+        ];
+        foreach (InferenceProof variant in variants)
+        {
+            Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, variant));
+        }
+    }
 }
