@@ -44,6 +44,34 @@ public sealed partial class CkksTensor
     /// <summary>The number of ciphertexts.</summary>
     public int CiphertextCount => _rowMajor?.CiphertextCount ?? _features!.Length;
 
+    /// <summary>The ciphertexts (shared, not copied: do not modify them).</summary>
+    public IReadOnlyList<Ciphertext> Ciphertexts => _rowMajor is not null ? _rowMajor.Ciphertexts : _features!;
+
+    /// <summary>Wraps ciphertexts that hold a tensor of <paramref name="shape"/> in the given packing (for example received from a peer).</summary>
+    /// <param name="tensors">The tensor context.</param>
+    /// <param name="shape">The shape.</param>
+    /// <param name="packing">The packing.</param>
+    /// <param name="ciphertexts">The ciphertexts: as <see cref="CkksVector.FromCiphertexts"/> for row-major, one per feature for batch.</param>
+    /// <exception cref="ArgumentException">The shape or ciphertexts do not match.</exception>
+    public static CkksTensor FromCiphertexts(TensorContext tensors, ReadOnlySpan<int> shape, TensorPacking packing, IReadOnlyList<Ciphertext> ciphertexts)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(ciphertexts);
+        int[] s = CheckShape(shape, Product(shape));
+        if (packing == TensorPacking.RowMajor)
+        {
+            return new CkksTensor(tensors, s, CkksVector.FromCiphertexts(tensors, Product(s), ciphertexts), null);
+        }
+
+        if (s[0] > tensors.SlotCount)
+        {
+            throw new ArgumentException($"A batch of {s[0]} samples exceeds the {tensors.SlotCount} slots.", nameof(shape));
+        }
+
+        CkksVector.CheckCiphertexts(tensors, ciphertexts, Product(s) / s[0]);
+        return new CkksTensor(tensors, s, null, ciphertexts.ToArray());
+    }
+
     /// <summary>The row-major data as a vector (row-major packing only).</summary>
     /// <exception cref="InvalidOperationException">The tensor is batch-packed.</exception>
     public CkksVector AsVector() => _rowMajor ?? throw new InvalidOperationException("A batch-packed tensor is not one vector; decrypt it or use row-major packing.");

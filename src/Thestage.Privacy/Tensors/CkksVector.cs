@@ -83,6 +83,46 @@ public sealed partial class CkksVector
         return new CkksVector(context, values.Length, cts);
     }
 
+    /// <summary>
+    /// Wraps ciphertexts that hold an n-vector in this type's packing (for example ciphertexts received from a peer):
+    /// ⌈n/(N/2)⌉ ciphertexts of size 2 at one level and scale.
+    /// </summary>
+    /// <param name="context">The tensor context.</param>
+    /// <param name="length">n.</param>
+    /// <param name="ciphertexts">The ciphertexts, from the same CKKS context.</param>
+    /// <exception cref="ArgumentException">The count, sizes, levels, scales or context do not match.</exception>
+    public static CkksVector FromCiphertexts(TensorContext context, int length, IReadOnlyList<Ciphertext> ciphertexts)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(ciphertexts);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        int expected = (length + context.SlotCount - 1) / context.SlotCount;
+        CheckCiphertexts(context, ciphertexts, expected);
+        return new CkksVector(context, length, ciphertexts.ToArray(), paddingIsZero: false);
+    }
+
+    internal static void CheckCiphertexts(TensorContext context, IReadOnlyList<Ciphertext> ciphertexts, int expected)
+    {
+        if (ciphertexts.Count != expected)
+        {
+            throw new ArgumentException($"{expected} ciphertexts are needed; got {ciphertexts.Count}.", nameof(ciphertexts));
+        }
+
+        foreach (Ciphertext c in ciphertexts)
+        {
+            ArgumentNullException.ThrowIfNull(c, nameof(ciphertexts));
+            if (!ReferenceEquals(c.Context, context.Context))
+            {
+                throw new ArgumentException("A ciphertext belongs to another CKKS context.", nameof(ciphertexts));
+            }
+
+            if (c.Size != 2 || c.Level != ciphertexts[0].Level || c.Scale != ciphertexts[0].Scale)
+            {
+                throw new ArgumentException("The ciphertexts must have size 2 and one level and scale.", nameof(ciphertexts));
+            }
+        }
+    }
+
     /// <summary>Decrypts the vector.</summary>
     /// <param name="decryptor">A decryptor of the same CKKS context.</param>
     public double[] Decrypt(Decryptor decryptor)

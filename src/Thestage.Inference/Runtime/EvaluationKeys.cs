@@ -1,0 +1,68 @@
+using Thestage.Privacy.Ckks;
+using Thestage.Privacy.Rlwe;
+using Thestage.Privacy.Serialization;
+
+namespace Thestage.Inference.Runtime;
+
+/// <summary>
+/// What the server receives from the client to evaluate a model: the CKKS parameters, relinearization keys and the
+/// Galois keys of the plan's rotation steps — never the secret key (this type has no way to hold one).
+/// </summary>
+public sealed class EvaluationKeys
+{
+    private static readonly byte[] Magic = "TSEK"u8.ToArray();
+    private const byte Version = 1;
+
+    internal EvaluationKeys(CkksContext context, RelinKeys relinKeys, GaloisKeys galoisKeys)
+    {
+        Context = context;
+        RelinKeys = relinKeys;
+        GaloisKeys = galoisKeys;
+    }
+
+    /// <summary>The CKKS context the keys belong to.</summary>
+    public CkksContext Context { get; }
+
+    /// <summary>The relinearization keys.</summary>
+    public RelinKeys RelinKeys { get; }
+
+    /// <summary>The Galois keys.</summary>
+    public GaloisKeys GaloisKeys { get; }
+
+    /// <summary>The bundle as bytes: "TSEK", version, then parameters, relinearization and Galois keys in the CKKS format (seeded).</summary>
+    public byte[] ToBytes()
+    {
+        using var stream = new MemoryStream();
+        stream.Write(Magic);
+        stream.WriteByte(Version);
+        CkksSerializer.Save(Context.Parameters, stream);
+        CkksSerializer.Save(RelinKeys, stream);
+        CkksSerializer.Save(GaloisKeys, stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>Loads a bundle, checking the parameters against <paramref name="securityLevel"/>.</summary>
+    /// <param name="data">Bytes from <see cref="ToBytes"/>.</param>
+    /// <param name="securityLevel">The level the parameters must reach (128-bit by default).</param>
+    /// <exception cref="CkksFormatException">The bytes are malformed.</exception>
+    /// <exception cref="InsecureParametersException">The parameters are below the security level.</exception>
+    public static EvaluationKeys FromBytes(ReadOnlySpan<byte> data, SecurityLevel securityLevel = SecurityLevel.Tc128)
+    {
+        if (data.Length < Magic.Length + 1 || !data[..Magic.Length].SequenceEqual(Magic) || data[Magic.Length] != Version)
+        {
+            throw new CkksFormatException("Not an evaluation-key bundle (magic \"TSEK\", version 1).");
+        }
+
+        using var stream = new MemoryStream(data[(Magic.Length + 1)..].ToArray(), writable: false);
+        CkksParameters parameters = CkksSerializer.LoadParameters(stream);
+        var context = new CkksContext(parameters, securityLevel);
+        RelinKeys relin = CkksSerializer.LoadRelinKeys(context, stream);
+        GaloisKeys galois = CkksSerializer.LoadGaloisKeys(context, stream);
+        if (stream.Position != stream.Length)
+        {
+            throw new CkksFormatException($"{stream.Length - stream.Position} bytes follow the evaluation-key bundle.");
+        }
+
+        return new EvaluationKeys(context, relin, galois);
+    }
+}

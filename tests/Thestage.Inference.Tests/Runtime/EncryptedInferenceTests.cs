@@ -1,0 +1,121 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Thestage.Inference.Model;
+using Thestage.Inference.Planning;
+using Thestage.Inference.Runtime;
+using Thestage.Privacy.Serialization;
+using Thestage.Privacy.Tensors;
+
+namespace Thestage.Inference.Tests.Runtime;
+
+/// <summary>
+/// Encrypted evaluation against the plain reference, with the two parties kept apart: the server is built from the
+/// evaluation-key bundle's bytes and sees only message bytes.
+/// </summary>
+public sealed class EncryptedInferenceTests
+{
+    private static (InferenceClient Client, EncryptedModel Server) Parties(Sequential model, PlannerOptions? options = null)
+    {
+        InferencePlan plan = InferencePlanner.Plan(model, options);
+        var client = new InferenceClient(plan);
+        byte[] bundle = client.CreateEvaluationKeys().ToBytes();
+        var server = new EncryptedModel(model, plan, EvaluationKeys.FromBytes(bundle));
+        return (client, server);
+    }
+
+    [Fact]
+    public void The_cnn_runs_encrypted_with_the_server_holding_only_bytes()
+    {
+        Sequential model = Models.Cnn(3);
+        (InferenceClient client, EncryptedModel server) = Parties(model);
+        using (client)
+        {
+            var random = new Random(4);
+            for (int sample = 0; sample < 2; sample++)
+            {
+                double[] image = Enumerable.Range(0, 784).Select(_ => random.NextDouble()).ToArray();
+                double[] expected = model.Evaluate(image);
+                double[] actual = client.DecryptOutput(server.Evaluate(client.EncryptSample(image)));
+                double scale = expected.Max(Math.Abs);
+                Assert.True(expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max() < 1e-3 * Math.Max(1, scale), $"max error vs {scale}");
+                Assert.Equal(Array.IndexOf(expected, expected.Max()), Array.IndexOf(actual, actual.Max()));
+            }
+        }
+    }
+
+    [Property(MaxTest = 4)]
+    public Property Random_layer_stacks_match_the_reference(PositiveInt seed)
+    {
+        var random = new Random(seed.Get);
+        int c = 1 + random.Next(2), size = 6 + random.Next(5), outC = 1 + random.Next(3), hidden = 3 + random.Next(20);
+        var layers = new List<Layer>
+        {
+            new Conv2d(Models.Kernels(random, outC, c, 3, 0.3), Models.Vector(random, outC, 0.1), stride: 1, padding: random.Next(2)),
+            random.Next(2) == 0 ? Activation.Square() : Activation.Relu(-4, 4, 4),
+            new AvgPool2d(2),
+            new Flatten(),
+        };
+        var probe = new Sequential([c, size, size], layers);
+        int flat = probe.OutputShape[0];
+        layers.Add(new Dense(Models.Matrix(random, flat, hidden, 0.3), Models.Vector(random, hidden, 0.1)));
+        layers.Add(Activation.Tanh(-3, 3, 5));
+        layers.Add(new Dense(Models.Matrix(random, hidden, 4, 0.3)));
+        var model = new Sequential([c, size, size], layers);
+        (InferenceClient client, EncryptedModel server) = Parties(model);
+        using (client)
+        {
+            double[] x = Models.Vector(random, c * size * size);
+            double[] expected = model.Evaluate(x);
+            double[] actual = client.DecryptOutput(server.Evaluate(client.EncryptSample(x)));
+            return (expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max() < 1e-3).ToProperty();
+        }
+    }
+
+    [Fact]
+    public void A_batch_runs_one_sample_per_slot()
+    {
+        var random = new Random(5);
+        var model = new Sequential([2, 6, 6],
+        [
+            new Conv2d(Models.Kernels(random, 2, 2, 3, 0.3), [0.1, -0.1], stride: 1),
+            Activation.Square(),
+            new AvgPool2d(2),
+            new Flatten(),
+            new Dense(Models.Matrix(random, 8, 3, 0.5), [0.2, 0, -0.2]),
+        ]);
+        (InferenceClient client, EncryptedModel server) = Parties(model, new PlannerOptions { Packing = TensorPacking.Batch });
+        using (client)
+        {
+            double[][] samples = Enumerable.Range(0, 37).Select(_ => Models.Vector(random, 72)).ToArray();
+            double[][] outputs = client.DecryptBatchOutput(server.Evaluate(client.EncryptBatch(samples)));
+            Assert.Equal(37, outputs.Length);
+            for (int s = 0; s < samples.Length; s++)
+            {
+                double[] expected = model.Evaluate(samples[s]);
+                Assert.True(expected.Zip(outputs[s], (a, b) => Math.Abs(a - b)).Max() < 1e-4, $"sample {s}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Malformed_or_mismatched_messages_are_refused_with_the_format_exception()
+    {
+        var random = new Random(6);
+        var model = new Sequential([8], [new Dense(Models.Matrix(random, 8, 4, 0.5)), Activation.Square()]);
+        (InferenceClient client, EncryptedModel server) = Parties(model);
+        using (client)
+        {
+            byte[] message = client.EncryptSample(Models.Vector(random, 8));
+            Assert.Throws<CkksFormatException>(() => server.Evaluate(message.AsSpan(0, 10)));
+            Assert.Throws<CkksFormatException>(() => server.Evaluate(message.AsSpan(0, message.Length - 1)));
+            byte[] wrongLength = (byte[])message.Clone();
+            wrongLength[6] = 9;
+            Assert.Throws<CkksFormatException>(() => server.Evaluate(wrongLength));
+            Assert.Throws<CkksFormatException>(() => client.DecryptBatchOutput(server.Evaluate(message)));
+            Assert.Throws<CkksFormatException>(() => EvaluationKeys.FromBytes("TSEK"u8));
+            Assert.Throws<ArgumentException>(() => client.EncryptSample(new double[7]));
+            Assert.Throws<ArgumentException>(() => client.EncryptBatch([new double[8]]));
+        }
+    }
+}
