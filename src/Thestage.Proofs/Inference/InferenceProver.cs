@@ -22,7 +22,9 @@ namespace Thestage.Proofs.Inference;
 /// sumchecks (matrix multiplication after Thaler, CRYPTO 2013, for Dense and the im2col form of Conv2d; gather
 /// sumchecks for the im2col and pooling selectors; product sumchecks for Square and for ReLU = <c>x·e</c>) to claims
 /// on the public input, the public output, the committed witness and the committed weights; (3) all witness claims
-/// and all weight claims are batched (<c>ClaimBatcher</c>) into one opening per committed polynomial.
+/// and all weight claims are batched (<c>ClaimBatcher</c>) into one opening per committed polynomial. That the
+/// committed weights are int8 is shown once per model by <see cref="WeightRangeProof"/>, which the verifier checks
+/// (and caches) before accepting any inference proof.
 /// </para>
 /// <para>
 /// Supported architectures: any <see cref="Quantization.QuantizedModel"/> in which ReLU follows a requantizing

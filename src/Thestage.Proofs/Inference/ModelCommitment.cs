@@ -13,8 +13,10 @@ namespace Thestage.Proofs.Inference;
 /// <remarks>
 /// Created by <see cref="CommittedModel.Commit"/>, published with <see cref="ModelCommitmentSerializer"/>,
 /// consumed by <see cref="InferenceVerifier"/>. A one-time <see cref="WeightRangeProof"/> shows that every committed
-/// weight is an int8; biases are bound but not range-checked (any committed bias still yields a unique output per
-/// input, because every requantized value and remainder is range-checked in each inference proof).
+/// weight is an int8. Biases are bound but not range-checked; this is benign: every inference proof range-checks
+/// <c>q</c> (int16) and <c>r</c> (<c>[0, 2^s)</c>), so <c>W·x + b = q·2^s + r − h</c> is a small integer, hence the bias acts as
+/// an integer of magnitude below <c>2^46</c> and the output is exactly the documented integer semantics for that bias
+/// (an out-of-range bias can only make proofs impossible, never make two outputs provable).
 /// </remarks>
 public sealed class ModelCommitment
 {
