@@ -158,7 +158,8 @@ internal static class FractionalSumcheck
 
                 for (int t = 0; t < 4; t++)
                 {
-                    values[t] += low[0] * ((low[1] * low[4]) + (low[2] * low[3]) + (lambda * low[3] * low[4]));
+                    // eq · (pL·qR + pR·qL + λ·qL·qR) = eq · (pL·qR + qL·(pR + λ·qR)).
+                    values[t] += low[0] * ((low[1] * low[4]) + (low[3] * (low[2] + (lambda * low[4]))));
                     for (int f = 0; f < 5; f++)
                     {
                         low[f] += step[f];
