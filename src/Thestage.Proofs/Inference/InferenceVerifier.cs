@@ -94,6 +94,7 @@ public static class InferenceVerifier
     /// <param name="commitment">The model commitment.</param>
     /// <param name="batch">The batch size.</param>
     /// <returns>The security level in bits.</returns>
+    /// <exception cref="ArgumentException">The batch size is out of range for this model.</exception>
     public static double SoundnessBits(ModelCommitment commitment, int batch)
     {
         ArgumentNullException.ThrowIfNull(commitment);

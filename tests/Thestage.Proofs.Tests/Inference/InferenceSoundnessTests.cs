@@ -109,4 +109,15 @@ public sealed class InferenceSoundnessTests
         Assert.True(InferenceVerifier.VerifyBatch(linear.Commitment, inputs, outputs, proof));
         Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
     }
+
+    [Fact]
+    public void ProverRejectsInvalidInputs()
+    {
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(707, 1, 6, 4, 2);
+        Assert.Throws<ArgumentException>(() => InferenceProver.ProveBatch(model, []));
+        Assert.Throws<ArgumentException>(() => InferenceProver.Prove(model, new int[5]));
+        Assert.Throws<ArgumentException>(() => InferenceProver.Prove(model, inputs[0].Select(_ => 128).ToArray()));
+        Assert.Throws<ArgumentException>(() => InferenceVerifier.SoundnessBits(model.Commitment, 0));
+        Assert.True(InferenceVerifier.SoundnessBits(model.Commitment, 1) >= 100);
+    }
 }
