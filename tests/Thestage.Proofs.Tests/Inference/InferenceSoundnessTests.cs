@@ -117,7 +117,7 @@ public sealed class InferenceSoundnessTests
         Assert.Throws<ArgumentException>(() => InferenceProver.ProveBatch(model, []));
         Assert.Throws<ArgumentException>(() => InferenceProver.Prove(model, new int[5]));
         Assert.Throws<ArgumentException>(() => InferenceProver.Prove(model, inputs[0].Select(_ => 128).ToArray()));
-        Assert.Throws<ArgumentException>(() => InferenceVerifier.SoundnessBits(model.Commitment, 0));
+        Assert.ThrowsAny<ArgumentException>(() => InferenceVerifier.SoundnessBits(model.Commitment, 0));
         Assert.True(InferenceVerifier.SoundnessBits(model.Commitment, 1) >= 100);
     }
 }
