@@ -167,4 +167,16 @@ internal static class PolyArith
             Unsafe.Add(ref rd, i) = v > half ? ModArith.Sub(r, pModQ, qv) : r;
         }
     }
+
+    /// <summary>destination += a·w for a fixed scalar w (Shoup).</summary>
+    public static void MultiplyScalarAdd(ReadOnlySpan<ulong> a, MultiplyOperand w, ulong q, Span<ulong> destination)
+    {
+        int n = destination.Length;
+        ref ulong ra = ref MemoryMarshal.GetReference(a);
+        ref ulong rd = ref MemoryMarshal.GetReference(destination);
+        for (int i = 0; i < n; i++)
+        {
+            Unsafe.Add(ref rd, i) = UInt64Math.SubtractIfGreaterOrEqual(Unsafe.Add(ref rd, i) + w.Multiply(Unsafe.Add(ref ra, i), q), q);
+        }
+    }
 }

@@ -157,20 +157,13 @@ public sealed partial class CkksTensor
         var outputs = new Ciphertext[m];
         Parallel.For(0, m, j =>
         {
-            Ciphertext? total = null;
+            // Σ_i x_i·W[i, j] accumulated in place: one Shoup product per coefficient, no temporary ciphertexts.
+            Ciphertext total = tc.Evaluator.CreateAccumulator(level, _features![0].Scale * scale);
             for (int i = 0; i < n; i++)
             {
-                double w = matrix[i, j];
-                if (w == 0)
-                {
-                    continue;
-                }
-
-                Ciphertext term = tc.Evaluator.MultiplyPlain(_features![i], tc.Encoder.Encode(w, scale, level));
-                total = total is null ? term : tc.Evaluator.Add(total, term);
+                tc.Evaluator.MultiplyConstantAccumulate(total, _features[i], matrix[i, j], scale);
             }
 
-            total ??= tc.Evaluator.MultiplyPlain(_features![0], tc.Encoder.Encode(0.0, scale, level));
             outputs[j] = tc.AutoRescale ? tc.Evaluator.RescaleToNext(total) : total;
         });
         return new CkksTensor(tc, [_shape[0], m], null, outputs);

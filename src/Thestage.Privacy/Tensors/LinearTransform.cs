@@ -151,8 +151,8 @@ public sealed partial class LinearTransform
                     }
 
                     babies[b] ??= tc.Rotate(x.Chunk(chunk), b);
-                    Ciphertext term = tc.Evaluator.MultiplyPlain(babies[b]!, p);
-                    inner = inner is null ? term : tc.Evaluator.Add(inner, term);
+                    inner ??= tc.Evaluator.CreateAccumulator(x.Level, babies[b]!.Scale * p.Scale);
+                    tc.Evaluator.MultiplyPlainAccumulate(inner, babies[b]!, p);
                 }
 
                 if (inner is not null)

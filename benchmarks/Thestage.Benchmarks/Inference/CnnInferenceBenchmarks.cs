@@ -1,0 +1,84 @@
+using BenchmarkDotNet.Attributes;
+using Thestage.Inference.Model;
+using Thestage.Inference.Planning;
+using Thestage.Inference.Runtime;
+using Thestage.Privacy.Tensors;
+
+namespace Thestage.Benchmarks.Inference;
+
+/// <summary>
+/// The encrypted-CNN anchor's network (TenSEAL's MNIST tutorial: conv 4 × 7×7 stride 3 → square → dense 256→64 →
+/// square → dense 64→10) with random weights, planned by InferencePlanner (N = 8192, 128-bit). Latency: one image
+/// per ciphertext (row-major); throughput: one image per slot (batch of 4096). Server time only, as the anchor's
+/// "server total"; the plain evaluation of the same model is the overhead baseline.
+/// </summary>
+[MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
+public class CnnInferenceBenchmarks
+{
+    private Sequential _model = null!;
+    private double[] _image = null!;
+    private EncryptedModel _latencyServer = null!;
+    private byte[] _latencyInput = null!;
+    private EncryptedModel _batchServer = null!;
+    private byte[] _batchInput = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(1);
+        double[,,,] kernels = new double[4, 1, 7, 7];
+        foreach (int o in Enumerable.Range(0, 4))
+        {
+            for (int y = 0; y < 7; y++)
+            {
+                for (int x = 0; x < 7; x++)
+                {
+                    kernels[o, 0, y, x] = (random.NextDouble() - 0.5) * 0.3;
+                }
+            }
+        }
+
+        double[,] Matrix(int rows, int cols, double scale)
+        {
+            var m = new double[rows, cols];
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < cols; j++)
+                {
+                    m[i, j] = (random.NextDouble() - 0.5) * scale;
+                }
+            }
+
+            return m;
+        }
+
+        _model = new Sequential([1, 28, 28],
+        [
+            new Conv2d(kernels, [0.1, 0, -0.1, 0.05], stride: 3), Activation.Square(), new Flatten(),
+            new Dense(Matrix(256, 64, 0.2), new double[64]), Activation.Square(), new Dense(Matrix(64, 10, 0.4), new double[10]),
+        ]);
+        _image = Enumerable.Range(0, 784).Select(_ => random.NextDouble()).ToArray();
+
+        InferencePlan latency = InferencePlanner.Plan(_model);
+        var latencyClient = new InferenceClient(latency);
+        _latencyServer = new EncryptedModel(_model, latency, EvaluationKeys.FromBytes(latencyClient.CreateEvaluationKeys().ToBytes()));
+        _latencyInput = latencyClient.EncryptSample(_image);
+        _latencyServer.Evaluate(_latencyInput); // encodes the diagonals once, as a served model would
+
+        InferencePlan batch = InferencePlanner.Plan(_model, new PlannerOptions { Packing = TensorPacking.Batch });
+        var batchClient = new InferenceClient(batch);
+        _batchServer = new EncryptedModel(_model, batch, EvaluationKeys.FromBytes(batchClient.CreateEvaluationKeys().ToBytes()));
+        _batchInput = batchClient.EncryptBatch(Enumerable.Range(0, batch.SamplesPerCiphertext).Select(_ => _image).ToArray());
+    }
+
+    [Benchmark(Baseline = true, Description = "plain evaluation, one image")]
+    public double[] Plain() => _model.Evaluate(_image);
+
+    [Benchmark(Description = "encrypted, one image (server)")]
+    public byte[] EncryptedOneImage() => _latencyServer.Evaluate(_latencyInput);
+
+    [Benchmark(Description = "encrypted, batch of 4096 images (server)")]
+    public byte[] EncryptedBatch() => _batchServer.Evaluate(_batchInput);
+}
