@@ -1,0 +1,116 @@
+namespace Thestage.Inference.Torch;
+
+/// <summary>
+/// One layer of an architecture description: its kind, the state-dict prefix of its tensors (e.g. "0" for "0.weight"),
+/// and its hyperparameters. With a state dict, a list of these rebuilds the model IR without TorchSharp
+/// (<see cref="StateDictConverter"/>); <see cref="TorchConverter.Describe"/> derives it from a module.
+/// </summary>
+public sealed class LayerSpec
+{
+    private readonly double[] _coefficients;
+
+    private LayerSpec(LayerKind kind, string name, int kernelSize = 0, int stride = 1, int padding = 0, double epsilon = 1e-5, double[]? coefficients = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(padding);
+        ArgumentOutOfRangeException.ThrowIfNegative(epsilon);
+        Kind = kind;
+        Name = name;
+        KernelSize = kernelSize;
+        Stride = stride;
+        Padding = padding;
+        Epsilon = epsilon;
+        _coefficients = coefficients ?? [];
+    }
+
+    /// <summary>The kind.</summary>
+    public LayerKind Kind { get; }
+
+    /// <summary>The state-dict prefix of the layer's tensors ("" for layers without state).</summary>
+    public string Name { get; }
+
+    /// <summary>The pooling window (AvgPool2d).</summary>
+    public int KernelSize { get; }
+
+    /// <summary>The stride (Conv2d, AvgPool2d).</summary>
+    public int Stride { get; }
+
+    /// <summary>The zero padding (Conv2d).</summary>
+    public int Padding { get; }
+
+    /// <summary>ε (BatchNorm).</summary>
+    public double Epsilon { get; }
+
+    /// <summary>The power-basis coefficients (Polynomial).</summary>
+    public IReadOnlyList<double> Coefficients => _coefficients;
+
+    /// <summary>A Linear layer whose tensors are "<paramref name="name"/>.weight" and (optionally) ".bias".</summary>
+    /// <param name="name">The state-dict prefix.</param>
+    public static LayerSpec Linear(string name) => new(LayerKind.Linear, name);
+
+    /// <summary>A Conv2d layer whose tensors are "<paramref name="name"/>.weight" and (optionally) ".bias".</summary>
+    /// <param name="name">The state-dict prefix.</param>
+    /// <param name="stride">The stride.</param>
+    /// <param name="padding">The zero padding.</param>
+    public static LayerSpec Conv2d(string name, int stride = 1, int padding = 0) => new(LayerKind.Conv2d, name, stride: stride, padding: padding);
+
+    /// <summary>Average pooling over K × K windows.</summary>
+    /// <param name="kernelSize">K.</param>
+    /// <param name="stride">The stride (K when null).</param>
+    public static LayerSpec AvgPool2d(int kernelSize, int? stride = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(kernelSize, 1);
+        return new(LayerKind.AvgPool2d, "", kernelSize: kernelSize, stride: stride ?? kernelSize);
+    }
+
+    /// <summary>A BatchNorm1d (after a Linear) or BatchNorm2d (after a Conv2d) whose tensors are "<paramref name="name"/>.weight", ".bias", ".running_mean" and ".running_var".</summary>
+    /// <param name="kind"><see cref="LayerKind.BatchNorm1d"/> or <see cref="LayerKind.BatchNorm2d"/>.</param>
+    /// <param name="name">The state-dict prefix.</param>
+    /// <param name="epsilon">ε.</param>
+    public static LayerSpec BatchNorm(LayerKind kind, string name, double epsilon = 1e-5)
+    {
+        if (kind is not (LayerKind.BatchNorm1d or LayerKind.BatchNorm2d))
+        {
+            throw new ArgumentException($"{kind} is not a batch normalization.", nameof(kind));
+        }
+
+        return new(kind, name, epsilon: epsilon);
+    }
+
+    /// <summary>A polynomial activation with power-basis coefficients c₀, c₁, ….</summary>
+    /// <param name="coefficients">At least one finite coefficient.</param>
+    public static LayerSpec Polynomial(IEnumerable<double> coefficients)
+    {
+        ArgumentNullException.ThrowIfNull(coefficients);
+        double[] c = coefficients.ToArray();
+        if (c.Length == 0 || !c.All(double.IsFinite))
+        {
+            throw new ArgumentException("A polynomial needs at least one coefficient, all finite.", nameof(coefficients));
+        }
+
+        return new(LayerKind.Polynomial, "", coefficients: c);
+    }
+
+    /// <summary>A layer without state or hyperparameters: Flatten, ReLU, Sigmoid, Tanh, GELU, Square, Identity or Dropout.</summary>
+    /// <param name="kind">The kind.</param>
+    public static LayerSpec Of(LayerKind kind)
+    {
+        if (kind is LayerKind.Linear or LayerKind.Conv2d or LayerKind.AvgPool2d or LayerKind.BatchNorm1d or LayerKind.BatchNorm2d or LayerKind.Polynomial)
+        {
+            throw new ArgumentException($"{kind} has state or hyperparameters; use its own factory.", nameof(kind));
+        }
+
+        return new(kind, "");
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Kind switch
+    {
+        LayerKind.Linear or LayerKind.BatchNorm1d or LayerKind.BatchNorm2d => $"{Kind}('{Name}')",
+        LayerKind.Conv2d => $"Conv2d('{Name}', stride {Stride}, padding {Padding})",
+        LayerKind.AvgPool2d => $"AvgPool2d({KernelSize}, stride {Stride})",
+        LayerKind.Polynomial => $"Polynomial(degree {_coefficients.Length - 1})",
+        _ => Kind.ToString(),
+    };
+}

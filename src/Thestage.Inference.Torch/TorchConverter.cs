@@ -1,0 +1,109 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using Thestage.Inference.Torch.StateDicts;
+using static TorchSharp.torch;
+using TorchSequential = TorchSharp.Modules.Sequential;
+
+namespace Thestage.Inference.Torch;
+
+/// <summary>
+/// Converts a TorchSharp module (a <c>Sequential</c>, possibly nested, or a single supported layer) to the model IR.
+/// BatchNorm1d/2d are folded (with their running statistics, i.e. eval-mode semantics) into the Linear/Conv2d before
+/// them, Identity and Dropout are dropped, and ReLU/Sigmoid/Tanh/GELU become polynomial fits on a caller-given interval.
+/// </summary>
+public static class TorchConverter
+{
+    /// <summary>The module types that convert, for messages.</summary>
+    public const string SupportedModules = "Sequential (nested), Linear, Conv2d (groups 1, dilation 1, zero padding, square stride/padding), AvgPool2d (no padding, no ceil_mode), Flatten (start_dim 1), ReLU, Sigmoid, Tanh, GELU, BatchNorm1d, BatchNorm2d (after Linear/Conv2d, with running stats), Identity, Dropout, Square, PolynomialActivation";
+
+    /// <summary>Converts <paramref name="module"/> to the model IR.</summary>
+    /// <param name="module">The module.</param>
+    /// <param name="inputShape">The shape of one sample without the batch axis, e.g. [1, 28, 28].</param>
+    /// <param name="activations">How ReLU/Sigmoid/Tanh/GELU become polynomials (needed only when the module has them).</param>
+    /// <exception cref="NotSupportedException">A module is not supported; the message names it and lists the supported ones.</exception>
+    /// <exception cref="InvalidDataException">A layer's parameters cannot be converted (e.g. a BatchNorm not after a Linear/Conv2d, non-finite weights).</exception>
+    /// <exception cref="ArgumentException">The module has ReLU/Sigmoid/Tanh/GELU but no <paramref name="activations"/> was given, or a layer rejects its input shape.</exception>
+    public static Model.Sequential ToSequential(nn.Module module, IReadOnlyList<int> inputShape, ActivationApproximation? activations = null)
+    {
+        IReadOnlyList<LayerSpec> specs = Describe(module);
+        Dictionary<string, Tensor> state = module.state_dict();
+        return IrBuilder.Build(inputShape, specs, key => state.TryGetValue(key, out Tensor? t) ? ToStateTensor(key, t) : null, activations);
+    }
+
+    /// <summary>The architecture of <paramref name="module"/> as layer descriptions whose names are its state-dict prefixes; with the file written by <c>module.save</c> it rebuilds the IR through <see cref="StateDictConverter"/>.</summary>
+    /// <param name="module">The module.</param>
+    /// <exception cref="NotSupportedException">A module is not supported.</exception>
+    public static IReadOnlyList<LayerSpec> Describe(nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        TorchNative.EnsureLoadable();
+        var specs = new List<LayerSpec>();
+        Walk(module, "", specs);
+        return specs;
+    }
+
+    private static void Walk(nn.Module module, string path, List<LayerSpec> specs)
+    {
+        if (module is TorchSequential)
+        {
+            foreach ((string name, nn.Module child) in module.named_children())
+            {
+                Walk(child, path.Length == 0 ? name : $"{path}.{name}", specs);
+            }
+
+            return;
+        }
+
+        specs.Add(module switch
+        {
+            Linear => LayerSpec.Linear(path),
+            Conv2d conv => Conv(conv, path),
+            AvgPool2d pool => Pool(pool, path),
+            Flatten flatten when flatten.start_dim == 1 && flatten.end_dim == -1 => LayerSpec.Of(LayerKind.Flatten),
+            ReLU => LayerSpec.Of(LayerKind.ReLU),
+            Sigmoid => LayerSpec.Of(LayerKind.Sigmoid),
+            Tanh => LayerSpec.Of(LayerKind.Tanh),
+            GELU => LayerSpec.Of(LayerKind.GELU),
+            Square => LayerSpec.Of(LayerKind.Square),
+            PolynomialActivation p => LayerSpec.Polynomial(p.Activation.Polynomial.Coefficients),
+            BatchNorm1d bn when bn.running_mean is not null => LayerSpec.BatchNorm(LayerKind.BatchNorm1d, path, bn.eps),
+            BatchNorm2d bn when bn.running_mean is not null => LayerSpec.BatchNorm(LayerKind.BatchNorm2d, path, bn.eps),
+            Identity => LayerSpec.Of(LayerKind.Identity),
+            Dropout => LayerSpec.Of(LayerKind.Dropout),
+            _ => throw Unsupported(module, path, "this module type or configuration"),
+        });
+    }
+
+    private static LayerSpec Conv(Conv2d conv, string path)
+    {
+        long[] stride = conv.stride, padding = conv.padding ?? [0, 0], dilation = conv.dilation;
+        if (conv.transposed || conv.groups != 1 || conv.padding_type is not null || conv.padding_mode != PaddingModes.Zeros
+            || dilation.Any(d => d != 1) || stride.Distinct().Count() != 1 || padding.Distinct().Count() != 1)
+        {
+            throw Unsupported(conv, path, $"stride [{string.Join(", ", stride)}], padding [{string.Join(", ", padding)}], dilation [{string.Join(", ", dilation)}], groups {conv.groups}, padding mode {conv.padding_mode}");
+        }
+
+        return LayerSpec.Conv2d(path, (int)stride[0], (int)padding[0]);
+    }
+
+    private static LayerSpec Pool(AvgPool2d pool, string path)
+    {
+        long[] kernel = pool.kernel_size, stride = pool.stride ?? kernel, padding = pool.padding ?? [0];
+        if (kernel.Distinct().Count() != 1 || stride.Distinct().Count() != 1 || padding.Any(p => p != 0) || pool.ceil_mode || pool.divisor_override is not null)
+        {
+            throw Unsupported(pool, path, $"kernel [{string.Join(", ", kernel)}], stride [{string.Join(", ", stride)}], padding [{string.Join(", ", padding)}], ceil_mode {pool.ceil_mode}");
+        }
+
+        return LayerSpec.AvgPool2d((int)kernel[0], (int)stride[0]);
+    }
+
+    private static NotSupportedException Unsupported(nn.Module module, string path, string what) =>
+        new($"Module '{(path.Length == 0 ? "(root)" : path)}' of type {module.GetType().Name} ({what}) does not convert to the private-inference IR. Supported: {SupportedModules}.");
+
+    private static StateTensor ToStateTensor(string key, Tensor tensor)
+    {
+        using var scope = NewDisposeScope();
+        Tensor t = tensor.detach().cpu().to_type(ScalarType.Float64).contiguous();
+        return new StateTensor(key, StateDType.Float64, t.shape, t.data<double>().ToArray());
+    }
+}
