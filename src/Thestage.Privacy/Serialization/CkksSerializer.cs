@@ -4,7 +4,8 @@ using Thestage.Privacy.Rlwe;
 namespace Thestage.Privacy.Serialization;
 
 /// <summary>
-/// Saves and loads CKKS parameters, plaintexts, ciphertexts and keys in one validated, versioned binary format:
+/// Saves and loads CKKS parameters, plaintexts, ciphertexts, keys and encrypted vectors and tensors in one validated,
+/// versioned binary format:
 /// a 48-byte little-endian header (magic "TSPV", version 1, object kind, compression, flags, a 16-byte
 /// fingerprint of N and the primes, payload and raw lengths) followed by the payload, in which every RNS limb is
 /// bit-packed to the width of its prime.
@@ -15,7 +16,8 @@ namespace Thestage.Privacy.Serialization;
 /// offset size field
 ///  0      4   magic "TSPV"
 ///  4      2   format version, 1
-///  6      1   object kind: 1 parameters, 2 plaintext, 3 ciphertext, 4 public key, 5 relin keys, 6 Galois keys, 7 secret key
+///  6      1   object kind: 1 parameters, 2 plaintext, 3 ciphertext, 4 public key, 5 relin keys, 6 Galois keys, 7 secret key,
+///             8 encrypted vector, 9 encrypted tensor
 ///  7      1   compression: 0 none, 1 zlib, 2 Brotli (secret keys: always 0)
 ///  8      1   flags: bit 0 = seeded; other bits zero
 ///  9      7   reserved, zero
@@ -29,8 +31,12 @@ namespace Thestage.Privacy.Serialization;
 /// of a or a; relinearization keys = u32 component count (L + 1), then per component b_j and seed_j or a_j; Galois
 /// keys = u32 count, then per key (elements strictly ascending) u64 Galois element and a key-switching key as above;
 /// secret key = u8 form, then s's ternary coefficients at 2 bits each (form 1: 0 → 0, 1 → +1, 2 → −1; N/4 bytes;
-/// used for every ternary key) or s (form 0). A polynomial is its RNS limbs in NTT form, limb i packed at ⌈log2 qᵢ⌉ bits per coefficient, least
-/// significant bit first.
+/// used for every ternary key) or s (form 0); vector = u32 length n, u32 ciphertext count (⌈n/(N/2)⌉), then the
+/// ciphertexts; tensor = u32 rank r, r × u32 dimensions, u32 packing (0 row-major, 1 batch), u32 ciphertext count
+/// (row-major: ⌈∏shape/(N/2)⌉; batch: ∏shape[1..]), then the ciphertexts. The ciphertexts of a vector or tensor are
+/// in the ciphertext encoding, all of size 2 at one level and scale, and seeded together (the header's flag) when
+/// every one has a seed. A polynomial is its RNS limbs in NTT form, limb i packed at ⌈log2 qᵢ⌉ bits per coefficient,
+/// least significant bit first.
 /// </para>
 /// <para>
 /// Seeded form (<see cref="CkksSerializationOptions.UseSeeds"/>, on by default): a uniform polynomial that was
@@ -48,7 +54,8 @@ namespace Thestage.Privacy.Serialization;
 /// <para>
 /// An object must fit in an array (<see cref="Array.MaxLength"/> bytes) to be saved to or loaded from a span or
 /// array, or compressed; otherwise saving throws <see cref="NotSupportedException"/>. Uncompressed Galois keys
-/// are written to and read from streams one key at a time, so larger sets (N ≥ 32768) go through streams. All
+/// are written to and read from streams one key at a time, and uncompressed vectors and tensors one ciphertext at a
+/// time, so larger ones go through streams. All
 /// members are stateless and thread-safe; objects being saved must not be modified concurrently.
 /// </para>
 /// </remarks>

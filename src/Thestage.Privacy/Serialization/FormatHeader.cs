@@ -127,7 +127,7 @@ internal readonly struct FormatHeader
         }
 
         bool seeded = (flags & SeededFlag) != 0;
-        if (seeded && kind is not (ObjectKind.Ciphertext or ObjectKind.PublicKey or ObjectKind.RelinKeys or ObjectKind.GaloisKeys))
+        if (seeded && kind is not (ObjectKind.Ciphertext or ObjectKind.PublicKey or ObjectKind.RelinKeys or ObjectKind.GaloisKeys or ObjectKind.Vector or ObjectKind.Tensor))
         {
             throw new CkksFormatException($"A {kind} cannot be seeded.");
         }

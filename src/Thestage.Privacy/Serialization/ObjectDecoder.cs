@@ -20,6 +20,7 @@ internal static class ObjectDecoder
         ObjectKind.RelinKeys => ObjectEncoder.RelinKeysSize(context!, seeded: false),
         ObjectKind.GaloisKeys => ObjectEncoder.GaloisKeysSize(context!, MaxGaloisKeyCount(context!), seeded: false),
         ObjectKind.SecretKey => SecretKeyCodec.MaxSize(context!),
+        ObjectKind.Vector or ObjectKind.Tensor => TensorCodec.MaxRawLength(kind, context!),
         _ => 0,
     };
 

@@ -23,4 +23,10 @@ internal enum ObjectKind : byte
 
     /// <summary>A secret key (only through the explicitly named methods).</summary>
     SecretKey = 7,
+
+    /// <summary>An encrypted vector (<see cref="Tensors.CkksVector"/>): its length and its ciphertexts.</summary>
+    Vector = 8,
+
+    /// <summary>An encrypted tensor (<see cref="Tensors.CkksTensor"/>): its shape, packing and ciphertexts.</summary>
+    Tensor = 9,
 }

@@ -2,12 +2,14 @@ using System.Buffers.Binary;
 using Thestage.Privacy.Ckks;
 using Thestage.Privacy.Rlwe;
 using Thestage.Privacy.Serialization;
+using Thestage.Privacy.Tensors;
 using Xunit.Abstractions;
 
 namespace Thestage.Privacy.Tests.Serialization;
 
 /// <summary>
-/// Thousands of truncated, bit-flipped, field-overwritten and random inputs for every loader, from a fixed seed:
+/// Thousands of truncated, bit-flipped, field-overwritten and random inputs for every loader (vectors and tensors
+/// included), from a fixed seed:
 /// each must either load or throw <see cref="CkksFormatException"/>, nothing else. A small ring (N = 1024, no
 /// security check) keeps every case small, so each one is bounded in time and memory.
 /// </summary>
@@ -163,6 +165,13 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var plain = new CkksSerializationOptions { UseSeeds = false };
         var brotli = new CkksSerializationOptions { Compression = CkksCompression.Brotli };
         var zlib = new CkksSerializationOptions { UseSeeds = false, Compression = CkksCompression.ZLib };
+        var tensors = new TensorContext(Context, 1 << 20);
+        var symmetricEncryptor = new Encryptor(Context, keys.SecretKey);
+        double[] values = Enumerable.Range(0, 700).Select(i => Math.Sin(i) / 2).ToArray();
+        CkksVector seededVector = CkksVector.Encrypt(tensors, symmetricEncryptor, values);
+        CkksVector publicVector = CkksVector.Encrypt(tensors, new Encryptor(Context, publicKey), values.AsSpan(0, 30));
+        CkksTensor batch = CkksTensor.Encrypt(tensors, symmetricEncryptor, values.AsSpan(0, 6), [3, 2], TensorPacking.Batch);
+        CkksTensor rowMajor = CkksTensor.Encrypt(tensors, symmetricEncryptor, values.AsSpan(0, 24), [2, 3, 4]);
         return
         [
             new("parameters", d => CkksSerializer.LoadParameters(d), s => CkksSerializer.LoadParameters(s),
@@ -179,6 +188,10 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 [CkksSerializer.Save(galoisKeys), CkksSerializer.Save(galoisKeys, plain)]),
             new("secret key", d => CkksSerializer.LoadSecretKey(Context, d), s => CkksSerializer.LoadSecretKey(Context, s),
                 [CkksSerializer.SaveSecretKey(keys.SecretKey), CkksSerializer.SaveSecretKey(ValidationTests.NonTernaryKey(Context, 1))]),
+            new("vector", d => CkksSerializer.LoadVector(tensors, d), s => CkksSerializer.LoadVector(tensors, s),
+                [CkksSerializer.Save(seededVector), CkksSerializer.Save(publicVector), CkksSerializer.Save(seededVector, zlib)]),
+            new("tensor", d => CkksSerializer.LoadTensor(tensors, d), s => CkksSerializer.LoadTensor(tensors, s),
+                [CkksSerializer.Save(batch), CkksSerializer.Save(rowMajor, plain), CkksSerializer.Save(batch, brotli)]),
         ];
     }
 }

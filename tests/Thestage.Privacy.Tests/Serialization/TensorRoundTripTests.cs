@@ -1,0 +1,140 @@
+using Thestage.Privacy.Rlwe;
+using Thestage.Privacy.Serialization;
+using Thestage.Privacy.Tensors;
+
+namespace Thestage.Privacy.Tests.Serialization;
+
+/// <summary>Encrypted vectors and tensors saved and loaded, seeded or not, compressed or not, through arrays, spans and streams.</summary>
+public sealed class TensorRoundTripTests(SerializationFixture f) : IClassFixture<SerializationFixture>
+{
+    private const double Tolerance = 1e-6;
+
+    private TensorContext Tensors { get; } = new(f.Context, SerializationFixture.Scale, f.RelinKeys);
+
+    public static TheoryData<bool, CkksCompression> Variants => RoundTripTests.Variants;
+
+    public static double[] Values(int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Vectors_spanning_several_ciphertexts_round_trip_and_decrypt(bool seeds, CkksCompression compression)
+    {
+        var options = new CkksSerializationOptions { UseSeeds = seeds, Compression = compression };
+        double[] x = Values(5000, 1);
+        CkksVector v = CkksVector.Encrypt(Tensors, f.SymmetricEncryptor, x);
+        byte[] data = CkksSerializer.Save(v, options);
+        Assert.Equal(data.Length, CkksSerializer.GetSerializedSize(v, options));
+        Assert.Equal(8, data[6]);
+        CkksVector loaded = CkksSerializer.LoadVector(Tensors, data);
+        Assert.Equal(5000, loaded.Length);
+        Assert.Equal(2, loaded.CiphertextCount);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(v.Ciphertexts[i].Data, loaded.Ciphertexts[i].Data);
+            Assert.Equal(seeds, loaded.Ciphertexts[i].Seed is not null);
+        }
+
+        Assert.True(SerializationFixture.MaxError(x, loaded.Decrypt(f.Decryptor)) < Tolerance);
+        Assert.Equal(data, CkksSerializer.Save(loaded, options));
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Tensors_of_both_packings_round_trip_and_decrypt(bool seeds, CkksCompression compression)
+    {
+        var options = new CkksSerializationOptions { UseSeeds = seeds, Compression = compression };
+        foreach ((int[] shape, TensorPacking packing) in new[] { (new[] { 3, 4, 5 }, TensorPacking.RowMajor), (new[] { 10, 2, 3 }, TensorPacking.Batch), (new[] { 7 }, TensorPacking.Batch) })
+        {
+            double[] x = Values(shape.Aggregate(1, (a, b) => a * b), shape.Length);
+            CkksTensor t = CkksTensor.Encrypt(Tensors, f.SymmetricEncryptor, x, shape, packing);
+            byte[] data = CkksSerializer.Save(t, options);
+            Assert.Equal(data.Length, CkksSerializer.GetSerializedSize(t, options));
+            Assert.Equal(9, data[6]);
+            CkksTensor loaded = CkksSerializer.LoadTensor(Tensors, data);
+            Assert.Equal(shape, loaded.Shape);
+            Assert.Equal(packing, loaded.Packing);
+            Assert.Equal(t.CiphertextCount, loaded.CiphertextCount);
+            Assert.All(loaded.Ciphertexts, c => Assert.Equal(seeds, c.Seed is not null));
+            Assert.True(SerializationFixture.MaxError(x, loaded.DecryptFlat(f.Decryptor)) < Tolerance);
+        }
+    }
+
+    [Fact]
+    public void Seeded_vectors_are_about_half_the_size_and_evaluated_ones_are_stored_in_full()
+    {
+        CkksVector fresh = CkksVector.Encrypt(Tensors, f.SymmetricEncryptor, Values(100, 2));
+        long seeded = CkksSerializer.GetSerializedSize(fresh);
+        long full = CkksSerializer.GetSerializedSize(fresh, new CkksSerializationOptions { UseSeeds = false });
+        Assert.True(seeded < full / 2 + 100, $"{seeded} vs {full}");
+
+        CkksVector evaluated = fresh.Multiply(fresh);
+        byte[] data = CkksSerializer.Save(evaluated);
+        Assert.Equal(0, data[8]);
+        CkksVector loaded = CkksSerializer.LoadVector(Tensors, data);
+        Assert.Equal(evaluated.Level, loaded.Level);
+        Assert.Equal(evaluated.Scale, loaded.Scale);
+        Assert.Null(loaded.Ciphertexts[0].Seed);
+        double[] x = Values(100, 2);
+        Assert.True(SerializationFixture.MaxError(x.Select(a => a * a).ToArray(), loaded.Decrypt(f.Decryptor)) < Tolerance);
+    }
+
+    [Fact]
+    public void A_vector_with_one_unseeded_ciphertext_is_stored_in_full()
+    {
+        double[] x = Values(4096, 3), y = Values(4096, 4);
+        Ciphertext seeded = f.SymmetricEncryptor.Encrypt(f.Encoder.Encode(x, SerializationFixture.Scale));
+        Ciphertext unseeded = f.Encryptor.Encrypt(f.Encoder.Encode(y, SerializationFixture.Scale));
+        CkksVector mixed = CkksVector.FromCiphertexts(Tensors, 8192, [seeded, unseeded]);
+        byte[] data = CkksSerializer.Save(mixed);
+        Assert.Equal(0, data[8]);
+        Assert.Equal(data.Length, CkksSerializer.GetSerializedSize(mixed, new CkksSerializationOptions { UseSeeds = false }));
+        Assert.True(SerializationFixture.MaxError([.. x, .. y], CkksSerializer.LoadVector(Tensors, data).Decrypt(f.Decryptor)) < Tolerance);
+    }
+
+    [Fact]
+    public void Span_and_stream_forms_write_the_same_bytes_and_streams_hold_several_objects()
+    {
+        CkksVector v = CkksVector.Encrypt(Tensors, f.SymmetricEncryptor, Values(9000, 5));
+        CkksTensor t = CkksTensor.Encrypt(Tensors, f.SymmetricEncryptor, Values(12, 6), [4, 3], TensorPacking.Batch);
+        byte[] vectorBytes = CkksSerializer.Save(v), tensorBytes = CkksSerializer.Save(t);
+        var buffer = new byte[Math.Max(vectorBytes.Length, tensorBytes.Length) + 10];
+        Assert.False(CkksSerializer.TrySave(v, buffer.AsSpan(0, vectorBytes.Length - 1), out int none));
+        Assert.Equal(0, none);
+        Assert.True(CkksSerializer.TrySave(v, buffer, out int written));
+        Assert.Equal(vectorBytes, buffer.AsSpan(0, written).ToArray());
+        Assert.True(CkksSerializer.TrySave(t, buffer, out written));
+        Assert.Equal(tensorBytes, buffer.AsSpan(0, written).ToArray());
+
+        using var stream = new MemoryStream();
+        CkksSerializer.Save(v, stream);
+        CkksSerializer.Save(t, stream);
+        CkksSerializer.Save(t, stream, new CkksSerializationOptions { Compression = CkksCompression.ZLib, UseSeeds = false });
+        CkksSerializer.Save(f.Context.Parameters, stream);
+        Assert.True(stream.GetBuffer().AsSpan(0, vectorBytes.Length + tensorBytes.Length).SequenceEqual([.. vectorBytes, .. tensorBytes]));
+        stream.Position = 0;
+        Assert.Equal(9000, CkksSerializer.LoadVector(Tensors, stream).Length);
+        Assert.Equal([4, 3], CkksSerializer.LoadTensor(Tensors, stream).Shape);
+        CkksTensor compressed = CkksSerializer.LoadTensor(Tensors, stream);
+        Assert.True(SerializationFixture.MaxError(Values(12, 6), compressed.DecryptFlat(f.Decryptor)) < Tolerance);
+        Assert.Equal(f.Context.Parameters.CoeffModulus, CkksSerializer.LoadParameters(stream).CoeffModulus);
+        Assert.Equal(stream.Length, stream.Position);
+    }
+
+    [Fact]
+    public void Unrelinearized_and_high_rank_tensors_are_refused_on_save()
+    {
+        var manual = new TensorContext(f.Context, SerializationFixture.Scale) { AutoRelinearize = false };
+        CkksVector v = CkksVector.Encrypt(manual, f.SymmetricEncryptor, Values(10, 7));
+        CkksVector product = v.Multiply(v);
+        Assert.Equal(3, product.Ciphertexts[0].Size);
+        Assert.Contains("size 2", Assert.Throws<ArgumentException>(() => CkksSerializer.Save(product)).Message, StringComparison.Ordinal);
+
+        CkksTensor deep = CkksTensor.Encrypt(Tensors, f.SymmetricEncryptor, Values(1, 8), [1, 1, 1, 1, 1, 1, 1, 1, 1]);
+        Assert.Contains("rank 9", Assert.Throws<ArgumentException>(() => CkksSerializer.Save(deep)).Message, StringComparison.Ordinal);
+        Assert.Equal(8, CkksSerializer.LoadTensor(Tensors, CkksSerializer.Save(deep.Reshape([1, 1, 1, 1, 1, 1, 1, 1]))).Shape.Count);
+    }
+}
