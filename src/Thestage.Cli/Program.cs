@@ -10,7 +10,8 @@ internal static class Program
         {
             return verb switch
             {
-                "demo" => CkksDemo.Run(args[1..]),
+                "demo" => InferenceDemo.Run(DemoOptions.Parse(args[1..])),
+                "ckks" => CkksDemo.Run(args[1..]),
                 "help" or "--help" or "-h" => Usage(0),
                 _ => Usage(2),
             };
@@ -28,9 +29,15 @@ internal static class Program
             thestage — compute on data you may not see
 
             usage:
-              thestage demo [--n 8192] [--runs 5]
-                  RNS-CKKS end to end: keys, encode → encrypt → multiply → rotate-and-sum → square
-                  → decrypt, with per-stage timings (medians) and measured precision.
+              thestage demo [--data DIR] [--train 60000] [--epochs 3] [--images 4096] [--single 10]
+                  Private inference on Fashion-MNIST: trains an HE-friendly CNN in TorchSharp, converts it, plans
+                  128-bit CKKS parameters, and evaluates encrypted test images (one per ciphertext, and a batch
+                  with one image per slot); prints accuracy, agreement, latency, throughput and sizes.
+                  The dataset is located under /usr/share/datasets/fashion-mnist (installed with apt-get when
+                  missing) or taken from --data DIR.
+              thestage ckks [--n 8192] [--runs 5]
+                  RNS-CKKS walk-through: encode → encrypt → multiply → rotate-and-sum → square → decrypt,
+                  with per-stage timings and measured precision.
             """);
         return code;
     }
