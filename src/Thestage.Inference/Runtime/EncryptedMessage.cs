@@ -1,76 +1,41 @@
-using System.Buffers.Binary;
-using Thestage.Privacy.Ckks;
-using Thestage.Privacy.Rlwe;
 using Thestage.Privacy.Serialization;
 using Thestage.Privacy.Tensors;
 
 namespace Thestage.Inference.Runtime;
 
 /// <summary>
-/// The wire form of encrypted inputs and outputs: "TSIM", version, packing, value count per sample, sample count,
-/// ciphertext count, then each ciphertext in the CKKS format. Every count is checked against the plan before anything
-/// is allocated.
+/// The wire form of encrypted inputs and outputs: one TSPV object of <see cref="CkksSerializer"/>, an encrypted vector
+/// (row-major plans, one sample) or a batch-packed tensor [samples, values] (batch plans). The serializer validates the
+/// object against the context; this adds the plan's checks (packing, value count, sample count). Malformed or
+/// mismatched messages throw only <see cref="CkksFormatException"/>.
 /// </summary>
 internal static class EncryptedMessage
 {
-    private static readonly byte[] Magic = "TSIM"u8.ToArray();
-    private const byte Version = 1;
-    private const int HeaderLength = 4 + 1 + 1 + 4 + 4 + 4;
+    public static byte[] Write(CkksVector vector) => CkksSerializer.Save(vector);
 
-    public static byte[] Write(TensorPacking packing, int length, int samples, IReadOnlyList<Ciphertext> ciphertexts, CkksSerializationOptions? options = null)
+    public static byte[] Write(CkksTensor batch) => CkksSerializer.Save(batch);
+
+    /// <summary>Reads one sample of a row-major plan: a vector of exactly <paramref name="length"/> values.</summary>
+    public static CkksVector ReadVector(TensorContext tensors, ReadOnlySpan<byte> data, int length)
     {
-        using var stream = new MemoryStream();
-        Span<byte> header = stackalloc byte[HeaderLength];
-        Magic.CopyTo(header);
-        header[4] = Version;
-        header[5] = (byte)packing;
-        BinaryPrimitives.WriteInt32LittleEndian(header[6..], length);
-        BinaryPrimitives.WriteInt32LittleEndian(header[10..], samples);
-        BinaryPrimitives.WriteInt32LittleEndian(header[14..], ciphertexts.Count);
-        stream.Write(header);
-        foreach (Ciphertext c in ciphertexts)
+        CkksVector vector = CkksSerializer.LoadVector(tensors, data);
+        if (vector.Length != length)
         {
-            CkksSerializer.Save(c, stream, options);
+            throw new CkksFormatException($"The message holds {vector.Length} values; the plan expects {length}.");
         }
 
-        return stream.ToArray();
+        return vector;
     }
 
-    /// <summary>Reads a message; the packing and the counts must be exactly the expected ones.</summary>
-    public static Ciphertext[] Read(CkksContext context, ReadOnlySpan<byte> data, TensorPacking packing, int length, int maxSamples, out int samples)
+    /// <summary>Reads a batch of a batch plan: a batch-packed tensor [1…<paramref name="maxSamples"/>, <paramref name="length"/>].</summary>
+    public static CkksTensor ReadBatch(TensorContext tensors, ReadOnlySpan<byte> data, int length, int maxSamples)
     {
-        if (data.Length < HeaderLength || !data[..4].SequenceEqual(Magic) || data[4] != Version)
+        CkksTensor batch = CkksSerializer.LoadTensor(tensors, data);
+        if (batch.Packing != TensorPacking.Batch || batch.Shape.Count != 2 || batch.Shape[1] != length || batch.Shape[0] > maxSamples)
         {
-            throw new CkksFormatException("Not an encrypted message (magic \"TSIM\", version 1).");
+            throw new CkksFormatException($"The message holds a {batch.Packing} tensor of shape [{string.Join(", ", batch.Shape)}]; the plan expects a Batch tensor [1…{maxSamples}, {length}].");
         }
 
-        if (data[5] != (byte)packing)
-        {
-            throw new CkksFormatException($"The message is packed as {(TensorPacking)data[5]}; the plan expects {packing}.");
-        }
-
-        int declaredLength = BinaryPrimitives.ReadInt32LittleEndian(data[6..]);
-        samples = BinaryPrimitives.ReadInt32LittleEndian(data[10..]);
-        int count = BinaryPrimitives.ReadInt32LittleEndian(data[14..]);
-        int slots = context.SlotCount;
-        int expected = packing == TensorPacking.Batch ? length : (length + slots - 1) / slots;
-        if (declaredLength != length || samples < 1 || samples > maxSamples || count != expected)
-        {
-            throw new CkksFormatException($"The message declares {declaredLength} values × {samples} samples in {count} ciphertexts; the plan expects {length} values, 1…{maxSamples} samples, {expected} ciphertexts.");
-        }
-
-        using var stream = new MemoryStream(data[HeaderLength..].ToArray(), writable: false);
-        var result = new Ciphertext[count];
-        for (int i = 0; i < count; i++)
-        {
-            result[i] = CkksSerializer.LoadCiphertext(context, stream);
-        }
-
-        if (stream.Position != stream.Length)
-        {
-            throw new CkksFormatException($"{stream.Length - stream.Position} bytes follow the message.");
-        }
-
-        return result;
+        return batch;
     }
 }

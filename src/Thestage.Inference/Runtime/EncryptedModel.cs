@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
 using Thestage.Inference.Model;
 using Thestage.Inference.Planning;
-using Thestage.Privacy.Rlwe;
 using Thestage.Privacy.Tensors;
 
 namespace Thestage.Inference.Runtime;
@@ -92,14 +91,11 @@ public sealed class EncryptedModel
     {
         if (Plan.Packing == TensorPacking.RowMajor)
         {
-            Ciphertext[] input = EncryptedMessage.Read(_tensors.Context, message, TensorPacking.RowMajor, Plan.InputLength, 1, out _);
-            CkksVector output = Evaluate(CkksVector.FromCiphertexts(_tensors, Plan.InputLength, input));
-            return EncryptedMessage.Write(TensorPacking.RowMajor, Plan.OutputLength, 1, output.Ciphertexts);
+            return EncryptedMessage.Write(Evaluate(EncryptedMessage.ReadVector(_tensors, message, Plan.InputLength)));
         }
 
-        Ciphertext[] features = EncryptedMessage.Read(_tensors.Context, message, TensorPacking.Batch, Plan.InputLength, Plan.SamplesPerCiphertext, out int samples);
-        CkksTensor result = EvaluateBatch(CkksTensor.FromCiphertexts(_tensors, [samples, Plan.InputLength], TensorPacking.Batch, features));
-        return EncryptedMessage.Write(TensorPacking.Batch, Plan.OutputLength, samples, result.Ciphertexts);
+        CkksTensor batch = EncryptedMessage.ReadBatch(_tensors, message, Plan.InputLength, Plan.SamplesPerCiphertext);
+        return EncryptedMessage.Write(EvaluateBatch(batch).Reshape([batch.Shape[0], Plan.OutputLength]));
     }
 
     /// <summary>Evaluates one encrypted sample (row-major plan).</summary>

@@ -47,8 +47,7 @@ public sealed class InferenceClient : IDisposable
     {
         RequirePacking(TensorPacking.RowMajor);
         RequireLength(sample.Length);
-        CkksVector v = CkksVector.Encrypt(_tensors, _encryptor, sample);
-        return EncryptedMessage.Write(TensorPacking.RowMajor, Plan.InputLength, 1, v.Ciphertexts);
+        return EncryptedMessage.Write(CkksVector.Encrypt(_tensors, _encryptor, sample));
     }
 
     /// <summary>Encrypts up to N/2 samples (batch plan), one sample per slot, into a message for the server.</summary>
@@ -70,38 +69,26 @@ public sealed class InferenceClient : IDisposable
             samples[s].CopyTo(flat, s * Plan.InputLength);
         }
 
-        CkksTensor t = CkksTensor.Encrypt(_tensors, _encryptor, flat, [samples.Count, Plan.InputLength], TensorPacking.Batch);
-        return EncryptedMessage.Write(TensorPacking.Batch, Plan.InputLength, samples.Count, t.Ciphertexts);
+        return EncryptedMessage.Write(CkksTensor.Encrypt(_tensors, _encryptor, flat, [samples.Count, Plan.InputLength], TensorPacking.Batch));
     }
 
     /// <summary>Decrypts the server's answer to <see cref="EncryptSample"/>.</summary>
     /// <param name="message">The server's message.</param>
     /// <exception cref="Privacy.Serialization.CkksFormatException">The message is malformed or does not match the plan.</exception>
     public double[] DecryptOutput(ReadOnlySpan<byte> message)
-    {
-        Ciphertext[] cts = EncryptedMessage.Read(Context, message, TensorPacking.RowMajor, Plan.OutputLength, 1, out _);
-        return CkksVector.FromCiphertexts(_tensors, Plan.OutputLength, cts).Decrypt(_decryptor);
-    }
+        => EncryptedMessage.ReadVector(_tensors, message, Plan.OutputLength).Decrypt(_decryptor);
 
     /// <summary>Decrypts the server's answer to <see cref="EncryptBatch"/>: one output row per sample.</summary>
     /// <param name="message">The server's message.</param>
     /// <exception cref="Privacy.Serialization.CkksFormatException">The message is malformed or does not match the plan.</exception>
     public double[][] DecryptBatchOutput(ReadOnlySpan<byte> message)
     {
-        Ciphertext[] cts = EncryptedMessage.Read(Context, message, TensorPacking.Batch, Plan.OutputLength, Plan.SamplesPerCiphertext, out int samples);
-        var result = new double[samples][];
-        for (int s = 0; s < samples; s++)
+        CkksTensor batch = EncryptedMessage.ReadBatch(_tensors, message, Plan.OutputLength, Plan.SamplesPerCiphertext);
+        double[] flat = batch.DecryptFlat(_decryptor);
+        var result = new double[batch.Shape[0]][];
+        for (int s = 0; s < result.Length; s++)
         {
-            result[s] = new double[Plan.OutputLength];
-        }
-
-        for (int j = 0; j < cts.Length; j++)
-        {
-            double[] slots = _tensors.Encoder.Decode(_decryptor.Decrypt(cts[j]));
-            for (int s = 0; s < samples; s++)
-            {
-                result[s][j] = slots[s];
-            }
+            result[s] = flat.AsSpan(s * Plan.OutputLength, Plan.OutputLength).ToArray();
         }
 
         return result;

@@ -110,8 +110,8 @@ public sealed class EncryptedInferenceTests
             Assert.Throws<CkksFormatException>(() => server.Evaluate(message.AsSpan(0, 10)));
             Assert.Throws<CkksFormatException>(() => server.Evaluate(message.AsSpan(0, message.Length - 1)));
             byte[] wrongLength = (byte[])message.Clone();
-            wrongLength[6] = 9;
-            Assert.Throws<CkksFormatException>(() => server.Evaluate(wrongLength));
+            wrongLength[48] = 9;   // the vector's length, the first payload field after the 48-byte TSPV header
+            Assert.Contains("the plan expects 8", Assert.Throws<CkksFormatException>(() => server.Evaluate(wrongLength)).Message, StringComparison.Ordinal);
             Assert.Throws<CkksFormatException>(() => client.DecryptBatchOutput(server.Evaluate(message)));
             Assert.Throws<CkksFormatException>(() => EvaluationKeys.FromBytes("TSEK"u8));
             Assert.Throws<ArgumentException>(() => client.EncryptSample(new double[7]));
