@@ -1,0 +1,53 @@
+using BenchmarkDotNet.Attributes;
+using Thestage.Proofs.Inference;
+
+namespace Thestage.Benchmarks.Proofs;
+
+/// <summary>
+/// Proving and verifying quantized inference (docs/proofs.md): the 784-128-10 MLP on one image and on a batch of 16
+/// (one proof for the batch), and the small CNN (conv 1→4 5×5 → ReLU → avgpool 2×2 → dense 576→10) on one image.
+/// GlobalSetup quantizes and commits the model (including the one-time int8 weight range proof, whose check the
+/// verifier caches on the commitment), proves once, checks the proof and prints its size and soundness.
+/// Prove: witness generation, witness commitment and the whole protocol (fresh random salts), not the model commitment.
+/// Verify: deserializing the TSIP bytes and verifying them against the public input and output.
+/// </summary>
+[MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
+public class InferenceProofBenchmarks
+{
+    private CommittedModel _model = null!;
+    private List<int[]> _inputs = null!;
+    private int[][] _outputs = null!;
+    private byte[] _proof = null!;
+
+    /// <summary>The workload: MLP on one image, MLP on 16 images, CNN on one image (cheapest first).</summary>
+    [Params("Mlp784x128x10-batch1", "Mlp784x128x10-batch16", "Cnn5x5x4-batch1")]
+    public string Workload { get; set; } = "Mlp784x128x10-batch1";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        List<double[]> images = ProofWorkloads.Images(16, out string source);
+        bool cnn = Workload.StartsWith("Cnn", StringComparison.Ordinal);
+        int batch = Workload.EndsWith("batch16", StringComparison.Ordinal) ? 16 : 1;
+        _model = cnn ? ProofWorkloads.Cnn(images) : ProofWorkloads.Mlp(images);
+        _inputs = images.Take(batch).Select(x => _model.Model.QuantizeInput(x)).ToList();
+        (_outputs, InferenceProof proof) = InferenceProver.ProveBatch(_model, _inputs);
+        _proof = InferenceProofSerializer.Serialize(proof);
+        if (!Verify())
+        {
+            throw new InvalidOperationException("The benchmark proof does not verify.");
+        }
+
+        Console.WriteLine(
+            $"// {Workload} on {source}: {ProofWorkloads.Describe(proof)}; soundness {InferenceVerifier.SoundnessBits(_model.Commitment, batch):F1} bits; "
+            + $"published model commitment {ModelCommitmentSerializer.Serialize(_model.Commitment).Length} B");
+    }
+
+    [Benchmark]
+    public byte[] Prove() => InferenceProofSerializer.Serialize(InferenceProver.ProveBatch(_model, _inputs).Proof);
+
+    [Benchmark]
+    public bool Verify() => InferenceVerifier.VerifyBatch(_model.Commitment, _inputs, _outputs, InferenceProofSerializer.Deserialize(_proof));
+}
