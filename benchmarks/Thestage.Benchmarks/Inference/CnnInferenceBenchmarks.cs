@@ -23,6 +23,8 @@ public class CnnInferenceBenchmarks
     private byte[] _latencyInput = null!;
     private EncryptedModel _batchServer = null!;
     private byte[] _batchInput = null!;
+    private LinearTransform _conv = null!, _dense1 = null!, _dense2 = null!;
+    private CkksVector _x0 = null!, _x1 = null!, _x2 = null!, _x3 = null!, _x4 = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -67,6 +69,21 @@ public class CnnInferenceBenchmarks
         _latencyInput = latencyClient.EncryptSample(_image);
         _latencyServer.Evaluate(_latencyInput); // encodes the diagonals once, as a served model would
 
+        // Per layer: the same transforms applied to the intermediate ciphertexts of one image, at their levels.
+        var context = new Thestage.Privacy.Ckks.CkksContext(latency.Parameters);
+        var keygen = new Thestage.Privacy.Rlwe.KeyGenerator(context);
+        var tensors = new TensorContext(context, latency.Scale, keygen.CreateRelinKeys(), keygen.CreateGaloisKeys(latency.RotationSteps.ToArray()));
+        var encryptor = new Thestage.Privacy.Rlwe.Encryptor(context, keygen.CreatePublicKey());
+        _conv = LinearTransform.Conv2d(tensors, 1, 28, 28, kernels, stride: 3);
+        _dense1 = LinearTransform.FromMatrix(tensors, ((Dense)_model.Layers[3]).Weights);
+        _dense2 = LinearTransform.FromMatrix(tensors, ((Dense)_model.Layers[5]).Weights);
+        _x0 = CkksVector.Encrypt(tensors, encryptor, _image);
+        _x1 = _conv.Apply(_x0);
+        _x2 = _x1.Square();
+        _x3 = _dense1.Apply(_x2);
+        _x4 = _x3.Square();
+        _dense2.Apply(_x4);
+
         InferencePlan batch = InferencePlanner.Plan(_model, new PlannerOptions { Packing = TensorPacking.Batch });
         var batchClient = new InferenceClient(batch);
         _batchServer = new EncryptedModel(_model, batch, EvaluationKeys.FromBytes(batchClient.CreateEvaluationKeys().ToBytes()));
@@ -75,6 +92,21 @@ public class CnnInferenceBenchmarks
 
     [Benchmark(Baseline = true, Description = "plain evaluation, one image")]
     public double[] Plain() => _model.Evaluate(_image);
+
+    [Benchmark(Description = "layer: conv 1→4, 7×7, stride 3")]
+    public CkksVector LayerConv() => _conv.Apply(_x0);
+
+    [Benchmark(Description = "layer: square (256)")]
+    public CkksVector LayerSquare1() => _x1.Square();
+
+    [Benchmark(Description = "layer: dense 256→64")]
+    public CkksVector LayerDense1() => _dense1.Apply(_x2);
+
+    [Benchmark(Description = "layer: square (64)")]
+    public CkksVector LayerSquare2() => _x3.Square();
+
+    [Benchmark(Description = "layer: dense 64→10")]
+    public CkksVector LayerDense2() => _dense2.Apply(_x4);
 
     [Benchmark(Description = "encrypted, one image (server)")]
     public byte[] EncryptedOneImage() => _latencyServer.Evaluate(_latencyInput);
