@@ -64,6 +64,19 @@ public sealed class TensorRoundTripTests(SerializationFixture f) : IClassFixture
     }
 
     [Fact]
+    public void Sizes_follow_the_layout()
+    {
+        const long poly = 8192 * (60 + 40 + 40) / 8, full = 16 + (2 * poly), seeded = 16 + poly + 32;
+        CkksVector v = CkksVector.Encrypt(Tensors, f.SymmetricEncryptor, Values(5000, 9));
+        CkksTensor t = CkksTensor.Encrypt(Tensors, f.SymmetricEncryptor, Values(60, 10), [10, 2, 3], TensorPacking.Batch);
+        Assert.Equal(48 + 8 + (2 * seeded), CkksSerializer.GetSerializedSize(v));
+        Assert.Equal(48 + 8 + (2 * full), CkksSerializer.GetSerializedSize(v, new CkksSerializationOptions { UseSeeds = false }));
+        Assert.Equal(48 + 4 + (3 * 4) + 4 + 4 + (6 * seeded), CkksSerializer.GetSerializedSize(t));
+        Assert.Equal(48 + 4 + (2 * 4) + 4 + 4 + (6 * seeded), CkksSerializer.GetSerializedSize(t.Reshape([10, 6])));
+        Assert.Equal(48 + 4 + (3 * 4) + 4 + 4 + seeded, CkksSerializer.GetSerializedSize(CkksTensor.Encrypt(Tensors, f.SymmetricEncryptor, Values(60, 10), [3, 4, 5])));
+    }
+
+    [Fact]
     public void Seeded_vectors_are_about_half_the_size_and_evaluated_ones_are_stored_in_full()
     {
         CkksVector fresh = CkksVector.Encrypt(Tensors, f.SymmetricEncryptor, Values(100, 2));

@@ -114,6 +114,27 @@ public sealed class TensorValidationTests(SerializationFixture f) : IClassFixtur
         Assert.Contains("Ciphertext 1 is at level 2 and scale", Assert.Throws<CkksFormatException>(() => CkksSerializer.LoadVector(Tensors, new MemoryStream(data))).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Vectors_beyond_array_size_are_read_from_streams_ciphertext_by_ciphertext_with_bounded_memory()
+    {
+        // A header claiming 20000 ciphertexts (about 5.7 GB), followed by the 2 real ones: the stream loader accepts
+        // the length (it reads one ciphertext at a time), parses the 2, and stops at the missing third.
+        byte[] data = VectorBytes(seeds: false);
+        long ciphertextSize = (data.Length - 56) / 2;
+        long claimed = 8 + (20000 * ciphertextSize);
+        Assert.True(claimed > Array.MaxLength);
+        BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(32), claimed);
+        BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(40), claimed);
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(48), 20000 * 4096);
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(52), 20000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<CkksFormatException>(() => CkksSerializer.LoadVector(Tensors, new MemoryStream(data)));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("Truncated input: ciphertext 2", ex.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 8 * data.Length, $"{allocated:N0} bytes allocated for {data.Length:N0} bytes of input");
+        Assert.Throws<CkksFormatException>(() => CkksSerializer.LoadVector(Tensors, data));
+    }
+
     [Theory]
     [InlineData(1L << 34)]
     [InlineData(1L << 60)]
