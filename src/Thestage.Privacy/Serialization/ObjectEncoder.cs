@@ -12,6 +12,7 @@ namespace Thestage.Privacy.Serialization;
 /// <item>Relinearization keys: u32 component count (= L + 1), then per component b_j, then seed_j or a_j.</item>
 /// <item>Galois keys: u32 key count, then per key (Galois elements strictly ascending) u64 element and a key-switching key as above.</item>
 /// <item>Secret key: see <see cref="SecretKeyCodec"/> (2-bit ternary coefficients, or s bit-packed).</item>
+/// <item>Encrypted vector and tensor: see <see cref="TensorCodec"/> (leading fields, then ciphertexts as above).</item>
 /// </list>
 /// Each polynomial is limb-major in NTT form, limb i bit-packed to ⌈log2 qᵢ⌉ bits per coefficient.
 /// </summary>
