@@ -26,6 +26,7 @@ public static class TorchNative
 
     /// <summary>Patches the application's copies of <c>libLibTorchSharp.so</c> if the running libstdc++ needs it; a no-op elsewhere and after the first call.</summary>
     /// <exception cref="InvalidOperationException">A copy needs patching but cannot be written.</exception>
+    /// <exception cref="InvalidDataException">The running libstdc++ or a copy of the bridge is not a well-formed ELF64 file.</exception>
     public static void EnsureLoadable()
     {
         lock (Gate)

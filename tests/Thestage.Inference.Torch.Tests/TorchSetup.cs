@@ -1,5 +1,8 @@
 using System.Runtime.CompilerServices;
 
+// TorchSharp's random generator and thread settings are process-wide: run the tests one at a time so seeded weights are reproducible.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace Thestage.Inference.Torch.Tests;
 
 /// <summary>

@@ -92,10 +92,6 @@ public static class IdxReader
         {
             return ReadBody(inflated, expectedMagic, maxElements, remaining: null);
         }
-        catch (InvalidDataException)
-        {
-            throw;
-        }
         catch (IOException e)
         {
             throw new InvalidDataException($"IDX data is not valid gzip: {e.Message}", e);
