@@ -24,7 +24,7 @@ public enum LayerKind
     /// <summary><c>nn.Tanh</c> → a polynomial fit.</summary>
     Tanh,
 
-    /// <summary><c>nn.GELU</c> (exact) → a polynomial fit.</summary>
+    /// <summary><c>nn.GELU</c> (either approximation) → a polynomial fit of the exact GELU.</summary>
     GELU,
 
     /// <summary>This library's <see cref="Square"/> module → x².</summary>
