@@ -111,13 +111,13 @@ public sealed class HeFriendlyTests
             nn.ReLU(),
             nn.Linear(32, 10)));
 
-        using Tensor trainX = Images(train);
-        using Tensor trainY = tensor(train.Labels.Select(l => (long)l).ToArray());
+        using Tensor trainX = FashionMnistTensors.Images(train);
+        using Tensor trainY = FashionMnistTensors.Labels(train);
         IReadOnlyList<double> losses = HeFriendly.FineTune(model, trainX, trainY, epochs: 4, learningRate: 0.003, batchSize: 50);
         Assert.True(losses[^1] < losses[0], string.Join(", ", losses));
 
-        using Tensor testX = Images(test);
-        using Tensor testY = tensor(test.Labels.Select(l => (long)l).ToArray());
+        using Tensor testX = FashionMnistTensors.Images(test);
+        using Tensor testY = FashionMnistTensors.Labels(test);
         double accuracy;
         using (no_grad())
         {
@@ -136,7 +136,4 @@ public sealed class HeFriendlyTests
             Assert.All(expected.Zip(actual), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-6 * Math.Max(1, Math.Abs(p.First)), $"torch {p.First}, IR {p.Second}"));
         }
     }
-
-    private static Tensor Images(FashionMnistSet set) =>
-        tensor(set.Images.SelectMany(i => i).Select(v => (float)v).ToArray()).reshape(set.Count, 1, 28, 28);
 }
