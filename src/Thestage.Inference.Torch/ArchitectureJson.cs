@@ -98,6 +98,7 @@ public static class ArchitectureJson
                 json.WriteNumber("epsilon", layer.Epsilon);
                 break;
             case LayerKind.Polynomial:
+                json.WriteString("label", layer.Label);
                 json.WriteStartArray("coefficients");
                 foreach (double c in layer.Coefficients)
                 {
@@ -144,13 +145,19 @@ public static class ArchitectureJson
                     Only(layer, where, "kind", "name", "epsilon");
                     return LayerSpec.BatchNorm(kind, String(layer, "name", where), layer.TryGetProperty("epsilon", out JsonElement eps) ? Number(eps, "epsilon", where) : 1e-5);
                 case LayerKind.Polynomial:
-                    Only(layer, where, "kind", "coefficients");
+                    Only(layer, where, "kind", "label", "coefficients");
                     if (!layer.TryGetProperty("coefficients", out JsonElement c) || c.ValueKind != JsonValueKind.Array || c.GetArrayLength() is 0 or > 64)
                     {
                         throw new InvalidDataException($"The architecture's {where} needs a \"coefficients\" array of 1–64 numbers.");
                     }
 
-                    return LayerSpec.Polynomial(c.EnumerateArray().Select(v => Number(v, "coefficients", where)).ToArray());
+                    string? label = layer.TryGetProperty("label", out _) ? String(layer, "label", where) : null;
+                    if (label?.Length > 200)
+                    {
+                        throw new InvalidDataException($"The architecture's {where} has a label of {label.Length} characters; at most 200 are accepted.");
+                    }
+
+                    return LayerSpec.Polynomial(c.EnumerateArray().Select(v => Number(v, "coefficients", where)).ToArray(), label);
                 default:
                     Only(layer, where, "kind");
                     return LayerSpec.Of(kind);

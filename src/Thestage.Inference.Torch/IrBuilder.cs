@@ -58,7 +58,7 @@ internal static class IrBuilder
                 layers.Add(Activation.Square());
                 break;
             case LayerKind.Polynomial:
-                layers.Add(Activation.FromPolynomial(new Polynomial(spec.Coefficients.ToArray()), $"polynomial deg {spec.Coefficients.Count - 1}"));
+                layers.Add(Activation.FromPolynomial(new Polynomial(spec.Coefficients.ToArray()), spec.Label));
                 break;
             case LayerKind.ReLU or LayerKind.Sigmoid or LayerKind.Tanh or LayerKind.GELU:
                 layers.Add(Approximate(spec.Kind, activations));

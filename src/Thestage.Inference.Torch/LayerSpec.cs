@@ -9,7 +9,7 @@ public sealed class LayerSpec
 {
     private readonly double[] _coefficients;
 
-    private LayerSpec(LayerKind kind, string name, int kernelSize = 0, int stride = 1, int padding = 0, double epsilon = 1e-5, double[]? coefficients = null)
+    private LayerSpec(LayerKind kind, string name, int kernelSize = 0, int stride = 1, int padding = 0, double epsilon = 1e-5, double[]? coefficients = null, string? label = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
@@ -22,6 +22,7 @@ public sealed class LayerSpec
         Padding = padding;
         Epsilon = epsilon;
         _coefficients = coefficients ?? [];
+        Label = label ?? "";
     }
 
     /// <summary>The kind.</summary>
@@ -41,6 +42,9 @@ public sealed class LayerSpec
 
     /// <summary>ε (BatchNorm).</summary>
     public double Epsilon { get; }
+
+    /// <summary>What a Polynomial stands for, e.g. "relu≈[-4, 4] deg 4" (the IR activation's name); "" for other kinds.</summary>
+    public string Label { get; }
 
     /// <summary>The power-basis coefficients (Polynomial).</summary>
     public IReadOnlyList<double> Coefficients => _coefficients;
@@ -80,7 +84,8 @@ public sealed class LayerSpec
 
     /// <summary>A polynomial activation with power-basis coefficients c₀, c₁, ….</summary>
     /// <param name="coefficients">At least one finite coefficient.</param>
-    public static LayerSpec Polynomial(IEnumerable<double> coefficients)
+    /// <param name="label">What it stands for ("polynomial deg n" when null or blank).</param>
+    public static LayerSpec Polynomial(IEnumerable<double> coefficients, string? label = null)
     {
         ArgumentNullException.ThrowIfNull(coefficients);
         double[] c = coefficients.ToArray();
@@ -89,7 +94,7 @@ public sealed class LayerSpec
             throw new ArgumentException("A polynomial needs at least one coefficient, all finite.", nameof(coefficients));
         }
 
-        return new(LayerKind.Polynomial, "", coefficients: c);
+        return new(LayerKind.Polynomial, "", coefficients: c, label: string.IsNullOrWhiteSpace(label) ? $"polynomial deg {c.Length - 1}" : label);
     }
 
     /// <summary>A layer without state or hyperparameters: Flatten, ReLU, Sigmoid, Tanh, GELU, Square, Identity or Dropout.</summary>
@@ -110,7 +115,7 @@ public sealed class LayerSpec
         LayerKind.Linear or LayerKind.BatchNorm1d or LayerKind.BatchNorm2d => $"{Kind}('{Name}')",
         LayerKind.Conv2d => $"Conv2d('{Name}', stride {Stride}, padding {Padding})",
         LayerKind.AvgPool2d => $"AvgPool2d({KernelSize}, stride {Stride})",
-        LayerKind.Polynomial => $"Polynomial(degree {_coefficients.Length - 1})",
+        LayerKind.Polynomial => $"Polynomial({Label})",
         _ => Kind.ToString(),
     };
 }

@@ -65,7 +65,7 @@ public static class TorchConverter
             Tanh => LayerSpec.Of(LayerKind.Tanh),
             GELU => LayerSpec.Of(LayerKind.GELU),
             Square => LayerSpec.Of(LayerKind.Square),
-            PolynomialActivation p => LayerSpec.Polynomial(p.Activation.Polynomial.Coefficients),
+            PolynomialActivation p => LayerSpec.Polynomial(p.Activation.Polynomial.Coefficients, p.Activation.Name),
             BatchNorm1d bn when bn.running_mean is not null => LayerSpec.BatchNorm(LayerKind.BatchNorm1d, path, bn.eps),
             BatchNorm2d bn when bn.running_mean is not null => LayerSpec.BatchNorm(LayerKind.BatchNorm2d, path, bn.eps),
             Identity => LayerSpec.Of(LayerKind.Identity),

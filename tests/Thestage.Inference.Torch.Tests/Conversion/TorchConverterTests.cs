@@ -79,7 +79,9 @@ public sealed class TorchConverterTests
         var activation = Activation.Sigmoid(-5, 5, 5);
         var model = F64(nn.Sequential(new PolynomialActivation(activation)));
         var ir = TorchConverter.ToSequential(model, [8]);
-        Assert.Equal(activation.Polynomial.Coefficients, Assert.IsType<Activation>(Assert.Single(ir.Layers)).Polynomial.Coefficients);
+        var converted = Assert.IsType<Activation>(Assert.Single(ir.Layers));
+        Assert.Equal(activation.Polynomial.Coefficients, converted.Polynomial.Coefficients);
+        Assert.Equal(activation.Name, converted.Name);
         Forward.AssertAgree(ir, model, [8], scale: 4);
     }
 

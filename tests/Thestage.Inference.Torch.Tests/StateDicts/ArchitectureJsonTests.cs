@@ -42,6 +42,7 @@ public sealed class ArchitectureJsonTests
                 (specs[i].Kind, specs[i].Name, specs[i].KernelSize, specs[i].Stride, specs[i].Padding, specs[i].Epsilon),
                 (parsed[i].Kind, parsed[i].Name, parsed[i].KernelSize, parsed[i].Stride, parsed[i].Padding, parsed[i].Epsilon));
             Assert.Equal(specs[i].Coefficients, parsed[i].Coefficients);
+            Assert.Equal(specs[i].Label, parsed[i].Label);
         }
     }
 
@@ -69,6 +70,9 @@ public sealed class ArchitectureJsonTests
         Assert.Equal((1, 0), (specs[0].Stride, specs[0].Padding));
         Assert.Equal((3, 3), (specs[1].KernelSize, specs[1].Stride));
         Assert.Equal([0, 1, 0.5], specs[2].Coefficients);
+        Assert.Equal("polynomial deg 2", specs[2].Label);
+        Assert.Contains(specs, s => s.Kind == LayerKind.Polynomial);
+        Assert.Equal("tanh≈[-3, 3] deg 5", TorchConverter.Describe(EveryKind()).Single(s => s.Kind == LayerKind.Polynomial).Label);
     }
 
     public static TheoryData<string, string> Malformed => new()
@@ -95,6 +99,8 @@ public sealed class ArchitectureJsonTests
         { "empty coefficients", """{"layers":[{"kind":"Polynomial","coefficients":[]}]}""" },
         { "string coefficient", """{"layers":[{"kind":"Polynomial","coefficients":["1"]}]}""" },
         { "overflowing coefficient", """{"layers":[{"kind":"Polynomial","coefficients":[1e400]}]}""" },
+        { "label not a string", """{"layers":[{"kind":"Polynomial","label":1,"coefficients":[1]}]}""" },
+        { "label too long", "{\"layers\":[{\"kind\":\"Polynomial\",\"label\":\"" + new string('x', 201) + "\",\"coefficients\":[1]}]}" },
         { "too deep", """{"layers":[{"kind":"Linear","name":"0","x":[[[[[[[[[[1]]]]]]]]]]}]}""" },
     };
 
