@@ -103,6 +103,56 @@ public sealed partial class Evaluator
         return result;
     }
 
+    /// <summary>
+    /// Rotations of one ciphertext by several steps with the key-switching decomposition shared (hoisting,
+    /// Halevi–Shoup, CRYPTO 2018): the inverse NTTs and digit lifts run once instead of once per step. Steps without
+    /// an exact Galois key are rotated one by one (<see cref="RotateVector"/>); step 0 returns a copy.
+    /// </summary>
+    /// <param name="a">A ciphertext of size 2.</param>
+    /// <param name="steps">The steps.</param>
+    /// <param name="galoisKeys">The Galois keys.</param>
+    /// <returns>The rotations, in the order of <paramref name="steps"/>.</returns>
+    /// <exception cref="InvalidOperationException">A needed Galois key is missing.</exception>
+    public Ciphertext[] RotateVectorHoisted(Ciphertext a, IReadOnlyList<int> steps, GaloisKeys galoisKeys)
+    {
+        CheckCiphertext(a, nameof(a));
+        CheckGaloisKeys(galoisKeys);
+        ArgumentNullException.ThrowIfNull(steps);
+        CheckSize(a, 2, "Rotation", nameof(a));
+        var result = new Ciphertext[steps.Count];
+        int n = _context.N, limbs = a.LimbCount, polyLength = limbs * n;
+        ulong[]? digits = null;
+        try
+        {
+            for (int i = 0; i < steps.Count; i++)
+            {
+                int slots = _context.SlotCount;
+                int s = ((steps[i] % slots) + slots) % slots;
+                ulong element = _context.Galois.ElementForStep(s);
+                if (s == 0 || !galoisKeys.TryGet(element, out KeySwitchingKey key))
+                {
+                    result[i] = RotateVector(a, steps[i], galoisKeys);
+                    continue;
+                }
+
+                digits ??= KeySwitching.Decompose(_context, a.Poly(1), a.Level);
+                var rotated = new Ciphertext(_context, 2, a.Level, a.Scale);
+                Rings.Parallelism.For(limbs, n, l => _context.Galois.ApplyNtt(a.Limb(0, l), element, rotated.Limb(0, l)));
+                KeySwitching.InnerProduct(_context, digits, a.Level, key, _context.Galois.NttPermutation(element), rotated.Data.AsMemory(0, polyLength), rotated.Data.AsMemory(polyLength, polyLength));
+                result[i] = rotated;
+            }
+        }
+        finally
+        {
+            if (digits is not null)
+            {
+                System.Buffers.ArrayPool<ulong>.Shared.Return(digits);
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The non-adjacent form of a nonzero integer: signed powers of two, no two adjacent.</summary>
     internal static List<int> NonAdjacentForm(int value)
     {

@@ -57,10 +57,13 @@ internal sealed class GaloisTool
     /// <summary>Checks that g is a valid Galois element: odd and below 2N.</summary>
     public bool IsValidElement(ulong g) => (g & 1) == 1 && g < (ulong)(2 * N);
 
+    /// <summary>The NTT-domain permutation of σ_g: (σ_g a)[k] = a[perm[k]].</summary>
+    public int[] NttPermutation(ulong galoisElement) => _permutations.GetOrAdd(galoisElement, BuildPermutation);
+
     /// <summary>destination = σ_g(source) for one limb in NTT form. Must not alias.</summary>
     public void ApplyNtt(ReadOnlySpan<ulong> source, ulong galoisElement, Span<ulong> destination)
     {
-        int[] perm = _permutations.GetOrAdd(galoisElement, BuildPermutation);
+        int[] perm = NttPermutation(galoisElement);
         for (int k = 0; k < perm.Length; k++)
         {
             destination[k] = source[perm[k]];

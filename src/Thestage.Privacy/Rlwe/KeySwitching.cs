@@ -13,67 +13,124 @@ namespace Thestage.Privacy.Rlwe;
 /// centered range (−q_j/2, q_j/2]. Any representative satisfies Σ_j d_j·ẽ_j ≡ d (mod Q_ℓ); the centered one
 /// removes the mean q_j/2 of a uniform digit, whose product with the key error, (q_j/2)·e_j·(1 + X + … + X^(N−1)),
 /// concentrates on the slots near ζ^(±1) and there costs about four bits of precision (measured: max slot error
-/// of a rotation at N = 8192, {60, 40, 40, 60}, Δ = 2^40 falls from 4.5e-7 to the noise floor).</para>
-/// <para>2. For every target prime t ∈ {q₀…q_ℓ, P}: lift each digit to t, forward NTT, and accumulate
-/// Σ_j d_j·key_j in 128-bit words, reducing once (products &lt; 2^120, so up to 256 digits cannot overflow).</para>
-/// <para>3. Divide by P with rounding (<see cref="RnsTool.DivideRoundByLast"/>) and add.</para>
-/// Steps 1–2 run in parallel over limbs; the digit of prime t is already in NTT form modulo t and is not
-/// transformed twice.
+/// of a rotation at N = 8192, {60, 40, 40, 60}, Δ = 2^40 falls from 4.5e-7 to the noise floor). Each digit is lifted
+/// to every target prime t ∈ {q₀…q_ℓ, P} and transformed (<see cref="Decompose"/>).</para>
+/// <para>2. For every target prime, accumulate Σ_j d_j·key_j in 128-bit words, reducing once (products &lt; 2^120,
+/// so up to 256 digits cannot overflow), and divide by P with rounding (<see cref="RnsTool.DivideRoundByLast"/>).</para>
+/// <para>Hoisting (Halevi–Shoup, "Faster homomorphic linear transformations in HElib", CRYPTO 2018): the digits of
+/// σ_g(c₁) are σ_g of the digits of c₁ (the automorphism permutes coefficients with signs, which commutes with the
+/// centered lift, and is a permutation in the NTT domain), so several rotations of one ciphertext share step 1 and
+/// differ only in a permuted read of the digits in step 2.</para>
 /// </remarks>
 internal static class KeySwitching
 {
     public static void SwitchKey(RlweContext context, ReadOnlySpan<ulong> target, int level, KeySwitchingKey key, Memory<ulong> c0, Memory<ulong> c1)
     {
-        int n = context.N;
-        int digits = level + 1;
-        int targets = level + 2;
-        int specialIndex = context.KeyLimbCount - 1;
-        int keyLimbs = context.KeyLimbCount;
+        ulong[] digits = Decompose(context, target, level);
+        try
+        {
+            InnerProduct(context, digits, level, key, permutation: null, c0, c1);
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(digits);
+        }
+    }
 
+    /// <summary>
+    /// The digits of <paramref name="target"/> lifted to every target prime, NTT form, laid out [target t][digit j][N]
+    /// (t = 0…ℓ for the data primes, ℓ + 1 for P). The array is rented: return it to <see cref="ArrayPool{T}.Shared"/>.
+    /// </summary>
+    public static ulong[] Decompose(RlweContext context, ReadOnlySpan<ulong> target, int level)
+    {
+        int n = context.N, digits = level + 1, targets = level + 2;
+        int specialIndex = context.KeyLimbCount - 1;
+        ulong[] result = ArrayPool<ulong>.Shared.Rent(targets * digits * n);
         ulong[] coeff = ArrayPool<ulong>.Shared.Rent(digits * n);
-        ulong[] ntt = ArrayPool<ulong>.Shared.Rent(digits * n);
+        try
+        {
+            target[..(digits * n)].CopyTo(coeff);
+            for (int j = 0; j < digits; j++)
+            {
+                // The digit of prime j is already in NTT form modulo q_j: it is not transformed twice.
+                target.Slice(j * n, n).CopyTo(result.AsSpan((j * digits + j) * n, n));
+            }
+
+            Parallelism.For(digits, n, j => context.Ntt[j].Inverse(coeff.AsSpan(j * n, n)));
+            Parallelism.For(targets, n * digits, t =>
+            {
+                int prime = t <= level ? t : specialIndex;
+                Modulus q = context.KeyModuli[prime];
+                for (int j = 0; j < digits; j++)
+                {
+                    if (j == prime)
+                    {
+                        continue;
+                    }
+
+                    Span<ulong> u = result.AsSpan((t * digits + j) * n, n);
+                    PolyArith.LiftCentered(coeff.AsSpan(j * n, n), context.KeyModuli[j].Value, q, u);
+                    context.Ntt[prime].Forward(u);
+                }
+            });
+            return result;
+        }
+        catch
+        {
+            ArrayPool<ulong>.Shared.Return(result);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(coeff);
+        }
+    }
+
+    /// <summary>
+    /// (c₀, c₁) += ⌊(Σ_j σ(d_j)·key_j) / P⌉ for decomposed digits, where σ is the NTT-domain permutation of a Galois
+    /// automorphism (identity when <paramref name="permutation"/> is null).
+    /// </summary>
+    public static void InnerProduct(RlweContext context, ulong[] digits, int level, KeySwitchingKey key, int[]? permutation, Memory<ulong> c0, Memory<ulong> c1)
+    {
+        int n = context.N, count = level + 1, targets = level + 2;
+        int specialIndex = context.KeyLimbCount - 1, keyLimbs = context.KeyLimbCount;
         ulong[] acc = ArrayPool<ulong>.Shared.Rent(2 * targets * n); // [component][target][N]
         try
         {
-            target[..(digits * n)].CopyTo(ntt);
-            target[..(digits * n)].CopyTo(coeff);
-            Parallelism.For(digits, n, j => context.Ntt[j].Inverse(coeff.AsSpan(j * n, n)));
-
-            Parallelism.For(targets, n, t =>
+            Parallelism.For(targets, n * count, t =>
             {
                 int prime = t <= level ? t : specialIndex;
                 Modulus q = context.KeyModuli[prime];
                 UInt128[] sum0 = ArrayPool<UInt128>.Shared.Rent(n);
                 UInt128[] sum1 = ArrayPool<UInt128>.Shared.Rent(n);
-                ulong[] lifted = ArrayPool<ulong>.Shared.Rent(n);
                 try
                 {
                     Span<UInt128> s0 = sum0.AsSpan(0, n), s1 = sum1.AsSpan(0, n);
                     s0.Clear();
                     s1.Clear();
-                    Span<ulong> u = lifted.AsSpan(0, n);
-                    for (int j = 0; j < digits; j++)
+                    for (int j = 0; j < count; j++)
                     {
-                        ReadOnlySpan<ulong> digit;
-                        if (j == prime)
-                        {
-                            digit = ntt.AsSpan(j * n, n);
-                        }
-                        else
-                        {
-                            PolyArith.LiftCentered(coeff.AsSpan(j * n, n), context.KeyModuli[j].Value, q, u);
-                            context.Ntt[prime].Forward(u);
-                            digit = u;
-                        }
-
+                        ReadOnlySpan<ulong> digit = digits.AsSpan((t * count + j) * n, n);
                         ulong[] component = key.Components[j];
                         ReadOnlySpan<ulong> k0 = component.AsSpan(prime * n, n);
                         ReadOnlySpan<ulong> k1 = component.AsSpan((keyLimbs + prime) * n, n);
-                        for (int x = 0; x < n; x++)
+                        if (permutation is null)
                         {
-                            ulong dx = digit[x];
-                            s0[x] += Math.BigMul(dx, k0[x]);
-                            s1[x] += Math.BigMul(dx, k1[x]);
+                            for (int x = 0; x < n; x++)
+                            {
+                                ulong dx = digit[x];
+                                s0[x] += Math.BigMul(dx, k0[x]);
+                                s1[x] += Math.BigMul(dx, k1[x]);
+                            }
+                        }
+                        else
+                        {
+                            for (int x = 0; x < n; x++)
+                            {
+                                ulong dx = digit[permutation[x]];
+                                s0[x] += Math.BigMul(dx, k0[x]);
+                                s1[x] += Math.BigMul(dx, k1[x]);
+                            }
                         }
                     }
 
@@ -89,7 +146,6 @@ internal static class KeySwitching
                 {
                     ArrayPool<UInt128>.Shared.Return(sum0);
                     ArrayPool<UInt128>.Shared.Return(sum1);
-                    ArrayPool<ulong>.Shared.Return(lifted);
                 }
             });
 
@@ -98,9 +154,9 @@ internal static class KeySwitching
                 int offset = component * targets * n;
                 RnsTool.DivideRoundByLast(
                     context,
-                    digits,
-                    acc.AsMemory(offset, digits * n),
-                    acc.AsSpan(offset + digits * n, n),
+                    count,
+                    acc.AsMemory(offset, count * n),
+                    acc.AsSpan(offset + count * n, n),
                     specialIndex,
                     context.InvSpecialModulus,
                     component == 0 ? c0 : c1,
@@ -109,8 +165,6 @@ internal static class KeySwitching
         }
         finally
         {
-            ArrayPool<ulong>.Shared.Return(coeff);
-            ArrayPool<ulong>.Shared.Return(ntt);
             ArrayPool<ulong>.Shared.Return(acc);
         }
     }

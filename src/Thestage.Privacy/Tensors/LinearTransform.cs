@@ -138,7 +138,19 @@ public sealed partial class LinearTransform
         Ciphertext? total = null;
         for (int chunk = 0; chunk < plaintexts.Length; chunk++)
         {
+            // The baby-step rotations of this block share one key-switching decomposition (hoisting).
             var babies = new Ciphertext?[_baby];
+            int[] needed = Enumerable.Range(1, _baby - 1).Where(b => Enumerable.Range(0, _giant).Any(g => plaintexts[chunk][g * _baby + b] is not null)).ToArray();
+            babies[0] = x.Chunk(chunk);
+            if (needed.Length > 0)
+            {
+                Ciphertext[] rotated = tc.Evaluator.RotateVectorHoisted(x.Chunk(chunk), needed, tc.RequireGaloisKeys());
+                for (int i = 0; i < needed.Length; i++)
+                {
+                    babies[needed[i]] = rotated[i];
+                }
+            }
+
             for (int g = 0; g < _giant; g++)
             {
                 Ciphertext? inner = null;
@@ -150,7 +162,6 @@ public sealed partial class LinearTransform
                         continue;
                     }
 
-                    babies[b] ??= tc.Rotate(x.Chunk(chunk), b);
                     inner ??= tc.Evaluator.CreateAccumulator(x.Level, babies[b]!.Scale * p.Scale);
                     tc.Evaluator.MultiplyPlainAccumulate(inner, babies[b]!, p);
                 }

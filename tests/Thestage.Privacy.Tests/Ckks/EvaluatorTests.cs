@@ -89,6 +89,21 @@ public sealed class EvaluatorTests(CkksFixture f) : IClassFixture<CkksFixture>
     }
 
     [Fact]
+    public void Hoisted_rotations_are_bit_identical_to_single_rotations()
+    {
+        // σ_g commutes with the centered digit lift exactly, so sharing the decomposition changes no bit.
+        Ciphertext c = f.Encrypt(CkksFixture.RandomValues(51, Slots));
+        int[] steps = [1, 2, -1, 3, 0, 1024];
+        Ciphertext[] hoisted = f.Evaluator.RotateVectorHoisted(c, steps, f.GaloisKeys);
+        for (int i = 0; i < steps.Length; i++)
+        {
+            Ciphertext single = f.Evaluator.RotateVector(c, steps[i], f.GaloisKeys);
+            Assert.Equal(single.Level, hoisted[i].Level);
+            Assert.True(single.Data.AsSpan().SequenceEqual(hoisted[i].Data), $"step {steps[i]}");
+        }
+    }
+
+    [Fact]
     public void Conjugate_matches_plain()
     {
         var random = new Random(2);
