@@ -48,6 +48,10 @@ internal static class InferenceDemo
             }
         }
 
+        // libtorch's OpenMP workers spin after parallel regions and would steal the cores from the encrypted
+        // evaluation below; the remaining torch work (one forward pass) needs no parallelism.
+        torch.set_num_threads(1);
+
         // 2. Convert, check against TorchSharp, plan.
         Sequential ir = TorchConverter.ToSequential(model, [1, 28, 28]);
         int[] torchPredictions;
