@@ -12,7 +12,7 @@ namespace Thestage.Proofs.Training;
 /// (<see cref="Transcript.ChallengeIndex"/>, unbiased by rejection), swapped into place. Each batch is therefore a
 /// uniformly random ordered <c>B</c>-subset of <c>[0, N)</c> (no sample twice within a step), independent across steps
 /// (modelling BLAKE2s as a random oracle), and costs <c>O(B)</c> hashes to recompute. The seed is public and bound
-/// by the configuration digest of the training transcript; whoever picks it could grind for favourable
+/// by the configuration digest of <see cref="TrainingTranscript"/>; whoever picks it could grind for favourable
 /// batches, so a proof protocol should fix it (or derive it from the dataset commitment) before training starts.
 /// </remarks>
 public static class BatchSchedule

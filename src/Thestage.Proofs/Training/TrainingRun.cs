@@ -1,0 +1,85 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Hashing;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// The trainer's side of a recorded run: the steps of <see cref="FixedPointTrainer"/>, the commitments with their
+/// openings material (dataset salts and tree, Ligero prover states), and the public <see cref="TrainingTranscript"/>.
+/// </summary>
+public sealed class TrainingRun
+{
+    private readonly LigeroProverState[] _weightStates;
+    private readonly FixedPointWeights[] _snapshots;
+
+    private TrainingRun(
+        TrainingTranscript transcript,
+        DatasetCommitment dataset,
+        FixedPointWeights[] snapshots,
+        TrainingStepResult[] steps,
+        LigeroProverState[] weightStates)
+    {
+        Transcript = transcript;
+        Dataset = dataset;
+        _snapshots = snapshots;
+        Steps = steps;
+        _weightStates = weightStates;
+    }
+
+    /// <summary>Gets the public transcript.</summary>
+    public TrainingTranscript Transcript { get; }
+
+    /// <summary>Gets the dataset commitment (with the salts needed to open samples).</summary>
+    public DatasetCommitment Dataset { get; }
+
+    /// <summary>Gets the result of every step, in order.</summary>
+    public IReadOnlyList<TrainingStepResult> Steps { get; }
+
+    /// <summary>Gets the parameter snapshots: initial, then after each step.</summary>
+    public IReadOnlyList<FixedPointWeights> Snapshots => _snapshots;
+
+    /// <summary>Trains for <paramref name="steps"/> steps from <see cref="FixedPointTrainer.InitialWeights"/> and commits to everything.</summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="dataset">The training set.</param>
+    /// <param name="steps">The number of steps, in <c>[0, TrainingTranscript.MaxSteps]</c>.</param>
+    /// <param name="parameters">The Ligero parameters (<see cref="LigeroParameters.Default"/> if null).</param>
+    /// <param name="salts">The salt source of all commitments (random if null; seeded only in tests).</param>
+    /// <returns>The recorded run.</returns>
+    public static TrainingRun Record(
+        TrainingConfig config,
+        TrainingDataset dataset,
+        int steps,
+        LigeroParameters? parameters = null,
+        ISaltSource? salts = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, TrainingTranscript.MaxSteps);
+        parameters ??= LigeroParameters.Default;
+        var trainer = new FixedPointTrainer(config, dataset);
+        var snapshots = new FixedPointWeights[steps + 1];
+        var results = new TrainingStepResult[steps];
+        snapshots[0] = FixedPointTrainer.InitialWeights(config);
+        for (int t = 0; t < steps; t++)
+        {
+            results[t] = trainer.Step(snapshots[t], t);
+            snapshots[t + 1] = results[t].Weights;
+        }
+
+        DatasetCommitment datasetCommitment = DatasetCommitment.Commit(dataset, salts);
+        var states = new LigeroProverState[steps + 1];
+        var roots = new Digest256[steps + 1];
+        for (int t = 0; t <= steps; t++)
+        {
+            states[t] = WeightCommitment.Commit(snapshots[t], parameters, salts);
+            roots[t] = states[t].Commitment.Root;
+        }
+
+        var transcript = new TrainingTranscript(config, parameters, dataset.Count, datasetCommitment.Root, roots);
+        return new TrainingRun(transcript, datasetCommitment, snapshots, results, states);
+    }
+
+    /// <summary>Gets the Ligero prover state of snapshot <paramref name="index"/>, for openings in step proofs.</summary>
+    internal LigeroProverState WeightState(int index) => _weightStates[index];
+}

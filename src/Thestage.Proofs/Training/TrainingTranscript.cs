@@ -1,0 +1,116 @@
+using Org.BouncyCastle.Crypto.Digests;
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Hashing;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// The public record of a training run: commitments to the dataset, to the architecture and hyperparameters, to the
+/// initial parameters and to the parameters after every step, from which anyone recomputes each step's batch.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Contents: the <see cref="TrainingConfig"/> (architecture, batch size, learning-rate shift, fixed-point widths,
+/// seed) and the Ligero parameters, bound by <see cref="ConfigDigest"/>; the dataset root and sample count
+/// (<see cref="DatasetCommitment"/>); and <c>T + 1</c> Ligero roots (<see cref="WeightRoots"/>, index 0 the initial
+/// parameters, index <c>t + 1</c> those after step <c>t</c>), each over all parameters packed as documented on
+/// <c>WeightCommitment</c> (Ligero rather than a plain Merkle root because step proofs need evaluations of the
+/// weight polynomials at random points). Step <c>t</c> used the samples <see cref="Batch"/> returns
+/// (<see cref="BatchSchedule"/>), so batch membership is public and fixed by the seed.
+/// </para>
+/// <para>
+/// <see cref="Digest"/> hashes the whole canonical encoding; it is the transcript's identity (what a proof of a step
+/// would absorb into its Fiat–Shamir transcript) and the trailer of the byte format (<see cref="TrainingTranscriptSerializer"/>),
+/// where it detects corruption of any byte. It is not a signature: whoever changes the contents can recompute it.
+/// </para>
+/// <para>
+/// What the transcript alone does not show: that each snapshot is the result of <see cref="FixedPointTrainer"/> on the
+/// previous one and the committed batch. That is the statement of the per-step proofs still to be built.
+/// </para>
+/// </remarks>
+public sealed class TrainingTranscript
+{
+    /// <summary>The largest number of recorded steps.</summary>
+    public const int MaxSteps = 1 << 20;
+
+    private readonly Digest256[] _weightRoots;
+
+    internal TrainingTranscript(TrainingConfig config, LigeroParameters parameters, int sampleCount, Digest256 datasetRoot, Digest256[] weightRoots)
+    {
+        if (weightRoots.Length < 1 || weightRoots.Length > MaxSteps + 1)
+        {
+            throw new ArgumentException($"A transcript records between 0 and {MaxSteps} steps.");
+        }
+
+        if (sampleCount < config.BatchSize || sampleCount > TrainingDataset.MaxSamples)
+        {
+            throw new ArgumentException("The sample count must lie in [batch size, MaxSamples].");
+        }
+
+        Config = config;
+        Parameters = parameters;
+        SampleCount = sampleCount;
+        DatasetRoot = datasetRoot;
+        _weightRoots = weightRoots;
+        WeightVariables = WeightCommitment.NumVariables(config);
+        var writer = new ProofWriter();
+        TrainingTranscriptSerializer.WriteConfig(writer, config, parameters);
+        ConfigDigest = Hash("thestage/training-config/v1"u8, writer.ToArray());
+        writer = new ProofWriter();
+        TrainingTranscriptSerializer.WriteBody(writer, this);
+        Digest = Hash("thestage/training-transcript/v1"u8, writer.ToArray());
+    }
+
+    /// <summary>Gets the architecture and hyperparameters.</summary>
+    public TrainingConfig Config { get; }
+
+    /// <summary>Gets the Ligero parameters of the weight commitments.</summary>
+    public LigeroParameters Parameters { get; }
+
+    /// <summary>Gets the BLAKE2s digest of the configuration and Ligero parameters (domain <c>thestage/training-config/v1</c>).</summary>
+    public Digest256 ConfigDigest { get; }
+
+    /// <summary>Gets the number of committed samples <c>N</c>.</summary>
+    public int SampleCount { get; }
+
+    /// <summary>Gets the dataset Merkle root.</summary>
+    public Digest256 DatasetRoot { get; }
+
+    /// <summary>Gets the number of recorded steps <c>T</c>.</summary>
+    public int StepCount => _weightRoots.Length - 1;
+
+    /// <summary>Gets the Ligero roots of the parameter snapshots: initial, then after each step (<c>T + 1</c> roots).</summary>
+    public IReadOnlyList<Digest256> WeightRoots => _weightRoots;
+
+    /// <summary>Gets the number of variables of every weight polynomial (fixed by the architecture).</summary>
+    public int WeightVariables { get; }
+
+    /// <summary>Gets the BLAKE2s digest of the whole transcript (domain <c>thestage/training-transcript/v1</c>).</summary>
+    public Digest256 Digest { get; }
+
+    /// <summary>Gets the Ligero commitment to snapshot <paramref name="index"/> (0 initial, <c>t + 1</c> after step <c>t</c>).</summary>
+    /// <param name="index">The snapshot index, in <c>[0, T]</c>.</param>
+    /// <returns>The commitment.</returns>
+    public LigeroCommitment WeightCommitmentAt(int index) => new(_weightRoots[index], WeightVariables);
+
+    /// <summary>Gets the sample indices of step <paramref name="step"/>.</summary>
+    /// <param name="step">The step, in <c>[0, T)</c>.</param>
+    /// <returns>The batch, in draw order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is not a recorded step.</exception>
+    public int[] Batch(int step)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(step, StepCount);
+        return BatchSchedule.Indices(Config.Seed, SampleCount, Config.BatchSize, step);
+    }
+
+    private static Digest256 Hash(ReadOnlySpan<byte> domain, byte[] body)
+    {
+        var digest = new Blake2sDigest(256);
+        digest.BlockUpdate(domain);
+        digest.BlockUpdate(body, 0, body.Length);
+        var output = new byte[Digest256.Length];
+        digest.DoFinal(output, 0);
+        return Digest256.FromBytes(output);
+    }
+}

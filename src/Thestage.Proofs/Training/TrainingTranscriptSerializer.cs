@@ -1,0 +1,155 @@
+using System.Buffers.Binary;
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Hashing;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// The versioned byte format <c>TSTT</c> of a <see cref="TrainingTranscript"/>; reading throws only
+/// <see cref="ProofFormatException"/> on malformed bytes.
+/// </summary>
+/// <remarks>
+/// Layout, little-endian: <c>"TSTT"</c>, <c>u16</c> version 1; configuration: <c>u16</c> width count <c>c ∈ [3, 17]</c>,
+/// <c>c × u32</c> widths, <c>u32</c> batch size, <c>u16</c> learning-rate shift, <c>u16</c> fractional bits, <c>u16</c> weight
+/// bits, <c>u16</c> value bits, <c>u64</c> seed, <c>u16</c> Ligero log-blowup, <c>u32</c> column queries; the 32-byte
+/// configuration digest; <c>u32</c> sample count and the 32-byte dataset root; <c>u32</c> snapshot count
+/// <c>T + 1 ≥ 1</c> and that many 32-byte weight roots; finally the 32-byte transcript digest. The reader rebuilds the
+/// configuration under all of <see cref="TrainingConfig"/>'s rules, recomputes both digests and requires them to
+/// match, and rejects trailing bytes, so every byte of a valid encoding matters.
+/// </remarks>
+public static class TrainingTranscriptSerializer
+{
+    private const ushort Version = 1;
+
+    private static ReadOnlySpan<byte> Magic => "TSTT"u8;
+
+    /// <summary>Serializes a transcript.</summary>
+    /// <param name="transcript">The transcript.</param>
+    /// <returns>The bytes.</returns>
+    public static byte[] Serialize(TrainingTranscript transcript)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        var writer = new ProofWriter();
+        writer.WriteHeader(Magic, Version);
+        WriteBody(writer, transcript);
+        writer.WriteDigest(transcript.Digest);
+        return writer.ToArray();
+    }
+
+    /// <summary>Reads a transcript, validating everything listed in the remarks.</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <returns>The transcript.</returns>
+    /// <exception cref="ProofFormatException">The bytes are not a valid transcript.</exception>
+    public static TrainingTranscript Deserialize(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new ProofReader(bytes);
+        reader.ReadHeader(Magic, Version);
+        int widthCount = reader.ReadUInt16();
+        if (widthCount < 3 || widthCount > TrainingConfig.MaxLayers + 1)
+        {
+            throw new ProofFormatException("The layer count is out of range.");
+        }
+
+        var widths = new int[widthCount];
+        for (int i = 0; i < widthCount; i++)
+        {
+            widths[i] = ReadBounded(ref reader, TrainingConfig.MaxWidth);
+        }
+
+        int batchSize = ReadBounded(ref reader, TrainingConfig.MaxBatchSize);
+        int learningRateShift = reader.ReadUInt16();
+        int fractionalBits = reader.ReadUInt16();
+        int weightBits = reader.ReadUInt16();
+        int valueBits = reader.ReadUInt16();
+        ulong seed = BinaryPrimitives.ReadUInt64LittleEndian(reader.ReadBytes(8));
+        int logBlowup = reader.ReadUInt16();
+        int queries = ReadBounded(ref reader, LigeroParameters.MaxColumnQueries);
+        TrainingConfig config;
+        LigeroParameters parameters;
+        try
+        {
+            config = new TrainingConfig(widths, batchSize, learningRateShift, fractionalBits, weightBits, valueBits, seed);
+            parameters = new LigeroParameters(logBlowup, queries);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ProofFormatException("The configuration is invalid: " + e.Message, e);
+        }
+
+        Digest256 configDigest = reader.ReadDigest();
+        int sampleCount = ReadBounded(ref reader, TrainingDataset.MaxSamples);
+        Digest256 datasetRoot = reader.ReadDigest();
+        int snapshots = reader.ReadCount(1, TrainingTranscript.MaxSteps + 1, Digest256.Length);
+        var roots = new Digest256[snapshots];
+        for (int i = 0; i < snapshots; i++)
+        {
+            roots[i] = reader.ReadDigest();
+        }
+
+        Digest256 digest = reader.ReadDigest();
+        reader.EnsureEnd();
+        if (sampleCount < config.BatchSize)
+        {
+            throw new ProofFormatException("Fewer samples than one batch.");
+        }
+
+        var transcript = new TrainingTranscript(config, parameters, sampleCount, datasetRoot, roots);
+        if (transcript.ConfigDigest != configDigest)
+        {
+            throw new ProofFormatException("The configuration digest does not match.");
+        }
+
+        if (transcript.Digest != digest)
+        {
+            throw new ProofFormatException("The transcript digest does not match.");
+        }
+
+        return transcript;
+    }
+
+    /// <summary>Writes the configuration fields (the input of <see cref="TrainingTranscript.ConfigDigest"/>).</summary>
+    internal static void WriteConfig(ProofWriter writer, TrainingConfig config, LigeroParameters parameters)
+    {
+        writer.WriteUInt16((ushort)config.LayerSizes.Count);
+        foreach (int width in config.LayerSizes)
+        {
+            writer.WriteUInt32((uint)width);
+        }
+
+        writer.WriteUInt32((uint)config.BatchSize);
+        writer.WriteUInt16((ushort)config.LearningRateShift);
+        writer.WriteUInt16((ushort)config.FractionalBits);
+        writer.WriteUInt16((ushort)config.WeightBits);
+        writer.WriteUInt16((ushort)config.ValueBits);
+        Span<byte> seed = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(seed, config.Seed);
+        writer.WriteBytes(seed);
+        writer.WriteUInt16((ushort)parameters.LogBlowup);
+        writer.WriteUInt32((uint)parameters.ColumnQueries);
+    }
+
+    /// <summary>Writes everything between the header and the trailer (the input of <see cref="TrainingTranscript.Digest"/>).</summary>
+    internal static void WriteBody(ProofWriter writer, TrainingTranscript transcript)
+    {
+        WriteConfig(writer, transcript.Config, transcript.Parameters);
+        writer.WriteDigest(transcript.ConfigDigest);
+        writer.WriteUInt32((uint)transcript.SampleCount);
+        writer.WriteDigest(transcript.DatasetRoot);
+        writer.WriteUInt32((uint)transcript.WeightRoots.Count);
+        foreach (Digest256 root in transcript.WeightRoots)
+        {
+            writer.WriteDigest(root);
+        }
+    }
+
+    private static int ReadBounded(ref ProofReader reader, int max)
+    {
+        uint value = reader.ReadUInt32();
+        if (value > (uint)max)
+        {
+            throw new ProofFormatException($"Value {value} exceeds {max}.");
+        }
+
+        return (int)value;
+    }
+}

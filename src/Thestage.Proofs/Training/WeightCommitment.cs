@@ -1,0 +1,83 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Inference;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// Commits to one parameter snapshot with the Ligero multilinear commitment (<see cref="LigeroProver"/>): all layers
+/// packed into one polynomial by <see cref="SegmentLayout"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Segments, in order: for each layer <c>l</c>, the weight matrix padded to <c>2^⌈log2 out⌉ × 2^⌈log2 in⌉</c> (entry
+/// <c>(j, i)</c> at index <c>j·2^⌈log2 in⌉ + i</c>, so the row variables come first), then the bias vector padded to
+/// <c>2^⌈log2 out⌉</c>; padding is zero. Segments are placed largest first at aligned offsets, so a claim
+/// <c>W̃_l(r_row, r_col)</c> is a claim on the packed polynomial at the segment's Boolean prefix followed by
+/// <c>(r_row, r_col)</c>. Signed integers embed as <c>v mod p</c>.
+/// </para>
+/// <para>
+/// Why Ligero rather than a plain Merkle root over the weight vector: proving a training step reduces each matrix
+/// product by Thaler's sumcheck to evaluations <c>W̃_l(r)</c> at random points, which a Ligero opening provides with
+/// <c>O(√n)</c> communication; a Merkle root over the raw vector could only be opened entry by entry, i.e. by
+/// revealing all <c>n</c> weights. The root is still a Merkle root (over salted encoded columns), so the snapshot
+/// is bound by BLAKE2s collision resistance.
+/// </para>
+/// </remarks>
+internal static class WeightCommitment
+{
+    public static SegmentLayout Layout(TrainingConfig config)
+    {
+        var logSizes = new int[2 * config.LayerCount];
+        for (int l = 0; l < config.LayerCount; l++)
+        {
+            int rows = CeilLog2(config.LayerSizes[l + 1]);
+            logSizes[2 * l] = rows + CeilLog2(config.LayerSizes[l]);
+            logSizes[(2 * l) + 1] = rows;
+        }
+
+        return SegmentLayout.Create(logSizes, splitLargest: false);
+    }
+
+    public static int NumVariables(TrainingConfig config) => Layout(config).NumVariables[0];
+
+    public static Goldilocks[] Evaluations(FixedPointWeights weights)
+    {
+        TrainingConfig config = weights.Config;
+        var segments = new Goldilocks[2 * config.LayerCount][];
+        for (int l = 0; l < config.LayerCount; l++)
+        {
+            int inputs = config.LayerSizes[l];
+            int outputs = config.LayerSizes[l + 1];
+            int paddedInputs = 1 << CeilLog2(inputs);
+            int paddedOutputs = 1 << CeilLog2(outputs);
+            int[] w = weights.WeightsOf(l);
+            int[] b = weights.BiasesOf(l);
+            var matrix = new Goldilocks[paddedOutputs * paddedInputs];
+            var bias = new Goldilocks[paddedOutputs];
+            for (int j = 0; j < outputs; j++)
+            {
+                for (int i = 0; i < inputs; i++)
+                {
+                    matrix[(j * paddedInputs) + i] = Embed(w[(j * inputs) + i]);
+                }
+
+                bias[j] = Embed(b[j]);
+            }
+
+            segments[2 * l] = matrix;
+            segments[(2 * l) + 1] = bias;
+        }
+
+        return Layout(config).Assemble(segments)[0];
+    }
+
+    public static LigeroProverState Commit(FixedPointWeights weights, LigeroParameters parameters, ISaltSource? salts) =>
+        LigeroProver.Commit(Evaluations(weights), parameters, salts);
+
+    public static Goldilocks Embed(long value) =>
+        value >= 0 ? Goldilocks.FromUInt64((ulong)value) : -Goldilocks.FromUInt64((ulong)(-value));
+
+    private static int CeilLog2(int n) => n <= 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(n - 1));
+}
