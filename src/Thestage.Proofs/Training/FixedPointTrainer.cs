@@ -72,6 +72,7 @@ public sealed class FixedPointTrainer
     /// <param name="weights">The parameters before the step.</param>
     /// <param name="step">The step index, from 0.</param>
     /// <returns>The updated parameters and the batch loss.</returns>
+    /// <exception cref="ArgumentException">The parameters belong to another <see cref="TrainingConfig"/> object.</exception>
     public TrainingStepResult Step(FixedPointWeights weights, int step) =>
         StepOn(weights, BatchSchedule.Indices(_config.Seed, _dataset.Count, _config.BatchSize, step));
 
@@ -96,12 +97,21 @@ public sealed class FixedPointTrainer
     /// <param name="weights">The parameters.</param>
     /// <param name="features">The input, <see cref="TrainingConfig.InputSize"/> values in the value range.</param>
     /// <returns>The output scores <c>y</c> (units <c>2^−f</c>).</returns>
+    /// <exception cref="ArgumentException">The parameters belong to another configuration object, or the input has the wrong width or a value out of range.</exception>
     public int[] Forward(FixedPointWeights weights, ReadOnlySpan<int> features)
     {
         Check(weights);
         if (features.Length != _config.InputSize)
         {
             throw new ArgumentException("The input has the wrong width.", nameof(features));
+        }
+
+        foreach (int v in features)
+        {
+            if (v < _config.ValueMin || v > _config.ValueMax)
+            {
+                throw new ArgumentException("An input lies outside the value range.", nameof(features));
+            }
         }
 
         int[][] z = ForwardPass(weights, features.ToArray());
