@@ -93,4 +93,49 @@ public sealed class FirstLayerProductTests
         Assert.False(FirstLayerProductVerifier.Verify(run.Transcript, proof));
         Assert.False(FirstLayerProductVerifier.Verify(run.Transcript, null));
     }
+
+    [Fact]
+    public void SerializedProofsRoundTripAndMutationsNeverVerify()
+    {
+        TrainingRun run = SharedRun.Value;
+        FirstLayerProductProof proof = FirstLayerProductProver.Prove(run, Data, 1);
+        byte[] bytes = FirstLayerProductProofSerializer.Serialize(proof);
+        Assert.Equal("TSFL"u8.ToArray(), bytes[..4]);
+        FirstLayerProductProof copy = FirstLayerProductProofSerializer.Deserialize(bytes);
+        Assert.Equal(bytes, FirstLayerProductProofSerializer.Serialize(copy));
+        Assert.True(FirstLayerProductVerifier.Verify(run.Transcript, copy));
+
+        // Every byte of the header, samples, paths and accumulators, then sampled positions in the sumcheck and opening:
+        // each flip is a ProofFormatException or a rejected proof, never another exception or an accepted proof.
+        var random = new Random(95);
+        int samplesEnd = 18 + (4 * (4 + 20 + 16 + 4 + 1 + (6 * 32))) + 4 + (24 * 8);
+        IEnumerable<int> positions = Enumerable.Range(0, samplesEnd).Concat(Enumerable.Range(0, 300).Select(_ => random.Next(samplesEnd, bytes.Length)));
+        int formatErrors = 0, rejections = 0;
+        foreach (int position in positions)
+        {
+            byte[] tampered = (byte[])bytes.Clone();
+            tampered[position] ^= (byte)random.Next(1, 256);
+            FirstLayerProductProof parsed;
+            try
+            {
+                parsed = FirstLayerProductProofSerializer.Deserialize(tampered);
+            }
+            catch (ProofFormatException)
+            {
+                formatErrors++;
+                continue;
+            }
+
+            Assert.False(FirstLayerProductVerifier.Verify(run.Transcript, parsed), $"flip at {position}");
+            rejections++;
+        }
+
+        Assert.True(formatErrors > 0 && rejections > 0);
+        for (int length = 0; length < bytes.Length; length += 1 + random.Next(40))
+        {
+            Assert.Throws<ProofFormatException>(() => FirstLayerProductProofSerializer.Deserialize(bytes.AsSpan(0, length)));
+        }
+
+        Assert.Throws<ProofFormatException>(() => FirstLayerProductProofSerializer.Deserialize([.. bytes, 0]));
+    }
 }
