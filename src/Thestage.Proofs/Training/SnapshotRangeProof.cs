@@ -1,0 +1,66 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Sumcheck;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// A proof that every entry of one committed parameter snapshot is a <c>W</c>-bit signed integer
+/// (<see cref="SnapshotRangeArgument"/>): the limb commitment, public multiplicities, the logUp and recomposition
+/// messages, and the openings. In memory only: no byte format yet.
+/// </summary>
+public sealed class SnapshotRangeProof
+{
+    private readonly Goldilocks[] _multiplicities;
+    private readonly SumcheckProof<GoldilocksExt2>[] _sumchecks;
+    private readonly GoldilocksExt2[] _values;
+    private readonly LigeroOpeningProof<GoldilocksExt2>[] _limbOpenings;
+
+    internal SnapshotRangeProof(
+        int snapshot,
+        Digest256 limbRoot,
+        Goldilocks[] multiplicities,
+        SumcheckProof<GoldilocksExt2>[] sumchecks,
+        GoldilocksExt2[] values,
+        LigeroOpeningProof<GoldilocksExt2>[] limbOpenings,
+        LigeroOpeningProof<GoldilocksExt2> weightOpening)
+    {
+        Snapshot = snapshot;
+        LimbRoot = limbRoot;
+        _multiplicities = multiplicities;
+        _sumchecks = sumchecks;
+        _values = values;
+        _limbOpenings = limbOpenings;
+        WeightOpening = weightOpening;
+    }
+
+    /// <summary>Gets the snapshot index (0 initial, <c>t + 1</c> after step <c>t</c>).</summary>
+    public int Snapshot { get; }
+
+    /// <summary>Gets the Ligero root of the committed 8-bit limbs.</summary>
+    public Digest256 LimbRoot { get; }
+
+    /// <summary>Gets how often each table value <c>[0, 256)</c> occurs among the looked-up limbs (public).</summary>
+    public IReadOnlyList<Goldilocks> Multiplicities => _multiplicities;
+
+    /// <summary>Gets the sumcheck proofs (the fractional sumcheck layers and the claim batching), in order.</summary>
+    public IReadOnlyList<SumcheckProof<GoldilocksExt2>> Sumchecks => _sumchecks;
+
+    /// <summary>Gets the prover's field messages, in order.</summary>
+    public IReadOnlyList<GoldilocksExt2> Values => _values;
+
+    /// <summary>Gets the batched opening(s) of the limb polynomial.</summary>
+    public IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> LimbOpenings => _limbOpenings;
+
+    /// <summary>Gets the opening of the weight snapshot at the recomposition point.</summary>
+    public LigeroOpeningProof<GoldilocksExt2> WeightOpening { get; }
+
+    internal Goldilocks[] MultiplicityArray => _multiplicities;
+
+    internal GoldilocksExt2[] ValueArray => _values;
+
+    internal LigeroOpeningProof<GoldilocksExt2>[] LimbOpeningArray => _limbOpenings;
+
+    internal SumcheckProof<GoldilocksExt2>[] SumcheckArray => _sumchecks;
+}
