@@ -25,8 +25,9 @@ namespace Thestage.Proofs.Training;
 /// Soundness error: <c>(log m + log B + 2·log n)/|E|</c> for the sumcheck (<c>|E| ≈ 2^128</c>) plus
 /// <c>(5/8)^152 + codeword/|E| ≈ 2^−103</c> for the opening (see <c>docs/proofs.md</c>), plus BLAKE2s collision
 /// resistance for the dataset paths. The identity holds over <c>F_p</c>; it equals the integer product because the
-/// verifier requires <c>|acc| &lt; 2^62</c> and, once the snapshot's weights are range-checked (not yet done), every true
-/// integer product is below <c>2^62</c> by <see cref="TrainingConfig"/>'s width rules.
+/// verifier requires <c>|acc| &lt; 2^62</c> and, when the snapshot is also shown in range by
+/// <see cref="SnapshotRangeArgument"/> (a separate proof, checked once per snapshot), every true integer product is
+/// below <c>2^62</c> by <see cref="TrainingConfig"/>'s width rules (the verifier checks that the opened inputs lie in the value range).
 /// </para>
 /// </remarks>
 public static class FirstLayerProductProver

@@ -41,7 +41,7 @@ public static class FirstLayerProductVerifier
         {
             int[]? x = proof.Features[b];
             byte[]? salt = proof.Salts[b];
-            if (x is null || salt is null || x.Length != config.InputSize
+            if (x is null || salt is null || x.Length != config.InputSize || x.Any(v => v < config.ValueMin || v > config.ValueMax)
                 || !DatasetCommitment.VerifySample(training.DatasetRoot, training.SampleCount, batch[b], x, proof.Labels[b], salt, proof.Paths[b]))
             {
                 return false;
