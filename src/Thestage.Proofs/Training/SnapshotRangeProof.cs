@@ -8,7 +8,7 @@ namespace Thestage.Proofs.Training;
 /// <summary>
 /// A proof that every entry of one committed parameter snapshot is a <c>W</c>-bit signed integer
 /// (<see cref="SnapshotRangeArgument"/>): the limb commitment, public multiplicities, the logUp and recomposition
-/// messages, and the openings. In memory only: no byte format yet.
+/// messages, and the openings. Byte format: <see cref="SnapshotRangeProofSerializer"/>.
 /// </summary>
 public sealed class SnapshotRangeProof
 {

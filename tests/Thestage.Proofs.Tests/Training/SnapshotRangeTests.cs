@@ -89,4 +89,48 @@ public sealed class SnapshotRangeTests
         TrainingDataset data = SyntheticData.Blobs(config, 32, 1, 0.4, 82).Train;
         return TrainingRun.Record(config, data, 2, salts: new SeededSaltSource(83));
     }
+
+    [Fact]
+    public void SerializedProofsRoundTripAndMutationsNeverVerify()
+    {
+        TrainingRun run = Run(20);
+        SnapshotRangeProof proof = SnapshotRangeArgument.Prove(run, 1, new SeededSaltSource(704));
+        byte[] bytes = SnapshotRangeProofSerializer.Serialize(proof);
+        Assert.Equal("TSSR"u8.ToArray(), bytes[..4]);
+        SnapshotRangeProof copy = SnapshotRangeProofSerializer.Deserialize(bytes);
+        Assert.Equal(bytes, SnapshotRangeProofSerializer.Serialize(copy));
+        Assert.True(SnapshotRangeArgument.Verify(run.Transcript, copy));
+
+        // Header, limb root and the first multiplicities byte by byte, then sampled positions: a ProofFormatException
+        // or a rejected proof, never another exception or an accepted proof.
+        var random = new Random(705);
+        IEnumerable<int> positions = Enumerable.Range(0, 120).Concat(Enumerable.Range(0, 300).Select(_ => random.Next(120, bytes.Length)));
+        int formatErrors = 0, rejections = 0;
+        foreach (int position in positions)
+        {
+            byte[] tampered = (byte[])bytes.Clone();
+            tampered[position] ^= (byte)random.Next(1, 256);
+            SnapshotRangeProof parsed;
+            try
+            {
+                parsed = SnapshotRangeProofSerializer.Deserialize(tampered);
+            }
+            catch (ProofFormatException)
+            {
+                formatErrors++;
+                continue;
+            }
+
+            Assert.False(SnapshotRangeArgument.Verify(run.Transcript, parsed), $"flip at {position}");
+            rejections++;
+        }
+
+        Assert.True(formatErrors > 0 && rejections > 0);
+        for (int length = 0; length < bytes.Length; length += 1 + random.Next(60))
+        {
+            Assert.Throws<ProofFormatException>(() => SnapshotRangeProofSerializer.Deserialize(bytes.AsSpan(0, length)));
+        }
+
+        Assert.Throws<ProofFormatException>(() => SnapshotRangeProofSerializer.Deserialize([.. bytes, 0]));
+    }
 }

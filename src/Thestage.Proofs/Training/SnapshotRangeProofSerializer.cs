@@ -1,0 +1,85 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Sumcheck;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// The versioned byte format <c>TSSR</c> of a <see cref="SnapshotRangeProof"/>; reading throws only
+/// <see cref="ProofFormatException"/> on malformed bytes.
+/// </summary>
+/// <remarks>
+/// Layout, little-endian: <c>"TSSR"</c>, <c>u16</c> version 1, <c>u32</c> snapshot index, the 32-byte limb root,
+/// <c>u32</c> count <c>= 256</c> and the multiplicities (8-byte canonical Goldilocks), the sumcheck list (shared
+/// encoding, at most 64), <c>u32</c> count and the field messages (16-byte extension elements, at most 1024),
+/// <c>u8</c> limb-opening count in <c>[1, 2]</c> and the openings, then the snapshot opening (each <c>u32</c> length and
+/// <see cref="LigeroProofSerializer"/>'s bytes). No trailing bytes.
+/// </remarks>
+public static class SnapshotRangeProofSerializer
+{
+    private const ushort Version = 1;
+    private const int MaxSumchecks = 64;
+    private const int MaxValues = 1024;
+
+    private static ReadOnlySpan<byte> Magic => "TSSR"u8;
+
+    /// <summary>Serializes a proof.</summary>
+    /// <param name="proof">The proof.</param>
+    /// <returns>The bytes.</returns>
+    public static byte[] Serialize(SnapshotRangeProof proof)
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        var writer = new ProofWriter();
+        writer.WriteHeader(Magic, Version);
+        writer.WriteUInt32((uint)proof.Snapshot);
+        writer.WriteDigest(proof.LimbRoot);
+        writer.WriteElements<Goldilocks>(proof.MultiplicityArray);
+        ProofCodec.WriteSumchecks(writer, proof.Sumchecks);
+        writer.WriteElements<GoldilocksExt2>(proof.ValueArray);
+        writer.WriteBytes([(byte)proof.LimbOpenings.Count]);
+        foreach (LigeroOpeningProof<GoldilocksExt2> opening in proof.LimbOpenings)
+        {
+            ProofCodec.WriteOpening(writer, opening);
+        }
+
+        ProofCodec.WriteOpening(writer, proof.WeightOpening);
+        return writer.ToArray();
+    }
+
+    /// <summary>Reads a proof, checking the bounds listed in the remarks.</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <returns>The proof.</returns>
+    /// <exception cref="ProofFormatException">The bytes are malformed.</exception>
+    public static SnapshotRangeProof Deserialize(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new ProofReader(bytes);
+        reader.ReadHeader(Magic, Version);
+        uint snapshot = reader.ReadUInt32();
+        if (snapshot > TrainingTranscript.MaxSteps)
+        {
+            throw new ProofFormatException("The snapshot index is out of range.");
+        }
+
+        Digest256 limbRoot = reader.ReadDigest();
+        Goldilocks[] multiplicities = reader.ReadElements<Goldilocks>(256, 256);
+        SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks);
+        GoldilocksExt2[] values = reader.ReadElements<GoldilocksExt2>(0, MaxValues);
+        int openingCount = reader.ReadBytes(1)[0];
+        if (openingCount is < 1 or > 2)
+        {
+            throw new ProofFormatException("The limb-opening count is out of range.");
+        }
+
+        var limbOpenings = new LigeroOpeningProof<GoldilocksExt2>[openingCount];
+        for (int i = 0; i < openingCount; i++)
+        {
+            limbOpenings[i] = ProofCodec.ReadOpening(ref reader);
+        }
+
+        LigeroOpeningProof<GoldilocksExt2> weightOpening = ProofCodec.ReadOpening(ref reader);
+        reader.EnsureEnd();
+        return new SnapshotRangeProof((int)snapshot, limbRoot, multiplicities, sumchecks, values, limbOpenings, weightOpening);
+    }
+}
