@@ -30,7 +30,7 @@ namespace Thestage.Proofs.Training;
 /// <c>u = f + k + log2 B</c> (<see cref="TrainingConfig.UpdateShift"/>), i.e. the real update <c>−2^−k·(1/B)·Σ_b ∂ℓ_b/∂W</c>
 /// rounded to the weight grid. Saturation keeps every parameter in <c>[−2^(W−1), 2^(W−1) − 1]</c> and every value in
 /// <c>[−2^(V−1), 2^(V−1) − 1]</c>, so a proof range-checks them against fixed tables; the configuration's width rules
-/// keep every sum above within <c>(−2^62, 2^62)</c>.
+/// keep every sum above within <c>[−2^62, 2^62]</c> (forward and backward sums strictly inside).
 /// </para>
 /// <para>
 /// Batches come from <see cref="BatchSchedule"/>; weights start from <see cref="InitialWeights"/> or any parameters

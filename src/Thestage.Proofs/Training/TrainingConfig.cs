@@ -13,10 +13,11 @@ namespace Thestage.Proofs.Training;
 /// activation, error) is saturated to the signed <see cref="ValueBits"/>-bit range <c>[−2^(V−1), 2^(V−1) − 1]</c>.
 /// </para>
 /// <para>
-/// The constructor checks that no intermediate sum can leave <c>(−2^62, 2^62)</c>, so every accumulator is an exact
+/// The constructor checks that no intermediate sum can leave <c>[−2^62, 2^62]</c>, so every accumulator is an exact
 /// 64-bit integer and embeds into the Goldilocks field (<c>p ≈ 2^64</c>) without wrapping: with <c>n</c> the largest
 /// fan-in or fan-out, <c>W + V − 2 + ⌈log2(n + 1)⌉ ≤ 62</c> (forward and backward products, bias included since
-/// <c>f ≤ V − 2</c>) and <c>2V − 2 + log2 B ≤ 62</c> (weight gradients summed over the batch).
+/// <c>f ≤ V − 2</c>; these stay strictly inside) and <c>2V − 2 + log2 B ≤ 62</c> (weight gradients summed over the
+/// batch), and that the update shift <c>f + k + log2 B</c> is at most 62.
 /// </para>
 /// </remarks>
 public sealed class TrainingConfig
@@ -103,6 +104,11 @@ public sealed class TrainingConfig
         if ((2 * valueBits) - 2 + batchBits > 62)
         {
             throw new ArgumentException("Gradient accumulators could exceed 2^62; use fewer value bits or a smaller batch.");
+        }
+
+        if (fractionalBits + learningRateShift + batchBits > 62)
+        {
+            throw new ArgumentException("The update shift f + k + log2 B must not exceed 62 (64-bit shifts).");
         }
 
         BatchSize = batchSize;

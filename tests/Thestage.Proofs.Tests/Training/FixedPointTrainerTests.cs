@@ -130,6 +130,8 @@ public sealed class FixedPointTrainerTests
         Assert.Throws<ArgumentException>(() => new TrainingConfig([4, 16, 3], 8, 3, 16, 31, 31, 1));
         Assert.Throws<ArgumentException>(() => new TrainingConfig([4, 16, 3], 1 << 10, 3, 16, 16, 31, 1));
         Assert.Throws<ArgumentException>(() => new TrainingConfig([4, 0, 3], 8, 3, 16, 24, 28, 1));
+        Assert.Throws<ArgumentException>(() => new TrainingConfig([4, 16, 3], 1 << 8, 30, 25, 8, 27, 1)); // update shift 63
+        Assert.Equal(62, new TrainingConfig([4, 16, 3], 1 << 7, 30, 25, 8, 27, 1).UpdateShift);
         TrainingConfig config = Fine();
         Assert.Equal((5 * 16) + (17 * 3), config.ParameterCount);
         Assert.Equal(16 + 3 + 3, config.UpdateShift);
