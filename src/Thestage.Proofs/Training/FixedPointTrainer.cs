@@ -1,3 +1,4 @@
+using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Quantization;
 
 namespace Thestage.Proofs.Training;
@@ -33,7 +34,8 @@ namespace Thestage.Proofs.Training;
 /// keep every sum above within <c>[−2^62, 2^62]</c> (forward and backward sums strictly inside).
 /// </para>
 /// <para>
-/// Batches come from <see cref="BatchSchedule"/>; weights start from <see cref="InitialWeights"/> or any parameters
+/// Batches come from <see cref="BatchSchedule"/> under the schedule key given to the constructor (in a recorded run,
+/// the key binding the dataset and initial-weight commitments, <see cref="TrainingTranscript.ScheduleKey"/>); weights start from <see cref="InitialWeights"/> or any parameters
 /// given by the caller. Rounding and saturation are the only departures from real-valued SGD.
 /// </para>
 /// </remarks>
@@ -41,12 +43,14 @@ public sealed class FixedPointTrainer
 {
     private readonly TrainingConfig _config;
     private readonly TrainingDataset _dataset;
+    private readonly Digest256 _scheduleKey;
 
-    /// <summary>Initializes a new trainer for a configuration and dataset.</summary>
+    /// <summary>Initializes a new trainer for a configuration, dataset and batch schedule.</summary>
     /// <param name="config">The configuration.</param>
     /// <param name="dataset">The training set; its shapes must match the configuration and it needs at least <c>B</c> samples.</param>
+    /// <param name="scheduleKey">The key of the batch schedule (<see cref="BatchSchedule.Key"/>).</param>
     /// <exception cref="ArgumentException">The dataset does not fit the configuration.</exception>
-    public FixedPointTrainer(TrainingConfig config, TrainingDataset dataset)
+    public FixedPointTrainer(TrainingConfig config, TrainingDataset dataset, Digest256 scheduleKey)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -57,6 +61,7 @@ public sealed class FixedPointTrainer
 
         _config = config;
         _dataset = dataset;
+        _scheduleKey = scheduleKey;
     }
 
     /// <summary>Gets the deterministic initial parameters of a configuration (integer Glorot-uniform weights from the seed, zero biases).</summary>
@@ -68,13 +73,13 @@ public sealed class FixedPointTrainer
         return WeightInitializer.Initialize(config);
     }
 
-    /// <summary>Runs step <paramref name="step"/> on the batch <see cref="BatchSchedule.Indices"/> gives for it.</summary>
+    /// <summary>Runs step <paramref name="step"/> on the batch <see cref="BatchSchedule.Indices"/> gives for it under the schedule key.</summary>
     /// <param name="weights">The parameters before the step.</param>
     /// <param name="step">The step index, from 0.</param>
     /// <returns>The updated parameters and the batch loss.</returns>
     /// <exception cref="ArgumentException">The parameters belong to another <see cref="TrainingConfig"/> object.</exception>
     public TrainingStepResult Step(FixedPointWeights weights, int step) =>
-        StepOn(weights, BatchSchedule.Indices(_config.Seed, _dataset.Count, _config.BatchSize, step));
+        StepOn(weights, BatchSchedule.Indices(_scheduleKey, _dataset.Count, _config.BatchSize, step));
 
     /// <summary>Runs steps <c>0 … count − 1</c> from the given parameters.</summary>
     /// <param name="weights">The starting parameters.</param>

@@ -38,7 +38,10 @@ public sealed class TrainingRun
     /// <summary>Gets the parameter snapshots: initial, then after each step.</summary>
     public IReadOnlyList<FixedPointWeights> Snapshots => _snapshots;
 
-    /// <summary>Trains for <paramref name="steps"/> steps from <see cref="FixedPointTrainer.InitialWeights"/> and commits to everything.</summary>
+    /// <summary>
+    /// Commits to the dataset and to <see cref="FixedPointTrainer.InitialWeights"/>, derives the batch schedule from those
+    /// commitments (<see cref="BatchSchedule.Key"/>), then trains for <paramref name="steps"/> steps and commits to every snapshot.
+    /// </summary>
     /// <param name="config">The configuration.</param>
     /// <param name="dataset">The training set.</param>
     /// <param name="steps">The number of steps, in <c>[0, TrainingTranscript.MaxSteps]</c>.</param>
@@ -57,23 +60,23 @@ public sealed class TrainingRun
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, TrainingTranscript.MaxSteps);
         parameters ??= LigeroParameters.Default;
-        var trainer = new FixedPointTrainer(config, dataset);
+        // Commit to the data and the initial parameters first: the batch schedule is derived from these commitments.
+        DatasetCommitment datasetCommitment = DatasetCommitment.Commit(dataset, salts);
         var snapshots = new FixedPointWeights[steps + 1];
-        var results = new TrainingStepResult[steps];
+        var states = new LigeroProverState[steps + 1];
+        var roots = new Digest256[steps + 1];
         snapshots[0] = FixedPointTrainer.InitialWeights(config);
+        states[0] = WeightCommitment.Commit(snapshots[0], parameters, salts);
+        roots[0] = states[0].Commitment.Root;
+        Digest256 scheduleKey = BatchSchedule.Key(TrainingTranscript.ComputeConfigDigest(config, parameters), dataset.Count, datasetCommitment.Root, roots[0]);
+        var trainer = new FixedPointTrainer(config, dataset, scheduleKey);
+        var results = new TrainingStepResult[steps];
         for (int t = 0; t < steps; t++)
         {
             results[t] = trainer.Step(snapshots[t], t);
             snapshots[t + 1] = results[t].Weights;
-        }
-
-        DatasetCommitment datasetCommitment = DatasetCommitment.Commit(dataset, salts);
-        var states = new LigeroProverState[steps + 1];
-        var roots = new Digest256[steps + 1];
-        for (int t = 0; t <= steps; t++)
-        {
-            states[t] = WeightCommitment.Commit(snapshots[t], parameters, salts);
-            roots[t] = states[t].Commitment.Root;
+            states[t + 1] = WeightCommitment.Commit(snapshots[t + 1], parameters, salts);
+            roots[t + 1] = states[t + 1].Commitment.Root;
         }
 
         var transcript = new TrainingTranscript(config, parameters, dataset.Count, datasetCommitment.Root, roots);

@@ -16,7 +16,8 @@ namespace Thestage.Proofs.Training;
 /// parameters, index <c>t + 1</c> those after step <c>t</c>), each over all parameters packed as documented on
 /// <c>WeightCommitment</c> (Ligero rather than a plain Merkle root because step proofs need evaluations of the
 /// weight polynomials at random points). Step <c>t</c> used the samples <see cref="Batch"/> returns
-/// (<see cref="BatchSchedule"/>), so batch membership is public and fixed by the seed.
+/// (<see cref="BatchSchedule"/>, under <see cref="ScheduleKey"/>), so batch membership is public and fixed by the
+/// seed, the dataset commitment and the initial-weight commitment together.
 /// </para>
 /// <para>
 /// <see cref="Digest"/> hashes the whole canonical encoding; it is the transcript's identity (what a proof of a step
@@ -53,12 +54,11 @@ public sealed class TrainingTranscript
         DatasetRoot = datasetRoot;
         _weightRoots = weightRoots;
         WeightVariables = WeightCommitment.NumVariables(config);
+        ConfigDigest = ComputeConfigDigest(config, parameters);
+        ScheduleKey = BatchSchedule.Key(ConfigDigest, sampleCount, datasetRoot, weightRoots[0]);
         var writer = new ProofWriter();
-        TrainingTranscriptSerializer.WriteConfig(writer, config, parameters);
-        ConfigDigest = Hash("thestage/training-config/v1"u8, writer.ToArray());
-        writer = new ProofWriter();
         TrainingTranscriptSerializer.WriteBody(writer, this);
-        Digest = Hash("thestage/training-transcript/v1"u8, writer.ToArray());
+        Digest = Hash("thestage/training-transcript/v2"u8, writer.ToArray());
     }
 
     /// <summary>Gets the architecture and hyperparameters.</summary>
@@ -69,6 +69,12 @@ public sealed class TrainingTranscript
 
     /// <summary>Gets the BLAKE2s digest of the configuration and Ligero parameters (domain <c>thestage/training-config/v1</c>).</summary>
     public Digest256 ConfigDigest { get; }
+
+    /// <summary>
+    /// Gets the batch-schedule key (<see cref="BatchSchedule.Key"/>): derived from the configuration digest, <c>N</c>, the
+    /// dataset root and the initial weight root, so no batch exists before the data and initial weights are committed.
+    /// </summary>
+    public Digest256 ScheduleKey { get; }
 
     /// <summary>Gets the number of committed samples <c>N</c>.</summary>
     public int SampleCount { get; }
@@ -85,7 +91,7 @@ public sealed class TrainingTranscript
     /// <summary>Gets the number of variables of every weight polynomial (fixed by the architecture).</summary>
     public int WeightVariables { get; }
 
-    /// <summary>Gets the BLAKE2s digest of the whole transcript (domain <c>thestage/training-transcript/v1</c>).</summary>
+    /// <summary>Gets the BLAKE2s digest of the whole transcript (domain <c>thestage/training-transcript/v2</c>).</summary>
     public Digest256 Digest { get; }
 
     /// <summary>Gets the Ligero commitment to snapshot <paramref name="index"/> (0 initial, <c>t + 1</c> after step <c>t</c>).</summary>
@@ -101,7 +107,15 @@ public sealed class TrainingTranscript
     {
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(step, StepCount);
-        return BatchSchedule.Indices(Config.Seed, SampleCount, Config.BatchSize, step);
+        return BatchSchedule.Indices(ScheduleKey, SampleCount, Config.BatchSize, step);
+    }
+
+    /// <summary>Computes <see cref="ConfigDigest"/> (needed before the transcript exists, to derive the batch schedule).</summary>
+    internal static Digest256 ComputeConfigDigest(TrainingConfig config, LigeroParameters parameters)
+    {
+        var writer = new ProofWriter();
+        TrainingTranscriptSerializer.WriteConfig(writer, config, parameters);
+        return Hash("thestage/training-config/v1"u8, writer.ToArray());
     }
 
     private static Digest256 Hash(ReadOnlySpan<byte> domain, byte[] body)

@@ -9,17 +9,23 @@ namespace Thestage.Proofs.Training;
 /// <see cref="ProofFormatException"/> on malformed bytes.
 /// </summary>
 /// <remarks>
-/// Layout, little-endian: <c>"TSTT"</c>, <c>u16</c> version 1; configuration: <c>u16</c> width count <c>c ∈ [3, 17]</c>,
+/// Layout, little-endian: <c>"TSTT"</c>, <c>u16</c> version 2; configuration: <c>u16</c> width count <c>c ∈ [3, 17]</c>,
 /// <c>c × u32</c> widths, <c>u32</c> batch size, <c>u16</c> learning-rate shift, <c>u16</c> fractional bits, <c>u16</c> weight
 /// bits, <c>u16</c> value bits, <c>u64</c> seed, <c>u16</c> Ligero log-blowup, <c>u32</c> column queries; the 32-byte
 /// configuration digest; <c>u32</c> sample count and the 32-byte dataset root; <c>u32</c> snapshot count
 /// <c>T + 1 ≥ 1</c> and that many 32-byte weight roots; finally the 32-byte transcript digest. The reader rebuilds the
 /// configuration under all of <see cref="TrainingConfig"/>'s rules, recomputes both digests and requires them to
 /// match, and rejects trailing bytes, so every byte of a valid encoding matters.
+/// <para>
+/// Version 2 has the byte layout of version 1 but different meaning: batches come from
+/// <see cref="TrainingTranscript.ScheduleKey"/> (seed, dataset root and initial weight root) instead of the seed
+/// alone, and the trailer uses the domain <c>thestage/training-transcript/v2</c>. Version 1 encodings are rejected
+/// with a message saying so: their batches cannot be reproduced under version 2.
+/// </para>
 /// </remarks>
 public static class TrainingTranscriptSerializer
 {
-    private const ushort Version = 1;
+    private const ushort Version = 2;
 
     private static ReadOnlySpan<byte> Magic => "TSTT"u8;
 
@@ -42,6 +48,12 @@ public static class TrainingTranscriptSerializer
     /// <exception cref="ProofFormatException">The bytes are not a valid transcript.</exception>
     public static TrainingTranscript Deserialize(ReadOnlySpan<byte> bytes)
     {
+        if (bytes.Length >= 6 && bytes[..4].SequenceEqual(Magic) && BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]) == 1)
+        {
+            throw new ProofFormatException(
+                "TSTT version 1 is no longer accepted: its batches were derived from the seed alone. Re-record the run (version 2 derives batches from the dataset and initial-weight commitments).");
+        }
+
         var reader = new ProofReader(bytes);
         reader.ReadHeader(Magic, Version);
         int widthCount = reader.ReadUInt16();

@@ -1,3 +1,4 @@
+using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Training;
 
 namespace Thestage.Proofs.Tests.Training;
@@ -13,10 +14,12 @@ internal sealed class DoubleTrainer
     private readonly int[] _labels;
     private readonly double[][] _w;
     private readonly double[][] _b;
+    private readonly Digest256 _scheduleKey;
 
-    public DoubleTrainer(TrainingConfig config, TrainingDataset dataset, FixedPointWeights initial)
+    public DoubleTrainer(TrainingConfig config, TrainingDataset dataset, FixedPointWeights initial, Digest256 scheduleKey)
     {
         _config = config;
+        _scheduleKey = scheduleKey;
         double scale = Math.ScaleB(1.0, -config.FractionalBits);
         _features = new double[dataset.Count][];
         _labels = new int[dataset.Count];
@@ -39,7 +42,7 @@ internal sealed class DoubleTrainer
     public double Step(int step)
     {
         int layers = _config.LayerCount;
-        int[] batch = BatchSchedule.Indices(_config.Seed, _features.Length, _config.BatchSize, step);
+        int[] batch = BatchSchedule.Indices(_scheduleKey, _features.Length, _config.BatchSize, step);
         var gw = new double[layers][];
         var gb = new double[layers][];
         for (int l = 0; l < layers; l++)

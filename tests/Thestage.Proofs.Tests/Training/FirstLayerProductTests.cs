@@ -17,7 +17,7 @@ public sealed class FirstLayerProductTests
     public void HonestProofsOfEveryStepVerify()
     {
         TrainingRun run = SharedRun.Value;
-        var trainer = new FixedPointTrainer(Config, Data);
+        var trainer = new FixedPointTrainer(Config, Data, run.Transcript.ScheduleKey);
         for (int step = 0; step < 3; step++)
         {
             FirstLayerProductProof proof = FirstLayerProductProver.Prove(run, Data, step);

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Training;
 
 namespace Thestage.Proofs.Tests.Training;
@@ -5,6 +7,14 @@ namespace Thestage.Proofs.Tests.Training;
 /// <summary>Seeded Gaussian blobs (one centre per class in [−1, 1]^d, noise σ), quantized to the trainer's fixed point.</summary>
 internal static class SyntheticData
 {
+    /// <summary>A batch-schedule key for tests that train without committing: depends on the seed only.</summary>
+    public static Digest256 ScheduleKey(TrainingConfig config)
+    {
+        var bytes = new byte[Digest256.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, config.Seed);
+        return BatchSchedule.Key(Digest256.FromBytes(bytes), 1, default, default);
+    }
+
     public static (TrainingDataset Train, TrainingDataset Test) Blobs(TrainingConfig config, int trainCount, int testCount, double sigma, int seed)
     {
         var random = new Random(seed);

@@ -46,17 +46,73 @@ public sealed class TrainingTranscriptTests
 
         for (int t = 0; t < 5; t++)
         {
-            Assert.Equal(BatchSchedule.Indices(transcript.Config.Seed, 64, 4, t), copy.Batch(t));
+            Assert.Equal(BatchSchedule.Indices(transcript.ScheduleKey, 64, 4, t), copy.Batch(t));
         }
 
+        Assert.Equal(transcript.ScheduleKey, copy.ScheduleKey);
+        Assert.Equal(BatchSchedule.Key(transcript.ConfigDigest, 64, transcript.DatasetRoot, transcript.WeightRoots[0]), copy.ScheduleKey);
         Assert.Throws<ArgumentOutOfRangeException>(() => copy.Batch(5));
+    }
+
+    [Fact]
+    public void BatchesDependOnTheDatasetRootAndTheInitialWeights()
+    {
+        TrainingTranscript honest = SharedRun.Value.Transcript;
+        Digest256[] roots = [.. honest.WeightRoots];
+        Digest256 otherRoot = Digest256.FromBytes(Enumerable.Repeat((byte)7, 32).ToArray());
+
+        var otherData = new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, otherRoot, roots);
+        Digest256[] otherInitial = [.. roots];
+        otherInitial[0] = otherRoot;
+        var otherWeights = new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, honest.DatasetRoot, otherInitial);
+        Digest256[] otherLater = [.. roots];
+        otherLater[3] = otherRoot;
+        var laterChanged = new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, honest.DatasetRoot, otherLater);
+
+        Assert.NotEqual(honest.ScheduleKey, otherData.ScheduleKey);
+        Assert.NotEqual(honest.ScheduleKey, otherWeights.ScheduleKey);
+        Assert.Equal(honest.ScheduleKey, laterChanged.ScheduleKey); // only the initial snapshot is committed before training
+        for (int t = 0; t < honest.StepCount; t++)
+        {
+            Assert.NotEqual(honest.Batch(t), otherData.Batch(t));
+            Assert.NotEqual(honest.Batch(t), otherWeights.Batch(t));
+            Assert.Equal(honest.Batch(t), laterChanged.Batch(t));
+        }
+
+        // Re-committing the same data with other salts gives another root and so other batches: the trainer can still
+        // re-roll commitments (one commitment per try), which is why the README calls for outside entropy.
+        TrainingConfig config = honest.Config;
+        TrainingRun resalted = TrainingRun.Record(config, Dataset(config), 1, salts: new SeededSaltSource(601));
+        Assert.NotEqual(honest.DatasetRoot, resalted.Transcript.DatasetRoot);
+        Assert.NotEqual(honest.Batch(0), resalted.Transcript.Batch(0));
+    }
+
+    [Fact]
+    public void VersionOneEncodingsAreRejectedWithAClearMessage()
+    {
+        byte[] bytes = TrainingTranscriptSerializer.Serialize(SharedRun.Value.Transcript);
+        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        byte[] old = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteUInt16LittleEndian(old.AsSpan(4), 1);
+        ProofFormatException e = Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(old));
+        Assert.Contains("version 1 is no longer accepted", e.Message, StringComparison.Ordinal);
+
+        // Also when resealed under the old domain, i.e. a genuine v1 encoding of the same contents.
+        byte[] genuine = Reseal(old, "thestage/training-transcript/v1"u8);
+        e = Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(genuine));
+        Assert.Contains("version 1 is no longer accepted", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(old.AsSpan(0, 6)));
+
+        byte[] future = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteUInt16LittleEndian(future.AsSpan(4), 3);
+        Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(future));
     }
 
     [Fact]
     public void SnapshotsAreTheTrainerSteps()
     {
         TrainingRun run = SharedRun.Value;
-        var trainer = new FixedPointTrainer(run.Transcript.Config, Dataset(run.Transcript.Config));
+        var trainer = new FixedPointTrainer(run.Transcript.Config, Dataset(run.Transcript.Config), run.Transcript.ScheduleKey);
         FixedPointWeights w = FixedPointTrainer.InitialWeights(run.Transcript.Config);
         Assert.True(w.ContentEquals(run.Snapshots[0]));
         for (int t = 0; t < run.Transcript.StepCount; t++)
@@ -97,7 +153,7 @@ public sealed class TrainingTranscriptTests
             random.NextBytes(garbage);
             if (garbage.Length >= 6 && i % 2 == 0)
             {
-                "TSTT\x01\x00"u8.CopyTo(garbage);
+                "TSTT\x02\x00"u8.CopyTo(garbage);
             }
 
             Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(garbage));
@@ -177,11 +233,13 @@ public sealed class TrainingTranscriptTests
     }
 
     /// <summary>Recomputes the configuration digest and the trailer of a 3-width TSTT encoding.</summary>
-    private static byte[] Reseal(byte[] bytes)
+    private static byte[] Reseal(byte[] bytes) => Reseal(bytes, "thestage/training-transcript/v2"u8);
+
+    private static byte[] Reseal(byte[] bytes, ReadOnlySpan<byte> domain)
     {
         byte[] result = (byte[])bytes.Clone();
         Hash("thestage/training-config/v1"u8, result.AsSpan(Header, ConfigLength)).CopyTo(result, Header + ConfigLength);
-        Hash("thestage/training-transcript/v1"u8, result.AsSpan(Header, result.Length - Header - 32)).CopyTo(result, result.Length - 32);
+        Hash(domain, result.AsSpan(Header, result.Length - Header - 32)).CopyTo(result, result.Length - 32);
         return result;
     }
 
