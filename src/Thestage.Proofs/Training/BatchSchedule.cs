@@ -11,7 +11,8 @@ namespace Thestage.Proofs.Training;
 /// <para>
 /// The key (<see cref="Key"/>) is a Fiat–Shamir challenge of a <see cref="Transcript"/> labelled
 /// <c>thestage.training.schedule.v1</c> that absorbs, in order, the configuration digest (which covers the public
-/// seed), the sample count <c>N</c>, the dataset root and the Ligero root of the initial parameters. The trainer must
+/// seed), the sample count <c>N</c>, the dataset root and the Ligero roots of the initial parameters (their count,
+/// then each). The trainer must
 /// therefore commit to its data and initial weights before any batch exists (<see cref="TrainingRun.Record"/> does
 /// exactly that), and the seed is no longer the only entropy: changing the data, the initial weights or the seed
 /// changes every batch.
@@ -37,17 +38,23 @@ public static class BatchSchedule
     /// <param name="configDigest">The configuration digest (<see cref="TrainingTranscript.ConfigDigest"/>, covers the seed).</param>
     /// <param name="sampleCount">The dataset size <c>N</c>.</param>
     /// <param name="datasetRoot">The dataset Merkle root.</param>
-    /// <param name="initialWeightRoot">The Ligero root of the initial parameters.</param>
+    /// <param name="initialWeightRoots">The Ligero roots of the initial parameters (one per weight polynomial).</param>
     /// <returns>The 32-byte key.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleCount"/> is not positive.</exception>
-    public static Digest256 Key(Digest256 configDigest, int sampleCount, Digest256 datasetRoot, Digest256 initialWeightRoot)
+    public static Digest256 Key(Digest256 configDigest, int sampleCount, Digest256 datasetRoot, IReadOnlyList<Digest256> initialWeightRoots)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleCount);
+        ArgumentNullException.ThrowIfNull(initialWeightRoots);
         var transcript = new Transcript("thestage.training.schedule.v1");
         transcript.AbsorbDigest("config", configDigest);
         transcript.AbsorbUInt64("samples", (ulong)sampleCount);
         transcript.AbsorbDigest("dataset", datasetRoot);
-        transcript.AbsorbDigest("initial-weights", initialWeightRoot);
+        transcript.AbsorbUInt64("initial-weight-roots", (ulong)initialWeightRoots.Count);
+        foreach (Digest256 root in initialWeightRoots)
+        {
+            transcript.AbsorbDigest("initial-weights", root);
+        }
+
         Span<byte> key = stackalloc byte[Digest256.Length];
         transcript.ChallengeBytes("key", key);
         return Digest256.FromBytes(key);

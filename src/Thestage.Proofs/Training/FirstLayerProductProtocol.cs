@@ -1,5 +1,6 @@
 using System.Numerics;
 using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Transcripts;
 
 namespace Thestage.Proofs.Training;
@@ -16,13 +17,17 @@ internal static class FirstLayerProductProtocol
     public static (int M, int N, int P) Dimensions(TrainingConfig config) =>
         (Pad(config.LayerSizes[1]), Pad(config.LayerSizes[0]), config.BatchSize);
 
-    /// <summary>Starts the Fiat–Shamir transcript: training transcript digest, step, snapshot root and batch inputs.</summary>
+    /// <summary>Starts the Fiat–Shamir transcript: training transcript digest, step, snapshot roots and batch inputs.</summary>
     public static Transcript Begin(TrainingTranscript training, int step, Goldilocks[] inputs)
     {
-        var transcript = new Transcript("thestage.training.first-layer-product.v1");
+        var transcript = new Transcript("thestage.training.first-layer-product.v2");
         transcript.AbsorbDigest("training", training.Digest);
         transcript.AbsorbUInt64("step", (ulong)step);
-        transcript.AbsorbDigest("weights", training.WeightRoots[step]);
+        foreach (Digest256 root in training.WeightRootsOf(step))
+        {
+            transcript.AbsorbDigest("weights", root);
+        }
+
         transcript.Absorb("inputs", (ReadOnlySpan<Goldilocks>)inputs);
         return transcript;
     }

@@ -18,8 +18,9 @@ namespace Thestage.Proofs.Training;
 /// <c>m × B</c>, <c>m = 2^⌈log2 out⌉</c>) and runs Thaler's matrix-multiplication sumcheck (CRYPTO 2013, §5) for
 /// <c>A = W_0</c> (<c>m × n</c>, <c>n = 2^⌈log2 in⌉</c>) and <c>B = Xᵀ</c>, reducing <c>C̃(r_1, r_2)</c> to
 /// <c>W̃_0(r_1, s)</c> and <c>X̃ᵀ(s, r_2)</c>. The verifier evaluates <c>X̃ᵀ</c> itself from the opened samples and
-/// checks <c>W̃_0(r_1, s)</c> by one Ligero opening of the snapshot polynomial at the lifted point (segment 0 of the
-/// packing on <c>WeightCommitment</c>).
+/// checks <c>W̃_0(r_1, s)</c> by one Ligero opening, at the lifted point, of the snapshot polynomial holding segment 0
+/// of the packing on <c>WeightCommitment</c> (for architectures where <c>W_0</c> outweighs the rest, a polynomial of its
+/// own, so the point is just <c>(r_1, s)</c>).
 /// </para>
 /// <para>
 /// Soundness error: <c>(log m + log B + 2·log n)/|E|</c> for the sumcheck (<c>|E| ≈ 2^128</c>) plus
@@ -105,8 +106,9 @@ public static class FirstLayerProductProver
         Transcript transcript = FirstLayerProductProtocol.Begin(training, step, x);
         MatrixMultiplicationProverOutput<GoldilocksExt2> product = MatrixMultiplicationSumcheck.Prove<GoldilocksExt2>(
             transcript, a, x, FirstLayerProductProtocol.AccumulatorMatrix(config, accumulators), m, n, p);
-        GoldilocksExt2[] point = WeightCommitment.Layout(config).Lift<GoldilocksExt2>(0, product.APoint);
-        LigeroOpeningProof<GoldilocksExt2> opening = LigeroProver.Open(transcript, run.WeightState(step), point, out _);
+        Inference.SegmentLayout layout = WeightCommitment.Layout(config);
+        GoldilocksExt2[] point = layout.Lift<GoldilocksExt2>(0, product.APoint);
+        LigeroOpeningProof<GoldilocksExt2> opening = LigeroProver.Open(transcript, run.WeightStates(step)[layout.PolynomialOf(0)], point, out _);
         return new FirstLayerProductProof(step, features, labels, salts, paths, accumulators, product.Proof, opening);
     }
 }

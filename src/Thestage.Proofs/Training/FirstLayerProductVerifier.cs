@@ -10,7 +10,7 @@ public static class FirstLayerProductVerifier
 {
     /// <summary>
     /// Verifies that the proof's accumulators are the first layer's weights of snapshot <c>proof.Step</c> times the
-    /// inputs of that step's batch, those inputs being the committed dataset samples the seed selects.
+    /// inputs of that step's batch, those inputs being the committed dataset samples the batch schedule selects.
     /// </summary>
     /// <param name="training">The public training transcript.</param>
     /// <param name="proof">The proof (may be malformed).</param>
@@ -66,7 +66,9 @@ public static class FirstLayerProductVerifier
             return false;
         }
 
-        GoldilocksExt2[] point = WeightCommitment.Layout(config).Lift<GoldilocksExt2>(0, reduction.APoint);
-        return LigeroVerifier.Verify(transcript, training.WeightCommitmentAt(proof.Step), training.Parameters, point, reduction.AEvaluation, proof.Opening);
+        Inference.SegmentLayout layout = WeightCommitment.Layout(config);
+        GoldilocksExt2[] point = layout.Lift<GoldilocksExt2>(0, reduction.APoint);
+        LigeroCommitment commitment = training.WeightCommitmentsAt(proof.Step)[layout.PolynomialOf(0)];
+        return LigeroVerifier.Verify(transcript, commitment, training.Parameters, point, reduction.AEvaluation, proof.Opening);
     }
 }

@@ -10,23 +10,24 @@ using E = Thestage.Proofs.Fields.GoldilocksExt2;
 namespace Thestage.Proofs.Training;
 
 /// <summary>
-/// Proves and verifies <see cref="SnapshotRangeProof"/>: every entry of a committed snapshot polynomial <c>P</c>
-/// (weights, biases and zero padding, see <c>WeightCommitment</c>) lies in <c>[−2^(W−1), 2^(W−1))</c>, so the field
-/// identities of step proofs are integer identities.
+/// Proves and verifies <see cref="SnapshotRangeProof"/>: every entry of each committed snapshot polynomial <c>P_g</c>
+/// (weights, biases and zero padding, one or two polynomials, see <c>WeightCommitment</c>) lies in
+/// <c>[−2^(W−1), 2^(W−1))</c>, so the field identities of step proofs are integer identities.
 /// </summary>
 /// <remarks>
 /// <para>
-/// The prover commits (Ligero) to the <c>K = ⌈W/8⌉</c> byte limbs of <c>u = P + 2^(W−1)</c>, packed as <c>K</c> segments
-/// of the snapshot's size. One logUp argument (Haböck, eprint 2022/1530; fractional sum by layered GKR sumchecks,
+/// The prover commits (Ligero, one polynomial) to the <c>K = ⌈W/8⌉</c> byte limbs of <c>u_g = P_g + 2^(W−1)</c> for every
+/// snapshot polynomial <c>g</c>, packed as <c>K</c> segments of each polynomial's size. One logUp argument (Haböck, eprint 2022/1530; fractional sum by layered GKR sumchecks,
 /// Papini–Haböck, eprint 2023/1284) checks every limb against <c>[0, 2^8)</c>; when the top limb has <c>b &lt; 8</c> bits
-/// it is looked up a second time scaled by <c>2^(8−b)</c>, which bounds it by <c>2^b</c>. At a random <c>z</c> the prover
-/// sends <c>P̃(z)</c> and <c>L̃_k(z)</c>, and the verifier checks <c>P̃(z) + 2^(W−1) = Σ_k 2^(8k)·L̃_k(z)</c>; then all limb
-/// claims are batched into one Ligero opening (<c>ClaimBatcher</c>) and <c>P̃(z)</c> is opened against the snapshot root.
+/// it is looked up a second time scaled by <c>2^(8−b)</c>, which bounds it by <c>2^b</c>. At a random <c>z_g</c> per
+/// polynomial the prover sends <c>P̃_g(z_g)</c> and <c>L̃_(g,k)(z_g)</c>, and the verifier checks
+/// <c>P̃_g(z_g) + 2^(W−1) = Σ_k 2^(8k)·L̃_(g,k)(z_g)</c>; then all limb claims are batched into one Ligero opening
+/// (<c>ClaimBatcher</c>) and each <c>P̃_g(z_g)</c> is opened against the snapshot's root <c>g</c>.
 /// </para>
 /// <para>
 /// Soundness: logUp <c>(N + 2^8 + 1.5·L² + 2L)/|E|</c> (<c>N</c> looked-up entries, <c>2^L</c> leaves), recomposition
-/// <c>v/|E|</c> (Schwartz–Zippel on a multilinear difference), batching <c>(k + 2v)/|E|</c>, and two Ligero openings at
-/// <c>≈ 2^−103.07</c> each (<c>docs/proofs.md</c>): about 102 bits in total. Since limbs are bytes and
+/// <c>v/|E|</c> per polynomial (Schwartz–Zippel on a multilinear difference), batching <c>(k + 2v)/|E|</c>, and two or
+/// three Ligero openings at <c>≈ 2^−103.07</c> each (<c>docs/proofs.md</c>): about 101.5 bits in total. Since limbs are bytes and
 /// <c>Σ 2^(8k) l_k &lt; 2^W &lt; p</c>, an accepted recomposition means <c>u ∈ [0, 2^W)</c> as an integer.
 /// </para>
 /// </remarks>
@@ -44,31 +45,33 @@ public static class SnapshotRangeArgument
         ArgumentNullException.ThrowIfNull(run);
         ArgumentOutOfRangeException.ThrowIfNegative(snapshot);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(snapshot, run.Transcript.StepCount);
-        return Prove(run.Transcript, snapshot, run.WeightState(snapshot), WeightCommitment.Evaluations(run.Snapshots[snapshot]), salts);
+        return Prove(run.Transcript, snapshot, run.WeightStates(snapshot), WeightCommitment.Evaluations(run.Snapshots[snapshot]), salts);
     }
 
-    /// <summary>Verifies a range proof against the transcript's snapshot root.</summary>
+    /// <summary>Verifies a range proof against the transcript's snapshot roots.</summary>
     /// <param name="training">The training transcript.</param>
     /// <param name="proof">The proof (may be malformed).</param>
     /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
     public static bool Verify(TrainingTranscript training, SnapshotRangeProof? proof)
     {
         ArgumentNullException.ThrowIfNull(training);
+        int polynomials = training.WeightPolynomialCount;
         if (proof is null || proof.Snapshot < 0 || proof.Snapshot > training.StepCount || proof.MultiplicityArray is null
             || proof.MultiplicityArray.Length != 1 << TableBits || proof.SumcheckArray is null || proof.ValueArray is null
-            || proof.LimbOpeningArray is null || proof.WeightOpening is null)
+            || proof.LimbOpeningArray is null || proof.WeightOpeningArray is null || proof.WeightOpeningArray.Length != polynomials
+            || proof.WeightOpeningArray.Any(o => o is null))
         {
             return false;
         }
 
         TrainingConfig config = training.Config;
-        int v = training.WeightVariables;
-        (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, v);
+        int[] variables = [.. training.WeightVariables];
+        (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, variables);
         var limbCommitment = new LigeroCommitment(proof.LimbRoot, layout.NumVariables[0]);
         Transcript transcript = Begin(training, proof.Snapshot, limbCommitment, proof.MultiplicityArray);
         var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray);
-        int[] columnLimbs = ColumnLimbs(limbs, topBits);
-        LookupColumnSpec[] specs = columnLimbs.Select((k, j) => new LookupColumnSpec(v, Scale(j, limbs, topBits), 0)).ToArray();
+        (int Segment, ulong Scale)[] columns = Columns(polynomials, limbs, topBits);
+        LookupColumnSpec[] specs = columns.Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
         LogUpClaims<E>? lookup = LogUpArgument.Verify(transcript, cursor, specs, TableBits);
         if (lookup is null
             || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) != lookup.MultiplicityValue)
@@ -76,96 +79,154 @@ public static class SnapshotRangeArgument
             return false;
         }
 
-        E[] z = transcript.Challenges<E>("range/z", v);
-        if (!cursor.TryReceive(transcript, "range/evaluations", limbs + 1, out E[] values))
+        E[][] z = Points(transcript, variables);
+        if (!cursor.TryReceive(transcript, "range/evaluations", polynomials * (limbs + 1), out E[] values))
         {
             return false;
         }
 
-        E recomposed = E.Zero;
-        for (int k = limbs - 1; k >= 0; k--)
+        for (int g = 0; g < polynomials; g++)
         {
-            recomposed = (recomposed * E.FromUInt64(256)) + values[k + 1];
+            int at = g * (limbs + 1);
+            E recomposed = E.Zero;
+            for (int k = limbs - 1; k >= 0; k--)
+            {
+                recomposed = (recomposed * E.FromUInt64(256)) + values[at + k + 1];
+            }
+
+            if (values[at] + E.FromUInt64(1UL << (config.WeightBits - 1)) != recomposed)
+            {
+                return false;
+            }
         }
 
-        if (values[0] + E.FromUInt64(1UL << (config.WeightBits - 1)) != recomposed)
+        List<SegmentClaim<E>> claims = Claims(columns, lookup, z, values, limbs);
+        if (!ClaimBatcher.Verify(transcript, cursor, layout, [limbCommitment], training.Parameters, claims, proof.LimbOpeningArray)
+            || !cursor.IsExhausted)
         {
             return false;
         }
 
-        List<SegmentClaim<E>> claims = Claims(columnLimbs, lookup, z, values);
-        return ClaimBatcher.Verify(transcript, cursor, layout, [limbCommitment], training.Parameters, claims, proof.LimbOpeningArray)
-            && cursor.IsExhausted
-            && LigeroVerifier.Verify(transcript, training.WeightCommitmentAt(proof.Snapshot), training.Parameters, z, values[0], proof.WeightOpening);
+        LigeroCommitment[] weights = training.WeightCommitmentsAt(proof.Snapshot);
+        for (int g = 0; g < polynomials; g++)
+        {
+            if (!LigeroVerifier.Verify(transcript, weights[g], training.Parameters, z[g], values[g * (limbs + 1)], proof.WeightOpeningArray[g]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
-    /// <summary>Proves for an explicit snapshot table (the honest one, or a forged one in tests).</summary>
-    internal static SnapshotRangeProof Prove(TrainingTranscript training, int snapshot, LigeroProverState state, Goldilocks[] table, ISaltSource? salts)
+    /// <summary>Proves for explicit snapshot tables, one per weight polynomial (the honest ones, or forged ones in tests).</summary>
+    internal static SnapshotRangeProof Prove(TrainingTranscript training, int snapshot, LigeroProverState[] states, Goldilocks[][] tables, ISaltSource? salts)
     {
         TrainingConfig config = training.Config;
-        int v = training.WeightVariables;
-        (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, v);
+        int polynomials = tables.Length;
+        int[] variables = [.. training.WeightVariables];
+        (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, variables);
         ulong offset = 1UL << (config.WeightBits - 1);
-        var limbSegments = new Goldilocks[limbs][];
-        for (int k = 0; k < limbs; k++)
+        var limbSegments = new Goldilocks[polynomials * limbs][];
+        for (int g = 0; g < polynomials; g++)
         {
-            limbSegments[k] = new Goldilocks[table.Length];
-        }
-
-        for (int x = 0; x < table.Length; x++)
-        {
-            ulong u = (table[x] + Goldilocks.FromUInt64(offset)).Value;
+            Goldilocks[] table = tables[g];
             for (int k = 0; k < limbs; k++)
             {
-                limbSegments[k][x] = Goldilocks.FromUInt64(k < 8 ? (u >> (8 * k)) & 0xFF : 0);
+                limbSegments[(g * limbs) + k] = new Goldilocks[table.Length];
+            }
+
+            for (int x = 0; x < table.Length; x++)
+            {
+                ulong u = (table[x] + Goldilocks.FromUInt64(offset)).Value;
+                for (int k = 0; k < limbs; k++)
+                {
+                    limbSegments[(g * limbs) + k][x] = Goldilocks.FromUInt64(k < 8 ? (u >> (8 * k)) & 0xFF : 0);
+                }
             }
         }
 
         Goldilocks[] limbPolynomial = layout.Assemble(limbSegments)[0];
         LigeroProverState limbState = LigeroProver.Commit(limbPolynomial, training.Parameters, salts);
-        int[] columnLimbs = ColumnLimbs(limbs, topBits);
-        var columns = columnLimbs.Select((k, j) => (limbSegments[k], Scale(j, limbs, topBits))).ToList();
+        (int Segment, ulong Scale)[] columnSpecs = Columns(polynomials, limbs, topBits);
+        var columns = columnSpecs.Select(c => (limbSegments[c.Segment], c.Scale)).ToList();
         Goldilocks[] multiplicities = LogUpArgument.Multiplicities(columns, TableBits);
         Transcript transcript = Begin(training, snapshot, limbState.Commitment, multiplicities);
         var builder = new ProofBuilder<E>();
         LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits);
 
-        E[] z = transcript.Challenges<E>("range/z", v);
-        var values = new E[limbs + 1];
-        values[0] = MatrixMultiplicationSumcheck.EvaluateMatrix<E>(table, z);
-        for (int k = 0; k < limbs; k++)
+        E[][] z = Points(transcript, variables);
+        var values = new E[polynomials * (limbs + 1)];
+        for (int g = 0; g < polynomials; g++)
         {
-            values[k + 1] = MatrixMultiplicationSumcheck.EvaluateMatrix<E>(limbSegments[k], z);
+            int at = g * (limbs + 1);
+            values[at] = MatrixMultiplicationSumcheck.EvaluateMatrix<E>(tables[g], z[g]);
+            for (int k = 0; k < limbs; k++)
+            {
+                values[at + k + 1] = MatrixMultiplicationSumcheck.EvaluateMatrix<E>(limbSegments[(g * limbs) + k], z[g]);
+            }
         }
 
         builder.Send(transcript, "range/evaluations", values);
-        List<SegmentClaim<E>> claims = Claims(columnLimbs, lookup, z, values);
+        List<SegmentClaim<E>> claims = Claims(columnSpecs, lookup, z, values, limbs);
         LigeroOpeningProof<E>[] limbOpenings = ClaimBatcher.Prove(transcript, builder, layout, [limbPolynomial], [limbState], claims);
-        LigeroOpeningProof<E> weightOpening = LigeroProver.Open(transcript, state, z, out _);
+        var weightOpenings = new LigeroOpeningProof<E>[polynomials];
+        for (int g = 0; g < polynomials; g++)
+        {
+            weightOpenings[g] = LigeroProver.Open(transcript, states[g], z[g], out _);
+        }
+
         return new SnapshotRangeProof(
-            snapshot, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values], limbOpenings, weightOpening);
+            snapshot, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values], limbOpenings, weightOpenings);
     }
 
-    /// <summary>Gets the limb packing (<c>K</c> segments of <c>2^v</c>), <c>K</c>, and the top limb's bit count.</summary>
-    private static (SegmentLayout Layout, int Limbs, int TopBits) LimbLayout(TrainingConfig config, int v)
+    /// <summary>
+    /// Gets the limb packing (for each snapshot polynomial <c>g</c>, <c>K</c> segments of its size, segment <c>g·K + k</c>
+    /// holding limb <c>k</c>), <c>K</c>, and the top limb's bit count.
+    /// </summary>
+    private static (SegmentLayout Layout, int Limbs, int TopBits) LimbLayout(TrainingConfig config, int[] variables)
     {
         int limbs = (config.WeightBits + 7) / 8;
         int topBits = config.WeightBits - (8 * (limbs - 1));
-        return (SegmentLayout.Create(Enumerable.Repeat(v, limbs).ToArray(), splitLargest: false), limbs, topBits);
+        int[] logSizes = variables.SelectMany(v => Enumerable.Repeat(v, limbs)).ToArray();
+        return (SegmentLayout.Create(logSizes, splitLargest: false), limbs, topBits);
     }
 
-    /// <summary>Maps lookup columns to limbs: every limb once, then the top limb again (scaled) when it is narrower than 8 bits.</summary>
-    private static int[] ColumnLimbs(int limbs, int topBits) =>
-        topBits < 8 ? [.. Enumerable.Range(0, limbs), limbs - 1] : [.. Enumerable.Range(0, limbs)];
-
-    private static ulong Scale(int column, int limbs, int topBits) => column == limbs ? 1UL << (8 - topBits) : 1UL;
-
-    private static List<SegmentClaim<E>> Claims(int[] columnLimbs, LogUpClaims<E> lookup, E[] z, E[] values)
+    /// <summary>
+    /// Gets the lookup columns: every limb segment once (unscaled), then, when the top limb is narrower than 8 bits, each
+    /// polynomial's top-limb segment again scaled by <c>2^(8−b)</c>.
+    /// </summary>
+    private static (int Segment, ulong Scale)[] Columns(int polynomials, int limbs, int topBits)
     {
-        var claims = columnLimbs.Select((k, j) => new SegmentClaim<E>(k, lookup.ColumnPoints[j], lookup.ColumnValues[j])).ToList();
-        for (int k = 0; k + 1 < values.Length; k++)
+        var columns = new List<(int, ulong)>();
+        for (int s = 0; s < polynomials * limbs; s++)
         {
-            claims.Add(new SegmentClaim<E>(k, z, values[k + 1]));
+            columns.Add((s, 1UL));
+        }
+
+        if (topBits < 8)
+        {
+            for (int g = 0; g < polynomials; g++)
+            {
+                columns.Add(((g * limbs) + limbs - 1, 1UL << (8 - topBits)));
+            }
+        }
+
+        return [.. columns];
+    }
+
+    private static E[][] Points(Transcript transcript, int[] variables) =>
+        variables.Select(v => transcript.Challenges<E>("range/z", v)).ToArray();
+
+    private static List<SegmentClaim<E>> Claims((int Segment, ulong Scale)[] columns, LogUpClaims<E> lookup, E[][] z, E[] values, int limbs)
+    {
+        var claims = columns.Select((c, j) => new SegmentClaim<E>(c.Segment, lookup.ColumnPoints[j], lookup.ColumnValues[j])).ToList();
+        for (int g = 0; g < z.Length; g++)
+        {
+            for (int k = 0; k < limbs; k++)
+            {
+                claims.Add(new SegmentClaim<E>((g * limbs) + k, z[g], values[(g * (limbs + 1)) + k + 1]));
+            }
         }
 
         return claims;
@@ -173,10 +234,14 @@ public static class SnapshotRangeArgument
 
     private static Transcript Begin(TrainingTranscript training, int snapshot, LigeroCommitment limbs, Goldilocks[] multiplicities)
     {
-        var transcript = new Transcript("thestage.training.snapshot-range.v1");
+        var transcript = new Transcript("thestage.training.snapshot-range.v2");
         transcript.AbsorbDigest("training", training.Digest);
         transcript.AbsorbUInt64("snapshot", (ulong)snapshot);
-        transcript.AbsorbDigest("weights", training.WeightRoots[snapshot]);
+        foreach (Digest256 root in training.WeightRootsOf(snapshot))
+        {
+            transcript.AbsorbDigest("weights", root);
+        }
+
         transcript.AbsorbDigest("limbs", limbs.Root);
         transcript.AbsorbUInt64("limb-variables", (ulong)limbs.NumVariables);
         transcript.Absorb<Goldilocks>("multiplicities", multiplicities);

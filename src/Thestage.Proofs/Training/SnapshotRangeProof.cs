@@ -16,6 +16,7 @@ public sealed class SnapshotRangeProof
     private readonly SumcheckProof<GoldilocksExt2>[] _sumchecks;
     private readonly GoldilocksExt2[] _values;
     private readonly LigeroOpeningProof<GoldilocksExt2>[] _limbOpenings;
+    private readonly LigeroOpeningProof<GoldilocksExt2>[] _weightOpenings;
 
     internal SnapshotRangeProof(
         int snapshot,
@@ -24,7 +25,7 @@ public sealed class SnapshotRangeProof
         SumcheckProof<GoldilocksExt2>[] sumchecks,
         GoldilocksExt2[] values,
         LigeroOpeningProof<GoldilocksExt2>[] limbOpenings,
-        LigeroOpeningProof<GoldilocksExt2> weightOpening)
+        LigeroOpeningProof<GoldilocksExt2>[] weightOpenings)
     {
         Snapshot = snapshot;
         LimbRoot = limbRoot;
@@ -32,7 +33,7 @@ public sealed class SnapshotRangeProof
         _sumchecks = sumchecks;
         _values = values;
         _limbOpenings = limbOpenings;
-        WeightOpening = weightOpening;
+        _weightOpenings = weightOpenings;
     }
 
     /// <summary>Gets the snapshot index (0 initial, <c>t + 1</c> after step <c>t</c>).</summary>
@@ -53,8 +54,10 @@ public sealed class SnapshotRangeProof
     /// <summary>Gets the batched opening(s) of the limb polynomial.</summary>
     public IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> LimbOpenings => _limbOpenings;
 
-    /// <summary>Gets the opening of the weight snapshot at the recomposition point.</summary>
-    public LigeroOpeningProof<GoldilocksExt2> WeightOpening { get; }
+    /// <summary>Gets the openings of the snapshot's weight polynomials, each at its recomposition point.</summary>
+    public IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> WeightOpenings => _weightOpenings;
+
+    internal LigeroOpeningProof<GoldilocksExt2>[] WeightOpeningArray => _weightOpenings;
 
     internal Goldilocks[] MultiplicityArray => _multiplicities;
 

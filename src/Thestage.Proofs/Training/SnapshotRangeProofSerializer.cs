@@ -11,15 +11,16 @@ namespace Thestage.Proofs.Training;
 /// <see cref="ProofFormatException"/> on malformed bytes.
 /// </summary>
 /// <remarks>
-/// Layout, little-endian: <c>"TSSR"</c>, <c>u16</c> version 1, <c>u32</c> snapshot index, the 32-byte limb root,
+/// Layout, little-endian: <c>"TSSR"</c>, <c>u16</c> version 2, <c>u32</c> snapshot index, the 32-byte limb root,
 /// <c>u32</c> count <c>= 256</c> and the multiplicities (8-byte canonical Goldilocks), the sumcheck list (shared
 /// encoding, at most 64), <c>u32</c> count and the field messages (16-byte extension elements, at most 1024),
-/// <c>u8</c> limb-opening count in <c>[1, 2]</c> and the openings, then the snapshot opening (each <c>u32</c> length and
-/// <see cref="LigeroProofSerializer"/>'s bytes). No trailing bytes.
+/// <c>u8</c> limb-opening count in <c>[1, 2]</c> and the openings, then <c>u8</c> snapshot-opening count in <c>[1, 2]</c>
+/// (one per weight polynomial) and those openings (each <c>u32</c> length and <see cref="LigeroProofSerializer"/>'s
+/// bytes). No trailing bytes. Version 1 had exactly one snapshot opening without a count (one weight polynomial).
 /// </remarks>
 public static class SnapshotRangeProofSerializer
 {
-    private const ushort Version = 1;
+    private const ushort Version = 2;
     private const int MaxSumchecks = 64;
     private const int MaxValues = 1024;
 
@@ -44,7 +45,12 @@ public static class SnapshotRangeProofSerializer
             ProofCodec.WriteOpening(writer, opening);
         }
 
-        ProofCodec.WriteOpening(writer, proof.WeightOpening);
+        writer.WriteBytes([(byte)proof.WeightOpenings.Count]);
+        foreach (LigeroOpeningProof<GoldilocksExt2> opening in proof.WeightOpenings)
+        {
+            ProofCodec.WriteOpening(writer, opening);
+        }
+
         return writer.ToArray();
     }
 
@@ -78,8 +84,19 @@ public static class SnapshotRangeProofSerializer
             limbOpenings[i] = ProofCodec.ReadOpening(ref reader);
         }
 
-        LigeroOpeningProof<GoldilocksExt2> weightOpening = ProofCodec.ReadOpening(ref reader);
+        int weightCount = reader.ReadBytes(1)[0];
+        if (weightCount is < 1 or > 2)
+        {
+            throw new ProofFormatException("The snapshot-opening count is out of range.");
+        }
+
+        var weightOpenings = new LigeroOpeningProof<GoldilocksExt2>[weightCount];
+        for (int i = 0; i < weightCount; i++)
+        {
+            weightOpenings[i] = ProofCodec.ReadOpening(ref reader);
+        }
+
         reader.EnsureEnd();
-        return new SnapshotRangeProof((int)snapshot, limbRoot, multiplicities, sumchecks, values, limbOpenings, weightOpening);
+        return new SnapshotRangeProof((int)snapshot, limbRoot, multiplicities, sumchecks, values, limbOpenings, weightOpenings);
     }
 }

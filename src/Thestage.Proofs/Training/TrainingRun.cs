@@ -9,7 +9,7 @@ namespace Thestage.Proofs.Training;
 /// </summary>
 public sealed class TrainingRun
 {
-    private readonly LigeroProverState[] _weightStates;
+    private readonly LigeroProverState[][] _weightStates;
     private readonly FixedPointWeights[] _snapshots;
 
     private TrainingRun(
@@ -17,7 +17,7 @@ public sealed class TrainingRun
         DatasetCommitment dataset,
         FixedPointWeights[] snapshots,
         TrainingStepResult[] steps,
-        LigeroProverState[] weightStates)
+        LigeroProverState[][] weightStates)
     {
         Transcript = transcript;
         Dataset = dataset;
@@ -63,12 +63,14 @@ public sealed class TrainingRun
         // Commit to the data and the initial parameters first: the batch schedule is derived from these commitments.
         DatasetCommitment datasetCommitment = DatasetCommitment.Commit(dataset, salts);
         var snapshots = new FixedPointWeights[steps + 1];
-        var states = new LigeroProverState[steps + 1];
-        var roots = new Digest256[steps + 1];
+        var states = new LigeroProverState[steps + 1][];
         snapshots[0] = FixedPointTrainer.InitialWeights(config);
         states[0] = WeightCommitment.Commit(snapshots[0], parameters, salts);
-        roots[0] = states[0].Commitment.Root;
-        Digest256 scheduleKey = BatchSchedule.Key(TrainingTranscript.ComputeConfigDigest(config, parameters), dataset.Count, datasetCommitment.Root, roots[0]);
+        int polynomials = states[0].Length;
+        var roots = new Digest256[(steps + 1) * polynomials];
+        CopyRoots(states[0], roots, 0);
+        Digest256 scheduleKey = BatchSchedule.Key(
+            TrainingTranscript.ComputeConfigDigest(config, parameters), dataset.Count, datasetCommitment.Root, roots[..polynomials]);
         var trainer = new FixedPointTrainer(config, dataset, scheduleKey);
         var results = new TrainingStepResult[steps];
         for (int t = 0; t < steps; t++)
@@ -76,13 +78,21 @@ public sealed class TrainingRun
             results[t] = trainer.Step(snapshots[t], t);
             snapshots[t + 1] = results[t].Weights;
             states[t + 1] = WeightCommitment.Commit(snapshots[t + 1], parameters, salts);
-            roots[t + 1] = states[t + 1].Commitment.Root;
+            CopyRoots(states[t + 1], roots, (t + 1) * polynomials);
         }
 
         var transcript = new TrainingTranscript(config, parameters, dataset.Count, datasetCommitment.Root, roots);
         return new TrainingRun(transcript, datasetCommitment, snapshots, results, states);
     }
 
-    /// <summary>Gets the Ligero prover state of snapshot <paramref name="index"/>, for openings in step proofs.</summary>
-    internal LigeroProverState WeightState(int index) => _weightStates[index];
+    /// <summary>Gets the Ligero prover states of snapshot <paramref name="index"/> (one per weight polynomial), for openings in step proofs.</summary>
+    internal LigeroProverState[] WeightStates(int index) => _weightStates[index];
+
+    private static void CopyRoots(LigeroProverState[] states, Digest256[] roots, int offset)
+    {
+        for (int g = 0; g < states.Length; g++)
+        {
+            roots[offset + g] = states[g].Commitment.Root;
+        }
+    }
 }

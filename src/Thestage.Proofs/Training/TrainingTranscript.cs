@@ -12,9 +12,10 @@ namespace Thestage.Proofs.Training;
 /// <para>
 /// Contents: the <see cref="TrainingConfig"/> (architecture, batch size, learning-rate shift, fixed-point widths,
 /// seed) and the Ligero parameters, bound by <see cref="ConfigDigest"/>; the dataset root and sample count
-/// (<see cref="DatasetCommitment"/>); and <c>T + 1</c> Ligero roots (<see cref="WeightRoots"/>, index 0 the initial
-/// parameters, index <c>t + 1</c> those after step <c>t</c>), each over all parameters packed as documented on
-/// <c>WeightCommitment</c> (Ligero rather than a plain Merkle root because step proofs need evaluations of the
+/// (<see cref="DatasetCommitment"/>); and Ligero roots of <c>T + 1</c> snapshots (<see cref="WeightRootsOf"/>, index 0
+/// the initial parameters, index <c>t + 1</c> those after step <c>t</c>), one or two per snapshot as the parameters are
+/// packed into one or two polynomials (the largest layer on its own when it outweighs the rest, see
+/// <c>WeightCommitment</c>) (Ligero rather than a plain Merkle root because step proofs need evaluations of the
 /// weight polynomials at random points). Step <c>t</c> used the samples <see cref="Batch"/> returns
 /// (<see cref="BatchSchedule"/>, under <see cref="ScheduleKey"/>), so batch membership is public and fixed by the
 /// seed, the dataset commitment and the initial-weight commitment together.
@@ -35,12 +36,15 @@ public sealed class TrainingTranscript
     public const int MaxSteps = 1 << 20;
 
     private readonly Digest256[] _weightRoots;
+    private readonly int[] _weightVariables;
 
     internal TrainingTranscript(TrainingConfig config, LigeroParameters parameters, int sampleCount, Digest256 datasetRoot, Digest256[] weightRoots)
     {
-        if (weightRoots.Length < 1 || weightRoots.Length > MaxSteps + 1)
+        int[] variables = WeightCommitment.NumVariables(config);
+        int polynomials = variables.Length;
+        if (weightRoots.Length < polynomials || weightRoots.Length > (MaxSteps + 1) * polynomials || weightRoots.Length % polynomials != 0)
         {
-            throw new ArgumentException($"A transcript records between 0 and {MaxSteps} steps.");
+            throw new ArgumentException($"A transcript records between 0 and {MaxSteps} steps, {polynomials} root(s) per snapshot.");
         }
 
         if (sampleCount < config.BatchSize || sampleCount > TrainingDataset.MaxSamples)
@@ -53,12 +57,12 @@ public sealed class TrainingTranscript
         SampleCount = sampleCount;
         DatasetRoot = datasetRoot;
         _weightRoots = weightRoots;
-        WeightVariables = WeightCommitment.NumVariables(config);
+        _weightVariables = variables;
         ConfigDigest = ComputeConfigDigest(config, parameters);
-        ScheduleKey = BatchSchedule.Key(ConfigDigest, sampleCount, datasetRoot, weightRoots[0]);
+        ScheduleKey = BatchSchedule.Key(ConfigDigest, sampleCount, datasetRoot, WeightRootsOf(0));
         var writer = new ProofWriter();
         TrainingTranscriptSerializer.WriteBody(writer, this);
-        Digest = Hash("thestage/training-transcript/v2"u8, writer.ToArray());
+        Digest = Hash("thestage/training-transcript/v3"u8, writer.ToArray());
     }
 
     /// <summary>Gets the architecture and hyperparameters.</summary>
@@ -83,21 +87,39 @@ public sealed class TrainingTranscript
     public Digest256 DatasetRoot { get; }
 
     /// <summary>Gets the number of recorded steps <c>T</c>.</summary>
-    public int StepCount => _weightRoots.Length - 1;
+    public int StepCount => (_weightRoots.Length / _weightVariables.Length) - 1;
 
-    /// <summary>Gets the Ligero roots of the parameter snapshots: initial, then after each step (<c>T + 1</c> roots).</summary>
+    /// <summary>Gets the number of Ligero polynomials per snapshot (1, or 2 when the largest layer is split off).</summary>
+    public int WeightPolynomialCount => _weightVariables.Length;
+
+    /// <summary>
+    /// Gets the Ligero roots of all snapshots, snapshot-major: <see cref="WeightPolynomialCount"/> roots for the initial
+    /// parameters, then as many after each step.
+    /// </summary>
     public IReadOnlyList<Digest256> WeightRoots => _weightRoots;
 
-    /// <summary>Gets the number of variables of every weight polynomial (fixed by the architecture).</summary>
-    public int WeightVariables { get; }
+    /// <summary>Gets the number of variables of each weight polynomial (fixed by the architecture).</summary>
+    public IReadOnlyList<int> WeightVariables => _weightVariables;
 
-    /// <summary>Gets the BLAKE2s digest of the whole transcript (domain <c>thestage/training-transcript/v2</c>).</summary>
+    /// <summary>Gets the BLAKE2s digest of the whole transcript (domain <c>thestage/training-transcript/v3</c>).</summary>
     public Digest256 Digest { get; }
 
-    /// <summary>Gets the Ligero commitment to snapshot <paramref name="index"/> (0 initial, <c>t + 1</c> after step <c>t</c>).</summary>
+    /// <summary>Gets the Ligero roots of snapshot <paramref name="index"/> (0 initial, <c>t + 1</c> after step <c>t</c>).</summary>
     /// <param name="index">The snapshot index, in <c>[0, T]</c>.</param>
-    /// <returns>The commitment.</returns>
-    public LigeroCommitment WeightCommitmentAt(int index) => new(_weightRoots[index], WeightVariables);
+    /// <returns>One root per weight polynomial.</returns>
+    public Digest256[] WeightRootsOf(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, StepCount);
+        int k = _weightVariables.Length;
+        return _weightRoots[(index * k)..((index + 1) * k)];
+    }
+
+    /// <summary>Gets the Ligero commitments to snapshot <paramref name="index"/> (0 initial, <c>t + 1</c> after step <c>t</c>).</summary>
+    /// <param name="index">The snapshot index, in <c>[0, T]</c>.</param>
+    /// <returns>One commitment per weight polynomial.</returns>
+    public LigeroCommitment[] WeightCommitmentsAt(int index) =>
+        WeightRootsOf(index).Select((root, g) => new LigeroCommitment(root, _weightVariables[g])).ToArray();
 
     /// <summary>Gets the sample indices of step <paramref name="step"/>.</summary>
     /// <param name="step">The step, in <c>[0, T)</c>.</param>

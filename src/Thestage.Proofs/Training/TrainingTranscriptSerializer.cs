@@ -9,23 +9,25 @@ namespace Thestage.Proofs.Training;
 /// <see cref="ProofFormatException"/> on malformed bytes.
 /// </summary>
 /// <remarks>
-/// Layout, little-endian: <c>"TSTT"</c>, <c>u16</c> version 2; configuration: <c>u16</c> width count <c>c ∈ [3, 17]</c>,
+/// Layout, little-endian: <c>"TSTT"</c>, <c>u16</c> version 3; configuration: <c>u16</c> width count <c>c ∈ [3, 17]</c>,
 /// <c>c × u32</c> widths, <c>u32</c> batch size, <c>u16</c> learning-rate shift, <c>u16</c> fractional bits, <c>u16</c> weight
 /// bits, <c>u16</c> value bits, <c>u64</c> seed, <c>u16</c> Ligero log-blowup, <c>u32</c> column queries; the 32-byte
 /// configuration digest; <c>u32</c> sample count and the 32-byte dataset root; <c>u32</c> snapshot count
-/// <c>T + 1 ≥ 1</c> and that many 32-byte weight roots; finally the 32-byte transcript digest. The reader rebuilds the
+/// <c>T + 1 ≥ 1</c> and <c>(T + 1)·k</c> 32-byte weight roots, snapshot-major, where <c>k ∈ {1, 2}</c> is the number
+/// of weight polynomials the configuration implies (<see cref="TrainingTranscript.WeightPolynomialCount"/>); finally the
+/// 32-byte transcript digest. The reader rebuilds the
 /// configuration under all of <see cref="TrainingConfig"/>'s rules, recomputes both digests and requires them to
 /// match, and rejects trailing bytes, so every byte of a valid encoding matters.
 /// <para>
-/// Version 2 has the byte layout of version 1 but different meaning: batches come from
-/// <see cref="TrainingTranscript.ScheduleKey"/> (seed, dataset root and initial weight root) instead of the seed
-/// alone, and the trailer uses the domain <c>thestage/training-transcript/v2</c>. Version 1 encodings are rejected
-/// with a message saying so: their batches cannot be reproduced under version 2.
+/// History: version 1 derived batches from the seed alone; version 2 (same layout) from
+/// <see cref="TrainingTranscript.ScheduleKey"/>; version 3 (trailer domain <c>thestage/training-transcript/v3</c>) also
+/// splits the largest layer into its own polynomial, so a snapshot may have two roots. Versions 1 and 2 are rejected
+/// with a message saying why.
 /// </para>
 /// </remarks>
 public static class TrainingTranscriptSerializer
 {
-    private const ushort Version = 2;
+    private const ushort Version = 3;
 
     private static ReadOnlySpan<byte> Magic => "TSTT"u8;
 
@@ -48,10 +50,17 @@ public static class TrainingTranscriptSerializer
     /// <exception cref="ProofFormatException">The bytes are not a valid transcript.</exception>
     public static TrainingTranscript Deserialize(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length >= 6 && bytes[..4].SequenceEqual(Magic) && BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]) == 1)
+        ushort version = bytes.Length >= 6 && bytes[..4].SequenceEqual(Magic) ? BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]) : Version;
+        if (version == 1)
         {
             throw new ProofFormatException(
-                "TSTT version 1 is no longer accepted: its batches were derived from the seed alone. Re-record the run (version 2 derives batches from the dataset and initial-weight commitments).");
+                "TSTT version 1 is no longer accepted: its batches were derived from the seed alone. Re-record the run (batches now derive from the dataset and initial-weight commitments).");
+        }
+
+        if (version == 2)
+        {
+            throw new ProofFormatException(
+                "TSTT version 2 is no longer accepted: it packed all layers into one weight polynomial. Re-record the run (version 3 commits the largest layer separately).");
         }
 
         var reader = new ProofReader(bytes);
@@ -91,9 +100,10 @@ public static class TrainingTranscriptSerializer
         Digest256 configDigest = reader.ReadDigest();
         int sampleCount = ReadBounded(ref reader, TrainingDataset.MaxSamples);
         Digest256 datasetRoot = reader.ReadDigest();
-        int snapshots = reader.ReadCount(1, TrainingTranscript.MaxSteps + 1, Digest256.Length);
-        var roots = new Digest256[snapshots];
-        for (int i = 0; i < snapshots; i++)
+        int polynomials = WeightCommitment.NumVariables(config).Length;
+        int snapshots = reader.ReadCount(1, TrainingTranscript.MaxSteps + 1, polynomials * Digest256.Length);
+        var roots = new Digest256[snapshots * polynomials];
+        for (int i = 0; i < roots.Length; i++)
         {
             roots[i] = reader.ReadDigest();
         }
@@ -147,7 +157,7 @@ public static class TrainingTranscriptSerializer
         writer.WriteDigest(transcript.ConfigDigest);
         writer.WriteUInt32((uint)transcript.SampleCount);
         writer.WriteDigest(transcript.DatasetRoot);
-        writer.WriteUInt32((uint)transcript.WeightRoots.Count);
+        writer.WriteUInt32((uint)(transcript.StepCount + 1));
         foreach (Digest256 root in transcript.WeightRoots)
         {
             writer.WriteDigest(root);

@@ -6,16 +6,20 @@ using Thestage.Proofs.Inference;
 namespace Thestage.Proofs.Training;
 
 /// <summary>
-/// Commits to one parameter snapshot with the Ligero multilinear commitment (<see cref="LigeroProver"/>): all layers
-/// packed into one polynomial by <see cref="SegmentLayout"/>.
+/// Commits to one parameter snapshot with the Ligero multilinear commitment (<see cref="LigeroProver"/>): the layers
+/// packed by <see cref="SegmentLayout"/> into one polynomial, or two when the largest segment is bigger than all others
+/// together (as on the inference side).
 /// </summary>
 /// <remarks>
 /// <para>
 /// Segments, in order: for each layer <c>l</c>, the weight matrix padded to <c>2^⌈log2 out⌉ × 2^⌈log2 in⌉</c> (entry
 /// <c>(j, i)</c> at index <c>j·2^⌈log2 in⌉ + i</c>, so the row variables come first), then the bias vector padded to
-/// <c>2^⌈log2 out⌉</c>; padding is zero. Segments are placed largest first at aligned offsets, so a claim
-/// <c>W̃_l(r_row, r_col)</c> is a claim on the packed polynomial at the segment's Boolean prefix followed by
-/// <c>(r_row, r_col)</c>. Signed integers embed as <c>v mod p</c>.
+/// <c>2^⌈log2 out⌉</c>; padding is zero. If the largest segment (the first one among equals, in the order above)
+/// holds more entries than all other segments together, it is polynomial 0 on its own and the rest are packed
+/// into polynomial 1 (<c>splitLargest</c>): 784-128-10 then commits <c>2^17 + 2^12</c> entries instead of padding
+/// <c>2^17 + 3472</c> to <c>2^18</c>. Otherwise everything is polynomial 0. Within a polynomial, segments are placed
+/// largest first at aligned offsets, so a claim <c>W̃_l(r_row, r_col)</c> is a claim on its polynomial at the
+/// segment's Boolean prefix followed by <c>(r_row, r_col)</c>. Signed integers embed as <c>v mod p</c>.
 /// </para>
 /// <para>
 /// Why Ligero rather than a plain Merkle root over the weight vector: proving a training step reduces each matrix
@@ -37,12 +41,12 @@ internal static class WeightCommitment
             logSizes[(2 * l) + 1] = rows;
         }
 
-        return SegmentLayout.Create(logSizes, splitLargest: false);
+        return SegmentLayout.Create(logSizes, splitLargest: true);
     }
 
-    public static int NumVariables(TrainingConfig config) => Layout(config).NumVariables[0];
+    public static int[] NumVariables(TrainingConfig config) => Layout(config).NumVariables;
 
-    public static Goldilocks[] Evaluations(FixedPointWeights weights)
+    public static Goldilocks[][] Evaluations(FixedPointWeights weights)
     {
         TrainingConfig config = weights.Config;
         var segments = new Goldilocks[2 * config.LayerCount][];
@@ -70,11 +74,11 @@ internal static class WeightCommitment
             segments[(2 * l) + 1] = bias;
         }
 
-        return Layout(config).Assemble(segments)[0];
+        return Layout(config).Assemble(segments);
     }
 
-    public static LigeroProverState Commit(FixedPointWeights weights, LigeroParameters parameters, ISaltSource? salts) =>
-        LigeroProver.Commit(Evaluations(weights), parameters, salts);
+    public static LigeroProverState[] Commit(FixedPointWeights weights, LigeroParameters parameters, ISaltSource? salts) =>
+        Evaluations(weights).Select(table => LigeroProver.Commit(table, parameters, salts)).ToArray();
 
     public static Goldilocks Embed(long value) =>
         value >= 0 ? Goldilocks.FromUInt64((ulong)value) : -Goldilocks.FromUInt64((ulong)(-value));

@@ -52,14 +52,16 @@ public sealed class BatchScheduleTests
     public void TheKeyBindsEveryCommitment()
     {
         Digest256 config = K(1), dataset = K(2), weights = K(3);
-        Digest256 key = BatchSchedule.Key(config, 100, dataset, weights);
-        Assert.Equal(key, BatchSchedule.Key(config, 100, dataset, weights));
-        Assert.NotEqual(key, BatchSchedule.Key(K(4), 100, dataset, weights));
-        Assert.NotEqual(key, BatchSchedule.Key(config, 101, dataset, weights));
-        Assert.NotEqual(key, BatchSchedule.Key(config, 100, K(4), weights));
-        Assert.NotEqual(key, BatchSchedule.Key(config, 100, dataset, K(4)));
-        Assert.NotEqual(key, BatchSchedule.Key(config, 100, weights, dataset)); // positions matter
-        Assert.Throws<ArgumentOutOfRangeException>(() => BatchSchedule.Key(config, 0, dataset, weights));
+        Digest256 key = BatchSchedule.Key(config, 100, dataset, [weights]);
+        Assert.Equal(key, BatchSchedule.Key(config, 100, dataset, [weights]));
+        Assert.NotEqual(key, BatchSchedule.Key(K(4), 100, dataset, [weights]));
+        Assert.NotEqual(key, BatchSchedule.Key(config, 101, dataset, [weights]));
+        Assert.NotEqual(key, BatchSchedule.Key(config, 100, K(4), [weights]));
+        Assert.NotEqual(key, BatchSchedule.Key(config, 100, dataset, [K(4)]));
+        Assert.NotEqual(key, BatchSchedule.Key(config, 100, weights, [dataset])); // positions matter
+        Assert.NotEqual(key, BatchSchedule.Key(config, 100, dataset, [weights, K(4)])); // every root counts
+        Assert.NotEqual(BatchSchedule.Key(config, 100, dataset, [weights, K(4)]), BatchSchedule.Key(config, 100, dataset, [K(4), weights]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BatchSchedule.Key(config, 0, dataset, [weights]));
     }
 
     private static Digest256 K(int n)

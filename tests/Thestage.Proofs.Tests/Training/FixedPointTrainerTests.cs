@@ -39,7 +39,7 @@ public sealed class FixedPointTrainerTests
     [Fact]
     public void LossesTrackDoublePrecisionSgd()
     {
-        // Measured: max |ΔL| over 200 steps 1.8e-5 at f = 16 and 3.3e-3 at f = 8 (int16 values, 12-bit weights),
+        // Measured: max |ΔL| over 200 steps 1.9e-5 at f = 16 and 4.4e-3 at f = 8 (int16 values, 12-bit weights),
         // with losses between 0.02 and 1.2.
         Assert.True(MaxLossGap(Fine(), 200) <= 1e-4);
         Assert.True(MaxLossGap(Coarse(), 200) <= 2e-2);
@@ -61,7 +61,7 @@ public sealed class FixedPointTrainerTests
     [Fact]
     public void AccuracyImprovesOnSyntheticBlobs()
     {
-        // Measured on 256 held-out samples: 40 correct before, 234 after 200 steps (f = 16); 99 → 237 (f = 8).
+        // Measured on 256 held-out samples: 40 correct before, 237 after 200 steps (f = 16); 99 → 236 (f = 8).
         foreach (TrainingConfig config in new[] { Fine(), Coarse() })
         {
             (TrainingDataset train, TrainingDataset test) = SyntheticData.Blobs(config, 256, 256, 0.35, 11);
@@ -141,7 +141,7 @@ public sealed class FixedPointTrainerTests
         Assert.Throws<ArgumentException>(() => FixedPointWeights.Create(config, [new int[64], new int[48]], [new int[16], [0, 0, 1 << 23]]));
     }
 
-    private const string KnownDigest = "4e5d310de3d4db50fdff135c394bba5bc7d24c2f242515d169691f89b2a0f654";
+    private const string KnownDigest = "72c872f0aa90163d960b600083b87f771e7943bdf1a155fcb84df28f9e961326";
 
     private static FixedPointWeights Run(TrainingConfig config, int steps)
     {

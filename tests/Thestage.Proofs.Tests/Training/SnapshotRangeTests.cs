@@ -26,32 +26,41 @@ public sealed class SnapshotRangeTests
     {
         TrainingRun run = Run(20);
         TrainingTranscript honest = run.Transcript;
-        Goldilocks[] table = WeightCommitment.Evaluations(run.Snapshots[1]);
+        Goldilocks[][] tables = WeightCommitment.Evaluations(run.Snapshots[1]);
+        Assert.Equal(2, tables.Length); // 5-6-3: W_0 (64 entries) outweighs the rest (44), so it has its own polynomial
+        Assert.Equal([6, 6], honest.WeightVariables);
         foreach (long bad in new[] { 1L << 19, -(1L << 19) - 1, 1L << 40, -1L << 40 })
         {
-            foreach (int position in new[] { 0, table.Length - 1 })
+            for (int g = 0; g < tables.Length; g++)
             {
-                // A transcript whose snapshot 1 commits to a table with one out-of-range entry; the prover follows the protocol.
-                Goldilocks[] forged = (Goldilocks[])table.Clone();
-                forged[position] = WeightCommitment.Embed(bad);
-                LigeroProverState state = LigeroProver.Commit(forged, honest.Parameters, new SeededSaltSource(701));
-                Digest256[] roots = [.. honest.WeightRoots];
-                roots[1] = state.Commitment.Root;
-                var transcript = new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, honest.DatasetRoot, roots);
-                SnapshotRangeProof proof = SnapshotRangeArgument.Prove(transcript, 1, state, forged, new SeededSaltSource(702));
-                Assert.False(SnapshotRangeArgument.Verify(transcript, proof), $"{bad} at {position}");
+                foreach (int position in new[] { 0, tables[g].Length - 1 })
+                {
+                    // A transcript whose snapshot 1 commits to a table with one out-of-range entry; the prover follows the protocol.
+                    Goldilocks[][] forged = tables.Select(t => (Goldilocks[])t.Clone()).ToArray();
+                    forged[g][position] = WeightCommitment.Embed(bad);
+                    (TrainingTranscript transcript, LigeroProverState[] states) = Recommit(honest, 1, forged, 701);
+                    SnapshotRangeProof proof = SnapshotRangeArgument.Prove(transcript, 1, states, forged, new SeededSaltSource(702));
+                    Assert.False(SnapshotRangeArgument.Verify(transcript, proof), $"{bad} at {position} of polynomial {g}");
+                }
             }
         }
 
-        // Boundary values are accepted.
-        Goldilocks[] edge = (Goldilocks[])table.Clone();
-        edge[0] = WeightCommitment.Embed((1L << 19) - 1);
-        edge[1] = WeightCommitment.Embed(-(1L << 19));
-        LigeroProverState edgeState = LigeroProver.Commit(edge, honest.Parameters, new SeededSaltSource(703));
-        Digest256[] edgeRoots = [.. honest.WeightRoots];
-        edgeRoots[1] = edgeState.Commitment.Root;
-        var edgeTranscript = new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, honest.DatasetRoot, edgeRoots);
-        Assert.True(SnapshotRangeArgument.Verify(edgeTranscript, SnapshotRangeArgument.Prove(edgeTranscript, 1, edgeState, edge, null)));
+        // Boundary values are accepted, in both polynomials.
+        Goldilocks[][] edge = tables.Select(t => (Goldilocks[])t.Clone()).ToArray();
+        edge[0][0] = WeightCommitment.Embed((1L << 19) - 1);
+        edge[0][1] = WeightCommitment.Embed(-(1L << 19));
+        edge[1][^1] = WeightCommitment.Embed(-(1L << 19));
+        (TrainingTranscript edgeTranscript, LigeroProverState[] edgeStates) = Recommit(honest, 1, edge, 703);
+        Assert.True(SnapshotRangeArgument.Verify(edgeTranscript, SnapshotRangeArgument.Prove(edgeTranscript, 1, edgeStates, edge, null)));
+    }
+
+    [Fact]
+    public void LargeFirstLayersGetTheirOwnPolynomial()
+    {
+        var mnist = new TrainingConfig([784, 128, 10], batchSize: 16, learningRateShift: 4, fractionalBits: 16, weightBits: 24, valueBits: 28, seed: 1);
+        Assert.Equal([17, 12], WeightCommitment.NumVariables(mnist)); // 2^17 + 2^12 entries instead of 2^18
+        var small = new TrainingConfig([4, 8, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 1);
+        Assert.Equal([7], WeightCommitment.NumVariables(small));
     }
 
     [Fact]
@@ -60,26 +69,50 @@ public sealed class SnapshotRangeTests
         TrainingRun run = Run(20);
 
         // Limbs of another (in-range) table than the committed one: the snapshot opening at z disagrees.
-        Goldilocks[] other = WeightCommitment.Evaluations(run.Snapshots[0]);
-        SnapshotRangeProof mismatched = SnapshotRangeArgument.Prove(run.Transcript, 1, run.WeightState(1), other, null);
+        Goldilocks[][] other = WeightCommitment.Evaluations(run.Snapshots[0]);
+        SnapshotRangeProof mismatched = SnapshotRangeArgument.Prove(run.Transcript, 1, run.WeightStates(1), other, null);
         Assert.False(SnapshotRangeArgument.Verify(run.Transcript, mismatched));
+
+        // Only the second polynomial (biases and later layers) replaced by the previous snapshot's.
+        Goldilocks[][] mixed = [WeightCommitment.Evaluations(run.Snapshots[1])[0], other[1]];
+        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, SnapshotRangeArgument.Prove(run.Transcript, 1, run.WeightStates(1), mixed, null)));
 
         SnapshotRangeProof proof = SnapshotRangeArgument.Prove(run, 2);
         Assert.True(SnapshotRangeArgument.Verify(run.Transcript, proof));
         var relabelled = new SnapshotRangeProof(
-            1, proof.LimbRoot, [.. proof.Multiplicities], [.. proof.Sumchecks], [.. proof.Values], [.. proof.LimbOpenings], proof.WeightOpening);
+            1, proof.LimbRoot, [.. proof.Multiplicities], [.. proof.Sumchecks], [.. proof.Values], [.. proof.LimbOpenings], [.. proof.WeightOpenings]);
         Assert.False(SnapshotRangeArgument.Verify(run.Transcript, relabelled));
         Goldilocks[] multiplicities = [.. proof.Multiplicities];
         multiplicities[3] += Goldilocks.One;
         var recounted = new SnapshotRangeProof(
-            2, proof.LimbRoot, multiplicities, [.. proof.Sumchecks], [.. proof.Values], [.. proof.LimbOpenings], proof.WeightOpening);
+            2, proof.LimbRoot, multiplicities, [.. proof.Sumchecks], [.. proof.Values], [.. proof.LimbOpenings], [.. proof.WeightOpenings]);
         Assert.False(SnapshotRangeArgument.Verify(run.Transcript, recounted));
         GoldilocksExt2[] values = [.. proof.Values];
         values[^1] += GoldilocksExt2.One;
         var altered = new SnapshotRangeProof(
-            2, proof.LimbRoot, [.. proof.Multiplicities], [.. proof.Sumchecks], values, [.. proof.LimbOpenings], proof.WeightOpening);
+            2, proof.LimbRoot, [.. proof.Multiplicities], [.. proof.Sumchecks], values, [.. proof.LimbOpenings], [.. proof.WeightOpenings]);
         Assert.False(SnapshotRangeArgument.Verify(run.Transcript, altered));
         Assert.False(SnapshotRangeArgument.Verify(run.Transcript, null));
+        var oneOpening = new SnapshotRangeProof(
+            2, proof.LimbRoot, [.. proof.Multiplicities], [.. proof.Sumchecks], [.. proof.Values], [.. proof.LimbOpenings], [proof.WeightOpenings[0]]);
+        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, oneOpening));
+        var swapped = new SnapshotRangeProof(
+            2, proof.LimbRoot, [.. proof.Multiplicities], [.. proof.Sumchecks], [.. proof.Values], [.. proof.LimbOpenings], [proof.WeightOpenings[1], proof.WeightOpenings[0]]);
+        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, swapped));
+    }
+
+    /// <summary>A transcript equal to <paramref name="honest"/> except that snapshot <paramref name="snapshot"/> commits to <paramref name="tables"/>.</summary>
+    private static (TrainingTranscript Transcript, LigeroProverState[] States) Recommit(TrainingTranscript honest, int snapshot, Goldilocks[][] tables, int salt)
+    {
+        var salts = new SeededSaltSource(salt);
+        LigeroProverState[] states = tables.Select(t => LigeroProver.Commit(t, honest.Parameters, salts)).ToArray();
+        Digest256[] roots = [.. honest.WeightRoots];
+        for (int g = 0; g < states.Length; g++)
+        {
+            roots[(snapshot * states.Length) + g] = states[g].Commitment.Root;
+        }
+
+        return (new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, honest.DatasetRoot, roots), states);
     }
 
     private static TrainingRun Run(int weightBits)

@@ -12,7 +12,7 @@ internal static class SyntheticData
     {
         var bytes = new byte[Digest256.Length];
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, config.Seed);
-        return BatchSchedule.Key(Digest256.FromBytes(bytes), 1, default, default);
+        return BatchSchedule.Key(Digest256.FromBytes(bytes), 1, default, [default]);
     }
 
     public static (TrainingDataset Train, TrainingDataset Test) Blobs(TrainingConfig config, int trainCount, int testCount, double sigma, int seed)

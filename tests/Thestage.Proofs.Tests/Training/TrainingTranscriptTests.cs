@@ -37,11 +37,12 @@ public sealed class TrainingTranscriptTests
         Assert.Equal(transcript.WeightRoots, copy.WeightRoots);
         Assert.Equal(transcript.Config.LayerSizes, copy.Config.LayerSizes);
         Assert.Equal(transcript.Config.Seed, copy.Config.Seed);
+        Assert.Equal(1, copy.WeightPolynomialCount); // 4-8-3: W_0 (32 entries) does not outweigh the rest (44), so no split
         for (int t = 0; t <= 5; t++)
         {
-            LigeroCommitment commitment = copy.WeightCommitmentAt(t);
-            Assert.Equal(run.WeightState(t).Commitment.Root, commitment.Root);
-            Assert.Equal(run.WeightState(t).Commitment.NumVariables, commitment.NumVariables);
+            LigeroCommitment commitment = Assert.Single(copy.WeightCommitmentsAt(t));
+            Assert.Equal(run.WeightStates(t)[0].Commitment.Root, commitment.Root);
+            Assert.Equal(run.WeightStates(t)[0].Commitment.NumVariables, commitment.NumVariables);
         }
 
         for (int t = 0; t < 5; t++)
@@ -50,7 +51,7 @@ public sealed class TrainingTranscriptTests
         }
 
         Assert.Equal(transcript.ScheduleKey, copy.ScheduleKey);
-        Assert.Equal(BatchSchedule.Key(transcript.ConfigDigest, 64, transcript.DatasetRoot, transcript.WeightRoots[0]), copy.ScheduleKey);
+        Assert.Equal(BatchSchedule.Key(transcript.ConfigDigest, 64, transcript.DatasetRoot, transcript.WeightRootsOf(0)), copy.ScheduleKey);
         Assert.Throws<ArgumentOutOfRangeException>(() => copy.Batch(5));
     }
 
@@ -88,10 +89,10 @@ public sealed class TrainingTranscriptTests
     }
 
     [Fact]
-    public void VersionOneEncodingsAreRejectedWithAClearMessage()
+    public void OldVersionsAreRejectedWithAClearMessage()
     {
         byte[] bytes = TrainingTranscriptSerializer.Serialize(SharedRun.Value.Transcript);
-        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(3, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         byte[] old = (byte[])bytes.Clone();
         BinaryPrimitives.WriteUInt16LittleEndian(old.AsSpan(4), 1);
         ProofFormatException e = Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(old));
@@ -103,9 +104,46 @@ public sealed class TrainingTranscriptTests
         Assert.Contains("version 1 is no longer accepted", e.Message, StringComparison.Ordinal);
         Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(old.AsSpan(0, 6)));
 
+        byte[] two = Reseal(bytes, "thestage/training-transcript/v2"u8);
+        BinaryPrimitives.WriteUInt16LittleEndian(two.AsSpan(4), 2);
+        e = Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(two));
+        Assert.Contains("version 2 is no longer accepted", e.Message, StringComparison.Ordinal);
+
         byte[] future = (byte[])bytes.Clone();
-        BinaryPrimitives.WriteUInt16LittleEndian(future.AsSpan(4), 3);
+        BinaryPrimitives.WriteUInt16LittleEndian(future.AsSpan(4), 4);
         Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(future));
+    }
+
+    [Fact]
+    public void SplitSnapshotsRoundTripWithTwoRootsEach()
+    {
+        // 5-6-3: W_0 (8 × 8 padded) outweighs the rest, so every snapshot has two roots.
+        var config = new TrainingConfig([5, 6, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 5);
+        TrainingRun run = TrainingRun.Record(config, SyntheticData.Blobs(config, 32, 1, 0.4, 6).Train, 3, salts: new SeededSaltSource(7));
+        TrainingTranscript transcript = run.Transcript;
+        Assert.Equal(2, transcript.WeightPolynomialCount);
+        Assert.Equal(3, transcript.StepCount);
+        Assert.Equal(8, transcript.WeightRoots.Count);
+        byte[] bytes = TrainingTranscriptSerializer.Serialize(transcript);
+        Assert.Equal(Header + 28 + (4 * 3) + 32 + 4 + 32 + 4 + (8 * 32) + 32, bytes.Length);
+        TrainingTranscript copy = TrainingTranscriptSerializer.Deserialize(bytes);
+        Assert.Equal(transcript.Digest, copy.Digest);
+        for (int s = 0; s <= 3; s++)
+        {
+            Assert.Equal(run.WeightStates(s).Select(state => state.Commitment.Root), copy.WeightRootsOf(s));
+            Assert.Equal(run.WeightStates(s).Select(state => state.Commitment.NumVariables), copy.WeightCommitmentsAt(s).Select(c => c.NumVariables));
+        }
+
+        Assert.Equal(BatchSchedule.Key(transcript.ConfigDigest, 32, transcript.DatasetRoot, transcript.WeightRootsOf(0)), copy.ScheduleKey);
+        Assert.Throws<ArgumentOutOfRangeException>(() => copy.WeightRootsOf(4));
+        for (int length = 0; length < bytes.Length; length += 7)
+        {
+            Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(bytes.AsSpan(0, length)));
+        }
+
+        // Only whole snapshots: an odd number of roots cannot be built.
+        Digest256[] odd = [.. transcript.WeightRoots.Take(7)];
+        Assert.Throws<ArgumentException>(() => new TrainingTranscript(config, transcript.Parameters, 32, transcript.DatasetRoot, odd));
     }
 
     [Fact]
@@ -153,7 +191,7 @@ public sealed class TrainingTranscriptTests
             random.NextBytes(garbage);
             if (garbage.Length >= 6 && i % 2 == 0)
             {
-                "TSTT\x02\x00"u8.CopyTo(garbage);
+                "TSTT\x03\x00"u8.CopyTo(garbage);
             }
 
             Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(garbage));
@@ -233,7 +271,7 @@ public sealed class TrainingTranscriptTests
     }
 
     /// <summary>Recomputes the configuration digest and the trailer of a 3-width TSTT encoding.</summary>
-    private static byte[] Reseal(byte[] bytes) => Reseal(bytes, "thestage/training-transcript/v2"u8);
+    private static byte[] Reseal(byte[] bytes) => Reseal(bytes, "thestage/training-transcript/v3"u8);
 
     private static byte[] Reseal(byte[] bytes, ReadOnlySpan<byte> domain)
     {
