@@ -66,12 +66,7 @@ public sealed class FloatLayer
     /// <exception cref="ArgumentException">The array lengths do not match the shape.</exception>
     public static FloatLayer Dense(int inFeatures, int outFeatures, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFeatures);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outFeatures);
-        if ((long)inFeatures * outFeatures != weights.Length || bias.Length != outFeatures)
-        {
-            throw new ArgumentException("Dense weights must be out × in and bias must have out entries.");
-        }
+        LayerShapes.CheckDense(inFeatures, outFeatures, weights.Length, bias.Length);
 
         return new FloatLayer(LayerKind.Dense, inFeatures, outFeatures, 0, 0, 0, 0, weights.ToArray(), bias.ToArray());
     }
@@ -89,34 +84,19 @@ public sealed class FloatLayer
     /// <exception cref="ArgumentException">The array lengths do not match the shape.</exception>
     public static FloatLayer Conv2d(int inChannels, int outChannels, int kernelHeight, int kernelWidth, int stride, int padding, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelHeight);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelWidth);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
-        ArgumentOutOfRangeException.ThrowIfNegative(padding);
-        if ((long)outChannels * inChannels * kernelHeight * kernelWidth != weights.Length || bias.Length != outChannels)
-        {
-            throw new ArgumentException("Conv2d weights must be out × in × kh × kw and bias must have out entries.");
-        }
+        LayerShapes.CheckConv2d(inChannels, outChannels, kernelHeight, kernelWidth, stride, padding, weights.Length, bias.Length);
 
         return new FloatLayer(LayerKind.Conv2d, inChannels, outChannels, kernelHeight, kernelWidth, stride, padding, weights.ToArray(), bias.ToArray());
     }
 
     /// <summary>Creates an average pooling layer with stride equal to the kernel.</summary>
     /// <param name="kernelHeight">Window height.</param>
-    /// <param name="kernelWidth">Window width; <c>kernelHeight · kernelWidth</c> must be a power of two.</param>
+    /// <param name="kernelWidth">Window width; <c>kernelHeight · kernelWidth</c> must be a power of two, at most 2^16.</param>
     /// <returns>The layer.</returns>
     /// <exception cref="ArgumentException">The window area is not a power of two.</exception>
     public static FloatLayer AvgPool2d(int kernelHeight, int kernelWidth)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelHeight);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelWidth);
-        if (!System.Numerics.BitOperations.IsPow2(kernelHeight * kernelWidth))
-        {
-            throw new ArgumentException("The pooling window area must be a power of two.");
-        }
-
+        LayerShapes.CheckAvgPool2d(kernelHeight, kernelWidth);
         return new FloatLayer(LayerKind.AvgPool2d, 0, 0, kernelHeight, kernelWidth, kernelHeight, 0, [], []);
     }
 

@@ -3,6 +3,46 @@ namespace Thestage.Proofs.Quantization;
 /// <summary>Shape rules shared by the float and the fixed-point layers.</summary>
 internal static class LayerShapes
 {
+    /// <summary>Checks a dense layer's sizes against its weight and bias counts.</summary>
+    public static void CheckDense(int inFeatures, int outFeatures, int weightCount, int biasCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFeatures);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outFeatures);
+        if ((long)inFeatures * outFeatures != weightCount || biasCount != outFeatures)
+        {
+            throw new ArgumentException("Dense weights must be out × in and bias must have out entries.");
+        }
+    }
+
+    /// <summary>Checks a convolution's sizes against its weight and bias counts.</summary>
+    public static void CheckConv2d(int inChannels, int outChannels, int kernelHeight, int kernelWidth, int stride, int padding, int weightCount, int biasCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelHeight);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelWidth);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
+        ArgumentOutOfRangeException.ThrowIfNegative(padding);
+        if ((long)outChannels * inChannels * kernelHeight * kernelWidth != weightCount || biasCount != outChannels)
+        {
+            throw new ArgumentException("Conv2d weights must be out × in × kh × kw and bias must have out entries.");
+        }
+    }
+
+    /// <summary>Checks an average-pooling window (area a power of two, at most 2^16) and returns log2 of its area.</summary>
+    public static int CheckAvgPool2d(int kernelHeight, int kernelWidth)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelHeight);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelWidth);
+        long area = (long)kernelHeight * kernelWidth;
+        if (area > 1 << 16 || !System.Numerics.BitOperations.IsPow2(area))
+        {
+            throw new ArgumentException("The pooling window area must be a power of two (at most 2^16).");
+        }
+
+        return System.Numerics.BitOperations.Log2((ulong)area);
+    }
+
     public static TensorShape Output(LayerKind kind, TensorShape input, int inFeatures, int outFeatures, int kernelHeight, int kernelWidth, int stride, int padding)
     {
         if (!input.IsValid)

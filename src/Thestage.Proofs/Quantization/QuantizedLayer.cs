@@ -82,12 +82,7 @@ public sealed class QuantizedLayer
     /// <exception cref="ArgumentException">The shapes or ranges are invalid.</exception>
     public static QuantizedLayer Dense(int inFeatures, int outFeatures, ReadOnlySpan<int> weights, ReadOnlySpan<int> bias, int shift)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFeatures);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outFeatures);
-        if ((long)inFeatures * outFeatures != weights.Length || bias.Length != outFeatures)
-        {
-            throw new ArgumentException("Dense weights must be out × in and bias must have out entries.");
-        }
+        LayerShapes.CheckDense(inFeatures, outFeatures, weights.Length, bias.Length);
 
         return new QuantizedLayer(LayerKind.Dense, inFeatures, outFeatures, 0, 0, 0, 0, weights.ToArray(), bias.ToArray(), shift);
     }
@@ -107,16 +102,7 @@ public sealed class QuantizedLayer
     public static QuantizedLayer Conv2d(
         int inChannels, int outChannels, int kernelHeight, int kernelWidth, int stride, int padding, ReadOnlySpan<int> weights, ReadOnlySpan<int> bias, int shift)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelHeight);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelWidth);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
-        ArgumentOutOfRangeException.ThrowIfNegative(padding);
-        if ((long)outChannels * inChannels * kernelHeight * kernelWidth != weights.Length || bias.Length != outChannels)
-        {
-            throw new ArgumentException("Conv2d weights must be out × in × kh × kw and bias must have out entries.");
-        }
+        LayerShapes.CheckConv2d(inChannels, outChannels, kernelHeight, kernelWidth, stride, padding, weights.Length, bias.Length);
 
         return new QuantizedLayer(LayerKind.Conv2d, inChannels, outChannels, kernelHeight, kernelWidth, stride, padding, weights.ToArray(), bias.ToArray(), shift);
     }
@@ -128,15 +114,8 @@ public sealed class QuantizedLayer
     /// <exception cref="ArgumentException">The area is not a power of two.</exception>
     public static QuantizedLayer AvgPool2d(int kernelHeight, int kernelWidth)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelHeight);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelWidth);
-        int area = kernelHeight * kernelWidth;
-        if (!System.Numerics.BitOperations.IsPow2(area) || area > 1 << 16)
-        {
-            throw new ArgumentException("The pooling window area must be a power of two (at most 2^16).");
-        }
-
-        return new QuantizedLayer(LayerKind.AvgPool2d, 0, 0, kernelHeight, kernelWidth, kernelHeight, 0, [], [], System.Numerics.BitOperations.Log2((uint)area));
+        int shift = LayerShapes.CheckAvgPool2d(kernelHeight, kernelWidth);
+        return new QuantizedLayer(LayerKind.AvgPool2d, 0, 0, kernelHeight, kernelWidth, kernelHeight, 0, [], [], shift);
     }
 
     /// <summary>Creates a flatten layer.</summary>
