@@ -8,16 +8,18 @@ namespace Thestage.Proofs.Training;
 /// <remarks>
 /// <para>
 /// Every real quantity (inputs, weights, biases, pre-activations, activations, errors) is an integer <c>v</c>
-/// meaning <c>v·2^−f</c>, <c>f = </c><see cref="FractionalBits"/>. Weights and biases are saturated to the signed
+/// meaning <c>v·2^−f</c>, <c>f = </c><see cref="FractionalBits"/>. Weights and biases must stay in the signed
 /// <see cref="WeightBits"/>-bit range <c>[−2^(W−1), 2^(W−1) − 1]</c>; every value (input, pre-activation,
-/// activation, error) is saturated to the signed <see cref="ValueBits"/>-bit range <c>[−2^(V−1), 2^(V−1) − 1]</c>.
+/// activation, error) in the signed <see cref="ValueBits"/>-bit range <c>[−2^(V−1), 2^(V−1) − 1]</c>
+/// (checked: <see cref="TrainingOverflowException"/>).
 /// </para>
 /// <para>
 /// The constructor checks that no intermediate sum can leave <c>[−2^62, 2^62]</c>, so every accumulator is an exact
 /// 64-bit integer and embeds into the Goldilocks field (<c>p ≈ 2^64</c>) without wrapping: with <c>n</c> the largest
 /// fan-in or fan-out, <c>W + V − 2 + ⌈log2(n + 1)⌉ ≤ 62</c> (forward and backward products, bias included since
 /// <c>f ≤ V − 2</c>; these stay strictly inside) and <c>2V − 2 + log2 B ≤ 62</c> (weight gradients summed over the
-/// batch), and that the update shift <c>f + k + log2 B</c> is at most 62.
+/// batch), and that <c>u + W ≤ 62</c> for the update shift <c>u = f + k + log2 B</c>, so that the update identity
+/// <c>G + 2^(u−1) = 2^u·(W_t − W_(t+1)) + ρ</c> the step proof checks over <c>F_p</c> cannot wrap either.
 /// </para>
 /// </remarks>
 public sealed class TrainingConfig
@@ -106,9 +108,9 @@ public sealed class TrainingConfig
             throw new ArgumentException("Gradient accumulators could exceed 2^62; use fewer value bits or a smaller batch.");
         }
 
-        if (fractionalBits + learningRateShift + batchBits > 62)
+        if (fractionalBits + learningRateShift + batchBits + weightBits > 62)
         {
-            throw new ArgumentException("The update shift f + k + log2 B must not exceed 62 (64-bit shifts).");
+            throw new ArgumentException("The update shift f + k + log2 B plus the weight bits must not exceed 62.");
         }
 
         BatchSize = batchSize;

@@ -76,26 +76,34 @@ public sealed class FixedPointTrainerTests
     }
 
     [Fact]
-    public void SaturationKeepsParametersInRange()
+    public void OverflowThrowsATypedExceptionAndLeavesEarlierStepsIntact()
     {
-        // Learning rate 1 on 5-bit weights ([−1, 15/16] at f = 4; the initial bound is 11/16): the updates overshoot and parameters pile up at the bounds.
+        // Learning rate 1 on 5-bit weights ([−1, 15/16] at f = 4; the initial bound is 11/16): the updates overshoot
+        // and a parameter leaves the weight range within a few steps. Checked arithmetic throws instead of clamping.
         var config = new TrainingConfig([4, 8, 3], batchSize: 4, learningRateShift: 0, fractionalBits: 4, weightBits: 5, valueBits: 10, seed: 3);
         (TrainingDataset train, _) = SyntheticData.Blobs(config, 64, 1, 0.5, 4);
         var trainer = new FixedPointTrainer(config, train, SyntheticData.ScheduleKey(config));
-        IReadOnlyList<TrainingStepResult> steps = trainer.Train(FixedPointTrainer.InitialWeights(config), 30);
-        bool hitBound = false;
-        foreach (TrainingStepResult step in steps)
+        FixedPointWeights w = FixedPointTrainer.InitialWeights(config);
+        int[] before = w.ToFlat();
+        TrainingOverflowException? error = null;
+        for (int t = 0; t < 30 && error is null; t++)
         {
-            foreach (int v in step.Weights.ToFlat())
+            FixedPointWeights current = w;
+            try
             {
-                Assert.InRange(v, config.WeightMin, config.WeightMax);
-                hitBound |= v == config.WeightMin || v == config.WeightMax;
+                w = trainer.Step(current, t).Weights;
+                Assert.All(w.ToFlat(), v => Assert.InRange(v, config.WeightMin, config.WeightMax));
             }
-
-            Assert.All(trainer.Forward(step.Weights, train.GetFeatures(0)), y => Assert.InRange(y, config.ValueMin, config.ValueMax));
+            catch (TrainingOverflowException e)
+            {
+                error = e;
+                Assert.Same(current, w);
+            }
         }
 
-        Assert.True(hitBound);
+        Assert.NotNull(error);
+        Assert.Contains("range", error!.Message, StringComparison.Ordinal);
+        Assert.Equal(before, FixedPointTrainer.InitialWeights(config).ToFlat());
     }
 
     [Fact]
@@ -130,8 +138,8 @@ public sealed class FixedPointTrainerTests
         Assert.Throws<ArgumentException>(() => new TrainingConfig([4, 16, 3], 8, 3, 16, 31, 31, 1));
         Assert.Throws<ArgumentException>(() => new TrainingConfig([4, 16, 3], 1 << 10, 3, 16, 16, 31, 1));
         Assert.Throws<ArgumentException>(() => new TrainingConfig([4, 0, 3], 8, 3, 16, 24, 28, 1));
-        Assert.Throws<ArgumentException>(() => new TrainingConfig([4, 16, 3], 1 << 8, 30, 25, 8, 27, 1)); // update shift 63
-        Assert.Equal(62, new TrainingConfig([4, 16, 3], 1 << 7, 30, 25, 8, 27, 1).UpdateShift);
+        Assert.Throws<ArgumentException>(() => new TrainingConfig([4, 16, 3], 1 << 7, 23, 25, 8, 27, 1)); // u + W = 63
+        Assert.Equal(54, new TrainingConfig([4, 16, 3], 1 << 7, 22, 25, 8, 27, 1).UpdateShift);
         TrainingConfig config = Fine();
         Assert.Equal((5 * 16) + (17 * 3), config.ParameterCount);
         Assert.Equal(16 + 3 + 3, config.UpdateShift);
