@@ -69,6 +69,9 @@ public sealed class FixedPointTrainer
         _scheduleKey = scheduleKey;
     }
 
+    /// <summary>Gets the key of the batch schedule this trainer follows.</summary>
+    internal Digest256 ScheduleKey => _scheduleKey;
+
     /// <summary>Gets the deterministic initial parameters of a configuration (integer Glorot-uniform weights from the seed, zero biases).</summary>
     /// <param name="config">The configuration.</param>
     /// <returns>The initial parameters.</returns>

@@ -53,7 +53,17 @@ public sealed class TrainingRun
         TrainingDataset dataset,
         int steps,
         LigeroParameters? parameters = null,
-        ISaltSource? salts = null)
+        ISaltSource? salts = null) =>
+        RecordWith(config, dataset, steps, parameters, salts, (trainer, weights, t) => trainer.Step(weights, t));
+
+    /// <summary>Records a run whose steps come from <paramref name="step"/> (tests pass a cheating trainer).</summary>
+    internal static TrainingRun RecordWith(
+        TrainingConfig config,
+        TrainingDataset dataset,
+        int steps,
+        LigeroParameters? parameters,
+        ISaltSource? salts,
+        Func<FixedPointTrainer, FixedPointWeights, int, TrainingStepResult> step)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -75,7 +85,7 @@ public sealed class TrainingRun
         var results = new TrainingStepResult[steps];
         for (int t = 0; t < steps; t++)
         {
-            results[t] = trainer.Step(snapshots[t], t);
+            results[t] = step(trainer, snapshots[t], t);
             snapshots[t + 1] = results[t].Weights;
             states[t + 1] = WeightCommitment.Commit(snapshots[t + 1], parameters, salts);
             CopyRoots(states[t + 1], roots, (t + 1) * polynomials);

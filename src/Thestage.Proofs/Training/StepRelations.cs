@@ -1,0 +1,371 @@
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Lookups;
+using Thestage.Proofs.Polynomials;
+using Thestage.Proofs.Sumcheck;
+using Thestage.Proofs.Transcripts;
+using E = Thestage.Proofs.Fields.GoldilocksExt2;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// The relations of one SGD step, written once for both roles: with a witness it proves (computing every message and
+/// recording it), without one it verifies (reading the same messages in the same order and checking them). Every
+/// check that fails throws <see cref="Rejected"/>, which the verifier turns into <see langword="false"/>; on the
+/// prover's side the checks hold by construction.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each relation is an identity between multilinear extensions checked at a fresh random point <c>ζ</c>
+/// (Schwartz–Zippel), with the two sides reduced by sumcheck to claims on committed limbs, on the snapshot weights
+/// and on the public batch. With <c>h = 2^(f−1)</c>, <c>M</c> the indicator of real (unpadded) entries:
+/// </para>
+/// <list type="bullet">
+/// <item><description>forward, layer <c>l</c>: <c>Σ_i W_l[j,i]·A_l[i,b] + 2^f·b_l[j] + h·M = 2^f·Z_l + R_l</c>, the sum by a
+/// matrix-vector sumcheck over <c>i</c> (Thaler, CRYPTO 2013);</description></item>
+/// <item><description>output error: <c>D_(L−1) = Z_(L−1) − T</c>, <c>T[j,b] = 2^f·[j = label_b]</c> evaluated by the verifier;</description></item>
+/// <item><description>backward, hidden <c>l</c>: <c>Σ_j W_(l+1)[j,i]·D_(l+1)[j,b] + h·M = 2^f·Q_l + S_l</c>;</description></item>
+/// <item><description>update: <c>Σ_b D_l[j,b]·A_l[i,b] + 2^(u−1)·M = 2^u·(W_l − W′_l) + P_l</c> by a sumcheck over <c>b</c>, and
+/// <c>2^f·B·D̃_l(ζ, ½, …, ½) + 2^(u−1)·M = 2^u·(b_l − b′_l) + PB_l</c> (the batch sum of a multilinear function is
+/// <c>B</c> times its value at the centre);</description></item>
+/// <item><description>virtual tensors: <c>A_l = Z_(l−1)·e_(l−1)</c> and hidden <c>D_l = Q_l·e_l</c> (<c>e</c> the sign limb of
+/// <c>Z</c>, i.e. the ReLU mask <c>[z ≥ 0]</c>) by degree-3 sumchecks <c>Σ_x eq(ζ, x)·Z(x)·e(x)</c>; <c>A_0</c> is the
+/// opened batch.</description></item>
+/// </list>
+/// </remarks>
+internal sealed class StepRelations
+{
+    private const string PointLabel = "step/zeta";
+    private const string LimbLabel = "step/limbs";
+    private const string BiasLabel = "step/bias";
+    private const string UpdateLabel = "step/update";
+
+    private readonly StepCircuit _circuit;
+    private readonly Transcript _transcript;
+    private readonly Goldilocks[] _inputs;
+    private readonly int[] _labels;
+    private readonly StepWitness? _witness;
+    private readonly ProofBuilder<E>? _builder;
+    private readonly ProofCursor<E>? _cursor;
+    private readonly SegmentLayout _weightLayout;
+
+    private StepRelations(
+        StepCircuit circuit, Transcript transcript, Goldilocks[] inputs, int[] labels, StepWitness? witness, ProofBuilder<E>? builder, ProofCursor<E>? cursor)
+    {
+        _circuit = circuit;
+        _transcript = transcript;
+        _inputs = inputs;
+        _labels = labels;
+        _witness = witness;
+        _builder = builder;
+        _cursor = cursor;
+        _weightLayout = WeightCommitment.Layout(circuit.Config);
+    }
+
+    /// <summary>Gets the claims on the committed limb segments.</summary>
+    public List<SegmentClaim<E>> Advice { get; } = [];
+
+    /// <summary>Gets the claims on the snapshot before the step (segments of <see cref="WeightCommitment.Layout"/>).</summary>
+    public List<SegmentClaim<E>> Before { get; } = [];
+
+    /// <summary>Gets the claims on the snapshot after the step.</summary>
+    public List<SegmentClaim<E>> After { get; } = [];
+
+    private bool Proving => _witness is not null;
+
+    public static StepRelations ForProver(StepCircuit circuit, Transcript transcript, Goldilocks[] inputs, int[] labels, StepWitness witness, ProofBuilder<E> builder) =>
+        new(circuit, transcript, inputs, labels, witness, builder, null);
+
+    public static StepRelations ForVerifier(StepCircuit circuit, Transcript transcript, Goldilocks[] inputs, int[] labels, ProofCursor<E> cursor) =>
+        new(circuit, transcript, inputs, labels, null, null, cursor);
+
+    /// <summary>Runs the range checks and every relation of the step, collecting the claims for the openings.</summary>
+    public void Run()
+    {
+        Lookups();
+        int layers = _circuit.Layers;
+        for (int l = 0; l < layers; l++)
+        {
+            Forward(l);
+        }
+
+        OutputError();
+        for (int l = layers - 2; l >= 0; l--)
+        {
+            Backward(l);
+        }
+
+        for (int l = 0; l < layers; l++)
+        {
+            Update(l);
+            UpdateBias(l);
+        }
+    }
+
+    private void Lookups()
+    {
+        var specs = _circuit.LookupColumns.Select(c => new LookupColumnSpec(_circuit.LogSizes[c.Segment], c.Scale)).ToArray();
+        LogUpClaims<E> claims;
+        if (Proving)
+        {
+            Goldilocks[][] segments = _witness!.Segments;
+            var columns = _circuit.LookupColumns.Select(c => (segments[c.Segment], c.Scale)).ToList();
+            claims = LogUpArgument.Prove(_transcript, _builder!, columns, segments[_circuit.Multiplicities], StepCircuit.TableBits);
+        }
+        else
+        {
+            claims = LogUpArgument.Verify(_transcript, _cursor!, specs, StepCircuit.TableBits) ?? throw new Rejected();
+        }
+
+        for (int j = 0; j < specs.Length; j++)
+        {
+            Advice.Add(new(_circuit.LookupColumns[j].Segment, claims.ColumnPoints[j], claims.ColumnValues[j]));
+        }
+
+        Advice.Add(new(_circuit.Multiplicities, claims.MultiplicityPoint, claims.MultiplicityValue));
+    }
+
+    private void Forward(int l)
+    {
+        TrainingConfig config = _circuit.Config;
+        int logOut = _circuit.LogWidths[l + 1], logIn = _circuit.LogWidths[l];
+        E[] zeta = _transcript.Challenges<E>(PointLabel, logOut + _circuit.LogBatch);
+        E[] rows = zeta[..logOut], batch = zeta[logOut..];
+        E z = Open(_circuit.Z[l], zeta).Value;
+        E r = Open(_circuit.R[l], zeta).Value;
+        E bias = Receive(BiasLabel, 1, () => [Evaluate(_witness!.Biases[l], rows)])[0];
+        Before.Add(new(BiasSegment(l), rows, bias));
+        E claim = (StepCircuit.Power(config.FractionalBits) * (z - bias)) + r
+            - (StepCircuit.Power(config.FractionalBits - 1) * StepCircuit.PrefixMask(rows, config.LayerSizes[l + 1]));
+        (E[] s, E[] values) = Sumcheck(claim, logIn, 2, () =>
+        [
+            new MultilinearPolynomial<E>(RowCombination(_witness!.Weights[l], rows, 1 << logIn)),
+            new MultilinearPolynomial<E>(BatchCombination(_witness!.A[l], batch)),
+        ]);
+        Before.Add(new(WeightSegment(l), [.. rows, .. s], values[0]));
+        ClaimActivation(l, [.. s, .. batch], values[1]);
+    }
+
+    private void OutputError()
+    {
+        TrainingConfig config = _circuit.Config;
+        int layers = _circuit.Layers;
+        int logOut = _circuit.LogWidths[layers];
+        E[] zeta = _transcript.Challenges<E>(PointLabel, logOut + _circuit.LogBatch);
+        E d = Open(_circuit.D, zeta).Value;
+        E z = Open(_circuit.Z[layers - 1], zeta).Value;
+        E[] eqRows = EqPolynomial.Table<E>(zeta.AsSpan(0, logOut));
+        E[] eqBatch = EqPolynomial.Table<E>(zeta.AsSpan(logOut));
+        E target = E.Zero;
+        for (int b = 0; b < _labels.Length; b++)
+        {
+            target += eqBatch[b] * eqRows[_labels[b]];
+        }
+
+        Require(d == z - (StepCircuit.Power(config.FractionalBits) * target));
+    }
+
+    private void Backward(int l)
+    {
+        TrainingConfig config = _circuit.Config;
+        int logMid = _circuit.LogWidths[l + 1], logOut = _circuit.LogWidths[l + 2];
+        E[] zeta = _transcript.Challenges<E>(PointLabel, logMid + _circuit.LogBatch);
+        E[] columns = zeta[..logMid], batch = zeta[logMid..];
+        E q = Open(_circuit.Q[l], zeta).Value;
+        E s = Open(_circuit.S[l], zeta).Value;
+        E claim = (StepCircuit.Power(config.FractionalBits) * q) + s
+            - (StepCircuit.Power(config.FractionalBits - 1) * StepCircuit.PrefixMask(columns, config.LayerSizes[l + 1]));
+        (E[] point, E[] values) = Sumcheck(claim, logOut, 2, () =>
+        [
+            new MultilinearPolynomial<E>(ColumnCombination(_witness!.Weights[l + 1], columns, 1 << logOut)),
+            new MultilinearPolynomial<E>(BatchCombination(_witness!.D[l + 1], batch)),
+        ]);
+        Before.Add(new(WeightSegment(l + 1), [.. point, .. columns], values[0]));
+        ClaimError(l + 1, [.. point, .. batch], values[1]);
+    }
+
+    private void Update(int l)
+    {
+        TrainingConfig config = _circuit.Config;
+        int logOut = _circuit.LogWidths[l + 1], logIn = _circuit.LogWidths[l];
+        E[] zeta = _transcript.Challenges<E>(PointLabel, logOut + logIn);
+        E[] rows = zeta[..logOut], columns = zeta[logOut..];
+        E[] weights = Receive(UpdateLabel, 2, () => [Evaluate(_witness!.Weights[l], zeta), Evaluate(_witness!.WeightsAfter[l], zeta)]);
+        Before.Add(new(WeightSegment(l), zeta, weights[0]));
+        After.Add(new(WeightSegment(l), zeta, weights[1]));
+        E remainder = Open(_circuit.P[l], zeta).Value;
+        int u = config.UpdateShift;
+        E mask = StepCircuit.PrefixMask(rows, config.LayerSizes[l + 1]) * StepCircuit.PrefixMask(columns, config.LayerSizes[l]);
+        E claim = (StepCircuit.Power(u) * (weights[0] - weights[1])) + remainder - (StepCircuit.Power(u - 1) * mask);
+        (E[] s, E[] values) = Sumcheck(claim, _circuit.LogBatch, 2, () =>
+        [
+            new MultilinearPolynomial<E>(FeatureCombination(_witness!.D[l], rows)),
+            new MultilinearPolynomial<E>(FeatureCombination(_witness!.A[l], columns)),
+        ]);
+        ClaimError(l, [.. rows, .. s], values[0]);
+        ClaimActivation(l, [.. columns, .. s], values[1]);
+    }
+
+    private void UpdateBias(int l)
+    {
+        TrainingConfig config = _circuit.Config;
+        int logOut = _circuit.LogWidths[l + 1];
+        E[] zeta = _transcript.Challenges<E>(PointLabel, logOut);
+        E[] biases = Receive(UpdateLabel, 2, () => [Evaluate(_witness!.Biases[l], zeta), Evaluate(_witness!.BiasesAfter[l], zeta)]);
+        Before.Add(new(BiasSegment(l), zeta, biases[0]));
+        After.Add(new(BiasSegment(l), zeta, biases[1]));
+        E remainder = Open(_circuit.PB[l], zeta).Value;
+        int u = config.UpdateShift;
+        E sum = (StepCircuit.Power(u) * (biases[0] - biases[1])) + remainder
+            - (StepCircuit.Power(u - 1) * StepCircuit.PrefixMask(zeta, config.LayerSizes[l + 1]));
+
+        // Σ_b D̃(ζ, b) = B·D̃(ζ, ½, …, ½), and the bias gradient is 2^f times that sum.
+        E half = E.Invert(E.FromUInt64(2));
+        E[] centre = [.. zeta, .. Enumerable.Repeat(half, _circuit.LogBatch)];
+        E scale = E.Invert(StepCircuit.Power(config.FractionalBits + _circuit.LogBatch));
+        ClaimError(l, centre, sum * scale);
+    }
+
+    /// <summary>Reduces a claim <c>Ã_l(point) = value</c>: the opened batch for <c>l = 0</c>, else <c>Z_(l−1)·e_(l−1)</c>.</summary>
+    private void ClaimActivation(int l, E[] point, E value)
+    {
+        if (l == 0)
+        {
+            Require(Evaluate(_inputs, point) == value);
+            return;
+        }
+
+        StepCircuit.Limbs z = _circuit.Z[l - 1];
+        (E[] s, E[] values) = Sumcheck(value, point.Length, 3, () =>
+            [new MultilinearPolynomial<E>(EqPolynomial.Table<E>(point)), new(Lift(_witness!.Z[l - 1])), new(Lift(_witness!.Segments[z.Sign]))]);
+        (E zValue, E sign) = Open(z, s);
+        Require(values[0] == EqPolynomial.Evaluate<E>(point, s) && values[1] == zValue && values[2] == sign);
+    }
+
+    /// <summary>Reduces a claim <c>D̃_l(point) = value</c>: committed for the output layer, else <c>Q_l·e_l</c>.</summary>
+    private void ClaimError(int l, E[] point, E value)
+    {
+        if (l == _circuit.Layers - 1)
+        {
+            Require(Open(_circuit.D, point).Value == value);
+            return;
+        }
+
+        int signSegment = _circuit.Z[l].Sign;
+        (E[] s, E[] values) = Sumcheck(value, point.Length, 3, () =>
+            [new MultilinearPolynomial<E>(EqPolynomial.Table<E>(point)), new(Lift(_witness!.Q[l])), new(Lift(_witness!.Segments[signSegment]))]);
+        E q = Open(_circuit.Q[l], s).Value;
+        E sign = Receive(LimbLabel, 1, () => [Evaluate(_witness!.Segments[signSegment], s)])[0];
+        Advice.Add(new(signSegment, s, sign));
+        Require(values[0] == EqPolynomial.Evaluate<E>(point, s) && values[1] == q && values[2] == sign);
+    }
+
+    /// <summary>Receives the limb evaluations of a committed tensor at a point, records the claims, and recomposes.</summary>
+    private (E Value, E Sign) Open(StepCircuit.Limbs limbs, E[] point)
+    {
+        int[] segments = limbs.All;
+        E[] values = Receive(LimbLabel, segments.Length, () => segments.Select(seg => Evaluate(_witness!.Segments[seg], point)).ToArray());
+        for (int k = 0; k < segments.Length; k++)
+        {
+            Advice.Add(new(segments[k], point, values[k]));
+        }
+
+        return (StepCircuit.Recompose(limbs, values), limbs.Signed ? values[^1] : E.Zero);
+    }
+
+    private E[] Receive(string label, int count, Func<E[]> compute)
+    {
+        if (Proving)
+        {
+            E[] values = compute();
+            _builder!.Send(_transcript, label, values);
+            return values;
+        }
+
+        Require(_cursor!.TryReceive(_transcript, label, count, out E[] received));
+        return received;
+    }
+
+    private (E[] Point, E[] Values) Sumcheck(E claim, int variables, int degree, Func<MultilinearPolynomial<E>[]> factors)
+    {
+        if (Proving)
+        {
+            SumcheckProverOutput<E> output = SumcheckProver.Prove(_transcript, claim, factors());
+            _builder!.AddSumcheck(output.Proof);
+            return (output.Point.ToArray(), output.Proof.FactorEvaluations.ToArray());
+        }
+
+        if (!_cursor!.TryNextSumcheck(out SumcheckProof<E>? proof))
+        {
+            throw new Rejected();
+        }
+
+        SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, claim, variables, degree, proof);
+        Require(result.IsValid);
+        return (result.Point.ToArray(), result.FactorEvaluations.ToArray());
+    }
+
+    private int WeightSegment(int l) => 2 * l;
+
+    private int BiasSegment(int l) => (2 * l) + 1;
+
+    /// <summary>A verifier check; the prover only emits messages (a cheating prover's witness goes through unchecked).</summary>
+    private void Require(bool condition)
+    {
+        if (!Proving && !condition)
+        {
+            throw new Rejected();
+        }
+    }
+
+    private static E Evaluate(Goldilocks[] table, ReadOnlySpan<E> point) => MatrixMultiplicationSumcheck.EvaluateMatrix(table, point);
+
+    private static E[] Lift(Goldilocks[] table) => Array.ConvertAll(table, E.FromBase);
+
+    /// <summary><c>Σ_j eq(rows, j)·M[j, i]</c> for a row-major matrix with <paramref name="columns"/> entries per row.</summary>
+    private static E[] RowCombination(Goldilocks[] matrix, E[] rows, int columns)
+    {
+        E[] eq = EqPolynomial.Table<E>(rows);
+        var result = new E[columns];
+        for (int j = 0; j < eq.Length; j++)
+        {
+            E weight = eq[j];
+            for (int i = 0; i < columns; i++)
+            {
+                result[i] += weight.MultiplyByBase(matrix[(j * columns) + i]);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary><c>Σ_i eq(columns, i)·M[j, i]</c> for every row <c>j</c> of a row-major matrix with <paramref name="rows"/> rows.</summary>
+    private static E[] ColumnCombination(Goldilocks[] matrix, E[] columns, int rows)
+    {
+        E[] eq = EqPolynomial.Table<E>(columns);
+        var result = new E[rows];
+        for (int j = 0; j < rows; j++)
+        {
+            E sum = E.Zero;
+            for (int i = 0; i < eq.Length; i++)
+            {
+                sum += eq[i].MultiplyByBase(matrix[(j * eq.Length) + i]);
+            }
+
+            result[j] = sum;
+        }
+
+        return result;
+    }
+
+    /// <summary><c>Σ_b eq(batch, b)·X[i, b]</c> for every feature <c>i</c> of a feature-major tensor.</summary>
+    private static E[] BatchCombination(Goldilocks[] tensor, E[] batch) => ColumnCombination(tensor, batch, tensor.Length >> batch.Length);
+
+    /// <summary><c>Σ_i eq(features, i)·X[i, b]</c> for every sample <c>b</c> of a feature-major tensor.</summary>
+    private static E[] FeatureCombination(Goldilocks[] tensor, E[] features) => RowCombination(tensor, features, tensor.Length >> features.Length);
+
+    /// <summary>Thrown inside verification on the first failed check.</summary>
+    internal sealed class Rejected : Exception
+    {
+    }
+}

@@ -1,0 +1,138 @@
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Lookups;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// The prover's tables for one step proof, padded as <see cref="StepCircuit"/> lays them out: the committed limb
+/// segments, the value tensors the sumchecks read (<c>A_l</c>, <c>Z_l</c>, <c>Q_l</c>, <c>D_l</c>), and the padded weight
+/// matrices and biases of the snapshots before and after the step.
+/// </summary>
+internal sealed class StepWitness
+{
+    private StepWitness(StepCircuit circuit)
+    {
+        int layers = circuit.Layers;
+        Segments = circuit.LogSizes.Select(log => new Goldilocks[1 << log]).ToArray();
+        A = new Goldilocks[layers][];
+        Z = new Goldilocks[layers][];
+        Q = new Goldilocks[layers][];
+        D = new Goldilocks[layers][];
+        Weights = new Goldilocks[layers][];
+        Biases = new Goldilocks[layers][];
+        WeightsAfter = new Goldilocks[layers][];
+        BiasesAfter = new Goldilocks[layers][];
+    }
+
+    public Goldilocks[][] Segments { get; }
+
+    public Goldilocks[][] A { get; }
+
+    public Goldilocks[][] Z { get; }
+
+    public Goldilocks[][] Q { get; }
+
+    public Goldilocks[][] D { get; }
+
+    /// <summary>Gets the padded weight matrices of the snapshot before the step.</summary>
+    public Goldilocks[][] Weights { get; }
+
+    /// <summary>Gets the padded biases of the snapshot before the step.</summary>
+    public Goldilocks[][] Biases { get; }
+
+    /// <summary>Gets the padded weight matrices of the snapshot after the step.</summary>
+    public Goldilocks[][] WeightsAfter { get; }
+
+    /// <summary>Gets the padded biases of the snapshot after the step.</summary>
+    public Goldilocks[][] BiasesAfter { get; }
+
+    public static StepWitness Build(StepCircuit circuit, StepTrace trace, FixedPointWeights before, FixedPointWeights after)
+    {
+        var w = new StepWitness(circuit);
+        TrainingConfig config = circuit.Config;
+        int p = config.BatchSize;
+        int layers = circuit.Layers;
+        Goldilocks[][] segments = w.Segments;
+        for (int l = 0; l < layers; l++)
+        {
+            int inputs = config.LayerSizes[l], outputs = config.LayerSizes[l + 1];
+            w.A[l] = Values(trace.A[l], circuit.LogWidths[l], p);
+            w.Z[l] = Values(trace.Z[l], circuit.LogWidths[l + 1], p);
+            w.D[l] = Values(trace.D[l], circuit.LogWidths[l + 1], p);
+            Fill(circuit.Z[l], trace.Z[l], outputs, p, p, segments);
+            Fill(circuit.R[l], trace.R[l], outputs, p, p, segments);
+            if (l < layers - 1)
+            {
+                w.Q[l] = Values(trace.Q[l], circuit.LogWidths[l + 1], p);
+                Fill(circuit.Q[l], trace.Q[l], outputs, p, p, segments);
+                Fill(circuit.S[l], trace.S[l], outputs, p, p, segments);
+            }
+
+            Fill(circuit.P[l], trace.P[l], outputs, inputs, 1 << circuit.LogWidths[l], segments);
+            Fill(circuit.PB[l], trace.PB[l], outputs, 1, 1, segments);
+            w.Weights[l] = Matrix(before.WeightsOf(l), outputs, inputs, circuit.LogWidths[l]);
+            w.Biases[l] = Matrix(before.BiasesOf(l), outputs, 1, 0);
+            w.WeightsAfter[l] = Matrix(after.WeightsOf(l), outputs, inputs, circuit.LogWidths[l]);
+            w.BiasesAfter[l] = Matrix(after.BiasesOf(l), outputs, 1, 0);
+        }
+
+        Fill(circuit.D, trace.D[layers - 1], config.ClassCount, p, p, segments);
+        var columns = circuit.LookupColumns.Select(c => (segments[c.Segment], c.Scale)).ToList();
+        segments[circuit.Multiplicities] = LogUpArgument.Multiplicities(columns, StepCircuit.TableBits);
+        return w;
+    }
+
+    /// <summary>
+    /// Splits a <c>rows × columns</c> row-major tensor into its limb segments, row <c>j</c> starting at <c>j·stride</c>;
+    /// padding entries are the value 0 (for signed tensors: sign limb 1, since <c>0 + 2^(V−1) = 2^(V−1)</c>).
+    /// </summary>
+    private static void Fill(StepCircuit.Limbs limbs, long[] values, int rows, int columns, int stride, Goldilocks[][] segments)
+    {
+        for (int j = 0; j < rows; j++)
+        {
+            for (int i = 0; i < columns; i++)
+            {
+                StepCircuit.Decompose(limbs, values[(j * columns) + i], segments, (j * stride) + i);
+            }
+        }
+
+        if (limbs.Signed)
+        {
+            Goldilocks[] sign = segments[limbs.Sign];
+            for (int index = 0; index < sign.Length; index++)
+            {
+                if (index % stride >= columns || index / stride >= rows)
+                {
+                    sign[index] = Goldilocks.One;
+                }
+            }
+        }
+    }
+
+    /// <summary>Embeds a feature-major <c>rows × B</c> value tensor into its zero-padded <c>2^logRows × B</c> table.</summary>
+    private static Goldilocks[] Values(long[] values, int logRows, int batch)
+    {
+        var table = new Goldilocks[(1 << logRows) * batch];
+        for (int k = 0; k < values.Length; k++)
+        {
+            table[k] = WeightCommitment.Embed(values[k]);
+        }
+
+        return table;
+    }
+
+    /// <summary>Embeds a row-major matrix into its zero-padded table with <c>2^logColumns</c> entries per row.</summary>
+    private static Goldilocks[] Matrix(int[] values, int rows, int columns, int logColumns)
+    {
+        var table = new Goldilocks[StepCircuit.CeilPow2(rows) << logColumns];
+        for (int j = 0; j < rows; j++)
+        {
+            for (int i = 0; i < columns; i++)
+            {
+                table[(j << logColumns) + i] = WeightCommitment.Embed(values[(j * columns) + i]);
+            }
+        }
+
+        return table;
+    }
+}

@@ -1,0 +1,58 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Sumcheck;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// A proof that snapshot <c>Step + 1</c> of a recorded run is exactly one step of <see cref="FixedPointTrainer"/> applied
+/// to snapshot <c>Step</c> on the batch the schedule selects (<see cref="TrainingStepProver"/> describes the protocol).
+/// </summary>
+/// <remarks>
+/// Contents: the batch samples opened against the dataset root, the root of the committed witness limbs, the
+/// sumcheck proofs and loose field elements in protocol order, and three Ligero openings (witness, snapshot before,
+/// snapshot after; one per polynomial). Bytes: <see cref="TrainingStepProofSerializer"/>.
+/// </remarks>
+public sealed class TrainingStepProof
+{
+    internal TrainingStepProof(
+        int step,
+        BatchOpening batch,
+        Digest256 witnessRoot,
+        SumcheckProof<GoldilocksExt2>[] sumchecks,
+        GoldilocksExt2[] values,
+        LigeroOpeningProof<GoldilocksExt2>[] witnessOpening,
+        LigeroOpeningProof<GoldilocksExt2>[] beforeOpenings,
+        LigeroOpeningProof<GoldilocksExt2>[] afterOpenings)
+    {
+        Step = step;
+        Batch = batch;
+        WitnessRoot = witnessRoot;
+        Sumchecks = sumchecks;
+        Values = values;
+        WitnessOpening = witnessOpening;
+        BeforeOpenings = beforeOpenings;
+        AfterOpenings = afterOpenings;
+    }
+
+    /// <summary>Gets the step index <c>t</c>: the proof relates snapshots <c>t</c> and <c>t + 1</c>.</summary>
+    public int Step { get; }
+
+    /// <summary>Gets the number of batch samples the proof opens.</summary>
+    public int BatchSize => Batch.Count;
+
+    internal BatchOpening Batch { get; }
+
+    internal Digest256 WitnessRoot { get; }
+
+    internal SumcheckProof<GoldilocksExt2>[] Sumchecks { get; }
+
+    internal GoldilocksExt2[] Values { get; }
+
+    internal LigeroOpeningProof<GoldilocksExt2>[] WitnessOpening { get; }
+
+    internal LigeroOpeningProof<GoldilocksExt2>[] BeforeOpenings { get; }
+
+    internal LigeroOpeningProof<GoldilocksExt2>[] AfterOpenings { get; }
+}

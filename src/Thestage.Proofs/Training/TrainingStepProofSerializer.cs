@@ -1,0 +1,99 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Sumcheck;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// The versioned byte format <c>TSSP</c> of a <see cref="TrainingStepProof"/>; reading throws only
+/// <see cref="ProofFormatException"/> on malformed bytes (consistency with a transcript is the verifier's job).
+/// </summary>
+/// <remarks>
+/// Layout, little-endian: <c>"TSSP"</c>, <c>u16</c> version 1, <c>u32</c> step; the batch (<c>u32 B ∈ [1, 2^16]</c>,
+/// <c>u32 d ∈ [1, 2^12]</c>, per sample <c>u32</c> label, <c>d × i32</c> features, the 16-byte salt, <c>u32</c> leaf index,
+/// <c>u8</c> path length <c>≤ 24</c>, the sibling digests); the 32-byte witness root; the sumcheck list (shared encoding,
+/// at most 2^16); <c>u32</c> value count <c>≤ 2^20</c> and that many extension elements; then three opening lists
+/// (witness, snapshot before, snapshot after), each <c>u8</c> count <c>∈ [1, 2]</c> and per opening <c>u32</c> length and
+/// <see cref="LigeroProofSerializer"/>'s bytes. No trailing bytes.
+/// </remarks>
+public static class TrainingStepProofSerializer
+{
+    private const ushort Version = 1;
+
+    private static ReadOnlySpan<byte> Magic => "TSSP"u8;
+
+    /// <summary>Serializes a proof.</summary>
+    /// <param name="proof">The proof.</param>
+    /// <returns>The bytes.</returns>
+    public static byte[] Serialize(TrainingStepProof proof)
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        var writer = new ProofWriter();
+        writer.WriteHeader(Magic, Version);
+        writer.WriteUInt32((uint)proof.Step);
+        proof.Batch.Write(writer);
+        writer.WriteDigest(proof.WitnessRoot);
+        ProofCodec.WriteSumchecks(writer, proof.Sumchecks);
+        writer.WriteUInt32((uint)proof.Values.Length);
+        foreach (GoldilocksExt2 value in proof.Values)
+        {
+            writer.WriteElement(value);
+        }
+
+        foreach (LigeroOpeningProof<GoldilocksExt2>[] openings in new[] { proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings })
+        {
+            writer.WriteBytes([(byte)openings.Length]);
+            foreach (LigeroOpeningProof<GoldilocksExt2> opening in openings)
+            {
+                ProofCodec.WriteOpening(writer, opening);
+            }
+        }
+
+        return writer.ToArray();
+    }
+
+    /// <summary>Reads a proof, checking the bounds listed in the remarks.</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <returns>The proof.</returns>
+    /// <exception cref="ProofFormatException">The bytes are malformed.</exception>
+    public static TrainingStepProof Deserialize(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new ProofReader(bytes);
+        reader.ReadHeader(Magic, Version);
+        uint step = reader.ReadUInt32();
+        if (step >= TrainingTranscript.MaxSteps)
+        {
+            throw new ProofFormatException("The step index is out of range.");
+        }
+
+        BatchOpening batch = BatchOpening.Read(ref reader);
+        var root = reader.ReadDigest();
+        SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, 1 << 16);
+        int count = reader.ReadCount(0, 1 << 20, GoldilocksExt2.EncodedLength);
+        var values = new GoldilocksExt2[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = reader.ReadElement<GoldilocksExt2>();
+        }
+
+        var openings = new LigeroOpeningProof<GoldilocksExt2>[3][];
+        for (int group = 0; group < 3; group++)
+        {
+            int n = reader.ReadBytes(1)[0];
+            if (n is < 1 or > 2)
+            {
+                throw new ProofFormatException("An opening list must hold one or two openings.");
+            }
+
+            openings[group] = new LigeroOpeningProof<GoldilocksExt2>[n];
+            for (int i = 0; i < n; i++)
+            {
+                openings[group][i] = ProofCodec.ReadOpening(ref reader);
+            }
+        }
+
+        reader.EnsureEnd();
+        return new TrainingStepProof((int)step, batch, root, sumchecks, values, openings[0], openings[1], openings[2]);
+    }
+}

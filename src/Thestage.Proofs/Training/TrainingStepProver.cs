@@ -1,0 +1,120 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Transcripts;
+using E = Thestage.Proofs.Fields.GoldilocksExt2;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// Proves one SGD step of a recorded run: <c>W_(t+1)</c> is exactly <see cref="FixedPointTrainer"/>'s update of
+/// <c>W_t</c> on the batch <c>B_t</c> that <see cref="TrainingTranscript.Batch"/> selects — forward pass, loss gradient,
+/// backward pass and rounded update, with every rounding and every range of the integer semantics.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Protocol (commit-and-prove, non-interactive by Fiat–Shamir over BLAKE2s; challenges in <see cref="GoldilocksExt2"/>):
+/// the prover opens the batch samples against the dataset root and commits (Ligero, one polynomial) to the byte limbs of
+/// every rounded tensor of the step (<see cref="StepCircuit"/>: pre-activations <c>Z_l</c>, backward quotients
+/// <c>Q_l</c>, the output error, and the remainders of every rounding, including the update's). The transcript absorbs
+/// the training transcript's digest, <c>t</c>, the roots of snapshots <c>t</c> and <c>t + 1</c>, the batch and the witness
+/// root. Then (1) one logUp argument (Haböck, eprint 2022/1530, with GKR fractional sumchecks) range-checks every
+/// limb; (2) the forward, output-error, backward and update identities are checked at random points and reduced by
+/// sumchecks (<see cref="StepRelations"/>) to claims on the limbs, on <c>W_t</c>, on <c>W_(t+1)</c> and on the batch; (3) the
+/// limb claims and each snapshot's claims are batched into one Ligero opening per polynomial (<c>ClaimBatcher</c>).
+/// </para>
+/// <para>
+/// Why the field identities are the integer semantics: limbs are bytes, so <c>Z, Q, δ_out</c> are <c>V</c>-bit and every
+/// remainder lies in <c>[0, 2^s)</c>; the opened inputs are checked to be <c>V</c>-bit; snapshots <c>t</c> and <c>t + 1</c> are
+/// <c>W</c>-bit with zero padding by their <see cref="SnapshotRangeProof"/>s (which <c>TrainingVerifier</c> checks).
+/// Then <see cref="TrainingConfig"/>'s width rules bound both sides of every identity by <c>2^63 &lt; p</c>, so equality
+/// mod <c>p</c> is equality over the integers, and the zero padding makes every padded entry of every tensor zero.
+/// </para>
+/// <para>
+/// Soundness error (<c>|E| = p² ≈ 2^128</c>; <c>v</c> the log size of the largest tensor, at most 30): each identity at a
+/// random point <c>v/|E|</c> (Schwartz–Zippel), each sumcheck of degree <c>d</c> over <c>v</c> variables <c>d·v/|E|</c>, the
+/// logUp <c>(N + 2^8 + 1.5·L² + 2L)/|E|</c> (<c>N ≤ 2^26</c> lookups, <c>L ≤ 27</c>), the batching <c>(k + 2v)/|E|</c> per polynomial,
+/// and <c>(5/8)^152 + n/|E| ≈ 2^−103.07</c> for each of the at most five Ligero openings (<c>docs/proofs.md</c>): with fewer
+/// than <c>2^12</c> relations and claims in all, <c>ε ≤ 5·2^−103.07 + 2^27/2^128 ≈ 2^−100.7</c>, about 100 bits. The batch
+/// samples are bound by BLAKE2s collision resistance of the dataset tree.
+/// </para>
+/// </remarks>
+public static class TrainingStepProver
+{
+    /// <summary>Proves step <paramref name="step"/> of a recorded run.</summary>
+    /// <param name="run">The recorded run (holds the dataset salts and the snapshots' Ligero states).</param>
+    /// <param name="dataset">The training set the run committed to.</param>
+    /// <param name="step">The step, in <c>[0, T)</c>.</param>
+    /// <param name="salts">The salt source of the witness commitment (random if null; seeded only in tests).</param>
+    /// <returns>The proof.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is not a recorded step.</exception>
+    /// <exception cref="ArgumentException">The dataset is not the one the run committed to.</exception>
+    public static TrainingStepProof Prove(TrainingRun run, TrainingDataset dataset, int step, ISaltSource? salts = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(dataset);
+        TrainingTranscript training = run.Transcript;
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(step, training.StepCount);
+        if (dataset.Count != training.SampleCount || dataset.InputSize != training.Config.InputSize)
+        {
+            throw new ArgumentException("The dataset does not match the run.", nameof(dataset));
+        }
+
+        var trainer = new FixedPointTrainer(training.Config, dataset, training.ScheduleKey);
+        StepTrace trace = trainer.Trace(run.Snapshots[step], training.Batch(step));
+        if (!trace.Result.Weights.ContentEquals(run.Snapshots[step + 1]))
+        {
+            throw new ArgumentException("The dataset is not the one the run was trained on: the step does not reproduce the recorded snapshot.", nameof(dataset));
+        }
+
+        return Prove(run, dataset, step, trace, salts);
+    }
+
+    /// <summary>Runs the protocol on a prepared trace (tests alter it to play a cheating prover).</summary>
+    internal static TrainingStepProof Prove(TrainingRun run, TrainingDataset dataset, int step, StepTrace trace, ISaltSource? salts)
+    {
+        TrainingTranscript training = run.Transcript;
+        var circuit = new StepCircuit(training.Config);
+        StepWitness witness = StepWitness.Build(circuit, trace, run.Snapshots[step], run.Snapshots[step + 1]);
+        BatchOpening batch = BatchOpening.Open(run, dataset, step);
+        Goldilocks[][] advice = circuit.Layout.Assemble(witness.Segments);
+        LigeroProverState state = LigeroProver.Commit(advice[0], training.Parameters, salts);
+
+        Transcript transcript = Begin(training, step, batch, state.Commitment.Root);
+        var builder = new ProofBuilder<E>();
+        Goldilocks[] inputs = batch.InputMatrix(circuit.LogWidths[0]);
+        var relations = StepRelations.ForProver(circuit, transcript, inputs, batch.Labels, witness, builder);
+        relations.Run();
+
+        SegmentLayout weights = WeightCommitment.Layout(training.Config);
+        LigeroOpeningProof<E>[] adviceOpening = ClaimBatcher.Prove(transcript, builder, circuit.Layout, advice, [state], relations.Advice);
+        LigeroOpeningProof<E>[] before = ClaimBatcher.Prove(
+            transcript, builder, weights, WeightCommitment.Evaluations(run.Snapshots[step]), run.WeightStates(step), relations.Before);
+        LigeroOpeningProof<E>[] after = ClaimBatcher.Prove(
+            transcript, builder, weights, WeightCommitment.Evaluations(run.Snapshots[step + 1]), run.WeightStates(step + 1), relations.After);
+        return new TrainingStepProof(step, batch, state.Commitment.Root, [.. builder.Sumchecks], [.. builder.Values], adviceOpening, before, after);
+    }
+
+    /// <summary>Starts the Fiat–Shamir transcript: training digest, step, both snapshots' roots, the batch and the witness root.</summary>
+    internal static Transcript Begin(TrainingTranscript training, int step, BatchOpening batch, Digest256 witnessRoot)
+    {
+        var transcript = new Transcript("thestage.training.step.v1");
+        transcript.AbsorbDigest("training", training.Digest);
+        transcript.AbsorbUInt64("step", (ulong)step);
+        foreach (Digest256 root in training.WeightRootsOf(step).Concat(training.WeightRootsOf(step + 1)))
+        {
+            transcript.AbsorbDigest("weights", root);
+        }
+
+        for (int b = 0; b < batch.Count; b++)
+        {
+            transcript.AbsorbUInt64("label", (ulong)batch.Labels[b]);
+            transcript.Absorb("features", (ReadOnlySpan<Goldilocks>)Array.ConvertAll(batch.Features[b], v => WeightCommitment.Embed(v)));
+        }
+
+        transcript.AbsorbDigest("witness", witnessRoot);
+        return transcript;
+    }
+}
