@@ -27,7 +27,7 @@ namespace Thestage.Proofs.Training;
 /// <para>
 /// Why the field identities are the integer semantics: limbs are bytes, so <c>Z, Q, δ_out</c> are <c>V</c>-bit and every
 /// remainder lies in <c>[0, 2^s)</c>; the opened inputs are checked to be <c>V</c>-bit; snapshots <c>t</c> and <c>t + 1</c> are
-/// <c>W</c>-bit with zero padding by their <see cref="SnapshotRangeProof"/>s (which <c>TrainingVerifier</c> checks).
+/// <c>W</c>-bit with zero padding by their <see cref="SnapshotRangeProof"/>s (which <see cref="TrainingVerifier"/> checks).
 /// Then <see cref="TrainingConfig"/>'s width rules bound both sides of every identity by <c>2^63 &lt; p</c>, so equality
 /// mod <c>p</c> is equality over the integers, and the zero padding makes every padded entry of every tensor zero.
 /// </para>

@@ -12,7 +12,7 @@ public static class TrainingStepVerifier
     /// <summary>
     /// Verifies that snapshot <c>proof.Step + 1</c> is the update of snapshot <c>proof.Step</c> on that step's batch. The
     /// integer reading of the proof also needs both snapshots' <see cref="SnapshotRangeProof"/>s, which
-    /// <c>TrainingVerifier</c> checks; this method checks the step alone.
+    /// <see cref="TrainingVerifier"/> checks; this method checks the step alone.
     /// </summary>
     /// <param name="training">The public training transcript.</param>
     /// <param name="proof">The proof (may be malformed).</param>

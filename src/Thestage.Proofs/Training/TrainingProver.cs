@@ -1,0 +1,47 @@
+using Thestage.Proofs.Hashing;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// Proves a recorded training run: every step (<see cref="ProveEveryStep"/>), or <c>k</c> steps chosen by
+/// Fiat–Shamir once all weight commitments are fixed (<see cref="ProveSampled"/>); guarantees on
+/// <see cref="TrainingVerifier"/>.
+/// </summary>
+public static class TrainingProver
+{
+    /// <summary>Proves every step of the run, with a range proof of every snapshot.</summary>
+    /// <param name="run">The recorded run.</param>
+    /// <param name="dataset">The training set the run committed to.</param>
+    /// <returns>The proofs.</returns>
+    /// <exception cref="ArgumentException">The dataset is not the one the run was trained on.</exception>
+    public static TrainingProofs ProveEveryStep(TrainingRun run, TrainingDataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Prove(run, dataset, false, 0, default, Enumerable.Range(0, run.Transcript.StepCount).ToArray());
+    }
+
+    /// <summary>Proves the <paramref name="k"/> steps <see cref="TrainingVerifier.SampledSteps"/> selects, with range proofs of the snapshots they touch.</summary>
+    /// <param name="run">The recorded run.</param>
+    /// <param name="dataset">The training set the run committed to.</param>
+    /// <param name="k">The number of steps to prove, in <c>[1, T]</c>.</param>
+    /// <param name="challengeSeed">A seed issued by the verifier after the transcript was published, or <see langword="null"/> (zero) for pure Fiat–Shamir.</param>
+    /// <returns>The proofs.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is out of range.</exception>
+    /// <exception cref="ArgumentException">The dataset is not the one the run was trained on.</exception>
+    public static TrainingProofs ProveSampled(TrainingRun run, TrainingDataset dataset, int k, Digest256? challengeSeed = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, run.Transcript.StepCount);
+        Digest256 seed = challengeSeed ?? default;
+        return Prove(run, dataset, true, k, seed, TrainingVerifier.SampledSteps(run.Transcript, k, seed));
+    }
+
+    private static TrainingProofs Prove(TrainingRun run, TrainingDataset dataset, bool sampled, int k, Digest256 seed, int[] steps)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        TrainingStepProof[] proofs = steps.Select(t => TrainingStepProver.Prove(run, dataset, t)).ToArray();
+        SnapshotRangeProof[] ranges = TrainingVerifier.TouchedSnapshots(steps).Select(s => SnapshotRangeArgument.Prove(run, s)).ToArray();
+        return new TrainingProofs(sampled, k, seed, proofs, ranges);
+    }
+}

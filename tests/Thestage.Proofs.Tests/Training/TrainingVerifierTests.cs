@@ -1,0 +1,160 @@
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Training;
+
+namespace Thestage.Proofs.Tests.Training;
+
+public sealed class TrainingVerifierTests
+{
+    private static readonly TrainingConfig Config =
+        new([5, 6, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 31);
+
+    private static readonly TrainingDataset Data = SyntheticData.Blobs(Config, 40, 1, 0.4, 32).Train;
+
+    private static readonly Lazy<TrainingRun> SharedRun = new(() => TrainingRun.Record(Config, Data, 4, salts: new SeededSaltSource(33)));
+
+    private static readonly Lazy<TrainingProofs> EveryStep = new(() => TrainingProver.ProveEveryStep(SharedRun.Value, Data));
+
+    [Fact]
+    public void EveryStepProofsVerify()
+    {
+        TrainingProofs proofs = EveryStep.Value;
+        Assert.False(proofs.IsSampled);
+        Assert.Equal([0, 1, 2, 3], proofs.Steps.Select(p => p.Step));
+        Assert.Equal([0, 1, 2, 3, 4], proofs.Ranges.Select(p => p.Snapshot));
+        Assert.True(TrainingVerifier.Verify(SharedRun.Value.Transcript, proofs));
+        Assert.True(TrainingVerifier.Verify(SharedRun.Value.Transcript, proofs, minimumSteps: 100, challengeSeed: null));
+    }
+
+    [Fact]
+    public void SampledProofsVerifyAndBindTheirSeedAndSize()
+    {
+        TrainingRun run = SharedRun.Value;
+        Digest256 nonce = Digest256.FromBytes(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+        TrainingProofs sampled = TrainingProver.ProveSampled(run, Data, 2, nonce);
+        Assert.Equal(TrainingVerifier.SampledSteps(run.Transcript, 2, nonce), sampled.Steps.Select(p => p.Step));
+        Assert.True(TrainingVerifier.Verify(run.Transcript, sampled));
+        Assert.True(TrainingVerifier.Verify(run.Transcript, sampled, 2, nonce));
+        Assert.False(TrainingVerifier.Verify(run.Transcript, sampled, 3, nonce));
+        Assert.False(TrainingVerifier.Verify(run.Transcript, sampled, 1, null));
+
+        // Claiming another sample size or seed changes the sample the verifier expects.
+        foreach ((int k, Digest256 seed) in new[] { (1, nonce), (2, default(Digest256)) })
+        {
+            if (!TrainingVerifier.SampledSteps(run.Transcript, k, seed).SequenceEqual(sampled.Steps.Select(p => p.Step)))
+            {
+                Assert.False(TrainingVerifier.Verify(run.Transcript, new TrainingProofs(true, k, seed, [.. sampled.Steps], [.. sampled.Ranges])));
+            }
+        }
+    }
+
+    [Fact]
+    public void MissingReorderedOrForeignProofsAreRejected()
+    {
+        TrainingRun run = SharedRun.Value;
+        TrainingProofs proofs = EveryStep.Value;
+        TrainingStepProof[] steps = [.. proofs.Steps];
+        SnapshotRangeProof[] ranges = [.. proofs.Ranges];
+        TrainingRun other = TrainingRun.Record(Config, Data, 4, salts: new SeededSaltSource(34));
+
+        TrainingProofs[] bad =
+        [
+            new(false, 0, default, steps[..3], ranges),
+            new(false, 0, default, steps, ranges[..4]),
+            new(false, 0, default, [steps[1], steps[0], steps[2], steps[3]], ranges),
+            new(false, 0, default, steps, [ranges[0], ranges[2], ranges[1], ranges[3], ranges[4]]),
+            new(false, 0, default, [steps[0], steps[1], steps[1], steps[3]], ranges),
+            new(false, 0, default, [steps[0], steps[1], TrainingStepProver.Prove(other, Data, 2), steps[3]], ranges),
+            new(true, 0, default, steps, ranges),
+            new(true, 5, default, steps, ranges),
+        ];
+        foreach (TrainingProofs proof in bad)
+        {
+            Assert.False(TrainingVerifier.Verify(run.Transcript, proof));
+        }
+
+        Assert.False(TrainingVerifier.Verify(other.Transcript, proofs));
+        Assert.False(TrainingVerifier.Verify(run.Transcript, null));
+    }
+
+    [Fact]
+    public void ARunWithOneWrongStepFailsExactlyWhenTheSampleHitsIt()
+    {
+        // Step 2 of 4 is skipped (snapshot 3 = snapshot 2). Every-step proofs fail; a sample of k = 1 passes
+        // exactly when it misses step 2, i.e. with probability (1 − f)^k = 3/4 over the seeds.
+        TrainingRun run = TrainingRun.RecordWith(Config, Data, 4, null, new SeededSaltSource(35), (trainer, w, t) =>
+            t == 2 ? new TrainingStepResult(w, 0, 0) : trainer.Step(w, t));
+        Assert.Throws<ArgumentException>(() => TrainingProver.ProveEveryStep(run, Data));
+
+        int misses = 0;
+        const int seeds = 4000;
+        for (int i = 0; i < seeds; i++)
+        {
+            misses += TrainingVerifier.SampledSteps(run.Transcript, 1, Seed(i))[0] != 2 ? 1 : 0;
+        }
+
+        Assert.InRange(misses / (double)seeds, 0.72, 0.78);
+        Digest256 hit = Enumerable.Range(0, 64).Select(Seed).First(s => TrainingVerifier.SampledSteps(run.Transcript, 1, s)[0] == 2);
+        Digest256 miss = Enumerable.Range(0, 64).Select(Seed).First(s => TrainingVerifier.SampledSteps(run.Transcript, 1, s)[0] != 2);
+        Assert.True(TrainingVerifier.Verify(run.Transcript, TrainingProver.ProveSampled(run, Data, 1, miss)));
+        Assert.Throws<ArgumentException>(() => TrainingProver.ProveSampled(run, Data, 1, hit));
+    }
+
+    [Fact]
+    public void SampledStepsAreDistinctSortedAndCoverAllWhenKEqualsT()
+    {
+        TrainingTranscript transcript = SharedRun.Value.Transcript;
+        for (int k = 1; k <= 4; k++)
+        {
+            int[] steps = TrainingVerifier.SampledSteps(transcript, k, default);
+            Assert.Equal(k, steps.Distinct().Count());
+            Assert.Equal(steps.Order(), steps);
+            Assert.All(steps, t => Assert.InRange(t, 0, 3));
+            Assert.Equal(steps, TrainingVerifier.SampledSteps(transcript, k, default));
+        }
+
+        Assert.Equal([0, 1, 2, 3], TrainingVerifier.SampledSteps(transcript, 4, Seed(9)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TrainingVerifier.SampledSteps(transcript, 5, default));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TrainingVerifier.SampledSteps(transcript, 0, default));
+    }
+
+    [Fact]
+    public void SerializedRunProofsRoundTripAndCorruptionIsRejected()
+    {
+        TrainingRun run = SharedRun.Value;
+        byte[] bytes = TrainingProofsSerializer.Serialize(EveryStep.Value);
+        TrainingProofs read = TrainingProofsSerializer.Deserialize(bytes);
+        Assert.True(TrainingVerifier.Verify(run.Transcript, read));
+        Assert.Equal(bytes, TrainingProofsSerializer.Serialize(read));
+
+        var random = new Random(36);
+        for (int trial = 0; trial < 40; trial++)
+        {
+            byte[] copy = (byte[])bytes.Clone();
+            int position = trial < 16 ? trial * 3 : random.Next(copy.Length);
+            copy[position] ^= (byte)(1 << random.Next(8));
+            Assert.False(Accepts(run.Transcript, copy), $"flip at {position}");
+        }
+
+        Assert.False(Accepts(run.Transcript, bytes[..^1]));
+        Assert.False(Accepts(run.Transcript, [.. bytes, 7]));
+    }
+
+    private static bool Accepts(TrainingTranscript transcript, byte[] bytes)
+    {
+        try
+        {
+            return TrainingVerifier.Verify(transcript, TrainingProofsSerializer.Deserialize(bytes));
+        }
+        catch (ProofFormatException)
+        {
+            return false;
+        }
+    }
+
+    private static Digest256 Seed(int i)
+    {
+        var bytes = new byte[Digest256.Length];
+        BitConverter.TryWriteBytes(bytes, i);
+        return Digest256.FromBytes(bytes);
+    }
+}
