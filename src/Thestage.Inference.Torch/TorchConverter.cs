@@ -10,8 +10,9 @@ namespace Thestage.Inference.Torch;
 /// Converts a TorchSharp module (a <c>Sequential</c>, possibly nested, or a single supported layer) to the model IR.
 /// BatchNorm1d/2d are folded (with their running statistics, i.e. eval-mode semantics) into the Linear/Conv2d before
 /// them, Identity and Dropout are dropped, and ReLU/Sigmoid/Tanh/GELU become polynomial fits on a caller-given interval.
+/// The way back, IR → TorchSharp, is <see cref="ToModule"/>.
 /// </summary>
-public static class TorchConverter
+public static partial class TorchConverter
 {
     /// <summary>The module types that convert, for messages.</summary>
     public const string SupportedModules = "Sequential (nested), Linear, Conv2d (groups 1, dilation 1, zero padding, square stride/padding), AvgPool2d (no padding, no ceil_mode), Flatten (start_dim 1), ReLU, Sigmoid, Tanh, GELU, BatchNorm1d, BatchNorm2d (after Linear/Conv2d, with running stats), Identity, Dropout, Square, PolynomialActivation";

@@ -39,6 +39,7 @@ public sealed class Sequential
     public IReadOnlyList<int> OutputShape => _shapes[^1];
 
     /// <summary>The total multiplicative depth of the encrypted evaluation.</summary>
+    /// <exception cref="NotSupportedException">A layer has no encrypted evaluation (an exact <see cref="Relu"/>).</exception>
     public int Depth => _layers.Sum(l => l.Depth);
 
     /// <summary>The input shape of layer <paramref name="index"/>.</summary>

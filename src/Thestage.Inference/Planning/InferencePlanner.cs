@@ -24,9 +24,18 @@ public static class InferencePlanner
     /// <param name="options">What is asked for (defaults when null).</param>
     /// <exception cref="InsecureParametersException">No parameter set at the security level holds the model's depth.</exception>
     /// <exception cref="ArgumentException">A layer's output does not fit the slots of any ring dimension.</exception>
+    /// <exception cref="NotSupportedException">The model has an exact <see cref="Relu"/>, which has no CKKS evaluation.</exception>
     public static InferencePlan Plan(Sequential model, PlannerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            if (model.Layers[i] is Relu)
+            {
+                throw Relu.NotEncryptable(i);
+            }
+        }
+
         options ??= new PlannerOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.PrecisionBits, 4);
         ArgumentOutOfRangeException.ThrowIfNegative(options.IntegerBits);

@@ -27,6 +27,7 @@ public sealed class EncryptedModel
     /// <param name="plan">Its plan.</param>
     /// <param name="keys">The client's evaluation keys.</param>
     /// <exception cref="ArgumentException">The keys' parameters are not the plan's, or the plan is not the model's.</exception>
+    /// <exception cref="NotSupportedException">The model has an exact <see cref="Relu"/> (no plan can be made for it).</exception>
     public EncryptedModel(Sequential model, InferencePlan plan, EvaluationKeys keys)
     {
         ArgumentNullException.ThrowIfNull(model);
