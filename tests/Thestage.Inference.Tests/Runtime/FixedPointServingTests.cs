@@ -59,7 +59,7 @@ public sealed class FixedPointServingTests(ITestOutputHelper output)
                 Assert.True(Math.Abs(encrypted[s][j] - polynomial[j]) <= CkksTolerance, $"sample {s}, output {j}: CKKS {encrypted[s][j]}, plain {polynomial[j]}");
                 ckks = Math.Max(ckks, Math.Abs(encrypted[s][j] - polynomial[j]));
                 bound[j] = rounding[j] + Math.Abs(polynomial[j] - reference[j]) + CkksTolerance;
-                Assert.True(Math.Abs(encrypted[s][j] - scores[s][j]) <= bound[j]);
+                Assert.True(Math.Abs(encrypted[s][j] - scores[s][j]) <= bound[j], $"sample {s}, output {j}: CKKS {encrypted[s][j]}, fixed point {scores[s][j]}, bound {bound[j]}");
             }
 
             int best = FixedPointModels.ArgMax(scores[s]);
