@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using Thestage.Inference.Data;
+using Thestage.Inference.Model;
+using Thestage.Proofs.Training;
+
+namespace Thestage.Cli;
+
+/// <summary>
+/// <c>thestage train</c>: proven training on Fashion-MNIST. Trains a 784-H-10 ReLU MLP with
+/// <see cref="FixedPointTrainer"/>, records the transcript (dataset, hyperparameters, every snapshot), proves the run
+/// (every step or a Fiat–Shamir sample), verifies it, and exports the model to the IR.
+/// </summary>
+internal static class TrainingDemo
+{
+    public static int Run(string[] args)
+    {
+        TrainingOptions options = TrainingOptions.Parse(args);
+        string directory = Dataset.Locate(options.DataDirectory);
+        var config = new TrainingConfig(
+            [784, options.Hidden, 10], options.Batch, options.LearningRateShift, fractionalBits: 16, weightBits: 24, valueBits: 28, seed: options.Seed);
+        TrainingDataset train = FashionMnist.Load(FashionMnistSplit.Train, directory, options.TrainImages).ToTrainingDataset(config);
+        TrainingDataset test = FashionMnist.Load(FashionMnistSplit.Test, directory, options.TestImages).ToTrainingDataset(config);
+        Console.WriteLine($"784-{options.Hidden}-10 ReLU MLP, batch {options.Batch}, learning rate 2^-{options.LearningRateShift}, f = 16, W = 24, V = 28; "
+            + $"{train.Count} training images, {test.Count} test images");
+
+        var clock = Stopwatch.StartNew();
+        TrainingRun run = TrainingRun.Record(config, train, options.Steps);
+        Console.WriteLine($"trained and committed {options.Steps} steps (dataset + {options.Steps + 1} snapshots) in {clock.Elapsed.TotalSeconds:F1} s; "
+            + $"transcript {TrainingTranscriptSerializer.Serialize(run.Transcript).Length:N0} B");
+        var trainer = new FixedPointTrainer(config, train, run.Transcript.ScheduleKey);
+        int before = trainer.CountCorrect(run.Snapshots[0], test);
+        int after = trainer.CountCorrect(run.Snapshots[^1], test);
+        Console.WriteLine($"test accuracy {Percent(before, test.Count)} → {Percent(after, test.Count)}");
+
+        clock.Restart();
+        TrainingProofs proofs = options.Sample is int k
+            ? TrainingProver.ProveSampled(run, train, Math.Min(k, options.Steps))
+            : TrainingProver.ProveEveryStep(run, train);
+        double prove = clock.Elapsed.TotalSeconds;
+        byte[] bytes = TrainingProofsSerializer.Serialize(proofs);
+        clock.Restart();
+        bool valid = TrainingVerifier.Verify(run.Transcript, TrainingProofsSerializer.Deserialize(bytes));
+        double verify = clock.Elapsed.TotalSeconds;
+        string mode = proofs.IsSampled ? $"{proofs.Steps.Count} sampled steps" : $"all {proofs.Steps.Count} steps";
+        Console.WriteLine($"proved {mode} (+ {proofs.Ranges.Count} snapshot range proofs) in {prove:F1} s ({prove / proofs.Steps.Count:F2} s per step); "
+            + $"verified in {verify * 1000:F0} ms: {(valid ? "valid" : "INVALID")}; proofs {bytes.Length:N0} B");
+        if (proofs.IsSampled)
+        {
+            Console.WriteLine($"guarantee: a run with a fraction f of wrong steps passes with probability at most (1 − f)^{proofs.SampleSize} per sample "
+                + $"(f = 5 %: {Math.Pow(0.95, proofs.SampleSize):P1})");
+        }
+
+        Sequential model = FixedPointExport.ToSequential(run.Snapshots[^1]);
+        int agree = 0;
+        for (int s = 0; s < test.Count; s++)
+        {
+            double[] x = Array.ConvertAll(test.GetFeatures(s), v => v / (double)config.One);
+            agree += ArgMax(model.Evaluate(x)) == ArgMax(trainer.Forward(run.Snapshots[^1], test.GetFeatures(s))) ? 1 : 0;
+        }
+
+        Console.WriteLine($"exported to the IR ({model}): argmax agrees with the fixed-point model on {agree} / {test.Count} test images");
+        if (options.OutputDirectory is string output)
+        {
+            Directory.CreateDirectory(output);
+            File.WriteAllBytes(Path.Combine(output, "transcript.tstt"), TrainingTranscriptSerializer.Serialize(run.Transcript));
+            File.WriteAllBytes(Path.Combine(output, "proofs.tstp"), bytes);
+            Console.WriteLine($"wrote {output}/transcript.tstt and {output}/proofs.tstp");
+        }
+
+        return valid ? 0 : 1;
+    }
+
+    private static string Percent(int correct, int total) => (100.0 * correct / total).ToString("F1", CultureInfo.InvariantCulture) + " %";
+
+    private static int ArgMax<T>(IReadOnlyList<T> values)
+        where T : IComparable<T>
+    {
+        int best = 0;
+        for (int i = 1; i < values.Count; i++)
+        {
+            best = values[i].CompareTo(values[best]) > 0 ? i : best;
+        }
+
+        return best;
+    }
+}
+
+/// <summary>Options of <c>thestage train</c>.</summary>
+internal sealed record TrainingOptions
+{
+    public string? DataDirectory { get; init; }
+
+    public string? OutputDirectory { get; init; }
+
+    public int TrainImages { get; init; } = 60000;
+
+    public int TestImages { get; init; } = 10000;
+
+    public int Hidden { get; init; } = 32;
+
+    public int Batch { get; init; } = 16;
+
+    public int LearningRateShift { get; init; } = 5;
+
+    public int Steps { get; init; } = 3000;
+
+    /// <summary>Gets the sample size, or null to prove every step.</summary>
+    public int? Sample { get; init; } = 16;
+
+    public ulong Seed { get; init; } = 2026;
+
+    public static TrainingOptions Parse(string[] args)
+    {
+        var options = new TrainingOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int Count(int min, int max)
+            {
+                string name = args[i];
+                int v = int.Parse(Value(), CultureInfo.InvariantCulture);
+                return v >= min && v <= max ? v : throw new ArgumentException($"{name} must lie in [{min}, {max}]");
+            }
+
+            options = args[i] switch
+            {
+                "--data" => options with { DataDirectory = Value() },
+                "--out" => options with { OutputDirectory = Value() },
+                "--train" => options with { TrainImages = Count(16, 60000) },
+                "--test" => options with { TestImages = Count(1, 10000) },
+                "--hidden" => options with { Hidden = Count(1, 4096) },
+                "--batch" => options with { Batch = Count(1, 4096) },
+                "--lr-shift" => options with { LearningRateShift = Count(0, 30) },
+                "--steps" => options with { Steps = Count(1, 100000) },
+                "--sample" => options with { Sample = Count(1, 100000) },
+                "--every-step" => options with { Sample = null },
+                "--seed" => options with { Seed = ulong.Parse(Value(), CultureInfo.InvariantCulture) },
+                _ => throw new ArgumentException($"unknown option '{args[i]}' (see thestage help)"),
+            };
+        }
+
+        return options;
+    }
+}
