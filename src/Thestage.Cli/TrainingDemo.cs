@@ -110,36 +110,20 @@ internal sealed record TrainingOptions
 
     public ulong Seed { get; init; } = 2026;
 
-    public static TrainingOptions Parse(string[] args)
-    {
-        var options = new TrainingOptions();
-        for (int i = 0; i < args.Length; i++)
+    public static TrainingOptions Parse(string[] args) =>
+        OptionReader.Parse(args, new TrainingOptions(), (options, o) => o.Name switch
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            int Count(int min, int max)
-            {
-                string name = args[i];
-                int v = int.Parse(Value(), CultureInfo.InvariantCulture);
-                return v >= min && v <= max ? v : throw new ArgumentException($"{name} must lie in [{min}, {max}]");
-            }
-
-            options = args[i] switch
-            {
-                "--data" => options with { DataDirectory = Value() },
-                "--out" => options with { OutputDirectory = Value() },
-                "--train" => options with { TrainImages = Count(16, 60000) },
-                "--test" => options with { TestImages = Count(1, 10000) },
-                "--hidden" => options with { Hidden = Count(1, 4096) },
-                "--batch" => options with { Batch = Count(1, 4096) },
-                "--lr-shift" => options with { LearningRateShift = Count(0, 30) },
-                "--steps" => options with { Steps = Count(1, 100000) },
-                "--sample" => options with { Sample = Count(1, 100000) },
-                "--every-step" => options with { Sample = null },
-                "--seed" => options with { Seed = ulong.Parse(Value(), CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"unknown option '{args[i]}' (see thestage help)"),
-            };
-        }
-
-        return options;
-    }
+            "--data" => options with { DataDirectory = o.Value() },
+            "--out" => options with { OutputDirectory = o.Value() },
+            "--train" => options with { TrainImages = o.Count(16, 60000) },
+            "--test" => options with { TestImages = o.Count(1, 10000) },
+            "--hidden" => options with { Hidden = o.Count(1, 4096) },
+            "--batch" => options with { Batch = o.Count(1, 4096) },
+            "--lr-shift" => options with { LearningRateShift = o.Count(0, 30) },
+            "--steps" => options with { Steps = o.Count(1, 100000) },
+            "--sample" => options with { Sample = o.Count(1, 100000) },
+            "--every-step" => options with { Sample = null },
+            "--seed" => options with { Seed = ulong.Parse(o.Value(), CultureInfo.InvariantCulture) },
+            _ => throw o.Unknown(),
+        });
 }
