@@ -46,7 +46,10 @@ internal static class WeightCommitment
 
     public static int[] NumVariables(TrainingConfig config) => Layout(config).NumVariables;
 
-    public static Goldilocks[][] Evaluations(FixedPointWeights weights)
+    public static Goldilocks[][] Evaluations(FixedPointWeights weights) => Layout(weights.Config).Assemble(Segments(weights));
+
+    /// <summary>Gets the segments before packing: per layer <c>l</c>, segment <c>2l</c> the padded weight matrix and <c>2l + 1</c> the padded biases.</summary>
+    public static Goldilocks[][] Segments(FixedPointWeights weights)
     {
         TrainingConfig config = weights.Config;
         var segments = new Goldilocks[2 * config.LayerCount][];
@@ -74,7 +77,7 @@ internal static class WeightCommitment
             segments[(2 * l) + 1] = bias;
         }
 
-        return Layout(config).Assemble(segments);
+        return segments;
     }
 
     public static LigeroProverState[] Commit(FixedPointWeights weights, LigeroParameters parameters, ISaltSource? salts) =>

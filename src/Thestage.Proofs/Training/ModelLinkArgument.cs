@@ -1,0 +1,277 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Lookups;
+using Thestage.Proofs.Quantization;
+using Thestage.Proofs.Sumcheck;
+using Thestage.Proofs.Transcripts;
+using E = Thestage.Proofs.Fields.GoldilocksExt2;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// Chains a training run to inference: proves that a <see cref="ModelCommitment"/> commits to exactly
+/// <see cref="Quantize(FixedPointWeights, int, int)"/> of the run's final parameter snapshot, so the model's inference proofs are about the trained
+/// model.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Statement: for the final snapshot (index <c>T</c> of the <see cref="TrainingTranscript"/>) and every layer <c>l</c>,
+/// with the public weight shifts <c>σ_l</c> carried by the proof and the bias shifts <c>τ_l</c> that follow from them and
+/// the model's public input format and requantization shifts (<c>ModelLinkLayout</c>): the committed padded int8 matrix
+/// is <c>round_σ</c> of the committed padded training matrix entry by entry, the committed biases are
+/// <c>round_τ'(2^μ·b)</c> and int32, the model is Dense → ReLU → … → Dense of the training widths with fraction bits
+/// chained as <see cref="Quantize(FixedPointWeights, int, int)"/> chains them, and <c>σ_l</c> is the smallest shift (a revealed real weight
+/// <c>w</c> with <c>round_(σ−1)(w)</c> outside int8). Zero padding maps to zero padding (<c>round_σ(0) = 0</c>). Not
+/// proven: that the shifts <c>s_l</c> are the smallest the interval analysis accepts (they are public and make the
+/// inference semantics binding either way), and how inference inputs are obtained.
+/// </para>
+/// <para>
+/// Protocol: the prover commits (Ligero, one polynomial) to the byte limbs of the remainders
+/// <c>r = w + h_σ − 2^σ·w8 ∈ [0, 2^σ)</c> and <c>r_b = 2^μ·b + h_τ − 2^τ'·b_q ∈ [0, 2^τ')</c> and of
+/// <c>b_q + 2^31 ∈ [0, 2^32)</c>; the Fiat–Shamir transcript absorbs the training transcript digest, the final
+/// snapshot's roots, the model's architecture digest and roots, the shifts and witnesses, the limb root and the public
+/// multiplicities. One logUp (Haböck, eprint 2022/1530; fractional sumcheck, Papini–Haböck, eprint 2023/1284) checks
+/// every limb against <c>[0, 2^8)</c> (a top limb of <c>b &lt; 8</c> bits again scaled by <c>2^(8−b)</c>). At random
+/// <c>ζ_l</c> (weights) and <c>ξ_l</c> (biases) the verifier checks
+/// <c>w̃(ζ) + h_σ = 2^σ·w̃8(ζ) + Σ_k 2^(8k)·r̃_k(ζ)</c>, <c>2^μ·b̃(ξ) + h_τ = 2^τ'·b̃_q(ξ) + Σ_k 2^(8k)·r̃_(b,k)(ξ)</c> and
+/// <c>b̃_q(ξ) + 2^31 = Σ_k 2^(8k)·q̃_k(ξ)</c> (the multilinear extension of a constant is that constant, so no mask is
+/// needed and padding is covered). All claims are discharged by <c>ClaimBatcher</c>: one opening of the limb
+/// polynomial, one per snapshot polynomial (with the witness claims at Boolean points) and one per model weight
+/// polynomial, each against its own segment layout.
+/// </para>
+/// <para>
+/// Integer reading: the final snapshot is <c>W</c>-bit (its <see cref="SnapshotRangeProof"/>, verified separately),
+/// <c>w8</c> is int8 (the model's <see cref="WeightRangeProof"/>, which <see cref="Verify"/> checks), and the limbs bound
+/// <c>r</c>, <c>r_b</c> and <c>b_q</c> (lookup). Schwartz–Zippel makes each identity hold entry by entry over
+/// <c>F_p</c>; with <c>σ ≤ W ≤ 31</c> and <c>|τ| ≤ 30</c> both sides are integers of magnitude below <c>2^62 &lt; p/2</c>,
+/// so they hold over the integers, and <c>0 ≤ r &lt; 2^σ</c> makes <c>w8 = ⌊(w + h_σ)/2^σ⌋ = round_σ(w)</c> unique
+/// (likewise <c>b_q</c>).
+/// </para>
+/// <para>
+/// Soundness (<see cref="SoundnessBits"/>), with <c>|E| ≈ 2^128</c>:
+/// <c>ε = Σ_i ((1 − δ)^t + n_i/|E|) + (N + 2^8 + 1.5·L² + 2L)/|E| + Σ_l (v_(w,l) + 2·v_(b,l))/|E| + Σ_p (k_p + 2·v_p)/|E|</c>,
+/// summing over the Ligero openings <c>i</c> (limbs, snapshot, model: 3 to 5, <c>n_i</c> the codeword length), the
+/// <c>N</c> looked-up limbs in <c>2^L</c> leaves, the identities of each layer (<c>v</c> variables of the padded
+/// matrix and bias vector), and each batched polynomial <c>p</c> with <c>k_p</c> claims. The query term
+/// <c>(5/8)^152 = 2^−103.07</c> dominates: five openings give about 100.75 bits, before Fiat–Shamir grinding.
+/// </para>
+/// </remarks>
+public static partial class ModelLinkArgument
+{
+    private const int TableBits = ModelLinkLayout.TableBits;
+    private const string Protocol = "thestage.training.model-link.v1";
+
+    /// <summary>Proves that <paramref name="model"/> is <see cref="Quantize(FixedPointWeights, int, int)"/> of the run's final snapshot.</summary>
+    /// <param name="run">The recorded run.</param>
+    /// <param name="model">The committed model; it must equal <see cref="Quantize(FixedPointWeights, int, int)"/> of the final snapshot with its own input format.</param>
+    /// <param name="salts">The salt source of the limb commitment (random if null; seeded only in tests).</param>
+    /// <returns>The proof.</returns>
+    /// <exception cref="ArgumentException">The model is not that quantization.</exception>
+    public static ModelLinkProof Prove(TrainingRun run, CommittedModel model, ISaltSource? salts = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(model);
+        int final = run.Transcript.StepCount;
+        FixedPointWeights snapshot = run.Snapshots[final];
+        QuantizedModel expected = Quantize(snapshot, model.Model.InputBits, model.Model.InputFractionBits);
+        if (!SameModel(expected, model.Model))
+        {
+            throw new ArgumentException("The model is not the quantization of the run's final snapshot for its input format.", nameof(model));
+        }
+
+        return Prove(run.Transcript, snapshot, run.WeightStates(final), model, WeightShifts(snapshot), salts);
+    }
+
+    /// <summary>Verifies a link proof between a training transcript's final snapshot and a model commitment.</summary>
+    /// <param name="training">The training transcript.</param>
+    /// <param name="model">The model commitment (its weight range proof is checked and cached).</param>
+    /// <param name="proof">The proof (may be malformed).</param>
+    /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
+    public static bool Verify(TrainingTranscript training, ModelCommitment model, ModelLinkProof? proof)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(model);
+        int layers = training.Config.LayerCount;
+        if (proof is null || proof.WeightShiftArray is null || proof.WeightShiftArray.Length != layers
+            || proof.WitnessIndexArray is null || proof.WitnessIndexArray.Length != layers || proof.WitnessValueArray is null
+            || proof.WitnessValueArray.Length != layers || proof.MultiplicityArray is null || proof.MultiplicityArray.Length != 1 << TableBits
+            || proof.SumcheckArray is null || proof.SumcheckArray.Any(s => s is null) || proof.ValueArray is null
+            || !ValidOpenings(proof.RemainderOpeningArray) || !ValidOpenings(proof.TrainingOpeningArray) || !ValidOpenings(proof.ModelOpeningArray))
+        {
+            return false;
+        }
+
+        Setup? setup = Setup.TryCreate(training.Config, model, proof.WeightShiftArray);
+        if (setup is null || !WitnessesValid(training.Config, setup.Layout, proof) || !model.VerifyWeightRanges())
+        {
+            return false;
+        }
+
+        ModelLinkLayout layout = setup.Layout;
+        var limbCommitment = new LigeroCommitment(proof.RemainderRoot, layout.Layout.NumVariables[0]);
+        Transcript transcript = Begin(training, model, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray, limbCommitment, proof.MultiplicityArray);
+        var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray);
+        LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
+        LogUpClaims<E>? lookup = LogUpArgument.Verify(transcript, cursor, specs, TableBits);
+        if (lookup is null
+            || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) != lookup.MultiplicityValue)
+        {
+            return false;
+        }
+
+        (E[][] zeta, E[][] xi) = Points(transcript, layout);
+        int count = Enumerable.Range(0, layers).Sum(layout.ValuesOf);
+        if (!cursor.TryReceive(transcript, "link/evaluations", count, out E[] values) || !IdentitiesHold(training.Config, layout, values))
+        {
+            return false;
+        }
+
+        (List<SegmentClaim<E>> limbClaims, List<SegmentClaim<E>> trainingClaims, List<SegmentClaim<E>> modelClaims) =
+            Claims(setup, lookup, zeta, xi, values, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray);
+        return ClaimBatcher.Verify(transcript, cursor, layout.Layout, [limbCommitment], training.Parameters, limbClaims, proof.RemainderOpeningArray)
+            && ClaimBatcher.Verify(
+                transcript, cursor, WeightCommitment.Layout(training.Config), training.WeightCommitmentsAt(training.StepCount), training.Parameters,
+                trainingClaims, proof.TrainingOpeningArray)
+            && ClaimBatcher.Verify(transcript, cursor, setup.Plan.WeightLayout, model.WeightCommitmentArray, model.Parameters, modelClaims, proof.ModelOpeningArray)
+            && cursor.IsExhausted;
+    }
+
+    /// <summary>Computes the soundness of a link proof from the component bounds in the remarks.</summary>
+    /// <param name="training">The training transcript.</param>
+    /// <param name="model">The model commitment.</param>
+    /// <param name="proof">The proof (its weight shifts fix the limb layout).</param>
+    /// <returns><c>−log2 ε</c>.</returns>
+    /// <exception cref="ArgumentException">The proof's shifts or the model's architecture do not fit the training configuration.</exception>
+    public static double SoundnessBits(TrainingTranscript training, ModelCommitment model, ModelLinkProof proof)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(proof);
+        Setup setup = Setup.TryCreate(training.Config, model, proof.WeightShiftArray)
+            ?? throw new ArgumentException("The proof's shifts or the model's architecture do not fit the training configuration.", nameof(proof));
+        ModelLinkLayout layout = setup.Layout;
+        double field = E.Log2Size;
+        SegmentLayout trainingLayout = WeightCommitment.Layout(training.Config);
+        double epsilon = 0;
+        foreach (int v in layout.Layout.NumVariables.Concat(trainingLayout.NumVariables))
+        {
+            epsilon += Math.Pow(2.0, -training.Parameters.SoundnessBits(v, field));
+        }
+
+        foreach (int v in setup.Plan.WeightLayout.NumVariables)
+        {
+            epsilon += Math.Pow(2.0, -model.Parameters.SoundnessBits(v, field));
+        }
+
+        LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
+        long lookups = specs.Sum(c => 1L << c.LogSize);
+        epsilon += Math.Pow(2.0, -LogUpArgument.SoundnessBits(lookups, TableBits, LogUpLayout.Create(specs, TableBits).LogSize, field));
+        int layers = training.Config.LayerCount;
+        double terms = Enumerable.Range(0, layers).Sum(l => layout.WeightLogSizes[l] + (2.0 * layout.BiasLogSizes[l]));
+        int limbClaims = layout.Columns.Length + layout.Layout.SegmentCount;
+        terms += layout.Layout.NumVariables.Sum(v => limbClaims + (2.0 * v));
+        terms += trainingLayout.NumVariables.Sum(v => (3 * layers) + (2.0 * v));
+        terms += setup.Plan.WeightLayout.NumVariables.Sum(v => (2 * layers) + (2.0 * v));
+        epsilon += terms / Math.Pow(2.0, field);
+        return -Math.Log2(epsilon);
+    }
+
+    /// <summary>
+    /// Proves for an explicit snapshot, its Ligero states and shifts without checking the model against them (the honest
+    /// prover after <see cref="Prove(TrainingRun, CommittedModel, ISaltSource?)"/>'s check, or a cheating one in tests).
+    /// </summary>
+    internal static ModelLinkProof Prove(
+        TrainingTranscript training, FixedPointWeights snapshot, LigeroProverState[] trainingStates, CommittedModel model, int[] sigma, ISaltSource? salts)
+    {
+        TrainingConfig config = training.Config;
+        Setup setup = Setup.TryCreate(config, model.Commitment, sigma)
+            ?? throw new ArgumentException("The model's architecture does not fit the training configuration and weight shifts.", nameof(model));
+        ModelLinkLayout layout = setup.Layout;
+        Goldilocks[][] trainingSegments = WeightCommitment.Segments(snapshot);
+        Goldilocks[][] trainingPolynomials = WeightCommitment.Layout(config).Assemble(trainingSegments);
+        Goldilocks[][] modelSegments = setup.Plan.BuildWeightSegments(model.Model);
+        (int[] indices, int[] witnessValues) = Witnesses(snapshot, sigma);
+        Goldilocks[][] limbs = Limbs(layout, setup, trainingSegments, modelSegments);
+        Goldilocks[] limbPolynomial = layout.Layout.Assemble(limbs)[0];
+        LigeroProverState limbState = LigeroProver.Commit(limbPolynomial, training.Parameters, salts);
+        var columns = layout.Columns.Select(c => (limbs[c.Segment], c.Scale)).ToList();
+        Goldilocks[] multiplicities = LogUpArgument.Multiplicities(columns, TableBits);
+        Transcript transcript = Begin(training, model.Commitment, sigma, indices, witnessValues, limbState.Commitment, multiplicities);
+        var builder = new ProofBuilder<E>();
+        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits);
+
+        (E[][] zeta, E[][] xi) = Points(transcript, layout);
+        var values = new List<E>();
+        for (int l = 0; l < config.LayerCount; l++)
+        {
+            values.Add(Evaluate(trainingSegments[2 * l], zeta[l]));
+            values.Add(Evaluate(modelSegments[setup.ModelSegments[l].Weights], zeta[l]));
+            values.AddRange(layout.WeightRemainders[l].Select(s => Evaluate(limbs[s], zeta[l])));
+            values.Add(Evaluate(trainingSegments[(2 * l) + 1], xi[l]));
+            values.Add(Evaluate(modelSegments[setup.ModelSegments[l].Bias], xi[l]));
+            values.AddRange(layout.BiasRemainders[l].Concat(layout.BiasQuotients[l]).Select(s => Evaluate(limbs[s], xi[l])));
+        }
+
+        E[] messages = [.. values];
+        builder.Send(transcript, "link/evaluations", messages);
+        (List<SegmentClaim<E>> limbClaims, List<SegmentClaim<E>> trainingClaims, List<SegmentClaim<E>> modelClaims) =
+            Claims(setup, lookup, zeta, xi, messages, sigma, indices, witnessValues);
+        LigeroOpeningProof<E>[] limbOpenings = ClaimBatcher.Prove(transcript, builder, layout.Layout, [limbPolynomial], [limbState], limbClaims);
+        LigeroOpeningProof<E>[] trainingOpenings = ClaimBatcher.Prove(
+            transcript, builder, WeightCommitment.Layout(config), trainingPolynomials, trainingStates, trainingClaims);
+        LigeroOpeningProof<E>[] modelOpenings = ClaimBatcher.Prove(transcript, builder, setup.Plan.WeightLayout, model.Polynomials, model.States, modelClaims);
+        return new ModelLinkProof(
+            [.. sigma], indices, witnessValues, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values],
+            limbOpenings, trainingOpenings, modelOpenings);
+    }
+
+    private static bool ValidOpenings(LigeroOpeningProof<E>[]? openings) => openings is { Length: 1 or 2 } && openings.All(o => o is not null);
+
+    private static E Evaluate(Goldilocks[] table, E[] point) => MatrixMultiplicationSumcheck.EvaluateMatrix<E>(table, point);
+
+    private static bool SameModel(QuantizedModel a, QuantizedModel b) =>
+        a.InputShape == b.InputShape && a.InputBits == b.InputBits && a.InputFractionBits == b.InputFractionBits
+        && a.OutputFractionBits == b.OutputFractionBits && a.Layers.Count == b.Layers.Count
+        && a.Layers.Zip(b.Layers).All(p => LayerSpec.From(p.First) == LayerSpec.From(p.Second)
+            && p.First.Weights.SequenceEqual(p.Second.Weights) && p.First.Bias.SequenceEqual(p.Second.Bias));
+
+    private static (E[][] Zeta, E[][] Xi) Points(Transcript transcript, ModelLinkLayout layout)
+    {
+        E[][] zeta = layout.WeightLogSizes.Select(v => transcript.Challenges<E>("link/zeta", v)).ToArray();
+        E[][] xi = layout.BiasLogSizes.Select(v => transcript.Challenges<E>("link/xi", v)).ToArray();
+        return (zeta, xi);
+    }
+
+    private static Transcript Begin(
+        TrainingTranscript training, ModelCommitment model, int[] sigma, int[] indices, int[] witnessValues, LigeroCommitment limbs, Goldilocks[] multiplicities)
+    {
+        var transcript = new Transcript(Protocol);
+        transcript.AbsorbDigest("training", training.Digest);
+        transcript.AbsorbUInt64("training/snapshot", (ulong)training.StepCount);
+        foreach (Digest256 root in training.WeightRootsOf(training.StepCount))
+        {
+            transcript.AbsorbDigest("training/weights-root", root);
+        }
+
+        transcript.AbsorbDigest("model/architecture", model.ArchitectureDigest);
+        foreach (LigeroCommitment weights in model.WeightCommitmentArray)
+        {
+            transcript.AbsorbDigest("model/weights-root", weights.Root);
+            transcript.AbsorbUInt64("model/weights-variables", (ulong)weights.NumVariables);
+        }
+
+        for (int l = 0; l < sigma.Length; l++)
+        {
+            transcript.AbsorbUInt64("link/sigma", (ulong)sigma[l]);
+            transcript.AbsorbUInt64("link/witness-index", (ulong)indices[l]);
+            transcript.AbsorbUInt64("link/witness-value", (ulong)(long)witnessValues[l]);
+        }
+
+        transcript.AbsorbDigest("link/limbs", limbs.Root);
+        transcript.AbsorbUInt64("link/limb-variables", (ulong)limbs.NumVariables);
+        transcript.Absorb<Goldilocks>("link/multiplicities", multiplicities);
+        return transcript;
+    }
+}

@@ -1,0 +1,148 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Sumcheck;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// The versioned byte format <c>TSML</c> of a <see cref="ModelLinkProof"/>; reading throws only
+/// <see cref="ProofFormatException"/> on malformed bytes.
+/// </summary>
+/// <remarks>
+/// Layout, little-endian: <c>"TSML"</c>, <c>u16</c> version 1, <c>u8</c> layer count in <c>[2, 16]</c>, per layer
+/// <c>u8</c> weight shift <c>σ ∈ [0, 31]</c> and, when <c>σ &gt; 0</c>, the witness as <c>u32</c> index and <c>i32</c>
+/// value; the 32-byte limb root; <c>u32</c> count <c>= 256</c> and the multiplicities (8-byte canonical Goldilocks);
+/// the sumcheck list (shared encoding, at most 256); <c>u32</c> count and the field messages (16-byte extension
+/// elements, at most 4096); then three opening groups (limbs, snapshot, model), each a <c>u8</c> count in
+/// <c>[1, 2]</c> and the openings (each <c>u32</c> length and <see cref="LigeroProofSerializer"/>'s bytes). No trailing
+/// bytes.
+/// </remarks>
+public static class ModelLinkProofSerializer
+{
+    /// <summary>The format version written and accepted.</summary>
+    public const ushort Version = 1;
+
+    private const int MaxSumchecks = 256;
+    private const int MaxValues = 4096;
+
+    private static ReadOnlySpan<byte> Magic => "TSML"u8;
+
+    /// <summary>Serializes a proof.</summary>
+    /// <param name="proof">The proof.</param>
+    /// <returns>The bytes.</returns>
+    /// <exception cref="ArgumentException">The proof exceeds the bounds of the format.</exception>
+    public static byte[] Serialize(ModelLinkProof proof)
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        int layers = proof.WeightShiftArray.Length;
+        if (layers is < 2 or > TrainingConfig.MaxLayers || proof.WeightShiftArray.Any(s => s is < 0 or > 31)
+            || proof.WitnessIndexArray.Length != layers || proof.WitnessValueArray.Length != layers)
+        {
+            throw new ArgumentException("The proof exceeds the bounds of the format.", nameof(proof));
+        }
+
+        var writer = new ProofWriter();
+        writer.WriteHeader(Magic, Version);
+        writer.WriteBytes([(byte)layers]);
+        for (int l = 0; l < layers; l++)
+        {
+            writer.WriteBytes([(byte)proof.WeightShiftArray[l]]);
+            if (proof.WeightShiftArray[l] > 0)
+            {
+                writer.WriteUInt32((uint)proof.WitnessIndexArray[l]);
+                writer.WriteUInt32((uint)proof.WitnessValueArray[l]);
+            }
+        }
+
+        writer.WriteDigest(proof.RemainderRoot);
+        writer.WriteElements<Goldilocks>(proof.MultiplicityArray);
+        ProofCodec.WriteSumchecks(writer, proof.Sumchecks);
+        writer.WriteElements<GoldilocksExt2>(proof.ValueArray);
+        WriteOpenings(writer, proof.RemainderOpeningArray);
+        WriteOpenings(writer, proof.TrainingOpeningArray);
+        WriteOpenings(writer, proof.ModelOpeningArray);
+        return writer.ToArray();
+    }
+
+    /// <summary>Reads a proof, checking the bounds listed in the remarks.</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <returns>The proof.</returns>
+    /// <exception cref="ProofFormatException">The bytes are malformed.</exception>
+    public static ModelLinkProof Deserialize(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new ProofReader(bytes);
+        reader.ReadHeader(Magic, Version);
+        int layers = reader.ReadBytes(1)[0];
+        if (layers is < 2 or > TrainingConfig.MaxLayers)
+        {
+            throw new ProofFormatException("The layer count is out of range.");
+        }
+
+        var sigma = new int[layers];
+        var indices = new int[layers];
+        var values = new int[layers];
+        for (int l = 0; l < layers; l++)
+        {
+            sigma[l] = reader.ReadBytes(1)[0];
+            if (sigma[l] > 31)
+            {
+                throw new ProofFormatException("A weight shift is out of range.");
+            }
+
+            if (sigma[l] > 0)
+            {
+                uint index = reader.ReadUInt32();
+                if (index >= 1u << 24)
+                {
+                    throw new ProofFormatException("A witness index is out of range.");
+                }
+
+                indices[l] = (int)index;
+                values[l] = (int)reader.ReadUInt32();
+            }
+        }
+
+        Digest256 root = reader.ReadDigest();
+        Goldilocks[] multiplicities = reader.ReadElements<Goldilocks>(256, 256);
+        SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks);
+        GoldilocksExt2[] messages = reader.ReadElements<GoldilocksExt2>(0, MaxValues);
+        LigeroOpeningProof<GoldilocksExt2>[] limbOpenings = ReadOpenings(ref reader, "limb");
+        LigeroOpeningProof<GoldilocksExt2>[] trainingOpenings = ReadOpenings(ref reader, "snapshot");
+        LigeroOpeningProof<GoldilocksExt2>[] modelOpenings = ReadOpenings(ref reader, "model");
+        reader.EnsureEnd();
+        return new ModelLinkProof(sigma, indices, values, root, multiplicities, sumchecks, messages, limbOpenings, trainingOpenings, modelOpenings);
+    }
+
+    private static void WriteOpenings(ProofWriter writer, LigeroOpeningProof<GoldilocksExt2>[] openings)
+    {
+        if (openings.Length is < 1 or > 2)
+        {
+            throw new ArgumentException("An opening group must hold one or two openings.", nameof(openings));
+        }
+
+        writer.WriteBytes([(byte)openings.Length]);
+        foreach (LigeroOpeningProof<GoldilocksExt2> opening in openings)
+        {
+            ProofCodec.WriteOpening(writer, opening);
+        }
+    }
+
+    private static LigeroOpeningProof<GoldilocksExt2>[] ReadOpenings(ref ProofReader reader, string group)
+    {
+        int count = reader.ReadBytes(1)[0];
+        if (count is < 1 or > 2)
+        {
+            throw new ProofFormatException($"The {group}-opening count is out of range.");
+        }
+
+        var openings = new LigeroOpeningProof<GoldilocksExt2>[count];
+        for (int i = 0; i < count; i++)
+        {
+            openings[i] = ProofCodec.ReadOpening(ref reader);
+        }
+
+        return openings;
+    }
+}
