@@ -12,12 +12,12 @@ namespace Thestage.Proofs.Training;
 /// </summary>
 /// <remarks>
 /// Layout, little-endian: <c>"TSML"</c>, <c>u16</c> version 1, <c>u8</c> layer count in <c>[2, 16]</c>, per layer
-/// <c>u8</c> weight shift <c>σ ∈ [0, 31]</c> and, when <c>σ &gt; 0</c>, the witness as <c>u32</c> index and <c>i32</c>
-/// value; the 32-byte limb root; <c>u32</c> count <c>= 256</c> and the multiplicities (8-byte canonical Goldilocks);
-/// the sumcheck list (shared encoding, at most 256); <c>u32</c> count and the field messages (16-byte extension
-/// elements, at most 4096); then three opening groups (limbs, snapshot, model), each a <c>u8</c> count in
-/// <c>[1, 2]</c> and the openings (each <c>u32</c> length and <see cref="LigeroProofSerializer"/>'s bytes). No trailing
-/// bytes.
+/// <c>u8</c> weight shift <c>σ ∈ [0, 31]</c> and, when <c>σ &gt; 0</c>, the witness as <c>u32</c> index (below
+/// <c>2^24</c>) and <c>i32</c> value (the witness is (0, 0) when <c>σ = 0</c>); the 32-byte limb root; <c>u32</c>
+/// count <c>= 256</c> and the multiplicities (8-byte canonical Goldilocks); the sumcheck list (shared encoding, at most
+/// 256); <c>u32</c> count and the field messages (16-byte extension elements, at most 4096); then three opening groups
+/// (limbs, snapshot, model), each a <c>u8</c> count in <c>[1, 2]</c> and the openings (each <c>u32</c> length and
+/// <see cref="LigeroProofSerializer"/>'s bytes). No trailing bytes.
 /// </remarks>
 public static class ModelLinkProofSerializer
 {
@@ -38,7 +38,9 @@ public static class ModelLinkProofSerializer
         ArgumentNullException.ThrowIfNull(proof);
         int layers = proof.WeightShiftArray.Length;
         if (layers is < 2 or > TrainingConfig.MaxLayers || proof.WeightShiftArray.Any(s => s is < 0 or > 31)
-            || proof.WitnessIndexArray.Length != layers || proof.WitnessValueArray.Length != layers)
+            || proof.WitnessIndexArray.Length != layers || proof.WitnessValueArray.Length != layers
+            || Enumerable.Range(0, layers).Any(l => proof.WitnessIndexArray[l] is < 0 or >= 1 << 24
+                || (proof.WeightShiftArray[l] == 0 && (proof.WitnessIndexArray[l] != 0 || proof.WitnessValueArray[l] != 0))))
         {
             throw new ArgumentException("The proof exceeds the bounds of the format.", nameof(proof));
         }
