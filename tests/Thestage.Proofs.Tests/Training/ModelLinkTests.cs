@@ -89,6 +89,28 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void NarrowTrainingWeightsNeedNoWeightShift()
+    {
+        // 8-bit training weights are int8 already: σ = 0, no weight remainders, witnesses (0, 0).
+        var config = new TrainingConfig([5, 6, 3], batchSize: 4, learningRateShift: 4, fractionalBits: 6, weightBits: 8, valueBits: 16, seed: 97);
+        TrainingDataset data = SyntheticData.Blobs(config, 32, 1, 0.4, 98).Train;
+        TrainingRun run = TrainingRun.Record(config, data, 2, salts: new SeededSaltSource(99));
+        QuantizedModel model = ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 8);
+        Assert.Equal(run.Snapshots[^1].GetWeights(0), model.Layers[0].Weights.ToArray());
+        CommittedModel committed = CommittedModel.Commit(model, salts: new SeededSaltSource(970));
+        ModelLinkProof proof = ModelLinkArgument.Prove(run, committed, new SeededSaltSource(971));
+        Assert.Equal([0, 0], proof.WeightShifts);
+        Assert.Equal([0, 0], proof.WitnessIndices);
+        Assert.True(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, proof));
+        Assert.True(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, ModelLinkProofSerializer.Deserialize(ModelLinkProofSerializer.Serialize(proof))));
+        var withWitness = new ModelLinkProof(
+            [.. proof.WeightShifts], [1, 0], [.. proof.WitnessValues], proof.RemainderRoot, [.. proof.Multiplicities], [.. proof.Sumchecks],
+            [.. proof.Values], [.. proof.RemainderOpenings], [.. proof.TrainingOpenings], [.. proof.ModelOpenings]);
+        Assert.False(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, withWitness));
+        Assert.Throws<ArgumentException>(() => ModelLinkProofSerializer.Serialize(withWitness));
+    }
+
+    [Fact]
     public void AnotherQuantizationOfTheFinalSnapshotIsRejected()
     {
         TrainingRun run = Run();
