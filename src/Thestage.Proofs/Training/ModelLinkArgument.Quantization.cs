@@ -40,10 +40,11 @@ public static partial class ModelLinkArgument
     /// ReLU follows every layer but the last, as in training. The integer forward pass then follows the trainer's
     /// (<c>acc = Σ w·a + b</c>, round, ReLU) at coarser scales, so its argmax tracks the fixed-point model's. The interval
     /// analysis is worst-case (every input at <c>±2^(b−1)</c>, every weight's sign against it), so the shifts are
-    /// conservative and each unused input bit costs a fraction bit in every layer: choose the smallest <c>b</c> and the
-    /// largest <c>a_0</c> that hold the data (on the tests' blobs within ±2.5, 12-bit inputs at <c>2^−8</c> keep a
-    /// 16-32-16-4 model's test accuracy; 16-bit inputs at <c>2^−6</c> leave outputs in units of 2 and lose 40 points). <see cref="Prove(TrainingRun, CommittedModel, ISaltSource?)"/> shows that a committed model is
-    /// exactly this map of a run's final snapshot.
+    /// conservative, and each input bit beyond what the data needs costs a fraction bit of every later activation:
+    /// choose the smallest <c>b</c> and the largest <c>a_0</c> that hold the data (on the tests' blobs within ±2.5,
+    /// 12-bit inputs at <c>2^−8</c> keep a 16-32-16-4 model's test accuracy; 16-bit inputs at <c>2^−6</c> leave its
+    /// outputs in units of 2 and cost about 40 points). <see cref="Prove(TrainingRun, CommittedModel, ISaltSource?)"/>
+    /// shows that a committed model is exactly this map of a run's final snapshot.
     /// </para>
     /// </remarks>
     public static QuantizedModel Quantize(FixedPointWeights weights, int inputBits, int inputFractionBits)

@@ -12,8 +12,8 @@ namespace Thestage.Proofs.Training;
 
 /// <summary>
 /// Chains a training run to inference: proves that a <see cref="ModelCommitment"/> commits to exactly
-/// <see cref="Quantize(FixedPointWeights, int, int)"/> of the run's final parameter snapshot, so the model's inference proofs are about the trained
-/// model.
+/// <see cref="Quantize(FixedPointWeights, int, int)"/> of the run's final parameter snapshot, so the model's inference
+/// proofs are about the trained model.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -22,8 +22,8 @@ namespace Thestage.Proofs.Training;
 /// the model's public input format and requantization shifts (<c>ModelLinkLayout</c>): the committed padded int8 matrix
 /// is <c>round_σ</c> of the committed padded training matrix entry by entry, the committed biases are
 /// <c>round_τ'(2^μ·b)</c> and int32, the model is Dense → ReLU → … → Dense of the training widths with fraction bits
-/// chained as <see cref="Quantize(FixedPointWeights, int, int)"/> chains them, and <c>σ_l</c> is the smallest shift (a revealed real weight
-/// <c>w</c> with <c>round_(σ−1)(w)</c> outside int8). Zero padding maps to zero padding (<c>round_σ(0) = 0</c>). Not
+/// chained as <see cref="Quantize(FixedPointWeights, int, int)"/> chains them, and <c>σ_l</c> is the smallest shift
+/// (a revealed real weight <c>w</c> with <c>round_(σ−1)(w)</c> outside int8). Zero padding maps to zero padding (<c>round_σ(0) = 0</c>). Not
 /// proven: that the shifts <c>s_l</c> are the smallest the interval analysis accepts (they are public and make the
 /// inference semantics binding either way), and how inference inputs are obtained.
 /// </para>
@@ -68,7 +68,7 @@ public static partial class ModelLinkArgument
     /// <param name="model">The committed model; it must equal <see cref="Quantize(FixedPointWeights, int, int)"/> of the final snapshot with its own input format.</param>
     /// <param name="salts">The salt source of the limb commitment (random if null; seeded only in tests).</param>
     /// <returns>The proof.</returns>
-    /// <exception cref="ArgumentException">The model is not that quantization.</exception>
+    /// <exception cref="ArgumentException">The model is not that quantization (or none exists for its input format).</exception>
     public static ModelLinkProof Prove(TrainingRun run, CommittedModel model, ISaltSource? salts = null)
     {
         ArgumentNullException.ThrowIfNull(run);
