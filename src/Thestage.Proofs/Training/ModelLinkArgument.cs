@@ -43,7 +43,7 @@ namespace Thestage.Proofs.Training;
 /// </para>
 /// <para>
 /// Integer reading: the final snapshot is <c>W</c>-bit (its <see cref="SnapshotRangeProof"/>, verified separately:
-/// <see cref="TrainingVerifier"/> checks it whenever step <c>T − 1</c> is proven, always in every-step mode),
+/// every <see cref="TrainingProofs"/> carries it and <see cref="TrainingVerifier"/> checks it, in both modes),
 /// <c>w8</c> is int8 (the model's <see cref="WeightRangeProof"/>, which <see cref="Verify"/> checks), and the limbs bound
 /// <c>r</c>, <c>r_b</c> and <c>b_q</c> (lookup). Schwartz–Zippel makes each identity hold entry by entry over
 /// <c>F_p</c>; with <c>σ ≤ W ≤ 31</c> and <c>|τ| ≤ 30</c> both sides are integers of magnitude below <c>2^62 &lt; p/2</c>,

@@ -9,7 +9,7 @@ namespace Thestage.Proofs.Training;
 /// </summary>
 /// <remarks>
 /// Contents: the step proofs in increasing step order, and a <see cref="SnapshotRangeProof"/> for every snapshot a
-/// proven step reads or writes (in increasing snapshot order). Sampled proofs also carry <c>k</c> and the challenge
+/// proven step reads or writes and for the final snapshot (in increasing snapshot order). Sampled proofs also carry <c>k</c> and the challenge
 /// seed the sample was derived from together with the transcript (<see cref="TrainingVerifier.SampledSteps"/>).
 /// </remarks>
 public sealed class TrainingProofs

@@ -20,7 +20,7 @@ public static class TrainingProver
         return Prove(run, dataset, false, 0, default, Enumerable.Range(0, run.Transcript.StepCount).ToArray());
     }
 
-    /// <summary>Proves the <paramref name="k"/> steps <see cref="TrainingVerifier.SampledSteps"/> selects, with range proofs of the snapshots they touch.</summary>
+    /// <summary>Proves the <paramref name="k"/> steps <see cref="TrainingVerifier.SampledSteps"/> selects, with range proofs of the snapshots they touch and of the final one.</summary>
     /// <param name="run">The recorded run.</param>
     /// <param name="dataset">The training set the run committed to.</param>
     /// <param name="k">The number of steps to prove, in <c>[1, T]</c>.</param>
@@ -41,7 +41,7 @@ public static class TrainingProver
     {
         ArgumentNullException.ThrowIfNull(dataset);
         TrainingStepProof[] proofs = steps.Select(t => TrainingStepProver.Prove(run, dataset, t)).ToArray();
-        SnapshotRangeProof[] ranges = TrainingVerifier.TouchedSnapshots(steps).Select(s => SnapshotRangeArgument.Prove(run, s)).ToArray();
+        SnapshotRangeProof[] ranges = TrainingVerifier.CheckedSnapshots(steps, run.Transcript.StepCount).Select(s => SnapshotRangeArgument.Prove(run, s)).ToArray();
         return new TrainingProofs(sampled, k, seed, proofs, ranges);
     }
 }

@@ -19,7 +19,7 @@ namespace Thestage.Proofs.Training;
 /// <para>
 /// Sampled mode: after the transcript fixes every weight commitment, <c>k</c> distinct steps are drawn by a BLAKE2s
 /// transcript over the training transcript's digest, <c>k</c> and the challenge seed (<see cref="SampledSteps"/>), and
-/// only those steps (and the snapshots they touch) are proven. If a fraction <c>f</c> of the <c>T</c> steps are not
+/// only those steps are proven, with range proofs of the snapshots they touch and of the final one. If a fraction <c>f</c> of the <c>T</c> steps are not
 /// correct SGD steps, a fixed sample avoids all of them with probability <c>C((1−f)T, k)/C(T, k) ≤ (1 − f)^k</c>
 /// (sampling without replacement). With the default zero seed the sample is pure Fiat–Shamir: a trainer can
 /// re-commit a snapshot (one Ligero commitment each) and look again, so after <c>N</c> tries the bound is
@@ -57,7 +57,7 @@ public static class TrainingVerifier
             steps = Enumerable.Range(0, transcript.StepCount).ToArray();
         }
 
-        int[] snapshots = TouchedSnapshots(steps);
+        int[] snapshots = CheckedSnapshots(steps, transcript.StepCount);
         if (proofs.Steps.Count != steps.Length || proofs.Ranges.Count != snapshots.Length)
         {
             return false;
@@ -130,6 +130,10 @@ public static class TrainingVerifier
         return [.. chosen];
     }
 
-    /// <summary>The snapshots steps read or write: <c>t</c> and <c>t + 1</c> for each, in increasing order.</summary>
-    internal static int[] TouchedSnapshots(IEnumerable<int> steps) => steps.SelectMany(t => new[] { t, t + 1 }).Distinct().Order().ToArray();
+    /// <summary>
+    /// The snapshots whose range proofs a run's proofs carry, in increasing order: <c>t</c> and <c>t + 1</c> for every
+    /// proven step, and always the final snapshot <c>T</c> (the model a <see cref="ModelLinkProof"/> links to inference).
+    /// </summary>
+    internal static int[] CheckedSnapshots(IEnumerable<int> steps, int stepCount) =>
+        steps.SelectMany(t => new[] { t, t + 1 }).Append(stepCount).Distinct().Order().ToArray();
 }
