@@ -70,6 +70,9 @@ internal sealed class SegmentLayout
 
     public int LogSizeOf(int segment) => _logSizes[segment];
 
+    /// <summary>Gets the segment's offset in its polynomial's table (a multiple of its size).</summary>
+    public int OffsetOf(int segment) => _offset[segment];
+
     /// <summary>Builds the polynomials' evaluation tables from the segments (zero elsewhere).</summary>
     public Goldilocks[][] Assemble(IReadOnlyList<Goldilocks[]> segments)
     {

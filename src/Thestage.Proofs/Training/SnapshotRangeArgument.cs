@@ -3,6 +3,7 @@ using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Lookups;
+using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Transcripts;
 using E = Thestage.Proofs.Fields.GoldilocksExt2;
@@ -11,29 +12,48 @@ namespace Thestage.Proofs.Training;
 
 /// <summary>
 /// Proves and verifies <see cref="SnapshotRangeProof"/>: every entry of each committed snapshot polynomial <c>P_g</c>
-/// (weights, biases and zero padding, one or two polynomials, see <c>WeightCommitment</c>) lies in
-/// <c>[−2^(W−1), 2^(W−1))</c>, so the field identities of step proofs are integer identities.
+/// (one or two polynomials, see <c>WeightCommitment</c>) lies in <c>[−2^(W−1), 2^(W−1))</c>, and every padding entry
+/// (weight rows <c>j ≥ out</c>, columns <c>i ≥ in</c>, bias entries <c>j ≥ out</c>, space between segments) is zero; so the
+/// field identities of step proofs are integer identities about exactly the <c>out × in</c> matrices and <c>out</c> biases.
 /// </summary>
 /// <remarks>
 /// <para>
-/// The prover commits (Ligero, one polynomial) to the <c>K = ⌈W/8⌉</c> byte limbs of <c>u_g = P_g + 2^(W−1)</c> for every
-/// snapshot polynomial <c>g</c>, packed as <c>K</c> segments of each polynomial's size. One logUp argument (Haböck, eprint 2022/1530; fractional sum by layered GKR sumchecks,
-/// Papini–Haböck, eprint 2023/1284) checks every limb against <c>[0, 2^8)</c>; when the top limb has <c>b &lt; 8</c> bits
-/// it is looked up a second time scaled by <c>2^(8−b)</c>, which bounds it by <c>2^b</c>. At a random <c>z_g</c> per
-/// polynomial the prover sends <c>P̃_g(z_g)</c> and <c>L̃_(g,k)(z_g)</c>, and the verifier checks
-/// <c>P̃_g(z_g) + 2^(W−1) = Σ_k 2^(8k)·L̃_(g,k)(z_g)</c>; then all limb claims are batched into one Ligero opening
-/// (<c>ClaimBatcher</c>) and each <c>P̃_g(z_g)</c> is opened against the snapshot's root <c>g</c>.
+/// Range. The prover commits (Ligero, one polynomial) to the <c>K = ⌈W/8⌉</c> byte limbs of <c>u_g = P_g + 2^(W−1)</c>
+/// for every snapshot polynomial <c>g</c>, packed as <c>K</c> segments of each polynomial's size. One logUp argument
+/// (Haböck, eprint 2022/1530; fractional sum by layered GKR sumchecks, Papini–Haböck, eprint 2023/1284) checks every
+/// limb against <c>[0, 2^8)</c>; when the top limb has <c>b &lt; 8</c> bits it is looked up a second time scaled by
+/// <c>2^(8−b)</c>, which bounds it by <c>2^b</c>.
 /// </para>
 /// <para>
-/// Soundness: logUp <c>(N + 2^8 + 1.5·L² + 2L)/|E|</c> (<c>N</c> looked-up entries, <c>2^L</c> leaves), recomposition
-/// <c>v/|E|</c> per polynomial (Schwartz–Zippel on a multilinear difference), batching <c>(k + 2v)/|E|</c>, and two or
-/// three Ligero openings at <c>≈ 2^−103.07</c> each (<c>docs/proofs.md</c>): about 101.5 bits in total. Since limbs are bytes and
-/// <c>Σ 2^(8k) l_k &lt; 2^W &lt; p</c>, an accepted recomposition means <c>u ∈ [0, 2^W)</c> as an integer.
+/// Padding. For each <c>g</c>, at a random <c>r_g</c>, a degree-3 sumcheck proves the zero-check
+/// <c>Σ_x eq(r_g, x)·Pad_g(x)·P_g(x) = 0</c>, <c>Pad_g</c> the 0/1 padding indicator (<c>SnapshotPadding</c>). It ends at
+/// a random <c>s_g</c> with claims on the three factors: the verifier computes <c>eq(r_g, s_g)</c> and <c>P̃ad_g(s_g)</c>
+/// itself (prefix masks, <c>O(segments·v)</c>), which leaves <c>P̃_g(s_g)</c>.
+/// </para>
+/// <para>
+/// Recomposition at the same point. The prover sends <c>L̃_(g,k)(s_g)</c> and the verifier checks
+/// <c>P̃_g(s_g) + 2^(W−1) = Σ_k 2^(8k)·L̃_(g,k)(s_g)</c>; all limb claims are batched into one Ligero opening
+/// (<c>ClaimBatcher</c>) and each <c>P̃_g(s_g)</c> is opened against the snapshot's root <c>g</c> — the same number of
+/// openings as without the padding check. Reusing <c>s_g</c> is sound: <c>P_g</c> and the limbs are bound before the
+/// sumcheck challenges are drawn, so <c>s_g</c> is uniform with respect to their difference.
+/// </para>
+/// <para>
+/// Soundness, by the union bound over <c>|E| = p² ≈ 2^128</c>:
+/// <c>ε ≤ (N + 2^8 + 1.5·L² + 2L)/|E|</c> (logUp, <c>N</c> looked-up entries, <c>2^L</c> leaves)
+/// <c>+ Σ_g 4·v_g/|E|</c> (zero-check: a non-zero <c>Pad_g·P_g</c> on the cube has a non-zero multilinear extension, which
+/// vanishes at <c>r_g</c> with probability at most <c>v_g/|E|</c> by Schwartz–Zippel; the degree-3 sumcheck adds
+/// <c>3·v_g/|E|</c>) <c>+ Σ_g v_g/|E|</c> (recomposition, Schwartz–Zippel on a multilinear difference)
+/// <c>+ (c + 2·v_L)/|E|</c> (batching <c>c</c> limb claims on the <c>v_L</c>-variable limb polynomial)
+/// <c>+ (1 + k)·ε_Ligero</c> (one limb opening and <c>k ∈ {1, 2}</c> snapshot openings, <c>ε_Ligero ≈ 2^−103.07</c>,
+/// <c>docs/proofs.md</c>). For 784-64-10 with <c>W = 24</c> (<c>v_g = 16, 11</c>; <c>v_L = L = 18</c>; <c>N = 202,752</c>;
+/// <c>c = 12</c>) the field terms total <c>≈ 2^−110.4</c> and the openings <c>3·2^−103.07 = 2^−101.49</c>: 101.48 bits. Since limbs are bytes and <c>Σ 2^(8k) l_k &lt; 2^W &lt; p</c>, an
+/// accepted recomposition means <c>u ∈ [0, 2^W)</c> as an integer.
 /// </para>
 /// </remarks>
 public static class SnapshotRangeArgument
 {
     private const int TableBits = 8;
+    private const string PaddingLabel = "range/padding-r";
 
     /// <summary>Proves that snapshot <paramref name="snapshot"/> of a recorded run is in range.</summary>
     /// <param name="run">The recorded run.</param>
@@ -79,22 +99,46 @@ public static class SnapshotRangeArgument
             return false;
         }
 
-        E[][] z = Points(transcript, variables);
-        if (!cursor.TryReceive(transcript, "range/evaluations", polynomials * (limbs + 1), out E[] values))
+        var z = new E[polynomials][];
+        var snapshotValues = new E[polynomials];
+        for (int g = 0; g < polynomials; g++)
+        {
+            E[] r = transcript.Challenges<E>(PaddingLabel, variables[g]);
+            if (!cursor.TryNextSumcheck(out SumcheckProof<E>? zeroCheck))
+            {
+                return false;
+            }
+
+            SumcheckVerification<E> padding = SumcheckVerifier.Verify(transcript, E.Zero, variables[g], 3, zeroCheck);
+            if (!padding.IsValid)
+            {
+                return false;
+            }
+
+            z[g] = padding.Point.ToArray();
+            if (padding.FactorEvaluations[0] != EqPolynomial.Evaluate<E>(r, z[g])
+                || padding.FactorEvaluations[1] != SnapshotPadding.Evaluate<E>(config, g, z[g]))
+            {
+                return false;
+            }
+
+            snapshotValues[g] = padding.FactorEvaluations[2];
+        }
+
+        if (!cursor.TryReceive(transcript, "range/limb-evaluations", polynomials * limbs, out E[] values))
         {
             return false;
         }
 
         for (int g = 0; g < polynomials; g++)
         {
-            int at = g * (limbs + 1);
             E recomposed = E.Zero;
             for (int k = limbs - 1; k >= 0; k--)
             {
-                recomposed = (recomposed * E.FromUInt64(256)) + values[at + k + 1];
+                recomposed = (recomposed * E.FromUInt64(256)) + values[(g * limbs) + k];
             }
 
-            if (values[at] + E.FromUInt64(1UL << (config.WeightBits - 1)) != recomposed)
+            if (snapshotValues[g] + E.FromUInt64(1UL << (config.WeightBits - 1)) != recomposed)
             {
                 return false;
             }
@@ -110,7 +154,7 @@ public static class SnapshotRangeArgument
         LigeroCommitment[] weights = training.WeightCommitmentsAt(proof.Snapshot);
         for (int g = 0; g < polynomials; g++)
         {
-            if (!LigeroVerifier.Verify(transcript, weights[g], training.Parameters, z[g], values[g * (limbs + 1)], proof.WeightOpeningArray[g]))
+            if (!LigeroVerifier.Verify(transcript, weights[g], training.Parameters, z[g], snapshotValues[g], proof.WeightOpeningArray[g]))
             {
                 return false;
             }
@@ -119,8 +163,18 @@ public static class SnapshotRangeArgument
         return true;
     }
 
-    /// <summary>Proves for explicit snapshot tables, one per weight polynomial (the honest ones, or forged ones in tests).</summary>
-    internal static SnapshotRangeProof Prove(TrainingTranscript training, int snapshot, LigeroProverState[] states, Goldilocks[][] tables, ISaltSource? salts)
+    /// <summary>
+    /// Proves for explicit snapshot tables, one per weight polynomial (the honest ones, or forged ones in tests);
+    /// <paramref name="zeroCheckFactors"/> may replace the zero-check's factor tables <c>[eq(r, ·), Pad, P]</c> of polynomial
+    /// <c>g</c> (a cheating prover, in tests only).
+    /// </summary>
+    internal static SnapshotRangeProof Prove(
+        TrainingTranscript training,
+        int snapshot,
+        LigeroProverState[] states,
+        Goldilocks[][] tables,
+        ISaltSource? salts,
+        Func<int, E[][], E[][]>? zeroCheckFactors = null)
     {
         TrainingConfig config = training.Config;
         int polynomials = tables.Length;
@@ -155,19 +209,33 @@ public static class SnapshotRangeArgument
         var builder = new ProofBuilder<E>();
         LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits);
 
-        E[][] z = Points(transcript, variables);
-        var values = new E[polynomials * (limbs + 1)];
+        var z = new E[polynomials][];
         for (int g = 0; g < polynomials; g++)
         {
-            int at = g * (limbs + 1);
-            values[at] = MatrixMultiplicationSumcheck.EvaluateMatrix<E>(tables[g], z[g]);
+            // Zero-check Σ_x eq(r, x)·Pad(x)·P(x) = 0; its final point is also the recomposition point.
+            E[] r = transcript.Challenges<E>(PaddingLabel, variables[g]);
+            E[][] factors =
+            [
+                EqPolynomial.Table<E>(r),
+                SnapshotPadding.Table<E>(config, g),
+                tables[g].Select(E.FromBase).ToArray(),
+            ];
+            factors = zeroCheckFactors?.Invoke(g, factors) ?? factors;
+            SumcheckProverOutput<E> padding = SumcheckProver.Prove(transcript, E.Zero, factors.Select(f => new MultilinearPolynomial<E>(f)).ToArray());
+            builder.AddSumcheck(padding.Proof);
+            z[g] = padding.Point.ToArray();
+        }
+
+        var values = new E[polynomials * limbs];
+        for (int g = 0; g < polynomials; g++)
+        {
             for (int k = 0; k < limbs; k++)
             {
-                values[at + k + 1] = MatrixMultiplicationSumcheck.EvaluateMatrix<E>(limbSegments[(g * limbs) + k], z[g]);
+                values[(g * limbs) + k] = MatrixMultiplicationSumcheck.EvaluateMatrix<E>(limbSegments[(g * limbs) + k], z[g]);
             }
         }
 
-        builder.Send(transcript, "range/evaluations", values);
+        builder.Send(transcript, "range/limb-evaluations", values);
         List<SegmentClaim<E>> claims = Claims(columnSpecs, lookup, z, values, limbs);
         LigeroOpeningProof<E>[] limbOpenings = ClaimBatcher.Prove(transcript, builder, layout, [limbPolynomial], [limbState], claims);
         var weightOpenings = new LigeroOpeningProof<E>[polynomials];
@@ -215,9 +283,6 @@ public static class SnapshotRangeArgument
         return [.. columns];
     }
 
-    private static E[][] Points(Transcript transcript, int[] variables) =>
-        variables.Select(v => transcript.Challenges<E>("range/z", v)).ToArray();
-
     private static List<SegmentClaim<E>> Claims((int Segment, ulong Scale)[] columns, LogUpClaims<E> lookup, E[][] z, E[] values, int limbs)
     {
         var claims = columns.Select((c, j) => new SegmentClaim<E>(c.Segment, lookup.ColumnPoints[j], lookup.ColumnValues[j])).ToList();
@@ -225,7 +290,7 @@ public static class SnapshotRangeArgument
         {
             for (int k = 0; k < limbs; k++)
             {
-                claims.Add(new SegmentClaim<E>((g * limbs) + k, z[g], values[(g * (limbs + 1)) + k + 1]));
+                claims.Add(new SegmentClaim<E>((g * limbs) + k, z[g], values[(g * limbs) + k]));
             }
         }
 
@@ -234,7 +299,7 @@ public static class SnapshotRangeArgument
 
     private static Transcript Begin(TrainingTranscript training, int snapshot, LigeroCommitment limbs, Goldilocks[] multiplicities)
     {
-        var transcript = new Transcript("thestage.training.snapshot-range.v2");
+        var transcript = new Transcript("thestage.training.snapshot-range.v3");
         transcript.AbsorbDigest("training", training.Digest);
         transcript.AbsorbUInt64("snapshot", (ulong)snapshot);
         foreach (Digest256 root in training.WeightRootsOf(snapshot))

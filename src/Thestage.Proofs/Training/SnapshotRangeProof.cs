@@ -6,9 +6,9 @@ using Thestage.Proofs.Sumcheck;
 namespace Thestage.Proofs.Training;
 
 /// <summary>
-/// A proof that every entry of one committed parameter snapshot is a <c>W</c>-bit signed integer
-/// (<see cref="SnapshotRangeArgument"/>): the limb commitment, public multiplicities, the logUp and recomposition
-/// messages, and the openings. Byte format: <see cref="SnapshotRangeProofSerializer"/>.
+/// A proof that every entry of one committed parameter snapshot is a <c>W</c>-bit signed integer and every padding
+/// entry is zero (<see cref="SnapshotRangeArgument"/>): the limb commitment, public multiplicities, the logUp,
+/// zero-check and recomposition messages, and the openings. Byte format: <see cref="SnapshotRangeProofSerializer"/>.
 /// </summary>
 public sealed class SnapshotRangeProof
 {
@@ -45,16 +45,16 @@ public sealed class SnapshotRangeProof
     /// <summary>Gets how often each table value <c>[0, 256)</c> occurs among the looked-up limbs (public).</summary>
     public IReadOnlyList<Goldilocks> Multiplicities => _multiplicities;
 
-    /// <summary>Gets the sumcheck proofs (the fractional sumcheck layers and the claim batching), in order.</summary>
+    /// <summary>Gets the sumcheck proofs (the fractional sumcheck layers, one padding zero-check per snapshot polynomial, the claim batching), in order.</summary>
     public IReadOnlyList<SumcheckProof<GoldilocksExt2>> Sumchecks => _sumchecks;
 
-    /// <summary>Gets the prover's field messages, in order.</summary>
+    /// <summary>Gets the prover's field messages (logUp claims, then the limb evaluations at the zero-check points), in order.</summary>
     public IReadOnlyList<GoldilocksExt2> Values => _values;
 
     /// <summary>Gets the batched opening(s) of the limb polynomial.</summary>
     public IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> LimbOpenings => _limbOpenings;
 
-    /// <summary>Gets the openings of the snapshot's weight polynomials, each at its recomposition point.</summary>
+    /// <summary>Gets the openings of the snapshot's weight polynomials, each at its zero-check (and recomposition) point.</summary>
     public IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> WeightOpenings => _weightOpenings;
 
     internal LigeroOpeningProof<GoldilocksExt2>[] WeightOpeningArray => _weightOpenings;

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
@@ -11,16 +12,23 @@ namespace Thestage.Proofs.Training;
 /// <see cref="ProofFormatException"/> on malformed bytes.
 /// </summary>
 /// <remarks>
-/// Layout, little-endian: <c>"TSSR"</c>, <c>u16</c> version 2, <c>u32</c> snapshot index, the 32-byte limb root,
+/// <para>
+/// Layout, little-endian: <c>"TSSR"</c>, <c>u16</c> version 3, <c>u32</c> snapshot index, the 32-byte limb root,
 /// <c>u32</c> count <c>= 256</c> and the multiplicities (8-byte canonical Goldilocks), the sumcheck list (shared
 /// encoding, at most 64), <c>u32</c> count and the field messages (16-byte extension elements, at most 1024),
 /// <c>u8</c> limb-opening count in <c>[1, 2]</c> and the openings, then <c>u8</c> snapshot-opening count in <c>[1, 2]</c>
 /// (one per weight polynomial) and those openings (each <c>u32</c> length and <see cref="LigeroProofSerializer"/>'s
-/// bytes). No trailing bytes. Version 1 had exactly one snapshot opening without a count (one weight polynomial).
+/// bytes). No trailing bytes.
+/// </para>
+/// <para>
+/// History: version 1 had exactly one snapshot opening without a count (one weight polynomial); version 2 had
+/// version 3's layout but no padding zero-check (its sumcheck list lacked one sumcheck per snapshot polynomial and
+/// its field messages included <c>P̃_g(z_g)</c>). Both are rejected with a message saying why.
+/// </para>
 /// </remarks>
 public static class SnapshotRangeProofSerializer
 {
-    private const ushort Version = 2;
+    private const ushort Version = 3;
     private const int MaxSumchecks = 64;
     private const int MaxValues = 1024;
 
@@ -60,6 +68,13 @@ public static class SnapshotRangeProofSerializer
     /// <exception cref="ProofFormatException">The bytes are malformed.</exception>
     public static SnapshotRangeProof Deserialize(ReadOnlySpan<byte> bytes)
     {
+        ushort version = bytes.Length >= 6 && bytes[..4].SequenceEqual(Magic) ? BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]) : Version;
+        if (version is 1 or 2)
+        {
+            throw new ProofFormatException(
+                $"TSSR version {version} is no longer accepted: it did not prove that the padding entries of a snapshot are zero. Prove the snapshot again (version 3).");
+        }
+
         var reader = new ProofReader(bytes);
         reader.ReadHeader(Magic, Version);
         uint snapshot = reader.ReadUInt32();

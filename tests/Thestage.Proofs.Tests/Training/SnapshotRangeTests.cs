@@ -33,7 +33,9 @@ public sealed class SnapshotRangeTests
         {
             for (int g = 0; g < tables.Length; g++)
             {
-                foreach (int position in new[] { 0, tables[g].Length - 1 })
+                // The first and last parameter positions (padding must be zero, so an entry there fails for that reason).
+                int last = Array.LastIndexOf(SnapshotPadding.Table<Goldilocks>(honest.Config, g), Goldilocks.Zero);
+                foreach (int position in new[] { 0, last })
                 {
                     // A transcript whose snapshot 1 commits to a table with one out-of-range entry; the prover follows the protocol.
                     Goldilocks[][] forged = tables.Select(t => (Goldilocks[])t.Clone()).ToArray();
@@ -49,7 +51,7 @@ public sealed class SnapshotRangeTests
         Goldilocks[][] edge = tables.Select(t => (Goldilocks[])t.Clone()).ToArray();
         edge[0][0] = WeightCommitment.Embed((1L << 19) - 1);
         edge[0][1] = WeightCommitment.Embed(-(1L << 19));
-        edge[1][^1] = WeightCommitment.Embed(-(1L << 19));
+        edge[1][Array.LastIndexOf(SnapshotPadding.Table<Goldilocks>(honest.Config, 1), Goldilocks.Zero)] = WeightCommitment.Embed(-(1L << 19));
         (TrainingTranscript edgeTranscript, LigeroProverState[] edgeStates) = Recommit(honest, 1, edge, 703);
         Assert.True(SnapshotRangeArgument.Verify(edgeTranscript, SnapshotRangeArgument.Prove(edgeTranscript, 1, edgeStates, edge, null)));
     }
@@ -165,5 +167,16 @@ public sealed class SnapshotRangeTests
         }
 
         Assert.Throws<ProofFormatException>(() => SnapshotRangeProofSerializer.Deserialize([.. bytes, 0]));
+
+        // Version 3 is current; versions 1 and 2 (no padding zero-check) are refused with the reason.
+        Assert.Equal(3, bytes[4] | (bytes[5] << 8));
+        foreach (byte version in new byte[] { 1, 2 })
+        {
+            byte[] old = (byte[])bytes.Clone();
+            old[4] = version;
+            string message = Assert.Throws<ProofFormatException>(() => SnapshotRangeProofSerializer.Deserialize(old)).Message;
+            Assert.Contains($"version {version}", message);
+            Assert.Contains("padding", message);
+        }
     }
 }
