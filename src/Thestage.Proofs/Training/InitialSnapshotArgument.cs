@@ -1,0 +1,98 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Sumcheck;
+using Thestage.Proofs.Transcripts;
+using E = Thestage.Proofs.Fields.GoldilocksExt2;
+
+namespace Thestage.Proofs.Training;
+
+/// <summary>
+/// Proves and verifies <see cref="InitialSnapshotProof"/>: the polynomials committed as snapshot 0 of a
+/// <see cref="TrainingTranscript"/> are exactly <c>WeightCommitment</c>'s packing of
+/// <see cref="FixedPointTrainer.InitialWeights"/> for the transcript's configuration (public, fixed by the seed) —
+/// every weight, every zero bias and every zero padding entry.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A Fiat–Shamir transcript absorbs the training transcript's <see cref="TrainingTranscript.Digest"/> and snapshot 0's
+/// roots and variable counts; for each snapshot polynomial <c>g</c> it draws <c>z_g ∈ E^(v_g)</c>, the prover opens
+/// <c>P̃_g(z_g)</c> (Ligero), and the verifier checks the opening against <c>Ĩ_g(z_g)</c>, which it computes from the
+/// public initial weights in <c>O(2^(v_g))</c>. No value is sent: the verifier supplies the expected one.
+/// </para>
+/// <para>
+/// Soundness: if <c>P_g ≠ I_g</c>, the difference is a non-zero multilinear polynomial in <c>v_g</c> variables fixed
+/// before <c>z_g</c> is drawn (the roots are absorbed first), so <c>P̃_g(z_g) = Ĩ_g(z_g)</c> with probability at most
+/// <c>v_g/|E|</c> (Schwartz–Zippel); a false opening is accepted with probability at most <c>ε_Ligero ≈ 2^−103.07</c>
+/// (<see cref="LigeroParameters"/>). With <c>k ∈ {1, 2}</c> polynomials, <c>ε ≤ Σ_g v_g/|E| + k·ε_Ligero</c>: for
+/// 784-64-10 (<c>v = 16, 11</c>) <c>27·2^−128 + 2·2^−103.07</c>, i.e. 102.07 bits (103.07 for one polynomial).
+/// </para>
+/// </remarks>
+public static class InitialSnapshotArgument
+{
+    private const string PointLabel = "initial/z";
+
+    /// <summary>Proves that snapshot 0 of a recorded run is the configuration's initial weights.</summary>
+    /// <param name="run">The recorded run.</param>
+    /// <returns>The proof.</returns>
+    public static InitialSnapshotProof Prove(TrainingRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Prove(run.Transcript, run.WeightStates(0));
+    }
+
+    /// <summary>Verifies that snapshot 0 of <paramref name="training"/> commits to <see cref="FixedPointTrainer.InitialWeights"/>.</summary>
+    /// <param name="training">The training transcript.</param>
+    /// <param name="proof">The proof (may be malformed).</param>
+    /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
+    public static bool Verify(TrainingTranscript training, InitialSnapshotProof? proof)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        LigeroCommitment[] commitments = training.WeightCommitmentsAt(0);
+        if (proof?.OpeningArray is null || proof.OpeningArray.Length != commitments.Length || proof.OpeningArray.Any(o => o is null))
+        {
+            return false;
+        }
+
+        Goldilocks[][] expected = WeightCommitment.Evaluations(FixedPointTrainer.InitialWeights(training.Config));
+        Transcript transcript = Begin(training);
+        for (int g = 0; g < commitments.Length; g++)
+        {
+            E[] z = transcript.Challenges<E>(PointLabel, commitments[g].NumVariables);
+            E value = MatrixMultiplicationSumcheck.EvaluateMatrix<E>(expected[g], z);
+            if (!LigeroVerifier.Verify(transcript, commitments[g], training.Parameters, z, value, proof.OpeningArray[g]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Proves for explicit snapshot-0 prover states (the honest ones, or states of forged tables in tests).</summary>
+    internal static InitialSnapshotProof Prove(TrainingTranscript training, LigeroProverState[] states)
+    {
+        Transcript transcript = Begin(training);
+        var openings = new LigeroOpeningProof<E>[states.Length];
+        for (int g = 0; g < states.Length; g++)
+        {
+            E[] z = transcript.Challenges<E>(PointLabel, states[g].Commitment.NumVariables);
+            openings[g] = LigeroProver.Open(transcript, states[g], z, out _);
+        }
+
+        return new InitialSnapshotProof(openings);
+    }
+
+    private static Transcript Begin(TrainingTranscript training)
+    {
+        var transcript = new Transcript("thestage.training.initial-snapshot.v1");
+        transcript.AbsorbDigest("training", training.Digest);
+        foreach (LigeroCommitment commitment in training.WeightCommitmentsAt(0))
+        {
+            transcript.AbsorbDigest("weights", commitment.Root);
+            transcript.AbsorbUInt64("weight-variables", (ulong)commitment.NumVariables);
+        }
+
+        return transcript;
+    }
+}

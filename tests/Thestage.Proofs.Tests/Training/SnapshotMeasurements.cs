@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Lookups;
+using Thestage.Proofs.Training;
+using Xunit.Abstractions;
+
+namespace Thestage.Proofs.Tests.Training;
+
+/// <summary>
+/// One-shot timings and sizes of the snapshot proofs (range and padding, initial snapshot) at 784-64-10 for the README,
+/// written to the test output. Nothing here asserts a time; the proofs are checked to verify.
+/// </summary>
+public sealed class SnapshotMeasurements(ITestOutputHelper output)
+{
+    [Fact]
+    public void SnapshotProofFigures()
+    {
+        var config = new TrainingConfig([784, 64, 10], batchSize: 16, learningRateShift: 4, fractionalBits: 16, weightBits: 24, valueBits: 28, seed: 30);
+        TrainingDataset data = SyntheticData.Blobs(config, 256, 1, 0.35, 31).Train;
+        TrainingRun run = TrainingRun.Record(config, data, 1, salts: new SeededSaltSource(32));
+        Assert.Equal([16, 11], run.Transcript.WeightVariables);
+
+        // Warm-up (JIT), then two timed runs of each.
+        Assert.True(SnapshotRangeArgument.Verify(run.Transcript, SnapshotRangeArgument.Prove(run, 1, new SeededSaltSource(33))));
+        Assert.True(InitialSnapshotArgument.Verify(run.Transcript, InitialSnapshotArgument.Prove(run)));
+        output.WriteLine($"784-64-10, B = 16, f = 16, W = 24, V = 28, k = 4; weight polynomials 2^{run.Transcript.WeightVariables[0]} + 2^{run.Transcript.WeightVariables[1]}");
+        for (int trial = 0; trial < 2; trial++)
+        {
+            var clock = Stopwatch.StartNew();
+            SnapshotRangeProof range = SnapshotRangeArgument.Prove(run, 1, new SeededSaltSource(34 + trial));
+            double rangeProve = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            Assert.True(SnapshotRangeArgument.Verify(run.Transcript, range));
+            double rangeVerify = clock.Elapsed.TotalMilliseconds;
+            int rangeBytes = SnapshotRangeProofSerializer.Serialize(range).Length;
+
+            clock.Restart();
+            InitialSnapshotProof initial = InitialSnapshotArgument.Prove(run);
+            double initialProve = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            Assert.True(InitialSnapshotArgument.Verify(run.Transcript, initial));
+            double initialVerify = clock.Elapsed.TotalMilliseconds;
+            int initialBytes = InitialSnapshotProofSerializer.Serialize(initial).Length;
+
+            output.WriteLine($"run {trial + 1}: snapshot range + padding proof (TSSR v3): prove {rangeProve:F0} ms, verify {rangeVerify:F0} ms, {rangeBytes} bytes ({rangeBytes / 1024.0:F1} KiB)");
+            output.WriteLine($"run {trial + 1}: initial snapshot proof (TSIS v1): prove {initialProve:F0} ms, verify {initialVerify:F0} ms, {initialBytes} bytes ({initialBytes / 1024.0:F1} KiB)");
+        }
+
+        // Soundness of both, from the formulas in the remarks (|E| = p², Ligero per opening from its parameters).
+        double log2E = GoldilocksExt2.Log2Size;
+        double opening = Math.Pow(2, -run.Transcript.WeightVariables.Concat([18]).Min(v => run.Transcript.Parameters.SoundnessBits(v, log2E)));
+        double field = (LogUpLookups(run) + 256 + (1.5 * 18 * 18) + (2 * 18) + (5 * 27) + 12 + (2 * 18)) / Math.Pow(2, log2E);
+        output.WriteLine($"soundness: range + padding {-Math.Log2(field + (3 * opening)):F2} bits; initial snapshot {-Math.Log2((27 / Math.Pow(2, log2E)) + (2 * opening)):F2} bits");
+        Assert.Equal(18, LogUpLayout.Create([.. Enumerable.Repeat(new LookupColumnSpec(16, 1, 0), 3), .. Enumerable.Repeat(new LookupColumnSpec(11, 1, 0), 3)], 8).LogSize);
+    }
+
+    private static long LogUpLookups(TrainingRun run) => 3L * run.Transcript.WeightVariables.Sum(v => 1L << v);
+}
