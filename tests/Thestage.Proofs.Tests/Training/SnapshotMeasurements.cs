@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
+using Thestage.Proofs.Inference;
 using Thestage.Proofs.Lookups;
 using Thestage.Proofs.Training;
 using Xunit.Abstractions;
@@ -47,13 +48,18 @@ public sealed class SnapshotMeasurements(ITestOutputHelper output)
             output.WriteLine($"run {trial + 1}: initial snapshot proof (TSIS v1): prove {initialProve:F0} ms, verify {initialVerify:F0} ms, {initialBytes} bytes ({initialBytes / 1024.0:F1} KiB)");
         }
 
-        // Soundness of both, from the formulas in the remarks (|E| = p², Ligero per opening from its parameters).
+        // Soundness of both from the formulas in the remarks: |E| = p², Ligero per opening from its parameters (the
+        // weakest of the three opened polynomials), logUp over the 3 byte limbs of every entry, limb polynomial of v_L variables.
+        int[] v = [.. run.Transcript.WeightVariables];
         double log2E = GoldilocksExt2.Log2Size;
-        double opening = Math.Pow(2, -run.Transcript.WeightVariables.Concat([18]).Min(v => run.Transcript.Parameters.SoundnessBits(v, log2E)));
-        double field = (LogUpLookups(run) + 256 + (1.5 * 18 * 18) + (2 * 18) + (5 * 27) + 12 + (2 * 18)) / Math.Pow(2, log2E);
-        output.WriteLine($"soundness: range + padding {-Math.Log2(field + (3 * opening)):F2} bits; initial snapshot {-Math.Log2((27 / Math.Pow(2, log2E)) + (2 * opening)):F2} bits");
-        Assert.Equal(18, LogUpLayout.Create([.. Enumerable.Repeat(new LookupColumnSpec(16, 1, 0), 3), .. Enumerable.Repeat(new LookupColumnSpec(11, 1, 0), 3)], 8).LogSize);
+        long lookups = 3L * v.Sum(x => 1L << x);
+        LookupColumnSpec[] columns = v.SelectMany(x => Enumerable.Repeat(new LookupColumnSpec(x, 1, 0), 3)).ToArray();
+        int leaves = LogUpLayout.Create(columns, 8).LogSize;
+        int limbVariables = SegmentLayout.Create(columns.Select(c => c.LogSize).ToArray(), splitLargest: false).NumVariables.Single();
+        double opening = Math.Pow(2, -v.Append(limbVariables).Min(x => run.Transcript.Parameters.SoundnessBits(x, log2E)));
+        double logUp = lookups + 256 + (1.5 * leaves * leaves) + (2 * leaves);
+        double field = (logUp + (5 * v.Sum()) + (2 * columns.Length) + (2 * limbVariables)) / Math.Pow(2, log2E);
+        output.WriteLine($"soundness: range + padding {-Math.Log2(field + (3 * opening)):F2} bits (N = {lookups}, L = {leaves}, v_L = {limbVariables}); "
+            + $"initial snapshot {-Math.Log2((v.Sum() / Math.Pow(2, log2E)) + (2 * opening)):F2} bits");
     }
-
-    private static long LogUpLookups(TrainingRun run) => 3L * run.Transcript.WeightVariables.Sum(v => 1L << v);
 }
