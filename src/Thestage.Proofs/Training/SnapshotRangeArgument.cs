@@ -55,7 +55,7 @@ public static class SnapshotRangeArgument
     private const int TableBits = 8;
     private const string PaddingLabel = "range/padding-r";
 
-    /// <summary>Proves that snapshot <paramref name="snapshot"/> of a recorded run is in range.</summary>
+    /// <summary>Proves that snapshot <paramref name="snapshot"/> of a recorded run is in range and zero at every padding position.</summary>
     /// <param name="run">The recorded run.</param>
     /// <param name="snapshot">The snapshot index, in <c>[0, T]</c>.</param>
     /// <param name="salts">The salt source of the limb commitment (random if null; seeded only in tests).</param>
@@ -68,7 +68,7 @@ public static class SnapshotRangeArgument
         return Prove(run.Transcript, snapshot, run.WeightStates(snapshot), WeightCommitment.Evaluations(run.Snapshots[snapshot]), salts);
     }
 
-    /// <summary>Verifies a range proof against the transcript's snapshot roots.</summary>
+    /// <summary>Verifies a range-and-padding proof against the transcript's snapshot roots.</summary>
     /// <param name="training">The training transcript.</param>
     /// <param name="proof">The proof (may be malformed).</param>
     /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
