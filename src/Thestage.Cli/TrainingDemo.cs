@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Thestage.Inference.Data;
 using Thestage.Inference.Model;
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Training;
 
 namespace Thestage.Cli;
@@ -9,7 +11,7 @@ namespace Thestage.Cli;
 /// <summary>
 /// <c>thestage train</c>: proven training on Fashion-MNIST. Trains a 784-H-10 ReLU MLP with
 /// <see cref="FixedPointTrainer"/>, records the transcript (dataset, hyperparameters, every snapshot), proves the run
-/// (every step or a Fiat–Shamir sample), verifies it, and exports the model to the IR.
+/// (every step or a Fiat–Shamir sample), verifies it, exports the model to the IR, and links it to verifiable inference.
 /// </summary>
 internal static class TrainingDemo
 {
@@ -60,6 +62,7 @@ internal static class TrainingDemo
         }
 
         Console.WriteLine($"exported to the IR ({model}): argmax agrees with the fixed-point model on {agree} / {test.Count} test images");
+        ChainToInference(run, trainer, test);
         if (options.OutputDirectory is string output)
         {
             Directory.CreateDirectory(output);
@@ -69,6 +72,38 @@ internal static class TrainingDemo
         }
 
         return valid ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The chain to verifiable inference: quantizes the final snapshot to an int8 model (inputs as 10-bit integers at
+    /// 2^−8), commits it, proves the link to the transcript's final snapshot, and proves and verifies one inference.
+    /// </summary>
+    private static void ChainToInference(TrainingRun run, FixedPointTrainer trainer, TrainingDataset test)
+    {
+        TrainingConfig config = run.Transcript.Config;
+        var clock = Stopwatch.StartNew();
+        QuantizedModel quantized = ModelLinkArgument.Quantize(run.Snapshots[^1], inputBits: 10, inputFractionBits: 8);
+        CommittedModel committed = CommittedModel.Commit(quantized);
+        ModelLinkProof link = ModelLinkArgument.Prove(run, committed);
+        double prove = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        bool linked = ModelLinkArgument.Verify(run.Transcript, committed.Commitment, link);
+        double verify = clock.Elapsed.TotalSeconds;
+        int correct = 0, same = 0;
+        for (int s = 0; s < test.Count; s++)
+        {
+            int[] input = quantized.QuantizeInput(Array.ConvertAll(test.GetFeatures(s), v => v / (double)config.One));
+            int predicted = ArgMax(IntegerEvaluator.Evaluate(quantized, input));
+            correct += predicted == test.GetLabel(s) ? 1 : 0;
+            same += predicted == ArgMax(trainer.Forward(run.Snapshots[^1], test.GetFeatures(s))) ? 1 : 0;
+        }
+
+        int[] first = quantized.QuantizeInput(Array.ConvertAll(test.GetFeatures(0), v => v / (double)config.One));
+        (int[] output, InferenceProof proof) = InferenceProver.Prove(committed, first);
+        bool inferred = InferenceVerifier.Verify(committed.Commitment, first, output, proof);
+        Console.WriteLine($"int8 model for verifiable inference: test accuracy {Percent(correct, test.Count)} (same argmax as fixed point on {same} / {test.Count}); "
+            + $"link to the final snapshot proved in {prove:F1} s (commitment included), verified in {verify * 1000:F0} ms: {(linked ? "valid" : "INVALID")}, "
+            + $"{ModelLinkProofSerializer.Serialize(link).Length:N0} B; one inference proof {(inferred ? "valid" : "INVALID")}, {InferenceProofSerializer.Serialize(proof).Length:N0} B");
     }
 
     private static string Percent(int correct, int total) => (100.0 * correct / total).ToString("F1", CultureInfo.InvariantCulture) + " %";
