@@ -8,7 +8,7 @@ namespace Thestage.Proofs.Training;
 /// <see cref="TrainingVerifier.Verify(TrainingTranscript, TrainingProofs?)"/>; bytes: <see cref="TrainingProofsSerializer"/>.
 /// </summary>
 /// <remarks>
-/// Contents: the step proofs in increasing step order, and a <see cref="SnapshotRangeProof"/> for every snapshot a
+/// Contents: the proof that snapshot 0 is the configuration's initial weights, the step proofs in increasing step order, and a <see cref="SnapshotRangeProof"/> for every snapshot a
 /// proven step reads or writes and for the final snapshot (in increasing snapshot order). Sampled proofs also carry <c>k</c> and the challenge
 /// seed the sample was derived from together with the transcript (<see cref="TrainingVerifier.SampledSteps"/>).
 /// </remarks>
@@ -17,8 +17,10 @@ public sealed class TrainingProofs
     private readonly TrainingStepProof[] _steps;
     private readonly SnapshotRangeProof[] _ranges;
 
-    internal TrainingProofs(bool sampled, int sampleSize, Digest256 challengeSeed, TrainingStepProof[] steps, SnapshotRangeProof[] ranges)
+    internal TrainingProofs(
+        bool sampled, int sampleSize, Digest256 challengeSeed, InitialSnapshotProof initial, TrainingStepProof[] steps, SnapshotRangeProof[] ranges)
     {
+        Initial = initial;
         IsSampled = sampled;
         SampleSize = sampleSize;
         ChallengeSeed = challengeSeed;
@@ -37,6 +39,9 @@ public sealed class TrainingProofs
     /// transcript was published (which removes the prover's ability to re-commit until the sample suits it).
     /// </summary>
     public Digest256 ChallengeSeed { get; }
+
+    /// <summary>Gets the proof that snapshot 0 is <see cref="FixedPointTrainer.InitialWeights"/> of the configuration.</summary>
+    public InitialSnapshotProof Initial { get; }
 
     /// <summary>Gets the step proofs, in increasing step order.</summary>
     public IReadOnlyList<TrainingStepProof> Steps => _steps;

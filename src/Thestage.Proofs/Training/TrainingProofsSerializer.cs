@@ -5,15 +5,16 @@ namespace Thestage.Proofs.Training;
 /// <see cref="ProofFormatException"/> on malformed bytes (consistency with a transcript is the verifier's job).
 /// </summary>
 /// <remarks>
-/// Layout, little-endian: <c>"TSTP"</c>, <c>u16</c> version 1, <c>u8</c> mode (0 every step, 1 sampled), <c>u32</c> sample
-/// size <c>k</c> (0 in every-step mode), the 32-byte challenge seed (zero in every-step mode), <c>u32</c> step-proof
+/// Layout, little-endian: <c>"TSTP"</c>, <c>u16</c> version 2, <c>u8</c> mode (0 every step, 1 sampled), <c>u32</c> sample
+/// size <c>k</c> (0 in every-step mode), the 32-byte challenge seed (zero in every-step mode), the initial-snapshot
+/// proof (<c>u32</c> length and <see cref="InitialSnapshotProofSerializer"/>'s bytes), <c>u32</c> step-proof
 /// count <c>≤ 2^20</c> and per proof <c>u32</c> length and <see cref="TrainingStepProofSerializer"/>'s bytes, then
 /// <c>u32</c> range-proof count <c>≤ 2^20 + 1</c> and per proof <c>u32</c> length and <see cref="SnapshotRangeProofSerializer"/>'s
-/// bytes. No trailing bytes.
+/// bytes. No trailing bytes. Version 1 had no initial-snapshot proof; it is refused (the general version message says so).
 /// </remarks>
 public static class TrainingProofsSerializer
 {
-    private const ushort Version = 1;
+    private const ushort Version = 2;
 
     private static ReadOnlySpan<byte> Magic => "TSTP"u8;
 
@@ -28,6 +29,7 @@ public static class TrainingProofsSerializer
         writer.WriteBytes([proofs.IsSampled ? (byte)1 : (byte)0]);
         writer.WriteUInt32((uint)proofs.SampleSize);
         writer.WriteDigest(proofs.ChallengeSeed);
+        WriteNested(writer, InitialSnapshotProofSerializer.Serialize(proofs.Initial));
         writer.WriteUInt32((uint)proofs.Steps.Count);
         foreach (TrainingStepProof step in proofs.Steps)
         {
@@ -59,6 +61,7 @@ public static class TrainingProofsSerializer
             throw new ProofFormatException("The proof mode, sample size or seed is invalid.");
         }
 
+        InitialSnapshotProof initial = InitialSnapshotProofSerializer.Deserialize(ReadNested(ref reader));
         int stepCount = reader.ReadCount(0, TrainingTranscript.MaxSteps, 4);
         var steps = new TrainingStepProof[stepCount];
         for (int i = 0; i < stepCount; i++)
@@ -74,7 +77,7 @@ public static class TrainingProofsSerializer
         }
 
         reader.EnsureEnd();
-        return new TrainingProofs(mode == 1, (int)k, seed, steps, ranges);
+        return new TrainingProofs(mode == 1, (int)k, seed, initial, steps, ranges);
     }
 
     private static void WriteNested(ProofWriter writer, byte[] bytes)

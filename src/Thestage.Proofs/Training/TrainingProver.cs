@@ -42,6 +42,6 @@ public static class TrainingProver
         ArgumentNullException.ThrowIfNull(dataset);
         TrainingStepProof[] proofs = steps.Select(t => TrainingStepProver.Prove(run, dataset, t)).ToArray();
         SnapshotRangeProof[] ranges = TrainingVerifier.CheckedSnapshots(steps, run.Transcript.StepCount).Select(s => SnapshotRangeArgument.Prove(run, s)).ToArray();
-        return new TrainingProofs(sampled, k, seed, proofs, ranges);
+        return new TrainingProofs(sampled, k, seed, InitialSnapshotArgument.Prove(run), proofs, ranges);
     }
 }

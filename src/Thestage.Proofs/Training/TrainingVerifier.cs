@@ -9,11 +9,13 @@ namespace Thestage.Proofs.Training;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Every-step mode: each step <c>t ∈ [0, T)</c> has a <see cref="TrainingStepProof"/> and each snapshot a
-/// <see cref="SnapshotRangeProof"/>; then, up to the soundness error of the components (each step proof about
-/// 100 bits, <see cref="TrainingStepProver"/>; each range proof about 101.5 bits, <see cref="SnapshotRangeArgument"/>;
-/// a union bound over the <c>2T + 1</c> proofs costs <c>log2(2T + 1)</c> bits), the committed snapshots are exactly the
-/// run of <see cref="FixedPointTrainer"/> from snapshot 0 on the committed data, with the committed hyperparameters.
+/// Both modes: an <see cref="InitialSnapshotProof"/> shows snapshot 0 is the configuration's public initial weights
+/// (about 102 bits, <see cref="InitialSnapshotArgument"/>). Every-step mode: each step <c>t ∈ [0, T)</c> has a
+/// <see cref="TrainingStepProof"/> and each snapshot a <see cref="SnapshotRangeProof"/> (<c>W</c>-bit entries, zero
+/// padding); then, up to the soundness error of the components (each step proof about 100 bits,
+/// <see cref="TrainingStepProver"/>; each range proof about 101.5 bits, <see cref="SnapshotRangeArgument"/>; a union
+/// bound over the <c>2T + 2</c> proofs costs <c>log2(2T + 2)</c> bits), the committed snapshots are exactly the run of
+/// <see cref="FixedPointTrainer"/> from the seed's initial weights on the committed data, with the committed hyperparameters.
 /// The final snapshot's roots are then the model commitment a buyer can hold the model to.
 /// </para>
 /// <para>
@@ -58,7 +60,7 @@ public static class TrainingVerifier
         }
 
         int[] snapshots = CheckedSnapshots(steps, transcript.StepCount);
-        if (proofs.Steps.Count != steps.Length || proofs.Ranges.Count != snapshots.Length)
+        if (proofs.Steps.Count != steps.Length || proofs.Ranges.Count != snapshots.Length || !InitialSnapshotArgument.Verify(transcript, proofs.Initial))
         {
             return false;
         }

@@ -42,7 +42,7 @@ public sealed class TrainingVerifierTests
         {
             if (!TrainingVerifier.SampledSteps(run.Transcript, k, seed).SequenceEqual(sampled.Steps.Select(p => p.Step)))
             {
-                Assert.False(TrainingVerifier.Verify(run.Transcript, new TrainingProofs(true, k, seed, [.. sampled.Steps], [.. sampled.Ranges])));
+                Assert.False(TrainingVerifier.Verify(run.Transcript, new TrainingProofs(true, k, seed, sampled.Initial, [.. sampled.Steps], [.. sampled.Ranges])));
             }
         }
     }
@@ -58,14 +58,15 @@ public sealed class TrainingVerifierTests
 
         TrainingProofs[] bad =
         [
-            new(false, 0, default, steps[..3], ranges),
-            new(false, 0, default, steps, ranges[..4]),
-            new(false, 0, default, [steps[1], steps[0], steps[2], steps[3]], ranges),
-            new(false, 0, default, steps, [ranges[0], ranges[2], ranges[1], ranges[3], ranges[4]]),
-            new(false, 0, default, [steps[0], steps[1], steps[1], steps[3]], ranges),
-            new(false, 0, default, [steps[0], steps[1], TrainingStepProver.Prove(other, Data, 2), steps[3]], ranges),
-            new(true, 0, default, steps, ranges),
-            new(true, 5, default, steps, ranges),
+            new(false, 0, default, InitialSnapshotArgument.Prove(other), steps, ranges),
+            new(false, 0, default, proofs.Initial, steps[..3], ranges),
+            new(false, 0, default, proofs.Initial, steps, ranges[..4]),
+            new(false, 0, default, proofs.Initial, [steps[1], steps[0], steps[2], steps[3]], ranges),
+            new(false, 0, default, proofs.Initial, steps, [ranges[0], ranges[2], ranges[1], ranges[3], ranges[4]]),
+            new(false, 0, default, proofs.Initial, [steps[0], steps[1], steps[1], steps[3]], ranges),
+            new(false, 0, default, proofs.Initial, [steps[0], steps[1], TrainingStepProver.Prove(other, Data, 2), steps[3]], ranges),
+            new(true, 0, default, proofs.Initial, steps, ranges),
+            new(true, 5, default, proofs.Initial, steps, ranges),
         ];
         foreach (TrainingProofs proof in bad)
         {
