@@ -1,5 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Thestage.Proofs.Training;
 
 namespace Thestage.Benchmarks.Proofs;
@@ -7,10 +10,11 @@ namespace Thestage.Benchmarks.Proofs;
 /// <summary>
 /// The cost of a whole proven run of the 784-64-10 MLP (batch 16): recording <c>Steps</c> SGD steps (training plus a
 /// Ligero commitment of every snapshot), then proving and verifying them in sampled mode (<c>k = 10</c>, or every
-/// step when fewer) or every-step mode. Each iteration is seconds to minutes, so the job measures single runs
-/// (<see cref="RunStrategy.Monitoring"/>, three iterations). GlobalSetup prints the proof sizes.
+/// step when fewer) or every-step mode. Each iteration is seconds to minutes, so the job (<see cref="LongRunConfig"/>)
+/// measures single runs (<see cref="RunStrategy.Monitoring"/>, three iterations) in process, with a time limit that
+/// fits them. GlobalSetup prints the proof sizes.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 3)]
+[Config(typeof(LongRunConfig))]
 [MemoryDiagnoser]
 [MinColumn]
 [MedianColumn]
@@ -57,4 +61,17 @@ public class TrainingRunBenchmarks
 
     [Benchmark]
     public bool Verify() => TrainingVerifier.Verify(_run.Transcript, TrainingProofsSerializer.Deserialize(_proofs));
+
+    /// <summary>Three single-run iterations in process, allowed an hour (the in-process default gives up sooner).</summary>
+    public sealed class LongRunConfig : ManualConfig
+    {
+        /// <summary>Initializes the configuration.</summary>
+        public LongRunConfig() =>
+            AddJob(Job.Default
+                .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromHours(1), logOutput: true))
+                .WithStrategy(RunStrategy.Monitoring)
+                .WithLaunchCount(1)
+                .WithWarmupCount(0)
+                .WithIterationCount(3));
+    }
 }
