@@ -65,25 +65,9 @@ public static class TrainingVerifier
             return false;
         }
 
-        for (int i = 0; i < snapshots.Length; i++)
-        {
-            SnapshotRangeProof? range = proofs.Ranges[i];
-            if (range is null || range.Snapshot != snapshots[i] || !SnapshotRangeArgument.Verify(transcript, range))
-            {
-                return false;
-            }
-        }
-
-        for (int i = 0; i < steps.Length; i++)
-        {
-            TrainingStepProof? step = proofs.Steps[i];
-            if (step is null || step.Step != steps[i] || !TrainingStepVerifier.Verify(transcript, step))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        // Each proof is checked on its own, in parallel; the first rejection stops the rest.
+        return All(snapshots.Length, i => proofs.Ranges[i] is { } range && range.Snapshot == snapshots[i] && SnapshotRangeArgument.Verify(transcript, range))
+            && All(steps.Length, i => proofs.Steps[i] is { } step && step.Step == steps[i] && TrainingStepVerifier.Verify(transcript, step));
     }
 
     /// <summary>Verifies sampled proofs and additionally requires at least <paramref name="minimumSteps"/> sampled steps and, if given, the verifier's own challenge seed.</summary>
@@ -131,6 +115,15 @@ public static class TrainingVerifier
 
         return [.. chosen];
     }
+
+    private static bool All(int count, Func<int, bool> check) =>
+        Parallel.For(0, count, (i, loop) =>
+        {
+            if (!check(i))
+            {
+                loop.Stop();
+            }
+        }).IsCompleted;
 
     /// <summary>
     /// The snapshots whose range proofs a run's proofs carry, in increasing order: <c>t</c> and <c>t + 1</c> for every
