@@ -40,7 +40,7 @@ public sealed class SnapshotRangeTests
                     // A transcript whose snapshot 1 commits to a table with one out-of-range entry; the prover follows the protocol.
                     Goldilocks[][] forged = tables.Select(t => (Goldilocks[])t.Clone()).ToArray();
                     forged[g][position] = WeightCommitment.Embed(bad);
-                    (TrainingTranscript transcript, LigeroProverState[] states) = Recommit(honest, 1, forged, 701);
+                    (TrainingTranscript transcript, LigeroProverState[] states) = SnapshotPaddingTests.Recommit(honest, 1, forged, 701);
                     SnapshotRangeProof proof = SnapshotRangeArgument.Prove(transcript, 1, states, forged, new SeededSaltSource(702));
                     Assert.False(SnapshotRangeArgument.Verify(transcript, proof), $"{bad} at {position} of polynomial {g}");
                 }
@@ -52,7 +52,7 @@ public sealed class SnapshotRangeTests
         edge[0][0] = WeightCommitment.Embed((1L << 19) - 1);
         edge[0][1] = WeightCommitment.Embed(-(1L << 19));
         edge[1][Array.LastIndexOf(SnapshotPadding.Table<Goldilocks>(honest.Config, 1), Goldilocks.Zero)] = WeightCommitment.Embed(-(1L << 19));
-        (TrainingTranscript edgeTranscript, LigeroProverState[] edgeStates) = Recommit(honest, 1, edge, 703);
+        (TrainingTranscript edgeTranscript, LigeroProverState[] edgeStates) = SnapshotPaddingTests.Recommit(honest, 1, edge, 703);
         Assert.True(SnapshotRangeArgument.Verify(edgeTranscript, SnapshotRangeArgument.Prove(edgeTranscript, 1, edgeStates, edge, null)));
     }
 
@@ -101,20 +101,6 @@ public sealed class SnapshotRangeTests
         var swapped = new SnapshotRangeProof(
             2, proof.LimbRoot, [.. proof.Multiplicities], [.. proof.Sumchecks], [.. proof.Values], [.. proof.LimbOpenings], [proof.WeightOpenings[1], proof.WeightOpenings[0]]);
         Assert.False(SnapshotRangeArgument.Verify(run.Transcript, swapped));
-    }
-
-    /// <summary>A transcript equal to <paramref name="honest"/> except that snapshot <paramref name="snapshot"/> commits to <paramref name="tables"/>.</summary>
-    private static (TrainingTranscript Transcript, LigeroProverState[] States) Recommit(TrainingTranscript honest, int snapshot, Goldilocks[][] tables, int salt)
-    {
-        var salts = new SeededSaltSource(salt);
-        LigeroProverState[] states = tables.Select(t => LigeroProver.Commit(t, honest.Parameters, salts)).ToArray();
-        Digest256[] roots = [.. honest.WeightRoots];
-        for (int g = 0; g < states.Length; g++)
-        {
-            roots[(snapshot * states.Length) + g] = states[g].Commitment.Root;
-        }
-
-        return (new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, honest.DatasetRoot, roots), states);
     }
 
     private static TrainingRun Run(int weightBits)
