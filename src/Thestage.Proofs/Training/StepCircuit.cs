@@ -1,7 +1,6 @@
 using System.Numerics;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Inference;
-using Thestage.Proofs.Polynomials;
 using E = Thestage.Proofs.Fields.GoldilocksExt2;
 
 namespace Thestage.Proofs.Training;
@@ -37,7 +36,7 @@ internal sealed class StepCircuit
         Config = config;
         Layers = config.LayerCount;
         LogBatch = BitOperations.Log2((uint)config.BatchSize);
-        LogWidths = config.LayerSizes.Select(CeilLog2).ToArray();
+        LogWidths = config.LayerSizes.Select(TensorLayout.CeilLog2).ToArray();
         Z = new Limbs[Layers];
         R = new Limbs[Layers];
         Q = new Limbs[Layers];
@@ -98,23 +97,6 @@ internal sealed class StepCircuit
     public List<(int Segment, ulong Scale)> LookupColumns { get; } = [];
 
     public IReadOnlyList<int> LogSizes => _logSizes;
-
-    public static int CeilLog2(int n) => n <= 1 ? 0 : 32 - BitOperations.LeadingZeroCount((uint)(n - 1));
-
-    public static int CeilPow2(int n) => 1 << CeilLog2(n);
-
-    /// <summary>The multilinear extension of the prefix indicator <c>[i &lt; n]</c> at a point.</summary>
-    public static E PrefixMask(ReadOnlySpan<E> point, int n)
-    {
-        E[] eq = EqPolynomial.Table(point);
-        E sum = E.Zero;
-        for (int i = 0; i < n && i < eq.Length; i++)
-        {
-            sum += eq[i];
-        }
-
-        return sum;
-    }
 
     public static E Power(int bits) => E.FromUInt64(1UL << bits);
 

@@ -133,13 +133,13 @@ internal sealed class StepRelations
         E[] rows = zeta[..logOut], batch = zeta[logOut..];
         E z = Open(_circuit.Z[l], zeta).Value;
         E r = Open(_circuit.R[l], zeta).Value;
-        E bias = Receive(BiasLabel, 1, () => [Evaluate(_witness!.Biases[l], rows)])[0];
+        E bias = Receive(BiasLabel, 1, () => [Evaluate(_witness!.Before[BiasSegment(l)], rows)])[0];
         Before.Add(new(BiasSegment(l), rows, bias));
         E claim = (StepCircuit.Power(config.FractionalBits) * (z - bias)) + r
-            - (StepCircuit.Power(config.FractionalBits - 1) * StepCircuit.PrefixMask(rows, config.LayerSizes[l + 1]));
+            - (StepCircuit.Power(config.FractionalBits - 1) * LessThanPolynomial.Evaluate<E>(rows, config.LayerSizes[l + 1]));
         (E[] s, E[] values) = Sumcheck(claim, logIn, 2, () =>
         [
-            new MultilinearPolynomial<E>(RowCombination(_witness!.Weights[l], rows, 1 << logIn)),
+            new MultilinearPolynomial<E>(RowCombination(_witness!.Before[WeightSegment(l)], rows, 1 << logIn)),
             new MultilinearPolynomial<E>(BatchCombination(_witness!.A[l], batch)),
         ]);
         Before.Add(new(WeightSegment(l), [.. rows, .. s], values[0]));
@@ -174,10 +174,10 @@ internal sealed class StepRelations
         E q = Open(_circuit.Q[l], zeta).Value;
         E s = Open(_circuit.S[l], zeta).Value;
         E claim = (StepCircuit.Power(config.FractionalBits) * q) + s
-            - (StepCircuit.Power(config.FractionalBits - 1) * StepCircuit.PrefixMask(columns, config.LayerSizes[l + 1]));
+            - (StepCircuit.Power(config.FractionalBits - 1) * LessThanPolynomial.Evaluate<E>(columns, config.LayerSizes[l + 1]));
         (E[] point, E[] values) = Sumcheck(claim, logOut, 2, () =>
         [
-            new MultilinearPolynomial<E>(ColumnCombination(_witness!.Weights[l + 1], columns, 1 << logOut)),
+            new MultilinearPolynomial<E>(ColumnCombination(_witness!.Before[WeightSegment(l + 1)], columns, 1 << logOut)),
             new MultilinearPolynomial<E>(BatchCombination(_witness!.D[l + 1], batch)),
         ]);
         Before.Add(new(WeightSegment(l + 1), [.. point, .. columns], values[0]));
@@ -190,12 +190,12 @@ internal sealed class StepRelations
         int logOut = _circuit.LogWidths[l + 1], logIn = _circuit.LogWidths[l];
         E[] zeta = _transcript.Challenges<E>(PointLabel, logOut + logIn);
         E[] rows = zeta[..logOut], columns = zeta[logOut..];
-        E[] weights = Receive(UpdateLabel, 2, () => [Evaluate(_witness!.Weights[l], zeta), Evaluate(_witness!.WeightsAfter[l], zeta)]);
+        E[] weights = Receive(UpdateLabel, 2, () => [Evaluate(_witness!.Before[WeightSegment(l)], zeta), Evaluate(_witness!.After[WeightSegment(l)], zeta)]);
         Before.Add(new(WeightSegment(l), zeta, weights[0]));
         After.Add(new(WeightSegment(l), zeta, weights[1]));
         E remainder = Open(_circuit.P[l], zeta).Value;
         int u = config.UpdateShift;
-        E mask = StepCircuit.PrefixMask(rows, config.LayerSizes[l + 1]) * StepCircuit.PrefixMask(columns, config.LayerSizes[l]);
+        E mask = LessThanPolynomial.Evaluate<E>(rows, config.LayerSizes[l + 1]) * LessThanPolynomial.Evaluate<E>(columns, config.LayerSizes[l]);
         E claim = (StepCircuit.Power(u) * (weights[0] - weights[1])) + remainder - (StepCircuit.Power(u - 1) * mask);
         (E[] s, E[] values) = Sumcheck(claim, _circuit.LogBatch, 2, () =>
         [
@@ -211,13 +211,13 @@ internal sealed class StepRelations
         TrainingConfig config = _circuit.Config;
         int logOut = _circuit.LogWidths[l + 1];
         E[] zeta = _transcript.Challenges<E>(PointLabel, logOut);
-        E[] biases = Receive(UpdateLabel, 2, () => [Evaluate(_witness!.Biases[l], zeta), Evaluate(_witness!.BiasesAfter[l], zeta)]);
+        E[] biases = Receive(UpdateLabel, 2, () => [Evaluate(_witness!.Before[BiasSegment(l)], zeta), Evaluate(_witness!.After[BiasSegment(l)], zeta)]);
         Before.Add(new(BiasSegment(l), zeta, biases[0]));
         After.Add(new(BiasSegment(l), zeta, biases[1]));
         E remainder = Open(_circuit.PB[l], zeta).Value;
         int u = config.UpdateShift;
         E sum = (StepCircuit.Power(u) * (biases[0] - biases[1])) + remainder
-            - (StepCircuit.Power(u - 1) * StepCircuit.PrefixMask(zeta, config.LayerSizes[l + 1]));
+            - (StepCircuit.Power(u - 1) * LessThanPolynomial.Evaluate<E>(zeta, config.LayerSizes[l + 1]));
 
         // Σ_b D̃(ζ, b) = B·D̃(ζ, ½, …, ½), and the bias gradient is 2^f times that sum.
         E half = E.Invert(E.FromUInt64(2));
@@ -305,9 +305,9 @@ internal sealed class StepRelations
         return (result.Point.ToArray(), result.FactorEvaluations.ToArray());
     }
 
-    private int WeightSegment(int l) => 2 * l;
+    private static int WeightSegment(int l) => 2 * l;
 
-    private int BiasSegment(int l) => (2 * l) + 1;
+    private static int BiasSegment(int l) => (2 * l) + 1;
 
     /// <summary>A verifier check; the prover only emits messages (a cheating prover's witness goes through unchecked).</summary>
     private void Require(bool condition)

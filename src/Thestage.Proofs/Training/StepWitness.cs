@@ -5,8 +5,8 @@ namespace Thestage.Proofs.Training;
 
 /// <summary>
 /// The prover's tables for one step proof, padded as <see cref="StepCircuit"/> lays them out: the committed limb
-/// segments, the value tensors the sumchecks read (<c>A_l</c>, <c>Z_l</c>, <c>Q_l</c>, <c>D_l</c>), and the padded weight
-/// matrices and biases of the snapshots before and after the step.
+/// segments, the value tensors the sumchecks read (<c>A_l</c>, <c>Z_l</c>, <c>Q_l</c>, <c>D_l</c>), and the segments of the
+/// snapshots before and after the step.
 /// </summary>
 internal sealed class StepWitness
 {
@@ -18,10 +18,6 @@ internal sealed class StepWitness
         Z = new Goldilocks[layers][];
         Q = new Goldilocks[layers][];
         D = new Goldilocks[layers][];
-        Weights = new Goldilocks[layers][];
-        Biases = new Goldilocks[layers][];
-        WeightsAfter = new Goldilocks[layers][];
-        BiasesAfter = new Goldilocks[layers][];
     }
 
     public Goldilocks[][] Segments { get; }
@@ -34,21 +30,15 @@ internal sealed class StepWitness
 
     public Goldilocks[][] D { get; }
 
-    /// <summary>Gets the padded weight matrices of the snapshot before the step.</summary>
-    public Goldilocks[][] Weights { get; }
+    /// <summary>Gets the snapshot before the step as <see cref="WeightCommitment.Segments"/> (padded <c>W_l</c> at <c>2l</c>, <c>b_l</c> at <c>2l + 1</c>).</summary>
+    public Goldilocks[][] Before { get; private init; } = [];
 
-    /// <summary>Gets the padded biases of the snapshot before the step.</summary>
-    public Goldilocks[][] Biases { get; }
-
-    /// <summary>Gets the padded weight matrices of the snapshot after the step.</summary>
-    public Goldilocks[][] WeightsAfter { get; }
-
-    /// <summary>Gets the padded biases of the snapshot after the step.</summary>
-    public Goldilocks[][] BiasesAfter { get; }
+    /// <summary>Gets the snapshot after the step, segmented like <see cref="Before"/>.</summary>
+    public Goldilocks[][] After { get; private init; } = [];
 
     public static StepWitness Build(StepCircuit circuit, StepTrace trace, FixedPointWeights before, FixedPointWeights after)
     {
-        var w = new StepWitness(circuit);
+        var w = new StepWitness(circuit) { Before = WeightCommitment.Segments(before), After = WeightCommitment.Segments(after) };
         TrainingConfig config = circuit.Config;
         int p = config.BatchSize;
         int layers = circuit.Layers;
@@ -70,10 +60,6 @@ internal sealed class StepWitness
 
             Fill(circuit.P[l], trace.P[l], outputs, inputs, 1 << circuit.LogWidths[l], segments);
             Fill(circuit.PB[l], trace.PB[l], outputs, 1, 1, segments);
-            w.Weights[l] = Matrix(before.WeightsOf(l), outputs, inputs, circuit.LogWidths[l]);
-            w.Biases[l] = Matrix(before.BiasesOf(l), outputs, 1, 0);
-            w.WeightsAfter[l] = Matrix(after.WeightsOf(l), outputs, inputs, circuit.LogWidths[l]);
-            w.BiasesAfter[l] = Matrix(after.BiasesOf(l), outputs, 1, 0);
         }
 
         Fill(circuit.D, trace.D[layers - 1], config.ClassCount, p, p, segments);
@@ -116,21 +102,6 @@ internal sealed class StepWitness
         for (int k = 0; k < values.Length; k++)
         {
             table[k] = WeightCommitment.Embed(values[k]);
-        }
-
-        return table;
-    }
-
-    /// <summary>Embeds a row-major matrix into its zero-padded table with <c>2^logColumns</c> entries per row.</summary>
-    private static Goldilocks[] Matrix(int[] values, int rows, int columns, int logColumns)
-    {
-        var table = new Goldilocks[StepCircuit.CeilPow2(rows) << logColumns];
-        for (int j = 0; j < rows; j++)
-        {
-            for (int i = 0; i < columns; i++)
-            {
-                table[(j << logColumns) + i] = WeightCommitment.Embed(values[(j * columns) + i]);
-            }
         }
 
         return table;

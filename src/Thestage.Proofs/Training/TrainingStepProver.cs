@@ -91,9 +91,9 @@ public static class TrainingStepProver
         SegmentLayout weights = WeightCommitment.Layout(training.Config);
         LigeroOpeningProof<E>[] adviceOpening = ClaimBatcher.Prove(transcript, builder, circuit.Layout, advice, [state], relations.Advice);
         LigeroOpeningProof<E>[] before = ClaimBatcher.Prove(
-            transcript, builder, weights, WeightCommitment.Evaluations(run.Snapshots[step]), run.WeightStates(step), relations.Before);
+            transcript, builder, weights, weights.Assemble(witness.Before), run.WeightStates(step), relations.Before);
         LigeroOpeningProof<E>[] after = ClaimBatcher.Prove(
-            transcript, builder, weights, WeightCommitment.Evaluations(run.Snapshots[step + 1]), run.WeightStates(step + 1), relations.After);
+            transcript, builder, weights, weights.Assemble(witness.After), run.WeightStates(step + 1), relations.After);
         return new TrainingStepProof(step, batch, state.Commitment.Root, [.. builder.Sumchecks], [.. builder.Values], adviceOpening, before, after);
     }
 

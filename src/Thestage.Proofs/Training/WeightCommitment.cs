@@ -36,8 +36,8 @@ internal static class WeightCommitment
         var logSizes = new int[2 * config.LayerCount];
         for (int l = 0; l < config.LayerCount; l++)
         {
-            int rows = CeilLog2(config.LayerSizes[l + 1]);
-            logSizes[2 * l] = rows + CeilLog2(config.LayerSizes[l]);
+            int rows = TensorLayout.CeilLog2(config.LayerSizes[l + 1]);
+            logSizes[2 * l] = rows + TensorLayout.CeilLog2(config.LayerSizes[l]);
             logSizes[(2 * l) + 1] = rows;
         }
 
@@ -57,8 +57,8 @@ internal static class WeightCommitment
         {
             int inputs = config.LayerSizes[l];
             int outputs = config.LayerSizes[l + 1];
-            int paddedInputs = 1 << CeilLog2(inputs);
-            int paddedOutputs = 1 << CeilLog2(outputs);
+            int paddedInputs = 1 << TensorLayout.CeilLog2(inputs);
+            int paddedOutputs = 1 << TensorLayout.CeilLog2(outputs);
             int[] w = weights.WeightsOf(l);
             int[] b = weights.BiasesOf(l);
             var matrix = new Goldilocks[paddedOutputs * paddedInputs];
@@ -85,6 +85,4 @@ internal static class WeightCommitment
 
     public static Goldilocks Embed(long value) =>
         value >= 0 ? Goldilocks.FromUInt64((ulong)value) : -Goldilocks.FromUInt64((ulong)(-value));
-
-    private static int CeilLog2(int n) => n <= 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(n - 1));
 }
