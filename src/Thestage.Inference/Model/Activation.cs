@@ -65,24 +65,10 @@ public sealed class Activation : Layer
     public static Activation Gelu(double min, double max, int degree) => new($"gelu≈[{min}, {max}] deg {degree}", Approximations.Gelu(min, max, degree));
 
     /// <inheritdoc/>
-    public override int[] OutputShape(IReadOnlyList<int> inputShape)
-    {
-        ArgumentNullException.ThrowIfNull(inputShape);
-        return inputShape.ToArray();
-    }
+    public override int[] OutputShape(IReadOnlyList<int> inputShape) => SameShape(inputShape);
 
     /// <inheritdoc/>
-    public override double[] Evaluate(ReadOnlySpan<double> input, IReadOnlyList<int> inputShape)
-    {
-        RequireLength(input, inputShape);
-        var y = new double[input.Length];
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] = Polynomial.Evaluate(input[i]);
-        }
-
-        return y;
-    }
+    public override double[] Evaluate(ReadOnlySpan<double> input, IReadOnlyList<int> inputShape) => Elementwise(input, inputShape, Polynomial.Evaluate);
 
     /// <inheritdoc/>
     public override string ToString() => $"Activation({Name})";

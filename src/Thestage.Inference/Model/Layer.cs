@@ -37,6 +37,26 @@ public abstract class Layer
         return p;
     }
 
+    /// <summary>The shape-preserving evaluation of an elementwise layer: <paramref name="f"/> applied to every value.</summary>
+    internal static double[] Elementwise(ReadOnlySpan<double> input, IReadOnlyList<int> shape, Func<double, double> f)
+    {
+        RequireLength(input, shape);
+        var y = new double[input.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = f(input[i]);
+        }
+
+        return y;
+    }
+
+    /// <summary>The output shape of an elementwise layer: its input shape.</summary>
+    internal static int[] SameShape(IReadOnlyList<int> shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return [.. shape];
+    }
+
     internal static void RequireLength(ReadOnlySpan<double> input, IReadOnlyList<int> shape)
     {
         if (input.Length != Product(shape))

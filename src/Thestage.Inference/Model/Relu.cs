@@ -17,24 +17,10 @@ public sealed class Relu : Layer
     public override int Depth => throw NotEncryptable();
 
     /// <inheritdoc/>
-    public override int[] OutputShape(IReadOnlyList<int> inputShape)
-    {
-        ArgumentNullException.ThrowIfNull(inputShape);
-        return inputShape.ToArray();
-    }
+    public override int[] OutputShape(IReadOnlyList<int> inputShape) => SameShape(inputShape);
 
     /// <inheritdoc/>
-    public override double[] Evaluate(ReadOnlySpan<double> input, IReadOnlyList<int> inputShape)
-    {
-        RequireLength(input, inputShape);
-        var y = new double[input.Length];
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] = Math.Max(0, input[i]);
-        }
-
-        return y;
-    }
+    public override double[] Evaluate(ReadOnlySpan<double> input, IReadOnlyList<int> inputShape) => Elementwise(input, inputShape, x => Math.Max(0, x));
 
     /// <inheritdoc/>
     public override string ToString() => "Relu(exact)";
