@@ -40,6 +40,18 @@ internal ref struct ProofReader
 
     public uint ReadUInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
 
+    /// <summary>Reads a <c>u32</c> that must lie in <c>[min, max]</c>.</summary>
+    public int ReadUInt32(int min, int max)
+    {
+        uint value = ReadUInt32();
+        if (value < (uint)min || value > (uint)max)
+        {
+            throw new ProofFormatException($"Value {value} is outside [{min}, {max}].");
+        }
+
+        return (int)value;
+    }
+
     /// <summary>Reads a 32-bit count, requiring <c>min ≤ count ≤ max</c> and <c>count · elementSize ≤ Remaining</c>.</summary>
     public int ReadCount(int min, int max, int elementSize)
     {

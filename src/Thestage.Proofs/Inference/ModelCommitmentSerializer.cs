@@ -69,23 +69,23 @@ public static class ModelCommitmentSerializer
     {
         var reader = new ProofReader(bytes);
         reader.ReadHeader(Magic, Version);
-        var input = new TensorShape(Read(ref reader, 1, 1 << 24), Read(ref reader, 1, 1 << 24), Read(ref reader, 1, 1 << 24));
-        int inputBits = Read(ref reader, 2, 16);
+        var input = new TensorShape(reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24));
+        int inputBits = reader.ReadUInt32(2, 16);
         int inputFraction = ReadSigned(ref reader, 62);
         int outputFraction = ReadSigned(ref reader, 62);
-        int count = Read(ref reader, 1, 64);
+        int count = reader.ReadUInt32(1, 64);
         var layers = new LayerSpec[count];
         for (int i = 0; i < count; i++)
         {
             var layer = new LayerSpec(
-                (LayerKind)Read(ref reader, 0, (int)LayerKind.Square),
-                Read(ref reader, 0, 1 << 24),
-                Read(ref reader, 0, 1 << 24),
-                Read(ref reader, 0, 256),
-                Read(ref reader, 0, 256),
-                Read(ref reader, 0, 256),
-                Read(ref reader, 0, 256),
-                Read(ref reader, 0, QuantizedLayer.MaxShift));
+                (LayerKind)reader.ReadUInt32(0, (int)LayerKind.Square),
+                reader.ReadUInt32(0, 1 << 24),
+                reader.ReadUInt32(0, 1 << 24),
+                reader.ReadUInt32(0, 256),
+                reader.ReadUInt32(0, 256),
+                reader.ReadUInt32(0, 256),
+                reader.ReadUInt32(0, 256),
+                reader.ReadUInt32(0, QuantizedLayer.MaxShift));
             if (!FollowsLayerRules(layer))
             {
                 throw new ProofFormatException($"Layer {i} violates the rules of its kind.");
@@ -94,8 +94,8 @@ public static class ModelCommitmentSerializer
             layers[i] = layer;
         }
 
-        int logBlowup = Read(ref reader, 1, 4);
-        int queries = Read(ref reader, 1, LigeroParameters.MaxColumnQueries);
+        int logBlowup = reader.ReadUInt32(1, 4);
+        int queries = reader.ReadUInt32(1, LigeroParameters.MaxColumnQueries);
         int weightCount = reader.ReadBytes(1)[0];
         if (weightCount is 0 or > 2)
         {
@@ -165,17 +165,6 @@ public static class ModelCommitmentSerializer
         }
 
         return commitment;
-    }
-
-    private static int Read(ref ProofReader reader, int min, int max)
-    {
-        uint value = reader.ReadUInt32();
-        if (value < (uint)min || value > (uint)max)
-        {
-            throw new ProofFormatException($"Value {value} is outside [{min}, {max}].");
-        }
-
-        return (int)value;
     }
 
     private static int ReadSigned(ref ProofReader reader, int bound)

@@ -121,8 +121,8 @@ internal sealed class BatchOpening
     /// <summary>Reads the encoding of <see cref="Write"/>; throws <see cref="ProofFormatException"/> on malformed bytes.</summary>
     public static BatchOpening Read(ref ProofReader reader)
     {
-        int batch = Bounded(reader.ReadUInt32(), TrainingConfig.MaxBatchSize, 1);
-        int width = Bounded(reader.ReadUInt32(), TrainingConfig.MaxWidth, 1);
+        int batch = reader.ReadUInt32(1, TrainingConfig.MaxBatchSize);
+        int width = reader.ReadUInt32(1, TrainingConfig.MaxWidth);
         if ((long)batch * (9 + (4L * width) + MerkleHasher.SaltLength) > reader.Remaining)
         {
             throw new ProofFormatException("Declared batch exceeds the remaining bytes.");
@@ -134,7 +134,7 @@ internal sealed class BatchOpening
         var paths = new MerklePath[batch];
         for (int b = 0; b < batch; b++)
         {
-            labels[b] = Bounded(reader.ReadUInt32(), TrainingConfig.MaxWidth - 1);
+            labels[b] = reader.ReadUInt32(0, TrainingConfig.MaxWidth - 1);
             features[b] = new int[width];
             ReadOnlySpan<byte> raw = reader.ReadBytes(4 * width);
             for (int i = 0; i < width; i++)
@@ -143,7 +143,7 @@ internal sealed class BatchOpening
             }
 
             salts[b] = reader.ReadBytes(MerkleHasher.SaltLength).ToArray();
-            int leaf = Bounded(reader.ReadUInt32(), TrainingDataset.MaxSamples - 1);
+            int leaf = reader.ReadUInt32(0, TrainingDataset.MaxSamples - 1);
             int length = reader.ReadBytes(1)[0];
             if (length > MaxPathLength)
             {
@@ -160,15 +160,5 @@ internal sealed class BatchOpening
         }
 
         return new BatchOpening(features, labels, salts, paths);
-    }
-
-    private static int Bounded(uint value, int max, int min = 0)
-    {
-        if (value < (uint)min || value > (uint)max)
-        {
-            throw new ProofFormatException($"Value {value} is outside [{min}, {max}].");
-        }
-
-        return (int)value;
     }
 }

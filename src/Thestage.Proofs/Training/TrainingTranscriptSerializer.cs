@@ -74,17 +74,17 @@ public static class TrainingTranscriptSerializer
         var widths = new int[widthCount];
         for (int i = 0; i < widthCount; i++)
         {
-            widths[i] = ReadBounded(ref reader, TrainingConfig.MaxWidth);
+            widths[i] = reader.ReadUInt32(0, TrainingConfig.MaxWidth);
         }
 
-        int batchSize = ReadBounded(ref reader, TrainingConfig.MaxBatchSize);
+        int batchSize = reader.ReadUInt32(0, TrainingConfig.MaxBatchSize);
         int learningRateShift = reader.ReadUInt16();
         int fractionalBits = reader.ReadUInt16();
         int weightBits = reader.ReadUInt16();
         int valueBits = reader.ReadUInt16();
         ulong seed = BinaryPrimitives.ReadUInt64LittleEndian(reader.ReadBytes(8));
         int logBlowup = reader.ReadUInt16();
-        int queries = ReadBounded(ref reader, LigeroParameters.MaxColumnQueries);
+        int queries = reader.ReadUInt32(0, LigeroParameters.MaxColumnQueries);
         TrainingConfig config;
         LigeroParameters parameters;
         try
@@ -98,7 +98,7 @@ public static class TrainingTranscriptSerializer
         }
 
         Digest256 configDigest = reader.ReadDigest();
-        int sampleCount = ReadBounded(ref reader, TrainingDataset.MaxSamples);
+        int sampleCount = reader.ReadUInt32(0, TrainingDataset.MaxSamples);
         Digest256 datasetRoot = reader.ReadDigest();
         int polynomials = WeightCommitment.NumVariables(config).Length;
         int snapshots = reader.ReadCount(1, TrainingTranscript.MaxSteps + 1, polynomials * Digest256.Length);
@@ -162,16 +162,5 @@ public static class TrainingTranscriptSerializer
         {
             writer.WriteDigest(root);
         }
-    }
-
-    private static int ReadBounded(ref ProofReader reader, int max)
-    {
-        uint value = reader.ReadUInt32();
-        if (value > (uint)max)
-        {
-            throw new ProofFormatException($"Value {value} exceeds {max}.");
-        }
-
-        return (int)value;
     }
 }
