@@ -1,0 +1,98 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Polynomials;
+using Thestage.Proofs.Quantization;
+using Thestage.Proofs.Sumcheck;
+using Thestage.Proofs.Tests.Commitments;
+using Thestage.Proofs.Tests.Inference;
+using Thestage.Proofs.Tests.Training;
+using Thestage.Proofs.Training;
+using Thestage.Proofs.Transcripts;
+using Thestage.TestKit.Fuzzing;
+using Xunit.Abstractions;
+
+namespace Thestage.Proofs.Tests.Fuzzing;
+
+[CollectionDefinition(FuzzCampaign.CollectionName, DisableParallelization = true)]
+public sealed class FuzzCollection;
+
+/// <summary>
+/// The structured fuzz campaign of every proof and statement format (docs/security.md): each mutated input parses
+/// or throws <see cref="ProofFormatException"/>, allocating at most 256 MiB and taking at most 1 s of CPU. The
+/// "verify" targets go on to run the verifier against the honest statement, which must return false (or true for an
+/// unchanged proof) and never throw anything but the format exception. CI runs 1,000–2,000 cases per format; set
+/// <c>THESTAGE_FUZZ_CASES</c> for the large campaign.
+/// </summary>
+[Collection(FuzzCampaign.CollectionName)]
+public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
+{
+    private static readonly Lazy<Formats> All = new(() => new Formats());
+
+    public static TheoryData<string> Names => [.. Formats.Names];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Every_input_parses_or_is_refused_within_the_limits(string format)
+    {
+        (FuzzTarget target, int ciCases) = All.Value.Target(format);
+        FuzzReport report = FuzzCampaign.Run(target, FuzzCampaign.Cases(ciCases));
+        output.WriteLine(report.ToString());
+        Assert.True(report.Failures.Count == 0, string.Join(Environment.NewLine, report.Failures.Take(10)));
+        Assert.True(report.Rejected > report.Cases / 4, $"Only {report.Rejected} of {report.Cases} inputs were refused: the mutations do not reach the checks.");
+    }
+
+    /// <summary>The parsers, with valid samples from small models and a short training run.</summary>
+    private sealed class Formats
+    {
+        public static readonly string[] Names =
+        [
+            "TSMC model commitment", "TSIP inference proof", "TSIP inference proof (verify)", "TSLG Ligero opening", "TSSC sumcheck proof",
+            "TSTT training transcript", "TSSP training step proof", "TSSR snapshot range proof", "TSIS initial snapshot proof",
+            "TSTP training proofs", "TSML model link proof",
+        ];
+
+        private readonly Dictionary<string, (FuzzTarget, int)> _targets = [];
+
+        public Formats()
+        {
+            (CommittedModel mlp, List<int[]> mlpInputs) = InferenceTestKit.Mlp(3001, 2, 9, 5, 3);
+            (CommittedModel cnn, List<int[]> cnnInputs) = InferenceTestKit.Cnn(3002, 1, 1, 6, 2, 3, 1, 1, 3);
+            (int[][] mlpOutputs, InferenceProof mlpProof) = InferenceTestKit.Prove(mlp, mlpInputs);
+            (_, InferenceProof cnnProof) = InferenceTestKit.Prove(cnn, cnnInputs);
+            Add("TSMC model commitment", 2000, b => ModelCommitmentSerializer.Deserialize(b),
+                ModelCommitmentSerializer.Serialize(mlp.Commitment), ModelCommitmentSerializer.Serialize(cnn.Commitment));
+            byte[][] inference = [InferenceProofSerializer.Serialize(mlpProof), InferenceProofSerializer.Serialize(cnnProof)];
+            Add("TSIP inference proof", 2000, b => InferenceProofSerializer.Deserialize(b), inference);
+            Add("TSIP inference proof (verify)", 1000, b => InferenceVerifier.VerifyBatch(mlp.Commitment, mlpInputs, mlpOutputs, InferenceProofSerializer.Deserialize(b)), inference[0]);
+
+            (LigeroProverState state, _, GoldilocksExt2[] point) = LigeroTests.Setup(9, 3003);
+            LigeroOpeningProof<GoldilocksExt2> opening = LigeroProver.Open(new Transcript("fuzz"), state, point, out _);
+            Add("TSLG Ligero opening", 2000, b => LigeroProofSerializer.Deserialize<GoldilocksExt2>(b), LigeroProofSerializer.Serialize(opening));
+            var words = new SeededWordSource(3004);
+            MultilinearPolynomial<GoldilocksExt2>[] factors = [new(words.NextArray<GoldilocksExt2>(16)), new(words.NextArray<GoldilocksExt2>(16))];
+            SumcheckProof<GoldilocksExt2> sumcheck = SumcheckProver.Prove(new Transcript("fuzz"), SumcheckProver.ComputeSum(factors), factors).Proof;
+            Add("TSSC sumcheck proof", 2000, b => SumcheckProofSerializer.Deserialize<GoldilocksExt2>(b), SumcheckProofSerializer.Serialize(sumcheck));
+
+            var config = new TrainingConfig([5, 6, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 3005);
+            TrainingDataset data = SyntheticData.Blobs(config, 32, 1, 0.4, 3006).Train;
+            TrainingRun run = TrainingRun.Record(config, data, 3, salts: new SeededSaltSource(3007));
+            TrainingProofs proofs = TrainingProver.ProveEveryStep(run, data);
+            Add("TSTT training transcript", 2000, b => TrainingTranscriptSerializer.Deserialize(b), TrainingTranscriptSerializer.Serialize(run.Transcript));
+            Add("TSSP training step proof", 1000, b => TrainingStepProofSerializer.Deserialize(b), TrainingStepProofSerializer.Serialize(proofs.Steps[0]));
+            Add("TSSR snapshot range proof", 1000, b => SnapshotRangeProofSerializer.Deserialize(b), SnapshotRangeProofSerializer.Serialize(proofs.Ranges[0]));
+            Add("TSIS initial snapshot proof", 1000, b => InitialSnapshotProofSerializer.Deserialize(b), InitialSnapshotProofSerializer.Serialize(proofs.Initial));
+            Add("TSTP training proofs", 500, b => TrainingProofsSerializer.Deserialize(b), TrainingProofsSerializer.Serialize(proofs));
+
+            QuantizedModel quantized = ModelLinkArgument.Quantize(run.Snapshots[^1], 16, 6);
+            CommittedModel linked = CommittedModel.Commit(quantized, salts: new SeededSaltSource(3008));
+            ModelLinkProof link = ModelLinkArgument.Prove(run, linked, new SeededSaltSource(3009));
+            Add("TSML model link proof", 1000, b => ModelLinkProofSerializer.Deserialize(b), ModelLinkProofSerializer.Serialize(link));
+        }
+
+        public (FuzzTarget Target, int CiCases) Target(string name) => _targets[name];
+
+        private void Add(string name, int ciCases, Func<byte[], object> parse, params byte[][] samples) =>
+            _targets[name] = (new FuzzTarget(name, parse, samples, e => e is ProofFormatException), ciCases);
+    }
+}
