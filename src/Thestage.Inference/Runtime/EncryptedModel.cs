@@ -1,5 +1,8 @@
+using System.Buffers;
+using System.Numerics;
 using Thestage.Inference.Model;
 using Thestage.Inference.Planning;
+using Thestage.Privacy.Rlwe;
 using Thestage.Privacy.Tensors;
 
 namespace Thestage.Inference.Runtime;
@@ -13,14 +16,17 @@ namespace Thestage.Inference.Runtime;
 /// activations as polynomials, flattening for free. Batch plans run linear layers as per-slot scalar products
 /// (<see cref="CkksTensor.MatMul"/>), one sample per slot. Everything an evaluation needs from the client — the
 /// parameters, and a Galois key for every rotation step of every layer — is checked when the model is constructed,
-/// so a bundle that lacks a key is refused before any evaluation starts.
+/// so a bundle that lacks a key is refused before any evaluation starts. Every output leaves flooded
+/// (<see cref="OutputFlooding"/>; <see cref="OutputFlooding.ForPlan"/> unless the constructor is told otherwise).
 /// </remarks>
 public sealed class EncryptedModel
 {
     private readonly TensorContext _tensors;
     private readonly EncryptedLayer[] _layers;
+    private readonly Encryptor _encryptor;
 
-    /// <summary>Prepares <paramref name="model"/> for encrypted evaluation under <paramref name="plan"/>.</summary>
+    /// <summary>Prepares <paramref name="model"/> for encrypted evaluation under <paramref name="plan"/>, with the default
+    /// flooding of its outputs (<see cref="OutputFlooding.ForPlan"/>).</summary>
     /// <param name="model">The model.</param>
     /// <param name="plan">Its plan.</param>
     /// <param name="keys">The client's evaluation keys.</param>
@@ -28,10 +34,24 @@ public sealed class EncryptedModel
     /// rotation step the evaluation uses, or the plan is not the model's.</exception>
     /// <exception cref="NotSupportedException">The model has an exact <see cref="Relu"/> (no plan can be made for it).</exception>
     public EncryptedModel(Sequential model, InferencePlan plan, EvaluationKeys keys)
+        : this(model, plan, keys, OutputFlooding.ForPlan(plan ?? throw new ArgumentNullException(nameof(plan))))
+    {
+    }
+
+    /// <summary>Prepares <paramref name="model"/> for encrypted evaluation under <paramref name="plan"/>, flooding its outputs as <paramref name="flooding"/> says.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="plan">Its plan.</param>
+    /// <param name="keys">The client's evaluation keys.</param>
+    /// <param name="flooding">The flooding of outputs (<see cref="OutputFlooding.None"/> to send them as computed).</param>
+    /// <exception cref="ArgumentException">The keys' parameters are not the plan's, the keys lack the Galois key of a
+    /// rotation step the evaluation uses, or the plan is not the model's.</exception>
+    /// <exception cref="NotSupportedException">The model has an exact <see cref="Relu"/> (no plan can be made for it).</exception>
+    public EncryptedModel(Sequential model, InferencePlan plan, EvaluationKeys keys, OutputFlooding flooding)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(flooding);
         if (!keys.Context.Parameters.CoeffModulus.SequenceEqual(plan.Parameters.CoeffModulus) || keys.Context.PolyModulusDegree != plan.Parameters.PolyModulusDegree)
         {
             throw new ArgumentException("The evaluation keys were made for other parameters than the plan's.", nameof(keys));
@@ -43,7 +63,9 @@ public sealed class EncryptedModel
         }
 
         Plan = plan;
+        Flooding = flooding;
         _tensors = new TensorContext(keys.Context, plan.Scale, keys.RelinKeys, keys.GaloisKeys);
+        _encryptor = new Encryptor(keys.Context, keys.PublicKey);
         _layers = new EncryptedLayer[model.Layers.Count];
         var steps = new SortedSet<int>(plan.RotationSteps);
         for (int i = 0; i < _layers.Length; i++)
@@ -57,6 +79,9 @@ public sealed class EncryptedModel
 
     /// <summary>The plan.</summary>
     public InferencePlan Plan { get; }
+
+    /// <summary>The flooding of outputs.</summary>
+    public OutputFlooding Flooding { get; }
 
     /// <summary>Evaluates an encrypted message from <see cref="InferenceClient"/> and returns the encrypted answer.</summary>
     /// <param name="message">The client's message.</param>
@@ -113,7 +138,7 @@ public sealed class EncryptedModel
             x = layer.Apply(x);
         }
 
-        return x;
+        return Flooding.IsEnabled ? CkksVector.FromCiphertexts(_tensors, x.Length, Flood(x.Ciphertexts)) : x;
     }
 
     private CkksTensor RunBatch(CkksTensor x)
@@ -124,7 +149,35 @@ public sealed class EncryptedModel
             x = layer.Apply(x);
         }
 
-        return x.Reshape([samples, Plan.OutputLength]);
+        x = x.Reshape([samples, Plan.OutputLength]);
+        return Flooding.IsEnabled ? CkksTensor.FromCiphertexts(_tensors, [samples, Plan.OutputLength], TensorPacking.Batch, Flood(x.Ciphertexts)) : x;
+    }
+
+    // c + Enc_pk(z) for each output ciphertext c, with z Gaussian of standard deviation τ in every slot component: the
+    // flood hides c's noise and the fresh encryption replaces c's c₁ (see OutputFlooding). New ciphertexts: an output
+    // can be the caller's input (a model of flattening only).
+    private Ciphertext[] Flood(IReadOnlyList<Ciphertext> outputs)
+    {
+        var flooded = new Ciphertext[outputs.Count];
+        Complex[] noise = ArrayPool<Complex>.Shared.Rent(_tensors.SlotCount);
+        try
+        {
+            Span<Complex> z = noise.AsSpan(0, _tensors.SlotCount);
+            for (int i = 0; i < flooded.Length; i++)
+            {
+                Ciphertext c = outputs[i];
+                GaussianNoise.Fill(z, Flooding.StandardDeviation);
+                Ciphertext f = _encryptor.Encrypt(_tensors.Encoder.Encode(z, c.Scale, c.Level));
+                flooded[i] = _tensors.Evaluator.Add(c, f);
+            }
+        }
+        finally
+        {
+            GaussianNoise.Clear(noise);
+            ArrayPool<Complex>.Shared.Return(noise);
+        }
+
+        return flooded;
     }
 
     // The input's ciphertexts, to be evaluated with this model's keys: they must be of the keys' CKKS context.

@@ -21,7 +21,7 @@ public sealed class MissingEvaluationKeyTests
     {
         var context = new CkksContext(plan.Parameters);
         var keys = new KeyGenerator(context);
-        return new EvaluationKeys(context, keys.CreateRelinKeys(), keys.CreateGaloisKeys(steps)).ToBytes();
+        return new EvaluationKeys(context, keys.CreatePublicKey(), keys.CreateRelinKeys(), keys.CreateGaloisKeys(steps)).ToBytes();
     }
 
     [Fact]
