@@ -5,7 +5,7 @@ using Thestage.Inference.Tests.Data;
 namespace Thestage.Inference.Tests.Attacks;
 
 /// <summary>
-/// Hostile IDX files. A gzip file of 262 KB with an honest header of 2^28 elements inflated to 256 MiB (and allocated
+/// Hostile IDX files. A gzip file of about 260 KB with an honest header of 2^28 elements inflated to 256 MiB (and allocated
 /// 384 MiB on the way) before the expansion cap; mutated files must only ever raise <see cref="InvalidDataException"/>.
 /// </summary>
 public sealed class IdxBombAndMutationTests
