@@ -10,35 +10,14 @@ namespace Thestage.Cli;
 /// </summary>
 internal static class CkksDemo
 {
-    public static int Run(string[] args)
+    public static int Run(CkksOptions options)
     {
-        int n = 8192, runs = 5;
-        for (int i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--n" when i + 1 < args.Length:
-                    n = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
-                    break;
-                case "--runs" when i + 1 < args.Length:
-                    runs = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option '{args[i]}' (see thestage help)");
-            }
-        }
-
-        if (runs < 1)
-        {
-            throw new ArgumentException("--runs must be at least 1");
-        }
-
+        int n = options.N, runs = options.Runs;
         int[] bits = n switch
         {
             8192 => [60, 40, 40, 60],
             16384 => [60, 40, 40, 40, 40, 40, 40, 60],
-            32768 => [60, 40, 40, 40, 40, 40, 40, 40, 40, 40, 40, 60],
-            _ => throw new ArgumentException("--n must be 8192, 16384 or 32768"),
+            _ => [60, 40, 40, 40, 40, 40, 40, 40, 40, 40, 40, 60],
         };
         const double scale = 1L << 40;
 

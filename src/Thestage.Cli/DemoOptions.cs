@@ -16,7 +16,7 @@ internal sealed record DemoOptions
     public static DemoOptions Parse(string[] args) =>
         OptionReader.Parse(args, new DemoOptions(), (options, o) => o.Name switch
         {
-            "--data" => options with { DataDirectory = o.Value() },
+            "--data" => options with { DataDirectory = o.Directory() },
             "--train" => options with { TrainImages = o.Count(100, 60000) },
             "--epochs" => options with { Epochs = o.Count(1, 100) },
             "--images" => options with { EncryptedImages = o.Count(1, 4096) },

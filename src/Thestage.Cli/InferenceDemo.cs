@@ -84,6 +84,7 @@ internal static class InferenceDemo
         byte[] bundle = client.CreateEvaluationKeys().ToBytes();
         double keyMs = keyClock.Elapsed.TotalMilliseconds;
         var server = new EncryptedModel(ir, plan, EvaluationKeys.FromBytes(bundle));
+        Console.WriteLine($"server: {server.Flooding} of its outputs");
         var singleBar = new ProgressBar("encrypted, single", options.SingleImages);
         var latencies = new List<double>();
         int singleAgree = 0, singleCorrect = 0;
@@ -138,6 +139,7 @@ internal static class InferenceDemo
         Row("input message, batch", Mb(batchRequest.Length), $"{batchPlan.InputCiphertexts} ciphertexts for up to {batchPlan.SamplesPerCiphertext} images");
         Row("evaluation keys (single plan)", Mb(bundle.Length), $"{plan.RotationSteps.Count} Galois keys + relinearization, made in {keyMs / 1000:F1} s");
         Row("parameters", $"N={plan.Parameters.PolyModulusDegree}", $"{plan.Parameters.CoeffModulus.Count} primes, scale 2^{plan.ScaleBits}, 128-bit");
+        Row("output flooding (both servers)", $"τ = {server.Flooding.StandardDeviation:G2}", $"per output value; the single client averages {plan.Parameters.PolyModulusDegree / 2 / (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)plan.OutputLength)} copies");
         return encryptedAccuracy >= plainAccuracy - 0.01 ? 0 : 1;
     }
 

@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace Thestage.Cli;
 
-/// <summary>Walks <c>--name value</c> command-line options, with the range checks and messages every verb shares.</summary>
+/// <summary>
+/// Walks <c>--name value</c> command-line options, with the type and range checks and messages every verb shares. Every
+/// problem is a <see cref="UsageException"/> naming the option, what it accepts and what it got.
+/// </summary>
 internal sealed class OptionReader(string[] args)
 {
     private int _index = -1;
@@ -22,17 +25,46 @@ internal sealed class OptionReader(string[] args)
         return options;
     }
 
-    /// <summary>Takes the current option's value.</summary>
-    public string Value() => _index + 1 < args.Length ? args[++_index] : throw new ArgumentException($"{Name} needs a value");
+    /// <summary>Takes the current option's value (not another option).</summary>
+    public string Value()
+    {
+        string name = Name;
+        if (_index + 1 >= args.Length || args[_index + 1].StartsWith("--", StringComparison.Ordinal))
+        {
+            throw new UsageException($"{name} needs a value");
+        }
+
+        return args[++_index];
+    }
 
     /// <summary>Takes the current option's value as an integer in <c>[min, max]</c>.</summary>
     public int Count(int min, int max)
     {
         string name = Name;
-        int v = int.Parse(Value(), CultureInfo.InvariantCulture);
-        return v >= min && v <= max ? v : throw new ArgumentException($"{name} must lie in [{min}, {max}]");
+        string value = Value();
+        return int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
+            ? v
+            : throw new UsageException($"{name} takes an integer in [{min}, {max}]; got '{value}'");
+    }
+
+    /// <summary>Takes the current option's value as an unsigned 64-bit integer.</summary>
+    public ulong UInt64()
+    {
+        string name = Name;
+        string value = Value();
+        return ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong v)
+            ? v
+            : throw new UsageException($"{name} takes an integer in [0, {ulong.MaxValue}]; got '{value}'");
+    }
+
+    /// <summary>Takes the current option's value as an existing directory.</summary>
+    public string Directory()
+    {
+        string name = Name;
+        string value = Value();
+        return System.IO.Directory.Exists(value) ? value : throw new UsageException($"{name}: no directory '{value}'");
     }
 
     /// <summary>The error for an option no verb knows.</summary>
-    public ArgumentException Unknown() => new($"unknown option '{Name}' (see thestage help)");
+    public UsageException Unknown() => new($"unknown option '{Name}'");
 }

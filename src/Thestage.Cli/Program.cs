@@ -1,9 +1,19 @@
 namespace Thestage.Cli;
 
-/// <summary>The <c>thestage</c> command.</summary>
+/// <summary>
+/// The <c>thestage</c> command. Exit codes: 0 success, 1 a failed check or a failure while running (missing or
+/// malformed data, an error of the library), 2 a command line that cannot run. Options are parsed and validated before
+/// anything starts; every failure prints one line, <c>error: …</c>, on standard error — never a stack trace.
+/// </summary>
 internal static class Program
 {
-    private static int Main(string[] args)
+    /// <summary>The exit code of a failed check or a failure while running.</summary>
+    public const int Failed = 1;
+
+    /// <summary>The exit code of a command line that cannot run.</summary>
+    public const int BadUsage = 2;
+
+    internal static int Main(string[] args)
     {
         string verb = args.Length > 0 ? args[0] : "help";
         try
@@ -11,20 +21,33 @@ internal static class Program
             return verb switch
             {
                 "demo" => InferenceDemo.Run(DemoOptions.Parse(args[1..])),
-                "ckks" => CkksDemo.Run(args[1..]),
-                "train" => TrainingDemo.Run(args[1..]),
-                "help" or "--help" or "-h" => Usage(0),
-                _ => Usage(2),
+                "ckks" => CkksDemo.Run(CkksOptions.Parse(args[1..])),
+                "train" => TrainingDemo.Run(TrainingOptions.Parse(args[1..])),
+                "help" or "--help" or "-h" => Usage(),
+                _ => throw new UsageException($"unknown command '{verb}'"),
             };
         }
-        catch (ArgumentException e)
+        catch (UsageException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
+            Error($"{e.Message} (see thestage help)");
+            return BadUsage;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            Error(e.Message);
+            return Failed;
+        }
+        catch (Exception e)
+        {
+            // A failure of the library (for example parameters it refuses): one line with its kind, no stack trace.
+            Error($"{e.Message} ({e.GetType().Name})");
+            return Failed;
         }
     }
 
-    private static int Usage(int code)
+    private static void Error(string message) => Console.Error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
+
+    private static int Usage()
     {
         Console.WriteLine("""
             thestage — compute on data you may not see
@@ -44,7 +67,9 @@ internal static class Program
               thestage ckks [--n 8192] [--runs 5]
                   RNS-CKKS walk-through: encode → encrypt → multiply → rotate-and-sum → square → decrypt,
                   with per-stage timings and measured precision.
+
+            exit codes: 0 success, 1 a failed check or an error while running, 2 a command line that cannot run.
             """);
-        return code;
+        return 0;
     }
 }

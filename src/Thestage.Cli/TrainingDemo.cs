@@ -15,12 +15,10 @@ namespace Thestage.Cli;
 /// </summary>
 internal static class TrainingDemo
 {
-    public static int Run(string[] args)
+    public static int Run(TrainingOptions options)
     {
-        TrainingOptions options = TrainingOptions.Parse(args);
         string directory = Dataset.Locate(options.DataDirectory);
-        var config = new TrainingConfig(
-            [784, options.Hidden, 10], options.Batch, options.LearningRateShift, fractionalBits: 16, weightBits: 24, valueBits: 28, seed: options.Seed);
+        TrainingConfig config = options.Config();
         TrainingDataset train = FashionMnist.Load(FashionMnistSplit.Train, directory, options.TrainImages).ToTrainingDataset(config);
         TrainingDataset test = FashionMnist.Load(FashionMnistSplit.Test, directory, options.TestImages).ToTrainingDataset(config);
         Console.WriteLine($"784-{options.Hidden}-10 ReLU MLP, batch {options.Batch}, learning rate 2^-{options.LearningRateShift}, f = 16, W = 24, V = 28; "
@@ -119,46 +117,4 @@ internal static class TrainingDemo
 
         return best;
     }
-}
-
-/// <summary>Options of <c>thestage train</c>.</summary>
-internal sealed record TrainingOptions
-{
-    public string? DataDirectory { get; init; }
-
-    public string? OutputDirectory { get; init; }
-
-    public int TrainImages { get; init; } = 60000;
-
-    public int TestImages { get; init; } = 10000;
-
-    public int Hidden { get; init; } = 32;
-
-    public int Batch { get; init; } = 16;
-
-    public int LearningRateShift { get; init; } = 5;
-
-    public int Steps { get; init; } = 3000;
-
-    /// <summary>Gets the sample size, or null to prove every step.</summary>
-    public int? Sample { get; init; } = 16;
-
-    public ulong Seed { get; init; } = 2026;
-
-    public static TrainingOptions Parse(string[] args) =>
-        OptionReader.Parse(args, new TrainingOptions(), (options, o) => o.Name switch
-        {
-            "--data" => options with { DataDirectory = o.Value() },
-            "--out" => options with { OutputDirectory = o.Value() },
-            "--train" => options with { TrainImages = o.Count(16, 60000) },
-            "--test" => options with { TestImages = o.Count(1, 10000) },
-            "--hidden" => options with { Hidden = o.Count(1, 4096) },
-            "--batch" => options with { Batch = o.Count(1, 4096) },
-            "--lr-shift" => options with { LearningRateShift = o.Count(0, 30) },
-            "--steps" => options with { Steps = o.Count(1, 100000) },
-            "--sample" => options with { Sample = o.Count(1, 100000) },
-            "--every-step" => options with { Sample = null },
-            "--seed" => options with { Seed = ulong.Parse(o.Value(), CultureInfo.InvariantCulture) },
-            _ => throw o.Unknown(),
-        });
 }

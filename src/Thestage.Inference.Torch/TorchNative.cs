@@ -1,125 +1,110 @@
 using System.Runtime.InteropServices;
-
 using Thestage.Inference.Torch.Native;
+using TorchSharp;
 
 namespace Thestage.Inference.Torch;
 
 /// <summary>
-/// Makes TorchSharp's native bridge loadable on systems whose libstdc++ is older than the one it was built against.
-/// TorchSharp 0.107's <c>libLibTorchSharp.so</c> needs <c>GLIBCXX_3.4.32</c> (GCC 13) for a single symbol that older
-/// libstdc++ builds (e.g. Debian 12's GCC 12) provide unversioned, so the loader refuses it. When — and only when — the
-/// running libstdc++ lacks that version, <see cref="EnsureLoadable"/> marks the requirement weak in the application's own
-/// copies of the library (never in the NuGet package cache), atomically and idempotently. Call it before the first use of
-/// TorchSharp; this library's entry points call it themselves.
+/// Checks that TorchSharp's native bridge loads, and explains the one failure this library knows how to avoid.
+/// TorchSharp 0.107's <c>libLibTorchSharp.so</c> requires the symbol version <c>GLIBCXX_3.4.32</c> (GCC 13's
+/// libstdc++) for <c>std::ios_base_library_init()</c>, a symbol it never binds; GCC 12's libstdc++ (Debian 12) neither
+/// exports the symbol nor defines the version, so the loader refuses the bridge. The fix is made at build time: this
+/// package's MSBuild target (<c>buildTransitive/Thestage.Inference.Torch.targets</c>, property
+/// <c>ThestagePatchLibTorchSharp</c>) marks that requirement weak in the build and publish output, and only in a file
+/// whose SHA-256 is TorchSharp 0.107.0's bridge. Nothing here writes to any file.
 /// </summary>
 public static class TorchNative
 {
     /// <summary>The libstdc++ symbol version TorchSharp 0.107's bridge needs.</summary>
     public const string RequiredLibstdcxxVersion = "GLIBCXX_3.4.32";
 
+    /// <summary>The MSBuild property that turns the build-time fix on or off.</summary>
+    public const string PatchProperty = "ThestagePatchLibTorchSharp";
+
     private const string BridgeFileName = "libLibTorchSharp.so";
     private static readonly Lock Gate = new();
-    private static IReadOnlyList<string>? _patched;
+    private static bool _loaded;
 
-    /// <summary>The bridge copies patched by this process (empty when none needed patching or none was found).</summary>
-    public static IReadOnlyList<string> PatchedFiles => _patched ?? [];
-
-    /// <summary>Patches the application's copies of <c>libLibTorchSharp.so</c> if the running libstdc++ needs it; a no-op elsewhere and after the first call.</summary>
-    /// <exception cref="InvalidOperationException">A copy needs patching but cannot be written.</exception>
-    /// <exception cref="InvalidDataException">The running libstdc++ or a copy of the bridge is not a well-formed ELF64 file.</exception>
+    /// <summary>
+    /// Loads TorchSharp's native backend (CPU), or explains why it cannot be loaded. This library's entry points call it
+    /// before their first use of TorchSharp; it reads files and never writes them.
+    /// </summary>
+    /// <exception cref="DllNotFoundException">The bridge cannot load because this system's libstdc++ lacks
+    /// <see cref="RequiredLibstdcxxVersion"/> and the bridge was not patched at build time; the message names the files
+    /// and the fix.</exception>
+    /// <exception cref="TypeInitializationException">TorchSharp failed to load for another reason (its own message says which).</exception>
     public static void EnsureLoadable()
     {
         lock (Gate)
         {
-            if (_patched is not null)
+            if (_loaded)
             {
                 return;
             }
 
-            _patched = OperatingSystem.IsLinux() && !RunningLibstdcxxDefines(RequiredLibstdcxxVersion)
-                ? PatchAll(BridgeCandidates())
-                : [];
+            try
+            {
+                torch.InitializeDeviceType(DeviceType.CPU);
+            }
+            catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException)
+            {
+                if (OperatingSystem.IsLinux() && Diagnose(LoadedLibraryPath("libstdc++.so.6"), BridgeCandidates()) is string reason)
+                {
+                    throw new DllNotFoundException(reason, e);
+                }
+
+                throw;
+            }
+
+            _loaded = true;
         }
     }
 
-    /// <summary>Whether the libstdc++ this process uses defines <paramref name="version"/> (true when it cannot be found, so nothing is patched blindly).</summary>
+    /// <summary>
+    /// Why the bridge cannot load on the libstdc++ at <paramref name="libstdcxx"/>: the first of <paramref name="bridges"/>
+    /// that requires <see cref="RequiredLibstdcxxVersion"/> strongly when that libstdc++ does not define it; null when
+    /// nothing of the kind applies (or the libstdc++ is unknown). Reads the files only.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A file is not a well-formed ELF64 file.</exception>
+    internal static string? Diagnose(string? libstdcxx, IEnumerable<string> bridges)
+    {
+        if (libstdcxx is null || ElfVersions.Definitions(File.ReadAllBytes(libstdcxx)).Contains(RequiredLibstdcxxVersion))
+        {
+            return null;
+        }
+
+        foreach (string bridge in bridges)
+        {
+            if (ElfVersions.Requirements(File.ReadAllBytes(bridge)).Any(r => r.Version == RequiredLibstdcxxVersion && !r.IsWeak))
+            {
+                return $"{bridge} requires {RequiredLibstdcxxVersion} (GCC 13's libstdc++), which {libstdcxx} does not define, so it cannot load. " +
+                    $"Build or publish the application with the Thestage.Inference.Torch package's MSBuild target ({PatchProperty}=true, the default " +
+                    "for linux-x64 and portable outputs): it marks that requirement weak in the output copy of TorchSharp 0.107.0's bridge. " +
+                    "Or install a libstdc++ from GCC 13 or later.";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the libstdc++ this process uses defines <paramref name="version"/> (true when it cannot be found).</summary>
     internal static bool RunningLibstdcxxDefines(string version)
+        => LoadedLibraryPath("libstdc++.so.6") is not string path || ElfVersions.Definitions(File.ReadAllBytes(path)).Contains(version);
+
+    /// <summary>The path of the loaded library <paramref name="fileName"/> (loading it if needed), from /proc/self/maps; null where that does not exist.</summary>
+    internal static string? LoadedLibraryPath(string fileName)
     {
-        string? path = LoadedLibraryPath("libstdc++.so.6");
-        if (path is null && NativeLibrary.TryLoad("libstdc++.so.6", out _))
+        string? path = MappedPath(fileName);
+        if (path is null && OperatingSystem.IsLinux() && NativeLibrary.TryLoad(fileName, out _))
         {
-            path = LoadedLibraryPath("libstdc++.so.6");
+            path = MappedPath(fileName);
         }
 
-        return path is null || ElfVersions.Definitions(File.ReadAllBytes(path)).Contains(version);
-    }
-
-    /// <summary>Marks <see cref="RequiredLibstdcxxVersion"/> weak in one file if it is needed and not yet weak.</summary>
-    /// <returns>Whether the file changed.</returns>
-    internal static bool PatchFile(string path)
-    {
-        if (IsInPackageCache(path))
-        {
-            throw new InvalidOperationException($"{path} is inside a NuGet package folder; only an application's own copy is patched.");
-        }
-
-        byte[] bytes = File.ReadAllBytes(path);
-        if (ElfVersions.MakeWeak(bytes, RequiredLibstdcxxVersion) == 0)
-        {
-            return false;
-        }
-
-        string temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, File.GetUnixFileMode(path));
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temp);
-            throw new InvalidOperationException($"{path} needs {RequiredLibstdcxxVersion} marked weak to load on this system's libstdc++, but it cannot be rewritten: {e.Message}", e);
-        }
-
-        return true;
-    }
-
-    /// <summary>Whether <paramref name="path"/> lies in an unpacked NuGet package (a folder with <c>.nupkg.metadata</c> above it).</summary>
-    internal static bool IsInPackageCache(string path)
-    {
-        DirectoryInfo? dir = new FileInfo(path).Directory;
-        for (int depth = 0; dir is not null && depth < 6; depth++, dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, ".nupkg.metadata")))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static List<string> PatchAll(IEnumerable<string> candidates)
-    {
-        var patched = new List<string>();
-        foreach (string path in candidates)
-        {
-            if (!IsInPackageCache(path) && PatchFile(path))
-            {
-                patched.Add(path);
-            }
-        }
-
-        return patched;
+        return path;
     }
 
     // Where the runtime and TorchSharp look for the bridge: the host's native search directories (from deps.json), the
-    // application directory, and TorchSharp's own consolidation folder "cpu".
+    // application directory, runtimes/<rid>/native, and TorchSharp's own consolidation folder "cpu".
     private static IEnumerable<string> BridgeCandidates()
     {
         var dirs = new List<string>();
@@ -139,7 +124,7 @@ public static class TorchNative
             .Where(File.Exists);
     }
 
-    private static string? LoadedLibraryPath(string fileName)
+    private static string? MappedPath(string fileName)
     {
         const string maps = "/proc/self/maps";
         if (!File.Exists(maps))

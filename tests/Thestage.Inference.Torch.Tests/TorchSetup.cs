@@ -6,7 +6,8 @@ using System.Runtime.CompilerServices;
 namespace Thestage.Inference.Torch.Tests;
 
 /// <summary>
-/// Makes TorchSharp's bridge loadable before any test touches TorchSharp, and keeps libtorch on one thread: the tests'
+/// Loads TorchSharp's native backend before any test touches it (the build step of the package's targets made the bridge
+/// in this project's output loadable on GCC 12's libstdc++), and keeps libtorch on one thread: the tests'
 /// tensors are tiny, and on a busy two-core machine OpenMP's spinning worker threads make them 20× slower.
 /// </summary>
 internal static class TorchSetup

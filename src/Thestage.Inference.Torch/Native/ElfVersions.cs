@@ -4,10 +4,10 @@ using System.Text;
 namespace Thestage.Inference.Torch.Native;
 
 /// <summary>
-/// A small, strict reader and patcher of the GNU symbol-versioning sections of little-endian ELF64 files: it lists the
-/// versions a file needs (<c>.gnu.version_r</c>, SHT_GNU_verneed) and defines (<c>.gnu.version_d</c>, SHT_GNU_verdef),
-/// and can mark a needed version weak (<c>vna_flags |= VER_FLG_WEAK</c>), which lets the dynamic loader accept a library
-/// that lacks that version. Every offset, count and string is checked against the file, which is treated as untrusted.
+/// A small, strict, read-only reader of the GNU symbol-versioning sections of little-endian ELF64 files: it lists the
+/// versions a file needs (<c>.gnu.version_r</c>, SHT_GNU_verneed, with each entry's <c>vna_flags</c>, where
+/// VER_FLG_WEAK lets the dynamic loader accept a library that lacks the version) and defines (<c>.gnu.version_d</c>,
+/// SHT_GNU_verdef). Every offset, count and string is checked against the file, which is treated as untrusted.
 /// </summary>
 internal static class ElfVersions
 {
@@ -115,27 +115,6 @@ internal static class ElfVersions
         }
 
         return result;
-    }
-
-    /// <summary>Marks every requirement of <paramref name="version"/> weak, in place.</summary>
-    /// <param name="elf">The whole file, modified in place.</param>
-    /// <param name="version">The version name, e.g. "GLIBCXX_3.4.32".</param>
-    /// <returns>How many entries changed (0 when none is needed or all already are weak).</returns>
-    /// <exception cref="InvalidDataException">The file is not a well-formed little-endian ELF64 file.</exception>
-    public static int MakeWeak(Span<byte> elf, string version)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(version);
-        int changed = 0;
-        foreach (ElfVersionRequirement requirement in Requirements(elf))
-        {
-            if (requirement.Version == version && !requirement.IsWeak)
-            {
-                BinaryPrimitives.WriteUInt16LittleEndian(elf.Slice((int)requirement.FlagsOffset, 2), (ushort)(requirement.Flags | WeakFlag));
-                changed++;
-            }
-        }
-
-        return changed;
     }
 
     private static List<Section> Sections(ReadOnlySpan<byte> elf)

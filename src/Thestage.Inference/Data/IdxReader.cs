@@ -7,7 +7,10 @@ namespace Thestage.Inference.Data;
 /// Reads IDX files (the MNIST / Fashion-MNIST container): a big-endian magic <c>0x0000TTRR</c> (element type TT, rank RR),
 /// RR big-endian 32-bit dimensions, then the elements in row-major order. Only unsigned-byte elements (type 0x08) are
 /// read, plain or gzip-compressed. The input is treated as untrusted: the magic, rank and dimensions are checked against
-/// the data actually present before anything of the announced size is allocated.
+/// the data actually present before anything of the announced size is allocated. A plain file must hold exactly the
+/// announced elements; a gzip file may announce at most <see cref="MaxGzipExpansion"/> times its own size (real image data
+/// compresses 2–5×; a decompression bomb far more), and its buffer grows only as decompressed data arrives. Every
+/// malformed input throws <see cref="InvalidDataException"/> with a one-line message.
 /// </summary>
 public static class IdxReader
 {
@@ -19,6 +22,9 @@ public static class IdxReader
 
     /// <summary>The default cap on the number of elements a file may announce (256 Mi, about five times Fashion-MNIST's training images).</summary>
     public const long DefaultMaxElements = 1L << 28;
+
+    /// <summary>The largest ratio of decompressed to compressed size accepted from a gzip file (Fashion-MNIST's is 1.8, MNIST's 4.7).</summary>
+    public const int MaxGzipExpansion = 64;
 
     private const int ChunkSize = 1 << 20;
 
@@ -82,15 +88,23 @@ public static class IdxReader
         int second = stream.ReadByte();
         stream.Position = start;
         bool gzip = first == 0x1f && second == 0x8b;
+        long length = stream.Length - start;
         if (!gzip)
         {
-            return ReadBody(stream, expectedMagic, maxElements, stream.Length - start);
+            try
+            {
+                return ReadBody(stream, expectedMagic, maxElements, length, gzipLength: 0);
+            }
+            catch (EndOfStreamException e)
+            {
+                throw new InvalidDataException($"IDX data ends early: {e.Message}", e);
+            }
         }
 
         using var inflated = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
         try
         {
-            return ReadBody(inflated, expectedMagic, maxElements, remaining: null);
+            return ReadBody(inflated, expectedMagic, maxElements, remaining: null, gzipLength: length);
         }
         catch (IOException e)
         {
@@ -98,7 +112,7 @@ public static class IdxReader
         }
     }
 
-    private static (int[] Dims, byte[] Data) ReadBody(Stream stream, int expectedMagic, long maxElements, long? remaining)
+    private static (int[] Dims, byte[] Data) ReadBody(Stream stream, int expectedMagic, long maxElements, long? remaining, long gzipLength)
     {
         Span<byte> word = stackalloc byte[4];
         ReadHeader(stream, word, "magic");
@@ -128,6 +142,12 @@ public static class IdxReader
         }
 
         long header = 4L + 4L * rank;
+        if (remaining is null && header + elements > gzipLength * MaxGzipExpansion)
+        {
+            throw new InvalidDataException(
+                $"IDX gzip file of {gzipLength} bytes announces {elements} elements, more than {MaxGzipExpansion} times its size; real image data compresses far less, so this is refused as a likely decompression bomb (decompress the file to read it as plain IDX).");
+        }
+
         if (remaining is long total)
         {
             long body = total - header;

@@ -1,6 +1,8 @@
-using System.Numerics.Tensors;
+using System.Buffers;
+using System.Numerics;
 using Thestage.Inference.Model;
 using Thestage.Inference.Planning;
+using Thestage.Privacy.Rlwe;
 using Thestage.Privacy.Tensors;
 
 namespace Thestage.Inference.Runtime;
@@ -12,27 +14,44 @@ namespace Thestage.Inference.Runtime;
 /// <remarks>
 /// Row-major plans run each linear layer as a <see cref="LinearTransform"/> (encoded once, here) plus a plain bias,
 /// activations as polynomials, flattening for free. Batch plans run linear layers as per-slot scalar products
-/// (<see cref="CkksTensor.MatMul"/>), one sample per slot.
+/// (<see cref="CkksTensor.MatMul"/>), one sample per slot. Everything an evaluation needs from the client — the
+/// parameters, and a Galois key for every rotation step of every layer — is checked when the model is constructed,
+/// so a bundle that lacks a key is refused before any evaluation starts. Every output leaves flooded
+/// (<see cref="OutputFlooding"/>; <see cref="OutputFlooding.ForPlan"/> unless the constructor is told otherwise).
 /// </remarks>
 public sealed class EncryptedModel
 {
-    private readonly Sequential _model;
     private readonly TensorContext _tensors;
-    private readonly LinearTransform?[] _transforms;
-    private readonly double[]?[] _biases;
-    private readonly double[,]?[] _matrices;
+    private readonly EncryptedLayer[] _layers;
+    private readonly Encryptor _encryptor;
 
-    /// <summary>Prepares <paramref name="model"/> for encrypted evaluation under <paramref name="plan"/>.</summary>
+    /// <summary>Prepares <paramref name="model"/> for encrypted evaluation under <paramref name="plan"/>, with the default
+    /// flooding of its outputs (<see cref="OutputFlooding.ForPlan"/>).</summary>
     /// <param name="model">The model.</param>
     /// <param name="plan">Its plan.</param>
     /// <param name="keys">The client's evaluation keys.</param>
-    /// <exception cref="ArgumentException">The keys' parameters are not the plan's, or the plan is not the model's.</exception>
+    /// <exception cref="ArgumentException">The keys' parameters are not the plan's, the keys lack the Galois key of a
+    /// rotation step the evaluation uses, or the plan is not the model's.</exception>
     /// <exception cref="NotSupportedException">The model has an exact <see cref="Relu"/> (no plan can be made for it).</exception>
     public EncryptedModel(Sequential model, InferencePlan plan, EvaluationKeys keys)
+        : this(model, plan, keys, OutputFlooding.ForPlan(plan ?? throw new ArgumentNullException(nameof(plan))))
+    {
+    }
+
+    /// <summary>Prepares <paramref name="model"/> for encrypted evaluation under <paramref name="plan"/>, flooding its outputs as <paramref name="flooding"/> says.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="plan">Its plan.</param>
+    /// <param name="keys">The client's evaluation keys.</param>
+    /// <param name="flooding">The flooding of outputs (<see cref="OutputFlooding.None"/> to send them as computed).</param>
+    /// <exception cref="ArgumentException">The keys' parameters are not the plan's, the keys lack the Galois key of a
+    /// rotation step the evaluation uses, or the plan is not the model's.</exception>
+    /// <exception cref="NotSupportedException">The model has an exact <see cref="Relu"/> (no plan can be made for it).</exception>
+    public EncryptedModel(Sequential model, InferencePlan plan, EvaluationKeys keys, OutputFlooding flooding)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(flooding);
         if (!keys.Context.Parameters.CoeffModulus.SequenceEqual(plan.Parameters.CoeffModulus) || keys.Context.PolyModulusDegree != plan.Parameters.PolyModulusDegree)
         {
             throw new ArgumentException("The evaluation keys were made for other parameters than the plan's.", nameof(keys));
@@ -43,47 +62,26 @@ public sealed class EncryptedModel
             throw new ArgumentException("The plan was made for another model.", nameof(plan));
         }
 
-        _model = model;
         Plan = plan;
+        Flooding = flooding;
         _tensors = new TensorContext(keys.Context, plan.Scale, keys.RelinKeys, keys.GaloisKeys);
-        int count = model.Layers.Count;
-        _transforms = new LinearTransform?[count];
-        _biases = new double[]?[count];
-        _matrices = new double[,]?[count];
-        for (int i = 0; i < count; i++)
+        _encryptor = new Encryptor(keys.Context, keys.PublicKey);
+        _layers = new EncryptedLayer[model.Layers.Count];
+        var steps = new SortedSet<int>(plan.RotationSteps);
+        for (int i = 0; i < _layers.Length; i++)
         {
-            Layer layer = model.Layers[i];
-            if (layer is not (Dense or Conv2d or AvgPool2d))
-            {
-                continue;
-            }
-
-            IReadOnlyList<int> shape = model.InputShapeOf(i);
-            Func<int, int, double> entries = LinearLayers.Matrix(layer, shape);
-            int input = Layer.Product(shape), output = Layer.Product(model.OutputShapeOf(i));
-            _biases[i] = LinearLayers.Bias(layer, shape);
-            if (plan.Packing == TensorPacking.RowMajor)
-            {
-                _transforms[i] = new LinearTransform(_tensors, input, output, entries);
-            }
-            else
-            {
-                var m = new double[input, output];
-                for (int r = 0; r < input; r++)
-                {
-                    for (int c = 0; c < output; c++)
-                    {
-                        m[r, c] = entries(r, c);
-                    }
-                }
-
-                _matrices[i] = m;
-            }
+            _layers[i] = EncryptedLayer.Compile(model, i, _tensors, plan.Packing);
+            steps.UnionWith(_layers[i].RotationSteps);
         }
+
+        RequireGaloisKeys(keys, steps);
     }
 
     /// <summary>The plan.</summary>
     public InferencePlan Plan { get; }
+
+    /// <summary>The flooding of outputs.</summary>
+    public OutputFlooding Flooding { get; }
 
     /// <summary>Evaluates an encrypted message from <see cref="InferenceClient"/> and returns the encrypted answer.</summary>
     /// <param name="message">The client's message.</param>
@@ -92,64 +90,119 @@ public sealed class EncryptedModel
     {
         if (Plan.Packing == TensorPacking.RowMajor)
         {
-            return EncryptedMessage.Write(Evaluate(EncryptedMessage.ReadVector(_tensors, message, Plan.InputLength)));
+            return EncryptedMessage.Write(Run(EncryptedMessage.ReadVector(_tensors, message, Plan.InputLength)));
         }
 
         CkksTensor batch = EncryptedMessage.ReadBatch(_tensors, message, Plan.InputLength, Plan.SamplesPerCiphertext);
-        return EncryptedMessage.Write(EvaluateBatch(batch).Reshape([batch.Shape[0], Plan.OutputLength]));
+        return EncryptedMessage.Write(RunBatch(batch));
     }
 
     /// <summary>Evaluates one encrypted sample (row-major plan).</summary>
-    /// <param name="input">The sample, <see cref="InferencePlan.InputLength"/> values.</param>
+    /// <param name="input">The sample, <see cref="InferencePlan.InputLength"/> values, encrypted under the evaluation keys' parameters.</param>
+    /// <exception cref="ArgumentException">The input has another length or belongs to another CKKS context.</exception>
+    /// <exception cref="InvalidOperationException">The plan uses batch packing (call <see cref="EvaluateBatch"/>).</exception>
     public CkksVector Evaluate(CkksVector input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        CkksVector x = input;
-        for (int i = 0; i < _model.Layers.Count; i++)
+        RequirePacking(TensorPacking.RowMajor, nameof(EvaluateBatch));
+        if (input.Length != Plan.InputLength)
         {
-            x = _model.Layers[i] switch
-            {
-                Activation a when a.IsSquare => x.Square(),
-                Activation a => x.Polynomial(a.Polynomial),
-                Flatten => x,
-                _ => AddBias(_transforms[i]!.Apply(x), _biases[i]!),
-            };
+            throw new ArgumentException($"The plan takes {Plan.InputLength} values; the vector has {input.Length}.", nameof(input));
         }
 
-        return x;
+        return Run(ReferenceEquals(input.TensorContext, _tensors) ? input : CkksVector.FromCiphertexts(_tensors, input.Length, Own(input.TensorContext, input.Ciphertexts)));
     }
 
     /// <summary>Evaluates a batch-packed tensor [samples, <see cref="InferencePlan.InputLength"/>] (batch plan).</summary>
-    /// <param name="input">The batch.</param>
+    /// <param name="input">The batch, 1 to <see cref="InferencePlan.SamplesPerCiphertext"/> samples, encrypted under the evaluation keys' parameters.</param>
+    /// <exception cref="ArgumentException">The input is not a batch tensor of the plan's shape or belongs to another CKKS context.</exception>
+    /// <exception cref="InvalidOperationException">The plan uses row-major packing (call <see cref="Evaluate(CkksVector)"/>).</exception>
     public CkksTensor EvaluateBatch(CkksTensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        CkksTensor x = input;
-        int samples = input.Shape[0];
-        for (int i = 0; i < _model.Layers.Count; i++)
+        RequirePacking(TensorPacking.Batch, nameof(Evaluate));
+        if (input.Packing != TensorPacking.Batch || input.Shape.Count != 2 || input.Shape[1] != Plan.InputLength || input.Shape[0] > Plan.SamplesPerCiphertext)
         {
-            x = _model.Layers[i] switch
-            {
-                Activation a when a.IsSquare => x.Square(),
-                Activation a => x.Polynomial(a.Polynomial),
-                Flatten => x,
-                _ => x.MatMul(_matrices[i]!).Add(Broadcast(_biases[i]!, samples)),
-            };
+            throw new ArgumentException($"The plan takes a Batch tensor [1…{Plan.SamplesPerCiphertext}, {Plan.InputLength}]; got a {input.Packing} tensor of shape [{string.Join(", ", input.Shape)}].", nameof(input));
         }
 
-        return x;
+        return RunBatch(ReferenceEquals(input.TensorContext, _tensors)
+            ? input
+            : CkksTensor.FromCiphertexts(_tensors, [.. input.Shape], TensorPacking.Batch, Own(input.TensorContext, input.Ciphertexts)));
     }
 
-    private static CkksVector AddBias(CkksVector x, double[] bias) => bias.All(b => b == 0) ? x : x.Add(bias);
-
-    private static Tensor<double> Broadcast(double[] bias, int samples)
+    private CkksVector Run(CkksVector x)
     {
-        var values = new double[samples * bias.Length];
-        for (int s = 0; s < samples; s++)
+        foreach (EncryptedLayer layer in _layers)
         {
-            bias.CopyTo(values, s * bias.Length);
+            x = layer.Apply(x);
         }
 
-        return Tensor.Create(values, [samples, bias.Length]);
+        return Flooding.IsEnabled ? CkksVector.FromCiphertexts(_tensors, x.Length, Flood(x.Ciphertexts)) : x;
+    }
+
+    private CkksTensor RunBatch(CkksTensor x)
+    {
+        int samples = x.Shape[0];
+        foreach (EncryptedLayer layer in _layers)
+        {
+            x = layer.Apply(x);
+        }
+
+        x = x.Reshape([samples, Plan.OutputLength]);
+        return Flooding.IsEnabled ? CkksTensor.FromCiphertexts(_tensors, [samples, Plan.OutputLength], TensorPacking.Batch, Flood(x.Ciphertexts)) : x;
+    }
+
+    // c + Enc_pk(z) for each output ciphertext c, with z Gaussian of standard deviation τ in every slot component: the
+    // flood hides c's noise and the fresh encryption replaces c's c₁ (see OutputFlooding). New ciphertexts: an output
+    // can be the caller's input (a model of flattening only).
+    private Ciphertext[] Flood(IReadOnlyList<Ciphertext> outputs)
+    {
+        var flooded = new Ciphertext[outputs.Count];
+        Complex[] noise = ArrayPool<Complex>.Shared.Rent(_tensors.SlotCount);
+        try
+        {
+            Span<Complex> z = noise.AsSpan(0, _tensors.SlotCount);
+            for (int i = 0; i < flooded.Length; i++)
+            {
+                Ciphertext c = outputs[i];
+                GaussianNoise.Fill(z, Flooding.StandardDeviation);
+                Ciphertext f = _encryptor.Encrypt(_tensors.Encoder.Encode(z, c.Scale, c.Level));
+                flooded[i] = _tensors.Evaluator.Add(c, f);
+            }
+        }
+        finally
+        {
+            GaussianNoise.Clear(noise);
+            ArrayPool<Complex>.Shared.Return(noise);
+        }
+
+        return flooded;
+    }
+
+    // The input's ciphertexts, to be evaluated with this model's keys: they must be of the keys' CKKS context.
+    private IReadOnlyList<Privacy.Rlwe.Ciphertext> Own(TensorContext context, IReadOnlyList<Privacy.Rlwe.Ciphertext> ciphertexts)
+        => ReferenceEquals(context.Context, _tensors.Context)
+            ? ciphertexts
+            : throw new ArgumentException("The input belongs to another CKKS context than the evaluation keys'; load it with the model's messages (Evaluate(bytes)) instead.", "input");
+
+    private void RequirePacking(TensorPacking packing, string other)
+    {
+        if (Plan.Packing != packing)
+        {
+            throw new InvalidOperationException($"The plan uses {Plan.Packing} packing; call {other}.");
+        }
+    }
+
+    private static void RequireGaloisKeys(EvaluationKeys keys, IReadOnlyCollection<int> steps)
+    {
+        int[] missing = steps.Where(s => !keys.GaloisKeys.HasStep(s)).ToArray();
+        if (missing.Length > 0)
+        {
+            string listed = string.Join(", ", missing.Take(8)) + (missing.Length > 8 ? ", …" : string.Empty);
+            throw new ArgumentException(
+                $"The evaluation keys lack the Galois keys of {missing.Length} of the {steps.Count} rotation steps the evaluation uses ({listed}); " +
+                "create the bundle with InferenceClient.CreateEvaluationKeys for this plan.", nameof(keys));
+        }
     }
 }

@@ -5,17 +5,19 @@ using Thestage.Privacy.Serialization;
 namespace Thestage.Inference.Runtime;
 
 /// <summary>
-/// What the server receives from the client to evaluate a model: the CKKS parameters, relinearization keys and the
-/// Galois keys of the plan's rotation steps — never the secret key (this type has no way to hold one).
+/// What the server receives from the client to evaluate a model: the CKKS parameters, the public key (with which the
+/// server re-randomizes and floods its answers, <see cref="OutputFlooding"/>), relinearization keys and the Galois keys
+/// of the plan's rotation steps — never the secret key (this type has no way to hold one).
 /// </summary>
 public sealed class EvaluationKeys
 {
     private static readonly byte[] Magic = "TSEK"u8.ToArray();
-    private const byte Version = 1;
+    private const byte Version = 2;
 
-    internal EvaluationKeys(CkksContext context, RelinKeys relinKeys, GaloisKeys galoisKeys)
+    internal EvaluationKeys(CkksContext context, PublicKey publicKey, RelinKeys relinKeys, GaloisKeys galoisKeys)
     {
         Context = context;
+        PublicKey = publicKey;
         RelinKeys = relinKeys;
         GaloisKeys = galoisKeys;
     }
@@ -23,19 +25,23 @@ public sealed class EvaluationKeys
     /// <summary>The CKKS context the keys belong to.</summary>
     public CkksContext Context { get; }
 
+    /// <summary>The client's public key.</summary>
+    public PublicKey PublicKey { get; }
+
     /// <summary>The relinearization keys.</summary>
     public RelinKeys RelinKeys { get; }
 
     /// <summary>The Galois keys.</summary>
     public GaloisKeys GaloisKeys { get; }
 
-    /// <summary>The bundle as bytes: "TSEK", version, then parameters, relinearization and Galois keys in the CKKS format (seeded).</summary>
+    /// <summary>The bundle as bytes: "TSEK", version 2, then parameters, public key, relinearization and Galois keys in the CKKS format (seeded).</summary>
     public byte[] ToBytes()
     {
         using var stream = new MemoryStream();
         stream.Write(Magic);
         stream.WriteByte(Version);
         CkksSerializer.Save(Context.Parameters, stream);
+        CkksSerializer.Save(PublicKey, stream);
         CkksSerializer.Save(RelinKeys, stream);
         CkksSerializer.Save(GaloisKeys, stream);
         return stream.ToArray();
@@ -44,18 +50,24 @@ public sealed class EvaluationKeys
     /// <summary>Loads a bundle, checking the parameters against <paramref name="securityLevel"/>.</summary>
     /// <param name="data">Bytes from <see cref="ToBytes"/>.</param>
     /// <param name="securityLevel">The level the parameters must reach (128-bit by default).</param>
-    /// <exception cref="CkksFormatException">The bytes are malformed.</exception>
+    /// <exception cref="CkksFormatException">The bytes are malformed, or are a version-1 bundle (which has no public key).</exception>
     /// <exception cref="InsecureParametersException">The parameters are below the security level.</exception>
     public static EvaluationKeys FromBytes(ReadOnlySpan<byte> data, SecurityLevel securityLevel = SecurityLevel.Tc128)
     {
-        if (data.Length < Magic.Length + 1 || !data[..Magic.Length].SequenceEqual(Magic) || data[Magic.Length] != Version)
+        if (data.Length < Magic.Length + 1 || !data[..Magic.Length].SequenceEqual(Magic))
         {
-            throw new CkksFormatException("Not an evaluation-key bundle (magic \"TSEK\", version 1).");
+            throw new CkksFormatException("Not an evaluation-key bundle (magic \"TSEK\").");
+        }
+
+        if (data[Magic.Length] != Version)
+        {
+            throw new CkksFormatException($"Evaluation-key bundle version {data[Magic.Length]}; version {Version} is read (version 1 had no public key: create the bundle again with InferenceClient.CreateEvaluationKeys).");
         }
 
         using var stream = new MemoryStream(data[(Magic.Length + 1)..].ToArray(), writable: false);
         CkksParameters parameters = CkksSerializer.LoadParameters(stream);
         var context = new CkksContext(parameters, securityLevel);
+        PublicKey publicKey = CkksSerializer.LoadPublicKey(context, stream);
         RelinKeys relin = CkksSerializer.LoadRelinKeys(context, stream);
         GaloisKeys galois = CkksSerializer.LoadGaloisKeys(context, stream);
         if (stream.Position != stream.Length)
@@ -63,6 +75,6 @@ public sealed class EvaluationKeys
             throw new CkksFormatException($"{stream.Length - stream.Position} bytes follow the evaluation-key bundle.");
         }
 
-        return new EvaluationKeys(context, relin, galois);
+        return new EvaluationKeys(context, publicKey, relin, galois);
     }
 }

@@ -9,6 +9,14 @@ namespace Thestage.Inference.Runtime;
 /// The data owner's side: creates the keys for a plan, exports the evaluation-key bundle (no secret key), encrypts
 /// inputs and decrypts outputs. The secret key never leaves this object; <see cref="Dispose"/> wipes it.
 /// </summary>
+/// <remarks>
+/// A decrypted CKKS value is the result plus noise that depends on the secret key (IND-CPA^D, Li–Micciancio 2021,
+/// eprint 2020/1533): whoever sees decrypted outputs together with the ciphertexts they came from — the server, which
+/// made them — learns linear equations in the key. Decrypt only what you need (these methods return the plan's outputs,
+/// not the other slots), and before publishing outputs round them (<see cref="OutputRoundingBits"/>), which removes the
+/// low bits that carry the noise; rounding is a mitigation, not a proof (a value near a rounding boundary still reveals
+/// on which side its noise fell).
+/// </remarks>
 public sealed class InferenceClient : IDisposable
 {
     private readonly KeyGenerator _keys;
@@ -36,9 +44,22 @@ public sealed class InferenceClient : IDisposable
     /// <summary>The client's CKKS context.</summary>
     public CkksContext Context { get; }
 
-    /// <summary>Creates the evaluation keys of the plan (relinearization, and Galois keys for exactly its rotation steps).</summary>
+    /// <summary>
+    /// Rounds every decrypted output to the nearest multiple of 2^−bits (ties to even) when set; null (the default)
+    /// returns outputs as decoded. Choose bits well below the outputs' precision, so that the noise cannot move a value
+    /// to another multiple except near a boundary.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value lies outside [0, 52].</exception>
+    public int? OutputRoundingBits
+    {
+        get;
+        set => field = value is null or (>= 0 and <= 52) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Rounding keeps 0 to 52 fractional bits.");
+    }
+
+    /// <summary>Creates the evaluation keys of the plan: the public key (for the server's output flooding),
+    /// relinearization keys, and Galois keys for exactly its rotation steps.</summary>
     public EvaluationKeys CreateEvaluationKeys()
-        => new(Context, _keys.CreateRelinKeys(), _keys.CreateGaloisKeys(Plan.RotationSteps.ToArray()));
+        => new(Context, _keys.CreatePublicKey(), _keys.CreateRelinKeys(), _keys.CreateGaloisKeys(Plan.RotationSteps.ToArray()));
 
     /// <summary>Encrypts one sample (row-major plan) into a message for the server.</summary>
     /// <param name="sample">The flattened sample, <see cref="InferencePlan.InputLength"/> values.</param>
@@ -72,11 +93,40 @@ public sealed class InferenceClient : IDisposable
         return EncryptedMessage.Write(CkksTensor.Encrypt(_tensors, _encryptor, flat, [samples.Count, Plan.InputLength], TensorPacking.Batch));
     }
 
-    /// <summary>Decrypts the server's answer to <see cref="EncryptSample"/>.</summary>
+    /// <summary>
+    /// Decrypts the server's answer to <see cref="EncryptSample"/>. The packing replicates an output of m values
+    /// (N/2)/P times across the slots (P = 2^⌈log2 m⌉); each value is the mean of its copies, which divides the
+    /// independent part of the noise — the server's flooding — by √((N/2)/P).
+    /// </summary>
     /// <param name="message">The server's message.</param>
     /// <exception cref="Privacy.Serialization.CkksFormatException">The message is malformed or does not match the plan.</exception>
     public double[] DecryptOutput(ReadOnlySpan<byte> message)
-        => EncryptedMessage.ReadVector(_tensors, message, Plan.OutputLength).Decrypt(_decryptor);
+    {
+        CkksVector vector = EncryptedMessage.ReadVector(_tensors, message, Plan.OutputLength);
+        double[] result;
+        if (vector.CiphertextCount > 1)
+        {
+            result = vector.Decrypt(_decryptor);
+        }
+        else
+        {
+            double[] slots = _tensors.Encoder.Decode(_decryptor.Decrypt(vector.Ciphertexts[0]));
+            int copies = slots.Length / vector.Period;
+            result = new double[vector.Length];
+            for (int j = 0; j < result.Length; j++)
+            {
+                double sum = 0;
+                for (int k = 0; k < copies; k++)
+                {
+                    sum += slots[j + k * vector.Period];
+                }
+
+                result[j] = sum / copies;
+            }
+        }
+
+        return Round(result);
+    }
 
     /// <summary>Decrypts the server's answer to <see cref="EncryptBatch"/>: one output row per sample.</summary>
     /// <param name="message">The server's message.</param>
@@ -84,7 +134,7 @@ public sealed class InferenceClient : IDisposable
     public double[][] DecryptBatchOutput(ReadOnlySpan<byte> message)
     {
         CkksTensor batch = EncryptedMessage.ReadBatch(_tensors, message, Plan.OutputLength, Plan.SamplesPerCiphertext);
-        double[] flat = batch.DecryptFlat(_decryptor);
+        double[] flat = Round(batch.DecryptFlat(_decryptor));
         var result = new double[batch.Shape[0]][];
         for (int s = 0; s < result.Length; s++)
         {
@@ -96,6 +146,19 @@ public sealed class InferenceClient : IDisposable
 
     /// <summary>Wipes the secret key.</summary>
     public void Dispose() => _keys.SecretKey.Dispose();
+
+    private double[] Round(double[] values)
+    {
+        if (OutputRoundingBits is int bits)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = Math.ScaleB(Math.Round(Math.ScaleB(values[i], bits), MidpointRounding.ToEven), -bits);
+            }
+        }
+
+        return values;
+    }
 
     private void RequirePacking(TensorPacking packing)
     {

@@ -11,7 +11,8 @@ namespace Thestage.Inference.Tests.Runtime;
 
 /// <summary>
 /// Encrypted evaluation against the plain reference, with the two parties kept apart: the server is built from the
-/// evaluation-key bundle's bytes and sees only message bytes.
+/// evaluation-key bundle's bytes and sees only message bytes. These tests measure CKKS itself, so the server does not
+/// flood its outputs (OutputFloodingTests measure the flooded outputs).
 /// </summary>
 public sealed class EncryptedInferenceTests
 {
@@ -27,7 +28,7 @@ public sealed class EncryptedInferenceTests
         InferencePlan plan = InferencePlanner.Plan(model, options);
         var client = new InferenceClient(plan);
         byte[] bundle = client.CreateEvaluationKeys().ToBytes();
-        var server = new EncryptedModel(model, plan, EvaluationKeys.FromBytes(bundle));
+        var server = new EncryptedModel(model, plan, EvaluationKeys.FromBytes(bundle), OutputFlooding.None);
         return (client, server);
     }
 
@@ -120,6 +121,9 @@ public sealed class EncryptedInferenceTests
             Assert.Contains("the plan expects 8", Assert.Throws<CkksFormatException>(() => server.Evaluate(wrongLength)).Message, StringComparison.Ordinal);
             Assert.Throws<CkksFormatException>(() => client.DecryptBatchOutput(server.Evaluate(message)));
             Assert.Throws<CkksFormatException>(() => EvaluationKeys.FromBytes("TSEK"u8));
+            byte[] version1 = client.CreateEvaluationKeys().ToBytes();
+            version1[4] = 1;
+            Assert.Contains("version 1 had no public key", Assert.Throws<CkksFormatException>(() => EvaluationKeys.FromBytes(version1)).Message, StringComparison.Ordinal);
             Assert.Throws<ArgumentException>(() => client.EncryptSample(new double[7]));
             Assert.Throws<ArgumentException>(() => client.EncryptBatch([new double[8]]));
         }

@@ -21,41 +21,14 @@ public sealed class ElfVersionsTests
         Assert.Equal(["GLIBCXX_3.4", "GLIBCXX_3.4.30"], ElfVersions.Definitions(SyntheticElf.Build()));
 
     [Fact]
-    public void MakeWeakChangesOnlyTheTargetFlagsAndIsIdempotent()
-    {
-        byte[] original = SyntheticElf.Build();
-        byte[] patched = (byte[])original.Clone();
-
-        Assert.Equal(1, ElfVersions.MakeWeak(patched, "GLIBCXX_3.4.32"));
-
-        int[] changed = Enumerable.Range(0, original.Length).Where(i => original[i] != patched[i]).ToArray();
-        Assert.Equal([SyntheticElf.TargetFlagsOffset], changed);
-        Assert.Equal(2, patched[SyntheticElf.TargetFlagsOffset]);
-        var after = ElfVersions.Requirements(patched);
-        Assert.True(after[0].IsWeak);
-        Assert.False(after[1].IsWeak);
-        Assert.False(after[2].IsWeak);
-
-        byte[] again = (byte[])patched.Clone();
-        Assert.Equal(0, ElfVersions.MakeWeak(again, "GLIBCXX_3.4.32"));
-        Assert.Equal(patched, again);
-    }
-
-    [Fact]
-    public void MakeWeakKeepsOtherFlagBits()
+    public void ReadsTheFlagsOfEachRequirement()
     {
         byte[] elf = SyntheticElf.Build();
-        SyntheticElf.U16(elf, SyntheticElf.TargetFlagsOffset, 0x8001);
-        Assert.Equal(1, ElfVersions.MakeWeak(elf, "GLIBCXX_3.4.32"));
-        Assert.Equal(0x8003, BitConverter.ToUInt16(elf, SyntheticElf.TargetFlagsOffset));
-    }
-
-    [Fact]
-    public void MakeWeakOfAnAbsentVersionChangesNothing()
-    {
-        byte[] elf = SyntheticElf.Build();
-        Assert.Equal(0, ElfVersions.MakeWeak(elf, "GLIBCXX_3.4.99"));
-        Assert.Equal(SyntheticElf.Build(), elf);
+        SyntheticElf.U16(elf, SyntheticElf.TargetFlagsOffset, 0x8003);
+        ElfVersionRequirement target = ElfVersions.Requirements(elf)[0];
+        Assert.Equal(0x8003, target.Flags);
+        Assert.True(target.IsWeak);
+        Assert.False(ElfVersions.Requirements(elf)[1].IsWeak);
     }
 
     [Fact]
@@ -98,7 +71,7 @@ public sealed class ElfVersionsTests
         byte[] elf = SyntheticElf.Build();
         corrupt(elf);
         Assert.False(string.IsNullOrEmpty(what));
-        Assert.Throws<InvalidDataException>(() => ElfVersions.MakeWeak(elf, "GLIBCXX_3.4.32"));
+        Assert.Throws<InvalidDataException>(() => ElfVersions.Requirements(elf));
     }
 
     [Fact]
@@ -133,7 +106,7 @@ public sealed class ElfVersionsTests
 
             try
             {
-                ElfVersions.MakeWeak(elf, "GLIBCXX_3.4.32");
+                ElfVersions.Requirements(elf);
                 ElfVersions.Definitions(elf);
             }
             catch (InvalidDataException)

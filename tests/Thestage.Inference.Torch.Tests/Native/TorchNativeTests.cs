@@ -1,17 +1,20 @@
+using System.Security.Cryptography;
 using Thestage.Inference.Torch.Native;
 using TorchSharp;
 
 namespace Thestage.Inference.Torch.Tests.Native;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class TorchNativeTests : IDisposable
+public sealed class TorchNativeTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("torchnative-").FullName;
+    /// <summary>sha256sum of TorchSharp 0.107.0's runtimes/linux-x64/native/libLibTorchSharp.so, and of it with GLIBCXX_3.4.32 weak (the targets file says how they were obtained).</summary>
+    public const string OriginalSha256 = "cf33b1b0bb6bbb9754a768fb5c5d04d9f498603be50e73f55621a0b40ee608b8";
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    /// <inheritdoc cref="OriginalSha256"/>
+    public const string PatchedSha256 = "5968efac8270eff8a2b5ca7381612ea9cc54d81cf4104a54e0e6106b7b5f11e3";
 
     /// <summary>The pristine bridge as NuGet unpacked it (read, never written).</summary>
-    private static string PackagedBridge()
+    public static string PackagedBridge()
     {
         string root = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } env
             ? env
@@ -21,48 +24,37 @@ public sealed class TorchNativeTests : IDisposable
         return path;
     }
 
-    private static string OutputBridge()
-    {
-        string path = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
-        Assert.True(File.Exists(path), $"The build did not copy the bridge to {path}");
-        return path;
-    }
+    public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     [Fact]
-    public void TheRealBridgeNeedsGlibcxx3432StronglyAndPatchesInOneByte()
+    public void TheRealBridgeNeedsGlibcxx3432StronglyAtTheOffsetTheTargetsPatch()
     {
-        string packaged = PackagedBridge();
-        byte[] original = File.ReadAllBytes(packaged);
+        byte[] original = File.ReadAllBytes(PackagedBridge());
+        Assert.Equal(OriginalSha256, Sha256(original));
         ElfVersionRequirement needed = Assert.Single(ElfVersions.Requirements(original), r => r.Version == TorchNative.RequiredLibstdcxxVersion);
         Assert.Equal("libstdc++.so.6", needed.Library);
         Assert.False(needed.IsWeak);
-
-        byte[] patched = (byte[])original.Clone();
-        Assert.Equal(1, ElfVersions.MakeWeak(patched, TorchNative.RequiredLibstdcxxVersion));
-        Assert.Equal([needed.FlagsOffset], Enumerable.Range(0, original.Length).Where(i => original[i] != patched[i]).Select(i => (long)i));
-        Assert.True(ElfVersions.Requirements(patched).Single(r => r.Version == TorchNative.RequiredLibstdcxxVersion).IsWeak);
-        Assert.Equal(0, ElfVersions.MakeWeak(patched, TorchNative.RequiredLibstdcxxVersion));
-        Assert.True(TorchNative.IsInPackageCache(packaged));
+        Assert.Equal(0x3FA34, needed.FlagsOffset);
+        Assert.Contains("0x3FA34", File.ReadAllText(MsBuild.TargetsPath), StringComparison.Ordinal);
+        Assert.Contains(OriginalSha256, File.ReadAllText(MsBuild.TargetsPath), StringComparison.Ordinal);
+        Assert.Contains(PatchedSha256, File.ReadAllText(MsBuild.TargetsPath), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void TheOutputCopyIsPatchedExactlyWhenTheRunningLibstdcxxLacksTheVersionAndThePackageIsNot()
+    public void ThisProjectsBuildOutputHoldsThePatchedBridge()
     {
-        TorchNative.EnsureLoadable();
-        bool needed = !TorchNative.RunningLibstdcxxDefines(TorchNative.RequiredLibstdcxxVersion);
-        byte[] output = File.ReadAllBytes(OutputBridge());
-        byte[] packaged = File.ReadAllBytes(PackagedBridge());
-
-        Assert.Equal(needed, ElfVersions.Requirements(output).Single(r => r.Version == TorchNative.RequiredLibstdcxxVersion).IsWeak);
-        Assert.False(ElfVersions.Requirements(packaged).Single(r => r.Version == TorchNative.RequiredLibstdcxxVersion).IsWeak);
-        Assert.Equal(output.Length, packaged.Length);
-        Assert.True(Enumerable.Range(0, output.Length).Count(i => output[i] != packaged[i]) <= 1);
-        Assert.False(TorchNative.IsInPackageCache(OutputBridge()));
+        string output = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        Assert.True(File.Exists(output), $"the build did not copy the bridge to {output}");
+        byte[] bytes = File.ReadAllBytes(output);
+        Assert.Equal(PatchedSha256, Sha256(bytes));
+        Assert.True(ElfVersions.Requirements(bytes).Single(r => r.Version == TorchNative.RequiredLibstdcxxVersion).IsWeak);
+        Assert.Null(TorchNative.Diagnose(TorchNative.LoadedLibraryPath("libstdc++.so.6"), [output]));
     }
 
     [Fact]
     public void TorchSharpLoadsAndComputes()
     {
+        TorchNative.EnsureLoadable();
         using var x = torch.arange(1, 5, dtype: torch.float64);
         Assert.Equal(10.0, x.sum().item<double>());
     }
@@ -75,41 +67,30 @@ public sealed class TorchNativeTests : IDisposable
     }
 
     [Fact]
-    public void PatchFileIsIdempotentAndKeepsTheMode()
+    public void DiagnoseNamesTheFixOnlyForAStrongRequirementOnALibstdcxxThatLacksTheVersion()
     {
-        string path = Path.Combine(_dir, "libLibTorchSharp.so");
-        File.WriteAllBytes(path, SyntheticElf.Build());
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead);
+        string dir = Directory.CreateTempSubdirectory("torchnative-").FullName;
+        try
+        {
+            string oldLibstdcxx = Path.Combine(dir, "libstdc++.so.6");
+            File.WriteAllBytes(oldLibstdcxx, SyntheticElf.Build());   // defines GLIBCXX_3.4 and GLIBCXX_3.4.30 only
+            string strong = Path.Combine(dir, "strong.so");
+            File.WriteAllBytes(strong, SyntheticElf.Build());         // needs GLIBCXX_3.4.32, not weak
+            string weak = Path.Combine(dir, "weak.so");
+            byte[] weakBytes = SyntheticElf.Build();
+            SyntheticElf.U16(weakBytes, SyntheticElf.TargetFlagsOffset, 2);
+            File.WriteAllBytes(weak, weakBytes);
 
-        Assert.True(TorchNative.PatchFile(path));
-        byte[] once = File.ReadAllBytes(path);
-        Assert.False(TorchNative.PatchFile(path));
-
-        Assert.Equal(once, File.ReadAllBytes(path));
-        Assert.True(ElfVersions.Requirements(once)[0].IsWeak);
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead, File.GetUnixFileMode(path));
-        Assert.Single(Directory.GetFiles(_dir));
-    }
-
-    [Fact]
-    public void PatchFileRefusesAPackageFolder()
-    {
-        string version = Directory.CreateDirectory(Path.Combine(_dir, "torchsharp", "0.107.0")).FullName;
-        File.WriteAllText(Path.Combine(version, ".nupkg.metadata"), "{}");
-        string native = Directory.CreateDirectory(Path.Combine(version, "runtimes", "linux-x64", "native")).FullName;
-        string path = Path.Combine(native, "libLibTorchSharp.so");
-        File.WriteAllBytes(path, SyntheticElf.Build());
-
-        Assert.True(TorchNative.IsInPackageCache(path));
-        Assert.Throws<InvalidOperationException>(() => TorchNative.PatchFile(path));
-        Assert.Equal(SyntheticElf.Build(), File.ReadAllBytes(path));
-    }
-
-    [Fact]
-    public void PatchFileRejectsANonElfFile()
-    {
-        string path = Path.Combine(_dir, "libLibTorchSharp.so");
-        File.WriteAllText(path, "not an ELF file at all, but long enough to hold a header ................................");
-        Assert.Throws<InvalidDataException>(() => TorchNative.PatchFile(path));
+            string? reason = TorchNative.Diagnose(oldLibstdcxx, [weak, strong]);
+            Assert.NotNull(reason);
+            Assert.Contains(strong, reason, StringComparison.Ordinal);
+            Assert.Contains(TorchNative.PatchProperty, reason, StringComparison.Ordinal);
+            Assert.Null(TorchNative.Diagnose(oldLibstdcxx, [weak]));
+            Assert.Null(TorchNative.Diagnose(null, [strong]));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }
