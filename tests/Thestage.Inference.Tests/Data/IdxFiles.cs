@@ -38,4 +38,22 @@ internal static class IdxFiles
 
         return output.ToArray();
     }
+
+    /// <summary>A gzip IDX file whose elements are all zero: deflate's 1:1032 limit, so 2^28 elements take about 260 KB.</summary>
+    public static byte[] ZeroGzip(int magic, int[] dims)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(Build(magic, dims, []));
+            var zeros = new byte[1 << 20];
+            long count = dims.Aggregate(1L, (a, d) => a * d);
+            for (long written = 0; written < count; written += zeros.Length)
+            {
+                gzip.Write(zeros, 0, (int)Math.Min(zeros.Length, count - written));
+            }
+        }
+
+        return output.ToArray();
+    }
 }
