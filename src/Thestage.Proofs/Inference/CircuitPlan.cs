@@ -95,6 +95,14 @@ internal sealed class CircuitPlan
 
     public List<int> WeightLogSizes { get; } = [];
 
+    /// <summary>
+    /// Gets, per weight segment, the box of its real entries (<see cref="Polynomials.BoxIndicator"/>): output rows below
+    /// <c>out</c>, then for a Dense matrix the input's channel and spatial fields (its columns follow the input's padded
+    /// layout), for a Conv2d matrix the columns below <c>in·kh·kw</c>; a bias has the row field only. Every other entry of
+    /// an honest segment is zero.
+    /// </summary>
+    public List<(int Bits, long Bound)[]> WeightBoxes { get; } = [];
+
     /// <summary>Gets, per Conv2d/AvgPool2d layer, the taps (row of the gathered matrix, input feature) and the log row count.</summary>
     public Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)> Taps { get; } = [];
 
@@ -195,6 +203,11 @@ internal sealed class CircuitPlan
                     : TensorLayout.CeilLog2(Layers[l].InFeatures * Layers[l].KernelHeight * Layers[l].KernelWidth);
                 WeightLogSizes.Add(logRows + logColumns);
                 WeightLogSizes.Add(logRows);
+                (int Bits, long Bound) outputs = (logRows, Layouts[l + 1].Channels);
+                WeightBoxes.Add(Layers[l].Kind == LayerKind.Dense
+                    ? [outputs, (Layouts[l].LogChannels, Layouts[l].Channels), (Layouts[l].LogSpatial, Layouts[l].Spatial)]
+                    : [outputs, (logColumns, (long)Layers[l].InFeatures * Layers[l].KernelHeight * Layers[l].KernelWidth)]);
+                WeightBoxes.Add([outputs]);
                 WeightSegments[l] = (WeightLogSizes.Count - 2, WeightLogSizes.Count - 1, logRows, logColumns);
             }
         }

@@ -13,7 +13,8 @@ namespace Thestage.Proofs.Inference;
 /// <remarks>
 /// Created by <see cref="CommittedModel.Commit"/>, published with <see cref="ModelCommitmentSerializer"/>,
 /// consumed by <see cref="InferenceVerifier"/>. A one-time <see cref="WeightRangeProof"/> shows that every committed
-/// weight is an int8. Biases are bound but not range-checked; this is benign: every inference proof range-checks
+/// weight is an int8 and that every padding entry (outside the architecture's matrices and bias vectors) is zero, so the
+/// commitment binds exactly the published architecture's parameters. Biases are bound but not range-checked; this is benign: every inference proof range-checks
 /// <c>q</c> (int16) and <c>r</c> (<c>[0, 2^s)</c>), so <c>W·x + b = q·2^s + r − h</c> is a small integer, hence the bias acts as
 /// an integer of magnitude below <c>2^46</c> and the output is exactly the documented integer semantics for that bias
 /// (an out-of-range bias can only make proofs impossible, never make two outputs provable).
@@ -77,7 +78,7 @@ public sealed class ModelCommitment
     /// <summary>Gets the BLAKE2s-256 digest of the architecture, the quantization parameters and the commitment parameters.</summary>
     public Digest256 ArchitectureDigest { get; }
 
-    /// <summary>Gets the one-time proof that all committed weights are int8 (see <see cref="VerifyWeightRanges"/>).</summary>
+    /// <summary>Gets the one-time proof that all committed weights are int8 and the padding zero (see <see cref="VerifyWeightRanges"/>).</summary>
     public WeightRangeProof? RangeProof { get; }
 
     internal LayerSpec[] Layers { get; }
@@ -85,7 +86,8 @@ public sealed class ModelCommitment
     internal LigeroCommitment[] WeightCommitmentArray => _weights;
 
     /// <summary>
-    /// Verifies <see cref="RangeProof"/> once (the verdict is cached): every committed weight lies in <c>[−128, 128)</c>.
+    /// Verifies <see cref="RangeProof"/> once (the verdict is cached): every committed weight lies in <c>[−128, 128)</c> and
+    /// every padding entry is zero.
     /// <see cref="InferenceVerifier"/> rejects every proof against a commitment that fails this check.
     /// </summary>
     /// <returns><see langword="true"/> when the range proof is present and valid.</returns>
