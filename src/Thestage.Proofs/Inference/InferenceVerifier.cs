@@ -56,7 +56,7 @@ public static class InferenceVerifier
         CircuitPlan plan;
         try
         {
-            plan = CircuitPlan.Create(commitment.InputShape, commitment.Layers, inputs.Count);
+            plan = commitment.Plan(inputs.Count);
         }
         catch (ArgumentException)
         {
@@ -98,7 +98,7 @@ public static class InferenceVerifier
     public static double SoundnessBits(ModelCommitment commitment, int batch)
     {
         ArgumentNullException.ThrowIfNull(commitment);
-        CircuitPlan plan = CircuitPlan.Create(commitment.InputShape, commitment.Layers, batch);
+        CircuitPlan plan = commitment.Plan(batch);
         double field = E.Log2Size;
         double epsilon = 0;
         foreach (int v in plan.AdviceLayout.NumVariables.Concat(plan.WeightLayout.NumVariables))

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Org.BouncyCastle.Crypto.Digests;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Hashing;
@@ -21,7 +22,23 @@ namespace Thestage.Proofs.Inference;
 /// </remarks>
 public sealed class ModelCommitment
 {
+    /// <summary>
+    /// The largest number of entries, per sample, of any one tensor (channels and spatial positions each padded to a power of
+    /// two), weight segment, im2col matrix or tap list of a provable model: <c>2^22</c>. Larger architectures are refused
+    /// when committed and when read (<see cref="ModelCommitmentSerializer"/>), before anything of that size is built.
+    /// </summary>
+    public const int MaxPaddedEntries = 1 << 22;
+
+    /// <summary>
+    /// The largest number of entries, per sample, of all tensors, weight segments, im2col matrices and taps of a provable model
+    /// together: <c>2^24</c>. It bounds the verifier's memory and time for any statement, whoever wrote it.
+    /// </summary>
+    public const int MaxCircuitEntries = 1 << 24;
+
+    private const int MaxCachedPlans = 64;
+
     private readonly LigeroCommitment[] _weights;
+    private readonly ConcurrentDictionary<int, CircuitPlan> _plans = new();
     private int _rangeState; // 0 unchecked, 1 valid, −1 invalid (idempotent, so races are harmless)
 
     internal ModelCommitment(
@@ -84,6 +101,23 @@ public sealed class ModelCommitment
     internal LayerSpec[] Layers { get; }
 
     internal LigeroCommitment[] WeightCommitmentArray => _weights;
+
+    /// <summary>
+    /// Gets the circuit plan for <paramref name="batch"/> samples, built once per batch size (up to 64 sizes are kept) and
+    /// sharing the taps of the batch-1 plan, so repeated verifications do not rebuild it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The architecture exceeds the limits or is not provable, or the batch is out of range.</exception>
+    internal CircuitPlan Plan(int batch)
+    {
+        if (_plans.TryGetValue(batch, out CircuitPlan? plan))
+        {
+            return plan;
+        }
+
+        CircuitPlan single = _plans.TryGetValue(1, out CircuitPlan? cached) ? cached : _plans.GetOrAdd(1, CircuitPlan.Create(InputShape, Layers, 1));
+        plan = single.ForBatch(batch);
+        return _plans.Count < MaxCachedPlans ? _plans.GetOrAdd(batch, plan) : plan;
+    }
 
     /// <summary>
     /// Verifies <see cref="RangeProof"/> once (the verdict is cached): every committed weight lies in <c>[−128, 128)</c> and

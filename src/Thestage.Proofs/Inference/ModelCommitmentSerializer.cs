@@ -159,7 +159,7 @@ public static class ModelCommitmentSerializer
         try
         {
             commitment = new ModelCommitment(input, inputBits, inputFraction, outputFraction, layers, weights, new LigeroParameters(logBlowup, queries), range);
-            int[] expected = CircuitPlan.Create(input, layers, 1).WeightLayout.NumVariables;
+            int[] expected = commitment.Plan(1).WeightLayout.NumVariables;
             if (!expected.SequenceEqual(weights.Select(w => w.NumVariables)))
             {
                 throw new ProofFormatException("The weight commitments do not match the architecture.");

@@ -72,7 +72,7 @@ internal static class WeightRangeArgument
         CircuitPlan plan;
         try
         {
-            plan = CircuitPlan.Create(commitment.InputShape, commitment.Layers, 1);
+            plan = commitment.Plan(1);
         }
         catch (ArgumentException)
         {
