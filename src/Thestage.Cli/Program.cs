@@ -60,10 +60,12 @@ internal static class Program
                   The dataset is located under /usr/share/datasets/fashion-mnist (installed with apt-get when
                   missing) or taken from --data DIR.
               thestage train [--data DIR] [--train 60000] [--test 10000] [--hidden 32] [--batch 16] [--lr-shift 5]
-                             [--steps 3000] [--sample 16 | --every-step] [--seed 2026] [--out DIR]
+                             [--steps 3000] [--sample 44 | --every-step] [--seed 2026] [--out DIR]
                   Proven training on Fashion-MNIST: trains a 784-H-10 ReLU MLP in exact fixed point, commits to the
                   data, the hyperparameters and every weight snapshot, proves a Fiat–Shamir sample of steps (or every
                   step), verifies the proofs, and exports the model to the IR; --out writes the transcript and proofs.
+                  A sample audits the run, it does not prove the final model: one wrong step of 3000 is caught with
+                  probability k/3000. Verifiers ask for at least 44 sampled steps by default.
               thestage ckks [--n 8192] [--runs 5]
                   RNS-CKKS walk-through: encode → encrypt → multiply → rotate-and-sum → square → decrypt,
                   with per-stage timings and measured precision.

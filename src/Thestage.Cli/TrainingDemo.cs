@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Thestage.Inference.Data;
 using Thestage.Inference.Model;
+using Thestage.Proofs;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Training;
@@ -39,16 +40,22 @@ internal static class TrainingDemo
             : TrainingProver.ProveEveryStep(run, train);
         double prove = clock.Elapsed.TotalSeconds;
         byte[] bytes = TrainingProofsSerializer.Serialize(proofs);
+        // The demo verifies as a verifier who asks for the sample it was given; below the default policy's minimum it says so.
+        VerifierPolicy policy = proofs.SampleSize is > 0 and < VerifierPolicy.DefaultMinimumSampleSize
+            ? new VerifierPolicy { MinimumSampleSize = proofs.SampleSize }
+            : VerifierPolicy.Default;
         clock.Restart();
-        bool valid = TrainingVerifier.Verify(run.Transcript, TrainingProofsSerializer.Deserialize(bytes));
+        bool valid = TrainingVerifier.Verify(run.Transcript, TrainingProofsSerializer.Deserialize(bytes), policy);
         double verify = clock.Elapsed.TotalSeconds;
         string mode = proofs.IsSampled ? $"{proofs.Steps.Count} sampled steps" : $"all {proofs.Steps.Count} steps";
         Console.WriteLine($"proved {mode} (+ {proofs.Ranges.Count} snapshot range proofs) in {prove:F1} s ({prove / proofs.Steps.Count:F2} s per step); "
-            + $"verified in {verify * 1000:F0} ms: {(valid ? "valid" : "INVALID")}; proofs {bytes.Length:N0} B");
+            + $"verified in {verify * 1000:F0} ms ({TrainingVerifier.SoundnessBits(run.Transcript):F1} bits per proof): {(valid ? "valid" : "INVALID")}; proofs {bytes.Length:N0} B");
         if (proofs.IsSampled)
         {
-            Console.WriteLine($"guarantee: a run with a fraction f of wrong steps passes with probability at most (1 − f)^{proofs.SampleSize} per sample "
-                + $"(f = 5 %: {Math.Pow(0.95, proofs.SampleSize):P1})");
+            int size = proofs.SampleSize;
+            Console.WriteLine($"sampled, not proven: one wrong step among {options.Steps} is caught with probability {(double)size / options.Steps:P1}; "
+                + $"a run with 5 % wrong steps passes with probability at most {Math.Pow(0.95, size):P1}; the final model is not proven"
+                + (policy == VerifierPolicy.Default ? string.Empty : $" (below the default verifier policy's {VerifierPolicy.DefaultMinimumSampleSize} steps)"));
         }
 
         Sequential model = FixedPointExport.ToSequential(run.Snapshots[^1]);

@@ -1,3 +1,4 @@
+using Thestage.Proofs;
 using Thestage.Proofs.Training;
 
 namespace Thestage.Cli;
@@ -22,7 +23,7 @@ internal sealed record TrainingOptions
     public int Steps { get; init; } = 3000;
 
     /// <summary>Gets the sample size, or null to prove every step.</summary>
-    public int? Sample { get; init; } = 16;
+    public int? Sample { get; init; } = VerifierPolicy.DefaultMinimumSampleSize;
 
     public ulong Seed { get; init; } = 2026;
 

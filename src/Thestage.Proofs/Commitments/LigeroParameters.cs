@@ -16,12 +16,18 @@ namespace Thestage.Proofs.Commitments;
 /// combination in at least <c>1 − ρ − δ ≥ δ</c> of the positions (Ligero: Ames, Hazay, Ishai, Venkitasubramaniam,
 /// CCS 2017, §4; Brakedown: Golovnev, Lee, Setty, Thaler, Wahby, eprint 2021/1043, §4). Hence
 /// </para>
-/// <para><c>ε ≤ (1 − δ)^t + n / |F_ext|</c>, and the security level is <c>bits = −log2 ε</c>.</para>
+/// <para>
+/// <c>ε ≤ (1 − δ)^t + n / |F_ext|</c>, and the security level is <c>bits = −log2 ε</c>. This is a proven bound: it stays in
+/// the unique-decoding regime, where the proximity-gaps theorem holds unconditionally, and does not assume the conjectured
+/// gaps up to the list-decoding capacity (<c>δ → 1 − ρ</c>) that some systems use to need fewer queries.
+/// </para>
 /// <para>
 /// Defaults: <c>ρ = 1/4</c>, <c>δ = 3/8</c>, <c>−log2(5/8) ≈ 0.678</c> bits per query; 148 queries give 100.4 bits
 /// of query term and the default <c>t = 152</c> gives 103.1, leaving room for composing two openings in one
 /// protocol. The column count is at most <c>2^24</c> (<c>n ≤ 2^26</c>), so with <see cref="Fields.GoldilocksExt2"/>
 /// (<c>|F| ≈ 2^128</c>) the field term is at most <c>2^−102</c> and the total at least 101.4 bits for every size.
+/// Whoever publishes a statement chooses its parameters (down to <c>LigeroParameters(1, 1)</c>: one query, <c>0.4</c> bits);
+/// verifiers refuse statements below their <see cref="VerifierPolicy.MinimumSoundnessBits"/>.
 /// </para>
 /// <para>
 /// Shape. For <c>2^v</c> evaluations arranged as <c>2^(v−c)</c> rows of <c>k = 2^c</c>, an opening sends two

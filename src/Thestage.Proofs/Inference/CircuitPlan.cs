@@ -9,11 +9,19 @@ namespace Thestage.Proofs.Inference;
 /// which tensors are public, committed (requantized outputs, with limb decompositions) or virtual (ReLU outputs,
 /// reduced by sumcheck), the witness and weight segments, the lookup columns, and the convolution/pooling taps.
 /// </summary>
+/// <remarks>
+/// Creation first checks the architecture against <see cref="ModelCommitment.MaxPaddedEntries"/> and
+/// <see cref="ModelCommitment.MaxCircuitEntries"/> by arithmetic on the shapes alone (<see cref="CheckBudget"/>), so a few
+/// hostile header bytes cannot make it allocate; the taps, the only part whose size grows with the convolutions, are
+/// built on first use and shared by the plans of every batch size (<see cref="ForBatch"/>), since they do not depend on it.
+/// </remarks>
 internal sealed class CircuitPlan
 {
     public const int TableBits = 8;
 
-    private CircuitPlan(TensorShape inputShape, LayerSpec[] layers, int batch)
+    private readonly Lazy<Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>> _taps;
+
+    private CircuitPlan(TensorShape inputShape, LayerSpec[] layers, int batch, Lazy<Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>>? taps)
     {
         Layers = layers;
         Batch = batch;
@@ -60,7 +68,7 @@ internal sealed class CircuitPlan
         }
 
         BuildSegments();
-        BuildTaps();
+        _taps = taps ?? new Lazy<Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>>(BuildTaps);
     }
 
     public LayerSpec[] Layers { get; }
@@ -95,8 +103,16 @@ internal sealed class CircuitPlan
 
     public List<int> WeightLogSizes { get; } = [];
 
-    /// <summary>Gets, per Conv2d/AvgPool2d layer, the taps (row of the gathered matrix, input feature) and the log row count.</summary>
-    public Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)> Taps { get; } = [];
+    /// <summary>
+    /// Gets, per weight segment, the box of its real entries (<see cref="Polynomials.BoxIndicator"/>): output rows below
+    /// <c>out</c>, then for a Dense matrix the input's channel and spatial fields (its columns follow the input's padded
+    /// layout), for a Conv2d matrix the columns below <c>in·kh·kw</c>; a bias has the row field only. Every other entry of
+    /// an honest segment is zero.
+    /// </summary>
+    public List<(int Bits, long Bound)[]> WeightBoxes { get; } = [];
+
+    /// <summary>Gets, per Conv2d/AvgPool2d layer, the taps (row of the gathered matrix, input feature) and the log row count (built on first use).</summary>
+    public IReadOnlyDictionary<int, (int[] Rows, int[] Inputs, int LogRows)> Taps => _taps.Value;
 
     public SegmentLayout AdviceLayout { get; private set; } = null!;
 
@@ -105,11 +121,90 @@ internal sealed class CircuitPlan
     public IReadOnlyList<LookupColumnSpec> LookupSpecs =>
         LookupColumns.Select(c => new LookupColumnSpec(AdviceLogSizes[c.Segment], c.Scale)).ToArray();
 
+    /// <summary>Creates the plan of an architecture for a batch size, after checking the architecture's budget.</summary>
+    /// <exception cref="ArgumentException">The architecture exceeds the limits or is not provable, or the batch is out of range.</exception>
     public static CircuitPlan Create(TensorShape inputShape, IReadOnlyList<LayerSpec> layers, int batch)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batch, 1 << 12);
-        return new CircuitPlan(inputShape, [.. layers], batch);
+        LayerSpec[] copy = [.. layers];
+        CheckBudget(inputShape, copy);
+        return new CircuitPlan(inputShape, copy, batch, null);
+    }
+
+    /// <summary>The plan of the same architecture for another batch size, sharing this plan's taps.</summary>
+    /// <exception cref="ArgumentException">The batch is out of range or its circuit too large to commit.</exception>
+    public CircuitPlan ForBatch(int batch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(batch, 1 << 12);
+        return batch == Batch ? this : new CircuitPlan(Shapes[0], Layers, batch, _taps);
+    }
+
+    /// <summary>
+    /// Checks, per sample and from the shapes alone, that every tensor (channels and spatial positions each padded to a power of
+    /// two), every weight segment and every im2col matrix holds at most <see cref="ModelCommitment.MaxPaddedEntries"/> entries,
+    /// and that all of them together with the taps of every Conv2d/AvgPool2d layer count at most
+    /// <see cref="ModelCommitment.MaxCircuitEntries"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A limit is exceeded or a shape does not chain.</exception>
+    public static void CheckBudget(TensorShape inputShape, IReadOnlyList<LayerSpec> layers)
+    {
+        if (!inputShape.IsValid)
+        {
+            throw new ArgumentException("The input shape is invalid.");
+        }
+
+        long total = 0;
+        TensorShape shape = inputShape;
+        long features = Padded(shape);
+        Count(features);
+        foreach (LayerSpec layer in layers)
+        {
+            TensorShape output = layer.OutputShape(shape);
+            long spatial = (long)output.Height * output.Width;
+            long outFeatures = layer.Kind is LayerKind.Flatten or LayerKind.ReLU or LayerKind.Square ? features : Padded(output);
+            long outRows = Pow2(output.Channels);
+            switch (layer.Kind)
+            {
+                case LayerKind.Dense:
+                    Count(outRows * features);
+                    Count(outRows);
+                    break;
+                case LayerKind.Conv2d:
+                    long window = (long)layer.InFeatures * layer.KernelHeight * layer.KernelWidth;
+                    Count(outRows * Pow2(window));         // weights
+                    Count(outRows);                        // bias
+                    Count(Pow2(window) * Pow2(spatial));   // im2col matrix
+                    Count(window * spatial);               // taps (at most one per window entry and output position)
+                    break;
+                case LayerKind.AvgPool2d:
+                    Count((long)layer.KernelHeight * layer.KernelWidth * output.Size); // taps
+                    break;
+            }
+
+            Count(outFeatures);
+            features = outFeatures;
+            shape = output;
+        }
+
+        void Count(long entries)
+        {
+            if (entries > ModelCommitment.MaxPaddedEntries)
+            {
+                throw new ArgumentException($"A tensor, matrix or tap list of the circuit would hold {entries} entries; at most {ModelCommitment.MaxPaddedEntries} are allowed.");
+            }
+
+            total += entries;
+            if (total > ModelCommitment.MaxCircuitEntries)
+            {
+                throw new ArgumentException($"The circuit would hold more than {ModelCommitment.MaxCircuitEntries} entries per sample.");
+            }
+        }
+
+        static long Pow2(long value) => 1L << TensorLayout.CeilLog2((int)Math.Min(value, 1 << 30));
+
+        static long Padded(TensorShape s) => Pow2(s.Channels) * Pow2((long)s.Height * s.Width);
     }
 
     public static int RemainderLimbs(int shift) => (shift + 7) / 8;
@@ -195,6 +290,11 @@ internal sealed class CircuitPlan
                     : TensorLayout.CeilLog2(Layers[l].InFeatures * Layers[l].KernelHeight * Layers[l].KernelWidth);
                 WeightLogSizes.Add(logRows + logColumns);
                 WeightLogSizes.Add(logRows);
+                (int Bits, long Bound) outputs = (logRows, Layouts[l + 1].Channels);
+                WeightBoxes.Add(Layers[l].Kind == LayerKind.Dense
+                    ? [outputs, (Layouts[l].LogChannels, Layouts[l].Channels), (Layouts[l].LogSpatial, Layouts[l].Spatial)]
+                    : [outputs, (logColumns, (long)Layers[l].InFeatures * Layers[l].KernelHeight * Layers[l].KernelWidth)]);
+                WeightBoxes.Add([outputs]);
                 WeightSegments[l] = (WeightLogSizes.Count - 2, WeightLogSizes.Count - 1, logRows, logColumns);
             }
         }
@@ -204,8 +304,9 @@ internal sealed class CircuitPlan
         WeightLayout = WeightLogSizes.Count == 0 ? SegmentLayout.Create([0], false) : SegmentLayout.Create(WeightLogSizes, splitLargest: true);
     }
 
-    private void BuildTaps()
+    private Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)> BuildTaps()
     {
+        var taps = new Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>();
         for (int l = 0; l < Layers.Length; l++)
         {
             LayerSpec layer = Layers[l];
@@ -215,11 +316,6 @@ internal sealed class CircuitPlan
             }
 
             TensorShape input = Shapes[l], output = Shapes[l + 1];
-            if ((long)Math.Max(1, layer.InFeatures) * layer.KernelHeight * layer.KernelWidth * output.Size > 1 << 26)
-            {
-                throw new ArgumentException("The layer has too many convolution taps.");
-            }
-
             TensorLayout inLayout = Layouts[l], outLayout = Layouts[l + 1];
             var rows = new List<int>();
             var inputs = new List<int>();
@@ -255,7 +351,9 @@ internal sealed class CircuitPlan
                 }
             }
 
-            Taps[l] = ([.. rows], [.. inputs], logRows);
+            taps[l] = ([.. rows], [.. inputs], logRows);
         }
+
+        return taps;
     }
 }

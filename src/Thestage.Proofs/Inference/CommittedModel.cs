@@ -42,9 +42,18 @@ public sealed class CommittedModel
     public static CommittedModel Commit(QuantizedModel model, LigeroParameters? parameters = null, ISaltSource? salts = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        parameters ??= LigeroParameters.Default;
         CircuitPlan plan = CircuitPlan.Create(model.InputShape, model.Layers.Select(LayerSpec.From).ToArray(), 1);
-        Goldilocks[][] segments = plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model);
+        return CommitSegments(model, plan, plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model), parameters, salts);
+    }
+
+    /// <summary>
+    /// Commits explicit weight segments (laid out by <paramref name="plan"/>) under <paramref name="model"/>'s architecture, with
+    /// the range proof: the honest segments of <see cref="Commit(QuantizedModel, LigeroParameters?, ISaltSource?)"/>, or forged
+    /// ones in tests.
+    /// </summary>
+    internal static CommittedModel CommitSegments(QuantizedModel model, CircuitPlan plan, Goldilocks[][] segments, LigeroParameters? parameters, ISaltSource? salts)
+    {
+        parameters ??= LigeroParameters.Default;
         Goldilocks[][] polynomials = plan.WeightLayout.Assemble(segments);
         LigeroProverState[] states = polynomials.Select(p => LigeroProver.Commit(p, parameters, salts)).ToArray();
         ModelCommitment bare = ModelCommitment.From(model, states.Select(s => s.Commitment).ToArray(), parameters);

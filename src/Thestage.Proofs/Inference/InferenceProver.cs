@@ -61,7 +61,7 @@ public static class InferenceProver
             throw new ArgumentException("Between 1 and 4096 inputs are required.", nameof(inputs));
         }
 
-        CircuitPlan plan = CircuitPlan.Create(model.Commitment.InputShape, model.Commitment.Layers, inputs.Count);
+        CircuitPlan plan = model.Commitment.Plan(inputs.Count);
         InferenceWitness witness = InferenceWitness.Build(plan, model.Model, inputs);
         return (witness.Outputs, ProveWithWitness(model, plan, inputs, witness, salts));
     }

@@ -1,10 +1,14 @@
+using System.Buffers.Binary;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Transcripts;
 
 namespace Thestage.Proofs.Inference;
 
-/// <summary>The statement absorbed first by prover and verifier, and the labels of the inference protocol.</summary>
+/// <summary>
+/// The statement absorbed first by prover and verifier, and the labels of the inference protocol. Every integer is absorbed
+/// in an explicit little-endian encoding (inputs and outputs as <c>i32</c>, counts as <c>u64</c>), never in host order.
+/// </summary>
 internal static class InferenceTranscript
 {
     public const string Limbs = "inference/limbs";
@@ -25,15 +29,27 @@ internal static class InferenceTranscript
         transcript.AbsorbUInt64("statement/batch", (ulong)inputs.Count);
         foreach (int[] input in inputs)
         {
-            transcript.AbsorbBytes("statement/input", System.Runtime.InteropServices.MemoryMarshal.AsBytes<int>(input));
+            transcript.AbsorbBytes("statement/input", LittleEndian(input));
         }
 
         foreach (int[] output in outputs)
         {
-            transcript.AbsorbBytes("statement/output", System.Runtime.InteropServices.MemoryMarshal.AsBytes<int>(output));
+            transcript.AbsorbBytes("statement/output", LittleEndian(output));
         }
 
         transcript.AbsorbDigest("witness/root", adviceRoot);
         return transcript;
+    }
+
+    /// <summary>The integers as explicit little-endian <c>i32</c>s, so the transcript is the same on every host.</summary>
+    private static byte[] LittleEndian(int[] values)
+    {
+        var bytes = new byte[4 * values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4 * i), values[i]);
+        }
+
+        return bytes;
     }
 }

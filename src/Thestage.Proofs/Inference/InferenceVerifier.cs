@@ -7,48 +7,73 @@ using E = Thestage.Proofs.Fields.GoldilocksExt2;
 namespace Thestage.Proofs.Inference;
 
 /// <summary>
-/// Verifies <see cref="InferenceProof"/>s against a <see cref="ModelCommitment"/>; returns <see langword="false"/> on
-/// any invalid statement or proof and never throws for malformed proof objects.
+/// Verifies <see cref="InferenceProof"/>s against a <see cref="ModelCommitment"/> under a <see cref="VerifierPolicy"/>; returns
+/// <see langword="false"/> on any invalid statement or proof and never throws for malformed proof objects.
 /// </summary>
 /// <remarks>
 /// <para>Soundness error, by the union bound over the components (|F| = |<see cref="GoldilocksExt2"/>| ≈ 2^128):</para>
 /// <list type="bullet">
 /// <item><description>each Ligero opening (one for the witness, one or two for the weights):
-/// <c>(1 − δ)^t + n/|F|</c> with <c>δ = 3/8</c>, <c>t = 152</c>: ≤ 2^−101.4 (BCIKS 2020, see <see cref="LigeroParameters"/>);</description></item>
+/// <c>(1 − δ)^t + n/|F|</c> with <c>δ = (1 − ρ)/2</c>, <c>t</c> column queries, <c>n</c> the codeword length (BCIKS 2020, unique
+/// decoding — a proven bound, see <see cref="LigeroParameters"/>): <c>2^−103.07</c> per opening at the default <c>ρ = 1/4</c>, <c>t = 152</c>;</description></item>
 /// <item><description>logUp: <c>(N + 256 + 1.5·L² + 2L)/|F|</c> for <c>N</c> looked-up limbs and <c>2^L</c> leaves (Haböck 2022/1530;
 /// see <c>LogUpArgument</c>);</description></item>
-/// <item><description>every sumcheck: <c>v·d/|F|</c>; every random-point relation check: <c>v/|F|</c>; every claim batch: <c>k/|F|</c>.</description></item>
+/// <item><description>every sumcheck: <c>v·d/|F|</c>; every random-point relation check: <c>v/|F|</c>; every claim batch: <c>k/|F|</c>;</description></item>
+/// <item><description>the model's one-time <see cref="WeightRangeProof"/>, on which every inference proof relies (its own openings,
+/// logUp, zero-checks and batching).</description></item>
 /// </list>
 /// <para>
-/// The Ligero terms dominate: each opening here commits at most <c>2^30</c> entries, so its codeword is at most
-/// <c>2^(24+2)</c> and its error at most <c>2^−103.06 + 2^−102 ≈ 2^−101.5</c>, while typical openings (codeword ≤ 2^16) are at
-/// <c>2^−103.0</c>. For the 784-128-10 MLP (one witness and two weight openings) the total is
-/// <c>3·2^−103.0 + 2^−110 ≈ 2^−101.5</c>; <see cref="SoundnessBits"/> computes the figure for any model and batch. The one-time
-/// <see cref="WeightRangeProof"/> is a separate statement with its own logUp and opening terms (about 101.5 bits as well).
-/// Fiat–Shamir is applied over the BLAKE2s transcript (<see cref="Transcripts.Transcript"/>).
+/// The Ligero terms dominate. For the 784-128-10 MLP, three openings in the inference proof and two in the range proof give
+/// <c>5·2^−103.07 + 2^−110 ≈ 2^−100.7</c>; <see cref="SoundnessBits"/> computes the figure for any model and batch, and every
+/// verification refuses a commitment whose figure is below <see cref="VerifierPolicy.MinimumSoundnessBits"/> — the commitment's
+/// Ligero parameters are its author's choice. Fiat–Shamir is applied over the BLAKE2s transcript (<see cref="Transcripts.Transcript"/>).
 /// </para>
 /// </remarks>
 public static class InferenceVerifier
 {
-    /// <summary>Verifies a single-input proof.</summary>
+    /// <summary>Verifies a single-input proof under <see cref="VerifierPolicy.Default"/>.</summary>
     /// <param name="commitment">The published model commitment.</param>
     /// <param name="input">The input sample.</param>
     /// <param name="output">The claimed output.</param>
     /// <param name="proof">The proof (may be null).</param>
     /// <returns><see langword="true"/> when the proof is accepted.</returns>
     public static bool Verify(ModelCommitment commitment, ReadOnlySpan<int> input, ReadOnlySpan<int> output, InferenceProof? proof) =>
-        VerifyBatch(commitment, [input.ToArray()], [output.ToArray()], proof);
+        VerifyBatch(commitment, [input.ToArray()], [output.ToArray()], proof, VerifierPolicy.Default);
 
-    /// <summary>Verifies a batch proof.</summary>
+    /// <summary>Verifies a single-input proof.</summary>
+    /// <param name="commitment">The published model commitment.</param>
+    /// <param name="input">The input sample.</param>
+    /// <param name="output">The claimed output.</param>
+    /// <param name="proof">The proof (may be null).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns><see langword="true"/> when the proof is accepted.</returns>
+    public static bool Verify(ModelCommitment commitment, ReadOnlySpan<int> input, ReadOnlySpan<int> output, InferenceProof? proof, VerifierPolicy policy) =>
+        VerifyBatch(commitment, [input.ToArray()], [output.ToArray()], proof, policy);
+
+    /// <summary>Verifies a batch proof under <see cref="VerifierPolicy.Default"/>.</summary>
     /// <param name="commitment">The published model commitment.</param>
     /// <param name="inputs">The input samples.</param>
     /// <param name="outputs">The claimed outputs, one per input.</param>
     /// <param name="proof">The proof (may be null).</param>
     /// <returns><see langword="true"/> when the proof is accepted.</returns>
-    public static bool VerifyBatch(ModelCommitment commitment, IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs, InferenceProof? proof)
+    public static bool VerifyBatch(ModelCommitment commitment, IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs, InferenceProof? proof) =>
+        VerifyBatch(commitment, inputs, outputs, proof, VerifierPolicy.Default);
+
+    /// <summary>
+    /// Verifies a batch proof, refusing a commitment whose proofs for this batch size are weaker than <paramref name="policy"/>
+    /// (<see cref="SoundnessBits"/>) and one whose weight range proof fails (<see cref="ModelCommitment.VerifyWeightRanges"/>).
+    /// </summary>
+    /// <param name="commitment">The published model commitment.</param>
+    /// <param name="inputs">The input samples.</param>
+    /// <param name="outputs">The claimed outputs, one per input.</param>
+    /// <param name="proof">The proof (may be null).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns><see langword="true"/> when the proof is accepted.</returns>
+    public static bool VerifyBatch(ModelCommitment commitment, IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs, InferenceProof? proof, VerifierPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(commitment);
-        if (proof is null || inputs is null || outputs is null || !ValidStatement(commitment, inputs, outputs) || !commitment.VerifyWeightRanges())
+        ArgumentNullException.ThrowIfNull(policy);
+        if (proof is null || inputs is null || outputs is null || !ValidStatement(commitment, inputs, outputs))
         {
             return false;
         }
@@ -56,11 +81,16 @@ public static class InferenceVerifier
         CircuitPlan plan;
         try
         {
-            plan = CircuitPlan.Create(commitment.InputShape, commitment.Layers, inputs.Count);
+            plan = commitment.Plan(inputs.Count);
         }
         catch (ArgumentException)
         {
             return false; // the batch is too large for the circuit limits, so no proof can exist
+        }
+
+        if (PlanSoundnessBits(commitment, plan) < policy.MinimumSoundnessBits || !commitment.VerifyWeightRanges())
+        {
+            return false;
         }
 
         var publicTensors = new Goldilocks[plan.Layers.Length + 1][];
@@ -90,7 +120,10 @@ public static class InferenceVerifier
             && cursor.IsExhausted;
     }
 
-    /// <summary>Computes the soundness of a proof for this model and batch size from the component bounds (see remarks).</summary>
+    /// <summary>
+    /// Computes the soundness of accepting a proof for this model and batch size: the inference proof's components and the
+    /// model's <see cref="WeightRangeProof"/>, by the union bound (see remarks), under the commitment's Ligero parameters.
+    /// </summary>
     /// <param name="commitment">The model commitment.</param>
     /// <param name="batch">The batch size.</param>
     /// <returns>The security level in bits.</returns>
@@ -98,9 +131,13 @@ public static class InferenceVerifier
     public static double SoundnessBits(ModelCommitment commitment, int batch)
     {
         ArgumentNullException.ThrowIfNull(commitment);
-        CircuitPlan plan = CircuitPlan.Create(commitment.InputShape, commitment.Layers, batch);
+        return PlanSoundnessBits(commitment, commitment.Plan(batch));
+    }
+
+    private static double PlanSoundnessBits(ModelCommitment commitment, CircuitPlan plan)
+    {
         double field = E.Log2Size;
-        double epsilon = 0;
+        double epsilon = WeightRangeArgument.SoundnessError(commitment.Plan(1), commitment.Parameters);
         foreach (int v in plan.AdviceLayout.NumVariables.Concat(plan.WeightLayout.NumVariables))
         {
             epsilon += Math.Pow(2.0, -commitment.Parameters.SoundnessBits(v, field));

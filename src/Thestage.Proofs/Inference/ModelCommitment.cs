@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Org.BouncyCastle.Crypto.Digests;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Hashing;
@@ -13,14 +14,31 @@ namespace Thestage.Proofs.Inference;
 /// <remarks>
 /// Created by <see cref="CommittedModel.Commit"/>, published with <see cref="ModelCommitmentSerializer"/>,
 /// consumed by <see cref="InferenceVerifier"/>. A one-time <see cref="WeightRangeProof"/> shows that every committed
-/// weight is an int8. Biases are bound but not range-checked; this is benign: every inference proof range-checks
+/// weight is an int8 and that every padding entry (outside the architecture's matrices and bias vectors) is zero, so the
+/// commitment binds exactly the published architecture's parameters. Biases are bound but not range-checked; this is benign: every inference proof range-checks
 /// <c>q</c> (int16) and <c>r</c> (<c>[0, 2^s)</c>), so <c>W·x + b = q·2^s + r − h</c> is a small integer, hence the bias acts as
 /// an integer of magnitude below <c>2^46</c> and the output is exactly the documented integer semantics for that bias
 /// (an out-of-range bias can only make proofs impossible, never make two outputs provable).
 /// </remarks>
 public sealed class ModelCommitment
 {
+    /// <summary>
+    /// The largest number of entries, per sample, of any one tensor (channels and spatial positions each padded to a power of
+    /// two), weight segment, im2col matrix or tap list of a provable model: <c>2^22</c>. Larger architectures are refused
+    /// when committed and when read (<see cref="ModelCommitmentSerializer"/>), before anything of that size is built.
+    /// </summary>
+    public const int MaxPaddedEntries = 1 << 22;
+
+    /// <summary>
+    /// The largest number of entries, per sample, of all tensors, weight segments, im2col matrices and taps of a provable model
+    /// together: <c>2^24</c>. It bounds the verifier's memory and time for any statement, whoever wrote it.
+    /// </summary>
+    public const int MaxCircuitEntries = 1 << 24;
+
+    private const int MaxCachedPlans = 64;
+
     private readonly LigeroCommitment[] _weights;
+    private readonly ConcurrentDictionary<int, CircuitPlan> _plans = new();
     private int _rangeState; // 0 unchecked, 1 valid, −1 invalid (idempotent, so races are harmless)
 
     internal ModelCommitment(
@@ -77,7 +95,7 @@ public sealed class ModelCommitment
     /// <summary>Gets the BLAKE2s-256 digest of the architecture, the quantization parameters and the commitment parameters.</summary>
     public Digest256 ArchitectureDigest { get; }
 
-    /// <summary>Gets the one-time proof that all committed weights are int8 (see <see cref="VerifyWeightRanges"/>).</summary>
+    /// <summary>Gets the one-time proof that all committed weights are int8 and the padding zero (see <see cref="VerifyWeightRanges"/>).</summary>
     public WeightRangeProof? RangeProof { get; }
 
     internal LayerSpec[] Layers { get; }
@@ -85,7 +103,25 @@ public sealed class ModelCommitment
     internal LigeroCommitment[] WeightCommitmentArray => _weights;
 
     /// <summary>
-    /// Verifies <see cref="RangeProof"/> once (the verdict is cached): every committed weight lies in <c>[−128, 128)</c>.
+    /// Gets the circuit plan for <paramref name="batch"/> samples, built once per batch size (up to 64 sizes are kept) and
+    /// sharing the taps of the batch-1 plan, so repeated verifications do not rebuild it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The architecture exceeds the limits or is not provable, or the batch is out of range.</exception>
+    internal CircuitPlan Plan(int batch)
+    {
+        if (_plans.TryGetValue(batch, out CircuitPlan? plan))
+        {
+            return plan;
+        }
+
+        CircuitPlan single = _plans.TryGetValue(1, out CircuitPlan? cached) ? cached : _plans.GetOrAdd(1, CircuitPlan.Create(InputShape, Layers, 1));
+        plan = single.ForBatch(batch);
+        return _plans.Count < MaxCachedPlans ? _plans.GetOrAdd(batch, plan) : plan;
+    }
+
+    /// <summary>
+    /// Verifies <see cref="RangeProof"/> once (the verdict is cached): every committed weight lies in <c>[−128, 128)</c> and
+    /// every padding entry is zero.
     /// <see cref="InferenceVerifier"/> rejects every proof against a commitment that fails this check.
     /// </summary>
     /// <returns><see langword="true"/> when the range proof is present and valid.</returns>

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Numerics;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
@@ -9,7 +10,7 @@ namespace Thestage.Proofs.Inference;
 
 /// <summary>
 /// The versioned byte format of <see cref="ModelCommitment"/>, little-endian:
-/// <c>"TSMC" ‖ version u16 (=1) ‖ input C, H, W, input bits, input and output fraction bits (u32 each) ‖ layer count u32 ‖
+/// <c>"TSMC" ‖ version u16 (=2) ‖ input C, H, W, input bits, input and output fraction bits (u32 each) ‖ layer count u32 ‖
 /// per layer: kind, in, out, kernel height, kernel width, stride, padding, shift (u32 each) ‖ log blowup u32 ‖ column queries u32
 /// ‖ weight commitment count u8 ‖ per commitment: root (32) ‖ variables u8 ‖ architecture digest (32) ‖ range-proof flag u8
 /// ‖ if 1: multiplicities (u32 count = 256 ‖ 8-byte elements) ‖ sumcheck list ‖ values (u32 count ‖ 16-byte elements)
@@ -19,11 +20,15 @@ namespace Thestage.Proofs.Inference;
 /// Every field is range-checked, the layer rules of <see cref="QuantizedLayer"/> are enforced, the shapes must chain
 /// and be provable, the weight commitments must match the packing of the architecture, and the stored digest must
 /// equal the recomputed one; any violation raises <see cref="ProofFormatException"/>.
+/// <para>
+/// History: version 1 had the same layout, but its range proof did not show that the padding entries of the weight
+/// segments are zero (so extra hidden units could hide there); it is rejected with a message saying why.
+/// </para>
 /// </remarks>
 public static class ModelCommitmentSerializer
 {
     /// <summary>The current format version.</summary>
-    public const ushort Version = 1;
+    public const ushort Version = 2;
 
     private static ReadOnlySpan<byte> Magic => "TSMC"u8;
 
@@ -67,6 +72,12 @@ public static class ModelCommitmentSerializer
     /// <exception cref="ProofFormatException">The bytes are malformed or inconsistent.</exception>
     public static ModelCommitment Deserialize(ReadOnlySpan<byte> bytes)
     {
+        if (bytes.Length >= 6 && bytes[..4].SequenceEqual(Magic) && BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]) == 1)
+        {
+            throw new ProofFormatException(
+                "TSMC version 1 is no longer accepted: its weight range proof did not show that the padding of the weight matrices is zero, so a wider network could hide there. Commit the model again (version 2).");
+        }
+
         var reader = new ProofReader(bytes);
         reader.ReadHeader(Magic, Version);
         var input = new TensorShape(reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24));
@@ -148,7 +159,7 @@ public static class ModelCommitmentSerializer
         try
         {
             commitment = new ModelCommitment(input, inputBits, inputFraction, outputFraction, layers, weights, new LigeroParameters(logBlowup, queries), range);
-            int[] expected = CircuitPlan.Create(input, layers, 1).WeightLayout.NumVariables;
+            int[] expected = commitment.Plan(1).WeightLayout.NumVariables;
             if (!expected.SequenceEqual(weights.Select(w => w.NumVariables)))
             {
                 throw new ProofFormatException("The weight commitments do not match the architecture.");

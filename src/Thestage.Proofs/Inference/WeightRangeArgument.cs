@@ -1,15 +1,38 @@
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Lookups;
+using Thestage.Proofs.Polynomials;
+using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Transcripts;
 using E = Thestage.Proofs.Fields.GoldilocksExt2;
 
 namespace Thestage.Proofs.Inference;
 
-/// <summary>Proves and verifies <see cref="WeightRangeProof"/>: all committed weight matrices hold int8 values.</summary>
+/// <summary>
+/// Proves and verifies <see cref="WeightRangeProof"/>: all committed weight matrices hold int8 values, and every padding entry
+/// of every weight and bias segment is zero.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Range: one logUp argument (Haböck, eprint 2022/1530; fractional sumcheck, Papini–Haböck, eprint 2023/1284) looks up
+/// every entry of every weight matrix, offset by 128, in <c>[0, 2^8)</c>.
+/// </para>
+/// <para>
+/// Padding: the relations of an inference proof read whole padded segments, so an entry outside the architecture's box
+/// (<see cref="CircuitPlan.WeightBoxes"/>: a row at or beyond <c>out</c>, a column beyond the input, a bias beyond
+/// <c>out</c>) would act as a hidden unit — a 9-5-3 commitment could carry a 9-8-3 network. For each segment <c>σ</c>, at a
+/// random <c>r_σ</c>, a degree-3 sumcheck proves <c>Σ_x eq(r_σ, x)·Pad_σ(x)·S_σ(x) = 0</c> with <c>Pad_σ = 1 − Box_σ</c>; the
+/// verifier evaluates <c>eq</c> and <c>P̃ad_σ</c> itself (<see cref="Polynomials.BoxIndicator"/>, <c>O(v)</c>), leaving a claim
+/// <c>S̃_σ(s_σ)</c> that joins the batched opening. A non-zero <c>Pad_σ·S_σ</c> on the cube has a non-zero extension, which
+/// vanishes at <c>r_σ</c> with probability at most <c>v_σ/|F|</c> (Schwartz–Zippel); the sumcheck adds <c>3·v_σ/|F|</c>.
+/// Space between segments in a polynomial is never read by any relation (every claim is on a segment), so it is not checked.
+/// </para>
+/// <para>Soundness: <see cref="SoundnessError"/>.</para>
+/// </remarks>
 internal static class WeightRangeArgument
 {
     private const ulong Offset = 128;
+    private const string PaddingLabel = "weights/padding-r";
 
     public static WeightRangeProof Prove(ModelCommitment commitment, CircuitPlan plan, Goldilocks[][] segments, Goldilocks[][] polynomials, LigeroProverState[] states)
     {
@@ -21,6 +44,20 @@ internal static class WeightRangeArgument
         var builder = new ProofBuilder<E>();
         LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, CircuitPlan.TableBits, offsets);
         List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
+        for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
+        {
+            // Zero-check Σ_x eq(r, x)·Pad(x)·S(x) = 0 over the segment.
+            int v = plan.WeightLogSizes[segment];
+            E[] r = transcript.Challenges<E>(PaddingLabel, v);
+            var padding = new E[1 << v];
+            padding.AsSpan().Fill(E.One);
+            BoxIndicator.Add<E>(padding, plan.WeightBoxes[segment], -E.One);
+            SumcheckProverOutput<E> zeroCheck = SumcheckProver.Prove(
+                transcript, E.Zero, [new MultilinearPolynomial<E>(EqPolynomial.Table<E>(r)), new(padding), new(segments[segment].Select(E.FromBase).ToArray())]);
+            builder.AddSumcheck(zeroCheck.Proof);
+            claims.Add(new SegmentClaim<E>(segment, zeroCheck.Point.ToArray(), zeroCheck.Proof.FactorEvaluations[2]));
+        }
+
         LigeroOpeningProof<E>[] openings = ClaimBatcher.Prove(transcript, builder, plan.WeightLayout, polynomials, states, claims);
         return new WeightRangeProof(multiplicities, builder.Sumchecks, builder.Values.ToArray(), openings);
     }
@@ -35,7 +72,7 @@ internal static class WeightRangeArgument
         CircuitPlan plan;
         try
         {
-            plan = CircuitPlan.Create(commitment.InputShape, commitment.Layers, 1);
+            plan = commitment.Plan(1);
         }
         catch (ArgumentException)
         {
@@ -47,11 +84,59 @@ internal static class WeightRangeArgument
         Transcript transcript = Begin(commitment, proof.MultiplicityArray);
         var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray);
         LogUpClaims<E>? lookup = LogUpArgument.Verify(transcript, cursor, specs, CircuitPlan.TableBits);
-        return lookup is not null
-            && Thestage.Proofs.Sumcheck.MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue
-            && ClaimBatcher.Verify(
-                transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.Parameters, Claims(columnSegments, lookup), proof.Openings)
+        if (lookup is null
+            || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) != lookup.MultiplicityValue)
+        {
+            return false;
+        }
+
+        List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
+        for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
+        {
+            int v = plan.WeightLogSizes[segment];
+            E[] r = transcript.Challenges<E>(PaddingLabel, v);
+            if (!cursor.TryNextSumcheck(out SumcheckProof<E>? zeroCheck))
+            {
+                return false;
+            }
+
+            SumcheckVerification<E> result = SumcheckVerifier.Verify(transcript, E.Zero, v, 3, zeroCheck);
+            if (!result.IsValid
+                || result.FactorEvaluations[0] != EqPolynomial.Evaluate<E>(r, result.Point)
+                || result.FactorEvaluations[1] != E.One - BoxIndicator.Evaluate(result.Point, plan.WeightBoxes[segment]))
+            {
+                return false;
+            }
+
+            claims.Add(new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2]));
+        }
+
+        return ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.Parameters, claims, proof.Openings)
             && cursor.IsExhausted;
+    }
+
+    /// <summary>
+    /// Computes the soundness error of the proof for this plan by the union bound over its components, <c>|F| ≈ 2^128</c>:
+    /// <c>Σ_p ε_Ligero(v_p) + (N + 2^8 + 1.5·L² + 2L)/|F| + Σ_σ 4·v_σ/|F| + Σ_p (k + 2·v_p)/|F|</c> — one Ligero opening per weight
+    /// polynomial <c>p</c> (<see cref="LigeroParameters.SoundnessBits"/>), the logUp over the <c>N</c> weight-matrix entries in
+    /// <c>2^L</c> leaves, the zero-check of each segment <c>σ</c>, and the batching of the <c>k</c> claims per polynomial.
+    /// </summary>
+    public static double SoundnessError(CircuitPlan plan, LigeroParameters parameters)
+    {
+        double field = E.Log2Size;
+        int[] columnSegments = ColumnSegments(plan);
+        LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
+        long lookups = specs.Sum(c => 1L << c.LogSize);
+        double epsilon = Math.Pow(2.0, -LogUpArgument.SoundnessBits(lookups, CircuitPlan.TableBits, LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize, field));
+        double terms = 4.0 * plan.WeightBoxes.Select((_, s) => plan.WeightLogSizes[s]).Sum();
+        int claims = columnSegments.Length + plan.WeightBoxes.Count;
+        foreach (int v in plan.WeightLayout.NumVariables)
+        {
+            epsilon += Math.Pow(2.0, -parameters.SoundnessBits(v, field));
+            terms += claims + (2.0 * v);
+        }
+
+        return epsilon + (terms / Math.Pow(2.0, field));
     }
 
     private static int[] ColumnSegments(CircuitPlan plan) =>
@@ -62,7 +147,7 @@ internal static class WeightRangeArgument
 
     private static Transcript Begin(ModelCommitment commitment, Goldilocks[] multiplicities)
     {
-        var transcript = new Transcript("thestage/weight-ranges/v1");
+        var transcript = new Transcript("thestage/weight-ranges/v2");
         transcript.AbsorbDigest("model/architecture", commitment.ArchitectureDigest);
         foreach (LigeroCommitment weights in commitment.WeightCommitmentArray)
         {

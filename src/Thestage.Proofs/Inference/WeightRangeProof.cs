@@ -6,12 +6,14 @@ namespace Thestage.Proofs.Inference;
 
 /// <summary>
 /// A one-time proof, published with a <see cref="ModelCommitment"/>, that every committed weight is an int8
-/// (<c>w + 128 ∈ [0, 2^8)</c>): the public multiplicities, the logUp messages and the batched weight opening(s).
+/// (<c>w + 128 ∈ [0, 2^8)</c>) and every padding entry of every weight and bias segment is zero: the public
+/// multiplicities, the logUp and zero-check messages and the batched weight opening(s).
 /// </summary>
 /// <remarks>
-/// The logUp argument of Haböck (eprint 2022/1530) over all weight segments with offset 128; soundness
-/// <c>(N + 256 + 1.5·L² + 2L)/|F|</c> plus the openings' (see <see cref="InferenceVerifier"/>). Checked by
-/// <see cref="ModelCommitment.VerifyWeightRanges"/>.
+/// The logUp argument of Haböck (eprint 2022/1530) over all weight segments with offset 128, and one zero-check
+/// sumcheck per segment against the architecture's padding indicator (<c>WeightRangeArgument</c>); soundness
+/// <c>(N + 256 + 1.5·L² + 2L)/|F| + Σ_σ 4·v_σ/|F|</c> plus the batching and the openings' (see <see cref="InferenceVerifier"/>,
+/// which counts it in every inference proof's figure). Checked by <see cref="ModelCommitment.VerifyWeightRanges"/>.
 /// </remarks>
 public sealed class WeightRangeProof
 {

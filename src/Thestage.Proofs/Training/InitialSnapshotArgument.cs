@@ -30,7 +30,7 @@ namespace Thestage.Proofs.Training;
 /// </remarks>
 public static class InitialSnapshotArgument
 {
-    private const string PointLabel = "initial/z";
+    internal const string PointLabel = "initial/z";
 
     /// <summary>Proves that snapshot 0 of a recorded run is the configuration's initial weights.</summary>
     /// <param name="run">The recorded run.</param>
@@ -41,13 +41,40 @@ public static class InitialSnapshotArgument
         return Prove(run.Transcript, run.WeightStates(0));
     }
 
-    /// <summary>Verifies that snapshot 0 of <paramref name="training"/> commits to <see cref="FixedPointTrainer.InitialWeights"/>.</summary>
+    /// <summary>Verifies an initial-snapshot proof under <see cref="VerifierPolicy.Default"/>.</summary>
     /// <param name="training">The training transcript.</param>
     /// <param name="proof">The proof (may be malformed).</param>
     /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
-    public static bool Verify(TrainingTranscript training, InitialSnapshotProof? proof)
+    public static bool Verify(TrainingTranscript training, InitialSnapshotProof? proof) => Verify(training, proof, VerifierPolicy.Default);
+
+    /// <summary>
+    /// Verifies that snapshot 0 of <paramref name="training"/> commits to <see cref="FixedPointTrainer.InitialWeights"/>, refusing
+    /// a transcript whose proof would be weaker than <paramref name="policy"/> (<see cref="SoundnessBits"/>).
+    /// </summary>
+    /// <param name="training">The training transcript.</param>
+    /// <param name="proof">The proof (may be malformed).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
+    public static bool Verify(TrainingTranscript training, InitialSnapshotProof? proof, VerifierPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(policy);
+        return SoundnessBits(training) >= policy.MinimumSoundnessBits && VerifyProof(training, proof);
+    }
+
+    /// <summary>Computes the soundness <c>−log2(Σ_g v_g/|E| + Σ_g ε_Ligero(v_g))</c> of the proof for this transcript (remarks).</summary>
+    /// <param name="training">The training transcript.</param>
+    /// <returns>The bits.</returns>
+    public static double SoundnessBits(TrainingTranscript training)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        double field = E.Log2Size;
+        return -Math.Log2(training.WeightVariables.Sum(v => (v / Math.Pow(2.0, field)) + Math.Pow(2.0, -training.Parameters.SoundnessBits(v, field))));
+    }
+
+    /// <summary>The protocol checks of <see cref="Verify(TrainingTranscript, InitialSnapshotProof?, VerifierPolicy)"/>, without the policy.</summary>
+    internal static bool VerifyProof(TrainingTranscript training, InitialSnapshotProof? proof)
+    {
         LigeroCommitment[] commitments = training.WeightCommitmentsAt(0);
         if (proof?.OpeningArray is null || proof.OpeningArray.Length != commitments.Length || proof.OpeningArray.Any(o => o is null))
         {
@@ -83,7 +110,8 @@ public static class InitialSnapshotArgument
         return new InitialSnapshotProof(openings);
     }
 
-    private static Transcript Begin(TrainingTranscript training)
+    /// <summary>Starts the Fiat–Shamir transcript: the training transcript's digest, then snapshot 0's roots and variable counts.</summary>
+    internal static Transcript Begin(TrainingTranscript training)
     {
         var transcript = new Transcript("thestage.training.initial-snapshot.v1");
         transcript.AbsorbDigest("training", training.Digest);

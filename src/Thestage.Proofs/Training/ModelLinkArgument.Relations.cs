@@ -245,7 +245,7 @@ public static partial class ModelLinkArgument
             CircuitPlan plan;
             try
             {
-                plan = CircuitPlan.Create(model.InputShape, model.Layers, 1);
+                plan = model.Plan(1);
             }
             catch (ArgumentException)
             {

@@ -42,9 +42,10 @@ namespace Thestage.Proofs.Training;
 /// polynomial, each against its own segment layout.
 /// </para>
 /// <para>
-/// Integer reading: the final snapshot is <c>W</c>-bit (its <see cref="SnapshotRangeProof"/>, verified separately:
-/// every <see cref="TrainingProofs"/> carries it and <see cref="TrainingVerifier"/> checks it, in both modes),
-/// <c>w8</c> is int8 (the model's <see cref="WeightRangeProof"/>, which <see cref="Verify"/> checks), and the limbs bound
+/// Integer reading: the final snapshot is <c>W</c>-bit (its <see cref="SnapshotRangeProof"/>, which <see cref="Verify(TrainingTranscript, ModelCommitment, ModelLinkProof?, VerifierPolicy)"/>
+/// does not check: every <see cref="TrainingProofs"/> carries it and <see cref="TrainingVerifier"/> checks it, in both modes, so
+/// the caller must have accepted the run's proofs),
+/// <c>w8</c> is int8 (the model's <see cref="WeightRangeProof"/>, which the verifier checks), and the limbs bound
 /// <c>r</c>, <c>r_b</c> and <c>b_q</c> (lookup). Schwartz–Zippel makes each identity hold entry by entry over
 /// <c>F_p</c>; with <c>σ ≤ W ≤ 31</c> and <c>|τ| ≤ 30</c> both sides are integers of magnitude below <c>2^62 &lt; p/2</c>,
 /// so they hold over the integers, and <c>0 ≤ r &lt; 2^σ</c> makes <c>w8 = ⌊(w + h_σ)/2^σ⌋ = round_σ(w)</c> unique
@@ -55,8 +56,10 @@ namespace Thestage.Proofs.Training;
 /// <c>ε = Σ_i ((1 − δ)^t + n_i/|E|) + (N + 2^8 + 1.5·L² + 2L)/|E| + Σ_l (v_(w,l) + 2·v_(b,l))/|E| + Σ_p (k_p + 2·v_p)/|E|</c>,
 /// summing over the Ligero openings <c>i</c> (limbs, snapshot, model: 3 to 5, <c>n_i</c> the codeword length), the
 /// <c>N</c> looked-up limbs in <c>2^L</c> leaves, the identities of each layer (<c>v</c> variables of the padded
-/// matrix and bias vector), and each batched polynomial <c>p</c> with <c>k_p</c> claims. The query term
-/// <c>(5/8)^152 = 2^−103.07</c> dominates: five openings give about 100.75 bits, before Fiat–Shamir grinding.
+/// matrix and bias vector), and each batched polynomial <c>p</c> with <c>k_p</c> claims, plus the error of the model's
+/// <see cref="WeightRangeProof"/> (its one or two openings and its logUp, zero-check and batching terms). The query term
+/// <c>(5/8)^152 = 2^−103.07</c> dominates: for 784-64-10 the five link openings and the two range-proof openings give about
+/// 100.3 bits, before Fiat–Shamir grinding.
 /// </para>
 /// </remarks>
 public static partial class ModelLinkArgument
@@ -85,15 +88,30 @@ public static partial class ModelLinkArgument
         return Prove(run.Transcript, snapshot, run.WeightStates(final), model, WeightShifts(snapshot), salts);
     }
 
-    /// <summary>Verifies a link proof between a training transcript's final snapshot and a model commitment.</summary>
+    /// <summary>Verifies a link proof under <see cref="VerifierPolicy.Default"/> (see <see cref="Verify(TrainingTranscript, ModelCommitment, ModelLinkProof?, VerifierPolicy)"/>).</summary>
     /// <param name="training">The training transcript.</param>
     /// <param name="model">The model commitment (its weight range proof is checked and cached).</param>
     /// <param name="proof">The proof (may be malformed).</param>
     /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
-    public static bool Verify(TrainingTranscript training, ModelCommitment model, ModelLinkProof? proof)
+    public static bool Verify(TrainingTranscript training, ModelCommitment model, ModelLinkProof? proof) => Verify(training, model, proof, VerifierPolicy.Default);
+
+    /// <summary>
+    /// Verifies a link proof between a training transcript's final snapshot and a model commitment, refusing statements whose
+    /// link is weaker than <paramref name="policy"/> (<see cref="SoundnessBits"/>; both the transcript's and the model's Ligero
+    /// parameters count). The caller must also have accepted the run's proofs (<see cref="TrainingVerifier.Verify(TrainingTranscript, TrainingProofs?, VerifierPolicy)"/>):
+    /// they carry the final snapshot's <see cref="SnapshotRangeProof"/>, without which the link's identities are only field
+    /// identities (this method does not check it).
+    /// </summary>
+    /// <param name="training">The training transcript.</param>
+    /// <param name="model">The model commitment (its weight range proof is checked and cached).</param>
+    /// <param name="proof">The proof (may be malformed).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
+    public static bool Verify(TrainingTranscript training, ModelCommitment model, ModelLinkProof? proof, VerifierPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(policy);
         int layers = training.Config.LayerCount;
         if (proof is null || proof.WeightShiftArray is null || proof.WeightShiftArray.Length != layers
             || proof.WitnessIndexArray is null || proof.WitnessIndexArray.Length != layers || proof.WitnessValueArray is null
@@ -105,7 +123,8 @@ public static partial class ModelLinkArgument
         }
 
         Setup? setup = Setup.TryCreate(training.Config, model, proof.WeightShiftArray);
-        if (setup is null || !WitnessesValid(training.Config, setup.Layout, proof) || !model.VerifyWeightRanges())
+        if (setup is null || SetupSoundnessBits(training, model, setup) < policy.MinimumSoundnessBits
+            || !WitnessesValid(training.Config, setup.Layout, proof) || !model.VerifyWeightRanges())
         {
             return false;
         }
@@ -139,7 +158,7 @@ public static partial class ModelLinkArgument
             && cursor.IsExhausted;
     }
 
-    /// <summary>Computes the soundness of a link proof from the component bounds in the remarks.</summary>
+    /// <summary>Computes the soundness of a link proof from the component bounds in the remarks, with the model's weight range proof (on which the link relies).</summary>
     /// <param name="training">The training transcript.</param>
     /// <param name="model">The model commitment.</param>
     /// <param name="proof">The proof (its weight shifts fix the limb layout).</param>
@@ -152,10 +171,15 @@ public static partial class ModelLinkArgument
         ArgumentNullException.ThrowIfNull(proof);
         Setup setup = Setup.TryCreate(training.Config, model, proof.WeightShiftArray)
             ?? throw new ArgumentException("The proof's shifts or the model's architecture do not fit the training configuration.", nameof(proof));
+        return SetupSoundnessBits(training, model, setup);
+    }
+
+    private static double SetupSoundnessBits(TrainingTranscript training, ModelCommitment model, Setup setup)
+    {
         ModelLinkLayout layout = setup.Layout;
         double field = E.Log2Size;
         SegmentLayout trainingLayout = WeightCommitment.Layout(training.Config);
-        double epsilon = 0;
+        double epsilon = WeightRangeArgument.SoundnessError(setup.Plan, model.Parameters);
         foreach (int v in layout.Layout.NumVariables.Concat(trainingLayout.NumVariables))
         {
             epsilon += Math.Pow(2.0, -training.Parameters.SoundnessBits(v, field));

@@ -13,7 +13,7 @@ namespace Thestage.Proofs.Training;
 /// With segment <c>σ</c> of <c>g</c> at aligned offset <c>o_σ</c> (Boolean prefix <c>β_σ</c> of <c>v − log|σ|</c> bits),
 /// the segments being disjoint, <c>Pad = 1 − Σ_σ eq(β_σ, x_pre)·M̃_out(x_row)·M̃_in(x_col)</c> for a weight segment
 /// (row bits first) and <c>1 − … eq(β_σ, x_pre)·M̃_out(x_row)</c> for a bias segment, <c>M̃_n</c> the extension of
-/// <c>[y &lt; n]</c> (<see cref="LessThanPolynomial"/>). Each term is multilinear, so this is <c>P̃ad</c>, evaluated in
+/// <c>[y &lt; n]</c> (the segment's <see cref="BoxIndicator"/>). Each term is multilinear, so this is <c>P̃ad</c>, evaluated in
 /// <c>O(segments · v)</c>.
 /// </remarks>
 internal static class SnapshotPadding
@@ -27,12 +27,7 @@ internal static class SnapshotPadding
         table.AsSpan().Fill(T.One);
         foreach ((int segment, int rows, int columns) in Segments(config, layout, polynomial))
         {
-            int offset = layout.OffsetOf(segment);
-            int columnBits = layout.LogSizeOf(segment) - RowBits(config, segment);
-            for (int j = 0; j < rows; j++)
-            {
-                table.AsSpan(offset + (j << columnBits), columns).Clear();
-            }
+            BoxIndicator.Add(table.AsSpan(layout.OffsetOf(segment), 1 << layout.LogSizeOf(segment)), Box(config, layout, segment, rows, columns), -T.One);
         }
 
         return table;
@@ -54,7 +49,6 @@ internal static class SnapshotPadding
         {
             int size = layout.LogSizeOf(segment);
             int prefix = v - size;
-            int rowBits = RowBits(config, segment);
             int block = layout.OffsetOf(segment) >> size;
             T term = T.One;
             for (int i = 0; i < prefix; i++)
@@ -62,9 +56,7 @@ internal static class SnapshotPadding
                 term *= ((block >> (prefix - 1 - i)) & 1) != 0 ? point[i] : T.One - point[i];
             }
 
-            term *= LessThanPolynomial.Evaluate(point.Slice(prefix, rowBits), rows);
-            term *= LessThanPolynomial.Evaluate(point[(prefix + rowBits)..], columns);
-            covered += term;
+            covered += term * BoxIndicator.Evaluate(point[prefix..], Box(config, layout, segment, rows, columns));
         }
 
         return T.One - covered;
@@ -88,10 +80,10 @@ internal static class SnapshotPadding
         }
     }
 
-    /// <summary>Gets <c>⌈log2 out_l⌉</c>, the row bits of segment <paramref name="segment"/> (weights <c>2l</c>, bias <c>2l + 1</c>).</summary>
-    private static int RowBits(TrainingConfig config, int segment)
+    /// <summary>The parameter box of a segment: <c>⌈log2 out_l⌉</c> row bits below <c>out_l</c>, then the column bits below <paramref name="columns"/>.</summary>
+    private static (int Bits, long Bound)[] Box(TrainingConfig config, SegmentLayout layout, int segment, int rows, int columns)
     {
-        int outputs = config.LayerSizes[(segment / 2) + 1];
-        return outputs <= 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(outputs - 1));
+        int rowBits = TensorLayout.CeilLog2(config.LayerSizes[(segment / 2) + 1]);
+        return [(rowBits, rows), (layout.LogSizeOf(segment) - rowBits, columns)];
     }
 }

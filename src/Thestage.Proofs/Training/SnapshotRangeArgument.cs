@@ -45,7 +45,7 @@ namespace Thestage.Proofs.Training;
 /// <c>3·v_g/|E|</c>) <c>+ Σ_g v_g/|E|</c> (recomposition, Schwartz–Zippel on a multilinear difference)
 /// <c>+ (c + 2·v_L)/|E|</c> (batching <c>c</c> limb claims on the <c>v_L</c>-variable limb polynomial)
 /// <c>+ (1 + k)·ε_Ligero</c> (one limb opening and <c>k ∈ {1, 2}</c> snapshot openings, <c>ε_Ligero ≈ 2^−103.07</c>,
-/// <c>docs/proofs.md</c>). For 784-64-10 with <c>W = 24</c> (<c>v_g = 16, 11</c>; <c>v_L = L = 18</c>; <c>N = 202,752</c>;
+/// <c>docs/proofs.md</c>; <see cref="SoundnessBits"/>). For 784-64-10 with <c>W = 24</c> (<c>v_g = 16, 11</c>; <c>v_L = L = 18</c>; <c>N = 202,752</c>;
 /// <c>c = 12</c>) the field terms total <c>≈ 2^−110.4</c> and the openings <c>3·2^−103.07 = 2^−101.49</c>: 101.48 bits. Since limbs are bytes and <c>Σ 2^(8k) l_k &lt; 2^W &lt; p</c>, an
 /// accepted recomposition means <c>u ∈ [0, 2^W)</c> as an integer.
 /// </para>
@@ -68,13 +68,54 @@ public static class SnapshotRangeArgument
         return Prove(run.Transcript, snapshot, run.WeightStates(snapshot), WeightCommitment.Evaluations(run.Snapshots[snapshot]), salts);
     }
 
-    /// <summary>Verifies a range-and-padding proof against the transcript's snapshot roots.</summary>
+    /// <summary>Verifies a range-and-padding proof under <see cref="VerifierPolicy.Default"/>.</summary>
     /// <param name="training">The training transcript.</param>
     /// <param name="proof">The proof (may be malformed).</param>
     /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
-    public static bool Verify(TrainingTranscript training, SnapshotRangeProof? proof)
+    public static bool Verify(TrainingTranscript training, SnapshotRangeProof? proof) => Verify(training, proof, VerifierPolicy.Default);
+
+    /// <summary>
+    /// Verifies a range-and-padding proof against the transcript's snapshot roots, refusing a transcript whose range proofs are
+    /// weaker than <paramref name="policy"/> (<see cref="SoundnessBits"/>).
+    /// </summary>
+    /// <param name="training">The training transcript.</param>
+    /// <param name="proof">The proof (may be malformed).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
+    public static bool Verify(TrainingTranscript training, SnapshotRangeProof? proof, VerifierPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(policy);
+        return SoundnessBits(training) >= policy.MinimumSoundnessBits && VerifyProof(training, proof);
+    }
+
+    /// <summary>Computes the soundness of a range proof for this transcript: the formula in the remarks, under the transcript's Ligero parameters.</summary>
+    /// <param name="training">The training transcript.</param>
+    /// <returns><c>−log2 ε</c>.</returns>
+    public static double SoundnessBits(TrainingTranscript training)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        int[] variables = [.. training.WeightVariables];
+        (SegmentLayout layout, int limbs, int topBits) = LimbLayout(training.Config, variables);
+        (int Segment, ulong Scale)[] columns = Columns(variables.Length, limbs, topBits);
+        LookupColumnSpec[] specs = columns.Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
+        double field = E.Log2Size;
+        int limbVariables = layout.NumVariables[0];
+        double epsilon = Math.Pow(2.0, -training.Parameters.SoundnessBits(limbVariables, field))
+            + Math.Pow(2.0, -LogUpArgument.SoundnessBits(specs.Sum(c => 1L << c.LogSize), TableBits, LogUpLayout.Create(specs, TableBits).LogSize, field));
+        double terms = columns.Length + (variables.Length * limbs) + (2.0 * limbVariables);
+        foreach (int v in variables)
+        {
+            epsilon += Math.Pow(2.0, -training.Parameters.SoundnessBits(v, field));
+            terms += 5.0 * v; // zero-check: v (Schwartz–Zippel) + 3v (sumcheck); recomposition: v
+        }
+
+        return -Math.Log2(epsilon + (terms / Math.Pow(2.0, field)));
+    }
+
+    /// <summary>The protocol checks of <see cref="Verify(TrainingTranscript, SnapshotRangeProof?, VerifierPolicy)"/>, without the policy.</summary>
+    internal static bool VerifyProof(TrainingTranscript training, SnapshotRangeProof? proof)
+    {
         int polynomials = training.WeightPolynomialCount;
         if (proof is null || proof.Snapshot < 0 || proof.Snapshot > training.StepCount || proof.MultiplicityArray is null
             || proof.MultiplicityArray.Length != 1 << TableBits || proof.SumcheckArray is null || proof.ValueArray is null

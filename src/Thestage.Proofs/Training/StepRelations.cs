@@ -12,7 +12,8 @@ namespace Thestage.Proofs.Training;
 /// The relations of one SGD step, written once for both roles: with a witness it proves (computing every message and
 /// recording it), without one it verifies (reading the same messages in the same order and checking them). Every
 /// check that fails throws <see cref="Rejected"/>, which the verifier turns into <see langword="false"/>; on the
-/// prover's side the checks hold by construction.
+/// prover's side the checks hold by construction. A third mode, with neither, walks the same relations only to count
+/// their soundness terms (<see cref="ForAccounting"/>), so the soundness figure cannot drift from the protocol.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -71,13 +72,26 @@ internal sealed class StepRelations
     /// <summary>Gets the claims on the snapshot after the step.</summary>
     public List<SegmentClaim<E>> After { get; } = [];
 
+    /// <summary>
+    /// Gets, after <see cref="Run"/>, the sum of the relations' Schwartz–Zippel and sumcheck terms in units of <c>1/|E|</c>:
+    /// <c>v</c> per identity checked at a random point of <c>v</c> variables, <c>d·v</c> per sumcheck of degree <c>d</c> over
+    /// <c>v</c> variables (the logUp, batching and opening terms are counted by <see cref="TrainingStepVerifier.SoundnessBits"/>).
+    /// </summary>
+    public double SoundnessTerms { get; private set; }
+
     private bool Proving => _witness is not null;
+
+    private bool Accounting => _witness is null && _cursor is null;
 
     public static StepRelations ForProver(StepCircuit circuit, Transcript transcript, Goldilocks[] inputs, int[] labels, StepWitness witness, ProofBuilder<E> builder) =>
         new(circuit, transcript, inputs, labels, witness, builder, null);
 
     public static StepRelations ForVerifier(StepCircuit circuit, Transcript transcript, Goldilocks[] inputs, int[] labels, ProofCursor<E> cursor) =>
         new(circuit, transcript, inputs, labels, null, null, cursor);
+
+    /// <summary>Relations that receive zeros and check nothing; <see cref="Run"/> then leaves the claim counts and <see cref="SoundnessTerms"/>.</summary>
+    public static StepRelations ForAccounting(StepCircuit circuit) =>
+        new(circuit, new Transcript("thestage.training.step.accounting"), [], [], null, null, null);
 
     /// <summary>Runs the range checks and every relation of the step, collecting the claims for the openings.</summary>
     public void Run()
@@ -105,6 +119,18 @@ internal sealed class StepRelations
     private void Lookups()
     {
         var specs = _circuit.LookupColumns.Select(c => new LookupColumnSpec(_circuit.LogSizes[c.Segment], c.Scale)).ToArray();
+        if (Accounting)
+        {
+            // The logUp's own error is counted from the column sizes; only the claims it leaves matter here.
+            for (int j = 0; j < specs.Length; j++)
+            {
+                Advice.Add(new(_circuit.LookupColumns[j].Segment, new E[specs[j].LogSize], E.Zero));
+            }
+
+            Advice.Add(new(_circuit.Multiplicities, new E[StepCircuit.TableBits], E.Zero));
+            return;
+        }
+
         LogUpClaims<E> claims;
         if (Proving)
         {
@@ -129,7 +155,7 @@ internal sealed class StepRelations
     {
         TrainingConfig config = _circuit.Config;
         int logOut = _circuit.LogWidths[l + 1], logIn = _circuit.LogWidths[l];
-        E[] zeta = _transcript.Challenges<E>(PointLabel, logOut + _circuit.LogBatch);
+        E[] zeta = Point(logOut + _circuit.LogBatch);
         E[] rows = zeta[..logOut], batch = zeta[logOut..];
         E z = Open(_circuit.Z[l], zeta).Value;
         E r = Open(_circuit.R[l], zeta).Value;
@@ -151,7 +177,7 @@ internal sealed class StepRelations
         TrainingConfig config = _circuit.Config;
         int layers = _circuit.Layers;
         int logOut = _circuit.LogWidths[layers];
-        E[] zeta = _transcript.Challenges<E>(PointLabel, logOut + _circuit.LogBatch);
+        E[] zeta = Point(logOut + _circuit.LogBatch);
         E d = Open(_circuit.D, zeta).Value;
         E z = Open(_circuit.Z[layers - 1], zeta).Value;
         E[] eqRows = EqPolynomial.Table<E>(zeta.AsSpan(0, logOut));
@@ -169,7 +195,7 @@ internal sealed class StepRelations
     {
         TrainingConfig config = _circuit.Config;
         int logMid = _circuit.LogWidths[l + 1], logOut = _circuit.LogWidths[l + 2];
-        E[] zeta = _transcript.Challenges<E>(PointLabel, logMid + _circuit.LogBatch);
+        E[] zeta = Point(logMid + _circuit.LogBatch);
         E[] columns = zeta[..logMid], batch = zeta[logMid..];
         E q = Open(_circuit.Q[l], zeta).Value;
         E s = Open(_circuit.S[l], zeta).Value;
@@ -188,7 +214,7 @@ internal sealed class StepRelations
     {
         TrainingConfig config = _circuit.Config;
         int logOut = _circuit.LogWidths[l + 1], logIn = _circuit.LogWidths[l];
-        E[] zeta = _transcript.Challenges<E>(PointLabel, logOut + logIn);
+        E[] zeta = Point(logOut + logIn);
         E[] rows = zeta[..logOut], columns = zeta[logOut..];
         E[] weights = Receive(UpdateLabel, 2, () => [Evaluate(_witness!.Before[WeightSegment(l)], zeta), Evaluate(_witness!.After[WeightSegment(l)], zeta)]);
         Before.Add(new(WeightSegment(l), zeta, weights[0]));
@@ -210,7 +236,7 @@ internal sealed class StepRelations
     {
         TrainingConfig config = _circuit.Config;
         int logOut = _circuit.LogWidths[l + 1];
-        E[] zeta = _transcript.Challenges<E>(PointLabel, logOut);
+        E[] zeta = Point(logOut);
         E[] biases = Receive(UpdateLabel, 2, () => [Evaluate(_witness!.Before[BiasSegment(l)], zeta), Evaluate(_witness!.After[BiasSegment(l)], zeta)]);
         Before.Add(new(BiasSegment(l), zeta, biases[0]));
         After.Add(new(BiasSegment(l), zeta, biases[1]));
@@ -231,7 +257,7 @@ internal sealed class StepRelations
     {
         if (l == 0)
         {
-            Require(Evaluate(_inputs, point) == value);
+            Require(Accounting || Evaluate(_inputs, point) == value);
             return;
         }
 
@@ -273,6 +299,13 @@ internal sealed class StepRelations
         return (StepCircuit.Recompose(limbs, values), limbs.Signed ? values[^1] : E.Zero);
     }
 
+    /// <summary>Draws the random point of an identity over <paramref name="variables"/> variables (Schwartz–Zippel: <c>v/|E|</c>).</summary>
+    private E[] Point(int variables)
+    {
+        SoundnessTerms += variables;
+        return _transcript.Challenges<E>(PointLabel, variables);
+    }
+
     private E[] Receive(string label, int count, Func<E[]> compute)
     {
         if (Proving)
@@ -282,12 +315,23 @@ internal sealed class StepRelations
             return values;
         }
 
+        if (Accounting)
+        {
+            return new E[count];
+        }
+
         Require(_cursor!.TryReceive(_transcript, label, count, out E[] received));
         return received;
     }
 
     private (E[] Point, E[] Values) Sumcheck(E claim, int variables, int degree, Func<MultilinearPolynomial<E>[]> factors)
     {
+        SoundnessTerms += degree * variables;
+        if (Accounting)
+        {
+            return (new E[variables], new E[degree]);
+        }
+
         if (Proving)
         {
             SumcheckProverOutput<E> output = SumcheckProver.Prove(_transcript, claim, factors());
@@ -309,10 +353,10 @@ internal sealed class StepRelations
 
     private static int BiasSegment(int l) => (2 * l) + 1;
 
-    /// <summary>A verifier check; the prover only emits messages (a cheating prover's witness goes through unchecked).</summary>
+    /// <summary>A verifier check; the prover only emits messages (a cheating prover's witness goes through unchecked), and accounting checks nothing.</summary>
     private void Require(bool condition)
     {
-        if (!Proving && !condition)
+        if (!Proving && !Accounting && !condition)
         {
             throw new Rejected();
         }

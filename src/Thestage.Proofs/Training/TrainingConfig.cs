@@ -21,6 +21,11 @@ namespace Thestage.Proofs.Training;
 /// batch), and that <c>u + W ≤ 62</c> for the update shift <c>u = f + k + log2 B</c>, so that the update identity
 /// <c>G + 2^(u−1) = 2^u·(W_t − W_(t+1)) + ρ</c> the step proof checks over <c>F_p</c> cannot wrap either.
 /// </para>
+/// <para>
+/// Budget: the padded snapshot holds at most <see cref="MaxPaddedParameters"/> entries and one step's committed limbs at
+/// most <c>2^30</c>, so every statement a <see cref="TrainingTranscript"/> can carry is one whose proofs can be verified in
+/// bounded memory; the rules are checked here, from the widths and the batch size alone, before anything is built.
+/// </para>
 /// </remarks>
 public sealed class TrainingConfig
 {
@@ -32,6 +37,13 @@ public sealed class TrainingConfig
 
     /// <summary>The largest batch size.</summary>
     public const int MaxBatchSize = 1 << 16;
+
+    /// <summary>
+    /// The largest number of entries of one committed snapshot after padding, <c>Σ_l 2^⌈log2 out_l⌉·(2^⌈log2 in_l⌉ + 1)</c>:
+    /// <c>2^23</c>. It bounds what a verifier spends on any transcript (the initial-snapshot check evaluates every entry), so a
+    /// few header bytes cannot declare a network whose verification would exhaust memory.
+    /// </summary>
+    public const int MaxPaddedParameters = 1 << 23;
 
     private readonly int[] _layerSizes;
 
@@ -113,12 +125,31 @@ public sealed class TrainingConfig
             throw new ArgumentException("The update shift f + k + log2 B plus the weight bits must not exceed 62.");
         }
 
+        long padded = 0;
+        for (int l = 0; l + 1 < _layerSizes.Length; l++)
+        {
+            padded += (1L << Inference.TensorLayout.CeilLog2(_layerSizes[l + 1])) * ((1L << Inference.TensorLayout.CeilLog2(_layerSizes[l])) + 1);
+        }
+
+        if (padded > MaxPaddedParameters)
+        {
+            throw new ArgumentException($"The padded parameters ({padded}) exceed {MaxPaddedParameters}; use narrower layers.", nameof(layerSizes));
+        }
+
         BatchSize = batchSize;
         LearningRateShift = learningRateShift;
         FractionalBits = fractionalBits;
         WeightBits = weightBits;
         ValueBits = valueBits;
         Seed = seed;
+        try
+        {
+            _ = new StepCircuit(this);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException("The limbs one step's proof commits would exceed 2^30 entries; use a smaller batch or narrower layers.", e);
+        }
     }
 
     /// <summary>Gets the layer widths from input to output.</summary>

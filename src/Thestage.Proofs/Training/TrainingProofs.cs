@@ -5,7 +5,8 @@ namespace Thestage.Proofs.Training;
 /// <summary>
 /// The proofs of a whole training run, in one of two modes (<see cref="TrainingProver"/>): every step proven, or
 /// <c>k</c> steps sampled by Fiat–Shamir after every weight commitment is fixed. Checked by
-/// <see cref="TrainingVerifier.Verify(TrainingTranscript, TrainingProofs?)"/>; bytes: <see cref="TrainingProofsSerializer"/>.
+/// <see cref="TrainingVerifier.Verify(TrainingTranscript, TrainingProofs?, VerifierPolicy)"/>, which decides the sample itself;
+/// bytes: <see cref="TrainingProofsSerializer"/>.
 /// </summary>
 /// <remarks>
 /// Contents: the proof that snapshot 0 is the configuration's initial weights, the step proofs in increasing step order, and a <see cref="SnapshotRangeProof"/> for every snapshot a
@@ -35,8 +36,8 @@ public sealed class TrainingProofs
     public int SampleSize { get; }
 
     /// <summary>
-    /// Gets the seed mixed into the Fiat–Shamir sample: zero by default, or a value the verifier issued after the
-    /// transcript was published (which removes the prover's ability to re-commit until the sample suits it).
+    /// Gets the seed the prover drew the sample from: zero by default, or a value the verifier issued after the transcript was
+    /// published. The verifier does not take it from here: it requires it to equal its own <see cref="VerifierPolicy.ChallengeSeed"/>.
     /// </summary>
     public Digest256 ChallengeSeed { get; }
 

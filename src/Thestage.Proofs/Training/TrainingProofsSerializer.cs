@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Thestage.Proofs.Training;
 
 /// <summary>
@@ -5,16 +7,21 @@ namespace Thestage.Proofs.Training;
 /// <see cref="ProofFormatException"/> on malformed bytes (consistency with a transcript is the verifier's job).
 /// </summary>
 /// <remarks>
-/// Layout, little-endian: <c>"TSTP"</c>, <c>u16</c> version 2, <c>u8</c> mode (0 every step, 1 sampled), <c>u32</c> sample
+/// Layout, little-endian: <c>"TSTP"</c>, <c>u16</c> version 3, <c>u8</c> mode (0 every step, 1 sampled), <c>u32</c> sample
 /// size <c>k</c> (0 in every-step mode), the 32-byte challenge seed (zero in every-step mode), the initial-snapshot
 /// proof (<c>u32</c> length and <see cref="InitialSnapshotProofSerializer"/>'s bytes), <c>u32</c> step-proof
 /// count <c>≤ 2^20</c> and per proof <c>u32</c> length and <see cref="TrainingStepProofSerializer"/>'s bytes, then
 /// <c>u32</c> range-proof count <c>≤ 2^20 + 1</c> and per proof <c>u32</c> length and <see cref="SnapshotRangeProofSerializer"/>'s
-/// bytes. No trailing bytes. Version 1 had no initial-snapshot proof; it is refused (the general version message says so).
+/// bytes. No trailing bytes.
+/// <para>
+/// History: version 1 had no initial-snapshot proof; version 2 had version 3's layout, but its sample mixed in the sample
+/// size (so a prover could choose <c>k</c> to choose the sample) and its verifier took the seed from the proof. Both are
+/// refused with a message saying why.
+/// </para>
 /// </remarks>
 public static class TrainingProofsSerializer
 {
-    private const ushort Version = 2;
+    private const ushort Version = 3;
 
     private static ReadOnlySpan<byte> Magic => "TSTP"u8;
 
@@ -51,6 +58,13 @@ public static class TrainingProofsSerializer
     /// <exception cref="ProofFormatException">The bytes are malformed.</exception>
     public static TrainingProofs Deserialize(ReadOnlySpan<byte> bytes)
     {
+        ushort version = bytes.Length >= 6 && bytes[..4].SequenceEqual(Magic) ? BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]) : Version;
+        if (version is 1 or 2)
+        {
+            throw new ProofFormatException(
+                $"TSTP version {version} is no longer accepted: its sampled steps depended on a sample size the prover chose. Prove the run again (version 3).");
+        }
+
         var reader = new ProofReader(bytes);
         reader.ReadHeader(Magic, Version);
         byte mode = reader.ReadBytes(1)[0];

@@ -3,9 +3,8 @@ using Thestage.Proofs.Hashing;
 namespace Thestage.Proofs.Training;
 
 /// <summary>
-/// Proves a recorded training run: every step (<see cref="ProveEveryStep"/>), or <c>k</c> steps chosen by
-/// Fiat–Shamir once all weight commitments are fixed (<see cref="ProveSampled"/>); guarantees on
-/// <see cref="TrainingVerifier"/>. Steps and snapshots are proven in parallel, one per core (each step proof of a
+/// Proves a recorded training run: every step (<see cref="ProveEveryStep"/>), or the <c>k</c> steps a verifier's sample
+/// selects once all weight commitments are fixed (<see cref="ProveSampled"/>); guarantees on <see cref="TrainingVerifier"/>. Steps and snapshots are proven in parallel, one per core (each step proof of a
 /// 784-64-10 MLP holds about 200 MB while it runs).
 /// </summary>
 public static class TrainingProver
@@ -21,11 +20,15 @@ public static class TrainingProver
         return Prove(run, dataset, false, 0, default, Enumerable.Range(0, run.Transcript.StepCount).ToArray());
     }
 
-    /// <summary>Proves the <paramref name="k"/> steps <see cref="TrainingVerifier.SampledSteps"/> selects, with range proofs of the snapshots they touch and of the final one.</summary>
+    /// <summary>
+    /// Proves the <paramref name="k"/> steps <see cref="TrainingVerifier.SampledSteps"/> selects, with range proofs of the snapshots
+    /// they touch and of the final one. A verifier accepts them only if <paramref name="k"/> meets its
+    /// <see cref="VerifierPolicy.MinimumSampleSize"/> and <paramref name="challengeSeed"/> is its own <see cref="VerifierPolicy.ChallengeSeed"/>.
+    /// </summary>
     /// <param name="run">The recorded run.</param>
     /// <param name="dataset">The training set the run committed to.</param>
     /// <param name="k">The number of steps to prove, in <c>[1, T]</c>.</param>
-    /// <param name="challengeSeed">A seed issued by the verifier after the transcript was published, or <see langword="null"/> (zero) for pure Fiat–Shamir.</param>
+    /// <param name="challengeSeed">The seed the verifier issued after the transcript was published, or <see langword="null"/> (zero) for the sample of the transcript alone.</param>
     /// <returns>The proofs.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is out of range.</exception>
     /// <exception cref="ArgumentException">The dataset is not the one the run was trained on.</exception>

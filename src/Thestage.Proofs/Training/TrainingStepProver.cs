@@ -32,12 +32,13 @@ namespace Thestage.Proofs.Training;
 /// mod <c>p</c> is equality over the integers, and the zero padding makes every padded entry of every tensor zero.
 /// </para>
 /// <para>
-/// Soundness error (<c>|E| = p² ≈ 2^128</c>; <c>v</c> the log size of the largest tensor, at most 30): each identity at a
-/// random point <c>v/|E|</c> (Schwartz–Zippel), each sumcheck of degree <c>d</c> over <c>v</c> variables <c>d·v/|E|</c>, the
-/// logUp <c>(N + 2^8 + 1.5·L² + 2L)/|E|</c> (<c>N ≤ 2^26</c> lookups, <c>L ≤ 27</c>), the batching <c>(k + 2v)/|E|</c> per polynomial,
-/// and <c>(5/8)^152 + n/|E| ≈ 2^−103.07</c> for each of the at most five Ligero openings (<c>docs/proofs.md</c>): with fewer
-/// than <c>2^12</c> relations and claims in all, <c>ε ≤ 5·2^−103.07 + 2^27/2^128 ≈ 2^−100.7</c>, about 100 bits. The batch
-/// samples are bound by BLAKE2s collision resistance of the dataset tree.
+/// Soundness error (<c>|E| = p² ≈ 2^128</c>): each identity at a random point of <c>v</c> variables <c>v/|E|</c>
+/// (Schwartz–Zippel), each sumcheck of degree <c>d</c> over <c>v</c> variables <c>d·v/|E|</c>, the logUp
+/// <c>(N + 2^8 + 1.5·L² + 2L)/|E|</c> for <c>N</c> lookups in <c>2^L</c> leaves, the batching <c>(k + 2v)/|E|</c> per polynomial,
+/// and <c>(1 − δ)^t + n/|E|</c> for each of the three to five Ligero openings (<c>2^−103.07</c> at the default parameters,
+/// <c>docs/proofs.md</c>). <see cref="TrainingStepVerifier.SoundnessBits"/> evaluates the sum for a transcript, counting the
+/// relation terms by walking the relations: for 784-64-10 at B = 16, five openings and field terms near <c>2^−112</c> give
+/// 100.74 bits. The batch samples are bound by BLAKE2s collision resistance of the dataset tree.
 /// </para>
 /// </remarks>
 public static class TrainingStepProver

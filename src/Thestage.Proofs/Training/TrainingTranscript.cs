@@ -26,8 +26,10 @@ namespace Thestage.Proofs.Training;
 /// where it detects corruption of any byte. It is not a signature: whoever changes the contents can recompute it.
 /// </para>
 /// <para>
-/// What the transcript alone does not show: that each snapshot is the result of <see cref="FixedPointTrainer"/> on the
-/// previous one and the committed batch. That is the statement of the per-step proofs still to be built.
+/// What the transcript alone does not show: that snapshot 0 is the seed's initial weights and that each snapshot is the
+/// result of <see cref="FixedPointTrainer"/> on the previous one and the committed batch. Those are the statements of
+/// <see cref="InitialSnapshotProof"/>, <see cref="TrainingStepProof"/> and <see cref="SnapshotRangeProof"/>, checked together
+/// by <see cref="TrainingVerifier"/>.
 /// </para>
 /// </remarks>
 public sealed class TrainingTranscript

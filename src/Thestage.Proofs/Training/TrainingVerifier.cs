@@ -5,41 +5,73 @@ namespace Thestage.Proofs.Training;
 
 /// <summary>
 /// Verifies the proofs of a whole training run against its <see cref="TrainingTranscript"/>, in either mode of
-/// <see cref="TrainingProver"/>.
+/// <see cref="TrainingProver"/>, under a <see cref="VerifierPolicy"/>.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Both modes: an <see cref="InitialSnapshotProof"/> shows snapshot 0 is the configuration's public initial weights
-/// (about 102 bits, <see cref="InitialSnapshotArgument"/>). Every-step mode: each step <c>t ∈ [0, T)</c> has a
-/// <see cref="TrainingStepProof"/> and each snapshot a <see cref="SnapshotRangeProof"/> (<c>W</c>-bit entries, zero
-/// padding); then, up to the soundness error of the components (each step proof about 100 bits,
-/// <see cref="TrainingStepProver"/>; each range proof about 101.5 bits, <see cref="SnapshotRangeArgument"/>; a union
-/// bound over the <c>2T + 2</c> proofs costs <c>log2(2T + 2)</c> bits), the committed snapshots are exactly the run of
-/// <see cref="FixedPointTrainer"/> from the seed's initial weights on the committed data, with the committed hyperparameters.
-/// The final snapshot's roots are then the model commitment a buyer can hold the model to.
+/// (<see cref="InitialSnapshotArgument"/>), and the final snapshot always has a <see cref="SnapshotRangeProof"/>.
 /// </para>
 /// <para>
-/// Sampled mode: after the transcript fixes every weight commitment, <c>k</c> distinct steps are drawn by a BLAKE2s
-/// transcript over the training transcript's digest, <c>k</c> and the challenge seed (<see cref="SampledSteps"/>), and
-/// only those steps are proven, with range proofs of the snapshots they touch and of the final one. If a fraction <c>f</c> of the <c>T</c> steps are not
-/// correct SGD steps, a fixed sample avoids all of them with probability <c>C((1−f)T, k)/C(T, k) ≤ (1 − f)^k</c>
-/// (sampling without replacement). With the default zero seed the sample is pure Fiat–Shamir: a trainer can
-/// re-commit a snapshot (one Ligero commitment each) and look again, so after <c>N</c> tries the bound is
-/// <c>N·(1 − f)^k</c> — choose <c>k</c> with <c>k·log2(1/(1 − f))</c> well above the re-commitments one could afford, or have
-/// the verifier issue the seed after the transcript is published, which makes <c>N = 1</c>. Example: <c>f = 0.05</c>,
-/// <c>k = 100</c> gives <c>0.95^100 ≈ 2^−7.4</c> per try.
+/// Every-step mode: each step <c>t ∈ [0, T)</c> has a <see cref="TrainingStepProof"/> and each snapshot a
+/// <see cref="SnapshotRangeProof"/> (<c>W</c>-bit entries, zero padding). If all <c>2T + 2</c> proofs are accepted, the committed
+/// snapshots are exactly the run of <see cref="FixedPointTrainer"/> from the seed's initial weights on the committed data,
+/// with the committed hyperparameters, except with probability at most the largest error of one of the proofs
+/// (<see cref="SoundnessBits"/>): the transcript fixes every statement (each snapshot decodes uniquely from its Ligero
+/// commitment, or every opening of it fails) before any proof's challenges are drawn, so a false run contains a fixed false
+/// statement, and the one proof of that statement must be accepted. A union bound over the proofs, which does not use that
+/// the statements are fixed first, gives <c>log2(2T + 2)</c> bits less (<c>docs/training.md</c>). The final snapshot's
+/// roots are then the model commitment a buyer can hold the model to.
+/// </para>
+/// <para>
+/// Sampled mode: only <c>k</c> steps are proven, with range proofs of the snapshots they touch and of the final one. The
+/// sample is the verifier's, never the prover's: <c>k</c> must be at least <see cref="VerifierPolicy.MinimumSampleSize"/> (or
+/// <c>T</c>), and the steps are the first <c>k</c> of a Fiat–Shamir permutation of <c>[0, T)</c> drawn from the transcript's
+/// digest (which binds every weight root) and <see cref="VerifierPolicy.ChallengeSeed"/> (<see cref="SampledSteps"/>); a
+/// larger <c>k</c> only adds steps. If <c>m</c> of the <c>T</c> steps are not correct SGD steps, a fixed sample avoids all of
+/// them with probability <c>C(T − m, k)/C(T, k) ≤ (1 − m/T)^k</c>. The case that matters is one bad step: it is caught with
+/// probability only <c>k/T</c> (16 of 3,000: 0.5 %; the default 44: 1.5 %), so a sampled run proves nothing about any
+/// particular step and does not prove the final model; it makes a trainer who corrupts a fraction <c>f</c> of the steps
+/// pass with probability at most <c>(1 − f)^k</c>. Without a verifier seed the sample depends on the transcript alone, and a
+/// trainer can re-commit a snapshot (one Ligero commitment per try) and look again: after <c>N</c> tries the bound is
+/// <c>N·(1 − f)^k</c>. A seed the verifier issues after the transcript is published makes <c>N = 1</c>.
 /// </para>
 /// </remarks>
 public static class TrainingVerifier
 {
-    /// <summary>Verifies a run's proofs: every step, or the Fiat–Shamir sample of <c>proofs.SampleSize</c> steps.</summary>
+    /// <summary>Verifies a run's proofs under <see cref="VerifierPolicy.Default"/>.</summary>
     /// <param name="transcript">The public training transcript.</param>
     /// <param name="proofs">The proofs (may be malformed).</param>
     /// <returns><see langword="true"/> if accepted; never throws on malformed proofs.</returns>
-    public static bool Verify(TrainingTranscript transcript, TrainingProofs? proofs)
+    public static bool Verify(TrainingTranscript transcript, TrainingProofs? proofs) => Verify(transcript, proofs, VerifierPolicy.Default);
+
+    /// <summary>
+    /// Verifies a run's proofs under the default soundness, requiring at least <paramref name="minimumSteps"/> sampled steps and
+    /// the sample of <paramref name="challengeSeed"/> (the same as a <see cref="VerifierPolicy"/> with those values).
+    /// </summary>
+    /// <param name="transcript">The public training transcript.</param>
+    /// <param name="proofs">The proofs (may be malformed).</param>
+    /// <param name="minimumSteps">The fewest proven steps accepted (at least 1; every-step proofs always qualify).</param>
+    /// <param name="challengeSeed">The seed this verifier issued, or <see langword="null"/> for the sample of the transcript alone.</param>
+    /// <returns><see langword="true"/> if accepted; never throws on malformed proofs.</returns>
+    public static bool Verify(TrainingTranscript transcript, TrainingProofs? proofs, int minimumSteps, Digest256? challengeSeed) =>
+        Verify(transcript, proofs, new VerifierPolicy { MinimumSampleSize = Math.Max(1, minimumSteps), ChallengeSeed = challengeSeed });
+
+    /// <summary>
+    /// Verifies a run's proofs: every step, or the verifier's sample (see remarks). The transcript is refused when its proofs
+    /// are weaker than <see cref="VerifierPolicy.MinimumSoundnessBits"/> (<see cref="SoundnessBits"/>); sampled proofs are refused
+    /// when they prove fewer than <c>min(MinimumSampleSize, T)</c> steps or were drawn from another seed than the policy's.
+    /// </summary>
+    /// <param name="transcript">The public training transcript.</param>
+    /// <param name="proofs">The proofs (may be malformed).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns><see langword="true"/> if accepted; never throws on malformed proofs.</returns>
+    public static bool Verify(TrainingTranscript transcript, TrainingProofs? proofs, VerifierPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        if (proofs is null || transcript.StepCount == 0)
+        ArgumentNullException.ThrowIfNull(policy);
+        int stepCount = transcript.StepCount;
+        if (proofs is null || stepCount == 0 || SoundnessBits(transcript) < policy.MinimumSoundnessBits)
         {
             return false;
         }
@@ -47,50 +79,54 @@ public static class TrainingVerifier
         int[] steps;
         if (proofs.IsSampled)
         {
-            if (proofs.SampleSize < 1 || proofs.SampleSize > transcript.StepCount)
+            if (proofs.SampleSize < Math.Min(policy.MinimumSampleSize, stepCount) || proofs.SampleSize > stepCount || proofs.ChallengeSeed != policy.Seed)
             {
                 return false;
             }
 
-            steps = SampledSteps(transcript, proofs.SampleSize, proofs.ChallengeSeed);
+            steps = SampledSteps(transcript, proofs.SampleSize, policy.Seed);
         }
         else
         {
-            steps = Enumerable.Range(0, transcript.StepCount).ToArray();
+            steps = Enumerable.Range(0, stepCount).ToArray();
         }
 
-        int[] snapshots = CheckedSnapshots(steps, transcript.StepCount);
-        if (proofs.Steps.Count != steps.Length || proofs.Ranges.Count != snapshots.Length || !InitialSnapshotArgument.Verify(transcript, proofs.Initial))
+        int[] snapshots = CheckedSnapshots(steps, stepCount);
+        if (proofs.Steps.Count != steps.Length || proofs.Ranges.Count != snapshots.Length || !InitialSnapshotArgument.VerifyProof(transcript, proofs.Initial))
         {
             return false;
         }
 
         // Each proof is checked on its own, in parallel; the first rejection stops the rest.
-        return All(snapshots.Length, i => proofs.Ranges[i] is { } range && range.Snapshot == snapshots[i] && SnapshotRangeArgument.Verify(transcript, range))
-            && All(steps.Length, i => proofs.Steps[i] is { } step && step.Step == steps[i] && TrainingStepVerifier.Verify(transcript, step));
-    }
-
-    /// <summary>Verifies sampled proofs and additionally requires at least <paramref name="minimumSteps"/> sampled steps and, if given, the verifier's own challenge seed.</summary>
-    /// <param name="transcript">The public training transcript.</param>
-    /// <param name="proofs">The proofs (may be malformed).</param>
-    /// <param name="minimumSteps">The fewest proven steps accepted (every-step proofs always qualify).</param>
-    /// <param name="challengeSeed">The seed this verifier issued, or <see langword="null"/> to accept the zero seed only.</param>
-    /// <returns><see langword="true"/> if accepted; never throws on malformed proofs.</returns>
-    public static bool Verify(TrainingTranscript transcript, TrainingProofs? proofs, int minimumSteps, Digest256? challengeSeed)
-    {
-        ArgumentNullException.ThrowIfNull(transcript);
-        return proofs is not null
-            && (!proofs.IsSampled || (proofs.SampleSize >= minimumSteps && proofs.ChallengeSeed == (challengeSeed ?? default)))
-            && Verify(transcript, proofs);
+        return All(snapshots.Length, i => proofs.Ranges[i] is { } range && range.Snapshot == snapshots[i] && SnapshotRangeArgument.VerifyProof(transcript, range))
+            && All(steps.Length, i => proofs.Steps[i] is { } step && step.Step == steps[i] && TrainingStepVerifier.VerifyProof(transcript, step));
     }
 
     /// <summary>
-    /// Derives the <paramref name="k"/> distinct steps of sampled mode, in increasing order, from the transcript's digest
-    /// (which binds every weight commitment), <paramref name="k"/> and the challenge seed.
+    /// Computes the soundness of a run's proofs for this transcript: the smallest of <see cref="InitialSnapshotArgument.SoundnessBits"/>,
+    /// <see cref="TrainingStepVerifier.SoundnessBits"/> and <see cref="SnapshotRangeArgument.SoundnessBits"/>, since every
+    /// statement is fixed by the transcript before any challenge (remarks). In sampled mode this is the soundness of the proven
+    /// steps; what the sample says about the others is a probability over the sample (remarks), not a number of bits.
+    /// </summary>
+    /// <param name="transcript">The training transcript.</param>
+    /// <returns>The bits.</returns>
+    public static double SoundnessBits(TrainingTranscript transcript)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        return Math.Min(
+            InitialSnapshotArgument.SoundnessBits(transcript),
+            Math.Min(TrainingStepVerifier.SoundnessBits(transcript), SnapshotRangeArgument.SoundnessBits(transcript)));
+    }
+
+    /// <summary>
+    /// Derives the <paramref name="k"/> distinct steps of sampled mode, in increasing order: the first <paramref name="k"/>
+    /// indices of a permutation of <c>[0, T)</c> drawn by a BLAKE2s transcript over the training transcript's digest (which
+    /// binds every weight commitment) and the challenge seed (<see cref="Transcript.ChallengeDistinctIndices"/>). The sample
+    /// for <c>k + 1</c> contains the sample for <c>k</c>, so the sample size selects nothing.
     /// </summary>
     /// <param name="transcript">The training transcript.</param>
     /// <param name="k">The sample size, in <c>[1, T]</c>.</param>
-    /// <param name="challengeSeed">The challenge seed (zero for pure Fiat–Shamir).</param>
+    /// <param name="challengeSeed">The challenge seed (zero for the sample of the transcript alone).</param>
     /// <returns>The sampled steps.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is out of range.</exception>
     public static int[] SampledSteps(TrainingTranscript transcript, int k, Digest256 challengeSeed)
@@ -98,22 +134,12 @@ public static class TrainingVerifier
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(k, transcript.StepCount);
-        if (k == transcript.StepCount)
-        {
-            return Enumerable.Range(0, k).ToArray();
-        }
-
-        var fs = new Transcript("thestage.training.sampled-steps.v1");
+        var fs = new Transcript("thestage.training.sampled-steps.v2");
         fs.AbsorbDigest("training", transcript.Digest);
-        fs.AbsorbUInt64("k", (ulong)k);
         fs.AbsorbDigest("seed", challengeSeed);
-        var chosen = new SortedSet<int>();
-        while (chosen.Count < k)
-        {
-            chosen.Add(fs.ChallengeIndex("step", transcript.StepCount));
-        }
-
-        return [.. chosen];
+        int[] steps = fs.ChallengeDistinctIndices("steps", transcript.StepCount, k);
+        Array.Sort(steps);
+        return steps;
     }
 
     private static bool All(int count, Func<int, bool> check) =>

@@ -59,7 +59,7 @@ public sealed class Transcript
         _digest.DoFinal(_state);
     }
 
-    /// <summary>Absorbs a labelled 64-bit integer (e.g. a dimension).</summary>
+    /// <summary>Absorbs a labelled 64-bit integer (e.g. a dimension) as 8 little-endian bytes, whatever the host order.</summary>
     /// <param name="label">The message label.</param>
     /// <param name="value">The value.</param>
     public void AbsorbUInt64(string label, ulong value)
@@ -148,20 +148,39 @@ public sealed class Transcript
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bound);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ChallengeStream stream = BeginChallenge(label);
-        ulong n = (ulong)bound;
-        ulong excess = ((ulong.MaxValue % n) + 1) % n; // 2^64 mod n
-        ulong limit = 0UL - excess;                   // 2^64 − excess, as a wrapped value (0 means "accept all")
         var result = new int[count];
         for (int i = 0; i < count; i++)
         {
-            ulong word;
-            do
-            {
-                word = stream.NextUInt64();
-            }
-            while (excess != 0 && word >= limit);
+            result[i] = Below(stream, bound);
+        }
 
-            result[i] = (int)(word % n);
+        return result;
+    }
+
+    /// <summary>
+    /// Draws <paramref name="count"/> distinct indices from <c>[0, bound)</c>, uniformly among all ordered samples without
+    /// replacement: the first <paramref name="count"/> swaps of a Fisher–Yates shuffle (Knuth, TAOCP vol. 2, Algorithm 3.4.2P)
+    /// on one challenge stream, the <c>i</c>-th swap partner uniform in <c>[i, bound)</c>. A draw of <c>k' &gt; k</c> indices from
+    /// the same state begins with the <c>k</c> of the shorter draw, so the sample size cannot be used to choose the sample.
+    /// </summary>
+    /// <param name="label">The challenge label.</param>
+    /// <param name="bound">The exclusive upper bound, positive.</param>
+    /// <param name="count">The number of indices, in <c>[0, bound]</c>.</param>
+    /// <returns>The indices, in draw order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bound"/> is not positive or <paramref name="count"/> is outside <c>[0, bound]</c>.</exception>
+    public int[] ChallengeDistinctIndices(string label, int bound, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bound);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, bound);
+        ChallengeStream stream = BeginChallenge(label);
+        var moved = new Dictionary<int, int>(); // position → value, for the positions a swap has changed
+        var result = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            int j = i + Below(stream, bound - i);
+            result[i] = moved.TryGetValue(j, out int atJ) ? atJ : j;
+            moved[j] = moved.TryGetValue(i, out int atI) ? atI : i;
         }
 
         return result;
@@ -179,6 +198,22 @@ public sealed class Transcript
             BinaryPrimitives.WriteUInt64LittleEndian(word, stream.NextUInt64());
             word[..Math.Min(8, destination.Length - offset)].CopyTo(destination[offset..]);
         }
+    }
+
+    /// <summary>A uniform index in <c>[0, bound)</c>: 64-bit words above the largest multiple of <c>bound</c> are rejected.</summary>
+    private static int Below(ChallengeStream stream, int bound)
+    {
+        ulong n = (ulong)bound;
+        ulong excess = ((ulong.MaxValue % n) + 1) % n; // 2^64 mod n
+        ulong limit = 0UL - excess;                   // 2^64 − excess, as a wrapped value (0 means "accept all")
+        ulong word;
+        do
+        {
+            word = stream.NextUInt64();
+        }
+        while (excess != 0 && word >= limit);
+
+        return (int)(word % n);
     }
 
     private void BeginAbsorb(string label, ulong dataLength)

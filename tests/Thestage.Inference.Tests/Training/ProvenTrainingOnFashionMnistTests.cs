@@ -29,8 +29,10 @@ public sealed class ProvenTrainingOnFashionMnistTests(ITestOutputHelper output)
         clock.Restart();
         TrainingProofs proofs = TrainingProver.ProveSampled(run, train, 3);
         long prove = clock.ElapsedMilliseconds;
+        // Three steps keep CI short; a verifier must ask for so few explicitly (the default policy wants 44).
+        Assert.False(TrainingVerifier.Verify(run.Transcript, proofs));
         clock.Restart();
-        Assert.True(TrainingVerifier.Verify(run.Transcript, proofs));
+        Assert.True(TrainingVerifier.Verify(run.Transcript, proofs, new Thestage.Proofs.VerifierPolicy { MinimumSampleSize = 3 }));
         long verify = clock.ElapsedMilliseconds;
         output.WriteLine($"784-32-10, B = 16, lr 1/32, 500 steps on 4096 images: test accuracy {before / 10.0:F1} % → {after / 10.0:F1} % (1000 images)");
         output.WriteLine($"record {record} ms; sampled steps [{string.Join(", ", proofs.Steps.Select(s => s.Step))}]: prove {prove} ms, verify {verify} ms, {TrainingProofsSerializer.Serialize(proofs).Length / 1024} KB");

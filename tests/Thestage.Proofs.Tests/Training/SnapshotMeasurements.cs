@@ -87,7 +87,12 @@ public sealed class SnapshotMeasurements(ITestOutputHelper output)
         double opening = Math.Pow(2, -v.Append(limbVariables).Min(x => run.Transcript.Parameters.SoundnessBits(x, log2E)));
         double logUp = lookups + 256 + (1.5 * leaves * leaves) + (2 * leaves);
         double field = (logUp + (5 * v.Sum()) + (2 * columns.Length) + (2 * limbVariables)) / Math.Pow(2, log2E);
-        output.WriteLine($"soundness: range + padding {-Math.Log2(field + (3 * opening)):F2} bits (N = {lookups}, L = {leaves}, v_L = {limbVariables}); "
-            + $"initial snapshot {-Math.Log2((v.Sum() / Math.Pow(2, log2E)) + (2 * opening)):F2} bits");
+        double rangeBits = -Math.Log2(field + (3 * opening)), initialBits = -Math.Log2((v.Sum() / Math.Pow(2, log2E)) + (2 * opening));
+
+        // The verifiers' own figures (each opening under its own size) agree with this independent evaluation.
+        Assert.Equal(rangeBits, SnapshotRangeArgument.SoundnessBits(run.Transcript), 0.01);
+        Assert.Equal(initialBits, InitialSnapshotArgument.SoundnessBits(run.Transcript), 0.01);
+        output.WriteLine($"soundness: range + padding {rangeBits:F2} bits (N = {lookups}, L = {leaves}, v_L = {limbVariables}); "
+            + $"initial snapshot {initialBits:F2} bits; step {TrainingStepVerifier.SoundnessBits(run.Transcript):F2} bits");
     }
 }

@@ -26,24 +26,23 @@ public sealed class TrainingVerifierTests
     }
 
     [Fact]
-    public void SampledProofsVerifyAndBindTheirSeedAndSize()
+    public void SampledProofsVerifyUnderThePolicyTheyWereDrawnFor()
     {
         TrainingRun run = SharedRun.Value;
         Digest256 nonce = Digest256.FromBytes(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
         TrainingProofs sampled = TrainingProver.ProveSampled(run, Data, 2, nonce);
         Assert.Equal(TrainingVerifier.SampledSteps(run.Transcript, 2, nonce), sampled.Steps.Select(p => p.Step));
-        Assert.True(TrainingVerifier.Verify(run.Transcript, sampled));
+        Assert.True(TrainingVerifier.Verify(run.Transcript, sampled, new VerifierPolicy { MinimumSampleSize = 2, ChallengeSeed = nonce }));
         Assert.True(TrainingVerifier.Verify(run.Transcript, sampled, 2, nonce));
-        Assert.False(TrainingVerifier.Verify(run.Transcript, sampled, 3, nonce));
-        Assert.False(TrainingVerifier.Verify(run.Transcript, sampled, 1, null));
+        Assert.False(TrainingVerifier.Verify(run.Transcript, sampled, 3, nonce));   // fewer steps than this verifier requires
+        Assert.False(TrainingVerifier.Verify(run.Transcript, sampled, 1, null));    // not this verifier's sample
+        Assert.False(TrainingVerifier.Verify(run.Transcript, sampled));             // the default asks for min(44, T) = 4 steps
 
         // Claiming another sample size or seed changes the sample the verifier expects.
+        var permissive = new VerifierPolicy { MinimumSampleSize = 1, ChallengeSeed = nonce };
         foreach ((int k, Digest256 seed) in new[] { (1, nonce), (2, default(Digest256)) })
         {
-            if (!TrainingVerifier.SampledSteps(run.Transcript, k, seed).SequenceEqual(sampled.Steps.Select(p => p.Step)))
-            {
-                Assert.False(TrainingVerifier.Verify(run.Transcript, new TrainingProofs(true, k, seed, sampled.Initial, [.. sampled.Steps], [.. sampled.Ranges])));
-            }
+            Assert.False(TrainingVerifier.Verify(run.Transcript, new TrainingProofs(true, k, seed, sampled.Initial, [.. sampled.Steps], [.. sampled.Ranges]), permissive));
         }
     }
 
@@ -78,10 +77,10 @@ public sealed class TrainingVerifierTests
     }
 
     [Fact]
-    public void ARunWithOneWrongStepFailsExactlyWhenTheSampleHitsIt()
+    public void ARunWithOneWrongStepFailsExactlyWhenTheVerifiersSampleHitsIt()
     {
-        // Step 2 of 4 is skipped (snapshot 3 = snapshot 2). Every-step proofs fail; a sample of k = 1 passes
-        // exactly when it misses step 2, i.e. with probability (1 − f)^k = 3/4 over the seeds.
+        // Step 2 of 4 is skipped (snapshot 3 = snapshot 2). Every-step proofs fail; a sample of k = 1 passes exactly when the
+        // verifier's seed draws another step, i.e. with probability (1 − f)^k = 3/4 over the verifier's seeds.
         TrainingRun run = TrainingRun.RecordWith(Config, Data, 4, null, new SeededSaltSource(35), (trainer, w, t) =>
             t == 2 ? new TrainingStepResult(w, 0, 0) : trainer.Step(w, t));
         Assert.Throws<ArgumentException>(() => TrainingProver.ProveEveryStep(run, Data));
@@ -96,7 +95,7 @@ public sealed class TrainingVerifierTests
         Assert.InRange(misses / (double)seeds, 0.72, 0.78);
         Digest256 hit = Enumerable.Range(0, 64).Select(Seed).First(s => TrainingVerifier.SampledSteps(run.Transcript, 1, s)[0] == 2);
         Digest256 miss = Enumerable.Range(0, 64).Select(Seed).First(s => TrainingVerifier.SampledSteps(run.Transcript, 1, s)[0] != 2);
-        Assert.True(TrainingVerifier.Verify(run.Transcript, TrainingProver.ProveSampled(run, Data, 1, miss)));
+        Assert.True(TrainingVerifier.Verify(run.Transcript, TrainingProver.ProveSampled(run, Data, 1, miss), new VerifierPolicy { MinimumSampleSize = 1, ChallengeSeed = miss }));
         Assert.Throws<ArgumentException>(() => TrainingProver.ProveSampled(run, Data, 1, hit));
     }
 
@@ -114,6 +113,11 @@ public sealed class TrainingVerifierTests
         }
 
         Assert.Equal([0, 1, 2, 3], TrainingVerifier.SampledSteps(transcript, 4, Seed(9)));
+        for (int k = 1; k < 4; k++)
+        {
+            Assert.Subset(TrainingVerifier.SampledSteps(transcript, k + 1, Seed(10)).ToHashSet(), TrainingVerifier.SampledSteps(transcript, k, Seed(10)).ToHashSet());
+        }
+
         Assert.Throws<ArgumentOutOfRangeException>(() => TrainingVerifier.SampledSteps(transcript, 5, default));
         Assert.Throws<ArgumentOutOfRangeException>(() => TrainingVerifier.SampledSteps(transcript, 0, default));
     }

@@ -112,6 +112,48 @@ public sealed class TranscriptTests
     }
 
     [Fact]
+    public void DistinctIndicesAreASampleWithoutReplacementThatLongerDrawsExtend()
+    {
+        static int[] Draw(int bound, int count, int seed)
+        {
+            var transcript = new Transcript("distinct");
+            transcript.AbsorbUInt64("seed", (ulong)seed);
+            return transcript.ChallengeDistinctIndices("s", bound, count);
+        }
+
+        // A full draw is a permutation; every shorter draw is its prefix.
+        int[] all = Draw(50, 50, 1);
+        Assert.Equal(Enumerable.Range(0, 50), all.Order());
+        for (int k = 0; k <= 50; k++)
+        {
+            Assert.Equal(all[..k], Draw(50, k, 1));
+        }
+
+        // Each ordered pair (first, second) of 6 elements is equally likely: 30 pairs, 200 expected each over 6,000 seeds
+        // (standard deviation ≈ 14; ±75 is more than a 5σ band, deterministic).
+        var pairs = new int[6, 6];
+        for (int seed = 0; seed < 6000; seed++)
+        {
+            int[] draw = Draw(6, 2, seed);
+            Assert.NotEqual(draw[0], draw[1]);
+            pairs[draw[0], draw[1]]++;
+        }
+
+        for (int a = 0; a < 6; a++)
+        {
+            for (int b = 0; b < 6; b++)
+            {
+                Assert.InRange(pairs[a, b], a == b ? 0 : 125, a == b ? 0 : 275);
+            }
+        }
+
+        var transcript = new Transcript("bounds");
+        Assert.Throws<ArgumentOutOfRangeException>(() => transcript.ChallengeDistinctIndices("s", 0, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => transcript.ChallengeDistinctIndices("s", 3, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => transcript.ChallengeDistinctIndices("s", 3, -1));
+    }
+
+    [Fact]
     public void FieldChallengesAreCanonicalAndVaried()
     {
         var transcript = new Transcript("fields");
