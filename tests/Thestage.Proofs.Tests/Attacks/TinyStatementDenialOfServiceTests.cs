@@ -18,8 +18,17 @@ public sealed class TinyStatementDenialOfServiceTests
     [Fact]
     public void TinyModelCommitmentDeclaringAHugeConvolution_IsRefusedBeforeBuildingIt()
     {
-        // One 3×3 convolution over a 1×2048×2048 input with padding 1: 9·2^22 taps, which CircuitPlan used to build in
-        // full (1.6 GB) before checking anything else; the commitment is 174 bytes.
+        byte[] bytes = HugeConvolutionCommitment();
+        Assert.Equal(174, bytes.Length);
+        AssertRefusedCheaply(() => ModelCommitmentSerializer.Deserialize(bytes));
+    }
+
+    /// <summary>
+    /// One 3×3 convolution over a 1×2048×2048 input with padding 1: 9·2^22 taps, which CircuitPlan used to build in full
+    /// (1.6 GB) before checking anything else; the commitment is 174 bytes.
+    /// </summary>
+    internal static byte[] HugeConvolutionCommitment()
+    {
         var bytes = new List<byte>();
         bytes.AddRange("TSMC"u8.ToArray());
         U16(bytes, ModelCommitmentSerializer.Version);
@@ -37,17 +46,18 @@ public sealed class TinyStatementDenialOfServiceTests
 
         bytes.AddRange(new byte[32]); // architecture digest
         bytes.Add(0);                 // no range proof
-        Assert.Equal(174, bytes.Count);
-
-        AssertRefusedCheaply(() => ModelCommitmentSerializer.Deserialize(bytes.ToArray()));
+        return [.. bytes];
     }
+
+    /// <summary>16 layers of 4096 × 4096 (2^28 parameters) in a 462-byte transcript whose digests are right.</summary>
+    internal static byte[] HugeNetworkTranscript() =>
+        Transcript(Enumerable.Repeat(4096, 17).ToArray(), batch: 1 << 16, fractionalBits: 8, weightBits: 16, valueBits: 24);
 
     [Fact]
     public void TinyTrainingTranscriptDeclaringAHugeNetwork_IsRefusedBeforeBuildingIt()
     {
-        // 16 layers of 4096 × 4096: 2^28 parameters (the initial-snapshot check would build them all), in a 462-byte transcript
-        // whose digests are right.
-        byte[] transcript = Transcript(Enumerable.Repeat(4096, 17).ToArray(), batch: 1 << 16, fractionalBits: 8, weightBits: 16, valueBits: 24);
+        // The initial-snapshot check would build all 2^28 parameters.
+        byte[] transcript = HugeNetworkTranscript();
         Assert.True(transcript.Length < 500);
         AssertRefusedCheaply(() => TrainingTranscriptSerializer.Deserialize(transcript));
     }

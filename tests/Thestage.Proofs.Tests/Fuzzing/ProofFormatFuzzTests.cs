@@ -4,6 +4,7 @@ using Thestage.Proofs.Inference;
 using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Sumcheck;
+using Thestage.Proofs.Tests.Attacks;
 using Thestage.Proofs.Tests.Commitments;
 using Thestage.Proofs.Tests.Inference;
 using Thestage.Proofs.Tests.Training;
@@ -21,7 +22,8 @@ public sealed class FuzzCollection;
 /// The structured fuzz campaign of every proof and statement format (docs/security.md): each mutated input parses
 /// or throws <see cref="ProofFormatException"/>, allocating at most 256 MiB and taking at most 1 s of CPU. The
 /// "verify" targets go on to run the verifier against the honest statement, which must return false (or true for an
-/// unchanged proof) and never throw anything but the format exception. CI runs 1,000–2,000 cases per format; set
+/// unchanged proof) and never throw anything but the format exception. Hostile inputs: the consistent 174-byte commitment
+/// and 462-byte transcript of <see cref="TinyStatementDenialOfServiceTests"/>, declaring billions of entries. CI runs 1,000–2,000 cases per format; set
 /// <c>THESTAGE_FUZZ_CASES</c> for the large campaign.
 /// </summary>
 [Collection(FuzzCampaign.CollectionName)]
@@ -61,7 +63,8 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             (int[][] mlpOutputs, InferenceProof mlpProof) = InferenceTestKit.Prove(mlp, mlpInputs);
             (_, InferenceProof cnnProof) = InferenceTestKit.Prove(cnn, cnnInputs);
             Add("TSMC model commitment", 2000, b => ModelCommitmentSerializer.Deserialize(b),
-                ModelCommitmentSerializer.Serialize(mlp.Commitment), ModelCommitmentSerializer.Serialize(cnn.Commitment));
+                [ModelCommitmentSerializer.Serialize(mlp.Commitment), ModelCommitmentSerializer.Serialize(cnn.Commitment)],
+                [TinyStatementDenialOfServiceTests.HugeConvolutionCommitment()]);
             byte[][] inference = [InferenceProofSerializer.Serialize(mlpProof), InferenceProofSerializer.Serialize(cnnProof)];
             Add("TSIP inference proof", 2000, b => InferenceProofSerializer.Deserialize(b), inference);
             Add("TSIP inference proof (verify)", 1000, b => InferenceVerifier.VerifyBatch(mlp.Commitment, mlpInputs, mlpOutputs, InferenceProofSerializer.Deserialize(b)), inference[0]);
@@ -78,7 +81,8 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             TrainingDataset data = SyntheticData.Blobs(config, 32, 1, 0.4, 3006).Train;
             TrainingRun run = TrainingRun.Record(config, data, 3, salts: new SeededSaltSource(3007));
             TrainingProofs proofs = TrainingProver.ProveEveryStep(run, data);
-            Add("TSTT training transcript", 2000, b => TrainingTranscriptSerializer.Deserialize(b), TrainingTranscriptSerializer.Serialize(run.Transcript));
+            Add("TSTT training transcript", 2000, b => TrainingTranscriptSerializer.Deserialize(b),
+                [TrainingTranscriptSerializer.Serialize(run.Transcript)], [TinyStatementDenialOfServiceTests.HugeNetworkTranscript()]);
             Add("TSSP training step proof", 1000, b => TrainingStepProofSerializer.Deserialize(b), TrainingStepProofSerializer.Serialize(proofs.Steps[0]));
             Add("TSSR snapshot range proof", 1000, b => SnapshotRangeProofSerializer.Deserialize(b), SnapshotRangeProofSerializer.Serialize(proofs.Ranges[0]));
             Add("TSIS initial snapshot proof", 1000, b => InitialSnapshotProofSerializer.Deserialize(b), InitialSnapshotProofSerializer.Serialize(proofs.Initial));
@@ -92,7 +96,9 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
 
         public (FuzzTarget Target, int CiCases) Target(string name) => _targets[name];
 
-        private void Add(string name, int ciCases, Func<byte[], object> parse, params byte[][] samples) =>
-            _targets[name] = (new FuzzTarget(name, parse, samples, e => e is ProofFormatException), ciCases);
+        private void Add(string name, int ciCases, Func<byte[], object> parse, params byte[][] samples) => Add(name, ciCases, parse, samples, []);
+
+        private void Add(string name, int ciCases, Func<byte[], object> parse, byte[][] samples, byte[][] hostile) =>
+            _targets[name] = (new FuzzTarget(name, parse, samples, e => e is ProofFormatException, hostile), ciCases);
     }
 }
