@@ -36,7 +36,7 @@ public sealed class CkksEncoder
     /// <param name="values">At most <see cref="SlotCount"/> values.</param>
     /// <param name="scale">The scale Δ.</param>
     /// <exception cref="ArgumentException">Too many values, or values too large for the modulus at that scale.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The scale is not positive or too large for the modulus.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The scale is below 1 or too large for the modulus.</exception>
     public Plaintext Encode(ReadOnlySpan<double> values, double scale) => Encode(values, scale, _context.MaxLevel);
 
     /// <summary>Encodes real values at data level <paramref name="level"/>.</summary>
@@ -124,6 +124,7 @@ public sealed class CkksEncoder
 
     /// <summary>Decodes the real parts of all <see cref="SlotCount"/> slots.</summary>
     /// <param name="plaintext">A plaintext of this context.</param>
+    /// <exception cref="ArgumentException">The plaintext belongs to another context, or its scale is outside [1, 2^b) for the b-bit modulus of its level.</exception>
     public double[] Decode(Plaintext plaintext)
     {
         var result = new double[SlotCount];
@@ -134,6 +135,7 @@ public sealed class CkksEncoder
     /// <summary>Decodes the real parts of the first <c>destination.Length</c> slots.</summary>
     /// <param name="plaintext">A plaintext of this context.</param>
     /// <param name="destination">At most <see cref="SlotCount"/> values.</param>
+    /// <exception cref="ArgumentException">The plaintext belongs to another context, or its scale is outside [1, 2^b) for the b-bit modulus of its level.</exception>
     public void Decode(Plaintext plaintext, Span<double> destination)
     {
         CheckCount(destination.Length);
@@ -155,6 +157,7 @@ public sealed class CkksEncoder
 
     /// <summary>Decodes all <see cref="SlotCount"/> slots as complex values.</summary>
     /// <param name="plaintext">A plaintext of this context.</param>
+    /// <exception cref="ArgumentException">The plaintext belongs to another context, or its scale is outside [1, 2^b) for the b-bit modulus of its level.</exception>
     public Complex[] DecodeComplex(Plaintext plaintext)
     {
         var result = new Complex[SlotCount];
@@ -216,6 +219,12 @@ public sealed class CkksEncoder
             throw new ArgumentException("The plaintext belongs to another context than this encoder's.", nameof(plaintext));
         }
 
+        string? scaleError = _context.FindScaleError(plaintext.Scale, plaintext.Level);
+        if (scaleError is not null)
+        {
+            throw new ArgumentException(scaleError, nameof(plaintext));
+        }
+
         int n = _context.N, half = n / 2, limbs = plaintext.Level + 1;
         ulong[] coeff = ArrayPool<ulong>.Shared.Rent(limbs * n);
         try
@@ -266,9 +275,9 @@ public sealed class CkksEncoder
     private void CheckScale(double scale, int level)
     {
         _context.ValidateLevel(level);
-        if (!(scale > 0) || !double.IsFinite(scale))
+        if (!(scale >= 1) || !double.IsFinite(scale))
         {
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale must be positive and finite.");
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale must be at least 1 and finite: below 1, rounding to integer coefficients loses the values, and decoding can overflow.");
         }
 
         int bits = _context.GetCoeffModulusBitCount(level);

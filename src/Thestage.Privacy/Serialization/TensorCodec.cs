@@ -58,6 +58,8 @@ internal static class TensorCodec
             seeded &= c.Seed is not null;
         }
 
+        CkksSerializer.ThrowIfUnloadableScale(first.Context, first.Scale, first.Level, parameterName);
+
         return seeded;
     }
 
