@@ -11,7 +11,7 @@ namespace Thestage.Privacy.Ckks;
 /// (SEAL <c>CKKSEncoder</c>): m(X) = round(Δ·τ⁻¹(z)), where τ is the canonical embedding, then RNS and NTT.
 /// </summary>
 /// <remarks>
-/// Slot k holds m(ζ^(5^k)), ζ = e^(iπ/N) (see <see cref="SpecialFft"/>); fewer than N/2 values are padded with
+/// Slot k holds m(ζ^(3^k)), ζ = e^(iπ/N), SEAL's order (see <see cref="SpecialFft"/>); fewer than N/2 values are padded with
 /// zeros. Encoding needs |Δ·coefficient| &lt; Q_ℓ/2 at the chosen level; coefficients of 63 bits or more are
 /// reduced exactly through their binary exponent. Thread-safe.
 /// </remarks>

@@ -9,7 +9,7 @@ public sealed partial class Evaluator
     /// result[i] = x[(i + steps) mod N/2], as SEAL's <c>rotate_vector</c>.
     /// </summary>
     /// <remarks>
-    /// Uses the Galois key of 5^steps when present; otherwise composes the rotation from the non-adjacent form of
+    /// Uses the Galois key of 3^steps mod 2N (SEAL's element) when present; otherwise composes the rotation from the non-adjacent form of
     /// the step (signed powers of two), one key switch per nonzero digit, as SEAL does.
     /// </remarks>
     /// <exception cref="ArgumentException">The ciphertext is not of size 2, or the keys belong to another context.</exception>
