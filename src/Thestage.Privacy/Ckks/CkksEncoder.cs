@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using Thestage.Privacy.Arithmetic;
 using Thestage.Privacy.Rings;
@@ -48,22 +47,15 @@ public sealed class CkksEncoder
     public Plaintext Encode(ReadOnlySpan<double> values, double scale, int level)
     {
         CheckCount(values.Length);
-        Complex[] slots = ArrayPool<Complex>.Shared.Rent(SlotCount);
-        try
+        using var slots = PooledArray<Complex>.Rent(SlotCount, sensitive: true);
+        Span<Complex> z = slots.Span;
+        z.Clear();
+        for (int i = 0; i < values.Length; i++)
         {
-            Span<Complex> z = slots.AsSpan(0, SlotCount);
-            z.Clear();
-            for (int i = 0; i < values.Length; i++)
-            {
-                z[i] = new Complex(values[i], 0);
-            }
+            z[i] = new Complex(values[i], 0);
+        }
 
-            return EncodeSlots(z, scale, level);
-        }
-        finally
-        {
-            ArrayPool<Complex>.Shared.Return(slots);
-        }
+        return EncodeSlots(z, scale, level);
     }
 
     /// <summary>Encodes complex values at the top data level.</summary>
@@ -78,18 +70,11 @@ public sealed class CkksEncoder
     public Plaintext Encode(ReadOnlySpan<Complex> values, double scale, int level)
     {
         CheckCount(values.Length);
-        Complex[] slots = ArrayPool<Complex>.Shared.Rent(SlotCount);
-        try
-        {
-            Span<Complex> z = slots.AsSpan(0, SlotCount);
-            z.Clear();
-            values.CopyTo(z);
-            return EncodeSlots(z, scale, level);
-        }
-        finally
-        {
-            ArrayPool<Complex>.Shared.Return(slots);
-        }
+        using var slots = PooledArray<Complex>.Rent(SlotCount, sensitive: true);
+        Span<Complex> z = slots.Span;
+        z.Clear();
+        values.CopyTo(z);
+        return EncodeSlots(z, scale, level);
     }
 
     /// <summary>Encodes <paramref name="value"/> into every slot at the top data level (a constant polynomial).</summary>
@@ -139,19 +124,12 @@ public sealed class CkksEncoder
     public void Decode(Plaintext plaintext, Span<double> destination)
     {
         CheckCount(destination.Length);
-        Complex[] slots = ArrayPool<Complex>.Shared.Rent(SlotCount);
-        try
+        using var slots = PooledArray<Complex>.Rent(SlotCount, sensitive: true);
+        Span<Complex> z = slots.Span;
+        DecodeSlots(plaintext, z);
+        for (int i = 0; i < destination.Length; i++)
         {
-            Span<Complex> z = slots.AsSpan(0, SlotCount);
-            DecodeSlots(plaintext, z);
-            for (int i = 0; i < destination.Length; i++)
-            {
-                destination[i] = z[i].Real;
-            }
-        }
-        finally
-        {
-            ArrayPool<Complex>.Shared.Return(slots);
+            destination[i] = z[i].Real;
         }
     }
 
@@ -178,37 +156,31 @@ public sealed class CkksEncoder
         }
 
         _fft.Inverse(z);
-        double[] coeffs = ArrayPool<double>.Shared.Rent(n);
-        try
+        using var coefficients = PooledArray<double>.Rent(n, sensitive: true);
+        double[] coeffs = coefficients.Array;
+        double max = 0;
+        for (int j = 0; j < half; j++)
         {
-            double max = 0;
-            for (int j = 0; j < half; j++)
+            coeffs[j] = Math.Round(z[j].Real * scale);
+            coeffs[j + half] = Math.Round(z[j].Imaginary * scale);
+            max = Math.Max(max, Math.Max(Math.Abs(coeffs[j]), Math.Abs(coeffs[j + half])));
+        }
+
+        CheckMagnitude(max, level);
+        var result = new Plaintext(_context, level, scale);
+        bool small = max < 9.2e18; // < 2^63: exact conversion to long
+        Parallelism.For(level + 1, n, i =>
+        {
+            Modulus q = _context.KeyModuli[i];
+            Span<ulong> limb = result.Limb(i);
+            for (int j = 0; j < n; j++)
             {
-                coeffs[j] = Math.Round(z[j].Real * scale);
-                coeffs[j + half] = Math.Round(z[j].Imaginary * scale);
-                max = Math.Max(max, Math.Max(Math.Abs(coeffs[j]), Math.Abs(coeffs[j + half])));
+                limb[j] = small ? ModArith.FromSigned((long)coeffs[j], q) : ReduceRounded(coeffs[j], q);
             }
 
-            CheckMagnitude(max, level);
-            var result = new Plaintext(_context, level, scale);
-            bool small = max < 9.2e18; // < 2^63: exact conversion to long
-            Parallelism.For(level + 1, n, i =>
-            {
-                Modulus q = _context.KeyModuli[i];
-                Span<ulong> limb = result.Limb(i);
-                for (int j = 0; j < n; j++)
-                {
-                    limb[j] = small ? ModArith.FromSigned((long)coeffs[j], q) : ReduceRounded(coeffs[j], q);
-                }
-
-                _context.Ntt[i].Forward(limb);
-            });
-            return result;
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(coeffs);
-        }
+            _context.Ntt[i].Forward(limb);
+        });
+        return result;
     }
 
     private void DecodeSlots(Plaintext plaintext, Span<Complex> z)
@@ -226,27 +198,24 @@ public sealed class CkksEncoder
         }
 
         int n = _context.N, half = n / 2, limbs = plaintext.Level + 1;
-        ulong[] coeff = ArrayPool<ulong>.Shared.Rent(limbs * n);
-        try
+        // c₀ + c₁·s in coefficient form when the plaintext is a decryption: with the ciphertext, it gives s.
+        using var coefficients = PooledArray<ulong>.Rent(limbs * n, sensitive: true);
+        ulong[] coeff = coefficients.Array;
+        plaintext.Data.AsSpan(0, limbs * n).CopyTo(coeff);
+        Parallelism.For(limbs, n, i => _context.Ntt[i].Inverse(coeff.AsSpan(i * n, n)));
+        RnsBase crt = _context.GetLevel(plaintext.Level).Crt;
+        Span<ulong> scratch = stackalloc ulong[2 * (limbs + 1)];
+        double inv = 1.0 / plaintext.Scale;
+        for (int j = 0; j < half; j++)
         {
-            plaintext.Data.AsSpan(0, limbs * n).CopyTo(coeff);
-            Parallelism.For(limbs, n, i => _context.Ntt[i].Inverse(coeff.AsSpan(i * n, n)));
-            RnsBase crt = _context.GetLevel(plaintext.Level).Crt;
-            Span<ulong> scratch = stackalloc ulong[2 * (limbs + 1)];
-            double inv = 1.0 / plaintext.Scale;
-            for (int j = 0; j < half; j++)
-            {
-                double re = crt.ComposeCentered(coeff.AsSpan(j), n, scratch) * inv;
-                double im = crt.ComposeCentered(coeff.AsSpan(j + half), n, scratch) * inv;
-                z[j] = new Complex(re, im);
-            }
+            double re = crt.ComposeCentered(coeff.AsSpan(j), n, scratch) * inv;
+            double im = crt.ComposeCentered(coeff.AsSpan(j + half), n, scratch) * inv;
+            z[j] = new Complex(re, im);
+        }
 
-            _fft.Forward(z);
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(coeff);
-        }
+        scratch.Clear();
+
+        _fft.Forward(z);
     }
 
     // c is an integer-valued double; reduce it exactly: |c| = mantissa·2^exponent.

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Thestage.Privacy.Rings;
 
 namespace Thestage.Privacy.Rlwe;
@@ -52,25 +51,16 @@ public sealed class Decryptor
                 return;
             }
 
-            ulong[] power = ArrayPool<ulong>.Shared.Rent(n);
-            try
+            using var power = PooledArray<ulong>.Rent(n, sensitive: true); // s, s², …
+            Span<ulong> sp = power.Span;
+            s.CopyTo(sp);
+            for (int p = 1; p < ciphertext.Size; p++)
             {
-                Span<ulong> sp = power.AsSpan(0, n);
-                s.CopyTo(sp);
-                for (int p = 1; p < ciphertext.Size; p++)
+                PolyArith.MultiplyAdd(ciphertext.Limb(p, i), sp, q, m);
+                if (p + 1 < ciphertext.Size)
                 {
-                    PolyArith.MultiplyAdd(ciphertext.Limb(p, i), sp, q, m);
-                    if (p + 1 < ciphertext.Size)
-                    {
-                        PolyArith.Multiply(sp, s, q, sp);
-                    }
+                    PolyArith.Multiply(sp, s, q, sp);
                 }
-
-                sp.Clear();
-            }
-            finally
-            {
-                ArrayPool<ulong>.Shared.Return(power);
             }
         });
 

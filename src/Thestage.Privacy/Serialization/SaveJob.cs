@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.Security.Cryptography;
+using Thestage.Privacy.Rings;
 
 namespace Thestage.Privacy.Serialization;
 
@@ -111,22 +110,9 @@ internal sealed class SaveJob
         foreach (PayloadSegment segment in _segments)
         {
             CheckFits(segment.Length);
-            int length = (int)segment.Length;
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
-            try
-            {
-                segment.Write(buffer.AsSpan(0, length));
-                stream.Write(buffer, 0, length);
-            }
-            finally
-            {
-                if (_sensitive)
-                {
-                    CryptographicOperations.ZeroMemory(buffer);
-                }
-
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            using var buffer = PooledArray<byte>.Rent((int)segment.Length, _sensitive);
+            segment.Write(buffer.Span);
+            stream.Write(buffer.Span);
         }
 
         System.Diagnostics.Debug.Assert(size == FormatHeader.Size + _rawLength);
@@ -156,20 +142,10 @@ internal sealed class SaveJob
             return;
         }
 
-        byte[] raw = ArrayPool<byte>.Shared.Rent((int)_rawLength);
-        try
+        using (var raw = PooledArray<byte>.Rent((int)_rawLength, _sensitive))
         {
-            WriteRaw(raw.AsSpan(0, (int)_rawLength));
-            _compressed = PayloadCompression.Compress(raw.AsSpan(0, (int)_rawLength), _compression);
-        }
-        finally
-        {
-            if (_sensitive)
-            {
-                CryptographicOperations.ZeroMemory(raw);
-            }
-
-            ArrayPool<byte>.Shared.Return(raw);
+            WriteRaw(raw.Span);
+            _compressed = PayloadCompression.Compress(raw.Span, _compression);
         }
 
         _compressionTried = true;
