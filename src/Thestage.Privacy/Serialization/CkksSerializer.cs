@@ -46,16 +46,21 @@ namespace Thestage.Privacy.Serialization;
 /// <para>
 /// Loaders validate everything before use and throw only <see cref="CkksFormatException"/> for bad data (and
 /// <see cref="ArgumentNullException"/> for null arguments; a failing stream's own <see cref="IOException"/> passes
-/// through). They never allocate more than the parameters allow for the object, whatever the length fields say.
+/// through). They never allocate more than the parameters allow for the object, whatever the length fields say, and
+/// refuse a compressed payload that declares more than <see cref="CkksLoadOptions.MaxDecompressedBytes"/> or more than
+/// <see cref="CkksLoadOptions.MaxCompressionRatio"/> times its compressed length (a decompression bomb) before
+/// decompressing anything; compressed vectors, tensors and Galois keys are parsed one element at a time as they are
+/// decompressed.
 /// Secret keys are saved and loaded only through <see cref="SaveSecretKey(SecretKey)"/> and
 /// <see cref="LoadSecretKey(CkksContext, ReadOnlySpan{byte})"/> and their overloads: no generic overload accepts
 /// one, so a secret key is never serialized by accident.
 /// </para>
 /// <para>
 /// An object must fit in an array (<see cref="Array.MaxLength"/> bytes) to be saved to or loaded from a span or
-/// array, or compressed; otherwise saving throws <see cref="NotSupportedException"/>. Uncompressed Galois keys
-/// are written to and read from streams one key at a time, and uncompressed vectors and tensors one ciphertext at a
-/// time, so larger ones go through streams. All
+/// array; otherwise saving throws <see cref="NotSupportedException"/>. Compression is tried only for payloads within
+/// <see cref="CkksLoadOptions.DefaultMaxDecompressedBytes"/> and kept only within <see cref="CkksLoadOptions.MaxCompressionRatio"/>,
+/// so that every saved object loads with the default limits. Galois keys are written to and read from streams one key
+/// at a time, and vectors and tensors one ciphertext at a time, so larger ones go through streams. All
 /// members are stateless and thread-safe; objects being saved must not be modified concurrently.
 /// </para>
 /// </remarks>

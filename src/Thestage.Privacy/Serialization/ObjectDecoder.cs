@@ -1,4 +1,3 @@
-using Thestage.Privacy.Arithmetic;
 using Thestage.Privacy.Ckks;
 using Thestage.Privacy.Rlwe;
 
@@ -160,7 +159,7 @@ internal static class ObjectDecoder
     {
         byte[] buffer = [];
         ObjectLoader.ReadGrowing(stream, 4, ref buffer, "the Galois key count");
-        int count = ReadGaloisKeyCount(context, new PayloadReader(buffer.AsSpan(0, 4)).ReadUInt32("key count"), seeded, header.PayloadLength);
+        int count = ReadGaloisKeyCount(context, new PayloadReader(buffer.AsSpan(0, 4)).ReadUInt32("key count"), seeded, header.RawLength);
         long keySize = 8 + ObjectEncoder.SwitchingKeySize(context, seeded);
         if (keySize > Array.MaxLength)
         {

@@ -51,12 +51,11 @@ internal sealed class SaveJob
     {
         get
         {
-            if (_compression == CkksCompression.None)
+            if (_compression == CkksCompression.None || _rawLength > CkksLoadOptions.DefaultMaxDecompressedBytes)
             {
-                return FormatHeader.Size + _rawLength;
+                return FormatHeader.Size + _rawLength; // beyond the loaders' default limit compression is not tried
             }
 
-            CheckFits(FormatHeader.Size + _rawLength);
             TryCompress();
             return FormatHeader.Size + (_compressed?.LongLength ?? _rawLength);
         }
@@ -155,9 +154,7 @@ internal sealed class SaveJob
     {
         if (size > Array.MaxLength)
         {
-            throw new NotSupportedException(_compression == CkksCompression.None
-                ? $"The serialized {_kind} takes {size} bytes, more than an array holds; save it to a stream."
-                : $"The serialized {_kind} takes {size} bytes, more than an array holds; save it uncompressed to a stream.");
+            throw new NotSupportedException($"The serialized {_kind} takes {size} bytes, more than an array holds; save it to a stream.");
         }
     }
 }
