@@ -51,10 +51,16 @@ public sealed class Decryptor
                 return;
             }
 
-            using var power = PooledArray<ulong>.Rent(n, sensitive: true); // s, s², …
+            PolyArith.MultiplyAdd(ciphertext.Limb(1, i), s, q, m);
+            if (ciphertext.Size == 2)
+            {
+                return; // the common case needs no scratch: nothing secret is copied anywhere
+            }
+
+            using var power = PooledArray<ulong>.Rent(n, sensitive: true); // s², s³, …
             Span<ulong> sp = power.Span;
-            s.CopyTo(sp);
-            for (int p = 1; p < ciphertext.Size; p++)
+            PolyArith.Multiply(s, s, q, sp);
+            for (int p = 2; p < ciphertext.Size; p++)
             {
                 PolyArith.MultiplyAdd(ciphertext.Limb(p, i), sp, q, m);
                 if (p + 1 < ciphertext.Size)
