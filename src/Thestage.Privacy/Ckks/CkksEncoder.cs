@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using Thestage.Privacy.Arithmetic;
 using Thestage.Privacy.Rings;
@@ -11,7 +10,7 @@ namespace Thestage.Privacy.Ckks;
 /// (SEAL <c>CKKSEncoder</c>): m(X) = round(Δ·τ⁻¹(z)), where τ is the canonical embedding, then RNS and NTT.
 /// </summary>
 /// <remarks>
-/// Slot k holds m(ζ^(5^k)), ζ = e^(iπ/N) (see <see cref="SpecialFft"/>); fewer than N/2 values are padded with
+/// Slot k holds m(ζ^(3^k)), ζ = e^(iπ/N), SEAL's order (see <see cref="SpecialFft"/>); fewer than N/2 values are padded with
 /// zeros. Encoding needs |Δ·coefficient| &lt; Q_ℓ/2 at the chosen level; coefficients of 63 bits or more are
 /// reduced exactly through their binary exponent. Thread-safe.
 /// </remarks>
@@ -36,7 +35,7 @@ public sealed class CkksEncoder
     /// <param name="values">At most <see cref="SlotCount"/> values.</param>
     /// <param name="scale">The scale Δ.</param>
     /// <exception cref="ArgumentException">Too many values, or values too large for the modulus at that scale.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The scale is not positive or too large for the modulus.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The scale is below 1 or too large for the modulus.</exception>
     public Plaintext Encode(ReadOnlySpan<double> values, double scale) => Encode(values, scale, _context.MaxLevel);
 
     /// <summary>Encodes real values at data level <paramref name="level"/>.</summary>
@@ -48,22 +47,15 @@ public sealed class CkksEncoder
     public Plaintext Encode(ReadOnlySpan<double> values, double scale, int level)
     {
         CheckCount(values.Length);
-        Complex[] slots = ArrayPool<Complex>.Shared.Rent(SlotCount);
-        try
+        using var slots = PooledArray<Complex>.Rent(SlotCount, sensitive: true);
+        Span<Complex> z = slots.Span;
+        z.Clear();
+        for (int i = 0; i < values.Length; i++)
         {
-            Span<Complex> z = slots.AsSpan(0, SlotCount);
-            z.Clear();
-            for (int i = 0; i < values.Length; i++)
-            {
-                z[i] = new Complex(values[i], 0);
-            }
+            z[i] = new Complex(values[i], 0);
+        }
 
-            return EncodeSlots(z, scale, level);
-        }
-        finally
-        {
-            ArrayPool<Complex>.Shared.Return(slots);
-        }
+        return EncodeSlots(z, scale, level);
     }
 
     /// <summary>Encodes complex values at the top data level.</summary>
@@ -78,18 +70,11 @@ public sealed class CkksEncoder
     public Plaintext Encode(ReadOnlySpan<Complex> values, double scale, int level)
     {
         CheckCount(values.Length);
-        Complex[] slots = ArrayPool<Complex>.Shared.Rent(SlotCount);
-        try
-        {
-            Span<Complex> z = slots.AsSpan(0, SlotCount);
-            z.Clear();
-            values.CopyTo(z);
-            return EncodeSlots(z, scale, level);
-        }
-        finally
-        {
-            ArrayPool<Complex>.Shared.Return(slots);
-        }
+        using var slots = PooledArray<Complex>.Rent(SlotCount, sensitive: true);
+        Span<Complex> z = slots.Span;
+        z.Clear();
+        values.CopyTo(z);
+        return EncodeSlots(z, scale, level);
     }
 
     /// <summary>Encodes <paramref name="value"/> into every slot at the top data level (a constant polynomial).</summary>
@@ -124,6 +109,7 @@ public sealed class CkksEncoder
 
     /// <summary>Decodes the real parts of all <see cref="SlotCount"/> slots.</summary>
     /// <param name="plaintext">A plaintext of this context.</param>
+    /// <exception cref="ArgumentException">The plaintext belongs to another context, or its scale is outside [1, 2^b) for the b-bit modulus of its level.</exception>
     public double[] Decode(Plaintext plaintext)
     {
         var result = new double[SlotCount];
@@ -134,27 +120,22 @@ public sealed class CkksEncoder
     /// <summary>Decodes the real parts of the first <c>destination.Length</c> slots.</summary>
     /// <param name="plaintext">A plaintext of this context.</param>
     /// <param name="destination">At most <see cref="SlotCount"/> values.</param>
+    /// <exception cref="ArgumentException">The plaintext belongs to another context, or its scale is outside [1, 2^b) for the b-bit modulus of its level.</exception>
     public void Decode(Plaintext plaintext, Span<double> destination)
     {
         CheckCount(destination.Length);
-        Complex[] slots = ArrayPool<Complex>.Shared.Rent(SlotCount);
-        try
+        using var slots = PooledArray<Complex>.Rent(SlotCount, sensitive: true);
+        Span<Complex> z = slots.Span;
+        DecodeSlots(plaintext, z);
+        for (int i = 0; i < destination.Length; i++)
         {
-            Span<Complex> z = slots.AsSpan(0, SlotCount);
-            DecodeSlots(plaintext, z);
-            for (int i = 0; i < destination.Length; i++)
-            {
-                destination[i] = z[i].Real;
-            }
-        }
-        finally
-        {
-            ArrayPool<Complex>.Shared.Return(slots);
+            destination[i] = z[i].Real;
         }
     }
 
     /// <summary>Decodes all <see cref="SlotCount"/> slots as complex values.</summary>
     /// <param name="plaintext">A plaintext of this context.</param>
+    /// <exception cref="ArgumentException">The plaintext belongs to another context, or its scale is outside [1, 2^b) for the b-bit modulus of its level.</exception>
     public Complex[] DecodeComplex(Plaintext plaintext)
     {
         var result = new Complex[SlotCount];
@@ -175,37 +156,31 @@ public sealed class CkksEncoder
         }
 
         _fft.Inverse(z);
-        double[] coeffs = ArrayPool<double>.Shared.Rent(n);
-        try
+        using var coefficients = PooledArray<double>.Rent(n, sensitive: true);
+        double[] coeffs = coefficients.Array;
+        double max = 0;
+        for (int j = 0; j < half; j++)
         {
-            double max = 0;
-            for (int j = 0; j < half; j++)
+            coeffs[j] = Math.Round(z[j].Real * scale);
+            coeffs[j + half] = Math.Round(z[j].Imaginary * scale);
+            max = Math.Max(max, Math.Max(Math.Abs(coeffs[j]), Math.Abs(coeffs[j + half])));
+        }
+
+        CheckMagnitude(max, level);
+        var result = new Plaintext(_context, level, scale);
+        bool small = max < 9.2e18; // < 2^63: exact conversion to long
+        Parallelism.For(level + 1, n, i =>
+        {
+            Modulus q = _context.KeyModuli[i];
+            Span<ulong> limb = result.Limb(i);
+            for (int j = 0; j < n; j++)
             {
-                coeffs[j] = Math.Round(z[j].Real * scale);
-                coeffs[j + half] = Math.Round(z[j].Imaginary * scale);
-                max = Math.Max(max, Math.Max(Math.Abs(coeffs[j]), Math.Abs(coeffs[j + half])));
+                limb[j] = small ? ModArith.FromSigned((long)coeffs[j], q) : ReduceRounded(coeffs[j], q);
             }
 
-            CheckMagnitude(max, level);
-            var result = new Plaintext(_context, level, scale);
-            bool small = max < 9.2e18; // < 2^63: exact conversion to long
-            Parallelism.For(level + 1, n, i =>
-            {
-                Modulus q = _context.KeyModuli[i];
-                Span<ulong> limb = result.Limb(i);
-                for (int j = 0; j < n; j++)
-                {
-                    limb[j] = small ? ModArith.FromSigned((long)coeffs[j], q) : ReduceRounded(coeffs[j], q);
-                }
-
-                _context.Ntt[i].Forward(limb);
-            });
-            return result;
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(coeffs);
-        }
+            _context.Ntt[i].Forward(limb);
+        });
+        return result;
     }
 
     private void DecodeSlots(Plaintext plaintext, Span<Complex> z)
@@ -216,28 +191,31 @@ public sealed class CkksEncoder
             throw new ArgumentException("The plaintext belongs to another context than this encoder's.", nameof(plaintext));
         }
 
-        int n = _context.N, half = n / 2, limbs = plaintext.Level + 1;
-        ulong[] coeff = ArrayPool<ulong>.Shared.Rent(limbs * n);
-        try
+        string? scaleError = _context.FindScaleError(plaintext.Scale, plaintext.Level);
+        if (scaleError is not null)
         {
-            plaintext.Data.AsSpan(0, limbs * n).CopyTo(coeff);
-            Parallelism.For(limbs, n, i => _context.Ntt[i].Inverse(coeff.AsSpan(i * n, n)));
-            RnsBase crt = _context.GetLevel(plaintext.Level).Crt;
-            Span<ulong> scratch = stackalloc ulong[2 * (limbs + 1)];
-            double inv = 1.0 / plaintext.Scale;
-            for (int j = 0; j < half; j++)
-            {
-                double re = crt.ComposeCentered(coeff.AsSpan(j), n, scratch) * inv;
-                double im = crt.ComposeCentered(coeff.AsSpan(j + half), n, scratch) * inv;
-                z[j] = new Complex(re, im);
-            }
+            throw new ArgumentException(scaleError, nameof(plaintext));
+        }
 
-            _fft.Forward(z);
-        }
-        finally
+        int n = _context.N, half = n / 2, limbs = plaintext.Level + 1;
+        // c₀ + c₁·s in coefficient form when the plaintext is a decryption: with the ciphertext, it gives s.
+        using var coefficients = PooledArray<ulong>.Rent(limbs * n, sensitive: true);
+        ulong[] coeff = coefficients.Array;
+        plaintext.Data.AsSpan(0, limbs * n).CopyTo(coeff);
+        Parallelism.For(limbs, n, i => _context.Ntt[i].Inverse(coeff.AsSpan(i * n, n)));
+        RnsBase crt = _context.GetLevel(plaintext.Level).Crt;
+        Span<ulong> scratch = stackalloc ulong[2 * (limbs + 1)];
+        double inv = 1.0 / plaintext.Scale;
+        for (int j = 0; j < half; j++)
         {
-            ArrayPool<ulong>.Shared.Return(coeff);
+            double re = crt.ComposeCentered(coeff.AsSpan(j), n, scratch) * inv;
+            double im = crt.ComposeCentered(coeff.AsSpan(j + half), n, scratch) * inv;
+            z[j] = new Complex(re, im);
         }
+
+        scratch.Clear();
+
+        _fft.Forward(z);
     }
 
     // c is an integer-valued double; reduce it exactly: |c| = mantissa·2^exponent.
@@ -266,9 +244,9 @@ public sealed class CkksEncoder
     private void CheckScale(double scale, int level)
     {
         _context.ValidateLevel(level);
-        if (!(scale > 0) || !double.IsFinite(scale))
+        if (!(scale >= 1) || !double.IsFinite(scale))
         {
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale must be positive and finite.");
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale must be at least 1 and finite: below 1, rounding to integer coefficients loses the values, and decoding can overflow.");
         }
 
         int bits = _context.GetCoeffModulusBitCount(level);

@@ -24,7 +24,8 @@ public sealed partial class Evaluator
                 level,
                 inv,
                 result.Data.AsMemory(p * level * n, level * n),
-                accumulate: false);
+                accumulate: false,
+                sensitive: false);
         }
 
         return result;

@@ -9,7 +9,7 @@ public sealed partial class Evaluator
     /// result[i] = x[(i + steps) mod N/2], as SEAL's <c>rotate_vector</c>.
     /// </summary>
     /// <remarks>
-    /// Uses the Galois key of 5^steps when present; otherwise composes the rotation from the non-adjacent form of
+    /// Uses the Galois key of 3^steps mod 2N (SEAL's element) when present; otherwise composes the rotation from the non-adjacent form of
     /// the step (signed powers of two), one key switch per nonzero digit, as SEAL does.
     /// </remarks>
     /// <exception cref="ArgumentException">The ciphertext is not of size 2, or the keys belong to another context.</exception>
@@ -121,7 +121,7 @@ public sealed partial class Evaluator
         CheckSize(a, 2, "Rotation", nameof(a));
         var result = new Ciphertext[steps.Count];
         int n = _context.N, limbs = a.LimbCount, polyLength = limbs * n;
-        ulong[]? digits = null;
+        Rings.PooledArray<ulong>? digits = null;
         try
         {
             for (int i = 0; i < steps.Count; i++)
@@ -138,16 +138,13 @@ public sealed partial class Evaluator
                 digits ??= KeySwitching.Decompose(_context, a.Poly(1), a.Level);
                 var rotated = new Ciphertext(_context, 2, a.Level, a.Scale);
                 Rings.Parallelism.For(limbs, n, l => _context.Galois.ApplyNtt(a.Limb(0, l), element, rotated.Limb(0, l)));
-                KeySwitching.InnerProduct(_context, digits, a.Level, key, _context.Galois.NttPermutation(element), rotated.Data.AsMemory(0, polyLength), rotated.Data.AsMemory(polyLength, polyLength));
+                KeySwitching.InnerProduct(_context, digits.Value.Array, a.Level, key, _context.Galois.NttPermutation(element), rotated.Data.AsMemory(0, polyLength), rotated.Data.AsMemory(polyLength, polyLength));
                 result[i] = rotated;
             }
         }
         finally
         {
-            if (digits is not null)
-            {
-                System.Buffers.ArrayPool<ulong>.Shared.Return(digits);
-            }
+            digits?.Dispose();
         }
 
         return result;

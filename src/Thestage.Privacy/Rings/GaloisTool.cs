@@ -5,7 +5,9 @@ namespace Thestage.Privacy.Rings;
 
 /// <summary>
 /// Galois automorphisms σ_g: a(X) ↦ a(X^g) of Z_q[X]/(X^N + 1) for odd g, and the map from CKKS
-/// rotation steps to Galois elements (g = 5^k mod 2N rotates the slots left by k; g = 2N − 1 conjugates).
+/// rotation steps to Galois elements: g = 3^k mod 2N rotates the slots left by k (negative k: 3^(N/2 + k), right),
+/// g = 2N − 1 conjugates. The generator 3 is SEAL's (<c>GaloisTool::generator_</c>), matching its slot order
+/// (<c>SpecialFft</c>); HEAAN and Lattigo use 5 and a different order.
 /// </summary>
 /// <remarks>
 /// In the NTT domain σ_g is a permutation: with output[k] = a(ψ^(2·rev(k)+1)) (see <see cref="NttTables"/>),
@@ -32,14 +34,17 @@ internal sealed class GaloisTool
     /// <summary>The Galois element of the conjugation automorphism, 2N − 1.</summary>
     public ulong ConjugationElement => (ulong)(2 * N - 1);
 
-    /// <summary>The Galois element that rotates slots left by <paramref name="steps"/> (negative: right).</summary>
+    /// <summary>The generator of the rotation group: slot k holds m(ζ^(3^k)).</summary>
+    public const ulong Generator = 3;
+
+    /// <summary>The Galois element 3^steps mod 2N, which rotates slots left by <paramref name="steps"/> (negative: right).</summary>
     public ulong ElementForStep(int steps)
     {
         int slots = SlotCount;
         int k = ((steps % slots) + slots) % slots;
         ulong m = (ulong)(2 * N);
         ulong g = 1;
-        ulong b = 5;
+        ulong b = Generator;
         while (k != 0)
         {
             if ((k & 1) != 0)

@@ -63,15 +63,19 @@ public sealed class Ciphertext
     /// The scale Δ: the ciphertext encrypts Δ·m. It may be set to realign scales that differ only by
     /// rounding (for example after rescaling by a prime close to, but not equal to, Δ), as in SEAL.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not positive and finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The value is outside [1, 2^b), b the bit count of the modulus at this ciphertext's level (the range every loader
+    /// and the decoder accept).
+    /// </exception>
     public double Scale
     {
         get => _scale;
         set
         {
-            if (!(value > 0) || double.IsInfinity(value))
+            string? error = Context.FindScaleError(value, Level);
+            if (error is not null)
             {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "The scale must be positive and finite.");
+                throw new ArgumentOutOfRangeException(nameof(value), value, error);
             }
 
             _scale = value;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Thestage.Privacy.Rings;
 
 namespace Thestage.Privacy.Rlwe;
@@ -52,25 +51,22 @@ public sealed class Decryptor
                 return;
             }
 
-            ulong[] power = ArrayPool<ulong>.Shared.Rent(n);
-            try
+            PolyArith.MultiplyAdd(ciphertext.Limb(1, i), s, q, m);
+            if (ciphertext.Size == 2)
             {
-                Span<ulong> sp = power.AsSpan(0, n);
-                s.CopyTo(sp);
-                for (int p = 1; p < ciphertext.Size; p++)
-                {
-                    PolyArith.MultiplyAdd(ciphertext.Limb(p, i), sp, q, m);
-                    if (p + 1 < ciphertext.Size)
-                    {
-                        PolyArith.Multiply(sp, s, q, sp);
-                    }
-                }
-
-                sp.Clear();
+                return; // the common case needs no scratch: nothing secret is copied anywhere
             }
-            finally
+
+            using var power = PooledArray<ulong>.Rent(n, sensitive: true); // s², s³, …
+            Span<ulong> sp = power.Span;
+            PolyArith.Multiply(s, s, q, sp);
+            for (int p = 2; p < ciphertext.Size; p++)
             {
-                ArrayPool<ulong>.Shared.Return(power);
+                PolyArith.MultiplyAdd(ciphertext.Limb(p, i), sp, q, m);
+                if (p + 1 < ciphertext.Size)
+                {
+                    PolyArith.Multiply(sp, s, q, sp);
+                }
             }
         });
 

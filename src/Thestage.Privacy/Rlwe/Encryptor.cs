@@ -1,4 +1,3 @@
-using System.Buffers;
 using Thestage.Privacy.Rings;
 using Thestage.Privacy.Sampling;
 
@@ -86,33 +85,28 @@ public sealed class Encryptor
     {
         int n = _context.N;
         int limbs = level + 2; // one prime above the target: q_(ℓ+1), or P when ℓ = L
-        ulong[] temp = ArrayPool<ulong>.Shared.Rent(2 * limbs * n);
-        try
+        // (b·u + e₀, a·u + e₁) before the division: it holds the errors, so it is wiped (as are DivideRoundByLast's buffers).
+        using var temp = PooledArray<ulong>.Rent(2 * limbs * n, sensitive: true);
+        ulong[] t = temp.Array;
+        RlweSampling.EncryptZeroAsymmetric(_context, _publicKey!, limbs, t.AsSpan(0, limbs * n), t.AsSpan(limbs * n, limbs * n));
+        var result = new Ciphertext(_context, 2, level, 1.0);
+        var inv = RnsTool.InverseOfLast(_context, limbs);
+        for (int p = 0; p < 2; p++)
         {
-            Span<ulong> c0 = temp.AsSpan(0, limbs * n), c1 = temp.AsSpan(limbs * n, limbs * n);
-            RlweSampling.EncryptZeroAsymmetric(_context, _publicKey!, limbs, c0, c1);
-            var result = new Ciphertext(_context, 2, level, 1.0);
-            var inv = RnsTool.InverseOfLast(_context, limbs);
-            for (int p = 0; p < 2; p++)
-            {
-                int offset = p * limbs * n;
-                RnsTool.DivideRoundByLast(
-                    _context,
-                    level + 1,
-                    temp.AsMemory(offset, (level + 1) * n),
-                    temp.AsSpan(offset + (level + 1) * n, n),
-                    limbs - 1,
-                    inv,
-                    result.Data.AsMemory(p * (level + 1) * n, (level + 1) * n),
-                    accumulate: false);
-            }
+            int offset = p * limbs * n;
+            RnsTool.DivideRoundByLast(
+                _context,
+                level + 1,
+                t.AsMemory(offset, (level + 1) * n),
+                t.AsSpan(offset + (level + 1) * n, n),
+                limbs - 1,
+                inv,
+                result.Data.AsMemory(p * (level + 1) * n, (level + 1) * n),
+                accumulate: false,
+                sensitive: true);
+        }
 
-            return result;
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(temp);
-        }
+        return result;
     }
 
     private static void CheckContext(RlweContext expected, RlweContext actual, string name)

@@ -2,7 +2,7 @@ namespace Thestage.Privacy.Rlwe;
 
 /// <summary>
 /// Galois keys: for each Galois element g, the key-switching key from σ_g(s) to s. Slot rotation by k
-/// uses g = 5^k mod 2N; conjugation uses g = 2N − 1.
+/// uses g = 3^k mod 2N, as in SEAL; conjugation uses g = 2N − 1.
 /// </summary>
 public sealed class GaloisKeys
 {

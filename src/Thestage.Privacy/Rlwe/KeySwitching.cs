@@ -1,4 +1,3 @@
-using System.Buffers;
 using Thestage.Privacy.Arithmetic;
 using Thestage.Privacy.Rings;
 
@@ -26,37 +25,32 @@ internal static class KeySwitching
 {
     public static void SwitchKey(RlweContext context, ReadOnlySpan<ulong> target, int level, KeySwitchingKey key, Memory<ulong> c0, Memory<ulong> c1)
     {
-        ulong[] digits = Decompose(context, target, level);
-        try
-        {
-            InnerProduct(context, digits, level, key, permutation: null, c0, c1);
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(digits);
-        }
+        using PooledArray<ulong> digits = Decompose(context, target, level);
+        InnerProduct(context, digits.Array, level, key, permutation: null, c0, c1);
     }
 
     /// <summary>
     /// The digits of <paramref name="target"/> lifted to every target prime, NTT form, laid out [target t][digit j][N]
-    /// (t = 0…ℓ for the data primes, ℓ + 1 for P). The array is rented: return it to <see cref="ArrayPool{T}.Shared"/>.
+    /// (t = 0…ℓ for the data primes, ℓ + 1 for P). The caller owns the result and disposes it. Ciphertext data is public,
+    /// so the scratch of key switching is not wiped.
     /// </summary>
-    public static ulong[] Decompose(RlweContext context, ReadOnlySpan<ulong> target, int level)
+    public static PooledArray<ulong> Decompose(RlweContext context, ReadOnlySpan<ulong> target, int level)
     {
         int n = context.N, digits = level + 1, targets = level + 2;
         int specialIndex = context.KeyLimbCount - 1;
-        ulong[] result = ArrayPool<ulong>.Shared.Rent(targets * digits * n);
-        ulong[] coeff = ArrayPool<ulong>.Shared.Rent(digits * n);
+        var result = PooledArray<ulong>.Rent(targets * digits * n, sensitive: false);
         try
         {
-            target[..(digits * n)].CopyTo(coeff);
+            using var coeff = PooledArray<ulong>.Rent(digits * n, sensitive: false);
+            ulong[] r = result.Array, c = coeff.Array;
+            target[..(digits * n)].CopyTo(c);
             for (int j = 0; j < digits; j++)
             {
                 // The digit of prime j is already in NTT form modulo q_j: it is not transformed twice.
-                target.Slice(j * n, n).CopyTo(result.AsSpan((j * digits + j) * n, n));
+                target.Slice(j * n, n).CopyTo(r.AsSpan((j * digits + j) * n, n));
             }
 
-            Parallelism.For(digits, n, j => context.Ntt[j].Inverse(coeff.AsSpan(j * n, n)));
+            Parallelism.For(digits, n, j => context.Ntt[j].Inverse(c.AsSpan(j * n, n)));
             Parallelism.For(targets, n * digits, t =>
             {
                 int prime = t <= level ? t : specialIndex;
@@ -68,8 +62,8 @@ internal static class KeySwitching
                         continue;
                     }
 
-                    Span<ulong> u = result.AsSpan((t * digits + j) * n, n);
-                    PolyArith.LiftCentered(coeff.AsSpan(j * n, n), context.KeyModuli[j].Value, q, u);
+                    Span<ulong> u = r.AsSpan((t * digits + j) * n, n);
+                    PolyArith.LiftCentered(c.AsSpan(j * n, n), context.KeyModuli[j].Value, q, u);
                     context.Ntt[prime].Forward(u);
                 }
             });
@@ -77,12 +71,8 @@ internal static class KeySwitching
         }
         catch
         {
-            ArrayPool<ulong>.Shared.Return(result);
+            result.Dispose();
             throw;
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(coeff);
         }
     }
 
@@ -94,78 +84,65 @@ internal static class KeySwitching
     {
         int n = context.N, count = level + 1, targets = level + 2;
         int specialIndex = context.KeyLimbCount - 1, keyLimbs = context.KeyLimbCount;
-        ulong[] acc = ArrayPool<ulong>.Shared.Rent(2 * targets * n); // [component][target][N]
-        try
+        using var accumulator = PooledArray<ulong>.Rent(2 * targets * n, sensitive: false); // [component][target][N]
+        ulong[] acc = accumulator.Array;
+        Parallelism.For(targets, n * count, t =>
         {
-            Parallelism.For(targets, n * count, t =>
+            int prime = t <= level ? t : specialIndex;
+            Modulus q = context.KeyModuli[prime];
+            using var sum0 = PooledArray<UInt128>.Rent(n, sensitive: false);
+            using var sum1 = PooledArray<UInt128>.Rent(n, sensitive: false);
+            Span<UInt128> s0 = sum0.Span, s1 = sum1.Span;
+            s0.Clear();
+            s1.Clear();
+            for (int j = 0; j < count; j++)
             {
-                int prime = t <= level ? t : specialIndex;
-                Modulus q = context.KeyModuli[prime];
-                UInt128[] sum0 = ArrayPool<UInt128>.Shared.Rent(n);
-                UInt128[] sum1 = ArrayPool<UInt128>.Shared.Rent(n);
-                try
+                ReadOnlySpan<ulong> digit = digits.AsSpan((t * count + j) * n, n);
+                ulong[] component = key.Components[j];
+                ReadOnlySpan<ulong> k0 = component.AsSpan(prime * n, n);
+                ReadOnlySpan<ulong> k1 = component.AsSpan((keyLimbs + prime) * n, n);
+                if (permutation is null)
                 {
-                    Span<UInt128> s0 = sum0.AsSpan(0, n), s1 = sum1.AsSpan(0, n);
-                    s0.Clear();
-                    s1.Clear();
-                    for (int j = 0; j < count; j++)
-                    {
-                        ReadOnlySpan<ulong> digit = digits.AsSpan((t * count + j) * n, n);
-                        ulong[] component = key.Components[j];
-                        ReadOnlySpan<ulong> k0 = component.AsSpan(prime * n, n);
-                        ReadOnlySpan<ulong> k1 = component.AsSpan((keyLimbs + prime) * n, n);
-                        if (permutation is null)
-                        {
-                            for (int x = 0; x < n; x++)
-                            {
-                                ulong dx = digit[x];
-                                s0[x] += Math.BigMul(dx, k0[x]);
-                                s1[x] += Math.BigMul(dx, k1[x]);
-                            }
-                        }
-                        else
-                        {
-                            for (int x = 0; x < n; x++)
-                            {
-                                ulong dx = digit[permutation[x]];
-                                s0[x] += Math.BigMul(dx, k0[x]);
-                                s1[x] += Math.BigMul(dx, k1[x]);
-                            }
-                        }
-                    }
-
-                    Span<ulong> a0 = acc.AsSpan(t * n, n);
-                    Span<ulong> a1 = acc.AsSpan((targets + t) * n, n);
                     for (int x = 0; x < n; x++)
                     {
-                        a0[x] = q.Reduce((ulong)s0[x], (ulong)(s0[x] >> 64));
-                        a1[x] = q.Reduce((ulong)s1[x], (ulong)(s1[x] >> 64));
+                        ulong dx = digit[x];
+                        s0[x] += Math.BigMul(dx, k0[x]);
+                        s1[x] += Math.BigMul(dx, k1[x]);
                     }
                 }
-                finally
+                else
                 {
-                    ArrayPool<UInt128>.Shared.Return(sum0);
-                    ArrayPool<UInt128>.Shared.Return(sum1);
+                    for (int x = 0; x < n; x++)
+                    {
+                        ulong dx = digit[permutation[x]];
+                        s0[x] += Math.BigMul(dx, k0[x]);
+                        s1[x] += Math.BigMul(dx, k1[x]);
+                    }
                 }
-            });
-
-            for (int component = 0; component < 2; component++)
-            {
-                int offset = component * targets * n;
-                RnsTool.DivideRoundByLast(
-                    context,
-                    count,
-                    acc.AsMemory(offset, count * n),
-                    acc.AsSpan(offset + count * n, n),
-                    specialIndex,
-                    context.InvSpecialModulus,
-                    component == 0 ? c0 : c1,
-                    accumulate: true);
             }
-        }
-        finally
+
+            Span<ulong> a0 = acc.AsSpan(t * n, n);
+            Span<ulong> a1 = acc.AsSpan((targets + t) * n, n);
+            for (int x = 0; x < n; x++)
+            {
+                a0[x] = q.Reduce((ulong)s0[x], (ulong)(s0[x] >> 64));
+                a1[x] = q.Reduce((ulong)s1[x], (ulong)(s1[x] >> 64));
+            }
+        });
+
+        for (int component = 0; component < 2; component++)
         {
-            ArrayPool<ulong>.Shared.Return(acc);
+            int offset = component * targets * n;
+            RnsTool.DivideRoundByLast(
+                context,
+                count,
+                acc.AsMemory(offset, count * n),
+                acc.AsSpan(offset + count * n, n),
+                specialIndex,
+                context.InvSpecialModulus,
+                component == 0 ? c0 : c1,
+                accumulate: true,
+                sensitive: false);
         }
     }
 }

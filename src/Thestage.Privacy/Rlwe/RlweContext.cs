@@ -20,14 +20,16 @@ public abstract class RlweContext
     private protected RlweContext(int polyModulusDegree, IReadOnlyList<ulong> coeffModulus, SecurityLevel securityLevel)
     {
         ArgumentNullException.ThrowIfNull(coeffModulus);
+        SecurityStandard.ThrowIfUndefined(securityLevel);
         if (polyModulusDegree < 1024 || polyModulusDegree > 65536 || !int.IsPow2(polyModulusDegree))
         {
             throw new ArgumentOutOfRangeException(nameof(polyModulusDegree), polyModulusDegree, "The polynomial modulus degree must be a power of two from 1024 to 65536.");
         }
 
-        if (coeffModulus.Count < 2)
+        string? error = FindCoeffModulusError(polyModulusDegree, coeffModulus);
+        if (error is not null)
         {
-            throw new ArgumentException("The coefficient modulus needs at least two primes: one for data and the special prime for key switching.", nameof(coeffModulus));
+            throw new ArgumentException(error, nameof(coeffModulus));
         }
 
         N = polyModulusDegree;
@@ -37,32 +39,8 @@ public abstract class RlweContext
         BigInteger product = BigInteger.One;
         for (int i = 0; i < moduli.Length; i++)
         {
-            ulong q = coeffModulus[i];
-            if (q < 2 || q >= 1UL << CoeffModulusMaxBitCount)
-            {
-                throw new ArgumentException($"Coefficient modulus prime {i} ({q}) must have 2 to {CoeffModulusMaxBitCount} bits.", nameof(coeffModulus));
-            }
-
-            moduli[i] = new Modulus(q);
-            if (!moduli[i].IsPrime)
-            {
-                throw new ArgumentException($"Coefficient modulus {i} ({q}) is not prime.", nameof(coeffModulus));
-            }
-
-            if (q % (2UL * (ulong)N) != 1)
-            {
-                throw new ArgumentException($"Coefficient modulus {i} ({q}) is not ≡ 1 mod 2N = {2 * N}; the NTT needs it.", nameof(coeffModulus));
-            }
-
-            for (int j = 0; j < i; j++)
-            {
-                if (moduli[j].Value == q)
-                {
-                    throw new ArgumentException($"Coefficient modulus primes must be distinct; {q} appears twice.", nameof(coeffModulus));
-                }
-            }
-
-            product *= q;
+            moduli[i] = new Modulus(coeffModulus[i]);
+            product *= coeffModulus[i];
         }
 
         TotalCoeffModulusBitCount = (int)product.GetBitLength();
@@ -107,6 +85,13 @@ public abstract class RlweContext
     /// <summary>The largest size of one coefficient-modulus prime, in bits (SEAL's limit).</summary>
     public const int CoeffModulusMaxBitCount = 60;
 
+    /// <summary>
+    /// The largest number of data primes q₀…q_L, which is the number of key-switching digits at the top level: the
+    /// inner product accumulates one product below 2^120 (two residues of at most 60 bits) per digit in 128 bits, so at
+    /// most 256 digits cannot overflow (SEAL's <c>SEAL_COEFF_MOD_COUNT_MAX</c> is the same 256).
+    /// </summary>
+    public const int MaxDataPrimeCount = 256;
+
     /// <summary>The polynomial modulus degree N.</summary>
     public int PolyModulusDegree => N;
 
@@ -150,6 +135,88 @@ public abstract class RlweContext
     {
         ValidateLevel(level);
         return _levels[level].BitCount;
+    }
+
+    /// <summary>
+    /// Why <paramref name="primes"/> (special prime last) cannot be the coefficient modulus of a ring of degree
+    /// <paramref name="polyModulusDegree"/>, or null when they can: at least two and at most
+    /// <see cref="MaxDataPrimeCount"/> + 1 primes, each a prime of 2 to 60 bits, ≡ 1 (mod 2N), distinct, and the special
+    /// prime P at least as large in bits as every data prime. The last rule is SEAL's advice ("the special prime should
+    /// be as large as the largest of the other primes"), enforced: key switching divides by P an error of about
+    /// (ℓ + 1)·√N·σ·max qⱼ/2, so a smaller P makes every relinearization and rotation lose precision. It compares bit
+    /// sizes, not values, because SEAL's recommended {60, 40, 40, 60} hands q₀ the largest 60-bit prime and P the next one.
+    /// One rule for the context's constructor and the parameter loader.
+    /// </summary>
+    internal static string? FindCoeffModulusError(int polyModulusDegree, IReadOnlyList<ulong> primes)
+    {
+        if (primes.Count < 2)
+        {
+            return "The coefficient modulus needs at least two primes: one for data and the special prime for key switching.";
+        }
+
+        if (primes.Count - 1 > MaxDataPrimeCount)
+        {
+            return $"The coefficient modulus has {primes.Count - 1} data primes; key switching accumulates one digit per data prime in 128 bits, which allows at most {MaxDataPrimeCount}.";
+        }
+
+        ulong twoN = 2UL * (ulong)polyModulusDegree;
+        int maxDataBits = 0;
+        for (int i = 0; i < primes.Count; i++)
+        {
+            ulong q = primes[i];
+            if (q < 2 || q >= 1UL << CoeffModulusMaxBitCount)
+            {
+                return $"Coefficient modulus prime {i} ({q}) must have 2 to {CoeffModulusMaxBitCount} bits.";
+            }
+
+            if (!Primes.IsPrime(q))
+            {
+                return $"Coefficient modulus {i} ({q}) is not prime.";
+            }
+
+            if (q % twoN != 1)
+            {
+                return $"Coefficient modulus {i} ({q}) is not ≡ 1 mod 2N = {twoN}; the NTT needs it.";
+            }
+
+            for (int j = 0; j < i; j++)
+            {
+                if (primes[j] == q)
+                {
+                    return $"Coefficient modulus primes must be distinct; {q} appears twice.";
+                }
+            }
+
+            if (i < primes.Count - 1)
+            {
+                maxDataBits = Math.Max(maxDataBits, 64 - BitOperations.LeadingZeroCount(q));
+            }
+        }
+
+        int specialBits = 64 - BitOperations.LeadingZeroCount(primes[^1]);
+        if (specialBits < maxDataBits)
+        {
+            return $"The special prime (the last, {primes[^1]}) has {specialBits} bits, fewer than the largest data prime's {maxDataBits}: key switching divides its error by P, " +
+                $"so P must be at least as large as every data prime. Make the last bit size at least {maxDataBits}, or reorder the primes.";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="scale"/> cannot be the scale Δ of a plaintext or ciphertext at <paramref name="level"/>, or
+    /// null when it can: 1 ≤ Δ &lt; 2^b, with b the bit count of q₀·…·q_ℓ. The upper bound is SEAL's (its encoder and
+    /// decoder refuse ⌊log2 Δ⌋ ≥ b: no message survives a scale as large as the modulus). The lower bound keeps decoding
+    /// finite: below 1 a decoded value is a coefficient times 1/Δ (up to 2^1074), and the FFT's sums of such values are
+    /// ±∞ and NaN. Checked where a scale enters from outside: on load, on decode, and by the encoder and the
+    /// <c>Ciphertext.Scale</c> setter.
+    /// </summary>
+    internal string? FindScaleError(double scale, int level)
+    {
+        int bits = _levels[level].BitCount;
+        return scale >= 1 && scale < Math.ScaleB(1.0, bits)
+            ? null
+            : $"The scale {scale} (2^{Math.Log2(scale):F1}) is outside [1, 2^{bits}): a scale at level {level} must be at least 1 and below the {bits}-bit coefficient modulus q₀·…·q_{level}.";
     }
 
     internal void ValidateLevel(int level)

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
 using Thestage.Privacy.Arithmetic;
 using Thestage.Privacy.Rings;
 using Thestage.Privacy.Sampling;
@@ -8,7 +6,8 @@ namespace Thestage.Privacy.Rlwe;
 
 /// <summary>
 /// Encryptions of zero over a prefix q₀…q_(m−1) of the key-level primes, in NTT form: the one place where
-/// keys and ciphertexts get their randomness.
+/// keys and ciphertexts get their randomness. Every scratch buffer here is secret-dependent (the small samples,
+/// a·s, u) and is wiped before it returns to the pool (<see cref="PooledArray{T}"/>).
 /// </summary>
 internal static class RlweSampling
 {
@@ -16,10 +15,9 @@ internal static class RlweSampling
     public static void SampleSmallNtt(RlweContext context, Shake256Stream rng, bool ternary, int limbCount, Span<ulong> destination)
     {
         int n = context.N;
-        sbyte[] small = ArrayPool<sbyte>.Shared.Rent(n);
-        try
+        using (var small = PooledArray<sbyte>.Rent(n, sensitive: true))
         {
-            Span<sbyte> s = small.AsSpan(0, n);
+            Span<sbyte> s = small.Span;
             if (ternary)
             {
                 Samplers.SampleTernary(rng, s);
@@ -30,11 +28,6 @@ internal static class RlweSampling
             }
 
             Samplers.ToRns(s, context.KeyModuli.AsSpan(0, limbCount), destination[..(limbCount * n)]);
-            CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(s));
-        }
-        finally
-        {
-            ArrayPool<sbyte>.Shared.Return(small);
         }
 
         for (int i = 0; i < limbCount; i++)
@@ -63,20 +56,13 @@ internal static class RlweSampling
         }
 
         ReadOnlySpan<ulong> s = secretKey.Data;
-        ulong[] product = ArrayPool<ulong>.Shared.Rent(n);
-        try
+        using var product = PooledArray<ulong>.Rent(n, sensitive: true); // a·s: with the public a, it is s
+        Span<ulong> p = product.Span;
+        for (int i = 0; i < limbCount; i++)
         {
-            Span<ulong> p = product.AsSpan(0, n);
-            for (int i = 0; i < limbCount; i++)
-            {
-                Modulus q = context.KeyModuli[i];
-                PolyArith.Multiply(c1.Slice(i * n, n), s.Slice(i * n, n), q, p);
-                PolyArith.Sub(c0.Slice(i * n, n), p, q.Value, c0.Slice(i * n, n));
-            }
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(product);
+            Modulus q = context.KeyModuli[i];
+            PolyArith.Multiply(c1.Slice(i * n, n), s.Slice(i * n, n), q, p);
+            PolyArith.Sub(c0.Slice(i * n, n), p, q.Value, c0.Slice(i * n, n));
         }
     }
 
@@ -85,31 +71,22 @@ internal static class RlweSampling
     {
         int n = context.N;
         int keyLimbs = context.KeyLimbCount;
-        ulong[] u = ArrayPool<ulong>.Shared.Rent(limbCount * n);
-        try
+        using var u = PooledArray<ulong>.Rent(limbCount * n, sensitive: true);
+        Span<ulong> us = u.Span;
+        using (var rng = new Shake256Stream())
         {
-            Span<ulong> us = u.AsSpan(0, limbCount * n);
-            using (var rng = new Shake256Stream())
-            {
-                SampleSmallNtt(context, rng, ternary: true, limbCount, us);
-                SampleSmallNtt(context, rng, ternary: false, limbCount, c0);
-                SampleSmallNtt(context, rng, ternary: false, limbCount, c1);
-            }
-
-            ReadOnlySpan<ulong> b = publicKey.Data.AsSpan(0, keyLimbs * n);
-            ReadOnlySpan<ulong> a = publicKey.Data.AsSpan(keyLimbs * n, keyLimbs * n);
-            for (int i = 0; i < limbCount; i++)
-            {
-                Modulus q = context.KeyModuli[i];
-                PolyArith.MultiplyAdd(b.Slice(i * n, n), us.Slice(i * n, n), q, c0.Slice(i * n, n));
-                PolyArith.MultiplyAdd(a.Slice(i * n, n), us.Slice(i * n, n), q, c1.Slice(i * n, n));
-            }
-
-            CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(us));
+            SampleSmallNtt(context, rng, ternary: true, limbCount, us);
+            SampleSmallNtt(context, rng, ternary: false, limbCount, c0);
+            SampleSmallNtt(context, rng, ternary: false, limbCount, c1);
         }
-        finally
+
+        ReadOnlySpan<ulong> b = publicKey.Data.AsSpan(0, keyLimbs * n);
+        ReadOnlySpan<ulong> a = publicKey.Data.AsSpan(keyLimbs * n, keyLimbs * n);
+        for (int i = 0; i < limbCount; i++)
         {
-            ArrayPool<ulong>.Shared.Return(u);
+            Modulus q = context.KeyModuli[i];
+            PolyArith.MultiplyAdd(b.Slice(i * n, n), us.Slice(i * n, n), q, c0.Slice(i * n, n));
+            PolyArith.MultiplyAdd(a.Slice(i * n, n), us.Slice(i * n, n), q, c1.Slice(i * n, n));
         }
     }
 }

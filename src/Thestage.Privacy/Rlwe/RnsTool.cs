@@ -1,4 +1,3 @@
-using System.Buffers;
 using Thestage.Privacy.Arithmetic;
 using Thestage.Privacy.Rings;
 
@@ -29,6 +28,7 @@ internal static class RnsTool
     /// <param name="invLast">p⁻¹ mod qᵢ for each target prime.</param>
     /// <param name="destination">targetCount limbs; may alias <paramref name="values"/>.</param>
     /// <param name="accumulate">Add to <paramref name="destination"/> instead of overwriting it.</param>
+    /// <param name="sensitive">The input is secret-dependent (a public-key encryption before its rounding): wipe the scratch buffers.</param>
     public static void DivideRoundByLast(
         RlweContext context,
         int targetCount,
@@ -37,62 +37,49 @@ internal static class RnsTool
         int lastIndex,
         MultiplyOperand[] invLast,
         Memory<ulong> destination,
-        bool accumulate)
+        bool accumulate,
+        bool sensitive)
     {
         int n = context.N;
         Modulus p = context.KeyModuli[lastIndex];
         ulong half = p.Value >> 1;
-        ulong[] last = ArrayPool<ulong>.Shared.Rent(n);
-        try
-        {
-            Span<ulong> lastSpan = last.AsSpan(0, n);
-            lastLimb.CopyTo(lastSpan);
-            context.Ntt[lastIndex].Inverse(lastSpan);
-            PolyArith.AddScalar(lastSpan, half, p.Value, lastSpan);
-            Parallelism.For(targetCount, n, i => DivideLimb(context, i, last, half, invLast[i], values.Span.Slice(i * n, n), destination.Span.Slice(i * n, n), accumulate));
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(last);
-        }
+        using var last = PooledArray<ulong>.Rent(n, sensitive);
+        Span<ulong> lastSpan = last.Span;
+        lastLimb.CopyTo(lastSpan);
+        context.Ntt[lastIndex].Inverse(lastSpan);
+        PolyArith.AddScalar(lastSpan, half, p.Value, lastSpan);
+        ReadOnlyMemory<ulong> lastMemory = last.Memory;
+        Parallelism.For(targetCount, n, i => DivideLimb(context, i, lastMemory.Span, half, invLast[i], values.Span.Slice(i * n, n), destination.Span.Slice(i * n, n), accumulate, sensitive));
     }
 
-    private static void DivideLimb(RlweContext context, int i, ulong[] last, ulong half, MultiplyOperand inv, ReadOnlySpan<ulong> x, Span<ulong> d, bool accumulate)
+    private static void DivideLimb(RlweContext context, int i, ReadOnlySpan<ulong> lastSpan, ulong half, MultiplyOperand inv, ReadOnlySpan<ulong> x, Span<ulong> d, bool accumulate, bool sensitive)
     {
         int n = context.N;
         Modulus q = context.KeyModuli[i];
         ulong qv = q.Value;
         ulong halfMod = q.Reduce(half);
-        ulong[] temp = ArrayPool<ulong>.Shared.Rent(n);
-        try
+        using var temp = PooledArray<ulong>.Rent(n, sensitive);
+        Span<ulong> t = temp.Span;
+        for (int j = 0; j < n; j++)
         {
-            Span<ulong> t = temp.AsSpan(0, n);
-            ReadOnlySpan<ulong> lastSpan = last.AsSpan(0, n);
+            t[j] = ModArith.Sub(q.Reduce(lastSpan[j]), halfMod, qv);
+        }
+
+        context.Ntt[i].Forward(t);
+        if (accumulate)
+        {
             for (int j = 0; j < n; j++)
             {
-                t[j] = ModArith.Sub(q.Reduce(lastSpan[j]), halfMod, qv);
-            }
-
-            context.Ntt[i].Forward(t);
-            if (accumulate)
-            {
-                for (int j = 0; j < n; j++)
-                {
-                    ulong r = inv.Multiply(ModArith.Sub(x[j], t[j], qv), qv);
-                    d[j] = ModArith.Add(d[j], r, qv);
-                }
-            }
-            else
-            {
-                for (int j = 0; j < n; j++)
-                {
-                    d[j] = inv.Multiply(ModArith.Sub(x[j], t[j], qv), qv);
-                }
+                ulong r = inv.Multiply(ModArith.Sub(x[j], t[j], qv), qv);
+                d[j] = ModArith.Add(d[j], r, qv);
             }
         }
-        finally
+        else
         {
-            ArrayPool<ulong>.Shared.Return(temp);
+            for (int j = 0; j < n; j++)
+            {
+                d[j] = inv.Multiply(ModArith.Sub(x[j], t[j], qv), qv);
+            }
         }
     }
 

@@ -22,9 +22,12 @@ public static class SecurityStandard
     /// </summary>
     /// <param name="polyModulusDegree">N, a power of two from 1024 to 65536.</param>
     /// <param name="level">The security level.</param>
-    /// <exception cref="ArgumentOutOfRangeException">N is not a power of two in [1024, 65536], or the level is unknown.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// N is not a power of two in [1024, 65536], or the level is not a member (in particular <c>default(SecurityLevel)</c>).
+    /// </exception>
     public static int MaxCoeffModulusBitCount(int polyModulusDegree, SecurityLevel level)
     {
+        ThrowIfUndefined(level);
         if (level == SecurityLevel.None)
         {
             return int.MaxValue;
@@ -43,5 +46,17 @@ public static class SecurityStandard
             SecurityLevel.Tc256 => Bits256[index],
             _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Unknown security level."),
         };
+    }
+
+    /// <summary>Refuses a value that is not a member, <c>default(SecurityLevel)</c> (0) above all: it is never read as "no check".</summary>
+    internal static void ThrowIfUndefined(SecurityLevel level)
+    {
+        if (!Enum.IsDefined(level))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(level),
+                level,
+                $"{(int)level} is not a security level{(level == default ? " (it is default(SecurityLevel): an option left unset)" : string.Empty)}. Use SecurityLevel.Tc128 (the default), Tc192 or Tc256; opting out of the check is only the explicit SecurityLevel.None.");
+        }
     }
 }

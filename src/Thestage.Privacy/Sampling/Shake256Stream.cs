@@ -5,12 +5,15 @@ namespace Thestage.Privacy.Sampling;
 
 /// <summary>
 /// A deterministic random bit stream from SHAKE-256 (FIPS 202): block j is the first 8 KiB of
-/// SHAKE-256(tag ‖ seed ‖ j), j = 0, 1, 2, … (a PRF in counter mode; the framework's one-shot XOF is used
-/// because incremental squeezing needs OpenSSL 3.3, newer than Debian 12's). With a seed from <see cref="RandomNumberGenerator"/> it is the CSPRNG of
+/// SHAKE-256(tag ‖ seed ‖ j), j = 0, 1, 2, … (a PRF in counter mode; a one-shot XOF per block because the
+/// framework's incremental squeezing needs OpenSSL 3.3, newer than Debian 12's). With a seed from <see cref="RandomNumberGenerator"/> it is the CSPRNG of
 /// every key, error and mask in this library; with a stored seed it re-expands a public uniform
 /// polynomial (seeded keys and ciphertexts, as SEAL's Blake2xb-seeded PRNG does).
 /// </summary>
-/// <remarks>Not thread-safe: each sampling task owns its stream.</remarks>
+/// <remarks>
+/// SHAKE-256 comes from the operating system where it has it and from BouncyCastle's managed implementation
+/// elsewhere (<see cref="Shake256Xof"/>); both give the same stream. Not thread-safe: each sampling task owns its stream.
+/// </remarks>
 internal sealed class Shake256Stream : IDisposable
 {
     /// <summary>The seed length in bytes (256 bits).</summary>
@@ -19,6 +22,7 @@ internal sealed class Shake256Stream : IDisposable
     private const int BlockSize = 8192;
     private static readonly byte[] DomainTag = "Thestage.Privacy.Shake256Stream.v1"u8.ToArray();
 
+    private readonly Shake256Function _xof;
     private readonly byte[] _input;
     private readonly byte[] _buffer = new byte[BlockSize];
     private int _position = BlockSize;
@@ -31,18 +35,16 @@ internal sealed class Shake256Stream : IDisposable
     }
 
     /// <summary>Creates a stream that expands <paramref name="seed"/> (32 bytes) deterministically.</summary>
-    public Shake256Stream(ReadOnlySpan<byte> seed)
+    /// <param name="seed">The seed.</param>
+    /// <param name="xof">The SHAKE-256 implementation; <see cref="Shake256Xof.Default"/> when null.</param>
+    public Shake256Stream(ReadOnlySpan<byte> seed, Shake256Function? xof = null)
     {
         if (seed.Length != SeedLength)
         {
             throw new ArgumentException($"A seed is {SeedLength} bytes; got {seed.Length}.", nameof(seed));
         }
 
-        if (!Shake256.IsSupported)
-        {
-            throw new PlatformNotSupportedException("SHAKE-256 is not supported by this platform's cryptography provider (OpenSSL 1.1.1 or newer is needed).");
-        }
-
+        _xof = xof ?? Shake256Xof.Default;
         Seed = seed.ToArray();
         _input = new byte[DomainTag.Length + SeedLength + sizeof(ulong)];
         DomainTag.CopyTo(_input, 0);
@@ -109,7 +111,7 @@ internal sealed class Shake256Stream : IDisposable
     private void Refill()
     {
         BinaryPrimitives.WriteUInt64LittleEndian(_input.AsSpan(_input.Length - sizeof(ulong)), _counter++);
-        Shake256.HashData(_input, _buffer);
+        _xof(_input, _buffer);
         _position = 0;
     }
 }

@@ -14,6 +14,10 @@ public sealed class CkksSerializationOptions
     /// </summary>
     public bool UseSeeds { get; init; } = true;
 
-    /// <summary>The compression to try; the payload is stored uncompressed when compressing does not shrink it.</summary>
+    /// <summary>
+    /// The compression to try; the payload is stored uncompressed when compressing does not shrink it, or when the
+    /// loaders' default limits would refuse the result (<see cref="CkksLoadOptions"/>: more than 64 MiB raw, or a ratio
+    /// above 8).
+    /// </summary>
     public CkksCompression Compression { get; init; } = CkksCompression.None;
 }

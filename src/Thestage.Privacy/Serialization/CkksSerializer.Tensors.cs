@@ -69,16 +69,18 @@ public static partial class CkksSerializer
     /// </summary>
     /// <param name="context">The tensor context the vector is wrapped in; its parameter fingerprint must match the data's.</param>
     /// <param name="data">Exactly one serialized vector.</param>
+    /// <param name="options">Limits for compressed payloads (<see cref="CkksLoadOptions"/>); null for the defaults.</param>
     /// <exception cref="CkksFormatException">The data is not a valid vector for this context.</exception>
-    public static CkksVector LoadVector(TensorContext context, ReadOnlySpan<byte> data) =>
-        ObjectLoader.Load(data, ObjectKind.Vector, CkksOf(context), false, (raw, h) => TensorCodec.ReadVector(context, h.Seeded, raw));
+    public static CkksVector LoadVector(TensorContext context, ReadOnlySpan<byte> data, CkksLoadOptions? options = null) =>
+        ObjectLoader.Load(data, ObjectKind.Vector, CkksOf(context), false, options, (raw, h) => TensorCodec.ReadVector(context, h.Seeded, raw), (s, h) => TensorCodec.ReadVector(context, s, h));
 
     /// <summary>Loads an encrypted vector from <paramref name="source"/>, reading exactly one object; uncompressed, one ciphertext at a time.</summary>
     /// <param name="context">The tensor context the vector is wrapped in; its parameter fingerprint must match the data's.</param>
     /// <param name="source">The stream, positioned at the object.</param>
+    /// <param name="options">Limits for compressed payloads (<see cref="CkksLoadOptions"/>); null for the defaults.</param>
     /// <exception cref="CkksFormatException">The data is not a valid vector for this context.</exception>
-    public static CkksVector LoadVector(TensorContext context, Stream source) =>
-        ObjectLoader.Load(NotNull(source), ObjectKind.Vector, CkksOf(context), false, (raw, h) => TensorCodec.ReadVector(context, h.Seeded, raw), (s, h) => TensorCodec.ReadVector(context, s, h));
+    public static CkksVector LoadVector(TensorContext context, Stream source, CkksLoadOptions? options = null) =>
+        ObjectLoader.Load(NotNull(source), ObjectKind.Vector, CkksOf(context), false, options, (raw, h) => TensorCodec.ReadVector(context, h.Seeded, raw), (s, h) => TensorCodec.ReadVector(context, s, h));
 
     /// <summary>
     /// Loads an encrypted tensor saved under the parameters of <paramref name="context"/>'s CKKS context. The rank
@@ -88,16 +90,18 @@ public static partial class CkksSerializer
     /// </summary>
     /// <param name="context">The tensor context the tensor is wrapped in; its parameter fingerprint must match the data's.</param>
     /// <param name="data">Exactly one serialized tensor.</param>
+    /// <param name="options">Limits for compressed payloads (<see cref="CkksLoadOptions"/>); null for the defaults.</param>
     /// <exception cref="CkksFormatException">The data is not a valid tensor for this context.</exception>
-    public static CkksTensor LoadTensor(TensorContext context, ReadOnlySpan<byte> data) =>
-        ObjectLoader.Load(data, ObjectKind.Tensor, CkksOf(context), false, (raw, h) => TensorCodec.ReadTensor(context, h.Seeded, raw));
+    public static CkksTensor LoadTensor(TensorContext context, ReadOnlySpan<byte> data, CkksLoadOptions? options = null) =>
+        ObjectLoader.Load(data, ObjectKind.Tensor, CkksOf(context), false, options, (raw, h) => TensorCodec.ReadTensor(context, h.Seeded, raw), (s, h) => TensorCodec.ReadTensor(context, s, h));
 
     /// <summary>Loads an encrypted tensor from <paramref name="source"/>, reading exactly one object; uncompressed, one ciphertext at a time.</summary>
     /// <param name="context">The tensor context the tensor is wrapped in; its parameter fingerprint must match the data's.</param>
     /// <param name="source">The stream, positioned at the object.</param>
+    /// <param name="options">Limits for compressed payloads (<see cref="CkksLoadOptions"/>); null for the defaults.</param>
     /// <exception cref="CkksFormatException">The data is not a valid tensor for this context.</exception>
-    public static CkksTensor LoadTensor(TensorContext context, Stream source) =>
-        ObjectLoader.Load(NotNull(source), ObjectKind.Tensor, CkksOf(context), false, (raw, h) => TensorCodec.ReadTensor(context, h.Seeded, raw), (s, h) => TensorCodec.ReadTensor(context, s, h));
+    public static CkksTensor LoadTensor(TensorContext context, Stream source, CkksLoadOptions? options = null) =>
+        ObjectLoader.Load(NotNull(source), ObjectKind.Tensor, CkksOf(context), false, options, (raw, h) => TensorCodec.ReadTensor(context, h.Seeded, raw), (s, h) => TensorCodec.ReadTensor(context, s, h));
 
     private static Ckks.CkksContext CkksOf(TensorContext context)
     {

@@ -46,16 +46,21 @@ namespace Thestage.Privacy.Serialization;
 /// <para>
 /// Loaders validate everything before use and throw only <see cref="CkksFormatException"/> for bad data (and
 /// <see cref="ArgumentNullException"/> for null arguments; a failing stream's own <see cref="IOException"/> passes
-/// through). They never allocate more than the parameters allow for the object, whatever the length fields say.
+/// through). They never allocate more than the parameters allow for the object, whatever the length fields say, and
+/// refuse a compressed payload that declares more than <see cref="CkksLoadOptions.MaxDecompressedBytes"/> or more than
+/// <see cref="CkksLoadOptions.MaxCompressionRatio"/> times its compressed length (a decompression bomb) before
+/// decompressing anything; compressed vectors, tensors and Galois keys are parsed one element at a time as they are
+/// decompressed.
 /// Secret keys are saved and loaded only through <see cref="SaveSecretKey(SecretKey)"/> and
 /// <see cref="LoadSecretKey(CkksContext, ReadOnlySpan{byte})"/> and their overloads: no generic overload accepts
 /// one, so a secret key is never serialized by accident.
 /// </para>
 /// <para>
 /// An object must fit in an array (<see cref="Array.MaxLength"/> bytes) to be saved to or loaded from a span or
-/// array, or compressed; otherwise saving throws <see cref="NotSupportedException"/>. Uncompressed Galois keys
-/// are written to and read from streams one key at a time, and uncompressed vectors and tensors one ciphertext at a
-/// time, so larger ones go through streams. All
+/// array; otherwise saving throws <see cref="NotSupportedException"/>. Compression is tried only for payloads within
+/// <see cref="CkksLoadOptions.DefaultMaxDecompressedBytes"/> and kept only within <see cref="CkksLoadOptions.MaxCompressionRatio"/>,
+/// so that every saved object loads with the default limits. Galois keys are written to and read from streams one key
+/// at a time, and vectors and tensors one ciphertext at a time, so larger ones go through streams. All
 /// members are stateless and thread-safe; objects being saved must not be modified concurrently.
 /// </para>
 /// </remarks>
@@ -88,6 +93,7 @@ public static partial class CkksSerializer
     /// <summary>Serializes a plaintext.</summary>
     /// <param name="plaintext">The plaintext.</param>
     /// <param name="options">Compression; seeding does not apply. Null for the defaults.</param>
+    /// <exception cref="ArgumentException">The scale is outside [1, 2^b) for the b-bit modulus of the plaintext's level (loaders refuse it).</exception>
     public static byte[] Save(Plaintext plaintext, CkksSerializationOptions? options = null) => Job(plaintext, options).ToArray();
 
     /// <summary>Serializes a plaintext into <paramref name="destination"/>.</summary>
@@ -112,7 +118,7 @@ public static partial class CkksSerializer
     /// <summary>Serializes a ciphertext; seeded (half the size) when it is a fresh symmetric encryption and seeds are used.</summary>
     /// <param name="ciphertext">The ciphertext.</param>
     /// <param name="options">Seeding and compression. Null for the defaults (seeded where possible, uncompressed).</param>
-    /// <exception cref="ArgumentException">The ciphertext has more polynomials than the format's maximum (8).</exception>
+    /// <exception cref="ArgumentException">The ciphertext has more polynomials than the format's maximum (8), or a scale outside [1, 2^b) for the b-bit modulus of its level (loaders refuse it).</exception>
     public static byte[] Save(Ciphertext ciphertext, CkksSerializationOptions? options = null) => Job(ciphertext, options).ToArray();
 
     /// <summary>Serializes a ciphertext into <paramref name="destination"/>.</summary>
@@ -223,6 +229,7 @@ public static partial class CkksSerializer
     private static SaveJob Job(Plaintext plaintext, CkksSerializationOptions? options)
     {
         ArgumentNullException.ThrowIfNull(plaintext);
+        ThrowIfUnloadableScale(plaintext.Context, plaintext.Scale, plaintext.Level, nameof(plaintext));
         return new SaveJob(ObjectKind.Plaintext, Fingerprints.Of(plaintext.Context), false, ObjectEncoder.PlaintextSize(plaintext.Context, plaintext.Level), d => ObjectEncoder.WritePlaintext(plaintext, d), Compression(options));
     }
 
@@ -233,6 +240,8 @@ public static partial class CkksSerializer
         {
             throw new ArgumentException($"Ciphertexts of more than {ObjectEncoder.MaxCiphertextSize} polynomials cannot be serialized; relinearize first.", nameof(ciphertext));
         }
+
+        ThrowIfUnloadableScale(ciphertext.Context, ciphertext.Scale, ciphertext.Level, nameof(ciphertext));
 
         bool seeded = (options ?? CkksSerializationOptions.Default).UseSeeds && ciphertext.Seed is not null && ciphertext.Size == 2;
         long size = ObjectEncoder.CiphertextSize(ciphertext.Context, ciphertext.Size, ciphertext.Level, seeded);
@@ -258,6 +267,16 @@ public static partial class CkksSerializer
         ArgumentNullException.ThrowIfNull(galoisKeys);
         bool seeded = (options ?? CkksSerializationOptions.Default).UseSeeds && galoisKeys.GaloisElements.All(g => galoisKeys.TryGet(g, out KeySwitchingKey k) && ObjectEncoder.HasSeeds(k));
         return new SaveJob(ObjectKind.GaloisKeys, Fingerprints.Of(galoisKeys.Context), seeded, ObjectEncoder.GaloisKeysSegments(galoisKeys, seeded), Compression(options));
+    }
+
+    /// <summary>Refuses to write a scale that every loader refuses (<see cref="RlweContext.FindScaleError"/>).</summary>
+    internal static void ThrowIfUnloadableScale(RlweContext context, double scale, int level, string parameterName)
+    {
+        string? error = context.FindScaleError(scale, level);
+        if (error is not null)
+        {
+            throw new ArgumentException(error + " It is not saved, because no loader would accept it.", parameterName);
+        }
     }
 
     private static CkksCompression Compression(CkksSerializationOptions? options) => (options ?? CkksSerializationOptions.Default).Compression;

@@ -1,4 +1,3 @@
-using Thestage.Privacy.Arithmetic;
 using Thestage.Privacy.Ckks;
 using Thestage.Privacy.Rlwe;
 
@@ -50,28 +49,13 @@ internal static class ObjectDecoder
         var primes = new ulong[count];
         for (int i = 0; i < primes.Length; i++)
         {
-            ulong q = reader.ReadUInt64("prime");
-            if (q < 2 || q >= 1UL << RlweContext.CoeffModulusMaxBitCount)
-            {
-                throw new CkksFormatException($"Prime {i} ({q}) does not have 2 to {RlweContext.CoeffModulusMaxBitCount} bits.");
-            }
+            primes[i] = reader.ReadUInt64("prime");
+        }
 
-            if (q % (2UL * n) != 1)
-            {
-                throw new CkksFormatException($"Prime {i} ({q}) is not ≡ 1 mod 2N = {2 * n}.");
-            }
-
-            if (primes.AsSpan(0, i).Contains(q))
-            {
-                throw new CkksFormatException($"Prime {q} appears twice.");
-            }
-
-            if (!Primes.IsPrime(q))
-            {
-                throw new CkksFormatException($"Coefficient modulus {i} ({q}) is not prime.");
-            }
-
-            primes[i] = q;
+        string? error = RlweContext.FindCoeffModulusError((int)n, primes);
+        if (error is not null)
+        {
+            throw new CkksFormatException(error);
         }
 
         reader.ExpectEnd("parameters");
@@ -83,7 +67,7 @@ internal static class ObjectDecoder
     {
         var reader = new PayloadReader(raw);
         int level = reader.ReadLevel(context);
-        double scale = reader.ReadScale();
+        double scale = reader.ReadScale(context, level);
         CheckLength(raw, ObjectEncoder.PlaintextSize(context, level), $"a level-{level} plaintext");
         var data = GC.AllocateUninitializedArray<ulong>((level + 1) * context.N);
         reader.ReadPoly(context, level + 1, data, "the plaintext");
@@ -106,7 +90,7 @@ internal static class ObjectDecoder
         }
 
         int level = reader.ReadLevel(context);
-        double scale = reader.ReadScale();
+        double scale = reader.ReadScale(context, level);
         CheckLength(raw, ObjectEncoder.CiphertextSize(context, (int)size, level, seeded), $"a {(seeded ? "seeded " : string.Empty)}size-{size} level-{level} ciphertext");
         int limbs = level + 1, polyLength = limbs * context.N;
         var data = GC.AllocateUninitializedArray<ulong>((int)size * polyLength);
@@ -175,7 +159,7 @@ internal static class ObjectDecoder
     {
         byte[] buffer = [];
         ObjectLoader.ReadGrowing(stream, 4, ref buffer, "the Galois key count");
-        int count = ReadGaloisKeyCount(context, new PayloadReader(buffer.AsSpan(0, 4)).ReadUInt32("key count"), seeded, header.PayloadLength);
+        int count = ReadGaloisKeyCount(context, new PayloadReader(buffer.AsSpan(0, 4)).ReadUInt32("key count"), seeded, header.RawLength);
         long keySize = 8 + ObjectEncoder.SwitchingKeySize(context, seeded);
         if (keySize > Array.MaxLength)
         {

@@ -6,21 +6,25 @@ namespace Thestage.Privacy.Serialization;
 /// <summary>Parses a validated raw payload into an object.</summary>
 internal delegate T PayloadReadFunc<T>(ReadOnlySpan<byte> raw, FormatHeader header);
 
-/// <summary>Parses an uncompressed payload straight from a stream, piece by piece (objects larger than an array).</summary>
+/// <summary>
+/// Parses a payload of <see cref="FormatHeader.RawLength"/> bytes straight from a stream, piece by piece: an uncompressed
+/// payload from the input (objects larger than an array), a compressed one as it is decompressed (one element at a time).
+/// </summary>
 internal delegate T StreamPayloadReadFunc<T>(Stream stream, FormatHeader header);
 
 /// <summary>
 /// Reads a header and payload from a span or a stream and checks the framing before the payload is parsed:
-/// kind, fingerprint, declared lengths against the input and against the largest object the parameters allow.
+/// kind, fingerprint, declared lengths against the input, against the largest object the parameters allow and, for a
+/// compressed payload, against <see cref="CkksLoadOptions"/> (its raw-length limit and compression ratio).
 /// </summary>
 internal static class ObjectLoader
 {
     /// <summary>The first buffer used to read a payload from a stream; it then doubles as the data arrives.</summary>
     private const int InitialStreamBuffer = 1 << 16;
 
-    public static T Load<T>(ReadOnlySpan<byte> data, ObjectKind kind, RlweContext? context, bool sensitive, PayloadReadFunc<T> parse)
+    public static T Load<T>(ReadOnlySpan<byte> data, ObjectKind kind, RlweContext? context, bool sensitive, CkksLoadOptions? options, PayloadReadFunc<T> parse, StreamPayloadReadFunc<T>? streamParse = null)
     {
-        FormatHeader header = ReadHeader(data, kind, context, streamed: false);
+        FormatHeader header = ReadHeader(data, kind, context, streamed: false, options);
         long available = data.Length - FormatHeader.Size;
         if (header.PayloadLength != available)
         {
@@ -35,14 +39,14 @@ internal static class ObjectLoader
             return parse(payload, header);
         }
 
-        return ParseCompressed(payload.ToArray(), header, sensitive, parse);
+        return ParseCompressed(payload.ToArray(), header, sensitive, parse, streamParse);
     }
 
-    public static T Load<T>(Stream stream, ObjectKind kind, RlweContext? context, bool sensitive, PayloadReadFunc<T> parse, StreamPayloadReadFunc<T>? streamParse = null)
+    public static T Load<T>(Stream stream, ObjectKind kind, RlweContext? context, bool sensitive, CkksLoadOptions? options, PayloadReadFunc<T> parse, StreamPayloadReadFunc<T>? streamParse = null)
     {
         Span<byte> headerBytes = stackalloc byte[FormatHeader.Size];
         int got = ReadFully(stream, headerBytes);
-        FormatHeader header = ReadHeader(headerBytes[..got], kind, context, streamed: streamParse is not null);
+        FormatHeader header = ReadHeader(headerBytes[..got], kind, context, streamed: streamParse is not null, options);
         if (streamParse is not null && header.Compression == CkksCompression.None)
         {
             return streamParse(stream, header);
@@ -54,7 +58,7 @@ internal static class ObjectLoader
             ReadGrowing(stream, (int)header.PayloadLength, ref buffer, $"the {kind} payload", sensitive);
             return header.Compression == CkksCompression.None
                 ? parse(buffer, header)
-                : ParseCompressed(buffer, header, sensitive, parse);
+                : ParseCompressed(buffer, header, sensitive, parse, streamParse);
         }
         finally
         {
@@ -108,10 +112,11 @@ internal static class ObjectLoader
     }
 
     /// <summary>
-    /// Reads the header and checks kind, fingerprint and raw length; with <paramref name="streamed"/> (an uncompressed
-    /// payload parsed piece by piece) the raw length may exceed the largest array.
+    /// Reads the header and checks kind, fingerprint and raw length: against what the parameters allow (and the largest
+    /// array, unless <paramref name="streamed"/>: the payload is then parsed piece by piece) and, when compressed, against
+    /// the limits of <paramref name="options"/> — all before anything is allocated or decompressed.
     /// </summary>
-    private static FormatHeader ReadHeader(ReadOnlySpan<byte> data, ObjectKind kind, RlweContext? context, bool streamed)
+    private static FormatHeader ReadHeader(ReadOnlySpan<byte> data, ObjectKind kind, RlweContext? context, bool streamed, CkksLoadOptions? options)
     {
         FormatHeader header = FormatHeader.Read(data, kind);
         if (context is not null)
@@ -120,7 +125,7 @@ internal static class ObjectLoader
         }
 
         long max = ObjectDecoder.MaxRawLength(kind, context);
-        if (!streamed || header.Compression != CkksCompression.None)
+        if (!streamed)
         {
             max = Math.Min(max, Array.MaxLength - FormatHeader.Size);
         }
@@ -130,14 +135,49 @@ internal static class ObjectLoader
             throw new CkksFormatException($"The header declares a {header.RawLength}-byte {kind} payload; the largest these parameters allow is {max} bytes.");
         }
 
+        if (header.Compression != CkksCompression.None)
+        {
+            if (header.PayloadLength > Array.MaxLength - FormatHeader.Size)
+            {
+                throw new CkksFormatException($"The compressed {kind} payload of {header.PayloadLength} bytes does not fit an array; compressed payloads are read whole.");
+            }
+
+            if (!PayloadCompression.WithinRatio(header.RawLength, header.PayloadLength))
+            {
+                throw new CkksFormatException(
+                    $"The compressed {kind} declares {header.RawLength} bytes from {header.PayloadLength}, a ratio above {CkksLoadOptions.MaxCompressionRatio}: " +
+                    "bit-packed residues do not compress, so this is refused as a decompression bomb.");
+            }
+
+            long limit = (options ?? CkksLoadOptions.Default).MaxDecompressedBytes;
+            if (header.RawLength > limit)
+            {
+                throw new CkksFormatException($"The compressed {kind} declares {header.RawLength} bytes once decompressed, above the load limit of {limit} (CkksLoadOptions.MaxDecompressedBytes).");
+            }
+        }
+
         return header;
     }
 
-    private static T ParseCompressed<T>(byte[] payload, FormatHeader header, bool sensitive, PayloadReadFunc<T> parse)
+    /// <summary>
+    /// Parses a compressed payload: as a decompressing stream, one element at a time, when the kind has a stream parser
+    /// (vectors, tensors, Galois keys); otherwise decompressed whole, which the parameters bound.
+    /// </summary>
+    private static T ParseCompressed<T>(byte[] payload, FormatHeader header, bool sensitive, PayloadReadFunc<T> parse, StreamPayloadReadFunc<T>? streamParse)
     {
-        byte[] raw = PayloadCompression.Decompress(payload, (int)header.PayloadLength, header.Compression, (int)header.RawLength);
+        using DecompressedStream decompressed = PayloadCompression.OpenDecompressed(payload, (int)header.PayloadLength, header.Compression, header.RawLength);
+        if (streamParse is not null)
+        {
+            T result = streamParse(decompressed, header);
+            decompressed.ExpectEnd();
+            return result;
+        }
+
+        byte[] raw = [];
         try
         {
+            ReadGrowing(decompressed, (int)header.RawLength, ref raw, $"the decompressed {header.Kind} payload", sensitive);
+            decompressed.ExpectEnd();
             return parse(raw, header);
         }
         finally

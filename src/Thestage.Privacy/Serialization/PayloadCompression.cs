@@ -2,20 +2,33 @@ using System.IO.Compression;
 
 namespace Thestage.Privacy.Serialization;
 
-/// <summary>Compresses payloads with zlib or Brotli, and decompresses them under a hard output cap.</summary>
+/// <summary>
+/// Compresses payloads with zlib or Brotli — only within <see cref="CkksLoadOptions"/>' default limits, so that whatever
+/// is saved loads — and opens compressed payloads as streams capped at their declared length.
+/// </summary>
 internal static class PayloadCompression
 {
     private const int BrotliQuality = 5;
     private const int BrotliWindow = 22;
 
-    /// <summary>The compressed payload, or null when compressing does not make it smaller.</summary>
+    /// <summary>
+    /// The compressed payload, or null when compressing does not make it smaller, or when the loaders' default limits
+    /// would refuse it (a raw payload above <see cref="CkksLoadOptions.DefaultMaxDecompressedBytes"/>, or a ratio above
+    /// <see cref="CkksLoadOptions.MaxCompressionRatio"/>: only degenerate data, such as a plaintext of zeros, gets there).
+    /// </summary>
     public static byte[]? Compress(ReadOnlySpan<byte> raw, CkksCompression mode)
     {
-        if (raw.Length < 2)
+        if (raw.Length < 2 || raw.Length > CkksLoadOptions.DefaultMaxDecompressedBytes)
         {
             return null;
         }
 
+        byte[]? compressed = CompressAny(raw, mode);
+        return compressed is not null && WithinRatio(raw.Length, compressed.Length) ? compressed : null;
+    }
+
+    private static byte[]? CompressAny(ReadOnlySpan<byte> raw, CkksCompression mode)
+    {
         if (mode == CkksCompression.Brotli)
         {
             byte[] buffer = GC.AllocateUninitializedArray<byte>(raw.Length - 1);
@@ -34,51 +47,19 @@ internal static class PayloadCompression
     }
 
     /// <summary>
-    /// Decompresses exactly <paramref name="rawLength"/> bytes. The output buffer grows with what the data really
-    /// decompresses to, never beyond <paramref name="rawLength"/> (itself capped by the parameters), so a hostile
-    /// length field or a decompression bomb cannot make it allocate more.
+    /// Opens <paramref name="payload"/> for reading as the <paramref name="rawLength"/> bytes it decompresses to. The
+    /// stream never yields more than that, reports corrupt data as <see cref="CkksFormatException"/>, and
+    /// <see cref="DecompressedStream.ExpectEnd"/> checks that the data was exactly that long.
     /// </summary>
-    public static byte[] Decompress(byte[] payload, int payloadLength, CkksCompression mode, int rawLength)
+    public static DecompressedStream OpenDecompressed(byte[] payload, int payloadLength, CkksCompression mode, long rawLength)
     {
-        using var input = new MemoryStream(payload, 0, payloadLength, writable: false);
-        try
-        {
-            using Stream decoder = mode == CkksCompression.Brotli
-                ? new BrotliStream(input, CompressionMode.Decompress)
-                : new ZLibStream(input, CompressionMode.Decompress);
-            byte[] buffer = new byte[(int)Math.Min(rawLength, 4L * payloadLength + 4096)];
-            int filled = 0;
-            while (true)
-            {
-                if (filled == buffer.Length)
-                {
-                    if (filled == rawLength)
-                    {
-                        Span<byte> probe = stackalloc byte[1];
-                        if (decoder.Read(probe) != 0)
-                        {
-                            throw new CkksFormatException($"The compressed payload decompresses to more than the declared {rawLength} bytes.");
-                        }
-
-                        return buffer;
-                    }
-
-                    Array.Resize(ref buffer, (int)Math.Min(rawLength, 2L * buffer.Length));
-                }
-
-                int read = decoder.Read(buffer, filled, buffer.Length - filled);
-                if (read == 0)
-                {
-                    throw new CkksFormatException($"The compressed payload decompresses to {filled} bytes, not the declared {rawLength}.");
-                }
-
-                filled += read;
-            }
-        }
-        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
-        {
-            // zlib reports corrupt data with InvalidDataException, Brotli with InvalidOperationException.
-            throw new CkksFormatException($"The {mode}-compressed payload is corrupt: {e.Message}", e);
-        }
+        var input = new MemoryStream(payload, 0, payloadLength, writable: false);
+        Stream decoder = mode == CkksCompression.Brotli
+            ? new BrotliStream(input, CompressionMode.Decompress)
+            : new ZLibStream(input, CompressionMode.Decompress);
+        return new DecompressedStream(decoder, mode, rawLength);
     }
+
+    /// <summary>Whether a compressed payload of <paramref name="compressedLength"/> bytes may declare <paramref name="rawLength"/> (the saver's rule and the loader's).</summary>
+    public static bool WithinRatio(long rawLength, long compressedLength) => rawLength <= CkksLoadOptions.MaxCompressionRatio * compressedLength;
 }

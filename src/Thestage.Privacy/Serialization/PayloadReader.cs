@@ -25,13 +25,14 @@ internal ref struct PayloadReader
 
     public ulong ReadUInt64(string field) => BinaryPrimitives.ReadUInt64LittleEndian(Take(8, field));
 
-    /// <summary>Reads a scale and checks that it is positive and finite.</summary>
-    public double ReadScale()
+    /// <summary>Reads a scale and checks it against the modulus of <paramref name="level"/> (<see cref="RlweContext.FindScaleError"/>).</summary>
+    public double ReadScale(RlweContext context, int level)
     {
         double scale = BinaryPrimitives.ReadDoubleLittleEndian(Take(8, "scale"));
-        if (!(scale > 0) || double.IsInfinity(scale))
+        string? error = context.FindScaleError(scale, level);
+        if (error is not null)
         {
-            throw new CkksFormatException($"The scale {scale} is not positive and finite.");
+            throw new CkksFormatException(error);
         }
 
         return scale;

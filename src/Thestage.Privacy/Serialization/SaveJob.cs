@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.Security.Cryptography;
+using Thestage.Privacy.Rings;
 
 namespace Thestage.Privacy.Serialization;
 
@@ -52,12 +51,11 @@ internal sealed class SaveJob
     {
         get
         {
-            if (_compression == CkksCompression.None)
+            if (_compression == CkksCompression.None || _rawLength > CkksLoadOptions.DefaultMaxDecompressedBytes)
             {
-                return FormatHeader.Size + _rawLength;
+                return FormatHeader.Size + _rawLength; // beyond the loaders' default limit compression is not tried
             }
 
-            CheckFits(FormatHeader.Size + _rawLength);
             TryCompress();
             return FormatHeader.Size + (_compressed?.LongLength ?? _rawLength);
         }
@@ -111,22 +109,9 @@ internal sealed class SaveJob
         foreach (PayloadSegment segment in _segments)
         {
             CheckFits(segment.Length);
-            int length = (int)segment.Length;
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
-            try
-            {
-                segment.Write(buffer.AsSpan(0, length));
-                stream.Write(buffer, 0, length);
-            }
-            finally
-            {
-                if (_sensitive)
-                {
-                    CryptographicOperations.ZeroMemory(buffer);
-                }
-
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            using var buffer = PooledArray<byte>.Rent((int)segment.Length, _sensitive);
+            segment.Write(buffer.Span);
+            stream.Write(buffer.Span);
         }
 
         System.Diagnostics.Debug.Assert(size == FormatHeader.Size + _rawLength);
@@ -156,20 +141,10 @@ internal sealed class SaveJob
             return;
         }
 
-        byte[] raw = ArrayPool<byte>.Shared.Rent((int)_rawLength);
-        try
+        using (var raw = PooledArray<byte>.Rent((int)_rawLength, _sensitive))
         {
-            WriteRaw(raw.AsSpan(0, (int)_rawLength));
-            _compressed = PayloadCompression.Compress(raw.AsSpan(0, (int)_rawLength), _compression);
-        }
-        finally
-        {
-            if (_sensitive)
-            {
-                CryptographicOperations.ZeroMemory(raw);
-            }
-
-            ArrayPool<byte>.Shared.Return(raw);
+            WriteRaw(raw.Span);
+            _compressed = PayloadCompression.Compress(raw.Span, _compression);
         }
 
         _compressionTried = true;
@@ -179,9 +154,7 @@ internal sealed class SaveJob
     {
         if (size > Array.MaxLength)
         {
-            throw new NotSupportedException(_compression == CkksCompression.None
-                ? $"The serialized {_kind} takes {size} bytes, more than an array holds; save it to a stream."
-                : $"The serialized {_kind} takes {size} bytes, more than an array holds; save it uncompressed to a stream.");
+            throw new NotSupportedException($"The serialized {_kind} takes {size} bytes, more than an array holds; save it to a stream.");
         }
     }
 }

@@ -58,6 +58,8 @@ internal static class TensorCodec
             seeded &= c.Seed is not null;
         }
 
+        CkksSerializer.ThrowIfUnloadableScale(first.Context, first.Scale, first.Level, parameterName);
+
         return seeded;
     }
 
@@ -237,7 +239,7 @@ internal static class TensorCodec
 
     private static Ciphertext[] ReadCiphertexts(RlweContext context, FormatHeader header, Stream stream, Layout layout, ref byte[] buffer)
     {
-        int length = CiphertextLength(context, header.Seeded, header.PayloadLength - layout.PrefixSize, layout.Count);
+        int length = CiphertextLength(context, header.Seeded, header.RawLength - layout.PrefixSize, layout.Count);
         var cts = new Ciphertext[layout.Count];
         for (int i = 0; i < cts.Length; i++)
         {

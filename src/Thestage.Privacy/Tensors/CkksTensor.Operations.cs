@@ -7,10 +7,12 @@ public sealed partial class CkksTensor
 {
     /// <summary>Returns this + other (same shape and packing).</summary>
     /// <exception cref="ArgumentException">Shapes or packings differ.</exception>
+    /// <exception cref="DepthExhaustedException">Both are at level 0 with different scales (see <see cref="CkksVector.Add(CkksVector)"/>).</exception>
     public CkksTensor Add(CkksTensor other) => Zip(other, (a, b) => a.Add(b), (a, b) => TensorContext.Add(a, b));
 
     /// <summary>Returns this − other (same shape and packing).</summary>
     /// <exception cref="ArgumentException">Shapes or packings differ.</exception>
+    /// <exception cref="DepthExhaustedException">Both are at level 0 with different scales (see <see cref="CkksVector.Add(CkksVector)"/>).</exception>
     public CkksTensor Sub(CkksTensor other) => Zip(other, (a, b) => a.Sub(b), (a, b) => TensorContext.Add(a, b, subtract: true));
 
     /// <summary>Returns this ⊙ other, elementwise (one level).</summary>

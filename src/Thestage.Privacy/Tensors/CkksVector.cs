@@ -141,11 +141,15 @@ public sealed partial class CkksVector
     }
 
     /// <summary>Returns this + other, elementwise.</summary>
+    /// <remarks>Operands at different levels meet at the lower one; at the same level with different scales both spend one level to align exactly.</remarks>
     /// <exception cref="ArgumentException">Different lengths or contexts.</exception>
+    /// <exception cref="DepthExhaustedException">Both are at level 0 with different scales.</exception>
     public CkksVector Add(CkksVector other) => Zip(other, (a, b) => TensorContext.Add(a, b));
 
     /// <summary>Returns this − other, elementwise.</summary>
+    /// <remarks>Operands at different levels meet at the lower one; at the same level with different scales both spend one level to align exactly.</remarks>
     /// <exception cref="ArgumentException">Different lengths or contexts.</exception>
+    /// <exception cref="DepthExhaustedException">Both are at level 0 with different scales.</exception>
     public CkksVector Sub(CkksVector other) => Zip(other, (a, b) => TensorContext.Add(a, b, subtract: true));
 
     /// <summary>Returns this ⊙ other (elementwise product; one level).</summary>

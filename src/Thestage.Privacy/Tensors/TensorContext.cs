@@ -13,7 +13,10 @@ namespace Thestage.Privacy.Tensors;
 /// encoded at the scale of the prime that the following rescale drops so that the ciphertext's scale is
 /// preserved exactly, and before an addition the operand at the higher level is brought down to the other's
 /// level and scale with one exact constant multiplication (or a plain modulus switch when the scales already
-/// agree). Thread-safe when the flags are not changed concurrently.
+/// agree). Operands at the same level with different scales (relative difference above
+/// <see cref="Evaluator.ScaleTolerance"/>) both spend one level to align exactly, or raise
+/// <see cref="DepthExhaustedException"/> at level 0: a scale is never relabelled. Thread-safe when the flags are
+/// not changed concurrently.
 /// </remarks>
 public sealed class TensorContext
 {
@@ -121,6 +124,7 @@ public sealed class TensorContext
     }
 
     /// <summary>Brings two ciphertexts to the same level and scale (see the class remarks).</summary>
+    /// <exception cref="DepthExhaustedException">Both are at level 0 with different scales: no level is left to align them.</exception>
     internal (Ciphertext, Ciphertext) Align(Ciphertext a, Ciphertext b)
     {
         if (a.Level == b.Level)
@@ -130,15 +134,12 @@ public sealed class TensorContext
                 return (a, b);
             }
 
-            // Same level, different scales (different rescale histories): the relative difference is below 2^-20
-            // for primes near the scale; realign the label, which adds that relative error.
-            if (Math.Abs(a.Scale / b.Scale - 1) < 1e-4)
-            {
-                var y = new Ciphertext(b) { Scale = a.Scale };
-                return (a, y);
-            }
-
-            throw new ArgumentException($"The operands are at the same level {a.Level} with scales 2^{Math.Log2(a.Scale):F3} and 2^{Math.Log2(b.Scale):F3}; they cannot be added.");
+            // Same level, different scales (different rescale histories, e.g. x² against x·w, whose scales differ by
+            // Δ/q_ℓ ≈ 1 ± 2^-20). Relabelling one would scale its values by the ratio — an error as large as the
+            // mismatch — so b is brought to a's scale by one exact constant multiplication and rescale, and a is
+            // mod-switched beside it: both spend one level.
+            RequireLevels(a.Level, 1, $"Adding ciphertexts at level {a.Level} with scales 2^{Math.Log2(a.Scale):F6} and 2^{Math.Log2(b.Scale):F6} (aligning them exactly)");
+            return (DownTo(a, a.Level - 1), BringTo(b, a.Level - 1, a.Scale));
         }
 
         return a.Level > b.Level ? (BringTo(a, b.Level, b.Scale), b) : (a, BringTo(b, a.Level, a.Scale));
@@ -152,7 +153,7 @@ public sealed class TensorContext
             return DownTo(a, level);
         }
 
-        System.Diagnostics.Debug.Assert(level < a.Level, "Same-level realignment is handled by Align.");
+        System.Diagnostics.Debug.Assert(level < a.Level, "A change of scale needs a rescale, so a level below a's.");
 
         // Multiply by 1 encoded at scale q_ℓ·scale/a.Scale, then rescale by q_ℓ: the scale becomes `scale`.
         double factorScale = Context.CoeffModulus[a.Level] * scale / a.Scale;

@@ -6,6 +6,8 @@ using Thestage.Privacy.Arithmetic;
 
 namespace Thestage.Privacy.Tests.Arithmetic;
 
+/// <summary>Modular kernels against BigInteger, over the full 64-bit range (<see cref="FullRange"/>) and exhaustively at the edge values.</summary>
+[Properties(Arbitrary = [typeof(FullRange)])]
 public sealed class ModulusTests
 {
     private static readonly ulong[] Moduli =
@@ -78,6 +80,33 @@ public sealed class ModulusTests
     {
         Modulus q = Pick(which);
         return (ModArith.FromSigned(v, q) == (ulong)(((v % (BigInteger)q.Value) + q.Value) % q.Value)).ToProperty();
+    }
+
+    [Fact]
+    public void Edge_values_match_BigInteger()
+    {
+        foreach (ulong v in Moduli)
+        {
+            var q = new Modulus(v);
+            ulong[] edges = FullRange.EdgesAround(v);
+            foreach (ulong x in edges)
+            {
+                Assert.Equal(x % v, q.Reduce(x));
+                Assert.Equal((ulong)(((BigInteger)(long)x % v + v) % v), ModArith.FromSigned((long)x, q));
+                foreach (ulong y in edges)
+                {
+                    Assert.Equal((ulong)((((BigInteger)y << 64) | x) % v), q.Reduce(x, y));
+                    ulong a = x % v, b = y % v;
+                    ulong expected = (ulong)((BigInteger)a * b % v);
+                    Assert.Equal(expected, ModArith.Multiply(a, b, q));
+                    var operand = new MultiplyOperand(b, v);
+                    ulong lazy = operand.MultiplyLazy(x, v);
+                    Assert.True(lazy < 2 * v && lazy % v == (ulong)((BigInteger)x * b % v), $"Shoup lazy {x}·{b} mod {v} = {lazy}");
+                    Assert.Equal((ulong)(((BigInteger)a + b) % v), ModArith.Add(a, b, v));
+                    Assert.Equal((ulong)((((BigInteger)a - b) % v + v) % v), ModArith.Sub(a, b, v));
+                }
+            }
+        }
     }
 
     [Fact]

@@ -6,6 +6,8 @@ using Thestage.Privacy.Arithmetic;
 
 namespace Thestage.Privacy.Tests.Arithmetic;
 
+/// <summary>CRT composition against BigInteger, over the full 64-bit range of each input word (<see cref="FullRange"/>).</summary>
+[Properties(Arbitrary = [typeof(FullRange)])]
 public sealed class RnsBaseTests
 {
     private static readonly RnsBase Base = new(Primes.CreateCoeffModulus(8192, [60, 40, 40, 60, 50]).Select(q => new Modulus(q)).ToArray());

@@ -10,7 +10,7 @@ public sealed class SpecialFftTests
     [InlineData(16)]
     [InlineData(64)]
     [InlineData(1024)]
-    public void Forward_evaluates_the_polynomial_at_zeta_to_the_five_to_the_k(int n)
+    public void Forward_evaluates_the_polynomial_at_zeta_to_the_three_to_the_k(int n)
     {
         var fft = new SpecialFft(n);
         var random = new Random(n);
@@ -33,8 +33,27 @@ public sealed class SpecialFftTests
             }
 
             Assert.True((expected - v[k]).Magnitude < 1e-9 * n, $"slot {k}: {expected} vs {v[k]}");
-            g = g * 5 % (2 * n);
+            g = g * 3 % (2 * n);
         }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(64)]
+    [InlineData(32768)]
+    public void The_slot_permutation_gathers_in_place(int slots)
+    {
+        var random = new Random(slots);
+        int[] source = [.. Enumerable.Range(0, slots).OrderBy(_ => random.Next())];
+        int[] swaps = SpecialFft.GatherSwaps(source);
+        int[] a = [.. Enumerable.Range(0, slots)];
+        for (int t = 0; t < swaps.Length; t += 2)
+        {
+            (a[swaps[t]], a[swaps[t + 1]]) = (a[swaps[t + 1]], a[swaps[t]]);
+        }
+
+        Assert.Equal(source, a);
+        Assert.True(swaps.Length / 2 < slots);
     }
 
     [Fact]

@@ -46,14 +46,14 @@ public sealed class GaloisToolTests
     }
 
     [Fact]
-    public void Steps_map_to_powers_of_five()
+    public void Steps_map_to_powers_of_three_as_in_seal()
     {
         var tool = new GaloisTool(13);
         Assert.Equal(1UL, tool.ElementForStep(0));
-        Assert.Equal(5UL, tool.ElementForStep(1));
-        Assert.Equal(25UL, tool.ElementForStep(2));
+        Assert.Equal(3UL, tool.ElementForStep(1));
+        Assert.Equal(9UL, tool.ElementForStep(2));
         Assert.Equal(tool.ElementForStep(tool.SlotCount - 1), tool.ElementForStep(-1));
-        Assert.Equal(1UL, 5 * tool.ElementForStep(-1) % (2UL * (ulong)tool.N));
+        Assert.Equal(1UL, 3 * tool.ElementForStep(-1) % (2UL * (ulong)tool.N));
         Assert.Equal(16383UL, tool.ConjugationElement);
     }
 }

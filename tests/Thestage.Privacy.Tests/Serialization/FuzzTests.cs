@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using Thestage.Privacy.Ckks;
 using Thestage.Privacy.Rlwe;
 using Thestage.Privacy.Serialization;
@@ -9,7 +10,7 @@ namespace Thestage.Privacy.Tests.Serialization;
 
 /// <summary>
 /// Thousands of truncated, bit-flipped, field-overwritten and random inputs for every loader (vectors and tensors
-/// included), from a fixed seed:
+/// included), and valid compressed streams (Brotli or zlib, correctly framed) of mutated payloads, from a fixed seed:
 /// each must either load or throw <see cref="CkksFormatException"/>, nothing else. A small ring (N = 1024, no
 /// security check) keeps every case small, so each one is bounded in time and memory.
 /// </summary>
@@ -40,7 +41,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             {
                 for (int i = 0; i < CasesPerSample; i++)
                 {
-                    int mode = i % 7;
+                    int mode = i % 9;
                     byte[] input = Mutate(sample, mode, random);
                     long before = GC.GetAllocatedBytesForCurrentThread();
                     Run(target, input, useStream: i % 3 == 0, ref accepted, ref rejected, failures, $"mode {mode}");
@@ -138,6 +139,39 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 return bytes;
             }
 
+            case 7: // a valid compressed stream of the sample's payload with bit flips or an overwritten leading field
+            case 8: // a valid compressed stream of a truncated or extended payload
+            {
+                byte[] raw = RawPayload(data);
+                if (mode == 7)
+                {
+                    for (int k = random.Next(1, 4); k > 0 && raw.Length > 0; k--)
+                    {
+                        int at = random.Next(2) == 0 ? random.Next(Math.Min(raw.Length, 40)) : random.Next(raw.Length);
+                        raw[at] = random.Next(3) == 0 ? (byte)0xFF : (byte)(raw[at] ^ (1 << random.Next(8)));
+                    }
+                }
+                else
+                {
+                    raw = random.Next(2) == 0 ? raw.AsSpan(0, random.Next(raw.Length + 1)).ToArray() : [.. raw, .. new byte[random.Next(1, 4096)]];
+                }
+
+                var compression = (CkksCompression)random.Next(1, 3);
+                using var output = new MemoryStream();
+                using (Stream encoder = compression == CkksCompression.Brotli
+                    ? new BrotliStream(output, CompressionLevel.Fastest)
+                    : new ZLibStream(output, CompressionLevel.Fastest))
+                {
+                    encoder.Write(raw);
+                }
+
+                byte[] framed = [.. data.AsSpan(0, Math.Min(48, data.Length)), .. output.ToArray()];
+                framed[7] = (byte)compression;
+                BinaryPrimitives.WriteInt64LittleEndian(framed.AsSpan(32), framed.Length - 48);
+                BinaryPrimitives.WriteInt64LittleEndian(framed.AsSpan(40), raw.Length);
+                return framed;
+            }
+
             default: // the sample's header claiming a compressed random payload and a random raw length
             {
                 var bytes = new byte[48 + random.Next(1, 600)];
@@ -149,6 +183,23 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 return bytes;
             }
         }
+    }
+
+    /// <summary>The sample's payload, decompressed when the sample is compressed.</summary>
+    private static byte[] RawPayload(byte[] sample)
+    {
+        byte[] payload = sample.AsSpan(48).ToArray();
+        if (sample[7] == 0)
+        {
+            return payload;
+        }
+
+        using Stream decoder = sample[7] == (byte)CkksCompression.Brotli
+            ? new BrotliStream(new MemoryStream(payload), CompressionMode.Decompress)
+            : new ZLibStream(new MemoryStream(payload), CompressionMode.Decompress);
+        using var raw = new MemoryStream();
+        decoder.CopyTo(raw);
+        return raw.ToArray();
     }
 
     private static Target[] Targets()
