@@ -67,7 +67,16 @@ public static class FuzzCampaign
             byte[] source = sources[random.Next(sources.Length)];
             byte[] other = sources[random.Next(sources.Length)];
             MutationKind kind = StructuredMutator.KindOf(i);
-            RunOne(target, mutator.Mutate(source, other, kind), kind.ToString(), limits, report);
+            if (target.Reframe is not null && random.Next(4) == 0)
+            {
+                byte[] sample = target.Samples[random.Next(target.Samples.Count)];
+                byte[] reframed = target.Reframe(sample, payload => mutator.Mutate(payload, payload, kind));
+                RunOne(target, reframed, $"reframed {kind}", limits, report);
+            }
+            else
+            {
+                RunOne(target, mutator.Mutate(source, other, kind), kind.ToString(), limits, report);
+            }
         }
 
         report.AppendToEnvironmentReport();

@@ -9,9 +9,15 @@ namespace Thestage.TestKit.Fuzzing;
 /// Valid-but-hostile inputs: well-formed framing around content chosen to hurt (a small compressed stream that
 /// expands to gigabytes, a header announcing 2^30 elements, …). Each is run as it is and then mutated like a sample.
 /// </param>
+/// <param name="Reframe">
+/// For formats that wrap a payload in a frame the mutations would break first (compression, lengths, digests): given a
+/// valid sample and a mutation of its inner payload, returns a well-framed input carrying the mutated payload (the frame's
+/// lengths, compression and digests recomputed), so that the payload's own parser is reached. Used for one case in four.
+/// </param>
 public sealed record FuzzTarget(
     string Name,
     Func<byte[], object?> Parse,
     IReadOnlyList<byte[]> Samples,
     Func<Exception, bool> IsDocumented,
-    IReadOnlyList<byte[]>? Hostile = null);
+    IReadOnlyList<byte[]>? Hostile = null,
+    Func<byte[], Func<byte[], byte[]>, byte[]>? Reframe = null);
