@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Thestage.Privacy.Ckks;
 using Thestage.Privacy.Rlwe;
 
@@ -10,10 +11,10 @@ namespace Thestage.Cli;
 /// </summary>
 internal static class CkksDemo
 {
-    public static int Run(CkksOptions options)
+    public static int Run(CkksOptions options, Terminal terminal, CancellationToken cancellationToken)
     {
         int n = options.N, runs = options.Runs;
-        int[] bits = n switch
+        int[] coeffBits = n switch
         {
             8192 => [60, 40, 40, 60],
             16384 => [60, 40, 40, 40, 40, 40, 40, 60],
@@ -21,20 +22,28 @@ internal static class CkksDemo
         };
         const double scale = 1L << 40;
 
-        Console.WriteLine($"Thestage.Privacy — RNS-CKKS in managed C# ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
+        terminal.Line($"Thestage.Privacy — RNS-CKKS in managed C# ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
         var sw = Stopwatch.StartNew();
-        var context = new CkksContext(new CkksParameters(n, bits));
-        Console.WriteLine($"parameters: N = {n}, coefficient modulus {{{string.Join(", ", bits)}}} bits = {context.TotalCoeffModulusBitCount} bits " +
+        var context = new CkksContext(new CkksParameters(n, coeffBits));
+        terminal.Line($"parameters: N = {n}, coefficient modulus {{{string.Join(", ", coeffBits)}}} bits = {context.TotalCoeffModulusBitCount} bits " +
             $"(128-bit limit {SecurityStandard.MaxCoeffModulusBitCount(n, SecurityLevel.Tc128)}), scale 2^40, {context.SlotCount} slots; context {Ms(sw)}");
 
         int slots = context.SlotCount;
         int[] steps = Enumerable.Range(0, System.Numerics.BitOperations.Log2((uint)slots)).Select(k => 1 << k).ToArray();
         sw.Restart();
         var keygen = new KeyGenerator(context);
-        PublicKey pk = keygen.CreatePublicKey();
-        RelinKeys rk = keygen.CreateRelinKeys();
-        GaloisKeys gk = keygen.CreateGaloisKeys(steps);
-        Console.WriteLine($"keys: secret, public, relinearization and {gk.Count} Galois keys (steps 1, 2, 4, …, {slots / 2}) in {Ms(sw)}");
+        (PublicKey pk, RelinKeys rk, GaloisKeys gk) = terminal.Step("key generation", steps.Length + 2, step =>
+        {
+            PublicKey publicKey = keygen.CreatePublicKey();
+            step.Done(1, "key generation: relinearization key");
+            cancellationToken.ThrowIfCancellationRequested();
+            RelinKeys relinKeys = keygen.CreateRelinKeys();
+            step.Done(2, $"key generation: {steps.Length} Galois keys");
+            cancellationToken.ThrowIfCancellationRequested();
+            return (publicKey, relinKeys, keygen.CreateGaloisKeys(steps));
+        });
+        double keyMs = sw.Elapsed.TotalMilliseconds;
+        terminal.Line($"keys: secret, public, relinearization and {gk.Count} Galois keys (steps 1, 2, 4, …, {slots / 2}) in {Ms(sw)}");
 
         var encoder = new CkksEncoder(context);
         var encryptor = new Encryptor(context, pk);
@@ -60,52 +69,72 @@ internal static class CkksDemo
         var times = stages.ToDictionary(s => s, _ => new List<double>());
         double maxError = 0;
         Plaintext wPlain = encoder.Encode(wScaled, scale);
-        for (int run = 0; run < runs; run++)
+        terminal.Step($"workload, {runs} runs", runs, progress =>
         {
-            var t = Stopwatch.StartNew();
-            Plaintext xPlain = encoder.Encode(x, scale);
-            Lap(times, "encode", t);
-            Ciphertext c = encryptor.Encrypt(xPlain);
-            Lap(times, "encrypt (public key)", t);
-            evaluator.MultiplyPlainInplace(c, wPlain);
-            Lap(times, "multiply plain", t);
-            evaluator.RescaleToNextInplace(c);
-            Lap(times, "rescale", t);
-            Plaintext b = encoder.Encode(bias / slots, c.Scale, c.Level);
-            evaluator.AddPlainInplace(c, b); // bias/slots in every slot sums to bias
-            Lap(times, "add plain", t);
-            foreach (int step in steps)
+            for (int run = 0; run < runs; run++)
             {
-                evaluator.AddInplace(c, evaluator.RotateVector(c, step, gk));
+                cancellationToken.ThrowIfCancellationRequested();
+                var t = Stopwatch.StartNew();
+                Plaintext xPlain = encoder.Encode(x, scale);
+                Lap(times, "encode", t);
+                Ciphertext c = encryptor.Encrypt(xPlain);
+                Lap(times, "encrypt (public key)", t);
+                evaluator.MultiplyPlainInplace(c, wPlain);
+                Lap(times, "multiply plain", t);
+                evaluator.RescaleToNextInplace(c);
+                Lap(times, "rescale", t);
+                Plaintext b = encoder.Encode(bias / slots, c.Scale, c.Level);
+                evaluator.AddPlainInplace(c, b); // bias/slots in every slot sums to bias
+                Lap(times, "add plain", t);
+                foreach (int step in steps)
+                {
+                    evaluator.AddInplace(c, evaluator.RotateVector(c, step, gk));
+                }
+
+                Lap(times, $"{steps.Length} × (rotate + add)", t);
+                evaluator.SquareInplace(c);
+                Lap(times, "square", t);
+                evaluator.RelinearizeInplace(c, rk);
+                Lap(times, "relinearize", t);
+                evaluator.RescaleToNextInplace(c);
+                Lap(times, "rescale ", t);
+                Plaintext result = decryptor.Decrypt(c);
+                Lap(times, "decrypt", t);
+                double[] y = encoder.Decode(result);
+                Lap(times, "decode", t);
+                maxError = Math.Max(maxError, y.Max(v => Math.Abs(v - expected)));
+                progress.Done(run + 1);
             }
 
-            Lap(times, $"{steps.Length} × (rotate + add)", t);
-            evaluator.SquareInplace(c);
-            Lap(times, "square", t);
-            evaluator.RelinearizeInplace(c, rk);
-            Lap(times, "relinearize", t);
-            evaluator.RescaleToNextInplace(c);
-            Lap(times, "rescale ", t);
-            Plaintext result = decryptor.Decrypt(c);
-            Lap(times, "decrypt", t);
-            double[] y = encoder.Decode(result);
-            Lap(times, "decode", t);
-            maxError = Math.Max(maxError, y.Max(v => Math.Abs(v - expected)));
-        }
-
-        Console.WriteLine();
-        Console.WriteLine($"workload (median of {runs} runs): y = (Σ xᵢwᵢ/{slots} + 0.25)² in every slot, x, w uniform in [−1, 1]");
-        Console.WriteLine($"  {"stage",-24}{"ms",10}");
-        foreach (string stage in stages)
-        {
-            Console.WriteLine($"  {stage.TrimEnd(),-24}{Median(times[stage]),10:F2}");
-        }
+            return 0;
+        });
 
         double server = stages[2..9].Sum(s => Median(times[s]));
-        Console.WriteLine($"  {"server part",-24}{server,10:F2}");
-        Console.WriteLine();
-        Console.WriteLine($"result {expected:F9} (plain), max abs error over {slots} slots {maxError:E2} = {-Math.Log2(maxError):F1} bits of precision");
-        return maxError < 1e-4 ? 0 : 1;
+        double bits = -Math.Log2(maxError);
+        bool passed = maxError < 1e-4;
+        terminal.Line();
+        terminal.Table($"workload (median of {runs} runs): y = (Σ xᵢwᵢ/{slots} + 0.25)² in every slot, x, w uniform in [−1, 1]", ["stage", "ms"],
+            stages.Select(stage => new[] { stage.TrimEnd(), Median(times[stage]).ToString("F2", CultureInfo.InvariantCulture) })
+                .Append(["server part", server.ToString("F2", CultureInfo.InvariantCulture)]));
+        terminal.Line($"result {expected:F9} (plain), max abs error over {slots} slots {maxError:E2} = {bits:F1} bits of precision");
+        terminal.Line(passed ? "check: max error below 1e-4 — passed" : "check: max error below 1e-4 — FAILED");
+        terminal.Result(new
+        {
+            Command = "ckks",
+            Passed = passed,
+            N = n,
+            CoeffModulusBits = coeffBits,
+            Slots = slots,
+            Runs = runs,
+            KeyGenerationMs = keyMs,
+            GaloisKeys = gk.Count,
+            Stages = stages.Select(stage => new { Stage = stage.TrimEnd(), MedianMs = Median(times[stage]) }).ToArray(),
+            ServerMs = server,
+            Expected = expected,
+            MaxError = maxError,
+            PrecisionBits = bits,
+        });
+        return passed ? 0 : Program.Failed;
     }
 
     private static void Lap(Dictionary<string, List<double>> times, string stage, Stopwatch t)

@@ -1,24 +1,25 @@
+using System.CommandLine;
+
 namespace Thestage.Cli;
 
 /// <summary>Options of <c>thestage ckks</c>.</summary>
 internal sealed record CkksOptions
 {
+    private static readonly Option<int> NOption = CliOptions.Choice("--n", "Ring dimension N", [8192, 16384, 32768], 8192);
+    private static readonly Option<int> RunsOption = CliOptions.Count("--runs", "Runs of the workload (the median is shown)", 1, 1000, 5);
+
     public int N { get; init; } = 8192;
 
     public int Runs { get; init; } = 5;
 
-    public static CkksOptions Parse(string[] args) =>
-        OptionReader.Parse(args, new CkksOptions(), (options, o) => o.Name switch
-        {
-            "--n" => options with { N = RingDimension(o) },
-            "--runs" => options with { Runs = o.Count(1, 1000) },
-            _ => throw o.Unknown(),
-        });
-
-    private static int RingDimension(OptionReader o)
+    /// <summary>The verb, its options and its action.</summary>
+    public static Command Command(Func<CkksOptions, Terminal, CancellationToken, int> run)
     {
-        string name = o.Name;
-        int n = o.Count(8192, 32768);
-        return n is 8192 or 16384 or 32768 ? n : throw new UsageException($"{name} takes 8192, 16384 or 32768; got '{n}'");
+        var command = new Command("ckks", "RNS-CKKS walk-through: encode → encrypt → multiply → rotate-and-sum → square → decrypt, with per-stage timings and measured precision.")
+        {
+            NOption, RunsOption,
+        };
+        command.SetAction((result, token) => Program.Run(result, terminal => run(new CkksOptions { N = result.GetValue(NOption), Runs = result.GetValue(RunsOption) }, terminal, token)));
+        return command;
     }
 }

@@ -3,32 +3,62 @@ using Thestage.Inference.Data;
 
 namespace Thestage.Cli;
 
-/// <summary>Finds Fashion-MNIST on disk, installing Debian's package when it is missing and the user can.</summary>
+/// <summary>
+/// Finds Fashion-MNIST on disk. Nothing is installed unless the user asks with <c>--install-data</c>: then Debian's
+/// <c>dataset-fashion-mnist</c> is installed with apt-get.
+/// </summary>
 internal static class Dataset
 {
-    /// <summary>The directory holding both splits: <paramref name="directory"/>, or the Debian package's directory.</summary>
-    /// <exception cref="FileNotFoundException">A split is missing (the message names its files).</exception>
-    public static string Locate(string? directory)
+    /// <summary>The environment variable naming the directory used when <c>--data</c> is not given.</summary>
+    public const string DirectoryVariable = "THESTAGE_DATA";
+
+    /// <summary>The command that installs the data on Debian.</summary>
+    public const string InstallCommand = "sudo apt-get install dataset-fashion-mnist";
+
+    /// <summary>
+    /// The directory holding both splits: <paramref name="directory"/> (from <c>--data</c>), else
+    /// <c>$THESTAGE_DATA</c>, else the Debian package's directory — after installing the package when it is missing
+    /// there and <paramref name="install"/> is set.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">A split is missing (the message names its files and how to get them).</exception>
+    public static string Locate(string? directory, bool install, Terminal terminal)
     {
-        string dir = directory ?? FashionMnist.DefaultDirectory;
-        if (directory is null && !FashionMnist.IsAvailable(FashionMnistSplit.Test) && !FashionMnist.IsAvailable(FashionMnistSplit.Train))
+        if (directory is not null)
         {
-            Console.WriteLine($"Fashion-MNIST is not under {FashionMnist.DefaultDirectory}; installing Debian's dataset-fashion-mnist …");
-            if (!Run("apt-get", "install -y -q dataset-fashion-mnist") && !(Run("apt-get", "update -q") && Run("apt-get", "install -y -q dataset-fashion-mnist")))
-            {
-                throw new FileNotFoundException($"Fashion-MNIST is not under {FashionMnist.DefaultDirectory} and dataset-fashion-mnist could not be installed; run: sudo apt-get install dataset-fashion-mnist, or pass --data DIR");
-            }
+            RequireSplits(directory, hint: string.Empty);
+            return directory;
         }
 
+        string dir = Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : FashionMnist.DefaultDirectory;
+        if (install && !(FashionMnist.IsAvailable(FashionMnistSplit.Train, dir) && FashionMnist.IsAvailable(FashionMnistSplit.Test, dir)))
+        {
+            terminal.Step("installing dataset-fashion-mnist (apt-get)", () => Install());
+        }
+
+        RequireSplits(dir, hint: $"; install it with '{InstallCommand}', or run again with --install-data, or pass --data DIR");
+        return dir;
+    }
+
+    private static void RequireSplits(string dir, string hint)
+    {
         foreach ((FashionMnistSplit split, string name, string prefix) in new[] { (FashionMnistSplit.Train, "training", "train"), (FashionMnistSplit.Test, "test", "t10k") })
         {
             if (!FashionMnist.IsAvailable(split, dir))
             {
-                throw new FileNotFoundException($"{dir} lacks Fashion-MNIST's {name} split ({prefix}-images-idx3-ubyte and {prefix}-labels-idx1-ubyte, plain or .gz)");
+                throw new FileNotFoundException($"{dir} lacks Fashion-MNIST's {name} split ({prefix}-images-idx3-ubyte and {prefix}-labels-idx1-ubyte, plain or .gz){hint}");
             }
         }
+    }
 
-        return dir;
+    // apt-get install, and on failure apt-get update then install again (a fresh machine's package lists may be empty).
+    private static bool Install()
+    {
+        if (Run("apt-get", "install -y -q dataset-fashion-mnist") || (Run("apt-get", "update -q") && Run("apt-get", "install -y -q dataset-fashion-mnist")))
+        {
+            return true;
+        }
+
+        throw new FileNotFoundException($"apt-get could not install dataset-fashion-mnist (it needs root); run '{InstallCommand}', or pass --data DIR");
     }
 
     private static bool Run(string file, string arguments)
@@ -36,8 +66,9 @@ internal static class Dataset
         try
         {
             using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            Task<string> error = process.StandardError.ReadToEndAsync();
             process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
+            error.Wait();
             process.WaitForExit();
             return process.ExitCode == 0;
         }

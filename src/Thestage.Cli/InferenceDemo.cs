@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Thestage.Inference.Data;
 using Thestage.Inference.Model;
 using Thestage.Inference.Planning;
@@ -18,14 +19,14 @@ namespace Thestage.Cli;
 /// </summary>
 internal static class InferenceDemo
 {
-    public static int Run(DemoOptions options)
+    public static int Run(DemoOptions options, Terminal terminal, CancellationToken cancellationToken)
     {
-        Console.WriteLine($"Thestage private inference demo — {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-        string data = Dataset.Locate(options.DataDirectory);
-        FashionMnistSet train = FashionMnist.Load(FashionMnistSplit.Train, data, options.TrainImages);
+        terminal.Line($"Thestage private inference demo — {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        string data = Dataset.Locate(options.DataDirectory, options.InstallData, terminal);
         int testCount = Math.Max(options.EncryptedImages, options.SingleImages);
-        FashionMnistSet test = FashionMnist.Load(FashionMnistSplit.Test, data, testCount);
-        Console.WriteLine($"Fashion-MNIST from {data}: {train.Count} training and {test.Count} test images");
+        (FashionMnistSet train, FashionMnistSet test) = terminal.Step("loading Fashion-MNIST", () =>
+            (FashionMnist.Load(FashionMnistSplit.Train, data, options.TrainImages), FashionMnist.Load(FashionMnistSplit.Test, data, testCount)));
+        terminal.Line($"Fashion-MNIST from {data}: {train.Count} training and {test.Count} test images");
 
         // 1. Train in TorchSharp.
         TorchNative.EnsureLoadable();
@@ -37,16 +38,18 @@ internal static class InferenceDemo
             ("fc1", nn.Linear(256, 64)),
             ("square2", new Square()),
             ("fc2", nn.Linear(64, 10)));
+        const int batchSize = 64;
+        IReadOnlyList<double> losses;
         using (Tensor inputs = ToTensor(train.Images), labels = tensor(train.Labels.Select(l => (long)l).ToArray()))
         {
-            var bar = new ProgressBar("training", options.Epochs);
-            var clock = Stopwatch.StartNew();
-            for (int epoch = 0; epoch < options.Epochs; epoch++)
-            {
-                IReadOnlyList<double> loss = HeFriendly.FineTune(model, inputs, labels, epochs: 1, learningRate: 1e-3, batchSize: 64);
-                bar.Report(epoch + 1, $"loss {loss[0]:F4}  {clock.Elapsed.TotalSeconds:F0} s");
-            }
+            long batches = (train.Count + batchSize - 1) / batchSize;
+            losses = terminal.Step("training (TorchSharp)", options.Epochs * batches, step => HeFriendly.FineTune(
+                model, inputs, labels, options.Epochs, learningRate: 1e-3, batchSize,
+                step.As<FineTuneProgress>(p => p.CompletedBatches, p => $"training, epoch {p.Epoch}/{p.Epochs}, loss {p.Loss:F4}"),
+                cancellationToken));
         }
+
+        terminal.Line($"trained {options.Epochs} epochs: loss {string.Join(" → ", losses.Select(l => l.ToString("F4", CultureInfo.InvariantCulture)))}");
 
         // libtorch's OpenMP workers spin after parallel regions and would steal the cores from the encrypted
         // evaluation below; the remaining torch work (one forward pass) needs no parallelism.
@@ -64,83 +67,115 @@ internal static class InferenceDemo
         var plainClock = Stopwatch.StartNew();
         int[] plainPredictions = test.Images.Select(image => ArgMax(ir.Evaluate(image))).ToArray();
         double plainMsPerImage = plainClock.Elapsed.TotalMilliseconds / test.Count;
-        Console.WriteLine($"converted: {ir}");
+        terminal.Line($"converted: {ir}");
         double conversionAgreement = Agreement(plainPredictions, torchPredictions);
-        Console.WriteLine($"IR vs TorchSharp predictions agree on {conversionAgreement:P2} of {test.Count} test images");
+        terminal.Line($"IR vs TorchSharp predictions agree on {conversionAgreement:P2} of {test.Count} test images");
         if (conversionAgreement < 0.99)
         {
-            Console.Error.WriteLine("error: the converted model disagrees with TorchSharp; stopping.");
-            return 1;
+            throw new InvalidDataException($"the converted model agrees with TorchSharp on {conversionAgreement:P2} of the test images only (at least 99 % expected)");
         }
 
         InferencePlan plan = InferencePlanner.Plan(ir);
-        Console.WriteLine();
-        Console.WriteLine("plan (one image per ciphertext):");
-        Console.Write(plan.Describe());
+        terminal.Line();
+        terminal.Line("plan (one image per ciphertext):");
+        terminal.Line(plan.Describe().TrimEnd());
 
         // 3. One image per ciphertext: the client keeps the secret key; the server gets bytes only.
         var keyClock = Stopwatch.StartNew();
         using var client = new InferenceClient(plan);
-        byte[] bundle = client.CreateEvaluationKeys().ToBytes();
+        byte[] bundle = terminal.Step("key generation (single plan)", plan.RotationSteps.Count + 2, step =>
+            client.CreateEvaluationKeys(step.As<StepProgress>(p => p.Completed, p => $"key generation: {p.Step}"), cancellationToken).ToBytes());
         double keyMs = keyClock.Elapsed.TotalMilliseconds;
         var server = new EncryptedModel(ir, plan, EvaluationKeys.FromBytes(bundle));
-        Console.WriteLine($"server: {server.Flooding} of its outputs");
-        var singleBar = new ProgressBar("encrypted, single", options.SingleImages);
+        terminal.Line($"server: {server.Flooding} of its outputs");
         var latencies = new List<double>();
         int singleAgree = 0, singleCorrect = 0;
         long inputBytes = 0, outputBytes = 0;
-        for (int i = 0; i < options.SingleImages; i++)
+        terminal.Step("encrypted, one image per ciphertext", options.SingleImages, step =>
         {
-            byte[] request = client.EncryptSample(test.Images[i]);
-            var t = Stopwatch.StartNew();
-            byte[] response = server.Evaluate(request);
-            latencies.Add(t.Elapsed.TotalMilliseconds);
-            int predicted = ArgMax(client.DecryptOutput(response));
-            singleAgree += predicted == plainPredictions[i] ? 1 : 0;
-            singleCorrect += predicted == test.Labels[i] ? 1 : 0;
-            inputBytes = request.Length;
-            outputBytes = response.Length;
-            singleBar.Report(i + 1, $"{latencies[^1]:F0} ms");
-        }
+            for (int i = 0; i < options.SingleImages; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                byte[] request = client.EncryptSample(test.Images[i]);
+                var t = Stopwatch.StartNew();
+                byte[] response = server.Evaluate(request);
+                latencies.Add(t.Elapsed.TotalMilliseconds);
+                int predicted = ArgMax(client.DecryptOutput(response));
+                singleAgree += predicted == plainPredictions[i] ? 1 : 0;
+                singleCorrect += predicted == test.Labels[i] ? 1 : 0;
+                inputBytes = request.Length;
+                outputBytes = response.Length;
+                step.Done(i + 1, $"encrypted, one image per ciphertext ({latencies[^1]:F0} ms)");
+            }
+
+            return 0;
+        });
 
         // 4. One image per slot: up to N/2 images in one pass, no rotations.
         InferencePlan batchPlan = InferencePlanner.Plan(ir, new PlannerOptions { Packing = TensorPacking.Batch });
         using var batchClient = new InferenceClient(batchPlan);
-        var batchServer = new EncryptedModel(ir, batchPlan, EvaluationKeys.FromBytes(batchClient.CreateEvaluationKeys().ToBytes()));
+        byte[] batchBundle = terminal.Step("key generation (batch plan)", batchPlan.RotationSteps.Count + 2, step =>
+            batchClient.CreateEvaluationKeys(step.As<StepProgress>(p => p.Completed, p => $"key generation: {p.Step}"), cancellationToken).ToBytes());
+        var batchServer = new EncryptedModel(ir, batchPlan, EvaluationKeys.FromBytes(batchBundle));
         int batchCount = Math.Min(options.EncryptedImages, test.Count);
-        var batchBar = new ProgressBar("encrypted, batch", 3);
         var batchClock = Stopwatch.StartNew();
-        byte[] batchRequest = batchClient.EncryptBatch(test.Images.Take(batchCount).ToArray());
+        byte[] batchRequest = terminal.Step($"encrypting {batchCount} images (client)", () => batchClient.EncryptBatch(test.Images.Take(batchCount).ToArray()));
         double encryptMs = batchClock.Elapsed.TotalMilliseconds;
-        batchBar.Report(1, $"encrypted {batchCount} images ({Mb(batchRequest.Length)}) in {encryptMs / 1000:F1} s");
         batchClock.Restart();
-        byte[] batchResponse = batchServer.Evaluate(batchRequest);
+        byte[] batchResponse = terminal.Step("evaluating the batch (server)", ir.Layers.Count + 1, step =>
+            batchServer.Evaluate(batchRequest, step.As<StepProgress>(p => p.Completed, p => $"evaluating the batch (server): {p.Step}"), cancellationToken));
         double serverMs = batchClock.Elapsed.TotalMilliseconds;
-        batchBar.Report(2, $"evaluated in {serverMs / 1000:F1} s");
         batchClock.Restart();
-        double[][] batchOutputs = batchClient.DecryptBatchOutput(batchResponse);
+        double[][] batchOutputs = terminal.Step("decrypting (client)", () => batchClient.DecryptBatchOutput(batchResponse));
         double decryptMs = batchClock.Elapsed.TotalMilliseconds;
-        batchBar.Report(3, $"decrypted in {decryptMs / 1000:F1} s");
         int[] batchPredictions = batchOutputs.Select(ArgMax).ToArray();
 
         // 5. The closing table.
         double plainAccuracy = Accuracy(plainPredictions.Take(batchCount), test.Labels);
         double encryptedAccuracy = Accuracy(batchPredictions, test.Labels);
+        double batchAgreement = Agreement(batchPredictions, plainPredictions);
         double median = latencies.Count > 0 ? latencies.Order().ElementAt(latencies.Count / 2) : double.NaN;
         double amortized = (encryptMs + serverMs + decryptMs) / batchCount;
-        Console.WriteLine();
-        Console.WriteLine($"{"",-46}{"value",16}");
-        Row("plaintext accuracy (converted model)", $"{plainAccuracy:P2}", $"on {batchCount} test images");
-        Row("encrypted accuracy (batch)", $"{encryptedAccuracy:P2}", $"on the same {batchCount} images");
-        Row("agreement encrypted vs plaintext", $"{Agreement(batchPredictions, plainPredictions):P2}", $"(single: {singleAgree}/{options.SingleImages})");
-        Row("latency per image, single (server)", $"{median:F0} ms", $"median of {latencies.Count}; plain {plainMsPerImage:F2} ms → overhead ×{median / plainMsPerImage:F0}");
-        Row("per image amortized, batch", $"{amortized:F2} ms", $"{1000 / amortized:F0} images/s end to end; server {serverMs / batchCount:F2} ms/image");
-        Row("input / output message, single", $"{Mb(inputBytes)} / {Mb(outputBytes)}", "seeded symmetric ciphertexts");
-        Row("input message, batch", Mb(batchRequest.Length), $"{batchPlan.InputCiphertexts} ciphertexts for up to {batchPlan.SamplesPerCiphertext} images");
-        Row("evaluation keys (single plan)", Mb(bundle.Length), $"{plan.RotationSteps.Count} Galois keys + relinearization, made in {keyMs / 1000:F1} s");
-        Row("parameters", $"N={plan.Parameters.PolyModulusDegree}", $"{plan.Parameters.CoeffModulus.Count} primes, scale 2^{plan.ScaleBits}, 128-bit");
-        Row("output flooding (both servers)", $"τ = {server.Flooding.StandardDeviation:G2}", $"per output value; the single client averages {plan.Parameters.PolyModulusDegree / 2 / (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)plan.OutputLength)} copies");
-        return encryptedAccuracy >= plainAccuracy - 0.01 ? 0 : 1;
+        int copies = plan.Parameters.PolyModulusDegree / 2 / (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)plan.OutputLength);
+        bool passed = encryptedAccuracy >= plainAccuracy - 0.01;
+        terminal.Line();
+        terminal.Table("private inference on Fashion-MNIST", ["", "value", "note"],
+        [
+            ["plaintext accuracy (converted model)", $"{plainAccuracy:P2}", $"on {batchCount} test images"],
+            ["encrypted accuracy (batch)", $"{encryptedAccuracy:P2}", $"on the same {batchCount} images"],
+            ["agreement encrypted vs plaintext", $"{batchAgreement:P2}", $"(single: {singleAgree}/{options.SingleImages})"],
+            ["latency per image, single (server)", $"{median:F0} ms", $"median of {latencies.Count}; plain {plainMsPerImage:F2} ms → overhead ×{median / plainMsPerImage:F0}"],
+            ["per image amortized, batch", $"{amortized:F2} ms", $"{1000 / amortized:F0} images/s end to end; server {serverMs / batchCount:F2} ms/image"],
+            ["input / output message, single", $"{Mb(inputBytes)} / {Mb(outputBytes)}", "seeded symmetric ciphertexts"],
+            ["input message, batch", Mb(batchRequest.Length), $"{batchPlan.InputCiphertexts} ciphertexts for up to {batchPlan.SamplesPerCiphertext} images"],
+            ["evaluation keys (single plan)", Mb(bundle.Length), $"{plan.RotationSteps.Count} Galois keys + relinearization, made in {keyMs / 1000:F1} s"],
+            ["parameters", $"N={plan.Parameters.PolyModulusDegree}", $"{plan.Parameters.CoeffModulus.Count} primes, scale 2^{plan.ScaleBits}, 128-bit"],
+            ["output flooding (both servers)", $"τ = {server.Flooding.StandardDeviation:G2}", $"per output value; the single client averages {copies} copies"],
+        ]);
+        terminal.Line(passed ? "check: encrypted accuracy within 1 point of plaintext — passed" : "check: encrypted accuracy more than 1 point below plaintext — FAILED");
+        terminal.Result(new
+        {
+            Command = "demo",
+            Passed = passed,
+            TrainImages = train.Count,
+            TestImages = batchCount,
+            Epochs = options.Epochs,
+            Losses = losses,
+            ConversionAgreement = conversionAgreement,
+            PlainAccuracy = plainAccuracy,
+            EncryptedAccuracy = encryptedAccuracy,
+            Agreement = batchAgreement,
+            Single = new { Images = options.SingleImages, Agree = singleAgree, Correct = singleCorrect, MedianLatencyMs = latencies.Count > 0 ? median : (double?)null, InputBytes = inputBytes, OutputBytes = outputBytes },
+            Batch = new { Images = batchCount, EncryptMs = encryptMs, ServerMs = serverMs, DecryptMs = decryptMs, AmortizedMsPerImage = amortized, InputBytes = batchRequest.Length, OutputBytes = batchResponse.Length },
+            PlainMsPerImage = plainMsPerImage,
+            EvaluationKeyBytes = bundle.Length,
+            KeyGenerationMs = keyMs,
+            PolyModulusDegree = plan.Parameters.PolyModulusDegree,
+            CoeffModulusCount = plan.Parameters.CoeffModulus.Count,
+            ScaleBits = plan.ScaleBits,
+            FloodingStandardDeviation = server.Flooding.StandardDeviation,
+        });
+        return passed ? 0 : Program.Failed;
     }
 
     private static Tensor ToTensor(IReadOnlyList<double[]> images)
@@ -170,8 +205,6 @@ internal static class InferenceDemo
         int n = Math.Min(a.Count, b.Count);
         return Enumerable.Range(0, n).Count(i => a[i] == b[i]) / (double)n;
     }
-
-    private static void Row(string name, string value, string note) => Console.WriteLine($"{name,-46}{value,16}   {note}");
 
     private static string Mb(long bytes) => bytes >= 1 << 20 ? $"{bytes / 1048576.0:F1} MiB" : $"{bytes / 1024.0:F0} KiB";
 }

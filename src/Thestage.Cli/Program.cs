@@ -1,9 +1,15 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
 namespace Thestage.Cli;
 
 /// <summary>
-/// The <c>thestage</c> command. Exit codes: 0 success, 1 a failed check or a failure while running (missing or
-/// malformed data, an error of the library), 2 a command line that cannot run. Options are parsed and validated before
-/// anything starts; every failure prints one line, <c>error: …</c>, on standard error — never a stack trace.
+/// The <c>thestage</c> command, on System.CommandLine: one verb per job, help per verb (<c>thestage VERB --help</c>),
+/// completion through the <c>[suggest]</c> directive (dotnet-suggest), and <c>--json</c> for scripts.
+/// Exit codes: 0 success, 1 a failed check or a failure while running (missing or malformed data, an error of the
+/// library), 2 a command line that cannot run, 130 interrupted (Ctrl+C, at the next step boundary). Options are parsed
+/// and validated before anything runs; every failure prints one line, <c>error: …</c>, on standard error — never a
+/// stack trace.
 /// </summary>
 internal static class Program
 {
@@ -13,65 +19,117 @@ internal static class Program
     /// <summary>The exit code of a command line that cannot run.</summary>
     public const int BadUsage = 2;
 
-    internal static int Main(string[] args)
+    /// <summary>The exit code of a run stopped by Ctrl+C.</summary>
+    public const int Interrupted = 130;
+
+    private const string ExitCodes = "exit codes: 0 success, 1 a failed check or an error while running, 2 a command line that cannot run, 130 interrupted.";
+
+    /// <summary>The end of the message for an option given without its value.</summary>
+    internal const string NeedsAValue = " needs a value";
+
+    private static readonly Option<bool> JsonOption = new("--json")
     {
-        string verb = args.Length > 0 ? args[0] : "help";
+        Description = "Print only the result, as one JSON object on standard output (errors stay one line on standard error)",
+        Recursive = true,
+        Arity = ArgumentArity.Zero,
+    };
+
+    internal static async Task<int> Main(string[] args)
+    {
+        RootCommand root = Root();
+        ParseResult result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (result.Errors.Count > 0)
+        {
+            Error($"{Describe(result)} (see thestage help)");
+            return BadUsage;
+        }
+
         try
         {
-            return verb switch
-            {
-                "demo" => InferenceDemo.Run(DemoOptions.Parse(args[1..])),
-                "ckks" => CkksDemo.Run(CkksOptions.Parse(args[1..])),
-                "train" => TrainingDemo.Run(TrainingOptions.Parse(args[1..])),
-                "help" or "--help" or "-h" => Usage(),
-                _ => throw new UsageException($"unknown command '{verb}'"),
-            };
+            return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (OperationCanceledException)
+        {
+            Error("interrupted");
+            return Interrupted;
+        }
+    }
+
+    /// <summary>Runs a verb's work with the output its <c>--json</c> asks for, turning every failure into one line and its exit code.</summary>
+    internal static Task<int> Run(ParseResult result, Func<Terminal, int> work)
+    {
+        var terminal = new Terminal(result.GetValue(JsonOption));
+        try
+        {
+            return Task.FromResult(work(terminal));
         }
         catch (UsageException e)
         {
             Error($"{e.Message} (see thestage help)");
-            return BadUsage;
+            return Task.FromResult(BadUsage);
+        }
+        catch (OperationCanceledException)
+        {
+            Error("interrupted");
+            return Task.FromResult(Interrupted);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             Error(e.Message);
-            return Failed;
+            return Task.FromResult(Failed);
         }
         catch (Exception e)
         {
             // A failure of the library (for example parameters it refuses): one line with its kind, no stack trace.
             Error($"{e.Message} ({e.GetType().Name})");
-            return Failed;
+            return Task.FromResult(Failed);
         }
     }
 
-    private static void Error(string message) => Console.Error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
-
-    private static int Usage()
+    private static RootCommand Root()
     {
-        Console.WriteLine("""
-            thestage — compute on data you may not see
-
-            usage:
-              thestage demo [--data DIR] [--train 60000] [--epochs 3] [--images 4096] [--single 10]
-                  Private inference on Fashion-MNIST: trains an HE-friendly CNN in TorchSharp, converts it, plans
-                  128-bit CKKS parameters, and evaluates encrypted test images (one per ciphertext, and a batch
-                  with one image per slot); prints accuracy, agreement, latency, throughput and sizes.
-                  The dataset is located under /usr/share/datasets/fashion-mnist (installed with apt-get when
-                  missing) or taken from --data DIR.
-              thestage train [--data DIR] [--train 60000] [--test 10000] [--hidden 32] [--batch 16] [--lr-shift 5]
-                             [--steps 3000] [--sample 44 | --every-step] [--seed 2026] [--out DIR]
-                  Proven training on Fashion-MNIST: trains a 784-H-10 ReLU MLP in exact fixed point, commits to the
-                  data, the hyperparameters and every weight snapshot, proves a Fiat–Shamir sample of steps (or every
-                  step), verifies the proofs, and exports the model to the IR; --out writes the transcript and proofs.
-                  A sample audits the run, it does not prove the final model: one wrong step of 3000 is caught with
-                  probability k/3000. Verifiers ask for at least 44 sampled steps by default.
-              thestage ckks [--n 8192] [--runs 5]
-                  RNS-CKKS walk-through: encode → encrypt → multiply → rotate-and-sum → square → decrypt,
-                  with per-stage timings and measured precision.
-
-            exit codes: 0 success, 1 a failed check or an error while running, 2 a command line that cannot run.
-            """);
-        return 0;
+        var root = new RootCommand($"thestage — compute on data you may not see.\n{ExitCodes}")
+        {
+            JsonOption,
+            DemoOptions.Command(InferenceDemo.Run),
+            CkksOptions.Command(CkksDemo.Run),
+            TrainingOptions.Command(TrainingDemo.Run),
+        };
+        var verb = new Argument<string?>("verb") { Description = "The verb to describe", Arity = ArgumentArity.ZeroOrOne };
+        verb.CompletionSources.Add("demo", "ckks", "train");
+        var help = new Command("help", "Show the help of thestage, or of one verb") { verb };
+        help.SetAction(result =>
+        {
+            string[] target = result.GetValue(verb) is string name ? [name, "--help"] : ["--help"];
+            return root.Parse(target).Invoke();
+        });
+        root.Subcommands.Add(help);
+        return root;
     }
+
+    // The first parse error as one line, in the words the verbs use: an unknown option or command, an option without
+    // its value, or the option's own message (type, range, directory).
+    private static string Describe(ParseResult result)
+    {
+        // An option that took the next option as its value leaves that option's value unmatched: name the first cause.
+        if (result.Errors.FirstOrDefault(e => e.Message.EndsWith(NeedsAValue, StringComparison.Ordinal)) is ParseError missing)
+        {
+            return missing.Message;
+        }
+
+        if (result.UnmatchedTokens.Count > 0)
+        {
+            string token = result.UnmatchedTokens[0];
+            return token.StartsWith('-') ? $"unknown option '{token}'"
+                : result.CommandResult.Command is RootCommand ? $"unknown command '{token}'"
+                : $"unexpected argument '{token}'";
+        }
+
+        ParseError error = result.Errors[0];
+        return error.SymbolResult is OptionResult { Tokens.Count: 0, Implicit: false } option && option.Option.Arity.MinimumNumberOfValues > 0
+            ? option.Option.Name + NeedsAValue
+            : error.Message;
+    }
+
+    private static void Error(string message) => Console.Error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Thestage.Proofs;
 using Thestage.Proofs.Training;
 
@@ -6,6 +7,19 @@ namespace Thestage.Cli;
 /// <summary>Options of <c>thestage train</c>.</summary>
 internal sealed record TrainingOptions
 {
+    private static readonly Option<string?> DataOption = CliOptions.ExistingDirectory("--data", "Fashion-MNIST's directory (both splits; default: $THESTAGE_DATA, else /usr/share/datasets/fashion-mnist)");
+    private static readonly Option<bool> InstallOption = CliOptions.Flag("--install-data", "Install Debian's dataset-fashion-mnist with apt-get when the data is missing (never done otherwise)");
+    private static readonly Option<string?> OutOption = CliOptions.OutputDirectory("--out", "Write the transcript (transcript.tstt) and the proofs (proofs.tstp) here");
+    private static readonly Option<int> TrainOption = CliOptions.Count("--train", "Training images", 16, 60000, 60000);
+    private static readonly Option<int> TestOption = CliOptions.Count("--test", "Test images", 1, 10000, 10000);
+    private static readonly Option<int> HiddenOption = CliOptions.Count("--hidden", "Hidden width H", 1, 4096, 32);
+    private static readonly Option<int> BatchOption = CliOptions.Count("--batch", "Batch size (a power of two)", 1, 4096, 16);
+    private static readonly Option<int> LrShiftOption = CliOptions.Count("--lr-shift", "Learning rate 2^-s", 0, 30, 5);
+    private static readonly Option<int> StepsOption = CliOptions.Count("--steps", "SGD steps", 1, 100000, 3000);
+    private static readonly Option<int> SampleOption = CliOptions.Count("--sample", "Steps proven, drawn by Fiat–Shamir (an audit: one wrong step of T is caught with probability k/T; verifiers ask for at least 44 by default)", 1, 100000, VerifierPolicy.DefaultMinimumSampleSize);
+    private static readonly Option<bool> EveryStepOption = CliOptions.Flag("--every-step", "Prove every step instead of a sample");
+    private static readonly Option<ulong> SeedOption = CliOptions.UInt64("--seed", "Seed of the initial weights and the batch schedule", 2026);
+
     public string? DataDirectory { get; init; }
 
     public string? OutputDirectory { get; init; }
@@ -27,26 +41,48 @@ internal sealed record TrainingOptions
 
     public ulong Seed { get; init; } = 2026;
 
-    public static TrainingOptions Parse(string[] args) =>
-        OptionReader.Parse(args, new TrainingOptions(), (options, o) => o.Name switch
+    public bool InstallData { get; init; }
+
+    /// <summary>The verb, its options and its action.</summary>
+    public static Command Command(Func<TrainingOptions, Terminal, CancellationToken, int> run)
+    {
+        var command = new Command("train", "Proven training on Fashion-MNIST: trains a 784-H-10 ReLU MLP in exact fixed point, commits to the data, the hyperparameters and every weight snapshot, proves a Fiat–Shamir sample of steps (or every step), verifies the proofs, exports the model to the IR and links it to verifiable inference.")
         {
-            "--data" => options with { DataDirectory = o.Directory() },
-            "--out" => options with { OutputDirectory = o.Value() },
-            "--train" => options with { TrainImages = o.Count(16, 60000) },
-            "--test" => options with { TestImages = o.Count(1, 10000) },
-            "--hidden" => options with { Hidden = o.Count(1, 4096) },
-            "--batch" => options with { Batch = o.Count(1, 4096) },
-            "--lr-shift" => options with { LearningRateShift = o.Count(0, 30) },
-            "--steps" => options with { Steps = o.Count(1, 100000) },
-            "--sample" => options with { Sample = o.Count(1, 100000) },
-            "--every-step" => options with { Sample = null },
-            "--seed" => options with { Seed = o.UInt64() },
-            _ => throw o.Unknown(),
-        }).Validated();
+            DataOption, InstallOption, OutOption, TrainOption, TestOption, HiddenOption, BatchOption, LrShiftOption, StepsOption, SampleOption, EveryStepOption, SeedOption,
+        };
+        command.SetAction((result, token) => Program.Run(result, terminal => run(From(result), terminal, token)));
+        return command;
+    }
 
     /// <summary>The configuration the options describe (f = 16, W = 24, V = 28).</summary>
     public TrainingConfig Config() =>
         new([784, Hidden, 10], Batch, LearningRateShift, fractionalBits: 16, weightBits: 24, valueBits: 28, seed: Seed);
+
+    private static TrainingOptions From(ParseResult result)
+    {
+        if (result.GetResult(SampleOption) is { Implicit: false } && result.GetValue(EveryStepOption))
+        {
+            throw new UsageException("--sample and --every-step exclude each other");
+        }
+
+        var options = new TrainingOptions
+        {
+            DataDirectory = result.GetValue(DataOption),
+            InstallData = result.GetValue(InstallOption),
+            OutputDirectory = result.GetValue(OutOption),
+            TrainImages = result.GetValue(TrainOption),
+            TestImages = result.GetValue(TestOption),
+            Hidden = result.GetValue(HiddenOption),
+            Batch = result.GetValue(BatchOption),
+            LearningRateShift = result.GetValue(LrShiftOption),
+            Steps = result.GetValue(StepsOption),
+            Sample = result.GetValue(EveryStepOption) ? null : result.GetValue(SampleOption),
+            Seed = result.GetValue(SeedOption),
+        };
+        return options.InstallData && options.DataDirectory is not null
+            ? throw new UsageException("--install-data installs Debian's package into its own directory; it does not go with --data")
+            : options.Validated();
+    }
 
     // The checks that involve several options, made before anything starts: the configuration's range rules, and a
     // batch that the training images can fill.
@@ -64,11 +100,6 @@ internal sealed record TrainingOptions
         if (Batch > TrainImages)
         {
             throw new UsageException($"--batch {Batch} exceeds --train {TrainImages}");
-        }
-
-        if (OutputDirectory is string output && File.Exists(output))
-        {
-            throw new UsageException($"--out: '{output}' is a file, not a directory");
         }
 
         return this;

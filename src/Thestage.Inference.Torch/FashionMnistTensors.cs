@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Thestage.Inference.Torch;
 
-/// <summary>Fashion-MNIST samples as TorchSharp tensors, ready for <see cref="HeFriendly.FineTune"/>.</summary>
+/// <summary>Fashion-MNIST samples as TorchSharp tensors, ready for <c>HeFriendly.FineTune</c>.</summary>
 public static class FashionMnistTensors
 {
     /// <summary>The images as an [N, 1, 28, 28] tensor of values in [0, 1].</summary>

@@ -48,6 +48,32 @@ public static class HeFriendly
     /// <param name="batchSize">Samples per step, ≥ 1.</param>
     /// <returns>The mean training loss of each epoch.</returns>
     public static IReadOnlyList<double> FineTune(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor labels, int epochs, double learningRate, int batchSize = 64)
+        => FineTune(model, inputs, labels, epochs, learningRate, batchSize, null, CancellationToken.None);
+
+    /// <summary>
+    /// Fine-tunes a classifier with Adam and cross-entropy in shuffled mini-batches, reporting every optimizer step and
+    /// stopping between steps when cancelled; the model is left in eval mode either way.
+    /// </summary>
+    /// <param name="model">The model (its output: one logit per class).</param>
+    /// <param name="inputs">The samples, [N, …], in the model's dtype.</param>
+    /// <param name="labels">The class indices, [N], int64.</param>
+    /// <param name="epochs">Passes over the data, ≥ 1.</param>
+    /// <param name="learningRate">Adam's learning rate, &gt; 0.</param>
+    /// <param name="batchSize">Samples per step, ≥ 1.</param>
+    /// <param name="progress">Told after every optimizer step; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before every optimizer step. A cancelled fine-tuning leaves the weights of
+    /// the steps already taken.</param>
+    /// <returns>The mean training loss of each epoch.</returns>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static IReadOnlyList<double> FineTune(
+        nn.Module<Tensor, Tensor> model,
+        Tensor inputs,
+        Tensor labels,
+        int epochs,
+        double learningRate,
+        int batchSize,
+        IProgress<FineTuneProgress>? progress,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -65,6 +91,8 @@ public static class HeFriendly
             throw new ArgumentException($"The labels [{string.Join(", ", labels.shape)}] must be one per input ({n}).", nameof(labels));
         }
 
+        long batches = (n + batchSize - 1) / batchSize;
+
         TorchNative.EnsureLoadable();
         using var optimizer = optim.Adam(model.parameters(), learningRate);
         var losses = new List<double>(epochs);
@@ -75,8 +103,9 @@ public static class HeFriendly
             {
                 double total = 0;
                 using Tensor order = randperm(n);
-                for (long start = 0; start < n; start += batchSize)
+                for (long start = 0, batch = 1; start < n; start += batchSize, batch++)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     Tensor index = order.slice(0, start, Math.Min(n, start + batchSize), 1);
                     optimizer.zero_grad();
@@ -84,6 +113,7 @@ public static class HeFriendly
                     loss.backward();
                     optimizer.step();
                     total += loss.ToDouble() * index.shape[0];
+                    progress?.Report(new FineTuneProgress(epoch + 1, epochs, batch, batches, total / Math.Min(n, start + batchSize)));
                 }
 
                 losses.Add(total / n);

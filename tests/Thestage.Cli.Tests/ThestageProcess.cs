@@ -13,7 +13,10 @@ internal static class ThestageProcess
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ThestageCli").Value!;
 
     /// <summary>Runs <c>thestage</c> with <paramref name="args"/>; a run that has not ended after five minutes is killed and fails the test.</summary>
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs <c>thestage</c> with <paramref name="args"/> and the environment variables <paramref name="environment"/> set.</summary>
+    public static Result RunWith(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         Assert.True(File.Exists(CliPath), $"the CLI is not built at {CliPath}");
         var start = new ProcessStartInfo(DotnetHost())
@@ -29,6 +32,11 @@ internal static class ThestageProcess
         }
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using Process process = Process.Start(start)!;
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();

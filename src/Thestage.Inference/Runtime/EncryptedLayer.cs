@@ -13,11 +13,14 @@ internal abstract class EncryptedLayer
     /// <summary>The rotation steps the layer's evaluation uses (its Galois keys must exist).</summary>
     public virtual IReadOnlyList<int> RotationSteps => [];
 
+    /// <summary>The layer's name, as the model prints it (for progress reports).</summary>
+    public string Name { get; private set; } = string.Empty;
+
     /// <summary>Compiles layer <paramref name="index"/> of <paramref name="model"/> for <paramref name="packing"/>.</summary>
     public static EncryptedLayer Compile(Sequential model, int index, TensorContext tensors, TensorPacking packing)
     {
         Layer layer = model.Layers[index];
-        return layer switch
+        EncryptedLayer compiled = layer switch
         {
             Activation a => new Elementwise(a),
             Flatten => new Identity(),
@@ -27,6 +30,8 @@ internal abstract class EncryptedLayer
             Relu => throw Relu.NotEncryptable(index),
             _ => throw new NotSupportedException($"{layer} has no encrypted evaluation."),
         };
+        compiled.Name = layer.ToString() ?? layer.GetType().Name;
+        return compiled;
     }
 
     /// <summary>Evaluates the layer on one sample packed row-major.</summary>

@@ -86,22 +86,44 @@ public sealed class EncryptedModel
     /// <summary>Evaluates an encrypted message from <see cref="InferenceClient"/> and returns the encrypted answer.</summary>
     /// <param name="message">The client's message.</param>
     /// <exception cref="Privacy.Serialization.CkksFormatException">The message is malformed or does not match the plan.</exception>
-    public byte[] Evaluate(ReadOnlySpan<byte> message)
+    public byte[] Evaluate(ReadOnlySpan<byte> message) => Evaluate(message, null, CancellationToken.None);
+
+    /// <summary>
+    /// Evaluates an encrypted message from <see cref="InferenceClient"/> and returns the encrypted answer, reporting each
+    /// layer as it completes (then the output flooding) and stopping between layers when cancelled.
+    /// </summary>
+    /// <param name="message">The client's message.</param>
+    /// <param name="progress">Told after every layer and after the flooding; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before the first layer and after every step.</param>
+    /// <exception cref="Privacy.Serialization.CkksFormatException">The message is malformed or does not match the plan.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the evaluation stopped at a step boundary.</exception>
+    public byte[] Evaluate(ReadOnlySpan<byte> message, IProgress<StepProgress>? progress, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (Plan.Packing == TensorPacking.RowMajor)
         {
-            return EncryptedMessage.Write(Run(EncryptedMessage.ReadVector(_tensors, message, Plan.InputLength)));
+            return EncryptedMessage.Write(Run(EncryptedMessage.ReadVector(_tensors, message, Plan.InputLength), progress, cancellationToken));
         }
 
         CkksTensor batch = EncryptedMessage.ReadBatch(_tensors, message, Plan.InputLength, Plan.SamplesPerCiphertext);
-        return EncryptedMessage.Write(RunBatch(batch));
+        return EncryptedMessage.Write(RunBatch(batch, progress, cancellationToken));
     }
 
     /// <summary>Evaluates one encrypted sample (row-major plan).</summary>
     /// <param name="input">The sample, <see cref="InferencePlan.InputLength"/> values, encrypted under the evaluation keys' parameters.</param>
     /// <exception cref="ArgumentException">The input has another length or belongs to another CKKS context.</exception>
-    /// <exception cref="InvalidOperationException">The plan uses batch packing (call <see cref="EvaluateBatch"/>).</exception>
-    public CkksVector Evaluate(CkksVector input)
+    /// <exception cref="InvalidOperationException">The plan uses batch packing (call <see cref="EvaluateBatch(CkksTensor)"/>).</exception>
+    public CkksVector Evaluate(CkksVector input) => Evaluate(input, null, CancellationToken.None);
+
+    /// <summary>Evaluates one encrypted sample (row-major plan), reporting each layer as it completes (then the output
+    /// flooding) and stopping between layers when cancelled.</summary>
+    /// <param name="input">The sample, <see cref="InferencePlan.InputLength"/> values, encrypted under the evaluation keys' parameters.</param>
+    /// <param name="progress">Told after every layer and after the flooding; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before the first layer and after every step.</param>
+    /// <exception cref="ArgumentException">The input has another length or belongs to another CKKS context.</exception>
+    /// <exception cref="InvalidOperationException">The plan uses batch packing (call <see cref="EvaluateBatch(CkksTensor)"/>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the evaluation stopped at a step boundary.</exception>
+    public CkksVector Evaluate(CkksVector input, IProgress<StepProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         RequirePacking(TensorPacking.RowMajor, nameof(EvaluateBatch));
@@ -110,14 +132,25 @@ public sealed class EncryptedModel
             throw new ArgumentException($"The plan takes {Plan.InputLength} values; the vector has {input.Length}.", nameof(input));
         }
 
-        return Run(ReferenceEquals(input.TensorContext, _tensors) ? input : CkksVector.FromCiphertexts(_tensors, input.Length, Own(input.TensorContext, input.Ciphertexts)));
+        cancellationToken.ThrowIfCancellationRequested();
+        return Run(ReferenceEquals(input.TensorContext, _tensors) ? input : CkksVector.FromCiphertexts(_tensors, input.Length, Own(input.TensorContext, input.Ciphertexts)), progress, cancellationToken);
     }
 
     /// <summary>Evaluates a batch-packed tensor [samples, <see cref="InferencePlan.InputLength"/>] (batch plan).</summary>
     /// <param name="input">The batch, 1 to <see cref="InferencePlan.SamplesPerCiphertext"/> samples, encrypted under the evaluation keys' parameters.</param>
     /// <exception cref="ArgumentException">The input is not a batch tensor of the plan's shape or belongs to another CKKS context.</exception>
     /// <exception cref="InvalidOperationException">The plan uses row-major packing (call <see cref="Evaluate(CkksVector)"/>).</exception>
-    public CkksTensor EvaluateBatch(CkksTensor input)
+    public CkksTensor EvaluateBatch(CkksTensor input) => EvaluateBatch(input, null, CancellationToken.None);
+
+    /// <summary>Evaluates a batch-packed tensor [samples, <see cref="InferencePlan.InputLength"/>] (batch plan), reporting
+    /// each layer as it completes (then the output flooding) and stopping between layers when cancelled.</summary>
+    /// <param name="input">The batch, 1 to <see cref="InferencePlan.SamplesPerCiphertext"/> samples, encrypted under the evaluation keys' parameters.</param>
+    /// <param name="progress">Told after every layer and after the flooding; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before the first layer and after every step.</param>
+    /// <exception cref="ArgumentException">The input is not a batch tensor of the plan's shape or belongs to another CKKS context.</exception>
+    /// <exception cref="InvalidOperationException">The plan uses row-major packing (call <see cref="Evaluate(CkksVector)"/>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the evaluation stopped at a step boundary.</exception>
+    public CkksTensor EvaluateBatch(CkksTensor input, IProgress<StepProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         RequirePacking(TensorPacking.Batch, nameof(Evaluate));
@@ -126,31 +159,62 @@ public sealed class EncryptedModel
             throw new ArgumentException($"The plan takes a Batch tensor [1…{Plan.SamplesPerCiphertext}, {Plan.InputLength}]; got a {input.Packing} tensor of shape [{string.Join(", ", input.Shape)}].", nameof(input));
         }
 
-        return RunBatch(ReferenceEquals(input.TensorContext, _tensors)
-            ? input
-            : CkksTensor.FromCiphertexts(_tensors, [.. input.Shape], TensorPacking.Batch, Own(input.TensorContext, input.Ciphertexts)));
+        cancellationToken.ThrowIfCancellationRequested();
+        return RunBatch(
+            ReferenceEquals(input.TensorContext, _tensors) ? input : CkksTensor.FromCiphertexts(_tensors, [.. input.Shape], TensorPacking.Batch, Own(input.TensorContext, input.Ciphertexts)),
+            progress,
+            cancellationToken);
     }
 
-    private CkksVector Run(CkksVector x)
+    // The steps of an evaluation: one per layer, then the flooding when it is on.
+    private int StepCount => _layers.Length + (Flooding.IsEnabled ? 1 : 0);
+
+    private CkksVector Run(CkksVector x, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
-        foreach (EncryptedLayer layer in _layers)
+        for (int i = 0; i < _layers.Length; i++)
         {
-            x = layer.Apply(x);
+            x = _layers[i].Apply(x);
+            Completed(i, progress, cancellationToken);
         }
 
-        return Flooding.IsEnabled ? CkksVector.FromCiphertexts(_tensors, x.Length, Flood(x.Ciphertexts)) : x;
+        if (!Flooding.IsEnabled)
+        {
+            return x;
+        }
+
+        x = CkksVector.FromCiphertexts(_tensors, x.Length, Flood(x.Ciphertexts));
+        progress?.Report(new StepProgress(StepCount, StepCount, "output flooding"));
+        return x;
     }
 
-    private CkksTensor RunBatch(CkksTensor x)
+    private CkksTensor RunBatch(CkksTensor x, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         int samples = x.Shape[0];
-        foreach (EncryptedLayer layer in _layers)
+        for (int i = 0; i < _layers.Length; i++)
         {
-            x = layer.Apply(x);
+            x = _layers[i].Apply(x);
+            Completed(i, progress, cancellationToken);
         }
 
         x = x.Reshape([samples, Plan.OutputLength]);
-        return Flooding.IsEnabled ? CkksTensor.FromCiphertexts(_tensors, [samples, Plan.OutputLength], TensorPacking.Batch, Flood(x.Ciphertexts)) : x;
+        if (!Flooding.IsEnabled)
+        {
+            return x;
+        }
+
+        x = CkksTensor.FromCiphertexts(_tensors, [samples, Plan.OutputLength], TensorPacking.Batch, Flood(x.Ciphertexts));
+        progress?.Report(new StepProgress(StepCount, StepCount, "output flooding"));
+        return x;
+    }
+
+    // After layer i: report it, then stop here if cancelled (not after the last step: the result is complete).
+    private void Completed(int i, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    {
+        progress?.Report(new StepProgress(i + 1, StepCount, _layers[i].Name));
+        if (i + 1 < StepCount)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
     }
 
     // c + Enc_pk(z) for each output ciphertext c, with z Gaussian of standard deviation τ in every slot component: the

@@ -58,8 +58,34 @@ public sealed class InferenceClient : IDisposable
 
     /// <summary>Creates the evaluation keys of the plan: the public key (for the server's output flooding),
     /// relinearization keys, and Galois keys for exactly its rotation steps.</summary>
-    public EvaluationKeys CreateEvaluationKeys()
-        => new(Context, _keys.CreatePublicKey(), _keys.CreateRelinKeys(), _keys.CreateGaloisKeys(Plan.RotationSteps.ToArray()));
+    public EvaluationKeys CreateEvaluationKeys() => CreateEvaluationKeys(null, CancellationToken.None);
+
+    /// <summary>
+    /// Creates the evaluation keys of the plan — the public key, relinearization keys, and Galois keys for exactly its
+    /// rotation steps — reporting progress in keys (one for the public key, one for the relinearization key, one per
+    /// Galois key) and stopping between the kinds of key when cancelled.
+    /// </summary>
+    /// <remarks>The Galois keys are made in one call of <see cref="KeyGenerator.CreateGaloisKeys(int[])"/>, which takes no
+    /// token and reports nothing: they are reported together when it ends, and a cancellation during that call is not seen (the
+    /// bundle is returned).</remarks>
+    /// <param name="progress">Told after the public key, the relinearization key and the Galois keys; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before each kind of key.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled; no bundle was made.</exception>
+    public EvaluationKeys CreateEvaluationKeys(IProgress<StepProgress>? progress, CancellationToken cancellationToken = default)
+    {
+        int[] steps = Plan.RotationSteps.ToArray();
+        int total = steps.Length + 2;
+        cancellationToken.ThrowIfCancellationRequested();
+        PublicKey publicKey = _keys.CreatePublicKey();
+        progress?.Report(new StepProgress(1, total, "public key"));
+        cancellationToken.ThrowIfCancellationRequested();
+        RelinKeys relinKeys = _keys.CreateRelinKeys();
+        progress?.Report(new StepProgress(2, total, "relinearization key"));
+        cancellationToken.ThrowIfCancellationRequested();
+        GaloisKeys galoisKeys = _keys.CreateGaloisKeys(steps);
+        progress?.Report(new StepProgress(total, total, $"{steps.Length} Galois keys"));
+        return new EvaluationKeys(Context, publicKey, relinKeys, galoisKeys);
+    }
 
     /// <summary>Encrypts one sample (row-major plan) into a message for the server.</summary>
     /// <param name="sample">The flattened sample, <see cref="InferencePlan.InputLength"/> values.</param>

@@ -97,6 +97,45 @@ public sealed class HeFriendlyTests
     }
 
     [Fact]
+    public void FineTuneReportsEveryOptimizerStepWithTheRunningLoss()
+    {
+        manual_seed(43);
+        var model = nn.Sequential(nn.Linear(2, 2));
+        using Tensor x = randn(10, 2);
+        using Tensor y = tensor(Enumerable.Range(0, 10).Select(i => (long)(i % 2)).ToArray());
+        var reports = new List<FineTuneProgress>();
+
+        IReadOnlyList<double> losses = HeFriendly.FineTune(model, x, y, epochs: 2, learningRate: 0.01, batchSize: 4, new Recorder<FineTuneProgress>(reports.Add));
+
+        // 10 samples in batches of 4: 3 steps per epoch (4, 4, 2 samples).
+        Assert.Equal([(1, 1L), (1, 2L), (1, 3L), (2, 1L), (2, 2L), (2, 3L)], reports.Select(r => (r.Epoch, r.Batch)));
+        Assert.All(reports, r => Assert.Equal((2, 3L, 6L), (r.Epochs, r.BatchesPerEpoch, r.TotalBatches)));
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), reports.Select(r => r.CompletedBatches));
+        Assert.Equal(losses[0], reports[2].Loss, 12);
+        Assert.Equal(losses[1], reports[5].Loss, 12);
+    }
+
+    [Fact]
+    public void FineTuneCancelledAfterTheFirstStepTakesNoOtherStepAndLeavesEvalMode()
+    {
+        manual_seed(44);
+        var model = nn.Sequential(nn.Linear(2, 2));
+        using Tensor x = randn(10, 2);
+        using Tensor y = tensor(Enumerable.Range(0, 10).Select(i => (long)(i % 2)).ToArray());
+        using var cancel = new CancellationTokenSource();
+        var reports = new List<FineTuneProgress>();
+        double[] WeightsNow() => model.parameters().SelectMany(p => p.data<float>().ToArray()).Select(v => (double)v).ToArray();
+        double[] afterFirst = [];
+
+        Assert.Throws<OperationCanceledException>(() => HeFriendly.FineTune(model, x, y, epochs: 5, learningRate: 0.01, batchSize: 4,
+            new Recorder<FineTuneProgress>(p => { reports.Add(p); afterFirst = WeightsNow(); cancel.Cancel(); }), cancel.Token));
+
+        Assert.Single(reports);
+        Assert.Equal(afterFirst, WeightsNow());
+        Assert.False(model.training);
+    }
+
+    [Fact]
     public void AnHeFriendlyCnnLearnsFashionMnistAndItsIrAgrees()
     {
         Assert.True(FashionMnist.IsAvailable(FashionMnistSplit.Train), "apt-get install dataset-fashion-mnist");
@@ -135,5 +174,11 @@ public sealed class HeFriendlyTests
             Assert.Equal(expected.Length, actual.Length);
             Assert.All(expected.Zip(actual), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-6 * Math.Max(1, Math.Abs(p.First)), $"torch {p.First}, IR {p.Second}"));
         }
+    }
+
+    /// <summary>A synchronous <see cref="IProgress{T}"/>, so every report has arrived when the call returns.</summary>
+    private sealed class Recorder<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 }
