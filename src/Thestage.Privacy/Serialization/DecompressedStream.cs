@@ -88,9 +88,11 @@ internal sealed class DecompressedStream : Stream
         {
             return _decoder.Read(destination);
         }
-        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or IOException)
         {
-            // zlib reports corrupt data with InvalidDataException, Brotli with InvalidOperationException.
+            // zlib reports corrupt data with InvalidDataException, or with ZLibException (an IOException) for some invalid
+            // streams (found by the fuzz campaign: an 86-byte parameters object); Brotli with InvalidOperationException.
+            // The source is an array, so no other IOException can arise here.
             throw new CkksFormatException($"The {_mode}-compressed payload is corrupt: {e.Message}", e);
         }
     }

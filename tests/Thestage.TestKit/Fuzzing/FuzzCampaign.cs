@@ -17,7 +17,7 @@ namespace Thestage.TestKit.Fuzzing;
 /// <para>Size: CI runs a few thousand cases per format. The large campaign sets the environment variable
 /// <c>THESTAGE_FUZZ_CASES</c> (e.g. 100000) and, to collect the figures of docs/security.md,
 /// <c>THESTAGE_FUZZ_REPORT</c> to a file that every campaign appends one tab-separated line to;
-/// <c>THESTAGE_FUZZ_SEED</c> varies the seed.</para>
+/// <c>THESTAGE_FUZZ_SEED</c> varies the seed, and <c>THESTAGE_FUZZ_FAILURES</c> names a folder that receives every failing input.</para>
 /// </remarks>
 public static class FuzzCampaign
 {

@@ -64,6 +64,7 @@ public sealed class FuzzReport(string name, int seed, FuzzLimits limits)
         if (failure is not null)
         {
             _failures.Add($"{what}, {input.Length} bytes [{Convert.ToHexString(input.AsSpan(0, Math.Min(input.Length, 64)))}…]: {failure}");
+            SaveFailingInput(input);
         }
         else if (accepted)
         {
@@ -72,6 +73,18 @@ public sealed class FuzzReport(string name, int seed, FuzzLimits limits)
         else
         {
             Rejected++;
+        }
+    }
+
+    /// <summary>Writes a failing input to the folder named by <c>THESTAGE_FUZZ_FAILURES</c>, if set, as "format-case.bin".</summary>
+    private void SaveFailingInput(byte[] input)
+    {
+        string? folder = Environment.GetEnvironmentVariable("THESTAGE_FUZZ_FAILURES");
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+            string name = string.Concat(Name.Select(c => char.IsLetterOrDigit(c) ? c : '-'));
+            File.WriteAllBytes(Path.Combine(folder, $"{name}-{Cases}.bin"), input);
         }
     }
 
