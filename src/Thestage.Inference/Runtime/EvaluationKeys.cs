@@ -50,7 +50,8 @@ public sealed class EvaluationKeys
     /// <summary>Loads a bundle, checking the parameters against <paramref name="securityLevel"/>.</summary>
     /// <param name="data">Bytes from <see cref="ToBytes"/>.</param>
     /// <param name="securityLevel">The level the parameters must reach (128-bit by default).</param>
-    /// <exception cref="CkksFormatException">The bytes are malformed, or are a version-1 bundle (which has no public key).</exception>
+    /// <exception cref="CkksFormatException">The bytes are malformed, are a version-1 bundle (which has no public key), or
+    /// carry the public key in full instead of seeded (its a could then be the client's choice, see <see cref="PublicKey.IsSeeded"/>).</exception>
     /// <exception cref="InsecureParametersException">The parameters are below the security level.</exception>
     public static EvaluationKeys FromBytes(ReadOnlySpan<byte> data, SecurityLevel securityLevel = SecurityLevel.Tc128)
     {
@@ -68,6 +69,13 @@ public sealed class EvaluationKeys
         CkksParameters parameters = CkksSerializer.LoadParameters(stream);
         var context = new CkksContext(parameters, securityLevel);
         PublicKey publicKey = CkksSerializer.LoadPublicKey(context, stream);
+        if (!publicKey.IsSeeded)
+        {
+            // The server re-randomizes its answers with this key (OutputFlooding): a key stored in full may carry an a of
+            // the client's choosing (0 makes the answer's c₁ the model's own plus a small error).
+            throw new CkksFormatException("The bundle's public key is stored in full; a bundle carries it seeded (a expanded from its seed), so that the client cannot choose a.");
+        }
+
         RelinKeys relin = CkksSerializer.LoadRelinKeys(context, stream);
         GaloisKeys galois = CkksSerializer.LoadGaloisKeys(context, stream);
         if (stream.Position != stream.Length)
