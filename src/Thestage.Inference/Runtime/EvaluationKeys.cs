@@ -67,6 +67,7 @@ public sealed class EvaluationKeys
 
         using var stream = new MemoryStream(data[(Magic.Length + 1)..].ToArray(), writable: false);
         CkksParameters parameters = CkksSerializer.LoadParameters(stream);
+        RequireKeysPresent(parameters, stream.Length - stream.Position);
         var context = new CkksContext(parameters, securityLevel);
         PublicKey publicKey = CkksSerializer.LoadPublicKey(context, stream);
         if (!publicKey.IsSeeded)
@@ -84,5 +85,20 @@ public sealed class EvaluationKeys
         }
 
         return new EvaluationKeys(context, publicKey, relin, galois);
+    }
+
+    // The context of the parameters costs 32·N bytes of NTT tables per prime before any key is read: 130 MiB from a 573-byte
+    // bundle declaring N = 65536 and 64 primes. The keys that must follow are far larger — the seeded public key and one b
+    // per relinearization-key component, (L + 2) polynomials bit-packed, compressed at most MaxCompressionRatio times — so a
+    // bundle shorter than that is refused first, and the context's cost stays a small multiple of the bytes received.
+    private static void RequireKeysPresent(CkksParameters parameters, long remaining)
+    {
+        long polynomial = parameters.CoeffModulus.Sum(q => 64L - System.Numerics.BitOperations.LeadingZeroCount(q)) * parameters.PolyModulusDegree / 8;
+        long least = parameters.CoeffModulus.Count * polynomial / CkksLoadOptions.MaxCompressionRatio;
+        if (remaining < least)
+        {
+            throw new CkksFormatException(
+                $"{remaining} bytes follow the parameters; their public and relinearization keys take at least {least} (N = {parameters.PolyModulusDegree}, {parameters.CoeffModulus.Count} primes).");
+        }
     }
 }
