@@ -3,6 +3,7 @@ using System.Numerics;
 using Thestage.Inference.Model;
 using Thestage.Inference.Planning;
 using Thestage.Privacy.Rlwe;
+using Thestage.Privacy.Serialization;
 using Thestage.Privacy.Tensors;
 
 namespace Thestage.Inference.Runtime;
@@ -85,7 +86,8 @@ public sealed class EncryptedModel
 
     /// <summary>Evaluates an encrypted message from <see cref="InferenceClient"/> and returns the encrypted answer.</summary>
     /// <param name="message">The client's message.</param>
-    /// <exception cref="Privacy.Serialization.CkksFormatException">The message is malformed or does not match the plan.</exception>
+    /// <exception cref="CkksFormatException">The message is malformed or does not match the plan (its values, packing, or a
+    /// level and scale other than a fresh encryption's at the plan's scale).</exception>
     public byte[] Evaluate(ReadOnlySpan<byte> message) => Evaluate(message, null, CancellationToken.None);
 
     /// <summary>
@@ -95,23 +97,28 @@ public sealed class EncryptedModel
     /// <param name="message">The client's message.</param>
     /// <param name="progress">Told after every layer and after the flooding; null for no reports.</param>
     /// <param name="cancellationToken">Checked before the first layer and after every step.</param>
-    /// <exception cref="Privacy.Serialization.CkksFormatException">The message is malformed or does not match the plan.</exception>
+    /// <exception cref="CkksFormatException">The message is malformed or does not match the plan (its values, packing, or a
+    /// level and scale other than a fresh encryption's at the plan's scale).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; the evaluation stopped at a step boundary.</exception>
     public byte[] Evaluate(ReadOnlySpan<byte> message, IProgress<StepProgress>? progress, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (Plan.Packing == TensorPacking.RowMajor)
         {
-            return EncryptedMessage.Write(Run(EncryptedMessage.ReadVector(_tensors, message, Plan.InputLength), progress, cancellationToken));
+            CkksVector vector = EncryptedMessage.ReadVector(_tensors, message, Plan.InputLength);
+            RequireFresh(vector.Level, vector.Scale, text => new CkksFormatException(text));
+            return EncryptedMessage.Write(Run(vector, progress, cancellationToken));
         }
 
         CkksTensor batch = EncryptedMessage.ReadBatch(_tensors, message, Plan.InputLength, Plan.SamplesPerCiphertext);
+        RequireFresh(batch.Ciphertexts[0].Level, batch.Ciphertexts[0].Scale, text => new CkksFormatException(text));
         return EncryptedMessage.Write(RunBatch(batch, progress, cancellationToken));
     }
 
     /// <summary>Evaluates one encrypted sample (row-major plan).</summary>
     /// <param name="input">The sample, <see cref="InferencePlan.InputLength"/> values, encrypted under the evaluation keys' parameters.</param>
-    /// <exception cref="ArgumentException">The input has another length or belongs to another CKKS context.</exception>
+    /// <exception cref="ArgumentException">The input has another length, another level or scale than a fresh encryption's at
+    /// the plan's scale, or belongs to another CKKS context.</exception>
     /// <exception cref="InvalidOperationException">The plan uses batch packing (call <see cref="EvaluateBatch(CkksTensor)"/>).</exception>
     public CkksVector Evaluate(CkksVector input) => Evaluate(input, null, CancellationToken.None);
 
@@ -120,7 +127,8 @@ public sealed class EncryptedModel
     /// <param name="input">The sample, <see cref="InferencePlan.InputLength"/> values, encrypted under the evaluation keys' parameters.</param>
     /// <param name="progress">Told after every layer and after the flooding; null for no reports.</param>
     /// <param name="cancellationToken">Checked before the first layer and after every step.</param>
-    /// <exception cref="ArgumentException">The input has another length or belongs to another CKKS context.</exception>
+    /// <exception cref="ArgumentException">The input has another length, another level or scale than a fresh encryption's at
+    /// the plan's scale, or belongs to another CKKS context.</exception>
     /// <exception cref="InvalidOperationException">The plan uses batch packing (call <see cref="EvaluateBatch(CkksTensor)"/>).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; the evaluation stopped at a step boundary.</exception>
     public CkksVector Evaluate(CkksVector input, IProgress<StepProgress>? progress, CancellationToken cancellationToken = default)
@@ -132,13 +140,15 @@ public sealed class EncryptedModel
             throw new ArgumentException($"The plan takes {Plan.InputLength} values; the vector has {input.Length}.", nameof(input));
         }
 
+        RequireFresh(input.Level, input.Scale, text => new ArgumentException(text, nameof(input)));
         cancellationToken.ThrowIfCancellationRequested();
         return Run(ReferenceEquals(input.TensorContext, _tensors) ? input : CkksVector.FromCiphertexts(_tensors, input.Length, Own(input.TensorContext, input.Ciphertexts)), progress, cancellationToken);
     }
 
     /// <summary>Evaluates a batch-packed tensor [samples, <see cref="InferencePlan.InputLength"/>] (batch plan).</summary>
     /// <param name="input">The batch, 1 to <see cref="InferencePlan.SamplesPerCiphertext"/> samples, encrypted under the evaluation keys' parameters.</param>
-    /// <exception cref="ArgumentException">The input is not a batch tensor of the plan's shape or belongs to another CKKS context.</exception>
+    /// <exception cref="ArgumentException">The input is not a batch tensor of the plan's shape, has another level or scale than
+    /// a fresh encryption's at the plan's scale, or belongs to another CKKS context.</exception>
     /// <exception cref="InvalidOperationException">The plan uses row-major packing (call <see cref="Evaluate(CkksVector)"/>).</exception>
     public CkksTensor EvaluateBatch(CkksTensor input) => EvaluateBatch(input, null, CancellationToken.None);
 
@@ -147,7 +157,8 @@ public sealed class EncryptedModel
     /// <param name="input">The batch, 1 to <see cref="InferencePlan.SamplesPerCiphertext"/> samples, encrypted under the evaluation keys' parameters.</param>
     /// <param name="progress">Told after every layer and after the flooding; null for no reports.</param>
     /// <param name="cancellationToken">Checked before the first layer and after every step.</param>
-    /// <exception cref="ArgumentException">The input is not a batch tensor of the plan's shape or belongs to another CKKS context.</exception>
+    /// <exception cref="ArgumentException">The input is not a batch tensor of the plan's shape, has another level or scale than
+    /// a fresh encryption's at the plan's scale, or belongs to another CKKS context.</exception>
     /// <exception cref="InvalidOperationException">The plan uses row-major packing (call <see cref="Evaluate(CkksVector)"/>).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; the evaluation stopped at a step boundary.</exception>
     public CkksTensor EvaluateBatch(CkksTensor input, IProgress<StepProgress>? progress, CancellationToken cancellationToken = default)
@@ -159,6 +170,7 @@ public sealed class EncryptedModel
             throw new ArgumentException($"The plan takes a Batch tensor [1…{Plan.SamplesPerCiphertext}, {Plan.InputLength}]; got a {input.Packing} tensor of shape [{string.Join(", ", input.Shape)}].", nameof(input));
         }
 
+        RequireFresh(input.Ciphertexts[0].Level, input.Ciphertexts[0].Scale, text => new ArgumentException(text, nameof(input)));
         cancellationToken.ThrowIfCancellationRequested();
         return RunBatch(
             ReferenceEquals(input.TensorContext, _tensors) ? input : CkksTensor.FromCiphertexts(_tensors, [.. input.Shape], TensorPacking.Batch, Own(input.TensorContext, input.Ciphertexts)),
@@ -249,6 +261,22 @@ public sealed class EncryptedModel
         => ReferenceEquals(context.Context, _tensors.Context)
             ? ciphertexts
             : throw new ArgumentException("The input belongs to another CKKS context than the evaluation keys'; load it with the model's messages (Evaluate(bytes)) instead.", "input");
+
+    // The input must be what InferenceClient sends: fresh encryptions at the top level and the plan's scale. The flood is
+    // sized in output units at the planned scale, while the noise of rescaling is of fixed size in coefficients: a request
+    // at scale Δ/2^k leaves the output at about Δ/2^(k·2^squarings), where that noise is 2^(k·2^squarings) times larger in
+    // output units and the flood no longer hides it (at Δ/4 the demo's CNN answered with its own noise, 3.9e-2, under a
+    // flood of 2.2e-2). A lower level would end the evaluation halfway (DepthExhaustedException), a smaller scale in an
+    // encoder error at the flooding.
+    private void RequireFresh(int level, double scale, Func<string, Exception> error)
+    {
+        int top = _tensors.Context.MaxLevel;
+        if (level != top || scale != Plan.Scale)
+        {
+            throw error($"The input is at level {level} and scale {scale:G6}; the plan takes fresh encryptions at level {top} and scale 2^{Plan.ScaleBits} " +
+                "(another scale would shrink the output flooding relative to the model's noise).");
+        }
+    }
 
     private void RequirePacking(TensorPacking packing, string other)
     {

@@ -50,7 +50,8 @@ public sealed class EvaluationKeys
     /// <summary>Loads a bundle, checking the parameters against <paramref name="securityLevel"/>.</summary>
     /// <param name="data">Bytes from <see cref="ToBytes"/>.</param>
     /// <param name="securityLevel">The level the parameters must reach (128-bit by default).</param>
-    /// <exception cref="CkksFormatException">The bytes are malformed, or are a version-1 bundle (which has no public key).</exception>
+    /// <exception cref="CkksFormatException">The bytes are malformed, are a version-1 bundle (which has no public key), or
+    /// carry the public key in full instead of seeded (its a could then be the client's choice, see <see cref="PublicKey.IsSeeded"/>).</exception>
     /// <exception cref="InsecureParametersException">The parameters are below the security level.</exception>
     public static EvaluationKeys FromBytes(ReadOnlySpan<byte> data, SecurityLevel securityLevel = SecurityLevel.Tc128)
     {
@@ -66,8 +67,16 @@ public sealed class EvaluationKeys
 
         using var stream = new MemoryStream(data[(Magic.Length + 1)..].ToArray(), writable: false);
         CkksParameters parameters = CkksSerializer.LoadParameters(stream);
+        RequireKeysPresent(parameters, stream.Length - stream.Position);
         var context = new CkksContext(parameters, securityLevel);
         PublicKey publicKey = CkksSerializer.LoadPublicKey(context, stream);
+        if (!publicKey.IsSeeded)
+        {
+            // The server re-randomizes its answers with this key (OutputFlooding): a key stored in full may carry an a of
+            // the client's choosing (0 makes the answer's c₁ the model's own plus a small error).
+            throw new CkksFormatException("The bundle's public key is stored in full; a bundle carries it seeded (a expanded from its seed), so that the client cannot choose a.");
+        }
+
         RelinKeys relin = CkksSerializer.LoadRelinKeys(context, stream);
         GaloisKeys galois = CkksSerializer.LoadGaloisKeys(context, stream);
         if (stream.Position != stream.Length)
@@ -76,5 +85,20 @@ public sealed class EvaluationKeys
         }
 
         return new EvaluationKeys(context, publicKey, relin, galois);
+    }
+
+    // The context of the parameters costs 32·N bytes of NTT tables per prime before any key is read: 130 MiB from a 573-byte
+    // bundle declaring N = 65536 and 64 primes. The keys that must follow are far larger — the seeded public key and one b
+    // per relinearization-key component, (L + 2) polynomials bit-packed, compressed at most MaxCompressionRatio times — so a
+    // bundle shorter than that is refused first, and the context's cost stays a small multiple of the bytes received.
+    private static void RequireKeysPresent(CkksParameters parameters, long remaining)
+    {
+        long polynomial = parameters.CoeffModulus.Sum(q => 64L - System.Numerics.BitOperations.LeadingZeroCount(q)) * parameters.PolyModulusDegree / 8;
+        long least = parameters.CoeffModulus.Count * polynomial / CkksLoadOptions.MaxCompressionRatio;
+        if (remaining < least)
+        {
+            throw new CkksFormatException(
+                $"{remaining} bytes follow the parameters; their public and relinearization keys take at least {least} (N = {parameters.PolyModulusDegree}, {parameters.CoeffModulus.Count} primes).");
+        }
     }
 }

@@ -19,4 +19,12 @@ public sealed class PublicKey
 
     /// <summary>The seed of the uniform polynomial a; null when the key was loaded without it.</summary>
     internal byte[]? Seed { get; }
+
+    /// <summary>
+    /// Whether a is the SHAKE-256 expansion of a 32-byte seed (every key <see cref="KeyGenerator"/> makes, and every key
+    /// loaded from its seeded form), so that whoever made the key could not choose it. A key loaded in full carries an a
+    /// of its maker's choosing — 0, for example, which makes every encryption under it (b·u + e₀ + m, e₁) with a c₁ that
+    /// reveals nothing of u: a party that re-randomizes with another's public key should accept only seeded keys.
+    /// </summary>
+    public bool IsSeeded => Seed is not null;
 }

@@ -25,7 +25,7 @@ public static partial class CkksSerializer
     /// <param name="options">Limits for compressed payloads (<see cref="CkksLoadOptions"/>); null for the defaults.</param>
     /// <exception cref="CkksFormatException">The data is not a valid plaintext for this context.</exception>
     public static Plaintext LoadPlaintext(CkksContext context, ReadOnlySpan<byte> data, CkksLoadOptions? options = null) =>
-        ObjectLoader.Load(data, ObjectKind.Plaintext, NotNull(context), false, options, (raw, _) => ObjectDecoder.ReadPlaintext(context, raw));
+        ObjectLoader.Load(data, ObjectKind.Plaintext, NotNull(context), true, options, (raw, _) => ObjectDecoder.ReadPlaintext(context, raw));
 
     /// <summary>Loads a plaintext from <paramref name="source"/>, reading exactly one object.</summary>
     /// <param name="context">The context; its parameter fingerprint must match the data's.</param>
@@ -33,7 +33,7 @@ public static partial class CkksSerializer
     /// <param name="options">Limits for compressed payloads (<see cref="CkksLoadOptions"/>); null for the defaults.</param>
     /// <exception cref="CkksFormatException">The data is not a valid plaintext for this context.</exception>
     public static Plaintext LoadPlaintext(CkksContext context, Stream source, CkksLoadOptions? options = null) =>
-        ObjectLoader.Load(NotNull(source), ObjectKind.Plaintext, NotNull(context), false, options, (raw, _) => ObjectDecoder.ReadPlaintext(context, raw));
+        ObjectLoader.Load(NotNull(source), ObjectKind.Plaintext, NotNull(context), true, options, (raw, _) => ObjectDecoder.ReadPlaintext(context, raw));
 
     /// <summary>Loads a ciphertext saved under the parameters of <paramref name="context"/>; a seeded one has c₁ re-expanded (and keeps its seed).</summary>
     /// <param name="context">The context; its parameter fingerprint must match the data's.</param>

@@ -90,29 +90,33 @@ public static partial class CkksSerializer
     /// <param name="options">The options the object will be saved with; with compression this compresses once.</param>
     public static long GetSerializedSize(CkksParameters parameters, CkksSerializationOptions? options = null) => Job(parameters, options).Size;
 
-    /// <summary>Serializes a plaintext.</summary>
+    /// <summary>
+    /// Serializes a plaintext. The bytes are as secret as the plaintext — a decryption c₀ + c₁·s gives the secret key to
+    /// whoever holds its ciphertext — so the scratch buffers are wiped and the payload is never compressed (an NTT-form
+    /// plaintext does not compress, and zlib keeps its output in a pooled buffer that cannot be wiped).
+    /// </summary>
     /// <param name="plaintext">The plaintext.</param>
-    /// <param name="options">Compression; seeding does not apply. Null for the defaults.</param>
+    /// <param name="options">Compression is ignored (see above) and seeding does not apply. Null for the defaults.</param>
     /// <exception cref="ArgumentException">The scale is outside [1, 2^b) for the b-bit modulus of the plaintext's level (loaders refuse it).</exception>
     public static byte[] Save(Plaintext plaintext, CkksSerializationOptions? options = null) => Job(plaintext, options).ToArray();
 
-    /// <summary>Serializes a plaintext into <paramref name="destination"/>.</summary>
+    /// <summary>Serializes a plaintext into <paramref name="destination"/>; the bytes are as secret as the plaintext, temporary buffers are wiped.</summary>
     /// <param name="plaintext">The plaintext.</param>
     /// <param name="destination">The stream written to.</param>
-    /// <param name="options">Compression; seeding does not apply. Null for the defaults.</param>
+    /// <param name="options">Compression is ignored and seeding does not apply. Null for the defaults.</param>
     public static void Save(Plaintext plaintext, Stream destination, CkksSerializationOptions? options = null) => Job(plaintext, options).WriteTo(NotNull(destination));
 
-    /// <summary>Serializes a plaintext into <paramref name="destination"/> if it is large enough.</summary>
+    /// <summary>Serializes a plaintext into <paramref name="destination"/> if it is large enough; the bytes are as secret as the plaintext.</summary>
     /// <param name="plaintext">The plaintext.</param>
     /// <param name="destination">The buffer.</param>
     /// <param name="bytesWritten">The number of bytes written, 0 when the buffer is too small.</param>
-    /// <param name="options">Compression; seeding does not apply. Null for the defaults.</param>
+    /// <param name="options">Compression is ignored and seeding does not apply. Null for the defaults.</param>
     /// <returns>False when the buffer is too small.</returns>
     public static bool TrySave(Plaintext plaintext, Span<byte> destination, out int bytesWritten, CkksSerializationOptions? options = null) => Job(plaintext, options).TryWrite(destination, out bytesWritten);
 
     /// <summary>The exact number of bytes <see cref="Save(Plaintext, CkksSerializationOptions?)"/> produces.</summary>
     /// <param name="plaintext">The plaintext.</param>
-    /// <param name="options">The options the object will be saved with; with compression this compresses once.</param>
+    /// <param name="options">The options the object will be saved with (compression is ignored).</param>
     public static long GetSerializedSize(Plaintext plaintext, CkksSerializationOptions? options = null) => Job(plaintext, options).Size;
 
     /// <summary>Serializes a ciphertext; seeded (half the size) when it is a fresh symmetric encryption and seeds are used.</summary>
@@ -230,7 +234,8 @@ public static partial class CkksSerializer
     {
         ArgumentNullException.ThrowIfNull(plaintext);
         ThrowIfUnloadableScale(plaintext.Context, plaintext.Scale, plaintext.Level, nameof(plaintext));
-        return new SaveJob(ObjectKind.Plaintext, Fingerprints.Of(plaintext.Context), false, ObjectEncoder.PlaintextSize(plaintext.Context, plaintext.Level), d => ObjectEncoder.WritePlaintext(plaintext, d), Compression(options));
+        // Sensitive: a decryption c₀ + c₁·s gives s with its ciphertext, and an encoding is the message itself.
+        return new SaveJob(ObjectKind.Plaintext, Fingerprints.Of(plaintext.Context), false, ObjectEncoder.PlaintextSize(plaintext.Context, plaintext.Level), d => ObjectEncoder.WritePlaintext(plaintext, d), Compression(options), sensitive: true);
     }
 
     private static SaveJob Job(Ciphertext ciphertext, CkksSerializationOptions? options)

@@ -39,7 +39,18 @@ internal static class ObjectLoader
             return parse(payload, header);
         }
 
-        return ParseCompressed(payload.ToArray(), header, sensitive, parse, streamParse);
+        byte[] copy = payload.ToArray();
+        try
+        {
+            return ParseCompressed(copy, header, sensitive, parse, streamParse);
+        }
+        finally
+        {
+            if (sensitive)
+            {
+                CryptographicOperations.ZeroMemory(copy);
+            }
+        }
     }
 
     public static T Load<T>(Stream stream, ObjectKind kind, RlweContext? context, bool sensitive, CkksLoadOptions? options, PayloadReadFunc<T> parse, StreamPayloadReadFunc<T>? streamParse = null)

@@ -11,7 +11,8 @@ internal readonly record struct PayloadSegment(long Length, PayloadWriteAction W
 /// <summary>
 /// One object to save: its header fields and its payload as consecutive segments of known length; compresses at
 /// most once. Uncompressed, a stream receives one segment at a time, so an object (Galois keys) may exceed the
-/// largest array as long as each segment (one key) does not.
+/// largest array as long as each segment (one key) does not. A sensitive payload (a secret key, a plaintext) is never
+/// compressed, and its pooled buffers are wiped.
 /// </summary>
 internal sealed class SaveJob
 {
@@ -51,9 +52,11 @@ internal sealed class SaveJob
     {
         get
         {
-            if (_compression == CkksCompression.None || _rawLength > CkksLoadOptions.DefaultMaxDecompressedBytes)
+            // Beyond the loaders' default limit compression is not tried; nor for secret-dependent payloads, whose
+            // compressed form is as secret and which zlib would leave in its own pooled buffer, out of reach of a wipe.
+            if (_compression == CkksCompression.None || _sensitive || _rawLength > CkksLoadOptions.DefaultMaxDecompressedBytes)
             {
-                return FormatHeader.Size + _rawLength; // beyond the loaders' default limit compression is not tried
+                return FormatHeader.Size + _rawLength;
             }
 
             TryCompress();
