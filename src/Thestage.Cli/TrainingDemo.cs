@@ -109,7 +109,20 @@ internal static class TrainingDemo
             AccuracyAfter = after / (double)test.Count,
             RecordSeconds = recordSeconds,
             TranscriptBytes = transcriptBytes,
-            Proofs = new { Sampled = proofs.IsSampled, Steps = proofs.Steps.Count, RangeProofs = proofs.Ranges.Count, ProveSeconds = prove, VerifySeconds = verify, Bytes = bytes.Length, Valid = valid },
+            Proofs = new
+            {
+                Sampled = proofs.IsSampled,
+                Steps = proofs.Steps.Count,
+                RangeProofs = proofs.Ranges.Count,
+                ProveSeconds = prove,
+                VerifySeconds = verify,
+                Bytes = bytes.Length,
+                Valid = valid,
+                // What "valid" was checked against: a sample below the default policy is verified under a weaker one.
+                MinimumSampleSize = policy.MinimumSampleSize,
+                BelowDefaultPolicy = policy != VerifierPolicy.Default,
+                DetectionProbabilityOfOneWrongStep = proofs.IsSampled ? (double)proofs.SampleSize / options.Steps : 1.0,
+            },
             IrAgreement = agree / (double)test.Count,
             Int8 = new { Accuracy = chain.Correct / (double)test.Count, SameArgmax = chain.Same / (double)test.Count, LinkValid = chain.Linked, LinkBytes = chain.LinkBytes, InferenceProofValid = chain.Inferred, InferenceProofBytes = chain.InferenceBytes },
             OutputDirectory = options.OutputDirectory,

@@ -68,6 +68,9 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(root.GetProperty("proofs").GetProperty("valid").GetBoolean());
         Assert.True(root.GetProperty("proofs").GetProperty("sampled").GetBoolean());
         Assert.Equal(1, root.GetProperty("proofs").GetProperty("steps").GetInt32());
+        // One sampled step is below the default verifier policy: the JSON says what "valid" was checked against.
+        Assert.True(root.GetProperty("proofs").GetProperty("belowDefaultPolicy").GetBoolean());
+        Assert.Equal(1, root.GetProperty("proofs").GetProperty("minimumSampleSize").GetInt32());
         Assert.True(root.GetProperty("int8").GetProperty("linkValid").GetBoolean());
         Assert.True(root.GetProperty("int8").GetProperty("inferenceProofValid").GetBoolean());
         Assert.Equal(32, root.GetProperty("trainImages").GetInt32());
