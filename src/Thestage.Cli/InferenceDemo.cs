@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Thestage.Inference.Data;
-using Thestage.Inference.Model;
+using Thestage.Models;
 using Thestage.Inference.Planning;
 using Thestage.Inference.Runtime;
 using Thestage.Inference.Torch;

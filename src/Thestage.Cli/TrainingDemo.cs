@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Thestage.Inference.Data;
-using Thestage.Inference.Model;
+using Thestage.Models;
 using Thestage.Proofs;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
@@ -20,8 +20,10 @@ internal static class TrainingDemo
     {
         string directory = Dataset.Locate(options.DataDirectory);
         TrainingConfig config = options.Config();
-        TrainingDataset train = FashionMnist.Load(FashionMnistSplit.Train, directory, options.TrainImages).ToTrainingDataset(config);
-        TrainingDataset test = FashionMnist.Load(FashionMnistSplit.Test, directory, options.TestImages).ToTrainingDataset(config);
+        FashionMnistSet trainSet = FashionMnist.Load(FashionMnistSplit.Train, directory, options.TrainImages);
+        FashionMnistSet testSet = FashionMnist.Load(FashionMnistSplit.Test, directory, options.TestImages);
+        TrainingDataset train = TrainingDataset.FromReal(config, trainSet.Images, trainSet.Labels);
+        TrainingDataset test = TrainingDataset.FromReal(config, testSet.Images, testSet.Labels);
         Console.WriteLine($"784-{options.Hidden}-10 ReLU MLP, batch {options.Batch}, learning rate 2^-{options.LearningRateShift}, f = 16, W = 24, V = 28; "
             + $"{train.Count} training images, {test.Count} test images");
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Numerics;
-using Thestage.Inference.Model;
 using Thestage.Inference.Planning;
+using Thestage.Models;
 using Thestage.Privacy.Rlwe;
 using Thestage.Privacy.Tensors;
 
@@ -32,7 +32,7 @@ public sealed class EncryptedModel
     /// <param name="keys">The client's evaluation keys.</param>
     /// <exception cref="ArgumentException">The keys' parameters are not the plan's, the keys lack the Galois key of a
     /// rotation step the evaluation uses, or the plan is not the model's.</exception>
-    /// <exception cref="NotSupportedException">The model has an exact <see cref="Relu"/> (no plan can be made for it).</exception>
+    /// <exception cref="NotSupportedException">The model has a layer without CKKS evaluation (an exact activation, a max pooling: no plan can be made for it).</exception>
     public EncryptedModel(Sequential model, InferencePlan plan, EvaluationKeys keys)
         : this(model, plan, keys, OutputFlooding.ForPlan(plan ?? throw new ArgumentNullException(nameof(plan))))
     {
@@ -45,7 +45,7 @@ public sealed class EncryptedModel
     /// <param name="flooding">The flooding of outputs (<see cref="OutputFlooding.None"/> to send them as computed).</param>
     /// <exception cref="ArgumentException">The keys' parameters are not the plan's, the keys lack the Galois key of a
     /// rotation step the evaluation uses, or the plan is not the model's.</exception>
-    /// <exception cref="NotSupportedException">The model has an exact <see cref="Relu"/> (no plan can be made for it).</exception>
+    /// <exception cref="NotSupportedException">The model has a layer without CKKS evaluation (an exact activation, a max pooling: no plan can be made for it).</exception>
     public EncryptedModel(Sequential model, InferencePlan plan, EvaluationKeys keys, OutputFlooding flooding)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -57,7 +57,8 @@ public sealed class EncryptedModel
             throw new ArgumentException("The evaluation keys were made for other parameters than the plan's.", nameof(keys));
         }
 
-        if (Layer.Product(model.InputShape) != plan.InputLength || Layer.Product(model.OutputShape) != plan.OutputLength || model.Depth != plan.Depth)
+        CkksProgram program = CkksProgram.Lower(model);
+        if (model.InputShape.Size != plan.InputLength || model.OutputShape.Size != plan.OutputLength || program.Depth != plan.Depth)
         {
             throw new ArgumentException("The plan was made for another model.", nameof(plan));
         }
@@ -66,11 +67,11 @@ public sealed class EncryptedModel
         Flooding = flooding;
         _tensors = new TensorContext(keys.Context, plan.Scale, keys.RelinKeys, keys.GaloisKeys);
         _encryptor = new Encryptor(keys.Context, keys.PublicKey);
-        _layers = new EncryptedLayer[model.Layers.Count];
+        _layers = new EncryptedLayer[program.Steps.Count];
         var steps = new SortedSet<int>(plan.RotationSteps);
         for (int i = 0; i < _layers.Length; i++)
         {
-            _layers[i] = EncryptedLayer.Compile(model, i, _tensors, plan.Packing);
+            _layers[i] = EncryptedLayer.Compile(program.Steps[i], _tensors, plan.Packing);
             steps.UnionWith(_layers[i].RotationSteps);
         }
 

@@ -1,4 +1,4 @@
-namespace Thestage.Inference.Model;
+namespace Thestage.Models;
 
 /// <summary>
 /// Folds an inference-mode batch normalization y = γ·(x − μ)/√(σ² + ε) + β into the preceding linear layer, so it

@@ -1,7 +1,7 @@
 namespace Thestage.Inference.Torch;
 
 /// <summary>The TorchSharp module kinds that convert to the model IR.</summary>
-public enum LayerKind
+public enum ModuleKind
 {
     /// <summary><c>nn.Linear</c> → Dense (state: weight [out, in], optional bias).</summary>
     Linear,

@@ -1,7 +1,7 @@
-namespace Thestage.Inference.Model;
+namespace Thestage.Models;
 
-/// <summary>Average pooling of a [C, H, W] input over K × K windows with a stride (no padding).</summary>
-public sealed class AvgPool2d : Layer
+/// <summary>Average pooling of a [C, H, W] input over K × K windows with a stride (no padding, floor rounding).</summary>
+public sealed class AvgPool2d : LinearLayer
 {
     /// <summary>Creates the layer.</summary>
     /// <param name="kernelSize">K ≥ 1.</param>
@@ -14,6 +14,9 @@ public sealed class AvgPool2d : Layer
         ArgumentOutOfRangeException.ThrowIfLessThan(Stride, 1, nameof(stride));
     }
 
+    /// <inheritdoc/>
+    public override LayerKind Kind => LayerKind.AvgPool2d;
+
     /// <summary>K.</summary>
     public int KernelSize { get; }
 
@@ -21,27 +24,15 @@ public sealed class AvgPool2d : Layer
     public int Stride { get; }
 
     /// <inheritdoc/>
-    public override int Depth => 1;
+    public override Shape OutputShape(Shape inputShape) => PoolOutput(inputShape, KernelSize, Stride);
 
     /// <inheritdoc/>
-    public override int[] OutputShape(IReadOnlyList<int> inputShape)
+    public override double[] Evaluate(ReadOnlySpan<double> input, Shape inputShape)
     {
-        ArgumentNullException.ThrowIfNull(inputShape);
-        if (inputShape.Count != 3 || inputShape[1] < KernelSize || inputShape[2] < KernelSize)
-        {
-            throw new ArgumentException($"{this} takes [C, H, W] with H, W ≥ {KernelSize}; got [{string.Join(", ", inputShape)}].");
-        }
-
-        return [inputShape[0], (inputShape[1] - KernelSize) / Stride + 1, (inputShape[2] - KernelSize) / Stride + 1];
-    }
-
-    /// <inheritdoc/>
-    public override double[] Evaluate(ReadOnlySpan<double> input, IReadOnlyList<int> inputShape)
-    {
-        int[] output = OutputShape(inputShape);
+        Shape output = OutputShape(inputShape);
         RequireLength(input, inputShape);
         int h = inputShape[1], w = inputShape[2], oh = output[1], ow = output[2];
-        var y = new double[output[0] * oh * ow];
+        var y = new double[output.Size];
         double weight = 1.0 / (KernelSize * KernelSize);
         for (int c = 0; c < output[0]; c++)
         {
@@ -65,6 +56,26 @@ public sealed class AvgPool2d : Layer
 
         return y;
     }
+
+    /// <inheritdoc/>
+    public override Func<int, int, double> Matrix(Shape inputShape)
+    {
+        Shape output = OutputShape(inputShape);
+        int width = inputShape[2], outW = output[2];
+        int perChannel = inputShape[1] * width, outPerChannel = output[1] * outW;
+        int k = KernelSize, stride = Stride;
+        double weight = 1.0 / (k * k);
+        return (i, j) =>
+        {
+            int c = i / perChannel, y = i % perChannel / width, x = i % width;
+            int o = j / outPerChannel, oy = j % outPerChannel / outW, ox = j % outW;
+            int dy = y - oy * stride, dx = x - ox * stride;
+            return c == o && dy >= 0 && dy < k && dx >= 0 && dx < k ? weight : 0;
+        };
+    }
+
+    /// <inheritdoc/>
+    public override double[] OutputBias(Shape inputShape) => new double[OutputShape(inputShape).Size];
 
     /// <inheritdoc/>
     public override string ToString() => $"AvgPool2d({KernelSize}×{KernelSize}, stride {Stride})";

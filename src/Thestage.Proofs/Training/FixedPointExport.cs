@@ -1,11 +1,12 @@
-using Thestage.Proofs.Training;
+using Thestage.Models;
 
-namespace Thestage.Inference.Model;
+namespace Thestage.Proofs.Training;
 
 /// <summary>
 /// Exports the fixed-point MLP of proofs of training (<see cref="FixedPointWeights"/>, trained by
-/// <see cref="FixedPointTrainer"/>) to the double-precision IR, so that the proven model can also be served with
-/// encrypted inference.
+/// <see cref="FixedPointTrainer"/>) to the double-precision model IR (Thestage.Models), so that the proven model can also be
+/// served with encrypted inference. It lives here, beside the fixed-point model it reads, because the proof library may
+/// use the model IR and the inference library must not use the proof library.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -27,7 +28,7 @@ namespace Thestage.Inference.Model;
 public static class FixedPointExport
 {
     /// <summary>
-    /// The exact export: Dense → <see cref="Relu"/> → … → Dense. Its plain evaluation is the reference; it cannot be
+    /// The exact export: Dense → exact ReLU (<c>Activation.Exact(LayerKind.Relu)</c>) → … → Dense. Its plain evaluation is the reference; it cannot be
     /// served encrypted (see <see cref="ToSequential(FixedPointWeights, Activation)"/>).
     /// </summary>
     /// <param name="weights">The trained parameters.</param>
@@ -46,7 +47,8 @@ public static class FixedPointExport
     /// for the inputs served (outside, the polynomial diverges quickly), so measure that range with the exact export on
     /// representative inputs and take the interval just wide enough — the error of a ReLU fit grows with the interval
     /// (for <see cref="Activation.Relu(double, double, int)"/> on <c>[−R, R]</c>, about <c>0.064·R</c> at degree 7 and
-    /// <c>0.031·R</c> at degree 15, largest at the kink; <see cref="Privacy.Tensors.Approximations"/>). The following
+    /// <c>0.031·R</c> at degree 15, largest at the kink), or let calibration choose the interval and degree from sample inputs
+    /// (<c>Thestage.Models.Calibration</c>). The following
     /// layers propagate that error like the rounding error in the type's remarks; CKKS adds its own noise.
     /// </remarks>
     public static Sequential ToSequential(FixedPointWeights weights, Activation hiddenActivation)
@@ -79,7 +81,7 @@ public static class FixedPointExport
             layers.Add(new Dense(matrix, Array.ConvertAll(b, v => Math.ScaleB(v, -f))));
             if (l + 1 < config.LayerCount)
             {
-                layers.Add(hidden is null ? new Relu() : hidden);
+                layers.Add(hidden ?? Activation.Exact(LayerKind.Relu));
             }
         }
 
