@@ -17,7 +17,7 @@ public static class Quantizer
 {
     private const int TargetActivation = 1 << 14; // calibration target: half of the int16 range as headroom
 
-    /// <summary>Quantizes a model.</summary>
+    /// <summary>Quantizes a model, calibrated on sample inputs (<see cref="Calibration.Measure"/>).</summary>
     /// <param name="model">
     /// The double-precision model: Dense, Conv2d, AvgPool2d with stride = window and a power-of-two window area, Flatten,
     /// the exact ReLU and the square.
@@ -29,23 +29,29 @@ public static class Quantizer
     public static QuantizedModel Quantize(Sequential model, IReadOnlyList<double[]> calibration, int inputBits = 8)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return Quantize(model, Calibration.Measure(model, calibration), inputBits);
+    }
+
+    /// <summary>
+    /// Quantizes a model with the calibration the CKKS back-end uses too: the input's scale from the input's range, each
+    /// requantization shift from the range of the layer's output (<c>max(|min|, |max|)</c> mapped to half the int16 range).
+    /// </summary>
+    /// <param name="model">The double-precision model (see the other overload for the layers proven).</param>
+    /// <param name="calibration">Its calibration (<see cref="Calibration.Measure"/>).</param>
+    /// <param name="inputBits">Bits of the signed input integers, in <c>[2, 16]</c>.</param>
+    /// <returns>The fixed-point model.</returns>
+    /// <exception cref="ArgumentException">The calibration is of another model, a layer the proof system does not prove, or no shift in range makes a layer valid.</exception>
+    public static QuantizedModel Quantize(Sequential model, Calibration calibration, int inputBits = 8)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(calibration);
-        if (calibration.Count == 0)
-        {
-            throw new ArgumentException("At least one calibration input is required.", nameof(calibration));
-        }
-
         int layerCount = model.Layers.Count;
-        var maxAbs = new double[layerCount + 1];
-        foreach (double[] sample in calibration)
+        if (calibration.Ranges.Count != layerCount + 1)
         {
-            double[][] tensors = model.EvaluateAll(sample);
-            for (int l = 0; l <= layerCount; l++)
-            {
-                maxAbs[l] = Math.Max(maxAbs[l], tensors[l].Select(Math.Abs).DefaultIfEmpty(0).Max());
-            }
+            throw new ArgumentException($"The calibration has {calibration.Ranges.Count} ranges; the model has {layerCount} layers (+ its input).", nameof(calibration));
         }
 
+        double[] maxAbs = [.. calibration.Ranges.Select(r => r.MaxAbs)];
         int inputFraction = FractionBits(maxAbs[0], (1 << (inputBits - 1)) - 1);
         int fraction = inputFraction;
         var layers = new List<QuantizedLayer>();
@@ -88,7 +94,7 @@ public static class Quantizer
     /// <param name="inputs">Real inputs (at least one).</param>
     /// <returns>The error and agreement report.</returns>
     /// <exception cref="ArgumentException">No inputs, or the models' shapes differ.</exception>
-    public static QuantizationReport Compare(Sequential source, QuantizedModel quantized, IReadOnlyList<double[]> inputs)
+    public static AgreementReport Compare(Sequential source, QuantizedModel quantized, IReadOnlyList<double[]> inputs)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(quantized);
@@ -98,42 +104,9 @@ public static class Quantizer
             throw new ArgumentException("Inputs are required and the models must have the same shapes.");
         }
 
-        double maxError = 0, sumError = 0, maxOutput = 0;
-        int agree = 0, values = 0;
-        foreach (double[] input in inputs)
-        {
-            double[] expected = source.Evaluate(input);
-            double[] actual = quantized.DequantizeOutput(IntegerEvaluator.Evaluate(quantized, quantized.QuantizeInput(input)));
-            for (int i = 0; i < expected.Length; i++)
-            {
-                double error = Math.Abs(expected[i] - actual[i]);
-                maxError = Math.Max(maxError, error);
-                maxOutput = Math.Max(maxOutput, Math.Abs(expected[i]));
-                sumError += error;
-                values++;
-            }
-
-            if (ArgMax(expected) == ArgMax(actual))
-            {
-                agree++;
-            }
-        }
-
-        return new QuantizationReport(inputs.Count, maxError, sumError / values, maxOutput, (double)agree / inputs.Count);
-    }
-
-    private static int ArgMax(double[] values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
+        return AgreementReport.Compare(
+            [.. inputs.Select(x => source.Evaluate(x))],
+            [.. inputs.Select(x => quantized.DequantizeOutput(IntegerEvaluator.Evaluate(quantized, quantized.QuantizeInput(x))))]);
     }
 
     /// <summary>The largest <c>f</c> in <c>[−30, 30]</c> with <c>maxAbs · 2^f ≤ limit</c>.</summary>

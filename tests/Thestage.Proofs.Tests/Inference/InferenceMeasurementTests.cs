@@ -19,7 +19,7 @@ public sealed class InferenceMeasurementTests(ITestOutputHelper output)
         Sequential source = TestModels.Mlp(random, 784, 128, 10);
         List<double[]> calibration = TestModels.Inputs(random, source.InputShape, 16);
         QuantizedModel model = Quantizer.Quantize(source, calibration);
-        QuantizationReport report = Quantizer.Compare(source, model, calibration);
+        AgreementReport report = Quantizer.Compare(source, model, calibration);
         var watch = Stopwatch.StartNew();
         CommittedModel committed = CommittedModel.Commit(model, salts: new SeededSaltSource(800));
         long commitMs = watch.ElapsedMilliseconds;

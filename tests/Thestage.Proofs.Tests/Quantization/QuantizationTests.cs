@@ -60,6 +60,21 @@ public sealed class QuantizationTests(ITestOutputHelper output)
         Math.Max(Math.Abs((accumulator + (1L << (shift - 1))) >> shift), Math.Abs((-accumulator + (1L << (shift - 1))) >> shift));
 
     [Fact]
+    public void TheQuantizerUsesTheSharedCalibration()
+    {
+        var random = new Random(64);
+        Sequential model = TestModels.Cnn(random, 1, 8, 3, 3, 1, 1, 4);
+        List<double[]> samples = TestModels.Inputs(random, model.InputShape, 12);
+        Calibration calibration = Calibration.Measure(model, samples);
+        QuantizedModel fromSamples = Quantizer.Quantize(model, samples), fromCalibration = Quantizer.Quantize(model, calibration);
+        Assert.Equal(fromSamples.InputFractionBits, fromCalibration.InputFractionBits);
+        Assert.Equal(fromSamples.OutputFractionBits, fromCalibration.OutputFractionBits);
+        Assert.Equal(fromSamples.Layers.Select(l => (l.Kind, l.Shift)), fromCalibration.Layers.Select(l => (l.Kind, l.Shift)));
+        Assert.Throws<ArgumentException>(() => Quantizer.Quantize(model, new Calibration(1, [new(0, 1), new(0, 1)])));
+        Assert.Contains("no fixed-point form", Assert.Throws<ArgumentException>(() => Quantizer.Quantize(new Sequential([1, 4, 4], [new MaxPool2d(2)]), [new double[16]])).Message);
+    }
+
+    [Fact]
     public void QuantizedMlpTracksTheFloatModel()
     {
         var random = new Random(310);
@@ -67,7 +82,7 @@ public sealed class QuantizationTests(ITestOutputHelper output)
         List<double[]> calibration = TestModels.Inputs(random, model.InputShape, 32);
         List<double[]> test = TestModels.Inputs(random, model.InputShape, 64);
         QuantizedModel quantized = Quantizer.Quantize(model, calibration);
-        QuantizationReport report = Quantizer.Compare(model, quantized, test);
+        AgreementReport report = Quantizer.Compare(model, quantized, test);
         output.WriteLine($"64-32-10 MLP: {report}; shifts {string.Join(",", quantized.Layers.Select(l => l.Shift))}");
         Assert.Equal(64, report.SampleCount);
         Assert.True(report.MeanAbsoluteError < 0.05 * report.MaxAbsoluteOutput, report.ToString());
@@ -82,7 +97,7 @@ public sealed class QuantizationTests(ITestOutputHelper output)
         List<double[]> calibration = TestModels.Inputs(random, model.InputShape, 32);
         List<double[]> test = TestModels.Inputs(random, model.InputShape, 64);
         QuantizedModel quantized = Quantizer.Quantize(model, calibration);
-        QuantizationReport report = Quantizer.Compare(model, quantized, test);
+        AgreementReport report = Quantizer.Compare(model, quantized, test);
         output.WriteLine($"CNN: {report}; shifts {string.Join(",", quantized.Layers.Select(l => l.Shift))}");
         Assert.True(report.MeanAbsoluteError < 0.1 * report.MaxAbsoluteOutput, report.ToString());
         Assert.True(report.ArgmaxAgreement >= 0.75, report.ToString());
