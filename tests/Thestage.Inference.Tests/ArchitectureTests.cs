@@ -1,9 +1,10 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace Thestage.Inference.Tests;
 
 /// <summary>The dependency directions of docs/architecture.md, checked on the assemblies' references.</summary>
-public sealed class ArchitectureTests
+public sealed partial class ArchitectureTests
 {
     private static string[] Ours(Assembly assembly) =>
         assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("Thestage.", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
@@ -20,6 +21,38 @@ public sealed class ArchitectureTests
         Assert.Equal(["Thestage.Models"], Ours(proofs));
         Assert.Equal(["Thestage.Models", "Thestage.Privacy"], Ours(inference));
     }
+
+    [Fact]
+    public void Only_the_onnx_importer_uses_protobuf_and_it_uses_the_model_library_only()
+    {
+        Assembly onnx = typeof(Thestage.Models.Onnx.OnnxImporter).Assembly;
+        Assert.Equal(["Thestage.Models"], Ours(onnx));
+        foreach (Assembly other in new[] { typeof(Thestage.Models.Sequential).Assembly, typeof(Thestage.Proofs.ProofFormatException).Assembly, typeof(Thestage.Inference.Planning.InferencePlanner).Assembly })
+        {
+            Assert.DoesNotContain(other.GetReferencedAssemblies(), a => a.Name!.StartsWith("Google.Protobuf", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Every_format_magic_in_the_sources_is_listed_with_its_version_in_docs_architecture_md()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Thestage.Privacy.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Thestage.Privacy.sln not found above the test directory.");
+        }
+
+        string doc = File.ReadAllText(Path.Combine(root, "docs", "architecture.md"));
+        string[] magics = Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => Magic().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .Distinct().Order(StringComparer.Ordinal).ToArray();
+        Assert.True(magics.Length >= 18, string.Join(", ", magics));
+        Assert.All(magics, m => Assert.Matches($@"\| `{m}` \| \d+ \|", doc));
+    }
+
+    [GeneratedRegex("\"(TS[A-Z]{2})\"u8")]
+    private static partial Regex Magic();
 
     [Fact]
     public void The_core_is_free_of_torchsharp_and_of_the_proof_librarys_packages()

@@ -61,8 +61,8 @@ internal sealed class CkksProgram
 
     /// <summary>The error of a model whose exact activation is not yet replaced by a polynomial.</summary>
     public static NotSupportedException NotEncryptable(int index, Activation activation) =>
-        new($"Layer {index} is an exact {activation.Kind}, which CKKS cannot evaluate (it has no comparison or exponential): replace it by a polynomial fit "
-            + $"on an interval its inputs stay in, Activation.{activation.Kind}(min, max, degree).");
+        new($"Layer {index} is an exact {activation.Kind}, which CKKS cannot evaluate (it has no comparison or exponential): replace it by a polynomial fit — "
+            + $"compile the model with calibration samples (ModelCompiler.Compile, or ActivationFitter.Fit), or Activation.{activation.Kind}(min, max, degree) on an interval its inputs stay in.");
 
     private static bool PreviousFolds(CkksStep[] steps, int i) => i > 0 && steps[i - 1] is LinearStep { Scale: not 1 } or LinearStep { Offset: not 0 };
 

@@ -13,6 +13,11 @@ internal abstract class EncryptedLayer
     /// <summary>The rotation steps the layer's evaluation uses (its Galois keys must exist).</summary>
     public virtual IReadOnlyList<int> RotationSteps => [];
 
+    /// <summary>Encodes now what the layer's evaluation at <paramref name="level"/> would encode on first use (keys not needed).</summary>
+    public virtual void Prepare(int level)
+    {
+    }
+
     /// <summary>Compiles one step of the CKKS program for <paramref name="packing"/>.</summary>
     public static EncryptedLayer Compile(CkksStep step, TensorContext tensors, TensorPacking packing) => step switch
     {
@@ -55,6 +60,8 @@ internal abstract class EncryptedLayer
         }
 
         public override IReadOnlyList<int> RotationSteps => _transform.RotationSteps;
+
+        public override void Prepare(int level) => _transform.Prepare(level);
 
         public override CkksVector Apply(CkksVector x)
         {
