@@ -51,6 +51,18 @@ public sealed partial class ArchitectureTests
         Assert.All(magics, m => Assert.Matches($@"\| `{m}` \| \d+ \|", doc));
     }
 
+    [Fact]
+    public void No_two_public_types_of_the_libraries_share_a_name()
+    {
+        Type[] types = new[]
+        {
+            typeof(Thestage.Privacy.Ckks.CkksContext), typeof(Thestage.Models.Sequential), typeof(Thestage.Models.Onnx.OnnxImporter),
+            typeof(Thestage.Proofs.ProofFormatException), typeof(Thestage.Inference.Planning.InferencePlanner),
+        }.SelectMany(t => t.Assembly.GetExportedTypes()).Where(t => !t.IsNested).ToArray();
+        string[] clashes = types.GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => string.Join(" / ", g.Select(t => t.FullName))).ToArray();
+        Assert.True(clashes.Length == 0, string.Join("; ", clashes));
+    }
+
     [GeneratedRegex("\"(TS[A-Z]{2})\"u8")]
     private static partial Regex Magic();
 
