@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Thestage.Inference.Data;
-using Thestage.Inference.Model;
+using Thestage.Models;
 using Thestage.Inference.Planning;
 using Thestage.Inference.Runtime;
 using Thestage.Inference.Torch;

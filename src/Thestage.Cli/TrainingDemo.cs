@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Thestage.Inference.Data;
-using Thestage.Inference.Model;
+using Thestage.Models;
 using Thestage.Proofs;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
@@ -21,8 +21,11 @@ internal static class TrainingDemo
         string directory = Dataset.Locate(options.DataDirectory, options.InstallData, terminal);
         TrainingConfig config = options.Config();
         (TrainingDataset train, TrainingDataset test) = terminal.Step("loading Fashion-MNIST", () =>
-            (FashionMnist.Load(FashionMnistSplit.Train, directory, options.TrainImages).ToTrainingDataset(config),
-             FashionMnist.Load(FashionMnistSplit.Test, directory, options.TestImages).ToTrainingDataset(config)));
+        {
+            FashionMnistSet trainSet = FashionMnist.Load(FashionMnistSplit.Train, directory, options.TrainImages);
+            FashionMnistSet testSet = FashionMnist.Load(FashionMnistSplit.Test, directory, options.TestImages);
+            return (TrainingDataset.FromReal(config, trainSet.Images, trainSet.Labels), TrainingDataset.FromReal(config, testSet.Images, testSet.Labels));
+        });
         terminal.Line($"784-{options.Hidden}-10 ReLU MLP, batch {options.Batch}, learning rate 2^-{options.LearningRateShift}, f = 16, W = 24, V = 28; "
             + $"{train.Count} training images, {test.Count} test images");
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Thestage.Inference.Torch;
 
 /// <summary>
-/// A small JSON form of an architecture (a list of <see cref="LayerSpec"/>), so a model can travel as
+/// A small JSON form of an architecture (a list of <see cref="ModuleSpec"/>), so a model can travel as
 /// "architecture.json + the file written by Module.save" and a server can rebuild the IR with neither TorchSharp nor
 /// libtorch. Example: <c>{"layers":[{"kind":"Conv2d","name":"0","stride":2,"padding":1},{"kind":"Square"},{"kind":"Flatten"},{"kind":"Linear","name":"3"}]}</c>.
 /// Parsing treats the text as untrusted: unknown kinds or properties, missing or ill-typed values and oversized input are
@@ -20,7 +20,7 @@ public static class ArchitectureJson
 
     /// <summary>Writes the architecture as JSON.</summary>
     /// <param name="layers">The layers, in forward order.</param>
-    public static string Serialize(IReadOnlyList<LayerSpec> layers)
+    public static string Serialize(IReadOnlyList<ModuleSpec> layers)
     {
         ArgumentNullException.ThrowIfNull(layers);
         using var buffer = new MemoryStream();
@@ -28,7 +28,7 @@ public static class ArchitectureJson
         {
             json.WriteStartObject();
             json.WriteStartArray("layers");
-            foreach (LayerSpec layer in layers)
+            foreach (ModuleSpec layer in layers)
             {
                 ArgumentNullException.ThrowIfNull(layer, nameof(layers));
                 Write(json, layer);
@@ -44,7 +44,7 @@ public static class ArchitectureJson
     /// <summary>Reads an architecture written by <see cref="Serialize"/> (or by hand).</summary>
     /// <param name="text">The JSON text.</param>
     /// <exception cref="InvalidDataException">The text is not a valid architecture.</exception>
-    public static IReadOnlyList<LayerSpec> Parse(string text)
+    public static IReadOnlyList<ModuleSpec> Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length > MaxLength)
@@ -75,30 +75,36 @@ public static class ArchitectureJson
         }
     }
 
-    private static void Write(Utf8JsonWriter json, LayerSpec layer)
+    private static void Write(Utf8JsonWriter json, ModuleSpec layer)
     {
         json.WriteStartObject();
         json.WriteString("kind", layer.Kind.ToString());
         switch (layer.Kind)
         {
-            case LayerKind.Linear:
+            case ModuleKind.Linear:
                 json.WriteString("name", layer.Name);
                 break;
-            case LayerKind.Conv2d:
+            case ModuleKind.Conv2d:
                 json.WriteString("name", layer.Name);
                 json.WriteNumber("stride", layer.Stride);
                 json.WriteNumber("padding", layer.Padding);
                 break;
-            case LayerKind.AvgPool2d:
+            case ModuleKind.AvgPool2d:
                 json.WriteNumber("kernelSize", layer.KernelSize);
                 json.WriteNumber("stride", layer.Stride);
                 break;
-            case LayerKind.BatchNorm1d or LayerKind.BatchNorm2d:
+            case ModuleKind.BatchNorm1d or ModuleKind.BatchNorm2d:
                 json.WriteString("name", layer.Name);
                 json.WriteNumber("epsilon", layer.Epsilon);
                 break;
-            case LayerKind.Polynomial:
+            case ModuleKind.Polynomial:
                 json.WriteString("label", layer.Label);
+                if (layer.InputScale != 1 || layer.InputOffset != 0)
+                {
+                    json.WriteNumber("inputScale", layer.InputScale);
+                    json.WriteNumber("inputOffset", layer.InputOffset);
+                }
+
                 json.WriteStartArray("coefficients");
                 foreach (double c in layer.Coefficients)
                 {
@@ -112,7 +118,7 @@ public static class ArchitectureJson
         json.WriteEndObject();
     }
 
-    private static LayerSpec Read(JsonElement layer, int index)
+    private static ModuleSpec Read(JsonElement layer, int index)
     {
         string where = $"layer {index}";
         if (layer.ValueKind != JsonValueKind.Object)
@@ -121,31 +127,31 @@ public static class ArchitectureJson
         }
 
         string kindText = String(layer, "kind", where);
-        if (!Enum.GetNames<LayerKind>().Contains(kindText, StringComparer.Ordinal))
+        if (!Enum.GetNames<ModuleKind>().Contains(kindText, StringComparer.Ordinal))
         {
-            throw new InvalidDataException($"The architecture's {where} has kind \"{kindText}\"; known kinds: {string.Join(", ", Enum.GetNames<LayerKind>())}.");
+            throw new InvalidDataException($"The architecture's {where} has kind \"{kindText}\"; known kinds: {string.Join(", ", Enum.GetNames<ModuleKind>())}.");
         }
 
-        LayerKind kind = Enum.Parse<LayerKind>(kindText);
+        ModuleKind kind = Enum.Parse<ModuleKind>(kindText);
         try
         {
             switch (kind)
             {
-                case LayerKind.Linear:
+                case ModuleKind.Linear:
                     Only(layer, where, "kind", "name");
-                    return LayerSpec.Linear(String(layer, "name", where));
-                case LayerKind.Conv2d:
+                    return ModuleSpec.Linear(String(layer, "name", where));
+                case ModuleKind.Conv2d:
                     Only(layer, where, "kind", "name", "stride", "padding");
-                    return LayerSpec.Conv2d(String(layer, "name", where), Int(layer, "stride", where, 1), Int(layer, "padding", where, 0));
-                case LayerKind.AvgPool2d:
+                    return ModuleSpec.Conv2d(String(layer, "name", where), Int(layer, "stride", where, 1), Int(layer, "padding", where, 0));
+                case ModuleKind.AvgPool2d:
                     Only(layer, where, "kind", "kernelSize", "stride");
                     int k = Int(layer, "kernelSize", where, null);
-                    return LayerSpec.AvgPool2d(k, Int(layer, "stride", where, k));
-                case LayerKind.BatchNorm1d or LayerKind.BatchNorm2d:
+                    return ModuleSpec.AvgPool2d(k, Int(layer, "stride", where, k));
+                case ModuleKind.BatchNorm1d or ModuleKind.BatchNorm2d:
                     Only(layer, where, "kind", "name", "epsilon");
-                    return LayerSpec.BatchNorm(kind, String(layer, "name", where), layer.TryGetProperty("epsilon", out JsonElement eps) ? Number(eps, "epsilon", where) : 1e-5);
-                case LayerKind.Polynomial:
-                    Only(layer, where, "kind", "label", "coefficients");
+                    return ModuleSpec.BatchNorm(kind, String(layer, "name", where), layer.TryGetProperty("epsilon", out JsonElement eps) ? Number(eps, "epsilon", where) : 1e-5);
+                case ModuleKind.Polynomial:
+                    Only(layer, where, "kind", "label", "coefficients", "inputScale", "inputOffset");
                     if (!layer.TryGetProperty("coefficients", out JsonElement c) || c.ValueKind != JsonValueKind.Array || c.GetArrayLength() is 0 or > 64)
                     {
                         throw new InvalidDataException($"The architecture's {where} needs a \"coefficients\" array of 1–64 numbers.");
@@ -157,10 +163,12 @@ public static class ArchitectureJson
                         throw new InvalidDataException($"The architecture's {where} has a label of {label.Length} characters; at most 200 are accepted.");
                     }
 
-                    return LayerSpec.Polynomial(c.EnumerateArray().Select(v => Number(v, "coefficients", where)).ToArray(), label);
+                    double scale = layer.TryGetProperty("inputScale", out JsonElement a) ? Number(a, "inputScale", where) : 1;
+                    double offset = layer.TryGetProperty("inputOffset", out JsonElement b) ? Number(b, "inputOffset", where) : 0;
+                    return ModuleSpec.Polynomial(c.EnumerateArray().Select(v => Number(v, "coefficients", where)).ToArray(), label, scale, offset);
                 default:
                     Only(layer, where, "kind");
-                    return LayerSpec.Of(kind);
+                    return ModuleSpec.Of(kind);
             }
         }
         catch (ArgumentException e)

@@ -1,6 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using Thestage.Inference.Model;
+using Thestage.Models;
 using static TorchSharp.torch;
 using TorchSequential = TorchSharp.Modules.Sequential;
 

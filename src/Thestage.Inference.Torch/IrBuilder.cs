@@ -1,25 +1,20 @@
-using Thestage.Inference.Model;
+using Thestage.Models;
 using Thestage.Inference.Torch.StateDicts;
-using Thestage.Privacy.Tensors;
 
 namespace Thestage.Inference.Torch;
 
 /// <summary>Builds the model IR from an architecture description and a tensor lookup (a state dict or a live module's parameters).</summary>
 internal static class IrBuilder
 {
-    public static Sequential Build(IReadOnlyList<int> inputShape, IReadOnlyList<LayerSpec> specs, Func<string, StateTensor?> tensors, ActivationApproximation? activations)
+    public static Sequential Build(Shape inputShape, IReadOnlyList<ModuleSpec> specs, Func<string, StateTensor?> tensors, ActivationApproximation? activations)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
         ArgumentNullException.ThrowIfNull(specs);
-        if (activations is null && specs.FirstOrDefault(s => s?.Kind is LayerKind.ReLU or LayerKind.Sigmoid or LayerKind.Tanh or LayerKind.GELU) is LayerSpec needs)
-        {
-            throw new ArgumentException($"{needs.Kind} is not a polynomial: pass an ActivationApproximation (interval and degree) to fit one, or train with HeFriendly.WithPolynomialActivations.", nameof(activations));
-        }
 
         var layers = new List<Layer>();
         for (int i = 0; i < specs.Count; i++)
         {
-            LayerSpec spec = specs[i] ?? throw new ArgumentException($"Layer {i} is null.", nameof(specs));
+            ModuleSpec spec = specs[i] ?? throw new ArgumentException($"Layer {i} is null.", nameof(specs));
             try
             {
                 Add(layers, spec, tensors, activations);
@@ -38,49 +33,59 @@ internal static class IrBuilder
         return new Sequential(inputShape, layers);
     }
 
-    private static void Add(List<Layer> layers, LayerSpec spec, Func<string, StateTensor?> tensors, ActivationApproximation? activations)
+    private static void Add(List<Layer> layers, ModuleSpec spec, Func<string, StateTensor?> tensors, ActivationApproximation? activations)
     {
         switch (spec.Kind)
         {
-            case LayerKind.Linear:
+            case ModuleKind.Linear:
                 layers.Add(Dense(spec.Name, tensors));
                 break;
-            case LayerKind.Conv2d:
+            case ModuleKind.Conv2d:
                 layers.Add(Conv(spec, tensors));
                 break;
-            case LayerKind.AvgPool2d:
+            case ModuleKind.AvgPool2d:
                 layers.Add(new AvgPool2d(spec.KernelSize, spec.Stride));
                 break;
-            case LayerKind.Flatten:
+            case ModuleKind.Flatten:
                 layers.Add(new Flatten());
                 break;
-            case LayerKind.Square:
+            case ModuleKind.Square:
                 layers.Add(Activation.Square());
                 break;
-            case LayerKind.Polynomial:
-                layers.Add(Activation.FromPolynomial(new Polynomial(spec.Coefficients.ToArray()), spec.Label));
+            case ModuleKind.Polynomial:
+                layers.Add(Activation.FromPolynomial(spec.Coefficients.ToArray(), spec.Label, spec.InputScale, spec.InputOffset));
                 break;
-            case LayerKind.ReLU or LayerKind.Sigmoid or LayerKind.Tanh or LayerKind.GELU:
+            case ModuleKind.ReLU or ModuleKind.Sigmoid or ModuleKind.Tanh or ModuleKind.GELU:
                 layers.Add(Approximate(spec.Kind, activations));
                 break;
-            case LayerKind.BatchNorm1d or LayerKind.BatchNorm2d:
+            case ModuleKind.BatchNorm1d or ModuleKind.BatchNorm2d:
                 Fold(layers, spec, tensors);
                 break;
-            case LayerKind.Identity or LayerKind.Dropout:
+            case ModuleKind.Identity or ModuleKind.Dropout:
                 break;
             default:
                 throw new ArgumentException($"Unknown layer kind {spec.Kind}.");
         }
     }
 
-    private static Activation Approximate(LayerKind kind, ActivationApproximation? a)
+    private static Activation Approximate(ModuleKind kind, ActivationApproximation? a)
     {
-        ArgumentNullException.ThrowIfNull(a);
+        if (a is null)
+        {
+            return Activation.Exact(kind switch
+            {
+                ModuleKind.ReLU => LayerKind.Relu,
+                ModuleKind.Sigmoid => LayerKind.Sigmoid,
+                ModuleKind.Tanh => LayerKind.Tanh,
+                _ => LayerKind.Gelu,
+            });
+        }
+
         return kind switch
         {
-            LayerKind.ReLU => Activation.Relu(a.Min, a.Max, a.Degree),
-            LayerKind.Sigmoid => Activation.Sigmoid(a.Min, a.Max, a.Degree),
-            LayerKind.Tanh => Activation.Tanh(a.Min, a.Max, a.Degree),
+            ModuleKind.ReLU => Activation.Relu(a.Min, a.Max, a.Degree),
+            ModuleKind.Sigmoid => Activation.Sigmoid(a.Min, a.Max, a.Degree),
+            ModuleKind.Tanh => Activation.Tanh(a.Min, a.Max, a.Degree),
             _ => Activation.Gelu(a.Min, a.Max, a.Degree),
         };
     }
@@ -102,7 +107,7 @@ internal static class IrBuilder
         return new Dense(weights, Vector(tensors, Key(name, "bias"), outputs, required: false));
     }
 
-    private static Conv2d Conv(LayerSpec spec, Func<string, StateTensor?> tensors)
+    private static Conv2d Conv(ModuleSpec spec, Func<string, StateTensor?> tensors)
     {
         StateTensor w = Tensor(tensors, Key(spec.Name, "weight"), 4);
         int o = (int)w.Shape[0], c = (int)w.Shape[1], kh = (int)w.Shape[2], kw = (int)w.Shape[3];
@@ -126,14 +131,14 @@ internal static class IrBuilder
         return new Conv2d(kernels, Vector(tensors, Key(spec.Name, "bias"), o, required: false), spec.Stride, spec.Padding);
     }
 
-    private static void Fold(List<Layer> layers, LayerSpec spec, Func<string, StateTensor?> tensors)
+    private static void Fold(List<Layer> layers, ModuleSpec spec, Func<string, StateTensor?> tensors)
     {
         Layer? previous = layers.Count > 0 ? layers[^1] : null;
         int channels = (spec.Kind, previous) switch
         {
-            (LayerKind.BatchNorm1d, Dense d) => d.Outputs,
-            (LayerKind.BatchNorm2d, Conv2d c) => c.OutChannels,
-            _ => throw new ArgumentException($"{spec.Kind} folds only directly after a {(spec.Kind == LayerKind.BatchNorm1d ? "Linear" : "Conv2d")}; it follows {previous?.ToString() ?? "nothing"}."),
+            (ModuleKind.BatchNorm1d, Dense d) => d.Outputs,
+            (ModuleKind.BatchNorm2d, Conv2d c) => c.OutChannels,
+            _ => throw new ArgumentException($"{spec.Kind} folds only directly after a {(spec.Kind == ModuleKind.BatchNorm1d ? "Linear" : "Conv2d")}; it follows {previous?.ToString() ?? "nothing"}."),
         };
         double[] gamma = Vector(tensors, Key(spec.Name, "weight"), channels, required: false) ?? Enumerable.Repeat(1.0, channels).ToArray();
         double[] beta = Vector(tensors, Key(spec.Name, "bias"), channels, required: false) ?? new double[channels];

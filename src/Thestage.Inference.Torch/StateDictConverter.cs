@@ -1,4 +1,4 @@
-using Thestage.Inference.Model;
+using Thestage.Models;
 using Thestage.Inference.Torch.StateDicts;
 
 namespace Thestage.Inference.Torch;
@@ -10,11 +10,10 @@ public static class StateDictConverter
     /// <param name="layers">The architecture, in forward order (e.g. from <see cref="TorchConverter.Describe"/>).</param>
     /// <param name="stateDict">The weights.</param>
     /// <param name="inputShape">The shape of one sample, e.g. [1, 28, 28].</param>
-    /// <param name="activations">How ReLU/Sigmoid/Tanh/GELU become polynomials (needed only when the architecture has them).</param>
+    /// <param name="activations">How ReLU/Sigmoid/Tanh/GELU become polynomials; when null they stay exact (fit them later by calibration, Thestage.Models.Calibration).</param>
     /// <exception cref="InvalidDataException">A tensor is missing or has the wrong shape or non-finite values, or a layer cannot be built.</exception>
-    /// <exception cref="ArgumentException">The architecture has ReLU/Sigmoid/Tanh/GELU but no <paramref name="activations"/> was given.</exception>
     /// <exception cref="ArgumentException">A layer does not accept the shape it receives.</exception>
-    public static Sequential ToSequential(IReadOnlyList<LayerSpec> layers, StateDict stateDict, IReadOnlyList<int> inputShape, ActivationApproximation? activations = null)
+    public static Sequential ToSequential(IReadOnlyList<ModuleSpec> layers, StateDict stateDict, Shape inputShape, ActivationApproximation? activations = null)
     {
         ArgumentNullException.ThrowIfNull(stateDict);
         return IrBuilder.Build(inputShape, layers, key => stateDict.TryGet(key, out StateTensor? t) ? t : null, activations);

@@ -1,5 +1,5 @@
 using TorchSharp;
-using Thestage.Inference.Model;
+using Thestage.Models;
 using static TorchSharp.torch;
 using TorchSequential = TorchSharp.Modules.Sequential;
 
@@ -11,10 +11,10 @@ public static partial class TorchConverter
     /// <summary>
     /// Builds a float64 TorchSharp <c>Sequential</c> that computes what <paramref name="model"/>'s plain evaluation
     /// computes, with the parameters copied: Dense → <c>Linear</c> (weight <c>Wᵀ</c>, [out, in]), Conv2d → <c>Conv2d</c>,
-    /// AvgPool2d → <c>AvgPool2d</c>, Flatten → <c>Flatten</c>, the exact <see cref="Relu"/> → <c>ReLU</c>, the square →
+    /// AvgPool2d → <c>AvgPool2d</c>, Flatten → <c>Flatten</c>, the exact ReLU → <c>ReLU</c>, the square →
     /// <see cref="Square"/>, other activations → <see cref="PolynomialActivation"/>.
     /// </summary>
-    /// <param name="model">The model, e.g. a fixed-point model exported by <see cref="FixedPointExport"/>.</param>
+    /// <param name="model">The model, e.g. a fixed-point model exported by <c>Thestage.Proofs.Training.FixedPointExport</c>.</param>
     /// <returns>
     /// The module in eval mode, float64 parameters, children named "0", "1", … (so its state-dict keys are "0.weight",
     /// "0.bias", …). It takes a batch <c>[B, …input shape]</c> in float64; <c>module.to(ScalarType.Float32)</c> gives
@@ -22,7 +22,7 @@ public static partial class TorchConverter
     /// except that <c>ReLU</c> becomes a polynomial fit.
     /// </returns>
     /// <exception cref="NotSupportedException">A layer type has no TorchSharp counterpart here.</exception>
-    public static TorchSequential ToModule(Model.Sequential model)
+    public static TorchSequential ToModule(Models.Sequential model)
     {
         ArgumentNullException.ThrowIfNull(model);
         TorchNative.EnsureLoadable();
@@ -40,10 +40,14 @@ public static partial class TorchConverter
     private static nn.Module<Tensor, Tensor> ToTorch(Layer layer) => layer switch
     {
         Dense dense => ToLinear(dense),
-        Model.Conv2d conv => ToConv2d(conv),
-        Model.AvgPool2d pool => nn.AvgPool2d(pool.KernelSize, pool.Stride),
-        Model.Flatten => nn.Flatten(),
-        Relu => nn.ReLU(),
+        Models.Conv2d conv => ToConv2d(conv),
+        Models.AvgPool2d pool => nn.AvgPool2d(pool.KernelSize, pool.Stride),
+        Models.MaxPool2d pool => nn.MaxPool2d(pool.KernelSize, pool.Stride),
+        Models.Flatten => nn.Flatten(),
+        Activation { Kind: LayerKind.Relu } => nn.ReLU(),
+        Activation { Kind: LayerKind.Sigmoid } => nn.Sigmoid(),
+        Activation { Kind: LayerKind.Tanh } => nn.Tanh(),
+        Activation { Kind: LayerKind.Gelu } => nn.GELU(),
         Activation { IsSquare: true } => new Square(),
         Activation activation => new PolynomialActivation(activation),
         _ => throw new NotSupportedException($"The IR layer {layer} has no TorchSharp counterpart."),
@@ -67,7 +71,7 @@ public static partial class TorchConverter
         return linear;
     }
 
-    private static TorchSharp.Modules.Conv2d ToConv2d(Model.Conv2d conv)
+    private static TorchSharp.Modules.Conv2d ToConv2d(Models.Conv2d conv)
     {
         var module = nn.Conv2d(
             conv.InChannels,

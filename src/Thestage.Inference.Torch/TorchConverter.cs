@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using Thestage.Inference.Torch.StateDicts;
+using Shape = Thestage.Models.Shape;
 using static TorchSharp.torch;
 using TorchSequential = TorchSharp.Modules.Sequential;
 
@@ -20,13 +21,13 @@ public static partial class TorchConverter
     /// <summary>Converts <paramref name="module"/> to the model IR.</summary>
     /// <param name="module">The module.</param>
     /// <param name="inputShape">The shape of one sample without the batch axis, e.g. [1, 28, 28].</param>
-    /// <param name="activations">How ReLU/Sigmoid/Tanh/GELU become polynomials (needed only when the module has them).</param>
+    /// <param name="activations">How ReLU/Sigmoid/Tanh/GELU become polynomials; when null they stay exact (fit them later by calibration, Thestage.Models.Calibration).</param>
     /// <exception cref="NotSupportedException">A module is not supported; the message names it and lists the supported ones.</exception>
     /// <exception cref="InvalidDataException">A layer's parameters cannot be converted (e.g. a BatchNorm not after a Linear/Conv2d, non-finite weights).</exception>
-    /// <exception cref="ArgumentException">The module has ReLU/Sigmoid/Tanh/GELU but no <paramref name="activations"/> was given, or a layer rejects its input shape.</exception>
-    public static Model.Sequential ToSequential(nn.Module module, IReadOnlyList<int> inputShape, ActivationApproximation? activations = null)
+    /// <exception cref="ArgumentException">A layer rejects its input shape.</exception>
+    public static Models.Sequential ToSequential(nn.Module module, Shape inputShape, ActivationApproximation? activations = null)
     {
-        IReadOnlyList<LayerSpec> specs = Describe(module);
+        IReadOnlyList<ModuleSpec> specs = Describe(module);
         Dictionary<string, Tensor> state = module.state_dict();
         return IrBuilder.Build(inputShape, specs, key => state.TryGetValue(key, out Tensor? t) ? ToStateTensor(key, t) : null, activations);
     }
@@ -34,16 +35,16 @@ public static partial class TorchConverter
     /// <summary>The architecture of <paramref name="module"/> as layer descriptions whose names are its state-dict prefixes; with the file written by <c>module.save</c> it rebuilds the IR through <see cref="StateDictConverter"/>.</summary>
     /// <param name="module">The module.</param>
     /// <exception cref="NotSupportedException">A module is not supported.</exception>
-    public static IReadOnlyList<LayerSpec> Describe(nn.Module module)
+    public static IReadOnlyList<ModuleSpec> Describe(nn.Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
         TorchNative.EnsureLoadable();
-        var specs = new List<LayerSpec>();
+        var specs = new List<ModuleSpec>();
         Walk(module, "", specs);
         return specs;
     }
 
-    private static void Walk(nn.Module module, string path, List<LayerSpec> specs)
+    private static void Walk(nn.Module module, string path, List<ModuleSpec> specs)
     {
         if (module is TorchSequential)
         {
@@ -57,25 +58,25 @@ public static partial class TorchConverter
 
         specs.Add(module switch
         {
-            Linear => LayerSpec.Linear(path),
+            Linear => ModuleSpec.Linear(path),
             Conv2d conv => Conv(conv, path),
             AvgPool2d pool => Pool(pool, path),
-            Flatten flatten when flatten.start_dim == 1 && flatten.end_dim == -1 => LayerSpec.Of(LayerKind.Flatten),
-            ReLU => LayerSpec.Of(LayerKind.ReLU),
-            Sigmoid => LayerSpec.Of(LayerKind.Sigmoid),
-            Tanh => LayerSpec.Of(LayerKind.Tanh),
-            GELU => LayerSpec.Of(LayerKind.GELU),
-            Square => LayerSpec.Of(LayerKind.Square),
-            PolynomialActivation p => LayerSpec.Polynomial(p.Activation.Polynomial.Coefficients, p.Activation.Name),
-            BatchNorm1d bn when bn.running_mean is not null => LayerSpec.BatchNorm(LayerKind.BatchNorm1d, path, bn.eps),
-            BatchNorm2d bn when bn.running_mean is not null => LayerSpec.BatchNorm(LayerKind.BatchNorm2d, path, bn.eps),
-            Identity => LayerSpec.Of(LayerKind.Identity),
-            Dropout => LayerSpec.Of(LayerKind.Dropout),
+            Flatten flatten when flatten.start_dim == 1 && flatten.end_dim == -1 => ModuleSpec.Of(ModuleKind.Flatten),
+            ReLU => ModuleSpec.Of(ModuleKind.ReLU),
+            Sigmoid => ModuleSpec.Of(ModuleKind.Sigmoid),
+            Tanh => ModuleSpec.Of(ModuleKind.Tanh),
+            GELU => ModuleSpec.Of(ModuleKind.GELU),
+            Square => ModuleSpec.Of(ModuleKind.Square),
+            PolynomialActivation p => ModuleSpec.Polynomial(p.Activation.Coefficients, p.Activation.Name, p.Activation.InputScale, p.Activation.InputOffset),
+            BatchNorm1d bn when bn.running_mean is not null => ModuleSpec.BatchNorm(ModuleKind.BatchNorm1d, path, bn.eps),
+            BatchNorm2d bn when bn.running_mean is not null => ModuleSpec.BatchNorm(ModuleKind.BatchNorm2d, path, bn.eps),
+            Identity => ModuleSpec.Of(ModuleKind.Identity),
+            Dropout => ModuleSpec.Of(ModuleKind.Dropout),
             _ => throw Unsupported(module, path, "this module type or configuration"),
         });
     }
 
-    private static LayerSpec Conv(Conv2d conv, string path)
+    private static ModuleSpec Conv(Conv2d conv, string path)
     {
         long[] stride = conv.stride, padding = conv.padding ?? [0, 0], dilation = conv.dilation;
         if (conv.transposed || conv.groups != 1 || conv.padding_type is not null || conv.padding_mode != PaddingModes.Zeros
@@ -84,10 +85,10 @@ public static partial class TorchConverter
             throw Unsupported(conv, path, $"stride [{string.Join(", ", stride)}], padding [{string.Join(", ", padding)}], dilation [{string.Join(", ", dilation)}], groups {conv.groups}, padding mode {conv.padding_mode}");
         }
 
-        return LayerSpec.Conv2d(path, (int)stride[0], (int)padding[0]);
+        return ModuleSpec.Conv2d(path, (int)stride[0], (int)padding[0]);
     }
 
-    private static LayerSpec Pool(AvgPool2d pool, string path)
+    private static ModuleSpec Pool(AvgPool2d pool, string path)
     {
         long[] kernel = pool.kernel_size, stride = pool.stride ?? kernel, padding = pool.padding ?? [0];
         if (kernel.Distinct().Count() != 1 || stride.Distinct().Count() != 1 || padding.Any(p => p != 0) || pool.ceil_mode || pool.divisor_override is not null)
@@ -95,7 +96,7 @@ public static partial class TorchConverter
             throw Unsupported(pool, path, $"kernel [{string.Join(", ", kernel)}], stride [{string.Join(", ", stride)}], padding [{string.Join(", ", padding)}], ceil_mode {pool.ceil_mode}");
         }
 
-        return LayerSpec.AvgPool2d((int)kernel[0], (int)stride[0]);
+        return ModuleSpec.AvgPool2d((int)kernel[0], (int)stride[0]);
     }
 
     private static NotSupportedException Unsupported(nn.Module module, string path, string what) =>

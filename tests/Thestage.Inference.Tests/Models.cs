@@ -1,4 +1,4 @@
-using Thestage.Inference.Model;
+using Thestage.Models;
 
 namespace Thestage.Inference.Tests;
 

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Thestage.Privacy.Tests;
 
 /// <summary>
-/// The layering of ARCHITECTURE.md, enforced: Arithmetic ← Sampling ← Rings ← Rlwe ← Ckks ← Tensors, Serialization
+/// The layering of docs/architecture.md, enforced: Arithmetic ← Sampling ← Rings ← Rlwe ← Ckks ← Tensors, Serialization
 /// above them all; a layer names no namespace above it. Checked on the sources (namespaces named in using
 /// directives or qualified names) and on the assembly's references.
 /// </summary>

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Thestage.Inference.Model;
+using Thestage.Models;
 using Thestage.Inference.Planning;
 using Thestage.Inference.Runtime;
 using Thestage.Privacy.Tensors;

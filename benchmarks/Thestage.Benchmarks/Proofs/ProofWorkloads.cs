@@ -2,6 +2,7 @@ using System.IO.Compression;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
+using Thestage.Models;
 
 namespace Thestage.Benchmarks.Proofs;
 
@@ -45,12 +46,12 @@ public static class ProofWorkloads
     public static CommittedModel Mlp(IReadOnlyList<double[]> calibration)
     {
         var random = new Random(800);
-        var source = new FloatModel(
-            TensorShape.Vector(784),
+        var source = new Sequential(
+            Shape.Vector(784),
             [
-                FloatLayer.Dense(784, 128, Gaussian(random, 784 * 128, 1.0 / Math.Sqrt(784)), Gaussian(random, 128, 0.1)),
-                FloatLayer.ReLU(),
-                FloatLayer.Dense(128, 10, Gaussian(random, 128 * 10, 1.0 / Math.Sqrt(128)), Gaussian(random, 10, 0.1)),
+                Dense.FromOutputMajor(784, 128, Gaussian(random, 784 * 128, 1.0 / Math.Sqrt(784)), Gaussian(random, 128, 0.1)),
+                Activation.Exact(LayerKind.Relu),
+                Dense.FromOutputMajor(128, 10, Gaussian(random, 128 * 10, 1.0 / Math.Sqrt(128)), Gaussian(random, 10, 0.1)),
             ]);
         return CommittedModel.Commit(Quantizer.Quantize(source, calibration));
     }
@@ -61,14 +62,14 @@ public static class ProofWorkloads
     public static CommittedModel Cnn(IReadOnlyList<double[]> calibration)
     {
         var random = new Random(810);
-        var source = new FloatModel(
-            new TensorShape(1, 28, 28),
+        var source = new Sequential(
+            new Shape(1, 28, 28),
             [
-                FloatLayer.Conv2d(1, 4, 5, 5, 1, 0, Gaussian(random, 100, 0.2), Gaussian(random, 4, 0.1)),
-                FloatLayer.ReLU(),
-                FloatLayer.AvgPool2d(2, 2),
-                FloatLayer.Flatten(),
-                FloatLayer.Dense(576, 10, Gaussian(random, 5760, 1.0 / 24), Gaussian(random, 10, 0.1)),
+                Conv2d.FromFlatKernels(1, 4, 5, 5, 1, 0, Gaussian(random, 100, 0.2), Gaussian(random, 4, 0.1)),
+                Activation.Exact(LayerKind.Relu),
+                new AvgPool2d(2),
+                new Flatten(),
+                Dense.FromOutputMajor(576, 10, Gaussian(random, 5760, 1.0 / 24), Gaussian(random, 10, 0.1)),
             ]);
         return CommittedModel.Commit(Quantizer.Quantize(source, calibration));
     }

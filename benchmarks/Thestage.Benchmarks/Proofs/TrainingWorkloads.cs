@@ -1,5 +1,6 @@
 using Thestage.Inference.Data;
 using Thestage.Proofs.Training;
+using Thestage.Models;
 
 namespace Thestage.Benchmarks.Proofs;
 
@@ -26,7 +27,8 @@ public static class TrainingWorkloads
         if (FashionMnist.IsAvailable(FashionMnistSplit.Train))
         {
             source = $"Fashion-MNIST, first {count} training images";
-            return FashionMnist.Load(FashionMnistSplit.Train, limit: count).ToTrainingDataset(config);
+            FashionMnistSet set = FashionMnist.Load(FashionMnistSplit.Train, limit: count);
+            return TrainingDataset.FromReal(config, set.Images, set.Labels);
         }
 
         source = $"{count} synthetic 28x28 images";

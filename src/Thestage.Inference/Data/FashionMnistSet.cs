@@ -23,24 +23,4 @@ public sealed class FashionMnistSet
 
     /// <summary>The ten class names, by index.</summary>
     public IReadOnlyList<string> ClassNames => FashionMnist.ClassNames;
-
-    /// <summary>
-    /// Converts the samples to the fixed point of proven training (<see cref="Proofs.Training.FixedPointTrainer"/>):
-    /// pixel <c>x ∈ [0, 1]</c> becomes <c>round(x·2^f)</c>, the value the trainer reads as <c>x</c>.
-    /// </summary>
-    /// <param name="config">A configuration with 784 inputs and 10 classes.</param>
-    /// <returns>The training set.</returns>
-    /// <exception cref="ArgumentException">The configuration does not have 784 inputs and 10 classes.</exception>
-    public Proofs.Training.TrainingDataset ToTrainingDataset(Proofs.Training.TrainingConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        if (config.InputSize != FashionMnist.ImageSize * FashionMnist.ImageSize || config.ClassCount != FashionMnist.ClassNames.Count)
-        {
-            throw new ArgumentException("Fashion-MNIST needs 784 inputs and 10 classes.", nameof(config));
-        }
-
-        double one = config.One;
-        int[][] features = Array.ConvertAll(_images, image => Array.ConvertAll(image, x => (int)Math.Round(x * one, MidpointRounding.AwayFromZero)));
-        return new Proofs.Training.TrainingDataset(config, features, _labels);
-    }
 }

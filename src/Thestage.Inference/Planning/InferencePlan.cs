@@ -9,9 +9,9 @@ namespace Thestage.Inference.Planning;
 /// CKKS parameters, scale, packing, rotation steps and predicted costs for evaluating one model encrypted, chosen
 /// by <see cref="InferencePlanner"/> before any key exists.
 /// </summary>
-public sealed class InferencePlan
+public sealed partial class InferencePlan
 {
-    internal InferencePlan(CkksParameters parameters, int scaleBits, TensorPacking packing, int inputLength, int outputLength, int depth, int[] rotationSteps, LayerPlan[] layers)
+    internal InferencePlan(CkksParameters parameters, int scaleBits, TensorPacking packing, int inputLength, int outputLength, int depth, int[] rotationSteps, LayerPlan[] layers, CalibrationReport? calibration = null)
     {
         Parameters = parameters;
         ScaleBits = scaleBits;
@@ -21,7 +21,11 @@ public sealed class InferencePlan
         Depth = depth;
         RotationSteps = rotationSteps;
         Layers = layers;
+        Calibration = calibration;
     }
+
+    /// <summary>What calibration did and what it cost in accuracy (<see cref="Compilation.ModelCompiler"/>); null for a plan made from a model directly.</summary>
+    public CalibrationReport? Calibration { get; }
 
     /// <summary>The CKKS parameters (128-bit secure unless the options said otherwise).</summary>
     public CkksParameters Parameters { get; }
@@ -97,8 +101,17 @@ public sealed class InferencePlan
         }
 
         s.AppendLine(CultureInfo.InvariantCulture, $"predicted sizes: ciphertext {Mb(CiphertextBytes)}, input {Mb(InputBytes)} ({InputCiphertexts} ciphertexts), relinearization keys {Mb(RelinKeyBytes)}, Galois keys {Mb(GaloisKeyBytes)} (seeded)");
+        if (Calibration is not null)
+        {
+            s.Append(Calibration.Describe());
+        }
+
         return s.ToString();
     }
+
+    /// <summary>The same plan with a calibration report.</summary>
+    internal InferencePlan WithCalibration(CalibrationReport calibration) =>
+        new(Parameters, ScaleBits, Packing, InputLength, OutputLength, Depth, [.. RotationSteps], [.. Layers], calibration);
 
     private long PolynomialBytes(int limbs)
     {

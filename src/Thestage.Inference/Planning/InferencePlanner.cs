@@ -1,4 +1,4 @@
-using Thestage.Inference.Model;
+using Thestage.Models;
 using Thestage.Privacy.Ckks;
 using Thestage.Privacy.Rlwe;
 using Thestage.Privacy.Tensors;
@@ -24,22 +24,15 @@ public static class InferencePlanner
     /// <param name="options">What is asked for (defaults when null).</param>
     /// <exception cref="InsecureParametersException">No parameter set at the security level holds the model's depth.</exception>
     /// <exception cref="ArgumentException">A layer's output does not fit the slots of any ring dimension.</exception>
-    /// <exception cref="NotSupportedException">The model has an exact <see cref="Relu"/>, which has no CKKS evaluation.</exception>
+    /// <exception cref="NotSupportedException">The model has an exact activation (ReLU, sigmoid, tanh, GELU: fit a polynomial
+    /// first) or a max pooling, which have no CKKS evaluation.</exception>
     public static InferencePlan Plan(Sequential model, PlannerOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        for (int i = 0; i < model.Layers.Count; i++)
-        {
-            if (model.Layers[i] is Relu)
-            {
-                throw Relu.NotEncryptable(i);
-            }
-        }
-
+        CkksProgram program = CkksProgram.Lower(model);
         options ??= new PlannerOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.PrecisionBits, 4);
         ArgumentOutOfRangeException.ThrowIfNegative(options.IntegerBits);
-        int depth = model.Depth;
+        int depth = program.Depth;
         int scaleBits = Math.Max(20, options.PrecisionBits + 10);
         int edgeBits = Math.Min(60, scaleBits + options.IntegerBits);
         if (scaleBits > 60)
@@ -47,17 +40,17 @@ public static class InferencePlanner
             throw new ArgumentOutOfRangeException(nameof(options), options.PrecisionBits, "At most 50 bits of precision can be planned (60-bit primes).");
         }
 
-        int widest = Enumerable.Range(0, model.Layers.Count).Select(i => Layer.Product(model.OutputShapeOf(i))).Max();
+        int widest = Enumerable.Range(0, model.Layers.Count).Select(i => model.OutputShapeOf(i).Size).Max();
         int needed = 2 * edgeBits + depth * scaleBits;
         foreach (int n in RingDimensions)
         {
             int limit = SecurityStandard.MaxCoeffModulusBitCount(n, options.SecurityLevel);
-            bool fits = options.Packing == TensorPacking.Batch || LinearOutputsFit(model, n / 2);
+            bool fits = options.Packing == TensorPacking.Batch || LinearOutputsFit(program, n / 2);
             if (needed <= limit && fits)
             {
                 int[] bits = [edgeBits, .. Enumerable.Repeat(scaleBits, depth), edgeBits];
                 var parameters = new CkksParameters(n, bits);
-                return Build(model, parameters, scaleBits, options.Packing);
+                return Build(program, parameters, scaleBits, options.Packing);
             }
         }
 
@@ -72,53 +65,38 @@ public static class InferencePlanner
         throw new ArgumentException($"A layer has {widest} values, more than the {RingDimensions[^1] / 2} slots of N = {RingDimensions[^1]}; use batch packing or a smaller layer.");
     }
 
-    private static bool LinearOutputsFit(Sequential model, int slots)
-    {
-        // A linear transform's output must fit one ciphertext; its input may span several.
-        for (int i = 0; i < model.Layers.Count; i++)
-        {
-            if (model.Layers[i] is Dense or Conv2d or AvgPool2d && Layer.Product(model.OutputShapeOf(i)) > slots)
-            {
-                return false;
-            }
-        }
+    // A linear transform's output must fit one ciphertext; its input may span several.
+    private static bool LinearOutputsFit(CkksProgram program, int slots) => program.Steps.All(s => s is not LinearStep || s.Output.Size <= slots);
 
-        return true;
-    }
-
-    private static InferencePlan Build(Sequential model, CkksParameters parameters, int scaleBits, TensorPacking packing)
+    private static InferencePlan Build(CkksProgram program, CkksParameters parameters, int scaleBits, TensorPacking packing)
     {
         int slots = parameters.PolyModulusDegree / 2;
         int level = parameters.CoeffModulus.Count - 2;
         var steps = new SortedSet<int>();
         var layers = new List<LayerPlan>();
-        for (int i = 0; i < model.Layers.Count; i++)
+        foreach (CkksStep step in program.Steps)
         {
-            Layer layer = model.Layers[i];
-            int input = Layer.Product(model.InputShapeOf(i));
-            int output = Layer.Product(model.OutputShapeOf(i));
-            level -= layer.Depth;
+            int input = step.Input.Size;
+            int output = step.Output.Size;
+            level -= step.Depth;
             int rotations = 0, plain = 0, cipher = 0;
             string method;
-            switch (layer)
+            switch (step)
             {
-                case Dense or Conv2d or AvgPool2d when packing == TensorPacking.RowMajor:
+                case LinearStep when packing == TensorPacking.RowMajor:
                     IReadOnlyList<int> layerSteps = LinearTransform.Steps(input, output, slots);
-                    foreach (int step in layerSteps)
-                    {
-                        steps.Add(step);
-                    }
+                    steps.UnionWith(layerSteps);
 
                     int mp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)output);
                     rotations = layerSteps.Count;
                     plain = mp * ((input + slots - 1) / slots);
                     method = $"BSGS diagonals ({mp} diagonals)";
                     break;
-                case Dense or Conv2d or AvgPool2d:
-                    plain = NonZeroWeights(layer, model.InputShapeOf(i), input, output);
+                case LinearStep linear:
+                    plain = NonZeroWeights(linear.Matrix(), input, output);
                     method = "per-slot scalar products";
                     break;
-                case Activation activation:
+                case PolynomialStep activation:
                     int degree = activation.Polynomial.Degree;
                     int d = activation.Depth;
                     int units = packing == TensorPacking.Batch ? output : (output + slots - 1) / slots;
@@ -131,15 +109,14 @@ public static class InferencePlanner
                     break;
             }
 
-            layers.Add(new LayerPlan(layer.ToString(), input, output, layer.Depth, level, rotations, plain, cipher, method));
+            layers.Add(new LayerPlan(step.Description, input, output, step.Depth, level, rotations, plain, cipher, method));
         }
 
-        return new InferencePlan(parameters, scaleBits, packing, Layer.Product(model.InputShape), Layer.Product(model.OutputShape), model.Depth, [.. steps], [.. layers]);
+        return new InferencePlan(parameters, scaleBits, packing, program.Model.InputShape.Size, program.Model.OutputShape.Size, program.Depth, [.. steps], [.. layers]);
     }
 
-    private static int NonZeroWeights(Layer layer, IReadOnlyList<int> inputShape, int input, int output)
+    private static int NonZeroWeights(Func<int, int, double> matrix, int input, int output)
     {
-        var matrix = LinearLayers.Matrix(layer, inputShape);
         int count = 0;
         for (int i = 0; i < input; i++)
         {

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using Thestage.Inference.Model;
+using Thestage.Inference.Planning;
 using Thestage.Privacy.Tensors;
 
 namespace Thestage.Inference.Runtime;
@@ -13,24 +13,24 @@ internal abstract class EncryptedLayer
     /// <summary>The rotation steps the layer's evaluation uses (its Galois keys must exist).</summary>
     public virtual IReadOnlyList<int> RotationSteps => [];
 
-    /// <summary>The layer's name, as the model prints it (for progress reports).</summary>
+    /// <summary>The step's description, as the plan prints it (for progress reports).</summary>
     public string Name { get; private set; } = string.Empty;
 
-    /// <summary>Compiles layer <paramref name="index"/> of <paramref name="model"/> for <paramref name="packing"/>.</summary>
-    public static EncryptedLayer Compile(Sequential model, int index, TensorContext tensors, TensorPacking packing)
+    /// <summary>Encodes now what the layer's evaluation at <paramref name="level"/> would encode on first use (keys not needed).</summary>
+    public virtual void Prepare(int level)
     {
-        Layer layer = model.Layers[index];
-        EncryptedLayer compiled = layer switch
+    }
+
+    /// <summary>Compiles one step of the CKKS program for <paramref name="packing"/>.</summary>
+    public static EncryptedLayer Compile(CkksStep step, TensorContext tensors, TensorPacking packing)
+    {
+        EncryptedLayer compiled = step switch
         {
-            Activation a => new Elementwise(a),
-            Flatten => new Identity(),
-            Dense or Conv2d or AvgPool2d => packing == TensorPacking.RowMajor
-                ? new RowMajorLinear(layer, model.InputShapeOf(index), model.OutputShapeOf(index), tensors)
-                : new BatchLinear(layer, model.InputShapeOf(index), model.OutputShapeOf(index)),
-            Relu => throw Relu.NotEncryptable(index),
-            _ => throw new NotSupportedException($"{layer} has no encrypted evaluation."),
+            PolynomialStep p => new Elementwise(p),
+            LinearStep linear => packing == TensorPacking.RowMajor ? new RowMajorLinear(linear, tensors) : new BatchLinear(linear),
+            _ => new Identity(),
         };
-        compiled.Name = layer.ToString() ?? layer.GetType().Name;
+        compiled.Name = step.Description;
         return compiled;
     }
 
@@ -47,11 +47,11 @@ internal abstract class EncryptedLayer
         public override CkksTensor Apply(CkksTensor x) => x;
     }
 
-    private sealed class Elementwise(Activation activation) : EncryptedLayer
+    private sealed class Elementwise(PolynomialStep step) : EncryptedLayer
     {
-        public override CkksVector Apply(CkksVector x) => activation.IsSquare ? x.Square() : x.Polynomial(activation.Polynomial);
+        public override CkksVector Apply(CkksVector x) => step.IsSquare ? x.Square() : x.Polynomial(step.Polynomial);
 
-        public override CkksTensor Apply(CkksTensor x) => activation.IsSquare ? x.Square() : x.Polynomial(activation.Polynomial);
+        public override CkksTensor Apply(CkksTensor x) => step.IsSquare ? x.Square() : x.Polynomial(step.Polynomial);
     }
 
     private sealed class RowMajorLinear : EncryptedLayer
@@ -60,14 +60,16 @@ internal abstract class EncryptedLayer
         private readonly double[] _bias;
         private readonly bool _hasBias;
 
-        public RowMajorLinear(Layer layer, IReadOnlyList<int> inputShape, IReadOnlyList<int> outputShape, TensorContext tensors)
+        public RowMajorLinear(LinearStep step, TensorContext tensors)
         {
-            _transform = new LinearTransform(tensors, Layer.Product(inputShape), Layer.Product(outputShape), LinearLayers.Matrix(layer, inputShape));
-            _bias = LinearLayers.Bias(layer, inputShape);
+            _transform = new LinearTransform(tensors, step.Input.Size, step.Output.Size, step.Matrix());
+            _bias = step.Bias();
             _hasBias = _bias.Any(b => b != 0);
         }
 
         public override IReadOnlyList<int> RotationSteps => _transform.RotationSteps;
+
+        public override void Prepare(int level) => _transform.Prepare(level);
 
         public override CkksVector Apply(CkksVector x)
         {
@@ -83,10 +85,10 @@ internal abstract class EncryptedLayer
         private readonly double[,] _matrix;
         private readonly double[] _bias;
 
-        public BatchLinear(Layer layer, IReadOnlyList<int> inputShape, IReadOnlyList<int> outputShape)
+        public BatchLinear(LinearStep step)
         {
-            Func<int, int, double> entries = LinearLayers.Matrix(layer, inputShape);
-            int input = Layer.Product(inputShape), output = Layer.Product(outputShape);
+            Func<int, int, double> entries = step.Matrix();
+            int input = step.Input.Size, output = step.Output.Size;
             _matrix = new double[input, output];
             for (int r = 0; r < input; r++)
             {
@@ -96,7 +98,7 @@ internal abstract class EncryptedLayer
                 }
             }
 
-            _bias = LinearLayers.Bias(layer, inputShape);
+            _bias = step.Bias();
         }
 
         public override CkksVector Apply(CkksVector x) => throw new InvalidOperationException("A batch layer evaluates batch-packed tensors.");

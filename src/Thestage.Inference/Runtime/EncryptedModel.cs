@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Numerics;
-using Thestage.Inference.Model;
 using Thestage.Inference.Planning;
+using Thestage.Models;
+using Thestage.Privacy.Ckks;
 using Thestage.Privacy.Rlwe;
 using Thestage.Privacy.Serialization;
 using Thestage.Privacy.Tensors;
@@ -20,10 +21,10 @@ namespace Thestage.Inference.Runtime;
 /// so a bundle that lacks a key is refused before any evaluation starts. Every output leaves flooded
 /// (<see cref="OutputFlooding"/>; <see cref="OutputFlooding.ForPlan"/> unless the constructor is told otherwise).
 /// </remarks>
-public sealed class EncryptedModel
+public sealed partial class EncryptedModel
 {
     private readonly TensorContext _tensors;
-    private readonly EncryptedLayer[] _layers;
+    private readonly IReadOnlyList<EncryptedLayer> _layers;
     private readonly Encryptor _encryptor;
 
     /// <summary>Prepares <paramref name="model"/> for encrypted evaluation under <paramref name="plan"/>, with the default
@@ -33,7 +34,9 @@ public sealed class EncryptedModel
     /// <param name="keys">The client's evaluation keys.</param>
     /// <exception cref="ArgumentException">The keys' parameters are not the plan's, the keys lack the Galois key of a
     /// rotation step the evaluation uses, or the plan is not the model's.</exception>
-    /// <exception cref="NotSupportedException">The model has an exact <see cref="Relu"/> (no plan can be made for it).</exception>
+    /// <exception cref="NotSupportedException">The model has a layer without CKKS evaluation (an exact activation, a max pooling: no plan can be made for it).</exception>
+    /// <remarks>This prepares the model for this client alone; a server with many clients prepares it once
+    /// (<see cref="PreparedModel"/>) and uses <see cref="EncryptedModel(PreparedModel, EvaluationKeys)"/>.</remarks>
     public EncryptedModel(Sequential model, InferencePlan plan, EvaluationKeys keys)
         : this(model, plan, keys, OutputFlooding.ForPlan(plan ?? throw new ArgumentNullException(nameof(plan))))
     {
@@ -46,36 +49,42 @@ public sealed class EncryptedModel
     /// <param name="flooding">The flooding of outputs (<see cref="OutputFlooding.None"/> to send them as computed).</param>
     /// <exception cref="ArgumentException">The keys' parameters are not the plan's, the keys lack the Galois key of a
     /// rotation step the evaluation uses, or the plan is not the model's.</exception>
-    /// <exception cref="NotSupportedException">The model has an exact <see cref="Relu"/> (no plan can be made for it).</exception>
+    /// <exception cref="NotSupportedException">The model has a layer without CKKS evaluation (an exact activation, a max pooling: no plan can be made for it).</exception>
     public EncryptedModel(Sequential model, InferencePlan plan, EvaluationKeys keys, OutputFlooding flooding)
+        : this(PreparedModel.Create(model, plan, RequireParameters(keys, plan)), keys, flooding)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(plan);
+    }
+
+    /// <summary>A client session on a prepared model, with the default flooding of its outputs (<see cref="OutputFlooding.ForPlan"/>).</summary>
+    /// <param name="prepared">The model prepared once (<see cref="PreparedModel.Create(Sequential, InferencePlan, SecurityLevel)"/>).</param>
+    /// <param name="keys">The client's evaluation keys, loaded with <see cref="PreparedModel.LoadEvaluationKeys"/>.</param>
+    /// <exception cref="ArgumentException">The keys were not loaded into the prepared model's context, or lack the Galois key of a rotation step the evaluation uses.</exception>
+    public EncryptedModel(PreparedModel prepared, EvaluationKeys keys)
+        : this(prepared, keys, OutputFlooding.ForPlan((prepared ?? throw new ArgumentNullException(nameof(prepared))).Plan))
+    {
+    }
+
+    /// <summary>A client session on a prepared model, flooding its outputs as <paramref name="flooding"/> says.</summary>
+    /// <param name="prepared">The model prepared once.</param>
+    /// <param name="keys">The client's evaluation keys, loaded with <see cref="PreparedModel.LoadEvaluationKeys"/>.</param>
+    /// <param name="flooding">The flooding of outputs.</param>
+    /// <exception cref="ArgumentException">The keys were not loaded into the prepared model's context, or lack the Galois key of a rotation step the evaluation uses.</exception>
+    public EncryptedModel(PreparedModel prepared, EvaluationKeys keys, OutputFlooding flooding)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(flooding);
-        if (!keys.Context.Parameters.CoeffModulus.SequenceEqual(plan.Parameters.CoeffModulus) || keys.Context.PolyModulusDegree != plan.Parameters.PolyModulusDegree)
+        if (!ReferenceEquals(keys.Context, prepared.Context))
         {
-            throw new ArgumentException("The evaluation keys were made for other parameters than the plan's.", nameof(keys));
+            throw new ArgumentException("The evaluation keys belong to another CKKS context than the prepared model's; load them with PreparedModel.LoadEvaluationKeys.", nameof(keys));
         }
 
-        if (Layer.Product(model.InputShape) != plan.InputLength || Layer.Product(model.OutputShape) != plan.OutputLength || model.Depth != plan.Depth)
-        {
-            throw new ArgumentException("The plan was made for another model.", nameof(plan));
-        }
-
-        Plan = plan;
+        Plan = prepared.Plan;
         Flooding = flooding;
-        _tensors = new TensorContext(keys.Context, plan.Scale, keys.RelinKeys, keys.GaloisKeys);
+        _tensors = new TensorContext(keys.Context, Plan.Scale, keys.RelinKeys, keys.GaloisKeys);
         _encryptor = new Encryptor(keys.Context, keys.PublicKey);
-        _layers = new EncryptedLayer[model.Layers.Count];
-        var steps = new SortedSet<int>(plan.RotationSteps);
-        for (int i = 0; i < _layers.Length; i++)
-        {
-            _layers[i] = EncryptedLayer.Compile(model, i, _tensors, plan.Packing);
-            steps.UnionWith(_layers[i].RotationSteps);
-        }
-
-        RequireGaloisKeys(keys, steps);
+        _layers = prepared.Layers;
+        RequireGaloisKeys(keys, prepared.RotationSteps);
     }
 
     /// <summary>The plan.</summary>
@@ -103,17 +112,64 @@ public sealed class EncryptedModel
     public byte[] Evaluate(ReadOnlySpan<byte> message, IProgress<StepProgress>? progress, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        return RunMessage(ReadMessage(message), progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Evaluates an encrypted request from <see cref="InferenceClient.EncryptRequest"/> (format "TSRQ", bound to the plan by
+    /// its fingerprint) and returns the encrypted response ("TSRS"), one output per sample.
+    /// </summary>
+    /// <param name="request">The request's bytes.</param>
+    /// <exception cref="Privacy.Serialization.CkksFormatException">The request is malformed, made for another plan, or its
+    /// messages do not hold the samples it announces.</exception>
+    public byte[] EvaluateRequest(ReadOnlySpan<byte> request)
+    {
+        (int samples, object[] inputs) = ReadRequest(request);
+        var outputs = new byte[inputs.Length][];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            outputs[i] = RunMessage(inputs[i], null, CancellationToken.None);
+        }
+
+        return Artifacts.MessageBundle.Write(Artifacts.MessageBundle.ResponseMagic, Plan.Fingerprint, samples, outputs);
+    }
+
+    /// <summary>Reads and validates a request: the envelope, then every message as a vector or batch of the plan.</summary>
+    internal (int Samples, object[] Inputs) ReadRequest(ReadOnlySpan<byte> request)
+    {
+        (int samples, byte[][] messages) = Artifacts.MessageBundle.Read(request, Artifacts.MessageBundle.RequestMagic, "request (TSRQ)", Plan.Fingerprint);
+        var inputs = new object[messages.Length];
+        int seen = 0;
+        for (int i = 0; i < messages.Length; i++)
+        {
+            inputs[i] = ReadMessage(messages[i]);
+            seen += inputs[i] is CkksTensor batch ? batch.Shape[0] : 1;
+        }
+
+        return seen == samples ? (samples, inputs) : throw new CkksFormatException($"The request announces {samples} samples; its messages hold {seen}.");
+    }
+
+    /// <summary>
+    /// Reads one message of the plan's packing — a <see cref="CkksVector"/> (row-major) or a batch <see cref="CkksTensor"/> — and
+    /// checks that it is what <see cref="InferenceClient"/> sends: a fresh encryption at the plan's scale.
+    /// </summary>
+    private object ReadMessage(ReadOnlySpan<byte> message)
+    {
         if (Plan.Packing == TensorPacking.RowMajor)
         {
             CkksVector vector = EncryptedMessage.ReadVector(_tensors, message, Plan.InputLength);
             RequireFresh(vector.Level, vector.Scale, text => new CkksFormatException(text));
-            return EncryptedMessage.Write(Run(vector, progress, cancellationToken));
+            return vector;
         }
 
         CkksTensor batch = EncryptedMessage.ReadBatch(_tensors, message, Plan.InputLength, Plan.SamplesPerCiphertext);
         RequireFresh(batch.Ciphertexts[0].Level, batch.Ciphertexts[0].Scale, text => new CkksFormatException(text));
-        return EncryptedMessage.Write(RunBatch(batch, progress, cancellationToken));
+        return batch;
     }
+
+    private byte[] RunMessage(object input, IProgress<StepProgress>? progress, CancellationToken cancellationToken) => input is CkksVector vector
+        ? EncryptedMessage.Write(Run(vector, progress, cancellationToken))
+        : EncryptedMessage.Write(RunBatch((CkksTensor)input, progress, cancellationToken));
 
     /// <summary>Evaluates one encrypted sample (row-major plan).</summary>
     /// <param name="input">The sample, <see cref="InferencePlan.InputLength"/> values, encrypted under the evaluation keys' parameters.</param>
@@ -179,11 +235,11 @@ public sealed class EncryptedModel
     }
 
     // The steps of an evaluation: one per layer, then the flooding when it is on.
-    private int StepCount => _layers.Length + (Flooding.IsEnabled ? 1 : 0);
+    private int StepCount => _layers.Count + (Flooding.IsEnabled ? 1 : 0);
 
     private CkksVector Run(CkksVector x, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
-        for (int i = 0; i < _layers.Length; i++)
+        for (int i = 0; i < _layers.Count; i++)
         {
             x = _layers[i].Apply(x);
             Completed(i, progress, cancellationToken);
@@ -202,7 +258,7 @@ public sealed class EncryptedModel
     private CkksTensor RunBatch(CkksTensor x, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         int samples = x.Shape[0];
-        for (int i = 0; i < _layers.Length; i++)
+        for (int i = 0; i < _layers.Count; i++)
         {
             x = _layers[i].Apply(x);
             Completed(i, progress, cancellationToken);
@@ -276,6 +332,18 @@ public sealed class EncryptedModel
             throw error($"The input is at level {level} and scale {scale:G6}; the plan takes fresh encryptions at level {top} and scale 2^{Plan.ScaleBits} " +
                 "(another scale would shrink the output flooding relative to the model's noise).");
         }
+    }
+
+    private static CkksContext RequireParameters(EvaluationKeys keys, InferencePlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(plan);
+        if (!keys.Context.Parameters.CoeffModulus.SequenceEqual(plan.Parameters.CoeffModulus) || keys.Context.PolyModulusDegree != plan.Parameters.PolyModulusDegree)
+        {
+            throw new ArgumentException("The evaluation keys were made for other parameters than the plan's.", nameof(keys));
+        }
+
+        return keys.Context;
     }
 
     private void RequirePacking(TensorPacking packing, string other)

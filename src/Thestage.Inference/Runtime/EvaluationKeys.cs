@@ -53,11 +53,31 @@ public sealed class EvaluationKeys
     /// <exception cref="CkksFormatException">The bytes are malformed, are a version-1 bundle (which has no public key), or
     /// carry the public key in full instead of seeded (its a could then be the client's choice, see <see cref="PublicKey.IsSeeded"/>).</exception>
     /// <exception cref="InsecureParametersException">The parameters are below the security level.</exception>
-    public static EvaluationKeys FromBytes(ReadOnlySpan<byte> data, SecurityLevel securityLevel = SecurityLevel.Tc128)
+    public static EvaluationKeys FromBytes(ReadOnlySpan<byte> data, SecurityLevel securityLevel = SecurityLevel.Tc128) =>
+        Read(data, parameters => new CkksContext(parameters, securityLevel));
+
+    /// <summary>
+    /// Loads a bundle into an existing context (a server's <see cref="PreparedModel"/> shares one context across clients,
+    /// so that what it encoded once serves every session).
+    /// </summary>
+    /// <param name="data">Bytes from <see cref="ToBytes"/>.</param>
+    /// <param name="context">The context; the bundle's parameters must be its parameters.</param>
+    /// <exception cref="CkksFormatException">The bytes are malformed, a version-1 bundle, or made for other parameters.</exception>
+    public static EvaluationKeys FromBytes(ReadOnlySpan<byte> data, CkksContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Read(data, parameters => parameters.PolyModulusDegree == context.PolyModulusDegree && parameters.CoeffModulus.SequenceEqual(context.Parameters.CoeffModulus)
+            ? context
+            : throw new CkksFormatException($"The evaluation keys were made for other parameters (N = {parameters.PolyModulusDegree}, {parameters.CoeffModulus.Count} primes) than the model's (N = {context.PolyModulusDegree}, {context.Parameters.CoeffModulus.Count} primes)."));
+    }
+
+    private static EvaluationKeys Read(ReadOnlySpan<byte> data, Func<CkksParameters, CkksContext> contextFor)
     {
         if (data.Length < Magic.Length + 1 || !data[..Magic.Length].SequenceEqual(Magic))
         {
-            throw new CkksFormatException("Not an evaluation-key bundle (magic \"TSEK\").");
+            throw new CkksFormatException(data.Length >= 4 && data[..4].SequenceEqual("TSPV"u8)
+                ? "A single CKKS object (magic \"TSPV\"), not an evaluation-key bundle (\"TSEK\"): the server takes the bundle of public evaluation keys, never a secret key."
+                : "Not an evaluation-key bundle (magic \"TSEK\").");
         }
 
         if (data[Magic.Length] != Version)
@@ -68,7 +88,7 @@ public sealed class EvaluationKeys
         using var stream = new MemoryStream(data[(Magic.Length + 1)..].ToArray(), writable: false);
         CkksParameters parameters = CkksSerializer.LoadParameters(stream);
         RequireKeysPresent(parameters, stream.Length - stream.Position);
-        var context = new CkksContext(parameters, securityLevel);
+        CkksContext context = contextFor(parameters);
         PublicKey publicKey = CkksSerializer.LoadPublicKey(context, stream);
         if (!publicKey.IsSeeded)
         {

@@ -28,11 +28,37 @@ public sealed class InferenceClient : IDisposable
     /// <param name="plan">The plan published by the model owner.</param>
     /// <param name="securityLevel">The level the plan's parameters must reach (128-bit by default).</param>
     public InferenceClient(InferencePlan plan, SecurityLevel securityLevel = SecurityLevel.Tc128)
+        : this(plan, null, securityLevel)
+    {
+    }
+
+    /// <summary>Creates the client with a secret key saved earlier by <see cref="ExportSecretKey"/> (same plan).</summary>
+    /// <param name="plan">The plan the key was made for.</param>
+    /// <param name="secretKey">The secret key's bytes (a TSPV object).</param>
+    /// <param name="securityLevel">The level the plan's parameters must reach (128-bit by default).</param>
+    /// <exception cref="Privacy.Serialization.CkksFormatException">The bytes are not a secret key of the plan's parameters.</exception>
+    public InferenceClient(InferencePlan plan, ReadOnlySpan<byte> secretKey, SecurityLevel securityLevel = SecurityLevel.Tc128)
+        : this(plan, secretKey.ToArray(), securityLevel)
+    {
+    }
+
+    private InferenceClient(InferencePlan plan, byte[]? secretKey, SecurityLevel securityLevel)
     {
         ArgumentNullException.ThrowIfNull(plan);
         Plan = plan;
         Context = new CkksContext(plan.Parameters, securityLevel);
-        _keys = new KeyGenerator(Context);
+        try
+        {
+            _keys = secretKey is null ? new KeyGenerator(Context) : new KeyGenerator(Context, Privacy.Serialization.CkksSerializer.LoadSecretKey(Context, secretKey));
+        }
+        finally
+        {
+            if (secretKey is not null)
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(secretKey);
+            }
+        }
+
         _encryptor = new Encryptor(Context, _keys.SecretKey);   // symmetric: seeded ciphertexts, half the upload
         _decryptor = new Decryptor(Context, _keys.SecretKey);
         _tensors = new TensorContext(Context, plan.Scale);
@@ -85,6 +111,68 @@ public sealed class InferenceClient : IDisposable
         GaloisKeys galoisKeys = _keys.CreateGaloisKeys(steps);
         progress?.Report(new StepProgress(total, total, $"{steps.Length} Galois keys"));
         return new EvaluationKeys(Context, publicKey, relinKeys, galoisKeys);
+    }
+
+    /// <summary>
+    /// The secret key as bytes (a TSPV object, <see cref="Privacy.Serialization.CkksSerializer.SaveSecretKey(SecretKey)"/>),
+    /// to keep with the plan and reload with <see cref="InferenceClient(InferencePlan, ReadOnlySpan{byte}, SecurityLevel)"/>.
+    /// Whoever holds these bytes can decrypt everything encrypted for this client: store them like a password, never send them.
+    /// </summary>
+    public byte[] ExportSecretKey() => Privacy.Serialization.CkksSerializer.SaveSecretKey(_keys.SecretKey);
+
+    /// <summary>
+    /// Encrypts samples into one request for the server (format "TSRQ", bound to the plan's fingerprint): one encrypted
+    /// vector per sample in a row-major plan, batches of up to N/2 samples in a batch plan.
+    /// </summary>
+    /// <param name="samples">Flattened samples of <see cref="InferencePlan.InputLength"/> values each, 1 to 2^20.</param>
+    /// <exception cref="ArgumentException">No sample, too many, or a sample of another length.</exception>
+    public byte[] EncryptRequest(IReadOnlyList<double[]> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (samples.Count is 0 or > Artifacts.MessageBundle.MaxSamples)
+        {
+            throw new ArgumentException($"A request holds 1 to {Artifacts.MessageBundle.MaxSamples} samples; got {samples.Count}.", nameof(samples));
+        }
+
+        var messages = new List<byte[]>();
+        if (Plan.Packing == TensorPacking.RowMajor)
+        {
+            foreach (double[] sample in samples)
+            {
+                messages.Add(EncryptSample(sample ?? throw new ArgumentException("A sample is null.", nameof(samples))));
+            }
+        }
+        else
+        {
+            for (int start = 0; start < samples.Count; start += Plan.SamplesPerCiphertext)
+            {
+                messages.Add(EncryptBatch([.. samples.Skip(start).Take(Plan.SamplesPerCiphertext)]));
+            }
+        }
+
+        return Artifacts.MessageBundle.Write(Artifacts.MessageBundle.RequestMagic, Plan.Fingerprint, samples.Count, messages);
+    }
+
+    /// <summary>Decrypts the server's response to <see cref="EncryptRequest"/>: one output row per sample, in order.</summary>
+    /// <param name="response">The response's bytes ("TSRS").</param>
+    /// <exception cref="Privacy.Serialization.CkksFormatException">The response is malformed, made for another plan, or does not hold the samples it announces.</exception>
+    public double[][] DecryptResponse(ReadOnlySpan<byte> response)
+    {
+        (int samples, byte[][] messages) = Artifacts.MessageBundle.Read(response, Artifacts.MessageBundle.ResponseMagic, "response (TSRS)", Plan.Fingerprint);
+        var rows = new List<double[]>(Math.Min(samples, 4096));
+        foreach (byte[] message in messages)
+        {
+            if (Plan.Packing == TensorPacking.RowMajor)
+            {
+                rows.Add(DecryptOutput(message));
+            }
+            else
+            {
+                rows.AddRange(DecryptBatchOutput(message));
+            }
+        }
+
+        return rows.Count == samples ? [.. rows] : throw new Privacy.Serialization.CkksFormatException($"The response announces {samples} samples; its messages hold {rows.Count}.");
     }
 
     /// <summary>Encrypts one sample (row-major plan) into a message for the server.</summary>

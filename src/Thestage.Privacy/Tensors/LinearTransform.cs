@@ -115,6 +115,20 @@ public sealed partial class LinearTransform
         return steps;
     }
 
+    /// <summary>
+    /// Encodes the plaintext diagonals for inputs at <paramref name="level"/> now instead of on the first
+    /// <see cref="Apply"/> at that level, so that a server can prepare a model once, before any client's keys exist
+    /// (encoding needs only the CKKS context). Idempotent and thread-safe.
+    /// </summary>
+    /// <param name="level">The level of the inputs the transform will see, in [1, MaxLevel] (one level is consumed).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The level is out of range.</exception>
+    public void Prepare(int level)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(level, _tensors.AutoRescale ? 1 : 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(level, _tensors.Context.MaxLevel);
+        _encoded.GetOrAdd(level, l => Encode(_tensors, l));
+    }
+
     /// <summary>Applies the transform: one level.</summary>
     /// <param name="x">A vector of <see cref="InputLength"/> values from the same CKKS context.</param>
     /// <exception cref="ArgumentException">The length or context differs.</exception>

@@ -1,3 +1,4 @@
+using Thestage.Models;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Lookups;
 using Thestage.Proofs.Quantization;
@@ -21,13 +22,13 @@ internal sealed class CircuitPlan
 
     private readonly Lazy<Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>> _taps;
 
-    private CircuitPlan(TensorShape inputShape, LayerSpec[] layers, int batch, Lazy<Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>>? taps)
+    private CircuitPlan(Shape inputShape, CircuitLayer[] layers, int batch, Lazy<Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>>? taps)
     {
         Layers = layers;
         Batch = batch;
         LogBatch = TensorLayout.CeilLog2(batch);
         int count = layers.Length;
-        Shapes = new TensorShape[count + 1];
+        Shapes = new Shape[count + 1];
         Layouts = new TensorLayout[count + 1];
         Source = new int[count + 1];
         Shapes[0] = inputShape;
@@ -36,7 +37,7 @@ internal sealed class CircuitPlan
         {
             Shapes[l + 1] = layers[l].OutputShape(Shapes[l]);
             bool alias = layers[l].Kind == LayerKind.Flatten;
-            bool elementwise = alias || layers[l].Kind is LayerKind.ReLU or LayerKind.Square;
+            bool elementwise = alias || layers[l].Kind is LayerKind.Relu or LayerKind.Square;
             Source[l + 1] = alias ? Source[l] : l + 1;
             Layouts[l + 1] = elementwise ? Layouts[l] : TensorLayout.Create(Shapes[l + 1].Channels, Shapes[l + 1].Height * Shapes[l + 1].Width, LogBatch);
             if (layers[l].Kind is LayerKind.Conv2d or LayerKind.AvgPool2d
@@ -61,7 +62,7 @@ internal sealed class CircuitPlan
         Kinds[Source[count]] = TensorKind.Public;
         for (int l = 0; l < count; l++)
         {
-            if (layers[l].Kind == LayerKind.ReLU && Kinds[Source[l]] != TensorKind.Committed)
+            if (layers[l].Kind == LayerKind.Relu && Kinds[Source[l]] != TensorKind.Committed)
             {
                 throw new ArgumentException("ReLU must follow a requantizing layer (Dense, Conv2d, AvgPool2d or Square).");
             }
@@ -71,13 +72,13 @@ internal sealed class CircuitPlan
         _taps = taps ?? new Lazy<Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>>(BuildTaps);
     }
 
-    public LayerSpec[] Layers { get; }
+    public CircuitLayer[] Layers { get; }
 
     public int Batch { get; }
 
     public int LogBatch { get; }
 
-    public TensorShape[] Shapes { get; }
+    public Shape[] Shapes { get; }
 
     public TensorLayout[] Layouts { get; }
 
@@ -123,11 +124,11 @@ internal sealed class CircuitPlan
 
     /// <summary>Creates the plan of an architecture for a batch size, after checking the architecture's budget.</summary>
     /// <exception cref="ArgumentException">The architecture exceeds the limits or is not provable, or the batch is out of range.</exception>
-    public static CircuitPlan Create(TensorShape inputShape, IReadOnlyList<LayerSpec> layers, int batch)
+    public static CircuitPlan Create(Shape inputShape, IReadOnlyList<CircuitLayer> layers, int batch)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batch, 1 << 12);
-        LayerSpec[] copy = [.. layers];
+        CircuitLayer[] copy = [.. layers];
         CheckBudget(inputShape, copy);
         return new CircuitPlan(inputShape, copy, batch, null);
     }
@@ -148,22 +149,18 @@ internal sealed class CircuitPlan
     /// <see cref="ModelCommitment.MaxCircuitEntries"/>.
     /// </summary>
     /// <exception cref="ArgumentException">A limit is exceeded or a shape does not chain.</exception>
-    public static void CheckBudget(TensorShape inputShape, IReadOnlyList<LayerSpec> layers)
+    public static void CheckBudget(Shape inputShape, IReadOnlyList<CircuitLayer> layers)
     {
-        if (!inputShape.IsValid)
-        {
-            throw new ArgumentException("The input shape is invalid.");
-        }
-
+        ArgumentNullException.ThrowIfNull(inputShape);
         long total = 0;
-        TensorShape shape = inputShape;
+        Shape shape = inputShape;
         long features = Padded(shape);
         Count(features);
-        foreach (LayerSpec layer in layers)
+        foreach (CircuitLayer layer in layers)
         {
-            TensorShape output = layer.OutputShape(shape);
+            Shape output = layer.OutputShape(shape);
             long spatial = (long)output.Height * output.Width;
-            long outFeatures = layer.Kind is LayerKind.Flatten or LayerKind.ReLU or LayerKind.Square ? features : Padded(output);
+            long outFeatures = layer.Kind is LayerKind.Flatten or LayerKind.Relu or LayerKind.Square ? features : Padded(output);
             long outRows = Pow2(output.Channels);
             switch (layer.Kind)
             {
@@ -204,7 +201,7 @@ internal sealed class CircuitPlan
 
         static long Pow2(long value) => 1L << TensorLayout.CeilLog2((int)Math.Min(value, 1 << 30));
 
-        static long Padded(TensorShape s) => Pow2(s.Channels) * Pow2((long)s.Height * s.Width);
+        static long Padded(Shape s) => Pow2(s.Channels) * Pow2((long)s.Height * s.Width);
     }
 
     public static int RemainderLimbs(int shift) => (shift + 7) / 8;
@@ -309,13 +306,13 @@ internal sealed class CircuitPlan
         var taps = new Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>();
         for (int l = 0; l < Layers.Length; l++)
         {
-            LayerSpec layer = Layers[l];
+            CircuitLayer layer = Layers[l];
             if (layer.Kind is not (LayerKind.Conv2d or LayerKind.AvgPool2d))
             {
                 continue;
             }
 
-            TensorShape input = Shapes[l], output = Shapes[l + 1];
+            Shape input = Shapes[l], output = Shapes[l + 1];
             TensorLayout inLayout = Layouts[l], outLayout = Layouts[l + 1];
             var rows = new List<int>();
             var inputs = new List<int>();

@@ -1,3 +1,4 @@
+using Thestage.Models;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
@@ -42,7 +43,7 @@ public sealed class CommittedModel
     public static CommittedModel Commit(QuantizedModel model, LigeroParameters? parameters = null, ISaltSource? salts = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        CircuitPlan plan = CircuitPlan.Create(model.InputShape, model.Layers.Select(LayerSpec.From).ToArray(), 1);
+        CircuitPlan plan = CircuitPlan.Create(model.InputShape, model.Layers.Select(CircuitLayer.From).ToArray(), 1);
         return CommitSegments(model, plan, plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model), parameters, salts);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Org.BouncyCastle.Crypto.Digests;
+using Thestage.Models;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Quantization;
@@ -42,11 +43,11 @@ public sealed class ModelCommitment
     private int _rangeState; // 0 unchecked, 1 valid, −1 invalid (idempotent, so races are harmless)
 
     internal ModelCommitment(
-        TensorShape inputShape,
+        Shape inputShape,
         int inputBits,
         int inputFractionBits,
         int outputFractionBits,
-        LayerSpec[] layers,
+        CircuitLayer[] layers,
         LigeroCommitment[] weights,
         LigeroParameters parameters,
         WeightRangeProof? rangeProof)
@@ -57,8 +58,8 @@ public sealed class ModelCommitment
         InputFractionBits = inputFractionBits;
         OutputFractionBits = outputFractionBits;
         Layers = layers;
-        TensorShape shape = inputShape;
-        foreach (LayerSpec layer in layers)
+        Shape shape = inputShape;
+        foreach (CircuitLayer layer in layers)
         {
             shape = layer.OutputShape(shape);
         }
@@ -72,10 +73,10 @@ public sealed class ModelCommitment
     }
 
     /// <summary>Gets the input shape of one sample.</summary>
-    public TensorShape InputShape { get; }
+    public Shape InputShape { get; }
 
     /// <summary>Gets the output shape of one sample.</summary>
-    public TensorShape OutputShape { get; }
+    public Shape OutputShape { get; }
 
     /// <summary>Gets the number of bits of the signed input integers.</summary>
     public int InputBits { get; }
@@ -98,7 +99,7 @@ public sealed class ModelCommitment
     /// <summary>Gets the one-time proof that all committed weights are int8 and the padding zero (see <see cref="VerifyWeightRanges"/>).</summary>
     public WeightRangeProof? RangeProof { get; }
 
-    internal LayerSpec[] Layers { get; }
+    internal CircuitLayer[] Layers { get; }
 
     internal LigeroCommitment[] WeightCommitmentArray => _weights;
 
@@ -136,7 +137,7 @@ public sealed class ModelCommitment
     }
 
     internal static ModelCommitment From(QuantizedModel model, LigeroCommitment[] weights, LigeroParameters parameters) =>
-        new(model.InputShape, model.InputBits, model.InputFractionBits, model.OutputFractionBits, model.Layers.Select(LayerSpec.From).ToArray(), weights, parameters, null);
+        new(model.InputShape, model.InputBits, model.InputFractionBits, model.OutputFractionBits, model.Layers.Select(CircuitLayer.From).ToArray(), weights, parameters, null);
 
     internal ModelCommitment WithRangeProof(WeightRangeProof proof) =>
         new(InputShape, InputBits, InputFractionBits, OutputFractionBits, Layers, _weights, Parameters, proof);
@@ -151,7 +152,7 @@ public sealed class ModelCommitment
         writer.WriteUInt32((uint)InputFractionBits);
         writer.WriteUInt32((uint)OutputFractionBits);
         writer.WriteUInt32((uint)Layers.Length);
-        foreach (LayerSpec layer in Layers)
+        foreach (CircuitLayer layer in Layers)
         {
             writer.WriteUInt32((uint)layer.Kind);
             writer.WriteUInt32((uint)layer.InFeatures);

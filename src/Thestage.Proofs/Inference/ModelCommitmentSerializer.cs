@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using Thestage.Models;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
@@ -80,15 +81,15 @@ public static class ModelCommitmentSerializer
 
         var reader = new ProofReader(bytes);
         reader.ReadHeader(Magic, Version);
-        var input = new TensorShape(reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24));
+        (int channels, int height, int width) = (reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24));
         int inputBits = reader.ReadUInt32(2, 16);
         int inputFraction = ReadSigned(ref reader, 62);
         int outputFraction = ReadSigned(ref reader, 62);
         int count = reader.ReadUInt32(1, 64);
-        var layers = new LayerSpec[count];
+        var layers = new CircuitLayer[count];
         for (int i = 0; i < count; i++)
         {
-            var layer = new LayerSpec(
+            var layer = new CircuitLayer(
                 (LayerKind)reader.ReadUInt32(0, (int)LayerKind.Square),
                 reader.ReadUInt32(0, 1 << 24),
                 reader.ReadUInt32(0, 1 << 24),
@@ -158,7 +159,7 @@ public static class ModelCommitmentSerializer
         ModelCommitment commitment;
         try
         {
-            commitment = new ModelCommitment(input, inputBits, inputFraction, outputFraction, layers, weights, new LigeroParameters(logBlowup, queries), range);
+            commitment = new ModelCommitment(LayerShapes.Canonical(channels, height, width), inputBits, inputFraction, outputFraction, layers, weights, new LigeroParameters(logBlowup, queries), range);
             int[] expected = commitment.Plan(1).WeightLayout.NumVariables;
             if (!expected.SequenceEqual(weights.Select(w => w.NumVariables)))
             {
@@ -189,7 +190,7 @@ public static class ModelCommitmentSerializer
         return value;
     }
 
-    private static bool FollowsLayerRules(LayerSpec l)
+    private static bool FollowsLayerRules(CircuitLayer l)
     {
         bool noGeometry = l.KernelHeight == 0 && l.KernelWidth == 0 && l.Stride == 0 && l.Padding == 0;
         return l.Kind switch

@@ -1,9 +1,10 @@
+using E = Thestage.Proofs.Fields.GoldilocksExt2;
+using Thestage.Models;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Transcripts;
-using E = Thestage.Proofs.Fields.GoldilocksExt2;
 
 namespace Thestage.Proofs.Inference;
 
@@ -41,7 +42,7 @@ internal sealed class ProverRelations
             {
                 ProveRequantization(l);
             }
-            else if (_plan.Layers[l].Kind == LayerKind.ReLU && _plan.Kinds[l + 1] == TensorKind.Public)
+            else if (_plan.Layers[l].Kind == LayerKind.Relu && _plan.Kinds[l + 1] == TensorKind.Public)
             {
                 E[] z = _transcript.Challenges<E>(InferenceTranscript.RelationPoint, _plan.Layouts[l + 1].LogSize);
                 ProveRelu(l, z, Evaluate(_witness.FieldTensors[l + 1], z));
@@ -88,7 +89,7 @@ internal sealed class ProverRelations
 
     private void ProveRequantization(int l)
     {
-        LayerSpec layer = _plan.Layers[l];
+        CircuitLayer layer = _plan.Layers[l];
         TensorLayout outLayout = _plan.Layouts[l + 1];
         E[] z = _transcript.Challenges<E>(InferenceTranscript.RelationPoint, outLayout.LogSize);
         E value = Resolve(l + 1, z);
@@ -123,7 +124,7 @@ internal sealed class ProverRelations
 
     private void ProveLinear(int l, E[] z, E[] zBatch, E accumulator)
     {
-        LayerSpec layer = _plan.Layers[l];
+        CircuitLayer layer = _plan.Layers[l];
         TensorLayout outLayout = _plan.Layouts[l + 1];
         (int weightSegment, int biasSegment, int logRows, int logColumns) = _plan.WeightSegments[l];
         E[] zRows = z[..logRows];

@@ -1,9 +1,10 @@
+using E = Thestage.Proofs.Fields.GoldilocksExt2;
+using Thestage.Models;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Transcripts;
-using E = Thestage.Proofs.Fields.GoldilocksExt2;
 
 namespace Thestage.Proofs.Inference;
 
@@ -85,7 +86,7 @@ internal sealed class VerifierRelations
                     return false;
                 }
             }
-            else if (_plan.Layers[l].Kind == LayerKind.ReLU && _plan.Kinds[l + 1] == TensorKind.Public)
+            else if (_plan.Layers[l].Kind == LayerKind.Relu && _plan.Kinds[l + 1] == TensorKind.Public)
             {
                 E[] z = _transcript.Challenges<E>(InferenceTranscript.RelationPoint, _plan.Layouts[l + 1].LogSize);
                 if (!VerifyRelu(l, z, MatrixMultiplicationSumcheck.EvaluateMatrix(_public[l + 1], (ReadOnlySpan<E>)z)))
@@ -149,7 +150,7 @@ internal sealed class VerifierRelations
 
     private bool VerifyRequantization(int l)
     {
-        LayerSpec layer = _plan.Layers[l];
+        CircuitLayer layer = _plan.Layers[l];
         TensorLayout outLayout = _plan.Layouts[l + 1];
         E[] z = _transcript.Challenges<E>(InferenceTranscript.RelationPoint, outLayout.LogSize);
         E value;
@@ -202,7 +203,7 @@ internal sealed class VerifierRelations
 
     private bool VerifyLinear(int l, E[] z, E[] zBatch, E accumulator)
     {
-        LayerSpec layer = _plan.Layers[l];
+        CircuitLayer layer = _plan.Layers[l];
         TensorLayout outLayout = _plan.Layouts[l + 1];
         (int weightSegment, int biasSegment, int logRows, int logColumns) = _plan.WeightSegments[l];
         E[] zRows = z[..logRows];

@@ -1,3 +1,5 @@
+using Thestage.Models;
+
 namespace Thestage.Proofs.Quantization;
 
 /// <summary>Index enumeration for convolution and pooling windows, shared by the evaluators and the prover.</summary>
@@ -7,7 +9,7 @@ internal static class ConvolutionTaps
     /// Enumerates, for output <c>(co, oy, ox)</c>, the pairs (weight index in <c>out × in × kh × kw</c>, input index in
     /// <c>C × H × W</c>) of the taps that fall inside the input (zero padding contributes nothing).
     /// </summary>
-    public static IEnumerable<(int Weight, int Input)> Enumerate(TensorShape input, int kernelHeight, int kernelWidth, int stride, int padding, int co, int oy, int ox)
+    public static IEnumerable<(int Weight, int Input)> Enumerate(Shape input, int kernelHeight, int kernelWidth, int stride, int padding, int co, int oy, int ox)
     {
         for (int ci = 0; ci < input.Channels; ci++)
         {
@@ -35,7 +37,7 @@ internal static class ConvolutionTaps
     }
 
     /// <summary>Enumerates the input indices of the pooling window of output <c>(c, oy, ox)</c> (stride = window).</summary>
-    public static IEnumerable<int> Window(TensorShape input, int kernelHeight, int kernelWidth, int c, int oy, int ox)
+    public static IEnumerable<int> Window(Shape input, int kernelHeight, int kernelWidth, int c, int oy, int ox)
     {
         for (int ky = 0; ky < kernelHeight; ky++)
         {

@@ -1,3 +1,5 @@
+using Thestage.Models;
+
 namespace Thestage.Proofs.Quantization;
 
 /// <summary>
@@ -29,8 +31,8 @@ public static class IntegerEvaluator
         for (int l = 0; l < count; l++)
         {
             QuantizedLayer layer = model.Layers[l];
-            TensorShape inShape = model.ShapeAt(l);
-            TensorShape outShape = model.ShapeAt(l + 1);
+            Shape inShape = model.ShapeAt(l);
+            Shape outShape = model.ShapeAt(l + 1);
             int[] x = tensors[l];
             if (layer.Requantizes)
             {
@@ -52,7 +54,7 @@ public static class IntegerEvaluator
             }
             else
             {
-                tensors[l + 1] = layer.Kind == LayerKind.ReLU ? x.Select(v => Math.Max(v, 0)).ToArray() : (int[])x.Clone();
+                tensors[l + 1] = layer.Kind == LayerKind.Relu ? x.Select(v => Math.Max(v, 0)).ToArray() : (int[])x.Clone();
             }
         }
 
@@ -76,7 +78,7 @@ public static class IntegerEvaluator
         }
     }
 
-    private static long[] Accumulate(QuantizedLayer layer, TensorShape inShape, TensorShape outShape, int[] x)
+    private static long[] Accumulate(QuantizedLayer layer, Shape inShape, Shape outShape, int[] x)
     {
         var acc = new long[outShape.Size];
         switch (layer.Kind)

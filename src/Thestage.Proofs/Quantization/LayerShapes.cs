@@ -1,3 +1,5 @@
+using Thestage.Models;
+
 namespace Thestage.Proofs.Quantization;
 
 /// <summary>Shape rules shared by the float and the fixed-point layers.</summary>
@@ -43,14 +45,31 @@ internal static class LayerShapes
         return System.Numerics.BitOperations.Log2((ulong)area);
     }
 
-    public static TensorShape Output(LayerKind kind, TensorShape input, int inFeatures, int outFeatures, int kernelHeight, int kernelWidth, int stride, int padding)
+    /// <summary>
+    /// The proof system's canonical form of a [C, H, W] shape: a vector <c>[C]</c> when H = W = 1, otherwise the image
+    /// (so shapes compare equal however a layer produced them).
+    /// </summary>
+    /// <exception cref="ArgumentException">A dimension is below 1 or the shape holds more than <see cref="Shape.MaxElements"/> values.</exception>
+    public static Shape Canonical(int channels, int height, int width) => height == 1 && width == 1 ? Shape.Vector(channels) : Shape.Image(channels, height, width);
+
+    /// <summary>The canonical form of a shape of rank 1 or 3 (see <see cref="Canonical(int, int, int)"/>).</summary>
+    /// <exception cref="ArgumentException">The rank is neither 1 nor 3.</exception>
+    public static Shape Canonical(Shape shape)
     {
-        if (!input.IsValid)
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Rank is not (1 or 3))
         {
-            throw new ArgumentException("The input shape is invalid.");
+            throw new ArgumentException($"The proof system takes vectors [n] and images [C, H, W]; got {shape}.");
         }
 
-        TensorShape output;
+        return Canonical(shape.Channels, shape.Height, shape.Width);
+    }
+
+    /// <summary>The output shape of a layer of the fixed-point model (canonical, see <see cref="Canonical(int, int, int)"/>).</summary>
+    /// <exception cref="ArgumentException">The layer does not fit the input shape.</exception>
+    public static Shape Output(LayerKind kind, Shape input, int inFeatures, int outFeatures, int kernelHeight, int kernelWidth, int stride, int padding)
+    {
+        input = Canonical(input);
         switch (kind)
         {
             case LayerKind.Dense:
@@ -59,43 +78,28 @@ internal static class LayerShapes
                     throw new ArgumentException($"Dense expects {inFeatures} input features, got {input.Size}.");
                 }
 
-                output = TensorShape.Vector(outFeatures);
-                break;
+                return Shape.Vector(outFeatures);
             case LayerKind.Conv2d:
                 if (input.Channels != inFeatures || input.Height + (2 * padding) < kernelHeight || input.Width + (2 * padding) < kernelWidth)
                 {
                     throw new ArgumentException("The convolution does not fit the input shape.");
                 }
 
-                output = new TensorShape(
-                    outFeatures,
-                    ((input.Height + (2 * padding) - kernelHeight) / stride) + 1,
-                    ((input.Width + (2 * padding) - kernelWidth) / stride) + 1);
-                break;
+                return Canonical(outFeatures, Shape.WindowOutputSize(input.Height, kernelHeight, stride, padding), Shape.WindowOutputSize(input.Width, kernelWidth, stride, padding));
             case LayerKind.AvgPool2d:
                 if (input.Height < kernelHeight || input.Width < kernelWidth)
                 {
                     throw new ArgumentException("The pooling window does not fit the input shape.");
                 }
 
-                output = new TensorShape(input.Channels, input.Height / kernelHeight, input.Width / kernelWidth);
-                break;
+                return Canonical(input.Channels, input.Height / kernelHeight, input.Width / kernelWidth);
             case LayerKind.Flatten:
-                output = TensorShape.Vector(input.Size);
-                break;
-            case LayerKind.ReLU:
+                return Shape.Vector(input.Size);
+            case LayerKind.Relu:
             case LayerKind.Square:
-                output = input;
-                break;
+                return input;
             default:
-                throw new ArgumentException("Unknown layer kind.");
+                throw new ArgumentException($"The proof system has no {kind} layer.");
         }
-
-        if (!output.IsValid)
-        {
-            throw new ArgumentException("The output shape is invalid.");
-        }
-
-        return output;
     }
 }

@@ -1,3 +1,5 @@
+using Thestage.Models;
+
 namespace Thestage.Proofs.Quantization;
 
 /// <summary>
@@ -124,7 +126,7 @@ public sealed class QuantizedLayer
 
     /// <summary>Creates a ReLU layer.</summary>
     /// <returns>The layer.</returns>
-    public static QuantizedLayer ReLU() => new(LayerKind.ReLU, 0, 0, 0, 0, 0, 0, [], [], 0);
+    public static QuantizedLayer ReLU() => new(LayerKind.Relu, 0, 0, 0, 0, 0, 0, [], [], 0);
 
     /// <summary>Creates a square layer <c>requant(x², shift)</c>.</summary>
     /// <param name="shift">The requantization shift.</param>
@@ -135,6 +137,6 @@ public sealed class QuantizedLayer
     /// <param name="input">The input shape.</param>
     /// <returns>The output shape.</returns>
     /// <exception cref="ArgumentException">The input shape does not fit the layer.</exception>
-    public TensorShape OutputShape(TensorShape input) =>
+    public Shape OutputShape(Shape input) =>
         LayerShapes.Output(Kind, input, InFeatures, OutFeatures, KernelHeight, KernelWidth, Stride, Padding);
 }

@@ -1,3 +1,5 @@
+using Thestage.Models;
+
 namespace Thestage.Proofs.Quantization;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Thestage.Proofs.Quantization;
 /// <see cref="Inference.InferenceProver"/> proves.
 /// </summary>
 /// <remarks>
-/// <para>Semantics, per sample (tensors channel-major, see <see cref="TensorShape"/>):</para>
+/// <para>Semantics, per sample (tensors channel-major, see <see cref="Shape"/>):</para>
 /// <list type="bullet">
 /// <item><description>Input: integers in <c>[−2^(b−1), 2^(b−1))</c>, <c>b = InputBits ≤ 16</c>, representing <c>x · 2^−InputFractionBits</c>.</description></item>
 /// <item><description>Dense / Conv2d: <c>acc = bias + Σ w·x</c> with int8 weights, exact over the integers (zero padding for Conv2d).
@@ -31,7 +33,7 @@ public sealed class QuantizedModel
     public const int MaxActivation = (1 << 15) - 1;
 
     private readonly QuantizedLayer[] _layers;
-    private readonly TensorShape[] _shapes;
+    private readonly Shape[] _shapes;
     private readonly long[] _bounds;
 
     /// <summary>Initializes a new model and validates shapes and ranges.</summary>
@@ -41,7 +43,7 @@ public sealed class QuantizedModel
     /// <param name="outputFractionBits">Fraction bits of the output fixed-point format.</param>
     /// <param name="layers">The layers.</param>
     /// <exception cref="ArgumentException">The shapes do not chain or a value could leave its range.</exception>
-    public QuantizedModel(TensorShape inputShape, int inputBits, int inputFractionBits, int outputFractionBits, IReadOnlyList<QuantizedLayer> layers)
+    public QuantizedModel(Shape inputShape, int inputBits, int inputFractionBits, int outputFractionBits, IReadOnlyList<QuantizedLayer> layers)
     {
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentOutOfRangeException.ThrowIfLessThan(inputBits, 2);
@@ -57,9 +59,9 @@ public sealed class QuantizedModel
         InputBits = inputBits;
         InputFractionBits = inputFractionBits;
         OutputFractionBits = outputFractionBits;
-        _shapes = new TensorShape[_layers.Length + 1];
+        _shapes = new Shape[_layers.Length + 1];
         _bounds = new long[_layers.Length + 1];
-        _shapes[0] = inputShape;
+        _shapes[0] = LayerShapes.Canonical(inputShape);
         _bounds[0] = 1L << (inputBits - 1);
         for (int i = 0; i < _layers.Length; i++)
         {
@@ -70,10 +72,10 @@ public sealed class QuantizedModel
     }
 
     /// <summary>Gets the input shape.</summary>
-    public TensorShape InputShape => _shapes[0];
+    public Shape InputShape => _shapes[0];
 
     /// <summary>Gets the output shape.</summary>
-    public TensorShape OutputShape => _shapes[^1];
+    public Shape OutputShape => _shapes[^1];
 
     /// <summary>Gets the number of bits of the signed input integers.</summary>
     public int InputBits { get; }
@@ -90,7 +92,7 @@ public sealed class QuantizedModel
     /// <summary>Gets the shape after layer <paramref name="index"/> (index 0 is the input).</summary>
     /// <param name="index">In <c>[0, Layers.Count]</c>.</param>
     /// <returns>The shape.</returns>
-    public TensorShape ShapeAt(int index) => _shapes[index];
+    public Shape ShapeAt(int index) => _shapes[index];
 
     /// <summary>Gets the proven bound on <c>|value|</c> of the tensor after layer <paramref name="index"/>.</summary>
     /// <param name="index">In <c>[0, Layers.Count]</c>.</param>
@@ -135,7 +137,7 @@ public sealed class QuantizedModel
         return result;
     }
 
-    private static long OutputBound(QuantizedLayer layer, TensorShape inShape, long inBound, int index)
+    private static long OutputBound(QuantizedLayer layer, Shape inShape, long inBound, int index)
     {
         long accumulator;
         switch (layer.Kind)

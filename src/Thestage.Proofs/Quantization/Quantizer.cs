@@ -1,7 +1,9 @@
+using Thestage.Models;
+
 namespace Thestage.Proofs.Quantization;
 
 /// <summary>
-/// Post-training quantization of a <see cref="FloatModel"/> into a <see cref="QuantizedModel"/>: symmetric
+/// Post-training quantization of a model of the IR (<see cref="Sequential"/>) into a <see cref="QuantizedModel"/>: symmetric
 /// per-layer power-of-two scales for int8 weights, int32 biases at the accumulator scale, and requantization
 /// shifts chosen from calibration ranges and then raised until the worst-case interval analysis of
 /// <see cref="QuantizedModel"/> admits the model.
@@ -15,59 +17,71 @@ public static class Quantizer
 {
     private const int TargetActivation = 1 << 14; // calibration target: half of the int16 range as headroom
 
-    /// <summary>Quantizes a model.</summary>
-    /// <param name="model">The double-precision model.</param>
+    /// <summary>Quantizes a model, calibrated on sample inputs (<see cref="Calibration.Measure"/>).</summary>
+    /// <param name="model">
+    /// The double-precision model: Dense, Conv2d, AvgPool2d with stride = window and a power-of-two window area, Flatten,
+    /// the exact ReLU and the square.
+    /// </param>
     /// <param name="calibration">Representative inputs (at least one).</param>
     /// <param name="inputBits">Bits of the signed input integers, in <c>[2, 16]</c>.</param>
     /// <returns>The fixed-point model.</returns>
-    /// <exception cref="ArgumentException">No calibration input, or no shift in range makes a layer valid.</exception>
-    public static QuantizedModel Quantize(FloatModel model, IReadOnlyList<double[]> calibration, int inputBits = 8)
+    /// <exception cref="ArgumentException">No calibration input, a layer the proof system does not prove, or no shift in range makes a layer valid.</exception>
+    public static QuantizedModel Quantize(Sequential model, IReadOnlyList<double[]> calibration, int inputBits = 8)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Quantize(model, Calibration.Measure(model, calibration), inputBits);
+    }
+
+    /// <summary>
+    /// Quantizes a model with the calibration the CKKS back-end uses too: the input's scale from the input's range, each
+    /// requantization shift from the range of the layer's output (<c>max(|min|, |max|)</c> mapped to half the int16 range).
+    /// </summary>
+    /// <param name="model">The double-precision model (see the other overload for the layers proven).</param>
+    /// <param name="calibration">Its calibration (<see cref="Calibration.Measure"/>).</param>
+    /// <param name="inputBits">Bits of the signed input integers, in <c>[2, 16]</c>.</param>
+    /// <returns>The fixed-point model.</returns>
+    /// <exception cref="ArgumentException">The calibration is of another model, a layer the proof system does not prove, or no shift in range makes a layer valid.</exception>
+    public static QuantizedModel Quantize(Sequential model, Calibration calibration, int inputBits = 8)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(calibration);
-        if (calibration.Count == 0)
-        {
-            throw new ArgumentException("At least one calibration input is required.", nameof(calibration));
-        }
-
         int layerCount = model.Layers.Count;
-        var maxAbs = new double[layerCount + 1];
-        foreach (double[] sample in calibration)
+        if (calibration.Ranges.Count != layerCount + 1)
         {
-            double[][] tensors = model.EvaluateAll(sample);
-            for (int l = 0; l <= layerCount; l++)
-            {
-                maxAbs[l] = Math.Max(maxAbs[l], tensors[l].Select(Math.Abs).DefaultIfEmpty(0).Max());
-            }
+            throw new ArgumentException($"The calibration has {calibration.Ranges.Count} ranges; the model has {layerCount} layers (+ its input).", nameof(calibration));
         }
 
+        double[] maxAbs = [.. calibration.Ranges.Select(r => r.MaxAbs)];
         int inputFraction = FractionBits(maxAbs[0], (1 << (inputBits - 1)) - 1);
         int fraction = inputFraction;
         var layers = new List<QuantizedLayer>();
         for (int l = 0; l < layerCount; l++)
         {
-            FloatLayer layer = model.Layers[l];
-            switch (layer.Kind)
+            Layer layer = model.Layers[l];
+            switch (layer)
             {
-                case LayerKind.Dense:
-                case LayerKind.Conv2d:
-                    (int[] weights, int[] bias, int accFraction) = QuantizeParameters(layer, fraction);
+                case Dense or Conv2d:
+                    (double[] realWeights, double[] realBias) = OutputMajor(layer);
+                    (int[] weights, int[] bias, int accFraction) = QuantizeParameters(realWeights, realBias, fraction);
                     int shift = ChooseShift(model, inputBits, inputFraction, layers, accFraction, maxAbs[l + 1], s => Parameterised(layer, weights, bias, s));
                     fraction = accFraction - shift;
                     break;
-                case LayerKind.AvgPool2d:
-                    layers.Add(QuantizedLayer.AvgPool2d(layer.KernelHeight, layer.KernelWidth));
+                case AvgPool2d pool when pool.Stride == pool.KernelSize:
+                    layers.Add(QuantizedLayer.AvgPool2d(pool.KernelSize, pool.KernelSize));
                     break;
-                case LayerKind.Square:
+                case Activation { Kind: LayerKind.Square }:
                     int squareShift = ChooseShift(model, inputBits, inputFraction, layers, 2 * fraction, maxAbs[l + 1], QuantizedLayer.Square);
                     fraction = (2 * fraction) - squareShift;
                     break;
-                case LayerKind.Flatten:
+                case Flatten:
                     layers.Add(QuantizedLayer.Flatten());
                     break;
-                default:
+                case Activation { Kind: LayerKind.Relu }:
                     layers.Add(QuantizedLayer.ReLU());
                     break;
+                default:
+                    throw new ArgumentException(
+                        $"Layer {l} ({layer}) has no fixed-point form in the proof system, which proves Dense, Conv2d, AvgPool2d (stride = window), Flatten, the exact ReLU and the square.", nameof(model));
             }
         }
 
@@ -80,52 +94,19 @@ public static class Quantizer
     /// <param name="inputs">Real inputs (at least one).</param>
     /// <returns>The error and agreement report.</returns>
     /// <exception cref="ArgumentException">No inputs, or the models' shapes differ.</exception>
-    public static QuantizationReport Compare(FloatModel source, QuantizedModel quantized, IReadOnlyList<double[]> inputs)
+    public static AgreementReport Compare(Sequential source, QuantizedModel quantized, IReadOnlyList<double[]> inputs)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(quantized);
         ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.Count == 0 || source.InputShape != quantized.InputShape || source.OutputShape != quantized.OutputShape)
+        if (inputs.Count == 0 || source.InputShape.Size != quantized.InputShape.Size || source.OutputShape.Size != quantized.OutputShape.Size)
         {
             throw new ArgumentException("Inputs are required and the models must have the same shapes.");
         }
 
-        double maxError = 0, sumError = 0, maxOutput = 0;
-        int agree = 0, values = 0;
-        foreach (double[] input in inputs)
-        {
-            double[] expected = source.Evaluate(input);
-            double[] actual = quantized.DequantizeOutput(IntegerEvaluator.Evaluate(quantized, quantized.QuantizeInput(input)));
-            for (int i = 0; i < expected.Length; i++)
-            {
-                double error = Math.Abs(expected[i] - actual[i]);
-                maxError = Math.Max(maxError, error);
-                maxOutput = Math.Max(maxOutput, Math.Abs(expected[i]));
-                sumError += error;
-                values++;
-            }
-
-            if (ArgMax(expected) == ArgMax(actual))
-            {
-                agree++;
-            }
-        }
-
-        return new QuantizationReport(inputs.Count, maxError, sumError / values, maxOutput, (double)agree / inputs.Count);
-    }
-
-    private static int ArgMax(double[] values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
+        return AgreementReport.Compare(
+            [.. inputs.Select(x => source.Evaluate(x))],
+            [.. inputs.Select(x => quantized.DequantizeOutput(IntegerEvaluator.Evaluate(quantized, quantized.QuantizeInput(x))))]);
     }
 
     /// <summary>The largest <c>f</c> in <c>[−30, 30]</c> with <c>maxAbs · 2^f ≤ limit</c>.</summary>
@@ -139,10 +120,31 @@ public static class Quantizer
         return Math.Clamp((int)Math.Floor(Math.Log2(limit / maxAbs)), -30, 30);
     }
 
-    private static (int[] Weights, int[] Bias, int AccFraction) QuantizeParameters(FloatLayer layer, int inputFraction)
+    /// <summary>The weights of a Dense (out × in) or Conv2d (out × in × kh × kw) layer, output-major, and its bias.</summary>
+    private static (double[] Weights, double[] Bias) OutputMajor(Layer layer)
+    {
+        if (layer is Dense dense)
+        {
+            var w = new double[dense.Outputs * dense.Inputs];
+            for (int o = 0; o < dense.Outputs; o++)
+            {
+                for (int i = 0; i < dense.Inputs; i++)
+                {
+                    w[(o * dense.Inputs) + i] = dense.WeightAt(i, o);
+                }
+            }
+
+            return (w, dense.Bias);
+        }
+
+        var conv = (Conv2d)layer;
+        return ([.. conv.Kernels.Cast<double>()], conv.Bias);
+    }
+
+    private static (int[] Weights, int[] Bias, int AccFraction) QuantizeParameters(double[] realWeights, double[] realBias, int inputFraction)
     {
         double maxWeight = 0;
-        foreach (double w in layer.Weights)
+        foreach (double w in realWeights)
         {
             maxWeight = Math.Max(maxWeight, Math.Abs(w));
         }
@@ -153,7 +155,7 @@ public static class Quantizer
             double weightScale = Math.Pow(2.0, weightFraction);
             double biasScale = Math.Pow(2.0, accFraction);
             bool fits = true;
-            foreach (double b in layer.Bias)
+            foreach (double b in realBias)
             {
                 fits &= Math.Abs(Math.Round(b * biasScale, MidpointRounding.AwayFromZero)) < (1 << 30);
             }
@@ -163,8 +165,8 @@ public static class Quantizer
                 continue;
             }
 
-            int[] weights = Round(layer.Weights, weightScale, QuantizedLayer.MinWeight, QuantizedLayer.MaxWeight);
-            int[] bias = Round(layer.Bias, biasScale, -(1 << 30), 1 << 30);
+            int[] weights = Round(realWeights, weightScale, QuantizedLayer.MinWeight, QuantizedLayer.MaxWeight);
+            int[] bias = Round(realBias, biasScale, -(1 << 30), 1 << 30);
             return (weights, bias, accFraction);
         }
 
@@ -182,14 +184,16 @@ public static class Quantizer
         return result;
     }
 
-    private static QuantizedLayer Parameterised(FloatLayer layer, int[] weights, int[] bias, int shift) =>
-        layer.Kind == LayerKind.Dense
-            ? QuantizedLayer.Dense(layer.InFeatures, layer.OutFeatures, weights, bias, shift)
-            : QuantizedLayer.Conv2d(layer.InFeatures, layer.OutFeatures, layer.KernelHeight, layer.KernelWidth, layer.Stride, layer.Padding, weights, bias, shift);
+    private static QuantizedLayer Parameterised(Layer layer, int[] weights, int[] bias, int shift) => layer switch
+    {
+        Dense dense => QuantizedLayer.Dense(dense.Inputs, dense.Outputs, weights, bias, shift),
+        Conv2d conv => QuantizedLayer.Conv2d(conv.InChannels, conv.OutChannels, conv.KernelHeight, conv.KernelWidth, conv.Stride, conv.Padding, weights, bias, shift),
+        _ => throw new ArgumentException($"{layer} has no weights."),
+    };
 
     /// <summary>Starts from the calibration shift and raises it until the model prefix passes validation; appends the layer.</summary>
     private static int ChooseShift(
-        FloatModel model, int inputBits, int inputFraction, List<QuantizedLayer> layers, int accFraction, double calibrationMax, Func<int, QuantizedLayer> make)
+        Sequential model, int inputBits, int inputFraction, List<QuantizedLayer> layers, int accFraction, double calibrationMax, Func<int, QuantizedLayer> make)
     {
         int target = FractionBits(calibrationMax, TargetActivation);
         int shift = Math.Clamp(accFraction - target, 0, QuantizedLayer.MaxShift);

@@ -1,3 +1,4 @@
+using Thestage.Models;
 using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
@@ -132,7 +133,7 @@ public static partial class ModelLinkArgument
             inBound = outBound;
         }
 
-        return new QuantizedModel(TensorShape.Vector(config.InputSize), inputBits, inputFractionBits, (int)a, result);
+        return new QuantizedModel(Shape.Vector(config.InputSize), inputBits, inputFractionBits, (int)a, result);
     }
 
     /// <summary>Gets <c>σ_l</c> for every layer: the smallest shift with every <c>round_σ(w)</c> an int8 (see <see cref="Quantize(FixedPointWeights, int, int)"/>).</summary>

@@ -1,8 +1,9 @@
+using E = Thestage.Proofs.Fields.GoldilocksExt2;
+using Thestage.Models;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Lookups;
 using Thestage.Proofs.Quantization;
-using E = Thestage.Proofs.Fields.GoldilocksExt2;
 
 namespace Thestage.Proofs.Training;
 
@@ -219,7 +220,7 @@ public static partial class ModelLinkArgument
         public static Setup? TryCreate(TrainingConfig config, ModelCommitment model, int[]? sigma)
         {
             int layers = config.LayerCount;
-            if (sigma is null || sigma.Length != layers || model.InputShape != TensorShape.Vector(config.InputSize) || model.Layers.Length != (2 * layers) - 1)
+            if (sigma is null || sigma.Length != layers || model.InputShape != Shape.Vector(config.InputSize) || model.Layers.Length != (2 * layers) - 1)
             {
                 return null;
             }
@@ -227,10 +228,10 @@ public static partial class ModelLinkArgument
             var shifts = new int[layers];
             for (int l = 0; l < layers; l++)
             {
-                LayerSpec dense = model.Layers[2 * l];
+                CircuitLayer dense = model.Layers[2 * l];
                 shifts[l] = dense.Shift;
-                if (dense != new LayerSpec(LayerKind.Dense, config.LayerSizes[l], config.LayerSizes[l + 1], 0, 0, 0, 0, dense.Shift)
-                    || (l + 1 < layers && model.Layers[(2 * l) + 1] != new LayerSpec(LayerKind.ReLU, 0, 0, 0, 0, 0, 0, 0)))
+                if (dense != new CircuitLayer(LayerKind.Dense, config.LayerSizes[l], config.LayerSizes[l + 1], 0, 0, 0, 0, dense.Shift)
+                    || (l + 1 < layers && model.Layers[(2 * l) + 1] != new CircuitLayer(LayerKind.Relu, 0, 0, 0, 0, 0, 0, 0)))
                 {
                     return null;
                 }

@@ -1,3 +1,5 @@
+using E = Thestage.Proofs.Fields.GoldilocksExt2;
+using Thestage.Models;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
@@ -6,7 +8,6 @@ using Thestage.Proofs.Lookups;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Transcripts;
-using E = Thestage.Proofs.Fields.GoldilocksExt2;
 
 namespace Thestage.Proofs.Training;
 
@@ -259,7 +260,7 @@ public static partial class ModelLinkArgument
     private static bool SameModel(QuantizedModel a, QuantizedModel b) =>
         a.InputShape == b.InputShape && a.InputBits == b.InputBits && a.InputFractionBits == b.InputFractionBits
         && a.OutputFractionBits == b.OutputFractionBits && a.Layers.Count == b.Layers.Count
-        && a.Layers.Zip(b.Layers).All(p => LayerSpec.From(p.First) == LayerSpec.From(p.Second)
+        && a.Layers.Zip(b.Layers).All(p => CircuitLayer.From(p.First) == CircuitLayer.From(p.Second)
             && p.First.Weights.SequenceEqual(p.Second.Weights) && p.First.Bias.SequenceEqual(p.Second.Bias));
 
     private static (E[][] Zeta, E[][] Xi) Points(Transcript transcript, ModelLinkLayout layout)

@@ -58,6 +58,32 @@ public sealed class TrainingDataset
         ClassCount = config.ClassCount;
     }
 
+    /// <summary>
+    /// A dataset from real features: <c>x</c> becomes <c>round(x·2^f)</c> (ties away from zero), the integer the trainer
+    /// reads as <c>x</c> (for example Fashion-MNIST pixels in [0, 1]).
+    /// </summary>
+    /// <param name="config">The configuration giving the input width, class count, fraction bits and value range.</param>
+    /// <param name="features">One real feature vector per sample.</param>
+    /// <param name="labels">One label per sample.</param>
+    /// <returns>The dataset.</returns>
+    /// <exception cref="ArgumentException">As the constructor, after rounding (a value outside the range, a wrong width, a bad label).</exception>
+    public static TrainingDataset FromReal(TrainingConfig config, IReadOnlyList<double[]> features, IReadOnlyList<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(features);
+        double one = config.One;
+        var rounded = new int[features.Count][];
+        for (int i = 0; i < rounded.Length; i++)
+        {
+            double[] x = features[i] ?? throw new ArgumentException($"Sample {i} is null.", nameof(features));
+            rounded[i] = Array.ConvertAll(x, v => double.IsFinite(v)
+                ? (int)Math.Clamp(Math.Round(v * one, MidpointRounding.AwayFromZero), int.MinValue, int.MaxValue)
+                : throw new ArgumentException($"Sample {i} has a value that is not finite.", nameof(features)));
+        }
+
+        return new TrainingDataset(config, rounded, labels);
+    }
+
     /// <summary>Gets the number of samples.</summary>
     public int Count => _labels.Length;
 

@@ -1,4 +1,4 @@
-using Thestage.Inference.Model;
+using Thestage.Models;
 using Thestage.Inference.Planning;
 using Thestage.Inference.Runtime;
 using Thestage.Privacy.Ckks;

@@ -1,8 +1,9 @@
-using Thestage.Inference.Model;
+using Thestage.Models;
 using Thestage.Inference.Planning;
 using Thestage.Inference.Runtime;
 using Thestage.Inference.Tests.Model;
 using Thestage.Privacy.Tensors;
+using Thestage.Proofs.Training;
 using Xunit.Abstractions;
 
 namespace Thestage.Inference.Tests.Runtime;

@@ -16,8 +16,9 @@ public sealed class ProvenTrainingOnFashionMnistTests(ITestOutputHelper output)
     public void AShortRunLearnsAndItsSampledProofsVerify()
     {
         var config = new TrainingConfig([784, 32, 10], batchSize: 16, learningRateShift: 5, fractionalBits: 16, weightBits: 24, valueBits: 28, seed: 2026);
-        TrainingDataset train = FashionMnist.Load(FashionMnistSplit.Train, limit: 4096).ToTrainingDataset(config);
-        TrainingDataset test = FashionMnist.Load(FashionMnistSplit.Test, limit: 1000).ToTrainingDataset(config);
+        FashionMnistSet trainSet = FashionMnist.Load(FashionMnistSplit.Train, limit: 4096), testSet = FashionMnist.Load(FashionMnistSplit.Test, limit: 1000);
+        TrainingDataset train = TrainingDataset.FromReal(config, trainSet.Images, trainSet.Labels);
+        TrainingDataset test = TrainingDataset.FromReal(config, testSet.Images, testSet.Labels);
 
         var clock = Stopwatch.StartNew();
         TrainingRun run = TrainingRun.Record(config, train, 500, salts: new SeededSalts(7));

@@ -1,6 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
-using IrSequential = Thestage.Inference.Model.Sequential;
+using IrSequential = Thestage.Models.Sequential;
 
 namespace Thestage.Inference.Torch.Tests.Conversion;
 

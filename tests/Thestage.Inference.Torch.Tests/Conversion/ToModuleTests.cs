@@ -1,8 +1,9 @@
 using TorchSharp;
-using Thestage.Inference.Model;
+using Thestage.Models;
 using Thestage.Inference.Tests.Model;
+using Thestage.Proofs.Training;
 using static TorchSharp.torch;
-using IrSequential = Thestage.Inference.Model.Sequential;
+using IrSequential = Thestage.Models.Sequential;
 
 namespace Thestage.Inference.Torch.Tests.Conversion;
 
@@ -60,11 +61,11 @@ public sealed class ToModuleTests
         var random = new Random(12);
         var ir = new IrSequential([2, 8, 8],
         [
-            new Model.Conv2d(Kernels(random, 3, 2, 3), Values(random, 3), stride: 1, padding: 1),
+            new Models.Conv2d(Kernels(random, 3, 2, 3), Values(random, 3), stride: 1, padding: 1),
             Activation.Square(),
-            new Model.AvgPool2d(2),
-            new Model.Conv2d(Kernels(random, 4, 3, 2), Values(random, 4), stride: 2),
-            new Model.Flatten(),
+            new Models.AvgPool2d(2),
+            new Models.Conv2d(Kernels(random, 4, 3, 2), Values(random, 4), stride: 2),
+            new Models.Flatten(),
             new Dense(Matrix(random, 16, 5), Values(random, 5)),
             Activation.Tanh(-3, 3, 5),
             new Dense(Matrix(random, 5, 3), Values(random, 3)),
@@ -82,13 +83,13 @@ public sealed class ToModuleTests
                     Assert.Equal(a.Weights, b.Weights);
                     Assert.Equal(a.Bias, b.Bias);
                     break;
-                case (Model.Conv2d a, Model.Conv2d b):
+                case (Models.Conv2d a, Models.Conv2d b):
                     Assert.Equal(a.Kernels, b.Kernels);
                     Assert.Equal(a.Bias, b.Bias);
                     Assert.Equal((a.Stride, a.Padding), (b.Stride, b.Padding));
                     break;
                 case (Activation a, Activation b):
-                    Assert.Equal(a.Polynomial.Coefficients, b.Polynomial.Coefficients);
+                    Assert.Equal(a.Coefficients, b.Coefficients);
                     Assert.Equal(a.IsSquare, b.IsSquare);
                     break;
             }

@@ -1,6 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using Thestage.Inference.Model;
+using Thestage.Models;
 using static TorchSharp.torch;
 
 namespace Thestage.Inference.Torch.Tests.Conversion;
@@ -38,7 +38,7 @@ public sealed class TorchConverterTests
         manual_seed(2);
         var model = F64(nn.Sequential(nn.Conv2d(2, 3, (3, 2), stride: (stride, stride), padding: (padding, padding), bias: bias)));
         var ir = TorchConverter.ToSequential(model, [2, 7, 6]);
-        var conv = Assert.IsType<Model.Conv2d>(Assert.Single(ir.Layers));
+        var conv = Assert.IsType<Models.Conv2d>(Assert.Single(ir.Layers));
         Assert.Equal((stride, padding, 3, 2), (conv.Stride, conv.Padding, conv.KernelHeight, conv.KernelWidth));
         Forward.AssertAgree(ir, model, [2, 7, 6]);
     }
@@ -60,7 +60,7 @@ public sealed class TorchConverterTests
         manual_seed(3);
         var model = F64(nn.Sequential(nn.Flatten(), nn.Linear(18, 5)));
         var ir = TorchConverter.ToSequential(model, [2, 3, 3]);
-        Assert.IsType<Model.Flatten>(ir.Layers[0]);
+        Assert.IsType<Models.Flatten>(ir.Layers[0]);
         Forward.AssertAgree(ir, model, [2, 3, 3]);
     }
 
@@ -80,7 +80,7 @@ public sealed class TorchConverterTests
         var model = F64(nn.Sequential(new PolynomialActivation(activation)));
         var ir = TorchConverter.ToSequential(model, [8]);
         var converted = Assert.IsType<Activation>(Assert.Single(ir.Layers));
-        Assert.Equal(activation.Polynomial.Coefficients, converted.Polynomial.Coefficients);
+        Assert.Equal(activation.Coefficients, converted.Coefficients);
         Assert.Equal(activation.Name, converted.Name);
         Forward.AssertAgree(ir, model, [8], scale: 4);
     }
@@ -103,7 +103,7 @@ public sealed class TorchConverterTests
         var ir = TorchConverter.ToSequential(model, [5], Fit);
 
         Assert.StartsWith(name, Assert.IsType<Activation>(ir.Layers[1]).Name);
-        Assert.Equal(Fit.Degree, ((Activation)ir.Layers[1]).Polynomial.Degree);
+        Assert.Equal(Fit.Degree, ((Activation)ir.Layers[1]).Degree);
         var polynomialModel = F64(HeFriendly.WithPolynomialActivations(model, Fit));
         Forward.AssertAgree(ir, polynomialModel, [5]);
     }
@@ -128,7 +128,7 @@ public sealed class TorchConverterTests
         Forward.Randomize(norm, 12);
         var model = F64(nn.Sequential(nn.Conv2d(2, 3, 3, padding: 1, bias: false), norm));
         var ir = TorchConverter.ToSequential(model, [2, 5, 5]);
-        Assert.IsType<Model.Conv2d>(Assert.Single(ir.Layers));
+        Assert.IsType<Models.Conv2d>(Assert.Single(ir.Layers));
         Forward.AssertAgree(ir, model, [2, 5, 5], tolerance: 1e-12);
     }
 
@@ -214,10 +214,16 @@ public sealed class TorchConverterTests
     }
 
     [Fact]
-    public void AnActivationWithoutAnApproximationIsRefused()
+    public void AnActivationWithoutAnApproximationStaysExactAndTheCkksPlannerSaysWhatToDo()
     {
-        var e = Assert.Throws<ArgumentException>(() => TorchConverter.ToSequential(nn.Sequential(nn.Linear(3, 3), nn.ReLU()), [3]));
-        Assert.Contains("ReLU", e.Message);
+        Models.Sequential ir = TorchConverter.ToSequential(nn.Sequential(nn.Linear(3, 3), nn.ReLU(), nn.Linear(3, 2), nn.Sigmoid()), [3]);
+        Assert.Equal(LayerKind.Relu, ir.Layers[1].Kind);
+        Assert.Equal(LayerKind.Sigmoid, ir.Layers[3].Kind);
+        double[] x = [1, -2, 0.5];
+        double[] hidden = ir.Layers[0].Evaluate(x, [3]);
+        Assert.Equal(hidden.Select(v => Math.Max(0, v)), ir.Layers[1].Evaluate(hidden, [3]));
+        var e = Assert.Throws<NotSupportedException>(() => Thestage.Inference.Planning.InferencePlanner.Plan(ir));
+        Assert.Contains("Layer 1 is an exact Relu", e.Message);
     }
 
     [Fact]

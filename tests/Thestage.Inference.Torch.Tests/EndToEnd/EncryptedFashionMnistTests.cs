@@ -1,5 +1,5 @@
 using Thestage.Inference.Data;
-using Thestage.Inference.Model;
+using Thestage.Models;
 using Thestage.Inference.Planning;
 using Thestage.Inference.Runtime;
 using TorchSharp;

@@ -42,12 +42,12 @@ public sealed class TorchFormatFuzzTests(ITestOutputHelper output)
 
     private static byte[] Architecture() => Encoding.UTF8.GetBytes(ArchitectureJson.Serialize(
     [
-        LayerSpec.Conv2d("conv", stride: 2, padding: 1),
-        LayerSpec.BatchNorm(LayerKind.BatchNorm2d, "bn"),
-        LayerSpec.Polynomial([0.1, 0.5, 0.25], "poly"),
-        LayerSpec.AvgPool2d(2),
-        LayerSpec.Of(LayerKind.Flatten),
-        LayerSpec.Linear("fc"),
-        LayerSpec.Of(LayerKind.Square),
+        ModuleSpec.Conv2d("conv", stride: 2, padding: 1),
+        ModuleSpec.BatchNorm(ModuleKind.BatchNorm2d, "bn"),
+        ModuleSpec.Polynomial([0.1, 0.5, 0.25], "poly"),
+        ModuleSpec.AvgPool2d(2),
+        ModuleSpec.Of(ModuleKind.Flatten),
+        ModuleSpec.Linear("fc"),
+        ModuleSpec.Of(ModuleKind.Square),
     ]));
 }

@@ -1,5 +1,5 @@
 using TorchSharp;
-using Thestage.Inference.Model;
+using Thestage.Models;
 using Thestage.Inference.Torch.StateDicts;
 using Thestage.Inference.Torch.Tests.Conversion;
 using static TorchSharp.torch;
@@ -32,8 +32,8 @@ public sealed class ArchitectureJsonTests
     [Fact]
     public void RoundTripsEveryLayerKind()
     {
-        IReadOnlyList<LayerSpec> specs = TorchConverter.Describe(EveryKind());
-        IReadOnlyList<LayerSpec> parsed = ArchitectureJson.Parse(ArchitectureJson.Serialize(specs));
+        IReadOnlyList<ModuleSpec> specs = TorchConverter.Describe(EveryKind());
+        IReadOnlyList<ModuleSpec> parsed = ArchitectureJson.Parse(ArchitectureJson.Serialize(specs));
 
         Assert.Equal(specs.Count, parsed.Count);
         for (int i = 0; i < specs.Count; i++)
@@ -71,8 +71,8 @@ public sealed class ArchitectureJsonTests
         Assert.Equal((3, 3), (specs[1].KernelSize, specs[1].Stride));
         Assert.Equal([0, 1, 0.5], specs[2].Coefficients);
         Assert.Equal("polynomial deg 2", specs[2].Label);
-        Assert.Contains(specs, s => s.Kind == LayerKind.Polynomial);
-        Assert.Equal("tanh≈[-3, 3] deg 5", TorchConverter.Describe(EveryKind()).Single(s => s.Kind == LayerKind.Polynomial).Label);
+        Assert.Contains(specs, s => s.Kind == ModuleKind.Polynomial);
+        Assert.Equal("tanh≈[-3, 3] deg 5", TorchConverter.Describe(EveryKind()).Single(s => s.Kind == ModuleKind.Polynomial).Label);
     }
 
     public static TheoryData<string, string> Malformed => new()

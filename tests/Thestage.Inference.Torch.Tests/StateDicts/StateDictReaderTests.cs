@@ -86,7 +86,7 @@ public sealed class StateDictReaderTests : IDisposable
             .Float32("0.weight", [2, 2], 1, 2, 3, 4)
             .Float32("0.bias", [2], 0.5f, -0.5f)
             .ToArray();
-        var ir = StateDictConverter.ToSequential([LayerSpec.Linear("0"), LayerSpec.Of(LayerKind.Square)], StateDictReader.Read(file), [2]);
+        var ir = StateDictConverter.ToSequential([ModuleSpec.Linear("0"), ModuleSpec.Of(ModuleKind.Square)], StateDictReader.Read(file), [2]);
         // y = x·Wᵀ + b with W = [[1, 2], [3, 4]]: x = [1, 1] → [3.5, 6.5] → squared.
         Assert.Equal([12.25, 42.25], ir.Evaluate([1, 1]));
     }
@@ -176,11 +176,11 @@ public sealed class StateDictReaderTests : IDisposable
     public void MissingOrMisshapenWeightsAreInvalidData()
     {
         StateDict weights = StateDictReader.Read(new StateDictBytes(1).Float32("0.weight", [2, 3], 1, 2, 3, 4, 5, 6).ToArray());
-        Assert.Throws<InvalidDataException>(() => StateDictConverter.ToSequential([LayerSpec.Linear("1")], weights, [3]));
-        Assert.Throws<InvalidDataException>(() => StateDictConverter.ToSequential([LayerSpec.Conv2d("0")], weights, [3]));
-        Assert.Throws<InvalidDataException>(() => StateDictConverter.ToSequential([LayerSpec.Linear("0"), LayerSpec.BatchNorm(LayerKind.BatchNorm1d, "0")], weights, [3]));
+        Assert.Throws<InvalidDataException>(() => StateDictConverter.ToSequential([ModuleSpec.Linear("1")], weights, [3]));
+        Assert.Throws<InvalidDataException>(() => StateDictConverter.ToSequential([ModuleSpec.Conv2d("0")], weights, [3]));
+        Assert.Throws<InvalidDataException>(() => StateDictConverter.ToSequential([ModuleSpec.Linear("0"), ModuleSpec.BatchNorm(ModuleKind.BatchNorm1d, "0")], weights, [3]));
         StateDict nan = StateDictReader.Read(new StateDictBytes(1).Float32("0.weight", [1, 1], float.NaN).ToArray());
-        Assert.Throws<InvalidDataException>(() => StateDictConverter.ToSequential([LayerSpec.Linear("0")], nan, [1]));
+        Assert.Throws<InvalidDataException>(() => StateDictConverter.ToSequential([ModuleSpec.Linear("0")], nan, [1]));
     }
 
     private sealed class NonSeekable(byte[] data) : MemoryStream(data)

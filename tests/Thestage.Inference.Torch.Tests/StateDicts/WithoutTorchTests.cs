@@ -30,8 +30,9 @@ public sealed class WithoutTorchTests
             object weights = Get("Thestage.Inference.Torch.StateDicts.StateDictReader").GetMethod("Read", [typeof(Stream), typeof(long)])!
                 .Invoke(null, [new MemoryStream(saved.ToArray()), 1L << 20])!;
             object approximation = Activator.CreateInstance(Get("Thestage.Inference.Torch.ActivationApproximation"), -4.0, 4.0, 6)!;
-            object ir = Get("Thestage.Inference.Torch.StateDictConverter").GetMethod("ToSequential")!
-                .Invoke(null, [layers, weights, new[] { 1, 6, 6 }, approximation])!;
+            MethodInfo convert = Get("Thestage.Inference.Torch.StateDictConverter").GetMethod("ToSequential")!;
+            object shape = convert.GetParameters()[2].ParameterType.GetMethod("Image")!.Invoke(null, [1, 6, 6])!;
+            object ir = convert.Invoke(null, [layers, weights, shape, approximation])!;
             var evaluate = ir.GetType().GetMethod("Evaluate")!.CreateDelegate<Evaluate>(ir);
 
             Assert.NotSame(typeof(TorchConverter).Assembly, library);

@@ -43,7 +43,7 @@ public sealed class HeFriendlyTests
     {
         var swapped = HeFriendly.WithSquareActivations(nn.Sequential(nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 2), nn.Tanh()));
         Assert.Equal(2, swapped.modules().OfType<Square>().Count());
-        Assert.Equal(2, TorchConverter.ToSequential(swapped, [2]).Layers.Count(l => l is Model.Activation { Name: "square" }));
+        Assert.Equal(2, TorchConverter.ToSequential(swapped, [2]).Layers.Count(l => l is Models.Activation { Name: "square" }));
     }
 
     [Fact]

@@ -141,6 +141,21 @@ public sealed class CkksVectorTests(TensorFixture f) : IClassFixture<TensorFixtu
     }
 
     [Fact]
+    public void A_polynomial_keeps_the_scale_of_its_input_so_chained_polynomials_do_not_drift()
+    {
+        double[] x = TensorFixture.Random(12, 500, -1, 1);
+        CkksVector v = f.Encrypt(x);
+        var square = new Polynomial([0.1, 0.2, 0.6]);
+        var cube = new Polynomial([0, 0.5, 0, 0.4]);
+        CkksVector once = v.Polynomial(square), twice = once.Polynomial(cube);
+
+        // Without the target-scale recursion the scale of x^(2^i) drifts by (Δ/q)^(2^i) with primes below the scale.
+        Assert.All(once.Ciphertexts.Concat(twice.Ciphertexts), c => Assert.Equal(v.Ciphertexts[0].Scale, c.Scale));
+        double[] expected = x.Select(a => cube.Evaluate(square.Evaluate(a))).ToArray();
+        Assert.True(TensorFixture.MaxError(expected, twice.Decrypt(f.Decryptor)) < 1e-5);
+    }
+
+    [Fact]
     public void Operands_at_different_levels_and_scales_are_aligned_exactly()
     {
         double[] x = TensorFixture.Random(11, 64);

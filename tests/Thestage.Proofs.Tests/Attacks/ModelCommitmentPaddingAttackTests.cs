@@ -2,6 +2,7 @@ using Thestage.Proofs.Fields;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Tests.Quantization;
+using Thestage.Models;
 
 namespace Thestage.Proofs.Tests.Attacks;
 
@@ -19,15 +20,15 @@ public sealed class ModelCommitmentPaddingAttackTests
         QuantizedModel published = Narrow(wide, 5);
 
         // The 9-8-3 segments have exactly the padded shapes of the 9-5-3 plan (W_0 8 × 16, b_0 8, W_1 4 × 8, b_1 4).
-        CircuitPlan wideCircuit = CircuitPlan.Create(wide.InputShape, wide.Layers.Select(LayerSpec.From).ToArray(), 1);
-        CircuitPlan plan = CircuitPlan.Create(published.InputShape, published.Layers.Select(LayerSpec.From).ToArray(), 1);
+        CircuitPlan wideCircuit = CircuitPlan.Create(wide.InputShape, wide.Layers.Select(CircuitLayer.From).ToArray(), 1);
+        CircuitPlan plan = CircuitPlan.Create(published.InputShape, published.Layers.Select(CircuitLayer.From).ToArray(), 1);
         Assert.Equal(wideCircuit.WeightLogSizes, plan.WeightLogSizes);
         CommittedModel cheat = CommittedModel.CommitSegments(published, plan, wideCircuit.BuildWeightSegments(wide), null, new SeededSaltSource(1011))
             .WithSubstitutedModel(wide);
 
         // The commitment is well formed: it names the 9-5-3 architecture and round-trips.
         ModelCommitment commitment = ModelCommitmentSerializer.Deserialize(ModelCommitmentSerializer.Serialize(cheat.Commitment));
-        Assert.Equal(published.Layers.Select(LayerSpec.From), commitment.Layers);
+        Assert.Equal(published.Layers.Select(CircuitLayer.From), commitment.Layers);
 
         // An input on which the hidden units change the answer, proven under the published commitment.
         int[] input = inputs.First(x => !IntegerEvaluator.Evaluate(wide, x).SequenceEqual(IntegerEvaluator.Evaluate(published, x)));

@@ -3,6 +3,7 @@ using Org.BouncyCastle.Crypto.Digests;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Training;
+using Thestage.Models;
 
 namespace Thestage.Proofs.Tests.Attacks;
 

@@ -1,6 +1,7 @@
 using FsCheck.Xunit;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
+using Thestage.Models;
 
 namespace Thestage.Proofs.Tests.Inference;
 
@@ -65,14 +66,14 @@ public sealed class InferenceCompletenessTests
     public void ModelsWithSquareOutputAndReluOutputProve()
     {
         var random = new Random(520);
-        var layers = new List<FloatLayer>
+        var layers = new List<Layer>
         {
-            FloatLayer.Dense(6, 5, Quantization.TestModels.Gaussian(random, 30, 0.4), Quantization.TestModels.Gaussian(random, 5, 0.1)),
-            FloatLayer.Square(),
-            FloatLayer.Dense(5, 4, Quantization.TestModels.Gaussian(random, 20, 0.4), Quantization.TestModels.Gaussian(random, 4, 0.1)),
-            FloatLayer.ReLU(),
+            Dense.FromOutputMajor(6, 5, Quantization.TestModels.Gaussian(random, 30, 0.4), Quantization.TestModels.Gaussian(random, 5, 0.1)),
+            Activation.Square(),
+            Dense.FromOutputMajor(5, 4, Quantization.TestModels.Gaussian(random, 20, 0.4), Quantization.TestModels.Gaussian(random, 4, 0.1)),
+            Activation.Exact(LayerKind.Relu),
         };
-        var source = new FloatModel(TensorShape.Vector(6), layers);
+        var source = new Sequential(Shape.Vector(6), layers);
         (QuantizedModel quantized, List<int[]> inputs) = Quantization.TestModels.Quantized(source, random, 3);
         CommittedModel model = CommittedModel.Commit(quantized, salts: new SeededSaltSource(520));
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
@@ -86,15 +87,15 @@ public sealed class InferenceCompletenessTests
     public void FlattenAliasesProve()
     {
         var random = new Random(530);
-        var input = new TensorShape(2, 5, 5);
-        FloatLayer conv = FloatLayer.Conv2d(2, 3, 3, 3, 1, 1, Quantization.TestModels.Gaussian(random, 54, 0.3), Quantization.TestModels.Gaussian(random, 3, 0.1));
+        var input = new Shape(2, 5, 5);
+        Layer conv = Conv2d.FromFlatKernels(2, 3, 3, 3, 1, 1, Quantization.TestModels.Gaussian(random, 54, 0.3), Quantization.TestModels.Gaussian(random, 3, 0.1));
 
         // Conv → Flatten → ReLU → Dense (ReLU reads the committed convolution output through the alias).
-        var reluAfterFlatten = new FloatModel(input, [conv, FloatLayer.Flatten(), FloatLayer.ReLU(), FloatLayer.Dense(75, 4, Quantization.TestModels.Gaussian(random, 300, 0.2), Quantization.TestModels.Gaussian(random, 4, 0.1))]);
+        var reluAfterFlatten = new Sequential(input, [conv, new Flatten(), Activation.Exact(LayerKind.Relu), Dense.FromOutputMajor(75, 4, Quantization.TestModels.Gaussian(random, 300, 0.2), Quantization.TestModels.Gaussian(random, 4, 0.1))]);
 
         // Conv → AvgPool → Flatten as the last layer (the public output is the pooled tensor).
-        var flattenLast = new FloatModel(input, [conv, FloatLayer.AvgPool2d(2, 2), FloatLayer.Flatten()]);
-        foreach (FloatModel source in (FloatModel[])[reluAfterFlatten, flattenLast])
+        var flattenLast = new Sequential(input, [conv, new AvgPool2d(2), new Flatten()]);
+        foreach (Sequential source in (Sequential[])[reluAfterFlatten, flattenLast])
         {
             (QuantizedModel quantized, List<int[]> inputs) = Quantization.TestModels.Quantized(source, random, 2);
             CommittedModel model = CommittedModel.Commit(quantized, salts: new SeededSaltSource(530));
@@ -110,9 +111,9 @@ public sealed class InferenceCompletenessTests
     [Fact]
     public void UnsupportedArchitecturesAreRejectedAtCommitment()
     {
-        QuantizedModel reluFirst = new(TensorShape.Vector(4), 8, 0, 0, [QuantizedLayer.ReLU(), QuantizedLayer.Dense(4, 2, new int[8], new int[2], 0)]);
+        QuantizedModel reluFirst = new(Shape.Vector(4), 8, 0, 0, [QuantizedLayer.ReLU(), QuantizedLayer.Dense(4, 2, new int[8], new int[2], 0)]);
         Assert.Throws<ArgumentException>(() => CommittedModel.Commit(reluFirst));
-        QuantizedModel onlyFlatten = new(new TensorShape(1, 2, 2), 8, 0, 0, [QuantizedLayer.Flatten()]);
+        QuantizedModel onlyFlatten = new(new Shape(1, 2, 2), 8, 0, 0, [QuantizedLayer.Flatten()]);
         Assert.Throws<ArgumentException>(() => CommittedModel.Commit(onlyFlatten));
     }
 }

@@ -3,6 +3,7 @@ using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Tests.Quantization;
 using Xunit.Abstractions;
+using Thestage.Models;
 
 namespace Thestage.Proofs.Tests.Inference;
 
@@ -15,10 +16,10 @@ public sealed class InferenceMeasurementTests(ITestOutputHelper output)
     public void Mlp784x128x10(int batch)
     {
         var random = new Random(800);
-        FloatModel source = TestModels.Mlp(random, 784, 128, 10);
+        Sequential source = TestModels.Mlp(random, 784, 128, 10);
         List<double[]> calibration = TestModels.Inputs(random, source.InputShape, 16);
         QuantizedModel model = Quantizer.Quantize(source, calibration);
-        QuantizationReport report = Quantizer.Compare(source, model, calibration);
+        AgreementReport report = Quantizer.Compare(source, model, calibration);
         var watch = Stopwatch.StartNew();
         CommittedModel committed = CommittedModel.Commit(model, salts: new SeededSaltSource(800));
         long commitMs = watch.ElapsedMilliseconds;
@@ -63,16 +64,16 @@ public sealed class InferenceMeasurementTests(ITestOutputHelper output)
     public void SmallCnnOnMnistSizedInput()
     {
         var random = new Random(810);
-        var input = new TensorShape(1, 28, 28);
-        var layers = new List<FloatLayer>
+        var input = new Shape(1, 28, 28);
+        var layers = new List<Layer>
         {
-            FloatLayer.Conv2d(1, 4, 5, 5, 1, 0, TestModels.Gaussian(random, 100, 0.2), TestModels.Gaussian(random, 4, 0.1)),
-            FloatLayer.ReLU(),
-            FloatLayer.AvgPool2d(2, 2),
-            FloatLayer.Flatten(),
-            FloatLayer.Dense(576, 10, TestModels.Gaussian(random, 5760, 1.0 / 24), TestModels.Gaussian(random, 10, 0.1)),
+            Conv2d.FromFlatKernels(1, 4, 5, 5, 1, 0, TestModels.Gaussian(random, 100, 0.2), TestModels.Gaussian(random, 4, 0.1)),
+            Activation.Exact(LayerKind.Relu),
+            new AvgPool2d(2),
+            new Flatten(),
+            Dense.FromOutputMajor(576, 10, TestModels.Gaussian(random, 5760, 1.0 / 24), TestModels.Gaussian(random, 10, 0.1)),
         };
-        var source = new FloatModel(input, layers);
+        var source = new Sequential(input, layers);
         List<double[]> calibration = TestModels.Inputs(random, input, 8);
         QuantizedModel model = Quantizer.Quantize(source, calibration);
         CommittedModel committed = CommittedModel.Commit(model, salts: new SeededSaltSource(810));

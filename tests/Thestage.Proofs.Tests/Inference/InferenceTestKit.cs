@@ -1,6 +1,7 @@
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Tests.Quantization;
+using Thestage.Models;
 
 namespace Thestage.Proofs.Tests.Inference;
 
@@ -17,7 +18,7 @@ internal static class InferenceTestKit
     public static (CommittedModel Model, List<int[]> Inputs) Cnn(int seed, int batch, int channels, int size, int outChannels, int kernel, int stride, int padding, int classes)
     {
         var random = new Random(seed);
-        FloatModel cnn = TestModels.Cnn(random, channels, size, outChannels, kernel, stride, padding, classes);
+        Sequential cnn = TestModels.Cnn(random, channels, size, outChannels, kernel, stride, padding, classes);
         (QuantizedModel model, List<int[]> inputs) = TestModels.Quantized(cnn, random, batch);
         return (CommittedModel.Commit(model, salts: new SeededSaltSource(seed)), inputs);
     }

@@ -2,46 +2,47 @@ using FsCheck.Xunit;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Tests.Quantization;
+using Thestage.Models;
 
 namespace Thestage.Proofs.Tests.Inference;
 
 /// <summary>Random layer sequences from the supported grammar: every one must prove, verify, and reject a wrong output.</summary>
 public sealed class RandomArchitectureTests
 {
-    private static FloatModel RandomModel(Random random)
+    private static Sequential RandomModel(Random random)
     {
         bool spatial = random.Next(3) > 0;
-        TensorShape input = spatial ? new TensorShape(1 + random.Next(2), 3 + random.Next(4), 3 + random.Next(4)) : TensorShape.Vector(2 + random.Next(10));
-        var layers = new List<FloatLayer>();
-        TensorShape shape = input;
+        Shape input = spatial ? new Shape(1 + random.Next(2), 3 + random.Next(4), 3 + random.Next(4)) : Shape.Vector(2 + random.Next(10));
+        var layers = new List<Layer>();
+        Shape shape = input;
         bool flat = !spatial, requantized = false, sawCompute = false;
         int count = 1 + random.Next(5);
         while (layers.Count < count || !sawCompute)
         {
-            var options = new List<Func<FloatLayer>>();
+            var options = new List<Func<Layer>>();
             int outFeatures = 1 + random.Next(6);
-            options.Add(() => FloatLayer.Dense(shape.Size, outFeatures, TestModels.Gaussian(random, shape.Size * outFeatures, 1.0 / Math.Sqrt(shape.Size)), TestModels.Gaussian(random, outFeatures, 0.1)));
-            options.Add(FloatLayer.Square);
+            options.Add(() => Dense.FromOutputMajor(shape.Size, outFeatures, TestModels.Gaussian(random, shape.Size * outFeatures, 1.0 / Math.Sqrt(shape.Size)), TestModels.Gaussian(random, outFeatures, 0.1)));
+            options.Add(Activation.Square);
             if (requantized)
             {
-                options.Add(FloatLayer.ReLU);
+                options.Add(() => Activation.Exact(LayerKind.Relu));
             }
 
             if (!flat)
             {
-                options.Add(FloatLayer.Flatten);
+                options.Add(() => new Flatten());
                 int kernel = 1 + random.Next(Math.Min(3, Math.Min(shape.Height, shape.Width)));
                 int outChannels = 1 + random.Next(3);
                 int fan = shape.Channels * kernel * kernel;
-                options.Add(() => FloatLayer.Conv2d(
+                options.Add(() => Conv2d.FromFlatKernels(
                     shape.Channels, outChannels, kernel, kernel, 1 + random.Next(2), random.Next(2), TestModels.Gaussian(random, outChannels * fan, 1.0 / Math.Sqrt(fan)), TestModels.Gaussian(random, outChannels, 0.1)));
                 if (shape.Height >= 2 && shape.Width >= 2)
                 {
-                    options.Add(() => FloatLayer.AvgPool2d(2, random.Next(2) + 1));
+                    options.Add(() => new AvgPool2d(2));
                 }
             }
 
-            FloatLayer layer = options[random.Next(options.Count)]();
+            Layer layer = options[random.Next(options.Count)]();
             shape = layer.OutputShape(shape);
             layers.Add(layer);
             flat |= layer.Kind is LayerKind.Flatten or LayerKind.Dense;
@@ -49,14 +50,14 @@ public sealed class RandomArchitectureTests
             sawCompute |= layer.Kind != LayerKind.Flatten;
         }
 
-        return new FloatModel(input, layers);
+        return new Sequential(input, layers);
     }
 
     [Property(Replay = "(540,2027)", MaxTest = 30)]
     public bool RandomArchitecturesProveVerifyAndRejectWrongOutputs(int seed)
     {
         var random = new Random(seed);
-        FloatModel source = RandomModel(random);
+        Sequential source = RandomModel(random);
         (QuantizedModel quantized, List<int[]> inputs) = TestModels.Quantized(source, random, 1 + random.Next(3));
         CommittedModel model = CommittedModel.Commit(quantized, salts: new SeededSaltSource(seed));
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, seed);

@@ -4,6 +4,7 @@ using Thestage.Proofs.Inference;
 using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Sumcheck;
+using Thestage.Models;
 
 namespace Thestage.Proofs.Tests.Inference;
 
@@ -13,7 +14,7 @@ public sealed class WeightPaddingTests
     // Conv2d 2→3 3×3 (columns 18 of 32, rows 3 of 4), then Dense 75→3 after Flatten: its columns follow the conv output's
     // padded layout, channels 3 of 4 and spatial positions 25 of 32, so the real columns are not a prefix.
     private static readonly QuantizedModel Model = new(
-        new TensorShape(2, 5, 5),
+        new Shape(2, 5, 5),
         8,
         4,
         0,
@@ -24,7 +25,7 @@ public sealed class WeightPaddingTests
             QuantizedLayer.Dense(75, 3, Enumerable.Repeat(1, 225).ToArray(), [1, 1, 1], 10),
         ]);
 
-    private static CircuitPlan Plan => CircuitPlan.Create(Model.InputShape, Model.Layers.Select(LayerSpec.From).ToArray(), 1);
+    private static CircuitPlan Plan => CircuitPlan.Create(Model.InputShape, Model.Layers.Select(CircuitLayer.From).ToArray(), 1);
 
     [Fact]
     public void BoxesMarkExactlyTheRealEntries()

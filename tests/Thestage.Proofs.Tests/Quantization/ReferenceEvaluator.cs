@@ -1,5 +1,6 @@
 using System.Numerics;
 using Thestage.Proofs.Quantization;
+using Thestage.Models;
 
 namespace Thestage.Proofs.Tests.Quantization;
 
@@ -12,7 +13,7 @@ internal static class ReferenceEvaluator
         for (int l = 0; l < model.Layers.Count; l++)
         {
             QuantizedLayer layer = model.Layers[l];
-            TensorShape inShape = model.ShapeAt(l), outShape = model.ShapeAt(l + 1);
+            Shape inShape = model.ShapeAt(l), outShape = model.ShapeAt(l + 1);
             var y = new int[outShape.Size];
             for (int o = 0; o < y.Length; o++)
             {
@@ -58,7 +59,7 @@ internal static class ReferenceEvaluator
                     case LayerKind.Square:
                         acc = (BigInteger)x[o] * x[o];
                         break;
-                    case LayerKind.ReLU:
+                    case LayerKind.Relu:
                         y[o] = x[o] > 0 ? x[o] : 0;
                         continue;
                     default:

@@ -1,4 +1,5 @@
 using Thestage.Proofs.Quantization;
+using Thestage.Models;
 
 namespace Thestage.Proofs.Tests.Quantization;
 
@@ -17,48 +18,48 @@ internal static class TestModels
         return values;
     }
 
-    public static FloatModel Mlp(Random random, params int[] widths)
+    public static Sequential Mlp(Random random, params int[] widths)
     {
-        var layers = new List<FloatLayer>();
+        var layers = new List<Layer>();
         for (int i = 0; i + 1 < widths.Length; i++)
         {
             int fanIn = widths[i], fanOut = widths[i + 1];
-            layers.Add(FloatLayer.Dense(fanIn, fanOut, Gaussian(random, fanIn * fanOut, 1.0 / Math.Sqrt(fanIn)), Gaussian(random, fanOut, 0.1)));
+            layers.Add(Dense.FromOutputMajor(fanIn, fanOut, Gaussian(random, fanIn * fanOut, 1.0 / Math.Sqrt(fanIn)), Gaussian(random, fanOut, 0.1)));
             if (i + 2 < widths.Length)
             {
-                layers.Add(FloatLayer.ReLU());
+                layers.Add(Activation.Exact(LayerKind.Relu));
             }
         }
 
-        return new FloatModel(TensorShape.Vector(widths[0]), layers);
+        return new Sequential(Shape.Vector(widths[0]), layers);
     }
 
     /// <summary>Conv2d(stride, padding) → ReLU → AvgPool2d(2×2) → Square → Flatten → Dense.</summary>
-    public static FloatModel Cnn(Random random, int channels, int size, int outChannels, int kernel, int stride, int padding, int classes)
+    public static Sequential Cnn(Random random, int channels, int size, int outChannels, int kernel, int stride, int padding, int classes)
     {
-        var input = new TensorShape(channels, size, size);
-        FloatLayer conv = FloatLayer.Conv2d(
+        var input = new Shape(channels, size, size);
+        Layer conv = Conv2d.FromFlatKernels(
             channels, outChannels, kernel, kernel, stride, padding,
             Gaussian(random, outChannels * channels * kernel * kernel, 1.0 / Math.Sqrt(channels * kernel * kernel)), Gaussian(random, outChannels, 0.1));
-        TensorShape convOut = conv.OutputShape(input);
-        var layers = new List<FloatLayer> { conv, FloatLayer.ReLU() };
-        TensorShape current = convOut;
+        Shape convOut = conv.OutputShape(input);
+        var layers = new List<Layer> { conv, Activation.Exact(LayerKind.Relu) };
+        Shape current = convOut;
         if (convOut.Height >= 2 && convOut.Width >= 2)
         {
-            layers.Add(FloatLayer.AvgPool2d(2, 2));
+            layers.Add(new AvgPool2d(2));
             current = layers[^1].OutputShape(current);
         }
 
-        layers.Add(FloatLayer.Square());
-        layers.Add(FloatLayer.Flatten());
-        layers.Add(FloatLayer.Dense(current.Size, classes, Gaussian(random, current.Size * classes, 1.0 / Math.Sqrt(current.Size)), Gaussian(random, classes, 0.1)));
-        return new FloatModel(input, layers);
+        layers.Add(Activation.Square());
+        layers.Add(new Flatten());
+        layers.Add(Dense.FromOutputMajor(current.Size, classes, Gaussian(random, current.Size * classes, 1.0 / Math.Sqrt(current.Size)), Gaussian(random, classes, 0.1)));
+        return new Sequential(input, layers);
     }
 
-    public static List<double[]> Inputs(Random random, TensorShape shape, int count) =>
+    public static List<double[]> Inputs(Random random, Shape shape, int count) =>
         Enumerable.Range(0, count).Select(_ => Gaussian(random, shape.Size, 1.0)).ToList();
 
-    public static (QuantizedModel Model, List<int[]> Inputs) Quantized(FloatModel model, Random random, int count)
+    public static (QuantizedModel Model, List<int[]> Inputs) Quantized(Sequential model, Random random, int count)
     {
         List<double[]> real = Inputs(random, model.InputShape, Math.Max(count, 4));
         QuantizedModel quantized = Quantizer.Quantize(model, real);

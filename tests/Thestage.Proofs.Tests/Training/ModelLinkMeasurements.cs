@@ -5,6 +5,7 @@ using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Training;
 using Xunit.Abstractions;
+using Thestage.Models;
 
 namespace Thestage.Proofs.Tests.Training;
 

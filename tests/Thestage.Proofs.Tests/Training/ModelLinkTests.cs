@@ -5,6 +5,7 @@ using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Training;
 using Xunit.Abstractions;
+using Thestage.Models;
 
 namespace Thestage.Proofs.Tests.Training;
 
@@ -42,7 +43,7 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
             Assert.Equal(expected, dense.Bias.ToArray());
             if (l + 1 < config.LayerCount)
             {
-                Assert.Equal(LayerKind.ReLU, model.Layers[(2 * l) + 1].Kind);
+                Assert.Equal(LayerKind.Relu, model.Layers[(2 * l) + 1].Kind);
             }
 
             // The shift is the smallest the interval analysis accepts (one less is rejected by QuantizedModel, or by the next layer).
@@ -60,7 +61,7 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
         output.WriteLine($"bias shifts τ = [{string.Join(", ", taus)}]");
         Assert.Contains(taus, t => t < 0); // exact scaling up …
         Assert.Contains(taus, t => t > 0); // … and rounding down both occur here
-        Assert.Equal(model.Layers.Select(LayerSpec.From), ModelLinkArgument.Quantize(final, InputBits, InputFractionBits).Layers.Select(LayerSpec.From));
+        Assert.Equal(model.Layers.Select(CircuitLayer.From), ModelLinkArgument.Quantize(final, InputBits, InputFractionBits).Layers.Select(CircuitLayer.From));
     }
 
     [Fact]

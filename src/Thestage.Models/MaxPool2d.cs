@@ -1,0 +1,65 @@
+namespace Thestage.Models;
+
+/// <summary>
+/// Max pooling of a [C, H, W] input over K × K windows with a stride (no padding, floor rounding). Evaluated in plain
+/// arithmetic and by the proof back-end; CKKS has no comparison, so the CKKS back-end refuses it (use
+/// <see cref="AvgPool2d"/> in a model meant for encrypted inference).
+/// </summary>
+public sealed class MaxPool2d : Layer
+{
+    /// <summary>Creates the layer.</summary>
+    /// <param name="kernelSize">K ≥ 1.</param>
+    /// <param name="stride">The stride (K when null).</param>
+    public MaxPool2d(int kernelSize, int? stride = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(kernelSize, 1);
+        KernelSize = kernelSize;
+        Stride = stride ?? kernelSize;
+        ArgumentOutOfRangeException.ThrowIfLessThan(Stride, 1, nameof(stride));
+    }
+
+    /// <inheritdoc/>
+    public override LayerKind Kind => LayerKind.MaxPool2d;
+
+    /// <summary>K.</summary>
+    public int KernelSize { get; }
+
+    /// <summary>The stride.</summary>
+    public int Stride { get; }
+
+    /// <inheritdoc/>
+    public override Shape OutputShape(Shape inputShape) => PoolOutput(inputShape, KernelSize, Stride);
+
+    /// <inheritdoc/>
+    public override double[] Evaluate(ReadOnlySpan<double> input, Shape inputShape)
+    {
+        Shape output = OutputShape(inputShape);
+        RequireLength(input, inputShape);
+        int h = inputShape[1], w = inputShape[2], oh = output[1], ow = output[2];
+        var y = new double[output.Size];
+        for (int c = 0; c < output[0]; c++)
+        {
+            for (int oy = 0; oy < oh; oy++)
+            {
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    double max = double.NegativeInfinity;
+                    for (int dy = 0; dy < KernelSize; dy++)
+                    {
+                        for (int dx = 0; dx < KernelSize; dx++)
+                        {
+                            max = Math.Max(max, input[(c * h + oy * Stride + dy) * w + ox * Stride + dx]);
+                        }
+                    }
+
+                    y[(c * oh + oy) * ow + ox] = max;
+                }
+            }
+        }
+
+        return y;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"MaxPool2d({KernelSize}×{KernelSize}, stride {Stride})";
+}
