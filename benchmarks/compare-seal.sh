@@ -13,6 +13,7 @@
 #   ROUNDS      rounds per mode (default 3); MODES "single both" (default) or one of them
 #   OUT         the result file (default docs/results/seal-comparison-<UTC date>.md)
 #   WORK        where the raw TSV/JSON go (default a new directory under ${TMPDIR:-/tmp})
+#   COMMIT      the commit measured, when this copy of the sources is not a git work tree
 #   BDN_ARGS    BenchmarkDotNet job arguments (default: 3 warm-ups, 10 iterations of 100 ms)
 #   FILTERS     BenchmarkDotNet filters, space-separated (default: the four suites SEAL's program covers)
 # Example: SEAL_DIR=/tmp/seal-install benchmarks/compare-seal.sh
@@ -72,7 +73,11 @@ cpu() { grep -m1 "^$1" /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'; }
 flags="$(cpu flags)"
 simd="$(for f in avx2 avx512f avx512dq avx512ifma avx512vl; do case " $flags " in *" $f "*) printf '%s ' "$f";; esac; done)"
 seal_version="$(grep -m1 '^# SEAL' "$work/seal-${modes%% *}-1.tsv" | sed 's/^# //; s/, single thread.*//')"
-commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src benchmarks || echo ' (with uncommitted changes)')"
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src benchmarks || echo ' (with uncommitted changes)')"
+else
+  commit="${COMMIT:-unknown (not a git work tree; set COMMIT)}"
+fi
 cat >"$work/environment.md" <<EOF
 # Thestage.Privacy against Microsoft SEAL, one run on one machine ($stamp)
 
