@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.Intrinsics;
 
 namespace Thestage.Privacy.Arithmetic;
 
@@ -18,11 +19,17 @@ namespace Thestage.Privacy.Arithmetic;
 /// <para>Lazy ranges (Harvey, J. Symb. Comp. 60, 2014): the forward kernel keeps values in [0, 4q)
 /// between stages, the inverse in [0, 2q); with q &lt; 2^61, 4q fits a 64-bit word. The public
 /// kernels take input in [0, q) and return output fully reduced to [0, q).</para>
+/// <para>The butterflies run at the widest width the machine has (<see cref="NttKernels"/>: AVX-512, AVX2, scalar),
+/// each width giving the same words as the scalar kernel.</para>
 /// </remarks>
 internal sealed class NttTables
 {
-    private readonly MultiplyOperand[] _rootPowers;     // ψ^rev(k), k = 0..N−1 (index 0 unused)
-    private readonly MultiplyOperand[] _invRootPowers;  // ψ^−rev(k)
+    // ψ^rev(k) and ψ^−rev(k), k = 0..N−1 (index 0 unused), each beside its Shoup quotient in a parallel array so
+    // that the vector kernels load eight twiddles (or quotients) with one instruction.
+    private readonly ulong[] _roots;
+    private readonly ulong[] _rootQuotients;
+    private readonly ulong[] _invRoots;
+    private readonly ulong[] _invRootQuotients;
     private readonly MultiplyOperand _invN;
     private readonly MultiplyOperand _invNTimesLastRoot;
 
@@ -37,21 +44,26 @@ internal sealed class NttTables
         Root = Primes.MinimalPrimitiveRoot(2UL * (ulong)N, modulus);
         ulong invRoot = ModArith.Inverse(Root, q);
 
-        _rootPowers = new MultiplyOperand[N];
-        _invRootPowers = new MultiplyOperand[N];
+        _roots = new ulong[N];
+        _rootQuotients = new ulong[N];
+        _invRoots = new ulong[N];
+        _invRootQuotients = new ulong[N];
         ulong power = 1, invPower = 1;
         for (int i = 0; i < N; i++)
         {
             int r = (int)ReverseBits((uint)i, logN);
-            _rootPowers[r] = new MultiplyOperand(power, q);
-            _invRootPowers[r] = new MultiplyOperand(invPower, q);
+            var w = new MultiplyOperand(power, q);
+            var wInv = new MultiplyOperand(invPower, q);
+            (_roots[r], _rootQuotients[r]) = (w.Operand, w.Quotient);
+            (_invRoots[r], _invRootQuotients[r]) = (wInv.Operand, wInv.Quotient);
             power = ModArith.Multiply(power, Root, modulus);
             invPower = ModArith.Multiply(invPower, invRoot, modulus);
         }
 
         ulong invN = ModArith.Inverse((ulong)N, q);
         _invN = new MultiplyOperand(invN, q);
-        _invNTimesLastRoot = new MultiplyOperand(ModArith.Multiply(invN, _invRootPowers[1].Operand, modulus), q);
+        _invNTimesLastRoot = new MultiplyOperand(ModArith.Multiply(invN, _invRoots[1], modulus), q);
+        Width = BestWidth(N);
     }
 
     /// <summary>log2 of the transform length.</summary>
@@ -66,104 +78,145 @@ internal sealed class NttTables
     /// <summary>The minimal primitive 2N-th root of unity ψ modulo q.</summary>
     public ulong Root { get; }
 
+    /// <summary>The widest kernel this machine runs for this N (see <see cref="SimdWidth"/>).</summary>
+    public SimdWidth Width { get; }
+
     /// <summary>Forward negacyclic NTT in place; input in [0, q), output in [0, q), bit-reversed order.</summary>
-    public void Forward(Span<ulong> values)
-    {
-        ForwardLazy(values);
-        ulong q = Modulus.Value, twoQ = 2 * q;
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = UInt64Math.SubtractIfGreaterOrEqual(UInt64Math.SubtractIfGreaterOrEqual(values[i], twoQ), q);
-        }
-    }
+    public void Forward(Span<ulong> values) => Forward(values, Width);
 
     /// <summary>Forward negacyclic NTT in place; input in [0, 4q), output in [0, 4q).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public unsafe void ForwardLazy(Span<ulong> values)
-    {
-        Debug.Assert(values.Length == N);
-        ulong q = Modulus.Value, twoQ = 2 * q;
-        // Pinned for the duration; every pointer below stays inside [x, x + N) because the stage loops
-        // partition the array into groups of 2·gap (gap·2m = N at every stage).
-        fixed (ulong* x = values)
-        fixed (MultiplyOperand* roots = _rootPowers)
-        {
-            int gap = N >> 1;
-            for (int m = 1; m < N; m <<= 1, gap >>= 1)
-            {
-                ulong* group = x;
-                for (int i = 0; i < m; i++, group += 2 * gap)
-                {
-                    ulong w = roots[m + i].Operand, wq = roots[m + i].Quotient;
-                    ulong* end = group + gap;
-                    for (ulong* p = group; p < end; p++)
-                    {
-                        // a ∈ [0, 4q) → [0, 2q); w·b lazily in [0, 2q) (Shoup); outputs in [0, 4q).
-                        ulong a = UInt64Math.SubtractIfGreaterOrEqual(*p, twoQ);
-                        ulong b = p[gap];
-                        ulong t = b * w - UInt64Math.MultiplyHigh(b, wq) * q;
-                        *p = a + t;
-                        p[gap] = a - t + twoQ;
-                    }
-                }
-            }
-        }
-    }
+    public void ForwardLazy(Span<ulong> values) => ForwardLazy(values, Width);
 
     /// <summary>Inverse negacyclic NTT in place; input in [0, q) bit-reversed, output in [0, q).</summary>
-    public void Inverse(Span<ulong> values)
-    {
-        InverseLazy(values);
-        ulong q = Modulus.Value;
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = UInt64Math.SubtractIfGreaterOrEqual(values[i], q);
-        }
-    }
+    public void Inverse(Span<ulong> values) => Inverse(values, Width);
 
     /// <summary>Inverse negacyclic NTT in place; input in [0, 2q), output in [0, 2q).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public unsafe void InverseLazy(Span<ulong> values)
-    {
-        Debug.Assert(values.Length == N);
-        ulong q = Modulus.Value, twoQ = 2 * q;
-        // Pinned; the same partition argument as in ForwardLazy keeps every access inside the array.
-        fixed (ulong* x = values)
-        fixed (MultiplyOperand* roots = _invRootPowers)
-        {
-            int gap = 1;
-            for (int m = N >> 1; m > 1; m >>= 1, gap <<= 1)
-            {
-                ulong* group = x;
-                for (int i = 0; i < m; i++, group += 2 * gap)
-                {
-                    ulong w = roots[m + i].Operand, wq = roots[m + i].Quotient;
-                    ulong* end = group + gap;
-                    for (ulong* p = group; p < end; p++)
-                    {
-                        // a, b ∈ [0, 2q): a + b → [0, 2q); (a − b + 2q)·w lazily in [0, 2q).
-                        ulong a = *p, b = p[gap];
-                        *p = UInt64Math.SubtractIfGreaterOrEqual(a + b, twoQ);
-                        ulong d = a - b + twoQ;
-                        p[gap] = d * w - UInt64Math.MultiplyHigh(d, wq) * q;
-                    }
-                }
-            }
+    public void InverseLazy(Span<ulong> values) => InverseLazy(values, Width);
 
-            // Last stage (m = 1, gap = N/2) with N⁻¹ folded in: (a + b)·N⁻¹ and (a − b)·ψ^−rev(1)·N⁻¹.
-            ulong n1 = _invN.Operand, n1q = _invN.Quotient, n2 = _invNTimesLastRoot.Operand, n2q = _invNTimesLastRoot.Quotient;
-            int half = N >> 1;
-            ulong* stop = x + half;
-            for (ulong* p = x; p < stop; p++)
+    /// <summary><see cref="Forward(Span{ulong})"/> with the kernel of <paramref name="width"/> (tests compare every width).</summary>
+    internal unsafe void Forward(Span<ulong> values, SimdWidth width)
+    {
+        ForwardLazy(values, width);
+        ulong q = Modulus.Value;
+        fixed (ulong* x = values)
+        {
+            switch (width)
             {
-                ulong a = *p, b = p[half];
-                ulong s = UInt64Math.SubtractIfGreaterOrEqual(a + b, twoQ);
-                ulong d = a - b + twoQ;
-                *p = s * n1 - UInt64Math.MultiplyHigh(s, n1q) * q;
-                p[half] = d * n2 - UInt64Math.MultiplyHigh(d, n2q) * q;
+                case SimdWidth.Vector512:
+                    NttKernels.ReduceFromFourQ<Vector512<ulong>, Vector512Lanes>(x, N, q);
+                    break;
+                case SimdWidth.Vector256:
+                    NttKernels.ReduceFromFourQ<Vector256<ulong>, Vector256Lanes>(x, N, q);
+                    break;
+                default:
+                    NttKernels.ReduceFromFourQ<ulong, ScalarLanes>(x, N, q);
+                    break;
             }
         }
     }
+
+    /// <summary><see cref="ForwardLazy(Span{ulong})"/> with the kernel of <paramref name="width"/>.</summary>
+    internal unsafe void ForwardLazy(Span<ulong> values, SimdWidth width)
+    {
+        CheckCall(values, width);
+        ulong q = Modulus.Value;
+        // Pinned for the call; NttKernels documents why every access stays inside the N words and the tables.
+        fixed (ulong* x = values)
+        fixed (ulong* w = _roots)
+        fixed (ulong* wq = _rootQuotients)
+        {
+            switch (width)
+            {
+                case SimdWidth.Vector512:
+                    NttKernels.ForwardLazy<Vector512<ulong>, Vector512Lanes>(x, N, w, wq, q);
+                    break;
+                case SimdWidth.Vector256:
+                    NttKernels.ForwardLazy<Vector256<ulong>, Vector256Lanes>(x, N, w, wq, q);
+                    break;
+                default:
+                    NttKernels.ForwardLazyScalar(x, N, w, wq, q);
+                    break;
+            }
+        }
+    }
+
+    /// <summary><see cref="Inverse(Span{ulong})"/> with the kernel of <paramref name="width"/>.</summary>
+    internal unsafe void Inverse(Span<ulong> values, SimdWidth width)
+    {
+        InverseLazy(values, width);
+        ulong q = Modulus.Value;
+        fixed (ulong* x = values)
+        {
+            switch (width)
+            {
+                case SimdWidth.Vector512:
+                    NttKernels.ReduceFromTwoQ<Vector512<ulong>, Vector512Lanes>(x, N, q);
+                    break;
+                case SimdWidth.Vector256:
+                    NttKernels.ReduceFromTwoQ<Vector256<ulong>, Vector256Lanes>(x, N, q);
+                    break;
+                default:
+                    NttKernels.ReduceFromTwoQ<ulong, ScalarLanes>(x, N, q);
+                    break;
+            }
+        }
+    }
+
+    /// <summary><see cref="InverseLazy(Span{ulong})"/> with the kernel of <paramref name="width"/>.</summary>
+    internal unsafe void InverseLazy(Span<ulong> values, SimdWidth width)
+    {
+        CheckCall(values, width);
+        ulong q = Modulus.Value;
+        fixed (ulong* x = values)
+        fixed (ulong* w = _invRoots)
+        fixed (ulong* wq = _invRootQuotients)
+        {
+            switch (width)
+            {
+                case SimdWidth.Vector512:
+                    NttKernels.InverseLazy<Vector512<ulong>, Vector512Lanes>(x, N, w, wq, q, _invN, _invNTimesLastRoot);
+                    break;
+                case SimdWidth.Vector256:
+                    NttKernels.InverseLazy<Vector256<ulong>, Vector256Lanes>(x, N, w, wq, q, _invN, _invNTimesLastRoot);
+                    break;
+                default:
+                    NttKernels.InverseLazyScalar(x, N, w, wq, q, _invN, _invNTimesLastRoot);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The widths this machine runs for transforms of length <paramref name="n"/>, scalar first.</summary>
+    internal static IEnumerable<SimdWidth> SupportedWidths(int n)
+    {
+        yield return SimdWidth.Scalar;
+        if (Vector256Lanes.IsSupported && n >= 2 * Vector256Lanes.Count)
+        {
+            yield return SimdWidth.Vector256;
+        }
+
+        if (Vector512Lanes.IsSupported && n >= 2 * Vector512Lanes.Count)
+        {
+            yield return SimdWidth.Vector512;
+        }
+    }
+
+    private static SimdWidth BestWidth(int n) => SupportedWidths(n).Last();
+
+    // The length is checked (a wrong length would let the kernels run off the span); the width only in debug builds.
+    private void CheckCall(Span<ulong> values, SimdWidth width)
+    {
+        if (values.Length != N)
+        {
+            ThrowLength(values.Length);
+        }
+
+        Debug.Assert(SupportedWidths(N).Contains(width), $"{width} is not supported for N = {N} on this machine.");
+    }
+
+    [DoesNotReturn]
+    private void ThrowLength(int length)
+        => throw new ArgumentException($"The NTT of length {N} takes exactly {N} values; the span has {length}.", "values");
 
     internal static uint ReverseBits(uint value, int bitCount)
         => bitCount == 0 ? 0 : ReverseBits32(value) >> (32 - bitCount);
