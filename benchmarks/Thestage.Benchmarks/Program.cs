@@ -4,7 +4,8 @@ namespace Thestage.Benchmarks;
 
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project benchmarks/Thestage.Benchmarks -- --filter '*'</c>;
-/// <c>… -- seal-report &lt;work directory&gt; &lt;output.md&gt;</c> writes the table of <c>benchmarks/compare-seal.sh</c>.
+/// <c>… -- seal-report|commit-report &lt;work directory&gt; &lt;output.md&gt;</c> writes the table of
+/// <c>benchmarks/compare-seal.sh</c> or <c>benchmarks/compare-commits.sh</c>.
 /// </summary>
 public static class Program
 {
@@ -13,6 +14,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "seal-report")
         {
             return SealComparison.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "commit-report")
+        {
+            return CommitComparison.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -20,11 +20,11 @@ namespace Thestage.Benchmarks;
 /// </remarks>
 internal static class SealComparison
 {
-    private sealed record Key(string Type, string Method, string Parameters);
+    internal sealed record Key(string Type, string Method, string Parameters);
 
     private sealed record Row(string Section, string Operation, string Parameters, string SealName, Key Ours, string? Note);
 
-    private sealed record Figure(double Median, double Min);
+    internal sealed record Figure(double Median, double Min);
 
     public static int Run(string[] args)
     {
@@ -168,7 +168,7 @@ internal static class SealComparison
         return figures;
     }
 
-    private static Dictionary<Key, Figure> ReadOurs(string directory)
+    internal static Dictionary<Key, Figure> ReadOurs(string directory)
     {
         var figures = new Dictionary<Key, Figure>();
         if (!Directory.Exists(directory))
@@ -195,11 +195,11 @@ internal static class SealComparison
         return figures;
     }
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         double[] v = values.Order().ToArray();
         return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 
-    private static string F(double microseconds) => microseconds.ToString(microseconds >= 100 ? "N0" : "F1", CultureInfo.InvariantCulture);
+    internal static string F(double microseconds) => microseconds.ToString(microseconds >= 100 ? "N0" : "F1", CultureInfo.InvariantCulture);
 }
