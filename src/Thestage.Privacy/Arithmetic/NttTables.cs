@@ -20,18 +20,21 @@ namespace Thestage.Privacy.Arithmetic;
 /// between stages, the inverse in [0, 2q); with q &lt; 2^61, 4q fits a 64-bit word. The public
 /// kernels take input in [0, q) and return output fully reduced to [0, q).</para>
 /// <para>The butterflies run at the widest width the machine has (<see cref="NttKernels"/>: AVX-512, AVX2, scalar),
-/// each width giving the same words as the scalar kernel.</para>
+/// each width giving the same words as the scalar kernel of the same arithmetic. On the vector widths and for
+/// q &lt; 2^50 the twiddle products are computed in double precision (<see cref="DoubleShoup{TV, TL}"/>), the values
+/// held as doubles between a conversion in and a conversion out; otherwise in 64-bit integers
+/// (<see cref="IntegerShoup{TV, TL}"/>). See <see cref="ArithmeticFor"/>.</para>
 /// </remarks>
 internal sealed class NttTables
 {
-    // ψ^rev(k) and ψ^−rev(k), k = 0..N−1 (index 0 unused), each beside its Shoup quotient in a parallel array so
-    // that the vector kernels load eight twiddles (or quotients) with one instruction.
-    private readonly ulong[] _roots;
-    private readonly ulong[] _rootQuotients;
-    private readonly ulong[] _invRoots;
-    private readonly ulong[] _invRootQuotients;
-    private readonly MultiplyOperand _invN;
-    private readonly MultiplyOperand _invNTimesLastRoot;
+    // ψ^rev(k), k = 0..N−1 (index 0 unused), computed once; the twiddle tables of each arithmetic are derived from
+    // them on first use (a tables object is shared between threads; a race builds the same table twice, harmlessly).
+    private readonly ulong[] _powers;
+    private readonly ulong[] _invPowers;
+    private readonly ulong _invN;
+    private readonly ulong _invNTimesLastRoot;
+    private TwiddleTable? _integerTable;
+    private TwiddleTable? _doubleTable;
 
     public NttTables(int logN, Modulus modulus)
     {
@@ -44,26 +47,23 @@ internal sealed class NttTables
         Root = Primes.MinimalPrimitiveRoot(2UL * (ulong)N, modulus);
         ulong invRoot = ModArith.Inverse(Root, q);
 
-        _roots = new ulong[N];
-        _rootQuotients = new ulong[N];
-        _invRoots = new ulong[N];
-        _invRootQuotients = new ulong[N];
+        _powers = new ulong[N];
+        _invPowers = new ulong[N];
         ulong power = 1, invPower = 1;
         for (int i = 0; i < N; i++)
         {
             int r = (int)ReverseBits((uint)i, logN);
-            var w = new MultiplyOperand(power, q);
-            var wInv = new MultiplyOperand(invPower, q);
-            (_roots[r], _rootQuotients[r]) = (w.Operand, w.Quotient);
-            (_invRoots[r], _invRootQuotients[r]) = (wInv.Operand, wInv.Quotient);
+            _powers[r] = power;
+            _invPowers[r] = invPower;
             power = ModArith.Multiply(power, Root, modulus);
             invPower = ModArith.Multiply(invPower, invRoot, modulus);
         }
 
-        ulong invN = ModArith.Inverse((ulong)N, q);
-        _invN = new MultiplyOperand(invN, q);
-        _invNTimesLastRoot = new MultiplyOperand(ModArith.Multiply(invN, _invRoots[1], modulus), q);
+        _invN = ModArith.Inverse((ulong)N, q);
+        _invNTimesLastRoot = ModArith.Multiply(_invN, _invPowers[1], modulus);
         Width = BestWidth(N);
+        // Build the table the default kernel reads now, so the first transform does not pay for it.
+        Table(ArithmeticFor(Width));
     }
 
     /// <summary>log2 of the transform length.</summary>
@@ -93,95 +93,195 @@ internal sealed class NttTables
     /// <summary>Inverse negacyclic NTT in place; input in [0, 2q), output in [0, 2q).</summary>
     public void InverseLazy(Span<ulong> values) => InverseLazy(values, Width);
 
-    /// <summary><see cref="Forward(Span{ulong})"/> with the kernel of <paramref name="width"/> (tests compare every width).</summary>
-    internal unsafe void Forward(Span<ulong> values, SimdWidth width)
-    {
-        ForwardLazy(values, width);
-        ulong q = Modulus.Value;
-        fixed (ulong* x = values)
-        {
-            switch (width)
-            {
-                case SimdWidth.Vector512:
-                    NttKernels.ReduceFromFourQ<Vector512<ulong>, Vector512Lanes>(x, N, q);
-                    break;
-                case SimdWidth.Vector256:
-                    NttKernels.ReduceFromFourQ<Vector256<ulong>, Vector256Lanes>(x, N, q);
-                    break;
-                default:
-                    NttKernels.ReduceFromFourQ<ulong, ScalarLanes>(x, N, q);
-                    break;
-            }
-        }
-    }
+    /// <summary><see cref="Forward(Span{ulong})"/> with the kernel of <paramref name="width"/> and <paramref name="arithmetic"/> (tests compare them all).</summary>
+    internal void Forward(Span<ulong> values, SimdWidth width, NttArithmeticKind? arithmetic = null)
+        => Transform(values, width, arithmetic ?? ArithmeticFor(width), forward: true, corrections: 2);
 
-    /// <summary><see cref="ForwardLazy(Span{ulong})"/> with the kernel of <paramref name="width"/>.</summary>
-    internal unsafe void ForwardLazy(Span<ulong> values, SimdWidth width)
+    /// <summary><see cref="ForwardLazy(Span{ulong})"/> with the kernel of <paramref name="width"/> and <paramref name="arithmetic"/>.</summary>
+    internal void ForwardLazy(Span<ulong> values, SimdWidth width, NttArithmeticKind? arithmetic = null)
+        => Transform(values, width, arithmetic ?? ArithmeticFor(width), forward: true, corrections: 0);
+
+    /// <summary><see cref="Inverse(Span{ulong})"/> with the kernel of <paramref name="width"/> and <paramref name="arithmetic"/>.</summary>
+    internal void Inverse(Span<ulong> values, SimdWidth width, NttArithmeticKind? arithmetic = null)
+        => Transform(values, width, arithmetic ?? ArithmeticFor(width), forward: false, corrections: 1);
+
+    /// <summary><see cref="InverseLazy(Span{ulong})"/> with the kernel of <paramref name="width"/> and <paramref name="arithmetic"/>.</summary>
+    internal void InverseLazy(Span<ulong> values, SimdWidth width, NttArithmeticKind? arithmetic = null)
+        => Transform(values, width, arithmetic ?? ArithmeticFor(width), forward: false, corrections: 0);
+
+    /// <summary>
+    /// The arithmetic a width uses: double precision (<see cref="DoubleShoup{TV, TL}"/>) for q &lt; 2^50 on the vector
+    /// widths, where it needs fewer operations than 64-bit products; otherwise integers (<see cref="IntegerShoup{TV, TL}"/>),
+    /// also for the scalar width, where <c>mulx</c> beats the double path's longer dependency chain. Both compute the
+    /// exact transform: fully reduced outputs agree word for word, lazy outputs agree within one arithmetic.
+    /// </summary>
+    internal NttArithmeticKind ArithmeticFor(SimdWidth width)
+        => width != SimdWidth.Scalar && Modulus.Value < DoubleShoupBound ? NttArithmeticKind.Double : NttArithmeticKind.Integer;
+
+    /// <summary>The modulus bound (exclusive) of the double-precision arithmetic.</summary>
+    internal const ulong DoubleShoupBound = 1UL << 50;
+
+    // The transform, then `corrections` conditional subtractions (2 from [0, 4q), 1 from [0, 2q), 0 for lazy output).
+    private unsafe void Transform(Span<ulong> values, SimdWidth width, NttArithmeticKind arithmetic, bool forward, int corrections)
     {
-        CheckCall(values, width);
-        ulong q = Modulus.Value;
+        if (values.Length != N)
+        {
+            ThrowLength(values.Length);
+        }
+
+        Debug.Assert(SupportedWidths(N).Contains(width), $"{width} is not supported for N = {N} on this machine.");
+        if (arithmetic == NttArithmeticKind.Double && Modulus.Value >= DoubleShoupBound)
+        {
+            throw new ArgumentOutOfRangeException(nameof(arithmetic), $"The double-precision arithmetic needs q < 2^50; q = {Modulus}.");
+        }
+
+        TwiddleTable t = Table(arithmetic);
         // Pinned for the call; NttKernels documents why every access stays inside the N words and the tables.
         fixed (ulong* x = values)
-        fixed (ulong* w = _roots)
-        fixed (ulong* wq = _rootQuotients)
+        fixed (ulong* w = forward ? t.Roots : t.InvRoots)
+        fixed (ulong* aux = forward ? t.RootAux : t.InvRootAux)
         {
-            switch (width)
+            var call = new Call(x, w, aux, N, Modulus.Value, t, forward, corrections);
+            switch (width, arithmetic)
             {
-                case SimdWidth.Vector512:
-                    NttKernels.ForwardLazy<Vector512<ulong>, Vector512Lanes>(x, N, w, wq, q);
+                case (SimdWidth.Vector512, NttArithmeticKind.Double):
+                    call.RunDoubles<Vector512<ulong>, Vector512Lanes, DoubleShoup<Vector512<ulong>, Vector512Lanes>>();
                     break;
-                case SimdWidth.Vector256:
-                    NttKernels.ForwardLazy<Vector256<ulong>, Vector256Lanes>(x, N, w, wq, q);
+                case (SimdWidth.Vector512, _):
+                    call.Run<Vector512<ulong>, Vector512Lanes, IntegerShoup<Vector512<ulong>, Vector512Lanes>>();
+                    break;
+                case (SimdWidth.Vector256, NttArithmeticKind.Double):
+                    call.RunDoubles<Vector256<ulong>, Vector256Lanes, DoubleShoup<Vector256<ulong>, Vector256Lanes>>();
+                    break;
+                case (SimdWidth.Vector256, _):
+                    call.Run<Vector256<ulong>, Vector256Lanes, IntegerShoup<Vector256<ulong>, Vector256Lanes>>();
+                    break;
+                case (_, NttArithmeticKind.Double):
+                    call.RunScalarDoubles();
                     break;
                 default:
-                    NttKernels.ForwardLazyScalar(x, N, w, wq, q);
+                    call.RunScalar();
                     break;
             }
         }
     }
 
-    /// <summary><see cref="Inverse(Span{ulong})"/> with the kernel of <paramref name="width"/>.</summary>
-    internal unsafe void Inverse(Span<ulong> values, SimdWidth width)
+    private TwiddleTable Table(NttArithmeticKind arithmetic) => arithmetic == NttArithmeticKind.Double
+        ? LazyInitializer.EnsureInitialized(ref _doubleTable, () => new TwiddleTable(this, NttArithmeticKind.Double))
+        : LazyInitializer.EnsureInitialized(ref _integerTable, () => new TwiddleTable(this, NttArithmeticKind.Integer));
+
+    /// <summary>
+    /// The twiddles ψ^±rev(k) of one arithmetic, each beside its auxiliary word in a parallel array, so that the vector
+    /// kernels load eight twiddles (or auxiliary words) with one instruction: integers and their Shoup quotients, or
+    /// the doubles w and w/q (as bits).
+    /// </summary>
+    private sealed class TwiddleTable
     {
-        InverseLazy(values, width);
-        ulong q = Modulus.Value;
-        fixed (ulong* x = values)
+        public TwiddleTable(NttTables tables, NttArithmeticKind arithmetic)
         {
-            switch (width)
+            ulong q = tables.Modulus.Value;
+            int n = tables.N;
+            (Roots, RootAux, InvRoots, InvRootAux) = (new ulong[n], new ulong[n], new ulong[n], new ulong[n]);
+            for (int k = 0; k < n; k++)
             {
-                case SimdWidth.Vector512:
-                    NttKernels.ReduceFromTwoQ<Vector512<ulong>, Vector512Lanes>(x, N, q);
-                    break;
-                case SimdWidth.Vector256:
-                    NttKernels.ReduceFromTwoQ<Vector256<ulong>, Vector256Lanes>(x, N, q);
-                    break;
-                default:
-                    NttKernels.ReduceFromTwoQ<ulong, ScalarLanes>(x, N, q);
-                    break;
+                (Roots[k], RootAux[k]) = Twiddle(tables._powers[k]);
+                (InvRoots[k], InvRootAux[k]) = Twiddle(tables._invPowers[k]);
+            }
+
+            InvN = Twiddle(tables._invN);
+            InvNTimesLastRoot = Twiddle(tables._invNTimesLastRoot);
+
+            (ulong W, ulong Aux) Twiddle(ulong w)
+            {
+                if (arithmetic == NttArithmeticKind.Double)
+                {
+                    return (BitConverter.DoubleToUInt64Bits(w), BitConverter.DoubleToUInt64Bits((double)w / q));
+                }
+
+                var operand = new MultiplyOperand(w, q);
+                return (operand.Operand, operand.Quotient);
             }
         }
+
+        public ulong[] Roots { get; }
+
+        public ulong[] RootAux { get; }
+
+        public ulong[] InvRoots { get; }
+
+        public ulong[] InvRootAux { get; }
+
+        public (ulong W, ulong Aux) InvN { get; }
+
+        public (ulong W, ulong Aux) InvNTimesLastRoot { get; }
     }
 
-    /// <summary><see cref="InverseLazy(Span{ulong})"/> with the kernel of <paramref name="width"/>.</summary>
-    internal unsafe void InverseLazy(Span<ulong> values, SimdWidth width)
+    // One transform's arguments, so each width × arithmetic is a one-line generic call.
+    private readonly unsafe struct Call(ulong* x, ulong* w, ulong* aux, int n, ulong q, TwiddleTable t, bool forward, int corrections)
     {
-        CheckCall(values, width);
-        ulong q = Modulus.Value;
-        fixed (ulong* x = values)
-        fixed (ulong* w = _invRoots)
-        fixed (ulong* wq = _invRootQuotients)
+        public void Run<TV, TL, TA>()
+            where TV : unmanaged
+            where TL : struct, IShuffleLanes<TV>
+            where TA : struct, INttArithmetic<TA, TV>
         {
-            switch (width)
+            Lazy<TV, TL, TA>();
+            if (corrections > 0)
             {
-                case SimdWidth.Vector512:
-                    NttKernels.InverseLazy<Vector512<ulong>, Vector512Lanes>(x, N, w, wq, q, _invN, _invNTimesLastRoot);
-                    break;
-                case SimdWidth.Vector256:
-                    NttKernels.InverseLazy<Vector256<ulong>, Vector256Lanes>(x, N, w, wq, q, _invN, _invNTimesLastRoot);
-                    break;
-                default:
-                    NttKernels.InverseLazyScalar(x, N, w, wq, q, _invN, _invNTimesLastRoot);
-                    break;
+                NttKernels.Reduce<TV, TL>(x, n, q, corrections);
+            }
+        }
+
+        public void RunDoubles<TV, TL, TA>()
+            where TV : unmanaged
+            where TL : struct, IShuffleLanes<TV>
+            where TA : struct, INttArithmetic<TA, TV>
+        {
+            NttKernels.ToDoubles<TV, TL>(x, n);
+            Lazy<TV, TL, TA>();
+            NttKernels.FromDoubles<TV, TL>(x, n, q, corrections);
+        }
+
+        public void RunScalar()
+        {
+            LazyScalar<IntegerShoup<ulong, ScalarLanes>>();
+            if (corrections > 0)
+            {
+                NttKernels.Reduce<ulong, ScalarLanes>(x, n, q, corrections);
+            }
+        }
+
+        public void RunScalarDoubles()
+        {
+            NttKernels.ToDoubles<ulong, ScalarLanes>(x, n);
+            LazyScalar<DoubleShoup<ulong, ScalarLanes>>();
+            NttKernels.FromDoubles<ulong, ScalarLanes>(x, n, q, corrections);
+        }
+
+        private void Lazy<TV, TL, TA>()
+            where TV : unmanaged
+            where TL : struct, IShuffleLanes<TV>
+            where TA : struct, INttArithmetic<TA, TV>
+        {
+            if (forward)
+            {
+                NttKernels.ForwardLazy<TV, TL, TA>(x, n, w, aux, q);
+            }
+            else
+            {
+                NttKernels.InverseLazy<TV, TL, TA>(x, n, w, aux, q, t.InvN.W, t.InvN.Aux, t.InvNTimesLastRoot.W, t.InvNTimesLastRoot.Aux);
+            }
+        }
+
+        private void LazyScalar<TA>()
+            where TA : struct, INttArithmetic<TA, ulong>
+        {
+            if (forward)
+            {
+                NttKernels.ForwardLazyScalar<TA>(x, n, w, aux, q);
+            }
+            else
+            {
+                NttKernels.InverseLazyScalar<TA>(x, n, w, aux, q, t.InvN.W, t.InvN.Aux, t.InvNTimesLastRoot.W, t.InvNTimesLastRoot.Aux);
             }
         }
     }
@@ -202,17 +302,6 @@ internal sealed class NttTables
     }
 
     private static SimdWidth BestWidth(int n) => SupportedWidths(n).Last();
-
-    // The length is checked (a wrong length would let the kernels run off the span); the width only in debug builds.
-    private void CheckCall(Span<ulong> values, SimdWidth width)
-    {
-        if (values.Length != N)
-        {
-            ThrowLength(values.Length);
-        }
-
-        Debug.Assert(SupportedWidths(N).Contains(width), $"{width} is not supported for N = {N} on this machine.");
-    }
 
     [DoesNotReturn]
     private void ThrowLength(int length)

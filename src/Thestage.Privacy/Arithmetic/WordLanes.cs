@@ -66,6 +66,30 @@ internal unsafe interface IWordLanes<TV>
 
     /// <summary>x &gt;&gt; 32.</summary>
     static abstract TV High32(TV x);
+
+    // The lanes read as IEEE doubles (bit patterns, not conversions), for NttArithmetic's double-precision products.
+    // Each is one correctly rounded IEEE operation, so every width gives the same bits.
+
+    static abstract TV AddDouble(TV a, TV b);
+
+    static abstract TV SubtractDouble(TV a, TV b);
+
+    static abstract TV MultiplyDouble(TV a, TV b);
+
+    /// <summary>a·b + c with one rounding.</summary>
+    static abstract TV FusedMultiplyAddDouble(TV a, TV b, TV c);
+
+    /// <summary>a·b − c with one rounding.</summary>
+    static abstract TV FusedMultiplySubtractDouble(TV a, TV b, TV c);
+
+    /// <summary>The nearest integer, ties to even.</summary>
+    static abstract TV RoundDouble(TV a);
+
+    /// <summary>All ones where a ≥ b, else zero.</summary>
+    static abstract TV GreaterThanOrEqualDouble(TV a, TV b);
+
+    /// <summary>All ones where a &lt; b, else zero.</summary>
+    static abstract TV LessThanDouble(TV a, TV b);
 }
 
 /// <summary>Vector widths that also regroup two registers for the NTT stages whose butterfly gap is below the width.</summary>
@@ -158,7 +182,7 @@ internal readonly unsafe struct ScalarLanes : IWordLanes<ulong>
     public static ulong SubtractIfGreaterOrEqual(ulong x, ulong m) => UInt64Math.SubtractIfGreaterOrEqual(x, m);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong EqualsZero(ulong x) => x == 0 ? ulong.MaxValue : 0;
+    public static ulong EqualsZero(ulong x) => Mask(x == 0);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong MultiplyLow(ulong a, ulong b) => a * b;
@@ -168,6 +192,40 @@ internal readonly unsafe struct ScalarLanes : IWordLanes<ulong>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong High32(ulong x) => x >> 32;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong AddDouble(ulong a, ulong b) => Bits(D(a) + D(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong SubtractDouble(ulong a, ulong b) => Bits(D(a) - D(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong MultiplyDouble(ulong a, ulong b) => Bits(D(a) * D(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong FusedMultiplyAddDouble(ulong a, ulong b, ulong c) => Bits(Math.FusedMultiplyAdd(D(a), D(b), D(c)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong FusedMultiplySubtractDouble(ulong a, ulong b, ulong c) => Bits(Math.FusedMultiplyAdd(D(a), D(b), -D(c)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong RoundDouble(ulong a) => Bits(Math.Round(D(a), MidpointRounding.ToEven));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong GreaterThanOrEqualDouble(ulong a, ulong b) => Mask(D(a) >= D(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong LessThanDouble(ulong a, ulong b) => Mask(D(a) < D(b));
+
+    // All ones for true, zero for false, without a branch (setcc, then negation): the conditions are data-dependent.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Mask(bool condition) => (ulong)-(long)Unsafe.BitCast<bool, byte>(condition);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double D(ulong bits) => BitConverter.UInt64BitsToDouble(bits);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Bits(double value) => BitConverter.DoubleToUInt64Bits(value);
 }
 
 /// <summary>Four lanes with AVX2. 64×64 products from 32×32 → 64 partial products (<c>vpmuludq</c>).</summary>
@@ -252,6 +310,36 @@ internal readonly unsafe struct Vector256Lanes : IShuffleLanes<Vector256<ulong>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<ulong> High32(Vector256<ulong> x) => Vector256.ShiftRightLogical(x, 32);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> AddDouble(Vector256<ulong> a, Vector256<ulong> b) => (a.AsDouble() + b.AsDouble()).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> SubtractDouble(Vector256<ulong> a, Vector256<ulong> b) => (a.AsDouble() - b.AsDouble()).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> MultiplyDouble(Vector256<ulong> a, Vector256<ulong> b) => (a.AsDouble() * b.AsDouble()).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> FusedMultiplyAddDouble(Vector256<ulong> a, Vector256<ulong> b, Vector256<ulong> c)
+        => Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> FusedMultiplySubtractDouble(Vector256<ulong> a, Vector256<ulong> b, Vector256<ulong> c)
+        => Fma.IsSupported
+            ? Fma.MultiplySubtract(a.AsDouble(), b.AsDouble(), c.AsDouble()).AsUInt64()
+            : Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), -c.AsDouble()).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> RoundDouble(Vector256<ulong> a) => Vector256.Round(a.AsDouble()).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> GreaterThanOrEqualDouble(Vector256<ulong> a, Vector256<ulong> b)
+        => Vector256.GreaterThanOrEqual(a.AsDouble(), b.AsDouble()).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> LessThanDouble(Vector256<ulong> a, Vector256<ulong> b)
+        => Vector256.LessThan(a.AsDouble(), b.AsDouble()).AsUInt64();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Split<TGap>(Vector256<ulong> v0, Vector256<ulong> v1, out Vector256<ulong> x, out Vector256<ulong> y)
@@ -370,6 +458,34 @@ internal readonly unsafe struct Vector512Lanes : IShuffleLanes<Vector512<ulong>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<ulong> High32(Vector512<ulong> x) => Vector512.ShiftRightLogical(x, 32);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> AddDouble(Vector512<ulong> a, Vector512<ulong> b) => (a.AsDouble() + b.AsDouble()).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> SubtractDouble(Vector512<ulong> a, Vector512<ulong> b) => (a.AsDouble() - b.AsDouble()).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> MultiplyDouble(Vector512<ulong> a, Vector512<ulong> b) => (a.AsDouble() * b.AsDouble()).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> FusedMultiplyAddDouble(Vector512<ulong> a, Vector512<ulong> b, Vector512<ulong> c)
+        => Avx512F.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> FusedMultiplySubtractDouble(Vector512<ulong> a, Vector512<ulong> b, Vector512<ulong> c)
+        => Avx512F.FusedMultiplySubtract(a.AsDouble(), b.AsDouble(), c.AsDouble()).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> RoundDouble(Vector512<ulong> a) => Vector512.Round(a.AsDouble()).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> GreaterThanOrEqualDouble(Vector512<ulong> a, Vector512<ulong> b)
+        => Vector512.GreaterThanOrEqual(a.AsDouble(), b.AsDouble()).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> LessThanDouble(Vector512<ulong> a, Vector512<ulong> b)
+        => Vector512.LessThan(a.AsDouble(), b.AsDouble()).AsUInt64();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Split<TGap>(Vector512<ulong> v0, Vector512<ulong> v1, out Vector512<ulong> x, out Vector512<ulong> y)

@@ -4,13 +4,14 @@ using Thestage.Privacy.Arithmetic;
 namespace Thestage.Privacy.Tests.Arithmetic;
 
 /// <summary>
-/// Every NTT kernel width this machine runs (scalar, AVX2, AVX-512) against the scalar kernel word for word, lazy
-/// outputs included, and against a naive negacyclic product, for every supported log N and primes from 30 to 61 bits.
+/// Every NTT kernel width this machine runs (scalar, AVX2, AVX-512) and both butterfly arithmetics (integer, double)
+/// against the scalar kernel word for word, lazy outputs included, and against a naive negacyclic product, for every
+/// supported log N and primes from 30 to 61 bits.
 /// CI reruns this class with <c>DOTNET_EnableAVX512F=0</c> and <c>DOTNET_EnableHWIntrinsic=0</c> (see <c>.ci/run</c>).
 /// </summary>
 public sealed class NttKernelsTests
 {
-    private static readonly int[] PrimeBits = [30, 43, 49, 52, 60, 61];
+    private static readonly int[] PrimeBits = [30, 43, 49, 50, 52, 60, 61];
 
     public static TheoryData<int, int> Shapes()
     {
@@ -43,10 +44,15 @@ public sealed class NttKernelsTests
 
         foreach (SimdWidth width in NttTables.SupportedWidths(n).Skip(1))
         {
-            AssertSameWords(tables, width, reduced, (t, v, w) => t.Forward(v, w));
-            AssertSameWords(tables, width, reduced, (t, v, w) => t.Inverse(v, w));
-            AssertSameWords(tables, width, fourQ, (t, v, w) => t.ForwardLazy(v, w));
-            AssertSameWords(tables, width, twoQ, (t, v, w) => t.InverseLazy(v, w));
+            // Fully reduced outputs: the same words whatever the arithmetic.
+            AssertSameWords(tables, width, null, reduced, (t, v, w, a) => t.Forward(v, w, a));
+            AssertSameWords(tables, width, null, reduced, (t, v, w, a) => t.Inverse(v, w, a));
+            foreach (NttArithmeticKind arithmetic in Arithmetics(q))
+            {
+                // Lazy outputs: the same words as the scalar kernel of the same arithmetic.
+                AssertSameWords(tables, width, arithmetic, fourQ, (t, v, w, a) => t.ForwardLazy(v, w, a));
+                AssertSameWords(tables, width, arithmetic, twoQ, (t, v, w, a) => t.InverseLazy(v, w, a));
+            }
         }
     }
 
@@ -66,17 +72,41 @@ public sealed class NttKernelsTests
 
         foreach (SimdWidth width in NttTables.SupportedWidths(n))
         {
-            ulong[] fa = (ulong[])a.Clone(), fb = (ulong[])b.Clone();
-            tables.Forward(fa, width);
-            tables.Forward(fb, width);
-            for (int i = 0; i < n; i++)
+            foreach (NttArithmeticKind arithmetic in Arithmetics(q.Value))
             {
-                fa[i] = ModArith.Multiply(fa[i], fb[i], q);
-            }
+                ulong[] fa = (ulong[])a.Clone(), fb = (ulong[])b.Clone();
+                tables.Forward(fa, width, arithmetic);
+                tables.Forward(fb, width, arithmetic);
+                for (int i = 0; i < n; i++)
+                {
+                    fa[i] = ModArith.Multiply(fa[i], fb[i], q);
+                }
 
-            tables.Inverse(fa, width);
-            Assert.True(expected.AsSpan().SequenceEqual(fa), $"{width}: the NTT product differs from the schoolbook product.");
+                tables.Inverse(fa, width, arithmetic);
+                Assert.True(expected.AsSpan().SequenceEqual(fa), $"{width}, {arithmetic}: the NTT product differs from the schoolbook product.");
+            }
         }
+    }
+
+    [Theory]
+    [InlineData(43, true)]
+    [InlineData(50, true)]
+    [InlineData(51, false)]
+    [InlineData(60, false)]
+    public void Vector_widths_use_doubles_below_2_pow_50_and_the_scalar_width_integers(int bits, bool doubles)
+    {
+        NttTables tables = Tables(13, bits);
+        NttArithmeticKind vector = doubles ? NttArithmeticKind.Double : NttArithmeticKind.Integer;
+        Assert.Equal(NttArithmeticKind.Integer, tables.ArithmeticFor(SimdWidth.Scalar));
+        Assert.Equal(vector, tables.ArithmeticFor(SimdWidth.Vector256));
+        Assert.Equal(vector, tables.ArithmeticFor(SimdWidth.Vector512));
+    }
+
+    [Fact]
+    public void The_double_arithmetic_refuses_a_modulus_of_2_pow_50_or_more()
+    {
+        NttTables tables = Tables(4, 51);
+        Assert.Throws<ArgumentOutOfRangeException>(() => tables.ForwardLazy(new ulong[16], SimdWidth.Scalar, NttArithmeticKind.Double));
     }
 
     [Fact]
@@ -94,14 +124,19 @@ public sealed class NttKernelsTests
         Assert.Throws<ArgumentException>(() => tables.InverseLazy(new ulong[32]));
     }
 
-    private static void AssertSameWords(NttTables tables, SimdWidth width, ulong[] input, Action<NttTables, Span<ulong>, SimdWidth> kernel)
+    private delegate void Kernel(NttTables tables, Span<ulong> values, SimdWidth width, NttArithmeticKind? arithmetic);
+
+    private static void AssertSameWords(NttTables tables, SimdWidth width, NttArithmeticKind? arithmetic, ulong[] input, Kernel kernel)
     {
         ulong[] scalar = (ulong[])input.Clone(), vector = (ulong[])input.Clone();
-        kernel(tables, scalar, SimdWidth.Scalar);
-        kernel(tables, vector, width);
+        kernel(tables, scalar, SimdWidth.Scalar, arithmetic);
+        kernel(tables, vector, width, arithmetic);
         int first = scalar.AsSpan().CommonPrefixLength(vector);
-        Assert.True(first == scalar.Length, $"{width} differs from the scalar kernel at index {first} (N = {tables.N}, q = {tables.Modulus}).");
+        Assert.True(first == scalar.Length, $"{width} ({arithmetic?.ToString() ?? "default arithmetic"}) differs from the scalar kernel at index {first} (N = {tables.N}, q = {tables.Modulus}).");
     }
+
+    private static NttArithmeticKind[] Arithmetics(ulong q)
+        => q < NttTables.DoubleShoupBound ? [NttArithmeticKind.Integer, NttArithmeticKind.Double] : [NttArithmeticKind.Integer];
 
     private static NttTables Tables(int logN, int bits)
         => new(logN, new Modulus(Primes.LargestNttPrimes(2UL << logN, bits, 1)[0]));
