@@ -123,14 +123,14 @@ internal readonly struct DoubleShoup<TV, TL> : INttArithmetic<DoubleShoup<TV, TL
         TV high = TL.MultiplyDouble(v, w);
         TV low = TL.FusedMultiplySubtractDouble(v, w, high);
         TV r = TL.AddDouble(TL.FusedMultiplyAddDouble(quotient, _negativeQ, high), low);
-        return TL.AddDouble(r, TL.BitwiseAnd(_twoQ, TL.LessThanDouble(r, _zero)));
+        return TL.ConditionalSelect(TL.LessThanDouble(r, _zero), TL.AddDouble(r, _twoQ), r);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Forward(ref TV x, ref TV y, TV w, TV auxiliary, TV prepared)
     {
-        // x − 2q where x ≥ 2q: the mask keeps the bits of 2q or makes them +0.0.
-        TV a = TL.SubtractDouble(x, TL.BitwiseAnd(_twoQ, TL.GreaterThanOrEqualDouble(x, _twoQ)));
+        // x − 2q where x ≥ 2q (a select the JIT turns into one masked subtraction with AVX-512).
+        TV a = TL.ConditionalSelect(TL.GreaterThanOrEqualDouble(x, _twoQ), TL.SubtractDouble(x, _twoQ), x);
         TV t = MultiplyLazy(y, w, auxiliary, prepared);
         x = TL.AddDouble(a, t);
         y = TL.AddDouble(TL.SubtractDouble(a, t), _twoQ);
@@ -148,7 +148,7 @@ internal readonly struct DoubleShoup<TV, TL> : INttArithmetic<DoubleShoup<TV, TL
     public void SumAndDifference(TV x, TV y, out TV sum, out TV difference)
     {
         TV s = TL.AddDouble(x, y);
-        sum = TL.SubtractDouble(s, TL.BitwiseAnd(_twoQ, TL.GreaterThanOrEqualDouble(s, _twoQ)));
+        sum = TL.ConditionalSelect(TL.GreaterThanOrEqualDouble(s, _twoQ), TL.SubtractDouble(s, _twoQ), s);
         difference = TL.AddDouble(TL.SubtractDouble(x, y), _twoQ);
     }
 }

@@ -166,9 +166,19 @@ internal sealed class NttTables
         }
     }
 
-    private TwiddleTable Table(NttArithmeticKind arithmetic) => arithmetic == NttArithmeticKind.Double
-        ? LazyInitializer.EnsureInitialized(ref _doubleTable, () => new TwiddleTable(this, NttArithmeticKind.Double))
-        : LazyInitializer.EnsureInitialized(ref _integerTable, () => new TwiddleTable(this, NttArithmeticKind.Integer));
+    // No allocation once built (a transform must not allocate): the slot is read first, built only when empty.
+    private TwiddleTable Table(NttArithmeticKind arithmetic)
+    {
+        ref TwiddleTable? slot = ref arithmetic == NttArithmeticKind.Double ? ref _doubleTable : ref _integerTable;
+        TwiddleTable? table = Volatile.Read(ref slot);
+        if (table is null)
+        {
+            table = new TwiddleTable(this, arithmetic);
+            table = Interlocked.CompareExchange(ref slot, table, null) ?? table;
+        }
+
+        return table;
+    }
 
     /// <summary>
     /// The twiddles ψ^±rev(k) of one arithmetic, each beside its auxiliary word in a parallel array, so that the vector
