@@ -19,8 +19,9 @@ namespace Thestage.Privacy.Arithmetic;
 /// words (Shoup quotients, or w/q as doubles) in bit-reversed order. Every access stays in [0, N): the stage loops
 /// partition [0, N) into groups of 2·gap, and the spread twiddle loads of the small-gap stages read Count words at
 /// index m + g ≤ N − Count (for N ≥ 2·Count, the smallest N the vector paths are used for).</para>
-/// <para>Each stage method is its own JIT root, compiled optimized at once (AggressiveOptimization): at tier 0 no
-/// lane operation inlines, and one root holding every stage exceeds what the JIT inlines into one method.</para>
+/// <para>Each stage method is its own JIT root (NoInlining), compiled optimized at once (AggressiveOptimization): at
+/// tier 0 no lane operation inlines, and a root holding more than one stage — or a caller that inlined a stage —
+/// exceeds what the JIT inlines into one method, leaving calls to tier-0 lane operations in the hot loop.</para>
 /// </remarks>
 internal static unsafe class NttKernels
 {
@@ -77,7 +78,7 @@ internal static unsafe class NttKernels
     }
 
     /// <summary>x ← x mod q for x ∈ [0, 2^k·q), k = <paramref name="corrections"/> ∈ {0, 1, 2}.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void Reduce<TV, TL>(ulong* x, int n, ulong q, int corrections)
         where TV : unmanaged
         where TL : struct, IWordLanes<TV>
@@ -96,7 +97,7 @@ internal static unsafe class NttKernels
     }
 
     /// <summary>Each word u &lt; 2^52 becomes the double u, in place (exact: 2^52 + u is a double, less 2^52).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void ToDoubles<TV, TL>(ulong* x, int n)
         where TV : unmanaged
         where TL : struct, IWordLanes<TV>
@@ -109,7 +110,7 @@ internal static unsafe class NttKernels
     }
 
     /// <summary>Each double holding an integer u ∈ [0, 2^52) becomes the word u, in place; then reduced as <see cref="Reduce"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void FromDoubles<TV, TL>(ulong* x, int n, ulong q, int corrections)
         where TV : unmanaged
         where TL : struct, IWordLanes<TV>
@@ -133,7 +134,7 @@ internal static unsafe class NttKernels
     }
 
     // Stages m = 1, 2, 4, … while the gap N/(2m) is at least `width`.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void ForwardWideStages<TV, TL, TA>(ulong* x, int n, ulong* w, ulong* aux, ulong q, int width)
         where TV : unmanaged
         where TL : struct, IWordLanes<TV>
@@ -158,7 +159,7 @@ internal static unsafe class NttKernels
     }
 
     // The stage of gap G < width: m = N/(2G) groups, each register pair covers 2·Count words = Count/G groups.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void ForwardNarrowStage<TV, TL, TA, TGap>(ulong* x, int n, ulong* w, ulong* aux, ulong q)
         where TV : unmanaged
         where TL : struct, IShuffleLanes<TV>
@@ -179,7 +180,7 @@ internal static unsafe class NttKernels
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void InverseNarrowStage<TV, TL, TA, TGap>(ulong* x, int n, ulong* w, ulong* aux, ulong q)
         where TV : unmanaged
         where TL : struct, IShuffleLanes<TV>
@@ -201,7 +202,7 @@ internal static unsafe class NttKernels
     }
 
     // Stages from gap `width` (m = N/(2·width)) up to gap N/4.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void InverseWideStages<TV, TL, TA>(ulong* x, int n, ulong* w, ulong* aux, ulong q, int width)
         where TV : unmanaged
         where TL : struct, IWordLanes<TV>
@@ -227,7 +228,7 @@ internal static unsafe class NttKernels
     }
 
     // The last stage (m = 1, gap N/2) with N⁻¹ folded in: (a + b)·N⁻¹ and (a − b)·ψ^−rev(1)·N⁻¹, both lazily in [0, 2q).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void InverseLastStage<TV, TL, TA>(ulong* x, int n, ulong q, ulong n1, ulong n1Aux, ulong n2, ulong n2Aux)
         where TV : unmanaged
         where TL : struct, IWordLanes<TV>

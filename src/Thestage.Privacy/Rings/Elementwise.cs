@@ -102,7 +102,7 @@ internal static unsafe class Elementwise
         return limit >= SimdWidth.Vector256 && Vector256Lanes.IsSupported && n >= Vector256Lanes.Count ? SimdWidth.Vector256 : SimdWidth.Scalar;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a kernel never runs at tier 0, where no lane operation inlines
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)] // its own optimized root: see NttKernels
     private static void Unary<TV, TL, TOp>(ulong* x, ulong* d, int n, TOp op)
         where TV : unmanaged
         where TL : struct, IWordLanes<TV>
@@ -123,7 +123,7 @@ internal static unsafe class Elementwise
         TL.Store(d + last, tail);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a kernel never runs at tier 0, where no lane operation inlines
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)] // its own optimized root: see NttKernels
     private static void Binary<TV, TL, TOp>(ulong* x, ulong* y, ulong* d, int n, TOp op)
         where TV : unmanaged
         where TL : struct, IWordLanes<TV>
@@ -144,7 +144,7 @@ internal static unsafe class Elementwise
         TL.Store(d + last, tail);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a kernel never runs at tier 0, where no lane operation inlines
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)] // its own optimized root: see NttKernels
     private static void Accumulate<TV, TL, TOp>(ulong* x, ulong* y, ulong* d, int n, TOp op)
         where TV : unmanaged
         where TL : struct, IWordLanes<TV>
