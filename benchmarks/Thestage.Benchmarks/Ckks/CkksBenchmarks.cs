@@ -6,8 +6,18 @@ namespace Thestage.Benchmarks.Ckks;
 
 /// <summary>
 /// CKKS operations at SEAL's default 128-bit coefficient moduli, at the first data level (special prime dropped),
-/// with the semantics of the SEAL anchor: Multiply excludes relinearization, Rotate is one step with a Galois key.
+/// with the semantics of the SEAL anchor (<c>../shared/anchors/seal-bench/seal_bench.cpp</c>): the same scales
+/// (2^30 at N = 4096, else 2^40); Multiply and Square exclude relinearization; RescaleToNext takes a relinearized
+/// product (scale²); RotateVector is one step with a Galois key.
 /// </summary>
+/// <remarks>
+/// SEAL times its <c>*_inplace</c> calls on a fresh copy of the input. Add, AddPlain and Negate cost little beside
+/// a fresh result buffer, so they are measured twice: as the API call that returns a new ciphertext, and as the
+/// <c>…Inplace</c> call on one working ciphertext (repeating it keeps the ciphertext valid), which is SEAL's
+/// semantics and what <c>benchmarks/compare-seal.sh</c> compares. The other operations change the size, level or
+/// scale of their input, so they cannot be repeated in place; they are measured as the call that returns a new
+/// ciphertext (SEAL's in-place calls allocate the grown or rescaled result from its memory pool too).
+/// </remarks>
 [MemoryDiagnoser]
 [MinColumn]
 [MedianColumn]
@@ -26,6 +36,8 @@ public class CkksBenchmarks
     private Ciphertext _a = null!;
     private Ciphertext _b = null!;
     private Ciphertext _product = null!;
+    private Ciphertext _work = null!;
+    private Ciphertext _relinearized = null!;
 
     [Params(4096, 8192, 16384)]
     public int N { get; set; } = 8192;
@@ -44,11 +56,13 @@ public class CkksBenchmarks
         _evaluator = new Evaluator(_context);
         var random = new Random(1);
         _values = Enumerable.Range(0, _encoder.SlotCount).Select(_ => random.NextDouble() * 2 - 1).ToArray();
-        double scale = Math.Pow(2, Math.Min(30, _context.GetCoeffModulusBitCount(_context.MaxLevel) / 3));
+        double scale = Math.Pow(2, N == 4096 ? 30 : 40);
         _plain = _encoder.Encode(_values, scale);
         _a = _publicEncryptor.Encrypt(_plain);
         _b = _publicEncryptor.Encrypt(_plain);
         _product = _evaluator.Multiply(_a, _b);
+        _work = new Ciphertext(_a);
+        _relinearized = _evaluator.Relinearize(_product, _relinKeys);
     }
 
     [Benchmark]
@@ -76,6 +90,15 @@ public class CkksBenchmarks
     public Ciphertext Negate() => _evaluator.Negate(_a);
 
     [Benchmark]
+    public void AddInplace() => _evaluator.AddInplace(_work, _b);
+
+    [Benchmark]
+    public void AddPlainInplace() => _evaluator.AddPlainInplace(_work, _plain);
+
+    [Benchmark]
+    public void NegateInplace() => _evaluator.NegateInplace(_work);
+
+    [Benchmark]
     public Ciphertext Multiply() => _evaluator.Multiply(_a, _b);
 
     [Benchmark]
@@ -85,7 +108,7 @@ public class CkksBenchmarks
     public Ciphertext Square() => _evaluator.Square(_a);
 
     [Benchmark]
-    public Ciphertext RescaleToNext() => _evaluator.RescaleToNext(_a);
+    public Ciphertext RescaleToNext() => _evaluator.RescaleToNext(_relinearized);
 
     [Benchmark]
     public Ciphertext Relinearize() => _evaluator.Relinearize(_product, _relinKeys);

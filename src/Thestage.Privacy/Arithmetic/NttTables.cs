@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.Intrinsics;
 
 namespace Thestage.Privacy.Arithmetic;
 
@@ -18,13 +19,22 @@ namespace Thestage.Privacy.Arithmetic;
 /// <para>Lazy ranges (Harvey, J. Symb. Comp. 60, 2014): the forward kernel keeps values in [0, 4q)
 /// between stages, the inverse in [0, 2q); with q &lt; 2^61, 4q fits a 64-bit word. The public
 /// kernels take input in [0, q) and return output fully reduced to [0, q).</para>
+/// <para>The butterflies run at the widest width the machine has (<see cref="NttKernels"/>: AVX-512, AVX2, scalar),
+/// each width giving the same words as the scalar kernel of the same arithmetic. On the vector widths and for
+/// q &lt; 2^50 the twiddle products are computed in double precision (<see cref="DoubleShoup{TV, TL}"/>), the values
+/// held as doubles between a conversion in and a conversion out; otherwise in 64-bit integers
+/// (<see cref="IntegerShoup{TV, TL}"/>). See <see cref="ArithmeticFor"/>.</para>
 /// </remarks>
 internal sealed class NttTables
 {
-    private readonly MultiplyOperand[] _rootPowers;     // ψ^rev(k), k = 0..N−1 (index 0 unused)
-    private readonly MultiplyOperand[] _invRootPowers;  // ψ^−rev(k)
-    private readonly MultiplyOperand _invN;
-    private readonly MultiplyOperand _invNTimesLastRoot;
+    // ψ^rev(k), k = 0..N−1 (index 0 unused), computed once; the twiddle tables of each arithmetic are derived from
+    // them on first use (a tables object is shared between threads; a race builds the same table twice, harmlessly).
+    private readonly ulong[] _powers;
+    private readonly ulong[] _invPowers;
+    private readonly ulong _invN;
+    private readonly ulong _invNTimesLastRoot;
+    private TwiddleTable? _integerTable;
+    private TwiddleTable? _doubleTable;
 
     public NttTables(int logN, Modulus modulus)
     {
@@ -37,21 +47,23 @@ internal sealed class NttTables
         Root = Primes.MinimalPrimitiveRoot(2UL * (ulong)N, modulus);
         ulong invRoot = ModArith.Inverse(Root, q);
 
-        _rootPowers = new MultiplyOperand[N];
-        _invRootPowers = new MultiplyOperand[N];
+        _powers = new ulong[N];
+        _invPowers = new ulong[N];
         ulong power = 1, invPower = 1;
         for (int i = 0; i < N; i++)
         {
             int r = (int)ReverseBits((uint)i, logN);
-            _rootPowers[r] = new MultiplyOperand(power, q);
-            _invRootPowers[r] = new MultiplyOperand(invPower, q);
+            _powers[r] = power;
+            _invPowers[r] = invPower;
             power = ModArith.Multiply(power, Root, modulus);
             invPower = ModArith.Multiply(invPower, invRoot, modulus);
         }
 
-        ulong invN = ModArith.Inverse((ulong)N, q);
-        _invN = new MultiplyOperand(invN, q);
-        _invNTimesLastRoot = new MultiplyOperand(ModArith.Multiply(invN, _invRootPowers[1].Operand, modulus), q);
+        _invN = ModArith.Inverse((ulong)N, q);
+        _invNTimesLastRoot = ModArith.Multiply(_invN, _invPowers[1], modulus);
+        Width = BestWidth(N);
+        // Build the table the default kernel reads now, so the first transform does not pay for it.
+        Table(ArithmeticFor(Width));
     }
 
     /// <summary>log2 of the transform length.</summary>
@@ -66,104 +78,244 @@ internal sealed class NttTables
     /// <summary>The minimal primitive 2N-th root of unity ψ modulo q.</summary>
     public ulong Root { get; }
 
+    /// <summary>The widest kernel this machine runs for this N (see <see cref="SimdWidth"/>).</summary>
+    public SimdWidth Width { get; }
+
     /// <summary>Forward negacyclic NTT in place; input in [0, q), output in [0, q), bit-reversed order.</summary>
-    public void Forward(Span<ulong> values)
-    {
-        ForwardLazy(values);
-        ulong q = Modulus.Value, twoQ = 2 * q;
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = UInt64Math.SubtractIfGreaterOrEqual(UInt64Math.SubtractIfGreaterOrEqual(values[i], twoQ), q);
-        }
-    }
+    public void Forward(Span<ulong> values) => Forward(values, Width);
 
     /// <summary>Forward negacyclic NTT in place; input in [0, 4q), output in [0, 4q).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public unsafe void ForwardLazy(Span<ulong> values)
-    {
-        Debug.Assert(values.Length == N);
-        ulong q = Modulus.Value, twoQ = 2 * q;
-        // Pinned for the duration; every pointer below stays inside [x, x + N) because the stage loops
-        // partition the array into groups of 2·gap (gap·2m = N at every stage).
-        fixed (ulong* x = values)
-        fixed (MultiplyOperand* roots = _rootPowers)
-        {
-            int gap = N >> 1;
-            for (int m = 1; m < N; m <<= 1, gap >>= 1)
-            {
-                ulong* group = x;
-                for (int i = 0; i < m; i++, group += 2 * gap)
-                {
-                    ulong w = roots[m + i].Operand, wq = roots[m + i].Quotient;
-                    ulong* end = group + gap;
-                    for (ulong* p = group; p < end; p++)
-                    {
-                        // a ∈ [0, 4q) → [0, 2q); w·b lazily in [0, 2q) (Shoup); outputs in [0, 4q).
-                        ulong a = UInt64Math.SubtractIfGreaterOrEqual(*p, twoQ);
-                        ulong b = p[gap];
-                        ulong t = b * w - UInt64Math.MultiplyHigh(b, wq) * q;
-                        *p = a + t;
-                        p[gap] = a - t + twoQ;
-                    }
-                }
-            }
-        }
-    }
+    public void ForwardLazy(Span<ulong> values) => ForwardLazy(values, Width);
 
     /// <summary>Inverse negacyclic NTT in place; input in [0, q) bit-reversed, output in [0, q).</summary>
-    public void Inverse(Span<ulong> values)
-    {
-        InverseLazy(values);
-        ulong q = Modulus.Value;
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = UInt64Math.SubtractIfGreaterOrEqual(values[i], q);
-        }
-    }
+    public void Inverse(Span<ulong> values) => Inverse(values, Width);
 
     /// <summary>Inverse negacyclic NTT in place; input in [0, 2q), output in [0, 2q).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public unsafe void InverseLazy(Span<ulong> values)
-    {
-        Debug.Assert(values.Length == N);
-        ulong q = Modulus.Value, twoQ = 2 * q;
-        // Pinned; the same partition argument as in ForwardLazy keeps every access inside the array.
-        fixed (ulong* x = values)
-        fixed (MultiplyOperand* roots = _invRootPowers)
-        {
-            int gap = 1;
-            for (int m = N >> 1; m > 1; m >>= 1, gap <<= 1)
-            {
-                ulong* group = x;
-                for (int i = 0; i < m; i++, group += 2 * gap)
-                {
-                    ulong w = roots[m + i].Operand, wq = roots[m + i].Quotient;
-                    ulong* end = group + gap;
-                    for (ulong* p = group; p < end; p++)
-                    {
-                        // a, b ∈ [0, 2q): a + b → [0, 2q); (a − b + 2q)·w lazily in [0, 2q).
-                        ulong a = *p, b = p[gap];
-                        *p = UInt64Math.SubtractIfGreaterOrEqual(a + b, twoQ);
-                        ulong d = a - b + twoQ;
-                        p[gap] = d * w - UInt64Math.MultiplyHigh(d, wq) * q;
-                    }
-                }
-            }
+    public void InverseLazy(Span<ulong> values) => InverseLazy(values, Width);
 
-            // Last stage (m = 1, gap = N/2) with N⁻¹ folded in: (a + b)·N⁻¹ and (a − b)·ψ^−rev(1)·N⁻¹.
-            ulong n1 = _invN.Operand, n1q = _invN.Quotient, n2 = _invNTimesLastRoot.Operand, n2q = _invNTimesLastRoot.Quotient;
-            int half = N >> 1;
-            ulong* stop = x + half;
-            for (ulong* p = x; p < stop; p++)
+    /// <summary><see cref="Forward(Span{ulong})"/> with the kernel of <paramref name="width"/> and <paramref name="arithmetic"/> (tests compare them all).</summary>
+    internal void Forward(Span<ulong> values, SimdWidth width, NttArithmeticKind? arithmetic = null)
+        => Transform(values, width, arithmetic ?? ArithmeticFor(width), forward: true, corrections: 2);
+
+    /// <summary><see cref="ForwardLazy(Span{ulong})"/> with the kernel of <paramref name="width"/> and <paramref name="arithmetic"/>.</summary>
+    internal void ForwardLazy(Span<ulong> values, SimdWidth width, NttArithmeticKind? arithmetic = null)
+        => Transform(values, width, arithmetic ?? ArithmeticFor(width), forward: true, corrections: 0);
+
+    /// <summary><see cref="Inverse(Span{ulong})"/> with the kernel of <paramref name="width"/> and <paramref name="arithmetic"/>.</summary>
+    internal void Inverse(Span<ulong> values, SimdWidth width, NttArithmeticKind? arithmetic = null)
+        => Transform(values, width, arithmetic ?? ArithmeticFor(width), forward: false, corrections: 1);
+
+    /// <summary><see cref="InverseLazy(Span{ulong})"/> with the kernel of <paramref name="width"/> and <paramref name="arithmetic"/>.</summary>
+    internal void InverseLazy(Span<ulong> values, SimdWidth width, NttArithmeticKind? arithmetic = null)
+        => Transform(values, width, arithmetic ?? ArithmeticFor(width), forward: false, corrections: 0);
+
+    /// <summary>
+    /// The arithmetic a width uses: double precision (<see cref="DoubleShoup{TV, TL}"/>) for q &lt; 2^50 on the vector
+    /// widths, where it needs fewer operations than 64-bit products; otherwise integers (<see cref="IntegerShoup{TV, TL}"/>),
+    /// also for the scalar width, where <c>mulx</c> beats the double path's longer dependency chain. Both compute the
+    /// exact transform: fully reduced outputs agree word for word, lazy outputs agree within one arithmetic.
+    /// </summary>
+    internal NttArithmeticKind ArithmeticFor(SimdWidth width)
+        => width != SimdWidth.Scalar && Modulus.Value < DoubleShoupBound ? NttArithmeticKind.Double : NttArithmeticKind.Integer;
+
+    /// <summary>The modulus bound (exclusive) of the double-precision arithmetic.</summary>
+    internal const ulong DoubleShoupBound = 1UL << 50;
+
+    // The transform, then `corrections` conditional subtractions (2 from [0, 4q), 1 from [0, 2q), 0 for lazy output).
+    private unsafe void Transform(Span<ulong> values, SimdWidth width, NttArithmeticKind arithmetic, bool forward, int corrections)
+    {
+        if (values.Length != N)
+        {
+            ThrowLength(values.Length);
+        }
+
+        Debug.Assert(SupportedWidths(N).Contains(width), $"{width} is not supported for N = {N} on this machine.");
+        if (arithmetic == NttArithmeticKind.Double && Modulus.Value >= DoubleShoupBound)
+        {
+            throw new ArgumentOutOfRangeException(nameof(arithmetic), $"The double-precision arithmetic needs q < 2^50; q = {Modulus}.");
+        }
+
+        TwiddleTable t = Table(arithmetic);
+        // Pinned for the call; NttKernels documents why every access stays inside the N words and the tables.
+        fixed (ulong* x = values)
+        fixed (ulong* w = forward ? t.Roots : t.InvRoots)
+        fixed (ulong* aux = forward ? t.RootAux : t.InvRootAux)
+        {
+            var call = new Call(x, w, aux, N, Modulus.Value, t, forward, corrections);
+            switch (width, arithmetic)
             {
-                ulong a = *p, b = p[half];
-                ulong s = UInt64Math.SubtractIfGreaterOrEqual(a + b, twoQ);
-                ulong d = a - b + twoQ;
-                *p = s * n1 - UInt64Math.MultiplyHigh(s, n1q) * q;
-                p[half] = d * n2 - UInt64Math.MultiplyHigh(d, n2q) * q;
+                case (SimdWidth.Vector512, NttArithmeticKind.Double):
+                    call.RunDoubles<Vector512<ulong>, Vector512Lanes, DoubleShoup<Vector512<ulong>, Vector512Lanes>>();
+                    break;
+                case (SimdWidth.Vector512, _):
+                    call.Run<Vector512<ulong>, Vector512Lanes, IntegerShoup<Vector512<ulong>, Vector512Lanes>>();
+                    break;
+                case (SimdWidth.Vector256, NttArithmeticKind.Double):
+                    call.RunDoubles<Vector256<ulong>, Vector256Lanes, DoubleShoup<Vector256<ulong>, Vector256Lanes>>();
+                    break;
+                case (SimdWidth.Vector256, _):
+                    call.Run<Vector256<ulong>, Vector256Lanes, IntegerShoup<Vector256<ulong>, Vector256Lanes>>();
+                    break;
+                case (_, NttArithmeticKind.Double):
+                    call.RunScalarDoubles();
+                    break;
+                default:
+                    call.RunScalar();
+                    break;
             }
         }
     }
+
+    // No allocation once built (a transform must not allocate): the slot is read first, built only when empty.
+    private TwiddleTable Table(NttArithmeticKind arithmetic)
+    {
+        ref TwiddleTable? slot = ref arithmetic == NttArithmeticKind.Double ? ref _doubleTable : ref _integerTable;
+        TwiddleTable? table = Volatile.Read(ref slot);
+        if (table is null)
+        {
+            table = new TwiddleTable(this, arithmetic);
+            table = Interlocked.CompareExchange(ref slot, table, null) ?? table;
+        }
+
+        return table;
+    }
+
+    /// <summary>
+    /// The twiddles ψ^±rev(k) of one arithmetic, each beside its auxiliary word in a parallel array, so that the vector
+    /// kernels load eight twiddles (or auxiliary words) with one instruction: integers and their Shoup quotients, or
+    /// the doubles w and w/q (as bits).
+    /// </summary>
+    private sealed class TwiddleTable
+    {
+        public TwiddleTable(NttTables tables, NttArithmeticKind arithmetic)
+        {
+            ulong q = tables.Modulus.Value;
+            int n = tables.N;
+            (Roots, RootAux, InvRoots, InvRootAux) = (new ulong[n], new ulong[n], new ulong[n], new ulong[n]);
+            for (int k = 0; k < n; k++)
+            {
+                (Roots[k], RootAux[k]) = Twiddle(tables._powers[k]);
+                (InvRoots[k], InvRootAux[k]) = Twiddle(tables._invPowers[k]);
+            }
+
+            InvN = Twiddle(tables._invN);
+            InvNTimesLastRoot = Twiddle(tables._invNTimesLastRoot);
+
+            (ulong W, ulong Aux) Twiddle(ulong w)
+            {
+                if (arithmetic == NttArithmeticKind.Double)
+                {
+                    return (BitConverter.DoubleToUInt64Bits(w), BitConverter.DoubleToUInt64Bits((double)w / q));
+                }
+
+                var operand = new MultiplyOperand(w, q);
+                return (operand.Operand, operand.Quotient);
+            }
+        }
+
+        public ulong[] Roots { get; }
+
+        public ulong[] RootAux { get; }
+
+        public ulong[] InvRoots { get; }
+
+        public ulong[] InvRootAux { get; }
+
+        public (ulong W, ulong Aux) InvN { get; }
+
+        public (ulong W, ulong Aux) InvNTimesLastRoot { get; }
+    }
+
+    // One transform's arguments, so each width × arithmetic is a one-line generic call.
+    private readonly unsafe struct Call(ulong* x, ulong* w, ulong* aux, int n, ulong q, TwiddleTable t, bool forward, int corrections)
+    {
+        public void Run<TV, TL, TA>()
+            where TV : unmanaged
+            where TL : struct, IShuffleLanes<TV>
+            where TA : struct, INttArithmetic<TA, TV>
+        {
+            Lazy<TV, TL, TA>();
+            if (corrections > 0)
+            {
+                NttKernels.Reduce<TV, TL>(x, n, q, corrections);
+            }
+        }
+
+        public void RunDoubles<TV, TL, TA>()
+            where TV : unmanaged
+            where TL : struct, IShuffleLanes<TV>
+            where TA : struct, INttArithmetic<TA, TV>
+        {
+            NttKernels.ToDoubles<TV, TL>(x, n);
+            Lazy<TV, TL, TA>();
+            NttKernels.FromDoubles<TV, TL>(x, n, q, corrections);
+        }
+
+        public void RunScalar()
+        {
+            LazyScalar<IntegerShoup<ulong, ScalarLanes>>();
+            if (corrections > 0)
+            {
+                NttKernels.Reduce<ulong, ScalarLanes>(x, n, q, corrections);
+            }
+        }
+
+        public void RunScalarDoubles()
+        {
+            NttKernels.ToDoubles<ulong, ScalarLanes>(x, n);
+            LazyScalar<DoubleShoup<ulong, ScalarLanes>>();
+            NttKernels.FromDoubles<ulong, ScalarLanes>(x, n, q, corrections);
+        }
+
+        private void Lazy<TV, TL, TA>()
+            where TV : unmanaged
+            where TL : struct, IShuffleLanes<TV>
+            where TA : struct, INttArithmetic<TA, TV>
+        {
+            if (forward)
+            {
+                NttKernels.ForwardLazy<TV, TL, TA>(x, n, w, aux, q);
+            }
+            else
+            {
+                NttKernels.InverseLazy<TV, TL, TA>(x, n, w, aux, q, t.InvN.W, t.InvN.Aux, t.InvNTimesLastRoot.W, t.InvNTimesLastRoot.Aux);
+            }
+        }
+
+        private void LazyScalar<TA>()
+            where TA : struct, INttArithmetic<TA, ulong>
+        {
+            if (forward)
+            {
+                NttKernels.ForwardLazyScalar<TA>(x, n, w, aux, q);
+            }
+            else
+            {
+                NttKernels.InverseLazyScalar<TA>(x, n, w, aux, q, t.InvN.W, t.InvN.Aux, t.InvNTimesLastRoot.W, t.InvNTimesLastRoot.Aux);
+            }
+        }
+    }
+
+    /// <summary>The widths this machine runs for transforms of length <paramref name="n"/>, scalar first.</summary>
+    internal static IEnumerable<SimdWidth> SupportedWidths(int n)
+    {
+        yield return SimdWidth.Scalar;
+        if (Vector256Lanes.IsSupported && n >= 2 * Vector256Lanes.Count)
+        {
+            yield return SimdWidth.Vector256;
+        }
+
+        if (Vector512Lanes.IsSupported && n >= 2 * Vector512Lanes.Count)
+        {
+            yield return SimdWidth.Vector512;
+        }
+    }
+
+    private static SimdWidth BestWidth(int n) => SupportedWidths(n).Last();
+
+    [DoesNotReturn]
+    private void ThrowLength(int length)
+        => throw new ArgumentException($"The NTT of length {N} takes exactly {N} values; the span has {length}.", "values");
 
     internal static uint ReverseBits(uint value, int bitCount)
         => bitCount == 0 ? 0 : ReverseBits32(value) >> (32 - bitCount);

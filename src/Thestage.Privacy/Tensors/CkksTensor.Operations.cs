@@ -157,7 +157,7 @@ public sealed partial class CkksTensor
         tc.RequireLevels(level, tc.AutoRescale ? 1 : 0, "A batched matrix product");
         double scale = tc.PlainFactorScale(level);
         var outputs = new Ciphertext[m];
-        Parallel.For(0, m, j =>
+        Parallel.For(0, m, PrivacyRuntime.ParallelOptions, j =>
         {
             // Σ_i x_i·W[i, j] accumulated in place: one Shoup product per coefficient, no temporary ciphertexts.
             Ciphertext total = tc.Evaluator.CreateAccumulator(level, _features![0].Scale * scale);
@@ -276,7 +276,7 @@ public sealed partial class CkksTensor
         }
 
         var result = new Ciphertext[_features!.Length];
-        Parallel.For(0, result.Length, f => result[f] = featureOp(_features[f]));
+        Parallel.For(0, result.Length, PrivacyRuntime.ParallelOptions, f => result[f] = featureOp(_features[f]));
         return new CkksTensor(TensorContext, _shape, null, result);
     }
 
@@ -290,7 +290,7 @@ public sealed partial class CkksTensor
 
         var result = new Ciphertext[_features!.Length];
         int batch = _shape[0];
-        Parallel.For(0, result.Length, f => result[f] = op(new CkksVector(TensorContext, batch, [_features[f]])).Chunk(0));
+        Parallel.For(0, result.Length, PrivacyRuntime.ParallelOptions, f => result[f] = op(new CkksVector(TensorContext, batch, [_features[f]])).Chunk(0));
         return new CkksTensor(TensorContext, _shape, null, result);
     }
 }

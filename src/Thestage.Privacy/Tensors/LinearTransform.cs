@@ -264,7 +264,7 @@ public sealed partial class LinearTransform
         {
             double[]?[] diagonals = _diagonals[chunk];
             var encoded = new Plaintext?[diagonals.Length];
-            Parallel.For(0, diagonals.Length, k =>
+            Parallel.For(0, diagonals.Length, PrivacyRuntime.ParallelOptions, k =>
             {
                 if (diagonals[k] is { } values)
                 {

@@ -1,56 +1,147 @@
+using System.Numerics;
 using Thestage.Privacy.Arithmetic;
 using Thestage.Privacy.Rings;
 
 namespace Thestage.Privacy.Tests.Rings;
 
-/// <summary>The span kernels (vectorized where the hardware allows) against scalar modular arithmetic, every length 0…67, with and without aliasing.</summary>
+/// <summary>
+/// The coefficient-wise kernels against 128-bit integer arithmetic, at every width this machine runs (scalar, AVX2,
+/// AVX-512) and through PolyArith's default, for every length 0…67, with and without the destination aliasing an
+/// input, for moduli from 2 to 61 bits. CI reruns this class with AVX-512 and with all hardware intrinsics off.
+/// </summary>
 public sealed class PolyArithTests
 {
-    private static readonly Modulus Q = new(1152921504606584833);
+    private static readonly ulong[] Moduli =
+    [
+        3, 17, 0xFFFFEE001, 1125899906826241, 1152921504606584833, (1UL << 61) - 1,
+    ];
 
-    public static TheoryData<int> Lengths()
+    public static TheoryData<int, ulong> Cases()
     {
-        var data = new TheoryData<int>();
+        var data = new TheoryData<int, ulong>();
         for (int n = 0; n <= 67; n++)
         {
-            data.Add(n);
+            data.Add(n, Moduli[n % Moduli.Length]);
+        }
+
+        foreach (ulong q in Moduli)
+        {
+            data.Add(4096, q);
         }
 
         return data;
     }
 
     [Theory]
-    [MemberData(nameof(Lengths))]
-    public void Kernels_match_scalar_arithmetic(int n)
+    [MemberData(nameof(Cases))]
+    public void Every_width_matches_128_bit_arithmetic(int n, ulong qValue)
     {
-        var random = new Random(n);
-        ulong[] a = Values(random, n), b = Values(random, n);
-        a[..Math.Min(n, 3)].AsSpan().Fill(0); // include zeros (negation edge) and equal operands
-        if (n > 4)
-        {
-            b[4] = a[4];
-        }
+        var q = new Modulus(qValue);
+        var random = new Random(n * 31 + (int)(qValue % 1000));
+        ulong[] a = Residues(random, n, qValue), b = Residues(random, n, qValue), d = Residues(random, n, qValue);
+        ulong[] words = Enumerable.Range(0, n).Select(i => i % 5 == 0 ? ulong.MaxValue - (ulong)i : (ulong)random.NextInt64() * 2 + (ulong)(i & 1)).ToArray();
+        ulong p = 1152921504606748673; // the source modulus of a centered lift (any odd value works)
+        ulong[] fromP = Enumerable.Range(0, n).Select(i => (i % 4) switch { 0 => p >> 1, 1 => (p >> 1) + 1, 2 => p - 1, _ => (ulong)random.NextInt64((long)p) }).ToArray();
+        var w = new MultiplyOperand(qValue - 2, qValue);
+        ulong c = qValue / 3;
+        UInt128 Q = qValue;
 
-        ulong q = Q.Value;
-        Check(n, a, b, (x, y) => ModArith.Add(x, y, q), (x, y, d) => PolyArith.Add(x, y, q, d));
-        Check(n, a, b, (x, y) => ModArith.Sub(x, y, q), (x, y, d) => PolyArith.Sub(x, y, q, d));
-        Check(n, a, b, (x, _) => ModArith.Negate(x, q), (x, _, d) => PolyArith.Negate(x, q, d));
-        Check(n, a, b, (x, y) => ModArith.Multiply(x, y, Q), (x, y, d) => PolyArith.Multiply(x, y, Q, d));
+        foreach (SimdWidth width in new[] { SimdWidth.Scalar, SimdWidth.Vector256, SimdWidth.Vector512 })
+        {
+            Binary(width, a, b, (x, y) => (ulong)(((UInt128)x + y) % Q), new AddOperator(qValue));
+            Binary(width, a, b, (x, y) => (ulong)(((UInt128)x + Q - y) % Q), new SubtractOperator(qValue));
+            Binary(width, a, b, (x, y) => (ulong)((UInt128)x * y % Q), new MultiplyOperator(new BarrettProduct(q)));
+            Binary(width, a, d, (x, z) => (ulong)((z + (UInt128)x * w.Operand) % Q), new MultiplyScalarAddOperator(w, qValue));
+            Unary(width, a, x => (ulong)((Q - x) % Q), new NegateOperator(qValue));
+            Unary(width, a, x => (ulong)(((UInt128)x + c) % Q), new AddScalarOperator(c, qValue));
+            Unary(width, words, x => (ulong)((UInt128)x * w.Operand % Q), new MultiplyScalarOperator(w, qValue));
+            Unary(width, words, x => x % qValue, new ReduceOperator(q));
+            Unary(width, fromP, x => (ulong)(((x > p / 2 ? (BigInteger)x - p : x) % qValue + qValue) % qValue), new CenteredLiftOperator(p, q));
+            Accumulate(width, a, b, d, (x, y, z) => (ulong)((z + (UInt128)x * y) % Q), new MultiplyAddOperator(new BarrettProduct(q)));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void PolyArith_matches_128_bit_arithmetic(int n, ulong qValue)
+    {
+        var q = new Modulus(qValue);
+        var random = new Random(n);
+        ulong[] a = Residues(random, n, qValue), b = Residues(random, n, qValue);
+        UInt128 Q = qValue;
+        Check(a, b, (x, y) => (ulong)(((UInt128)x + y) % Q), (x, y, dst) => PolyArith.Add(x, y, qValue, dst));
+        Check(a, b, (x, y) => (ulong)(((UInt128)x + Q - y) % Q), (x, y, dst) => PolyArith.Sub(x, y, qValue, dst));
+        Check(a, b, (x, _) => (ulong)((Q - x) % Q), (x, _, dst) => PolyArith.Negate(x, qValue, dst));
+        Check(a, b, (x, y) => (ulong)((UInt128)x * y % Q), (x, y, dst) => PolyArith.Multiply(x, y, q, dst));
+        ulong[] acc = (ulong[])b.Clone();
+        PolyArith.MultiplyAdd(a, a, q, acc);
+        Assert.Equal(a.Zip(b, (x, y) => (ulong)((y + (UInt128)x * x) % Q)), acc);
     }
 
     private delegate void Kernel(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> destination);
 
-    private static void Check(int n, ulong[] a, ulong[] b, Func<ulong, ulong, ulong> scalar, Kernel kernel)
+    // Separate destination, then the destination aliasing the first input.
+    private static void Check(ulong[] a, ulong[] b, Func<ulong, ulong, ulong> expected, Kernel kernel)
     {
-        ulong[] expected = a.Zip(b, scalar).ToArray();
-        var separate = new ulong[n];
+        ulong[] want = a.Zip(b, expected).ToArray();
+        var separate = new ulong[a.Length];
         kernel(a, b, separate);
-        Assert.Equal(expected, separate);
+        Assert.Equal(want, separate);
         ulong[] aliased = (ulong[])a.Clone();
         kernel(aliased, b, aliased);
-        Assert.Equal(expected, aliased);
+        Assert.Equal(want, aliased);
     }
 
-    private static ulong[] Values(Random random, int n)
-        => Enumerable.Range(0, n).Select(_ => (ulong)random.NextInt64((long)Q.Value)).ToArray();
+    private static void Binary<TOp>(SimdWidth width, ulong[] a, ulong[] b, Func<ulong, ulong, ulong> expected, TOp op)
+        where TOp : struct, IBinaryWordOperator
+    {
+        ulong[] want = a.Zip(b, expected).ToArray();
+        var separate = new ulong[a.Length];
+        Elementwise.Binary(a, b, separate, op, width);
+        AssertWords(want, separate, width, typeof(TOp).Name);
+        ulong[] first = (ulong[])a.Clone(), second = (ulong[])b.Clone();
+        Elementwise.Binary(first, b, first, op, width);
+        Elementwise.Binary(a, second, second, op, width);
+        AssertWords(want, first, width, typeof(TOp).Name + " (destination = x)");
+        AssertWords(want, second, width, typeof(TOp).Name + " (destination = y)");
+    }
+
+    private static void Unary<TOp>(SimdWidth width, ulong[] a, Func<ulong, ulong> expected, TOp op)
+        where TOp : struct, IUnaryWordOperator
+    {
+        ulong[] want = a.Select(expected).ToArray();
+        var separate = new ulong[a.Length];
+        Elementwise.Unary(a, separate, op, width);
+        AssertWords(want, separate, width, typeof(TOp).Name);
+        ulong[] aliased = (ulong[])a.Clone();
+        Elementwise.Unary(aliased, aliased, op, width);
+        AssertWords(want, aliased, width, typeof(TOp).Name + " (in place)");
+    }
+
+    private static void Accumulate<TOp>(SimdWidth width, ulong[] a, ulong[] b, ulong[] d, Func<ulong, ulong, ulong, ulong> expected, TOp op)
+        where TOp : struct, ITernaryWordOperator
+    {
+        ulong[] want = Enumerable.Range(0, a.Length).Select(i => expected(a[i], b[i], d[i])).ToArray();
+        ulong[] acc = (ulong[])d.Clone();
+        Elementwise.Accumulate(a, b, acc, op, width);
+        AssertWords(want, acc, width, typeof(TOp).Name);
+    }
+
+    private static void AssertWords(ulong[] expected, ulong[] actual, SimdWidth width, string what)
+    {
+        int first = expected.AsSpan().CommonPrefixLength(actual);
+        Assert.True(first == expected.Length, $"{what} at width {width} (running {Elementwise.Width(width, expected.Length)}) differs at index {first} of {expected.Length}.");
+    }
+
+    // Residues in [0, q) with both ends present.
+    private static ulong[] Residues(Random random, int n, ulong q)
+    {
+        ulong[] v = Enumerable.Range(0, n).Select(_ => (ulong)random.NextInt64((long)q)).ToArray();
+        for (int i = 0; i < n; i += 7)
+        {
+            v[i] = i % 14 == 0 ? 0 : q - 1;
+        }
+
+        return v;
+    }
 }

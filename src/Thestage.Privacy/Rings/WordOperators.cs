@@ -1,0 +1,145 @@
+using System.Runtime.CompilerServices;
+using Thestage.Privacy.Arithmetic;
+
+namespace Thestage.Privacy.Rings;
+
+// The operators of PolyArith, each written once for every width (see Elementwise). Inputs in [0, q), outputs in
+// [0, q) unless stated; every constant below is a broadcast of a value fixed for the whole call.
+
+/// <summary>(x + y) mod q.</summary>
+internal readonly struct AddOperator(ulong q) : IBinaryWordOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x, TV y)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+        => TL.SubtractIfGreaterOrEqual(TL.Add(x, y), TL.Create(q));
+}
+
+/// <summary>(x − y) mod q.</summary>
+internal readonly struct SubtractOperator(ulong q) : IBinaryWordOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x, TV y)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+    {
+        TV vq = TL.Create(q);
+        return TL.SubtractIfGreaterOrEqual(TL.Add(TL.Subtract(x, y), vq), vq);
+    }
+}
+
+/// <summary>−x mod q (0 stays 0).</summary>
+internal readonly struct NegateOperator(ulong q) : IUnaryWordOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+        => TL.AndNot(TL.Subtract(TL.Create(q), x), TL.EqualsZero(x));
+}
+
+/// <summary>(x + c) mod q for a constant c ∈ [0, q).</summary>
+internal readonly struct AddScalarOperator(ulong c, ulong q) : IUnaryWordOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+        => TL.SubtractIfGreaterOrEqual(TL.Add(x, TL.Create(c)), TL.Create(q));
+}
+
+/// <summary>x·y mod q (Barrett, <see cref="LaneArith.MultiplyLazy"/>, then two corrections from [0, 3q)).</summary>
+internal readonly struct MultiplyOperator(BarrettProduct barrett) : IBinaryWordOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x, TV y)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+    {
+        TV q = TL.Create(barrett.Q);
+        TV r = LaneArith.MultiplyLazy<TV, TL>(x, y, q, TL.Create(barrett.Mu), TL.Create(barrett.Mu >> 32), barrett.K);
+        return TL.SubtractIfGreaterOrEqual(TL.SubtractIfGreaterOrEqual(r, q), q);
+    }
+}
+
+/// <summary>(z + x·y) mod q: the lazy product in [0, 3q) plus z ∈ [0, q) is below 4q, reduced by 2q then q.</summary>
+internal readonly struct MultiplyAddOperator(BarrettProduct barrett) : ITernaryWordOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x, TV y, TV z)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+    {
+        TV q = TL.Create(barrett.Q);
+        TV r = TL.Add(z, LaneArith.MultiplyLazy<TV, TL>(x, y, q, TL.Create(barrett.Mu), TL.Create(barrett.Mu >> 32), barrett.K));
+        return TL.SubtractIfGreaterOrEqual(TL.SubtractIfGreaterOrEqual(r, TL.Create(2 * barrett.Q)), q);
+    }
+}
+
+/// <summary>x·w mod q for a fixed w (Shoup, <see cref="MultiplyOperand"/>); x may be any word below 2^64.</summary>
+internal readonly struct MultiplyScalarOperator(MultiplyOperand w, ulong q) : IUnaryWordOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+    {
+        TV vq = TL.Create(q);
+        TV r = LaneArith.ShoupLazy<TV, TL>(x, TL.Create(w.Operand), TL.Create(w.Quotient), TL.Create(w.Quotient >> 32), vq);
+        return TL.SubtractIfGreaterOrEqual(r, vq);
+    }
+}
+
+/// <summary>(z + x·w) mod q for a fixed w, z the destination's word: Shoup's [0, 2q) plus z ∈ [0, q), reduced by 2q then q.</summary>
+internal readonly struct MultiplyScalarAddOperator(MultiplyOperand w, ulong q) : IBinaryWordOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x, TV z)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+    {
+        TV vq = TL.Create(q);
+        TV r = TL.Add(z, LaneArith.ShoupLazy<TV, TL>(x, TL.Create(w.Operand), TL.Create(w.Quotient), TL.Create(w.Quotient >> 32), vq));
+        return TL.SubtractIfGreaterOrEqual(TL.SubtractIfGreaterOrEqual(r, TL.Create(2 * q)), vq);
+    }
+}
+
+/// <summary>x mod q for any x &lt; 2^64 (Barrett with ⌊2^64/q⌋, as <see cref="Modulus.Reduce(ulong)"/>).</summary>
+internal readonly struct ReduceOperator(in Modulus modulus) : IUnaryWordOperator
+{
+    private readonly ulong _q = modulus.Value;
+    private readonly ulong _ratio = modulus.BarrettHigh;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+    {
+        // q̂ = ⌊x·⌊2^64/q⌋ / 2^64⌋ is ⌊x/q⌋ or one less, so x − q̂·q ∈ [0, 2q).
+        TV vq = TL.Create(_q), ratio = TL.Create(_ratio);
+        return TL.SubtractIfGreaterOrEqual(TL.Subtract(x, TL.MultiplyLow(TL.MultiplyHigh(x, ratio, TL.High32(ratio)), vq)), vq);
+    }
+}
+
+/// <summary>
+/// The centered lift of x ∈ [0, p) into (−p/2, p/2], reduced mod q: x mod q, less p mod q when x &gt; ⌊p/2⌋.
+/// </summary>
+internal readonly struct CenteredLiftOperator(ulong p, in Modulus modulus) : IUnaryWordOperator
+{
+    private readonly ReduceOperator _reduce = new(modulus);
+    private readonly ulong _q = modulus.Value;
+    private readonly ulong _half = p >> 1;
+    private readonly ulong _pModQ = modulus.Reduce(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+    {
+        TV vq = TL.Create(_q);
+        TV r = _reduce.Invoke<TV, TL>(x);
+        TV shifted = TL.SubtractIfGreaterOrEqual(TL.Add(TL.Subtract(r, TL.Create(_pModQ)), vq), vq);
+        return TL.ConditionalSelect(TL.LessThan(TL.Create(_half), x), shifted, r); // x, ⌊p/2⌋ < 2^61
+    }
+}
