@@ -128,12 +128,7 @@ public static class LigeroProver
         var result = new TExt[rowLength];
         for (int i = 0; i < weights.Length; i++)
         {
-            TExt weight = weights[i];
-            ReadOnlySpan<Goldilocks> row = matrix.AsSpan(i * rowLength, rowLength);
-            for (int j = 0; j < rowLength; j++)
-            {
-                result[j] += weight.MultiplyByBase(row[j]);
-            }
+            FieldKernels.AddScaledBase<TExt>(result, weights[i], matrix.AsSpan(i * rowLength, rowLength));
         }
 
         return result;

@@ -1,0 +1,284 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Thestage.Proofs.Fields;
+
+/// <summary>
+/// Lane-wise <see cref="Goldilocks"/> arithmetic on canonical 64-bit words at one SIMD width, so that a kernel is written
+/// once and the JIT specialises it per width: <see cref="Vector512GoldilocksLanes"/> (8 lanes, AVX-512F) and
+/// <see cref="Vector256GoldilocksLanes"/> (4 lanes, AVX2). Scalar code uses <see cref="Goldilocks"/> itself.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every operation returns, lane by lane, exactly the canonical word the scalar operator returns (field arithmetic is
+/// exact, and every output is reduced to <c>[0, p)</c>), so kernels built on it give bit-identical results on every path;
+/// <c>tests/Thestage.Proofs.Tests/Fields/GoldilocksLanesTests.cs</c> checks each operation against the scalar field.
+/// The shape follows <c>System.Numerics.Tensors</c>' operator structs and Plonky3's packed fields: static abstract
+/// members on a struct type argument, so there is no virtual call and every member inlines.
+/// </para>
+/// <para>
+/// Products: neither AVX2 nor AVX-512F has a 64×64 → 128-bit multiply, so <see cref="Multiply"/> forms the 128-bit
+/// product from four 32×32 → 64 partial products (<c>vpmuludq</c>) and reduces it with <see cref="Goldilocks"/>'s
+/// shift-and-add reduction (<c>2^64 ≡ 2^32 − 1</c>, <c>2^96 ≡ −1</c>), as Plonky2's AVX-512 Goldilocks does.
+/// Extension elements <c>c0 + c1·X</c> occupy two adjacent lanes (the memory layout of <see cref="GoldilocksExt2"/>), so
+/// a register holds <c>Count / 2</c> of them; <see cref="SwapPairs"/> and <see cref="BlendPairs"/> move coefficients
+/// within a pair.
+/// </para>
+/// </remarks>
+/// <typeparam name="TV">The register type.</typeparam>
+internal interface IGoldilocksLanes<TV>
+    where TV : struct
+{
+    /// <summary>Gets the number of 64-bit lanes.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>Gets a value indicating whether this width runs in hardware here (a JIT-time constant).</summary>
+    static abstract bool IsSupported { get; }
+
+    /// <summary>Loads <see cref="Count"/> words.</summary>
+    static abstract TV Load(ref readonly ulong source);
+
+    /// <summary>Stores <see cref="Count"/> words.</summary>
+    static abstract void Store(TV value, ref ulong destination);
+
+    /// <summary>Every lane <paramref name="value"/>.</summary>
+    static abstract TV Create(ulong value);
+
+    /// <summary>Even lanes <paramref name="even"/>, odd lanes <paramref name="odd"/> (an extension element in every pair).</summary>
+    static abstract TV CreatePairs(ulong even, ulong odd);
+
+    /// <summary>Loads <c>Count / 2</c> words and places each in both lanes of a pair.</summary>
+    static abstract TV LoadDuplicated(ref readonly ulong source);
+
+    /// <summary>Canonical sum.</summary>
+    static abstract TV Add(TV a, TV b);
+
+    /// <summary>Canonical difference.</summary>
+    static abstract TV Subtract(TV a, TV b);
+
+    /// <summary>Canonical product.</summary>
+    static abstract TV Multiply(TV a, TV b);
+
+    /// <summary>Canonical <c>7·a</c> (the extension's non-residue).</summary>
+    static abstract TV MultiplyBySeven(TV a);
+
+    /// <summary>Swaps the two lanes of every pair.</summary>
+    static abstract TV SwapPairs(TV a);
+
+    /// <summary>Even lanes from <paramref name="even"/>, odd lanes from <paramref name="odd"/>.</summary>
+    static abstract TV BlendPairs(TV even, TV odd);
+
+    /// <summary>
+    /// Splits the pairs of <c>first ‖ second</c> (pairs 0, 1, …, Count − 1) by the parity of their index: pairs 0, 2, 4, … into
+    /// <paramref name="even"/> and 1, 3, 5, … into <paramref name="odd"/>, in order.
+    /// </summary>
+    static abstract void UnzipPairs(TV first, TV second, out TV even, out TV odd);
+}
+
+/// <summary>Eight lanes with AVX-512F.</summary>
+internal readonly struct Vector512GoldilocksLanes : IGoldilocksLanes<Vector512<ulong>>
+{
+    private const ulong Epsilon = 0xFFFF_FFFFUL;
+
+    public static int Count => 8;
+
+    public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> Load(ref readonly ulong source) => Vector512.LoadUnsafe(in source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<ulong> value, ref ulong destination) => value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> Create(ulong value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> CreatePairs(ulong even, ulong odd) => Vector512.Create(Vector128.Create(even, odd));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> LoadDuplicated(ref readonly ulong source) =>
+        Avx512F.PermuteVar8x64(Vector256.LoadUnsafe(in source).ToVector512Unsafe(), Vector512.Create(0UL, 0, 1, 1, 2, 2, 3, 3));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> Add(Vector512<ulong> a, Vector512<ulong> b)
+    {
+        // a + b < 2p. On a carry the true sum is s + 2^64 and s + ε = a + b − p < p; otherwise s < 2^64 needs at most
+        // one subtraction of p, which min(s, s − p) performs (s − p wraps above s exactly when s < p).
+        Vector512<ulong> s = a + b;
+        s += Vector512.LessThan(s, a) & Vector512.Create(Epsilon);
+        return Vector512.Min(s, s - Vector512.Create(Goldilocks.Modulus));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> Subtract(Vector512<ulong> a, Vector512<ulong> b)
+    {
+        // On a borrow d = a − b + 2^64 and a − b + p = d − ε, with d ≥ 2^64 − p + 1 > ε.
+        Vector512<ulong> d = a - b;
+        return d - (Vector512.LessThan(a, b) & Vector512.Create(Epsilon));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> Multiply(Vector512<ulong> a, Vector512<ulong> b)
+    {
+        // a·b = hh·2^64 + (lh + hl)·2^32 + ll for the 32-bit halves. t = hl + ⌊ll/2^32⌋ ≤ (2^32 − 1)^2 + 2^32 − 1 < 2^64 and
+        // u = lh + (t mod 2^32) < 2^64 do not overflow, and a·b = (hh + ⌊t/2^32⌋ + ⌊u/2^32⌋)·2^64 + (u mod 2^32)·2^32 + (ll mod 2^32).
+        Vector512<ulong> aHigh = Vector512.ShiftRightLogical(a, 32);
+        Vector512<ulong> bHigh = Vector512.ShiftRightLogical(b, 32);
+        Vector512<ulong> ll = Avx512F.Multiply(a.AsUInt32(), b.AsUInt32());
+        Vector512<ulong> lh = Avx512F.Multiply(a.AsUInt32(), bHigh.AsUInt32());
+        Vector512<ulong> hl = Avx512F.Multiply(aHigh.AsUInt32(), b.AsUInt32());
+        Vector512<ulong> hh = Avx512F.Multiply(aHigh.AsUInt32(), bHigh.AsUInt32());
+        Vector512<ulong> low32 = Vector512.Create(Epsilon);
+        Vector512<ulong> t = hl + Vector512.ShiftRightLogical(ll, 32);
+        Vector512<ulong> u = lh + (t & low32);
+        Vector512<ulong> high = hh + Vector512.ShiftRightLogical(t, 32) + Vector512.ShiftRightLogical(u, 32);
+        Vector512<ulong> low = Vector512.ShiftLeft(u, 32) | (ll & low32);
+        return Reduce128(high, low);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> MultiplyBySeven(Vector512<ulong> a)
+    {
+        // 7a = 8a − a as a 128-bit value h·2^64 + l with h < 7; then h·2^64 + l ≡ l + h·ε, as in Reduce128 with b = 0.
+        Vector512<ulong> eight = Vector512.ShiftLeft(a, 3);
+        Vector512<ulong> low = eight - a;
+        Vector512<ulong> high = Vector512.ShiftRightLogical(a, 61) + Vector512.LessThan(eight, a); // all ones = −1 on a borrow
+        Vector512<ulong> u = Vector512.ShiftLeft(high, 32) - high;
+        Vector512<ulong> r = low + u;
+        r += Vector512.LessThan(r, u) & Vector512.Create(Epsilon);
+        return Vector512.Min(r, r - Vector512.Create(Goldilocks.Modulus));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> SwapPairs(Vector512<ulong> a) => Avx512F.Shuffle(a.AsUInt32(), 0b01_00_11_10).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> BlendPairs(Vector512<ulong> even, Vector512<ulong> odd) =>
+        Vector512.ConditionalSelect(Vector512.Create(Vector128.Create(ulong.MaxValue, 0UL)), even, odd);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void UnzipPairs(Vector512<ulong> first, Vector512<ulong> second, out Vector512<ulong> even, out Vector512<ulong> odd)
+    {
+        even = Avx512F.PermuteVar8x64x2(first, Vector512.Create(0UL, 1, 4, 5, 8, 9, 12, 13), second);
+        odd = Avx512F.PermuteVar8x64x2(first, Vector512.Create(2UL, 3, 6, 7, 10, 11, 14, 15), second);
+    }
+
+    /// <summary>Reduces <c>high·2^64 + low</c> modulo p, lane by lane (the steps of <see cref="Goldilocks.Reduce128"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Reduce128(Vector512<ulong> high, Vector512<ulong> low)
+    {
+        Vector512<ulong> epsilon = Vector512.Create(Epsilon);
+        Vector512<ulong> a = high & epsilon;
+        Vector512<ulong> b = Vector512.ShiftRightLogical(high, 32);
+        Vector512<ulong> t = low - b;
+        t -= Vector512.LessThan(low, b) & epsilon;
+        Vector512<ulong> u = Vector512.ShiftLeft(a, 32) - a;
+        Vector512<ulong> r = t + u;
+        r += Vector512.LessThan(r, u) & epsilon;
+        return Vector512.Min(r, r - Vector512.Create(Goldilocks.Modulus));
+    }
+}
+
+/// <summary>Four lanes with AVX2 (no unsigned 64-bit minimum: the final subtraction of p is a compare and select).</summary>
+internal readonly struct Vector256GoldilocksLanes : IGoldilocksLanes<Vector256<ulong>>
+{
+    private const ulong Epsilon = 0xFFFF_FFFFUL;
+
+    public static int Count => 4;
+
+    public static bool IsSupported => Vector256.IsHardwareAccelerated && Avx2.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> Load(ref readonly ulong source) => Vector256.LoadUnsafe(in source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<ulong> value, ref ulong destination) => value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> Create(ulong value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> CreatePairs(ulong even, ulong odd) => Vector256.Create(Vector128.Create(even, odd));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> LoadDuplicated(ref readonly ulong source) =>
+        Avx2.Permute4x64(Vector128.LoadUnsafe(in source).ToVector256Unsafe(), 0b01_01_00_00);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> Add(Vector256<ulong> a, Vector256<ulong> b)
+    {
+        Vector256<ulong> s = a + b;
+        s += Vector256.LessThan(s, a) & Vector256.Create(Epsilon);
+        return ReduceOnce(s);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> Subtract(Vector256<ulong> a, Vector256<ulong> b)
+    {
+        Vector256<ulong> d = a - b;
+        return d - (Vector256.LessThan(a, b) & Vector256.Create(Epsilon));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> Multiply(Vector256<ulong> a, Vector256<ulong> b)
+    {
+        // The partial products of Vector512GoldilocksLanes.Multiply.
+        Vector256<ulong> aHigh = Vector256.ShiftRightLogical(a, 32);
+        Vector256<ulong> bHigh = Vector256.ShiftRightLogical(b, 32);
+        Vector256<ulong> ll = Avx2.Multiply(a.AsUInt32(), b.AsUInt32());
+        Vector256<ulong> lh = Avx2.Multiply(a.AsUInt32(), bHigh.AsUInt32());
+        Vector256<ulong> hl = Avx2.Multiply(aHigh.AsUInt32(), b.AsUInt32());
+        Vector256<ulong> hh = Avx2.Multiply(aHigh.AsUInt32(), bHigh.AsUInt32());
+        Vector256<ulong> low32 = Vector256.Create(Epsilon);
+        Vector256<ulong> t = hl + Vector256.ShiftRightLogical(ll, 32);
+        Vector256<ulong> u = lh + (t & low32);
+        Vector256<ulong> high = hh + Vector256.ShiftRightLogical(t, 32) + Vector256.ShiftRightLogical(u, 32);
+        Vector256<ulong> low = Vector256.ShiftLeft(u, 32) | (ll & low32);
+
+        Vector256<ulong> epsilon = Vector256.Create(Epsilon);
+        Vector256<ulong> a32 = high & epsilon;
+        Vector256<ulong> b32 = Vector256.ShiftRightLogical(high, 32);
+        Vector256<ulong> r = low - b32;
+        r -= Vector256.LessThan(low, b32) & epsilon;
+        Vector256<ulong> v = Vector256.ShiftLeft(a32, 32) - a32;
+        r += v;
+        r += Vector256.LessThan(r, v) & epsilon;
+        return ReduceOnce(r);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> MultiplyBySeven(Vector256<ulong> a)
+    {
+        Vector256<ulong> eight = Vector256.ShiftLeft(a, 3);
+        Vector256<ulong> low = eight - a;
+        Vector256<ulong> high = Vector256.ShiftRightLogical(a, 61) + Vector256.LessThan(eight, a);
+        Vector256<ulong> u = Vector256.ShiftLeft(high, 32) - high;
+        Vector256<ulong> r = low + u;
+        r += Vector256.LessThan(r, u) & Vector256.Create(Epsilon);
+        return ReduceOnce(r);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> SwapPairs(Vector256<ulong> a) => Avx2.Shuffle(a.AsUInt32(), 0b01_00_11_10).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> BlendPairs(Vector256<ulong> even, Vector256<ulong> odd) =>
+        Vector256.ConditionalSelect(Vector256.Create(Vector128.Create(ulong.MaxValue, 0UL)), even, odd);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void UnzipPairs(Vector256<ulong> first, Vector256<ulong> second, out Vector256<ulong> even, out Vector256<ulong> odd)
+    {
+        even = Avx2.Permute2x128(first, second, 0x20);
+        odd = Avx2.Permute2x128(first, second, 0x31);
+    }
+
+    /// <summary>x − p where x ≥ p, else x (x &lt; 2^64 &lt; 2p).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> ReduceOnce(Vector256<ulong> x)
+    {
+        Vector256<ulong> modulus = Vector256.Create(Goldilocks.Modulus);
+        return x - (Vector256.GreaterThanOrEqual(x, modulus) & modulus);
+    }
+}
