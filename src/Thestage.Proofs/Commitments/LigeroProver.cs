@@ -27,6 +27,9 @@ namespace Thestage.Proofs.Commitments;
 /// </remarks>
 public static class LigeroProver
 {
+    /// <summary>The number of encoded entries from which rows are encoded on several cores.</summary>
+    private const int ParallelThreshold = 1 << 14;
+
     /// <summary>Commits to the multilinear polynomial with the given hypercube evaluations.</summary>
     /// <param name="evaluations">The <c>2^v</c> evaluations (<c>v ≤ 48</c>), first variable most significant.</param>
     /// <param name="parameters">The parameters.</param>
@@ -49,26 +52,22 @@ public static class LigeroProver
 
         Goldilocks[] table = evaluations.ToArray();
         var encoded = new Goldilocks[rows * n];
-        for (int i = 0; i < rows; i++)
+        if (rows > 1 && rows * n >= ParallelThreshold)
         {
-            GoldilocksNtt.CosetLowDegreeExtension(table.AsSpan(i * k, k), encoded.AsSpan(i * n, n));
+            Parallel.For(0, rows, i => GoldilocksNtt.CosetLowDegreeExtension(table.AsSpan(i * k, k), encoded.AsSpan(i * n, n)));
+        }
+        else
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                GoldilocksNtt.CosetLowDegreeExtension(table.AsSpan(i * k, k), encoded.AsSpan(i * n, n));
+            }
         }
 
         var saltBytes = new byte[n * MerkleHasher.SaltLength];
         salts.Fill(saltBytes);
         var leaves = new Digest256[n];
-        var column = new Goldilocks[rows];
-        var scratch = new byte[rows * 8];
-        for (int j = 0; j < n; j++)
-        {
-            for (int i = 0; i < rows; i++)
-            {
-                column[i] = encoded[(i * n) + j];
-            }
-
-            leaves[j] = LigeroProtocol.HashColumn(saltBytes.AsSpan(j * MerkleHasher.SaltLength, MerkleHasher.SaltLength), column, scratch);
-        }
-
+        Blake2sMultiHash.HashColumns(encoded, rows, n, saltBytes, leaves);
         MerkleTree tree = MerkleTree.Build(leaves);
         var commitment = new LigeroCommitment(tree.Root, numVariables);
         return new LigeroProverState(commitment, parameters, table, encoded, saltBytes, tree);

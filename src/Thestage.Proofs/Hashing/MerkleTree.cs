@@ -45,9 +45,10 @@ public sealed class MerkleTree
 
         var nodes = new Digest256[2 * n];
         leafDigests.CopyTo(nodes.AsSpan(n));
-        for (int i = n - 1; i >= 1; i--)
+        for (int level = n / 2; level >= 1; level /= 2)
         {
-            nodes[i] = MerkleHasher.HashNode(nodes[2 * i], nodes[(2 * i) + 1]);
+            // Parents [level, 2·level) of the children [2·level, 4·level), all at once (several per SIMD register).
+            Blake2sMultiHash.HashNodes(nodes.AsSpan(2 * level, 2 * level), nodes.AsSpan(level, level));
         }
 
         return new MerkleTree(nodes, n);
