@@ -21,8 +21,8 @@ internal static class TrainingDemo
         string directory = Dataset.Locate(options.DataDirectory, options.InstallData, terminal);
         TrainingConfig config = options.Config();
         (TrainingDataset train, TrainingDataset test) = terminal.Step("loading Fashion-MNIST", () =>
-            (FashionMnist.Load(FashionMnistSplit.Train, directory, options.TrainImages).ToTrainingDataset(config),
-             FashionMnist.Load(FashionMnistSplit.Test, directory, options.TestImages).ToTrainingDataset(config)));
+            (FashionMnist.LoadTrainingDataset(FashionMnistSplit.Train, config, directory, options.TrainImages),
+             FashionMnist.LoadTrainingDataset(FashionMnistSplit.Test, config, directory, options.TestImages)));
         terminal.Line($"784-{options.Hidden}-10 ReLU MLP, batch {options.Batch}, learning rate 2^-{options.LearningRateShift}, f = 16, W = 24, V = 28; "
             + $"{train.Count} training images, {test.Count} test images");
 

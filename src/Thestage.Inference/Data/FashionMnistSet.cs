@@ -33,14 +33,40 @@ public sealed class FashionMnistSet
     /// <exception cref="ArgumentException">The configuration does not have 784 inputs and 10 classes.</exception>
     public Proofs.Training.TrainingDataset ToTrainingDataset(Proofs.Training.TrainingConfig config)
     {
+        RequireShape(config);
+
+        // The dataset copies each sample as it reads it, so the fixed-point vectors are produced one at a time instead of all at
+        // once (60,000 of them are 188 MB that would be live beside the copy and these doubles).
+        return new Proofs.Training.TrainingDataset(config, new FixedPointImages(_images.Length, i => ToFixedPoint(_images[i], config.One)), _labels);
+    }
+
+    /// <summary>Pixel <c>x ∈ [0, 1]</c> as the trainer's fixed point, <c>round(x·one)</c> (halves away from zero).</summary>
+    internal static int[] ToFixedPoint(double[] image, long one) => Array.ConvertAll(image, x => (int)Math.Round(x * one, MidpointRounding.AwayFromZero));
+
+    internal static void RequireShape(Proofs.Training.TrainingConfig config)
+    {
         ArgumentNullException.ThrowIfNull(config);
         if (config.InputSize != FashionMnist.ImageSize * FashionMnist.ImageSize || config.ClassCount != FashionMnist.ClassNames.Count)
         {
             throw new ArgumentException("Fashion-MNIST needs 784 inputs and 10 classes.", nameof(config));
         }
+    }
 
-        double one = config.One;
-        int[][] features = Array.ConvertAll(_images, image => Array.ConvertAll(image, x => (int)Math.Round(x * one, MidpointRounding.AwayFromZero)));
-        return new Proofs.Training.TrainingDataset(config, features, _labels);
+    /// <summary>Images in fixed point, each computed when read (the dataset reads each once and keeps its own copy).</summary>
+    internal sealed class FixedPointImages(int count, Func<int, int[]> image) : IReadOnlyList<int[]>
+    {
+        public int Count => count;
+
+        public int[] this[int index] => image(index);
+
+        public IEnumerator<int[]> GetEnumerator()
+        {
+            for (int i = 0; i < count; i++)
+            {
+                yield return image(i);
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

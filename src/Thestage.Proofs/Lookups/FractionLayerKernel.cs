@@ -47,13 +47,12 @@ internal static class FractionLayerKernel
     }
 
     /// <summary>
-    /// The parent layer of children <c>(pL, pR, qL, qR)</c>: <c>p = pL qR + pR qL</c>, <c>q = qL qR</c>, written split by parity
-    /// into <paramref name="parentP"/> = (even, odd) and <paramref name="parentQ"/> (each half the children's length).
+    /// The parent layer of children <c>(pL, pR, qL, qR)</c> (<c>2·count</c> each): <c>p = pL qR + pR qL</c>, <c>q = qL qR</c>, written
+    /// split by parity into <paramref name="parentP"/> = (even, odd) and <paramref name="parentQ"/> (<paramref name="count"/> each).
     /// </summary>
-    public static void Parent<T>(T[] pl, T[] pr, T[] ql, T[] qr, (T[] Even, T[] Odd) parentP, (T[] Even, T[] Odd) parentQ)
+    public static void Parent<T>(T[] pl, T[] pr, T[] ql, T[] qr, int count, (T[] Even, T[] Odd) parentP, (T[] Even, T[] Odd) parentQ)
         where T : struct, IExtensionField<T>
     {
-        int count = pl.Length / 2; // parent pairs
         int chunks = count >= ParallelThreshold ? Environment.ProcessorCount : 1;
         if (chunks == 1)
         {

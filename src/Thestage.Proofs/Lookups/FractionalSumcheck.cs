@@ -1,3 +1,4 @@
+using System.Buffers;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Sumcheck;
@@ -37,33 +38,68 @@ internal static class FractionalSumcheck
     public static T[] Prove<T>(Transcript transcript, ProofBuilder<T> builder, T[] p, T[] q)
         where T : struct, IExtensionField<T>
     {
-        // Every layer k ≥ 1 is kept split into its left (even) and right (odd) children of layer k − 1: pL, pR, qL, qR.
-        int logSize = System.Numerics.BitOperations.Log2((uint)p.Length);
+        if (p.Length == 1)
+        {
+            builder.Send(transcript, RootLabel, [q[0]]);
+            return [];
+        }
+
+        int half = p.Length / 2;
+        T[][] leaves = [new T[half], new T[half], new T[half], new T[half]];
+        FractionLayerKernel.Split(p, leaves[0], leaves[1]);
+        FractionLayerKernel.Split(q, leaves[2], leaves[3]);
+        return ProveSplit(transcript, builder, leaves, half);
+    }
+
+    /// <summary>
+    /// <see cref="Prove{T}"/> on leaves given split into their left (even) and right (odd) halves <c>pL, pR, qL, qR</c>, each of
+    /// <paramref name="half"/> entries (the arrays may be longer); they are folded in place.
+    /// </summary>
+    public static T[] ProveSplit<T>(Transcript transcript, ProofBuilder<T> builder, T[][] leaves, int half)
+        where T : struct, IExtensionField<T>
+    {
+        // Layer k ≥ 1 (2^k fractions) is kept as the left and right children of layer k − 1: 2^(k−1) entries in each array.
+        int logSize = System.Numerics.BitOperations.Log2((uint)half) + 1;
         var layers = new T[logSize + 1][][];
-        if (logSize > 0)
+        layers[logSize] = leaves;
+        var rented = new List<T[]>();
+        try
         {
-            layers[logSize] = SplitLayer(p, q);
+            for (int k = logSize - 1; k >= 1; k--)
+            {
+                T[][] children = layers[k + 1];
+                int count = 1 << (k - 1);
+                T[][] parent = [Rent(count), Rent(count), Rent(count), Rent(count)];
+                FractionLayerKernel.Parent(children[0], children[1], children[2], children[3], count, (parent[0], parent[1]), (parent[2], parent[3]));
+                layers[k] = parent;
+            }
+
+            T root = layers[1][2][0] * layers[1][3][0];
+            builder.Send(transcript, RootLabel, [root]);
+            T[] equality = Rent(half);
+            T[] z = [];
+            for (int k = 0; k < logSize; k++)
+            {
+                T lambda = transcript.Challenge<T>(BatchLabel);
+                z = ProveLayer(transcript, builder, z, lambda, layers[k + 1], 1 << k, equality);
+            }
+
+            return z;
+        }
+        finally
+        {
+            foreach (T[] array in rented)
+            {
+                ArrayPool<T>.Shared.Return(array);
+            }
         }
 
-        for (int k = logSize - 1; k >= 1; k--)
+        T[] Rent(int length)
         {
-            T[][] children = layers[k + 1];
-            T[][] parent = [new T[1 << (k - 1)], new T[1 << (k - 1)], new T[1 << (k - 1)], new T[1 << (k - 1)]];
-            FractionLayerKernel.Parent(children[0], children[1], children[2], children[3], (parent[0], parent[1]), (parent[2], parent[3]));
-            layers[k] = parent;
+            T[] array = ArrayPool<T>.Shared.Rent(length);
+            rented.Add(array);
+            return array;
         }
-
-        T root = logSize == 0 ? q[0] : layers[1][2][0] * layers[1][3][0];
-        builder.Send(transcript, RootLabel, [root]);
-        T[] z = [];
-        for (int k = 0; k < logSize; k++)
-        {
-            T lambda = transcript.Challenge<T>(BatchLabel);
-            z = ProveLayer(transcript, builder, z, lambda, layers[k + 1]);
-            layers[k + 1] = null!; // folded away
-        }
-
-        return z;
     }
 
     /// <summary>Verifies the sum; on success returns the leaf point and the claimed <c>p̃(z), q̃(z)</c>.</summary>
@@ -137,10 +173,9 @@ internal static class FractionalSumcheck
     /// degree 2, so only <c>H(0), H(1), H(2)</c> are summed (<c>H(3) = H(0) − 3H(1) + 3H(2)</c>) and no equality table is folded.
     /// The round polynomial is the same as summing <c>eq·h</c> directly, so are the messages.
     /// </summary>
-    private static T[] ProveLayer<T>(Transcript transcript, ProofBuilder<T> builder, T[] z, T lambda, T[][] tables)
+    private static T[] ProveLayer<T>(Transcript transcript, ProofBuilder<T> builder, T[] z, T lambda, T[][] tables, int size, T[] equality)
         where T : struct, IExtensionField<T>
     {
-        int size = tables[0].Length;
         int k = z.Length;
         var rounds = new T[k][];
         var s = new T[k];
@@ -150,8 +185,8 @@ internal static class FractionalSumcheck
         for (int round = 0; round < k; round++)
         {
             int half = size >> (round + 1);
-            T[] suffix = EqPolynomial.Table<T>(z.AsSpan(round + 1));
-            (T h0, T h1, T h2) = FractionLayerKernel.Round(tables, suffix, round == 0 ? half : 2 * half, r, round > 0, lambda);
+            EqPolynomial.Table<T>(z.AsSpan(round + 1), equality.AsSpan(0, half));
+            (T h0, T h1, T h2) = FractionLayerKernel.Round(tables, equality, round == 0 ? half : 2 * half, r, round > 0, lambda);
             T h3 = h0 + (three * (h2 - h1));
             T e0 = T.One - z[round];
             T slope = z[round] - e0; // eq(z_j, t) = e0 + t·(2 z_j − 1)

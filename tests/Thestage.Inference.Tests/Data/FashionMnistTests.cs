@@ -28,6 +28,31 @@ public sealed class FashionMnistTests : IDisposable
     }
 
     [Fact]
+    public void TheFixedPointLoadIsTheConversionOfTheDoubles()
+    {
+        var config = new Proofs.Training.TrainingConfig([784, 4, 10], batchSize: 2, learningRateShift: 5, fractionalBits: 16, weightBits: 24, valueBits: 28, seed: 1);
+        byte[] images = IdxFiles.Images(5, 28, 28, seed: 6);
+        images[16 + 7] = 255; // a full pixel: round(1 · 2^16), one above the 16-bit range
+        images[16 + 8] = 128; // 128/255 · 2^16 = 32896.50…, rounds up
+        File.WriteAllBytes(Path.Combine(_dir, "train-images-idx3-ubyte"), images);
+        File.WriteAllBytes(Path.Combine(_dir, "train-labels-idx1-ubyte"), IdxFiles.Labels(3, 1, 4, 1, 5));
+
+        Proofs.Training.TrainingDataset direct = FashionMnist.LoadTrainingDataset(FashionMnistSplit.Train, config, _dir, limit: 4);
+        Proofs.Training.TrainingDataset viaDoubles = FashionMnist.Load(FashionMnistSplit.Train, _dir, limit: 4).ToTrainingDataset(config);
+        Assert.Equal(4, direct.Count);
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(viaDoubles.GetFeatures(i), direct.GetFeatures(i));
+            Assert.Equal(viaDoubles.GetLabel(i), direct.GetLabel(i));
+            Assert.Equal(images[(16 + (784 * i))..(16 + (784 * (i + 1)))].Select(p => (int)Math.Round(p / 255.0 * 65536, MidpointRounding.AwayFromZero)), direct.GetFeatures(i));
+        }
+
+        Assert.Equal(65536, direct.GetFeatures(0)[7]);
+        Assert.Equal(32897, direct.GetFeatures(0)[8]);
+        Assert.Throws<ArgumentException>(() => FashionMnist.LoadTrainingDataset(FashionMnistSplit.Train, new Proofs.Training.TrainingConfig([783, 4, 10], 2, 5, 16, 24, 28, 1), _dir));
+    }
+
+    [Fact]
     public void AMissingFileNamesTheDebianPackage()
     {
         var e = Assert.Throws<FileNotFoundException>(() => FashionMnist.Load(FashionMnistSplit.Train, _dir));

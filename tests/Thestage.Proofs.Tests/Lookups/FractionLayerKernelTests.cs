@@ -38,7 +38,7 @@ public sealed class FractionLayerKernelTests
         }
 
         (E[] Even, E[] Odd) parentP = (new E[half / 2], new E[half / 2]), parentQ = (new E[half / 2], new E[half / 2]);
-        FractionLayerKernel.Parent(pl, pr, ql, qr, parentP, parentQ);
+        FractionLayerKernel.Parent(pl, pr, ql, qr, half / 2, parentP, parentQ);
         for (int i = 0; i < half; i++)
         {
             E expectedP = (pl[i] * qr[i]) + (pr[i] * ql[i]);
