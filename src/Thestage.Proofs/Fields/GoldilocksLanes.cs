@@ -76,7 +76,11 @@ internal interface IGoldilocksLanes<TV>
     static abstract void UnzipPairs(TV first, TV second, out TV even, out TV odd);
 }
 
-/// <summary>Eight lanes with AVX-512F.</summary>
+/// <summary>
+/// Eight lanes with AVX-512F, written with the hardware intrinsics themselves rather than the cross-platform
+/// <c>Vector512</c> helpers: every operation is then one instruction the JIT always expands, so the large kernel loops
+/// stay within its inlining limits (measured: with the helpers, loops such as the fractional-sumcheck round kept calls).
+/// </summary>
 internal readonly struct Vector512GoldilocksLanes : IGoldilocksLanes<Vector512<ulong>>
 {
     private const ulong Epsilon = 0xFFFF_FFFFUL;
@@ -95,7 +99,7 @@ internal readonly struct Vector512GoldilocksLanes : IGoldilocksLanes<Vector512<u
     public static Vector512<ulong> Create(ulong value) => Vector512.Create(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<ulong> CreatePairs(ulong even, ulong odd) => Vector512.Create(Vector128.Create(even, odd));
+    public static Vector512<ulong> CreatePairs(ulong even, ulong odd) => Avx512F.UnpackLow(Vector512.Create(even), Vector512.Create(odd));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<ulong> LoadDuplicated(ref readonly ulong source) =>
@@ -106,35 +110,31 @@ internal readonly struct Vector512GoldilocksLanes : IGoldilocksLanes<Vector512<u
     {
         // a + b < 2p. On a carry the true sum is s + 2^64 and s + ε = a + b − p < p; otherwise s < 2^64 needs at most
         // one subtraction of p, which min(s, s − p) performs (s − p wraps above s exactly when s < p).
-        Vector512<ulong> s = a + b;
-        s += Vector512.LessThan(s, a) & Vector512.Create(Epsilon);
-        return Vector512.Min(s, s - Vector512.Create(Goldilocks.Modulus));
+        Vector512<ulong> s = Avx512F.Add(a, b);
+        s = Avx512F.Add(s, Avx512F.And(Avx512F.CompareLessThan(s, a), Vector512.Create(Epsilon)));
+        return Avx512F.Min(s, Avx512F.Subtract(s, Vector512.Create(Goldilocks.Modulus)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<ulong> Subtract(Vector512<ulong> a, Vector512<ulong> b)
-    {
+    public static Vector512<ulong> Subtract(Vector512<ulong> a, Vector512<ulong> b) =>
         // On a borrow d = a − b + 2^64 and a − b + p = d − ε, with d ≥ 2^64 − p + 1 > ε.
-        Vector512<ulong> d = a - b;
-        return d - (Vector512.LessThan(a, b) & Vector512.Create(Epsilon));
-    }
+        Avx512F.Subtract(Avx512F.Subtract(a, b), Avx512F.And(Avx512F.CompareLessThan(a, b), Vector512.Create(Epsilon)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<ulong> Multiply(Vector512<ulong> a, Vector512<ulong> b)
     {
         // a·b = hh·2^64 + (lh + hl)·2^32 + ll for the 32-bit halves. t = hl + ⌊ll/2^32⌋ ≤ (2^32 − 1)^2 + 2^32 − 1 < 2^64 and
         // u = lh + (t mod 2^32) < 2^64 do not overflow, and a·b = (hh + ⌊t/2^32⌋ + ⌊u/2^32⌋)·2^64 + (u mod 2^32)·2^32 + (ll mod 2^32).
-        Vector512<ulong> aHigh = Vector512.ShiftRightLogical(a, 32);
-        Vector512<ulong> bHigh = Vector512.ShiftRightLogical(b, 32);
+        Vector512<ulong> aHigh = Avx512F.ShiftRightLogical(a, 32);
+        Vector512<ulong> bHigh = Avx512F.ShiftRightLogical(b, 32);
         Vector512<ulong> ll = Avx512F.Multiply(a.AsUInt32(), b.AsUInt32());
-        Vector512<ulong> lh = Avx512F.Multiply(a.AsUInt32(), bHigh.AsUInt32());
-        Vector512<ulong> hl = Avx512F.Multiply(aHigh.AsUInt32(), b.AsUInt32());
-        Vector512<ulong> hh = Avx512F.Multiply(aHigh.AsUInt32(), bHigh.AsUInt32());
-        Vector512<ulong> low32 = Vector512.Create(Epsilon);
-        Vector512<ulong> t = hl + Vector512.ShiftRightLogical(ll, 32);
-        Vector512<ulong> u = lh + (t & low32);
-        Vector512<ulong> high = hh + Vector512.ShiftRightLogical(t, 32) + Vector512.ShiftRightLogical(u, 32);
-        Vector512<ulong> low = Vector512.ShiftLeft(u, 32) | (ll & low32);
+        Vector512<ulong> t = Avx512F.Add(Avx512F.Multiply(aHigh.AsUInt32(), b.AsUInt32()), Avx512F.ShiftRightLogical(ll, 32));
+        Vector512<ulong> u = Avx512F.Add(Avx512F.Multiply(a.AsUInt32(), bHigh.AsUInt32()), Avx512F.And(t, Vector512.Create(Epsilon)));
+        Vector512<ulong> high = Avx512F.Add(
+            Avx512F.Add(Avx512F.Multiply(aHigh.AsUInt32(), bHigh.AsUInt32()), Avx512F.ShiftRightLogical(t, 32)), Avx512F.ShiftRightLogical(u, 32));
+
+        // low = u·2^32 + (ll mod 2^32): the even 32-bit words from ll, the odd ones from u.
+        Vector512<ulong> low = Avx512F.BlendVariable(ll.AsUInt32(), Avx512F.ShiftLeftLogical(u, 32).AsUInt32(), Vector512.Create(0u, ~0u, 0u, ~0u, 0u, ~0u, 0u, ~0u, 0u, ~0u, 0u, ~0u, 0u, ~0u, 0u, ~0u)).AsUInt64();
         return Reduce128(high, low);
     }
 
@@ -142,21 +142,20 @@ internal readonly struct Vector512GoldilocksLanes : IGoldilocksLanes<Vector512<u
     public static Vector512<ulong> MultiplyBySeven(Vector512<ulong> a)
     {
         // 7a = 8a − a as a 128-bit value h·2^64 + l with h < 7; then h·2^64 + l ≡ l + h·ε, as in Reduce128 with b = 0.
-        Vector512<ulong> eight = Vector512.ShiftLeft(a, 3);
-        Vector512<ulong> low = eight - a;
-        Vector512<ulong> high = Vector512.ShiftRightLogical(a, 61) + Vector512.LessThan(eight, a); // all ones = −1 on a borrow
-        Vector512<ulong> u = Vector512.ShiftLeft(high, 32) - high;
-        Vector512<ulong> r = low + u;
-        r += Vector512.LessThan(r, u) & Vector512.Create(Epsilon);
-        return Vector512.Min(r, r - Vector512.Create(Goldilocks.Modulus));
+        Vector512<ulong> eight = Avx512F.ShiftLeftLogical(a, 3);
+        Vector512<ulong> low = Avx512F.Subtract(eight, a);
+        Vector512<ulong> high = Avx512F.Add(Avx512F.ShiftRightLogical(a, 61), Avx512F.CompareLessThan(eight, a)); // all ones = −1 on a borrow
+        Vector512<ulong> u = Avx512F.Subtract(Avx512F.ShiftLeftLogical(high, 32), high);
+        Vector512<ulong> r = Avx512F.Add(low, u);
+        r = Avx512F.Add(r, Avx512F.And(Avx512F.CompareLessThan(r, u), Vector512.Create(Epsilon)));
+        return Avx512F.Min(r, Avx512F.Subtract(r, Vector512.Create(Goldilocks.Modulus)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<ulong> SwapPairs(Vector512<ulong> a) => Avx512F.Shuffle(a.AsUInt32(), 0b01_00_11_10).AsUInt64();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<ulong> BlendPairs(Vector512<ulong> even, Vector512<ulong> odd) =>
-        Vector512.ConditionalSelect(Vector512.Create(Vector128.Create(ulong.MaxValue, 0UL)), even, odd);
+    public static Vector512<ulong> BlendPairs(Vector512<ulong> even, Vector512<ulong> odd) => Avx512F.UnpackHigh(Avx512F.UnpackLow(even, even), odd);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void UnzipPairs(Vector512<ulong> first, Vector512<ulong> second, out Vector512<ulong> even, out Vector512<ulong> odd)
@@ -170,14 +169,13 @@ internal readonly struct Vector512GoldilocksLanes : IGoldilocksLanes<Vector512<u
     private static Vector512<ulong> Reduce128(Vector512<ulong> high, Vector512<ulong> low)
     {
         Vector512<ulong> epsilon = Vector512.Create(Epsilon);
-        Vector512<ulong> a = high & epsilon;
-        Vector512<ulong> b = Vector512.ShiftRightLogical(high, 32);
-        Vector512<ulong> t = low - b;
-        t -= Vector512.LessThan(low, b) & epsilon;
-        Vector512<ulong> u = Vector512.ShiftLeft(a, 32) - a;
-        Vector512<ulong> r = t + u;
-        r += Vector512.LessThan(r, u) & epsilon;
-        return Vector512.Min(r, r - Vector512.Create(Goldilocks.Modulus));
+        Vector512<ulong> a = Avx512F.And(high, epsilon);
+        Vector512<ulong> b = Avx512F.ShiftRightLogical(high, 32);
+        Vector512<ulong> t = Avx512F.Subtract(Avx512F.Subtract(low, b), Avx512F.And(Avx512F.CompareLessThan(low, b), epsilon));
+        Vector512<ulong> u = Avx512F.Subtract(Avx512F.ShiftLeftLogical(a, 32), a);
+        Vector512<ulong> r = Avx512F.Add(t, u);
+        r = Avx512F.Add(r, Avx512F.And(Avx512F.CompareLessThan(r, u), epsilon));
+        return Avx512F.Min(r, Avx512F.Subtract(r, Vector512.Create(Goldilocks.Modulus)));
     }
 }
 

@@ -14,7 +14,7 @@ namespace Thestage.Proofs.Lookups;
 /// over the cores above <see cref="ParallelThreshold"/>; every path returns the same elements.
 /// </summary>
 /// <remarks><c>tests/Thestage.Proofs.Tests/Lookups/FractionLayerKernelTests.cs</c> compares the widths with the scalar loops.</remarks>
-internal static class FractionLayerKernel
+internal static unsafe class FractionLayerKernel
 {
     /// <summary>The number of pairs from which work is split over the cores.</summary>
     public const int ParallelThreshold = 1 << 12;
@@ -98,7 +98,7 @@ internal static class FractionLayerKernel
 
     internal static int Split<TLanes, TV>(E[] values, E[] even, E[] odd)
         where TLanes : struct, IGoldilocksLanes<TV>
-        where TV : struct
+        where TV : unmanaged
     {
         int width = PackedExt2<TLanes, TV>.Count;
         int i = 0;
@@ -150,7 +150,7 @@ internal static class FractionLayerKernel
     /// <summary>Parent pairs from <paramref name="start"/> in whole vectors; returns where the scalar tail starts.</summary>
     internal static int ParentChunk<TLanes, TV>(E[] pl, E[] pr, E[] ql, E[] qr, (E[] Even, E[] Odd) parentP, (E[] Even, E[] Odd) parentQ, int start, int end)
         where TLanes : struct, IGoldilocksLanes<TV>
-        where TV : struct
+        where TV : unmanaged
     {
         int width = PackedExt2<TLanes, TV>.Count;
         int j = start;
@@ -173,7 +173,7 @@ internal static class FractionLayerKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TV P, TV Q) ParentOf<TLanes, TV>(E[] pl, E[] pr, E[] ql, E[] qr, int i)
         where TLanes : struct, IGoldilocksLanes<TV>
-        where TV : struct
+        where TV : unmanaged
     {
         TV a = PackedExt2<TLanes, TV>.Load(in pl[i]), b = PackedExt2<TLanes, TV>.Load(in pr[i]);
         TV c = PackedExt2<TLanes, TV>.Load(in ql[i]), d = PackedExt2<TLanes, TV>.Load(in qr[i]);
@@ -243,7 +243,7 @@ internal static class FractionLayerKernel
     /// <summary>Pairs from <paramref name="start"/> in whole vectors (adds into <paramref name="sums"/>); returns where the scalar tail starts.</summary>
     internal static int RoundChunk<TLanes, TV>(E[][] tables, E[] e, int half, E r, bool fold, E lambda, int start, int end, Span<E> sums)
         where TLanes : struct, IGoldilocksLanes<TV>
-        where TV : struct
+        where TV : unmanaged
     {
         int width = PackedExt2<TLanes, TV>.Count;
         int offset = fold ? half / 2 : half;
@@ -253,7 +253,8 @@ internal static class FractionLayerKernel
         ref E pr = ref MemoryMarshal.GetArrayDataReference(tables[1]);
         ref E ql = ref MemoryMarshal.GetArrayDataReference(tables[2]);
         ref E qr = ref MemoryMarshal.GetArrayDataReference(tables[3]);
-        TV h0 = TLanes.Create(0), h1 = h0, h2 = h0;
+        TV* h = stackalloc TV[3];
+        h[0] = h[1] = h[2] = TLanes.Create(0);
         int i = start;
         for (; i + width <= end; i += width)
         {
@@ -261,34 +262,32 @@ internal static class FractionLayerKernel
             Load<TLanes, TV>(ref pr, i, half, offset, fold, rLow, rHigh, out TV pr0, out TV pr1);
             Load<TLanes, TV>(ref ql, i, half, offset, fold, rLow, rHigh, out TV ql0, out TV ql1);
             Load<TLanes, TV>(ref qr, i, half, offset, fold, rLow, rHigh, out TV qr0, out TV qr1);
-            TV s0 = TLanes.Add(pr0, PackedExt2<TLanes, TV>.MultiplyByConstant(qr0, lambdaLow, lambdaHigh));
-            TV s1 = TLanes.Add(pr1, PackedExt2<TLanes, TV>.MultiplyByConstant(qr1, lambdaLow, lambdaHigh));
-            TV s2 = TLanes.Add(s1, TLanes.Subtract(s1, s0));
-            TV pl2 = TLanes.Add(pl1, TLanes.Subtract(pl1, pl0));
-            TV ql2 = TLanes.Add(ql1, TLanes.Subtract(ql1, ql0));
-            TV qr2 = TLanes.Add(qr1, TLanes.Subtract(qr1, qr0));
             TV weight = PackedExt2<TLanes, TV>.Load(in Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(e), i));
-            h0 = TLanes.Add(h0, PackedExt2<TLanes, TV>.Multiply(weight, H<TLanes, TV>(pl0, qr0, ql0, s0)));
-            h1 = TLanes.Add(h1, PackedExt2<TLanes, TV>.Multiply(weight, H<TLanes, TV>(pl1, qr1, ql1, s1)));
-            h2 = TLanes.Add(h2, PackedExt2<TLanes, TV>.Multiply(weight, H<TLanes, TV>(pl2, qr2, ql2, s2)));
+            TV dpl = TLanes.Subtract(pl1, pl0), dpr = TLanes.Subtract(pr1, pr0), dql = TLanes.Subtract(ql1, ql0), dqr = TLanes.Subtract(qr1, qr0);
+
+            // t = 0, 1, 2 in a loop (not unrolled, so the JIT inlines its body once and keeps every operation inline).
+            for (int t = 0; t < 3; t++)
+            {
+                TV sum = TLanes.Add(pr0, PackedExt2<TLanes, TV>.MultiplyByConstant(qr0, lambdaLow, lambdaHigh));
+                TV value = TLanes.Add(PackedExt2<TLanes, TV>.Multiply(pl0, qr0), PackedExt2<TLanes, TV>.Multiply(ql0, sum));
+                h[t] = TLanes.Add(h[t], PackedExt2<TLanes, TV>.Multiply(weight, value));
+                pl0 = TLanes.Add(pl0, dpl);
+                pr0 = TLanes.Add(pr0, dpr);
+                ql0 = TLanes.Add(ql0, dql);
+                qr0 = TLanes.Add(qr0, dqr);
+            }
         }
 
-        sums[0] += PackedExt2<TLanes, TV>.Sum(h0);
-        sums[1] += PackedExt2<TLanes, TV>.Sum(h1);
-        sums[2] += PackedExt2<TLanes, TV>.Sum(h2);
+        sums[0] += PackedExt2<TLanes, TV>.Sum(h[0]);
+        sums[1] += PackedExt2<TLanes, TV>.Sum(h[1]);
+        sums[2] += PackedExt2<TLanes, TV>.Sum(h[2]);
         return i;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV H<TLanes, TV>(TV pl, TV qr, TV ql, TV s)
-        where TLanes : struct, IGoldilocksLanes<TV>
-        where TV : struct =>
-        TLanes.Add(PackedExt2<TLanes, TV>.Multiply(pl, qr), PackedExt2<TLanes, TV>.Multiply(ql, s));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Load<TLanes, TV>(ref E table, int i, int half, int offset, bool fold, TV rLow, TV rHigh, out TV lo, out TV hi)
         where TLanes : struct, IGoldilocksLanes<TV>
-        where TV : struct
+        where TV : unmanaged
     {
         lo = PackedExt2<TLanes, TV>.Load(in Unsafe.Add(ref table, i));
         hi = PackedExt2<TLanes, TV>.Load(in Unsafe.Add(ref table, i + offset));

@@ -18,7 +18,7 @@ namespace Thestage.Proofs.Sumcheck;
 /// them: <c>tests/Thestage.Proofs.Tests/Sumcheck/ProductRoundKernelTests.cs</c> compares every width with the generic
 /// prover. Thaler, "Time-optimal interactive proofs for circuit evaluation", CRYPTO 2013 (the folding prover).
 /// </remarks>
-internal static class ProductRoundKernel
+internal static unsafe class ProductRoundKernel
 {
     /// <summary>The number of index pairs from which a round is split over the cores.</summary>
     public const int ParallelThreshold = 1 << 12;
@@ -77,7 +77,7 @@ internal static class ProductRoundKernel
     /// <summary>Pairs <c>[start, end)</c> at one vector width, the tail by <see cref="ChunkScalar"/>.</summary>
     internal static void Chunk<TLanes, TV>(E[][] tables, int half, E r, bool fold, int start, int end, Span<E> values)
         where TLanes : struct, IGoldilocksLanes<TV>
-        where TV : struct
+        where TV : unmanaged
     {
         int width = PackedExt2<TLanes, TV>.Count;
         int vectorEnd = start + ((end - start) / width * width);
@@ -144,7 +144,7 @@ internal static class ProductRoundKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Load<TLanes, TV>(ref E table, int i, int half, int offset, bool fold, TV rLow, TV rHigh, out TV lo, out TV hi)
         where TLanes : struct, IGoldilocksLanes<TV>
-        where TV : struct
+        where TV : unmanaged
     {
         lo = PackedExt2<TLanes, TV>.Load(in Unsafe.Add(ref table, i));
         hi = PackedExt2<TLanes, TV>.Load(in Unsafe.Add(ref table, i + offset));
@@ -161,7 +161,7 @@ internal static class ProductRoundKernel
 
     private static void Two<TLanes, TV>(E[] a, E[] b, int half, E r, bool fold, int start, int end, Span<E> values)
         where TLanes : struct, IGoldilocksLanes<TV>
-        where TV : struct
+        where TV : unmanaged
     {
         int width = PackedExt2<TLanes, TV>.Count;
         int offset = fold ? half / 2 : half;
@@ -187,7 +187,7 @@ internal static class ProductRoundKernel
 
     private static void Three<TLanes, TV>(E[] a, E[] b, E[] c, int half, E r, bool fold, int start, int end, Span<E> values)
         where TLanes : struct, IGoldilocksLanes<TV>
-        where TV : struct
+        where TV : unmanaged
     {
         int width = PackedExt2<TLanes, TV>.Count;
         int offset = fold ? half / 2 : half;
@@ -195,24 +195,28 @@ internal static class ProductRoundKernel
         ref E ra = ref MemoryMarshal.GetArrayDataReference(a);
         ref E rb = ref MemoryMarshal.GetArrayDataReference(b);
         ref E rc = ref MemoryMarshal.GetArrayDataReference(c);
-        TV v0 = TLanes.Create(0), v1 = v0, v2 = v0, v3 = v0;
+        TV* v = stackalloc TV[4];
+        v[0] = v[1] = v[2] = v[3] = TLanes.Create(0);
         for (int i = start; i < end; i += width)
         {
             Load<TLanes, TV>(ref ra, i, half, offset, fold, rLow, rHigh, out TV a0, out TV a1);
             Load<TLanes, TV>(ref rb, i, half, offset, fold, rLow, rHigh, out TV b0, out TV b1);
             Load<TLanes, TV>(ref rc, i, half, offset, fold, rLow, rHigh, out TV c0, out TV c1);
             TV da = TLanes.Subtract(a1, a0), db = TLanes.Subtract(b1, b0), dc = TLanes.Subtract(c1, c0);
-            TV a2 = TLanes.Add(a1, da), b2 = TLanes.Add(b1, db), c2 = TLanes.Add(c1, dc);
-            TV a3 = TLanes.Add(a2, da), b3 = TLanes.Add(b2, db), c3 = TLanes.Add(c2, dc);
-            v0 = TLanes.Add(v0, PackedExt2<TLanes, TV>.Multiply(PackedExt2<TLanes, TV>.Multiply(a0, b0), c0));
-            v1 = TLanes.Add(v1, PackedExt2<TLanes, TV>.Multiply(PackedExt2<TLanes, TV>.Multiply(a1, b1), c1));
-            v2 = TLanes.Add(v2, PackedExt2<TLanes, TV>.Multiply(PackedExt2<TLanes, TV>.Multiply(a2, b2), c2));
-            v3 = TLanes.Add(v3, PackedExt2<TLanes, TV>.Multiply(PackedExt2<TLanes, TV>.Multiply(a3, b3), c3));
+
+            // t = 0 … 3 in a loop (not unrolled, so the JIT inlines its body once and keeps every operation inline).
+            for (int t = 0; t < 4; t++)
+            {
+                v[t] = TLanes.Add(v[t], PackedExt2<TLanes, TV>.Multiply(PackedExt2<TLanes, TV>.Multiply(a0, b0), c0));
+                a0 = TLanes.Add(a0, da);
+                b0 = TLanes.Add(b0, db);
+                c0 = TLanes.Add(c0, dc);
+            }
         }
 
-        values[0] = PackedExt2<TLanes, TV>.Sum(v0);
-        values[1] = PackedExt2<TLanes, TV>.Sum(v1);
-        values[2] = PackedExt2<TLanes, TV>.Sum(v2);
-        values[3] = PackedExt2<TLanes, TV>.Sum(v3);
+        for (int t = 0; t < 4; t++)
+        {
+            values[t] = PackedExt2<TLanes, TV>.Sum(v[t]);
+        }
     }
 }

@@ -115,7 +115,7 @@ public sealed class FractionLayerKernelTests
 
                     void Check<TLanes, TV>(bool supported)
                         where TLanes : struct, IGoldilocksLanes<TV>
-                        where TV : struct
+                        where TV : unmanaged
                     {
                         if (!supported)
                         {
