@@ -179,10 +179,15 @@ internal readonly struct Vector512GoldilocksLanes : IGoldilocksLanes<Vector512<u
     }
 }
 
-/// <summary>Four lanes with AVX2 (no unsigned 64-bit minimum: the final subtraction of p is a compare and select).</summary>
+/// <summary>
+/// Four lanes with AVX2, written with the hardware intrinsics (as <see cref="Vector512GoldilocksLanes"/>). AVX2 has neither an
+/// unsigned 64-bit comparison (a signed one after flipping the top bits) nor an unsigned minimum (the final subtraction of p
+/// is a comparison and a masked subtraction).
+/// </summary>
 internal readonly struct Vector256GoldilocksLanes : IGoldilocksLanes<Vector256<ulong>>
 {
     private const ulong Epsilon = 0xFFFF_FFFFUL;
+    private const ulong SignBit = 0x8000_0000_0000_0000UL;
 
     public static int Count => 4;
 
@@ -198,7 +203,7 @@ internal readonly struct Vector256GoldilocksLanes : IGoldilocksLanes<Vector256<u
     public static Vector256<ulong> Create(ulong value) => Vector256.Create(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<ulong> CreatePairs(ulong even, ulong odd) => Vector256.Create(Vector128.Create(even, odd));
+    public static Vector256<ulong> CreatePairs(ulong even, ulong odd) => Avx2.UnpackLow(Vector256.Create(even), Vector256.Create(odd));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<ulong> LoadDuplicated(ref readonly ulong source) =>
@@ -207,54 +212,47 @@ internal readonly struct Vector256GoldilocksLanes : IGoldilocksLanes<Vector256<u
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<ulong> Add(Vector256<ulong> a, Vector256<ulong> b)
     {
-        Vector256<ulong> s = a + b;
-        s += Vector256.LessThan(s, a) & Vector256.Create(Epsilon);
+        Vector256<ulong> s = Avx2.Add(a, b);
+        s = Avx2.Add(s, Avx2.And(LessThan(s, a), Vector256.Create(Epsilon)));
         return ReduceOnce(s);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<ulong> Subtract(Vector256<ulong> a, Vector256<ulong> b)
-    {
-        Vector256<ulong> d = a - b;
-        return d - (Vector256.LessThan(a, b) & Vector256.Create(Epsilon));
-    }
+    public static Vector256<ulong> Subtract(Vector256<ulong> a, Vector256<ulong> b) =>
+        Avx2.Subtract(Avx2.Subtract(a, b), Avx2.And(LessThan(a, b), Vector256.Create(Epsilon)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<ulong> Multiply(Vector256<ulong> a, Vector256<ulong> b)
     {
         // The partial products of Vector512GoldilocksLanes.Multiply.
-        Vector256<ulong> aHigh = Vector256.ShiftRightLogical(a, 32);
-        Vector256<ulong> bHigh = Vector256.ShiftRightLogical(b, 32);
+        Vector256<ulong> aHigh = Avx2.ShiftRightLogical(a, 32);
+        Vector256<ulong> bHigh = Avx2.ShiftRightLogical(b, 32);
         Vector256<ulong> ll = Avx2.Multiply(a.AsUInt32(), b.AsUInt32());
-        Vector256<ulong> lh = Avx2.Multiply(a.AsUInt32(), bHigh.AsUInt32());
-        Vector256<ulong> hl = Avx2.Multiply(aHigh.AsUInt32(), b.AsUInt32());
-        Vector256<ulong> hh = Avx2.Multiply(aHigh.AsUInt32(), bHigh.AsUInt32());
-        Vector256<ulong> low32 = Vector256.Create(Epsilon);
-        Vector256<ulong> t = hl + Vector256.ShiftRightLogical(ll, 32);
-        Vector256<ulong> u = lh + (t & low32);
-        Vector256<ulong> high = hh + Vector256.ShiftRightLogical(t, 32) + Vector256.ShiftRightLogical(u, 32);
-        Vector256<ulong> low = Vector256.ShiftLeft(u, 32) | (ll & low32);
+        Vector256<ulong> t = Avx2.Add(Avx2.Multiply(aHigh.AsUInt32(), b.AsUInt32()), Avx2.ShiftRightLogical(ll, 32));
+        Vector256<ulong> u = Avx2.Add(Avx2.Multiply(a.AsUInt32(), bHigh.AsUInt32()), Avx2.And(t, Vector256.Create(Epsilon)));
+        Vector256<ulong> high = Avx2.Add(Avx2.Add(Avx2.Multiply(aHigh.AsUInt32(), bHigh.AsUInt32()), Avx2.ShiftRightLogical(t, 32)), Avx2.ShiftRightLogical(u, 32));
+        Vector256<ulong> low = Avx2.Blend(ll.AsUInt32(), Avx2.ShiftLeftLogical(u, 32).AsUInt32(), 0b1010_1010).AsUInt64();
 
+        // Reduce128, as in Vector512GoldilocksLanes.
         Vector256<ulong> epsilon = Vector256.Create(Epsilon);
-        Vector256<ulong> a32 = high & epsilon;
-        Vector256<ulong> b32 = Vector256.ShiftRightLogical(high, 32);
-        Vector256<ulong> r = low - b32;
-        r -= Vector256.LessThan(low, b32) & epsilon;
-        Vector256<ulong> v = Vector256.ShiftLeft(a32, 32) - a32;
-        r += v;
-        r += Vector256.LessThan(r, v) & epsilon;
+        Vector256<ulong> a32 = Avx2.And(high, epsilon);
+        Vector256<ulong> b32 = Avx2.ShiftRightLogical(high, 32);
+        Vector256<ulong> r = Avx2.Subtract(Avx2.Subtract(low, b32), Avx2.And(LessThan(low, b32), epsilon));
+        Vector256<ulong> v = Avx2.Subtract(Avx2.ShiftLeftLogical(a32, 32), a32);
+        r = Avx2.Add(r, v);
+        r = Avx2.Add(r, Avx2.And(LessThan(r, v), epsilon));
         return ReduceOnce(r);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<ulong> MultiplyBySeven(Vector256<ulong> a)
     {
-        Vector256<ulong> eight = Vector256.ShiftLeft(a, 3);
-        Vector256<ulong> low = eight - a;
-        Vector256<ulong> high = Vector256.ShiftRightLogical(a, 61) + Vector256.LessThan(eight, a);
-        Vector256<ulong> u = Vector256.ShiftLeft(high, 32) - high;
-        Vector256<ulong> r = low + u;
-        r += Vector256.LessThan(r, u) & Vector256.Create(Epsilon);
+        Vector256<ulong> eight = Avx2.ShiftLeftLogical(a, 3);
+        Vector256<ulong> low = Avx2.Subtract(eight, a);
+        Vector256<ulong> high = Avx2.Add(Avx2.ShiftRightLogical(a, 61), LessThan(eight, a));
+        Vector256<ulong> u = Avx2.Subtract(Avx2.ShiftLeftLogical(high, 32), high);
+        Vector256<ulong> r = Avx2.Add(low, u);
+        r = Avx2.Add(r, Avx2.And(LessThan(r, u), Vector256.Create(Epsilon)));
         return ReduceOnce(r);
     }
 
@@ -263,7 +261,7 @@ internal readonly struct Vector256GoldilocksLanes : IGoldilocksLanes<Vector256<u
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<ulong> BlendPairs(Vector256<ulong> even, Vector256<ulong> odd) =>
-        Vector256.ConditionalSelect(Vector256.Create(Vector128.Create(ulong.MaxValue, 0UL)), even, odd);
+        Avx2.Blend(even.AsUInt32(), odd.AsUInt32(), 0b1100_1100).AsUInt64();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void UnzipPairs(Vector256<ulong> first, Vector256<ulong> second, out Vector256<ulong> even, out Vector256<ulong> odd)
@@ -272,11 +270,19 @@ internal readonly struct Vector256GoldilocksLanes : IGoldilocksLanes<Vector256<u
         odd = Avx2.Permute2x128(first, second, 0x31);
     }
 
-    /// <summary>x − p where x ≥ p, else x (x &lt; 2^64 &lt; 2p).</summary>
+    /// <summary>All ones where a &lt; b as unsigned integers: the signed comparison after flipping the sign bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> LessThan(Vector256<ulong> a, Vector256<ulong> b)
+    {
+        Vector256<ulong> sign = Vector256.Create(SignBit);
+        return Avx2.CompareGreaterThan(Avx2.Xor(b, sign).AsInt64(), Avx2.Xor(a, sign).AsInt64()).AsUInt64();
+    }
+
+    /// <summary>x − p where x ≥ p, else x (x &lt; 2^64 &lt; 2p): p is subtracted where x is not below it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ulong> ReduceOnce(Vector256<ulong> x)
     {
         Vector256<ulong> modulus = Vector256.Create(Goldilocks.Modulus);
-        return x - (Vector256.GreaterThanOrEqual(x, modulus) & modulus);
+        return Avx2.Subtract(x, Avx2.AndNot(LessThan(x, modulus), modulus));
     }
 }
