@@ -141,10 +141,7 @@ internal sealed class ProverRelations
         var f = new E[columns];
         for (int o = 0; o < eqRows.Length; o++)
         {
-            for (int k = 0; k < columns; k++)
-            {
-                f[k] += eqRows[o].MultiplyByBase(w[(o * columns) + k]);
-            }
+            Ext2Kernels.AddScaledBase(f, eqRows[o], w.AsSpan(o * columns, columns));
         }
 
         E[] batched = BatchCombine(_witness.FieldTensors[_plan.Source[l]], eqBatch);
@@ -164,7 +161,7 @@ internal sealed class ProverRelations
             }
         }
 
-        SumcheckProverOutput<E> output = SumcheckProver.Prove(_transcript, claim, [new MultilinearPolynomial<E>(f), new MultilinearPolynomial<E>(g)]);
+        SumcheckProverOutput<E> output = SumcheckProver.ProveTables(_transcript, claim, [f, g]);
         _builder.AddSumcheck(output.Proof);
         E[] s = output.Point.ToArray();
         WeightClaims.Add(new(weightSegment, [.. zRows, .. s], output.Proof.FactorEvaluations[0]));
@@ -200,7 +197,7 @@ internal sealed class ProverRelations
         }
 
         Goldilocks[] x = _witness.FieldTensors[_plan.Source[l]];
-        SumcheckProverOutput<E> output = SumcheckProver.Prove(_transcript, claim, [new MultilinearPolynomial<E>(Lift(x)), new MultilinearPolynomial<E>(h)]);
+        SumcheckProverOutput<E> output = SumcheckProver.ProveTables(_transcript, claim, [Lift(x), h]);
         _builder.AddSumcheck(output.Proof);
         Resolve(l, output.Point.ToArray());
     }
@@ -211,13 +208,7 @@ internal sealed class ProverRelations
         var result = new E[x.Length / eqBatch.Length];
         for (int i = 0; i < result.Length; i++)
         {
-            E sum = E.Zero;
-            for (int b = 0; b < eqBatch.Length; b++)
-            {
-                sum += eqBatch[b].MultiplyByBase(x[(i * eqBatch.Length) + b]);
-            }
-
-            result[i] = sum;
+            result[i] = Ext2Kernels.DotBase(eqBatch, x.AsSpan(i * eqBatch.Length, eqBatch.Length));
         }
 
         return result;
