@@ -64,7 +64,7 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             (int[][] mlpOutputs, InferenceProof mlpProof) = InferenceTestKit.Prove(mlp, mlpInputs);
             (_, InferenceProof cnnProof) = InferenceTestKit.Prove(cnn, cnnInputs);
             Add("TSMC model commitment", 2000, b => ModelCommitmentSerializer.Deserialize(b),
-                [ModelCommitmentSerializer.Serialize(mlp.Commitment), ModelCommitmentSerializer.Serialize(cnn.Commitment)],
+                [ModelCommitmentSerializer.Serialize(mlp.Commitment), ModelCommitmentSerializer.Serialize(cnn.Commitment), ModelCommitmentSerializer.Serialize(MaxPoolProofTests.Model(3011, 1, 6, 2, reluAfter: true).Model.Commitment)],
                 [TinyStatementDenialOfServiceTests.HugeConvolutionCommitment()]);
             byte[][] inference = [InferenceProofSerializer.Serialize(mlpProof), InferenceProofSerializer.Serialize(cnnProof)];
             Add("TSIP inference proof", 2000, b => InferenceProofSerializer.Deserialize(b), inference);
