@@ -90,6 +90,25 @@ public sealed class TrainingRun
         ISaltSource? salts = null) =>
         RecordWith(config, dataset, steps, parameters, salts, (trainer, weights, t) => trainer.Step(weights, t));
 
+    /// <summary>
+    /// Records a run as <see cref="Record(TrainingConfig, TrainingDataset, int, LigeroParameters?, ISaltSource?)"/> does,
+    /// reporting each step trained and committed and stopping between steps when cancelled.
+    /// </summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="dataset">The training set (kept by the run: snapshots are recomputed from it).</param>
+    /// <param name="steps">The number of steps, in <c>[0, TrainingTranscript.MaxSteps]</c>.</param>
+    /// <param name="progress">Told (steps done, steps) after each step; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before each step.</param>
+    /// <returns>The recorded run.</returns>
+    /// <exception cref="OperationCanceledException">The token was cancelled; nothing is returned.</exception>
+    public static TrainingRun Record(
+        TrainingConfig config,
+        TrainingDataset dataset,
+        int steps,
+        IProgress<(int Completed, int Total)>? progress,
+        CancellationToken cancellationToken = default) =>
+        RecordWith(config, dataset, steps, null, null, (trainer, weights, t) => trainer.Step(weights, t), progress, cancellationToken);
+
     /// <summary>Records a run whose steps come from <paramref name="step"/> (tests pass a cheating trainer; it must be deterministic, as snapshots are replayed with it).</summary>
     internal static TrainingRun RecordWith(
         TrainingConfig config,
@@ -97,7 +116,9 @@ public sealed class TrainingRun
         int steps,
         LigeroParameters? parameters,
         ISaltSource? salts,
-        Func<FixedPointTrainer, FixedPointWeights, int, TrainingStepResult> step)
+        Func<FixedPointTrainer, FixedPointWeights, int, TrainingStepResult> step,
+        IProgress<(int Completed, int Total)>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -123,6 +144,7 @@ public sealed class TrainingRun
         checkpoints[0] = weights;
         for (int t = 0; t < steps; t++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             TrainingStepResult result = step(trainer, weights, t);
             statistics[t] = (result.SquaredErrorSum, result.Correct);
             weights = result.Weights;
@@ -132,6 +154,7 @@ public sealed class TrainingRun
             }
 
             Roots(weights, parameters, seeds, t + 1).CopyTo(roots, (t + 1) * polynomials);
+            progress?.Report((t + 1, steps));
         }
 
         var transcript = new TrainingTranscript(config, parameters, dataset.Count, datasetCommitment.Root, roots);
