@@ -1,3 +1,4 @@
+using Thestage.Formats;
 using Thestage.Privacy.Serialization;
 
 namespace Thestage.Inference.Artifacts;
@@ -21,7 +22,7 @@ internal static class MessageBundle
 
     public static byte[] Write(ReadOnlySpan<byte> magic, ReadOnlySpan<byte> fingerprint, int samples, IReadOnlyList<byte[]> messages)
     {
-        var w = new ArtifactWriter(magic, Version);
+        var w = new BoundedWriter(magic, Version);
         w.Bytes(fingerprint);
         w.U32(samples);
         w.U32(messages.Count);

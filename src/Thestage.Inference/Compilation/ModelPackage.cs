@@ -1,3 +1,4 @@
+using Thestage.Formats;
 using Thestage.Inference.Artifacts;
 using Thestage.Inference.Planning;
 using Thestage.Inference.Runtime;
@@ -57,7 +58,7 @@ public sealed class ModelPackage
     /// <summary>The package as bytes (format "TSPK" version 1).</summary>
     public byte[] ToBytes()
     {
-        var w = new ArtifactWriter(Magic, FormatVersion);
+        var w = new BoundedWriter(Magic, FormatVersion);
         w.Block(ModelSerializer.Serialize(Source));
         w.Block(ModelSerializer.Serialize(Calibration));
         w.Block(ModelSerializer.Serialize(Model));

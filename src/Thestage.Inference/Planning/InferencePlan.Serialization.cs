@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Thestage.Formats;
 using Thestage.Inference.Artifacts;
 using Thestage.Models;
 using Thestage.Privacy.Ckks;
@@ -47,7 +48,7 @@ public sealed partial class InferencePlan
             return (byte[])_bytes.Clone();
         }
 
-        var w = new ArtifactWriter(Magic, FormatVersion);
+        var w = new BoundedWriter(Magic, FormatVersion);
         w.Block(CkksSerializer.Save(Parameters));
         w.U8((byte)ScaleBits);
         w.U8(Packing == TensorPacking.Batch ? (byte)1 : (byte)0);
@@ -234,7 +235,7 @@ public sealed partial class InferencePlan
         return argmax <= 1 ? new AgreementReport(samples, max, mean, output, argmax) : throw new CkksFormatException($"An argmax agreement is {argmax}.");
     }
 
-    private static void Write(ArtifactWriter w, AgreementReport a)
+    private static void Write(BoundedWriter w, AgreementReport a)
     {
         w.U32(a.SampleCount);
         w.F64(a.MaxAbsoluteError);

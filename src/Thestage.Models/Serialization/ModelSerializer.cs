@@ -1,3 +1,5 @@
+using Thestage.Formats;
+
 namespace Thestage.Models.Serialization;
 
 /// <summary>
@@ -40,8 +42,7 @@ public static class ModelSerializer
     public static byte[] Serialize(Sequential model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var w = new ModelWriter();
-        w.Header(ModelMagic, ModelVersion);
+        var w = new BoundedWriter(ModelMagic, ModelVersion);
         w.U8((byte)model.InputShape.Rank);
         foreach (int d in model.InputShape)
         {
@@ -147,8 +148,7 @@ public static class ModelSerializer
     public static byte[] Serialize(Calibration calibration)
     {
         ArgumentNullException.ThrowIfNull(calibration);
-        var w = new ModelWriter();
-        w.Header(CalibrationMagic, CalibrationVersion);
+        var w = new BoundedWriter(CalibrationMagic, CalibrationVersion);
         w.U32(calibration.SampleCount);
         w.U32(calibration.Ranges.Count);
         foreach (ValueRange range in calibration.Ranges)

@@ -1,14 +1,15 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Thestage.Inference.Artifacts;
+namespace Thestage.Formats;
 
-/// <summary>The little-endian writer of the inference artifacts (<see cref="ArtifactReader"/>'s mirror).</summary>
-internal sealed class ArtifactWriter
+/// <summary>The little-endian writer of the formats <see cref="BoundedReader{TErrors}"/> reads (its mirror, field by field).</summary>
+internal sealed class BoundedWriter
 {
     private readonly MemoryStream _stream = new();
 
-    public ArtifactWriter(ReadOnlySpan<byte> magic, ushort version)
+    /// <summary>Starts a format: its magic, then its version.</summary>
+    public BoundedWriter(ReadOnlySpan<byte> magic, ushort version)
     {
         _stream.Write(magic);
         U16(version);
@@ -44,6 +45,15 @@ internal sealed class ArtifactWriter
         _stream.Write(b);
     }
 
+    public void F64s(IEnumerable<double> values)
+    {
+        foreach (double v in values)
+        {
+            F64(v);
+        }
+    }
+
+    /// <summary>A u16-length-prefixed UTF-8 text.</summary>
     public void Text(string value)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(value);
@@ -51,6 +61,7 @@ internal sealed class ArtifactWriter
         _stream.Write(bytes);
     }
 
+    /// <summary>A u32-length-prefixed block.</summary>
     public void Block(ReadOnlySpan<byte> bytes)
     {
         U32(bytes.Length);
