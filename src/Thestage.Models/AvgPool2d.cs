@@ -29,29 +29,12 @@ public sealed class AvgPool2d : LinearLayer
     /// <inheritdoc/>
     public override double[] Evaluate(ReadOnlySpan<double> input, Shape inputShape)
     {
-        Shape output = OutputShape(inputShape);
         RequireLength(input, inputShape);
-        int h = inputShape[1], w = inputShape[2], oh = output[1], ow = output[2];
-        var y = new double[output.Size];
+        double[] y = Pooling.Reduce(input, inputShape, OutputShape(inputShape), KernelSize, Stride, maximum: false);
         double weight = 1.0 / (KernelSize * KernelSize);
-        for (int c = 0; c < output[0]; c++)
+        for (int i = 0; i < y.Length; i++)
         {
-            for (int oy = 0; oy < oh; oy++)
-            {
-                for (int ox = 0; ox < ow; ox++)
-                {
-                    double sum = 0;
-                    for (int dy = 0; dy < KernelSize; dy++)
-                    {
-                        for (int dx = 0; dx < KernelSize; dx++)
-                        {
-                            sum += input[(c * h + oy * Stride + dy) * w + ox * Stride + dx];
-                        }
-                    }
-
-                    y[(c * oh + oy) * ow + ox] = sum * weight;
-                }
-            }
+            y[i] *= weight;
         }
 
         return y;

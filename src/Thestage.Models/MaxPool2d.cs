@@ -33,31 +33,8 @@ public sealed class MaxPool2d : Layer
     /// <inheritdoc/>
     public override double[] Evaluate(ReadOnlySpan<double> input, Shape inputShape)
     {
-        Shape output = OutputShape(inputShape);
         RequireLength(input, inputShape);
-        int h = inputShape[1], w = inputShape[2], oh = output[1], ow = output[2];
-        var y = new double[output.Size];
-        for (int c = 0; c < output[0]; c++)
-        {
-            for (int oy = 0; oy < oh; oy++)
-            {
-                for (int ox = 0; ox < ow; ox++)
-                {
-                    double max = double.NegativeInfinity;
-                    for (int dy = 0; dy < KernelSize; dy++)
-                    {
-                        for (int dx = 0; dx < KernelSize; dx++)
-                        {
-                            max = Math.Max(max, input[(c * h + oy * Stride + dy) * w + ox * Stride + dx]);
-                        }
-                    }
-
-                    y[(c * oh + oy) * ow + ox] = max;
-                }
-            }
-        }
-
-        return y;
+        return Pooling.Reduce(input, inputShape, OutputShape(inputShape), KernelSize, Stride, maximum: true);
     }
 
     /// <inheritdoc/>
