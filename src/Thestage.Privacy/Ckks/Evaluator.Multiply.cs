@@ -121,7 +121,7 @@ public sealed partial class Evaluator
         int polyLength = a.LimbCount * _context.N;
         ulong[] data = GC.AllocateUninitializedArray<ulong>(2 * polyLength);
         Array.Copy(a.Data, data, 2 * polyLength);
-        KeySwitching.SwitchKey(_context, a.Data.AsSpan(2 * polyLength, polyLength), a.Level, relinKeys.Key, data.AsMemory(0, polyLength), data.AsMemory(polyLength, polyLength));
+        KeySwitching.SwitchKey(_context, a.Data.AsSpan(2 * polyLength, polyLength), a.Level, relinKeys.Key, data.AsMemory(0, 2 * polyLength), accumulatePolys: 2);
         return data;
     }
 

@@ -12,22 +12,7 @@ public sealed partial class Evaluator
         ThrowIfLastLevel(a.Level, "rescale");
         int n = _context.N, level = a.Level, limbs = a.LimbCount;
         var result = new Ciphertext(_context, a.Size, level - 1, a.Scale / _context.KeyModuli[level].Value, zeroed: false);
-        var inv = _context.GetLevel(level).InvLastModulus;
-        for (int p = 0; p < a.Size; p++)
-        {
-            int offset = p * limbs * n;
-            RnsTool.DivideRoundByLast(
-                _context,
-                level,
-                a.Data.AsMemory(offset, level * n),
-                a.Data.AsSpan(offset + level * n, n),
-                level,
-                inv,
-                result.Data.AsMemory(p * level * n, level * n),
-                accumulate: false,
-                sensitive: false);
-        }
-
+        RnsTool.DivideRoundByLast(_context, a.Size, level, a.Data, limbs * n, level, _context.GetLevel(level).InvLastModulus, result.Data, level * n, accumulatePolys: 0, sensitive: false);
         return result;
     }
 

@@ -92,14 +92,16 @@ public sealed partial class Evaluator
         }
 
         int n = _context.N, limbs = a.LimbCount, polyLength = limbs * n;
-        var result = new Ciphertext(_context, 2, a.Level, a.Scale);
-        var permuted = new ulong[polyLength];
+        var result = new Ciphertext(_context, 2, a.Level, a.Scale, zeroed: false);
+        using var permuted = Rings.PooledArray<ulong>.Rent(polyLength, sensitive: false);
+        ulong[] c1 = permuted.Array;
         Rings.Parallelism.For(limbs, 2 * n, i =>
         {
             _context.Galois.ApplyNtt(a.Limb(0, i), galoisElement, result.Limb(0, i));
-            _context.Galois.ApplyNtt(a.Limb(1, i), galoisElement, permuted.AsSpan(i * n, n));
+            _context.Galois.ApplyNtt(a.Limb(1, i), galoisElement, c1.AsSpan(i * n, n));
         });
-        KeySwitching.SwitchKey(_context, permuted, a.Level, key, result.Data.AsMemory(0, polyLength), result.Data.AsMemory(polyLength, polyLength));
+        // (σ(c₀), 0) + KeySwitch(σ(c₁)): u₀ is added to σ(c₀), u₁ written over the uninitialized c₁.
+        KeySwitching.SwitchKey(_context, permuted.Span, a.Level, key, result.Data.AsMemory(0, 2 * polyLength), accumulatePolys: 1);
         return result;
     }
 
@@ -136,9 +138,9 @@ public sealed partial class Evaluator
                 }
 
                 digits ??= KeySwitching.Decompose(_context, a.Poly(1), a.Level);
-                var rotated = new Ciphertext(_context, 2, a.Level, a.Scale);
+                var rotated = new Ciphertext(_context, 2, a.Level, a.Scale, zeroed: false);
                 Rings.Parallelism.For(limbs, n, l => _context.Galois.ApplyNtt(a.Limb(0, l), element, rotated.Limb(0, l)));
-                KeySwitching.InnerProduct(_context, digits.Value.Array, a.Level, key, _context.Galois.NttPermutation(element), rotated.Data.AsMemory(0, polyLength), rotated.Data.AsMemory(polyLength, polyLength));
+                KeySwitching.InnerProduct(_context, digits.Value.Array, a.Level, key, _context.Galois.NttPermutation(element), rotated.Data.AsMemory(0, 2 * polyLength), accumulatePolys: 1);
                 result[i] = rotated;
             }
         }

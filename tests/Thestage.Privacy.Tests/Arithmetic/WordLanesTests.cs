@@ -45,6 +45,23 @@ public sealed unsafe class WordLanesTests
     }
 
     [Fact]
+    public void Multiply_low_32_is_the_product_of_the_low_halves()
+    {
+        (ulong[] a, ulong[] b) = Operands(bits: 64);
+        ulong[] expected = a.Zip(b, (x, y) => (ulong)(uint)x * (uint)y).ToArray();
+        Assert.Equal(expected, Apply<ulong, ScalarLanes>(a, b, ScalarLanes.MultiplyLow32));
+        if (Vector256Lanes.IsSupported)
+        {
+            Assert.Equal(expected, Apply<Vector256<ulong>, Vector256Lanes>(a, b, Vector256Lanes.MultiplyLow32));
+        }
+
+        if (Vector512Lanes.IsSupported)
+        {
+            Assert.Equal(expected, Apply<Vector512<ulong>, Vector512Lanes>(a, b, Vector512Lanes.MultiplyLow32));
+        }
+    }
+
+    [Fact]
     public void Subtract_if_greater_or_equal_matches_its_definition_below_2_pow_63()
     {
         (ulong[] a, ulong[] b) = Operands(bits: 63);

@@ -44,6 +44,7 @@ public sealed class PolyArithTests
         ulong[] fromP = Enumerable.Range(0, n).Select(i => (i % 4) switch { 0 => p >> 1, 1 => (p >> 1) + 1, 2 => p - 1, _ => (ulong)random.NextInt64((long)p) }).ToArray();
         var w = new MultiplyOperand(qValue - 2, qValue);
         ulong c = qValue / 3;
+        ulong[] lazy = Enumerable.Range(0, n).Select(i => (i % 3) switch { 0 => 4 * qValue - 1, 1 => 0UL, _ => (ulong)random.NextInt64((long)(4 * qValue)) }).ToArray();
         UInt128 Q = qValue;
 
         foreach (SimdWidth width in new[] { SimdWidth.Scalar, SimdWidth.Vector256, SimdWidth.Vector512 })
@@ -58,6 +59,10 @@ public sealed class PolyArithTests
             Unary(width, words, x => x % qValue, new ReduceOperator(q));
             Unary(width, fromP, x => (ulong)(((x > p / 2 ? (BigInteger)x - p : x) % qValue + qValue) % qValue), new CenteredLiftOperator(p, q));
             Accumulate(width, a, b, d, (x, y, z) => (ulong)((z + (UInt128)x * y) % Q), new MultiplyAddOperator(new BarrettProduct(q)));
+            // The division by the last prime (RnsTool): a lazy representative of x − c, then (x − y)·w for y ∈ [0, 4q).
+            Unary(width, words, x => x % qValue + qValue - c, new ReduceSubtractLazyOperator(q, c));
+            Binary(width, a, lazy, (x, y) => (ulong)((x + 4 * Q - y) * w.Operand % Q), new SubtractMultiplyScalarOperator(w, qValue));
+            Accumulate(width, a, lazy, d, (x, y, z) => (ulong)((z + (x + 4 * Q - y) * w.Operand) % Q), new SubtractMultiplyScalarAddOperator(w, qValue));
         }
     }
 
