@@ -91,20 +91,6 @@ internal readonly struct MultiplyScalarOperator(MultiplyOperand w, ulong q) : IU
     }
 }
 
-/// <summary>(z + x·w) mod q for a fixed w, z the destination's word: Shoup's [0, 2q) plus z ∈ [0, q), reduced by 2q then q.</summary>
-internal readonly struct MultiplyScalarAddOperator(MultiplyOperand w, ulong q) : IBinaryWordOperator
-{
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TV Invoke<TV, TL>(TV x, TV z)
-        where TV : unmanaged
-        where TL : struct, IWordLanes<TV>
-    {
-        TV vq = TL.Create(q);
-        TV r = TL.Add(z, LaneArith.ShoupLazy<TV, TL>(x, TL.Create(w.Operand), TL.Create(w.Quotient), TL.Create(w.Quotient >> 32), vq));
-        return TL.SubtractIfGreaterOrEqual(TL.SubtractIfGreaterOrEqual(r, TL.Create(2 * q)), vq);
-    }
-}
-
 /// <summary>x mod q for any x &lt; 2^64 (Barrett with ⌊2^64/q⌋, as <see cref="Modulus.Reduce(ulong)"/>).</summary>
 internal readonly struct ReduceOperator(in Modulus modulus) : IUnaryWordOperator
 {

@@ -52,7 +52,6 @@ public sealed class PolyArithTests
             Binary(width, a, b, (x, y) => (ulong)(((UInt128)x + y) % Q), new AddOperator(qValue));
             Binary(width, a, b, (x, y) => (ulong)(((UInt128)x + Q - y) % Q), new SubtractOperator(qValue));
             Binary(width, a, b, (x, y) => (ulong)((UInt128)x * y % Q), new MultiplyOperator(new BarrettProduct(q)));
-            Binary(width, a, d, (x, z) => (ulong)((z + (UInt128)x * w.Operand) % Q), new MultiplyScalarAddOperator(w, qValue));
             Unary(width, a, x => (ulong)((Q - x) % Q), new NegateOperator(qValue));
             Unary(width, a, x => (ulong)(((UInt128)x + c) % Q), new AddScalarOperator(c, qValue));
             Unary(width, words, x => (ulong)((UInt128)x * w.Operand % Q), new MultiplyScalarOperator(w, qValue));
