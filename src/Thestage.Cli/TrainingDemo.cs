@@ -29,10 +29,10 @@ internal static class TrainingDemo
         terminal.Line($"784-{options.Hidden}-10 ReLU MLP, batch {options.Batch}, learning rate 2^-{options.LearningRateShift}, f = 16, W = 24, V = 28; "
             + $"{train.Count} training images, {test.Count} test images");
 
-        // Thestage.Proofs reports no progress and takes no token yet: these steps show a spinner and the time taken,
-        // and Ctrl+C is seen between them.
+        // Recording, proving and verifying report each step or proof (a fraction of the whole) and stop on Ctrl+C.
         var clock = Stopwatch.StartNew();
-        TrainingRun run = terminal.Step($"training and committing {options.Steps} steps", () => TrainingRun.Record(config, train, options.Steps));
+        TrainingRun run = terminal.Step($"training and committing {options.Steps} steps", options.Steps, step =>
+            TrainingRun.Record(config, train, options.Steps, step.As<(int Completed, int Total)>(p => p.Completed), cancellationToken));
         double recordSeconds = clock.Elapsed.TotalSeconds;
         int transcriptBytes = TrainingTranscriptSerializer.Serialize(run.Transcript).Length;
         terminal.Line($"trained and committed {options.Steps} steps (dataset + {options.Steps + 1} snapshots) in {recordSeconds:F1} s; transcript {transcriptBytes:N0} B");
@@ -43,9 +43,13 @@ internal static class TrainingDemo
 
         cancellationToken.ThrowIfCancellationRequested();
         clock.Restart();
-        TrainingProofs proofs = terminal.Step(options.Sample is int s ? $"proving {Math.Min(s, options.Steps)} sampled steps" : $"proving all {options.Steps} steps", () => options.Sample is int k
-            ? TrainingProver.ProveSampled(run, train, Math.Min(k, options.Steps))
-            : TrainingProver.ProveEveryStep(run, train));
+        TrainingProofs proofs = terminal.Step(options.Sample is int s ? $"proving {Math.Min(s, options.Steps)} sampled steps" : $"proving all {options.Steps} steps", 1, step =>
+        {
+            IProgress<(int Completed, int Total)> progress = step.As<(int Completed, int Total)>(p => (double)p.Completed / p.Total);
+            return options.Sample is int k
+                ? TrainingProver.ProveSampled(run, train, Math.Min(k, options.Steps), null, progress, cancellationToken)
+                : TrainingProver.ProveEveryStep(run, train, progress, cancellationToken);
+        });
         double prove = clock.Elapsed.TotalSeconds;
         byte[] bytes = TrainingProofsSerializer.Serialize(proofs);
         // The demo verifies as a verifier who asks for the sample it was given; below the default policy's minimum it says so.
@@ -54,7 +58,8 @@ internal static class TrainingDemo
             : VerifierPolicy.Default;
         cancellationToken.ThrowIfCancellationRequested();
         clock.Restart();
-        bool valid = terminal.Step("verifying the proofs of training", () => TrainingVerifier.Verify(run.Transcript, TrainingProofsSerializer.Deserialize(bytes), policy));
+        bool valid = terminal.Step("verifying the proofs of training", 1, step => TrainingVerifier.Verify(
+            run.Transcript, TrainingProofsSerializer.Deserialize(bytes), policy, step.As<(int Completed, int Total)>(p => (double)p.Completed / p.Total), cancellationToken));
         double verify = clock.Elapsed.TotalSeconds;
         string mode = proofs.IsSampled ? $"{proofs.Steps.Count} sampled steps" : $"all {proofs.Steps.Count} steps";
         terminal.Line($"proved {mode} (+ {proofs.Ranges.Count} snapshot range proofs) in {prove:F1} s ({prove / proofs.Steps.Count:F2} s per step); "

@@ -89,13 +89,10 @@ public sealed class InferenceClient : IDisposable
     /// <summary>
     /// Creates the evaluation keys of the plan — the public key, relinearization keys, and Galois keys for exactly its
     /// rotation steps — reporting progress in keys (one for the public key, one for the relinearization key, one per
-    /// Galois key) and stopping between the kinds of key when cancelled.
+    /// Galois key) and stopping between keys when cancelled.
     /// </summary>
-    /// <remarks>The Galois keys are made in one call of <see cref="KeyGenerator.CreateGaloisKeys(int[])"/>, which takes no
-    /// token and reports nothing: they are reported together when it ends, and a cancellation during that call is not seen (the
-    /// bundle is returned).</remarks>
-    /// <param name="progress">Told after the public key, the relinearization key and the Galois keys; null for no reports.</param>
-    /// <param name="cancellationToken">Checked before each kind of key.</param>
+    /// <param name="progress">Told after each key; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before each key.</param>
     /// <exception cref="OperationCanceledException">The token was cancelled; no bundle was made.</exception>
     public EvaluationKeys CreateEvaluationKeys(IProgress<StepProgress>? progress, CancellationToken cancellationToken = default)
     {
@@ -108,8 +105,11 @@ public sealed class InferenceClient : IDisposable
         RelinKeys relinKeys = _keys.CreateRelinKeys();
         progress?.Report(new StepProgress(2, total, "relinearization key"));
         cancellationToken.ThrowIfCancellationRequested();
-        GaloisKeys galoisKeys = _keys.CreateGaloisKeys(steps);
-        progress?.Report(new StepProgress(total, total, $"{steps.Length} Galois keys"));
+        GaloisKeys galoisKeys = _keys.CreateGaloisKeys(
+            steps,
+            includeConjugation: false,
+            progress is null ? null : new SynchronousProgress(p => progress.Report(new StepProgress(2 + p.Completed, 2 + p.Total, $"Galois key {p.Completed} of {p.Total}"))),
+            cancellationToken);
         return new EvaluationKeys(Context, publicKey, relinKeys, galoisKeys);
     }
 
@@ -288,5 +288,11 @@ public sealed class InferenceClient : IDisposable
         {
             throw new ArgumentException($"A sample has {Plan.InputLength} values; got {length}.");
         }
+    }
+
+    /// <summary>Reports on the calling thread (<see cref="Progress{T}"/> would post to a synchronization context, late and out of order).</summary>
+    private sealed class SynchronousProgress(Action<(int Completed, int Total)> report) : IProgress<(int Completed, int Total)>
+    {
+        public void Report((int Completed, int Total) value) => report(value);
     }
 }

@@ -103,7 +103,19 @@ public sealed class KeyGenerator
     /// <param name="steps">Rotation steps, each in (−N/2, N/2); positive rotates left. Step 0 and duplicates are ignored.</param>
     /// <param name="includeConjugation">Also create the key of the conjugation automorphism.</param>
     /// <exception cref="ArgumentOutOfRangeException">A step is out of range.</exception>
-    public GaloisKeys CreateGaloisKeys(int[] steps, bool includeConjugation)
+    public GaloisKeys CreateGaloisKeys(int[] steps, bool includeConjugation) => CreateGaloisKeys(steps, includeConjugation, null, default);
+
+    /// <summary>
+    /// Creates Galois keys for exactly the given rotation steps, and optionally conjugation, reporting each key made and
+    /// stopping between keys when cancelled (one key of N = 2^15 with 15 primes takes about a second).
+    /// </summary>
+    /// <param name="steps">Rotation steps, each in (−N/2, N/2); positive rotates left. Step 0 and duplicates are ignored.</param>
+    /// <param name="includeConjugation">Also create the key of the conjugation automorphism.</param>
+    /// <param name="progress">Told (keys made, keys to make) after each key; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before each key.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A step is out of range.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the keys made so far (public material) are dropped.</exception>
+    public GaloisKeys CreateGaloisKeys(int[] steps, bool includeConjugation, IProgress<(int Completed, int Total)>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(steps);
         int slots = _context.Galois.SlotCount;
@@ -126,19 +138,31 @@ public sealed class KeyGenerator
             elements.Add(_context.Galois.ConjugationElement);
         }
 
-        return CreateGaloisKeysFromElements(elements);
+        return CreateGaloisKeysFromElements(elements, progress, cancellationToken);
     }
 
     /// <summary>Creates Galois keys for the given Galois elements (odd, below 2N).</summary>
     /// <param name="galoisElements">The elements.</param>
     /// <exception cref="ArgumentException">An element is even or not below 2N.</exception>
-    public GaloisKeys CreateGaloisKeysFromElements(IEnumerable<ulong> galoisElements)
+    public GaloisKeys CreateGaloisKeysFromElements(IEnumerable<ulong> galoisElements) => CreateGaloisKeysFromElements(galoisElements, null, default);
+
+    /// <summary>
+    /// Creates Galois keys for the given Galois elements (odd, below 2N), reporting each key made and stopping between keys
+    /// when cancelled.
+    /// </summary>
+    /// <param name="galoisElements">The elements.</param>
+    /// <param name="progress">Told (keys made, keys to make) after each key; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before each key.</param>
+    /// <exception cref="ArgumentException">An element is even or not below 2N.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the keys made so far (public material) are dropped.</exception>
+    public GaloisKeys CreateGaloisKeysFromElements(IEnumerable<ulong> galoisElements, IProgress<(int Completed, int Total)>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(galoisElements);
         SecretKey.ThrowIfDisposed();
         int n = _context.N;
-        var keys = new Dictionary<ulong, KeySwitchingKey>();
-        var rotated = new ulong[_context.KeyLimbCount * n];
+
+        // Validated and deduplicated first, so that the total is known before the first (slow) key.
+        var elements = new List<ulong>();
         foreach (ulong g in galoisElements)
         {
             if (!_context.Galois.IsValidElement(g))
@@ -146,20 +170,33 @@ public sealed class KeyGenerator
                 throw new ArgumentException($"Galois element {g} must be odd and below 2N = {2 * n}.", nameof(galoisElements));
             }
 
-            if (g == 1 || keys.ContainsKey(g))
+            if (g != 1 && !elements.Contains(g))
             {
-                continue;
+                elements.Add(g);
             }
-
-            for (int i = 0; i < _context.KeyLimbCount; i++)
-            {
-                _context.Galois.ApplyNtt(SecretKey.Data.AsSpan(i * n, n), g, rotated.AsSpan(i * n, n));
-            }
-
-            keys[g] = CreateSwitchingKey(rotated);
         }
 
-        Array.Clear(rotated);
+        var keys = new Dictionary<ulong, KeySwitchingKey>();
+        var rotated = new ulong[_context.KeyLimbCount * n];
+        try
+        {
+            foreach (ulong g in elements)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                for (int i = 0; i < _context.KeyLimbCount; i++)
+                {
+                    _context.Galois.ApplyNtt(SecretKey.Data.AsSpan(i * n, n), g, rotated.AsSpan(i * n, n));
+                }
+
+                keys[g] = CreateSwitchingKey(rotated);
+                progress?.Report((keys.Count, elements.Count));
+            }
+        }
+        finally
+        {
+            Array.Clear(rotated);
+        }
+
         return new GaloisKeys(_context, keys);
     }
 

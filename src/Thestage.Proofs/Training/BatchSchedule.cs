@@ -13,7 +13,7 @@ namespace Thestage.Proofs.Training;
 /// <c>thestage.training.schedule.v1</c> that absorbs, in order, the configuration digest (which covers the public
 /// seed), the sample count <c>N</c>, the dataset root and the Ligero roots of the initial parameters (their count,
 /// then each). The trainer must
-/// therefore commit to its data and initial weights before any batch exists (<see cref="TrainingRun.Record"/> does
+/// therefore commit to its data and initial weights before any batch exists (<see cref="TrainingRun.Record(TrainingConfig, TrainingDataset, int, Commitments.LigeroParameters?, Hashing.ISaltSource?)"/> does
 /// exactly that), and the seed is no longer the only entropy: changing the data, the initial weights or the seed
 /// changes every batch.
 /// </para>

@@ -3,8 +3,8 @@ using Thestage.Proofs.Hashing;
 namespace Thestage.Proofs.Training;
 
 /// <summary>
-/// Proves a recorded training run: every step (<see cref="ProveEveryStep"/>), or the <c>k</c> steps a verifier's sample
-/// selects once all weight commitments are fixed (<see cref="ProveSampled"/>); guarantees on <see cref="TrainingVerifier"/>. Steps and snapshots are proven in parallel, one per core (each step proof of a
+/// Proves a recorded training run: every step (<see cref="ProveEveryStep(TrainingRun, TrainingDataset)"/>), or the <c>k</c> steps a verifier's sample
+/// selects once all weight commitments are fixed (<see cref="ProveSampled(TrainingRun, TrainingDataset, int, Digest256?)"/>); guarantees on <see cref="TrainingVerifier"/>. Steps and snapshots are proven in parallel, one per core (each step proof of a
 /// 784-64-10 MLP holds about 200 MB while it runs).
 /// </summary>
 public static class TrainingProver
@@ -14,10 +14,23 @@ public static class TrainingProver
     /// <param name="dataset">The training set the run committed to.</param>
     /// <returns>The proofs.</returns>
     /// <exception cref="ArgumentException">The dataset is not the one the run was trained on.</exception>
-    public static TrainingProofs ProveEveryStep(TrainingRun run, TrainingDataset dataset)
+    public static TrainingProofs ProveEveryStep(TrainingRun run, TrainingDataset dataset) => ProveEveryStep(run, dataset, null);
+
+    /// <summary>
+    /// Proves every step of the run, with a range proof of every snapshot, reporting each proof made and stopping when
+    /// cancelled (the proofs under way finish; no new one starts).
+    /// </summary>
+    /// <param name="run">The recorded run.</param>
+    /// <param name="dataset">The training set the run committed to.</param>
+    /// <param name="progress">Told (proofs made, proofs to make) after each step, range and initial-snapshot proof, from the proving threads; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before each proof.</param>
+    /// <returns>The proofs.</returns>
+    /// <exception cref="ArgumentException">The dataset is not the one the run was trained on.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static TrainingProofs ProveEveryStep(TrainingRun run, TrainingDataset dataset, IProgress<(int Completed, int Total)>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return Prove(run, dataset, false, 0, default, Enumerable.Range(0, run.Transcript.StepCount).ToArray());
+        return Prove(run, dataset, false, 0, default, Enumerable.Range(0, run.Transcript.StepCount).ToArray(), progress, cancellationToken);
     }
 
     /// <summary>
@@ -32,38 +45,81 @@ public static class TrainingProver
     /// <returns>The proofs.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is out of range.</exception>
     /// <exception cref="ArgumentException">The dataset is not the one the run was trained on.</exception>
-    public static TrainingProofs ProveSampled(TrainingRun run, TrainingDataset dataset, int k, Digest256? challengeSeed = null)
+    public static TrainingProofs ProveSampled(TrainingRun run, TrainingDataset dataset, int k, Digest256? challengeSeed = null) =>
+        ProveSampled(run, dataset, k, challengeSeed, null);
+
+    /// <summary>
+    /// Proves the sample as <see cref="ProveSampled(TrainingRun, TrainingDataset, int, Digest256?)"/> does, reporting each
+    /// proof made and stopping when cancelled (the proofs under way finish; no new one starts).
+    /// </summary>
+    /// <param name="run">The recorded run.</param>
+    /// <param name="dataset">The training set the run committed to.</param>
+    /// <param name="k">The number of steps to prove, in <c>[1, T]</c>.</param>
+    /// <param name="challengeSeed">The seed the verifier issued after the transcript was published, or <see langword="null"/> (zero) for the sample of the transcript alone.</param>
+    /// <param name="progress">Told (proofs made, proofs to make) after each step, range and initial-snapshot proof, from the proving threads; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before each proof.</param>
+    /// <returns>The proofs.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is out of range.</exception>
+    /// <exception cref="ArgumentException">The dataset is not the one the run was trained on.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static TrainingProofs ProveSampled(
+        TrainingRun run, TrainingDataset dataset, int k, Digest256? challengeSeed, IProgress<(int Completed, int Total)>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(k, run.Transcript.StepCount);
         Digest256 seed = challengeSeed ?? default;
-        return Prove(run, dataset, true, k, seed, TrainingVerifier.SampledSteps(run.Transcript, k, seed));
+        return Prove(run, dataset, true, k, seed, TrainingVerifier.SampledSteps(run.Transcript, k, seed), progress, cancellationToken);
     }
 
-    private static TrainingProofs Prove(TrainingRun run, TrainingDataset dataset, bool sampled, int k, Digest256 seed, int[] steps)
+    private static TrainingProofs Prove(
+        TrainingRun run, TrainingDataset dataset, bool sampled, int k, Digest256 seed, int[] steps, IProgress<(int Completed, int Total)>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataset);
 
-        // Steps and snapshots are proven independently (the run's commitments are only read), one per core.
-        TrainingStepProof[] proofs = Map(steps, t => TrainingStepProver.Prove(run, dataset, t));
-        SnapshotRangeProof[] ranges = Map(TrainingVerifier.CheckedSnapshots(steps, run.Transcript.StepCount), s => SnapshotRangeArgument.Prove(run, s));
-        return new TrainingProofs(sampled, k, seed, InitialSnapshotArgument.Prove(run), proofs, ranges);
+        // Steps and snapshots are proven independently (the run is only read), one per core, in snapshot order: a step and
+        // the range proofs of its two snapshots run close together, so they share the run's recomputed snapshots and states.
+        int[] snapshots = TrainingVerifier.CheckedSnapshots(steps, run.Transcript.StepCount);
+        var proofs = new TrainingStepProof[steps.Length];
+        var ranges = new SnapshotRangeProof[snapshots.Length];
+        var work = new List<(int Snapshot, bool IsRange, int Slot)>(steps.Length + snapshots.Length);
+        work.AddRange(steps.Select((t, slot) => (t, false, slot)));
+        work.AddRange(snapshots.Select((s, slot) => (s, true, slot)));
+        work.Sort((a, b) => a.Snapshot != b.Snapshot ? a.Snapshot.CompareTo(b.Snapshot) : a.IsRange.CompareTo(b.IsRange));
+        int total = work.Count + 1, done = 0;
+        Map(work.Count, cancellationToken, i =>
+        {
+            (int index, bool isRange, int slot) = work[i];
+            if (isRange)
+            {
+                ranges[slot] = SnapshotRangeArgument.Prove(run, index);
+            }
+            else
+            {
+                proofs[slot] = TrainingStepProver.Prove(run, dataset, index);
+            }
+
+            progress?.Report((Interlocked.Increment(ref done), total));
+        });
+        cancellationToken.ThrowIfCancellationRequested();
+        InitialSnapshotProof initial = InitialSnapshotArgument.Prove(run);
+        progress?.Report((total, total));
+        return new TrainingProofs(sampled, k, seed, initial, proofs, ranges);
     }
 
-    /// <summary>Maps in parallel, keeping the order; the first exception is rethrown as itself, not wrapped.</summary>
-    private static TResult[] Map<TResult>(int[] items, Func<int, TResult> map)
+    /// <summary>
+    /// Runs <paramref name="action"/> for <c>0 … count − 1</c> in parallel, roughly in order, starting none after the token is
+    /// cancelled; the first exception is rethrown as itself, not wrapped.
+    /// </summary>
+    private static void Map(int count, CancellationToken cancellationToken, Action<int> action)
     {
-        var results = new TResult[items.Length];
         try
         {
-            Parallel.For(0, items.Length, i => results[i] = map(items[i]));
+            Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, action);
         }
         catch (AggregateException e)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
-
-        return results;
     }
 }

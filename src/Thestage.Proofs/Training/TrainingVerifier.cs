@@ -66,7 +66,21 @@ public static class TrainingVerifier
     /// <param name="proofs">The proofs (may be malformed).</param>
     /// <param name="policy">The verifier's policy.</param>
     /// <returns><see langword="true"/> if accepted; never throws on malformed proofs.</returns>
-    public static bool Verify(TrainingTranscript transcript, TrainingProofs? proofs, VerifierPolicy policy)
+    public static bool Verify(TrainingTranscript transcript, TrainingProofs? proofs, VerifierPolicy policy) => Verify(transcript, proofs, policy, null);
+
+    /// <summary>
+    /// Verifies a run's proofs as <see cref="Verify(TrainingTranscript, TrainingProofs?, VerifierPolicy)"/> does, reporting each
+    /// proof checked and stopping when cancelled.
+    /// </summary>
+    /// <param name="transcript">The public training transcript.</param>
+    /// <param name="proofs">The proofs (may be malformed).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <param name="progress">Told (proofs checked, proofs to check) after each accepted proof, from the verifying threads; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before each proof.</param>
+    /// <returns><see langword="true"/> if accepted; never throws on malformed proofs.</returns>
+    /// <exception cref="OperationCanceledException">The token was cancelled before a verdict.</exception>
+    public static bool Verify(
+        TrainingTranscript transcript, TrainingProofs? proofs, VerifierPolicy policy, IProgress<(int Completed, int Total)>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(policy);
@@ -92,14 +106,33 @@ public static class TrainingVerifier
         }
 
         int[] snapshots = CheckedSnapshots(steps, stepCount);
-        if (proofs.Steps.Count != steps.Length || proofs.Ranges.Count != snapshots.Length || !InitialSnapshotArgument.VerifyProof(transcript, proofs.Initial))
+        if (proofs.Steps.Count != steps.Length || proofs.Ranges.Count != snapshots.Length)
         {
             return false;
         }
 
+        int total = snapshots.Length + steps.Length + 1, done = 0;
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!InitialSnapshotArgument.VerifyProof(transcript, proofs.Initial))
+        {
+            return false;
+        }
+
+        progress?.Report((++done, total));
+
         // Each proof is checked on its own, in parallel; the first rejection stops the rest.
-        return All(snapshots.Length, i => proofs.Ranges[i] is { } range && range.Snapshot == snapshots[i] && SnapshotRangeArgument.VerifyProof(transcript, range))
-            && All(steps.Length, i => proofs.Steps[i] is { } step && step.Step == steps[i] && TrainingStepVerifier.VerifyProof(transcript, step));
+        bool Counted(bool accepted)
+        {
+            if (accepted)
+            {
+                progress?.Report((Interlocked.Increment(ref done), total));
+            }
+
+            return accepted;
+        }
+
+        return All(snapshots.Length, cancellationToken, i => Counted(proofs.Ranges[i] is { } range && range.Snapshot == snapshots[i] && SnapshotRangeArgument.VerifyProof(transcript, range)))
+            && All(steps.Length, cancellationToken, i => Counted(proofs.Steps[i] is { } step && step.Step == steps[i] && TrainingStepVerifier.VerifyProof(transcript, step)));
     }
 
     /// <summary>
@@ -142,8 +175,8 @@ public static class TrainingVerifier
         return steps;
     }
 
-    private static bool All(int count, Func<int, bool> check) =>
-        Parallel.For(0, count, (i, loop) =>
+    private static bool All(int count, CancellationToken cancellationToken, Func<int, bool> check) =>
+        Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, (i, loop) =>
         {
             if (!check(i))
             {

@@ -23,6 +23,19 @@ public sealed class InferenceArtifactAttackTests(CompiledFixtures compiled) : IC
     }
 
     [Fact]
+    public void OtherArtifactsOfferedAsAPlan_AreRefusedNamingWhatTheyAre()
+    {
+        ModelPackage package = compiled["mlp_matmul_opset21"];
+        using var client = new InferenceClient(package.Plan);
+
+        // A CKKS object (the secret key, TSPV), another artifact (the model package, TSPK), and bytes that are not ours.
+        Assert.Contains("found \"TSPV\", a CKKS object", Assert.Throws<CkksFormatException>(() => InferencePlan.FromBytes(client.ExportSecretKey())).Message);
+        Assert.Contains("found \"TSPK\"", Assert.Throws<CkksFormatException>(() => InferencePlan.FromBytes(package.ToBytes())).Message);
+        Assert.DoesNotContain("found", Assert.Throws<CkksFormatException>(() => InferencePlan.FromBytes([0x7f, 0x45, 0x4c, 0x46, 2, 1])).Message);
+        Assert.Contains("ends early", Assert.Throws<CkksFormatException>(() => InferencePlan.FromBytes(package.Plan.ToBytes()[..40])).Message);
+    }
+
+    [Fact]
     public void RequestEncryptedUnderAnotherPlan_IsRefusedBeforeEvaluation()
     {
         ModelPackage package = compiled["mlp_matmul_opset21"];

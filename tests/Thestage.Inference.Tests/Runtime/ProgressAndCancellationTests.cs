@@ -34,9 +34,11 @@ public sealed class ProgressAndCancellationTests
 
         EvaluationKeys keys = client.CreateEvaluationKeys(new Recorder<StepProgress>(reports.Add));
 
-        int total = plan.RotationSteps.Count + 2;
+        int galois = plan.RotationSteps.Count, total = galois + 2;
+        Assert.True(galois >= 2);
         Assert.Equal(
-            [new StepProgress(1, total, "public key"), new StepProgress(2, total, "relinearization key"), new StepProgress(total, total, $"{plan.RotationSteps.Count} Galois keys")],
+            [new StepProgress(1, total, "public key"), new StepProgress(2, total, "relinearization key"),
+             .. Enumerable.Range(1, galois).Select(k => new StepProgress(2 + k, total, $"Galois key {k} of {galois}"))],
             reports);
         Assert.Equal(plan.RotationSteps.Count, keys.GaloisKeys.Count);
     }
@@ -51,6 +53,28 @@ public sealed class ProgressAndCancellationTests
         Assert.Throws<OperationCanceledException>(() => client.CreateEvaluationKeys(new Recorder<StepProgress>(p => { reports.Add(p); cancel.Cancel(); }), cancel.Token));
 
         Assert.Equal(["public key"], reports.Select(r => r.Step));
+    }
+
+    [Fact]
+    public void Key_creation_cancelled_after_the_first_Galois_key_makes_no_further_key()
+    {
+        using var client = new InferenceClient(InferencePlanner.Plan(Mlp()));
+        using var cancel = new CancellationTokenSource();
+        var reports = new List<StepProgress>();
+
+        Assert.Throws<OperationCanceledException>(() => client.CreateEvaluationKeys(
+            new Recorder<StepProgress>(p =>
+            {
+                reports.Add(p);
+                if (p.Completed == 3)
+                {
+                    cancel.Cancel();
+                }
+            }),
+            cancel.Token));
+
+        Assert.Equal(3, reports.Count);
+        Assert.StartsWith("Galois key 1 of", reports[^1].Step);
     }
 
     [Fact]
