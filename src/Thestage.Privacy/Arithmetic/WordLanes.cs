@@ -67,6 +67,9 @@ internal unsafe interface IWordLanes<TV>
     /// <summary>x &gt;&gt; 32.</summary>
     static abstract TV High32(TV x);
 
+    /// <summary>(a mod 2^32)·(b mod 2^32), the exact 64-bit product of the low halves (<c>vpmuludq</c>).</summary>
+    static abstract TV MultiplyLow32(TV a, TV b);
+
     // The lanes read as IEEE doubles (bit patterns, not conversions), for NttArithmetic's double-precision products.
     // Each is one correctly rounded IEEE operation, so every width gives the same bits.
 
@@ -194,6 +197,9 @@ internal readonly unsafe struct ScalarLanes : IWordLanes<ulong>
     public static ulong High32(ulong x) => x >> 32;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong MultiplyLow32(ulong a, ulong b) => (ulong)(uint)a * (uint)b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong AddDouble(ulong a, ulong b) => Bits(D(a) + D(b));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -310,6 +316,9 @@ internal readonly unsafe struct Vector256Lanes : IShuffleLanes<Vector256<ulong>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<ulong> High32(Vector256<ulong> x) => Vector256.ShiftRightLogical(x, 32);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> MultiplyLow32(Vector256<ulong> a, Vector256<ulong> b) => Avx2.Multiply(a.AsUInt32(), b.AsUInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<ulong> AddDouble(Vector256<ulong> a, Vector256<ulong> b) => (a.AsDouble() + b.AsDouble()).AsUInt64();
@@ -458,6 +467,9 @@ internal readonly unsafe struct Vector512Lanes : IShuffleLanes<Vector512<ulong>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<ulong> High32(Vector512<ulong> x) => Vector512.ShiftRightLogical(x, 32);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> MultiplyLow32(Vector512<ulong> a, Vector512<ulong> b) => Avx512F.Multiply(a.AsUInt32(), b.AsUInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<ulong> AddDouble(Vector512<ulong> a, Vector512<ulong> b) => (a.AsDouble() + b.AsDouble()).AsUInt64();

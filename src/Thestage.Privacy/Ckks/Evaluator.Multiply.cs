@@ -40,9 +40,41 @@ public sealed partial class Evaluator
         return result;
     }
 
-    /// <summary>a ← a·b without relinearization.</summary>
+    /// <summary>a ← a·b without relinearization (for two ciphertexts of size 2 in a's own buffer, when it has room).</summary>
     /// <exception cref="ArgumentException">Different contexts or levels, or the product's scale does not fit the modulus.</exception>
-    public void MultiplyInplace(Ciphertext a, Ciphertext b) => a.Assign(Multiply(a, b));
+    public void MultiplyInplace(Ciphertext a, Ciphertext b)
+    {
+        CheckCiphertext(a, nameof(a));
+        CheckCiphertext(b, nameof(b));
+        if (ReferenceEquals(a, b))
+        {
+            SquareInplace(a);
+            return;
+        }
+
+        CheckSameLevel(a.Level, b.Level, nameof(b));
+        if (a.Size != 2 || b.Size != 2)
+        {
+            a.Assign(Multiply(a, b));
+            return;
+        }
+
+        double scale = ProductScale(a.Scale, b.Scale, a.Level);
+        int n = _context.N, limbs = a.LimbCount;
+        a.Grow(3);
+        // (a₀, a₁)·(b₀, b₁) = (a₀b₀, a₀b₁ + a₁b₀, a₁b₁), written over a limb by limb in the order that reads each word first.
+        Parallelism.For(limbs, 3 * n, i =>
+        {
+            Modulus q = _context.KeyModuli[i];
+            Span<ulong> a0 = a.Limb(0, i), a1 = a.Limb(1, i);
+            ReadOnlySpan<ulong> b0 = b.Limb(0, i), b1 = b.Limb(1, i);
+            PolyArith.Multiply(a1, b1, q, a.Limb(2, i));
+            PolyArith.Multiply(a1, b0, q, a1);
+            PolyArith.MultiplyAdd(a0, b1, q, a1);
+            PolyArith.Multiply(a0, b0, q, a0);
+        });
+        a.SetScale(scale);
+    }
 
     /// <summary>Returns a² without relinearization (size 3 for a size-2 input).</summary>
     /// <exception cref="ArgumentException">The square's scale does not fit the modulus.</exception>
@@ -70,8 +102,32 @@ public sealed partial class Evaluator
         return result;
     }
 
-    /// <summary>a ← a² without relinearization.</summary>
-    public void SquareInplace(Ciphertext a) => a.Assign(Square(a));
+    /// <summary>a ← a² without relinearization (for a size-2 ciphertext in its own buffer when it has room).</summary>
+    /// <exception cref="ArgumentException">The square's scale does not fit the modulus.</exception>
+    public void SquareInplace(Ciphertext a)
+    {
+        CheckCiphertext(a, nameof(a));
+        if (a.Size != 2)
+        {
+            a.Assign(Multiply(a, a));
+            return;
+        }
+
+        double scale = ProductScale(a.Scale, a.Scale, a.Level);
+        int n = _context.N, limbs = a.LimbCount;
+        a.Grow(3);
+        // (c₀, c₁)² = (c₀², 2c₀c₁, c₁²), written over c limb by limb in the order that reads each word first.
+        Parallelism.For(limbs, 3 * n, i =>
+        {
+            Modulus q = _context.KeyModuli[i];
+            Span<ulong> c0 = a.Limb(0, i), c1 = a.Limb(1, i);
+            PolyArith.Multiply(c1, c1, q, a.Limb(2, i));
+            PolyArith.Multiply(c0, c1, q, c1);
+            PolyArith.Add(c1, c1, q.Value, c1);
+            PolyArith.Multiply(c0, c0, q, c0);
+        });
+        a.SetScale(scale);
+    }
 
     /// <summary>Returns a·p (scale a.Scale·p.Scale).</summary>
     /// <exception cref="ArgumentException">Different contexts or levels, or the product's scale does not fit the modulus.</exception>
@@ -104,11 +160,18 @@ public sealed partial class Evaluator
     public Ciphertext Relinearize(Ciphertext a, RelinKeys relinKeys)
         => new(_context, 2, a.Level, a.Scale, RelinearizeData(a, relinKeys));
 
-    /// <summary>a ← relinearization of a (size 3 → 2).</summary>
+    /// <summary>a ← relinearization of a (size 3 → 2), in a's own buffer.</summary>
     /// <exception cref="ArgumentException">The ciphertext is not of size 3, or the keys belong to another context.</exception>
-    public void RelinearizeInplace(Ciphertext a, RelinKeys relinKeys) => a.Replace(RelinearizeData(a, relinKeys), 2, a.Level);
+    public void RelinearizeInplace(Ciphertext a, RelinKeys relinKeys)
+    {
+        CheckRelinearization(a, relinKeys);
+        int polyLength = a.LimbCount * _context.N;
+        // The switch reads c₂ (decomposed into scratch first) and adds to (c₀, c₁), which it does not overlap.
+        KeySwitching.SwitchKey(_context, a.Data.AsSpan(2 * polyLength, polyLength), a.Level, relinKeys.Key, a.Data.AsMemory(0, 2 * polyLength), accumulatePolys: 2);
+        a.Resize(2, a.Level);
+    }
 
-    private ulong[] RelinearizeData(Ciphertext a, RelinKeys relinKeys)
+    private void CheckRelinearization(Ciphertext a, RelinKeys relinKeys)
     {
         CheckCiphertext(a, nameof(a));
         ArgumentNullException.ThrowIfNull(relinKeys);
@@ -118,10 +181,15 @@ public sealed partial class Evaluator
         }
 
         CheckSize(a, 3, "Relinearize", nameof(a));
+    }
+
+    private ulong[] RelinearizeData(Ciphertext a, RelinKeys relinKeys)
+    {
+        CheckRelinearization(a, relinKeys);
         int polyLength = a.LimbCount * _context.N;
         ulong[] data = GC.AllocateUninitializedArray<ulong>(2 * polyLength);
         Array.Copy(a.Data, data, 2 * polyLength);
-        KeySwitching.SwitchKey(_context, a.Data.AsSpan(2 * polyLength, polyLength), a.Level, relinKeys.Key, data.AsMemory(0, polyLength), data.AsMemory(polyLength, polyLength));
+        KeySwitching.SwitchKey(_context, a.Data.AsSpan(2 * polyLength, polyLength), a.Level, relinKeys.Key, data.AsMemory(0, 2 * polyLength), accumulatePolys: 2);
         return data;
     }
 

@@ -12,28 +12,23 @@ public sealed partial class Evaluator
         ThrowIfLastLevel(a.Level, "rescale");
         int n = _context.N, level = a.Level, limbs = a.LimbCount;
         var result = new Ciphertext(_context, a.Size, level - 1, a.Scale / _context.KeyModuli[level].Value, zeroed: false);
-        var inv = _context.GetLevel(level).InvLastModulus;
-        for (int p = 0; p < a.Size; p++)
-        {
-            int offset = p * limbs * n;
-            RnsTool.DivideRoundByLast(
-                _context,
-                level,
-                a.Data.AsMemory(offset, level * n),
-                a.Data.AsSpan(offset + level * n, n),
-                level,
-                inv,
-                result.Data.AsMemory(p * level * n, level * n),
-                accumulate: false,
-                sensitive: false);
-        }
-
+        RnsTool.DivideRoundByLast(_context, a.Size, level, a.Data, limbs * n, level, _context.GetLevel(level).InvLastModulus, result.Data, level * n, accumulatePolys: 0, sensitive: false);
         return result;
     }
 
-    /// <summary>a ← a divided by its last prime with rounding.</summary>
+    /// <summary>a ← a divided by its last prime with rounding, in a's own buffer (nothing is allocated).</summary>
     /// <exception cref="InvalidOperationException">The ciphertext is at level 0.</exception>
-    public void RescaleToNextInplace(Ciphertext a) => a.Assign(RescaleToNext(a));
+    public void RescaleToNextInplace(Ciphertext a)
+    {
+        CheckCiphertext(a, nameof(a));
+        ThrowIfLastLevel(a.Level, "rescale");
+        int n = _context.N, level = a.Level, limbs = a.LimbCount;
+        // Each limb is divided where it stands (the last limbs are read first), then the polynomials are moved together.
+        RnsTool.DivideRoundByLast(_context, a.Size, level, a.Data, limbs * n, level, _context.GetLevel(level).InvLastModulus, a.Data, limbs * n, accumulatePolys: 0, sensitive: false);
+        double scale = a.Scale / _context.KeyModuli[level].Value;
+        DropLastLimb(a);
+        a.SetScale(scale);
+    }
 
     /// <summary>Returns a with its last prime dropped (level ℓ − 1, same scale and message).</summary>
     /// <exception cref="InvalidOperationException">The ciphertext is at level 0.</exception>
@@ -51,9 +46,27 @@ public sealed partial class Evaluator
         return result;
     }
 
-    /// <summary>a ← a with its last prime dropped.</summary>
+    /// <summary>a ← a with its last prime dropped, in a's own buffer.</summary>
     /// <exception cref="InvalidOperationException">The ciphertext is at level 0.</exception>
-    public void ModSwitchToNextInplace(Ciphertext a) => a.Assign(ModSwitchToNext(a));
+    public void ModSwitchToNextInplace(Ciphertext a)
+    {
+        CheckCiphertext(a, nameof(a));
+        ThrowIfLastLevel(a.Level, "mod-switch");
+        DropLastLimb(a);
+    }
+
+    // Level ℓ → ℓ − 1 keeping limbs 0…ℓ−1 of every polynomial: polynomial p moves from p·(ℓ+1)·N to p·ℓ·N (front to
+    // back, so each move reads words no earlier move has written over); the array keeps its length.
+    private void DropLastLimb(Ciphertext a)
+    {
+        int n = _context.N, level = a.Level;
+        for (int p = 1; p < a.Size; p++)
+        {
+            a.Data.AsSpan(p * (level + 1) * n, level * n).CopyTo(a.Data.AsSpan(p * level * n, level * n));
+        }
+
+        a.Resize(a.Size, level - 1);
+    }
 
     /// <summary>Returns a mod-switched down to <paramref name="level"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The level is above a's level or below 0.</exception>

@@ -17,6 +17,26 @@ public sealed partial class Evaluator
     public Ciphertext RotateVector(Ciphertext a, int steps, GaloisKeys galoisKeys)
     {
         CheckCiphertext(a, nameof(a));
+        var result = new Ciphertext(_context, 2, a.Level, a.Scale, zeroed: false);
+        RotateVector(a, steps, galoisKeys, result);
+        return result;
+    }
+
+    /// <summary>
+    /// destination ← a with its slots rotated left by <paramref name="steps"/> (right when negative), as
+    /// <see cref="RotateVector(Ciphertext, int, GaloisKeys)"/>, reusing destination's buffer when it has room (SEAL's
+    /// <c>rotate_vector(encrypted, steps, galois_keys, destination)</c>). The destination may be a itself.
+    /// </summary>
+    /// <param name="a">A ciphertext of size 2.</param>
+    /// <param name="steps">Positive: left; negative: right.</param>
+    /// <param name="galoisKeys">The Galois keys.</param>
+    /// <param name="destination">Receives the rotation (any size and level before).</param>
+    /// <exception cref="ArgumentException">The ciphertext is not of size 2, or a ciphertext or the keys belong to another context.</exception>
+    /// <exception cref="InvalidOperationException">A needed Galois key is missing.</exception>
+    public void RotateVector(Ciphertext a, int steps, GaloisKeys galoisKeys, Ciphertext destination)
+    {
+        CheckCiphertext(a, nameof(a));
+        CheckCiphertext(destination, nameof(destination));
         CheckGaloisKeys(galoisKeys);
         CheckSize(a, 2, "Rotation", nameof(a));
         int slots = _context.SlotCount;
@@ -28,56 +48,52 @@ public sealed partial class Evaluator
 
         if (s == 0)
         {
-            return new Ciphertext(a);
+            CopyInto(a, destination);
+            return;
         }
 
-        ulong element = _context.Galois.ElementForStep(s);
-        if (galoisKeys.HasKey(element))
+        if (galoisKeys.TryGet(_context.Galois.ElementForStep(s), out KeySwitchingKey exact))
         {
-            return ApplyGalois(a, element, galoisKeys);
+            ApplyGaloisInto(a, _context.Galois.ElementForStep(s), exact, destination);
+            return;
         }
 
-        Ciphertext current = a;
-        foreach (int digit in NonAdjacentForm(s))
+        List<int> digits = NonAdjacentForm(s);
+        foreach (int digit in digits)
         {
-            ulong e = _context.Galois.ElementForStep(digit);
-            if (!galoisKeys.HasKey(e))
+            if (!galoisKeys.HasKey(_context.Galois.ElementForStep(digit)))
             {
                 throw new InvalidOperationException($"No Galois key for rotation by {steps}: neither the step itself nor the power-of-two step {digit} of its decomposition has a key. Create keys for these steps.");
             }
         }
 
-        foreach (int digit in NonAdjacentForm(s))
+        Ciphertext current = a;
+        foreach (int digit in digits)
         {
-            current = ApplyGalois(current, _context.Galois.ElementForStep(digit), galoisKeys);
+            ulong e = _context.Galois.ElementForStep(digit);
+            galoisKeys.TryGet(e, out KeySwitchingKey key);
+            ApplyGaloisInto(current, e, key, destination);
+            current = destination;
         }
-
-        return current;
     }
 
-    /// <summary>a ← a rotated left by <paramref name="steps"/>.</summary>
+    /// <summary>a ← a rotated left by <paramref name="steps"/>, in a's own buffer.</summary>
     /// <exception cref="InvalidOperationException">A needed Galois key is missing.</exception>
-    public void RotateVectorInplace(Ciphertext a, int steps, GaloisKeys galoisKeys) => a.Assign(RotateVector(a, steps, galoisKeys));
+    public void RotateVectorInplace(Ciphertext a, int steps, GaloisKeys galoisKeys) => RotateVector(a, steps, galoisKeys, a);
 
     /// <summary>Returns the complex conjugate of every slot (Galois element 2N − 1).</summary>
     /// <exception cref="InvalidOperationException">The conjugation key is missing.</exception>
     public Ciphertext Conjugate(Ciphertext a, GaloisKeys galoisKeys)
     {
         CheckCiphertext(a, nameof(a));
-        CheckGaloisKeys(galoisKeys);
-        CheckSize(a, 2, "Conjugation", nameof(a));
-        ulong element = _context.Galois.ConjugationElement;
-        if (!galoisKeys.HasKey(element))
-        {
-            throw new InvalidOperationException("No Galois key for conjugation: create it with KeyGenerator.CreateGaloisKeys() or with includeConjugation: true.");
-        }
-
-        return ApplyGalois(a, element, galoisKeys);
+        var result = new Ciphertext(_context, 2, a.Level, a.Scale, zeroed: false);
+        ConjugateInto(a, galoisKeys, result);
+        return result;
     }
 
-    /// <summary>a ← conjugate of a.</summary>
+    /// <summary>a ← conjugate of a, in a's own buffer.</summary>
     /// <exception cref="InvalidOperationException">The conjugation key is missing.</exception>
-    public void ConjugateInplace(Ciphertext a, GaloisKeys galoisKeys) => a.Assign(Conjugate(a, galoisKeys));
+    public void ConjugateInplace(Ciphertext a, GaloisKeys galoisKeys) => ConjugateInto(a, galoisKeys, a);
 
     /// <summary>Returns σ_g(a) key-switched back to s: (σ_g(c₀), 0) + KeySwitch(σ_g(c₁): σ_g(s) → s).</summary>
     /// <exception cref="InvalidOperationException">No key for <paramref name="galoisElement"/>.</exception>
@@ -91,22 +107,72 @@ public sealed partial class Evaluator
             throw new InvalidOperationException($"No Galois key for element {galoisElement}.");
         }
 
-        int n = _context.N, limbs = a.LimbCount, polyLength = limbs * n;
-        var result = new Ciphertext(_context, 2, a.Level, a.Scale);
-        var permuted = new ulong[polyLength];
+        var result = new Ciphertext(_context, 2, a.Level, a.Scale, zeroed: false);
+        ApplyGaloisInto(a, galoisElement, key, result);
+        return result;
+    }
+
+    private void ConjugateInto(Ciphertext a, GaloisKeys galoisKeys, Ciphertext destination)
+    {
+        CheckCiphertext(a, nameof(a));
+        CheckGaloisKeys(galoisKeys);
+        CheckSize(a, 2, "Conjugation", nameof(a));
+        ulong element = _context.Galois.ConjugationElement;
+        if (!galoisKeys.TryGet(element, out KeySwitchingKey key))
+        {
+            throw new InvalidOperationException("No Galois key for conjugation: create it with KeyGenerator.CreateGaloisKeys() or with includeConjugation: true.");
+        }
+
+        ApplyGaloisInto(a, element, key, destination);
+    }
+
+    // destination ← (σ_g(c₀), 0) + KeySwitch(σ_g(c₁)); destination may be a. Scratch: σ_g(c₁), and σ_g(c₀) when in place.
+    private void ApplyGaloisInto(Ciphertext a, ulong galoisElement, KeySwitchingKey key, Ciphertext destination)
+    {
+        int n = _context.N, limbs = a.LimbCount, polyLength = limbs * n, level = a.Level;
+        double scale = a.Scale;
+        bool inPlace = ReferenceEquals(a, destination);
+        using var permuted = Rings.PooledArray<ulong>.Rent(polyLength, sensitive: false);
+        using var rotatedC0 = inPlace ? Rings.PooledArray<ulong>.Rent(polyLength, sensitive: false) : default;
+        if (!inPlace)
+        {
+            destination.Resize(2, level);
+        }
+
+        ulong[] c1 = permuted.Array, c0 = inPlace ? rotatedC0.Array : destination.Data;
         Rings.Parallelism.For(limbs, 2 * n, i =>
         {
-            _context.Galois.ApplyNtt(a.Limb(0, i), galoisElement, result.Limb(0, i));
-            _context.Galois.ApplyNtt(a.Limb(1, i), galoisElement, permuted.AsSpan(i * n, n));
+            _context.Galois.ApplyNtt(a.Limb(0, i), galoisElement, c0.AsSpan(i * n, n));
+            _context.Galois.ApplyNtt(a.Limb(1, i), galoisElement, c1.AsSpan(i * n, n));
         });
-        KeySwitching.SwitchKey(_context, permuted, a.Level, key, result.Data.AsMemory(0, polyLength), result.Data.AsMemory(polyLength, polyLength));
-        return result;
+        if (inPlace)
+        {
+            rotatedC0.Span.CopyTo(destination.Data);
+        }
+
+        // u₀ is added to σ(c₀); u₁ is written over c₁.
+        KeySwitching.SwitchKey(_context, permuted.Span, level, key, destination.Data.AsMemory(0, 2 * polyLength), accumulatePolys: 1);
+        destination.SetScale(scale);
+        destination.Seed = null;
+    }
+
+    private static void CopyInto(Ciphertext a, Ciphertext destination)
+    {
+        if (ReferenceEquals(a, destination))
+        {
+            return;
+        }
+
+        destination.Resize(a.Size, a.Level);
+        a.Data.AsSpan(0, a.Length).CopyTo(destination.Data);
+        destination.SetScale(a.Scale);
+        destination.Seed = a.Seed is null ? null : (byte[])a.Seed.Clone();
     }
 
     /// <summary>
     /// Rotations of one ciphertext by several steps with the key-switching decomposition shared (hoisting,
     /// Halevi–Shoup, CRYPTO 2018): the inverse NTTs and digit lifts run once instead of once per step. Steps without
-    /// an exact Galois key are rotated one by one (<see cref="RotateVector"/>); step 0 returns a copy.
+    /// an exact Galois key are rotated one by one (<see cref="RotateVector(Ciphertext, int, GaloisKeys)"/>); step 0 returns a copy.
     /// </summary>
     /// <param name="a">A ciphertext of size 2.</param>
     /// <param name="steps">The steps.</param>
@@ -136,9 +202,9 @@ public sealed partial class Evaluator
                 }
 
                 digits ??= KeySwitching.Decompose(_context, a.Poly(1), a.Level);
-                var rotated = new Ciphertext(_context, 2, a.Level, a.Scale);
+                var rotated = new Ciphertext(_context, 2, a.Level, a.Scale, zeroed: false);
                 Rings.Parallelism.For(limbs, n, l => _context.Galois.ApplyNtt(a.Limb(0, l), element, rotated.Limb(0, l)));
-                KeySwitching.InnerProduct(_context, digits.Value.Array, a.Level, key, _context.Galois.NttPermutation(element), rotated.Data.AsMemory(0, polyLength), rotated.Data.AsMemory(polyLength, polyLength));
+                KeySwitching.InnerProduct(_context, digits.Value.Array, a.Level, key, _context.Galois.NttPermutation(element), rotated.Data.AsMemory(0, 2 * polyLength), accumulatePolys: 1);
                 result[i] = rotated;
             }
         }

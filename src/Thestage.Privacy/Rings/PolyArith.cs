@@ -46,8 +46,4 @@ internal static class PolyArith
     /// </summary>
     public static void LiftCentered(ReadOnlySpan<ulong> source, ulong p, in Modulus q, Span<ulong> destination)
         => Elementwise.Unary(source, destination, new CenteredLiftOperator(p, q));
-
-    /// <summary>destination += a·w for a fixed scalar w (Shoup).</summary>
-    public static void MultiplyScalarAdd(ReadOnlySpan<ulong> a, MultiplyOperand w, ulong q, Span<ulong> destination)
-        => Elementwise.Binary(a, destination, destination, new MultiplyScalarAddOperator(w, q));
 }

@@ -91,20 +91,6 @@ internal readonly struct MultiplyScalarOperator(MultiplyOperand w, ulong q) : IU
     }
 }
 
-/// <summary>(z + x·w) mod q for a fixed w, z the destination's word: Shoup's [0, 2q) plus z ∈ [0, q), reduced by 2q then q.</summary>
-internal readonly struct MultiplyScalarAddOperator(MultiplyOperand w, ulong q) : IBinaryWordOperator
-{
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TV Invoke<TV, TL>(TV x, TV z)
-        where TV : unmanaged
-        where TL : struct, IWordLanes<TV>
-    {
-        TV vq = TL.Create(q);
-        TV r = TL.Add(z, LaneArith.ShoupLazy<TV, TL>(x, TL.Create(w.Operand), TL.Create(w.Quotient), TL.Create(w.Quotient >> 32), vq));
-        return TL.SubtractIfGreaterOrEqual(TL.SubtractIfGreaterOrEqual(r, TL.Create(2 * q)), vq);
-    }
-}
-
 /// <summary>x mod q for any x &lt; 2^64 (Barrett with ⌊2^64/q⌋, as <see cref="Modulus.Reduce(ulong)"/>).</summary>
 internal readonly struct ReduceOperator(in Modulus modulus) : IUnaryWordOperator
 {
@@ -141,5 +127,52 @@ internal readonly struct CenteredLiftOperator(ulong p, in Modulus modulus) : IUn
         TV r = _reduce.Invoke<TV, TL>(x);
         TV shifted = TL.SubtractIfGreaterOrEqual(TL.Add(TL.Subtract(r, TL.Create(_pModQ)), vq), vq);
         return TL.ConditionalSelect(TL.LessThan(TL.Create(_half), x), shifted, r); // x, ⌊p/2⌋ < 2^61
+    }
+}
+
+/// <summary>
+/// (x mod q) + q − c for any x &lt; 2^64 and c ∈ [0, q): a representative in [0, 2q) of x − c, the lazy input of a
+/// forward NTT (the last prime's residue moved to q in a division by that prime, see <c>RnsTool</c>).
+/// </summary>
+internal readonly struct ReduceSubtractLazyOperator(in Modulus modulus, ulong c) : IUnaryWordOperator
+{
+    private readonly ReduceOperator _reduce = new(modulus);
+    private readonly ulong _qMinusC = modulus.Value - c;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+        => TL.Add(_reduce.Invoke<TV, TL>(x), TL.Create(_qMinusC));
+}
+
+/// <summary>
+/// (x − y)·w mod q for x ∈ [0, q), y ∈ [0, 4q) and a fixed w: Shoup's product of x + 4q − y ∈ (0, 5q) (any input
+/// below 2^64), then one correction; q &lt; 2^61.
+/// </summary>
+internal readonly struct SubtractMultiplyScalarOperator(MultiplyOperand w, ulong q) : IBinaryWordOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x, TV y)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+    {
+        TV vq = TL.Create(q);
+        TV r = LaneArith.ShoupLazy<TV, TL>(TL.Subtract(TL.Add(x, TL.Create(4 * q)), y), TL.Create(w.Operand), TL.Create(w.Quotient), TL.Create(w.Quotient >> 32), vq);
+        return TL.SubtractIfGreaterOrEqual(r, vq);
+    }
+}
+
+/// <summary>z + (x − y)·w mod q, z the destination's word in [0, q), x and y as in <see cref="SubtractMultiplyScalarOperator"/>.</summary>
+internal readonly struct SubtractMultiplyScalarAddOperator(MultiplyOperand w, ulong q) : ITernaryWordOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x, TV y, TV z)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+    {
+        TV vq = TL.Create(q);
+        TV r = LaneArith.ShoupLazy<TV, TL>(TL.Subtract(TL.Add(x, TL.Create(4 * q)), y), TL.Create(w.Operand), TL.Create(w.Quotient), TL.Create(w.Quotient >> 32), vq);
+        return TL.SubtractIfGreaterOrEqual(TL.SubtractIfGreaterOrEqual(TL.Add(z, r), TL.Create(2 * q)), vq); // [0, 3q) → [0, q)
     }
 }

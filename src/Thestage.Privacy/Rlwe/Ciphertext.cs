@@ -43,7 +43,7 @@ public sealed class Ciphertext
         Size = other.Size;
         Level = other.Level;
         _scale = other._scale;
-        Data = (ulong[])other.Data.Clone();
+        Data = other.Data.AsSpan(0, other.Length).ToArray();
         Seed = other.Seed is null ? null : (byte[])other.Seed.Clone();
     }
 
@@ -84,8 +84,14 @@ public sealed class Ciphertext
 
     internal RlweContext Context { get; }
 
-    /// <summary>Polynomial-major, then limb-major RNS data in NTT form.</summary>
+    /// <summary>
+    /// Polynomial-major, then limb-major RNS data in NTT form: the first <see cref="Length"/> words; the array may be longer
+    /// (capacity left by an in-place operation that shrank the ciphertext, reused when it grows again).
+    /// </summary>
     internal ulong[] Data { get; private set; }
+
+    /// <summary>The number of words in use: Size × (Level + 1) × N.</summary>
+    internal int Length => Size * LimbCount * Context.N;
 
     /// <summary>
     /// For a fresh symmetric encryption: the seed from which c₁ can be re-expanded, so that it can be
@@ -99,13 +105,16 @@ public sealed class Ciphertext
 
     internal Span<ulong> Limb(int p, int i) => Data.AsSpan((p * LimbCount + i) * Context.N, Context.N);
 
-    /// <summary>Replaces the content with a new shape; the old buffer is reused when large enough.</summary>
+    /// <summary>
+    /// Sets a new shape; the buffer is kept when it holds the new length (its words then keep their values, which
+    /// in-place operations rely on), otherwise replaced by a new one whose content is undefined.
+    /// </summary>
     internal void Resize(int size, int level)
     {
         int length = size * (level + 1) * Context.N;
-        if (length != Data.Length)
+        if (length > Data.Length)
         {
-            Data = new ulong[length];
+            Data = GC.AllocateUninitializedArray<ulong>(length);
         }
 
         Size = size;
@@ -113,10 +122,28 @@ public sealed class Ciphertext
         Seed = null;
     }
 
+    /// <summary>Grows to <paramref name="size"/> polynomials at the same level, keeping the words in use (moved to a larger buffer when needed).</summary>
+    internal void Grow(int size)
+    {
+        int length = size * LimbCount * Context.N;
+        if (length > Data.Length)
+        {
+            ulong[] data = GC.AllocateUninitializedArray<ulong>(length);
+            Data.AsSpan(0, Length).CopyTo(data);
+            Data = data;
+        }
+
+        Size = size;
+        Seed = null;
+    }
+
+    /// <summary>Sets the scale without the range check of <see cref="Scale"/> (for results the evaluator computed).</summary>
+    internal void SetScale(double scale) => _scale = scale;
+
     /// <summary>Takes over <paramref name="data"/> as the content, of the given shape (no copy).</summary>
     internal void Replace(ulong[] data, int size, int level)
     {
-        System.Diagnostics.Debug.Assert(data.Length == size * (level + 1) * Context.N);
+        System.Diagnostics.Debug.Assert(data.Length >= size * (level + 1) * Context.N);
         Data = data;
         Size = size;
         Level = level;

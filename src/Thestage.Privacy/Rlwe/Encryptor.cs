@@ -89,23 +89,19 @@ public sealed class Encryptor
         using var temp = PooledArray<ulong>.Rent(2 * limbs * n, sensitive: true);
         ulong[] t = temp.Array;
         RlweSampling.EncryptZeroAsymmetric(_context, _publicKey!, limbs, t.AsSpan(0, limbs * n), t.AsSpan(limbs * n, limbs * n));
-        var result = new Ciphertext(_context, 2, level, 1.0);
-        var inv = RnsTool.InverseOfLast(_context, limbs);
-        for (int p = 0; p < 2; p++)
-        {
-            int offset = p * limbs * n;
-            RnsTool.DivideRoundByLast(
-                _context,
-                level + 1,
-                t.AsMemory(offset, (level + 1) * n),
-                t.AsSpan(offset + (level + 1) * n, n),
-                limbs - 1,
-                inv,
-                result.Data.AsMemory(p * (level + 1) * n, (level + 1) * n),
-                accumulate: false,
-                sensitive: true);
-        }
-
+        var result = new Ciphertext(_context, 2, level, 1.0, zeroed: false);
+        RnsTool.DivideRoundByLast(
+            _context,
+            2,
+            level + 1,
+            temp.Memory,
+            limbs * n,
+            limbs - 1,
+            RnsTool.InverseOfLast(_context, limbs),
+            result.Data,
+            (level + 1) * n,
+            accumulatePolys: 0,
+            sensitive: true);
         return result;
     }
 

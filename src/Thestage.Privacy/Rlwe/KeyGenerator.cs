@@ -210,7 +210,7 @@ public sealed class KeyGenerator
         var seeds = new byte[digits][];
         for (int j = 0; j < digits; j++)
         {
-            components[j] = new ulong[2 * limbs * n];
+            components[j] = KeySwitchingKey.AllocateComponent(2 * limbs * n, zeroed: true);
             seeds[j] = Shake256Stream.NewSeed();
         }
 

@@ -14,19 +14,25 @@ namespace Thestage.Privacy.Rlwe;
 /// concentrates on the slots near ζ^(±1) and there costs about four bits of precision (measured: max slot error
 /// of a rotation at N = 8192, {60, 40, 40, 60}, Δ = 2^40 falls from 4.5e-7 to the noise floor). Each digit is lifted
 /// to every target prime t ∈ {q₀…q_ℓ, P} and transformed (<see cref="Decompose"/>).</para>
-/// <para>2. For every target prime, accumulate Σ_j d_j·key_j in 128-bit words, reducing once (products &lt; 2^120,
-/// so up to 256 digits cannot overflow), and divide by P with rounding (<see cref="RnsTool.DivideRoundByLast"/>).</para>
+/// <para>2. For every target prime, Σ_j d_j·key_j for both key components at once, reducing once per coefficient
+/// (<see cref="DigitProduct"/>: exact sums of 30-bit partial products in registers, at the machine's widest width), and
+/// divide both by P with rounding (<see cref="RnsTool.DivideRoundByLast"/>).</para>
 /// <para>Hoisting (Halevi–Shoup, "Faster homomorphic linear transformations in HElib", CRYPTO 2018): the digits of
 /// σ_g(c₁) are σ_g of the digits of c₁ (the automorphism permutes coefficients with signs, which commutes with the
 /// centered lift, and is a permutation in the NTT domain), so several rotations of one ciphertext share step 1 and
 /// differ only in a permuted read of the digits in step 2.</para>
 /// </remarks>
-internal static class KeySwitching
+internal static unsafe class KeySwitching
 {
-    public static void SwitchKey(RlweContext context, ReadOnlySpan<ulong> target, int level, KeySwitchingKey key, Memory<ulong> c0, Memory<ulong> c1)
+    /// <summary>
+    /// destination += the switch of <paramref name="target"/>: polynomial 0 of <paramref name="destination"/> (ℓ + 1 limbs)
+    /// gets u₀, polynomial 1 (the next ℓ + 1 limbs) u₁; the first <paramref name="accumulatePolys"/> of the two are added
+    /// to, the others overwritten.
+    /// </summary>
+    public static void SwitchKey(RlweContext context, ReadOnlySpan<ulong> target, int level, KeySwitchingKey key, Memory<ulong> destination, int accumulatePolys)
     {
         using PooledArray<ulong> digits = Decompose(context, target, level);
-        InnerProduct(context, digits.Array, level, key, permutation: null, c0, c1);
+        InnerProduct(context, digits.Array, level, key, permutation: null, destination, accumulatePolys);
     }
 
     /// <summary>
@@ -77,72 +83,61 @@ internal static class KeySwitching
     }
 
     /// <summary>
-    /// (c₀, c₁) += ⌊(Σ_j σ(d_j)·key_j) / P⌉ for decomposed digits, where σ is the NTT-domain permutation of a Galois
-    /// automorphism (identity when <paramref name="permutation"/> is null).
+    /// destination (+)= ⌊(Σ_j σ(d_j)·key_j) / P⌉ for decomposed digits (both components, laid out as in
+    /// <see cref="SwitchKey"/>), where σ is the NTT-domain permutation of a Galois automorphism (identity when
+    /// <paramref name="permutation"/> is null).
     /// </summary>
-    public static void InnerProduct(RlweContext context, ulong[] digits, int level, KeySwitchingKey key, int[]? permutation, Memory<ulong> c0, Memory<ulong> c1)
+    public static void InnerProduct(RlweContext context, ulong[] digits, int level, KeySwitchingKey key, int[]? permutation, Memory<ulong> destination, int accumulatePolys)
     {
         int n = context.N, count = level + 1, targets = level + 2;
-        int specialIndex = context.KeyLimbCount - 1, keyLimbs = context.KeyLimbCount;
-        using var accumulator = PooledArray<ulong>.Rent(2 * targets * n, sensitive: false); // [component][target][N]
-        ulong[] acc = accumulator.Array;
-        Parallelism.For(targets, n * count, t =>
+        using var products = PooledArray<ulong>.Rent(2 * targets * n, sensitive: false); // [component][target][N]
+        ulong[] sums = products.Array;
+        Parallelism.For(targets, n * count, t => ProductOfTarget(context, digits, level, t, key, permutation, sums));
+        RnsTool.DivideRoundByLast(context, 2, count, products.Memory, targets * n, context.KeyLimbCount - 1, context.InvSpecialModulus, destination, count * n, accumulatePolys, sensitive: false);
+    }
+
+    // The two sums of target t: sums[t] = Σ_j σ(d_j)·b_j and sums[targets + t] = Σ_j σ(d_j)·a_j modulo its prime.
+    private static void ProductOfTarget(RlweContext context, ulong[] digits, int level, int t, KeySwitchingKey key, int[]? permutation, ulong[] sums)
+    {
+        int n = context.N, count = level + 1, targets = level + 2, keyLimbs = context.KeyLimbCount;
+        int prime = t <= level ? t : keyLimbs - 1;
+        ulong[] source = digits;
+        int sourceOffset = t * count * n;
+        PooledArray<ulong> gathered = default;
+        if (permutation is not null)
         {
-            int prime = t <= level ? t : specialIndex;
-            Modulus q = context.KeyModuli[prime];
-            using var sum0 = PooledArray<UInt128>.Rent(n, sensitive: false);
-            using var sum1 = PooledArray<UInt128>.Rent(n, sensitive: false);
-            Span<UInt128> s0 = sum0.Span, s1 = sum1.Span;
-            s0.Clear();
-            s1.Clear();
+            gathered = PooledArray<ulong>.Rent(count * n, sensitive: false);
+            // σ(d_j)[x] = d_j[perm[x]]: gathered once per digit, then read by the vector kernel.
             for (int j = 0; j < count; j++)
             {
-                ReadOnlySpan<ulong> digit = digits.AsSpan((t * count + j) * n, n);
-                ulong[] component = key.Components[j];
-                ReadOnlySpan<ulong> k0 = component.AsSpan(prime * n, n);
-                ReadOnlySpan<ulong> k1 = component.AsSpan((keyLimbs + prime) * n, n);
-                if (permutation is null)
+                ReadOnlySpan<ulong> digit = digits.AsSpan(sourceOffset + j * n, n);
+                Span<ulong> g = gathered.Array.AsSpan(j * n, n);
+                for (int x = 0; x < n; x++)
                 {
-                    for (int x = 0; x < n; x++)
-                    {
-                        ulong dx = digit[x];
-                        s0[x] += Math.BigMul(dx, k0[x]);
-                        s1[x] += Math.BigMul(dx, k1[x]);
-                    }
-                }
-                else
-                {
-                    for (int x = 0; x < n; x++)
-                    {
-                        ulong dx = digit[permutation[x]];
-                        s0[x] += Math.BigMul(dx, k0[x]);
-                        s1[x] += Math.BigMul(dx, k1[x]);
-                    }
+                    g[x] = digit[permutation[x]];
                 }
             }
 
-            Span<ulong> a0 = acc.AsSpan(t * n, n);
-            Span<ulong> a1 = acc.AsSpan((targets + t) * n, n);
-            for (int x = 0; x < n; x++)
-            {
-                a0[x] = q.Reduce((ulong)s0[x], (ulong)(s0[x] >> 64));
-                a1[x] = q.Reduce((ulong)s1[x], (ulong)(s1[x] >> 64));
-            }
-        });
-
-        for (int component = 0; component < 2; component++)
-        {
-            int offset = component * targets * n;
-            RnsTool.DivideRoundByLast(
-                context,
-                count,
-                acc.AsMemory(offset, count * n),
-                acc.AsSpan(offset + count * n, n),
-                specialIndex,
-                context.InvSpecialModulus,
-                component == 0 ? c0 : c1,
-                accumulate: true,
-                sensitive: false);
+            source = gathered.Array;
+            sourceOffset = 0;
         }
+
+        ulong** d = stackalloc ulong*[count];
+        ulong** k0 = stackalloc ulong*[count];
+        ulong** k1 = stackalloc ulong*[count];
+        // Pinned for the call; the key components never move (KeySwitchingKey.AllocateComponent).
+        fixed (ulong* ps = source, pt = sums)
+        {
+            for (int j = 0; j < count; j++)
+            {
+                d[j] = ps + sourceOffset + j * n;
+                k0[j] = key.Address(j, prime * n);
+                k1[j] = key.Address(j, (keyLimbs + prime) * n);
+            }
+
+            DigitProduct.Run(d, k0, k1, count, n, context.KeyModuli[prime], pt + t * n, pt + (targets + t) * n);
+        }
+
+        gathered.Dispose();
     }
 }

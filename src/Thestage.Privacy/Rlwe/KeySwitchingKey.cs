@@ -18,8 +18,19 @@ internal sealed class KeySwitchingKey
         Seeds = seeds;
     }
 
-    /// <summary>Component j: two key-level polynomials (b_j, a_j), NTT form.</summary>
+    /// <summary>
+    /// Component j: two key-level polynomials (b_j, a_j), NTT form, each an array from <see cref="AllocateComponent"/>
+    /// (on the pinned object heap, so the key-switching kernel reads them by address without pinning them per call).
+    /// </summary>
     public ulong[][] Components { get; }
+
+    /// <summary>A component array of <paramref name="length"/> words that never moves (pinned object heap); zeroed or not.</summary>
+    public static ulong[] AllocateComponent(int length, bool zeroed)
+        => zeroed ? GC.AllocateArray<ulong>(length, pinned: true) : GC.AllocateUninitializedArray<ulong>(length, pinned: true);
+
+    /// <summary>The address of word <paramref name="offset"/> of component <paramref name="j"/> (stable: see <see cref="Components"/>).</summary>
+    public unsafe ulong* Address(int j, int offset)
+        => (ulong*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Components[j])) + offset;
 
     /// <summary>The seed of each a_j; null when the key was loaded without them.</summary>
     public byte[][]? Seeds { get; }

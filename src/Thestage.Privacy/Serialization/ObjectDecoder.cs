@@ -214,7 +214,7 @@ internal static class ObjectDecoder
         var seeds = seeded ? new byte[components][] : null;
         for (int j = 0; j < components; j++)
         {
-            data[j] = GC.AllocateUninitializedArray<ulong>(2 * context.KeyLimbCount * context.N);
+            data[j] = KeySwitchingKey.AllocateComponent(2 * context.KeyLimbCount * context.N, zeroed: false);
             byte[]? seed = ReadPair(ref reader, context, seeded, data[j], $"component {j} of {what}");
             if (seeds is not null)
             {

@@ -156,18 +156,13 @@ public sealed partial class CkksTensor
         int level = Level;
         tc.RequireLevels(level, tc.AutoRescale ? 1 : 0, "A batched matrix product");
         double scale = tc.PlainFactorScale(level);
-        var outputs = new Ciphertext[m];
-        Parallel.For(0, m, PrivacyRuntime.ParallelOptions, j =>
+        // Σ_i x_i·W[i, j] over the nonzero weights, summed exactly per coefficient and reduced once, tile by tile.
+        Ciphertext[] outputs = tc.Evaluator.MultiplyConstantMatrix(_features!, matrix, scale);
+        if (tc.AutoRescale)
         {
-            // Σ_i x_i·W[i, j] accumulated in place: one Shoup product per coefficient, no temporary ciphertexts.
-            Ciphertext total = tc.Evaluator.CreateAccumulator(level, _features![0].Scale * scale);
-            for (int i = 0; i < n; i++)
-            {
-                tc.Evaluator.MultiplyConstantAccumulate(total, _features[i], matrix[i, j], scale);
-            }
+            Parallel.For(0, m, PrivacyRuntime.ParallelOptions, j => tc.Evaluator.RescaleToNextInplace(outputs[j]));
+        }
 
-            outputs[j] = tc.AutoRescale ? tc.Evaluator.RescaleToNext(total) : total;
-        });
         return new CkksTensor(tc, [_shape[0], m], null, outputs);
     }
 

@@ -165,25 +165,37 @@ public sealed partial class LinearTransform
                 }
             }
 
+            var terms = new List<Ciphertext>(_baby);
+            var factors = new List<Plaintext>(_baby);
             for (int g = 0; g < _giant; g++)
             {
-                Ciphertext? inner = null;
+                terms.Clear();
+                factors.Clear();
                 for (int b = 0; b < _baby; b++)
                 {
-                    Plaintext? p = plaintexts[chunk][g * _baby + b];
-                    if (p is null)
+                    if (plaintexts[chunk][g * _baby + b] is { } p)
                     {
-                        continue;
+                        terms.Add(babies[b]!);
+                        factors.Add(p);
                     }
-
-                    inner ??= tc.Evaluator.CreateAccumulator(x.Level, babies[b]!.Scale * p.Scale);
-                    tc.Evaluator.MultiplyPlainAccumulate(inner, babies[b]!, p);
                 }
 
-                if (inner is not null)
+                if (terms.Count > 0)
                 {
-                    inner = tc.Rotate(inner, g * _baby);
-                    total = total is null ? inner : tc.Evaluator.Add(total, inner);
+                    Ciphertext inner = tc.Evaluator.MultiplyPlainSum(terms, factors);
+                    if (g > 0)
+                    {
+                        tc.Evaluator.RotateVectorInplace(inner, g * _baby, tc.RequireGaloisKeys());
+                    }
+
+                    if (total is null)
+                    {
+                        total = inner;
+                    }
+                    else
+                    {
+                        tc.Evaluator.AddInplace(total, inner);
+                    }
                 }
             }
         }
@@ -192,12 +204,22 @@ public sealed partial class LinearTransform
         total ??= tc.Evaluator.MultiplyPlain(x.Chunk(0), tc.Encoder.Encode(0.0, tc.PlainFactorScale(x.Level), x.Level));
         if (tc.AutoRescale)
         {
-            total = tc.Evaluator.RescaleToNext(total);
+            tc.Evaluator.RescaleToNextInplace(total); // total is this call's own ciphertext
         }
 
+        Ciphertext? folded = null; // one buffer for every rotation of the fold
         for (int step = _d / 2; step >= _mp; step /= 2)
         {
-            total = tc.Evaluator.Add(total, tc.Rotate(total, step));
+            if (folded is null)
+            {
+                folded = tc.Evaluator.RotateVector(total, step, tc.RequireGaloisKeys());
+            }
+            else
+            {
+                tc.Evaluator.RotateVector(total, step, tc.RequireGaloisKeys(), folded);
+            }
+
+            tc.Evaluator.AddInplace(total, folded);
         }
 
         return new CkksVector(tc, OutputLength, [total]);

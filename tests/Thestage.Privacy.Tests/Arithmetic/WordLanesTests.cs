@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using FsCheck.Xunit;
 using Thestage.Privacy.Arithmetic;
 
 namespace Thestage.Privacy.Tests.Arithmetic;
@@ -42,6 +43,44 @@ public sealed unsafe class WordLanesTests
             Assert.Equal(expectedHigh, Apply<Vector512<ulong>, Vector512Lanes>(a, b, static (x, y) => Vector512Lanes.MultiplyHigh(x, y, Vector512Lanes.High32(y))));
             Assert.Equal(expectedLow, Apply<Vector512<ulong>, Vector512Lanes>(a, b, Vector512Lanes.MultiplyLow));
         }
+    }
+
+    [Fact]
+    public void Multiply_low_32_is_the_product_of_the_low_halves()
+    {
+        (ulong[] a, ulong[] b) = Operands(bits: 64);
+        ulong[] expected = a.Zip(b, (x, y) => (ulong)(uint)x * (uint)y).ToArray();
+        Assert.Equal(expected, Apply<ulong, ScalarLanes>(a, b, ScalarLanes.MultiplyLow32));
+        if (Vector256Lanes.IsSupported)
+        {
+            Assert.Equal(expected, Apply<Vector256<ulong>, Vector256Lanes>(a, b, Vector256Lanes.MultiplyLow32));
+        }
+
+        if (Vector512Lanes.IsSupported)
+        {
+            Assert.Equal(expected, Apply<Vector512<ulong>, Vector512Lanes>(a, b, Vector512Lanes.MultiplyLow32));
+        }
+    }
+
+    [Property(MaxTest = 1000, Arbitrary = [typeof(FullRange)])]
+    public bool Multiply_low_32_at_every_width_is_the_product_of_the_low_halves_for_any_words(ulong x, ulong y, ulong z, ulong t)
+    {
+        // Sixteen lanes (two vectors at every width), each a different pair of full-range words, so a lane mix-up shows.
+        ulong[] a = [x, y, z, t, y, x, t, z, ~x, ~y, z ^ t, x + y, 0, ulong.MaxValue, t, z];
+        ulong[] b = [y, z, t, x, ~x, t ^ y, x, z, t, ~z, y, x, z, t, 0, ulong.MaxValue];
+        ulong[] expected = a.Zip(b, (u, v) => (ulong)((UInt128)(u & 0xFFFF_FFFF) * (v & 0xFFFF_FFFF))).ToArray();
+        bool same = expected.AsSpan().SequenceEqual(Apply<ulong, ScalarLanes>(a, b, ScalarLanes.MultiplyLow32));
+        if (Vector256Lanes.IsSupported)
+        {
+            same &= expected.AsSpan().SequenceEqual(Apply<Vector256<ulong>, Vector256Lanes>(a, b, Vector256Lanes.MultiplyLow32));
+        }
+
+        if (Vector512Lanes.IsSupported)
+        {
+            same &= expected.AsSpan().SequenceEqual(Apply<Vector512<ulong>, Vector512Lanes>(a, b, Vector512Lanes.MultiplyLow32));
+        }
+
+        return same;
     }
 
     [Fact]

@@ -44,6 +44,7 @@ public sealed class PolyArithTests
         ulong[] fromP = Enumerable.Range(0, n).Select(i => (i % 4) switch { 0 => p >> 1, 1 => (p >> 1) + 1, 2 => p - 1, _ => (ulong)random.NextInt64((long)p) }).ToArray();
         var w = new MultiplyOperand(qValue - 2, qValue);
         ulong c = qValue / 3;
+        ulong[] lazy = Enumerable.Range(0, n).Select(i => (i % 3) switch { 0 => 4 * qValue - 1, 1 => 0UL, _ => (ulong)random.NextInt64((long)(4 * qValue)) }).ToArray();
         UInt128 Q = qValue;
 
         foreach (SimdWidth width in new[] { SimdWidth.Scalar, SimdWidth.Vector256, SimdWidth.Vector512 })
@@ -51,13 +52,16 @@ public sealed class PolyArithTests
             Binary(width, a, b, (x, y) => (ulong)(((UInt128)x + y) % Q), new AddOperator(qValue));
             Binary(width, a, b, (x, y) => (ulong)(((UInt128)x + Q - y) % Q), new SubtractOperator(qValue));
             Binary(width, a, b, (x, y) => (ulong)((UInt128)x * y % Q), new MultiplyOperator(new BarrettProduct(q)));
-            Binary(width, a, d, (x, z) => (ulong)((z + (UInt128)x * w.Operand) % Q), new MultiplyScalarAddOperator(w, qValue));
             Unary(width, a, x => (ulong)((Q - x) % Q), new NegateOperator(qValue));
             Unary(width, a, x => (ulong)(((UInt128)x + c) % Q), new AddScalarOperator(c, qValue));
             Unary(width, words, x => (ulong)((UInt128)x * w.Operand % Q), new MultiplyScalarOperator(w, qValue));
             Unary(width, words, x => x % qValue, new ReduceOperator(q));
             Unary(width, fromP, x => (ulong)(((x > p / 2 ? (BigInteger)x - p : x) % qValue + qValue) % qValue), new CenteredLiftOperator(p, q));
             Accumulate(width, a, b, d, (x, y, z) => (ulong)((z + (UInt128)x * y) % Q), new MultiplyAddOperator(new BarrettProduct(q)));
+            // The division by the last prime (RnsTool): a lazy representative of x − c, then (x − y)·w for y ∈ [0, 4q).
+            Unary(width, words, x => x % qValue + qValue - c, new ReduceSubtractLazyOperator(q, c));
+            Binary(width, a, lazy, (x, y) => (ulong)((x + 4 * Q - y) * w.Operand % Q), new SubtractMultiplyScalarOperator(w, qValue));
+            Accumulate(width, a, lazy, d, (x, y, z) => (ulong)((z + (x + 4 * Q - y) * w.Operand) % Q), new SubtractMultiplyScalarAddOperator(w, qValue));
         }
     }
 
