@@ -13,7 +13,7 @@ public static class IntegerEvaluator
     /// <param name="model">The model.</param>
     /// <param name="input">The sample, <c>model.InputShape.Size</c> integers in the input range.</param>
     /// <returns>The output integers.</returns>
-    /// <exception cref="ArgumentException">The input has the wrong length or a value outside the input range.</exception>
+    /// <exception cref="ArgumentException">The input has the wrong length or a value outside the input range, or (a model that is not <see cref="QuantizedModel.IsTotal"/>) drives an activation outside int16.</exception>
     public static int[] Evaluate(QuantizedModel model, ReadOnlySpan<int> input) => Trace(model, input).Tensors[^1];
 
     /// <summary>Evaluates the model and keeps every tensor and accumulator.</summary>
@@ -44,7 +44,9 @@ public static class IntegerEvaluator
                     long q = FixedPoint.Requantize(acc[i], layer.Shift);
                     if (q < QuantizedModel.MinActivation || q > QuantizedModel.MaxActivation)
                     {
-                        throw new InvalidOperationException("A requantized value left the int16 range despite validation.");
+                        throw new ArgumentException(
+                            $"This input drives layer {l} ({layer.Kind}) to {q}, outside int16: the model was quantized for inputs like its calibration, and this one can be neither evaluated nor proven.",
+                            nameof(input));
                     }
 
                     y[i] = (int)q;

@@ -18,10 +18,15 @@ namespace Thestage.Proofs.Quantization;
 /// <item><description>ReLU: <c>max(x, 0)</c>; MaxPool2d: the largest value of each window (stride = window); Flatten: identity on the channel-major data.</description></item>
 /// </list>
 /// <para>
-/// Validity: the constructor runs an interval analysis over all admissible inputs and rejects the model
-/// unless every accumulator fits in <c>[−2^31 + 1, 2^31 − 1]</c> and every activation in int16
-/// <c>[−2^15, 2^15)</c>. No saturation is ever needed, so none is defined, and the field embedding used by the
-/// prover (Goldilocks, <c>p ≈ 2^64</c>) never wraps.
+/// Validity: the constructor runs an interval analysis over all admissible inputs and rejects the model unless every
+/// accumulator fits in <c>[−2^31 + 1, 2^31 − 1]</c> whenever the activations feeding it are int16 <c>[−2^15, 2^15)</c>, so
+/// the field embedding used by the prover (Goldilocks, <c>p ≈ 2^64</c>) never wraps. Every activation must be int16 (the
+/// proof range-checks it); no saturation is defined. When the worst case of every activation fits int16 the model is
+/// <see cref="IsTotal"/>: every admissible input is evaluated and proven. Otherwise (shifts chosen for calibrated ranges,
+/// as <see cref="Quantizer"/> does: with squares or deep stacks the worst case over all inputs is far wider than real
+/// values, and shifts made for it leave nothing of them) an input whose activations leave int16 is refused by
+/// <see cref="IntegerEvaluator"/> and hence by the prover — never evaluated to a wrong value. Soundness does not depend
+/// on totality: a refused input has no proof, and every proven value is range-checked.
 /// </para>
 /// </remarks>
 public sealed class QuantizedModel
@@ -67,9 +72,16 @@ public sealed class QuantizedModel
         {
             ArgumentNullException.ThrowIfNull(_layers[i]);
             _shapes[i + 1] = _layers[i].OutputShape(_shapes[i]);
-            _bounds[i + 1] = OutputBound(_layers[i], _shapes[i], _bounds[i], i);
+            (_bounds[i + 1], bool total) = OutputBound(_layers[i], _shapes[i], _bounds[i], i);
+            IsTotal &= total;
         }
     }
+
+    /// <summary>
+    /// Gets a value indicating whether every admissible input is evaluated (and can be proven): the worst case of every
+    /// activation over all inputs fits int16. Otherwise inputs whose activations leave int16 are refused (remarks).
+    /// </summary>
+    public bool IsTotal { get; } = true;
 
     /// <summary>Gets the input shape.</summary>
     public Shape InputShape => _shapes[0];
@@ -94,7 +106,7 @@ public sealed class QuantizedModel
     /// <returns>The shape.</returns>
     public Shape ShapeAt(int index) => _shapes[index];
 
-    /// <summary>Gets the proven bound on <c>|value|</c> of the tensor after layer <paramref name="index"/>.</summary>
+    /// <summary>Gets the bound on <c>|value|</c> of the tensor after layer <paramref name="index"/> over all admissible inputs, capped at the int16 range (2^15) that the proof range-checks (see <see cref="IsTotal"/>).</summary>
     /// <param name="index">In <c>[0, Layers.Count]</c>.</param>
     /// <returns>The bound.</returns>
     public long BoundAt(int index) => _bounds[index];
@@ -137,7 +149,8 @@ public sealed class QuantizedModel
         return result;
     }
 
-    private static long OutputBound(QuantizedLayer layer, Shape inShape, long inBound, int index)
+    /// <summary>The largest magnitude of the layer's outputs (capped at the int16 range the proof checks), and whether the worst case fits int16.</summary>
+    private static (long Bound, bool Total) OutputBound(QuantizedLayer layer, Shape inShape, long inBound, int index)
     {
         long accumulator;
         switch (layer.Kind)
@@ -165,7 +178,7 @@ public sealed class QuantizedModel
                 accumulator = inBound * inBound;
                 break;
             default:
-                return inBound;
+                return (inBound, true);
         }
 
         if (accumulator > int.MaxValue)
@@ -175,11 +188,8 @@ public sealed class QuantizedModel
 
         long low = layer.Kind == LayerKind.Square ? FixedPoint.Requantize(0, layer.Shift) : FixedPoint.Requantize(-accumulator, layer.Shift);
         long high = FixedPoint.Requantize(accumulator, layer.Shift);
-        if (low < MinActivation || high > MaxActivation)
-        {
-            throw new ArgumentException($"Layer {index}: the requantized output may reach [{low}, {high}], beyond int16; increase the shift.");
-        }
-
-        return Math.Max(Math.Abs(low), Math.Abs(high));
+        return low < MinActivation || high > MaxActivation
+            ? (-(long)MinActivation, false)
+            : (Math.Max(Math.Abs(low), Math.Abs(high)), true);
     }
 }
