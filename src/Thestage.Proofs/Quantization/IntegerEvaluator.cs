@@ -13,7 +13,10 @@ public static class IntegerEvaluator
     /// <param name="model">The model.</param>
     /// <param name="input">The sample, <c>model.InputShape.Size</c> integers in the input range.</param>
     /// <returns>The output integers.</returns>
-    /// <exception cref="ArgumentException">The input has the wrong length or a value outside the input range.</exception>
+    /// <exception cref="ArgumentException">
+    /// The input has the wrong length or a value outside the input range, or (<see cref="ActivationRange.Calibrated"/> models
+    /// only) it drives an activation out of int16 or an accumulator out of int32.
+    /// </exception>
     public static int[] Evaluate(QuantizedModel model, ReadOnlySpan<int> input) => Trace(model, input).Tensors[^1];
 
     /// <summary>Evaluates the model and keeps every tensor and accumulator.</summary>
@@ -42,9 +45,11 @@ public static class IntegerEvaluator
                 for (int i = 0; i < acc.Length; i++)
                 {
                     long q = FixedPoint.Requantize(acc[i], layer.Shift);
-                    if (q < QuantizedModel.MinActivation || q > QuantizedModel.MaxActivation)
+                    if (q < QuantizedModel.MinActivation || q > QuantizedModel.MaxActivation || Math.Abs(acc[i]) > int.MaxValue)
                     {
-                        throw new InvalidOperationException("A requantized value left the int16 range despite validation.");
+                        throw model.Range == ActivationRange.Calibrated
+                            ? new ArgumentException($"The input drives layer {l} ({layer.Kind}) out of the int16 activation or int32 accumulator range of the calibrated model; it cannot be proven (quantize with larger shifts or calibrate on data like it).", nameof(input))
+                            : new InvalidOperationException("A requantized value left the int16 range despite validation.");
                     }
 
                     y[i] = (int)q;

@@ -18,10 +18,13 @@ namespace Thestage.Proofs.Quantization;
 /// <item><description>ReLU: <c>max(x, 0)</c>; MaxPool2d: the largest value of each window (stride = window); Flatten: identity on the channel-major data.</description></item>
 /// </list>
 /// <para>
-/// Validity: the constructor runs an interval analysis over all admissible inputs and rejects the model
-/// unless every accumulator fits in <c>[−2^31 + 1, 2^31 − 1]</c> and every activation in int16
-/// <c>[−2^15, 2^15)</c>. No saturation is ever needed, so none is defined, and the field embedding used by the
-/// prover (Goldilocks, <c>p ≈ 2^64</c>) never wraps.
+/// Validity (<see cref="ActivationRange.WorstCase"/>, the default): the constructor runs an interval analysis over all
+/// admissible inputs and rejects the model unless every accumulator fits in <c>[−2^31 + 1, 2^31 − 1]</c> and every
+/// activation in int16 <c>[−2^15, 2^15)</c>. No saturation is ever needed, so none is defined, and the field embedding
+/// used by the prover (Goldilocks, <c>p ≈ 2^64</c>) never wraps. Under <see cref="ActivationRange.Calibrated"/> the same
+/// ranges hold for every input the evaluator accepts: it refuses an input that drives an accumulator out of int32 or an
+/// activation out of int16 (such an input has no proof), and the bounds of <see cref="BoundAt"/> are the interval
+/// analysis capped at the int16 range.
 /// </para>
 /// </remarks>
 public sealed class QuantizedModel
@@ -44,7 +47,26 @@ public sealed class QuantizedModel
     /// <param name="layers">The layers.</param>
     /// <exception cref="ArgumentException">The shapes do not chain or a value could leave its range.</exception>
     public QuantizedModel(Shape inputShape, int inputBits, int inputFractionBits, int outputFractionBits, IReadOnlyList<QuantizedLayer> layers)
+        : this(inputShape, inputBits, inputFractionBits, outputFractionBits, layers, ActivationRange.WorstCase)
     {
+    }
+
+    /// <summary>Initializes a new model, validates shapes and, for <see cref="ActivationRange.WorstCase"/>, ranges.</summary>
+    /// <param name="inputShape">The shape of one input sample.</param>
+    /// <param name="inputBits">Bits of the signed input integers, in <c>[2, 16]</c>.</param>
+    /// <param name="inputFractionBits">Fraction bits of the input fixed-point format.</param>
+    /// <param name="outputFractionBits">Fraction bits of the output fixed-point format.</param>
+    /// <param name="layers">The layers.</param>
+    /// <param name="range">How the int16 activations are guaranteed (see <see cref="ActivationRange"/>).</param>
+    /// <exception cref="ArgumentException">The shapes do not chain or, under <see cref="ActivationRange.WorstCase"/>, a value could leave its range.</exception>
+    public QuantizedModel(Shape inputShape, int inputBits, int inputFractionBits, int outputFractionBits, IReadOnlyList<QuantizedLayer> layers, ActivationRange range)
+    {
+        if (!Enum.IsDefined(range))
+        {
+            throw new ArgumentOutOfRangeException(nameof(range), range, "Unknown activation range mode.");
+        }
+
+        Range = range;
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentOutOfRangeException.ThrowIfLessThan(inputBits, 2);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(inputBits, 16);
@@ -67,9 +89,12 @@ public sealed class QuantizedModel
         {
             ArgumentNullException.ThrowIfNull(_layers[i]);
             _shapes[i + 1] = _layers[i].OutputShape(_shapes[i]);
-            _bounds[i + 1] = OutputBound(_layers[i], _shapes[i], _bounds[i], i);
+            _bounds[i + 1] = OutputBound(_layers[i], _bounds[i], i, range == ActivationRange.WorstCase);
         }
     }
+
+    /// <summary>Gets how the int16 activations are guaranteed: for every admissible input, or for the inputs the evaluator accepts.</summary>
+    public ActivationRange Range { get; }
 
     /// <summary>Gets the input shape.</summary>
     public Shape InputShape => _shapes[0];
@@ -137,7 +162,11 @@ public sealed class QuantizedModel
         return result;
     }
 
-    private static long OutputBound(QuantizedLayer layer, Shape inShape, long inBound, int index)
+    /// <summary>
+    /// The interval bound of a layer's output; with <paramref name="enforce"/> off (calibrated ranges) a bound beyond int32 or
+    /// int16 is capped instead of rejected, since the evaluator refuses the inputs that would reach it.
+    /// </summary>
+    private static long OutputBound(QuantizedLayer layer, long inBound, int index, bool enforce)
     {
         long accumulator;
         switch (layer.Kind)
@@ -170,14 +199,24 @@ public sealed class QuantizedModel
 
         if (accumulator > int.MaxValue)
         {
-            throw new ArgumentException($"Layer {index}: the accumulator may reach {accumulator}, beyond int32.");
+            if (enforce)
+            {
+                throw new ArgumentException($"Layer {index}: the accumulator may reach {accumulator}, beyond int32.");
+            }
+
+            accumulator = int.MaxValue;
         }
 
         long low = layer.Kind == LayerKind.Square ? FixedPoint.Requantize(0, layer.Shift) : FixedPoint.Requantize(-accumulator, layer.Shift);
         long high = FixedPoint.Requantize(accumulator, layer.Shift);
         if (low < MinActivation || high > MaxActivation)
         {
-            throw new ArgumentException($"Layer {index}: the requantized output may reach [{low}, {high}], beyond int16; increase the shift.");
+            if (enforce)
+            {
+                throw new ArgumentException($"Layer {index}: the requantized output may reach [{low}, {high}], beyond int16; increase the shift.");
+            }
+
+            return -(long)MinActivation;
         }
 
         return Math.Max(Math.Abs(low), Math.Abs(high));

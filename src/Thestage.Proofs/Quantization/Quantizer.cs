@@ -32,6 +32,23 @@ public static class Quantizer
         return Quantize(model, Calibration.Measure(model, calibration), inputBits);
     }
 
+    /// <summary>Quantizes a model, calibrated on sample inputs, with the chosen activation-range guarantee.</summary>
+    /// <param name="model">The double-precision model (see <see cref="Quantize(Sequential, IReadOnlyList{double[]}, int)"/> for the layers proven).</param>
+    /// <param name="calibration">Representative inputs (at least one).</param>
+    /// <param name="inputBits">Bits of the signed input integers, in <c>[2, 16]</c>.</param>
+    /// <param name="range">
+    /// <see cref="ActivationRange.WorstCase"/>: shifts raised until interval analysis admits every input (as the other
+    /// overloads). <see cref="ActivationRange.Calibrated"/>: each shift maps the calibrated output range to half the int16
+    /// range, the other half being headroom for inputs beyond the calibration data; an input beyond it is refused.
+    /// </param>
+    /// <returns>The fixed-point model.</returns>
+    /// <exception cref="ArgumentException">No calibration input, a layer the proof system does not prove, or no shift in range makes a layer valid.</exception>
+    public static QuantizedModel Quantize(Sequential model, IReadOnlyList<double[]> calibration, int inputBits, ActivationRange range)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Quantize(model, Calibration.Measure(model, calibration), inputBits, range);
+    }
+
     /// <summary>
     /// Quantizes a model with the calibration the CKKS back-end uses too: the input's scale from the input's range, each
     /// requantization shift from the range of the layer's output (<c>max(|min|, |max|)</c> mapped to half the int16 range).
@@ -41,9 +58,24 @@ public static class Quantizer
     /// <param name="inputBits">Bits of the signed input integers, in <c>[2, 16]</c>.</param>
     /// <returns>The fixed-point model.</returns>
     /// <exception cref="ArgumentException">The calibration is of another model, a layer the proof system does not prove, or no shift in range makes a layer valid.</exception>
-    public static QuantizedModel Quantize(Sequential model, Calibration calibration, int inputBits = 8)
+    public static QuantizedModel Quantize(Sequential model, Calibration calibration, int inputBits = 8) =>
+        Quantize(model, calibration, inputBits, ActivationRange.WorstCase);
+
+    /// <summary>Quantizes a model with a measured calibration and the chosen activation-range guarantee.</summary>
+    /// <param name="model">The double-precision model (see <see cref="Quantize(Sequential, IReadOnlyList{double[]}, int)"/> for the layers proven).</param>
+    /// <param name="calibration">Its calibration (<see cref="Calibration.Measure"/>).</param>
+    /// <param name="inputBits">Bits of the signed input integers, in <c>[2, 16]</c>.</param>
+    /// <param name="range">The activation-range guarantee (see <see cref="Quantize(Sequential, IReadOnlyList{double[]}, int, ActivationRange)"/>).</param>
+    /// <returns>The fixed-point model.</returns>
+    /// <exception cref="ArgumentException">The calibration is of another model, a layer the proof system does not prove, or no shift in range makes a layer valid.</exception>
+    public static QuantizedModel Quantize(Sequential model, Calibration calibration, int inputBits, ActivationRange range)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (!Enum.IsDefined(range))
+        {
+            throw new ArgumentOutOfRangeException(nameof(range), range, "Unknown activation range mode.");
+        }
+
         ArgumentNullException.ThrowIfNull(calibration);
         int layerCount = model.Layers.Count;
         if (calibration.Ranges.Count != layerCount + 1)
@@ -63,14 +95,14 @@ public static class Quantizer
                 case Dense or Conv2d:
                     (double[] realWeights, double[] realBias) = OutputMajor(layer);
                     (int[] weights, int[] bias, int accFraction) = QuantizeParameters(realWeights, realBias, fraction);
-                    int shift = ChooseShift(model, inputBits, inputFraction, layers, accFraction, maxAbs[l + 1], s => Parameterised(layer, weights, bias, s));
+                    int shift = ChooseShift(model, inputBits, inputFraction, range, layers, accFraction, maxAbs[l + 1], s => Parameterised(layer, weights, bias, s));
                     fraction = accFraction - shift;
                     break;
                 case AvgPool2d pool when pool.Stride == pool.KernelSize:
                     layers.Add(QuantizedLayer.AvgPool2d(pool.KernelSize, pool.KernelSize));
                     break;
                 case Activation { Kind: LayerKind.Square }:
-                    int squareShift = ChooseShift(model, inputBits, inputFraction, layers, 2 * fraction, maxAbs[l + 1], QuantizedLayer.Square);
+                    int squareShift = ChooseShift(model, inputBits, inputFraction, range, layers, 2 * fraction, maxAbs[l + 1], QuantizedLayer.Square);
                     fraction = (2 * fraction) - squareShift;
                     break;
                 case MaxPool2d pool when pool.Stride == pool.KernelSize && pool.KernelSize * pool.KernelSize <= LayerShapes.MaxPoolWindow:
@@ -88,7 +120,7 @@ public static class Quantizer
             }
         }
 
-        return new QuantizedModel(model.InputShape, inputBits, inputFraction, fraction, layers);
+        return new QuantizedModel(model.InputShape, inputBits, inputFraction, fraction, layers, range);
     }
 
     /// <summary>Compares a quantized model with its source on given inputs.</summary>
@@ -194,9 +226,12 @@ public static class Quantizer
         _ => throw new ArgumentException($"{layer} has no weights."),
     };
 
-    /// <summary>Starts from the calibration shift and raises it until the model prefix passes validation; appends the layer.</summary>
+    /// <summary>
+    /// Starts from the calibration shift and raises it until the model prefix passes validation (immediately under
+    /// <see cref="ActivationRange.Calibrated"/>, which validates shapes only); appends the layer.
+    /// </summary>
     private static int ChooseShift(
-        Sequential model, int inputBits, int inputFraction, List<QuantizedLayer> layers, int accFraction, double calibrationMax, Func<int, QuantizedLayer> make)
+        Sequential model, int inputBits, int inputFraction, ActivationRange range, List<QuantizedLayer> layers, int accFraction, double calibrationMax, Func<int, QuantizedLayer> make)
     {
         int target = FractionBits(calibrationMax, TargetActivation);
         int shift = Math.Clamp(accFraction - target, 0, QuantizedLayer.MaxShift);
@@ -205,7 +240,7 @@ public static class Quantizer
             QuantizedLayer candidate = make(shift);
             try
             {
-                _ = new QuantizedModel(model.InputShape, inputBits, inputFraction, 0, [.. layers, candidate]);
+                _ = new QuantizedModel(model.InputShape, inputBits, inputFraction, 0, [.. layers, candidate], range);
                 layers.Add(candidate);
                 return shift;
             }
