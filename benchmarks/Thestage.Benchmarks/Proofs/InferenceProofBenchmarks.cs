@@ -28,8 +28,17 @@ public class InferenceProofBenchmarks
     /// The workload: MLP on one image, MLP on 16 images, CNN on one image, LeNet-5 (zkCNN's, max pooling; and with average
     /// pooling) on one image padded to 32×32.
     /// </summary>
-    [Params("Mlp784x128x10-batch1", "Mlp784x128x10-batch16", "Cnn5x5x4-batch1", "LeNet5-max-batch1", "LeNet5-avg-batch1")]
+    [ParamsSource(nameof(Workloads))]
     public string Workload { get; set; } = "Mlp784x128x10-batch1";
+
+    /// <summary>
+    /// Gets the workloads: all five, or those named (comma-separated) in the environment variable
+    /// <c>THESTAGE_PROOF_WORKLOADS</c> (BenchmarkDotNet's filter selects methods, not parameters; compare-zkcnn.sh runs LeNet-5 only).
+    /// </summary>
+    public static IEnumerable<string> Workloads =>
+        Environment.GetEnvironmentVariable("THESTAGE_PROOF_WORKLOADS") is { Length: > 0 } names
+            ? names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : ["Mlp784x128x10-batch1", "Mlp784x128x10-batch16", "Cnn5x5x4-batch1", "LeNet5-max-batch1", "LeNet5-avg-batch1"];
 
     [GlobalSetup]
     public void Setup()
