@@ -14,6 +14,8 @@
 #   ours verifier  = deserialization + InferenceVerifier.VerifyBatch, the model's range proof already checked (cached);
 #                    our verifier computes the convolution and pooling selectors itself (zkCNN's "with wiring" counterpart).
 #   proof size     = zkCNN's total (GKR + Hyrax) in KiB; ours: the TSIP bytes.
+#   CPU time       = ours also as CPU time of the proving thread (clock_gettime(CLOCK_THREAD_CPUTIME_ID)): on a loaded machine
+#                    the time the thread actually ran; zkCNN's timers are wall-clock only.
 #   peak memory    = maximum resident set size of the whole process (/usr/bin/time -v): zkCNN's process proves and verifies
 #                    one picture; ours ("cold") commits the model, proves and verifies one image (no warm-up).
 # Ours is timed twice per round: "cold" (the first proof of a fresh process, JIT included: the process measured for memory)
@@ -114,10 +116,10 @@ def rss_wall(path):
 def ours(path):
     rows = [l.strip().split("\t") for l in open(path) if l.strip() and not l.startswith("#")]
     assert all(row[6] == "True" for row in rows), path
-    return [(float(w), float(p), float(v), int(b)) for _, _, w, p, v, b, _ in rows]
+    return [(float(w), float(p), float(v), int(b), float(pc), float(vc)) for _, _, w, p, v, b, _, pc, vc in rows]
 table = {k: [] for k in ["zk_prover", "zk_gkr", "zk_hyrax", "zk_verifier", "zk_wiring", "zk_kib", "zk_rss", "zk_wall", "zk_cpu",
                          "cold_prover", "cold_witness", "cold_verifier", "cold_kib", "cold_rss", "cold_wall", "cold_cpu",
-                         "warm_prover", "warm_witness", "warm_verifier", "warm_kib", "load"]}
+                         "warm_prover", "warm_witness", "warm_verifier", "warm_kib", "warm_prover_cpu", "warm_verifier_cpu"]}
 raw = ["| round | load (1, 5, 15 min) | zkCNN prover ms (GKR + Hyrax) | zkCNN verifier ms (with wiring) | zkCNN KiB | zkCNN max RSS MiB | ours cold prover (+ witness) ms | ours cold verifier ms | ours warm prover (+ witness) ms, median | ours warm verifier ms, median | ours KiB | ours max RSS MiB |",
        "|---|---|---|---|---|---|---|---|---|---|---|---|"]
 for r in range(1, rounds + 1):
@@ -133,13 +135,14 @@ for r in range(1, rounds + 1):
     for k, v in [("zk_prover", (gkr + pt) * 1e3), ("zk_gkr", gkr * 1e3), ("zk_hyrax", pt * 1e3), ("zk_verifier", (fast + vt) * 1e3),
                  ("zk_wiring", (total_verify + vt) * 1e3), ("zk_kib", gkr_kib + ps), ("zk_rss", rss), ("zk_wall", wall), ("zk_cpu", cpu)]:
         table[k].append(v)
-    (w, p, v, b), = ours(f"{work}/cold-{r}.out")
+    (w, p, v, b, _, _), = ours(f"{work}/cold-{r}.out")
     rss2, wall2, cpu2 = rss_wall(f"{work}/cold-{r}.err")
     for k, x in [("cold_prover", p), ("cold_witness", w), ("cold_verifier", v), ("cold_kib", b / 1024), ("cold_rss", rss2), ("cold_wall", wall2), ("cold_cpu", cpu2)]:
         table[k].append(x)
     warm = ours(f"{work}/warm-{r}.out")
     wp, ww, wv = statistics.median(x[1] for x in warm), statistics.median(x[0] for x in warm), statistics.median(x[2] for x in warm)
     table["warm_prover"].append(wp); table["warm_witness"].append(ww); table["warm_verifier"].append(wv)
+    table["warm_prover_cpu"].append(statistics.median(x[4] for x in warm)); table["warm_verifier_cpu"].append(statistics.median(x[5] for x in warm))
     table["warm_kib"].extend(x[3] / 1024 for x in warm)
     load = open(f"{work}/zkcnn-{r}.load").read().strip()
     raw.append(f"| {r} | {load} | {(gkr + pt) * 1e3:.0f} ({gkr * 1e3:.0f} + {pt * 1e3:.0f}) | {(fast + vt) * 1e3:.1f} ({(total_verify + vt) * 1e3:.1f}) | {gkr_kib + ps:.2f} | {rss:.1f} "
@@ -154,6 +157,7 @@ print("|---|---|---|---|---|")
 print(f"| prover, ms | {f('zk_prover')} | {f('warm_prover')} | {f('cold_prover')} | {statistics.median(table['warm_prover']) / statistics.median(table['zk_prover']):.2f} |")
 print(f"| &nbsp; zkCNN: GKR / Hyrax; ours: + witness, ms | {f('zk_gkr')} / {f('zk_hyrax')} | + {f('warm_witness')} | + {f('cold_witness')} | |")
 print(f"| verifier, ms (zkCNN: its own figure) | {f('zk_verifier', '{:.1f}')} | {f('warm_verifier', '{:.1f}')} | {f('cold_verifier', '{:.1f}')} | {statistics.median(table['warm_verifier']) / statistics.median(table['zk_verifier']):.2f} |")
+print(f"| &nbsp; ours as CPU time of the proving thread: prover / verifier, ms | | {f('warm_prover_cpu')} / {f('warm_verifier_cpu', '{:.1f}')} | | |")
 print(f"| verifier incl. wiring predicate, ms | {f('zk_wiring', '{:.1f}')} | (ours always includes it) | | {statistics.median(table['warm_verifier']) / statistics.median(table['zk_wiring']):.2f} |")
 print(f"| proof, KiB | {f('zk_kib', '{:.2f}')} | {f('warm_kib', '{:.1f}')} | {f('cold_kib', '{:.1f}')} | {statistics.median(table['warm_kib']) / statistics.median(table['zk_kib']):.2f} |")
 print(f"| peak memory (max RSS of the process), MiB | {f('zk_rss', '{:.1f}')} | | {f('cold_rss', '{:.1f}')} | {statistics.median(table['cold_rss']) / statistics.median(table['zk_rss']):.2f} (cold process) |")
