@@ -316,14 +316,21 @@ internal sealed class VerifierRelations
             return false;
         }
 
+        // The selector Σ_taps eq(rowPoint, row)·eq(s, input) (each tap weighted for a max pooling), summed per input first:
+        // one addition per tap and one multiplication per input feature (LeNet-5's convolutions: 357,600 taps, 3,072 inputs).
         ReadOnlySpan<E> point = result.Point;
         E[] eqRows = EqPolynomial.Table<E>(rowPoint);
-        E[] eqInputs = EqPolynomial.Table(point[..inLayout.LogFeatures]);
-        E selector = E.Zero;
+        var perInput = new E[inLayout.FeaturesPadded];
         for (int j = 0; j < rows.Length; j++)
         {
-            E tap = eqRows[rows[j]] * eqInputs[inputs[j]];
-            selector += tapWeights is null ? tap : tap * tapWeights[j % tapWeights.Length];
+            perInput[inputs[j]] += tapWeights is null ? eqRows[rows[j]] : eqRows[rows[j]] * tapWeights[j % tapWeights.Length];
+        }
+
+        E[] eqInputs = EqPolynomial.Table(point[..inLayout.LogFeatures]);
+        E selector = E.Zero;
+        for (int i = 0; i < perInput.Length; i++)
+        {
+            selector += perInput[i] * eqInputs[i];
         }
 
         E expected = selector * EqPolynomial.Evaluate<E>(zBatch, point[inLayout.LogFeatures..]);
