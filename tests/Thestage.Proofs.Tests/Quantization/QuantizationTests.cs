@@ -56,6 +56,42 @@ public sealed class QuantizationTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => IntegerEvaluator.Evaluate(ok, new int[63]));
     }
 
+    [Fact]
+    public void CalibratedRangesAdmitWhatWorstCaseAnalysisRefuses_AndTheEvaluatorRefusesInputsBeyondInt16()
+    {
+        // 64 weights of 127 at shift 0: any input beyond 4 in every entry leaves int16 (64·127·4 = 32,512 < 2^15 ≤ 64·127·5).
+        int[] weights = Enumerable.Repeat(127, 64).ToArray();
+        QuantizedLayer[] layers = [QuantizedLayer.Dense(64, 1, weights, [0], 0)];
+        Assert.Throws<ArgumentException>(() => new QuantizedModel(Shape.Vector(64), 8, 0, 0, layers));
+        var calibrated = new QuantizedModel(Shape.Vector(64), 8, 0, 0, layers, ActivationRange.Calibrated);
+        Assert.Equal(ActivationRange.Calibrated, calibrated.Range);
+        Assert.Equal(ActivationRange.WorstCase, new QuantizedModel(Shape.Vector(64), 8, 0, 0, [QuantizedLayer.Dense(64, 1, weights, [0], 8)]).Range);
+        Assert.Equal(1L << 15, calibrated.BoundAt(1)); // capped at the int16 range the evaluator enforces
+        Assert.Equal([64 * 127 * 4], IntegerEvaluator.Evaluate(calibrated, Enumerable.Repeat(4, 64).ToArray()));
+        Assert.Equal([-(64 * 127 * 4)], IntegerEvaluator.Evaluate(calibrated, Enumerable.Repeat(-4, 64).ToArray()));
+        Assert.Contains("int16", Assert.Throws<ArgumentException>(() => IntegerEvaluator.Evaluate(calibrated, Enumerable.Repeat(5, 64).ToArray())).Message);
+        Assert.Throws<ArgumentException>(() => IntegerEvaluator.Evaluate(calibrated, Enumerable.Repeat(-5, 64).ToArray()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new QuantizedModel(Shape.Vector(64), 8, 0, 0, layers, (ActivationRange)2));
+    }
+
+    [Fact]
+    public void CalibratedQuantizationAcceptsItsCalibrationInputs_AndBothOverloadsAgree()
+    {
+        var random = new Random(1320);
+        Sequential mlp = TestModels.Mlp(random, 30, 20, 20, 20, 5);
+        List<double[]> calibration = TestModels.Inputs(random, mlp.InputShape, 8);
+        QuantizedModel calibrated = Quantizer.Quantize(mlp, calibration, 8, ActivationRange.Calibrated);
+        QuantizedModel measured = Quantizer.Quantize(mlp, Calibration.Measure(mlp, calibration), 8, ActivationRange.Calibrated);
+        Assert.Equal(calibrated.Layers.Select(l => l.Shift), measured.Layers.Select(l => l.Shift));
+        Assert.Equal(ActivationRange.WorstCase, Quantizer.Quantize(mlp, calibration).Range);
+        foreach (double[] x in calibration)
+        {
+            Assert.Equal(5, IntegerEvaluator.Evaluate(calibrated, calibrated.QuantizeInput(x)).Length);
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => Quantizer.Quantize(mlp, calibration, 8, (ActivationRange)(-1)));
+    }
+
     private static long FixedPointBound(long accumulator, int shift) =>
         Math.Max(Math.Abs((accumulator + (1L << (shift - 1))) >> shift), Math.Abs((-accumulator + (1L << (shift - 1))) >> shift));
 
