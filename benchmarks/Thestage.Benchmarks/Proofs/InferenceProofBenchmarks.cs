@@ -5,7 +5,8 @@ namespace Thestage.Benchmarks.Proofs;
 
 /// <summary>
 /// Proving and verifying quantized inference (docs/proofs.md): the 784-128-10 MLP on one image and on a batch of 16
-/// (one proof for the batch), and the small CNN (conv 1→4 5×5 → ReLU → avgpool 2×2 → dense 576→10) on one image.
+/// (one proof for the batch), the small CNN (conv 1→4 5×5 → ReLU → avgpool 2×2 → dense 576→10) and LeNet-5 (zkCNN's,
+/// with max or average pooling; <see cref="ProofWorkloads.LeNet5"/>) on one image.
 /// GlobalSetup quantizes and commits the model (including the one-time int8 weight range proof, whose check the
 /// verifier caches on the commitment), proves once, checks the proof and prints its size and soundness.
 /// Prove: witness generation, witness commitment and the whole protocol (fresh random salts), not the model commitment.
@@ -23,17 +24,37 @@ public class InferenceProofBenchmarks
     private int[][] _outputs = null!;
     private byte[] _proof = null!;
 
-    /// <summary>The workload: MLP on one image, MLP on 16 images, CNN on one image (cheapest first).</summary>
-    [Params("Mlp784x128x10-batch1", "Mlp784x128x10-batch16", "Cnn5x5x4-batch1")]
+    /// <summary>
+    /// The workload: MLP on one image, MLP on 16 images, CNN on one image, LeNet-5 (zkCNN's, max pooling; and with average
+    /// pooling) on one image padded to 32×32.
+    /// </summary>
+    [ParamsSource(nameof(Workloads))]
     public string Workload { get; set; } = "Mlp784x128x10-batch1";
+
+    /// <summary>
+    /// Gets the workloads: all five, or those named (comma-separated) in the environment variable
+    /// <c>THESTAGE_PROOF_WORKLOADS</c> (BenchmarkDotNet's filter selects methods, not parameters; compare-zkcnn.sh runs LeNet-5 only).
+    /// </summary>
+    public static IEnumerable<string> Workloads =>
+        Environment.GetEnvironmentVariable("THESTAGE_PROOF_WORKLOADS") is { Length: > 0 } names
+            ? names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : ["Mlp784x128x10-batch1", "Mlp784x128x10-batch16", "Cnn5x5x4-batch1", "LeNet5-max-batch1", "LeNet5-avg-batch1"];
 
     [GlobalSetup]
     public void Setup()
     {
         List<double[]> images = ProofWorkloads.Images(16, out string source);
-        bool cnn = Workload.StartsWith("Cnn", StringComparison.Ordinal);
         int batch = Workload.EndsWith("batch16", StringComparison.Ordinal) ? 16 : 1;
-        _model = cnn ? ProofWorkloads.Cnn(images) : ProofWorkloads.Mlp(images);
+        if (Workload.StartsWith("LeNet5", StringComparison.Ordinal))
+        {
+            images = ProofWorkloads.Pad32(images);
+            _model = ProofWorkloads.LeNet5(images, maxPooling: Workload.StartsWith("LeNet5-max", StringComparison.Ordinal));
+        }
+        else
+        {
+            _model = Workload.StartsWith("Cnn", StringComparison.Ordinal) ? ProofWorkloads.Cnn(images) : ProofWorkloads.Mlp(images);
+        }
+
         _inputs = images.Take(batch).Select(x => _model.Model.QuantizeInput(x)).ToList();
         (_outputs, InferenceProof proof) = InferenceProver.ProveBatch(_model, _inputs);
         _proof = InferenceProofSerializer.Serialize(proof);

@@ -7,8 +7,8 @@ using Thestage.Models;
 namespace Thestage.Benchmarks.Proofs;
 
 /// <summary>
-/// The models and inputs of the proof benchmarks: the 784-128-10 MLP and the small CNN of the Thestage.Proofs tests
-/// (conv 1→4 5×5 → ReLU → avgpool 2×2 → dense 576→10), with deterministic Gaussian weights (proving cost does not
+/// The models and inputs of the proof benchmarks: the 784-128-10 MLP, the small CNN of the Thestage.Proofs tests
+/// (conv 1→4 5×5 → ReLU → avgpool 2×2 → dense 576→10) and LeNet-5 as zkCNN proves it, with deterministic Gaussian weights (proving cost does not
 /// depend on the weight values), quantized on 28×28 images in [0, 1]: Fashion-MNIST test images when
 /// <c>/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz</c> exists, otherwise synthetic images.
 /// </summary>
@@ -72,6 +72,61 @@ public static class ProofWorkloads
                 Dense.FromOutputMajor(576, 10, Gaussian(random, 5760, 1.0 / 24), Gaussian(random, 10, 0.1)),
             ]);
         return CommittedModel.Commit(Quantizer.Quantize(source, calibration));
+    }
+
+    /// <summary>
+    /// Builds LeNet-5 as zkCNN proves it (TAMUCrypto/zkCNN, <c>src/models.cpp</c>, class <c>lenet</c>, 32×32 input, 61,706
+    /// parameters): conv 1→6 5×5 → pool 2×2 → conv 6→16 5×5 → pool 2×2 → dense 400→120 → ReLU → dense 120→84 → ReLU →
+    /// dense 84→10, Kaiming-normal weights; with max pooling, ReLU after each pooling (max and ReLU commute; zkCNN folds it
+    /// into its max pooling), with average pooling ReLU before it. Quantized with calibrated activation ranges
+    /// (the quantizer's shifts follow the calibrated ranges: worst-case ranges through five weighted layers would leave the outputs zero).
+    /// </summary>
+    /// <param name="calibration">The calibration images, 32×32 (see <see cref="Pad32"/>).</param>
+    /// <param name="maxPooling">Max pooling (zkCNN's LeNet-5) or average pooling.</param>
+    /// <returns>The committed model.</returns>
+    public static CommittedModel LeNet5(IReadOnlyList<double[]> calibration, bool maxPooling)
+    {
+        var random = new Random(820);
+        var layers = new List<Layer>();
+        foreach ((int inChannels, int outChannels) in new[] { (1, 6), (6, 16) })
+        {
+            int fanIn = inChannels * 25;
+            layers.Add(Conv2d.FromFlatKernels(
+                inChannels, outChannels, 5, 5, 1, 0, Gaussian(random, outChannels * fanIn, Math.Sqrt(2.0 / fanIn)), Gaussian(random, outChannels, 0.05)));
+            layers.AddRange(maxPooling ? [new MaxPool2d(2), Activation.Exact(LayerKind.Relu)] : [Activation.Exact(LayerKind.Relu), new AvgPool2d(2)]);
+        }
+
+        layers.Add(new Flatten());
+        int[] widths = [400, 120, 84, 10];
+        for (int i = 0; i + 1 < widths.Length; i++)
+        {
+            layers.Add(Dense.FromOutputMajor(widths[i], widths[i + 1], Gaussian(random, widths[i] * widths[i + 1], Math.Sqrt(2.0 / widths[i])), Gaussian(random, widths[i + 1], 0.05)));
+            if (i + 2 < widths.Length)
+            {
+                layers.Add(Activation.Exact(LayerKind.Relu));
+            }
+        }
+
+        var source = new Sequential(new Shape(1, 32, 32), layers);
+        return CommittedModel.Commit(Quantizer.Quantize(source, calibration, 8));
+    }
+
+    /// <summary>Pads 28×28 images to 32×32 with a two-pixel zero border (LeNet-5's input, as zkCNN's MNIST data).</summary>
+    /// <param name="images">Row-major 28×28 images.</param>
+    /// <returns>Row-major 32×32 images.</returns>
+    public static List<double[]> Pad32(IEnumerable<double[]> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return images.Select(image =>
+        {
+            var padded = new double[32 * 32];
+            for (int y = 0; y < 28; y++)
+            {
+                image.AsSpan(y * 28, 28).CopyTo(padded.AsSpan(((y + 2) * 32) + 2, 28));
+            }
+
+            return padded;
+        }).ToList();
     }
 
     /// <summary>Describes a serialized proof: total size and the sizes of its Ligero openings.</summary>

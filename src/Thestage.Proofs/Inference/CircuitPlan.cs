@@ -87,7 +87,11 @@ internal sealed class CircuitPlan
 
     public TensorKind[] Kinds { get; }
 
-    /// <summary>Gets, per committed tensor, the segments of its limbs <c>(l0, l1, e)</c> with <c>x + 2^15 = l0 + 2^8·l1 + 2^15·e</c>.</summary>
+    /// <summary>
+    /// Gets, per committed tensor, the segments of its limbs: <c>(l0, l1, e)</c> with <c>x + 2^15 = l0 + 2^8·l1 + 2^15·e</c>
+    /// (<c>l0</c> 8-bit, <c>l1</c> 7-bit, <c>e</c> the sign bit) when a ReLU reads the tensor (<c>relu(x) = x·e</c>), otherwise
+    /// <c>(l0, l1, −1)</c> with two 8-bit limbs, <c>x + 2^15 = l0 + 2^8·l1</c> (two lookups per entry instead of five).
+    /// </summary>
     public Dictionary<int, (int L0, int L1, int E)> Limbs { get; } = [];
 
     /// <summary>Gets, per requantizing layer, the segments of the 8-bit limbs of its remainders (least significant first).</summary>
@@ -219,6 +223,13 @@ internal sealed class CircuitPlan
 
     public static int RemainderLimbs(int shift) => (shift + 7) / 8;
 
+    /// <summary>The limb segments of a committed tensor, least significant first: <c>[l0, l1, e]</c> or <c>[l0, l1]</c> (see <see cref="Limbs"/>).</summary>
+    public int[] LimbSegments(int tensor)
+    {
+        (int l0, int l1, int e) = Limbs[tensor];
+        return e < 0 ? [l0, l1] : [l0, l1, e];
+    }
+
     public static Goldilocks Field(long value) => value >= 0 ? new Goldilocks((ulong)value) : -new Goldilocks((ulong)(-value));
 
     /// <summary>Builds the padded weight and bias segments of a model with this architecture.</summary>
@@ -265,9 +276,18 @@ internal sealed class CircuitPlan
             if (Kinds[t] == TensorKind.Committed)
             {
                 int log = Layouts[t].LogSize;
-                (int l0, int l1, int e) = (AddAdvice(log), AddAdvice(log), AddAdvice(log));
-                Limbs[t] = (l0, l1, e);
-                LookupColumns.AddRange([(l0, 1UL), (l1, 1UL), (l1, 2UL), (e, 1UL), (e, 128UL)]);
+                (int l0, int l1) = (AddAdvice(log), AddAdvice(log));
+                if (Enumerable.Range(0, Layers.Length).Any(l => Layers[l].Kind == LayerKind.Relu && Source[l] == t))
+                {
+                    int e = AddAdvice(log);
+                    Limbs[t] = (l0, l1, e);
+                    LookupColumns.AddRange([(l0, 1UL), (l1, 1UL), (l1, 2UL), (e, 1UL), (e, 128UL)]);
+                }
+                else
+                {
+                    Limbs[t] = (l0, l1, -1);
+                    LookupColumns.AddRange([(l0, 1UL), (l1, 1UL)]);
+                }
             }
         }
 
@@ -321,7 +341,7 @@ internal sealed class CircuitPlan
 
         MultiplicitySegment = AddAdvice(TableBits);
         AdviceLayout = SegmentLayout.Create(AdviceLogSizes, splitLargest: false);
-        WeightLayout = WeightLogSizes.Count == 0 ? SegmentLayout.Create([0], false) : SegmentLayout.Create(WeightLogSizes, splitLargest: true);
+        WeightLayout = WeightLogSizes.Count == 0 ? SegmentLayout.Create([0], false) : SegmentLayout.Create(WeightLogSizes, splitLargest: true, splitOnlyWhenSmaller: true);
     }
 
     private Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)> BuildTaps()

@@ -14,7 +14,8 @@ namespace Thestage.Proofs.Inference;
 /// <para>
 /// Protocol (commit-and-prove with GKR-style sumcheck reductions; all challenges in <see cref="GoldilocksExt2"/>):
 /// the prover commits (Ligero) to a witness polynomial holding, for every requantized tensor, the limbs
-/// <c>(l0, l1, e)</c> of <c>x + 2^15</c>, the 8-bit limbs of every requantization remainder, and the logUp
+/// <c>(l0, l1, e)</c> of <c>x + 2^15</c> (8, 7 and 1 bits; two 8-bit limbs <c>(l0, l1)</c> when no ReLU reads the tensor,
+/// which needs the sign bit <c>e</c>), the 8-bit limbs of every requantization remainder, and the logUp
 /// multiplicities. After the statement and the witness root are absorbed, (1) one logUp argument
 /// (<see cref="LogUpArgument"/>, Haböck 2022/1530) range-checks all limbs against <c>[0, 2^8)</c>, with scaled copies
 /// bounding the 7-bit and 1-bit limbs and the top remainder limb; (2) layer by layer from the output back to the

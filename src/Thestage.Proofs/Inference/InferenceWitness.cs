@@ -61,8 +61,11 @@ internal sealed class InferenceWitness
         {
             long[] x = tensors[t];
             advice[l0] = x.Select(v => new Goldilocks((ulong)((v + 32768) & 255))).ToArray();
-            advice[l1] = x.Select(v => new Goldilocks((ulong)(((v + 32768) >> 8) & 127))).ToArray();
-            advice[e] = x.Select(v => new Goldilocks((ulong)((v + 32768) >> 15))).ToArray();
+            advice[l1] = x.Select(v => new Goldilocks((ulong)(((v + 32768) >> 8) & (e < 0 ? 255 : 127)))).ToArray();
+            if (e >= 0)
+            {
+                advice[e] = x.Select(v => new Goldilocks((ulong)((v + 32768) >> 15))).ToArray();
+            }
         }
 
         foreach ((int l, int[] limbs) in plan.Remainders)

@@ -64,12 +64,14 @@ internal sealed class ProverRelations
         switch (_plan.Kinds[source])
         {
             case TensorKind.Committed:
-                (int l0, int l1, int e) = _plan.Limbs[source];
-                E[] limbs = [Evaluate(_witness.Advice[l0], z), Evaluate(_witness.Advice[l1], z), Evaluate(_witness.Advice[e], z)];
+                int[] segments = _plan.LimbSegments(source);
+                E[] limbs = Array.ConvertAll(segments, segment => Evaluate(_witness.Advice[segment], z));
                 _builder.Send(_transcript, InferenceTranscript.Limbs, limbs);
-                AdviceClaims.Add(new(l0, z, limbs[0]));
-                AdviceClaims.Add(new(l1, z, limbs[1]));
-                AdviceClaims.Add(new(e, z, limbs[2]));
+                for (int i = 0; i < segments.Length; i++)
+                {
+                    AdviceClaims.Add(new(segments[i], z, limbs[i]));
+                }
+
                 return VerifierRelations.Recompose(limbs);
             case TensorKind.Virtual:
                 return ProveRelu(source - 1, z, Evaluate(_witness.FieldTensors[source], z));

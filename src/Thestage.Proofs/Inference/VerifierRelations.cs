@@ -19,7 +19,8 @@ namespace Thestage.Proofs.Inference;
 /// Conv2d on the im2col matrix, with the bias times the valid-entry mask), by a gather sumcheck against the
 /// verifier-computed im2col/pooling selector (Conv2d, AvgPool2d), or by <c>Σ eq(z,x)·x(x)²</c> (Square). ReLU outputs
 /// are <c>x·e</c> with <c>e</c> the sign limb, reduced by <c>Σ eq(z,x)·x(x)·e(x)</c>. Committed tensors are
-/// <c>x = l0 + 2^8·l1 + 2^15·(e − 1)</c>, with <c>l0, l1, e</c> range-checked by logUp, so every activation is an int16 and
+/// <c>x = l0 + 2^8·l1 + 2^15·(e − 1)</c> when a ReLU reads them, else <c>x = l0 + 2^8·l1 − 2^15</c> (two 8-bit limbs), with
+/// the limbs range-checked by logUp, so every activation is an int16 and
 /// every remainder lies in <c>[0, 2^s)</c>; hence the field identities are the integer semantics of
 /// <see cref="QuantizedModel"/>. Each identity is a Schwartz–Zippel check at a random point (error <c>v/|F|</c>).
 /// </remarks>
@@ -42,8 +43,12 @@ internal sealed class VerifierRelations
 
     public List<SegmentClaim<E>> WeightClaims { get; } = [];
 
-    public static E Recompose(ReadOnlySpan<E> limbs) =>
-        limbs[0] + limbs[1].MultiplyByBase(new Goldilocks(256)) + (limbs[2] - E.One).MultiplyByBase(new Goldilocks(32768));
+    /// <summary>The value <c>x</c> of limbs <c>(l0, l1, e)</c>, <c>x = l0 + 2^8·l1 + 2^15·(e − 1)</c>, or <c>(l0, l1)</c>, <c>x = l0 + 2^8·l1 − 2^15</c>.</summary>
+    public static E Recompose(ReadOnlySpan<E> limbs)
+    {
+        E value = limbs[0] + limbs[1].MultiplyByBase(new Goldilocks(256)) - E.FromBase(new Goldilocks(32768));
+        return limbs.Length == 3 ? value + limbs[2].MultiplyByBase(new Goldilocks(32768)) : value;
+    }
 
     public static E Accumulator(int shift, E value, ReadOnlySpan<E> remainders)
     {
@@ -137,16 +142,7 @@ internal sealed class VerifierRelations
         switch (_plan.Kinds[source])
         {
             case TensorKind.Committed:
-                if (!_cursor.TryReceive(_transcript, InferenceTranscript.Limbs, 3, out E[] limbs))
-                {
-                    return false;
-                }
-
-                (int l0, int l1, int e) = _plan.Limbs[source];
-                AdviceClaims.Add(new(l0, z, limbs[0]));
-                AdviceClaims.Add(new(l1, z, limbs[1]));
-                AdviceClaims.Add(new(e, z, limbs[2]));
-                return Recompose(limbs) == claim;
+                return TryLimbs(source, z, out E value) && value == claim;
             case TensorKind.Virtual:
                 return VerifyRelu(source - 1, z, claim);
             default:
@@ -178,15 +174,24 @@ internal sealed class VerifierRelations
             return true;
         }
 
-        if (!_cursor.TryReceive(_transcript, InferenceTranscript.Limbs, 3, out E[] limbs))
+        return TryLimbs(_plan.Source[tensor], z, out value);
+    }
+
+    /// <summary>Receives the limbs of a committed tensor at <paramref name="z"/>, records their claims and recomposes the value.</summary>
+    private bool TryLimbs(int tensor, E[] z, out E value)
+    {
+        value = E.Zero;
+        int[] segments = _plan.LimbSegments(tensor);
+        if (!_cursor.TryReceive(_transcript, InferenceTranscript.Limbs, segments.Length, out E[] limbs))
         {
             return false;
         }
 
-        (int l0, int l1, int e) = _plan.Limbs[_plan.Source[tensor]];
-        AdviceClaims.Add(new(l0, z, limbs[0]));
-        AdviceClaims.Add(new(l1, z, limbs[1]));
-        AdviceClaims.Add(new(e, z, limbs[2]));
+        for (int i = 0; i < segments.Length; i++)
+        {
+            AdviceClaims.Add(new(segments[i], z, limbs[i]));
+        }
+
         value = Recompose(limbs);
         return true;
     }
@@ -311,14 +316,21 @@ internal sealed class VerifierRelations
             return false;
         }
 
+        // The selector Σ_taps eq(rowPoint, row)·eq(s, input) (each tap weighted for a max pooling), summed per input first:
+        // one addition per tap and one multiplication per input feature (LeNet-5's convolutions: 357,600 taps, 3,072 inputs).
         ReadOnlySpan<E> point = result.Point;
         E[] eqRows = EqPolynomial.Table<E>(rowPoint);
-        E[] eqInputs = EqPolynomial.Table(point[..inLayout.LogFeatures]);
-        E selector = E.Zero;
+        var perInput = new E[inLayout.FeaturesPadded];
         for (int j = 0; j < rows.Length; j++)
         {
-            E tap = eqRows[rows[j]] * eqInputs[inputs[j]];
-            selector += tapWeights is null ? tap : tap * tapWeights[j % tapWeights.Length];
+            perInput[inputs[j]] += tapWeights is null ? eqRows[rows[j]] : eqRows[rows[j]] * tapWeights[j % tapWeights.Length];
+        }
+
+        E[] eqInputs = EqPolynomial.Table(point[..inLayout.LogFeatures]);
+        E selector = E.Zero;
+        for (int i = 0; i < perInput.Length; i++)
+        {
+            selector += perInput[i] * eqInputs[i];
         }
 
         E expected = selector * EqPolynomial.Evaluate<E>(zBatch, point[inLayout.LogFeatures..]);

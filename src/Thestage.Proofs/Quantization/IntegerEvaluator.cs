@@ -42,7 +42,7 @@ public static class IntegerEvaluator
                 for (int i = 0; i < acc.Length; i++)
                 {
                     long q = FixedPoint.Requantize(acc[i], layer.Shift);
-                    if (q < QuantizedModel.MinActivation || q > QuantizedModel.MaxActivation)
+                    if (q < QuantizedModel.MinActivation || q > QuantizedModel.MaxActivation || Math.Abs(acc[i]) > int.MaxValue)
                     {
                         throw new ArgumentException(
                             $"This input drives layer {l} ({layer.Kind}) to {q}, outside int16: the model was quantized for inputs like its calibration, and this one can be neither evaluated nor proven.",
@@ -123,16 +123,24 @@ public static class IntegerEvaluator
 
                 break;
             case LayerKind.Conv2d:
-                for (int co = 0; co < outShape.Channels; co++)
+                // The taps of a position are those of output channel 0, whose weight indices every channel co shifts by co·in·kh·kw:
+                // enumerated once per position instead of once per output.
+                int perChannel = layer.Weights.Length / layer.OutFeatures;
+                var taps = new List<(int Weight, int Input)>(perChannel);
+                for (int oy = 0; oy < outShape.Height; oy++)
                 {
-                    for (int oy = 0; oy < outShape.Height; oy++)
+                    for (int ox = 0; ox < outShape.Width; ox++)
                     {
-                        for (int ox = 0; ox < outShape.Width; ox++)
+                        taps.Clear();
+                        taps.AddRange(ConvolutionTaps.Enumerate(inShape, layer.KernelHeight, layer.KernelWidth, layer.Stride, layer.Padding, 0, oy, ox));
+                        ReadOnlySpan<(int Weight, int Input)> positionTaps = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(taps);
+                        for (int co = 0; co < outShape.Channels; co++)
                         {
+                            ReadOnlySpan<int> kernel = layer.Weights.Slice(co * perChannel, perChannel);
                             long sum = layer.Bias[co];
-                            foreach ((int w, int i) in ConvolutionTaps.Enumerate(inShape, layer.KernelHeight, layer.KernelWidth, layer.Stride, layer.Padding, co, oy, ox))
+                            foreach ((int w, int i) in positionTaps)
                             {
-                                sum += (long)layer.Weights[w] * x[i];
+                                sum += (long)kernel[w] * x[i];
                             }
 
                             acc[(((co * outShape.Height) + oy) * outShape.Width) + ox] = sum;

@@ -109,6 +109,21 @@ public sealed class QuantizationTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => IntegerEvaluator.Evaluate(ok, new int[63]));
     }
 
+    [Fact]
+    public void CalibratedQuantizationAcceptsItsCalibrationInputs_AndBothOverloadsAgree()
+    {
+        var random = new Random(1320);
+        Sequential mlp = TestModels.Mlp(random, 30, 20, 20, 20, 5);
+        List<double[]> calibration = TestModels.Inputs(random, mlp.InputShape, 8);
+        QuantizedModel calibrated = Quantizer.Quantize(mlp, calibration, 8);
+        QuantizedModel measured = Quantizer.Quantize(mlp, Calibration.Measure(mlp, calibration), 8);
+        Assert.Equal(calibrated.Layers.Select(l => l.Shift), measured.Layers.Select(l => l.Shift));
+        foreach (double[] x in calibration)
+        {
+            Assert.Equal(5, IntegerEvaluator.Evaluate(calibrated, calibrated.QuantizeInput(x)).Length);
+        }
+    }
+
     private static long FixedPointBound(long accumulator, int shift) =>
         Math.Max(Math.Abs((accumulator + (1L << (shift - 1))) >> shift), Math.Abs((-accumulator + (1L << (shift - 1))) >> shift));
 

@@ -56,13 +56,44 @@ internal static class TestModels
         return new Sequential(input, layers);
     }
 
+    /// <summary>
+    /// LeNet-5 as zkCNN proves it (TAMUCrypto/zkCNN, <c>src/models.cpp</c>, class <c>lenet</c>, 32×32 input): conv 1→6 5×5 →
+    /// pooling 2×2 → conv 6→16 5×5 → pooling 2×2 → dense 400→120 → ReLU → dense 120→84 → ReLU → dense 84→10, 61,706
+    /// parameters, Kaiming-normal weights. With max pooling a ReLU follows each pooling (max and ReLU commute; zkCNN folds the
+    /// ReLU into its max-pooling layer); with average pooling it precedes each pooling (zkCNN's conv → ReLU → average pool).
+    /// </summary>
+    public static Sequential LeNet5(Random random, bool maxPooling)
+    {
+        var layers = new List<Layer>();
+        foreach ((int inChannels, int outChannels) in new[] { (1, 6), (6, 16) })
+        {
+            int fanIn = inChannels * 25;
+            layers.Add(Conv2d.FromFlatKernels(
+                inChannels, outChannels, 5, 5, 1, 0, Gaussian(random, outChannels * fanIn, Math.Sqrt(2.0 / fanIn)), Gaussian(random, outChannels, 0.05)));
+            layers.AddRange(maxPooling ? [new MaxPool2d(2), Activation.Exact(LayerKind.Relu)] : [Activation.Exact(LayerKind.Relu), new AvgPool2d(2)]);
+        }
+
+        layers.Add(new Flatten());
+        int[] widths = [400, 120, 84, 10];
+        for (int i = 0; i + 1 < widths.Length; i++)
+        {
+            layers.Add(Dense.FromOutputMajor(widths[i], widths[i + 1], Gaussian(random, widths[i] * widths[i + 1], Math.Sqrt(2.0 / widths[i])), Gaussian(random, widths[i + 1], 0.05)));
+            if (i + 2 < widths.Length)
+            {
+                layers.Add(Activation.Exact(LayerKind.Relu));
+            }
+        }
+
+        return new Sequential(new Shape(1, 32, 32), layers);
+    }
+
     public static List<double[]> Inputs(Random random, Shape shape, int count) =>
         Enumerable.Range(0, count).Select(_ => Gaussian(random, shape.Size, 1.0)).ToList();
 
     public static (QuantizedModel Model, List<int[]> Inputs) Quantized(Sequential model, Random random, int count)
     {
         List<double[]> real = Inputs(random, model.InputShape, Math.Max(count, 4));
-        QuantizedModel quantized = Quantizer.Quantize(model, real);
+        QuantizedModel quantized = Quantizer.Quantize(model, real, 8);
         return (quantized, real.Take(count).Select(x => quantized.QuantizeInput(x)).ToList());
     }
 }
