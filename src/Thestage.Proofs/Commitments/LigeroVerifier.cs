@@ -12,7 +12,7 @@ namespace Thestage.Proofs.Commitments;
 /// <c>Enc(w)_j = Σ_i γ_i M_{i,j}</c> and <c>Enc(u)_j = Σ_i eq(r_row, i) M_{i,j}</c>. Ligero (Ames et al., CCS
 /// 2017), §4; Brakedown (Golovnev et al., eprint 2021/1043), §4. Soundness: see <see cref="LigeroParameters"/>.
 /// </remarks>
-public static class LigeroVerifier
+public static partial class LigeroVerifier
 {
     /// <summary>Verifies that the committed polynomial evaluates to <paramref name="value"/> at <paramref name="point"/>.</summary>
     /// <typeparam name="TExt">The extension field of the point and the challenges.</typeparam>
@@ -32,18 +32,40 @@ public static class LigeroVerifier
         ArgumentNullException.ThrowIfNull(parameters);
 
         int numVariables = commitment.NumVariables;
-        int rowVariables = parameters.RowVariables(numVariables);
-        int rows = 1 << rowVariables;
-        int k = 1 << (numVariables - rowVariables);
-        int n = k << parameters.LogBlowup;
-        if (proof is null || point.Length != numVariables || proof.RowCount != rows
-            || proof.ProximityRow.Length != k || proof.EvaluationRow.Length != k)
+        if (proof is null || point.Length != numVariables || !HasShape(parameters, numVariables, proof))
         {
             return false;
         }
 
-        TExt[] gamma = LigeroProtocol.BeginOpening(transcript, commitment, parameters, point, value, rows);
+        int rows = 1 << parameters.RowVariables(numVariables);
+        int n = parameters.CodewordLength(numVariables);
+        TExt[] gamma = LigeroProtocol.BeginOpening(transcript, commitment, parameters, point, value, parameters.Hiding ? rows + LigeroMasking.EvaluationMaskRows : rows);
         int[] indices = LigeroProtocol.QueryColumns(transcript, proof.ProximityRow, proof.EvaluationRow, n, parameters.ColumnQueries);
+        return parameters.Hiding
+            ? CheckHiding(commitment, parameters, point, value, proof, gamma, indices)
+            : CheckPlain(commitment, parameters, point, value, proof, gamma, indices);
+    }
+
+    /// <summary>Whether the proof's row count and row lengths are those the parameters prescribe for the commitment.</summary>
+    private static bool HasShape<TExt>(LigeroParameters parameters, int numVariables, LigeroOpeningProof<TExt> proof)
+        where TExt : struct, IExtensionField<TExt>
+    {
+        int k = 1 << parameters.ColumnVariables(numVariables);
+        int d = parameters.DegreeBound(k);
+        return proof.RowCount == parameters.CommittedRows(numVariables)
+            && proof.ProximityRow.Length == d && proof.EvaluationRow.Length == (parameters.Hiding ? 2 * d : k)
+            && (!parameters.Hiding || TExt.Degree == LigeroParameters.HidingExtensionDegree);
+    }
+
+    /// <summary>The checks of a plain opening, given its challenges (the transcript is not touched).</summary>
+    private static bool CheckPlain<TExt>(
+        LigeroCommitment commitment, LigeroParameters parameters, ReadOnlySpan<TExt> point, TExt value, LigeroOpeningProof<TExt> proof, TExt[] gamma, int[] indices)
+        where TExt : struct, IExtensionField<TExt>
+    {
+        int numVariables = commitment.NumVariables;
+        int rowVariables = parameters.RowVariables(numVariables);
+        int rows = 1 << rowVariables;
+        int n = parameters.CodewordLength(numVariables);
         if (proof.ColumnCount != indices.Length)
         {
             return false;
@@ -68,8 +90,8 @@ public static class LigeroVerifier
             return false;
         }
 
-        TExt[] encodedProximity = LigeroProtocol.EncodeRow(proof.ProximityRow, parameters.LogBlowup);
-        TExt[] encodedEvaluation = LigeroProtocol.EncodeRow(proof.EvaluationRow, parameters.LogBlowup);
+        TExt[] encodedProximity = LigeroProtocol.EncodeRow(proof.ProximityRow, n);
+        TExt[] encodedEvaluation = LigeroProtocol.EncodeRow(proof.EvaluationRow, n);
         for (int q = 0; q < indices.Length; q++)
         {
             ReadOnlySpan<Goldilocks> column = proof.GetColumn(q);

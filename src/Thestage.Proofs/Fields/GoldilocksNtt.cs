@@ -109,6 +109,32 @@ public static class GoldilocksNtt
         }
     }
 
+    /// <summary>
+    /// Evaluates the polynomial with the given coefficients on the coset <c>CosetShift · H_n</c>, in natural order
+    /// (position <c>j</c> holds <c>P(s·ω_n^j)</c>, the same positions as <see cref="CosetLowDegreeExtension"/>).
+    /// </summary>
+    /// <param name="coefficients">At most <c>n</c> coefficients, constant term first.</param>
+    /// <param name="destination">The <c>n</c> outputs; <c>n</c> a power of two.</param>
+    /// <remarks>Scales <c>c_i</c> by <c>s^i</c> and runs <see cref="Forward"/>: <c>P(s·ω^j) = Σ_i (c_i s^i) ω^(ij)</c>.</remarks>
+    internal static void CosetEvaluate(ReadOnlySpan<Goldilocks> coefficients, Span<Goldilocks> destination)
+    {
+        RequirePowerOfTwo(destination.Length, nameof(destination));
+        if (coefficients.Length > destination.Length)
+        {
+            throw new ArgumentException("A polynomial of degree at least n cannot be evaluated by an n-point transform.", nameof(coefficients));
+        }
+
+        Goldilocks power = Goldilocks.One;
+        for (int i = 0; i < coefficients.Length; i++)
+        {
+            destination[i] = coefficients[i] * power;
+            power *= CosetShift;
+        }
+
+        destination[coefficients.Length..].Clear();
+        Forward(destination);
+    }
+
     /// <summary>The butterfly stages of half-length <paramref name="firstHalf"/>, 2·firstHalf, …, n/2 on bit-reversed input.</summary>
     private static void Stages(Span<Goldilocks> values, int firstHalf, bool inverse)
     {
