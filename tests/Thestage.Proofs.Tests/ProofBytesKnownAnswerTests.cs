@@ -21,6 +21,11 @@ namespace Thestage.Proofs.Tests;
 /// roots and challenges, differ; the byte formats and the verifiers do not, and proofs of either version verify with the other). CI reruns this class with AVX-512
 /// and with all hardware intrinsics switched off, so the scalar, AVX2 and AVX-512 paths must all give these bytes.
 /// The sizes are chosen so that every kernel runs full vectors and tails (row lengths 2^0 … 2^12, odd table sizes).
+/// <c>TSMC</c> v3 and <c>TSTT</c> v4 changed only the version fields of plain commitments (the hiding bit is clear), so those
+/// objects are hashed with their previous version numbers written back (<see cref="WithVersion"/>) against the digests
+/// pinned before, after asserting the current version. Hiding commitments draw their masks from the injected salt source,
+/// so their bytes are pinned too (<see cref="HidingLigeroCommitmentAndOpening"/>, <see cref="HidingModelCommitmentAndInferenceProof"/>),
+/// computed by this prover at its first commit: they guard against changes, not against an independent computation.
 /// </remarks>
 public sealed class ProofBytesKnownAnswerTests
 {
@@ -56,7 +61,7 @@ public sealed class ProofBytesKnownAnswerTests
     {
         (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(540, 3, 50, 24, 10);
         (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 541);
-        AssertDigest("f08bcddc33f1bb0a6933efc70e1e9cd9e71a3decdd8e6427dd4c108b7ca99e4e", ModelCommitmentSerializer.Serialize(model.Commitment), InferenceProofSerializer.Serialize(proof));
+        AssertDigest("f08bcddc33f1bb0a6933efc70e1e9cd9e71a3decdd8e6427dd4c108b7ca99e4e", WithVersion(ModelCommitmentSerializer.Serialize(model.Commitment), 3, 2), InferenceProofSerializer.Serialize(proof));
     }
 
     [Fact]
@@ -64,7 +69,7 @@ public sealed class ProofBytesKnownAnswerTests
     {
         (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Cnn(542, 2, 2, 10, 3, 3, 1, 1, 4);
         (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 543);
-        AssertDigest("74855592d3d54db53598d6625abae1e62ecd03d5085c875cb31f9ec5cf3b536e", ModelCommitmentSerializer.Serialize(model.Commitment), InferenceProofSerializer.Serialize(proof));
+        AssertDigest("74855592d3d54db53598d6625abae1e62ecd03d5085c875cb31f9ec5cf3b536e", WithVersion(ModelCommitmentSerializer.Serialize(model.Commitment), 3, 2), InferenceProofSerializer.Serialize(proof));
     }
 
     [Fact]
@@ -73,7 +78,7 @@ public sealed class ProofBytesKnownAnswerTests
         (TrainingDataset data, TrainingRun run) = Training.Value;
         AssertDigest(
             "8e6fd9114cb066089a7c94904d6810ade7c62871765aea3f56cd29e59c235fec",
-            TrainingTranscriptSerializer.Serialize(run.Transcript),
+            WithVersion(TrainingTranscriptSerializer.Serialize(run.Transcript), 4, 3),
             TrainingStepProofSerializer.Serialize(TrainingStepProver.Prove(run, data, 1, new SeededSaltSource(550))),
             SnapshotRangeProofSerializer.Serialize(SnapshotRangeArgument.Prove(run, 2, new SeededSaltSource(551))),
             InitialSnapshotProofSerializer.Serialize(InitialSnapshotArgument.Prove(run)));
@@ -85,6 +90,40 @@ public sealed class ProofBytesKnownAnswerTests
         (_, TrainingRun run) = Training.Value;
         CommittedModel model = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6), salts: new SeededSaltSource(560));
         AssertDigest("d07b767c4af319e2076409d6be6e248f2bbb552277c3dbc028b1b13f1ead0c64", ModelLinkProofSerializer.Serialize(ModelLinkArgument.Prove(run, model, new SeededSaltSource(561))));
+    }
+
+    [Theory]
+    [InlineData(0, "d9a009e54322d2f36e2bf143a2fd28c3c47ff78be7fce2a1e70145fb75523fab")]
+    [InlineData(9, "510883dbb726dcf39018d02987178ec1f1a62d30bd197e39a5a6294952c48e38")]
+    [InlineData(17, "9775c42fbbc134136f5d595a0791776c5a51bb3e032b5efaa9e6de3df86f3a66")]
+    public void HidingLigeroCommitmentAndOpening(int numVariables, string expected)
+    {
+        var words = new SeededWordSource(570 + numVariables);
+        Goldilocks[] table = words.NextArray<Goldilocks>(1 << numVariables);
+        GoldilocksExt2[] point = words.NextArray<GoldilocksExt2>(numVariables);
+        LigeroProverState state = LigeroProver.Commit(table, LigeroParameters.DefaultHiding, new SeededSaltSource(571));
+        LigeroOpeningProof<GoldilocksExt2> proof = LigeroProver.Open(new Transcript("known-answer"), state, point, out GoldilocksExt2 value);
+        byte[] valueBytes = new byte[16];
+        value.WriteTo(valueBytes);
+        AssertDigest(expected, state.Commitment.Root.ToArray(), valueBytes, LigeroProofSerializer.Serialize(proof));
+    }
+
+    [Fact]
+    public void HidingModelCommitmentAndInferenceProof()
+    {
+        var random = new Random(580);
+        (Thestage.Proofs.Quantization.QuantizedModel quantized, List<int[]> inputs) = Quantization.TestModels.Quantized(Quantization.TestModels.Mlp(random, [50, 24, 10]), random, 3);
+        CommittedModel model = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding, new SeededSaltSource(581));
+        (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 582);
+        AssertDigest("46203147f29277726c7aa87deecc8e1a9772458d279ecfee564a3111e94cbabd", ModelCommitmentSerializer.Serialize(model.Commitment), InferenceProofSerializer.Serialize(proof));
+    }
+
+    /// <summary>The bytes with the u16 version field (after the 4-byte magic) asserted to be <paramref name="current"/> and set to <paramref name="previous"/>.</summary>
+    private static byte[] WithVersion(byte[] bytes, ushort current, ushort previous)
+    {
+        Assert.Equal(current, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), previous);
+        return bytes;
     }
 
     private static void AssertDigest(string expected, params byte[][] parts)

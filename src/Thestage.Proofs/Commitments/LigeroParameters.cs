@@ -76,6 +76,9 @@ public sealed class LigeroParameters
     /// <summary>The masking rows a hiding commitment appends (three evaluation masks and one proximity mask, each two base rows).</summary>
     internal const int HidingMaskRows = 8;
 
+    /// <summary>The bit set in the encoded log blowup of hiding parameters (formats <c>TSMC</c> v3, <c>TSTT</c> v4).</summary>
+    internal const int EncodedHidingFlag = 0x80;
+
     /// <summary>The extension degree a hiding opening is laid out for (<see cref="Fields.GoldilocksExt2"/>).</summary>
     internal const int HidingExtensionDegree = 2;
 
@@ -111,6 +114,14 @@ public sealed class LigeroParameters
 
     /// <summary>Gets the default hiding parameters: rate at most 9/64 and 162 column queries (≥ 104.1 bits, see remarks).</summary>
     public static LigeroParameters DefaultHiding { get; } = new(3, 162, hiding: true);
+
+    /// <summary>The log blowup as the formats store it: <see cref="LogBlowup"/>, with <see cref="EncodedHidingFlag"/> when hiding (plain parameters encode as before).</summary>
+    internal int EncodedLogBlowup => LogBlowup | (Hiding ? EncodedHidingFlag : 0);
+
+    /// <summary>Rebuilds parameters from <see cref="EncodedLogBlowup"/> and the query count.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    internal static LigeroParameters Decode(int encodedLogBlowup, int columnQueries) =>
+        new(encodedLogBlowup & ~EncodedHidingFlag, columnQueries, (encodedLogBlowup & EncodedHidingFlag) != 0);
 
     /// <summary>Gets a value indicating whether openings are zero-knowledge (reveal nothing but the evaluation; see remarks).</summary>
     public bool Hiding { get; }
