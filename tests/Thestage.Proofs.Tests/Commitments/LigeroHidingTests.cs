@@ -50,7 +50,8 @@ public sealed class LigeroHidingTests
         Assert.True(Verify(state.Commitment, point, value, proof));
         Assert.False(Verify(state.Commitment, point, value + GoldilocksExt2.One, proof));
         Assert.False(Verify(state.Commitment, point, value, proof, LigeroParameters.Default));
-        Assert.False(Verify(state.Commitment, point, value, proof, new LigeroParameters(3, 161, hiding: true)));
+        Assert.False(Verify(state.Commitment, point, value, proof, new LigeroParameters(4, 129, hiding: true)));
+        Assert.False(Verify(state.Commitment, point, value, proof, new LigeroParameters(3, 130, hiding: true)));
         Assert.False(Verify(state.Commitment, point, value, null));
 
         // Each part of the proof: the two rows (one coefficient each) and every row of the first opened column.
@@ -125,14 +126,14 @@ public sealed class LigeroHidingTests
             int k = 1 << Hiding.ColumnVariables(v);
             int n = Hiding.CodewordLength(v);
             double rate = (double)Hiding.DegreeBound(k) / n;
-            Assert.True(rate <= 9.0 / 64.0);
+            Assert.True(rate <= 9.0 / 8.0 / (1 << Hiding.LogBlowup));
             double epsilon = Math.Pow(0.5 + rate, Hiding.ColumnQueries) + (n / Math.Pow(2.0, GoldilocksExt2.Log2Size));
             Assert.Equal(-Math.Log2(epsilon), Hiding.SoundnessBits(v, GoldilocksExt2.Log2Size), 6);
-            Assert.True(Hiding.SoundnessBits(v, GoldilocksExt2.Log2Size) >= 104.0, $"v = {v}");
+            Assert.True(Hiding.SoundnessBits(v, GoldilocksExt2.Log2Size) >= 105.0, $"v = {v}");
         }
 
-        // The worst case of the rate bound: −162·log2(1/2 + 9/64).
-        Assert.True(-162 * Math.Log2(0.5 + (9.0 / 64.0)) >= 104.0);
+        // The worst case of the rate bound: −130·log2(1/2 + 9/128) = 105.3.
+        Assert.Equal(105.3, -130 * Math.Log2(0.5 + (9.0 / 128.0)), 1);
     }
 
     /// <summary>
