@@ -63,7 +63,12 @@ public static partial class LigeroProver
     {
         if (parameters is { Hiding: true })
         {
-            return CommitHiding(evaluations, parameters, salts).Commitment.Root;
+            LigeroProverState state = CommitHiding(evaluations, parameters, salts);
+            Array.Clear(state.Coefficients!);
+            Array.Clear(state.Encoded);
+            Array.Clear(state.Salts);
+            Array.Clear(state.Evaluations);
+            return state.Commitment.Root;
         }
 
         (_, int rows, int k, int n) = Shape(evaluations, parameters);
