@@ -13,7 +13,7 @@ public static partial class LigeroVerifier
     /// Merkle batch opening, and at every queried column <c>j</c> with point <c>η_j = s·ω_n^j</c>:
     /// <c>w(η_j) = Σ_i γ_i M_(i,j) + R_j</c> and <c>q(η_j) = (Σ_i eq(r_row, i) M_(i,j))·ê(η_j) + μ_1,j + η_j^(D/2) μ_2,j + η_j^D μ_3,j</c>.
     /// </summary>
-    internal static bool CheckHiding<TExt>(
+    internal static LigeroVerdict CheckHiding<TExt>(
         LigeroCommitment commitment, LigeroParameters parameters, ReadOnlySpan<TExt> point, TExt value, LigeroOpeningProof<TExt> proof, TExt[] gamma, int[] indices)
         where TExt : struct, IExtensionField<TExt>
     {
@@ -24,9 +24,14 @@ public static partial class LigeroVerifier
         int n = parameters.CodewordLength(numVariables);
         int d = parameters.DegreeBound(k);
         int height = proof.RowCount;
-        if (proof.ColumnCount != indices.Length || LigeroMasking.SumOverSubgroup(proof.EvaluationRow, k) != value)
+        if (LigeroMasking.SumOverSubgroup(proof.EvaluationRow, k) != value)
         {
-            return false;
+            return LigeroVerdict.WrongValue;
+        }
+
+        if (proof.ColumnCount != indices.Length)
+        {
+            return LigeroVerdict.WrongColumnCount;
         }
 
         var leaves = new Digest256[indices.Length];
@@ -38,7 +43,7 @@ public static partial class LigeroVerifier
 
         if (!MerkleTree.VerifyBatch(commitment.Root, n, indices, leaves, proof.MerkleProof))
         {
-            return false;
+            return LigeroVerdict.MerkleMismatch;
         }
 
         TExt[] eqRow = EqPolynomial.Table(point[..rowVariables]);
@@ -55,7 +60,7 @@ public static partial class LigeroVerifier
                 + LigeroMasking.Pair<TExt>(column[masks + 6], column[masks + 7]);
             if (combined != proximity[j])
             {
-                return false;
+                return LigeroVerdict.ProximityMismatch;
             }
 
             Goldilocks eta = GoldilocksNtt.CosetShift * Goldilocks.Pow(root, (ulong)j);
@@ -65,10 +70,10 @@ public static partial class LigeroVerifier
                 + LigeroMasking.Pair<TExt>(column[masks + 4], column[masks + 5]).MultiplyByBase(half * half);
             if ((FieldKernels.DotBase<TExt>(eqRow, column[..rows]) * eqColumn[j]) + mask != evaluation[j])
             {
-                return false;
+                return LigeroVerdict.EvaluationMismatch;
             }
         }
 
-        return true;
+        return LigeroVerdict.Accepted;
     }
 }

@@ -73,6 +73,48 @@ public sealed class LigeroHidingTests
         Assert.False(Verify(state.Commitment, point, value, plainProof));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void VerdictsNameTheFailedCheck(bool hiding)
+    {
+        LigeroParameters parameters = hiding ? Hiding : LigeroParameters.Default;
+        (LigeroProverState state, _, GoldilocksExt2[] point) = LigeroTests.Setup(9, 2150, parameters);
+        LigeroOpeningProof<GoldilocksExt2> proof = LigeroProver.Open(new Transcript(Protocol), state, point, out GoldilocksExt2 value);
+        LigeroVerdict Check(GoldilocksExt2 claimed, LigeroOpeningProof<GoldilocksExt2>? candidate, LigeroParameters? other = null) =>
+            LigeroVerifier.Check(new Transcript(Protocol), state.Commitment, other ?? parameters, point, claimed, candidate);
+
+        Assert.Equal(LigeroVerdict.Accepted, Check(value, proof));
+        Assert.Equal(LigeroVerdict.WrongShape, Check(value, null));
+        Assert.Equal(LigeroVerdict.WrongShape, Check(value, proof, hiding ? LigeroParameters.Default : Hiding));
+        Assert.Equal(LigeroVerdict.WrongValue, Check(value + GoldilocksExt2.One, proof));
+
+        // With the challenges replayed from the transcript, each part of the proof changed alone names its own check.
+        var transcript = new Transcript(Protocol);
+        int rows = state.RowCount;
+        GoldilocksExt2[] gamma = LigeroProtocol.BeginOpening(transcript, state.Commitment, parameters, point, value, hiding ? rows + LigeroMasking.EvaluationMaskRows : rows);
+        int[] indices = LigeroProtocol.QueryColumns(transcript, proof.ProximityRow, proof.EvaluationRow, state.CodewordLength, parameters.ColumnQueries);
+        Goldilocks[] columns = proof.Columns.ToArray();
+        columns[1] += Goldilocks.One;
+        GoldilocksExt2[] w = proof.ProximityRow.ToArray();
+        w[0] += GoldilocksExt2.One;
+        GoldilocksExt2[] evaluation = proof.EvaluationRow.ToArray();
+        evaluation[1] += GoldilocksExt2.One;
+        LigeroVerdict Replay(LigeroOpeningProof<GoldilocksExt2> candidate, int[] at) => hiding
+            ? LigeroVerifier.CheckHiding(state.Commitment, parameters, point, value, candidate, gamma, at)
+            : LigeroVerifier.Check(new Transcript(Protocol), state.Commitment, parameters, point, value, candidate);
+
+        Assert.Equal(LigeroVerdict.MerkleMismatch, Replay(Rebuild(proof, proof.ProximityRow.ToArray(), proof.EvaluationRow.ToArray(), columns), indices));
+        if (hiding)
+        {
+            Assert.Equal(LigeroVerdict.WrongColumnCount, Replay(proof, indices[1..]));
+            Assert.Equal(LigeroVerdict.ProximityMismatch, Replay(Rebuild(proof, w, proof.EvaluationRow.ToArray(), proof.Columns.ToArray()), indices));
+
+            // A coefficient of q that is not at a multiple of k keeps Σ_H q and moves q at the opened points.
+            Assert.Equal(LigeroVerdict.EvaluationMismatch, Replay(Rebuild(proof, proof.ProximityRow.ToArray(), evaluation, proof.Columns.ToArray()), indices));
+        }
+    }
+
     [Fact]
     public void ProverShiftingTheValueByAdjustingTheEvaluationRowIsCaught()
     {
@@ -103,8 +145,8 @@ public sealed class LigeroHidingTests
         // The forger's proximity row and columns are honest for the claimed transcript; only the moved q disagrees with them.
         int[] indices = LigeroProtocol.QueryColumns<GoldilocksExt2>(transcript, w, q, state.CodewordLength, Hiding.ColumnQueries);
         LigeroOpeningProof<GoldilocksExt2> forged = OpenColumns(state, w, q, indices);
-        Assert.False(Verify(state.Commitment, point, claimed, forged));
-        Assert.True(LigeroVerifier.CheckHiding(state.Commitment, Hiding, point, value, OpenColumns(state, w, honest.EvaluationRow.ToArray(), indices), gamma, indices));
+        Assert.Equal(LigeroVerdict.EvaluationMismatch, LigeroVerifier.Check(new Transcript(Protocol), state.Commitment, Hiding, point, claimed, forged));
+        Assert.Equal(LigeroVerdict.Accepted, LigeroVerifier.CheckHiding(state.Commitment, Hiding, point, value, OpenColumns(state, w, honest.EvaluationRow.ToArray(), indices), gamma, indices));
     }
 
     [Fact]
@@ -238,12 +280,12 @@ public sealed class LigeroHidingTests
         GoldilocksExt2 value = rng.Next<GoldilocksExt2>();
         (GoldilocksExt2[] gamma, int[] indices) = ProgrammedChallenges(numVariables, rng);
         (LigeroCommitment commitment, LigeroOpeningProof<GoldilocksExt2> proof) = Simulate(numVariables, point, value, gamma, indices, rng);
-        Assert.True(LigeroVerifier.CheckHiding(commitment, Hiding, point, value, proof, gamma, indices));
-        Assert.False(LigeroVerifier.CheckHiding(commitment, Hiding, point, value + GoldilocksExt2.One, proof, gamma, indices));
+        Assert.Equal(LigeroVerdict.Accepted, LigeroVerifier.CheckHiding(commitment, Hiding, point, value, proof, gamma, indices));
+        Assert.Equal(LigeroVerdict.WrongValue, LigeroVerifier.CheckHiding(commitment, Hiding, point, value + GoldilocksExt2.One, proof, gamma, indices));
 
         // The simulated proof passes the same byte format as a real one.
         LigeroOpeningProof<GoldilocksExt2> reread = LigeroProofSerializer.Deserialize<GoldilocksExt2>(LigeroProofSerializer.Serialize(proof));
-        Assert.True(LigeroVerifier.CheckHiding(commitment, Hiding, point, value, reread, gamma, indices));
+        Assert.Equal(LigeroVerdict.Accepted, LigeroVerifier.CheckHiding(commitment, Hiding, point, value, reread, gamma, indices));
     }
 
     /// <summary>Two tables with the same value at a base-field point: <c>W_2 = W_1 + Δ</c> with <c>Δ̃(r) = 0</c>.</summary>
