@@ -134,10 +134,10 @@ public sealed class LigeroParameters
     /// <summary>Gets the number of column queries <c>t</c>.</summary>
     public int ColumnQueries { get; }
 
-    /// <summary>Gets the code rate <c>ρ</c>.</summary>
+    /// <summary>Gets the code rate <c>ρ</c> of plain commitments (<c>2^−LogBlowup</c>; hiding rows have rate <c>D/n ≤ (9/8)·ρ</c>, see remarks).</summary>
     public double Rate => 1.0 / (1 << LogBlowup);
 
-    /// <summary>Gets the proximity parameter <c>δ = (1 − ρ)/2</c>, the unique-decoding radius (BCIKS 2020).</summary>
+    /// <summary>Gets the proximity parameter <c>δ = (1 − ρ)/2</c> of plain commitments, the unique-decoding radius (BCIKS 2020); hiding openings use <c>δ = 1/2 − D/n</c> (see remarks).</summary>
     public double Delta => (1.0 - Rate) / 2.0;
 
     /// <summary>Computes the number of column variables <c>c</c> (row length <c>2^c</c>) that minimises the estimated proof size.</summary>
