@@ -66,6 +66,10 @@ public sealed class HidingCommitmentsTests
 
         CommittedModel model = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6), LigeroParameters.DefaultHiding, new SeededSaltSource(74));
         Assert.True(ModelLinkArgument.Verify(transcript, model.Commitment, ModelLinkArgument.Prove(run, model)));
+
+        // Mixed modes: each commitment is opened under its own parameters (a plain model linked to a hiding run).
+        CommittedModel plainModel = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6), LigeroParameters.Default, new SeededSaltSource(77));
+        Assert.True(ModelLinkArgument.Verify(transcript, plainModel.Commitment, ModelLinkArgument.Prove(run, plainModel)));
     }
 
     [Fact]
