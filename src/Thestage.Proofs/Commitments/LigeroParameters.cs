@@ -57,7 +57,7 @@ namespace Thestage.Proofs.Commitments;
 /// passes with probability at most <c>1/2 + ρ</c>, and <c>ε ≤ (1/2 + ρ)^t + n/|F_ext|</c>. A decoded mask with a
 /// nonzero sum <c>Δ</c> over <c>H_k</c> only shifts every opened value by the same <c>Δ</c>, fixed at commit time: the
 /// commitment binds the table <c>M + Δ</c>, and binding is all soundness needs. Masking costs <c>T</c> extra coefficients
-/// per row, eight extra rows per column, a codeword up to twice as long, and a <c>3D</c>-element opening instead of
+/// per row, eight extra rows per column, a codeword up to twice <c>k · 2^LogBlowup</c>, and a <c>3D</c>-element opening instead of
 /// <c>2k</c>. <see cref="DefaultHiding"/> (<c>LogBlowup = 4</c>, <c>t = 130</c>): <c>ρ ≤ 9/128</c>, at least
 /// <c>−130 · log2(73/128) = 105.3</c> bits per opening, more when <c>D/n</c> is below the bound. (<c>LogBlowup = 3</c> would
 /// need <c>t = 164</c> for the same figure and gives larger openings for the benchmarked models: 366 KiB instead of 328 KiB

@@ -116,6 +116,7 @@ public static class ModelCommitmentSerializer
         {
             throw new ProofFormatException("TSMC version 2 has no hiding commitments; a hiding model commitment is version 3.");
         }
+
         int weightCount = reader.ReadBytes(1)[0];
         if (weightCount is 0 or > 2)
         {

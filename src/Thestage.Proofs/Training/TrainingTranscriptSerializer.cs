@@ -90,6 +90,7 @@ public static class TrainingTranscriptSerializer
         {
             throw new ProofFormatException("TSTT version 3 has no hiding commitments; a hiding transcript is version 4.");
         }
+
         TrainingConfig config;
         LigeroParameters parameters;
         try
