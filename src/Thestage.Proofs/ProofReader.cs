@@ -36,6 +36,23 @@ internal ref struct ProofReader
         }
     }
 
+    /// <summary>Reads the magic and a version in <c>[oldest, newest]</c>, which it returns.</summary>
+    public ushort ReadHeader(ReadOnlySpan<byte> magic, ushort oldest, ushort newest)
+    {
+        if (!Take(magic.Length).SequenceEqual(magic))
+        {
+            throw new ProofFormatException("Unexpected magic bytes.");
+        }
+
+        ushort actual = ReadUInt16();
+        if (actual < oldest || actual > newest)
+        {
+            throw new ProofFormatException($"Unsupported format version {actual}; expected {oldest} to {newest}.");
+        }
+
+        return actual;
+    }
+
     public ushort ReadUInt16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
 
     public uint ReadUInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));

@@ -25,6 +25,11 @@ namespace Thestage.Proofs.Tests;
 /// polynomials only when the two openings are estimated smaller than one (<c>SegmentLayout</c>). CI reruns this class with AVX-512
 /// and with all hardware intrinsics switched off, so the scalar, AVX2 and AVX-512 paths must all give these bytes.
 /// The sizes are chosen so that every kernel runs full vectors and tails (row lengths 2^0 … 2^12, odd table sizes).
+/// <c>TSMC</c> v3 and <c>TSTT</c> v4 changed only the version fields of plain commitments (the hiding bit is clear), so those
+/// objects are hashed with their previous version numbers written back (<see cref="WithVersion"/>) against the digests
+/// pinned before, after asserting the current version. Hiding commitments draw their masks from the injected salt source,
+/// so their bytes are pinned too (<see cref="HidingLigeroCommitmentAndOpening"/>, <see cref="HidingModelCommitmentAndInferenceProof"/>),
+/// computed by this prover at its first commit: they guard against changes, not against an independent computation.
 /// </remarks>
 public sealed class ProofBytesKnownAnswerTests
 {
@@ -60,7 +65,7 @@ public sealed class ProofBytesKnownAnswerTests
     {
         (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(540, 3, 50, 24, 10);
         (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 541);
-        AssertDigest("c71ebbb3a861fdc1868f7e3be3b711d250a75e61defe71f5e30fb0d50c5a9296", ModelCommitmentSerializer.Serialize(model.Commitment), InferenceProofSerializer.Serialize(proof));
+        AssertDigest("c71ebbb3a861fdc1868f7e3be3b711d250a75e61defe71f5e30fb0d50c5a9296", WithVersion(ModelCommitmentSerializer.Serialize(model.Commitment), 3, 2), InferenceProofSerializer.Serialize(proof));
     }
 
     [Fact]
@@ -68,7 +73,7 @@ public sealed class ProofBytesKnownAnswerTests
     {
         (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Cnn(542, 2, 2, 10, 3, 3, 1, 1, 4);
         (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 543);
-        AssertDigest("eedbc3efa3f477b3d78750be38bc5a86d19f8bfe836cfea03db2a543f6d25141", ModelCommitmentSerializer.Serialize(model.Commitment), InferenceProofSerializer.Serialize(proof));
+        AssertDigest("eedbc3efa3f477b3d78750be38bc5a86d19f8bfe836cfea03db2a543f6d25141", WithVersion(ModelCommitmentSerializer.Serialize(model.Commitment), 3, 2), InferenceProofSerializer.Serialize(proof));
     }
 
     [Fact]
@@ -77,7 +82,7 @@ public sealed class ProofBytesKnownAnswerTests
         (TrainingDataset data, TrainingRun run) = Training.Value;
         AssertDigest(
             "8e6fd9114cb066089a7c94904d6810ade7c62871765aea3f56cd29e59c235fec",
-            TrainingTranscriptSerializer.Serialize(run.Transcript),
+            WithVersion(TrainingTranscriptSerializer.Serialize(run.Transcript), 4, 3),
             TrainingStepProofSerializer.Serialize(TrainingStepProver.Prove(run, data, 1, new SeededSaltSource(550))),
             SnapshotRangeProofSerializer.Serialize(SnapshotRangeArgument.Prove(run, 2, new SeededSaltSource(551))),
             InitialSnapshotProofSerializer.Serialize(InitialSnapshotArgument.Prove(run)));
@@ -89,6 +94,40 @@ public sealed class ProofBytesKnownAnswerTests
         (_, TrainingRun run) = Training.Value;
         CommittedModel model = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6), salts: new SeededSaltSource(560));
         AssertDigest("55d15877377c8b28b4aee4ef6e0a2015f7f903a84f4977e3be329c9908dbdf8b", ModelLinkProofSerializer.Serialize(ModelLinkArgument.Prove(run, model, new SeededSaltSource(561))));
+    }
+
+    [Theory]
+    [InlineData(0, "f140bdf569c2038ee23b116e8a5edf972198a8b19e71e96dba5c726be134050e")]
+    [InlineData(9, "1a66c419b8d2deacf435634dfaf7063bf3806f40ae7466502201bcbbdeb82405")]
+    [InlineData(17, "93106d542b18ceb5b457e82be78e1988cdca36fe92590b0c5d412e31a1a4986f")]
+    public void HidingLigeroCommitmentAndOpening(int numVariables, string expected)
+    {
+        var words = new SeededWordSource(570 + numVariables);
+        Goldilocks[] table = words.NextArray<Goldilocks>(1 << numVariables);
+        GoldilocksExt2[] point = words.NextArray<GoldilocksExt2>(numVariables);
+        LigeroProverState state = LigeroProver.Commit(table, LigeroParameters.DefaultHiding, new SeededSaltSource(571));
+        LigeroOpeningProof<GoldilocksExt2> proof = LigeroProver.Open(new Transcript("known-answer"), state, point, out GoldilocksExt2 value);
+        byte[] valueBytes = new byte[16];
+        value.WriteTo(valueBytes);
+        AssertDigest(expected, state.Commitment.Root.ToArray(), valueBytes, LigeroProofSerializer.Serialize(proof));
+    }
+
+    [Fact]
+    public void HidingModelCommitmentAndInferenceProof()
+    {
+        var random = new Random(580);
+        (Thestage.Proofs.Quantization.QuantizedModel quantized, List<int[]> inputs) = Quantization.TestModels.Quantized(Quantization.TestModels.Mlp(random, [50, 24, 10]), random, 3);
+        CommittedModel model = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding, new SeededSaltSource(581));
+        (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 582);
+        AssertDigest("fd2376214c8d18bd5ef9b5b27ff614bd2338b9d0bbcd9bccfeb4b2dc85a3ea61", ModelCommitmentSerializer.Serialize(model.Commitment), InferenceProofSerializer.Serialize(proof));
+    }
+
+    /// <summary>The bytes with the u16 version field (after the 4-byte magic) asserted to be <paramref name="current"/> and set to <paramref name="previous"/>.</summary>
+    private static byte[] WithVersion(byte[] bytes, ushort current, ushort previous)
+    {
+        Assert.Equal(current, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), previous);
+        return bytes;
     }
 
     private static void AssertDigest(string expected, params byte[][] parts)

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Inference;
 
 namespace Thestage.Benchmarks.Proofs;
@@ -13,6 +14,8 @@ namespace Thestage.Benchmarks.Proofs;
 /// CommitModel: the model commitment alone (Ligero commitment of the weights and the int8 range-and-padding proof),
 /// once per model (the batch-16 workload commits the same MLP as batch 1).
 /// Verify: deserializing the TSIP bytes and verifying them against the public input and output.
+/// Hiding: the model and witness are committed with <see cref="LigeroParameters.DefaultHiding"/> (zero-knowledge Ligero
+/// openings) instead of <see cref="LigeroParameters.Default"/>, in the same run, to measure what hiding costs.
 /// </summary>
 [MemoryDiagnoser]
 [MinColumn]
@@ -40,19 +43,24 @@ public class InferenceProofBenchmarks
             ? names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : ["Mlp784x128x10-batch1", "Mlp784x128x10-batch16", "Cnn5x5x4-batch1", "LeNet5-max-batch1", "LeNet5-avg-batch1"];
 
+    /// <summary>Whether the commitments are hiding (<see cref="LigeroParameters.DefaultHiding"/>).</summary>
+    [Params(false, true)]
+    public bool Hiding { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         List<double[]> images = ProofWorkloads.Images(16, out string source);
         int batch = Workload.EndsWith("batch16", StringComparison.Ordinal) ? 16 : 1;
+        LigeroParameters parameters = Hiding ? LigeroParameters.DefaultHiding : LigeroParameters.Default;
         if (Workload.StartsWith("LeNet5", StringComparison.Ordinal))
         {
             images = ProofWorkloads.Pad32(images);
-            _model = ProofWorkloads.LeNet5(images, maxPooling: Workload.StartsWith("LeNet5-max", StringComparison.Ordinal));
+            _model = ProofWorkloads.LeNet5(images, maxPooling: Workload.StartsWith("LeNet5-max", StringComparison.Ordinal), parameters);
         }
         else
         {
-            _model = Workload.StartsWith("Cnn", StringComparison.Ordinal) ? ProofWorkloads.Cnn(images) : ProofWorkloads.Mlp(images);
+            _model = Workload.StartsWith("Cnn", StringComparison.Ordinal) ? ProofWorkloads.Cnn(images, parameters) : ProofWorkloads.Mlp(images, parameters);
         }
 
         _inputs = images.Take(batch).Select(x => _model.Model.QuantizeInput(x)).ToList();
@@ -64,12 +72,12 @@ public class InferenceProofBenchmarks
         }
 
         Console.WriteLine(
-            $"// {Workload} on {source}: {ProofWorkloads.Describe(proof)}; soundness {InferenceVerifier.SoundnessBits(_model.Commitment, batch):F1} bits; "
+            $"// {Workload}{(Hiding ? " hiding" : string.Empty)} on {source}: {ProofWorkloads.Describe(proof)}; soundness {InferenceVerifier.SoundnessBits(_model.Commitment, batch):F1} bits; "
             + $"published model commitment {ModelCommitmentSerializer.Serialize(_model.Commitment).Length} B");
     }
 
     [Benchmark]
-    public CommittedModel CommitModel() => CommittedModel.Commit(_model.Model);
+    public CommittedModel CommitModel() => CommittedModel.Commit(_model.Model, _model.Commitment.Parameters);
 
     [Benchmark]
     public byte[] Prove() => InferenceProofSerializer.Serialize(InferenceProver.ProveBatch(_model, _inputs).Proof);

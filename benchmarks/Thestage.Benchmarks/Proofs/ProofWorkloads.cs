@@ -42,8 +42,9 @@ public static class ProofWorkloads
 
     /// <summary>Builds the quantized, committed 784-128-10 MLP.</summary>
     /// <param name="calibration">The calibration images.</param>
+    /// <param name="parameters">The Ligero parameters (<see cref="LigeroParameters.Default"/> when null; <see cref="LigeroParameters.DefaultHiding"/> for hiding commitments).</param>
     /// <returns>The committed model.</returns>
-    public static CommittedModel Mlp(IReadOnlyList<double[]> calibration)
+    public static CommittedModel Mlp(IReadOnlyList<double[]> calibration, LigeroParameters? parameters = null)
     {
         var random = new Random(800);
         var source = new Sequential(
@@ -53,13 +54,14 @@ public static class ProofWorkloads
                 Activation.Exact(LayerKind.Relu),
                 Dense.FromOutputMajor(128, 10, Gaussian(random, 128 * 10, 1.0 / Math.Sqrt(128)), Gaussian(random, 10, 0.1)),
             ]);
-        return CommittedModel.Commit(Quantizer.Quantize(source, calibration));
+        return CommittedModel.Commit(Quantizer.Quantize(source, calibration), parameters);
     }
 
     /// <summary>Builds the quantized, committed CNN conv 1→4 5×5 → ReLU → avgpool 2×2 → flatten → dense 576→10 on 1×28×28.</summary>
     /// <param name="calibration">The calibration images.</param>
+    /// <param name="parameters">The Ligero parameters (<see cref="LigeroParameters.Default"/> when null; <see cref="LigeroParameters.DefaultHiding"/> for hiding commitments).</param>
     /// <returns>The committed model.</returns>
-    public static CommittedModel Cnn(IReadOnlyList<double[]> calibration)
+    public static CommittedModel Cnn(IReadOnlyList<double[]> calibration, LigeroParameters? parameters = null)
     {
         var random = new Random(810);
         var source = new Sequential(
@@ -71,7 +73,7 @@ public static class ProofWorkloads
                 new Flatten(),
                 Dense.FromOutputMajor(576, 10, Gaussian(random, 5760, 1.0 / 24), Gaussian(random, 10, 0.1)),
             ]);
-        return CommittedModel.Commit(Quantizer.Quantize(source, calibration));
+        return CommittedModel.Commit(Quantizer.Quantize(source, calibration), parameters);
     }
 
     /// <summary>
@@ -83,8 +85,9 @@ public static class ProofWorkloads
     /// </summary>
     /// <param name="calibration">The calibration images, 32×32 (see <see cref="Pad32"/>).</param>
     /// <param name="maxPooling">Max pooling (zkCNN's LeNet-5) or average pooling.</param>
+    /// <param name="parameters">The commitment parameters (<see cref="LigeroParameters.Default"/> if null).</param>
     /// <returns>The committed model.</returns>
-    public static CommittedModel LeNet5(IReadOnlyList<double[]> calibration, bool maxPooling)
+    public static CommittedModel LeNet5(IReadOnlyList<double[]> calibration, bool maxPooling, LigeroParameters? parameters = null)
     {
         var random = new Random(820);
         var layers = new List<Layer>();
@@ -108,7 +111,7 @@ public static class ProofWorkloads
         }
 
         var source = new Sequential(new Shape(1, 32, 32), layers);
-        return CommittedModel.Commit(Quantizer.Quantize(source, calibration, 8));
+        return CommittedModel.Commit(Quantizer.Quantize(source, calibration, 8), parameters);
     }
 
     /// <summary>Pads 28×28 images to 32×32 with a two-pixel zero border (LeNet-5's input, as zkCNN's MNIST data).</summary>
@@ -138,8 +141,7 @@ public static class ProofWorkloads
         int total = InferenceProofSerializer.Serialize(proof).Length;
         int witness = LigeroProofSerializer.Serialize(proof.AdviceOpening).Length;
         int[] weights = proof.WeightOpenings.Select(o => LigeroProofSerializer.Serialize(o).Length).ToArray();
-        int witnessVariables = System.Numerics.BitOperations.Log2((uint)(proof.AdviceOpening.RowCount * proof.AdviceOpening.EvaluationRow.Length));
-        return $"proof {total} B ({total / 1024.0:F1} KiB): witness opening {witness} B (2^{witnessVariables} committed values), "
+        return $"proof {total} B ({total / 1024.0:F1} KiB): witness opening {witness} B ({proof.AdviceOpening.RowCount} rows opened), "
             + $"weight openings {string.Join(" + ", weights)} B, {proof.Sumchecks.Count} sumchecks, {proof.Values.Length} extension values, "
             + $"rest {total - witness - weights.Sum()} B";
     }

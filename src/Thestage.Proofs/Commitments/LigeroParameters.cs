@@ -36,6 +36,33 @@ namespace Thestage.Proofs.Commitments;
 /// distinct queried columns. <see cref="ColumnVariables"/> picks the <c>c</c> minimising this estimate, so the
 /// shape balances <c>k ≈ √(t · 2^v / 4)</c> rather than the square layout.
 /// </para>
+/// <para>
+/// Hiding (<see cref="Hiding"/>; Ligero, Ames et al., CCS 2017, §4.3 and §5: randomized encoding and masking codewords).
+/// Each row is the polynomial <c>P_i = m̂_i + Z_H·ρ_i</c> of degree <c>&lt; D = k + T</c>, <c>m̂_i</c> the interpolant of its
+/// message on <c>H_k</c>, <c>Z_H = X^k − 1</c> and <c>ρ_i</c> uniformly random of degree <c>&lt; T</c>, <c>T = t + max(0, t − k)</c>:
+/// any <c>t</c> positions of the codeword are uniform whatever the message. Eight random masking rows are appended (one
+/// extension-valued row <c>R</c> for the proximity row, three <c>μ_1, μ_2, μ_3</c> for the evaluation). The prover sends
+/// <c>w = Σ γ_i P_i + R</c> (coefficients, uniform) and <c>q = (Σ_i eq(r_row, i) P_i) · ê + μ</c> (<c>2D</c> coefficients),
+/// <c>ê</c> the interpolant of <c>eq(r_col, ·)</c> on <c>H_k</c> and <c>μ = μ_1 + X^(D/2) μ_2 + X^D μ_3</c> with
+/// <c>Σ_(ζ∈H_k) μ(ζ) = 0</c>; the verifier checks <c>Σ_(ζ∈H_k) q(ζ) = f(r)</c> (from the coefficients at multiples of
+/// <c>k</c>) and both rows against the opened columns. Given <c>f(r)</c> and the challenges, the opening is uniformly
+/// distributed (the simulator in <c>LigeroHidingTests</c> shows it).
+/// </para>
+/// <para>
+/// Hiding soundness. The codeword length is <c>n = k · 2^b</c>, <c>b ≥ LogBlowup</c> the least with rate
+/// <c>ρ = D/n ≤ (9/8) · 2^−LogBlowup</c>. If the committed rows (data and masks, all proximity-tested by <c>w</c>) are
+/// <c>δ</c>-far from the code, each query catches it with probability <c>δ</c>; otherwise a false <c>q</c> differs from
+/// the decoded one, both of degree <c>&lt; 2D</c>, on all but <c>2D</c> points, so a query passes with probability at most
+/// <c>δ + 2ρ</c>. With <c>δ = 1/2 − ρ</c> (inside the unique-decoding radius <c>(1 − ρ)/2</c> of BCIKS) each query
+/// passes with probability at most <c>1/2 + ρ</c>, and <c>ε ≤ (1/2 + ρ)^t + n/|F_ext|</c>. A decoded mask with a
+/// nonzero sum <c>Δ</c> over <c>H_k</c> only shifts every opened value by the same <c>Δ</c>, fixed at commit time: the
+/// commitment binds the table <c>M + Δ</c>, and binding is all soundness needs. Masking costs <c>T</c> extra coefficients
+/// per row, eight extra rows per column, a codeword up to twice <c>k · 2^LogBlowup</c>, and a <c>3D</c>-element opening instead of
+/// <c>2k</c>. <see cref="DefaultHiding"/> (<c>LogBlowup = 4</c>, <c>t = 130</c>): <c>ρ ≤ 9/128</c>, at least
+/// <c>−130 · log2(73/128) = 105.3</c> bits per opening, more when <c>D/n</c> is below the bound. (<c>LogBlowup = 3</c> would
+/// need <c>t = 164</c> for the same figure and gives larger openings for the benchmarked models: 366 KiB instead of 328 KiB
+/// over the MLP's three openings, by <see cref="EstimatedProofBytes"/>.)
+/// </para>
 /// </remarks>
 public sealed class LigeroParameters
 {
@@ -48,6 +75,15 @@ public sealed class LigeroParameters
     /// <summary>The largest number of column variables (message length at most <c>2^24</c>).</summary>
     public const int MaxColumnVariables = 24;
 
+    /// <summary>The masking rows a hiding commitment appends (three evaluation masks and one proximity mask, each two base rows).</summary>
+    internal const int HidingMaskRows = 8;
+
+    /// <summary>The bit set in the encoded log blowup of hiding parameters (formats <c>TSMC</c> v3, <c>TSTT</c> v4).</summary>
+    internal const int EncodedHidingFlag = 0x80;
+
+    /// <summary>The extension degree a hiding opening is laid out for (<see cref="Fields.GoldilocksExt2"/>).</summary>
+    internal const int HidingExtensionDegree = 2;
+
     private const int ExtensionElementBytes = 16;
 
     /// <summary>Initializes new parameters.</summary>
@@ -55,17 +91,42 @@ public sealed class LigeroParameters
     /// <param name="columnQueries">The number of column queries <c>t</c>, in <c>[1, 4096]</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
     public LigeroParameters(int logBlowup, int columnQueries)
+        : this(logBlowup, columnQueries, hiding: false)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(logBlowup, 1);
+    }
+
+    /// <summary>Initializes new parameters, hiding or not.</summary>
+    /// <param name="logBlowup"><c>log2(1/ρ)</c>, in <c>[1, 4]</c>; at least 2 when <paramref name="hiding"/>.</param>
+    /// <param name="columnQueries">The number of column queries <c>t</c>, in <c>[1, 4096]</c>.</param>
+    /// <param name="hiding">Whether openings are zero-knowledge (randomized encoding and masking rows, see remarks).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
+    public LigeroParameters(int logBlowup, int columnQueries, bool hiding)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(logBlowup, hiding ? 2 : 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(logBlowup, 4);
         ArgumentOutOfRangeException.ThrowIfLessThan(columnQueries, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(columnQueries, MaxColumnQueries);
         LogBlowup = logBlowup;
         ColumnQueries = columnQueries;
+        Hiding = hiding;
     }
 
-    /// <summary>Gets the default parameters: rate 1/4 and 152 column queries (≥ 101.4 bits, see remarks).</summary>
+    /// <summary>Gets the default parameters: rate 1/4 and 152 column queries (≥ 101.4 bits, see remarks); not hiding.</summary>
     public static LigeroParameters Default { get; } = new(2, 152);
+
+    /// <summary>Gets the default hiding parameters: rate at most 9/128 and 130 column queries (≥ 105.3 bits, see remarks).</summary>
+    public static LigeroParameters DefaultHiding { get; } = new(4, 130, hiding: true);
+
+    /// <summary>The log blowup as the formats store it: <see cref="LogBlowup"/>, with <see cref="EncodedHidingFlag"/> when hiding (plain parameters encode as before).</summary>
+    internal int EncodedLogBlowup => LogBlowup | (Hiding ? EncodedHidingFlag : 0);
+
+    /// <summary>Rebuilds parameters from <see cref="EncodedLogBlowup"/> and the query count.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    internal static LigeroParameters Decode(int encodedLogBlowup, int columnQueries) =>
+        new(encodedLogBlowup & ~EncodedHidingFlag, columnQueries, (encodedLogBlowup & EncodedHidingFlag) != 0);
+
+    /// <summary>Gets a value indicating whether openings are zero-knowledge (reveal nothing but the evaluation; see remarks).</summary>
+    public bool Hiding { get; }
 
     /// <summary>Gets <c>log2(1/ρ)</c>.</summary>
     public int LogBlowup { get; }
@@ -73,10 +134,10 @@ public sealed class LigeroParameters
     /// <summary>Gets the number of column queries <c>t</c>.</summary>
     public int ColumnQueries { get; }
 
-    /// <summary>Gets the code rate <c>ρ</c>.</summary>
+    /// <summary>Gets the code rate <c>ρ</c> of plain commitments (<c>2^−LogBlowup</c>; hiding rows have rate <c>D/n ≤ (9/8)·ρ</c>, see remarks).</summary>
     public double Rate => 1.0 / (1 << LogBlowup);
 
-    /// <summary>Gets the proximity parameter <c>δ = (1 − ρ)/2</c>, the unique-decoding radius (BCIKS 2020).</summary>
+    /// <summary>Gets the proximity parameter <c>δ = (1 − ρ)/2</c> of plain commitments, the unique-decoding radius (BCIKS 2020); hiding openings use <c>δ = 1/2 − D/n</c> (see remarks).</summary>
     public double Delta => (1.0 - Rate) / 2.0;
 
     /// <summary>Computes the number of column variables <c>c</c> (row length <c>2^c</c>) that minimises the estimated proof size.</summary>
@@ -109,6 +170,42 @@ public sealed class LigeroParameters
     /// <returns>The row variables (the first variables of the polynomial).</returns>
     public int RowVariables(int numVariables) => numVariables - ColumnVariables(numVariables);
 
+    /// <summary>Computes the codeword length <c>n</c> of a row for a polynomial of <paramref name="numVariables"/> variables.</summary>
+    /// <param name="numVariables">The number of variables of the polynomial.</param>
+    /// <returns><c>k · 2^LogBlowup</c>, or for hiding parameters the least <c>k · 2^b</c> meeting the rate bound (see remarks).</returns>
+    public int CodewordLength(int numVariables) => CodewordLengthFor(numVariables, ColumnVariables(numVariables));
+
+    /// <summary>The matrix rows a commitment holds: the data rows, and the masking rows when hiding.</summary>
+    internal int CommittedRows(int numVariables) => (1 << RowVariables(numVariables)) + (Hiding ? HidingMaskRows : 0);
+
+    /// <summary>The degree <c>T</c> of the random multiple of <c>Z_H</c> added to each row when hiding (even, <c>T ≥ t</c>, <c>k + T ≥ 2t</c>).</summary>
+    internal int MaskDegree(int rowLength)
+    {
+        int t = ColumnQueries;
+        int mask = t + Math.Max(0, t - rowLength);
+        return ((rowLength + mask) & 1) == 0 ? mask : mask + 1;
+    }
+
+    /// <summary>The degree bound <c>D = k + T</c> of a hiding row polynomial (<c>k</c> when not hiding).</summary>
+    internal int DegreeBound(int rowLength) => Hiding ? rowLength + MaskDegree(rowLength) : rowLength;
+
+    private int CodewordLengthFor(int numVariables, int columnVariables)
+    {
+        int k = 1 << columnVariables;
+        long n = (long)k << LogBlowup;
+        if (Hiding)
+        {
+            // ρ = D/n ≤ (9/8)·2^−LogBlowup  ⇔  8·D·2^LogBlowup ≤ 9·n.
+            long d = DegreeBound(k);
+            while (8 * d * (1L << LogBlowup) > 9 * n)
+            {
+                n *= 2;
+            }
+        }
+
+        return n > 1 << 30 ? throw new ArgumentOutOfRangeException(nameof(numVariables), "The codeword would exceed 2^30 entries.") : (int)n;
+    }
+
     /// <summary>Estimates the serialized opening size for a given shape (see remarks).</summary>
     /// <param name="numVariables">The number of variables of the polynomial.</param>
     /// <param name="columnVariables">The number of column variables <c>c ≤ v</c>.</param>
@@ -119,23 +216,26 @@ public sealed class LigeroParameters
         ArgumentOutOfRangeException.ThrowIfNegative(columnVariables);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(columnVariables, numVariables);
         double k = Math.Pow(2.0, columnVariables);
-        double rows = Math.Pow(2.0, numVariables - columnVariables);
-        double n = k * (1 << LogBlowup);
+        double rows = Math.Pow(2.0, numVariables - columnVariables) + (Hiding ? HidingMaskRows : 0);
+        double n = CodewordLengthFor(numVariables, columnVariables);
+        double rowElements = Hiding ? 3.0 * DegreeBound((int)k) : 2.0 * k;
         double distinct = n * (1.0 - Math.Pow(1.0 - (1.0 / n), ColumnQueries));
         double siblings = distinct * Math.Max(0.0, Math.Log2(n) - Math.Log2(distinct));
-        return (2 * ExtensionElementBytes * k) + (distinct * ((8 * rows) + 16)) + (32 * siblings);
+        return (ExtensionElementBytes * rowElements) + (distinct * ((8 * rows) + 16)) + (32 * siblings);
     }
 
-    /// <summary>Computes the soundness <c>−log2((1 − δ)^t + n/|F_ext|)</c> in bits.</summary>
+    /// <summary>Computes the soundness <c>−log2((1 − δ)^t + n/|F_ext|)</c> in bits; for hiding parameters <c>−log2((1/2 + D/n)^t + n/|F_ext|)</c> (see remarks).</summary>
     /// <param name="numVariables">The number of variables of the committed polynomial.</param>
     /// <param name="log2FieldSize"><c>log2 |F_ext|</c> of the challenge field.</param>
     /// <returns>The security level in bits.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="numVariables"/> is out of range.</exception>
     public double SoundnessBits(int numVariables, double log2FieldSize)
     {
-        double queryTerm = ColumnQueries * Math.Log2(1.0 - Delta);
-        int log2CodewordLength = ColumnVariables(numVariables) + LogBlowup;
-        double fieldTerm = log2CodewordLength - log2FieldSize;
+        int columnVariables = ColumnVariables(numVariables);
+        int n = CodewordLengthFor(numVariables, columnVariables);
+        double passPerQuery = Hiding ? 0.5 + ((double)DegreeBound(1 << columnVariables) / n) : 1.0 - Delta;
+        double queryTerm = ColumnQueries * Math.Log2(passPerQuery);
+        double fieldTerm = Math.Log2(n) - log2FieldSize;
         double high = Math.Max(queryTerm, fieldTerm);
         double low = Math.Min(queryTerm, fieldTerm);
         return -(high + Math.Log2(1.0 + Math.Pow(2.0, low - high)));

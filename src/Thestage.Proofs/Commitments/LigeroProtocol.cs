@@ -17,17 +17,21 @@ internal static class LigeroProtocol
     private const string EvaluationRowLabel = "ligero/evaluation-row";
     private const string ColumnsLabel = "ligero/columns";
 
-    /// <summary>Absorbs the statement and returns the proximity challenges <c>γ</c> (one per row).</summary>
+    /// <summary>
+    /// Absorbs the statement and returns the proximity challenges <c>γ</c> (one per combined row). Hiding parameters add a
+    /// fourth shape byte (1), so a hiding opening never shares a transcript with a plain one; plain transcripts are unchanged.
+    /// </summary>
     public static TExt[] BeginOpening<TExt>(
         Transcript transcript, LigeroCommitment commitment, LigeroParameters parameters, ReadOnlySpan<TExt> point, TExt value, int rowCount)
         where TExt : struct, IExtensionField<TExt>
     {
         transcript.AbsorbDigest(RootLabel, commitment.Root);
-        Span<byte> shape = stackalloc byte[3];
+        Span<byte> shape = stackalloc byte[4];
         shape[0] = (byte)commitment.NumVariables;
         shape[1] = (byte)parameters.LogBlowup;
         shape[2] = (byte)TExt.Degree;
-        transcript.AbsorbBytes(ShapeLabel, shape);
+        shape[3] = 1;
+        transcript.AbsorbBytes(ShapeLabel, shape[..(parameters.Hiding ? 4 : 3)]);
         transcript.AbsorbUInt64(QueriesLabel, (ulong)parameters.ColumnQueries);
         transcript.Absorb(PointLabel, point);
         transcript.Absorb(ValueLabel, value);
@@ -66,12 +70,11 @@ internal static class LigeroProtocol
         return MerkleHasher.HashLeaf(salt, scratch[..(8 * column.Length)]);
     }
 
-    /// <summary>Reed–Solomon encodes an extension-field row coefficient-wise (the code is F_p-linear).</summary>
-    public static TExt[] EncodeRow<TExt>(ReadOnlySpan<TExt> row, int logBlowup)
+    /// <summary>Reed–Solomon encodes an extension-field row coefficient-wise (the code is F_p-linear) to length <paramref name="n"/>.</summary>
+    public static TExt[] EncodeRow<TExt>(ReadOnlySpan<TExt> row, int n)
         where TExt : struct, IExtensionField<TExt>
     {
         int k = row.Length;
-        int n = k << logBlowup;
         var message = new Goldilocks[k];
         var codeword = new Goldilocks[n];
         var result = new TExt[n];

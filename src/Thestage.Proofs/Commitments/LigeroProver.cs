@@ -26,7 +26,7 @@ namespace Thestage.Proofs.Commitments;
 /// "Brakedown", eprint 2021/1043. Soundness: see <see cref="LigeroParameters"/>.
 /// </para>
 /// </remarks>
-public static class LigeroProver
+public static partial class LigeroProver
 {
     /// <summary>The number of encoded entries from which rows are encoded on several cores.</summary>
     private const int ParallelThreshold = 1 << 14;
@@ -39,6 +39,11 @@ public static class LigeroProver
     /// <exception cref="ArgumentException">The number of evaluations is not a power of two.</exception>
     public static LigeroProverState Commit(ReadOnlySpan<Goldilocks> evaluations, LigeroParameters parameters, ISaltSource? salts = null)
     {
+        if (parameters is { Hiding: true })
+        {
+            return CommitHiding(evaluations, parameters, salts ?? RandomSaltSource.Instance);
+        }
+
         (int numVariables, int rows, int k, int n) = Shape(evaluations, parameters);
         Goldilocks[] table = evaluations.ToArray();
         var encoded = new Goldilocks[rows * n];
@@ -56,6 +61,16 @@ public static class LigeroProver
     /// </summary>
     internal static Digest256 CommitRoot(ReadOnlySpan<Goldilocks> evaluations, LigeroParameters parameters, ISaltSource salts)
     {
+        if (parameters is { Hiding: true })
+        {
+            LigeroProverState state = CommitHiding(evaluations, parameters, salts);
+            Array.Clear(state.Coefficients!);
+            Array.Clear(state.Encoded);
+            Array.Clear(state.Salts);
+            Array.Clear(state.Evaluations);
+            return state.Commitment.Root;
+        }
+
         (_, int rows, int k, int n) = Shape(evaluations, parameters);
         Goldilocks[] encoded = ArrayPool<Goldilocks>.Shared.Rent(rows * n);
         byte[] saltBytes = ArrayPool<byte>.Shared.Rent(n * MerkleHasher.SaltLength);
@@ -90,6 +105,11 @@ public static class LigeroProver
         if (point.Length != numVariables)
         {
             throw new ArgumentException("The point dimension does not match the commitment.", nameof(point));
+        }
+
+        if (state.Parameters.Hiding)
+        {
+            return OpenHiding(transcript, state, point, out value);
         }
 
         int rows = state.RowCount, k = state.RowLength, n = state.CodewordLength;
@@ -132,7 +152,7 @@ public static class LigeroProver
         int numVariables = System.Numerics.BitOperations.Log2((uint)evaluations.Length);
         int rows = 1 << parameters.RowVariables(numVariables);
         int k = evaluations.Length / rows;
-        return (numVariables, rows, k, k << parameters.LogBlowup);
+        return (numVariables, rows, k, parameters.CodewordLength(numVariables));
     }
 
     /// <summary>Encodes the rows, draws the column salts and writes the Merkle tree over the salted columns (heap order, 2n nodes).</summary>
@@ -167,13 +187,13 @@ public static class LigeroProver
         MerkleTree.BuildLevels(nodes);
     }
 
-    private static TExt[] CombineRows<TExt>(Goldilocks[] matrix, TExt[] weights, int rowLength)
+    private static TExt[] CombineRows<TExt>(ReadOnlySpan<Goldilocks> matrix, TExt[] weights, int rowLength)
         where TExt : struct, IExtensionField<TExt>
     {
         var result = new TExt[rowLength];
         for (int i = 0; i < weights.Length; i++)
         {
-            FieldKernels.AddScaledBase<TExt>(result, weights[i], matrix.AsSpan(i * rowLength, rowLength));
+            FieldKernels.AddScaledBase<TExt>(result, weights[i], matrix.Slice(i * rowLength, rowLength));
         }
 
         return result;

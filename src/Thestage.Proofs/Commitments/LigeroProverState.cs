@@ -12,8 +12,9 @@ namespace Thestage.Proofs.Commitments;
 public sealed class LigeroProverState
 {
     internal LigeroProverState(
-        LigeroCommitment commitment, LigeroParameters parameters, Goldilocks[] evaluations, Goldilocks[] encoded, byte[] salts, MerkleTree tree)
+        LigeroCommitment commitment, LigeroParameters parameters, Goldilocks[] evaluations, Goldilocks[] encoded, byte[] salts, MerkleTree tree, Goldilocks[]? coefficients = null)
     {
+        Coefficients = coefficients;
         Commitment = commitment;
         Parameters = parameters;
         Evaluations = evaluations;
@@ -34,13 +35,19 @@ public sealed class LigeroProverState
     /// <summary>Gets the message length of a row (<c>2^c</c>).</summary>
     public int RowLength => Evaluations.Length / RowCount;
 
-    /// <summary>Gets the codeword length of a row (<c>RowLength · 2^LogBlowup</c>).</summary>
-    public int CodewordLength => RowLength << Parameters.LogBlowup;
+    /// <summary>Gets the codeword length of a row (<c>RowLength · 2^LogBlowup</c>, longer when hiding: <see cref="LigeroParameters.CodewordLength"/>).</summary>
+    public int CodewordLength => Parameters.CodewordLength(Commitment.NumVariables);
+
+    /// <summary>The rows of the committed matrix: <see cref="RowCount"/>, plus the masking rows when hiding.</summary>
+    internal int CommittedRowCount => Parameters.CommittedRows(Commitment.NumVariables);
+
+    /// <summary>When hiding, the coefficient rows (<c>CommittedRowCount × D</c>, see <see cref="LigeroMasking"/>); otherwise null.</summary>
+    internal Goldilocks[]? Coefficients { get; }
 
     /// <summary>The evaluation table, row-major (<c>RowCount × RowLength</c>).</summary>
     internal Goldilocks[] Evaluations { get; }
 
-    /// <summary>The encoded rows, row-major (<c>RowCount × CodewordLength</c>).</summary>
+    /// <summary>The encoded rows, row-major (<c>CommittedRowCount × CodewordLength</c>).</summary>
     internal Goldilocks[] Encoded { get; }
 
     /// <summary>The column salts, <c>CodewordLength × 16</c> bytes.</summary>

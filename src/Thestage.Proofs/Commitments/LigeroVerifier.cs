@@ -5,14 +5,17 @@ using Thestage.Proofs.Transcripts;
 
 namespace Thestage.Proofs.Commitments;
 
-/// <summary>The verifier of <see cref="LigeroProver"/> openings; it returns <see langword="false"/> on any malformed or invalid proof.</summary>
+/// <summary>
+/// The verifier of <see cref="LigeroProver"/> openings; it returns <see langword="false"/> (or, from <see cref="Check{TExt}"/>,
+/// the <see cref="LigeroVerdict"/> naming the failed check) on any malformed or invalid proof.
+/// </summary>
 /// <remarks>
-/// Checks, in order: the proof's shape against the commitment and parameters; <c>value = ⟨u, eq(r_col)⟩</c>;
-/// the Merkle batch opening of the queried salted columns; and at every queried column <c>j</c>,
+/// Checks, in order (the order of <see cref="LigeroVerdict"/>): the proof's shape against the commitment and parameters;
+/// <c>value = ⟨u, eq(r_col)⟩</c>; the number of opened columns; the Merkle batch opening of the queried salted columns; and at every queried column <c>j</c>,
 /// <c>Enc(w)_j = Σ_i γ_i M_{i,j}</c> and <c>Enc(u)_j = Σ_i eq(r_row, i) M_{i,j}</c>. Ligero (Ames et al., CCS
 /// 2017), §4; Brakedown (Golovnev et al., eprint 2021/1043), §4. Soundness: see <see cref="LigeroParameters"/>.
 /// </remarks>
-public static class LigeroVerifier
+public static partial class LigeroVerifier
 {
     /// <summary>Verifies that the committed polynomial evaluates to <paramref name="value"/> at <paramref name="point"/>.</summary>
     /// <typeparam name="TExt">The extension field of the point and the challenges.</typeparam>
@@ -25,6 +28,20 @@ public static class LigeroVerifier
     /// <returns><see langword="true"/> when the proof is accepted.</returns>
     public static bool Verify<TExt>(
         Transcript transcript, LigeroCommitment commitment, LigeroParameters parameters, ReadOnlySpan<TExt> point, TExt value, LigeroOpeningProof<TExt>? proof)
+        where TExt : struct, IExtensionField<TExt> =>
+        Check(transcript, commitment, parameters, point, value, proof) == LigeroVerdict.Accepted;
+
+    /// <summary>Checks that the committed polynomial evaluates to <paramref name="value"/> at <paramref name="point"/>, naming the first failed check.</summary>
+    /// <typeparam name="TExt">The extension field of the point and the challenges.</typeparam>
+    /// <param name="transcript">The transcript, in the same state as the prover's.</param>
+    /// <param name="commitment">The commitment.</param>
+    /// <param name="parameters">The verifier's parameters (must match those used to commit).</param>
+    /// <param name="point">The point.</param>
+    /// <param name="value">The claimed evaluation.</param>
+    /// <param name="proof">The proof (may be null or malformed).</param>
+    /// <returns><see cref="LigeroVerdict.Accepted"/>, or why the proof was rejected.</returns>
+    public static LigeroVerdict Check<TExt>(
+        Transcript transcript, LigeroCommitment commitment, LigeroParameters parameters, ReadOnlySpan<TExt> point, TExt value, LigeroOpeningProof<TExt>? proof)
         where TExt : struct, IExtensionField<TExt>
     {
         ArgumentNullException.ThrowIfNull(transcript);
@@ -32,28 +49,50 @@ public static class LigeroVerifier
         ArgumentNullException.ThrowIfNull(parameters);
 
         int numVariables = commitment.NumVariables;
+        if (proof is null || point.Length != numVariables || !HasShape(parameters, numVariables, proof))
+        {
+            return LigeroVerdict.WrongShape;
+        }
+
+        int rows = 1 << parameters.RowVariables(numVariables);
+        int n = parameters.CodewordLength(numVariables);
+        TExt[] gamma = LigeroProtocol.BeginOpening(transcript, commitment, parameters, point, value, parameters.Hiding ? rows + LigeroMasking.EvaluationMaskRows : rows);
+        int[] indices = LigeroProtocol.QueryColumns(transcript, proof.ProximityRow, proof.EvaluationRow, n, parameters.ColumnQueries);
+        return parameters.Hiding
+            ? CheckHiding(commitment, parameters, point, value, proof, gamma, indices)
+            : CheckPlain(commitment, parameters, point, value, proof, gamma, indices);
+    }
+
+    /// <summary>Whether the proof's row count and row lengths are those the parameters prescribe for the commitment.</summary>
+    private static bool HasShape<TExt>(LigeroParameters parameters, int numVariables, LigeroOpeningProof<TExt> proof)
+        where TExt : struct, IExtensionField<TExt>
+    {
+        int k = 1 << parameters.ColumnVariables(numVariables);
+        int d = parameters.DegreeBound(k);
+        return proof.RowCount == parameters.CommittedRows(numVariables)
+            && proof.ProximityRow.Length == d && proof.EvaluationRow.Length == (parameters.Hiding ? 2 * d : k)
+            && (!parameters.Hiding || TExt.Degree == LigeroParameters.HidingExtensionDegree);
+    }
+
+    /// <summary>The checks of a plain opening, given its challenges (the transcript is not touched).</summary>
+    private static LigeroVerdict CheckPlain<TExt>(
+        LigeroCommitment commitment, LigeroParameters parameters, ReadOnlySpan<TExt> point, TExt value, LigeroOpeningProof<TExt> proof, TExt[] gamma, int[] indices)
+        where TExt : struct, IExtensionField<TExt>
+    {
+        int numVariables = commitment.NumVariables;
         int rowVariables = parameters.RowVariables(numVariables);
         int rows = 1 << rowVariables;
-        int k = 1 << (numVariables - rowVariables);
-        int n = k << parameters.LogBlowup;
-        if (proof is null || point.Length != numVariables || proof.RowCount != rows
-            || proof.ProximityRow.Length != k || proof.EvaluationRow.Length != k)
-        {
-            return false;
-        }
-
-        TExt[] gamma = LigeroProtocol.BeginOpening(transcript, commitment, parameters, point, value, rows);
-        int[] indices = LigeroProtocol.QueryColumns(transcript, proof.ProximityRow, proof.EvaluationRow, n, parameters.ColumnQueries);
-        if (proof.ColumnCount != indices.Length)
-        {
-            return false;
-        }
-
+        int n = parameters.CodewordLength(numVariables);
         TExt[] eqRow = EqPolynomial.Table(point[..rowVariables]);
         TExt[] eqColumn = EqPolynomial.Table(point[rowVariables..]);
         if (FieldMath.InnerProduct(proof.EvaluationRow, eqColumn) != value)
         {
-            return false;
+            return LigeroVerdict.WrongValue;
+        }
+
+        if (proof.ColumnCount != indices.Length)
+        {
+            return LigeroVerdict.WrongColumnCount;
         }
 
         var leaves = new Digest256[indices.Length];
@@ -65,11 +104,11 @@ public static class LigeroVerifier
 
         if (!MerkleTree.VerifyBatch(commitment.Root, n, indices, leaves, proof.MerkleProof))
         {
-            return false;
+            return LigeroVerdict.MerkleMismatch;
         }
 
-        TExt[] encodedProximity = LigeroProtocol.EncodeRow(proof.ProximityRow, parameters.LogBlowup);
-        TExt[] encodedEvaluation = LigeroProtocol.EncodeRow(proof.EvaluationRow, parameters.LogBlowup);
+        TExt[] encodedProximity = LigeroProtocol.EncodeRow(proof.ProximityRow, n);
+        TExt[] encodedEvaluation = LigeroProtocol.EncodeRow(proof.EvaluationRow, n);
         for (int q = 0; q < indices.Length; q++)
         {
             ReadOnlySpan<Goldilocks> column = proof.GetColumn(q);
@@ -81,12 +120,17 @@ public static class LigeroVerifier
                 evaluation += eqRow[i].MultiplyByBase(column[i]);
             }
 
-            if (proximity != encodedProximity[indices[q]] || evaluation != encodedEvaluation[indices[q]])
+            if (proximity != encodedProximity[indices[q]])
             {
-                return false;
+                return LigeroVerdict.ProximityMismatch;
+            }
+
+            if (evaluation != encodedEvaluation[indices[q]])
+            {
+                return LigeroVerdict.EvaluationMismatch;
             }
         }
 
-        return true;
+        return LigeroVerdict.Accepted;
     }
 }

@@ -93,20 +93,71 @@ public static class GoldilocksNtt
             Stages(coefficients, 1, inverse: true);
             Multiply(coefficients, CosetScale(k));
 
-            // Bit reversal of the zero-padded coefficients and the first log(n/k) stages: block m of n/k entries holds c_rev(m).
-            int blowup = n / k;
-            int shift = 32 - BitOperations.Log2((uint)k);
-            for (int m = 0; m < k; m++)
-            {
-                destination.Slice(m * blowup, blowup).Fill(coefficients[k == 1 ? 0 : (int)(ReverseBits((uint)m) >> shift)]);
-            }
-
-            Stages(destination, blowup, inverse: false);
+            SpreadAndTransform(coefficients, destination);
         }
         finally
         {
             ArrayPool<Goldilocks>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// Evaluates the polynomial with the given coefficients on the coset <c>CosetShift · H_n</c>, in natural order
+    /// (position <c>j</c> holds <c>P(s·ω_n^j)</c>, the same positions as <see cref="CosetLowDegreeExtension"/>).
+    /// </summary>
+    /// <param name="coefficients">At most <c>n</c> coefficients, constant term first.</param>
+    /// <param name="destination">The <c>n</c> outputs; <c>n</c> a power of two.</param>
+    /// <remarks>
+    /// <c>P(s·ω^j) = Σ_i (c_i s^i) ω^(ij)</c>: the scaled coefficients, zero-padded to the power of two <c>m ≥ c.Length</c>, are
+    /// spread over blocks of <c>n/m</c> and transformed from the stage of half-length <c>n/m</c>, as
+    /// <see cref="CosetLowDegreeExtension"/> does (the first <c>log(n/m)</c> stages would only copy).
+    /// </remarks>
+    internal static void CosetEvaluate(ReadOnlySpan<Goldilocks> coefficients, Span<Goldilocks> destination)
+    {
+        RequirePowerOfTwo(destination.Length, nameof(destination));
+        if (coefficients.Length > destination.Length)
+        {
+            throw new ArgumentException("A polynomial of degree at least n cannot be evaluated by an n-point transform.", nameof(coefficients));
+        }
+
+        int m = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, coefficients.Length));
+        Goldilocks[] rented = ArrayPool<Goldilocks>.Shared.Rent(m);
+        try
+        {
+            Span<Goldilocks> scaled = rented.AsSpan(0, m);
+            Goldilocks power = Goldilocks.One;
+            for (int i = 0; i < coefficients.Length; i++)
+            {
+                scaled[i] = coefficients[i] * power;
+                power *= CosetShift;
+            }
+
+            scaled[coefficients.Length..].Clear();
+            SpreadAndTransform(scaled, destination);
+        }
+        finally
+        {
+            ArrayPool<Goldilocks>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// The forward transform of <paramref name="coefficients"/> (length <c>m</c>, a power of two) zero-padded to the length
+    /// <c>n</c> of <paramref name="destination"/>: after the bit reversal of the padded vector, block <c>b</c> of <c>n/m</c>
+    /// entries holds <c>c_rev(b)</c> alone and the first <c>log(n/m)</c> stages copy it over its block, so the coefficients
+    /// are spread directly and those stages skipped.
+    /// </summary>
+    private static void SpreadAndTransform(ReadOnlySpan<Goldilocks> coefficients, Span<Goldilocks> destination)
+    {
+        int k = coefficients.Length;
+        int blowup = destination.Length / k;
+        int shift = 32 - BitOperations.Log2((uint)k);
+        for (int m = 0; m < k; m++)
+        {
+            destination.Slice(m * blowup, blowup).Fill(coefficients[k == 1 ? 0 : (int)(ReverseBits((uint)m) >> shift)]);
+        }
+
+        Stages(destination, blowup, inverse: false);
     }
 
     /// <summary>The butterfly stages of half-length <paramref name="firstHalf"/>, 2·firstHalf, …, n/2 on bit-reversed input.</summary>

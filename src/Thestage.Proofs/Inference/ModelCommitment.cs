@@ -173,7 +173,7 @@ public sealed class ModelCommitment
             writer.WriteUInt32((uint)layer.Shift);
         }
 
-        writer.WriteUInt32((uint)Parameters.LogBlowup);
+        writer.WriteUInt32((uint)Parameters.EncodedLogBlowup);
         writer.WriteUInt32((uint)Parameters.ColumnQueries);
     }
 

@@ -11,8 +11,9 @@ namespace Thestage.Proofs.Inference;
 
 /// <summary>
 /// The versioned byte format of <see cref="ModelCommitment"/>, little-endian:
-/// <c>"TSMC" ‖ version u16 (=2) ‖ input C, H, W, input bits, input and output fraction bits (u32 each) ‖ layer count u32 ‖
-/// per layer: kind, in, out, kernel height, kernel width, stride, padding, shift (u32 each) ‖ log blowup u32 ‖ column queries u32
+/// <c>"TSMC" ‖ version u16 (=3) ‖ input C, H, W, input bits, input and output fraction bits (u32 each) ‖ layer count u32 ‖
+/// per layer: kind, in, out, kernel height, kernel width, stride, padding, shift (u32 each) ‖ log blowup u32 (bit 7: hiding
+/// Ligero, <see cref="LigeroParameters.Hiding"/>) ‖ column queries u32
 /// ‖ weight commitment count u8 ‖ per commitment: root (32) ‖ variables u8 ‖ architecture digest (32) ‖ range-proof flag u8
 /// ‖ if 1: multiplicities (u32 count = 256 ‖ 8-byte elements) ‖ sumcheck list ‖ values (u32 count ‖ 16-byte elements)
 /// ‖ opening count u8 ‖ per opening: u32 length ‖ "TSLG" bytes</c>.
@@ -23,13 +24,16 @@ namespace Thestage.Proofs.Inference;
 /// equal the recomputed one; any violation raises <see cref="ProofFormatException"/>.
 /// <para>
 /// History: version 1 had the same layout, but its range proof did not show that the padding entries of the weight
-/// segments are zero (so extra hidden units could hide there); it is rejected with a message saying why.
+/// segments are zero (so extra hidden units could hide there); it is rejected with a message saying why. Version 2 has
+/// the layout of version 3 without the hiding bit; it is still read (as plain Ligero), and a version-2 commitment with the
+/// bit set is rejected. Plain commitments have the same bytes in both versions apart from the version field, so their
+/// architecture digests, transcripts and proofs are unchanged.
 /// </para>
 /// </remarks>
 public static class ModelCommitmentSerializer
 {
     /// <summary>The current format version.</summary>
-    public const ushort Version = 2;
+    public const ushort Version = 3;
 
     private static ReadOnlySpan<byte> Magic => "TSMC"u8;
 
@@ -80,7 +84,7 @@ public static class ModelCommitmentSerializer
         }
 
         var reader = new ProofReader(bytes);
-        reader.ReadHeader(Magic, Version);
+        ushort version = reader.ReadHeader(Magic, 2, Version);
         (int channels, int height, int width) = (reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24));
         int inputBits = reader.ReadUInt32(2, 16);
         int inputFraction = ReadSigned(ref reader, 62);
@@ -106,8 +110,13 @@ public static class ModelCommitmentSerializer
             layers[i] = layer;
         }
 
-        int logBlowup = reader.ReadUInt32(1, 4);
+        int logBlowup = reader.ReadUInt32(1, 4 | LigeroParameters.EncodedHidingFlag);
         int queries = reader.ReadUInt32(1, LigeroParameters.MaxColumnQueries);
+        if (version == 2 && (logBlowup & LigeroParameters.EncodedHidingFlag) != 0)
+        {
+            throw new ProofFormatException("TSMC version 2 has no hiding commitments; a hiding model commitment is version 3.");
+        }
+
         int weightCount = reader.ReadBytes(1)[0];
         if (weightCount is 0 or > 2)
         {
@@ -159,7 +168,7 @@ public static class ModelCommitmentSerializer
         ModelCommitment commitment;
         try
         {
-            commitment = new ModelCommitment(LayerShapes.Canonical(channels, height, width), inputBits, inputFraction, outputFraction, layers, weights, new LigeroParameters(logBlowup, queries), range);
+            commitment = new ModelCommitment(LayerShapes.Canonical(channels, height, width), inputBits, inputFraction, outputFraction, layers, weights, LigeroParameters.Decode(logBlowup, queries), range);
             int[] expected = commitment.Plan(1).WeightLayout.NumVariables;
             if (!expected.SequenceEqual(weights.Select(w => w.NumVariables)))
             {

@@ -9,7 +9,7 @@ namespace Thestage.Proofs.Training;
 /// <see cref="ProofFormatException"/> on malformed bytes.
 /// </summary>
 /// <remarks>
-/// Layout, little-endian: <c>"TSTT"</c>, <c>u16</c> version 3; configuration: <c>u16</c> width count <c>c ∈ [3, 17]</c>,
+/// Layout, little-endian: <c>"TSTT"</c>, <c>u16</c> version 4; configuration: <c>u16</c> width count <c>c ∈ [3, 17]</c>,
 /// <c>c × u32</c> widths, <c>u32</c> batch size, <c>u16</c> learning-rate shift, <c>u16</c> fractional bits, <c>u16</c> weight
 /// bits, <c>u16</c> value bits, <c>u64</c> seed, <c>u16</c> Ligero log-blowup, <c>u32</c> column queries; the 32-byte
 /// configuration digest; <c>u32</c> sample count and the 32-byte dataset root; <c>u32</c> snapshot count
@@ -22,12 +22,13 @@ namespace Thestage.Proofs.Training;
 /// History: version 1 derived batches from the seed alone; version 2 (same layout) from
 /// <see cref="TrainingTranscript.ScheduleKey"/>; version 3 (trailer domain <c>thestage/training-transcript/v3</c>) also
 /// splits the largest layer into its own polynomial, so a snapshot may have two roots. Versions 1 and 2 are rejected
-/// with a message saying why.
+/// with a message saying why. Version 4 (same layout and trailer) lets bit 7 of the log blowup mark hiding Ligero
+/// commitments (<see cref="LigeroParameters.Hiding"/>); version 3 is still read, as plain Ligero, and rejected with the bit set.
 /// </para>
 /// </remarks>
 public static class TrainingTranscriptSerializer
 {
-    private const ushort Version = 3;
+    private const ushort Version = 4;
 
     private static ReadOnlySpan<byte> Magic => "TSTT"u8;
 
@@ -64,7 +65,7 @@ public static class TrainingTranscriptSerializer
         }
 
         var reader = new ProofReader(bytes);
-        reader.ReadHeader(Magic, Version);
+        version = reader.ReadHeader(Magic, 3, Version);
         int widthCount = reader.ReadUInt16();
         if (widthCount < 3 || widthCount > TrainingConfig.MaxLayers + 1)
         {
@@ -85,12 +86,17 @@ public static class TrainingTranscriptSerializer
         ulong seed = BinaryPrimitives.ReadUInt64LittleEndian(reader.ReadBytes(8));
         int logBlowup = reader.ReadUInt16();
         int queries = reader.ReadUInt32(0, LigeroParameters.MaxColumnQueries);
+        if (version == 3 && (logBlowup & LigeroParameters.EncodedHidingFlag) != 0)
+        {
+            throw new ProofFormatException("TSTT version 3 has no hiding commitments; a hiding transcript is version 4.");
+        }
+
         TrainingConfig config;
         LigeroParameters parameters;
         try
         {
             config = new TrainingConfig(widths, batchSize, learningRateShift, fractionalBits, weightBits, valueBits, seed);
-            parameters = new LigeroParameters(logBlowup, queries);
+            parameters = LigeroParameters.Decode(logBlowup, queries);
         }
         catch (ArgumentException e)
         {
@@ -146,7 +152,7 @@ public static class TrainingTranscriptSerializer
         Span<byte> seed = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(seed, config.Seed);
         writer.WriteBytes(seed);
-        writer.WriteUInt16((ushort)parameters.LogBlowup);
+        writer.WriteUInt16((ushort)parameters.EncodedLogBlowup);
         writer.WriteUInt32((uint)parameters.ColumnQueries);
     }
 

@@ -90,6 +90,33 @@ public sealed class GoldilocksNttTests
         }
     }
 
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 1)]
+    [InlineData(3, 3)]
+    [InlineData(5, 4)]
+    [InlineData(7, 5)]
+    [InlineData(16, 5)]
+    [InlineData(17, 6)]
+    [InlineData(64, 6)]
+    [InlineData(300, 10)]
+    public void CosetEvaluateMatchesNaiveEvaluationOnTheCoset(int length, int logN)
+    {
+        int n = 1 << logN;
+        var rng = new SeededWordSource(600 + length);
+        Goldilocks[] coefficients = rng.NextArray<Goldilocks>(length);
+        Goldilocks[] values = rng.NextArray<Goldilocks>(n); // stale contents must be overwritten
+        GoldilocksNtt.CosetEvaluate(coefficients, values);
+
+        Goldilocks omega = Goldilocks.RootOfUnity(logN);
+        for (int j = 0; j < n; j++)
+        {
+            Assert.Equal(EvaluateNaive(coefficients, GoldilocksNtt.CosetShift * Goldilocks.Pow(omega, (ulong)j)), values[j]);
+        }
+
+        Assert.Throws<ArgumentException>(() => GoldilocksNtt.CosetEvaluate(new Goldilocks[n + 1], new Goldilocks[n]));
+    }
+
     [Fact]
     public void InverseUndoesForwardBeyondTheSharedTwiddleTable()
     {

@@ -49,7 +49,8 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
     {
         public static readonly string[] Names =
         [
-            "TSMC model commitment", "TSIP inference proof", "TSIP inference proof (verify)", "TSLG Ligero opening", "TSSC sumcheck proof",
+            "TSMC model commitment", "TSIP inference proof", "TSIP inference proof (verify)", "TSIP hiding inference proof (verify)",
+            "TSLG Ligero opening", "TSLG hiding Ligero opening (verify)", "TSSC sumcheck proof",
             "TSTT training transcript", "TSSP training step proof", "TSSR snapshot range proof", "TSIS initial snapshot proof",
             "TSTP training proofs", "TSML model link proof", "TSPB inference proof bundle", "TSPB inference proof bundle (verify)",
             "TSCS model commitment seed",
@@ -63,8 +64,14 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             (CommittedModel cnn, List<int[]> cnnInputs) = InferenceTestKit.Cnn(3002, 1, 1, 6, 2, 3, 1, 1, 3);
             (int[][] mlpOutputs, InferenceProof mlpProof) = InferenceTestKit.Prove(mlp, mlpInputs);
             (_, InferenceProof cnnProof) = InferenceTestKit.Prove(cnn, cnnInputs);
+            var hidingRandom = new Random(3012);
+            (QuantizedModel hidingQuantized, List<int[]> hidingInputs) = Quantization.TestModels.Quantized(Quantization.TestModels.Mlp(hidingRandom, [9, 5, 3]), hidingRandom, 1);
+            CommittedModel hiding = CommittedModel.Commit(hidingQuantized, LigeroParameters.DefaultHiding, new SeededSaltSource(3013));
+            (int[][] hidingOutputs, InferenceProof hidingProof) = InferenceTestKit.Prove(hiding, hidingInputs);
+            Add("TSIP hiding inference proof (verify)", 500, b => InferenceVerifier.VerifyBatch(hiding.Commitment, hidingInputs, hidingOutputs, InferenceProofSerializer.Deserialize(b)), InferenceProofSerializer.Serialize(hidingProof));
             Add("TSMC model commitment", 2000, b => ModelCommitmentSerializer.Deserialize(b),
-                [ModelCommitmentSerializer.Serialize(mlp.Commitment), ModelCommitmentSerializer.Serialize(cnn.Commitment), ModelCommitmentSerializer.Serialize(MaxPoolProofTests.Model(3011, 1, 6, 2, reluAfter: true).Model.Commitment)],
+                [ModelCommitmentSerializer.Serialize(mlp.Commitment), ModelCommitmentSerializer.Serialize(cnn.Commitment), ModelCommitmentSerializer.Serialize(MaxPoolProofTests.Model(3011, 1, 6, 2, reluAfter: true).Model.Commitment),
+                    ModelCommitmentSerializer.Serialize(hiding.Commitment)],
                 [TinyStatementDenialOfServiceTests.HugeConvolutionCommitment()]);
             byte[][] inference = [InferenceProofSerializer.Serialize(mlpProof), InferenceProofSerializer.Serialize(cnnProof)];
             Add("TSIP inference proof", 2000, b => InferenceProofSerializer.Deserialize(b), inference);
@@ -85,6 +92,11 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             (LigeroProverState state, _, GoldilocksExt2[] point) = LigeroTests.Setup(9, 3003);
             LigeroOpeningProof<GoldilocksExt2> opening = LigeroProver.Open(new Transcript("fuzz"), state, point, out _);
             Add("TSLG Ligero opening", 2000, b => LigeroProofSerializer.Deserialize<GoldilocksExt2>(b), LigeroProofSerializer.Serialize(opening));
+            (LigeroProverState hidingState, _, GoldilocksExt2[] hidingPoint) = LigeroTests.Setup(9, 3014, LigeroParameters.DefaultHiding);
+            LigeroOpeningProof<GoldilocksExt2> hidingOpening = LigeroProver.Open(new Transcript("fuzz"), hidingState, hidingPoint, out GoldilocksExt2 hidingValue);
+            Add("TSLG hiding Ligero opening (verify)", 1000,
+                b => LigeroVerifier.Verify(new Transcript("fuzz"), hidingState.Commitment, LigeroParameters.DefaultHiding, hidingPoint, hidingValue, LigeroProofSerializer.Deserialize<GoldilocksExt2>(b)),
+                LigeroProofSerializer.Serialize(hidingOpening));
             var words = new SeededWordSource(3004);
             MultilinearPolynomial<GoldilocksExt2>[] factors = [new(words.NextArray<GoldilocksExt2>(16)), new(words.NextArray<GoldilocksExt2>(16))];
             SumcheckProof<GoldilocksExt2> sumcheck = SumcheckProver.Prove(new Transcript("fuzz"), SumcheckProver.ComputeSum(factors), factors).Proof;

@@ -75,7 +75,7 @@ public sealed class WeightPaddingTests
     public void Version1CommitmentsAreRefusedWithTheReason()
     {
         byte[] bytes = ModelCommitmentSerializer.Serialize(CommittedModel.Commit(Model, salts: new SeededSaltSource(1023)).Commitment);
-        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(3, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), 1);
         ProofFormatException e = Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(bytes));
         Assert.Contains("padding", e.Message);

@@ -92,7 +92,7 @@ public sealed class TrainingTranscriptTests
     public void OldVersionsAreRejectedWithAClearMessage()
     {
         byte[] bytes = TrainingTranscriptSerializer.Serialize(SharedRun.Value.Transcript);
-        Assert.Equal(3, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(4, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         byte[] old = (byte[])bytes.Clone();
         BinaryPrimitives.WriteUInt16LittleEndian(old.AsSpan(4), 1);
         ProofFormatException e = Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(old));
@@ -110,7 +110,7 @@ public sealed class TrainingTranscriptTests
         Assert.Contains("version 2 is no longer accepted", e.Message, StringComparison.Ordinal);
 
         byte[] future = (byte[])bytes.Clone();
-        BinaryPrimitives.WriteUInt16LittleEndian(future.AsSpan(4), 4);
+        BinaryPrimitives.WriteUInt16LittleEndian(future.AsSpan(4), 5);
         Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(future));
     }
 

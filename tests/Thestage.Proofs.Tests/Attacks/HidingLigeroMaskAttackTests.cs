@@ -1,0 +1,63 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Polynomials;
+using Thestage.Proofs.Transcripts;
+
+namespace Thestage.Proofs.Tests.Attacks;
+
+/// <summary>
+/// A malicious committer chooses the evaluation mask <c>μ</c> of a hiding Ligero commitment with a nonzero sum over
+/// <c>H_k</c>, hoping to move opened values at will. It only moves every opened value by the same constant, fixed when it
+/// committed: the commitment binds the shifted table, and the unshifted values are refused.
+/// </summary>
+public sealed class HidingLigeroMaskAttackTests
+{
+    private const string Protocol = "hiding-mask-attack";
+
+    [Fact]
+    public void UnbalancedEvaluationMask_ShiftsEveryOpeningAlike_AndTheTrueTableIsRefused()
+    {
+        LigeroParameters parameters = LigeroParameters.DefaultHiding;
+        const int V = 10;
+        var random = new SeededWordSource(4100);
+        Goldilocks[] table = random.NextArray<Goldilocks>(1 << V);
+        int rows = 1 << parameters.RowVariables(V), k = (1 << V) / rows, n = parameters.CodewordLength(V);
+        int height = parameters.CommittedRows(V), d = parameters.DegreeBound(k);
+
+        // The honest coefficient rows, then μ_1's constant coefficient moved by Δ: Σ_(H_k) μ = k·Δ instead of 0.
+        var coefficients = new Goldilocks[height * d];
+        LigeroMasking.WriteCoefficients(table, rows, k, d, parameters.MaskDegree(k), random, coefficients);
+        Goldilocks delta = random.Next<Goldilocks>();
+        coefficients[rows * d] += delta;
+        var encoded = new Goldilocks[height * n];
+        for (int i = 0; i < height; i++)
+        {
+            GoldilocksNtt.CosetEvaluate(coefficients.AsSpan(i * d, d), encoded.AsSpan(i * n, n));
+        }
+
+        var salts = new byte[n * MerkleHasher.SaltLength];
+        new SeededSaltSource(4101).Fill(salts);
+        var nodes = new Digest256[2 * n];
+        Blake2sMultiHash.HashColumns(encoded, height, n, salts, nodes.AsSpan(n, n));
+        MerkleTree.BuildLevels(nodes);
+        MerkleTree tree = MerkleTree.FromNodes(nodes, n);
+        var commitment = new LigeroCommitment(tree.Root, V);
+
+        // The prover's view of its table is shifted by k·Δ everywhere, so its claimed values match Σ_H q.
+        Goldilocks shift = delta * new Goldilocks((ulong)k);
+        Goldilocks[] shifted = table.Select(x => x + shift).ToArray();
+        var state = new LigeroProverState(commitment, parameters, shifted, encoded, salts, tree, coefficients);
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            GoldilocksExt2[] point = random.NextArray<GoldilocksExt2>(V);
+            LigeroOpeningProof<GoldilocksExt2> proof = LigeroProver.Open(new Transcript(Protocol), state, point, out GoldilocksExt2 value);
+            GoldilocksExt2 trueValue = MultilinearPolynomial<GoldilocksExt2>.Evaluate(table.Select(GoldilocksExt2.FromBase).ToArray(), point);
+
+            // Accepted only as an evaluation of table + k·Δ; the committed table's own value is refused.
+            Assert.Equal(trueValue + GoldilocksExt2.FromBase(shift), value);
+            Assert.True(LigeroVerifier.Verify(new Transcript(Protocol), commitment, parameters, point, value, proof));
+            Assert.Equal(LigeroVerdict.WrongValue, LigeroVerifier.Check(new Transcript(Protocol), commitment, parameters, point, trueValue, proof));
+        }
+    }
+}
