@@ -80,7 +80,85 @@ internal static class InferenceDemo
         terminal.Line("plan (one image per ciphertext):");
         terminal.Line(plan.Describe().TrimEnd());
 
-        // 3. One image per ciphertext: the client keeps the secret key; the server gets bytes only.
+        // 3. One image per ciphertext, in a method of its own: its keys, encoded diagonals and messages are unreachable
+        // once it returns, before the batch's 784 input ciphertexts exist.
+        SingleRun single = RunSingle(ir, plan, test, plainPredictions, options.SingleImages, terminal, cancellationToken);
+
+        // 4. One image per slot: up to N/2 images in one pass, no rotations.
+        InferencePlan batchPlan = InferencePlanner.Plan(ir, new PlannerOptions { Packing = TensorPacking.Batch });
+        using var batchClient = new InferenceClient(batchPlan);
+        byte[] batchBundle = terminal.Step("key generation (batch plan)", batchPlan.RotationSteps.Count + 2, step =>
+            batchClient.CreateEvaluationKeys(step.As<StepProgress>(p => p.Completed, p => $"key generation: {p.Step}"), cancellationToken).ToBytes());
+        var batchServer = new EncryptedModel(ir, batchPlan, EvaluationKeys.FromBytes(batchBundle));
+        int batchCount = Math.Min(options.EncryptedImages, test.Count);
+        var batchClock = Stopwatch.StartNew();
+        byte[] batchRequest = terminal.Step($"encrypting {batchCount} images (client)", () => batchClient.EncryptBatch(test.Images.Take(batchCount).ToArray()));
+        double encryptMs = batchClock.Elapsed.TotalMilliseconds;
+        long batchRequestBytes = batchRequest.Length;
+        batchClock.Restart();
+        byte[] batchResponse = terminal.Step("evaluating the batch (server)", ir.Layers.Count + 1, step =>
+            batchServer.Evaluate(batchRequest, step.As<StepProgress>(p => p.Completed, p => $"evaluating the batch (server): {p.Step}"), cancellationToken));
+        double serverMs = batchClock.Elapsed.TotalMilliseconds;
+        long batchResponseBytes = batchResponse.Length;
+        batchClock.Restart();
+        double[][] batchOutputs = terminal.Step("decrypting (client)", () => batchClient.DecryptBatchOutput(batchResponse));
+        double decryptMs = batchClock.Elapsed.TotalMilliseconds;
+        int[] batchPredictions = batchOutputs.Select(ArgMax).ToArray();
+
+        // 5. The closing table.
+        double plainAccuracy = Accuracy(plainPredictions.Take(batchCount), test.Labels);
+        double encryptedAccuracy = Accuracy(batchPredictions, test.Labels);
+        double batchAgreement = Agreement(batchPredictions, plainPredictions);
+        double median = single.MedianLatencyMs ?? double.NaN;
+        double amortized = (encryptMs + serverMs + decryptMs) / batchCount;
+        int copies = plan.Parameters.PolyModulusDegree / 2 / (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)plan.OutputLength);
+        bool passed = encryptedAccuracy >= plainAccuracy - 0.01;
+        terminal.Line();
+        terminal.Table("private inference on Fashion-MNIST", ["", "value", "note"],
+        [
+            ["plaintext accuracy (converted model)", $"{plainAccuracy:P2}", $"on {batchCount} test images"],
+            ["encrypted accuracy (batch)", $"{encryptedAccuracy:P2}", $"on the same {batchCount} images"],
+            ["agreement encrypted vs plaintext", $"{batchAgreement:P2}", $"(single: {single.Agree}/{options.SingleImages})"],
+            ["latency per image, single (server)", $"{median:F0} ms", $"median of {single.Images}; plain {plainMsPerImage:F2} ms → overhead ×{median / plainMsPerImage:F0}"],
+            ["per image amortized, batch", $"{amortized:F2} ms", $"{1000 / amortized:F0} images/s end to end; server {serverMs / batchCount:F2} ms/image"],
+            ["input / output message, single", $"{Mb(single.InputBytes)} / {Mb(single.OutputBytes)}", "seeded symmetric ciphertexts"],
+            ["input message, batch", Mb(batchRequestBytes), $"{batchPlan.InputCiphertexts} ciphertexts for up to {batchPlan.SamplesPerCiphertext} images"],
+            ["evaluation keys (single plan)", Mb(single.KeyBytes), $"{plan.RotationSteps.Count} Galois keys + relinearization, made in {single.KeyMs / 1000:F1} s"],
+            ["parameters", $"N={plan.Parameters.PolyModulusDegree}", $"{plan.Parameters.CoeffModulus.Count} primes, scale 2^{plan.ScaleBits}, 128-bit"],
+            ["output flooding (both servers)", $"τ = {single.FloodingStandardDeviation:G2}", $"per output value; the single client averages {copies} copies"],
+        ]);
+        terminal.Line(passed ? "check: encrypted accuracy within 1 point of plaintext — passed" : "check: encrypted accuracy more than 1 point below plaintext — FAILED");
+        terminal.Result(new
+        {
+            Command = "demo",
+            Passed = passed,
+            TrainImages = train.Count,
+            TestImages = batchCount,
+            Epochs = options.Epochs,
+            Losses = losses,
+            ConversionAgreement = conversionAgreement,
+            PlainAccuracy = plainAccuracy,
+            EncryptedAccuracy = encryptedAccuracy,
+            Agreement = batchAgreement,
+            Single = new { Images = options.SingleImages, single.Agree, single.Correct, single.MedianLatencyMs, single.InputBytes, single.OutputBytes },
+            Batch = new { Images = batchCount, EncryptMs = encryptMs, ServerMs = serverMs, DecryptMs = decryptMs, AmortizedMsPerImage = amortized, InputBytes = batchRequestBytes, OutputBytes = batchResponseBytes },
+            PlainMsPerImage = plainMsPerImage,
+            EvaluationKeyBytes = single.KeyBytes,
+            KeyGenerationMs = single.KeyMs,
+            PolyModulusDegree = plan.Parameters.PolyModulusDegree,
+            CoeffModulusCount = plan.Parameters.CoeffModulus.Count,
+            ScaleBits = plan.ScaleBits,
+            FloodingStandardDeviation = single.FloodingStandardDeviation,
+        });
+        return passed ? 0 : Program.Failed;
+    }
+
+    /// <summary>The figures of the one-image-per-ciphertext run.</summary>
+    private sealed record SingleRun(int Images, int Agree, int Correct, double? MedianLatencyMs, long InputBytes, long OutputBytes, long KeyBytes, double KeyMs, double FloodingStandardDeviation);
+
+    // One image per ciphertext: the client keeps the secret key; the server gets bytes only.
+    private static SingleRun RunSingle(Sequential ir, InferencePlan plan, FashionMnistSet test, int[] plainPredictions, int images, Terminal terminal, CancellationToken cancellationToken)
+    {
         var keyClock = Stopwatch.StartNew();
         using var client = new InferenceClient(plan);
         byte[] bundle = terminal.Step("key generation (single plan)", plan.RotationSteps.Count + 2, step =>
@@ -91,9 +169,9 @@ internal static class InferenceDemo
         var latencies = new List<double>();
         int singleAgree = 0, singleCorrect = 0;
         long inputBytes = 0, outputBytes = 0;
-        terminal.Step("encrypted, one image per ciphertext", options.SingleImages, step =>
+        terminal.Step("encrypted, one image per ciphertext", images, step =>
         {
-            for (int i = 0; i < options.SingleImages; i++)
+            for (int i = 0; i < images; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 byte[] request = client.EncryptSample(test.Images[i]);
@@ -111,85 +189,40 @@ internal static class InferenceDemo
             return 0;
         });
 
-        // 4. One image per slot: up to N/2 images in one pass, no rotations.
-        InferencePlan batchPlan = InferencePlanner.Plan(ir, new PlannerOptions { Packing = TensorPacking.Batch });
-        using var batchClient = new InferenceClient(batchPlan);
-        byte[] batchBundle = terminal.Step("key generation (batch plan)", batchPlan.RotationSteps.Count + 2, step =>
-            batchClient.CreateEvaluationKeys(step.As<StepProgress>(p => p.Completed, p => $"key generation: {p.Step}"), cancellationToken).ToBytes());
-        var batchServer = new EncryptedModel(ir, batchPlan, EvaluationKeys.FromBytes(batchBundle));
-        int batchCount = Math.Min(options.EncryptedImages, test.Count);
-        var batchClock = Stopwatch.StartNew();
-        byte[] batchRequest = terminal.Step($"encrypting {batchCount} images (client)", () => batchClient.EncryptBatch(test.Images.Take(batchCount).ToArray()));
-        double encryptMs = batchClock.Elapsed.TotalMilliseconds;
-        batchClock.Restart();
-        byte[] batchResponse = terminal.Step("evaluating the batch (server)", ir.Layers.Count + 1, step =>
-            batchServer.Evaluate(batchRequest, step.As<StepProgress>(p => p.Completed, p => $"evaluating the batch (server): {p.Step}"), cancellationToken));
-        double serverMs = batchClock.Elapsed.TotalMilliseconds;
-        batchClock.Restart();
-        double[][] batchOutputs = terminal.Step("decrypting (client)", () => batchClient.DecryptBatchOutput(batchResponse));
-        double decryptMs = batchClock.Elapsed.TotalMilliseconds;
-        int[] batchPredictions = batchOutputs.Select(ArgMax).ToArray();
-
-        // 5. The closing table.
-        double plainAccuracy = Accuracy(plainPredictions.Take(batchCount), test.Labels);
-        double encryptedAccuracy = Accuracy(batchPredictions, test.Labels);
-        double batchAgreement = Agreement(batchPredictions, plainPredictions);
-        double median = latencies.Count > 0 ? latencies.Order().ElementAt(latencies.Count / 2) : double.NaN;
-        double amortized = (encryptMs + serverMs + decryptMs) / batchCount;
-        int copies = plan.Parameters.PolyModulusDegree / 2 / (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)plan.OutputLength);
-        bool passed = encryptedAccuracy >= plainAccuracy - 0.01;
-        terminal.Line();
-        terminal.Table("private inference on Fashion-MNIST", ["", "value", "note"],
-        [
-            ["plaintext accuracy (converted model)", $"{plainAccuracy:P2}", $"on {batchCount} test images"],
-            ["encrypted accuracy (batch)", $"{encryptedAccuracy:P2}", $"on the same {batchCount} images"],
-            ["agreement encrypted vs plaintext", $"{batchAgreement:P2}", $"(single: {singleAgree}/{options.SingleImages})"],
-            ["latency per image, single (server)", $"{median:F0} ms", $"median of {latencies.Count}; plain {plainMsPerImage:F2} ms → overhead ×{median / plainMsPerImage:F0}"],
-            ["per image amortized, batch", $"{amortized:F2} ms", $"{1000 / amortized:F0} images/s end to end; server {serverMs / batchCount:F2} ms/image"],
-            ["input / output message, single", $"{Mb(inputBytes)} / {Mb(outputBytes)}", "seeded symmetric ciphertexts"],
-            ["input message, batch", Mb(batchRequest.Length), $"{batchPlan.InputCiphertexts} ciphertexts for up to {batchPlan.SamplesPerCiphertext} images"],
-            ["evaluation keys (single plan)", Mb(bundle.Length), $"{plan.RotationSteps.Count} Galois keys + relinearization, made in {keyMs / 1000:F1} s"],
-            ["parameters", $"N={plan.Parameters.PolyModulusDegree}", $"{plan.Parameters.CoeffModulus.Count} primes, scale 2^{plan.ScaleBits}, 128-bit"],
-            ["output flooding (both servers)", $"τ = {server.Flooding.StandardDeviation:G2}", $"per output value; the single client averages {copies} copies"],
-        ]);
-        terminal.Line(passed ? "check: encrypted accuracy within 1 point of plaintext — passed" : "check: encrypted accuracy more than 1 point below plaintext — FAILED");
-        terminal.Result(new
-        {
-            Command = "demo",
-            Passed = passed,
-            TrainImages = train.Count,
-            TestImages = batchCount,
-            Epochs = options.Epochs,
-            Losses = losses,
-            ConversionAgreement = conversionAgreement,
-            PlainAccuracy = plainAccuracy,
-            EncryptedAccuracy = encryptedAccuracy,
-            Agreement = batchAgreement,
-            Single = new { Images = options.SingleImages, Agree = singleAgree, Correct = singleCorrect, MedianLatencyMs = latencies.Count > 0 ? median : (double?)null, InputBytes = inputBytes, OutputBytes = outputBytes },
-            Batch = new { Images = batchCount, EncryptMs = encryptMs, ServerMs = serverMs, DecryptMs = decryptMs, AmortizedMsPerImage = amortized, InputBytes = batchRequest.Length, OutputBytes = batchResponse.Length },
-            PlainMsPerImage = plainMsPerImage,
-            EvaluationKeyBytes = bundle.Length,
-            KeyGenerationMs = keyMs,
-            PolyModulusDegree = plan.Parameters.PolyModulusDegree,
-            CoeffModulusCount = plan.Parameters.CoeffModulus.Count,
-            ScaleBits = plan.ScaleBits,
-            FloodingStandardDeviation = server.Flooding.StandardDeviation,
-        });
-        return passed ? 0 : Program.Failed;
+        double? median = latencies.Count > 0 ? latencies.Order().ElementAt(latencies.Count / 2) : null;
+        return new SingleRun(images, singleAgree, singleCorrect, median, inputBytes, outputBytes, bundle.Length, keyMs, server.Flooding.StandardDeviation);
     }
 
+    // [N, 1, 28, 28] float32, filled a chunk of images at a time: each image is converted once (the list converts on
+    // every read) and no N × 784 managed copy exists beside the tensor.
     private static Tensor ToTensor(IReadOnlyList<double[]> images)
     {
-        var flat = new float[images.Count * 784];
-        for (int i = 0; i < images.Count; i++)
+        const int pixels = 784, chunk = 1024;
+        Tensor result = zeros(images.Count, 1, 28, 28);
+        var staging = new float[Math.Min(chunk, images.Count) * pixels];
+        for (int start = 0; start < images.Count; start += chunk)
         {
-            for (int j = 0; j < 784; j++)
+            int count = Math.Min(chunk, images.Count - start);
+            if (count * pixels != staging.Length)
             {
-                flat[i * 784 + j] = (float)images[i][j];
+                staging = new float[count * pixels];
             }
+
+            for (int i = 0; i < count; i++)
+            {
+                double[] image = images[start + i];
+                for (int j = 0; j < pixels; j++)
+                {
+                    staging[i * pixels + j] = (float)image[j];
+                }
+            }
+
+            using Tensor part = tensor(staging, [count, 1, 28, 28]);
+            using Tensor rows = result.narrow(0, start, count);
+            rows.copy_(part);
         }
 
-        return tensor(flat, [images.Count, 1, 28, 28]);
+        return result;
     }
 
     private static int ArgMax(double[] values) => Array.IndexOf(values, values.Max());

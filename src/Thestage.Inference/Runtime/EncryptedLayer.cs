@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Thestage.Inference.Planning;
+using Thestage.Privacy.Serialization;
 using Thestage.Privacy.Tensors;
 
 namespace Thestage.Inference.Runtime;
@@ -39,6 +40,12 @@ internal abstract class EncryptedLayer
 
     /// <summary>Evaluates the layer on a batch-packed tensor [samples, values].</summary>
     public abstract CkksTensor Apply(CkksTensor x);
+
+    /// <summary>
+    /// Evaluates the layer, the first of a batch plan, on the client's serialized batch as its ciphertexts are read (a
+    /// block at a time, not all at once); null when the layer has no such evaluation (the message is then loaded whole).
+    /// </summary>
+    public virtual CkksTensor? ApplyToMessage(TensorContext tensors, ReadOnlySpan<byte> message, CkksSerializer.TensorCheck check) => null;
 
     private sealed class Identity : EncryptedLayer
     {
@@ -103,16 +110,22 @@ internal abstract class EncryptedLayer
 
         public override CkksVector Apply(CkksVector x) => throw new InvalidOperationException("A batch layer evaluates batch-packed tensors.");
 
-        public override CkksTensor Apply(CkksTensor x)
+        public override CkksTensor Apply(CkksTensor x) => AddBias(x.MatMul(_matrix));
+
+        // The same words as Apply(LoadTensor(message)), without the whole input in memory at once.
+        public override CkksTensor ApplyToMessage(TensorContext tensors, ReadOnlySpan<byte> message, CkksSerializer.TensorCheck check)
+            => AddBias(CkksSerializer.LoadTensorMatMul(tensors, message, _matrix, check));
+
+        private CkksTensor AddBias(CkksTensor y)
         {
-            int samples = x.Shape[0];
+            int samples = y.Shape[0];
             var values = new double[samples * _bias.Length];
             for (int s = 0; s < samples; s++)
             {
                 _bias.CopyTo(values, s * _bias.Length);
             }
 
-            return x.MatMul(_matrix).Add(Tensor.Create(values, [samples, _bias.Length]));
+            return y.Add(Tensor.Create(values, [samples, _bias.Length]));
         }
     }
 }

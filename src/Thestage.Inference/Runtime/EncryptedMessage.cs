@@ -31,11 +31,16 @@ internal static class EncryptedMessage
     public static CkksTensor ReadBatch(TensorContext tensors, ReadOnlySpan<byte> data, int length, int maxSamples)
     {
         CkksTensor batch = CkksSerializer.LoadTensor(tensors, data);
-        if (batch.Packing != TensorPacking.Batch || batch.Shape.Count != 2 || batch.Shape[1] != length || batch.Shape[0] > maxSamples)
-        {
-            throw new CkksFormatException($"The message holds a {batch.Packing} tensor of shape [{string.Join(", ", batch.Shape)}]; the plan expects a Batch tensor [1…{maxSamples}, {length}].");
-        }
-
+        CheckBatch(batch.Shape, batch.Packing, length, maxSamples);
         return batch;
+    }
+
+    /// <summary>Checks that a message's tensor is a batch of a batch plan: [1…<paramref name="maxSamples"/>, <paramref name="length"/>].</summary>
+    public static void CheckBatch(IReadOnlyList<int> shape, TensorPacking packing, int length, int maxSamples)
+    {
+        if (packing != TensorPacking.Batch || shape.Count != 2 || shape[1] != length || shape[0] > maxSamples)
+        {
+            throw new CkksFormatException($"The message holds a {packing} tensor of shape [{string.Join(", ", shape)}]; the plan expects a Batch tensor [1…{maxSamples}, {length}].");
+        }
     }
 }

@@ -112,7 +112,21 @@ public sealed partial class EncryptedModel
     public byte[] Evaluate(ReadOnlySpan<byte> message, IProgress<StepProgress>? progress, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (Plan.Packing == TensorPacking.Batch && _layers.Count > 0 && _layers[0].ApplyToMessage(_tensors, message, CheckBatchMessage) is { } first)
+        {
+            // The first layer read the batch a block of ciphertexts at a time (784 inputs at N = 8192 are 616 MB at once).
+            Completed(0, progress, cancellationToken);
+            return EncryptedMessage.Write(RunBatch(first, 1, progress, cancellationToken));
+        }
+
         return RunMessage(ReadMessage(message), progress, cancellationToken);
+    }
+
+    // What ReadMessage checks of a batch, seen before the first layer's products on it begin.
+    private void CheckBatchMessage(IReadOnlyList<int> shape, TensorPacking packing, int level, double scale)
+    {
+        EncryptedMessage.CheckBatch(shape, packing, Plan.InputLength, Plan.SamplesPerCiphertext);
+        RequireFresh(level, scale, text => new CkksFormatException(text));
     }
 
     /// <summary>
@@ -169,7 +183,7 @@ public sealed partial class EncryptedModel
 
     private byte[] RunMessage(object input, IProgress<StepProgress>? progress, CancellationToken cancellationToken) => input is CkksVector vector
         ? EncryptedMessage.Write(Run(vector, progress, cancellationToken))
-        : EncryptedMessage.Write(RunBatch((CkksTensor)input, progress, cancellationToken));
+        : EncryptedMessage.Write(RunBatch((CkksTensor)input, 0, progress, cancellationToken));
 
     /// <summary>Evaluates one encrypted sample (row-major plan).</summary>
     /// <param name="input">The sample, <see cref="InferencePlan.InputLength"/> values, encrypted under the evaluation keys' parameters.</param>
@@ -230,6 +244,7 @@ public sealed partial class EncryptedModel
         cancellationToken.ThrowIfCancellationRequested();
         return RunBatch(
             ReferenceEquals(input.TensorContext, _tensors) ? input : CkksTensor.FromCiphertexts(_tensors, [.. input.Shape], TensorPacking.Batch, Own(input.TensorContext, input.Ciphertexts)),
+            0,
             progress,
             cancellationToken);
     }
@@ -255,10 +270,11 @@ public sealed partial class EncryptedModel
         return x;
     }
 
-    private CkksTensor RunBatch(CkksTensor x, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    // Layers from firstLayer on (the ones before have been applied to x).
+    private CkksTensor RunBatch(CkksTensor x, int firstLayer, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         int samples = x.Shape[0];
-        for (int i = 0; i < _layers.Count; i++)
+        for (int i = firstLayer; i < _layers.Count; i++)
         {
             x = _layers[i].Apply(x);
             Completed(i, progress, cancellationToken);

@@ -204,7 +204,8 @@ public sealed class InferenceClient : IDisposable
             samples[s].CopyTo(flat, s * Plan.InputLength);
         }
 
-        return EncryptedMessage.Write(CkksTensor.Encrypt(_tensors, _encryptor, flat, [samples.Count, Plan.InputLength], TensorPacking.Batch));
+        // Encrypted and written one feature at a time (784 expanded ciphertexts would be 616 MB at N = 8192).
+        return Privacy.Serialization.CkksSerializer.SaveEncryptedBatch(_tensors, _encryptor, flat, [samples.Count, Plan.InputLength]);
     }
 
     /// <summary>

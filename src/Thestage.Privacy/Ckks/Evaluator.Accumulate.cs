@@ -73,8 +73,9 @@ public sealed partial class Evaluator
     /// <param name="x">n ciphertexts of size 2 at one level and scale.</param>
     /// <param name="matrix">W, n × m; zero entries (after rounding) cost nothing.</param>
     /// <param name="constantScale">The scale of the weights.</param>
+    /// <param name="destination">m ciphertexts whose buffers receive the outputs (any size and level before), or null for new ones.</param>
     /// <exception cref="ArgumentException">A weight is not finite or exceeds 62 bits at that scale, the shapes differ, or the operands differ.</exception>
-    internal Ciphertext[] MultiplyConstantMatrix(IReadOnlyList<Ciphertext> x, double[,] matrix, double constantScale)
+    internal Ciphertext[] MultiplyConstantMatrix(IReadOnlyList<Ciphertext> x, double[,] matrix, double constantScale, Ciphertext[]? destination = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(matrix);
@@ -130,10 +131,24 @@ public sealed partial class Evaluator
         }
 
         int n = _context.N, tiles = (n + MatrixTile - 1) / MatrixTile;
-        var result = new Ciphertext[outputs];
+        if (destination is not null && destination.Length != outputs)
+        {
+            throw new ArgumentException($"The matrix has {outputs} columns for {destination.Length} destinations.", nameof(destination));
+        }
+
+        Ciphertext[] result = destination ?? new Ciphertext[outputs];
         for (int j = 0; j < outputs; j++)
         {
-            result[j] = new Ciphertext(_context, 2, level, scale, zeroed: false);
+            if (destination is null)
+            {
+                result[j] = new Ciphertext(_context, 2, level, scale, zeroed: false);
+            }
+            else
+            {
+                CheckCiphertext(result[j], nameof(destination));
+                result[j].Resize(2, level);
+                result[j].SetScale(scale);
+            }
         }
 
         var handles = new GCHandle[inputs + outputs];

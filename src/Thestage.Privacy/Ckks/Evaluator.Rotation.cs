@@ -186,32 +186,35 @@ public sealed partial class Evaluator
         ArgumentNullException.ThrowIfNull(steps);
         CheckSize(a, 2, "Rotation", nameof(a));
         var result = new Ciphertext[steps.Count];
-        int n = _context.N, limbs = a.LimbCount, polyLength = limbs * n;
-        Rings.PooledArray<ulong>? digits = null;
-        try
+        int n = _context.N, limbs = a.LimbCount, polyLength = limbs * n, slots = _context.SlotCount;
+        var elements = new ulong[steps.Count];
+        var keys = new KeySwitchingKey?[steps.Count];
+        for (int i = 0; i < steps.Count; i++)
         {
-            for (int i = 0; i < steps.Count; i++)
-            {
-                int slots = _context.SlotCount;
-                int s = ((steps[i] % slots) + slots) % slots;
-                ulong element = _context.Galois.ElementForStep(s);
-                if (s == 0 || !galoisKeys.TryGet(element, out KeySwitchingKey key))
-                {
-                    result[i] = RotateVector(a, steps[i], galoisKeys);
-                    continue;
-                }
+            int s = ((steps[i] % slots) + slots) % slots;
+            elements[i] = _context.Galois.ElementForStep(s);
+            keys[i] = s != 0 && galoisKeys.TryGet(elements[i], out KeySwitchingKey key) ? key : null;
+        }
 
-                digits ??= KeySwitching.Decompose(_context, a.Poly(1), a.Level);
-                var rotated = new Ciphertext(_context, 2, a.Level, a.Scale, zeroed: false);
-                Rings.Parallelism.For(limbs, n, l => _context.Galois.ApplyNtt(a.Limb(0, l), element, rotated.Limb(0, l)));
-                KeySwitching.InnerProduct(_context, digits.Value.Array, a.Level, key, _context.Galois.NttPermutation(element), rotated.Data.AsMemory(0, 2 * polyLength), accumulatePolys: 1);
-                result[i] = rotated;
-            }
-        }
-        finally
+        bool hoisted = keys.Any(k => k is not null);
+        using Rings.PooledArray<ulong> digits = hoisted ? KeySwitching.Decompose(_context, a.Poly(1), a.Level) : default;
+        ulong[]? shared = hoisted ? digits.Array : null;
+
+        // After the shared decomposition the rotations are independent: they run side by side, one per core.
+        Parallel.For(0, steps.Count, PrivacyRuntime.ParallelOptions, i =>
         {
-            digits?.Dispose();
-        }
+            if (keys[i] is not { } key)
+            {
+                result[i] = RotateVector(a, steps[i], galoisKeys);
+                return;
+            }
+
+            ulong element = elements[i];
+            var rotated = new Ciphertext(_context, 2, a.Level, a.Scale, zeroed: false);
+            Rings.Parallelism.For(limbs, n, l => _context.Galois.ApplyNtt(a.Limb(0, l), element, rotated.Limb(0, l)));
+            KeySwitching.InnerProduct(_context, shared!, a.Level, key, _context.Galois.NttPermutation(element), rotated.Data.AsMemory(0, 2 * polyLength), accumulatePolys: 1);
+            result[i] = rotated;
+        });
 
         return result;
     }

@@ -103,6 +103,82 @@ public static partial class CkksSerializer
     public static CkksTensor LoadTensor(TensorContext context, Stream source, CkksLoadOptions? options = null) =>
         ObjectLoader.Load(NotNull(source), ObjectKind.Tensor, CkksOf(context), false, options, (raw, h) => TensorCodec.ReadTensor(context, h.Seeded, raw), (s, h) => TensorCodec.ReadTensor(context, s, h));
 
+    /// <summary>Sees a tensor's shape, packing, level and scale when they are read, before the work on it begins; throws to refuse it.</summary>
+    /// <param name="shape">The shape.</param>
+    /// <param name="packing">The packing.</param>
+    /// <param name="level">The ciphertexts' level.</param>
+    /// <param name="scale">The ciphertexts' scale.</param>
+    public delegate void TensorCheck(IReadOnlyList<int> shape, TensorPacking packing, int level, double scale);
+
+    /// <summary>
+    /// Loads a batch-packed tensor [batch, n] (kind 9) and returns its product with a plain n × m matrix, reading the
+    /// ciphertexts a block at a time: the result is word for word <c>LoadTensor(tensors, data).MatMul(matrix)</c> (the
+    /// products of each block are summed exactly and the sums add modulo q), but at most one block of the n inputs
+    /// exists at a time instead of all of them — a server's first layer on 784 features at N = 8192 and six primes
+    /// would otherwise hold 616 MB of input ciphertexts.
+    /// </summary>
+    /// <param name="tensors">The tensor context.</param>
+    /// <param name="data">The serialized tensor.</param>
+    /// <param name="matrix">W, n × m.</param>
+    /// <param name="check">Called once the header and the first ciphertext are read, before any product (to refuse a tensor early); null for none.</param>
+    /// <param name="options">Limits; null for the defaults.</param>
+    /// <exception cref="CkksFormatException">The data is malformed, or is not a batch tensor [batch, n].</exception>
+    /// <exception cref="DepthExhaustedException">The ciphertexts have no level left for the product.</exception>
+    public static CkksTensor LoadTensorMatMul(TensorContext tensors, ReadOnlySpan<byte> data, double[,] matrix, TensorCheck? check = null, CkksLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        return ObjectLoader.Load(data, ObjectKind.Tensor, CkksOf(tensors), false, options, (raw, h) => TensorCodec.ReadBatchMatMul(tensors, h.Seeded, raw, matrix, check));
+    }
+
+    /// <summary>
+    /// Encrypts row-major [batch, features] values one sample per slot (<see cref="TensorPacking.Batch"/>) and serializes
+    /// the tensor in the same pass: the bytes are those of <see cref="Save(CkksTensor, CkksSerializationOptions?)"/> of
+    /// <see cref="CkksTensor.Encrypt(TensorContext, Rlwe.Encryptor, ReadOnlySpan{double}, ReadOnlySpan{int}, TensorPacking)"/>'s
+    /// tensor (with fresh randomness), but each ciphertext is encrypted when its bytes are written and dropped after, so
+    /// one ciphertext exists at a time instead of all of them. A client's batch of 784 features at N = 8192 and six
+    /// primes is 616 MB of ciphertexts in memory and 126 MB seeded on the wire.
+    /// </summary>
+    /// <param name="tensors">The tensor context.</param>
+    /// <param name="encryptor">An encryptor of the same CKKS context (symmetric for seeded bytes).</param>
+    /// <param name="values">Row-major values, as many as the shape's product.</param>
+    /// <param name="shape">The shape, [batch, …] with batch ≤ N/2.</param>
+    /// <param name="options">Seeding and compression. Null for the defaults (seeded where possible, uncompressed).</param>
+    /// <exception cref="ArgumentException">The shape does not match the values, the batch exceeds the slots, or there are more than 65536 features.</exception>
+    public static byte[] SaveEncryptedBatch(TensorContext tensors, Rlwe.Encryptor encryptor, ReadOnlyMemory<double> values, ReadOnlySpan<int> shape, CkksSerializationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(encryptor);
+        int[] s = CkksTensor.CheckBatchShape(shape, values.Length);
+        if (s.Length > TensorCodec.MaxRank)
+        {
+            throw new ArgumentException($"Tensors of rank {s.Length} cannot be serialized; the format's maximum is {TensorCodec.MaxRank}. Reshape first.", nameof(shape));
+        }
+
+        int features = CkksTensor.BatchFeatures(tensors, s, values.Length);
+        if (features > TensorCodec.MaxCiphertextCount)
+        {
+            throw new ArgumentException($"{features} ciphertexts exceed the format's maximum of {TensorCodec.MaxCiphertextCount} per vector or tensor.", nameof(shape));
+        }
+
+        // The first ciphertext decides the level, scale and seeding of all (every one is a fresh encryption).
+        var buffers = new CkksTensor.BatchBuffers(tensors, s[0]);
+        Rlwe.Ciphertext? first = CkksTensor.EncryptFeature(tensors, encryptor, values.Span, buffers, 0);
+        bool seeded = TensorCodec.CheckSavable([first], options, nameof(encryptor));
+        int level = first.Level;
+        double scale = first.Scale;
+        Rlwe.Ciphertext Produce(int f)
+        {
+            Rlwe.Ciphertext c = f == 0 && first is not null ? first : CkksTensor.EncryptFeature(tensors, encryptor, values.Span, buffers, f);
+            first = null;
+            return c.Level == level && c.Scale == scale && (!seeded || c.Seed is not null)
+                ? c
+                : throw new InvalidOperationException("The encryptor's ciphertexts changed level, scale or seeding within one batch.");
+        }
+
+        uint[] prefix = [(uint)s.Length, .. s.Select(d => (uint)d), (uint)TensorPacking.Batch, (uint)features];
+        return new SaveJob(ObjectKind.Tensor, Fingerprints.Of(tensors.Context), seeded, TensorCodec.Segments(prefix, features, tensors.Context, level, seeded, Produce), Compression(options)).ToArray();
+    }
+
     private static Ckks.CkksContext CkksOf(TensorContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -67,7 +67,16 @@ internal static class TensorCodec
     public static PayloadSegment[] Segments(uint[] prefix, IReadOnlyList<Ciphertext> ciphertexts, bool seeded)
     {
         Ciphertext[] cts = [.. ciphertexts];
-        var segments = new PayloadSegment[cts.Length + 1];
+        return Segments(prefix, cts.Length, cts[0].Context, cts[0].Level, seeded, i => cts[i]);
+    }
+
+    /// <summary>
+    /// The payload as segments, the ciphertexts made by <paramref name="ciphertext"/> when their segment is written (each
+    /// of size 2 at <paramref name="level"/>, as the others): a writer holds one of them at a time.
+    /// </summary>
+    public static PayloadSegment[] Segments(uint[] prefix, int count, RlweContext context, int level, bool seeded, Func<int, Ciphertext> ciphertext)
+    {
+        var segments = new PayloadSegment[count + 1];
         segments[0] = new PayloadSegment(4L * prefix.Length, d =>
         {
             var writer = new PayloadWriter(d);
@@ -76,11 +85,11 @@ internal static class TensorCodec
                 writer.WriteUInt32(field);
             }
         });
-        long size = ObjectEncoder.CiphertextSize(cts[0].Context, 2, cts[0].Level, seeded);
-        for (int i = 0; i < cts.Length; i++)
+        long size = ObjectEncoder.CiphertextSize(context, 2, level, seeded);
+        for (int i = 0; i < count; i++)
         {
-            Ciphertext c = cts[i];
-            segments[i + 1] = new PayloadSegment(size, d => ObjectEncoder.WriteCiphertext(c, seeded, d));
+            int index = i;
+            segments[i + 1] = new PayloadSegment(size, d => ObjectEncoder.WriteCiphertext(ciphertext(index), seeded, d));
         }
 
         return segments;
@@ -98,6 +107,45 @@ internal static class TensorCodec
         Layout layout = ReadLayout(raw, ObjectKind.Tensor, tensors);
         Ciphertext[] cts = ReadCiphertexts(tensors.Context, seeded, raw[layout.PrefixSize..], layout.Count);
         return CkksTensor.FromCiphertexts(tensors, layout.Shape, layout.Packing, cts);
+    }
+
+    /// <summary>Ciphertexts per block of <see cref="ReadBatchMatMul"/> (96 at N = 8192 and six primes: 75 MB).</summary>
+    public const int MatMulBlock = 96;
+
+    /// <summary>
+    /// Reads a batch-packed tensor [batch, n] and multiplies it by <paramref name="matrix"/> (n × m), <see cref="MatMulBlock"/>
+    /// ciphertexts at a time; <paramref name="check"/> sees the shape, packing, level and scale before any product.
+    /// </summary>
+    public static CkksTensor ReadBatchMatMul(TensorContext tensors, bool seeded, ReadOnlySpan<byte> raw, double[,] matrix, CkksSerializer.TensorCheck? check)
+    {
+        Layout layout = ReadLayout(raw, ObjectKind.Tensor, tensors);
+        ReadOnlySpan<byte> rest = raw[layout.PrefixSize..];
+        int length = CiphertextLength(tensors.Context, seeded, rest.Length, layout.Count);
+        Ciphertext first = ReadOne(tensors.Context, seeded, rest[..length], 0, null);
+        check?.Invoke(layout.Shape, layout.Packing, first.Level, first.Scale);
+        int n = matrix.GetLength(0);
+        if (layout.Packing != TensorPacking.Batch || layout.Shape.Length != 2 || layout.Shape[1] != n)
+        {
+            throw new CkksFormatException($"The message holds a {layout.Packing} tensor of shape [{string.Join(", ", layout.Shape)}]; a product with {n} × {matrix.GetLength(1)} weights takes a Batch tensor [batch, {n}].");
+        }
+
+        var product = new CkksTensor.BatchMatMul(tensors, matrix, first.Level);
+        var block = new List<Ciphertext>(MatMulBlock) { first };
+        for (int i = 1; i <= layout.Count; i++)
+        {
+            if (block.Count == MatMulBlock || i == layout.Count)
+            {
+                product.Add(i - block.Count, block);
+                block.Clear();
+            }
+
+            if (i < layout.Count)
+            {
+                block.Add(ReadOne(tensors.Context, seeded, rest.Slice(i * length, length), i, first));
+            }
+        }
+
+        return product.Finish(layout.Shape[0]);
     }
 
     /// <summary>Reads an uncompressed vector from a stream one ciphertext at a time (objects larger than an array).</summary>

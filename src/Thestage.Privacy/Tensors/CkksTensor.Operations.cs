@@ -152,18 +152,86 @@ public sealed partial class CkksTensor
             throw new ArgumentException($"Batch MatMul takes a [batch, {n}] tensor; the shape is [{string.Join(", ", _shape)}].", nameof(matrix));
         }
 
-        TensorContext tc = TensorContext;
-        int level = Level;
-        tc.RequireLevels(level, tc.AutoRescale ? 1 : 0, "A batched matrix product");
-        double scale = tc.PlainFactorScale(level);
-        // Σ_i x_i·W[i, j] over the nonzero weights, summed exactly per coefficient and reduced once, tile by tile.
-        Ciphertext[] outputs = tc.Evaluator.MultiplyConstantMatrix(_features!, matrix, scale);
-        if (tc.AutoRescale)
+        var product = new BatchMatMul(TensorContext, matrix, Level);
+        product.Add(0, _features!);
+        return product.Finish(_shape[0]);
+    }
+
+    /// <summary>
+    /// A batched matrix product y = x·W whose input features arrive in blocks of consecutive rows (features read from a
+    /// message a block at a time): each block's Σ_i x_i·W[i, j] is summed exactly per coefficient and reduced once, tile
+    /// by tile (the evaluator's MultiplyConstantMatrix), and added modulo q to the running sums, which gives the
+    /// words of the product over all features at once. The input ciphertexts need not exist all at the same time.
+    /// </summary>
+    internal sealed class BatchMatMul
+    {
+        private readonly TensorContext _tensors;
+        private readonly double[,] _matrix;
+        private readonly double _scale;
+        private Ciphertext[]? _sums, _block;
+        private int _rows;
+
+        public BatchMatMul(TensorContext tensors, double[,] matrix, int level)
         {
-            Parallel.For(0, m, PrivacyRuntime.ParallelOptions, j => tc.Evaluator.RescaleToNextInplace(outputs[j]));
+            tensors.RequireLevels(level, tensors.AutoRescale ? 1 : 0, "A batched matrix product");
+            _tensors = tensors;
+            _matrix = matrix;
+            _scale = tensors.PlainFactorScale(level);
         }
 
-        return new CkksTensor(tc, [_shape[0], m], null, outputs);
+        /// <summary>Adds the features of rows [<paramref name="firstRow"/>, firstRow + block.Count), which follow the rows added before.</summary>
+        public void Add(int firstRow, IReadOnlyList<Ciphertext> block)
+        {
+            if (firstRow != _rows || firstRow + block.Count > _matrix.GetLength(0))
+            {
+                throw new ArgumentException($"Rows from {firstRow} do not continue the {_rows} rows added so far within the matrix's {_matrix.GetLength(0)}.", nameof(firstRow));
+            }
+
+            double[,] rows = block.Count == _matrix.GetLength(0) ? _matrix : Rows(firstRow, block.Count);
+            _rows += block.Count;
+            if (_sums is null)
+            {
+                _sums = _tensors.Evaluator.MultiplyConstantMatrix(block, rows, _scale);
+                return;
+            }
+
+            _block = _tensors.Evaluator.MultiplyConstantMatrix(block, rows, _scale, _block);
+            Ciphertext[] sums = _sums, partial = _block;
+            Parallel.For(0, sums.Length, PrivacyRuntime.ParallelOptions, j => _tensors.Evaluator.AddInplace(sums[j], partial[j]));
+        }
+
+        /// <summary>The product of <paramref name="batch"/> samples, rescaled when the context rescales automatically.</summary>
+        public CkksTensor Finish(int batch)
+        {
+            if (_sums is null || _rows != _matrix.GetLength(0))
+            {
+                throw new InvalidOperationException($"The product has {_rows} of the matrix's {_matrix.GetLength(0)} rows.");
+            }
+
+            Ciphertext[] outputs = _sums;
+            if (_tensors.AutoRescale)
+            {
+                Parallel.For(0, outputs.Length, PrivacyRuntime.ParallelOptions, j => _tensors.Evaluator.RescaleToNextInplace(outputs[j]));
+            }
+
+            _block = null;
+            return new CkksTensor(_tensors, [batch, outputs.Length], null, outputs);
+        }
+
+        private double[,] Rows(int first, int count)
+        {
+            int m = _matrix.GetLength(1);
+            var rows = new double[count, m];
+            for (int i = 0; i < count; i++)
+            {
+                for (int j = 0; j < m; j++)
+                {
+                    rows[i, j] = _matrix[first + i, j];
+                }
+            }
+
+            return rows;
+        }
     }
 
     /// <summary>Applies a linear transform to a row-major tensor, giving a tensor of <paramref name="outputShape"/>.</summary>

@@ -113,28 +113,52 @@ public sealed partial class CkksTensor
             return new CkksTensor(tensors, s, CkksVector.Encrypt(tensors, encryptor, values), null);
         }
 
-        int batch = s[0], features = values.Length / batch;
-        if (batch > tensors.SlotCount)
-        {
-            throw new ArgumentException($"A batch of {batch} samples exceeds the {tensors.SlotCount} slots of one ciphertext.", nameof(shape));
-        }
-
+        int features = BatchFeatures(tensors, s, values.Length);
         var cts = new Ciphertext[features];
-        int period = CkksVector.PeriodFor(batch, tensors.SlotCount);
-        var column = new double[batch];
-        var slots = new double[tensors.SlotCount];
+        var buffers = new BatchBuffers(tensors, s[0]);
         for (int f = 0; f < features; f++)
         {
-            for (int b = 0; b < batch; b++)
-            {
-                column[b] = values[b * features + f];
-            }
-
-            CkksVector.Pack(column, period, slots);
-            cts[f] = encryptor.Encrypt(tensors.Encoder.Encode(slots, tensors.Scale));
+            cts[f] = EncryptFeature(tensors, encryptor, values, buffers, f);
         }
 
         return new CkksTensor(tensors, s, null, cts);
+    }
+
+    /// <summary>The features (ciphertexts) of a batch-packed tensor of <paramref name="shape"/> holding <paramref name="length"/> values.</summary>
+    /// <exception cref="ArgumentException">The batch exceeds the slots.</exception>
+    internal static int BatchFeatures(TensorContext tensors, int[] shape, int length)
+    {
+        int batch = shape[0];
+        return batch > tensors.SlotCount
+            ? throw new ArgumentException($"A batch of {batch} samples exceeds the {tensors.SlotCount} slots of one ciphertext.", nameof(shape))
+            : length / batch;
+    }
+
+    /// <summary>Feature <paramref name="feature"/> of row-major [batch, features] values, packed one sample per slot and encrypted.</summary>
+    internal static Ciphertext EncryptFeature(TensorContext tensors, Encryptor encryptor, ReadOnlySpan<double> values, BatchBuffers buffers, int feature)
+    {
+        double[] column = buffers.Column;
+        int features = values.Length / column.Length;
+        for (int b = 0; b < column.Length; b++)
+        {
+            column[b] = values[b * features + feature];
+        }
+
+        CkksVector.Pack(column, buffers.Period, buffers.Slots);
+        return encryptor.Encrypt(tensors.Encoder.Encode(buffers.Slots, tensors.Scale));
+    }
+
+    /// <summary>Check a tensor's shape for <see cref="Serialization.CkksSerializer"/>'s streaming encryption.</summary>
+    internal static int[] CheckBatchShape(ReadOnlySpan<int> shape, int length) => CheckShape(shape, length);
+
+    /// <summary>The scratch of batch encryption: one feature's column and its slots.</summary>
+    internal sealed class BatchBuffers(TensorContext tensors, int batch)
+    {
+        public double[] Column { get; } = new double[batch];
+
+        public double[] Slots { get; } = new double[tensors.SlotCount];
+
+        public int Period { get; } = CkksVector.PeriodFor(batch, tensors.SlotCount);
     }
 
     /// <summary>Decrypts into a <see cref="Tensor{T}"/> of the same shape.</summary>

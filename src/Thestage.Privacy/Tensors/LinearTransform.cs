@@ -165,15 +165,18 @@ public sealed partial class LinearTransform
                 }
             }
 
-            var terms = new List<Ciphertext>(_baby);
-            var factors = new List<Plaintext>(_baby);
-            for (int g = 0; g < _giant; g++)
+            // The giant steps are independent (a sum of products, then one rotation each): they run side by side, a
+            // whole key switch per core instead of one key switch spread over the cores, and are added in order (the sum
+            // modulo q is the same in any order).
+            var inners = new Ciphertext?[_giant];
+            Plaintext?[] encoded = plaintexts[chunk];
+            Parallel.For(0, _giant, PrivacyRuntime.ParallelOptions, g =>
             {
-                terms.Clear();
-                factors.Clear();
+                var terms = new List<Ciphertext>(_baby);
+                var factors = new List<Plaintext>(_baby);
                 for (int b = 0; b < _baby; b++)
                 {
-                    if (plaintexts[chunk][g * _baby + b] is { } p)
+                    if (encoded[g * _baby + b] is { } p)
                     {
                         terms.Add(babies[b]!);
                         factors.Add(p);
@@ -188,14 +191,23 @@ public sealed partial class LinearTransform
                         tc.Evaluator.RotateVectorInplace(inner, g * _baby, tc.RequireGaloisKeys());
                     }
 
-                    if (total is null)
-                    {
-                        total = inner;
-                    }
-                    else
-                    {
-                        tc.Evaluator.AddInplace(total, inner);
-                    }
+                    inners[g] = inner;
+                }
+            });
+            foreach (Ciphertext? inner in inners)
+            {
+                if (inner is null)
+                {
+                    continue;
+                }
+
+                if (total is null)
+                {
+                    total = inner;
+                }
+                else
+                {
+                    tc.Evaluator.AddInplace(total, inner);
                 }
             }
         }

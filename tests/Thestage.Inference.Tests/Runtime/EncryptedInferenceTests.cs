@@ -106,6 +106,33 @@ public sealed class EncryptedInferenceTests
     }
 
     [Fact]
+    public void Batch_messages_evaluated_as_they_are_read_give_the_words_of_the_loaded_batch()
+    {
+        // 200 inputs: the first layer reads the message in blocks of 96, 96 and 8 ciphertexts.
+        var random = new Random(7);
+        var model = new Sequential([200], [new Dense(Models.Matrix(random, 200, 4, 0.1), [0.1, 0, 0, -0.1]), Activation.Square(), new Dense(Models.Matrix(random, 4, 2, 0.5))]);
+        InferencePlan plan = InferencePlanner.Plan(model, new PlannerOptions { Packing = TensorPacking.Batch });
+        using var client = new InferenceClient(plan);
+        EvaluationKeys keys = EvaluationKeys.FromBytes(client.CreateEvaluationKeys().ToBytes());
+        var server = new EncryptedModel(model, plan, keys, OutputFlooding.None);
+        double[][] samples = Enumerable.Range(0, 9).Select(_ => Models.Vector(random, 200)).ToArray();
+        byte[] message = client.EncryptBatch(samples);
+        byte[] streamed = server.Evaluate(message);
+        var tensors = new TensorContext(keys.Context, plan.Scale, keys.RelinKeys);
+        Assert.Equal(CkksSerializer.Save(server.EvaluateBatch(CkksSerializer.LoadTensor(tensors, message))), streamed);
+        double[][] outputs = client.DecryptBatchOutput(streamed);
+        for (int s = 0; s < samples.Length; s++)
+        {
+            Assert.True(Close(model.Evaluate(samples[s]), outputs[s]), $"sample {s}");
+        }
+
+        // A batch of another width under the same parameters is refused by the plan's check, before the first layer's products.
+        var encryptor = new Thestage.Privacy.Rlwe.Encryptor(keys.Context, keys.PublicKey);
+        byte[] wrongWidth = CkksSerializer.SaveEncryptedBatch(tensors, encryptor, Models.Vector(random, 150), [1, 150]);
+        Assert.Contains("the plan expects a Batch tensor", Assert.Throws<CkksFormatException>(() => server.Evaluate(wrongWidth)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Malformed_or_mismatched_messages_are_refused_with_the_format_exception()
     {
         var random = new Random(6);

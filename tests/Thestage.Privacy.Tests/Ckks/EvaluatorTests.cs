@@ -104,6 +104,19 @@ public sealed class EvaluatorTests(CkksFixture f) : IClassFixture<CkksFixture>
     }
 
     [Fact]
+    public void Hoisted_rotations_without_an_exact_key_are_single_rotations_and_need_no_decomposition()
+    {
+        // Step 0 is a copy and 5 has no key of its own (composed of power-of-two steps): nothing to share.
+        Ciphertext c = f.Encrypt(CkksFixture.RandomValues(52, Slots));
+        int[] steps = [0, 5, 5];
+        Ciphertext[] hoisted = f.Evaluator.RotateVectorHoisted(c, steps, f.GaloisKeys);
+        for (int i = 0; i < steps.Length; i++)
+        {
+            Assert.True(f.Evaluator.RotateVector(c, steps[i], f.GaloisKeys).Data.AsSpan().SequenceEqual(hoisted[i].Data), $"step {steps[i]}");
+        }
+    }
+
+    [Fact]
     public void Conjugate_matches_plain()
     {
         var random = new Random(2);

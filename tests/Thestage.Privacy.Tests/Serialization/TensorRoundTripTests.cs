@@ -63,6 +63,106 @@ public sealed class TensorRoundTripTests(SerializationFixture f) : IClassFixture
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Batches_encrypted_as_they_are_saved_load_as_saved_tensors_and_decrypt(bool seeds, CkksCompression compression)
+    {
+        var options = new CkksSerializationOptions { UseSeeds = seeds, Compression = compression };
+        foreach (int[] shape in new[] { new[] { 10, 2, 3 }, new[] { 7 }, new[] { 4096, 3 } })
+        {
+            double[] x = Values(shape.Aggregate(1, (a, b) => a * b), shape[0]);
+            byte[] streamed = CkksSerializer.SaveEncryptedBatch(Tensors, f.SymmetricEncryptor, x, shape, options);
+            byte[] saved = CkksSerializer.Save(CkksTensor.Encrypt(Tensors, f.SymmetricEncryptor, x, shape, TensorPacking.Batch), options);
+            if (compression == CkksCompression.None)
+            {
+                // Same header and layout; the ciphertexts differ only by their randomness.
+                Assert.Equal(saved.Length, streamed.Length);
+                int prefix = 48 + 4 + (4 * shape.Length) + 4 + 4;
+                Assert.Equal(saved.AsSpan(0, prefix).ToArray(), streamed.AsSpan(0, prefix).ToArray());
+            }
+
+            CkksTensor loaded = CkksSerializer.LoadTensor(Tensors, streamed);
+            Assert.Equal(shape, loaded.Shape);
+            Assert.Equal(TensorPacking.Batch, loaded.Packing);
+            Assert.Equal(shape.Skip(1).Aggregate(1, (a, b) => a * b), loaded.CiphertextCount);
+            Assert.All(loaded.Ciphertexts, c => Assert.Equal(seeds, c.Seed is not null));
+            Assert.All(loaded.Ciphertexts, c => Assert.Equal(Tensors.Context.MaxLevel, c.Level));
+            Assert.True(SerializationFixture.MaxError(x, loaded.DecryptFlat(f.Decryptor)) < Tolerance);
+        }
+    }
+
+    [Fact]
+    public void Batches_encrypted_as_they_are_saved_under_a_public_key_are_stored_in_full()
+    {
+        double[] x = Values(12, 3);
+        byte[] data = CkksSerializer.SaveEncryptedBatch(Tensors, f.Encryptor, x, [4, 3]);
+        CkksTensor loaded = CkksSerializer.LoadTensor(Tensors, data);
+        Assert.All(loaded.Ciphertexts, c => Assert.Null(c.Seed));
+        Assert.Equal(CkksSerializer.GetSerializedSize(loaded, new CkksSerializationOptions { UseSeeds = false }), data.Length);
+        Assert.True(SerializationFixture.MaxError(x, loaded.DecryptFlat(f.Decryptor)) < Tolerance);
+    }
+
+    [Fact]
+    public void Batches_encrypted_as_they_are_saved_refuse_what_Encrypt_refuses()
+    {
+        Assert.ThrowsAny<ArgumentException>(() => CkksSerializer.SaveEncryptedBatch(Tensors, f.SymmetricEncryptor, new double[4097], [4097]));
+        Assert.ThrowsAny<ArgumentException>(() => CkksSerializer.SaveEncryptedBatch(Tensors, f.SymmetricEncryptor, new double[11], [4, 3]));
+        Assert.ThrowsAny<ArgumentException>(() => CkksSerializer.SaveEncryptedBatch(Tensors, f.SymmetricEncryptor, new double[12], [4, 0, 3]));
+        Assert.Throws<ArgumentNullException>(() => CkksSerializer.SaveEncryptedBatch(Tensors, null!, new double[12], [4, 3]));
+    }
+
+    [Fact]
+    public void Batch_products_read_a_block_at_a_time_equal_the_product_of_the_loaded_tensor_word_for_word()
+    {
+        // 200 features: blocks of 96, 96 and 8 ciphertexts, the last two summed into the first one's outputs.
+        var random = new Random(21);
+        const int batch = 5, n = 200, m = 3;
+        double[] x = Values(batch * n, 22);
+        var w = new double[n, m];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                w[i, j] = j == 2 && i < 100 ? 0 : (random.NextDouble() - 0.5) * 0.2; // output 2: no weight in the first block
+            }
+        }
+
+        byte[] data = CkksSerializer.Save(CkksTensor.Encrypt(Tensors, f.SymmetricEncryptor, x, [batch, n], TensorPacking.Batch));
+        var seen = new List<string>();
+        CkksTensor streamed = CkksSerializer.LoadTensorMatMul(Tensors, data, w, (shape, packing, level, scale) => seen.Add($"{string.Join("x", shape)} {packing} {level} {scale}"));
+        CkksTensor whole = CkksSerializer.LoadTensor(Tensors, data).MatMul(w);
+        Assert.Equal([$"{batch}x{n} Batch {f.Context.MaxLevel} {SerializationFixture.Scale}"], seen);
+        Assert.Equal(new[] { batch, m }, streamed.Shape);
+        Assert.Equal(CkksSerializer.Save(whole), CkksSerializer.Save(streamed));
+
+        double[] expected = new double[batch * m];
+        for (int s = 0; s < batch; s++)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    expected[s * m + j] += x[s * n + i] * w[i, j];
+                }
+            }
+        }
+
+        Assert.True(SerializationFixture.MaxError(expected, streamed.DecryptFlat(f.Decryptor)) < 1e-4);
+    }
+
+    [Fact]
+    public void Batch_products_read_a_block_at_a_time_refuse_other_tensors_before_any_product()
+    {
+        double[] x = Values(24, 23);
+        byte[] batch = CkksSerializer.Save(CkksTensor.Encrypt(Tensors, f.SymmetricEncryptor, x, [4, 6], TensorPacking.Batch));
+        byte[] rowMajor = CkksSerializer.Save(CkksTensor.Encrypt(Tensors, f.SymmetricEncryptor, x, [4, 6]));
+        Assert.Throws<CkksFormatException>(() => CkksSerializer.LoadTensorMatMul(Tensors, rowMajor, new double[6, 2]));
+        Assert.Throws<CkksFormatException>(() => CkksSerializer.LoadTensorMatMul(Tensors, batch, new double[5, 2]));
+        Assert.Throws<CkksFormatException>(() => CkksSerializer.LoadTensorMatMul(Tensors, batch.AsSpan(0, batch.Length - 1), new double[6, 2]));
+        var refused = new InvalidOperationException("refused");
+        Assert.Same(refused, Assert.Throws<InvalidOperationException>(() => CkksSerializer.LoadTensorMatMul(Tensors, batch, new double[6, 2], (_, _, _, _) => throw refused)));
+    }
+
     [Fact]
     public void Sizes_follow_the_layout()
     {
