@@ -25,7 +25,7 @@ public sealed class BenchCommandTests : IDisposable
         File.WriteAllText(seal, "# SEAL 4.4.3, single thread, times in microseconds\nckks.4096.Multiply\t100.0\t90.0\nkeygen.4096.RelinKeys\t900\t880\nntt.4096.36.forward\t20\t19\nckks.4096.Multiply\t110\t95\n");
         string report = Path.Combine(_dir, "report");
 
-        ThestageProcess.Result result = ThestageProcess.Run("bench", "--smoke", "--out", report, "--seal-results", seal, "--json");
+        ThestageProcess.Result result = ThestageProcess.Run("bench", "--smoke", "--out", report, "--seal-results", seal, "--threads", "1", "--json");
 
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Empty(result.Error);
@@ -34,6 +34,7 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Equal("bench", root.GetProperty("command").GetString());
         Assert.True(root.GetProperty("passed").GetBoolean());
         Assert.Equal(["ckks", "inference", "proofs", "training"], root.GetProperty("suites").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(1, root.GetProperty("machine").GetProperty("threads").GetInt32());
         Assert.Equal(18, root.GetProperty("ckks").GetArrayLength());
         Assert.All(root.GetProperty("ckks").EnumerateArray(), row => Assert.True(row.GetProperty("time").GetProperty("medianMs").GetDouble() > 0));
 
@@ -68,6 +69,7 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Contains("| Multiply | 4096 |", markdown, StringComparison.Ordinal);
         Assert.Contains("> SEAL 4.4.3, single thread, times in microseconds", markdown, StringComparison.Ordinal);
         Assert.Contains("Load average (1, 5, 15 min) before the run: ", markdown, StringComparison.Ordinal);
+        Assert.Contains("library threads (PrivacyRuntime.MaxDegreeOfParallelism): 1\n", markdown, StringComparison.Ordinal);
         string[] charts = files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)).ToArray();
         Assert.Equal(
             ["ckks-vs-seal.png", "ckks.png", "inference-latency.png", "inference-throughput.png", "proofs-prove.png", "proofs-size.png", "proofs-verify.png", "training-prove.png", "training-size.png", "training-verify.png"],

@@ -26,7 +26,6 @@ internal static class BenchVerb
             Description = $"The suites to run: {SuiteChoices}; repeat the option or separate names with commas (default: all)",
             HelpName = "name",
             Arity = ArgumentArity.OneOrMore,
-            DefaultValueFactory = _ => SuiteNames,
             CustomParser = ParseSuites,
         };
         suites.CompletionSources.Add([.. SuiteNames, "all"]);
@@ -39,7 +38,11 @@ internal static class BenchVerb
         seal.Required = false;
         Option<int> iterations = CliOptions.Count("--iterations", "Timed iterations per figure (default 3 quick, 10 full)", 1, 1000, 3);
         Option<int> warmup = CliOptions.Count("--warmup", "Untimed calls before a figure's iterations (default 1 quick, 2 full)", 0, 100, 1);
-        Option<int> threads = CliOptions.Count("--threads", "Threads of the CKKS library (PrivacyRuntime.MaxDegreeOfParallelism; default: one per core). SEAL is single-threaded: 1 compares like with like", 1, 1024, Environment.ProcessorCount);
+        Option<int> threads = CliOptions.Count("--threads", "Threads of the CKKS library (PrivacyRuntime.MaxDegreeOfParallelism; default: no limit). SEAL is single-threaded: 1 compares like with like", 1, 1024, 1);
+        // Their defaults depend on --quick/--full (and --threads has none: the library's): only a value given counts.
+        iterations.DefaultValueFactory = null;
+        warmup.DefaultValueFactory = null;
+        threads.DefaultValueFactory = null;
         var command = new Command("bench", "Measures the crypto overhead — CKKS operations (against SEAL's figures when given), plain against encrypted inference, proofs of inference and of training — and writes a report folder with tables and charts.")
         {
             suites, quick, full, smoke, output, seal, iterations, warmup, threads,
@@ -63,7 +66,7 @@ internal static class BenchVerb
             }
 
             string commandLine = "thestage " + string.Join(' ', result.Tokens.Select(t => t.Value.Contains(' ', StringComparison.Ordinal) ? $"'{t.Value}'" : t.Value));
-            return Run(result.GetValue(suites)!, scale, result.GetValue(output), result.GetValue(seal), commandLine, terminal, token);
+            return Run(result.GetValue(suites) is { Length: > 0 } chosen ? chosen : SuiteNames, scale, result.GetValue(output), result.GetValue(seal), commandLine, terminal, token);
         }));
         return command;
     }
@@ -122,7 +125,7 @@ internal static class BenchVerb
             IterationTargetMs = scale.IterationTarget.TotalMilliseconds,
             Suites = SuiteNames.Where(suites.Contains).ToList(),
             Ckks = ckks,
-            SealFile = sealPath is null ? null : Path.GetFullPath(sealPath),
+            SealFile = sealPath,
             SealComments = sealFigures?.Comments,
             Seal = ckks is null ? null : sealFigures?.Compare(ckks),
             Inference = inference,
