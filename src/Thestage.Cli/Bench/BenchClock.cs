@@ -11,18 +11,23 @@ internal sealed record Timing(double MedianMs, double MinMs, int Iterations, int
 
 /// <summary>
 /// The harness of <c>thestage bench</c>, in process, so that it runs from the packed tool with nothing of the repository:
-/// <paramref name="warmup"/> untimed calls; then, when an iteration should last at least <paramref name="iterationTarget"/>,
-/// as many calls per iteration as the last warm-up call says fill it (BenchmarkDotNet's pilot stage, simplified); then
-/// <paramref name="iterations"/> timed iterations with <see cref="Stopwatch"/>, a full blocking garbage collection before
-/// each so that one iteration does not pay for the garbage of the previous one. The figure is the median and the minimum
-/// of the per-call times of the iterations.
+/// untimed calls, at least <paramref name="warmup"/> of them and (when <paramref name="warmup"/> is not 0) until
+/// <paramref name="warmupTime"/> has passed, so that the JIT has replaced the first code of a fast call by its optimized
+/// tier; then, when an iteration should last at least <paramref name="iterationTarget"/>, as many calls per iteration as
+/// the last warm-up call says fill it (BenchmarkDotNet's pilot stage, simplified); then <paramref name="iterations"/>
+/// timed iterations with <see cref="Stopwatch"/>, a full blocking garbage collection before each so that one iteration
+/// does not pay for the garbage of the previous one. The figure is the median and the minimum of the per-call times of
+/// the iterations.
 /// </summary>
-internal sealed class BenchClock(int warmup, int iterations, TimeSpan iterationTarget, CancellationToken cancellationToken)
+internal sealed class BenchClock(int warmup, TimeSpan warmupTime, int iterations, TimeSpan iterationTarget, CancellationToken cancellationToken)
 {
     private const int MaxCallsPerIteration = 1 << 20;
 
     /// <summary>Gets the untimed calls before the timed iterations.</summary>
     public int Warmup { get; } = warmup;
+
+    /// <summary>Gets the shortest warm-up (when <see cref="Warmup"/> is not 0): fast calls are repeated until it has passed.</summary>
+    public TimeSpan WarmupTime { get; } = warmupTime;
 
     /// <summary>Gets the timed iterations of every figure.</summary>
     public int Iterations { get; } = iterations;
@@ -35,7 +40,8 @@ internal sealed class BenchClock(int warmup, int iterations, TimeSpan iterationT
     {
         ArgumentNullException.ThrowIfNull(call);
         TimeSpan last = TimeSpan.Zero;
-        for (int i = 0; i < Warmup; i++)
+        long warmupStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < Warmup || (Warmup > 0 && Stopwatch.GetElapsedTime(warmupStart) < WarmupTime); i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             long start = Stopwatch.GetTimestamp();

@@ -66,7 +66,9 @@ internal static class BenchReport
         text.Append(I($"- Load average (1, 5, 15 min) before the run: {m.LoadBefore ?? "not available"}; after: {m.LoadAfter ?? "not available"}\n"));
         text.Append(I($"- Software: thestage {m.Version}, {m.Runtime}, {m.Os}; library threads (PrivacyRuntime.MaxDegreeOfParallelism): {Threads(m)}\n"));
         text.Append(I($"- Command: `{r.CommandLine}` ({r.Scale} set, {r.Seconds:F0} s)\n\n"));
-        text.Append(I($"Method: each figure is measured in this process with `Stopwatch`: {r.Warmup} untimed call(s), then {r.Iterations} timed iteration(s)"));
+        text.Append(I($"Method: each figure is measured in this process with `Stopwatch`: "));
+        text.Append(r.Warmup == 0 ? "no warm-up" : I($"at least {r.Warmup} untimed call(s), repeated for at least {r.WarmupMs:F0} ms (so that the JIT's optimized code runs)"));
+        text.Append(I($", then {r.Iterations} timed iteration(s)"));
         text.Append(r.IterationTargetMs > 0
             ? I($", each of as many calls as fill {r.IterationTargetMs:F0} ms (judged from the last warm-up call)")
             : ", each of one call");

@@ -33,6 +33,9 @@ internal sealed record BenchResult
     /// <summary>Gets the untimed calls before each figure.</summary>
     public required int Warmup { get; init; }
 
+    /// <summary>Gets the shortest warm-up of each figure, in milliseconds.</summary>
+    public required double WarmupMs { get; init; }
+
     /// <summary>Gets the timed iterations of each figure.</summary>
     public required int Iterations { get; init; }
 

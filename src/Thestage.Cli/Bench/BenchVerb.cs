@@ -29,15 +29,15 @@ internal static class BenchVerb
             CustomParser = ParseSuites,
         };
         suites.CompletionSources.Add([.. SuiteNames, "all"]);
-        Option<bool> quick = CliOptions.Flag("--quick", "The smaller workloads of each suite, 1 warm-up call and 3 iterations per figure: a few minutes (the default)");
-        Option<bool> full = CliOptions.Flag("--full", "Every workload size, 2 warm-up calls and 10 iterations of at least 100 ms per figure: tens of minutes");
+        Option<bool> quick = CliOptions.Flag("--quick", "The smaller workloads of each suite; per figure, warm-up calls for at least 250 ms, then 3 iterations of at least 20 ms: a few minutes (the default)");
+        Option<bool> full = CliOptions.Flag("--full", "Every workload size; per figure, warm-up calls for at least 1 s, then 10 iterations of at least 100 ms: tens of minutes");
         Option<bool> smoke = CliOptions.Flag("--smoke", "The smallest workload of each suite, one call each (for tests)");
         smoke.Hidden = true;
         Option<string?> output = CliOptions.OutputDirectory("--out", "The report folder (created): report.md, the PNG charts, results.json (default: thestage-bench-<UTC time> here)");
         Option<string> seal = CliOptions.InputFile("--seal-results", "SEAL's figures from this machine: the output of SEAL's benchmark program as benchmarks/compare-seal.sh runs it (lines name<TAB>median_us<TAB>min_us); adds the ours/SEAL table and chart");
         seal.Required = false;
         Option<int> iterations = CliOptions.Count("--iterations", "Timed iterations per figure (default 3 quick, 10 full)", 1, 1000, 3);
-        Option<int> warmup = CliOptions.Count("--warmup", "Untimed calls before a figure's iterations (default 1 quick, 2 full)", 0, 100, 1);
+        Option<int> warmup = CliOptions.Count("--warmup", "Untimed calls before a figure's iterations, at least (default 1 quick, 2 full; 0: no warm-up)", 0, 100, 1);
         Option<int> threads = CliOptions.Count("--threads", "Threads of the CKKS library (PrivacyRuntime.MaxDegreeOfParallelism; default: no limit). SEAL is single-threaded: 1 compares like with like", 1, 1024, 1);
         // Their defaults depend on --quick/--full (and --threads has none: the library's): only a value given counts.
         iterations.DefaultValueFactory = null;
@@ -78,7 +78,7 @@ internal static class BenchVerb
         DateTimeOffset started = DateTimeOffset.UtcNow;
         string directory = output ?? $"thestage-bench-{started:yyyyMMdd-HHmmss}";
         BenchMachine machine = BenchMachine.Describe();
-        var clock = new BenchClock(scale.Warmup, scale.Iterations, scale.IterationTarget, cancellationToken);
+        var clock = new BenchClock(scale.Warmup, scale.WarmupTime, scale.Iterations, scale.IterationTarget, cancellationToken);
         var watch = Stopwatch.StartNew();
         terminal.Line($"thestage bench ({scale.Name}): {string.Join(", ", suites)}; {machine.Cpu}, load average {machine.LoadBefore ?? "not available"}");
 
@@ -121,6 +121,7 @@ internal static class BenchVerb
             Machine = machine with { LoadAfter = BenchMachine.LoadAverage() },
             Scale = scale.Name,
             Warmup = scale.Warmup,
+            WarmupMs = scale.WarmupTime.TotalMilliseconds,
             Iterations = scale.Iterations,
             IterationTargetMs = scale.IterationTarget.TotalMilliseconds,
             Suites = SuiteNames.Where(suites.Contains).ToList(),
