@@ -35,12 +35,12 @@ internal static class BenchCharts
 
         if (logX)
         {
-            plot.Axes.Bottom.TickGenerator = LogTicks();
+            plot.Axes.Bottom.TickGenerator = LogTicks(series.SelectMany(s => s.X));
         }
 
         if (logY)
         {
-            plot.Axes.Left.TickGenerator = LogTicks();
+            plot.Axes.Left.TickGenerator = LogTicks(series.SelectMany(s => s.Y));
         }
 
         plot.Axes.Margins(0.08, 0.12);
@@ -98,7 +98,7 @@ internal static class BenchCharts
         plot.Axes.Bottom.MinimumSize = 110;
         if (logY)
         {
-            plot.Axes.Left.TickGenerator = LogTicks();
+            plot.Axes.Left.TickGenerator = LogTicks(series.SelectMany(s => s.Values).Append(reference ?? double.NaN));
         }
 
         plot.Axes.Margins(bottom: 0);
@@ -108,13 +108,33 @@ internal static class BenchCharts
     private static double LogFloor(IReadOnlyList<(string Label, double[] Values)> series) =>
         series.SelectMany(s => s.Values).Where(v => v > 0).Select(Math.Log10).DefaultIfEmpty(0).Min();
 
-    // Decades as major ticks labelled with their value, the 2…9 multiples as minor ticks.
-    private static NumericAutomatic LogTicks() => new()
+    // Ticks of a logarithmic axis (the plotted values are log10 of the figures), labelled with the figures: 1-2-5 in
+    // every decade when the data spans fewer than three decades, else the decades alone.
+    private static NumericManual LogTicks(IEnumerable<double> values)
     {
-        MinorTickGenerator = new LogMinorTickGenerator(),
-        IntegerTicksOnly = true,
-        LabelFormatter = y => Math.Pow(10, y).ToString(y >= 0 ? "#,0" : "0.###", CultureInfo.InvariantCulture),
-    };
+        double[] logs = values.Where(v => v > 0 && double.IsFinite(v)).Select(Math.Log10).ToArray();
+        int low = logs.Length == 0 ? 0 : (int)Math.Floor(logs.Min()) - 1, high = logs.Length == 0 ? 1 : (int)Math.Ceiling(logs.Max()) + 1;
+        double[] steps = high - low - 2 < 3 ? [1, 2, 5] : [1];
+        var ticks = new NumericManual();
+        for (int decade = low; decade <= high; decade++)
+        {
+            foreach (double step in steps)
+            {
+                double value = step * Math.Pow(10, decade);
+                ticks.AddMajor(Math.Log10(value), value.ToString(value >= 1 ? "#,0" : "0.#####", CultureInfo.InvariantCulture));
+            }
+
+            if (steps.Length == 1)
+            {
+                for (int minor = 2; minor <= 9; minor++)
+                {
+                    ticks.AddMinor(Math.Log10(minor * Math.Pow(10, decade)));
+                }
+            }
+        }
+
+        return ticks;
+    }
 
     private static void Finish(Plot plot, string path, string title, string? xLabel, string yLabel, bool legend)
     {
@@ -127,7 +147,7 @@ internal static class BenchCharts
         plot.YLabel(yLabel);
         if (legend)
         {
-            plot.ShowLegend(Alignment.UpperLeft);
+            plot.ShowLegend(Edge.Bottom);
         }
         else
         {
