@@ -108,20 +108,22 @@ internal static class BenchCharts
     private static double LogFloor(IReadOnlyList<(string Label, double[] Values)> series) =>
         series.SelectMany(s => s.Values).Where(v => v > 0).Select(Math.Log10).DefaultIfEmpty(0).Min();
 
-    // Ticks of a logarithmic axis (the plotted values are log10 of the figures), labelled with the figures: 1-2-5 in
-    // every decade when the data spans fewer than three decades, else the decades alone.
+    // Ticks of a logarithmic axis (the plotted values are log10 of the figures), labelled with the figures: 1, 1.5, 2, 3,
+    // 4, 5, 7 in a decade when the data spans less than one decade, 1-2-5 when less than three (or one value), else the
+    // decades.
     private static NumericManual LogTicks(IEnumerable<double> values)
     {
         double[] logs = values.Where(v => v > 0 && double.IsFinite(v)).Select(Math.Log10).ToArray();
+        double span = logs.Length == 0 ? 0 : logs.Max() - logs.Min();
         int low = logs.Length == 0 ? 0 : (int)Math.Floor(logs.Min()) - 1, high = logs.Length == 0 ? 1 : (int)Math.Ceiling(logs.Max()) + 1;
-        double[] steps = high - low - 2 < 3 ? [1, 2, 5] : [1];
+        double[] steps = span is > 0 and < 1 ? [1, 1.5, 2, 3, 4, 5, 7] : span < 3 ? [1, 2, 5] : [1];
         var ticks = new NumericManual();
         for (int decade = low; decade <= high; decade++)
         {
             foreach (double step in steps)
             {
                 double value = step * Math.Pow(10, decade);
-                ticks.AddMajor(Math.Log10(value), value.ToString(value >= 1 ? "#,0" : "0.#####", CultureInfo.InvariantCulture));
+                ticks.AddMajor(Math.Log10(value), value.ToString(value >= 10 ? "#,0" : "0.#####", CultureInfo.InvariantCulture));
             }
 
             if (steps.Length == 1)
