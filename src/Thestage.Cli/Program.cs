@@ -94,6 +94,7 @@ internal static class Program
             DemoOptions.Command(InferenceDemo.Run),
             CkksOptions.Command(CkksDemo.Run),
             TrainingOptions.Command(TrainingDemo.Run),
+            Bench.BenchVerb.Command(),
         };
         Command[] workflow = Workflow.WorkflowVerbs.Commands();
         foreach (Command command in workflow)
@@ -102,7 +103,7 @@ internal static class Program
         }
 
         var verb = new Argument<string?>("verb") { Description = "The verb to describe", Arity = ArgumentArity.ZeroOrOne };
-        verb.CompletionSources.Add(["demo", "ckks", "train", .. workflow.Select(c => c.Name)]);
+        verb.CompletionSources.Add(["demo", "ckks", "train", "bench", .. workflow.Select(c => c.Name)]);
         var help = new Command("help", "Show the help of thestage, or of one verb") { verb };
         help.SetAction(result =>
         {

@@ -30,38 +30,9 @@ public class CnnInferenceBenchmarks
     public void Setup()
     {
         var random = new Random(1);
-        double[,,,] kernels = new double[4, 1, 7, 7];
-        foreach (int o in Enumerable.Range(0, 4))
-        {
-            for (int y = 0; y < 7; y++)
-            {
-                for (int x = 0; x < 7; x++)
-                {
-                    kernels[o, 0, y, x] = (random.NextDouble() - 0.5) * 0.3;
-                }
-            }
-        }
-
-        double[,] Matrix(int rows, int cols, double scale)
-        {
-            var m = new double[rows, cols];
-            for (int i = 0; i < rows; i++)
-            {
-                for (int j = 0; j < cols; j++)
-                {
-                    m[i, j] = (random.NextDouble() - 0.5) * scale;
-                }
-            }
-
-            return m;
-        }
-
-        _model = new Sequential([1, 28, 28],
-        [
-            new Conv2d(kernels, [0.1, 0, -0.1, 0.05], stride: 3), Activation.Square(), new Flatten(),
-            new Dense(Matrix(256, 64, 0.2), new double[64]), Activation.Square(), new Dense(Matrix(64, 10, 0.4), new double[10]),
-        ]);
-        _image = Enumerable.Range(0, 784).Select(_ => random.NextDouble()).ToArray();
+        _model = InferenceWorkloads.Cnn(random);
+        _image = InferenceWorkloads.Image(random);
+        double[,,,] kernels = ((Conv2d)_model.Layers[0]).Kernels;
 
         InferencePlan latency = InferencePlanner.Plan(_model);
         var latencyClient = new InferenceClient(latency);

@@ -44,27 +44,44 @@ public static class ProofWorkloads
     /// <param name="calibration">The calibration images.</param>
     /// <param name="parameters">The Ligero parameters (<see cref="LigeroParameters.Default"/> when null; <see cref="LigeroParameters.DefaultHiding"/> for hiding commitments).</param>
     /// <returns>The committed model.</returns>
-    public static CommittedModel Mlp(IReadOnlyList<double[]> calibration, LigeroParameters? parameters = null)
+    public static CommittedModel Mlp(IReadOnlyList<double[]> calibration, LigeroParameters? parameters = null) =>
+        CommittedModel.Commit(Quantizer.Quantize(MlpSource(128), calibration), parameters);
+
+    /// <summary>Builds the quantized, committed 784-<paramref name="hidden"/>-10 MLP (<c>thestage bench</c> varies the width).</summary>
+    /// <param name="calibration">The calibration images.</param>
+    /// <param name="hidden">The width of the hidden layer.</param>
+    /// <returns>The committed model.</returns>
+    public static CommittedModel Mlp(IReadOnlyList<double[]> calibration, int hidden) =>
+        CommittedModel.Commit(Quantizer.Quantize(MlpSource(hidden), calibration));
+
+    /// <summary>The 784-<paramref name="hidden"/>-10 ReLU MLP before quantization, with its deterministic Gaussian weights.</summary>
+    /// <param name="hidden">The width of the hidden layer.</param>
+    /// <returns>The model.</returns>
+    public static Sequential MlpSource(int hidden)
     {
         var random = new Random(800);
-        var source = new Sequential(
+        return new Sequential(
             Shape.Vector(784),
             [
-                Dense.FromOutputMajor(784, 128, Gaussian(random, 784 * 128, 1.0 / Math.Sqrt(784)), Gaussian(random, 128, 0.1)),
+                Dense.FromOutputMajor(784, hidden, Gaussian(random, 784 * hidden, 1.0 / Math.Sqrt(784)), Gaussian(random, hidden, 0.1)),
                 Activation.Exact(LayerKind.Relu),
-                Dense.FromOutputMajor(128, 10, Gaussian(random, 128 * 10, 1.0 / Math.Sqrt(128)), Gaussian(random, 10, 0.1)),
+                Dense.FromOutputMajor(hidden, 10, Gaussian(random, hidden * 10, 1.0 / Math.Sqrt(hidden)), Gaussian(random, 10, 0.1)),
             ]);
-        return CommittedModel.Commit(Quantizer.Quantize(source, calibration), parameters);
     }
 
     /// <summary>Builds the quantized, committed CNN conv 1→4 5×5 → ReLU → avgpool 2×2 → flatten → dense 576→10 on 1×28×28.</summary>
     /// <param name="calibration">The calibration images.</param>
     /// <param name="parameters">The Ligero parameters (<see cref="LigeroParameters.Default"/> when null; <see cref="LigeroParameters.DefaultHiding"/> for hiding commitments).</param>
     /// <returns>The committed model.</returns>
-    public static CommittedModel Cnn(IReadOnlyList<double[]> calibration, LigeroParameters? parameters = null)
+    public static CommittedModel Cnn(IReadOnlyList<double[]> calibration, LigeroParameters? parameters = null) =>
+        CommittedModel.Commit(Quantizer.Quantize(CnnSource(), calibration), parameters);
+
+    /// <summary>The CNN of <see cref="Cnn(IReadOnlyList{double[]}, LigeroParameters?)"/> before quantization, with its deterministic Gaussian weights.</summary>
+    /// <returns>The model.</returns>
+    public static Sequential CnnSource()
     {
         var random = new Random(810);
-        var source = new Sequential(
+        return new Sequential(
             new Shape(1, 28, 28),
             [
                 Conv2d.FromFlatKernels(1, 4, 5, 5, 1, 0, Gaussian(random, 100, 0.2), Gaussian(random, 4, 0.1)),
@@ -73,7 +90,6 @@ public static class ProofWorkloads
                 new Flatten(),
                 Dense.FromOutputMajor(576, 10, Gaussian(random, 5760, 1.0 / 24), Gaussian(random, 10, 0.1)),
             ]);
-        return CommittedModel.Commit(Quantizer.Quantize(source, calibration), parameters);
     }
 
     /// <summary>

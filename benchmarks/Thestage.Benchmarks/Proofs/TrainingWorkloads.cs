@@ -14,8 +14,14 @@ public static class TrainingWorkloads
     /// <summary>Builds the benchmark configuration for a batch size.</summary>
     /// <param name="batch">The batch size (a power of two).</param>
     /// <returns>The configuration.</returns>
-    public static TrainingConfig Config(int batch) =>
-        new([784, 64, 10], batchSize: batch, learningRateShift: 5, fractionalBits: 16, weightBits: 24, valueBits: 28, seed: 2026);
+    public static TrainingConfig Config(int batch) => Config(batch, 64);
+
+    /// <summary>Builds the benchmark configuration with another hidden width (<c>thestage bench</c> varies it).</summary>
+    /// <param name="batch">The batch size (a power of two).</param>
+    /// <param name="width">The width of the hidden layer.</param>
+    /// <returns>The configuration of the 784-<paramref name="width"/>-10 MLP.</returns>
+    public static TrainingConfig Config(int batch, int width) =>
+        new([784, width, 10], batchSize: batch, learningRateShift: 5, fractionalBits: 16, weightBits: 24, valueBits: 28, seed: 2026);
 
     /// <summary>Gets the training set: the first <paramref name="count"/> Fashion-MNIST training images, or synthetic ones.</summary>
     /// <param name="config">The configuration.</param>
