@@ -279,14 +279,22 @@ public sealed class ServingClient : IAsyncDisposable
     {
         int chunk = _limits.MaxChunkBytes > 0 ? Math.Min(_options.ChunkBytes, _limits.MaxChunkBytes) : _options.ChunkBytes;
         using AsyncClientStreamingCall<KeyChunk, UploadKeysReply> call = _grpc.UploadKeys(_headers, Deadline(), cancellationToken);
-        await call.RequestStream.WriteAsync(new KeyChunk { Header = new KeyUploadHeader { SessionId = session, TotalBytes = _evaluationKeys.LongLength } }, cancellationToken).ConfigureAwait(false);
-        for (int offset = 0; offset < _evaluationKeys.Length; offset += chunk)
+        try
         {
-            ReadOnlyMemory<byte> part = _evaluationKeys.AsMemory(offset, Math.Min(chunk, _evaluationKeys.Length - offset));
-            await call.RequestStream.WriteAsync(new KeyChunk { Data = UnsafeByteOperations.UnsafeWrap(part) }, cancellationToken).ConfigureAwait(false);
+            await call.RequestStream.WriteAsync(new KeyChunk { Header = new KeyUploadHeader { SessionId = session, TotalBytes = _evaluationKeys.LongLength } }, cancellationToken).ConfigureAwait(false);
+            for (int offset = 0; offset < _evaluationKeys.Length; offset += chunk)
+            {
+                ReadOnlyMemory<byte> part = _evaluationKeys.AsMemory(offset, Math.Min(chunk, _evaluationKeys.Length - offset));
+                await call.RequestStream.WriteAsync(new KeyChunk { Data = UnsafeByteOperations.UnsafeWrap(part) }, cancellationToken).ConfigureAwait(false);
+            }
+
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            // The server ended the call early (a refusal): its status, below, says why; a write only sees the call gone.
         }
 
-        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
         await call.ResponseAsync.ConfigureAwait(false);
         Interlocked.Increment(ref _keyUploads);
     }

@@ -45,9 +45,15 @@ public sealed class InferenceServer : IAsyncDisposable
     /// <summary>The address clients connect to (<c>http://127.0.0.1:PORT</c>, or https with a certificate).</summary>
     public Uri Address { get; }
 
-    /// <summary>The server's counters now.</summary>
-    public ServingStatistics Statistics => new(
-        _sessions?.SessionCount ?? 0, _memory.Count, _memory.CachedBytes, _memory.ReservedBytes, _sessions?.Evaluations ?? 0, _memory.Evictions, GC.GetTotalMemory(false));
+    /// <summary>The server's counters now, after closing the sessions and evicting the keys that have idled out.</summary>
+    public ServingStatistics Statistics => Observe();
+
+    private ServingStatistics Observe()
+    {
+        _sessions?.Sweep();
+        return new(
+            _sessions?.SessionCount ?? 0, _memory.Count, _memory.CachedBytes, _memory.ReservedBytes, _sessions?.Evaluations ?? 0, _memory.Evictions, GC.GetTotalMemory(false));
+    }
 
     /// <summary>Starts serving <paramref name="model"/> in this process, sessions and keys held here.</summary>
     /// <param name="model">The model, prepared once (<see cref="Inference.Compilation.ModelPackage.Prepare"/>).</param>
@@ -126,6 +132,7 @@ public sealed class InferenceServer : IAsyncDisposable
         services.AddAuthorization();
 
         WebApplication app = builder.Build();
+        app.Use(MalformedFraming.RewriteAsync);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcService<InferenceService>().RequireAuthorization();

@@ -145,7 +145,7 @@ public sealed class ApiKeyRing
             throw new InvalidDataException($"{path} has {info.Length} bytes; an API key file has at most {MaxFileBytes}.");
         }
 
-        return File.ReadAllLines(path, Encoding.ASCII).Select(line => line.Trim()).Where(line => line.Length > 0 && !line.StartsWith('#')).ToArray();
+        return File.ReadAllLines(path, Encoding.UTF8).Select(line => line.Trim()).Where(line => line.Length > 0 && !line.StartsWith('#')).ToArray();
     }
 
     private static void Require(string key, int line)

@@ -12,11 +12,11 @@ namespace Thestage.Server.Services;
 /// The gRPC service of <c>Protos/inference.proto</c>. It checks the transport — the caller (authenticated before this
 /// runs), session names, hashes, the order, sizes and completeness of uploads — and hands whole values to the session
 /// backend. Every refusal is a gRPC status (the proto lists them per call); anything else is INTERNAL, logged by type,
-/// and the server goes on serving.
+/// and the server goes on serving. Bound through <see cref="PrivateInferenceService"/> (malformed messages are INVALID_ARGUMENT).
 /// </summary>
 internal sealed partial class InferenceService(
     ISessionBackend sessions, ServedPlan served, ServingLimits limits, KeyCache memory, ILogger<InferenceService> log)
-    : PrivateInference.PrivateInferenceBase
+    : PrivateInferenceService
 {
     public override Task<GetPlanReply> GetPlan(GetPlanRequest request, ServerCallContext context) => Guard(context, _ => Task.FromResult(new GetPlanReply
     {
@@ -72,15 +72,18 @@ internal sealed partial class InferenceService(
                 throw new ServingException(StatusCode.ResourceExhausted, $"The upload announces {header.TotalBytes:N0} bytes; evaluation keys take at most {limits.MaxKeyBytes:N0}.");
             }
 
-            byte[] bundle;
-            using (memory.Reserve(header.TotalBytes))
+            if (header.TotalBytes > Array.MaxLength)
             {
-                bundle = GC.AllocateUninitializedArray<byte>(checked((int)Math.Min(header.TotalBytes, Array.MaxLength)));
-                if (bundle.LongLength != header.TotalBytes)
-                {
-                    throw new ServingException(StatusCode.ResourceExhausted, $"The upload announces {header.TotalBytes:N0} bytes; one array holds at most {Array.MaxLength:N0}.");
-                }
+                throw new ServingException(StatusCode.ResourceExhausted, $"The upload announces {header.TotalBytes:N0} bytes; one array holds at most {Array.MaxLength:N0}.");
+            }
 
+            int total = (int)header.TotalBytes;
+            byte[] bundle;
+            using (KeyCache.Lease lease = memory.Reserve())
+            {
+                // The buffer grows with the bytes received (doubling, capped at the announced length, so that it ends exactly
+                // full): memory follows what the caller sent, not what its header claims.
+                bundle = [];
                 int received = 0;
                 while (await Next(requestStream, idle, context).ConfigureAwait(false))
                 {
@@ -96,18 +99,25 @@ internal sealed partial class InferenceService(
                         throw new ServingException(StatusCode.InvalidArgument, $"A chunk has {length:N0} bytes; chunks take at most {limits.MaxChunkBytes:N0}.");
                     }
 
-                    if (length > bundle.Length - received)
+                    if (length > total - received)
                     {
-                        throw new ServingException(StatusCode.InvalidArgument, $"The upload sends more than the {bundle.Length:N0} bytes it announced.");
+                        throw new ServingException(StatusCode.InvalidArgument, $"The upload sends more than the {total:N0} bytes it announced.");
+                    }
+
+                    if (received + length > bundle.Length)
+                    {
+                        int size = (int)Math.Min(total, Math.Max(2L * bundle.Length, Math.Max(received + length, 1 << 20)));
+                        lease.Grow(size - bundle.Length);
+                        Array.Resize(ref bundle, size);
                     }
 
                     chunk.Data.Span.CopyTo(bundle.AsSpan(received));
                     received += length;
                 }
 
-                if (received != bundle.Length)
+                if (received != total)
                 {
-                    throw new ServingException(StatusCode.InvalidArgument, $"The upload ended after {received:N0} of the {bundle.Length:N0} bytes it announced.");
+                    throw new ServingException(StatusCode.InvalidArgument, $"The upload ended after {received:N0} of the {total:N0} bytes it announced.");
                 }
 
                 if (Convert.ToHexStringLower(SHA256.HashData(bundle)) != expected)
@@ -115,7 +125,7 @@ internal sealed partial class InferenceService(
                     throw new ServingException(StatusCode.InvalidArgument, "The uploaded bytes do not hash to the SHA-256 the session was opened with.");
                 }
 
-                // The reservation covers the bytes until the keys are loaded and charged to the cache in their place.
+                // The lease covers the bytes until the keys are loaded and charged to the cache in their place.
                 await sessions.StoreKeysAsync(client, id, bundle, context.CancellationToken).ConfigureAwait(false);
             }
 
@@ -144,41 +154,60 @@ internal sealed partial class InferenceService(
     public override Task EvaluateStream(IAsyncStreamReader<EvaluateRequest> requestStream, IServerStreamWriter<EvaluateReply> responseStream, ServerCallContext context) =>
         Guard(context, async client =>
         {
-            // Up to as many requests in flight as the server evaluates at once; replies are written in order.
+            // A reader starts evaluations, up to as many in flight as the server evaluates at once; the writer answers them in
+            // order. The first refusal ends the call: the reader stops, and the evaluations in flight are cancelled and awaited,
+            // so that none outlives the call.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-            var inFlight = new Queue<Task<EvaluateReply>>();
+            var inFlight = System.Threading.Channels.Channel.CreateBounded<Task<EvaluateReply>>(limits.MaxConcurrentEvaluations);
+            var started = new List<Task>();
+            Task reader = Task.Run(async () =>
+            {
+                try
+                {
+                    while (await requestStream.MoveNext(stop.Token).ConfigureAwait(false))
+                    {
+                        EvaluateRequest request = requestStream.Current;
+                        string id = RequireSession(request.SessionId);
+                        byte[] bytes = request.Request.ToByteArray();
+                        ulong name = request.Id;
+                        Task<EvaluateReply> evaluation = Task.Run(async () => new EvaluateReply
+                        {
+                            Id = name,
+                            Response = UnsafeByteOperations.UnsafeWrap(await sessions.EvaluateAsync(client, id, bytes, stop.Token).ConfigureAwait(false)),
+                        });
+                        lock (started)
+                        {
+                            started.Add(evaluation);
+                        }
+
+                        await inFlight.Writer.WriteAsync(evaluation, stop.Token).ConfigureAwait(false);
+                    }
+
+                    inFlight.Writer.Complete();
+                }
+                catch (Exception e)
+                {
+                    inFlight.Writer.Complete(e);
+                }
+            });
             try
             {
-                while (await requestStream.MoveNext(stop.Token).ConfigureAwait(false))
+                await foreach (Task<EvaluateReply> evaluation in inFlight.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
-                    EvaluateRequest request = requestStream.Current;
-                    string id = RequireSession(request.SessionId);
-                    byte[] bytes = request.Request.ToByteArray();
-                    ulong name = request.Id;
-                    inFlight.Enqueue(Task.Run(async () => new EvaluateReply
-                    {
-                        Id = name,
-                        Response = UnsafeByteOperations.UnsafeWrap(await sessions.EvaluateAsync(client, id, bytes, stop.Token).ConfigureAwait(false)),
-                    }));
-                    if (inFlight.Count >= limits.MaxConcurrentEvaluations)
-                    {
-                        await responseStream.WriteAsync(await inFlight.Dequeue().ConfigureAwait(false), stop.Token).ConfigureAwait(false);
-                    }
-                }
-
-                while (inFlight.Count > 0)
-                {
-                    await responseStream.WriteAsync(await inFlight.Dequeue().ConfigureAwait(false), stop.Token).ConfigureAwait(false);
+                    await responseStream.WriteAsync(await evaluation.ConfigureAwait(false), stop.Token).ConfigureAwait(false);
                 }
             }
             finally
             {
-                // A refusal ends the stream: the requests still in flight are cancelled and awaited, so none outlives the call.
                 await stop.CancelAsync().ConfigureAwait(false);
-                foreach (Task pending in inFlight)
+                await reader.ConfigureAwait(false);
+                Task[] pending;
+                lock (started)
                 {
-                    await pending.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                    pending = [.. started];
                 }
+
+                await Task.WhenAll(pending).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             }
 
             return true;
@@ -231,6 +260,13 @@ internal sealed partial class InferenceService(
         catch (RpcException)
         {
             throw;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            // Raised by ASP.NET Core gRPC while reading a streamed message: its framing is malformed (a flag byte other than
+            // 0 or 1: InvalidDataException; a length beyond 2 GiB: IOException), or the stream broke. No handler of ours
+            // throws either.
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "The call's gRPC framing is malformed, or its stream broke."));
         }
         catch (Exception e)
         {

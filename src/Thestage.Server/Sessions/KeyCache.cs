@@ -127,19 +127,9 @@ internal sealed class KeyCache
         }
     }
 
-    /// <summary>Reserves memory for an upload of <paramref name="bytes"/>, evicting loaded keys as needed; the lease
-    /// releases it when disposed.</summary>
-    /// <exception cref="ServingException">RESOURCE_EXHAUSTED: uploads in progress hold the memory that eviction cannot free.</exception>
-    public Lease Reserve(long bytes)
-    {
-        lock (_gate)
-        {
-            Sweep();
-            MakeRoom(bytes, "an upload of evaluation keys");
-            _reserved += bytes;
-            return new Lease(this, bytes);
-        }
-    }
+    /// <summary>A lease of memory for an upload, empty at first; it grows with the bytes received (<see cref="Lease.Grow"/>)
+    /// and releases them when disposed.</summary>
+    public Lease Reserve() => new(this);
 
     /// <summary>Evicts keys unused for the idle timeout.</summary>
     public void Sweep()
@@ -180,6 +170,16 @@ internal sealed class KeyCache
         Evictions++;
     }
 
+    private void Take(long bytes)
+    {
+        lock (_gate)
+        {
+            Sweep();
+            MakeRoom(bytes, "the evaluation keys being uploaded");
+            _reserved += bytes;
+        }
+    }
+
     private void Release(long bytes)
     {
         lock (_gate)
@@ -188,16 +188,32 @@ internal sealed class KeyCache
         }
     }
 
-    /// <summary>Memory reserved for an upload; disposing releases it (once).</summary>
-    public sealed class Lease(KeyCache cache, long bytes) : IDisposable
+    /// <summary>
+    /// Memory held by an upload: it grows as bytes arrive, so that an upload holds memory only for what it sent (a header
+    /// that announces a gigabyte reserves nothing); disposing releases it all, once.
+    /// </summary>
+    public sealed class Lease(KeyCache cache) : IDisposable
     {
-        private int _released;
+        private long _bytes;
+        private bool _released;
+
+        public long Bytes => _bytes;
+
+        /// <summary>Takes <paramref name="bytes"/> more, evicting loaded keys as needed.</summary>
+        /// <exception cref="ServingException">RESOURCE_EXHAUSTED: uploads in progress hold the memory that eviction cannot free.</exception>
+        public void Grow(long bytes)
+        {
+            ObjectDisposedException.ThrowIf(_released, this);
+            cache.Take(bytes);
+            _bytes += bytes;
+        }
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
+            if (!_released)
             {
-                cache.Release(bytes);
+                _released = true;
+                cache.Release(_bytes);
             }
         }
     }
