@@ -1,6 +1,6 @@
 // A consumer of the packed Thestage packages: the READMEs' three snippets, each checked. Exit code 0 when every
 // result is right, 1 otherwise.
-using Thestage.Inference.Model;
+using Thestage.Models;
 using Thestage.Inference.Planning;
 using Thestage.Inference.Runtime;
 using Thestage.Privacy.Ckks;
@@ -27,7 +27,7 @@ Check(Math.Abs(squares[0] - 2.25) < 1e-4 && Math.Abs(squares[1] - 0.0625) < 1e-4
     $"CKKS: x² of [1.5, -0.25, 3] decrypts to [{squares[0]:F6}, {squares[1]:F6}, {squares[2]:F6}]");
 
 // 2. Proofs (Thestage.Proofs): prove → verify an int8 layer's output against committed weights.
-var model = new QuantizedModel(TensorShape.Vector(4), inputBits: 8, inputFractionBits: 4, outputFractionBits: 4,
+var model = new QuantizedModel(Shape.Vector(4), inputBits: 8, inputFractionBits: 4, outputFractionBits: 4,
     [QuantizedLayer.Dense(4, 2, weights: [1, -2, 3, 4, 5, 6, -7, 8], bias: [0, 1], shift: 4)]);
 CommittedModel committed = CommittedModel.Commit(model);
 (int[] output, InferenceProof proof) = InferenceProver.Prove(committed, [10, -3, 7, 1]);

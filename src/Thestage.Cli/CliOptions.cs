@@ -59,8 +59,62 @@ internal static class CliOptions
         CustomParser = r => Value(r, name, (string v, out string? d) => !File.Exists(d = v), v => $"{name}: '{v}' is a file, not a directory"),
     };
 
+    /// <summary>A required existing file (a directory is refused with that reason).</summary>
+    public static Option<string> InputFile(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "file",
+        Required = true,
+        CustomParser = r => Value(r, name, (string v, out string f) => File.Exists(f = v), v => Missing(name, v, Directory.Exists(v) ? "is a directory, not a file" : "no such file")),
+    };
+
+    /// <summary>A required existing directory.</summary>
+    public static Option<string> InputDirectory(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "dir",
+        Required = true,
+        CustomParser = r => Value(r, name, (string v, out string d) => Directory.Exists(d = v), v => Missing(name, v, File.Exists(v) ? "is a file, not a directory" : "no such directory")),
+    };
+
+    /// <summary>A required existing file or directory (a directory stands for a file of a known name in it).</summary>
+    public static Option<string> InputPath(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "path",
+        Required = true,
+        CustomParser = r => Value(r, name, (string v, out string p) => File.Exists(p = v) || Directory.Exists(v), v => Missing(name, v, "no such file or directory")),
+    };
+
+    /// <summary>A required file to write (refused when it is an existing directory; its directory is created when missing).</summary>
+    public static Option<string> OutputFile(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "file",
+        Required = true,
+        CustomParser = r => Value(r, name, (string v, out string f) => !Directory.Exists(f = v), v => $"{name}: '{v}' is a directory, not a file"),
+    };
+
+    /// <summary>A required directory to write (created when missing; refused when it is a file).</summary>
+    public static Option<string> RequiredOutputDirectory(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "dir",
+        Required = true,
+        CustomParser = r => Value(r, name, (string v, out string d) => !File.Exists(d = v), v => $"{name}: '{v}' is a file, not a directory"),
+    };
+
+    /// <summary>The positional ONNX model of <c>predict</c> and <c>compile</c>: an existing file.</summary>
+    public static Argument<string> ModelFile() => new("MODEL.onnx")
+    {
+        Description = "The model, an ONNX file (opsets 9–21)",
+        CustomParser = r => Value(r, "MODEL.onnx", (string v, out string f) => File.Exists(f = v), v => Missing("MODEL.onnx", v, Directory.Exists(v) ? "is a directory, not a file" : "no such file")),
+    };
+
     /// <summary>A switch.</summary>
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description, Arity = ArgumentArity.Zero };
+
+    private static string Missing(string name, string value, string why) => $"{name}: '{value}': {why}";
 
     private delegate bool TryConvert<T>(string value, out T result);
 

@@ -95,8 +95,14 @@ internal static class Program
             CkksOptions.Command(CkksDemo.Run),
             TrainingOptions.Command(TrainingDemo.Run),
         };
+        Command[] workflow = Workflow.WorkflowVerbs.Commands();
+        foreach (Command command in workflow)
+        {
+            root.Subcommands.Add(command);
+        }
+
         var verb = new Argument<string?>("verb") { Description = "The verb to describe", Arity = ArgumentArity.ZeroOrOne };
-        verb.CompletionSources.Add("demo", "ckks", "train");
+        verb.CompletionSources.Add(["demo", "ckks", "train", .. workflow.Select(c => c.Name)]);
         var help = new Command("help", "Show the help of thestage, or of one verb") { verb };
         help.SetAction(result =>
         {
@@ -131,5 +137,6 @@ internal static class Program
             : error.Message;
     }
 
-    private static void Error(string message) => Console.Error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
+    /// <summary>Prints a failure as the one line on standard error: <c>error: …</c>.</summary>
+    internal static void Error(string message) => Console.Error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
 }

@@ -5,7 +5,7 @@ namespace Thestage.Models;
 /// Which back-end evaluates which kind: the CKKS back-end (Thestage.Inference) evaluates the linear kinds, Flatten,
 /// <see cref="Square"/> and <see cref="Polynomial"/>; the exact non-polynomial activations are first replaced by fitted
 /// polynomials (calibration), and <see cref="MaxPool2d"/> has no CKKS evaluation. The proof back-end (Thestage.Proofs)
-/// quantizes the linear kinds, Flatten, <see cref="Relu"/> and <see cref="Square"/>. The numeric values are stable
+/// quantizes the linear kinds, <see cref="MaxPool2d"/> (stride = window), Flatten, <see cref="Relu"/> and <see cref="Square"/>. The numeric values are stable
 /// (they are written in the model format).
 /// </remarks>
 public enum LayerKind

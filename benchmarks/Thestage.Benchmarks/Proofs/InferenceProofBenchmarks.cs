@@ -9,6 +9,8 @@ namespace Thestage.Benchmarks.Proofs;
 /// GlobalSetup quantizes and commits the model (including the one-time int8 weight range proof, whose check the
 /// verifier caches on the commitment), proves once, checks the proof and prints its size and soundness.
 /// Prove: witness generation, witness commitment and the whole protocol (fresh random salts), not the model commitment.
+/// CommitModel: the model commitment alone (Ligero commitment of the weights and the int8 range-and-padding proof),
+/// once per model (the batch-16 workload commits the same MLP as batch 1).
 /// Verify: deserializing the TSIP bytes and verifying them against the public input and output.
 /// </summary>
 [MemoryDiagnoser]
@@ -44,6 +46,9 @@ public class InferenceProofBenchmarks
             $"// {Workload} on {source}: {ProofWorkloads.Describe(proof)}; soundness {InferenceVerifier.SoundnessBits(_model.Commitment, batch):F1} bits; "
             + $"published model commitment {ModelCommitmentSerializer.Serialize(_model.Commitment).Length} B");
     }
+
+    [Benchmark]
+    public CommittedModel CommitModel() => CommittedModel.Commit(_model.Model);
 
     [Benchmark]
     public byte[] Prove() => InferenceProofSerializer.Serialize(InferenceProver.ProveBatch(_model, _inputs).Proof);

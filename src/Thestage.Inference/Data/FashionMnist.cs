@@ -54,7 +54,6 @@ public static class FashionMnist
         }
 
         int count = Math.Min(images.Count, limit ?? int.MaxValue);
-        var x = new double[count][];
         var y = new int[count];
         for (int i = 0; i < count; i++)
         {
@@ -63,11 +62,10 @@ public static class FashionMnist
                 throw new InvalidDataException($"{labelsPath}: label {i} is {labels[i]}; Fashion-MNIST has {ClassNames.Count} classes.");
             }
 
-            x[i] = images.ImageAsDoubles(i);
             y[i] = labels[i];
         }
 
-        return new FashionMnistSet(x, y);
+        return new FashionMnistSet(images, y);
     }
 
     private static string Prefix(FashionMnistSplit split) => split switch

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Polynomials;
@@ -27,6 +28,9 @@ namespace Thestage.Proofs.Commitments;
 /// </remarks>
 public static class LigeroProver
 {
+    /// <summary>The number of encoded entries from which rows are encoded on several cores.</summary>
+    private const int ParallelThreshold = 1 << 14;
+
     /// <summary>Commits to the multilinear polynomial with the given hypercube evaluations.</summary>
     /// <param name="evaluations">The <c>2^v</c> evaluations (<c>v ≤ 48</c>), first variable most significant.</param>
     /// <param name="parameters">The parameters.</param>
@@ -35,43 +39,38 @@ public static class LigeroProver
     /// <exception cref="ArgumentException">The number of evaluations is not a power of two.</exception>
     public static LigeroProverState Commit(ReadOnlySpan<Goldilocks> evaluations, LigeroParameters parameters, ISaltSource? salts = null)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        if (evaluations.IsEmpty || !System.Numerics.BitOperations.IsPow2(evaluations.Length))
-        {
-            throw new ArgumentException("The number of evaluations must be a positive power of two.", nameof(evaluations));
-        }
-
-        salts ??= RandomSaltSource.Instance;
-        int numVariables = System.Numerics.BitOperations.Log2((uint)evaluations.Length);
-        int rows = 1 << parameters.RowVariables(numVariables);
-        int k = evaluations.Length / rows;
-        int n = k << parameters.LogBlowup;
-
+        (int numVariables, int rows, int k, int n) = Shape(evaluations, parameters);
         Goldilocks[] table = evaluations.ToArray();
         var encoded = new Goldilocks[rows * n];
-        for (int i = 0; i < rows; i++)
-        {
-            GoldilocksNtt.CosetLowDegreeExtension(table.AsSpan(i * k, k), encoded.AsSpan(i * n, n));
-        }
-
         var saltBytes = new byte[n * MerkleHasher.SaltLength];
-        salts.Fill(saltBytes);
-        var leaves = new Digest256[n];
-        var column = new Goldilocks[rows];
-        var scratch = new byte[rows * 8];
-        for (int j = 0; j < n; j++)
-        {
-            for (int i = 0; i < rows; i++)
-            {
-                column[i] = encoded[(i * n) + j];
-            }
-
-            leaves[j] = LigeroProtocol.HashColumn(saltBytes.AsSpan(j * MerkleHasher.SaltLength, MerkleHasher.SaltLength), column, scratch);
-        }
-
-        MerkleTree tree = MerkleTree.Build(leaves);
+        var nodes = new Digest256[2 * n];
+        EncodeAndHash(table, parameters, salts ?? RandomSaltSource.Instance, rows, k, n, encoded, saltBytes, nodes);
+        MerkleTree tree = MerkleTree.FromNodes(nodes, n);
         var commitment = new LigeroCommitment(tree.Root, numVariables);
         return new LigeroProverState(commitment, parameters, table, encoded, saltBytes, tree);
+    }
+
+    /// <summary>
+    /// The root <see cref="Commit"/> would publish, drawing the same salts, without keeping the prover state: the encoded matrix,
+    /// salts and tree are pooled buffers (a recorded training run commits thousands of snapshots and keeps only their roots).
+    /// </summary>
+    internal static Digest256 CommitRoot(ReadOnlySpan<Goldilocks> evaluations, LigeroParameters parameters, ISaltSource salts)
+    {
+        (_, int rows, int k, int n) = Shape(evaluations, parameters);
+        Goldilocks[] encoded = ArrayPool<Goldilocks>.Shared.Rent(rows * n);
+        byte[] saltBytes = ArrayPool<byte>.Shared.Rent(n * MerkleHasher.SaltLength);
+        Digest256[] nodes = ArrayPool<Digest256>.Shared.Rent(2 * n);
+        try
+        {
+            EncodeAndHash(evaluations, parameters, salts, rows, k, n, encoded.AsSpan(0, rows * n), saltBytes.AsSpan(0, n * MerkleHasher.SaltLength), nodes.AsSpan(0, 2 * n));
+            return nodes[1];
+        }
+        finally
+        {
+            ArrayPool<Goldilocks>.Shared.Return(encoded);
+            ArrayPool<byte>.Shared.Return(saltBytes, clearArray: true);
+            ArrayPool<Digest256>.Shared.Return(nodes);
+        }
     }
 
     /// <summary>Opens the committed polynomial at <paramref name="point"/>.</summary>
@@ -122,18 +121,59 @@ public static class LigeroProver
         return new LigeroOpeningProof<TExt>(proximityRow, evaluationRow, rows, columns, salts, merkleProof);
     }
 
+    private static (int NumVariables, int Rows, int K, int N) Shape(ReadOnlySpan<Goldilocks> evaluations, LigeroParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (evaluations.IsEmpty || !System.Numerics.BitOperations.IsPow2(evaluations.Length))
+        {
+            throw new ArgumentException("The number of evaluations must be a positive power of two.", nameof(evaluations));
+        }
+
+        int numVariables = System.Numerics.BitOperations.Log2((uint)evaluations.Length);
+        int rows = 1 << parameters.RowVariables(numVariables);
+        int k = evaluations.Length / rows;
+        return (numVariables, rows, k, k << parameters.LogBlowup);
+    }
+
+    /// <summary>Encodes the rows, draws the column salts and writes the Merkle tree over the salted columns (heap order, 2n nodes).</summary>
+    private static void EncodeAndHash(
+        ReadOnlySpan<Goldilocks> table, LigeroParameters parameters, ISaltSource salts, int rows, int k, int n, Span<Goldilocks> encoded, Span<byte> saltBytes, Span<Digest256> nodes)
+    {
+        if (rows > 1 && rows * n >= ParallelThreshold)
+        {
+            unsafe
+            {
+                // Rows are independent: one low-degree extension per row, on both cores (the spans are pinned for the loop).
+                fixed (Goldilocks* source = table)
+                fixed (Goldilocks* destination = encoded)
+                {
+                    var rowsIn = (IntPtr)source;
+                    var rowsOut = (IntPtr)destination;
+                    Parallel.For(0, rows, i => GoldilocksNtt.CosetLowDegreeExtension(
+                        new ReadOnlySpan<Goldilocks>((Goldilocks*)rowsIn + (i * k), k), new Span<Goldilocks>((Goldilocks*)rowsOut + (i * n), n)));
+                }
+            }
+        }
+        else
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                GoldilocksNtt.CosetLowDegreeExtension(table.Slice(i * k, k), encoded.Slice(i * n, n));
+            }
+        }
+
+        salts.Fill(saltBytes);
+        Blake2sMultiHash.HashColumns(encoded, rows, n, saltBytes, nodes.Slice(n, n));
+        MerkleTree.BuildLevels(nodes);
+    }
+
     private static TExt[] CombineRows<TExt>(Goldilocks[] matrix, TExt[] weights, int rowLength)
         where TExt : struct, IExtensionField<TExt>
     {
         var result = new TExt[rowLength];
         for (int i = 0; i < weights.Length; i++)
         {
-            TExt weight = weights[i];
-            ReadOnlySpan<Goldilocks> row = matrix.AsSpan(i * rowLength, rowLength);
-            for (int j = 0; j < rowLength; j++)
-            {
-                result[j] += weight.MultiplyByBase(row[j]);
-            }
+            FieldKernels.AddScaledBase<TExt>(result, weights[i], matrix.AsSpan(i * rowLength, rowLength));
         }
 
         return result;

@@ -25,6 +25,11 @@ namespace Thestage.Proofs.Hashing;
 /// (second-preimage hygiene as in RFC 6962 §2.1). Instances of the underlying digest are cached
 /// per thread, so hashing does not allocate.
 /// </para>
+/// <para>
+/// Provers hash whole Ligero matrices and tree levels with <see cref="Blake2sMultiHash"/>, which computes the same
+/// digests 16 (AVX-512) or 8 (AVX2) messages at a time; this class hashes single messages (and is the reference those
+/// kernels are tested against).
+/// </para>
 /// </remarks>
 public static class MerkleHasher
 {

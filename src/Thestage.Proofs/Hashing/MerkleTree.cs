@@ -45,12 +45,21 @@ public sealed class MerkleTree
 
         var nodes = new Digest256[2 * n];
         leafDigests.CopyTo(nodes.AsSpan(n));
-        for (int i = n - 1; i >= 1; i--)
-        {
-            nodes[i] = MerkleHasher.HashNode(nodes[2 * i], nodes[(2 * i) + 1]);
-        }
-
+        BuildLevels(nodes);
         return new MerkleTree(nodes, n);
+    }
+
+    /// <summary>Wraps a complete heap-ordered node array (<see cref="BuildLevels"/>) over <paramref name="leafCount"/> leaves.</summary>
+    internal static MerkleTree FromNodes(Digest256[] nodes, int leafCount) => new(nodes, leafCount);
+
+    /// <summary>Fills the internal nodes <c>1 … n − 1</c> of a heap-ordered array of <c>2n</c> nodes whose second half holds the leaves.</summary>
+    internal static void BuildLevels(Span<Digest256> nodes)
+    {
+        for (int level = nodes.Length / 4; level >= 1; level /= 2)
+        {
+            // Parents [level, 2·level) of the children [2·level, 4·level), all at once (several per SIMD register).
+            Blake2sMultiHash.HashNodes(nodes.Slice(2 * level, 2 * level), nodes.Slice(level, level));
+        }
     }
 
     /// <summary>Gets the digest of a leaf.</summary>

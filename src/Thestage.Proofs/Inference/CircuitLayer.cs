@@ -8,6 +8,12 @@ internal sealed record CircuitLayer(LayerKind Kind, int InFeatures, int OutFeatu
 {
     public bool Requantizes => Kind is LayerKind.Dense or LayerKind.Conv2d or LayerKind.AvgPool2d or LayerKind.Square;
 
+    /// <summary>Gets a value indicating whether the layer's output is committed with its limbs: every requantized output and every maximum.</summary>
+    public bool Committed => Requantizes || Kind == LayerKind.MaxPool2d;
+
+    /// <summary>Gets the window area of a max pooling (the number of differences range-checked per output).</summary>
+    public int Window => KernelHeight * KernelWidth;
+
     public bool HasWeights => Kind is LayerKind.Dense or LayerKind.Conv2d;
 
     public static CircuitLayer From(QuantizedLayer layer) =>

@@ -40,7 +40,7 @@ internal sealed class CircuitPlan
             bool elementwise = alias || layers[l].Kind is LayerKind.Relu or LayerKind.Square;
             Source[l + 1] = alias ? Source[l] : l + 1;
             Layouts[l + 1] = elementwise ? Layouts[l] : TensorLayout.Create(Shapes[l + 1].Channels, Shapes[l + 1].Height * Shapes[l + 1].Width, LogBatch);
-            if (layers[l].Kind is LayerKind.Conv2d or LayerKind.AvgPool2d
+            if (layers[l].Kind is LayerKind.Conv2d or LayerKind.AvgPool2d or LayerKind.MaxPool2d
                 && (Layouts[l].Channels != Shapes[l].Channels || Layouts[l].Spatial != Shapes[l].Height * Shapes[l].Width))
             {
                 throw new ArgumentException("Convolution and pooling inputs must not come from a Flatten layer.");
@@ -51,7 +51,7 @@ internal sealed class CircuitPlan
         Kinds[0] = TensorKind.Input;
         for (int t = 1; t <= count; t++)
         {
-            Kinds[t] = layers[t - 1].Requantizes ? TensorKind.Committed : TensorKind.Virtual;
+            Kinds[t] = layers[t - 1].Committed ? TensorKind.Committed : TensorKind.Virtual;
         }
 
         if (Source[count] == 0)
@@ -64,7 +64,7 @@ internal sealed class CircuitPlan
         {
             if (layers[l].Kind == LayerKind.Relu && Kinds[Source[l]] != TensorKind.Committed)
             {
-                throw new ArgumentException("ReLU must follow a requantizing layer (Dense, Conv2d, AvgPool2d or Square).");
+                throw new ArgumentException("ReLU must follow a requantizing layer (Dense, Conv2d, AvgPool2d or Square) or a max pooling.");
             }
         }
 
@@ -93,6 +93,12 @@ internal sealed class CircuitPlan
     /// <summary>Gets, per requantizing layer, the segments of the 8-bit limbs of its remainders (least significant first).</summary>
     public Dictionary<int, int[]> Remainders { get; } = [];
 
+    /// <summary>
+    /// Gets, per MaxPool2d layer, the segments of the 8-bit limbs <c>(l0, l1)</c> of every difference <c>d_j = m − x_j</c>
+    /// between an output and the <c>j</c>-th input of its window, <c>d_j = l0 + 2^8·l1</c>.
+    /// </summary>
+    public Dictionary<int, (int L0, int L1)[]> Differences { get; } = [];
+
     public int MultiplicitySegment { get; private set; }
 
     public List<int> AdviceLogSizes { get; } = [];
@@ -112,7 +118,10 @@ internal sealed class CircuitPlan
     /// </summary>
     public List<(int Bits, long Bound)[]> WeightBoxes { get; } = [];
 
-    /// <summary>Gets, per Conv2d/AvgPool2d layer, the taps (row of the gathered matrix, input feature) and the log row count (built on first use).</summary>
+    /// <summary>
+    /// Gets, per Conv2d/AvgPool2d/MaxPool2d layer, the taps (row of the gathered matrix, input feature) and the log row count
+    /// (built on first use). Pooling taps come window by window, so tap <c>t</c> is offset <c>t mod area</c> of its window.
+    /// </summary>
     public IReadOnlyDictionary<int, (int[] Rows, int[] Inputs, int LogRows)> Taps => _taps.Value;
 
     public SegmentLayout AdviceLayout { get; private set; } = null!;
@@ -177,6 +186,10 @@ internal sealed class CircuitPlan
                     break;
                 case LayerKind.AvgPool2d:
                     Count((long)layer.KernelHeight * layer.KernelWidth * output.Size); // taps
+                    break;
+                case LayerKind.MaxPool2d:
+                    Count((long)layer.KernelHeight * layer.KernelWidth * output.Size); // taps
+                    Count(2L * layer.KernelHeight * layer.KernelWidth * Padded(output)); // limbs of the differences
                     break;
             }
 
@@ -260,6 +273,16 @@ internal sealed class CircuitPlan
 
         for (int l = 0; l < Layers.Length; l++)
         {
+            if (Layers[l].Kind == LayerKind.MaxPool2d)
+            {
+                int log = Layouts[l + 1].LogSize;
+                Differences[l] = [.. Enumerable.Range(0, Layers[l].Window).Select(_ => (AddAdvice(log), AddAdvice(log)))];
+                foreach ((int l0, int l1) in Differences[l])
+                {
+                    LookupColumns.AddRange([(l0, 1UL), (l1, 1UL)]);
+                }
+            }
+
             if (!Layers[l].Requantizes)
             {
                 continue;
@@ -307,7 +330,7 @@ internal sealed class CircuitPlan
         for (int l = 0; l < Layers.Length; l++)
         {
             CircuitLayer layer = Layers[l];
-            if (layer.Kind is not (LayerKind.Conv2d or LayerKind.AvgPool2d))
+            if (layer.Kind is not (LayerKind.Conv2d or LayerKind.AvgPool2d or LayerKind.MaxPool2d))
             {
                 continue;
             }

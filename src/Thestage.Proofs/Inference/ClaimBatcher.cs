@@ -29,8 +29,8 @@ internal static class ClaimBatcher
         for (int g = 0; g < polynomials.Length; g++)
         {
             (T[] weights, T sum) = Combine(transcript, layout, g, claims, polynomials[g].Length);
-            T[] table = polynomials[g].Select(T.FromBase).ToArray();
-            SumcheckProverOutput<T> output = SumcheckProver.Prove(transcript, sum, [new MultilinearPolynomial<T>(table), new MultilinearPolynomial<T>(weights)]);
+            T[] table = Array.ConvertAll(polynomials[g], T.FromBase);
+            SumcheckProverOutput<T> output = SumcheckProver.ProveTables(transcript, sum, [table, weights]);
             builder.AddSumcheck(output.Proof);
             openings[g] = LigeroProver.Open(transcript, states[g], output.Point, out _);
         }
@@ -111,11 +111,7 @@ internal static class ClaimBatcher
             }
 
             offset <<= claim.Point.Length;
-            T[] eq = EqPolynomial.Table<T>(claim.Point);
-            for (int x = 0; x < eq.Length; x++)
-            {
-                weights[offset + x] += power * eq[x];
-            }
+            FieldKernels.AddScaled<T>(weights.AsSpan(offset), power, EqPolynomial.Table<T>(claim.Point));
 
             power *= rho;
         }

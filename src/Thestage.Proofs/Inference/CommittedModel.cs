@@ -48,15 +48,40 @@ public sealed class CommittedModel
     }
 
     /// <summary>
+    /// Commits to a model's weights and architecture with salts derived from <paramref name="seed"/>, so that the same model,
+    /// seed and parameters always give the same commitment: a prover keeps the seed (secret) instead of this object, and
+    /// commits again before proving (the result equals the published commitment, which <see cref="ModelCommitment.Fingerprint"/>
+    /// checks).
+    /// </summary>
+    /// <param name="model">The fixed-point model.</param>
+    /// <param name="seed">The model owner's secret seed (<see cref="ModelCommitmentSeed.Create"/>).</param>
+    /// <param name="parameters">The commitment parameters; <see langword="null"/> uses <see cref="LigeroParameters.Default"/>.</param>
+    /// <returns>The committed model.</returns>
+    /// <exception cref="ArgumentException">The architecture is not supported by the proof system (see remarks of <see cref="InferenceProver"/>).</exception>
+    /// <exception cref="ObjectDisposedException">The seed was disposed.</exception>
+    public static CommittedModel Commit(QuantizedModel model, ModelCommitmentSeed seed, LigeroParameters? parameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(seed);
+        CircuitPlan plan = CircuitPlan.Create(model.InputShape, model.Layers.Select(CircuitLayer.From).ToArray(), 1);
+        return CommitSegments(model, plan, plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model), parameters, seed.SaltsOf);
+    }
+
+    /// <summary>
     /// Commits explicit weight segments (laid out by <paramref name="plan"/>) under <paramref name="model"/>'s architecture, with
     /// the range proof: the honest segments of <see cref="Commit(QuantizedModel, LigeroParameters?, ISaltSource?)"/>, or forged
     /// ones in tests.
     /// </summary>
-    internal static CommittedModel CommitSegments(QuantizedModel model, CircuitPlan plan, Goldilocks[][] segments, LigeroParameters? parameters, ISaltSource? salts)
+    internal static CommittedModel CommitSegments(QuantizedModel model, CircuitPlan plan, Goldilocks[][] segments, LigeroParameters? parameters, ISaltSource? salts) =>
+        CommitSegments(model, plan, segments, parameters, _ => salts);
+
+    /// <summary>As the overload with one salt source, with a salt source per weight polynomial (<paramref name="saltsOf"/>: the
+    /// source of the i-th one, null for <see cref="RandomSaltSource"/>).</summary>
+    internal static CommittedModel CommitSegments(QuantizedModel model, CircuitPlan plan, Goldilocks[][] segments, LigeroParameters? parameters, Func<int, ISaltSource?> saltsOf)
     {
         parameters ??= LigeroParameters.Default;
         Goldilocks[][] polynomials = plan.WeightLayout.Assemble(segments);
-        LigeroProverState[] states = polynomials.Select(p => LigeroProver.Commit(p, parameters, salts)).ToArray();
+        LigeroProverState[] states = polynomials.Select((p, i) => LigeroProver.Commit(p, parameters, saltsOf(i))).ToArray();
         ModelCommitment bare = ModelCommitment.From(model, states.Select(s => s.Commitment).ToArray(), parameters);
         WeightRangeProof rangeProof = WeightRangeArgument.Prove(bare, plan, segments, polynomials, states);
         return new CommittedModel(model, bare.WithRangeProof(rangeProof), polynomials, states);

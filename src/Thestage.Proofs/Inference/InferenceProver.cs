@@ -28,7 +28,9 @@ namespace Thestage.Proofs.Inference;
 /// </para>
 /// <para>
 /// Supported architectures: any <see cref="Quantization.QuantizedModel"/> in which ReLU follows a requantizing
-/// layer (Dense, Conv2d, AvgPool2d, Square) or a Flatten of one, and Conv2d/AvgPool2d inputs are not Flatten outputs.
+/// layer (Dense, Conv2d, AvgPool2d, Square), a MaxPool2d, or a Flatten of one, and Conv2d/AvgPool2d/MaxPool2d inputs are not
+/// Flatten outputs. A MaxPool2d output is committed like a requantized one and proven the maximum of its window by a
+/// zero-check of the product of the differences to its inputs, each range-checked to 16 bits (see <c>ProverRelations</c>).
 /// Soundness is the sum of the component errors listed on <see cref="InferenceVerifier"/>.
 /// </para>
 /// </remarks>

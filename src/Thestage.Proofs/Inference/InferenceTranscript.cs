@@ -15,6 +15,8 @@ internal static class InferenceTranscript
     public const string RemainderLimbs = "inference/remainder-limbs";
     public const string Bias = "inference/bias";
     public const string RelationPoint = "inference/relation-point";
+    public const string DifferenceLimbs = "inference/max-difference-limbs";
+    public const string WindowCombination = "inference/max-window-combination";
 
     public static Transcript Begin(ModelCommitment commitment, IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs, Digest256 adviceRoot)
     {

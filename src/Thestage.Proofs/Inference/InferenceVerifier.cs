@@ -1,3 +1,4 @@
+using Thestage.Models;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Lookups;
@@ -149,10 +150,15 @@ public static class InferenceVerifier
 
         // Relations: per tensor of v variables at most one random-point identity (v), a matrix-multiplication or product
         // sumcheck (≤ 3v), a gather sumcheck (≤ 2v) and a ReLU sumcheck (3v): ≤ 10v / |F| in total.
+        // A max pooling adds its zero-check, of degree area + 1: (area + 1)·v more.
         double relationTerms = 0;
         for (int t = 0; t <= plan.Layers.Length; t++)
         {
             relationTerms += 10.0 * plan.Layouts[t].LogSize;
+            if (t > 0 && plan.Layers[t - 1].Kind == LayerKind.MaxPool2d)
+            {
+                relationTerms += (plan.Layers[t - 1].Window + 1.0) * plan.Layouts[t].LogSize;
+            }
         }
 
         // Batching, per committed polynomial: k/|F| for k claims plus 2v/|F| for its sumcheck; k is at most

@@ -82,6 +82,38 @@ internal sealed class InferenceWitness
             }
         }
 
+        foreach ((int l, (int L0, int L1)[] limbs) in plan.Differences)
+        {
+            (int[] rows, int[] taps, _) = plan.Taps[l];
+            long[] m = tensors[l + 1], x = tensors[l];
+            var l0 = new Goldilocks[limbs.Length][];
+            var l1 = new Goldilocks[limbs.Length][];
+            for (int j = 0; j < limbs.Length; j++)
+            {
+                l0[j] = new Goldilocks[m.Length];
+                l1[j] = new Goldilocks[m.Length];
+            }
+
+            // Tap t is offset t mod area of its window; d = m − x ∈ [0, 2^16) for the true maximum (both are int16).
+            int batch = 1 << plan.LogBatch;
+            for (int t = 0; t < rows.Length; t++)
+            {
+                int j = t % limbs.Length;
+                for (int b = 0; b < batch; b++)
+                {
+                    long d = m[(rows[t] << plan.LogBatch) + b] - x[(taps[t] << plan.LogBatch) + b];
+                    l0[j][(rows[t] << plan.LogBatch) + b] = new Goldilocks((ulong)(d & 255));
+                    l1[j][(rows[t] << plan.LogBatch) + b] = new Goldilocks((ulong)((d >> 8) & 255));
+                }
+            }
+
+            for (int j = 0; j < limbs.Length; j++)
+            {
+                advice[limbs[j].L0] = l0[j];
+                advice[limbs[j].L1] = l1[j];
+            }
+        }
+
         var columns = plan.LookupColumns.Select(c => (advice[c.Segment], c.Scale)).ToList();
         advice[plan.MultiplicitySegment] = LogUpArgument.Multiplicities(columns, CircuitPlan.TableBits);
         return new InferenceWitness(tensors, field, advice, outputs);

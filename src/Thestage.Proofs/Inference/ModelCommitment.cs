@@ -13,7 +13,7 @@ namespace Thestage.Proofs.Inference;
 /// architecture and of the commitment parameters.
 /// </summary>
 /// <remarks>
-/// Created by <see cref="CommittedModel.Commit"/>, published with <see cref="ModelCommitmentSerializer"/>,
+/// Created by <see cref="CommittedModel.Commit(QuantizedModel, LigeroParameters?, ISaltSource?)"/> (random salts) or <see cref="CommittedModel.Commit(QuantizedModel, ModelCommitmentSeed, LigeroParameters?)"/> (salts derived from a secret seed), published with <see cref="ModelCommitmentSerializer"/>,
 /// consumed by <see cref="InferenceVerifier"/>. A one-time <see cref="WeightRangeProof"/> shows that every committed
 /// weight is an int8 and that every padding entry (outside the architecture's matrices and bias vectors) is zero, so the
 /// commitment binds exactly the published architecture's parameters. Biases are bound but not range-checked; this is benign: every inference proof range-checks
@@ -40,6 +40,7 @@ public sealed class ModelCommitment
 
     private readonly LigeroCommitment[] _weights;
     private readonly ConcurrentDictionary<int, CircuitPlan> _plans = new();
+    private Digest256? _fingerprint;
     private int _rangeState; // 0 unchecked, 1 valid, −1 invalid (idempotent, so races are harmless)
 
     internal ModelCommitment(
@@ -95,6 +96,14 @@ public sealed class ModelCommitment
 
     /// <summary>Gets the BLAKE2s-256 digest of the architecture, the quantization parameters and the commitment parameters.</summary>
     public Digest256 ArchitectureDigest { get; }
+
+    /// <summary>
+    /// Gets the SHA-256 of the commitment's bytes (<see cref="ModelCommitmentSerializer.Serialize"/>, canonical: reading and
+    /// writing again gives the same bytes), the name under which a model is published: <c>sha256sum model.tsmc</c> shows the
+    /// same value. A committed model recomputed from its seed (<see cref="ModelCommitmentSeed"/>) has the fingerprint of the
+    /// published commitment, and an <see cref="InferenceProofBundle"/> names the commitment it was made against by it.
+    /// </summary>
+    public Digest256 Fingerprint => _fingerprint ??= Digest256.FromBytes(System.Security.Cryptography.SHA256.HashData(ModelCommitmentSerializer.Serialize(this)));
 
     /// <summary>Gets the one-time proof that all committed weights are int8 and the padding zero (see <see cref="VerifyWeightRanges"/>).</summary>
     public WeightRangeProof? RangeProof { get; }

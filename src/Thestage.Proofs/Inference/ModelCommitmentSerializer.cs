@@ -90,7 +90,7 @@ public static class ModelCommitmentSerializer
         for (int i = 0; i < count; i++)
         {
             var layer = new CircuitLayer(
-                (LayerKind)reader.ReadUInt32(0, (int)LayerKind.Square),
+                (LayerKind)reader.ReadUInt32(0, (int)LayerKind.MaxPool2d),
                 reader.ReadUInt32(0, 1 << 24),
                 reader.ReadUInt32(0, 1 << 24),
                 reader.ReadUInt32(0, 256),
@@ -201,6 +201,8 @@ public static class ModelCommitmentSerializer
             LayerKind.AvgPool2d => l.InFeatures == 0 && l.OutFeatures == 0 && l.KernelHeight > 0 && l.KernelWidth > 0 && l.Stride == l.KernelHeight
                 && l.Padding == 0 && BitOperations.IsPow2(l.KernelHeight * l.KernelWidth) && l.Shift == BitOperations.Log2((uint)(l.KernelHeight * l.KernelWidth)),
             LayerKind.Square => l.InFeatures == 0 && l.OutFeatures == 0 && noGeometry,
+            LayerKind.MaxPool2d => l.InFeatures == 0 && l.OutFeatures == 0 && l.KernelHeight > 0 && l.KernelWidth > 0 && l.Stride == l.KernelHeight
+                && l.Padding == 0 && l.Shift == 0 && l.KernelHeight * l.KernelWidth <= LayerShapes.MaxPoolWindow,
             _ => l.InFeatures == 0 && l.OutFeatures == 0 && noGeometry && l.Shift == 0,
         };
     }

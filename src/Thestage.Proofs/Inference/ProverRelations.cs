@@ -42,6 +42,10 @@ internal sealed class ProverRelations
             {
                 ProveRequantization(l);
             }
+            else if (_plan.Layers[l].Kind == LayerKind.MaxPool2d)
+            {
+                ProveMaximum(l);
+            }
             else if (_plan.Layers[l].Kind == LayerKind.Relu && _plan.Kinds[l + 1] == TensorKind.Public)
             {
                 E[] z = _transcript.Challenges<E>(InferenceTranscript.RelationPoint, _plan.Layouts[l + 1].LogSize);
@@ -122,6 +126,48 @@ internal sealed class ProverRelations
         }
     }
 
+    /// <summary>
+    /// MaxPool2d: with <c>d_j = m − x_j</c> for the <c>j</c>-th input of each window, (1) <c>Σ eq(z, x)·Π_j d_j(x) = 0</c> at a random
+    /// <c>z</c> (every output equals one of its inputs), (2) the limbs of every <c>d_j</c> at the sumcheck's point <c>s</c>
+    /// (range-checked to <c>[0, 2^16)</c> by logUp: every output is at least each of its inputs), (3) <c>m(s)</c> from the
+    /// output, and the gather <c>Σ_j ρ^j·x_j(s) = Σ_j ρ^j·(m(s) − d_j(s))</c> for a random <c>ρ</c>, reduced to the input.
+    /// </summary>
+    private void ProveMaximum(int l)
+    {
+        TensorLayout outLayout = _plan.Layouts[l + 1];
+        (int L0, int L1)[] limbs = _plan.Differences[l];
+        E[] z = _transcript.Challenges<E>(InferenceTranscript.RelationPoint, outLayout.LogSize);
+        var factors = new List<MultilinearPolynomial<E>> { new(EqPolynomial.Table<E>(z)) };
+        foreach ((int l0, int l1) in limbs)
+        {
+            Goldilocks[] low = _witness.Advice[l0], high = _witness.Advice[l1];
+            factors.Add(new(Array.ConvertAll(Enumerable.Range(0, low.Length).Select(i => low[i] + (high[i] * new Goldilocks(256))).ToArray(), E.FromBase)));
+        }
+
+        SumcheckProverOutput<E> output = SumcheckProver.Prove(_transcript, E.Zero, factors);
+        _builder.AddSumcheck(output.Proof);
+        E[] s = output.Point.ToArray();
+        var values = new E[2 * limbs.Length];
+        for (int j = 0; j < limbs.Length; j++)
+        {
+            values[2 * j] = Evaluate(_witness.Advice[limbs[j].L0], s);
+            values[(2 * j) + 1] = Evaluate(_witness.Advice[limbs[j].L1], s);
+            AdviceClaims.Add(new(limbs[j].L0, s, values[2 * j]));
+            AdviceClaims.Add(new(limbs[j].L1, s, values[(2 * j) + 1]));
+        }
+
+        _builder.Send(_transcript, InferenceTranscript.DifferenceLimbs, values);
+        E maximum = Resolve(l + 1, s);
+        E[] weights = VerifierRelations.WindowWeights(_transcript.Challenge<E>(InferenceTranscript.WindowCombination), limbs.Length);
+        E claim = E.Zero;
+        for (int j = 0; j < limbs.Length; j++)
+        {
+            claim += weights[j] * (maximum - output.Proof.FactorEvaluations[j + 1]);
+        }
+
+        ProveGather(l, s[..outLayout.LogFeatures], s[outLayout.LogFeatures..], claim, weights);
+    }
+
     private void ProveLinear(int l, E[] z, E[] zBatch, E accumulator)
     {
         CircuitLayer layer = _plan.Layers[l];
@@ -141,10 +187,7 @@ internal sealed class ProverRelations
         var f = new E[columns];
         for (int o = 0; o < eqRows.Length; o++)
         {
-            for (int k = 0; k < columns; k++)
-            {
-                f[k] += eqRows[o].MultiplyByBase(w[(o * columns) + k]);
-            }
+            Ext2Kernels.AddScaledBase(f, eqRows[o], w.AsSpan(o * columns, columns));
         }
 
         E[] batched = BatchCombine(_witness.FieldTensors[_plan.Source[l]], eqBatch);
@@ -164,7 +207,7 @@ internal sealed class ProverRelations
             }
         }
 
-        SumcheckProverOutput<E> output = SumcheckProver.Prove(_transcript, claim, [new MultilinearPolynomial<E>(f), new MultilinearPolynomial<E>(g)]);
+        SumcheckProverOutput<E> output = SumcheckProver.ProveTables(_transcript, claim, [f, g]);
         _builder.AddSumcheck(output.Proof);
         E[] s = output.Point.ToArray();
         WeightClaims.Add(new(weightSegment, [.. zRows, .. s], output.Proof.FactorEvaluations[0]));
@@ -178,7 +221,8 @@ internal sealed class ProverRelations
         }
     }
 
-    private void ProveGather(int l, E[] rowPoint, E[] zBatch, E claim)
+    /// <summary>Reduces a claim on a gathered tensor (tap <c>t</c> weighted by <c>tapWeights[t mod count]</c>, or 1) to a claim on the input.</summary>
+    private void ProveGather(int l, E[] rowPoint, E[] zBatch, E claim, E[]? tapWeights = null)
     {
         (int[] rows, int[] inputs, _) = _plan.Taps[l];
         E[] eqRows = EqPolynomial.Table<E>(rowPoint);
@@ -187,7 +231,7 @@ internal sealed class ProverRelations
         var gather = new E[inLayout.FeaturesPadded];
         for (int j = 0; j < rows.Length; j++)
         {
-            gather[inputs[j]] += eqRows[rows[j]];
+            gather[inputs[j]] += tapWeights is null ? eqRows[rows[j]] : eqRows[rows[j]] * tapWeights[j % tapWeights.Length];
         }
 
         var h = new E[inLayout.Size];
@@ -200,7 +244,7 @@ internal sealed class ProverRelations
         }
 
         Goldilocks[] x = _witness.FieldTensors[_plan.Source[l]];
-        SumcheckProverOutput<E> output = SumcheckProver.Prove(_transcript, claim, [new MultilinearPolynomial<E>(Lift(x)), new MultilinearPolynomial<E>(h)]);
+        SumcheckProverOutput<E> output = SumcheckProver.ProveTables(_transcript, claim, [Lift(x), h]);
         _builder.AddSumcheck(output.Proof);
         Resolve(l, output.Point.ToArray());
     }
@@ -211,13 +255,7 @@ internal sealed class ProverRelations
         var result = new E[x.Length / eqBatch.Length];
         for (int i = 0; i < result.Length; i++)
         {
-            E sum = E.Zero;
-            for (int b = 0; b < eqBatch.Length; b++)
-            {
-                sum += eqBatch[b].MultiplyByBase(x[(i * eqBatch.Length) + b]);
-            }
-
-            result[i] = sum;
+            result[i] = Ext2Kernels.DotBase(eqBatch, x.AsSpan(i * eqBatch.Length, eqBatch.Length));
         }
 
         return result;

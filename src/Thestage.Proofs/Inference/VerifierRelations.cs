@@ -56,6 +56,19 @@ internal sealed class VerifierRelations
         return result;
     }
 
+    /// <summary>The weights <c>1, ρ, ρ², …</c> that combine the <paramref name="count"/> offsets of a pooling window into one gather.</summary>
+    public static E[] WindowWeights(E rho, int count)
+    {
+        var weights = new E[count];
+        weights[0] = E.One;
+        for (int j = 1; j < count; j++)
+        {
+            weights[j] = weights[j - 1] * rho;
+        }
+
+        return weights;
+    }
+
     /// <summary>The multilinear extension of the valid-entry mask (spatial position &lt; S and sample &lt; B) at a point.</summary>
     public static E Mask(CircuitPlan plan, int tensor, ReadOnlySpan<E> zSpatial, ReadOnlySpan<E> zBatch)
     {
@@ -82,6 +95,13 @@ internal sealed class VerifierRelations
             if (_plan.Layers[l].Requantizes)
             {
                 if (!VerifyRequantization(l))
+                {
+                    return false;
+                }
+            }
+            else if (_plan.Layers[l].Kind == LayerKind.MaxPool2d)
+            {
+                if (!VerifyMaximum(l))
                 {
                     return false;
                 }
@@ -148,28 +168,81 @@ internal sealed class VerifierRelations
         return Check(layer, s, result.FactorEvaluations[1]);
     }
 
+    /// <summary>The value of a layer's output at <paramref name="z"/>: from its limbs when committed (claims recorded), else the public tensor.</summary>
+    private bool TryValue(int tensor, E[] z, out E value)
+    {
+        value = E.Zero;
+        if (_plan.Kinds[_plan.Source[tensor]] != TensorKind.Committed)
+        {
+            value = MatrixMultiplicationSumcheck.EvaluateMatrix(_public[tensor], (ReadOnlySpan<E>)z);
+            return true;
+        }
+
+        if (!_cursor.TryReceive(_transcript, InferenceTranscript.Limbs, 3, out E[] limbs))
+        {
+            return false;
+        }
+
+        (int l0, int l1, int e) = _plan.Limbs[_plan.Source[tensor]];
+        AdviceClaims.Add(new(l0, z, limbs[0]));
+        AdviceClaims.Add(new(l1, z, limbs[1]));
+        AdviceClaims.Add(new(e, z, limbs[2]));
+        value = Recompose(limbs);
+        return true;
+    }
+
+    /// <summary>
+    /// MaxPool2d (see <see cref="ProverRelations"/>): the zero-check <c>Σ eq(z, x)·Π_j d_j(x) = 0</c> (degree area + 1), each
+    /// <c>d_j(s) = l0_j(s) + 2^8·l1_j(s)</c> with the limbs range-checked to 8 bits, and <c>Σ_j ρ^j·(m(s) − d_j(s))</c> reduced
+    /// by the gather against the window selector. As integers <c>m − x_j ∈ (−2^16, 2^16)</c> (both int16), so a range-checked
+    /// <c>d_j</c> is <c>m − x_j ≥ 0</c> exactly; a vanishing product makes <c>m</c> one of its inputs: <c>m</c> is their maximum.
+    /// </summary>
+    private bool VerifyMaximum(int l)
+    {
+        TensorLayout outLayout = _plan.Layouts[l + 1];
+        (int L0, int L1)[] limbs = _plan.Differences[l];
+        E[] z = _transcript.Challenges<E>(InferenceTranscript.RelationPoint, outLayout.LogSize);
+        SumcheckVerification<E>? result = Sumcheck(E.Zero, z.Length, limbs.Length + 1);
+        if (result is null || result.FactorEvaluations[0] != EqPolynomial.Evaluate(z, result.Point)
+            || !_cursor.TryReceive(_transcript, InferenceTranscript.DifferenceLimbs, 2 * limbs.Length, out E[] values))
+        {
+            return false;
+        }
+
+        E[] s = result.Point.ToArray();
+        for (int j = 0; j < limbs.Length; j++)
+        {
+            AdviceClaims.Add(new(limbs[j].L0, s, values[2 * j]));
+            AdviceClaims.Add(new(limbs[j].L1, s, values[(2 * j) + 1]));
+            if (result.FactorEvaluations[j + 1] != values[2 * j] + values[(2 * j) + 1].MultiplyByBase(new Goldilocks(256)))
+            {
+                return false;
+            }
+        }
+
+        if (!TryValue(l + 1, s, out E maximum))
+        {
+            return false;
+        }
+
+        E[] weights = WindowWeights(_transcript.Challenge<E>(InferenceTranscript.WindowCombination), limbs.Length);
+        E claim = E.Zero;
+        for (int j = 0; j < limbs.Length; j++)
+        {
+            claim += weights[j] * (maximum - result.FactorEvaluations[j + 1]);
+        }
+
+        return VerifyGather(l, s[..outLayout.LogFeatures], s[outLayout.LogFeatures..], claim, weights);
+    }
+
     private bool VerifyRequantization(int l)
     {
         CircuitLayer layer = _plan.Layers[l];
         TensorLayout outLayout = _plan.Layouts[l + 1];
         E[] z = _transcript.Challenges<E>(InferenceTranscript.RelationPoint, outLayout.LogSize);
-        E value;
-        if (_plan.Kinds[_plan.Source[l + 1]] == TensorKind.Committed)
+        if (!TryValue(l + 1, z, out E value))
         {
-            if (!_cursor.TryReceive(_transcript, InferenceTranscript.Limbs, 3, out E[] limbs))
-            {
-                return false;
-            }
-
-            (int l0, int l1, int e) = _plan.Limbs[_plan.Source[l + 1]];
-            AdviceClaims.Add(new(l0, z, limbs[0]));
-            AdviceClaims.Add(new(l1, z, limbs[1]));
-            AdviceClaims.Add(new(e, z, limbs[2]));
-            value = Recompose(limbs);
-        }
-        else
-        {
-            value = MatrixMultiplicationSumcheck.EvaluateMatrix(_public[l + 1], (ReadOnlySpan<E>)z);
+            return false;
         }
 
         int[] limbSegments = _plan.Remainders[l];
@@ -228,7 +301,7 @@ internal sealed class VerifierRelations
             : VerifyGather(l, [.. s, .. zSpatial], zBatch, result.FactorEvaluations[1]);
     }
 
-    private bool VerifyGather(int l, E[] rowPoint, E[] zBatch, E claim)
+    private bool VerifyGather(int l, E[] rowPoint, E[] zBatch, E claim, E[]? tapWeights = null)
     {
         (int[] rows, int[] inputs, _) = _plan.Taps[l];
         TensorLayout inLayout = _plan.Layouts[l];
@@ -244,7 +317,8 @@ internal sealed class VerifierRelations
         E selector = E.Zero;
         for (int j = 0; j < rows.Length; j++)
         {
-            selector += eqRows[rows[j]] * eqInputs[inputs[j]];
+            E tap = eqRows[rows[j]] * eqInputs[inputs[j]];
+            selector += tapWeights is null ? tap : tap * tapWeights[j % tapWeights.Length];
         }
 
         E expected = selector * EqPolynomial.Evaluate<E>(zBatch, point[inLayout.LogFeatures..]);

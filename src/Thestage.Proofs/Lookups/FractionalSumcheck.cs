@@ -1,3 +1,4 @@
+using System.Buffers;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Sumcheck;
@@ -37,35 +38,68 @@ internal static class FractionalSumcheck
     public static T[] Prove<T>(Transcript transcript, ProofBuilder<T> builder, T[] p, T[] q)
         where T : struct, IExtensionField<T>
     {
-        int logSize = System.Numerics.BitOperations.Log2((uint)p.Length);
-        var layersP = new T[logSize + 1][];
-        var layersQ = new T[logSize + 1][];
-        layersP[logSize] = p;
-        layersQ[logSize] = q;
-        for (int k = logSize - 1; k >= 0; k--)
+        if (p.Length == 1)
         {
-            T[] childP = layersP[k + 1], childQ = layersQ[k + 1];
-            var parentP = new T[1 << k];
-            var parentQ = new T[1 << k];
-            for (int i = 0; i < parentP.Length; i++)
+            builder.Send(transcript, RootLabel, [q[0]]);
+            return [];
+        }
+
+        int half = p.Length / 2;
+        T[][] leaves = [new T[half], new T[half], new T[half], new T[half]];
+        FractionLayerKernel.Split(p, leaves[0], leaves[1]);
+        FractionLayerKernel.Split(q, leaves[2], leaves[3]);
+        return ProveSplit(transcript, builder, leaves, half);
+    }
+
+    /// <summary>
+    /// <see cref="Prove{T}"/> on leaves given split into their left (even) and right (odd) halves <c>pL, pR, qL, qR</c>, each of
+    /// <paramref name="half"/> entries (the arrays may be longer); they are folded in place.
+    /// </summary>
+    public static T[] ProveSplit<T>(Transcript transcript, ProofBuilder<T> builder, T[][] leaves, int half)
+        where T : struct, IExtensionField<T>
+    {
+        // Layer k ≥ 1 (2^k fractions) is kept as the left and right children of layer k − 1: 2^(k−1) entries in each array.
+        int logSize = System.Numerics.BitOperations.Log2((uint)half) + 1;
+        var layers = new T[logSize + 1][][];
+        layers[logSize] = leaves;
+        var rented = new List<T[]>();
+        try
+        {
+            for (int k = logSize - 1; k >= 1; k--)
             {
-                parentP[i] = (childP[2 * i] * childQ[(2 * i) + 1]) + (childP[(2 * i) + 1] * childQ[2 * i]);
-                parentQ[i] = childQ[2 * i] * childQ[(2 * i) + 1];
+                T[][] children = layers[k + 1];
+                int count = 1 << (k - 1);
+                T[][] parent = [Rent(count), Rent(count), Rent(count), Rent(count)];
+                FractionLayerKernel.Parent(children[0], children[1], children[2], children[3], count, (parent[0], parent[1]), (parent[2], parent[3]));
+                layers[k] = parent;
             }
 
-            layersP[k] = parentP;
-            layersQ[k] = parentQ;
-        }
+            T root = layers[1][2][0] * layers[1][3][0];
+            builder.Send(transcript, RootLabel, [root]);
+            T[] equality = Rent(half);
+            T[] z = [];
+            for (int k = 0; k < logSize; k++)
+            {
+                T lambda = transcript.Challenge<T>(BatchLabel);
+                z = ProveLayer(transcript, builder, z, lambda, layers[k + 1], 1 << k, equality);
+            }
 
-        builder.Send(transcript, RootLabel, [layersQ[0][0]]);
-        T[] z = [];
-        for (int k = 0; k < logSize; k++)
+            return z;
+        }
+        finally
         {
-            T lambda = transcript.Challenge<T>(BatchLabel);
-            z = ProveLayer(transcript, builder, z, lambda, layersP[k + 1], layersQ[k + 1]);
+            foreach (T[] array in rented)
+            {
+                ArrayPool<T>.Shared.Return(array);
+            }
         }
 
-        return z;
+        T[] Rent(int length)
+        {
+            T[] array = ArrayPool<T>.Shared.Rent(length);
+            rented.Add(array);
+            return array;
+        }
     }
 
     /// <summary>Verifies the sum; on success returns the leaf point and the claimed <c>p̃(z), q̃(z)</c>.</summary>
@@ -121,62 +155,59 @@ internal static class FractionalSumcheck
         return true;
     }
 
-    private static T[] ProveLayer<T>(Transcript transcript, ProofBuilder<T> builder, T[] z, T lambda, T[] childP, T[] childQ)
+    /// <summary>Splits leaves into the children layout of <see cref="Prove{T}"/>.</summary>
+    private static T[][] SplitLayer<T>(T[] p, T[] q)
         where T : struct, IExtensionField<T>
     {
-        int size = childP.Length / 2;
-        var eq = EqPolynomial.Table<T>(z);
-        var pl = new T[size];
-        var pr = new T[size];
-        var ql = new T[size];
-        var qr = new T[size];
-        for (int i = 0; i < size; i++)
-        {
-            pl[i] = childP[2 * i];
-            pr[i] = childP[(2 * i) + 1];
-            ql[i] = childQ[2 * i];
-            qr[i] = childQ[(2 * i) + 1];
-        }
+        int half = p.Length / 2;
+        T[][] layer = [new T[half], new T[half], new T[half], new T[half]];
+        FractionLayerKernel.Split(p, layer[0], layer[1]);
+        FractionLayerKernel.Split(q, layer[2], layer[3]);
+        return layer;
+    }
 
-        T[][] tables = [eq, pl, pr, ql, qr];
+    /// <summary>
+    /// The layer's sumcheck of <c>Σ_x eq(z, x)·h(x)</c>, <c>h = pL qR + pR qL + λ qL qR</c>, with the equality factor split off
+    /// (Gruen, "Some improvements for the PIOP for ZeroCheck", eprint 2024/108, §3): in round <c>j</c>,
+    /// <c>g(t) = C_j · eq(z_j, t) · H(t)</c> with <c>C_j = Π_{i&lt;j} eq(z_i, s_i)</c> and <c>H(t) = Σ_x eq(z_{&gt;j}, x)·h(s, t, x)</c> of
+    /// degree 2, so only <c>H(0), H(1), H(2)</c> are summed (<c>H(3) = H(0) − 3H(1) + 3H(2)</c>) and no equality table is folded.
+    /// The round polynomial is the same as summing <c>eq·h</c> directly, so are the messages.
+    /// </summary>
+    private static T[] ProveLayer<T>(Transcript transcript, ProofBuilder<T> builder, T[] z, T lambda, T[][] tables, int size, T[] equality)
+        where T : struct, IExtensionField<T>
+    {
         int k = z.Length;
         var rounds = new T[k][];
         var s = new T[k];
-        var low = new T[5];
-        var step = new T[5];
+        T scale = T.One;
+        T three = T.FromUInt64(3);
+        T r = T.Zero;
         for (int round = 0; round < k; round++)
         {
             int half = size >> (round + 1);
-            var values = new T[4];
-            for (int i = 0; i < half; i++)
-            {
-                for (int f = 0; f < 5; f++)
-                {
-                    low[f] = tables[f][i];
-                    step[f] = tables[f][i + half] - low[f];
-                }
-
-                for (int t = 0; t < 4; t++)
-                {
-                    // eq · (pL·qR + pR·qL + λ·qL·qR) = eq · (pL·qR + qL·(pR + λ·qR)).
-                    values[t] += low[0] * ((low[1] * low[4]) + (low[3] * (low[2] + (lambda * low[4]))));
-                    for (int f = 0; f < 5; f++)
-                    {
-                        low[f] += step[f];
-                    }
-                }
-            }
-
+            EqPolynomial.Table<T>(z.AsSpan(round + 1), equality.AsSpan(0, half));
+            (T h0, T h1, T h2) = FractionLayerKernel.Round(tables, equality, round == 0 ? half : 2 * half, r, round > 0, lambda);
+            T h3 = h0 + (three * (h2 - h1));
+            T e0 = T.One - z[round];
+            T slope = z[round] - e0; // eq(z_j, t) = e0 + t·(2 z_j − 1)
+            T e1 = e0 + slope, e2 = e1 + slope, e3 = e2 + slope;
+            T[] values = [scale * e0 * h0, scale * e1 * h1, scale * e2 * h2, scale * e3 * h3];
             rounds[round] = values;
             transcript.Absorb<T>(RoundLabel, values);
-            s[round] = transcript.Challenge<T>(ChallengeLabel);
+            r = transcript.Challenge<T>(ChallengeLabel);
+            s[round] = r;
+            scale *= e0 + (r * slope);
+        }
+
+        if (k > 0)
+        {
             foreach (T[] table in tables)
             {
-                MultilinearPolynomial<T>.FoldInPlace(table.AsSpan(0, 2 * half), s[round]);
+                MultilinearPolynomial<T>.FoldInPlace(table.AsSpan(0, 2), r);
             }
         }
 
-        T[] children = [pl[0], pr[0], ql[0], qr[0]];
+        T[] children = [tables[0][0], tables[1][0], tables[2][0], tables[3][0]];
         transcript.Absorb<T>(ChildrenLabel, children);
         builder.AddSumcheck(new SumcheckProof<T>(rounds, children));
         T rho = transcript.Challenge<T>(LineLabel);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Transcripts;
@@ -68,22 +69,42 @@ internal static class LogUpArgument
             .ToArray();
         LogUpLayout layout = LogUpLayout.Create(specs, tableBits);
         T alpha = transcript.Challenge<T>(AlphaLabel);
-        var p = new T[1 << layout.LogSize];
-        var q = new T[p.Length];
-        foreach ((int owner, int offset, int logSize) in layout.Blocks)
+
+        // The leaves, written straight into the left/right split the fractional sumcheck keeps (pooled: the largest tables of a proof).
+        // A single leaf (a one-entry table and no column) lands in the left half and is proven on its own.
+        int half = Math.Max(1, 1 << Math.Max(0, layout.LogSize - 1));
+        T[][] leaves = [ArrayPool<T>.Shared.Rent(half), ArrayPool<T>.Shared.Rent(half), ArrayPool<T>.Shared.Rent(half), ArrayPool<T>.Shared.Rent(half)];
+        T[] z;
+        try
         {
-            for (int x = 0; x < 1 << logSize; x++)
+            foreach ((int owner, int offset, int logSize) in layout.Blocks)
             {
-                (p[offset + x], q[offset + x]) = owner switch
+                for (int x = 0; x < 1 << logSize; x++)
                 {
-                    LogUpLayout.Padding => (T.Zero, T.One),
-                    LogUpLayout.Table => (-T.FromBase(multiplicities[x]), alpha - T.FromUInt64((ulong)x)),
-                    _ => (T.One, alpha - T.FromBase((columns[owner].Values[x] * new Goldilocks(specs[owner].Scale)) + new Goldilocks(specs[owner].Offset))),
-                };
+                    (T pLeaf, T qLeaf) = owner switch
+                    {
+                        LogUpLayout.Padding => (T.Zero, T.One),
+                        LogUpLayout.Table => (-T.FromBase(multiplicities[x]), alpha - T.FromUInt64((ulong)x)),
+                        _ => (T.One, alpha - T.FromBase((columns[owner].Values[x] * new Goldilocks(specs[owner].Scale)) + new Goldilocks(specs[owner].Offset))),
+                    };
+                    int leaf = offset + x, side = leaf & 1;
+                    leaves[side][leaf >> 1] = pLeaf;
+                    leaves[2 + side][leaf >> 1] = qLeaf;
+                }
+            }
+
+            z = layout.LogSize == 0
+                ? FractionalSumcheck.Prove(transcript, builder, [leaves[0][0]], [leaves[2][0]])
+                : FractionalSumcheck.ProveSplit(transcript, builder, leaves, half);
+        }
+        finally
+        {
+            foreach (T[] array in leaves)
+            {
+                ArrayPool<T>.Shared.Return(array);
             }
         }
 
-        T[] z = FractionalSumcheck.Prove(transcript, builder, p, q);
         var columnPoints = new T[columns.Count][];
         var columnValues = new T[columns.Count];
         for (int j = 0; j < columns.Count; j++)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Thestage.Proofs.Fields;
 
 namespace Thestage.Proofs.Polynomials;
@@ -43,17 +45,25 @@ public static class EqPolynomial
             throw new ArgumentException("The destination must have 2^v elements.", nameof(destination));
         }
 
+        // Doubling from the last coordinate to the first: entry i of the current table (over the coordinates already taken)
+        // splits into i (bit 0) and i + size (bit 1), so the coordinate taken last, r_1, ends on the most significant bit.
         destination[0] = T.One;
         int size = 1;
-        foreach (T r in point)
+        for (int j = point.Length - 1; j >= 0; j--)
         {
-            // Entry i of the current table splits into 2i (bit 0) and 2i+1 (bit 1); walk downwards so nothing is overwritten early.
-            for (int i = size - 1; i >= 0; i--)
+            T r = point[j];
+            if (typeof(T) == typeof(GoldilocksExt2))
             {
-                T value = destination[i];
-                T high = value * r;
-                destination[(2 * i) + 1] = high;
-                destination[2 * i] = value - high;
+                Ext2Kernels.Expand(MemoryMarshal.Cast<T, GoldilocksExt2>(destination), size, Unsafe.As<T, GoldilocksExt2>(ref r));
+            }
+            else
+            {
+                for (int i = 0; i < size; i++)
+                {
+                    T high = destination[i] * r;
+                    destination[i + size] = high;
+                    destination[i] -= high;
+                }
             }
 
             size *= 2;

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Thestage.Proofs.Fields;
 
 namespace Thestage.Proofs.Polynomials;
@@ -98,6 +100,12 @@ public sealed class MultilinearPolynomial<T>
         if ((table.Length & 1) != 0)
         {
             throw new ArgumentException("Only tables of even length can be folded.", nameof(table));
+        }
+
+        if (typeof(T) == typeof(GoldilocksExt2))
+        {
+            Ext2Kernels.Fold(MemoryMarshal.Cast<T, GoldilocksExt2>(table), Unsafe.As<T, GoldilocksExt2>(ref value));
+            return;
         }
 
         int half = table.Length / 2;

@@ -54,11 +54,34 @@ public static class IntegerEvaluator
             }
             else
             {
-                tensors[l + 1] = layer.Kind == LayerKind.Relu ? x.Select(v => Math.Max(v, 0)).ToArray() : (int[])x.Clone();
+                tensors[l + 1] = layer.Kind switch
+                {
+                    LayerKind.Relu => x.Select(v => Math.Max(v, 0)).ToArray(),
+                    LayerKind.MaxPool2d => MaxPool(layer, inShape, outShape, x),
+                    _ => (int[])x.Clone(),
+                };
             }
         }
 
         return (tensors, accumulators);
+    }
+
+    /// <summary>The largest value of every window (stride = window).</summary>
+    private static int[] MaxPool(QuantizedLayer layer, Shape inShape, Shape outShape, int[] x)
+    {
+        var y = new int[outShape.Size];
+        for (int c = 0, o = 0; c < outShape.Channels; c++)
+        {
+            for (int oy = 0; oy < outShape.Height; oy++)
+            {
+                for (int ox = 0; ox < outShape.Width; ox++, o++)
+                {
+                    y[o] = ConvolutionTaps.Window(inShape, layer.KernelHeight, layer.KernelWidth, c, oy, ox).Max(i => x[i]);
+                }
+            }
+        }
+
+        return y;
     }
 
     internal static void ValidateInput(QuantizedModel model, ReadOnlySpan<int> input)

@@ -45,6 +45,20 @@ internal static class LayerShapes
         return System.Numerics.BitOperations.Log2((ulong)area);
     }
 
+    /// <summary>The largest max-pooling window area the circuit proves (its zero-check has degree area + 1).</summary>
+    public const int MaxPoolWindow = 16;
+
+    /// <summary>Checks a max-pooling window (area at most <see cref="MaxPoolWindow"/>).</summary>
+    public static void CheckMaxPool2d(int kernelHeight, int kernelWidth)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelHeight);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelWidth);
+        if ((long)kernelHeight * kernelWidth > MaxPoolWindow)
+        {
+            throw new ArgumentException($"The max-pooling window area must be at most {MaxPoolWindow}.");
+        }
+    }
+
     /// <summary>
     /// The proof system's canonical form of a [C, H, W] shape: a vector <c>[C]</c> when H = W = 1, otherwise the image
     /// (so shapes compare equal however a layer produced them).
@@ -87,6 +101,7 @@ internal static class LayerShapes
 
                 return Canonical(outFeatures, Shape.WindowOutputSize(input.Height, kernelHeight, stride, padding), Shape.WindowOutputSize(input.Width, kernelWidth, stride, padding));
             case LayerKind.AvgPool2d:
+            case LayerKind.MaxPool2d:
                 if (input.Height < kernelHeight || input.Width < kernelWidth)
                 {
                     throw new ArgumentException("The pooling window does not fit the input shape.");

@@ -50,13 +50,13 @@ public sealed class QuantizedLayer
     /// <summary>Gets the output features (Dense) or output channels (Conv2d); 0 otherwise.</summary>
     public int OutFeatures { get; }
 
-    /// <summary>Gets the kernel height (Conv2d, AvgPool2d); 0 otherwise.</summary>
+    /// <summary>Gets the kernel height (Conv2d, AvgPool2d, MaxPool2d); 0 otherwise.</summary>
     public int KernelHeight { get; }
 
-    /// <summary>Gets the kernel width (Conv2d, AvgPool2d); 0 otherwise.</summary>
+    /// <summary>Gets the kernel width (Conv2d, AvgPool2d, MaxPool2d); 0 otherwise.</summary>
     public int KernelWidth { get; }
 
-    /// <summary>Gets the stride (Conv2d; the kernel height for AvgPool2d); 0 otherwise.</summary>
+    /// <summary>Gets the stride (Conv2d; the kernel height for AvgPool2d and MaxPool2d); 0 otherwise.</summary>
     public int Stride { get; }
 
     /// <summary>Gets the zero padding on each side (Conv2d); 0 otherwise.</summary>
@@ -118,6 +118,17 @@ public sealed class QuantizedLayer
     {
         int shift = LayerShapes.CheckAvgPool2d(kernelHeight, kernelWidth);
         return new QuantizedLayer(LayerKind.AvgPool2d, 0, 0, kernelHeight, kernelWidth, kernelHeight, 0, [], [], shift);
+    }
+
+    /// <summary>Creates a max pooling layer (stride = window, no padding): every output is the largest input of its window.</summary>
+    /// <param name="kernelHeight">Window height.</param>
+    /// <param name="kernelWidth">Window width; the area must be at most 16.</param>
+    /// <returns>The layer.</returns>
+    /// <exception cref="ArgumentException">The area is above 16.</exception>
+    public static QuantizedLayer MaxPool2d(int kernelHeight, int kernelWidth)
+    {
+        LayerShapes.CheckMaxPool2d(kernelHeight, kernelWidth);
+        return new QuantizedLayer(LayerKind.MaxPool2d, 0, 0, kernelHeight, kernelWidth, kernelHeight, 0, [], [], 0);
     }
 
     /// <summary>Creates a flatten layer.</summary>

@@ -15,7 +15,7 @@ namespace Thestage.Proofs.Quantization;
 /// <item><description>Requantization with shift <c>s</c>, rounding half up: <c>q = ⌊(acc + h) / 2^s⌋</c>, <c>h = 2^(s−1)</c> for
 /// <c>s ≥ 1</c> and <c>h = 0</c> for <c>s = 0</c>; equivalently <c>acc + h = q·2^s + r</c> with <c>0 ≤ r &lt; 2^s</c>.
 /// AvgPool2d uses <c>s = log2(window area)</c>, an exact rounded mean.</description></item>
-/// <item><description>ReLU: <c>max(x, 0)</c>; Flatten: identity on the channel-major data.</description></item>
+/// <item><description>ReLU: <c>max(x, 0)</c>; MaxPool2d: the largest value of each window (stride = window); Flatten: identity on the channel-major data.</description></item>
 /// </list>
 /// <para>
 /// Validity: the constructor runs an interval analysis over all admissible inputs and rejects the model

@@ -19,8 +19,8 @@ public static class Quantizer
 
     /// <summary>Quantizes a model, calibrated on sample inputs (<see cref="Calibration.Measure"/>).</summary>
     /// <param name="model">
-    /// The double-precision model: Dense, Conv2d, AvgPool2d with stride = window and a power-of-two window area, Flatten,
-    /// the exact ReLU and the square.
+    /// The double-precision model: Dense, Conv2d, AvgPool2d with stride = window and a power-of-two window area, MaxPool2d
+    /// with stride = window and an area of at most 16, Flatten, the exact ReLU and the square.
     /// </param>
     /// <param name="calibration">Representative inputs (at least one).</param>
     /// <param name="inputBits">Bits of the signed input integers, in <c>[2, 16]</c>.</param>
@@ -73,6 +73,9 @@ public static class Quantizer
                     int squareShift = ChooseShift(model, inputBits, inputFraction, layers, 2 * fraction, maxAbs[l + 1], QuantizedLayer.Square);
                     fraction = (2 * fraction) - squareShift;
                     break;
+                case MaxPool2d pool when pool.Stride == pool.KernelSize && pool.KernelSize * pool.KernelSize <= LayerShapes.MaxPoolWindow:
+                    layers.Add(QuantizedLayer.MaxPool2d(pool.KernelSize, pool.KernelSize));
+                    break;
                 case Flatten:
                     layers.Add(QuantizedLayer.Flatten());
                     break;
@@ -81,7 +84,7 @@ public static class Quantizer
                     break;
                 default:
                     throw new ArgumentException(
-                        $"Layer {l} ({layer}) has no fixed-point form in the proof system, which proves Dense, Conv2d, AvgPool2d (stride = window), Flatten, the exact ReLU and the square.", nameof(model));
+                        $"Layer {l} ({layer}) has no fixed-point form in the proof system, which proves Dense, Conv2d, AvgPool2d (stride = window, area a power of two), MaxPool2d (stride = window, area at most 16), Flatten, the exact ReLU and the square.", nameof(model));
             }
         }
 

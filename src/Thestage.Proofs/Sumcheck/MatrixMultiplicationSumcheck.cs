@@ -56,29 +56,16 @@ public static class MatrixMultiplicationSumcheck
         var f = new TExt[n];
         for (int i = 0; i < m; i++)
         {
-            ReadOnlySpan<Goldilocks> row = a.Slice(i * n, n);
-            TExt weight = eqRow[i];
-            for (int k = 0; k < n; k++)
-            {
-                f[k] += weight.MultiplyByBase(row[k]);
-            }
+            FieldKernels.AddScaledBase<TExt>(f, eqRow[i], a.Slice(i * n, n));
         }
 
         var g = new TExt[n];
         for (int k = 0; k < n; k++)
         {
-            ReadOnlySpan<Goldilocks> row = b.Slice(k * p, p);
-            TExt sum = TExt.Zero;
-            for (int j = 0; j < p; j++)
-            {
-                sum += eqColumn[j].MultiplyByBase(row[j]);
-            }
-
-            g[k] = sum;
+            g[k] = FieldKernels.DotBase<TExt>(eqColumn, b.Slice(k * p, p));
         }
 
-        MultilinearPolynomial<TExt>[] factors = [new(f), new(g)];
-        SumcheckProverOutput<TExt> output = SumcheckProver.Prove(transcript, claim, factors);
+        SumcheckProverOutput<TExt> output = SumcheckProver.ProveTables(transcript, claim, [f, g]);
         return new MatrixMultiplicationProverOutput<TExt>(output.Proof, rowPoint, columnPoint, output.Point.ToArray());
     }
 
@@ -155,14 +142,7 @@ public static class MatrixMultiplicationSumcheck
             throw new ArgumentException("The point dimension does not match the table.", nameof(point));
         }
 
-        TExt[] weights = EqPolynomial.Table(point);
-        TExt sum = TExt.Zero;
-        for (int i = 0; i < table.Length; i++)
-        {
-            sum += weights[i].MultiplyByBase(table[i]);
-        }
-
-        return sum;
+        return FieldKernels.DotBase<TExt>(EqPolynomial.Table(point), table);
     }
 
     private static (TExt[] RowPoint, TExt[] ColumnPoint, TExt Claim) BeginStatement<TExt>(

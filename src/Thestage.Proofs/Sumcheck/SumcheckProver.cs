@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Transcripts;
@@ -61,25 +62,83 @@ public static class SumcheckProver
         where T : struct, IExtensionField<T>
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        int size = ValidateFactors(factors);
-        int degree = factors.Count;
-        int numVariables = factors[0].NumVariables;
-
-        var tables = new T[degree][];
-        for (int k = 0; k < degree; k++)
+        ValidateFactors(factors);
+        var tables = new T[factors.Count][];
+        for (int k = 0; k < tables.Length; k++)
         {
             tables[k] = factors[k].Evaluations.ToArray();
         }
 
+        return ProveTables(transcript, claimedSum, tables);
+    }
+
+    /// <summary>
+    /// <see cref="Prove{T}(Transcript, T, IReadOnlyList{MultilinearPolynomial{T}})"/> on tables the caller hands over: they are
+    /// folded in place (left unspecified), which spares the copies.
+    /// </summary>
+    internal static SumcheckProverOutput<T> ProveTables<T>(Transcript transcript, T claimedSum, T[][] tables)
+        where T : struct, IExtensionField<T>
+    {
+        int degree = tables.Length;
+        int size = tables[0].Length;
+        int numVariables = System.Numerics.BitOperations.Log2((uint)size);
         transcript.AbsorbUInt64(SumcheckLabels.NumVariables, (ulong)numVariables);
         transcript.AbsorbUInt64(SumcheckLabels.Degree, (ulong)degree);
         transcript.Absorb(SumcheckLabels.ClaimedSum, claimedSum);
 
         var rounds = new T[numVariables][];
         var point = new T[numVariables];
+        if (typeof(T) == typeof(GoldilocksExt2) && ProductRoundKernel.Supports(degree) && numVariables > 0)
+        {
+            // The vectorised rounds (each fold fused with the next round's values); exactly the values of the loop below.
+            var ext = (GoldilocksExt2[][])(object)tables;
+            var values = new GoldilocksExt2[degree + 1];
+            ProductRoundKernel.Evaluate(ext, size / 2, values);
+            for (int round = 0; round < numVariables; round++)
+            {
+                rounds[round] = (T[])(object)values;
+                transcript.Absorb<T>(SumcheckLabels.Round, rounds[round]);
+                T challenge = transcript.Challenge<T>(SumcheckLabels.Challenge);
+                point[round] = challenge;
+                int half = size >> (round + 1);
+                if (round + 1 < numVariables)
+                {
+                    values = new GoldilocksExt2[degree + 1];
+                    ProductRoundKernel.FoldAndEvaluate(ext, half, Unsafe.As<T, GoldilocksExt2>(ref challenge), values);
+                }
+                else
+                {
+                    for (int k = 0; k < degree; k++)
+                    {
+                        MultilinearPolynomial<T>.FoldInPlace(tables[k].AsSpan(0, 2 * half), challenge);
+                    }
+                }
+            }
+        }
+        else
+        {
+            GenericRounds(transcript, tables, rounds, point);
+        }
+
+        var factorEvaluations = new T[degree];
+        for (int k = 0; k < degree; k++)
+        {
+            factorEvaluations[k] = tables[k][0];
+        }
+
+        transcript.Absorb<T>(SumcheckLabels.FactorEvaluations, factorEvaluations);
+        return new SumcheckProverOutput<T>(new SumcheckProof<T>(rounds, factorEvaluations), point);
+    }
+
+    /// <summary>The rounds for any field and degree: values by repeated addition of the step, then the fold.</summary>
+    private static void GenericRounds<T>(Transcript transcript, T[][] tables, T[][] rounds, T[] point)
+        where T : struct, IExtensionField<T>
+    {
+        int degree = tables.Length;
+        int size = tables[0].Length;
         var current = new T[degree];
         var step = new T[degree];
-        for (int round = 0; round < numVariables; round++)
+        for (int round = 0; round < rounds.Length; round++)
         {
             int half = size >> (round + 1);
             var values = new T[degree + 1];
@@ -118,15 +177,6 @@ public static class SumcheckProver
                 MultilinearPolynomial<T>.FoldInPlace(tables[k].AsSpan(0, 2 * half), challenge);
             }
         }
-
-        var factorEvaluations = new T[degree];
-        for (int k = 0; k < degree; k++)
-        {
-            factorEvaluations[k] = tables[k][0];
-        }
-
-        transcript.Absorb<T>(SumcheckLabels.FactorEvaluations, factorEvaluations);
-        return new SumcheckProverOutput<T>(new SumcheckProof<T>(rounds, factorEvaluations), point);
     }
 
     private static int ValidateFactors<T>(IReadOnlyList<MultilinearPolynomial<T>> factors)

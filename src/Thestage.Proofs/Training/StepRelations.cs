@@ -373,11 +373,7 @@ internal sealed class StepRelations
         var result = new E[columns];
         for (int j = 0; j < eq.Length; j++)
         {
-            E weight = eq[j];
-            for (int i = 0; i < columns; i++)
-            {
-                result[i] += weight.MultiplyByBase(matrix[(j * columns) + i]);
-            }
+            Ext2Kernels.AddScaledBase(result, eq[j], matrix.AsSpan(j * columns, columns));
         }
 
         return result;
@@ -390,13 +386,7 @@ internal sealed class StepRelations
         var result = new E[rows];
         for (int j = 0; j < rows; j++)
         {
-            E sum = E.Zero;
-            for (int i = 0; i < eq.Length; i++)
-            {
-                sum += eq[i].MultiplyByBase(matrix[(j * eq.Length) + i]);
-            }
-
-            result[j] = sum;
+            result[j] = Ext2Kernels.DotBase(eq, matrix.AsSpan(j * eq.Length, eq.Length));
         }
 
         return result;

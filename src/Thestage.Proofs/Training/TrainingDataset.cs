@@ -72,16 +72,32 @@ public sealed class TrainingDataset
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(features);
         double one = config.One;
-        var rounded = new int[features.Count][];
-        for (int i = 0; i < rounded.Length; i++)
-        {
-            double[] x = features[i] ?? throw new ArgumentException($"Sample {i} is null.", nameof(features));
-            rounded[i] = Array.ConvertAll(x, v => double.IsFinite(v)
+
+        // Rounded one sample at a time as the constructor reads it (and copies it): a second full copy of the set in
+        // integers is never live (188 MB for Fashion-MNIST's training split).
+        return new TrainingDataset(config, new Projection<double[], int[]>(features, (x, i) => Array.ConvertAll(
+            x ?? throw new ArgumentException($"Sample {i} is null.", nameof(features)),
+            v => double.IsFinite(v)
                 ? (int)Math.Clamp(Math.Round(v * one, MidpointRounding.AwayFromZero), int.MinValue, int.MaxValue)
-                : throw new ArgumentException($"Sample {i} has a value that is not finite.", nameof(features)));
+                : throw new ArgumentException($"Sample {i} has a value that is not finite.", nameof(features)))), labels);
+    }
+
+    /// <summary>A read-only list whose i-th element is computed from the source's when read.</summary>
+    private sealed class Projection<TSource, TResult>(IReadOnlyList<TSource> source, Func<TSource, int, TResult> map) : IReadOnlyList<TResult>
+    {
+        public int Count => source.Count;
+
+        public TResult this[int index] => map(source[index], index);
+
+        public IEnumerator<TResult> GetEnumerator()
+        {
+            for (int i = 0; i < source.Count; i++)
+            {
+                yield return this[i];
+            }
         }
 
-        return new TrainingDataset(config, rounded, labels);
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>Gets the number of samples.</summary>

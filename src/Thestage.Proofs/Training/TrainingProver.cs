@@ -45,25 +45,40 @@ public static class TrainingProver
     {
         ArgumentNullException.ThrowIfNull(dataset);
 
-        // Steps and snapshots are proven independently (the run's commitments are only read), one per core.
-        TrainingStepProof[] proofs = Map(steps, t => TrainingStepProver.Prove(run, dataset, t));
-        SnapshotRangeProof[] ranges = Map(TrainingVerifier.CheckedSnapshots(steps, run.Transcript.StepCount), s => SnapshotRangeArgument.Prove(run, s));
+        // Steps and snapshots are proven independently (the run is only read), one per core, in snapshot order: a step and
+        // the range proofs of its two snapshots run close together, so they share the run's recomputed snapshots and states.
+        int[] snapshots = TrainingVerifier.CheckedSnapshots(steps, run.Transcript.StepCount);
+        var proofs = new TrainingStepProof[steps.Length];
+        var ranges = new SnapshotRangeProof[snapshots.Length];
+        var work = new List<(int Snapshot, bool IsRange, int Slot)>(steps.Length + snapshots.Length);
+        work.AddRange(steps.Select((t, slot) => (t, false, slot)));
+        work.AddRange(snapshots.Select((s, slot) => (s, true, slot)));
+        work.Sort((a, b) => a.Snapshot != b.Snapshot ? a.Snapshot.CompareTo(b.Snapshot) : a.IsRange.CompareTo(b.IsRange));
+        Map(work.Count, i =>
+        {
+            (int index, bool isRange, int slot) = work[i];
+            if (isRange)
+            {
+                ranges[slot] = SnapshotRangeArgument.Prove(run, index);
+            }
+            else
+            {
+                proofs[slot] = TrainingStepProver.Prove(run, dataset, index);
+            }
+        });
         return new TrainingProofs(sampled, k, seed, InitialSnapshotArgument.Prove(run), proofs, ranges);
     }
 
-    /// <summary>Maps in parallel, keeping the order; the first exception is rethrown as itself, not wrapped.</summary>
-    private static TResult[] Map<TResult>(int[] items, Func<int, TResult> map)
+    /// <summary>Runs <paramref name="action"/> for <c>0 … count − 1</c> in parallel, roughly in order; the first exception is rethrown as itself, not wrapped.</summary>
+    private static void Map(int count, Action<int> action)
     {
-        var results = new TResult[items.Length];
         try
         {
-            Parallel.For(0, items.Length, i => results[i] = map(items[i]));
+            Parallel.For(0, count, action);
         }
         catch (AggregateException e)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
-
-        return results;
     }
 }

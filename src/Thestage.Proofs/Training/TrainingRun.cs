@@ -1,3 +1,4 @@
+using System.Collections;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Hashing;
 
@@ -5,25 +6,58 @@ namespace Thestage.Proofs.Training;
 
 /// <summary>
 /// The trainer's side of a recorded run: the steps of <see cref="FixedPointTrainer"/>, the commitments with their
-/// openings material (dataset salts and tree, Ligero prover states), and the public <see cref="TrainingTranscript"/>.
+/// openings material (dataset salts and tree, the means to rebuild the Ligero prover states), and the public
+/// <see cref="TrainingTranscript"/>.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Memory. A run keeps what verification needs (the transcript's roots) and as little as proving needs: the parameters at
+/// every <see cref="CheckpointInterval"/>-th step, the loss statistics of every step, and one 32-byte salt seed per
+/// snapshot. A snapshot between checkpoints is recomputed by replaying the deterministic trainer from the checkpoint before
+/// it, and a snapshot's Ligero prover state (encoded matrix, salts, Merkle tree) by committing it again with the salts its
+/// seed expands to (<see cref="DerivedSaltSource"/>), which gives the recorded root again; both are cached for the few
+/// snapshots in use (a step proof needs two, its range proofs the same two). So a run of <c>T</c> steps holds
+/// <c>O(T / CheckpointInterval)</c> parameter sets instead of <c>T + 1</c> snapshots with their commitments (3,001 Ligero states
+/// of 784-32-10 took 15.7 GB).
+/// </para>
+/// <para>
+/// The salts of the weight commitments are therefore pseudorandom (keyed BLAKE2s of a secret CSPRNG seed) rather than drawn
+/// one by one; the seeds are as secret as the salts were. Every recomputed root is checked against the transcript.
+/// </para>
+/// </remarks>
 public sealed class TrainingRun
 {
-    private readonly LigeroProverState[][] _weightStates;
-    private readonly FixedPointWeights[] _snapshots;
+    /// <summary>The number of steps between stored parameter snapshots (the others are replayed).</summary>
+    public const int CheckpointInterval = 16;
+
+    private const int CacheCapacity = 8;
+
+    private readonly TrainingDataset _dataset;
+    private readonly Func<FixedPointTrainer, FixedPointWeights, int, TrainingStepResult> _step;
+    private readonly FixedPointWeights[] _checkpoints;
+    private readonly (Int128 SquaredErrorSum, int Correct)[] _statistics;
+    private readonly byte[] _saltSeeds;
+    private readonly RecentCache<FixedPointWeights> _snapshots = new(CacheCapacity);
+    private readonly RecentCache<LigeroProverState[]> _states = new(CacheCapacity);
 
     private TrainingRun(
         TrainingTranscript transcript,
         DatasetCommitment dataset,
-        FixedPointWeights[] snapshots,
-        TrainingStepResult[] steps,
-        LigeroProverState[][] weightStates)
+        TrainingDataset samples,
+        Func<FixedPointTrainer, FixedPointWeights, int, TrainingStepResult> step,
+        FixedPointWeights[] checkpoints,
+        (Int128, int)[] statistics,
+        byte[] saltSeeds)
     {
         Transcript = transcript;
         Dataset = dataset;
-        _snapshots = snapshots;
-        Steps = steps;
-        _weightStates = weightStates;
+        _dataset = samples;
+        _step = step;
+        _checkpoints = checkpoints;
+        _statistics = statistics;
+        _saltSeeds = saltSeeds;
+        Steps = new StepList(this);
+        Snapshots = new SnapshotList(this);
     }
 
     /// <summary>Gets the public transcript.</summary>
@@ -32,21 +66,21 @@ public sealed class TrainingRun
     /// <summary>Gets the dataset commitment (with the salts needed to open samples).</summary>
     public DatasetCommitment Dataset { get; }
 
-    /// <summary>Gets the result of every step, in order.</summary>
+    /// <summary>Gets the result of every step, in order (the parameters of each are recomputed on access, see remarks).</summary>
     public IReadOnlyList<TrainingStepResult> Steps { get; }
 
-    /// <summary>Gets the parameter snapshots: initial, then after each step.</summary>
-    public IReadOnlyList<FixedPointWeights> Snapshots => _snapshots;
+    /// <summary>Gets the parameter snapshots: initial, then after each step (recomputed on access from the nearest checkpoint).</summary>
+    public IReadOnlyList<FixedPointWeights> Snapshots { get; }
 
     /// <summary>
     /// Commits to the dataset and to <see cref="FixedPointTrainer.InitialWeights"/>, derives the batch schedule from those
     /// commitments (<see cref="BatchSchedule.Key"/>), then trains for <paramref name="steps"/> steps and commits to every snapshot.
     /// </summary>
     /// <param name="config">The configuration.</param>
-    /// <param name="dataset">The training set.</param>
+    /// <param name="dataset">The training set (kept by the run: snapshots are recomputed from it).</param>
     /// <param name="steps">The number of steps, in <c>[0, TrainingTranscript.MaxSteps]</c>.</param>
     /// <param name="parameters">The Ligero parameters (<see cref="LigeroParameters.Default"/> if null).</param>
-    /// <param name="salts">The salt source of all commitments (random if null; seeded only in tests).</param>
+    /// <param name="salts">The salt source of all commitments (random if null; seeded only in tests): the dataset's salts and one seed per snapshot.</param>
     /// <returns>The recorded run.</returns>
     public static TrainingRun Record(
         TrainingConfig config,
@@ -56,7 +90,7 @@ public sealed class TrainingRun
         ISaltSource? salts = null) =>
         RecordWith(config, dataset, steps, parameters, salts, (trainer, weights, t) => trainer.Step(weights, t));
 
-    /// <summary>Records a run whose steps come from <paramref name="step"/> (tests pass a cheating trainer).</summary>
+    /// <summary>Records a run whose steps come from <paramref name="step"/> (tests pass a cheating trainer; it must be deterministic, as snapshots are replayed with it).</summary>
     internal static TrainingRun RecordWith(
         TrainingConfig config,
         TrainingDataset dataset,
@@ -70,39 +104,169 @@ public sealed class TrainingRun
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, TrainingTranscript.MaxSteps);
         parameters ??= LigeroParameters.Default;
+        salts ??= RandomSaltSource.Instance;
+
         // Commit to the data and the initial parameters first: the batch schedule is derived from these commitments.
         DatasetCommitment datasetCommitment = DatasetCommitment.Commit(dataset, salts);
-        var snapshots = new FixedPointWeights[steps + 1];
-        var states = new LigeroProverState[steps + 1][];
-        snapshots[0] = FixedPointTrainer.InitialWeights(config);
-        states[0] = WeightCommitment.Commit(snapshots[0], parameters, salts);
-        int polynomials = states[0].Length;
+        var seeds = new byte[(steps + 1) * DerivedSaltSource.SeedLength];
+        salts.Fill(seeds);
+        FixedPointWeights weights = FixedPointTrainer.InitialWeights(config);
+        Digest256[] initial = Roots(weights, parameters, seeds, 0);
+        int polynomials = initial.Length;
         var roots = new Digest256[(steps + 1) * polynomials];
-        CopyRoots(states[0], roots, 0);
+        initial.CopyTo(roots, 0);
         Digest256 scheduleKey = BatchSchedule.Key(
             TrainingTranscript.ComputeConfigDigest(config, parameters), dataset.Count, datasetCommitment.Root, roots[..polynomials]);
         var trainer = new FixedPointTrainer(config, dataset, scheduleKey);
-        var results = new TrainingStepResult[steps];
+        var checkpoints = new FixedPointWeights[(steps / CheckpointInterval) + 1];
+        var statistics = new (Int128, int)[steps];
+        checkpoints[0] = weights;
         for (int t = 0; t < steps; t++)
         {
-            results[t] = step(trainer, snapshots[t], t);
-            snapshots[t + 1] = results[t].Weights;
-            states[t + 1] = WeightCommitment.Commit(snapshots[t + 1], parameters, salts);
-            CopyRoots(states[t + 1], roots, (t + 1) * polynomials);
+            TrainingStepResult result = step(trainer, weights, t);
+            statistics[t] = (result.SquaredErrorSum, result.Correct);
+            weights = result.Weights;
+            if ((t + 1) % CheckpointInterval == 0)
+            {
+                checkpoints[(t + 1) / CheckpointInterval] = weights;
+            }
+
+            Roots(weights, parameters, seeds, t + 1).CopyTo(roots, (t + 1) * polynomials);
         }
 
         var transcript = new TrainingTranscript(config, parameters, dataset.Count, datasetCommitment.Root, roots);
-        return new TrainingRun(transcript, datasetCommitment, snapshots, results, states);
+        return new TrainingRun(transcript, datasetCommitment, dataset, step, checkpoints, statistics, seeds);
     }
 
-    /// <summary>Gets the Ligero prover states of snapshot <paramref name="index"/> (one per weight polynomial), for openings in step proofs.</summary>
-    internal LigeroProverState[] WeightStates(int index) => _weightStates[index];
-
-    private static void CopyRoots(LigeroProverState[] states, Digest256[] roots, int offset)
+    /// <summary>
+    /// Gets the Ligero prover states of snapshot <paramref name="index"/> (one per weight polynomial), for openings in step proofs:
+    /// committed again from the snapshot and its salt seed (cached for the snapshots in use).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The recommitted roots differ from the transcript's (the run's trainer is not deterministic).</exception>
+    internal LigeroProverState[] WeightStates(int index)
     {
-        for (int g = 0; g < states.Length; g++)
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, Transcript.StepCount);
+        return _states.GetOrAdd(index, () =>
         {
-            roots[offset + g] = states[g].Commitment.Root;
+            LigeroProverState[] states = Commit(Snapshot(index), Transcript.Parameters, _saltSeeds, index);
+            Digest256[] roots = Transcript.WeightRootsOf(index);
+            if (!states.Select(s => s.Commitment.Root).SequenceEqual(roots))
+            {
+                throw new InvalidOperationException($"Snapshot {index} does not commit to its recorded root again: the run's steps are not deterministic.");
+            }
+
+            return states;
+        });
+    }
+
+    /// <summary>The parameters after <paramref name="index"/> steps: replayed from the checkpoint before them (cached).</summary>
+    private FixedPointWeights Snapshot(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, Transcript.StepCount);
+        return _snapshots.GetOrAdd(index, () =>
+        {
+            int start = index / CheckpointInterval * CheckpointInterval;
+            FixedPointWeights weights = _checkpoints[start / CheckpointInterval];
+            FixedPointTrainer trainer = Trainer();
+            for (int t = start; t < index; t++)
+            {
+                weights = _step(trainer, weights, t).Weights;
+            }
+
+            return weights;
+        });
+    }
+
+    private FixedPointTrainer Trainer() => new(Transcript.Config, _dataset, Transcript.ScheduleKey);
+
+    private static LigeroProverState[] Commit(FixedPointWeights weights, LigeroParameters parameters, byte[] seeds, int index) =>
+        WeightCommitment.Commit(weights, parameters, new DerivedSaltSource(seeds.AsSpan(index * DerivedSaltSource.SeedLength, DerivedSaltSource.SeedLength)));
+
+    private static Digest256[] Roots(FixedPointWeights weights, LigeroParameters parameters, byte[] seeds, int index) =>
+        WeightCommitment.Roots(weights, parameters, new DerivedSaltSource(seeds.AsSpan(index * DerivedSaltSource.SeedLength, DerivedSaltSource.SeedLength)));
+
+    /// <summary>Replays the run from the start, yielding the snapshots and step results in order (no checkpoint lookups).</summary>
+    private IEnumerable<(FixedPointWeights Weights, TrainingStepResult? Result)> Replay()
+    {
+        FixedPointWeights weights = _checkpoints[0];
+        yield return (weights, null);
+        FixedPointTrainer trainer = Trainer();
+        for (int t = 0; t < _statistics.Length; t++)
+        {
+            TrainingStepResult result = _step(trainer, weights, t);
+            weights = result.Weights;
+            yield return (weights, result);
         }
+    }
+
+    /// <summary>A small cache of recently used values by index, safe for concurrent use; each value is computed once.</summary>
+    private sealed class RecentCache<T>(int capacity)
+        where T : class
+    {
+        private readonly LinkedList<(int Index, Lazy<T> Value)> _entries = [];
+
+        public T GetOrAdd(int index, Func<T> compute)
+        {
+            Lazy<T> value;
+            lock (_entries)
+            {
+                LinkedListNode<(int Index, Lazy<T> Value)>? node = _entries.First;
+                while (node is not null && node.Value.Index != index)
+                {
+                    node = node.Next;
+                }
+
+                if (node is null)
+                {
+                    node = new LinkedListNode<(int, Lazy<T>)>((index, new Lazy<T>(compute, LazyThreadSafetyMode.ExecutionAndPublication)));
+                    if (_entries.Count == capacity)
+                    {
+                        _entries.RemoveLast();
+                    }
+                }
+                else
+                {
+                    _entries.Remove(node);
+                }
+
+                _entries.AddFirst(node);
+                value = node.Value.Value;
+            }
+
+            return value.Value;
+        }
+    }
+
+    private sealed class SnapshotList(TrainingRun run) : IReadOnlyList<FixedPointWeights>
+    {
+        public int Count => run.Transcript.StepCount + 1;
+
+        public FixedPointWeights this[int index] => run.Snapshot(index);
+
+        public IEnumerator<FixedPointWeights> GetEnumerator() => run.Replay().Select(r => r.Weights).GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    private sealed class StepList(TrainingRun run) : IReadOnlyList<TrainingStepResult>
+    {
+        public int Count => run._statistics.Length;
+
+        public TrainingStepResult this[int index]
+        {
+            get
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(index);
+                ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+                (Int128 error, int correct) = run._statistics[index];
+                return new TrainingStepResult(run.Snapshot(index + 1), error, correct);
+            }
+        }
+
+        public IEnumerator<TrainingStepResult> GetEnumerator() => run.Replay().Skip(1).Select(r => r.Result!).GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

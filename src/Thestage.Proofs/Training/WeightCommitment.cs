@@ -1,3 +1,4 @@
+using System.Buffers;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
@@ -82,6 +83,68 @@ internal static class WeightCommitment
 
     public static LigeroProverState[] Commit(FixedPointWeights weights, LigeroParameters parameters, ISaltSource? salts) =>
         Evaluations(weights).Select(table => LigeroProver.Commit(table, parameters, salts)).ToArray();
+
+    /// <summary>
+    /// The roots <see cref="Commit"/> would give (drawing the same salts), from pooled tables written in place: what a recorded run
+    /// keeps of each snapshot.
+    /// </summary>
+    public static Digest256[] Roots(FixedPointWeights weights, LigeroParameters parameters, ISaltSource salts)
+    {
+        SegmentLayout layout = Layout(weights.Config);
+        var roots = new Digest256[layout.NumVariables.Length];
+        for (int g = 0; g < roots.Length; g++)
+        {
+            int size = 1 << layout.NumVariables[g];
+            Goldilocks[] table = ArrayPool<Goldilocks>.Shared.Rent(size);
+            try
+            {
+                Span<Goldilocks> polynomial = table.AsSpan(0, size);
+                polynomial.Clear();
+                Write(weights, layout, g, polynomial);
+                roots[g] = LigeroProver.CommitRoot(polynomial, parameters, salts);
+            }
+            finally
+            {
+                ArrayPool<Goldilocks>.Shared.Return(table);
+            }
+        }
+
+        return roots;
+    }
+
+    /// <summary>Writes the segments of polynomial <paramref name="g"/> at their offsets (the rest of <paramref name="polynomial"/> is left as is).</summary>
+    private static void Write(FixedPointWeights weights, SegmentLayout layout, int g, Span<Goldilocks> polynomial)
+    {
+        TrainingConfig config = weights.Config;
+        for (int l = 0; l < config.LayerCount; l++)
+        {
+            int inputs = config.LayerSizes[l];
+            int outputs = config.LayerSizes[l + 1];
+            int paddedInputs = 1 << TensorLayout.CeilLog2(inputs);
+            int[] w = weights.WeightsOf(l);
+            int[] b = weights.BiasesOf(l);
+            if (layout.PolynomialOf(2 * l) == g)
+            {
+                Span<Goldilocks> matrix = polynomial[layout.OffsetOf(2 * l)..];
+                for (int j = 0; j < outputs; j++)
+                {
+                    for (int i = 0; i < inputs; i++)
+                    {
+                        matrix[(j * paddedInputs) + i] = Embed(w[(j * inputs) + i]);
+                    }
+                }
+            }
+
+            if (layout.PolynomialOf((2 * l) + 1) == g)
+            {
+                Span<Goldilocks> bias = polynomial[layout.OffsetOf((2 * l) + 1)..];
+                for (int j = 0; j < outputs; j++)
+                {
+                    bias[j] = Embed(b[j]);
+                }
+            }
+        }
+    }
 
     public static Goldilocks Embed(long value) =>
         value >= 0 ? Goldilocks.FromUInt64((ulong)value) : -Goldilocks.FromUInt64((ulong)(-value));

@@ -28,6 +28,32 @@ public sealed class FashionMnistTests : IDisposable
     }
 
     [Fact]
+    public void TheFixedPointLoadIsTheConversionOfTheDoubles()
+    {
+        var config = new Proofs.Training.TrainingConfig([784, 4, 10], batchSize: 2, learningRateShift: 5, fractionalBits: 16, weightBits: 24, valueBits: 28, seed: 1);
+        byte[] images = IdxFiles.Images(5, 28, 28, seed: 6);
+        images[16 + 7] = 255; // a full pixel: round(1 · 2^16), one above the 16-bit range
+        images[16 + 8] = 128; // 128/255 · 2^16 = 32896.50…, rounds up
+        File.WriteAllBytes(Path.Combine(_dir, "train-images-idx3-ubyte"), images);
+        File.WriteAllBytes(Path.Combine(_dir, "train-labels-idx1-ubyte"), IdxFiles.Labels(3, 1, 4, 1, 5));
+
+        FashionMnistSet set = FashionMnist.Load(FashionMnistSplit.Train, _dir, limit: 4);
+        Proofs.Training.TrainingDataset direct = Proofs.Training.TrainingDataset.FromReal(config, set.Images, set.Labels);
+        Assert.Equal(4, direct.Count);
+        Assert.NotSame(set.Images[0], set.Images[0]); // converted when read: a caller's change does not reach the set
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.Images[4]);
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(set.Labels[i], direct.GetLabel(i));
+            Assert.Equal(images[(16 + (784 * i))..(16 + (784 * (i + 1)))].Select(p => (int)Math.Round(p / 255.0 * 65536, MidpointRounding.AwayFromZero)), direct.GetFeatures(i));
+        }
+
+        Assert.Equal(65536, direct.GetFeatures(0)[7]);
+        Assert.Equal(32897, direct.GetFeatures(0)[8]);
+        Assert.Throws<ArgumentException>(() => Proofs.Training.TrainingDataset.FromReal(new Proofs.Training.TrainingConfig([783, 4, 10], 2, 5, 16, 24, 28, 1), set.Images, set.Labels));
+    }
+
+    [Fact]
     public void AMissingFileNamesTheDebianPackage()
     {
         var e = Assert.Throws<FileNotFoundException>(() => FashionMnist.Load(FashionMnistSplit.Train, _dir));

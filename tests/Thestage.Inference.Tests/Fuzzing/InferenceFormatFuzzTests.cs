@@ -1,3 +1,4 @@
+using Thestage.Inference.Artifacts;
 using Thestage.Inference.Data;
 using Thestage.Inference.Runtime;
 using Thestage.Inference.Tests.Data;
@@ -14,7 +15,7 @@ public sealed class FuzzCollection;
 
 /// <summary>
 /// The structured fuzz campaign of the inference formats (docs/security.md): the evaluation-key bundle a server
-/// receives from a client, and IDX image and label files (plain and gzip). Each mutated input loads or throws the
+/// receives from a client, IDX image and label files (plain and gzip), and the samples CSV of the <c>thestage</c> verbs. Each mutated input loads or throws the
 /// documented exception, within 256 MiB and 1 s of CPU. CI runs 2,000 cases per format; set
 /// <c>THESTAGE_FUZZ_CASES</c> for the large campaign.
 /// </summary>
@@ -23,7 +24,7 @@ public sealed class InferenceFormatFuzzTests(ITestOutputHelper output)
 {
     private const int CiCases = 2000;
 
-    public static TheoryData<string> Names => ["TSEK evaluation keys", "IDX images", "IDX labels"];
+    public static TheoryData<string> Names => ["TSEK evaluation keys", "IDX images", "IDX labels", "CSV samples"];
 
     [Theory]
     [MemberData(nameof(Names))]
@@ -35,6 +36,7 @@ public sealed class InferenceFormatFuzzTests(ITestOutputHelper output)
             "IDX images" => new FuzzTarget(format, ReadImagesChecked,
                 [IdxFiles.Images(5, 4, 3), IdxFiles.Gzip(IdxFiles.Images(7, 2, 2, seed: 2))], e => e is InvalidDataException,
                 [IdxFiles.ZeroGzip(IdxReader.ImagesMagic, [1 << 14, 128, 128])]),
+            "CSV samples" => SampleCsvTarget(),
             _ => new FuzzTarget(format, d => IdxReader.ReadLabels(new MemoryStream(d, writable: false)),
                 [IdxFiles.Labels(3, 1, 4, 1, 5, 9, 2, 6), IdxFiles.Gzip(IdxFiles.Labels([.. Enumerable.Range(0, 33).Select(i => (byte)(i % 10))]))],
                 e => e is InvalidDataException,
@@ -44,6 +46,27 @@ public sealed class InferenceFormatFuzzTests(ITestOutputHelper output)
         output.WriteLine(report.ToString());
         Assert.True(report.Failures.Count == 0, string.Join(Environment.NewLine, report.Failures.Take(10)));
         Assert.True(report.Rejected > report.Cases / 4, $"Only {report.Rejected} of {report.Cases} inputs were refused: the mutations do not reach the checks.");
+    }
+
+    /// <summary>
+    /// CSV samples of the ONNX fixtures' width (64): rows of samples.csv, a line with CR LF endings and a byte-order mark,
+    /// and exponents; hostile: 7,800 lines of 64 zeros (just under 1 MB of the densest valid input) and a line of a million commas.
+    /// </summary>
+    private static FuzzTarget SampleCsvTarget()
+    {
+        string[] rows = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Vectors", "samples.csv"));
+        byte[] Text(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+        string zeros = string.Join(',', Enumerable.Repeat("0", 64)) + "\n";
+        return new FuzzTarget(
+            "CSV samples",
+            d => SampleCsv.Parse(d, 64, 1 << 20),
+            [
+                Text(string.Join('\n', rows[..3]) + "\n"),
+                Text("\uFEFF" + string.Join("\r\n", rows[3..5])),
+                Text(string.Join(',', Enumerable.Range(0, 64).Select(i => $" {i - 32}.5e{i % 7 - 3} ")) + "\n"),
+            ],
+            e => e is InvalidDataException,
+            [Text(string.Concat(Enumerable.Repeat(zeros, 7800))), Text(new string(',', 999_999))]);
     }
 
     /// <summary>A bundle on a small ring (N = 1024), loaded without the 128-bit check so that the keys stay small.</summary>

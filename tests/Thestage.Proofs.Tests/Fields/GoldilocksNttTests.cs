@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Thestage.Proofs.Fields;
 
 namespace Thestage.Proofs.Tests.Fields;
@@ -19,8 +21,11 @@ public sealed class GoldilocksNttTests
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
     [InlineData(5)]
     [InlineData(8)]
+    [InlineData(11)]
     public void ForwardMatchesNaiveEvaluation(int logN)
     {
         int n = 1 << logN;
@@ -55,6 +60,12 @@ public sealed class GoldilocksNttTests
     [InlineData(2, 2)]
     [InlineData(4, 2)]
     [InlineData(3, 0)]
+    [InlineData(0, 2)]
+    [InlineData(1, 2)]
+    [InlineData(0, 0)]
+    [InlineData(3, 1)]
+    [InlineData(6, 4)]
+    [InlineData(10, 2)]
     public void CosetLowDegreeExtensionEvaluatesTheInterpolantOnTheCoset(int logK, int logBlowup)
     {
         int k = 1 << logK, n = k << logBlowup;
@@ -77,6 +88,47 @@ public sealed class GoldilocksNttTests
             Goldilocks point = GoldilocksNtt.CosetShift * Goldilocks.Pow(omegaN, (ulong)i);
             Assert.Equal(EvaluateNaive(coefficients, point), codeword[i]);
         }
+    }
+
+    [Fact]
+    public void InverseUndoesForwardBeyondTheSharedTwiddleTable()
+    {
+        // 2^23 > 2^22 entries: the twiddles are computed stage by stage instead of read from the shared table.
+        var rng = new SeededWordSource(450);
+        Goldilocks[] original = rng.NextArray<Goldilocks>(1 << 23);
+        Goldilocks[] values = (Goldilocks[])original.Clone();
+        GoldilocksNtt.Forward(values);
+        Assert.Equal(original.Aggregate(Goldilocks.Zero, (sum, x) => sum + x), values[0]);
+        GoldilocksNtt.Inverse(values);
+        Assert.Equal(original, values);
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(64)]
+    public void EveryWidthOfAStageMatchesTheScalarButterflies(int half)
+    {
+        var rng = new SeededWordSource(460 + half);
+        Goldilocks[] values = rng.NextArray<Goldilocks>(8 * half);
+        Goldilocks[] twiddles = rng.NextArray<Goldilocks>(half);
+        Goldilocks[] expected = (Goldilocks[])values.Clone();
+        GoldilocksNtt.StageScalar(expected, twiddles, half);
+        if (Vector512GoldilocksLanes.IsSupported)
+        {
+            Goldilocks[] wide = (Goldilocks[])values.Clone();
+            GoldilocksNtt.Stage<Vector512GoldilocksLanes, Vector512<ulong>>(Words(wide), Words(twiddles), half);
+            Assert.Equal(expected, wide);
+        }
+
+        if (Vector256GoldilocksLanes.IsSupported)
+        {
+            Goldilocks[] narrow = (Goldilocks[])values.Clone();
+            GoldilocksNtt.Stage<Vector256GoldilocksLanes, Vector256<ulong>>(Words(narrow), Words(twiddles), half);
+            Assert.Equal(expected, narrow);
+        }
+
+        static Span<ulong> Words(Goldilocks[] values) => MemoryMarshal.Cast<Goldilocks, ulong>(values.AsSpan());
     }
 
     [Fact]

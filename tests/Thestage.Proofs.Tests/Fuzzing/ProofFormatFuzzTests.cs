@@ -51,7 +51,8 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
         [
             "TSMC model commitment", "TSIP inference proof", "TSIP inference proof (verify)", "TSLG Ligero opening", "TSSC sumcheck proof",
             "TSTT training transcript", "TSSP training step proof", "TSSR snapshot range proof", "TSIS initial snapshot proof",
-            "TSTP training proofs", "TSML model link proof",
+            "TSTP training proofs", "TSML model link proof", "TSPB inference proof bundle", "TSPB inference proof bundle (verify)",
+            "TSCS model commitment seed",
         ];
 
         private readonly Dictionary<string, (FuzzTarget, int)> _targets = [];
@@ -63,11 +64,23 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             (int[][] mlpOutputs, InferenceProof mlpProof) = InferenceTestKit.Prove(mlp, mlpInputs);
             (_, InferenceProof cnnProof) = InferenceTestKit.Prove(cnn, cnnInputs);
             Add("TSMC model commitment", 2000, b => ModelCommitmentSerializer.Deserialize(b),
-                [ModelCommitmentSerializer.Serialize(mlp.Commitment), ModelCommitmentSerializer.Serialize(cnn.Commitment)],
+                [ModelCommitmentSerializer.Serialize(mlp.Commitment), ModelCommitmentSerializer.Serialize(cnn.Commitment), ModelCommitmentSerializer.Serialize(MaxPoolProofTests.Model(3011, 1, 6, 2, reluAfter: true).Model.Commitment)],
                 [TinyStatementDenialOfServiceTests.HugeConvolutionCommitment()]);
             byte[][] inference = [InferenceProofSerializer.Serialize(mlpProof), InferenceProofSerializer.Serialize(cnnProof)];
             Add("TSIP inference proof", 2000, b => InferenceProofSerializer.Deserialize(b), inference);
             Add("TSIP inference proof (verify)", 1000, b => InferenceVerifier.VerifyBatch(mlp.Commitment, mlpInputs, mlpOutputs, InferenceProofSerializer.Deserialize(b)), inference[0]);
+            byte[][] bundles =
+            [
+                InferenceProofBundleSerializer.Serialize(new InferenceProofBundle(mlp.Commitment.Fingerprint, mlpInputs, mlpOutputs, mlpProof)),
+                InferenceProofBundleSerializer.Serialize(InferenceProofBundle.Prove(cnn, cnnInputs, new SeededSaltSource(3010))),
+            ];
+            Add("TSPB inference proof bundle", 2000, b => InferenceProofBundleSerializer.Deserialize(b), bundles, [ProofBundleTests.HugeBundleHeader()]);
+            Add("TSPB inference proof bundle (verify)", 1000, b => InferenceProofBundleSerializer.Deserialize(b).Verify(mlp.Commitment), bundles[0]);
+            using (ModelCommitmentSeed seed = ModelCommitmentSeed.Create())
+            {
+                Add("TSCS model commitment seed", 2000, b => ModelCommitmentSeed.FromBytes(b), seed.ToBytes());
+            }
+
 
             (LigeroProverState state, _, GoldilocksExt2[] point) = LigeroTests.Setup(9, 3003);
             LigeroOpeningProof<GoldilocksExt2> opening = LigeroProver.Open(new Transcript("fuzz"), state, point, out _);

@@ -39,6 +39,7 @@ public sealed class RandomArchitectureTests
                 if (shape.Height >= 2 && shape.Width >= 2)
                 {
                     options.Add(() => new AvgPool2d(2));
+                    options.Add(() => new MaxPool2d(2));
                 }
             }
 
@@ -46,7 +47,7 @@ public sealed class RandomArchitectureTests
             shape = layer.OutputShape(shape);
             layers.Add(layer);
             flat |= layer.Kind is LayerKind.Flatten or LayerKind.Dense;
-            requantized = layer.Kind is LayerKind.Dense or LayerKind.Conv2d or LayerKind.AvgPool2d or LayerKind.Square || (requantized && layer.Kind == LayerKind.Flatten);
+            requantized = layer.Kind is LayerKind.Dense or LayerKind.Conv2d or LayerKind.AvgPool2d or LayerKind.Square or LayerKind.MaxPool2d || (requantized && layer.Kind == LayerKind.Flatten);
             sawCompute |= layer.Kind != LayerKind.Flatten;
         }
 

@@ -71,7 +71,8 @@ public sealed class QuantizationTests(ITestOutputHelper output)
         Assert.Equal(fromSamples.OutputFractionBits, fromCalibration.OutputFractionBits);
         Assert.Equal(fromSamples.Layers.Select(l => (l.Kind, l.Shift)), fromCalibration.Layers.Select(l => (l.Kind, l.Shift)));
         Assert.Throws<ArgumentException>(() => Quantizer.Quantize(model, new Calibration(1, [new(0, 1), new(0, 1)])));
-        Assert.Contains("no fixed-point form", Assert.Throws<ArgumentException>(() => Quantizer.Quantize(new Sequential([1, 4, 4], [new MaxPool2d(2)]), [new double[16]])).Message);
+        Assert.Contains("no fixed-point form", Assert.Throws<ArgumentException>(() => Quantizer.Quantize(new Sequential([1, 4, 4], [new MaxPool2d(2, stride: 1)]), [new double[16]])).Message);
+        Assert.Contains("no fixed-point form", Assert.Throws<ArgumentException>(() => Quantizer.Quantize(new Sequential([1, 10, 10], [new MaxPool2d(5)]), [new double[100]])).Message);
     }
 
     [Fact]

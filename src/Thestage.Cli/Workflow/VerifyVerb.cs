@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Thestage.Proofs;
+using Thestage.Proofs.Inference;
+
+namespace Thestage.Cli.Workflow;
+
+/// <summary>
+/// <c>thestage verify --model PKG --proof PROOF</c>: checks a proof bundle against the published commitment under the default
+/// <see cref="VerifierPolicy"/>; exit code 0 if and only if it verifies. The verifier needs the commitment only (no weights,
+/// no seed): <c>--model</c> is the package directory or the <c>model.tsmc</c> file itself.
+/// </summary>
+internal static class VerifyVerb
+{
+    public static Command Command()
+    {
+        Option<string> model = CliOptions.InputPath("--model", $"The published commitment: the package directory, or its {WorkflowFiles.Commitment} file alone");
+        Option<string> proof = CliOptions.InputFile("--proof", "The proof made by thestage prove (TSPB)");
+        var command = new Command("verify", "Verifies a proof of inference against the published model commitment (default verifier policy: 100 bits); exit code 0 if and only if it verifies.")
+        {
+            model, proof,
+        };
+        command.SetAction((result, token) => Program.Run(result, terminal => Run(result.GetValue(model)!, result.GetValue(proof)!, terminal)));
+        return command;
+    }
+
+    private static int Run(string model, string proofPath, Terminal terminal)
+    {
+        string commitmentPath = WorkflowFiles.FileOrIn(model, WorkflowFiles.Commitment, "made by thestage compile");
+        ModelCommitment commitment = WorkflowFiles.Load(commitmentPath, WorkflowFiles.MaxMedium, "a model commitment", b => ModelCommitmentSerializer.Deserialize(b));
+        InferenceProofBundle bundle = WorkflowFiles.Load(proofPath, WorkflowFiles.MaxProof, "a proof", b => InferenceProofBundleSerializer.Deserialize(b));
+        var clock = Stopwatch.StartNew();
+        bool named = bundle.CommitmentFingerprint == commitment.Fingerprint;
+        bool valid = named && terminal.Step($"verifying {bundle.Count} samples", () => bundle.Verify(commitment, VerifierPolicy.Default));
+        double seconds = clock.Elapsed.TotalSeconds;
+        string? reason = valid ? null
+            : !named ? $"the proof was made against another commitment (fingerprint {bundle.CommitmentFingerprint}; {commitmentPath} is {commitment.Fingerprint})"
+            : $"the proof does not verify against {commitmentPath} (outputs, inputs or proof altered, or a commitment weaker than {VerifierPolicy.Default.MinimumSoundnessBits} bits)";
+        double scale = Math.Pow(2.0, -commitment.OutputFractionBits);
+        terminal.Line(valid
+            ? $"valid: {bundle.Count} samples, outputs of the model {commitment.Fingerprint}, verified in {seconds * 1000:F0} ms ({Soundness(commitment, bundle.Count):F1} bits)"
+            : $"INVALID: {reason}");
+        terminal.Result(new
+        {
+            Command = "verify",
+            Passed = valid,
+            Valid = valid,
+            Reason = reason,
+            Samples = bundle.Count,
+            Fingerprint = commitment.Fingerprint.ToString(),
+            MinimumSoundnessBits = VerifierPolicy.Default.MinimumSoundnessBits,
+            SoundnessBits = Soundness(commitment, bundle.Count),
+            VerifySeconds = seconds,
+            Outputs = valid ? Enumerable.Range(0, bundle.Count).Select(s => bundle.GetOutput(s).ToArray().Select(q => q * scale).ToArray()).ToArray() : null,
+        });
+        if (!valid)
+        {
+            Program.Error($"{proofPath}: {reason}");
+        }
+
+        return valid ? 0 : Program.Failed;
+    }
+
+    private static double Soundness(ModelCommitment commitment, int batch)
+    {
+        try
+        {
+            return InferenceVerifier.SoundnessBits(commitment, batch);
+        }
+        catch (ArgumentException)
+        {
+            return 0; // the batch exceeds what the circuit can hold for this model: no proof of it exists
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Thestage.Proofs.Hashing;
+
+namespace Thestage.Proofs.Inference;
+
+/// <summary>
+/// The model owner's secret from which the salts of a model commitment are derived, so that committing the same model again
+/// gives the same commitment (<see cref="CommittedModel.Commit(Quantization.QuantizedModel, ModelCommitmentSeed, Commitments.LigeroParameters?)"/>):
+/// the prover's state need not be stored beside the published commitment, only this seed.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Secret: the salts hide the unopened columns of the weight commitments (a salted Merkle leaf <c>H(salt ‖ column)</c>
+/// reveals nothing about the column while the salt is unknown); whoever knows the seed can test a guessed column against
+/// the published root. Keep it with the model, never with the public commitment. Make one per model
+/// (<see cref="Create"/>, from the operating system's CSPRNG).
+/// </para>
+/// <para>
+/// Derivation: the salts of the <c>i</c>-th committed polynomial are the first <c>16·n</c> bytes of the KDF in counter mode
+/// of NIST SP 800-108r1 (§4.1) with HMAC-SHA256, key = the seed, label <c>"thestage/model-commitment/salts/v1"</c>,
+/// context = <c>i</c> as a little-endian u32 (.NET's <see cref="SP800108HmacCounterKdf"/>). Distinct polynomials get
+/// independent pseudorandom streams, and a polynomial's salts do not depend on the order in which the polynomials are
+/// committed.
+/// </para>
+/// <para>
+/// Format "TSCS" version 1 (<see cref="ToBytes"/>): <c>"TSCS" ‖ version u16 (=1) ‖ seed (32 bytes)</c>, exactly 38 bytes;
+/// anything else is refused with <see cref="ProofFormatException"/>.
+/// </para>
+/// </remarks>
+public sealed class ModelCommitmentSeed : IDisposable
+{
+    /// <summary>The length of a seed in bytes (256 bits).</summary>
+    public const int Length = 32;
+
+    /// <summary>The current format version.</summary>
+    public const ushort Version = 1;
+
+    private const int EncodedLength = 4 + 2 + Length;
+
+    private static readonly byte[] Label = "thestage/model-commitment/salts/v1"u8.ToArray();
+
+    private readonly byte[] _seed;
+    private bool _disposed;
+
+    private ModelCommitmentSeed(byte[] seed) => _seed = seed;
+
+    private static ReadOnlySpan<byte> Magic => "TSCS"u8;
+
+    /// <summary>Creates a fresh seed from the operating system's cryptographically secure generator.</summary>
+    /// <returns>The seed.</returns>
+    public static ModelCommitmentSeed Create() => new(RandomNumberGenerator.GetBytes(Length));
+
+    /// <summary>Reads a seed written by <see cref="ToBytes"/>.</summary>
+    /// <param name="bytes">Exactly 38 bytes.</param>
+    /// <returns>The seed.</returns>
+    /// <exception cref="ProofFormatException">The bytes are not a version-1 seed.</exception>
+    public static ModelCommitmentSeed FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length != EncodedLength || !bytes[..4].SequenceEqual(Magic))
+        {
+            throw new ProofFormatException($"Not a model commitment seed (\"TSCS\", {EncodedLength} bytes); got {bytes.Length} bytes.");
+        }
+
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]);
+        return version == Version
+            ? new ModelCommitmentSeed(bytes[6..].ToArray())
+            : throw new ProofFormatException($"Unsupported model commitment seed version {version}; expected {Version}.");
+    }
+
+    /// <summary>The seed as bytes (format "TSCS" version 1). Store them like a password.</summary>
+    /// <returns>The 38 bytes.</returns>
+    /// <exception cref="ObjectDisposedException">The seed was disposed.</exception>
+    public byte[] ToBytes()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var bytes = new byte[EncodedLength];
+        Magic.CopyTo(bytes);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), Version);
+        _seed.CopyTo(bytes.AsSpan(6));
+        return bytes;
+    }
+
+    /// <summary>Wipes the seed.</summary>
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(_seed);
+        _disposed = true;
+    }
+
+    /// <summary>The salt source of the <paramref name="polynomial"/>-th committed polynomial.</summary>
+    internal ISaltSource SaltsOf(int polynomial)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new DerivedSalts(_seed, polynomial);
+    }
+
+    /// <summary>One polynomial's salts: filled once, with the whole derived stream (a commitment draws its salts in one call).</summary>
+    private sealed class DerivedSalts(byte[] seed, int polynomial) : ISaltSource
+    {
+        private bool _used;
+
+        public void Fill(Span<byte> salt)
+        {
+            if (_used)
+            {
+                throw new InvalidOperationException("A polynomial's derived salts are drawn once.");
+            }
+
+            _used = true;
+            Span<byte> context = stackalloc byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(context, polynomial);
+            SP800108HmacCounterKdf.DeriveBytes(seed, HashAlgorithmName.SHA256, Label, context, salt);
+        }
+    }
+}

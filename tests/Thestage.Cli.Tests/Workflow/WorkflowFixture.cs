@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Thestage.Cli.Tests.Workflow;
+
+/// <summary>The workflow's tests run one at a time: each verb is a process of up to a few GB (the machine is shared).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WorkflowCollection : ICollectionFixture<WorkflowFixture>
+{
+    public const string Name = "File-based workflow (processes of up to a few GB, one at a time)";
+}
+
+/// <summary>
+/// The square MLP fixture taken once through the workflow with <c>--json</c> on every verb (batch packing: N = 8192, no
+/// Galois keys, the fastest plan), in a temporary directory; the tests read the files and the results, and attack tests
+/// tamper with copies.
+/// </summary>
+public sealed class WorkflowFixture : IDisposable
+{
+    private readonly Lazy<Run> _run;
+
+    public WorkflowFixture()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("thestage-workflow-").FullName;
+        string[] rows = File.ReadAllLines(Vector("samples.csv"));
+        Calibration = Path.Combine(Directory, "calibration.csv");
+        Samples = Path.Combine(Directory, "x.csv");
+        File.WriteAllLines(Calibration, rows[..100]);
+        File.WriteAllLines(Samples, rows[200..204]);
+        _run = new(() => RunWorkflow("mlp_square_opset9", "batch", "mlp"));
+    }
+
+    public string Directory { get; }
+
+    /// <summary>Rows 0–99 of samples.csv.</summary>
+    public string Calibration { get; }
+
+    /// <summary>Rows 200–203 of samples.csv: four test samples.</summary>
+    public string Samples { get; }
+
+    /// <summary>The square MLP's run through every verb.</summary>
+    public Run Mlp => _run.Value;
+
+    public static string Vector(string name) => Path.Combine(AppContext.BaseDirectory, "Vectors", name);
+
+    public static string Model(string name) => Vector(name + ".onnx");
+
+    /// <summary>Reads a CSV of outputs independently of the CLI's reader.</summary>
+    public static double[][] ReadCsv(string path) =>
+        [.. File.ReadAllLines(path).Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray())];
+
+    public static int ArgMax(double[] values) => Array.IndexOf(values, values.Max());
+
+    /// <summary>Runs a verb with <c>--json</c>, requires exit code 0 and nothing on standard error, and returns its result.</summary>
+    public static JsonElement Json(params string[] args)
+    {
+        ThestageProcess.Result result = ThestageProcess.Run([.. args, "--json"]);
+        Assert.True(result.ExitCode == 0, $"thestage {string.Join(' ', args)}: exit {result.ExitCode}\n{result.Error}");
+        Assert.Empty(result.Error);
+        using JsonDocument json = JsonDocument.Parse(result.Output);   // throws unless the output is one JSON value
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>Takes a model through predict, compile, keys, encrypt, eval, decrypt, prove and verify in a directory of its own.</summary>
+    public Run RunWorkflow(string model, string packing, string name)
+    {
+        string dir = Path.Combine(Directory, name);
+        var run = new Run(dir);
+        run.Results["predict"] = Json("predict", Model(model), "--input", Samples, "--out", run.Predicted);
+        run.Results["compile"] = Json("compile", Model(model), "--calibration", Calibration, "--out", run.Package, "--packing", packing);
+        run.Results["keys"] = Json("keys", "--plan", run.Package, "--out", run.Keys);
+        run.Results["encrypt"] = Json("encrypt", "--keys", run.Keys, "--input", Samples, "--out", run.Request);
+        run.Results["eval"] = Json("eval", "--model", run.Package, "--keys", Path.Combine(run.Keys, "evaluation.keys"), "--in", run.Request, "--out", run.Response);
+        run.Results["decrypt"] = Json("decrypt", "--keys", run.Keys, "--in", run.Response, "--out", run.Decrypted);
+        run.Results["prove"] = Json("prove", "--model", run.Package, "--input", Samples, "--out", run.Proof);
+        run.Results["verify"] = Json("verify", "--model", run.Package, "--proof", run.Proof);
+        return run;
+    }
+
+    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+
+    /// <summary>The files of one model's run and every verb's JSON result.</summary>
+    public sealed class Run(string dir)
+    {
+        public string Predicted { get; } = Path.Combine(dir, "p.csv");
+
+        public string Package { get; } = Path.Combine(dir, "pkg");
+
+        public string Keys { get; } = Path.Combine(dir, "keys");
+
+        public string Request { get; } = Path.Combine(dir, "request.tsrq");
+
+        public string Response { get; } = Path.Combine(dir, "response.tsrs");
+
+        public string Decrypted { get; } = Path.Combine(dir, "y.csv");
+
+        public string Proof { get; } = Path.Combine(dir, "proof.tspb");
+
+        public Dictionary<string, JsonElement> Results { get; } = [];
+    }
+}

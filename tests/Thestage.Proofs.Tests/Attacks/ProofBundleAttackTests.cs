@@ -1,0 +1,69 @@
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Quantization;
+using Thestage.Proofs.Tests.Inference;
+
+namespace Thestage.Proofs.Tests.Attacks;
+
+/// <summary>
+/// A prover's bundle claims outputs for inputs under a published commitment. Each test changes one thing a cheating prover
+/// would change — the claimed outputs, the inputs, the commitment named, the commitment itself — and checks that the bundle
+/// is refused (<see cref="InferenceProofBundle.Verify(ModelCommitment)"/> returns false; it never throws).
+/// </summary>
+public sealed class ProofBundleAttackTests
+{
+    private static readonly Lazy<(CommittedModel Model, List<int[]> Inputs, InferenceProofBundle Bundle)> Honest = new(() =>
+    {
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(4201, 2, 9, 5, 3);
+        return (model, inputs, InferenceProofBundle.Prove(model, inputs, new SeededSaltSource(4202)));
+    });
+
+    [Fact]
+    public void OutputChangedAfterProving_IsRejected()
+    {
+        (CommittedModel model, _, InferenceProofBundle bundle) = Honest.Value;
+        int[][] outputs = Outputs(bundle);
+        outputs[1][2] += 1;
+        Assert.True(bundle.Verify(model.Commitment));
+        Assert.False(Rebuilt(bundle, Inputs(bundle), outputs).Verify(model.Commitment));
+    }
+
+    [Fact]
+    public void ProofForOtherInputs_IsRejected()
+    {
+        (CommittedModel model, _, InferenceProofBundle bundle) = Honest.Value;
+        int[][] swapped = [.. Inputs(bundle).Reverse()];
+        int[][] theirOutputs = [.. swapped.Select(x => IntegerEvaluator.Evaluate(model.Model, x))];
+        // The outputs are even the model's true outputs on the swapped inputs: the proof was made for the others.
+        Assert.False(Rebuilt(bundle, swapped, theirOutputs).Verify(model.Commitment));
+    }
+
+    [Fact]
+    public void BundleOfAnotherModel_IsRejected_ByItsFingerprint_AndByItsProof()
+    {
+        (CommittedModel model, _, InferenceProofBundle bundle) = Honest.Value;
+        (CommittedModel other, _) = InferenceTestKit.Mlp(4203, 2, 9, 5, 3);
+        Assert.False(bundle.Verify(other.Commitment));
+        // Renamed to the other commitment, the proof itself fails: its transcript absorbed the first model's weight roots.
+        var renamed = new InferenceProofBundle(other.Commitment.Fingerprint, Inputs(bundle), Outputs(bundle), bundle.Proof);
+        Assert.False(renamed.Verify(other.Commitment));
+    }
+
+    [Fact]
+    public void CommitmentTamperedInItsWeightRoot_IsRejected()
+    {
+        (CommittedModel model, _, InferenceProofBundle bundle) = Honest.Value;
+        byte[] bytes = ModelCommitmentSerializer.Serialize(model.Commitment);
+        int root = 6 + (7 * 4) + (model.Commitment.Layers.Length * 8 * 4) + 8 + 1;
+        bytes[root] ^= 1;
+        ModelCommitment tampered = ModelCommitmentSerializer.Deserialize(bytes);
+        Assert.NotEqual(model.Commitment.WeightCommitments[0].Root, tampered.WeightCommitments[0].Root);
+        Assert.False(bundle.Verify(tampered));
+        Assert.False(new InferenceProofBundle(tampered.Fingerprint, Inputs(bundle), Outputs(bundle), bundle.Proof).Verify(tampered));
+    }
+
+    private static int[][] Inputs(InferenceProofBundle b) => [.. Enumerable.Range(0, b.Count).Select(s => b.GetInput(s).ToArray())];
+
+    private static int[][] Outputs(InferenceProofBundle b) => [.. Enumerable.Range(0, b.Count).Select(s => b.GetOutput(s).ToArray())];
+
+    private static InferenceProofBundle Rebuilt(InferenceProofBundle b, int[][] inputs, int[][] outputs) => new(b.CommitmentFingerprint, inputs, outputs, b.Proof);
+}
