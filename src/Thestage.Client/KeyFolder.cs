@@ -7,7 +7,8 @@ namespace Thestage.Client;
 /// <summary>
 /// A client's keys on disk: <c>secret.key</c> (the secret key, TSPV, created readable by its owner only),
 /// <c>evaluation.keys</c> (the bundle for the server, TSEK) and <c>plan.tspl</c> (the plan they were made for). Made when
-/// the folder holds none of them; refused when it holds some but not all, or keys of another plan.
+/// the folder holds none of them; refused when it holds some but not all, keys of another plan, or a secret key that others may read (the
+/// layout of <c>thestage keys</c>).
 /// </summary>
 internal static class KeyFolder
 {
@@ -57,6 +58,11 @@ internal static class KeyFolder
         if (!saved.Fingerprint.SequenceEqual(plan.Fingerprint))
         {
             throw new InvalidDataException($"The keys in {directory} were made for another plan than the server's: use another folder (or empty this one) to make keys for it.");
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(secret) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+        {
+            throw new InvalidDataException($"{secret} is readable by other users; a secret must be readable by its owner only (chmod 600 {secret})");
         }
 
         byte[] secretKey = Read(secret);

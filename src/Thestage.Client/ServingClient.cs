@@ -72,39 +72,17 @@ public sealed class ServingClient : IAsyncDisposable
     /// <exception cref="ArgumentException">An http address of a remote host without <see cref="ServingClientOptions.AllowUnencryptedRemote"/>.</exception>
     /// <exception cref="RpcException">The server refused a call (UNAUTHENTICATED for a wrong API key), or stayed unreachable.</exception>
     /// <exception cref="CkksFormatException">The server's plan is malformed or does not match its fingerprint.</exception>
-    /// <exception cref="InvalidDataException">The key folder holds keys of another plan, or only some of its files.</exception>
+    /// <exception cref="InvalidDataException">The key folder holds keys of another plan, or only some of its files, or a secret key that other users may read.</exception>
     public static async Task<ServingClient> ConnectAsync(ServingClientOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(options.Server);
-        ArgumentException.ThrowIfNullOrEmpty(options.ApiKey);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkBytes, 1024);
-        if (options.Server.Scheme == Uri.UriSchemeHttp && !options.AllowUnencryptedRemote && !IsLoopback(options.Server))
-        {
-            throw new ArgumentException($"{options.Server} is not encrypted and not on this machine: the API key would cross the network in clear. Use https, or allow it explicitly.", nameof(options));
-        }
-
-        var channel = GrpcChannel.ForAddress(options.Server, new GrpcChannelOptions
-        {
-            HttpHandler = options.HttpHandler ?? new SocketsHttpHandler { EnableMultipleHttp2Connections = true, KeepAlivePingDelay = TimeSpan.FromSeconds(60), KeepAlivePingTimeout = TimeSpan.FromSeconds(30) },
-            DisposeHttpClient = options.HttpHandler is null,
-            MaxReceiveMessageSize = int.MaxValue,
-            MaxSendMessageSize = null,
-        });
+        GrpcChannel channel = OpenChannel(options);
         ServingClient? client = null;
         try
         {
             var headers = new Metadata { { ApiKeyHeader, options.ApiKey } };
-            var grpc = new PrivateInference.PrivateInferenceClient(channel);
-            GetPlanReply reply = await Retry(options, ct => grpc.GetPlanAsync(new GetPlanRequest(), headers, DateTime.UtcNow + options.CallTimeout, ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
-            InferencePlan plan = InferencePlan.FromBytes(reply.Plan.Span);
-            if (!plan.Fingerprint.SequenceEqual(reply.Fingerprint.Span))
-            {
-                throw new CkksFormatException("The server's plan does not match the fingerprint it announced.");
-            }
-
+            (InferencePlan plan, ServiceLimits limits) = await FetchPlanAsync(channel, headers, options, cancellationToken).ConfigureAwait(false);
             (InferenceClient keys, byte[] evaluationKeys) = await Task.Run(() => KeyFolder.LoadOrCreate(options.KeyDirectory, plan), cancellationToken).ConfigureAwait(false);
-            client = new ServingClient(channel, options, headers, plan, reply.Limits ?? new ServiceLimits(), keys, evaluationKeys);
+            client = new ServingClient(channel, options, headers, plan, limits, keys, evaluationKeys);
             await client.CallAsync((_, _) => Task.FromResult(true), cancellationToken).ConfigureAwait(false);
             return client;
         }
@@ -122,6 +100,19 @@ public sealed class ServingClient : IAsyncDisposable
 
             throw;
         }
+    }
+
+    /// <summary>Fetches and checks the plan the server serves (to make keys for it before connecting, say), without opening a session.</summary>
+    /// <param name="options">The server and API key (<see cref="ServingClientOptions.KeyDirectory"/> is not used).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The served plan.</returns>
+    /// <exception cref="ArgumentException">An http address of a remote host without <see cref="ServingClientOptions.AllowUnencryptedRemote"/>.</exception>
+    /// <exception cref="RpcException">The server refused the call (UNAUTHENTICATED for a wrong API key), or stayed unreachable.</exception>
+    /// <exception cref="CkksFormatException">The server's plan is malformed or does not match its fingerprint.</exception>
+    public static async Task<InferencePlan> GetPlanAsync(ServingClientOptions options, CancellationToken cancellationToken = default)
+    {
+        using GrpcChannel channel = OpenChannel(options);
+        return (await FetchPlanAsync(channel, new Metadata { { ApiKeyHeader, options.ApiKey } }, options, cancellationToken).ConfigureAwait(false)).Plan;
     }
 
     /// <summary>Encrypts the samples into one request, has the server evaluate it, and decrypts the answer: one output row per sample.</summary>
@@ -300,6 +291,40 @@ public sealed class ServingClient : IAsyncDisposable
     }
 
     private DateTime Deadline() => DateTime.UtcNow + _options.CallTimeout;
+
+    private static GrpcChannel OpenChannel(ServingClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.Server);
+        ArgumentException.ThrowIfNullOrEmpty(options.ApiKey);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkBytes, 1024);
+        if (options.Server.Scheme == Uri.UriSchemeHttp && !options.AllowUnencryptedRemote && !IsLoopback(options.Server))
+        {
+            throw new ArgumentException($"{options.Server} is not encrypted and not on this machine: the API key would cross the network in clear. Use https, or allow it explicitly.", nameof(options));
+        }
+
+        return GrpcChannel.ForAddress(options.Server, new GrpcChannelOptions
+        {
+            HttpHandler = options.HttpHandler ?? new SocketsHttpHandler { EnableMultipleHttp2Connections = true, KeepAlivePingDelay = TimeSpan.FromSeconds(60), KeepAlivePingTimeout = TimeSpan.FromSeconds(30) },
+            DisposeHttpClient = options.HttpHandler is null,
+            MaxReceiveMessageSize = int.MaxValue,
+            MaxSendMessageSize = null,
+        });
+    }
+
+    // The served plan, checked against the fingerprint the server announces, and the server's limits.
+    private static async Task<(InferencePlan Plan, ServiceLimits Limits)> FetchPlanAsync(GrpcChannel channel, Metadata headers, ServingClientOptions options, CancellationToken cancellationToken)
+    {
+        var grpc = new PrivateInference.PrivateInferenceClient(channel);
+        GetPlanReply reply = await Retry(options, ct => grpc.GetPlanAsync(new GetPlanRequest(), headers, DateTime.UtcNow + options.CallTimeout, ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        InferencePlan plan = InferencePlan.FromBytes(reply.Plan.Span);
+        if (!plan.Fingerprint.SequenceEqual(reply.Fingerprint.Span))
+        {
+            throw new CkksFormatException("The server's plan does not match the fingerprint it announced.");
+        }
+
+        return (plan, reply.Limits ?? new ServiceLimits());
+    }
 
     private static async Task<T> Retry<T>(ServingClientOptions options, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
