@@ -1,8 +1,8 @@
 namespace Thestage.Server.Sessions;
 
 /// <summary>
-/// Where sessions and their keys live: in this process (<see cref="LocalSessions"/>) or in an Orleans cluster, as grains
-/// (<c>ClusterSessions</c>). The gRPC service validates the transport (lengths, chunks, hashes) and hands over whole,
+/// Where sessions and their keys live: in this process (<see cref="LocalSessions"/>); the seam where a cluster of servers
+/// (sessions as Orleans grains, issue 12's scale-out step) plugs in. The gRPC service validates the transport (lengths, chunks, hashes) and hands over whole,
 /// checked values; refusals are <see cref="ServingException"/>s.
 /// </summary>
 internal interface ISessionBackend
