@@ -23,8 +23,8 @@ internal static class TestServers
             Time = time ?? TimeProvider.System,
         });
 
-    public static Task<ServingClient> ConnectAsync(InferenceServer server, string? keyDirectory = null, string apiKey = ApiKey) =>
-        ServingClient.ConnectAsync(new ServingClientOptions { Server = server.Address, ApiKey = apiKey, KeyDirectory = keyDirectory, RetryFor = TimeSpan.FromSeconds(20) });
+    public static Task<ServingClient> ConnectAsync(InferenceServer server, string? keyDirectory = null, string apiKey = ApiKey, TimeSpan? retryFor = null) =>
+        ServingClient.ConnectAsync(new ServingClientOptions { Server = server.Address, ApiKey = apiKey, KeyDirectory = keyDirectory, RetryFor = retryFor ?? TimeSpan.FromSeconds(20) });
 
     /// <summary>A raw stub of the protocol, for messages no <see cref="ServingClient"/> would send.</summary>
     public static (GrpcChannel Channel, PrivateInference.PrivateInferenceClient Stub) Raw(Uri address) =>
