@@ -18,6 +18,21 @@ internal static class ThestageProcess
     /// <summary>Runs <c>thestage</c> with <paramref name="args"/> and the environment variables <paramref name="environment"/> set.</summary>
     public static Result RunWith(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        using Process process = Start(environment, args);
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"thestage {string.Join(' ', args)} did not end");
+        }
+
+        return new Result(process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary>Starts <c>thestage</c> with <paramref name="args"/>, its output and error redirected (the caller reads them and ends it).</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
         Assert.True(File.Exists(CliPath), $"the CLI is not built at {CliPath}");
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -37,16 +52,7 @@ internal static class ThestageProcess
             start.Environment[name] = value;
         }
 
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"thestage {string.Join(' ', args)} did not end");
-        }
-
-        return new Result(process.ExitCode, output.Result, error.Result);
+        return Process.Start(start)!;
     }
 
     /// <summary>Asserts that a run failed with <paramref name="exitCode"/> and exactly one line on standard error, "error: …" without a stack trace.</summary>

@@ -34,18 +34,8 @@ internal static class KeysVerb
         string planPath = WorkflowFiles.FileOrIn(planOption, WorkflowFiles.Plan, "made by thestage compile");
         byte[] planBytes = WorkflowFiles.Read(planPath, WorkflowFiles.MaxMedium, "a plan");
         InferencePlan plan = WorkflowFiles.Named(planPath, () => InferencePlan.FromBytes(planBytes));
-        var clock = Stopwatch.StartNew();
-        using var client = new InferenceClient(plan);
-        int total = plan.RotationSteps.Count + 2;
-        EvaluationKeys keys = terminal.Step($"creating keys (N = {plan.Parameters.PolyModulusDegree}, {plan.RotationSteps.Count} Galois keys)", total, step =>
-            client.CreateEvaluationKeys(step.As<StepProgress>(p => p.Completed, p => $"creating keys: {p.Step}"), cancellationToken));
-        double keySeconds = clock.Elapsed.TotalSeconds;
-        string evaluationPath = Path.Combine(directory, WorkflowFiles.EvaluationKeys), copyPath = Path.Combine(directory, WorkflowFiles.Plan);
-        WorkflowFiles.WriteSecret(secretPath, client.ExportSecretKey());
-        WorkflowFiles.Write(evaluationPath, keys.ToBytes());
-        WorkflowFiles.Write(copyPath, planBytes);
-        terminal.Line($"keys made in {keySeconds:F1} s: {secretPath} ({WorkflowFiles.Shown(WorkflowFiles.Size(secretPath))}, secret: keep it here), "
-            + $"{evaluationPath} ({WorkflowFiles.Shown(WorkflowFiles.Size(evaluationPath))}, send it to the server), {copyPath}");
+        double keySeconds = Make(plan, planBytes, directory, terminal, cancellationToken);
+        string evaluationPath = Path.Combine(directory, WorkflowFiles.EvaluationKeys);
         terminal.Result(new
         {
             Command = "keys",
@@ -59,5 +49,26 @@ internal static class KeysVerb
             PlanFingerprint = Convert.ToHexStringLower(plan.Fingerprint),
         });
         return 0;
+    }
+
+    /// <summary>
+    /// Makes the keys of <paramref name="plan"/> (whose bytes are <paramref name="planBytes"/>) in <paramref name="directory"/> (the layout above; <c>thestage client</c>
+    /// makes its keys here too) and returns the seconds key generation took. The caller checked that no secret key is there.
+    /// </summary>
+    internal static double Make(InferencePlan plan, byte[] planBytes, string directory, Terminal terminal, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var client = new InferenceClient(plan);
+        int total = plan.RotationSteps.Count + 2;
+        EvaluationKeys keys = terminal.Step($"creating keys (N = {plan.Parameters.PolyModulusDegree}, {plan.RotationSteps.Count} Galois keys)", total, step =>
+            client.CreateEvaluationKeys(step.As<StepProgress>(p => p.Completed, p => $"creating keys: {p.Step}"), cancellationToken));
+        double seconds = clock.Elapsed.TotalSeconds;
+        string secretPath = Path.Combine(directory, WorkflowFiles.SecretKey), evaluationPath = Path.Combine(directory, WorkflowFiles.EvaluationKeys), copyPath = Path.Combine(directory, WorkflowFiles.Plan);
+        WorkflowFiles.WriteSecret(secretPath, client.ExportSecretKey());
+        WorkflowFiles.Write(evaluationPath, keys.ToBytes());
+        WorkflowFiles.Write(copyPath, planBytes);
+        terminal.Line($"keys made in {seconds:F1} s: {secretPath} ({WorkflowFiles.Shown(WorkflowFiles.Size(secretPath))}, secret: keep it here), "
+            + $"{evaluationPath} ({WorkflowFiles.Shown(WorkflowFiles.Size(evaluationPath))}, send it to the server), {copyPath}");
+        return seconds;
     }
 }

@@ -152,12 +152,18 @@ internal static class WorkflowFiles
     /// <exception cref="InvalidDataException">The file is readable by its group or others, or larger than the bound.</exception>
     public static byte[] ReadSecret(string path, long max, string what)
     {
+        RequireOwnerOnly(path);
+        return Read(path, max, what);
+    }
+
+    /// <summary>Refuses a secret file that others may read (on Unix), so that a leak is noticed before the secret is used.</summary>
+    /// <exception cref="InvalidDataException">The file is readable by its group or others.</exception>
+    public static void RequireOwnerOnly(string path)
+    {
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
         {
             throw new InvalidDataException($"{path} is readable by other users; a secret must be readable by its owner only (chmod 600 {path})");
         }
-
-        return Read(path, max, what);
     }
 
     /// <summary>A library's refusal as a sentence: its message without the parameter name .NET appends.</summary>

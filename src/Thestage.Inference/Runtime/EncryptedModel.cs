@@ -136,13 +136,27 @@ public sealed partial class EncryptedModel
     /// <param name="request">The request's bytes.</param>
     /// <exception cref="Privacy.Serialization.CkksFormatException">The request is malformed, made for another plan, or its
     /// messages do not hold the samples it announces.</exception>
-    public byte[] EvaluateRequest(ReadOnlySpan<byte> request)
+    public byte[] EvaluateRequest(ReadOnlySpan<byte> request) => EvaluateRequest(request, null, CancellationToken.None);
+
+    /// <summary>
+    /// Evaluates an encrypted request ("TSRQ") and returns the encrypted response ("TSRS"), reporting each layer of each
+    /// message as it completes and stopping between layers when cancelled (a server bounds an evaluation's time this way).
+    /// </summary>
+    /// <param name="request">The request's bytes.</param>
+    /// <param name="progress">Told after every layer (and the flooding) of every message; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before each message and between its layers.</param>
+    /// <exception cref="Privacy.Serialization.CkksFormatException">The request is malformed, made for another plan, or its
+    /// messages do not hold the samples it announces.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; no response was made.</exception>
+    public byte[] EvaluateRequest(ReadOnlySpan<byte> request, IProgress<StepProgress>? progress, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         (int samples, object[] inputs) = ReadRequest(request);
         var outputs = new byte[inputs.Length][];
         for (int i = 0; i < inputs.Length; i++)
         {
-            outputs[i] = RunMessage(inputs[i], null, CancellationToken.None);
+            cancellationToken.ThrowIfCancellationRequested();
+            outputs[i] = RunMessage(inputs[i], progress, cancellationToken);
         }
 
         return Artifacts.MessageBundle.Write(Artifacts.MessageBundle.ResponseMagic, Plan.Fingerprint, samples, outputs);

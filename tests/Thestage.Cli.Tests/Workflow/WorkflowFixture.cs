@@ -51,6 +51,21 @@ public sealed class WorkflowFixture : IDisposable
 
     public static int ArgMax(double[] values) => Array.IndexOf(values, values.Max());
 
+    /// <summary>Asserts the same argmax per sample and every output within <paramref name="tolerance"/>.</summary>
+    public static void AssertAgree(double[][] expected, double[][] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int s = 0; s < expected.Length; s++)
+        {
+            Assert.Equal(expected[s].Length, actual[s].Length);
+            Assert.Equal(ArgMax(expected[s]), ArgMax(actual[s]));
+            for (int i = 0; i < expected[s].Length; i++)
+            {
+                Assert.True(Math.Abs(expected[s][i] - actual[s][i]) <= tolerance, $"sample {s}, output {i}: {expected[s][i]} vs {actual[s][i]}");
+            }
+        }
+    }
+
     /// <summary>Runs a verb with <c>--json</c>, requires exit code 0 and nothing on standard error, and returns its result.</summary>
     public static JsonElement Json(params string[] args)
     {

@@ -14,7 +14,7 @@ public sealed class WorkflowTests(WorkflowFixture fixture)
     public void The_square_mlp_goes_through_every_verb_and_decrypts_to_the_plain_outputs()
     {
         WorkflowFixture.Run run = fixture.Mlp;
-        AssertAgree(WorkflowFixture.ReadCsv(run.Predicted), WorkflowFixture.ReadCsv(run.Decrypted), tolerance: 0.5);
+        WorkflowFixture.AssertAgree(WorkflowFixture.ReadCsv(run.Predicted), WorkflowFixture.ReadCsv(run.Decrypted), tolerance: 0.5);
 
         JsonElement compile = run.Results["compile"];
         Assert.Equal(8192, compile.GetProperty("ckks").GetProperty("n").GetInt32());
@@ -99,7 +99,7 @@ public sealed class WorkflowTests(WorkflowFixture fixture)
     public void The_square_cnn_with_row_packing_decrypts_to_the_plain_outputs()
     {
         WorkflowFixture.Run run = fixture.RunWorkflow("cnn_square_opset11", "row", "cnn");
-        AssertAgree(WorkflowFixture.ReadCsv(run.Predicted), WorkflowFixture.ReadCsv(run.Decrypted), tolerance: 0.5);
+        WorkflowFixture.AssertAgree(WorkflowFixture.ReadCsv(run.Predicted), WorkflowFixture.ReadCsv(run.Decrypted), tolerance: 0.5);
         Assert.Equal("row", run.Results["compile"].GetProperty("ckks").GetProperty("packing").GetString());
         Assert.True(run.Results["compile"].GetProperty("ckks").GetProperty("galoisKeys").GetInt32() > 0);
         Assert.True(run.Results["verify"].GetProperty("valid").GetBoolean());
@@ -118,7 +118,7 @@ public sealed class WorkflowTests(WorkflowFixture fixture)
         Assert.Equal(1.0, compile.GetProperty("proofs").GetProperty("agreement").GetProperty("argmaxAgreement").GetDouble());
         Assert.True(verify.GetProperty("valid").GetBoolean());
         double[][] proven = [.. verify.GetProperty("outputs").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray())];
-        AssertAgree(WorkflowFixture.ReadCsv(predicted), proven, tolerance: 0.5);
+        WorkflowFixture.AssertAgree(WorkflowFixture.ReadCsv(predicted), proven, tolerance: 0.5);
         Assert.Equal(1.0, prove.GetProperty("versusExact").GetProperty("argmaxAgreement").GetDouble());
     }
 
@@ -133,19 +133,5 @@ public sealed class WorkflowTests(WorkflowFixture fixture)
         Assert.Equal(["model.tspk", "plan.tspl"], Directory.GetFiles(package).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         string error = ThestageProcess.AssertOneLineError(ThestageProcess.Run("prove", "--model", package, "--input", fixture.Samples, "--out", Path.Combine(package, "p")), exitCode: 1);
         Assert.Contains("no fixed-point form for proofs", error, StringComparison.Ordinal);
-    }
-
-    private static void AssertAgree(double[][] expected, double[][] actual, double tolerance)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int s = 0; s < expected.Length; s++)
-        {
-            Assert.Equal(expected[s].Length, actual[s].Length);
-            Assert.Equal(WorkflowFixture.ArgMax(expected[s]), WorkflowFixture.ArgMax(actual[s]));
-            for (int i = 0; i < expected[s].Length; i++)
-            {
-                Assert.True(Math.Abs(expected[s][i] - actual[s][i]) <= tolerance, $"sample {s}, output {i}: {expected[s][i]} vs {actual[s][i]}");
-            }
-        }
     }
 }
