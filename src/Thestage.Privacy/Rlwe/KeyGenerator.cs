@@ -163,6 +163,7 @@ public sealed class KeyGenerator
 
         // Validated and deduplicated first, so that the total is known before the first (slow) key.
         var elements = new List<ulong>();
+        var seen = new HashSet<ulong>();
         foreach (ulong g in galoisElements)
         {
             if (!_context.Galois.IsValidElement(g))
@@ -170,7 +171,7 @@ public sealed class KeyGenerator
                 throw new ArgumentException($"Galois element {g} must be odd and below 2N = {2 * n}.", nameof(galoisElements));
             }
 
-            if (g != 1 && !elements.Contains(g))
+            if (g != 1 && seen.Add(g))
             {
                 elements.Add(g);
             }
