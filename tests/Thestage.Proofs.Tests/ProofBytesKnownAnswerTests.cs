@@ -29,7 +29,9 @@ namespace Thestage.Proofs.Tests;
 /// objects are hashed with their previous version numbers written back (<see cref="WithVersion"/>) against the digests
 /// pinned before, after asserting the current version. Hiding commitments draw their masks from the injected salt source,
 /// so their bytes are pinned too (<see cref="HidingLigeroCommitmentAndOpening"/>, <see cref="HidingModelCommitmentAndInferenceProof"/>),
-/// computed by this prover at its first commit: they guard against changes, not against an independent computation.
+/// computed by this prover at its first commit: they guard against changes, not against an independent computation. So is
+/// the max-pooling CNN's (<see cref="ModelCommitmentAndInferenceProofOfAMaxPoolingCnn"/>), computed by the prover of commit
+/// 02ef7ba, before the inference relations were written once for prover and verifier.
 /// </remarks>
 public sealed class ProofBytesKnownAnswerTests
 {
@@ -74,6 +76,14 @@ public sealed class ProofBytesKnownAnswerTests
         (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Cnn(542, 2, 2, 10, 3, 3, 1, 1, 4);
         (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 543);
         AssertDigest("eedbc3efa3f477b3d78750be38bc5a86d19f8bfe836cfea03db2a543f6d25141", WithVersion(ModelCommitmentSerializer.Serialize(model.Commitment), 3, 2), InferenceProofSerializer.Serialize(proof));
+    }
+
+    [Fact]
+    public void ModelCommitmentAndInferenceProofOfAMaxPoolingCnn()
+    {
+        (CommittedModel model, List<int[]> inputs) = MaxPoolProofTests.Model(544, 3, 7, 2, reluAfter: true);
+        (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 545);
+        AssertDigest("f680893eea69bd0ca1b015138e492cd9d0a12d35568840c8debbfd4ade2ce53d", ModelCommitmentSerializer.Serialize(model.Commitment), InferenceProofSerializer.Serialize(proof));
     }
 
     [Fact]

@@ -31,7 +31,7 @@ namespace Thestage.Proofs.Inference;
 /// Supported architectures: any <see cref="Quantization.QuantizedModel"/> in which ReLU follows a requantizing
 /// layer (Dense, Conv2d, AvgPool2d, Square), a MaxPool2d, or a Flatten of one, and Conv2d/AvgPool2d/MaxPool2d inputs are not
 /// Flatten outputs. A MaxPool2d output is committed like a requantized one and proven the maximum of its window by a
-/// zero-check of the product of the differences to its inputs, each range-checked to 16 bits (see <c>ProverRelations</c>).
+/// zero-check of the product of the differences to its inputs, each range-checked to 16 bits (see <c>LayerRelations</c>).
 /// Soundness is the sum of the component errors listed on <see cref="InferenceVerifier"/>.
 /// </para>
 /// </remarks>
@@ -83,8 +83,8 @@ public static class InferenceProver
         List<SegmentClaim<E>> adviceClaims = LookupClaims(plan, lookup);
 
         Goldilocks[][] weightSegments = plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model.Model);
-        var relations = new ProverRelations(plan, transcript, builder, witness, weightSegments);
-        relations.ProveLayers();
+        var relations = LayerRelations.ForProver(plan, transcript, builder, witness, weightSegments);
+        relations.Run();
         adviceClaims.AddRange(relations.AdviceClaims);
 
         LigeroOpeningProof<E>[] adviceOpening = ClaimBatcher.Prove(transcript, builder, plan.AdviceLayout, advice, [adviceState], adviceClaims);

@@ -108,8 +108,12 @@ public static class InferenceVerifier
         }
 
         List<SegmentClaim<E>> adviceClaims = InferenceProver.LookupClaims(plan, lookup);
-        var relations = new VerifierRelations(plan, transcript, cursor, publicTensors);
-        if (!relations.VerifyLayers())
+        var relations = LayerRelations.ForVerifier(plan, transcript, cursor, publicTensors);
+        try
+        {
+            relations.Run();
+        }
+        catch (ProofRejectedException)
         {
             return false;
         }

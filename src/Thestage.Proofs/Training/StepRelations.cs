@@ -11,7 +11,7 @@ namespace Thestage.Proofs.Training;
 /// <summary>
 /// The relations of one SGD step, written once for both roles: with a witness it proves (computing every message and
 /// recording it), without one it verifies (reading the same messages in the same order and checking them). Every
-/// check that fails throws <see cref="Rejected"/>, which the verifier turns into <see langword="false"/>; on the
+/// check that fails throws <see cref="ProofRejectedException"/>, which the verifier turns into <see langword="false"/>; on the
 /// prover's side the checks hold by construction. A third mode, with neither, walks the same relations only to count
 /// their soundness terms (<see cref="ForAccounting"/>), so the soundness figure cannot drift from the protocol.
 /// </summary>
@@ -140,7 +140,7 @@ internal sealed class StepRelations
         }
         else
         {
-            claims = LogUpArgument.Verify(_transcript, _cursor!, specs, StepCircuit.TableBits) ?? throw new Rejected();
+            claims = LogUpArgument.Verify(_transcript, _cursor!, specs, StepCircuit.TableBits) ?? throw new ProofRejectedException();
         }
 
         for (int j = 0; j < specs.Length; j++)
@@ -341,7 +341,7 @@ internal sealed class StepRelations
 
         if (!_cursor!.TryNextSumcheck(out SumcheckProof<E>? proof))
         {
-            throw new Rejected();
+            throw new ProofRejectedException();
         }
 
         SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, claim, variables, degree, proof);
@@ -358,7 +358,7 @@ internal sealed class StepRelations
     {
         if (!Proving && !Accounting && !condition)
         {
-            throw new Rejected();
+            throw new ProofRejectedException();
         }
     }
 
@@ -397,9 +397,4 @@ internal sealed class StepRelations
 
     /// <summary><c>Σ_i eq(features, i)·X[i, b]</c> for every sample <c>b</c> of a feature-major tensor.</summary>
     private static E[] FeatureCombination(Goldilocks[] tensor, E[] features) => RowCombination(tensor, features, tensor.Length >> features.Length);
-
-    /// <summary>Thrown inside verification on the first failed check.</summary>
-    internal sealed class Rejected : Exception
-    {
-    }
 }

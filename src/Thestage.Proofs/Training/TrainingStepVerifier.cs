@@ -81,7 +81,7 @@ public static class TrainingStepVerifier
         {
             relations.Run();
         }
-        catch (StepRelations.Rejected)
+        catch (ProofRejectedException)
         {
             return false;
         }
