@@ -403,13 +403,13 @@ internal sealed class LayerRelations
     {
         if (Proving)
         {
-            SumcheckProverOutput<E> output = SumcheckProver.ProveTables(_transcript, claim, tables());
+            SumcheckProverOutput<E> output = SumcheckProver.ProveTables(_transcript, claim, tables(), _builder!.Masks);
             _builder!.AddSumcheck(output.Proof);
             return (output.Point.ToArray(), output.Proof.FactorEvaluations.ToArray());
         }
 
         Require(_cursor!.TryNextSumcheck(out SumcheckProof<E>? proof));
-        SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, claim, variables, degree, proof);
+        SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, claim, variables, degree, proof, _cursor.Masks);
         Require(result.IsValid);
         return (result.Point.ToArray(), result.FactorEvaluations.ToArray());
     }

@@ -15,4 +15,7 @@ internal readonly record struct SumcheckMaskChunk(Digest256 Root, int LogSize)
 
     /// <summary>The largest chunk: <c>2^MaxLogSize</c> entries (a mask of 64 variables and degree 63 needs under <c>2^13</c>).</summary>
     public const int MaxLogSize = 16;
+
+    /// <summary>The most chunks a proof may declare (each adds its opening's error to the soundness budget).</summary>
+    public const int MaxChunks = 8;
 }
