@@ -79,6 +79,12 @@ internal sealed class StepRelations
     /// </summary>
     public double SoundnessTerms { get; private set; }
 
+    /// <summary>The base-field entries the masks of the relations' sumchecks read when zero-knowledge (<see cref="SumcheckMask{T}"/>).</summary>
+    public long MaskEntries { get; private set; }
+
+    /// <summary>The number of the relations' sumchecks.</summary>
+    public int SumcheckCount { get; private set; }
+
     private bool Proving => _witness is not null;
 
     private bool Accounting => _witness is null && _cursor is null;
@@ -327,6 +333,8 @@ internal sealed class StepRelations
     private (E[] Point, E[] Values) Sumcheck(E claim, int variables, int degree, Func<MultilinearPolynomial<E>[]> factors)
     {
         SoundnessTerms += degree * variables;
+        MaskEntries += SumcheckMask<E>.Entries(variables, degree);
+        SumcheckCount++;
         if (Accounting)
         {
             return (new E[variables], new E[degree]);
@@ -334,7 +342,7 @@ internal sealed class StepRelations
 
         if (Proving)
         {
-            SumcheckProverOutput<E> output = SumcheckProver.Prove(_transcript, claim, factors());
+            SumcheckProverOutput<E> output = SumcheckProver.Prove(_transcript, claim, factors(), _builder!.Masks);
             _builder!.AddSumcheck(output.Proof);
             return (output.Point.ToArray(), output.Proof.FactorEvaluations.ToArray());
         }
@@ -344,7 +352,7 @@ internal sealed class StepRelations
             throw new ProofRejectedException();
         }
 
-        SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, claim, variables, degree, proof);
+        SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, claim, variables, degree, proof, _cursor.Masks);
         Require(result.IsValid);
         return (result.Point.ToArray(), result.FactorEvaluations.ToArray());
     }

@@ -1,0 +1,47 @@
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Sumcheck;
+using Thestage.Proofs.Training;
+using E = Thestage.Proofs.Fields.GoldilocksExt2;
+
+namespace Thestage.Proofs.Tests.Training;
+
+/// <summary>
+/// Step proofs of a hiding run have zero-knowledge sumchecks (<c>TSSP</c> v2): accepted after a byte round trip, and refused
+/// without their masking pool, with a changed chunk opening, or checked against the plain twin of the run.
+/// </summary>
+public sealed class ZeroKnowledgeStepTests
+{
+    private static readonly TrainingConfig Config =
+        new([6, 5, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 81);
+
+    [Fact]
+    public void HidingRunsGiveStepProofsWithBoundMasks()
+    {
+        TrainingDataset data = SyntheticData.Blobs(Config, 32, 1, 0.4, 82).Train;
+        TrainingRun run = TrainingRun.Record(Config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(83));
+        TrainingStepProof proof = TrainingStepProver.Prove(run, data, 1, new SeededSaltSource(84));
+        Assert.True(proof.IsMasked);
+        Assert.All(proof.Sumchecks, s => Assert.True(s.IsMasked));
+        TrainingStepProof reread = TrainingStepProofSerializer.Deserialize(TrainingStepProofSerializer.Serialize(proof));
+        Assert.True(TrainingStepVerifier.Verify(run.Transcript, reread));
+        Assert.True(TrainingStepVerifier.SoundnessBits(run.Transcript) >= VerifierPolicy.Default.MinimumSoundnessBits);
+
+        TrainingStepProof With(SumcheckMaskChunk[] chunks, LigeroOpeningProof<E>[] openings) =>
+            new(proof.Step, proof.Batch, proof.WitnessRoot, proof.Sumchecks, proof.Values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, chunks, openings);
+        Assert.False(TrainingStepVerifier.Verify(run.Transcript, With([], [])));
+        LigeroOpeningProof<E> opening = proof.MaskOpenings[0];
+        E[] proximity = opening.ProximityRow.ToArray();
+        proximity[1] += E.One;
+        var changed = new LigeroOpeningProof<E>(proximity, opening.EvaluationRow, opening.RowCount, opening.Columns, opening.Salts, opening.MerkleProof);
+        Assert.False(TrainingStepVerifier.Verify(run.Transcript, With(proof.MaskChunks, [changed, .. proof.MaskOpenings.Skip(1)])));
+
+        // A plain run's proofs stay plain (TSSP v1) and are refused by a hiding run's verifier, and the reverse.
+        TrainingRun plain = TrainingRun.Record(Config, data, 2, LigeroParameters.Default, new SeededSaltSource(83));
+        TrainingStepProof plainProof = TrainingStepProver.Prove(plain, data, 1, new SeededSaltSource(84));
+        Assert.False(plainProof.IsMasked);
+        Assert.Equal(1, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(TrainingStepProofSerializer.Serialize(plainProof).AsSpan(4)));
+        Assert.True(TrainingStepVerifier.Verify(plain.Transcript, plainProof));
+        Assert.False(TrainingStepVerifier.Verify(run.Transcript, plainProof));
+        Assert.False(TrainingStepVerifier.Verify(plain.Transcript, proof));
+    }
+}
