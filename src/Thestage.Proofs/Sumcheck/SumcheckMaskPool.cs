@@ -98,7 +98,7 @@ internal sealed class SumcheckMaskPool<T>
         chunk.Value += alpha * mask.Value;
     }
 
-    /// <summary>Opens every chunk at its accumulated functional (after the last sumcheck), then clears the tables.</summary>
+    /// <summary>Opens every chunk at its accumulated functional (after the last sumcheck), then clears the tables and their encodings.</summary>
     public LigeroOpeningProof<T>[] Open(Transcript transcript)
     {
         var openings = new LigeroOpeningProof<T>[_chunks.Count];
@@ -108,6 +108,9 @@ internal sealed class SumcheckMaskPool<T>
             openings[c] = LigeroProver.OpenHiding(transcript, chunk.State, [], SumcheckMaskVerifier<T>.Terms(_parameters, chunk.Public.LogSize, chunk.Functional), out T value);
             System.Diagnostics.Debug.Assert(value == chunk.Value, "The pool's value is the sum of the masks' weighted values.");
             Array.Clear(chunk.Table);
+            Array.Clear(chunk.State.Evaluations);
+            Array.Clear(chunk.State.Encoded);
+            Array.Clear(chunk.State.Coefficients!);
         }
 
         return openings;
