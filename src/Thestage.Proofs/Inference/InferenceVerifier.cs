@@ -90,7 +90,8 @@ public static class InferenceVerifier
             return false; // the batch is too large for the circuit limits, so no proof can exist
         }
 
-        if (proof.IsMasked != commitment.Parameters.Hiding
+        // A masked proof's chunks are at most the size its prover chooses for the plan (which bounds the verifier's work).
+        if (proof.IsMasked != commitment.Parameters.Hiding || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan))
             || PlanSoundnessBits(commitment, plan, proof.MaskChunks) < policy.MinimumSoundnessBits || !commitment.VerifyWeightRanges())
         {
             return false;

@@ -86,7 +86,8 @@ public static class TrainingStepVerifier
 
         var circuit = new StepCircuit(training.Config);
         Transcript transcript = TrainingStepProver.Begin(training, proof.Step, proof.Batch, proof.WitnessRoot);
-        if (proof.IsMasked != training.Parameters.Hiding)
+        if (proof.IsMasked != training.Parameters.Hiding
+            || (proof.IsMasked && proof.MaskChunks.Any(c => c.LogSize > TrainingStepProver.MaskChunkLogSize(training))))
         {
             return false;
         }

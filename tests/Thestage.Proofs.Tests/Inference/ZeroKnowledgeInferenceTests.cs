@@ -62,6 +62,12 @@ public sealed class ZeroKnowledgeInferenceTests
         var changed = new LigeroOpeningProof<E>(opening.ProximityRow, evaluation, opening.RowCount, opening.Columns, opening.Salts, opening.MerkleProof);
         Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, WithPool(proof, proof.MaskChunks, [changed, .. proof.MaskOpenings.Skip(1)])));
         Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, WithPool(proof, [.. proof.MaskChunks, proof.MaskChunks[0]], [.. proof.MaskOpenings, opening])));
+
+        // A chunk larger than the prover chooses for the plan is refused before any work on it.
+        int planned = InferenceProver.MaskChunkLogSize(model.Commitment.Plan(inputs.Count));
+        Assert.True(planned < SumcheckMaskChunk.MaxLogSize);
+        Assert.Equal(planned, proof.MaskChunks[0].LogSize);
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, WithPool(proof, [proof.MaskChunks[0] with { LogSize = planned + 1 }], proof.MaskOpenings)));
     }
 
     private static InferenceProof WithPool(InferenceProof proof, IReadOnlyList<SumcheckMaskChunk> chunks, IReadOnlyList<LigeroOpeningProof<E>> openings) =>

@@ -243,4 +243,42 @@ public sealed class ZeroKnowledgeSumcheckTests
 
         Assert.True(masked != test.Distinguishes, $"χ² = {test.Statistic():F1} over {test.Counts} values");
     }
+
+    [Fact]
+    public void MaskedMatrixMultiplicationReducesToTheSameEvaluationClaims()
+    {
+        var rng = new SeededWordSource(9100);
+        const int M = 4, N = 8, P = 2;
+        Goldilocks[] a = rng.NextArray<Goldilocks>(M * N), b = rng.NextArray<Goldilocks>(N * P);
+        var c = new Goldilocks[M * P];
+        for (int i = 0; i < M; i++)
+        {
+            for (int j = 0; j < P; j++)
+            {
+                for (int k = 0; k < N; k++)
+                {
+                    c[(i * P) + j] += a[(i * N) + k] * b[(k * P) + j];
+                }
+            }
+        }
+
+        var pool = new SumcheckMaskPool<E>(Hiding, 8, new SeededSaltSource(9101));
+        var proverTranscript = new Transcript(Protocol);
+        MatrixMultiplicationProverOutput<E> output = MatrixMultiplicationSumcheck.Prove<E>(proverTranscript, a, b, c, M, N, P, pool);
+        Assert.True(output.Proof.IsMasked);
+        LigeroOpeningProof<E>[] openings = pool.Open(proverTranscript);
+
+        var transcript = new Transcript(Protocol);
+        var masks = new SumcheckMaskVerifier<E>(Hiding, pool.Chunks);
+        MatrixMultiplicationVerification<E> reduction = MatrixMultiplicationSumcheck.VerifyReduction(transcript, c, M, N, P, output.Proof, masks);
+        Assert.True(reduction.IsValid);
+        E[] s = reduction.Sumcheck.Point.ToArray();
+        Assert.Equal(MatrixMultiplicationSumcheck.EvaluateMatrix<E>(a, [.. reduction.RowPoint, .. s]), reduction.AEvaluation);
+        Assert.Equal(MatrixMultiplicationSumcheck.EvaluateMatrix<E>(b, [.. s, .. reduction.ColumnPoint]), reduction.BEvaluation);
+        Assert.True(masks.Finish(transcript, openings));
+
+        // A wrong product is refused.
+        c[0] += Goldilocks.One;
+        Assert.False(MatrixMultiplicationSumcheck.VerifyReduction(new Transcript(Protocol), c, M, N, P, output.Proof, new SumcheckMaskVerifier<E>(Hiding, pool.Chunks)).IsValid);
+    }
 }
