@@ -32,8 +32,9 @@ namespace Thestage.Proofs.Tests;
 /// computed by this prover at its first commit: they guard against changes, not against an independent computation. So is
 /// the max-pooling CNN's (<see cref="ModelCommitmentAndInferenceProofOfAMaxPoolingCnn"/>), computed by the prover of commit
 /// 02ef7ba, before the inference relations were written once for prover and verifier. The hiding inference proof is a
-/// zero-knowledge one since <c>TSIP</c> v2 (masked sumchecks and the masking pool's openings, new content rather than a new
-/// version field), so its digest was pinned again from this prover at that commit; plain proofs keep v1 and their digests.
+/// zero-knowledge one since <c>TSIP</c> v2, and its model commitment's range proof since <c>TSMC</c> v4 (masked sumchecks and
+/// the masking pools' openings: new content rather than a new version field), so that digest was pinned again from this
+/// prover at that commit; plain proofs and commitments keep their versions and digests.
 /// </remarks>
 public sealed class ProofBytesKnownAnswerTests
 {
@@ -131,9 +132,11 @@ public sealed class ProofBytesKnownAnswerTests
         (Thestage.Proofs.Quantization.QuantizedModel quantized, List<int[]> inputs) = Quantization.TestModels.Quantized(Quantization.TestModels.Mlp(random, [50, 24, 10]), random, 3);
         CommittedModel model = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding, new SeededSaltSource(581));
         (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 582);
+        byte[] commitmentBytes = ModelCommitmentSerializer.Serialize(model.Commitment);
         byte[] proofBytes = InferenceProofSerializer.Serialize(proof);
+        Assert.Equal(4, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(commitmentBytes.AsSpan(4)));
         Assert.Equal(2, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(proofBytes.AsSpan(4)));
-        AssertDigest("17295b5a5c5e6bf038ae49bc73fc990404529349c003b9728166044624bcb1e6", ModelCommitmentSerializer.Serialize(model.Commitment), proofBytes);
+        AssertDigest("10768e71cfafd69db52e76494ae0c9802a8fe7ac3ea6f1f2dcb29d24fbc070ea", commitmentBytes, proofBytes);
     }
 
     /// <summary>The bytes with the u16 version field (after the 4-byte magic) asserted to be <paramref name="current"/> and set to <paramref name="previous"/>.</summary>

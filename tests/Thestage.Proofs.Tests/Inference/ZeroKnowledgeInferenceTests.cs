@@ -70,6 +70,28 @@ public sealed class ZeroKnowledgeInferenceTests
         Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, WithPool(proof, [proof.MaskChunks[0] with { LogSize = planned + 1 }], proof.MaskOpenings)));
     }
 
+    [Fact]
+    public void HidingCommitmentsRangeProofsHaveZeroKnowledgeSumchecksWhoseMasksAreBound()
+    {
+        (QuantizedModel quantized, _, _) = TwoWeightSetsWithOneStatement(8150);
+        CommittedModel model = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding, new SeededSaltSource(8151));
+        WeightRangeProof range = model.Commitment.RangeProof!;
+        Assert.True(range.IsMasked);
+        Assert.All(range.Sumchecks, s => Assert.True(s.IsMasked));
+        Assert.True(ModelCommitmentSerializer.Deserialize(ModelCommitmentSerializer.Serialize(model.Commitment)).VerifyWeightRanges());
+        Assert.True(InferenceVerifier.SoundnessBits(model.Commitment, 1) >= VerifierPolicy.Default.MinimumSoundnessBits);
+
+        // Without its pool, or with a changed chunk opening, the range proof (and so every inference proof) is refused.
+        var stripped = new WeightRangeProof(range.Multiplicities, range.Sumchecks, range.Values, range.Openings);
+        Assert.False(model.Commitment.WithRangeProof(stripped).VerifyWeightRanges());
+        LigeroOpeningProof<E> opening = range.MaskOpenings[0];
+        E[] proximity = opening.ProximityRow.ToArray();
+        proximity[2] += E.One;
+        var changed = new LigeroOpeningProof<E>(proximity, opening.EvaluationRow, opening.RowCount, opening.Columns, opening.Salts, opening.MerkleProof);
+        var tampered = new WeightRangeProof(range.Multiplicities, range.Sumchecks, range.Values, range.Openings, range.MaskChunks, [changed, .. range.MaskOpenings.Skip(1)]);
+        Assert.False(model.Commitment.WithRangeProof(tampered).VerifyWeightRanges());
+    }
+
     private static InferenceProof WithPool(InferenceProof proof, IReadOnlyList<SumcheckMaskChunk> chunks, IReadOnlyList<LigeroOpeningProof<E>> openings) =>
         new(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, proof.WeightOpenings, chunks, openings);
 
