@@ -44,4 +44,26 @@ public sealed class ZeroKnowledgeStepTests
         Assert.False(TrainingStepVerifier.Verify(run.Transcript, plainProof));
         Assert.False(TrainingStepVerifier.Verify(plain.Transcript, proof));
     }
+
+    [Fact]
+    public void HidingRunsGiveSnapshotRangeProofsWithBoundMasks()
+    {
+        TrainingDataset data = SyntheticData.Blobs(Config, 32, 1, 0.4, 85).Train;
+        TrainingRun run = TrainingRun.Record(Config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(86));
+        SnapshotRangeProof proof = SnapshotRangeArgument.Prove(run, 2, new SeededSaltSource(87));
+        Assert.True(proof.IsMasked);
+        Assert.All(proof.Sumchecks, s => Assert.True(s.IsMasked));
+        byte[] bytes = SnapshotRangeProofSerializer.Serialize(proof);
+        Assert.Equal(4, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.True(SnapshotRangeArgument.Verify(run.Transcript, SnapshotRangeProofSerializer.Deserialize(bytes)));
+
+        SnapshotRangeProof With(SumcheckMaskChunk[] chunks, LigeroOpeningProof<E>[] openings) =>
+            new(proof.Snapshot, proof.LimbRoot, proof.MultiplicityArray, proof.SumcheckArray, proof.ValueArray, proof.LimbOpeningArray, proof.WeightOpeningArray, chunks, openings);
+        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, With([], [])));
+        LigeroOpeningProof<E> opening = proof.MaskOpenings[0];
+        E[] evaluation = opening.EvaluationRow.ToArray();
+        evaluation[0] += E.One;
+        var changed = new LigeroOpeningProof<E>(opening.ProximityRow, evaluation, opening.RowCount, opening.Columns, opening.Salts, opening.MerkleProof);
+        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, With(proof.MaskChunks, [changed])));
+    }
 }
