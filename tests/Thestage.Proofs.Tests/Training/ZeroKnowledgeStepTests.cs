@@ -1,4 +1,5 @@
 using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Inference;
 using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Training;
 using E = Thestage.Proofs.Fields.GoldilocksExt2;
@@ -65,5 +66,29 @@ public sealed class ZeroKnowledgeStepTests
         evaluation[0] += E.One;
         var changed = new LigeroOpeningProof<E>(opening.ProximityRow, evaluation, opening.RowCount, opening.Columns, opening.Salts, opening.MerkleProof);
         Assert.False(SnapshotRangeArgument.Verify(run.Transcript, With(proof.MaskChunks, [changed])));
+    }
+
+    [Fact]
+    public void HidingRunsGiveModelLinkProofsWithBoundMasks()
+    {
+        TrainingDataset data = SyntheticData.Blobs(Config, 32, 1, 0.4, 88).Train;
+        TrainingRun run = TrainingRun.Record(Config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(89));
+        CommittedModel model = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6), LigeroParameters.DefaultHiding, new SeededSaltSource(90));
+        ModelLinkProof proof = ModelLinkArgument.Prove(run, model, new SeededSaltSource(91));
+        Assert.True(proof.IsMasked);
+        Assert.All(proof.Sumchecks, s => Assert.True(s.IsMasked));
+        byte[] bytes = ModelLinkProofSerializer.Serialize(proof);
+        Assert.Equal(2, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.True(ModelLinkArgument.Verify(run.Transcript, model.Commitment, ModelLinkProofSerializer.Deserialize(bytes)));
+
+        LigeroOpeningProof<E> opening = proof.MaskOpenings[0];
+        E[] proximity = opening.ProximityRow.ToArray();
+        proximity[0] += E.One;
+        var changed = new LigeroOpeningProof<E>(proximity, opening.EvaluationRow, opening.RowCount, opening.Columns, opening.Salts, opening.MerkleProof);
+        ModelLinkProof With(SumcheckMaskChunk[] chunks, LigeroOpeningProof<E>[] openings) =>
+            new([.. proof.WeightShifts], [.. proof.WitnessIndices], [.. proof.WitnessValues], proof.RemainderRoot, proof.MultiplicityArray, proof.SumcheckArray,
+                proof.ValueArray, proof.RemainderOpeningArray, proof.TrainingOpeningArray, proof.ModelOpeningArray, chunks, openings);
+        Assert.False(ModelLinkArgument.Verify(run.Transcript, model.Commitment, With([], [])));
+        Assert.False(ModelLinkArgument.Verify(run.Transcript, model.Commitment, With(proof.MaskChunks, [changed])));
     }
 }
