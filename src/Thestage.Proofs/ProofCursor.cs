@@ -16,11 +16,15 @@ internal sealed class ProofCursor<T>
     private int _sumcheckPosition;
     private int _valuePosition;
 
-    public ProofCursor(IReadOnlyList<SumcheckProof<T>> sumchecks, IReadOnlyList<T> values)
+    public ProofCursor(IReadOnlyList<SumcheckProof<T>> sumchecks, IReadOnlyList<T> values, SumcheckMaskVerifier<T>? masks = null)
     {
         _sumchecks = sumchecks;
         _values = values;
+        Masks = masks;
     }
+
+    /// <summary>The verifier of the proof's masking pool when its sumchecks are zero-knowledge, or <see langword="null"/>.</summary>
+    public SumcheckMaskVerifier<T>? Masks { get; }
 
     public bool IsExhausted => _sumcheckPosition == _sumchecks.Count && _valuePosition == _values.Count;
 

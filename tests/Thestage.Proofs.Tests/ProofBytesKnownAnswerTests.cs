@@ -29,7 +29,12 @@ namespace Thestage.Proofs.Tests;
 /// objects are hashed with their previous version numbers written back (<see cref="WithVersion"/>) against the digests
 /// pinned before, after asserting the current version. Hiding commitments draw their masks from the injected salt source,
 /// so their bytes are pinned too (<see cref="HidingLigeroCommitmentAndOpening"/>, <see cref="HidingModelCommitmentAndInferenceProof"/>),
-/// computed by this prover at its first commit: they guard against changes, not against an independent computation.
+/// computed by this prover at its first commit: they guard against changes, not against an independent computation. So is
+/// the max-pooling CNN's (<see cref="ModelCommitmentAndInferenceProofOfAMaxPoolingCnn"/>), computed by the prover of commit
+/// 02ef7ba, before the inference relations were written once for prover and verifier. The hiding inference proof is a
+/// zero-knowledge one since <c>TSIP</c> v2, and its model commitment's range proof since <c>TSMC</c> v4 (masked sumchecks and
+/// the masking pools' openings: new content rather than a new version field), so that digest was pinned again from this
+/// prover at that commit; plain proofs and commitments keep their versions and digests.
 /// </remarks>
 public sealed class ProofBytesKnownAnswerTests
 {
@@ -77,6 +82,14 @@ public sealed class ProofBytesKnownAnswerTests
     }
 
     [Fact]
+    public void ModelCommitmentAndInferenceProofOfAMaxPoolingCnn()
+    {
+        (CommittedModel model, List<int[]> inputs) = MaxPoolProofTests.Model(544, 3, 7, 2, reluAfter: true);
+        (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 545);
+        AssertDigest("f680893eea69bd0ca1b015138e492cd9d0a12d35568840c8debbfd4ade2ce53d", ModelCommitmentSerializer.Serialize(model.Commitment), InferenceProofSerializer.Serialize(proof));
+    }
+
+    [Fact]
     public void TrainingTranscriptStepRangeAndInitialProofs()
     {
         (TrainingDataset data, TrainingRun run) = Training.Value;
@@ -119,7 +132,11 @@ public sealed class ProofBytesKnownAnswerTests
         (Thestage.Proofs.Quantization.QuantizedModel quantized, List<int[]> inputs) = Quantization.TestModels.Quantized(Quantization.TestModels.Mlp(random, [50, 24, 10]), random, 3);
         CommittedModel model = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding, new SeededSaltSource(581));
         (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 582);
-        AssertDigest("fd2376214c8d18bd5ef9b5b27ff614bd2338b9d0bbcd9bccfeb4b2dc85a3ea61", ModelCommitmentSerializer.Serialize(model.Commitment), InferenceProofSerializer.Serialize(proof));
+        byte[] commitmentBytes = ModelCommitmentSerializer.Serialize(model.Commitment);
+        byte[] proofBytes = InferenceProofSerializer.Serialize(proof);
+        Assert.Equal(4, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(commitmentBytes.AsSpan(4)));
+        Assert.Equal(2, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(proofBytes.AsSpan(4)));
+        AssertDigest("10768e71cfafd69db52e76494ae0c9802a8fe7ac3ea6f1f2dcb29d24fbc070ea", commitmentBytes, proofBytes);
     }
 
     /// <summary>The bytes with the u16 version field (after the 4-byte magic) asserted to be <paramref name="current"/> and set to <paramref name="previous"/>.</summary>

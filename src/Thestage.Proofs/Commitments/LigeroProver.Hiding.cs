@@ -54,22 +54,42 @@ public static partial class LigeroProver
     private static LigeroOpeningProof<TExt> OpenHiding<TExt>(Transcript transcript, LigeroProverState state, ReadOnlySpan<TExt> point, out TExt value)
         where TExt : struct, IExtensionField<TExt>
     {
+        int rowVariables = state.Parameters.RowVariables(state.Commitment.NumVariables);
+        return OpenHiding(transcript, state, point, [new LigeroFunctionalTerm<TExt>(EqPolynomial.Table(point[..rowVariables]), EqPolynomial.Table(point[rowVariables..]))], out value);
+    }
+
+    /// <summary>
+    /// Opens a hiding commitment at the linear functional <c>Φ = Σ_t a_t ⊗ b_t</c> of the table (row weights <c>a_t</c>, column
+    /// weights <c>b_t</c>; a multilinear evaluation is the single term <c>eq(r_row) ⊗ eq(r_col)</c>): as <see cref="OpenHiding{TExt}(Transcript, LigeroProverState, ReadOnlySpan{TExt}, out TExt)"/>
+    /// with <c>q = Σ_t (Σ_i a_t,i P_i)·b̂_t + μ</c>, whose sum over <c>H_k</c> is <c>value = ⟨Φ, M⟩</c> and whose degree stays below
+    /// <c>2D</c>. <paramref name="binding"/> is absorbed in place of the point (the caller's transcript must already fix <c>Φ</c>).
+    /// </summary>
+    internal static LigeroOpeningProof<TExt> OpenHiding<TExt>(
+        Transcript transcript, LigeroProverState state, ReadOnlySpan<TExt> binding, IReadOnlyList<LigeroFunctionalTerm<TExt>> terms, out TExt value)
+        where TExt : struct, IExtensionField<TExt>
+    {
         if (TExt.Degree != LigeroParameters.HidingExtensionDegree)
         {
             throw new NotSupportedException("Hiding openings are laid out for a quadratic extension.");
         }
 
         LigeroParameters parameters = state.Parameters;
-        int numVariables = state.Commitment.NumVariables;
         int rows = state.RowCount, k = state.RowLength, n = state.CodewordLength, height = state.CommittedRowCount;
         int d = parameters.DegreeBound(k);
-        int rowVariables = parameters.RowVariables(numVariables);
         Goldilocks[] coefficients = state.Coefficients!;
-        TExt[] eqRow = EqPolynomial.Table(point[..rowVariables]);
-        TExt[] eqColumn = EqPolynomial.Table(point[rowVariables..]);
-        value = FieldMath.InnerProduct<TExt>(CombineRows(state.Evaluations, eqRow, k), eqColumn);
+        value = TExt.Zero;
+        var evaluation = new TExt[2 * d];
+        foreach (LigeroFunctionalTerm<TExt> term in terms)
+        {
+            value += FieldMath.InnerProduct<TExt>(CombineRows(state.Evaluations, term.RowWeights, k), term.ColumnWeights);
+            TExt[] product = LigeroMasking.Multiply<TExt>(CombineRows<TExt>(coefficients, term.RowWeights, d), LigeroMasking.Interpolate<TExt>(term.ColumnWeights), 2 * d);
+            for (int e = 0; e < product.Length; e++)
+            {
+                evaluation[e] += product[e];
+            }
+        }
 
-        TExt[] gamma = LigeroProtocol.BeginOpening(transcript, state.Commitment, parameters, point, value, rows + LigeroMasking.EvaluationMaskRows);
+        TExt[] gamma = LigeroProtocol.BeginOpening(transcript, state.Commitment, parameters, binding, value, rows + LigeroMasking.EvaluationMaskRows);
         TExt[] proximity = CombineRows<TExt>(coefficients, gamma, d);
         int proximityMask = (rows + LigeroMasking.EvaluationMaskRows) * d;
         for (int j = 0; j < d; j++)
@@ -77,8 +97,6 @@ public static partial class LigeroProver
             proximity[j] += LigeroMasking.Pair<TExt>(coefficients[proximityMask + j], coefficients[proximityMask + d + j]);
         }
 
-        TExt[] combined = CombineRows<TExt>(coefficients, eqRow, d);
-        TExt[] evaluation = LigeroMasking.Multiply<TExt>(combined, LigeroMasking.Interpolate<TExt>(eqColumn), 2 * d);
         ReadOnlySpan<Goldilocks> masks = coefficients.AsSpan(rows * d, LigeroParameters.HidingMaskRows * d);
         for (int e = 0; e < 2 * d; e++)
         {

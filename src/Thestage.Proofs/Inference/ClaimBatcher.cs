@@ -30,7 +30,7 @@ internal static class ClaimBatcher
         {
             (T[] weights, T sum) = Combine(transcript, layout, g, claims, polynomials[g].Length);
             T[] table = Array.ConvertAll(polynomials[g], T.FromBase);
-            SumcheckProverOutput<T> output = SumcheckProver.ProveTables(transcript, sum, [table, weights]);
+            SumcheckProverOutput<T> output = SumcheckProver.ProveTables(transcript, sum, [table, weights], builder.Masks);
             builder.AddSumcheck(output.Proof);
             openings[g] = LigeroProver.Open(transcript, states[g], output.Point, out _);
         }
@@ -71,7 +71,7 @@ internal static class ClaimBatcher
                 return false;
             }
 
-            SumcheckVerification<T> result = SumcheckVerifier.Verify(transcript, sum, v, 2, proof);
+            SumcheckVerification<T> result = SumcheckVerifier.Verify(transcript, sum, v, 2, proof, cursor.Masks);
             if (!result.IsValid)
             {
                 return false;

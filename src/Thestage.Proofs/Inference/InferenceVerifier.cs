@@ -2,6 +2,7 @@ using Thestage.Models;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Lookups;
+using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Quantization;
 using E = Thestage.Proofs.Fields.GoldilocksExt2;
 
@@ -89,7 +90,9 @@ public static class InferenceVerifier
             return false; // the batch is too large for the circuit limits, so no proof can exist
         }
 
-        if (PlanSoundnessBits(commitment, plan) < policy.MinimumSoundnessBits || !commitment.VerifyWeightRanges())
+        // A masked proof's chunks are at most the size its prover chooses for the plan (which bounds the verifier's work).
+        if (proof.IsMasked != commitment.Parameters.Hiding || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan))
+            || PlanSoundnessBits(commitment, plan, proof.MaskChunks) < policy.MinimumSoundnessBits || !commitment.VerifyWeightRanges())
         {
             return false;
         }
@@ -100,7 +103,8 @@ public static class InferenceVerifier
         publicTensors[last] = Pad(plan, last, outputs);
 
         var transcript = InferenceTranscript.Begin(commitment, inputs, outputs, proof.AdviceRoot);
-        var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray);
+        SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(commitment.Parameters, proof.MaskChunks) : null;
+        var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray, masks);
         LogUpClaims<E>? lookup = LogUpArgument.Verify(transcript, cursor, plan.LookupSpecs, CircuitPlan.TableBits);
         if (lookup is null)
         {
@@ -108,8 +112,12 @@ public static class InferenceVerifier
         }
 
         List<SegmentClaim<E>> adviceClaims = InferenceProver.LookupClaims(plan, lookup);
-        var relations = new VerifierRelations(plan, transcript, cursor, publicTensors);
-        if (!relations.VerifyLayers())
+        var relations = LayerRelations.ForVerifier(plan, transcript, cursor, publicTensors);
+        try
+        {
+            relations.Run();
+        }
+        catch (ProofRejectedException)
         {
             return false;
         }
@@ -118,7 +126,8 @@ public static class InferenceVerifier
         var adviceCommitment = new LigeroCommitment(proof.AdviceRoot, plan.AdviceLayout.NumVariables[0]);
         return ClaimBatcher.Verify(transcript, cursor, plan.AdviceLayout, [adviceCommitment], commitment.Parameters, adviceClaims, [proof.AdviceOpening])
             && ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.Parameters, relations.WeightClaims, proof.WeightOpenings)
-            && cursor.IsExhausted;
+            && cursor.IsExhausted
+            && (masks is null || masks.Finish(transcript, proof.MaskOpenings));
     }
 
     /// <summary>
@@ -132,10 +141,16 @@ public static class InferenceVerifier
     public static double SoundnessBits(ModelCommitment commitment, int batch)
     {
         ArgumentNullException.ThrowIfNull(commitment);
-        return PlanSoundnessBits(commitment, commitment.Plan(batch));
+        CircuitPlan plan = commitment.Plan(batch);
+        return PlanSoundnessBits(commitment, plan, commitment.Parameters.Hiding ? [new SumcheckMaskChunk(default, InferenceProver.MaskChunkLogSize(plan))] : []);
     }
 
-    private static double PlanSoundnessBits(ModelCommitment commitment, CircuitPlan plan)
+    /// <summary>
+    /// The union bound of the remarks; for a zero-knowledge proof (a hiding commitment) also every declared masking chunk's
+    /// opening (<see cref="LigeroParameters.SoundnessBits"/> at its size) and, per sumcheck, <c>2/|F|</c> for the mask's <c>ρ</c>
+    /// and its batched <c>g(r)</c> (<see cref="SumcheckMask{T}"/>): the masks keep each round's degree, so no other term grows.
+    /// </summary>
+    private static double PlanSoundnessBits(ModelCommitment commitment, CircuitPlan plan, IReadOnlyList<SumcheckMaskChunk> maskChunks)
     {
         double field = E.Log2Size;
         double epsilon = WeightRangeArgument.SoundnessError(commitment.Plan(1), commitment.Parameters);
@@ -167,6 +182,16 @@ public static class InferenceVerifier
         foreach (int v in plan.AdviceLayout.NumVariables.Concat(plan.WeightLayout.NumVariables))
         {
             relationTerms += claimBound + (2.0 * v);
+        }
+
+        if (maskChunks.Count > 0)
+        {
+            // At most four sumchecks per tensor, one per lookup layer and one per committed polynomial, each 2/|F|.
+            relationTerms += 2.0 * ((4 * (plan.Layers.Length + 1)) + LookupLayoutLog(plan) + plan.AdviceLayout.NumVariables.Length + plan.WeightLayout.NumVariables.Length);
+            foreach (SumcheckMaskChunk chunk in maskChunks)
+            {
+                epsilon += Math.Pow(2.0, -commitment.Parameters.SoundnessBits(Math.Clamp(chunk.LogSize, SumcheckMaskChunk.MinLogSize, SumcheckMaskChunk.MaxLogSize), field));
+            }
         }
 
         epsilon += relationTerms / Math.Pow(2.0, field);

@@ -133,7 +133,14 @@ public static partial class ModelLinkArgument
         ModelLinkLayout layout = setup.Layout;
         var limbCommitment = new LigeroCommitment(proof.RemainderRoot, layout.Layout.NumVariables[0]);
         Transcript transcript = Begin(training, model, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray, limbCommitment, proof.MultiplicityArray);
-        var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray);
+        LigeroParameters? maskParameters = MaskParameters(training, model);
+        if (proof.IsMasked != maskParameters is not null || proof.MaskChunks.Any(c => c.LogSize > MaskChunkLogSize(training, setup)))
+        {
+            return false;
+        }
+
+        SumcheckMaskVerifier<E>? masks = maskParameters is null ? null : new SumcheckMaskVerifier<E>(maskParameters, proof.MaskChunks);
+        var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray, masks);
         LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
         LogUpClaims<E>? lookup = LogUpArgument.Verify(transcript, cursor, specs, TableBits);
         if (lookup is null
@@ -156,7 +163,8 @@ public static partial class ModelLinkArgument
                 transcript, cursor, WeightCommitment.Layout(training.Config), training.WeightCommitmentsAt(training.StepCount), training.Parameters,
                 trainingClaims, proof.TrainingOpeningArray)
             && ClaimBatcher.Verify(transcript, cursor, setup.Plan.WeightLayout, model.WeightCommitmentArray, model.Parameters, modelClaims, proof.ModelOpeningArray)
-            && cursor.IsExhausted;
+            && cursor.IsExhausted
+            && (masks is null || masks.Finish(transcript, proof.MaskOpenings));
     }
 
     /// <summary>Computes the soundness of a link proof from the component bounds in the remarks, with the model's weight range proof (on which the link relies).</summary>
@@ -200,6 +208,16 @@ public static partial class ModelLinkArgument
         terms += layout.Layout.NumVariables.Sum(v => limbClaims + (2.0 * v));
         terms += trainingLayout.NumVariables.Sum(v => (3 * layers) + (2.0 * v));
         terms += setup.Plan.WeightLayout.NumVariables.Sum(v => (2 * layers) + (2.0 * v));
+        if (MaskParameters(training, model) is { } maskParameters)
+        {
+            // Zero-knowledge sumchecks: 2/|F| each (ρ and the batched g(r)) and the pool's chunk openings (at most MaxChunks).
+            terms += 2.0 * (LogUpLayout.Create(specs, TableBits).LogSize + 1 + layout.Layout.NumVariables.Length + trainingLayout.NumVariables.Length
+                + setup.Plan.WeightLayout.NumVariables.Length);
+            double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, MaskChunkLogSize(training, setup) - SumcheckMaskChunk.MinLogSize + 1)
+                .Min(v => maskParameters.SoundnessBits(v, field));
+            epsilon += SumcheckMaskChunk.MaxChunks * Math.Pow(2.0, -weakest);
+        }
+
         epsilon += terms / Math.Pow(2.0, field);
         return -Math.Log2(epsilon);
     }
@@ -225,7 +243,8 @@ public static partial class ModelLinkArgument
         var columns = layout.Columns.Select(c => (limbs[c.Segment], c.Scale)).ToList();
         Goldilocks[] multiplicities = LogUpArgument.Multiplicities(columns, TableBits);
         Transcript transcript = Begin(training, model.Commitment, sigma, indices, witnessValues, limbState.Commitment, multiplicities);
-        var builder = new ProofBuilder<E>();
+        LigeroParameters? maskParameters = MaskParameters(training, model.Commitment);
+        var builder = new ProofBuilder<E>(maskParameters is null ? null : new SumcheckMaskPool<E>(maskParameters, MaskChunkLogSize(training, setup), salts));
         LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits);
 
         (E[][] zeta, E[][] xi) = Points(transcript, layout);
@@ -248,9 +267,36 @@ public static partial class ModelLinkArgument
         LigeroOpeningProof<E>[] trainingOpenings = ClaimBatcher.Prove(
             transcript, builder, WeightCommitment.Layout(config), trainingPolynomials, trainingStates, trainingClaims);
         LigeroOpeningProof<E>[] modelOpenings = ClaimBatcher.Prove(transcript, builder, setup.Plan.WeightLayout, model.Polynomials, model.States, modelClaims);
-        return new ModelLinkProof(
-            [.. sigma], indices, witnessValues, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values],
-            limbOpenings, trainingOpenings, modelOpenings);
+        return builder.Masks is null
+            ? new ModelLinkProof(
+                [.. sigma], indices, witnessValues, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values],
+                limbOpenings, trainingOpenings, modelOpenings)
+            : new ModelLinkProof(
+                [.. sigma], indices, witnessValues, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values],
+                limbOpenings, trainingOpenings, modelOpenings, [.. builder.Masks.Chunks], builder.Masks.Open(transcript));
+    }
+
+    /// <summary>The parameters of the sumcheck masking pool: the run's when it is hiding, else the model's when it is, else none (plain sumchecks).</summary>
+    private static LigeroParameters? MaskParameters(TrainingTranscript training, ModelCommitment model) =>
+        training.Parameters.Hiding ? training.Parameters : model.Parameters.Hiding ? model.Parameters : null;
+
+    /// <summary>The pool's chunk size: the logUp's layers and the three batchings.</summary>
+    private static int MaskChunkLogSize(TrainingTranscript training, Setup setup)
+    {
+        ModelLinkLayout layout = setup.Layout;
+        LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
+        long entries = 0;
+        for (int k = 0; k <= LogUpLayout.Create(specs, TableBits).LogSize; k++)
+        {
+            entries += SumcheckMask<E>.Entries(k, 3);
+        }
+
+        foreach (int v in layout.Layout.NumVariables.Concat(WeightCommitment.Layout(training.Config).NumVariables).Concat(setup.Plan.WeightLayout.NumVariables))
+        {
+            entries += SumcheckMask<E>.Entries(v, 2);
+        }
+
+        return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
     }
 
     private static bool ValidOpenings(LigeroOpeningProof<E>[]? openings) => openings is { Length: 1 or 2 } && openings.All(o => o is not null);

@@ -110,6 +110,15 @@ public static class SnapshotRangeArgument
             terms += 5.0 * v; // zero-check: v (Schwartz–Zippel) + 3v (sumcheck); recomposition: v
         }
 
+        if (training.Parameters.Hiding)
+        {
+            // Zero-knowledge sumchecks: 2/|F| each (ρ and the batched g(r)) and the pool's chunk openings (at most MaxChunks).
+            terms += 2.0 * (LogUpLayout.Create(specs, TableBits).LogSize + 1 + variables.Length + 1);
+            double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, MaskChunkLogSize(training) - SumcheckMaskChunk.MinLogSize + 1)
+                .Min(v => training.Parameters.SoundnessBits(v, field));
+            epsilon += SumcheckMaskChunk.MaxChunks * Math.Pow(2.0, -weakest);
+        }
+
         return -Math.Log2(epsilon + (terms / Math.Pow(2.0, field)));
     }
 
@@ -129,8 +138,14 @@ public static class SnapshotRangeArgument
         int[] variables = [.. training.WeightVariables];
         (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, variables);
         var limbCommitment = new LigeroCommitment(proof.LimbRoot, layout.NumVariables[0]);
+        if (proof.IsMasked != training.Parameters.Hiding || proof.MaskChunks.Any(c => c.LogSize > MaskChunkLogSize(training)))
+        {
+            return false;
+        }
+
         Transcript transcript = Begin(training, proof.Snapshot, limbCommitment, proof.MultiplicityArray);
-        var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray);
+        SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(training.Parameters, proof.MaskChunks) : null;
+        var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray, masks);
         (int Segment, ulong Scale)[] columns = Columns(polynomials, limbs, topBits);
         LookupColumnSpec[] specs = columns.Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
         LogUpClaims<E>? lookup = LogUpArgument.Verify(transcript, cursor, specs, TableBits);
@@ -150,7 +165,7 @@ public static class SnapshotRangeArgument
                 return false;
             }
 
-            SumcheckVerification<E> padding = SumcheckVerifier.Verify(transcript, E.Zero, variables[g], 3, zeroCheck);
+            SumcheckVerification<E> padding = SumcheckVerifier.Verify(transcript, E.Zero, variables[g], 3, zeroCheck, masks);
             if (!padding.IsValid)
             {
                 return false;
@@ -201,7 +216,7 @@ public static class SnapshotRangeArgument
             }
         }
 
-        return true;
+        return masks is null || masks.Finish(transcript, proof.MaskOpenings);
     }
 
     /// <summary>
@@ -247,7 +262,7 @@ public static class SnapshotRangeArgument
         var columns = columnSpecs.Select(c => (limbSegments[c.Segment], c.Scale)).ToList();
         Goldilocks[] multiplicities = LogUpArgument.Multiplicities(columns, TableBits);
         Transcript transcript = Begin(training, snapshot, limbState.Commitment, multiplicities);
-        var builder = new ProofBuilder<E>();
+        var builder = new ProofBuilder<E>(training.Parameters.Hiding ? new SumcheckMaskPool<E>(training.Parameters, MaskChunkLogSize(training), salts) : null);
         LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits);
 
         var z = new E[polynomials][];
@@ -262,7 +277,7 @@ public static class SnapshotRangeArgument
                 tables[g].Select(E.FromBase).ToArray(),
             ];
             factors = zeroCheckFactors?.Invoke(g, factors) ?? factors;
-            SumcheckProverOutput<E> padding = SumcheckProver.Prove(transcript, E.Zero, factors.Select(f => new MultilinearPolynomial<E>(f)).ToArray());
+            SumcheckProverOutput<E> padding = SumcheckProver.Prove(transcript, E.Zero, factors.Select(f => new MultilinearPolynomial<E>(f)).ToArray(), builder.Masks);
             builder.AddSumcheck(padding.Proof);
             z[g] = padding.Point.ToArray();
         }
@@ -285,8 +300,26 @@ public static class SnapshotRangeArgument
             weightOpenings[g] = LigeroProver.Open(transcript, states[g], z[g], out _);
         }
 
-        return new SnapshotRangeProof(
-            snapshot, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values], limbOpenings, weightOpenings);
+        return builder.Masks is null
+            ? new SnapshotRangeProof(snapshot, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values], limbOpenings, weightOpenings)
+            : new SnapshotRangeProof(
+                snapshot, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values], limbOpenings, weightOpenings,
+                [.. builder.Masks.Chunks], builder.Masks.Open(transcript));
+    }
+
+    /// <summary>The masking pool's chunk size for a hiding run's range proofs: the logUp's layers, one degree-3 zero-check per snapshot polynomial and the limb batching.</summary>
+    internal static int MaskChunkLogSize(TrainingTranscript training)
+    {
+        int[] variables = [.. training.WeightVariables];
+        (SegmentLayout layout, int limbs, int topBits) = LimbLayout(training.Config, variables);
+        LookupColumnSpec[] specs = Columns(variables.Length, limbs, topBits).Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
+        long entries = SumcheckMask<E>.Entries(layout.NumVariables[0], 2) + variables.Sum(v => (long)SumcheckMask<E>.Entries(v, 3));
+        for (int k = 0; k <= LogUpLayout.Create(specs, TableBits).LogSize; k++)
+        {
+            entries += SumcheckMask<E>.Entries(k, 3);
+        }
+
+        return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Thestage.Proofs.Training;
 /// <summary>
 /// The relations of one SGD step, written once for both roles: with a witness it proves (computing every message and
 /// recording it), without one it verifies (reading the same messages in the same order and checking them). Every
-/// check that fails throws <see cref="Rejected"/>, which the verifier turns into <see langword="false"/>; on the
+/// check that fails throws <see cref="ProofRejectedException"/>, which the verifier turns into <see langword="false"/>; on the
 /// prover's side the checks hold by construction. A third mode, with neither, walks the same relations only to count
 /// their soundness terms (<see cref="ForAccounting"/>), so the soundness figure cannot drift from the protocol.
 /// </summary>
@@ -79,6 +79,12 @@ internal sealed class StepRelations
     /// </summary>
     public double SoundnessTerms { get; private set; }
 
+    /// <summary>The base-field entries the masks of the relations' sumchecks read when zero-knowledge (<see cref="SumcheckMask{T}"/>).</summary>
+    public long MaskEntries { get; private set; }
+
+    /// <summary>The number of the relations' sumchecks.</summary>
+    public int SumcheckCount { get; private set; }
+
     private bool Proving => _witness is not null;
 
     private bool Accounting => _witness is null && _cursor is null;
@@ -140,7 +146,7 @@ internal sealed class StepRelations
         }
         else
         {
-            claims = LogUpArgument.Verify(_transcript, _cursor!, specs, StepCircuit.TableBits) ?? throw new Rejected();
+            claims = LogUpArgument.Verify(_transcript, _cursor!, specs, StepCircuit.TableBits) ?? throw new ProofRejectedException();
         }
 
         for (int j = 0; j < specs.Length; j++)
@@ -327,6 +333,8 @@ internal sealed class StepRelations
     private (E[] Point, E[] Values) Sumcheck(E claim, int variables, int degree, Func<MultilinearPolynomial<E>[]> factors)
     {
         SoundnessTerms += degree * variables;
+        MaskEntries += SumcheckMask<E>.Entries(variables, degree);
+        SumcheckCount++;
         if (Accounting)
         {
             return (new E[variables], new E[degree]);
@@ -334,17 +342,17 @@ internal sealed class StepRelations
 
         if (Proving)
         {
-            SumcheckProverOutput<E> output = SumcheckProver.Prove(_transcript, claim, factors());
+            SumcheckProverOutput<E> output = SumcheckProver.Prove(_transcript, claim, factors(), _builder!.Masks);
             _builder!.AddSumcheck(output.Proof);
             return (output.Point.ToArray(), output.Proof.FactorEvaluations.ToArray());
         }
 
         if (!_cursor!.TryNextSumcheck(out SumcheckProof<E>? proof))
         {
-            throw new Rejected();
+            throw new ProofRejectedException();
         }
 
-        SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, claim, variables, degree, proof);
+        SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, claim, variables, degree, proof, _cursor.Masks);
         Require(result.IsValid);
         return (result.Point.ToArray(), result.FactorEvaluations.ToArray());
     }
@@ -358,7 +366,7 @@ internal sealed class StepRelations
     {
         if (!Proving && !Accounting && !condition)
         {
-            throw new Rejected();
+            throw new ProofRejectedException();
         }
     }
 
@@ -397,9 +405,4 @@ internal sealed class StepRelations
 
     /// <summary><c>Σ_i eq(features, i)·X[i, b]</c> for every sample <c>b</c> of a feature-major tensor.</summary>
     private static E[] FeatureCombination(Goldilocks[] tensor, E[] features) => RowCombination(tensor, features, tensor.Length >> features.Length);
-
-    /// <summary>Thrown inside verification on the first failed check.</summary>
-    internal sealed class Rejected : Exception
-    {
-    }
 }

@@ -2,6 +2,7 @@ using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Lookups;
+using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Transcripts;
 using E = Thestage.Proofs.Fields.GoldilocksExt2;
 
@@ -62,6 +63,16 @@ public static class TrainingStepVerifier
         LookupColumnSpec[] specs = circuit.LookupColumns.Select(c => new LookupColumnSpec(circuit.LogSizes[c.Segment], c.Scale)).ToArray();
         long lookups = specs.Sum(c => 1L << c.LogSize);
         epsilon += Math.Pow(2.0, -LogUpArgument.SoundnessBits(lookups, StepCircuit.TableBits, LogUpLayout.Create(specs, StepCircuit.TableBits).LogSize, field));
+        if (training.Parameters.Hiding)
+        {
+            // Zero-knowledge sumchecks: 2/|F| each (the mask's ρ and its batched g(r)), and the openings of the pool's chunks
+            // (at most SumcheckMaskChunk.MaxChunks, each counted at the weakest size).
+            terms += 2.0 * (relations.SumcheckCount + LogUpLayout.Create(specs, StepCircuit.TableBits).LogSize + 1 + 3);
+            double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, SumcheckMaskChunk.MaxLogSize - SumcheckMaskChunk.MinLogSize + 1)
+                .Min(v => training.Parameters.SoundnessBits(v, field));
+            epsilon += SumcheckMaskChunk.MaxChunks * Math.Pow(2.0, -weakest);
+        }
+
         return -Math.Log2(epsilon + (terms / Math.Pow(2.0, field)));
     }
 
@@ -75,13 +86,20 @@ public static class TrainingStepVerifier
 
         var circuit = new StepCircuit(training.Config);
         Transcript transcript = TrainingStepProver.Begin(training, proof.Step, proof.Batch, proof.WitnessRoot);
-        var cursor = new ProofCursor<E>(proof.Sumchecks, proof.Values);
+        if (proof.IsMasked != training.Parameters.Hiding
+            || (proof.IsMasked && proof.MaskChunks.Any(c => c.LogSize > TrainingStepProver.MaskChunkLogSize(training))))
+        {
+            return false;
+        }
+
+        SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(training.Parameters, proof.MaskChunks) : null;
+        var cursor = new ProofCursor<E>(proof.Sumchecks, proof.Values, masks);
         var relations = StepRelations.ForVerifier(circuit, transcript, proof.Batch.InputMatrix(circuit.LogWidths[0]), proof.Batch.Labels, cursor);
         try
         {
             relations.Run();
         }
-        catch (StepRelations.Rejected)
+        catch (ProofRejectedException)
         {
             return false;
         }
@@ -91,6 +109,7 @@ public static class TrainingStepVerifier
         return ClaimBatcher.Verify(transcript, cursor, circuit.Layout, [witness], training.Parameters, relations.Advice, proof.WitnessOpening)
             && ClaimBatcher.Verify(transcript, cursor, weights, training.WeightCommitmentsAt(proof.Step), training.Parameters, relations.Before, proof.BeforeOpenings)
             && ClaimBatcher.Verify(transcript, cursor, weights, training.WeightCommitmentsAt(proof.Step + 1), training.Parameters, relations.After, proof.AfterOpenings)
-            && cursor.IsExhausted;
+            && cursor.IsExhausted
+            && (masks is null || masks.Finish(transcript, proof.MaskOpenings));
     }
 }
