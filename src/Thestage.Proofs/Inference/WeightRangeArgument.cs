@@ -62,11 +62,11 @@ internal static class WeightRangeArgument
         return new WeightRangeProof(multiplicities, builder.Sumchecks, builder.Values.ToArray(), openings);
     }
 
-    public static bool Verify(ModelCommitment commitment, WeightRangeProof? proof)
+    public static ProofVerdict Verify(ModelCommitment commitment, WeightRangeProof? proof)
     {
         if (proof is null || proof.Multiplicities.Length != 1 << CircuitPlan.TableBits)
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
         CircuitPlan plan;
@@ -76,43 +76,40 @@ internal static class WeightRangeArgument
         }
         catch (ArgumentException)
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Statement);
         }
 
-        int[] columnSegments = ColumnSegments(plan);
-        LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
-        Transcript transcript = Begin(commitment, proof.MultiplicityArray);
-        var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray);
-        LogUpClaims<E>? lookup = LogUpArgument.Verify(transcript, cursor, specs, CircuitPlan.TableBits);
-        if (lookup is null
-            || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) != lookup.MultiplicityValue)
+        return ProofVerdict.Of(() =>
         {
-            return false;
-        }
-
-        List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
-        for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
-        {
-            int v = plan.WeightLogSizes[segment];
-            E[] r = transcript.Challenges<E>(PaddingLabel, v);
-            if (!cursor.TryNextSumcheck(out SumcheckProof<E>? zeroCheck))
+            int[] columnSegments = ColumnSegments(plan);
+            LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
+            Transcript transcript = Begin(commitment, proof.MultiplicityArray);
+            var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray);
+            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, CircuitPlan.TableBits);
+            ProofVerdict.Require(
+                MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
+                RejectionReason.Lookup,
+                "lookup multiplicities");
+            List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
+            for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
             {
-                return false;
+                string relation = $"padding of segment {segment}";
+                int v = plan.WeightLogSizes[segment];
+                E[] r = transcript.Challenges<E>(PaddingLabel, v);
+                ProofVerdict.Require(cursor.TryNextSumcheck(out SumcheckProof<E>? zeroCheck), RejectionReason.Format, relation);
+                SumcheckVerification<E> result = SumcheckVerifier.Verify(transcript, E.Zero, v, 3, zeroCheck);
+                ProofVerdict.Require(result, RejectionReason.Relation, relation);
+                ProofVerdict.Require(
+                    result.FactorEvaluations[0] == EqPolynomial.Evaluate<E>(r, result.Point)
+                    && result.FactorEvaluations[1] == E.One - BoxIndicator.Evaluate(result.Point, plan.WeightBoxes[segment]),
+                    RejectionReason.Relation,
+                    relation);
+                claims.Add(new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2]));
             }
 
-            SumcheckVerification<E> result = SumcheckVerifier.Verify(transcript, E.Zero, v, 3, zeroCheck);
-            if (!result.IsValid
-                || result.FactorEvaluations[0] != EqPolynomial.Evaluate<E>(r, result.Point)
-                || result.FactorEvaluations[1] != E.One - BoxIndicator.Evaluate(result.Point, plan.WeightBoxes[segment]))
-            {
-                return false;
-            }
-
-            claims.Add(new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2]));
-        }
-
-        return ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.Parameters, claims, proof.Openings)
-            && cursor.IsExhausted;
+            ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.Parameters, claims, proof.Openings, "weights");
+            ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
+        });
     }
 
     /// <summary>
