@@ -196,11 +196,11 @@ public sealed class LigeroHidingTests
         q[0] += (value - LigeroMasking.SumOverSubgroup<GoldilocksExt2>(q, k)) * GoldilocksExt2.Invert(GoldilocksExt2.FromBase(new Goldilocks((ulong)k)));
 
         // Data rows and μ_2, μ_3 uniform at the queried columns; μ_1 and R solved from the two checks.
-        GoldilocksExt2[] wAt = LigeroMasking.CosetEvaluate<GoldilocksExt2>(w, n);
-        GoldilocksExt2[] qAt = LigeroMasking.CosetEvaluate<GoldilocksExt2>(q, n);
+        Goldilocks[] points = LigeroProtocol.QueriedPoints(indices, n);
+        GoldilocksExt2[] wAt = LigeroMasking.EvaluateAt<GoldilocksExt2>(w, points);
+        GoldilocksExt2[] qAt = LigeroMasking.EvaluateAt<GoldilocksExt2>(q, points);
         GoldilocksExt2[] eqRow = EqPolynomial.Table<GoldilocksExt2>(point.AsSpan(0, rowVariables));
-        GoldilocksExt2[] eAt = LigeroProtocol.EncodeRow<GoldilocksExt2>(EqPolynomial.Table<GoldilocksExt2>(point.AsSpan(rowVariables)), n);
-        Goldilocks root = Goldilocks.RootOfUnity(System.Numerics.BitOperations.Log2((uint)n));
+        GoldilocksExt2[] eAt = LigeroProtocol.EncodeAt<GoldilocksExt2>(EqPolynomial.Table<GoldilocksExt2>(point.AsSpan(rowVariables)), points);
         var columns = new Goldilocks[indices.Length * height];
         for (int c = 0; c < indices.Length; c++)
         {
@@ -212,15 +212,14 @@ public sealed class LigeroHidingTests
 
             column[rows + 4] = rng.Next<Goldilocks>();
             column[rows + 5] = rng.Next<Goldilocks>();
-            Goldilocks eta = GoldilocksNtt.CosetShift * Goldilocks.Pow(root, (ulong)indices[c]);
-            Goldilocks half = Goldilocks.Pow(eta, (ulong)(d / 2));
+            Goldilocks half = Goldilocks.Pow(points[c], (ulong)(d / 2));
             GoldilocksExt2 data = GoldilocksExt2.Zero;
             for (int i = 0; i < rows; i++)
             {
                 data += eqRow[i].MultiplyByBase(column[i]);
             }
 
-            GoldilocksExt2 mu1 = qAt[indices[c]] - (data * eAt[indices[c]])
+            GoldilocksExt2 mu1 = qAt[c] - (data * eAt[c])
                 - LigeroMasking.Pair<GoldilocksExt2>(column[rows + 2], column[rows + 3]).MultiplyByBase(half)
                 - LigeroMasking.Pair<GoldilocksExt2>(column[rows + 4], column[rows + 5]).MultiplyByBase(half * half);
             column[rows] = mu1.GetCoefficient(0);
@@ -231,7 +230,7 @@ public sealed class LigeroHidingTests
                 combined += gamma[i].MultiplyByBase(column[i]);
             }
 
-            GoldilocksExt2 mask = wAt[indices[c]] - combined;
+            GoldilocksExt2 mask = wAt[c] - combined;
             column[rows + 6] = mask.GetCoefficient(0);
             column[rows + 7] = mask.GetCoefficient(1);
         }
