@@ -30,9 +30,15 @@ namespace Thestage.Proofs.Tests;
 /// pinned before, after asserting the current version. Hiding commitments draw their masks from the injected salt source,
 /// so their bytes are pinned too (<see cref="HidingLigeroCommitmentAndOpening"/>, <see cref="HidingModelCommitmentAndInferenceProof"/>),
 /// computed by this prover at its first commit: they guard against changes, not against an independent computation.
+/// Those pins keep the hiding parameters they were computed with (<see cref="FirstHiding"/>: log blowup 4, 130 queries),
+/// which showed that the default's change to log blowup 5 and 117 queries changed no format; the new default's bytes are
+/// pinned beside them (<see cref="DefaultHidingLigeroCommitmentAndOpening"/>, <see cref="DefaultHidingModelCommitmentAndInferenceProof"/>).
 /// </remarks>
 public sealed class ProofBytesKnownAnswerTests
 {
+    /// <summary>The hiding parameters of the first hiding pins (<see cref="LigeroParameters.DefaultHiding"/> until log blowup 5).</summary>
+    private static readonly LigeroParameters FirstHiding = new(4, 130, hiding: true);
+
     private static readonly TrainingConfig TrainingConfig =
         new([20, 12, 5], batchSize: 4, learningRateShift: 3, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 515);
 
@@ -100,12 +106,22 @@ public sealed class ProofBytesKnownAnswerTests
     [InlineData(0, "f140bdf569c2038ee23b116e8a5edf972198a8b19e71e96dba5c726be134050e")]
     [InlineData(9, "1a66c419b8d2deacf435634dfaf7063bf3806f40ae7466502201bcbbdeb82405")]
     [InlineData(17, "93106d542b18ceb5b457e82be78e1988cdca36fe92590b0c5d412e31a1a4986f")]
-    public void HidingLigeroCommitmentAndOpening(int numVariables, string expected)
+    public void HidingLigeroCommitmentAndOpening(int numVariables, string expected) =>
+        AssertHidingOpening(FirstHiding, numVariables, expected);
+
+    [Theory]
+    [InlineData(0, "8efbbda2a4f3429ef354e04a686820f6aa4bc97cd301052dd66e6bfe027e556f")]
+    [InlineData(9, "efb3edf3c83435401aff3993368b64173b5d571d0cd5396efd258135c2d45b08")]
+    [InlineData(17, "7c3ebd56ebd86ff76575536a8365fa56ef4c128afaf26cc83d1f507cbbf8f6fd")]
+    public void DefaultHidingLigeroCommitmentAndOpening(int numVariables, string expected) =>
+        AssertHidingOpening(LigeroParameters.DefaultHiding, numVariables, expected);
+
+    private static void AssertHidingOpening(LigeroParameters parameters, int numVariables, string expected)
     {
         var words = new SeededWordSource(570 + numVariables);
         Goldilocks[] table = words.NextArray<Goldilocks>(1 << numVariables);
         GoldilocksExt2[] point = words.NextArray<GoldilocksExt2>(numVariables);
-        LigeroProverState state = LigeroProver.Commit(table, LigeroParameters.DefaultHiding, new SeededSaltSource(571));
+        LigeroProverState state = LigeroProver.Commit(table, parameters, new SeededSaltSource(571));
         LigeroOpeningProof<GoldilocksExt2> proof = LigeroProver.Open(new Transcript("known-answer"), state, point, out GoldilocksExt2 value);
         byte[] valueBytes = new byte[16];
         value.WriteTo(valueBytes);
@@ -113,13 +129,20 @@ public sealed class ProofBytesKnownAnswerTests
     }
 
     [Fact]
-    public void HidingModelCommitmentAndInferenceProof()
+    public void HidingModelCommitmentAndInferenceProof() =>
+        AssertHidingInference(FirstHiding, "fd2376214c8d18bd5ef9b5b27ff614bd2338b9d0bbcd9bccfeb4b2dc85a3ea61");
+
+    [Fact]
+    public void DefaultHidingModelCommitmentAndInferenceProof() =>
+        AssertHidingInference(LigeroParameters.DefaultHiding, "9dd992a9fdc2a1700634f3f97bae99e6185a843d7613d07f0246542635ca8d08");
+
+    private static void AssertHidingInference(LigeroParameters parameters, string expected)
     {
         var random = new Random(580);
         (Thestage.Proofs.Quantization.QuantizedModel quantized, List<int[]> inputs) = Quantization.TestModels.Quantized(Quantization.TestModels.Mlp(random, [50, 24, 10]), random, 3);
-        CommittedModel model = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding, new SeededSaltSource(581));
+        CommittedModel model = CommittedModel.Commit(quantized, parameters, new SeededSaltSource(581));
         (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 582);
-        AssertDigest("fd2376214c8d18bd5ef9b5b27ff614bd2338b9d0bbcd9bccfeb4b2dc85a3ea61", ModelCommitmentSerializer.Serialize(model.Commitment), InferenceProofSerializer.Serialize(proof));
+        AssertDigest(expected, ModelCommitmentSerializer.Serialize(model.Commitment), InferenceProofSerializer.Serialize(proof));
     }
 
     /// <summary>The bytes with the u16 version field (after the 4-byte magic) asserted to be <paramref name="current"/> and set to <paramref name="previous"/>.</summary>

@@ -174,7 +174,8 @@ public sealed class LigeroHidingTests
             Assert.True(Hiding.SoundnessBits(v, GoldilocksExt2.Log2Size) >= 105.0, $"v = {v}");
         }
 
-        // The worst case of the rate bound: −130·log2(1/2 + 9/128) = 105.3.
+        // The worst case of the rate bound: −117·log2(1/2 + 9/256) = 105.5 (the earlier default, −130·log2(1/2 + 9/128) = 105.3).
+        Assert.Equal(105.5, -Hiding.ColumnQueries * Math.Log2(0.5 + (9.0 / 8.0 / (1 << Hiding.LogBlowup))), 1);
         Assert.Equal(105.3, -130 * Math.Log2(0.5 + (9.0 / 128.0)), 1);
     }
 
