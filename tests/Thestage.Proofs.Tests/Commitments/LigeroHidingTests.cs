@@ -366,19 +366,8 @@ public sealed class LigeroHidingTests
 
     private static LigeroOpeningProof<GoldilocksExt2> OpenColumns(LigeroProverState state, GoldilocksExt2[] w, GoldilocksExt2[] q, int[] indices)
     {
-        int height = state.CommittedRowCount, n = state.CodewordLength;
-        var columns = new Goldilocks[indices.Length * height];
-        var salts = new byte[indices.Length * MerkleHasher.SaltLength];
-        for (int c = 0; c < indices.Length; c++)
-        {
-            for (int i = 0; i < height; i++)
-            {
-                columns[(c * height) + i] = state.Encoded[(i * n) + indices[c]];
-            }
-
-            state.Salts.AsSpan(indices[c] * MerkleHasher.SaltLength, MerkleHasher.SaltLength).CopyTo(salts.AsSpan(c * MerkleHasher.SaltLength));
-        }
-
+        int height = state.CommittedRowCount;
+        Goldilocks[] columns = LigeroProver.OpenedColumns(state, indices, out byte[] salts);
         return new LigeroOpeningProof<GoldilocksExt2>(w, q, height, columns, salts, state.Tree.OpenBatch(indices));
     }
 }
