@@ -93,7 +93,7 @@ public sealed class LigeroParameters
     private const int ExtensionElementBytes = 16;
 
     /// <summary>Initializes new parameters.</summary>
-    /// <param name="logBlowup"><c>log2(1/ρ)</c>, in <c>[1, MaxLogBlowup]</c>.</param>
+    /// <param name="logBlowup"><c>log2(1/ρ)</c>, in <c>[1, 5]</c>.</param>
     /// <param name="columnQueries">The number of column queries <c>t</c>, in <c>[1, 4096]</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
     public LigeroParameters(int logBlowup, int columnQueries)
@@ -102,7 +102,7 @@ public sealed class LigeroParameters
     }
 
     /// <summary>Initializes new parameters, hiding or not.</summary>
-    /// <param name="logBlowup"><c>log2(1/ρ)</c>, in <c>[1, MaxLogBlowup]</c>; at least 2 when <paramref name="hiding"/>.</param>
+    /// <param name="logBlowup"><c>log2(1/ρ)</c>, in <c>[1, 5]</c>; at least 2 when <paramref name="hiding"/>.</param>
     /// <param name="columnQueries">The number of column queries <c>t</c>, in <c>[1, 4096]</c>.</param>
     /// <param name="hiding">Whether openings are zero-knowledge (randomized encoding and masking rows, see remarks).</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
