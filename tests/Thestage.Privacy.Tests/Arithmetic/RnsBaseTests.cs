@@ -38,6 +38,53 @@ public sealed class RnsBaseTests
         return (Math.Abs(actual - expected) <= Math.Abs(expected) * 1e-15).ToProperty();
     }
 
+    [Property(MaxTest = 300)]
+    public Property ComposeCentered_near_half_the_product_matches_BigInteger(ulong offset, bool below, bool negative)
+    {
+        // Around ±Q/2 the floating-point estimate of the multiple of Q is ambiguous: the exact comparisons must decide,
+        // and the result must be what BigInteger says, converted the same way (magnitude word by word from the top).
+        BigInteger half = Base.Product / 2;
+        BigInteger x = below ? half - offset : half + 1 + offset;
+        x = negative ? -x : x;
+        var residues = new ulong[Base.Count];
+        Base.Decompose(x, residues);
+        BigInteger centered = BigInteger.Remainder(x, Base.Product);
+        centered = centered < 0 ? centered + Base.Product : centered;
+        centered = centered > half ? centered - Base.Product : centered;
+        double actual = Base.ComposeCentered(residues, 1, new ulong[2 * (Base.Count + 1)]);
+        return (BitConverter.DoubleToInt64Bits(actual) == BitConverter.DoubleToInt64Bits(WordByWord(centered))).ToProperty();
+    }
+
+    [Property(MaxTest = 300)]
+    public Property ComposeCentered_is_the_word_by_word_conversion_of_the_centered_value(ulong a, ulong b, ulong c, ulong d, ulong e)
+    {
+        BigInteger x = ((((((BigInteger)a << 64) | b) << 64 | c) << 64 | d) << 64 | e) % Base.Product;
+        var residues = new ulong[Base.Count];
+        Base.Decompose(x, residues);
+        BigInteger centered = x > Base.Product / 2 ? x - Base.Product : x;
+        double actual = Base.ComposeCentered(residues, 1, new ulong[2 * (Base.Count + 1)]);
+        return (BitConverter.DoubleToInt64Bits(actual) == BitConverter.DoubleToInt64Bits(WordByWord(centered))).ToProperty();
+    }
+
+    // The conversion ComposeCentered promises: |x| as 64-bit words, result = result·2^64 + word from the top, then the sign.
+    private static double WordByWord(BigInteger x)
+    {
+        BigInteger magnitude = BigInteger.Abs(x);
+        var words = new List<ulong>();
+        for (BigInteger m = magnitude; m > 0; m >>= 64)
+        {
+            words.Add((ulong)(m & ulong.MaxValue));
+        }
+
+        double result = 0;
+        for (int w = words.Count - 1; w >= 0; w--)
+        {
+            result = result * 18446744073709551616.0 + words[w];
+        }
+
+        return x.Sign < 0 ? -result : result;
+    }
+
     [Fact]
     public void ComposeCentered_of_small_values_is_exact_with_a_stride()
     {
