@@ -23,6 +23,8 @@ internal sealed unsafe class RnsBase
     private readonly ulong[] _product;        // Q, k words
     private readonly ulong[] _halfProduct;    // ⌈Q/2⌉... stored as ⌊Q/2⌋, k words
     private readonly double[] _inverseModuli; // 1/qᵢ, rounded
+    private readonly UInt128[]? _puncturedWide; // Q/qᵢ as 128-bit integers, when k·Q < 2^128 (else null)
+    private readonly UInt128 _productWide;      // Q, when _puncturedWide is set
 
     public RnsBase(ReadOnlySpan<Modulus> moduli)
     {
@@ -69,6 +71,16 @@ internal sealed unsafe class RnsBase
         for (int i = 0; i < k; i++)
         {
             _inverseModuli[i] = 1.0 / Moduli[i].Value;
+        }
+
+        if (product * k < BigInteger.One << 128)
+        {
+            _productWide = (UInt128)product;
+            _puncturedWide = new UInt128[k];
+            for (int i = 0; i < k; i++)
+            {
+                _puncturedWide[i] = (UInt128)(product / Moduli[i].Value);
+            }
         }
     }
 
@@ -137,6 +149,23 @@ internal sealed unsafe class RnsBase
 
         double multiple = Math.Round(fraction);
         bool ambiguous = Math.Abs(fraction - multiple) > 0.5 - FractionMargin;
+        if (_puncturedWide is not null && !ambiguous)
+        {
+            // k·Q < 2^128: the sum and c·Q are exact in 128 bits, and the centered value, below Q/2 < 2^127 in
+            // magnitude, is the difference read as a signed 128-bit integer. Its magnitude converts as the words do.
+            UInt128 sum = 0;
+            for (int i = 0; i < k; i++)
+            {
+                sum += digits[i] * _puncturedWide[i];
+            }
+
+            UInt128 centered = sum - (ulong)multiple * _productWide;
+            bool negative = (Int128)centered < 0;
+            UInt128 magnitude = negative ? UInt128.Zero - centered : centered;
+            double value = ((double)(ulong)(magnitude >> 64) * 18446744073709551616.0) + (ulong)magnitude;
+            return negative ? -value : value;
+        }
+
         // Pinned for the call; indices stay below k·k (_punctured), k + 1 (acc) and k (digits), the checked lengths.
         fixed (ulong* a = acc, y = digits, punctured = _punctured, product = _product)
         {

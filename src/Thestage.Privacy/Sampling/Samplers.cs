@@ -40,6 +40,7 @@ internal static class Samplers
     public static void SampleTernary(Shake256Stream rng, Span<sbyte> destination)
     {
         Span<byte> bytes = stackalloc byte[ChunkBytes];
+        rng.Expect(destination.Length);
         int i = 0;
         while (i < destination.Length)
         {
@@ -62,6 +63,7 @@ internal static class Samplers
     {
         const int perChunk = ChunkBytes / 6;
         Span<byte> bytes = stackalloc byte[6 * perChunk];
+        rng.Expect(6L * destination.Length);
         for (int start = 0; start < destination.Length; start += perChunk)
         {
             int count = Math.Min(perChunk, destination.Length - start);
@@ -102,6 +104,7 @@ internal static class Samplers
     public static void SampleUniform(Shake256Stream rng, ReadOnlySpan<Modulus> moduli, int n, Span<ulong> destination)
     {
         Span<ulong> words = stackalloc ulong[ChunkBytes / sizeof(ulong)];
+        rng.Expect(8L * moduli.Length * n);
         for (int i = 0; i < moduli.Length; i++)
         {
             Modulus q = moduli[i];

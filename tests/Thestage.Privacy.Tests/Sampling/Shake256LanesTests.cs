@@ -60,17 +60,25 @@ public sealed class Shake256LanesTests
     [InlineData(1)]
     [InlineData(8192)]
     [InlineData(8193)]
+    [InlineData(40_000)]
     [InlineData(200_000)]
+    [InlineData(1_000_000)]
     public void The_stream_is_the_same_with_and_without_the_lanes(int length)
     {
         byte[] seed = RandomNumberGenerator.GetBytes(Shake256Stream.SeedLength);
-        using var fast = new Shake256Stream(seed);                       // lanes after the first block where AVX-512 runs
+        using var fast = new Shake256Stream(seed);                       // lanes where AVX-512 runs and enough is announced
         using var reference = new Shake256Stream(seed, Shake256Xof.Managed); // one block at a time, BouncyCastle
         var a = new byte[length];
         var b = new byte[length];
-        // Read in uneven pieces, so that block boundaries fall inside reads.
-        for (int offset = 0, piece = 1; offset < length; offset += piece, piece = piece * 7 % 9973 + 1)
+        // Read in uneven pieces, so that block boundaries fall inside reads; announce a part of what follows now and
+        // then (single blocks, then lanes, then single blocks again).
+        for (int offset = 0, piece = 1, step = 0; offset < length; offset += piece, piece = piece * 7 % 9973 + 1, step++)
         {
+            if (step % 5 == 0)
+            {
+                fast.Expect(Math.Min(length - offset, 3 * 8192 + piece));
+            }
+
             int take = Math.Min(piece, length - offset);
             fast.NextBytes(a.AsSpan(offset, take));
             reference.NextBytes(b.AsSpan(offset, take));
