@@ -125,6 +125,8 @@ internal static class Samplers
                 }
             }
         }
+
+        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(words)); // public today (the a of keys and ciphertexts), wiped all the same
     }
 
     // Scratch for bulk reads from the stream, on the stack.
