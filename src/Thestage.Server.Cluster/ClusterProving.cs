@@ -66,7 +66,7 @@ public static class ClusterProving
         IProgress<(int Completed, int Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return (await ProveAsync(grains, run, dataset, TrainingProofPlan.EveryStep(run.Transcript), options, progress, cancellationToken).ConfigureAwait(false)).Proofs;
+        return (await ProveAsync(grains, run, dataset, null, default, options, progress, cancellationToken).ConfigureAwait(false)).Proofs;
     }
 
     /// <summary>
@@ -94,17 +94,21 @@ public static class ClusterProving
         ArgumentNullException.ThrowIfNull(run);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(k, run.Transcript.StepCount);
-        TrainingProofPlan plan = TrainingProofPlan.Sampled(run.Transcript, k, challengeSeed ?? default);
-        return (await ProveAsync(grains, run, dataset, plan, options, progress, cancellationToken).ConfigureAwait(false)).Proofs;
+        return (await ProveAsync(grains, run, dataset, k, challengeSeed ?? default, options, progress, cancellationToken).ConfigureAwait(false)).Proofs;
     }
 
-    /// <summary>Proves the plan's pieces on the cluster and gathers them; also tells which silo proved how many pieces, and how many attempts failed.</summary>
+    /// <summary>
+    /// Proves every step (<paramref name="k"/> null) or the sample of <paramref name="k"/> steps on the cluster and gathers the
+    /// pieces; also tells which silo proved how many pieces, and how many attempts failed (lost or refused).
+    /// </summary>
     internal static async Task<(TrainingProofs Proofs, IReadOnlyDictionary<string, int> PiecesBySilo, int FailedAttempts)> ProveAsync(
-        IGrainFactory grains, TrainingRun run, TrainingDataset dataset, TrainingProofPlan plan, ClusterProvingOptions? options,
+        IGrainFactory grains, TrainingRun run, TrainingDataset dataset, int? k, Digest256 seed, ClusterProvingOptions? options,
         IProgress<(int Completed, int Total)>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(dataset);
+        TrainingProofPlan plan = k is int sample ? TrainingProofPlan.Sampled(run.Transcript, sample, seed) : TrainingProofPlan.EveryStep(run.Transcript);
         options ??= new ClusterProvingOptions();
         options.Validate();
         string name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -115,6 +119,8 @@ public static class ClusterProving
         using var slots = new SemaphoreSlim(options.MaxPiecesInFlight, options.MaxPiecesInFlight);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pieces = new List<Task>(plan.Count);
+        var watched = new ConcurrentDictionary<CancellationTokenSource, string>();
+        Task watchdog = WatchSilosAsync(grains, watched, stop.Token);
         try
         {
             for (int i = 0; i < plan.Count && !stop.IsCancellationRequested; i++)
@@ -153,6 +159,8 @@ public static class ClusterProving
             }
             finally
             {
+                await stop.CancelAsync().ConfigureAwait(false);
+                await watchdog.ConfigureAwait(false);
                 grains.DeleteObjectReference<ITranscriptSource>(reference);
             }
         }
@@ -171,11 +179,14 @@ public static class ClusterProving
             {
                 stop.Token.ThrowIfCancellationRequested();
                 ProvingReply reply;
+                using var lost = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
                 try
                 {
-                    reply = await grains.GetGrain<IProvingGrain>($"{name}/{index}/{attempt}").Prove(piece, reference, stop.Token).ConfigureAwait(false);
+                    IProvingGrain grain = grains.GetGrain<IProvingGrain>($"{name}/{index}/{attempt}");
+                    watched[lost] = await grain.Silo().WaitAsync(stop.Token).ConfigureAwait(false);
+                    reply = await grain.Prove(piece, reference, lost.Token).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException && !stop.IsCancellationRequested)
+                catch (Exception e) when (e is OrleansException or TimeoutException or OperationCanceledException && !stop.IsCancellationRequested)
                 {
                     Interlocked.Increment(ref failed);
                     lostSince ??= DateTime.UtcNow;
@@ -186,6 +197,10 @@ public static class ClusterProving
 
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 << Math.Min(attempt, 5))), stop.Token).ConfigureAwait(false);
                     continue;
+                }
+                finally
+                {
+                    watched.TryRemove(lost, out _);
                 }
 
                 if (plan.TryAccept(index, reply.Proof))
@@ -199,6 +214,55 @@ public static class ClusterProving
                     throw new InvalidDataException($"The proof of piece {index} of the run was refused {rejected} times (last from silo {reply.Silo}): a silo proves wrongly or its answers are altered.");
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Cancels the pieces under way on silos that the cluster no longer lists as active (checked every second): a call to a
+    /// lost silo would otherwise wait for its response timeout (an hour, long enough for any proof) before it is retried.
+    /// </summary>
+    private static async Task WatchSilosAsync(IGrainFactory grains, ConcurrentDictionary<CancellationTokenSource, string> watched, CancellationToken cancellationToken)
+    {
+        IManagementGrain management = grains.GetGrain<IManagementGrain>(0);
+        using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await tick.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (watched.IsEmpty)
+                {
+                    continue;
+                }
+
+                HashSet<string> active;
+                try
+                {
+                    active = [.. (await management.GetHosts(onlyActive: true).WaitAsync(cancellationToken).ConfigureAwait(false)).Keys.Select(s => s.ToParsableString())];
+                }
+                catch (Exception e) when (e is OrleansException or TimeoutException)
+                {
+                    continue;   // the membership could not be read now (its silo is being lost): next second
+                }
+
+                foreach ((CancellationTokenSource attempt, string silo) in watched)
+                {
+                    if (!active.Contains(silo))
+                    {
+                        try
+                        {
+                            attempt.Cancel();
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                            // The attempt ended meanwhile.
+                        }
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The run ended.
         }
     }
 

@@ -7,6 +7,8 @@ namespace Thestage.Server.Cluster;
 [RoundRobinPlacement]
 internal sealed class ProvingGrain(SiloProver prover, ILocalSiloDetails silo) : Grain, IProvingGrain
 {
+    public Task<string> Silo() => Task.FromResult(silo.SiloAddress.ToParsableString());
+
     public async Task<ProvingReply> Prove(byte[] piece, ITranscriptSource source, CancellationToken cancellationToken)
     {
         try

@@ -11,6 +11,9 @@ namespace Thestage.Server.Cluster;
 /// </summary>
 internal interface IProvingGrain : IGrainWithStringKey
 {
+    /// <summary>The silo the grain is active on (the gatherer watches it while the piece is proven).</summary>
+    Task<string> Silo();
+
     /// <summary>Proves the piece; the run's public transcript is fetched from <paramref name="source"/> when this silo does not hold it.</summary>
     /// <param name="piece">The piece (TSPW).</param>
     /// <param name="source">The gatherer, which serves the run's transcript.</param>
