@@ -6,6 +6,7 @@ using Grpc.Net.Client;
 using Thestage.Inference.Planning;
 using Thestage.Inference.Runtime;
 using Thestage.Privacy.Serialization;
+using Thestage.Privacy.Tensors;
 using Thestage.Serving.Protocol;
 
 namespace Thestage.Client;
@@ -22,6 +23,9 @@ namespace Thestage.Client;
 public sealed class ServingClient : IAsyncDisposable
 {
     private const string ApiKeyHeader = "x-api-key";
+
+    // The plan (TSPL) holds parameters and layer shapes, no weights: kilobytes. Its reply is read under this bound.
+    private const int MaxPlanBytes = 16 << 20;
 
     private readonly GrpcChannel _channel;
     private readonly PrivateInference.PrivateInferenceClient _grpc;
@@ -75,12 +79,18 @@ public sealed class ServingClient : IAsyncDisposable
     /// <exception cref="InvalidDataException">The key folder holds keys of another plan, or only some of its files, or a secret key that other users may read.</exception>
     public static async Task<ServingClient> ConnectAsync(ServingClientOptions options, CancellationToken cancellationToken = default)
     {
-        GrpcChannel channel = OpenChannel(options);
+        var headers = new Metadata { { ApiKeyHeader, options.ApiKey } };
+        InferencePlan plan;
+        ServiceLimits limits;
+        using (GrpcChannel planChannel = OpenChannel(options, MaxPlanBytes))
+        {
+            (plan, limits) = await FetchPlanAsync(planChannel, headers, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        GrpcChannel channel = OpenChannel(options, options.MaxResponseBytes ?? ResponseBound(plan, options.MaxSamplesPerRequest));
         ServingClient? client = null;
         try
         {
-            var headers = new Metadata { { ApiKeyHeader, options.ApiKey } };
-            (InferencePlan plan, ServiceLimits limits) = await FetchPlanAsync(channel, headers, options, cancellationToken).ConfigureAwait(false);
             (InferenceClient keys, byte[] evaluationKeys) = await Task.Run(() => KeyFolder.LoadOrCreate(options.KeyDirectory, plan), cancellationToken).ConfigureAwait(false);
             client = new ServingClient(channel, options, headers, plan, limits, keys, evaluationKeys);
             await client.CallAsync((_, _) => Task.FromResult(true), cancellationToken).ConfigureAwait(false);
@@ -111,7 +121,7 @@ public sealed class ServingClient : IAsyncDisposable
     /// <exception cref="CkksFormatException">The server's plan is malformed or does not match its fingerprint.</exception>
     public static async Task<InferencePlan> GetPlanAsync(ServingClientOptions options, CancellationToken cancellationToken = default)
     {
-        using GrpcChannel channel = OpenChannel(options);
+        using GrpcChannel channel = OpenChannel(options, MaxPlanBytes);
         return (await FetchPlanAsync(channel, new Metadata { { ApiKeyHeader, options.ApiKey } }, options, cancellationToken).ConfigureAwait(false)).Plan;
     }
 
@@ -119,11 +129,12 @@ public sealed class ServingClient : IAsyncDisposable
     /// <param name="samples">Flattened samples of <see cref="InferencePlan.InputLength"/> values each.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The decrypted outputs, in order.</returns>
-    /// <exception cref="ArgumentException">A sample of another length, or no sample.</exception>
-    /// <exception cref="RpcException">The server refused the request, or stayed unreachable.</exception>
+    /// <exception cref="ArgumentException">A sample of another length, no sample, or more than <see cref="ServingClientOptions.MaxSamplesPerRequest"/>.</exception>
+    /// <exception cref="RpcException">The server refused the request, or stayed unreachable, or answered more than <see cref="ServingClientOptions.MaxResponseBytes"/> (RESOURCE_EXHAUSTED).</exception>
     /// <exception cref="CkksFormatException">The server's answer is malformed or not of the plan.</exception>
     public async Task<double[][]> PredictAsync(IReadOnlyList<double[]> samples, CancellationToken cancellationToken = default)
     {
+        CheckSize(samples);
         byte[] request = await Task.Run(() => _keys.EncryptRequest(samples), cancellationToken).ConfigureAwait(false);
         EvaluateReply reply = await CallAsync((session, ct) => _grpc.EvaluateAsync(
             new EvaluateRequest { SessionId = session, Request = UnsafeByteOperations.UnsafeWrap(request) }, _headers, Deadline(), ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
@@ -137,11 +148,16 @@ public sealed class ServingClient : IAsyncDisposable
     /// <param name="requests">The requests, each a list of samples.</param>
     /// <param name="cancellationToken">Cancels the calls.</param>
     /// <returns>The decrypted outputs of each request, in order.</returns>
-    /// <exception cref="ArgumentException">A sample of another length, or a request without samples.</exception>
-    /// <exception cref="RpcException">The server refused a request, or stayed unreachable.</exception>
+    /// <exception cref="ArgumentException">A sample of another length, a request without samples or with more than <see cref="ServingClientOptions.MaxSamplesPerRequest"/>.</exception>
+    /// <exception cref="RpcException">The server refused a request, or stayed unreachable, or answered more than <see cref="ServingClientOptions.MaxResponseBytes"/> (RESOURCE_EXHAUSTED).</exception>
     public async Task<double[][][]> PredictManyAsync(IReadOnlyList<IReadOnlyList<double[]>> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
+        foreach (IReadOnlyList<double[]> request in requests)
+        {
+            CheckSize(request);
+        }
+
         byte[][] encrypted = await Task.Run(() => requests.Select(r => _keys.EncryptRequest(r)).ToArray(), cancellationToken).ConfigureAwait(false);
         var answers = new byte[encrypted.Length][];
         await CallAsync(async (session, ct) =>
@@ -292,12 +308,44 @@ public sealed class ServingClient : IAsyncDisposable
 
     private DateTime Deadline() => DateTime.UtcNow + _options.CallTimeout;
 
-    private static GrpcChannel OpenChannel(ServingClientOptions options)
+    /// <summary>
+    /// The largest legitimate answer to a request of <paramref name="samples"/> samples: its messages (one per sample in
+    /// row-major plans, one per batch of <see cref="InferencePlan.SamplesPerCiphertext"/> in batch plans), each of the output's
+    /// ciphertexts (one per <c>N/2</c> outputs in row-major plans, one per output in batch plans) no larger than a fresh
+    /// top-level ciphertext (<see cref="InferencePlan.CiphertextBytes"/>; outputs are at lower levels), with 4 KiB per
+    /// ciphertext and per message for headers, and 64 KiB for the envelope and the gRPC message around it.
+    /// </summary>
+    internal static int ResponseBound(InferencePlan plan, int samples)
+    {
+        int slots = plan.Parameters.PolyModulusDegree / 2;
+        long messages = plan.Packing == TensorPacking.Batch ? ((long)samples + plan.SamplesPerCiphertext - 1) / plan.SamplesPerCiphertext : samples;
+        long ciphertexts = plan.Packing == TensorPacking.Batch ? plan.OutputLength : (plan.OutputLength + slots - 1) / slots;
+        long bound = (messages * ((ciphertexts * (plan.CiphertextBytes + 4096)) + 4096)) + (64 << 10);
+        return (int)Math.Min(bound, int.MaxValue);
+    }
+
+    private void CheckSize(IReadOnlyList<double[]> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (samples.Count > _options.MaxSamplesPerRequest)
+        {
+            throw new ArgumentException(
+                $"A request of {samples.Count} samples is more than this client sends at once ({_options.MaxSamplesPerRequest}, which bounds the answers it accepts): split it, or raise MaxSamplesPerRequest.", nameof(samples));
+        }
+    }
+
+    private static GrpcChannel OpenChannel(ServingClientOptions options, int maxReceive)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.Server);
         ArgumentException.ThrowIfNullOrEmpty(options.ApiKey);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkBytes, 1024);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxSamplesPerRequest, 1);
+        if (options.MaxResponseBytes is int max)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(max, 1024, nameof(options.MaxResponseBytes));
+        }
+
         if (options.Server.Scheme == Uri.UriSchemeHttp && !options.AllowUnencryptedRemote && !IsLoopback(options.Server))
         {
             throw new ArgumentException($"{options.Server} is not encrypted and not on this machine: the API key would cross the network in clear. Use https, or allow it explicitly.", nameof(options));
@@ -307,7 +355,7 @@ public sealed class ServingClient : IAsyncDisposable
         {
             HttpHandler = options.HttpHandler ?? new SocketsHttpHandler { EnableMultipleHttp2Connections = true, KeepAlivePingDelay = TimeSpan.FromSeconds(60), KeepAlivePingTimeout = TimeSpan.FromSeconds(30) },
             DisposeHttpClient = options.HttpHandler is null,
-            MaxReceiveMessageSize = int.MaxValue,
+            MaxReceiveMessageSize = maxReceive,
             MaxSendMessageSize = null,
         });
     }

@@ -31,6 +31,21 @@ public sealed record ServingClientOptions
     /// <summary>Allows an unencrypted (http) connection to a host other than loopback: the API key would cross the network in clear.</summary>
     public bool AllowUnencryptedRemote { get; init; }
 
+    /// <summary>
+    /// The most samples one request (<see cref="ServingClient.PredictAsync"/>, or each request of
+    /// <see cref="ServingClient.PredictManyAsync"/>) may hold: 256 by default. With the plan, it bounds the largest answer
+    /// the client accepts (<see cref="MaxResponseBytes"/>).
+    /// </summary>
+    public int MaxSamplesPerRequest { get; init; } = 256;
+
+    /// <summary>
+    /// The largest message the client accepts from the server; a larger one ends the call in RESOURCE_EXHAUSTED before it is
+    /// read (a hostile or broken server cannot make the client allocate gigabytes). Null (the default) derives it from the
+    /// plan: the largest legitimate answer, that to a request of <see cref="MaxSamplesPerRequest"/> samples — its output
+    /// ciphertexts at the top level with room for their headers. The plan itself is read under a fixed 16 MiB bound.
+    /// </summary>
+    public int? MaxResponseBytes { get; init; }
+
     /// <summary>The HTTP handler (TLS settings, a proxy); null uses a <see cref="System.Net.Http.SocketsHttpHandler"/>.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 }

@@ -18,18 +18,25 @@ public static class ClusterServing
     /// <summary>The name of the grain storage provider that keeps sessions and evaluation keys.</summary>
     public const string StorageName = ClusterSessions.StorageName;
 
-    /// <summary>Makes a silo serve <paramref name="model"/>: its session and key grains evaluate with it, within <paramref name="limits"/>' evaluation bounds.</summary>
+    /// <summary>
+    /// Makes a silo serve <paramref name="model"/>: its session and key grains evaluate with it, within <paramref name="limits"/>'
+    /// bounds on evaluations (concurrency, queue, time), on the silo's key memory (<see cref="ServingLimits.KeyCacheBytes"/>,
+    /// LRU, <see cref="ServingLimits.KeyIdleTimeout"/>), on idle sessions and on the answers per keys. The clock is the
+    /// container's <see cref="TimeProvider"/> when one is registered, the system's otherwise.
+    /// </summary>
     /// <param name="silo">The silo.</param>
     /// <param name="model">The model, prepared once per silo.</param>
-    /// <param name="limits">The evaluation bounds (concurrency, queue, time); defaults when null.</param>
+    /// <param name="limits">The limits (give the front ends the same); defaults when null.</param>
     /// <returns>The silo builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is out of range, or the flooding for <see cref="ServingLimits.MaxAnswersPerKeys"/> answers does not fit the plan's outputs.</exception>
     public static ISiloBuilder AddPrivateInference(this ISiloBuilder silo, PreparedModel model, ServingLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(model);
         limits ??= new ServingLimits();
         limits.Validate();
-        silo.Services.AddSingleton(_ => new ClusterModel(model, limits));   // made by the container, so disposed with the silo
+        _ = new AnswerBudget(model.Plan, limits.MaxAnswersPerKeys);   // a limit whose flood does not fit the outputs is refused here, not on first use
+        silo.Services.AddSingleton(services => new ClusterModel(model, limits, services.GetService<TimeProvider>() ?? TimeProvider.System));   // made by the container, so disposed with the silo
         return silo;
     }
 
@@ -49,6 +56,6 @@ public static class ClusterServing
         options.Limits.Validate();
         var uploads = new KeyCache(options.Limits.KeyCacheBytes, options.Limits.KeyIdleTimeout, options.Time);
         var gate = new EvaluationGate(options.Limits.MaxConcurrentEvaluations, options.Limits.MaxQueuedEvaluations, options.Limits.MaxEvaluationTime);
-        return InferenceServer.StartAsync(plan, new ClusterSessions(grains), null, uploads, gate, keys, options, cancellationToken);
+        return InferenceServer.StartAsync(plan, new ClusterSessions(grains, options.Limits), null, uploads, gate, keys, options, cancellationToken);
     }
 }

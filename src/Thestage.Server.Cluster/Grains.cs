@@ -11,8 +11,27 @@ internal interface ISessionGrain : IGrainWithStringKey
     /// <summary>The keys' hash; null when the session is not open for <paramref name="client"/>.</summary>
     Task<string?> KeysHash(string client);
 
+    /// <summary>Whether the session is open for <paramref name="client"/> (not closed, not idle past the silo's <see cref="ServingLimits.SessionIdleTimeout"/>).</summary>
+    Task<bool> IsOpen(string client);
+
     /// <summary>Closes the session when it is <paramref name="client"/>'s.</summary>
     Task Close(string client);
+}
+
+/// <summary>
+/// A client's open sessions (key: the client), so that <see cref="ServingLimits.MaxSessionsPerClient"/> holds across the
+/// front ends and silos of a cluster. Persistent.
+/// </summary>
+internal interface IClientSessionsGrain : IGrainWithStringKey
+{
+    /// <summary>The sessions listed as open (some may have idled out since: ask them).</summary>
+    Task<string[]> Sessions();
+
+    /// <summary>Lists <paramref name="sessionId"/> unless <paramref name="max"/> are listed already; tells whether it did.</summary>
+    Task<bool> TryAdd(string sessionId, int max);
+
+    /// <summary>Takes sessions off the list.</summary>
+    Task Remove(string[] sessionIds);
 }
 
 /// <summary>
@@ -47,9 +66,29 @@ internal sealed class SessionState
 
     [Id(1)]
     public string? KeysHash { get; set; }
+
+    /// <summary>The last use written to storage (written again when it is a quarter of the idle timeout old).</summary>
+    [Id(2)]
+    public DateTimeOffset LastUsed { get; set; }
 }
 
-/// <summary>A client's keys' persistent state: the bundle as uploaded (TSEK), checked against its hash by the front end.</summary>
+/// <summary>A client's open sessions, persistent.</summary>
+[GenerateSerializer]
+internal sealed class ClientSessionsState
+{
+    [Id(0)]
+    public HashSet<string> Sessions { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>The answers given under a client's keys (<see cref="ServingLimits.MaxAnswersPerKeys"/>), persistent.</summary>
+[GenerateSerializer]
+internal sealed class AnswersState
+{
+    [Id(0)]
+    public long Given { get; set; }
+}
+
+/// <summary>A client's keys' persistent state: the bundle as uploaded (TSEK), checked against its hash by the front end (in memory only while it loads).</summary>
 [GenerateSerializer]
 internal sealed class KeysState
 {

@@ -30,7 +30,7 @@ public static class TrainingProver
     public static TrainingProofs ProveEveryStep(TrainingRun run, TrainingDataset dataset, IProgress<(int Completed, int Total)>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return Prove(run, dataset, false, 0, default, Enumerable.Range(0, run.Transcript.StepCount).ToArray(), progress, cancellationToken);
+        return Prove(run, dataset, TrainingProofPlan.EveryStep(run.Transcript), progress, cancellationToken);
     }
 
     /// <summary>
@@ -69,42 +69,25 @@ public static class TrainingProver
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(k, run.Transcript.StepCount);
         Digest256 seed = challengeSeed ?? default;
-        return Prove(run, dataset, true, k, seed, TrainingVerifier.SampledSteps(run.Transcript, k, seed), progress, cancellationToken);
+        return Prove(run, dataset, TrainingProofPlan.Sampled(run.Transcript, k, seed), progress, cancellationToken);
     }
 
     private static TrainingProofs Prove(
-        TrainingRun run, TrainingDataset dataset, bool sampled, int k, Digest256 seed, int[] steps, IProgress<(int Completed, int Total)>? progress, CancellationToken cancellationToken)
+        TrainingRun run, TrainingDataset dataset, TrainingProofPlan plan, IProgress<(int Completed, int Total)>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataset);
 
-        // Steps and snapshots are proven independently (the run is only read), one per core, in snapshot order: a step and
-        // the range proofs of its two snapshots run close together, so they share the run's recomputed snapshots and states.
-        int[] snapshots = TrainingVerifier.CheckedSnapshots(steps, run.Transcript.StepCount);
-        var proofs = new TrainingStepProof[steps.Length];
-        var ranges = new SnapshotRangeProof[snapshots.Length];
-        var work = new List<(int Snapshot, bool IsRange, int Slot)>(steps.Length + snapshots.Length);
-        work.AddRange(steps.Select((t, slot) => (t, false, slot)));
-        work.AddRange(snapshots.Select((s, slot) => (s, true, slot)));
-        work.Sort((a, b) => a.Snapshot != b.Snapshot ? a.Snapshot.CompareTo(b.Snapshot) : a.IsRange.CompareTo(b.IsRange));
-        int total = work.Count + 1, done = 0;
-        Map(work.Count, cancellationToken, i =>
+        // Steps and snapshots are proven independently (the run is only read), one per core, in the plan's snapshot order.
+        int done = 0;
+        Map(plan.Count, cancellationToken, i =>
         {
-            (int index, bool isRange, int slot) = work[i];
-            if (isRange)
-            {
-                ranges[slot] = SnapshotRangeArgument.Prove(run, index);
-            }
-            else
-            {
-                proofs[slot] = TrainingStepProver.Prove(run, dataset, index);
-            }
-
-            progress?.Report((Interlocked.Increment(ref done), total));
+            plan.ProveHere(i, run, dataset);
+            progress?.Report((Interlocked.Increment(ref done), plan.Total));
         });
         cancellationToken.ThrowIfCancellationRequested();
-        InitialSnapshotProof initial = InitialSnapshotArgument.Prove(run);
-        progress?.Report((total, total));
-        return new TrainingProofs(sampled, k, seed, initial, proofs, ranges);
+        TrainingProofs proofs = plan.Finish(run);
+        progress?.Report((plan.Total, plan.Total));
+        return proofs;
     }
 
     /// <summary>

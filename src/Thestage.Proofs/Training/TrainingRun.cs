@@ -171,16 +171,21 @@ public sealed class TrainingRun
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(index, Transcript.StepCount);
         return _states.GetOrAdd(index, () =>
-        {
-            LigeroProverState[] states = Commit(Snapshot(index), Transcript.Parameters, _saltSeeds, index);
-            Digest256[] roots = Transcript.WeightRootsOf(index);
-            if (!states.Select(s => s.Commitment.Root).SequenceEqual(roots))
-            {
-                throw new InvalidOperationException($"Snapshot {index} does not commit to its recorded root again: the run's steps are not deterministic.");
-            }
+            CommitSnapshot(Transcript, Snapshot(index), SaltSeed(index), index)
+            ?? throw new InvalidOperationException($"Snapshot {index} does not commit to its recorded root again: the run's steps are not deterministic."));
+    }
 
-            return states;
-        });
+    /// <summary>The secret salt seed of snapshot <paramref name="index"/>'s commitment (<see cref="DerivedSaltSource"/>).</summary>
+    internal ReadOnlySpan<byte> SaltSeed(int index) => _saltSeeds.AsSpan(index * DerivedSaltSource.SeedLength, DerivedSaltSource.SeedLength);
+
+    /// <summary>
+    /// Commits <paramref name="weights"/> with the salts <paramref name="seed"/> expands to: the Ligero prover states of
+    /// snapshot <paramref name="index"/> when their roots are the transcript's, null otherwise.
+    /// </summary>
+    internal static LigeroProverState[]? CommitSnapshot(TrainingTranscript transcript, FixedPointWeights weights, ReadOnlySpan<byte> seed, int index)
+    {
+        LigeroProverState[] states = WeightCommitment.Commit(weights, transcript.Parameters, new DerivedSaltSource(seed));
+        return states.Select(s => s.Commitment.Root).SequenceEqual(transcript.WeightRootsOf(index)) ? states : null;
     }
 
     /// <summary>The parameters after <paramref name="index"/> steps: replayed from the checkpoint before them (cached).</summary>
@@ -203,9 +208,6 @@ public sealed class TrainingRun
     }
 
     private FixedPointTrainer Trainer() => new(Transcript.Config, _dataset, Transcript.ScheduleKey);
-
-    private static LigeroProverState[] Commit(FixedPointWeights weights, LigeroParameters parameters, byte[] seeds, int index) =>
-        WeightCommitment.Commit(weights, parameters, new DerivedSaltSource(seeds.AsSpan(index * DerivedSaltSource.SeedLength, DerivedSaltSource.SeedLength)));
 
     private static Digest256[] Roots(FixedPointWeights weights, LigeroParameters parameters, byte[] seeds, int index) =>
         WeightCommitment.Roots(weights, parameters, new DerivedSaltSource(seeds.AsSpan(index * DerivedSaltSource.SeedLength, DerivedSaltSource.SeedLength)));

@@ -76,12 +76,26 @@ public static class TrainingStepProver
     }
 
     /// <summary>Runs the protocol on a prepared trace (tests alter it to play a cheating prover).</summary>
-    internal static TrainingStepProof Prove(TrainingRun run, TrainingDataset dataset, int step, StepTrace trace, ISaltSource? salts)
+    internal static TrainingStepProof Prove(TrainingRun run, TrainingDataset dataset, int step, StepTrace trace, ISaltSource? salts) =>
+        Prove(run.Transcript, step, trace, run.Snapshots[step], run.Snapshots[step + 1], BatchOpening.Open(run, dataset, step), run.WeightStates(step), run.WeightStates(step + 1), salts);
+
+    /// <summary>
+    /// Runs the protocol on everything a step proof reads: the trace, both snapshots with their Ligero prover states, and the
+    /// opened batch (a recorded run has them all; a <see cref="TrainingProofPiece"/> carries them to another machine).
+    /// </summary>
+    internal static TrainingStepProof Prove(
+        TrainingTranscript training,
+        int step,
+        StepTrace trace,
+        FixedPointWeights snapshot,
+        FixedPointWeights next,
+        BatchOpening batch,
+        LigeroProverState[] beforeStates,
+        LigeroProverState[] afterStates,
+        ISaltSource? salts)
     {
-        TrainingTranscript training = run.Transcript;
         var circuit = new StepCircuit(training.Config);
-        StepWitness witness = StepWitness.Build(circuit, trace, run.Snapshots[step], run.Snapshots[step + 1]);
-        BatchOpening batch = BatchOpening.Open(run, dataset, step);
+        StepWitness witness = StepWitness.Build(circuit, trace, snapshot, next);
         Goldilocks[][] advice = circuit.Layout.Assemble(witness.Segments);
         LigeroProverState state = LigeroProver.Commit(advice[0], training.Parameters, salts);
 
@@ -94,9 +108,9 @@ public static class TrainingStepProver
         SegmentLayout weights = WeightCommitment.Layout(training.Config);
         LigeroOpeningProof<E>[] adviceOpening = ClaimBatcher.Prove(transcript, builder, circuit.Layout, advice, [state], relations.Advice);
         LigeroOpeningProof<E>[] before = ClaimBatcher.Prove(
-            transcript, builder, weights, weights.Assemble(witness.Before), run.WeightStates(step), relations.Before);
+            transcript, builder, weights, weights.Assemble(witness.Before), beforeStates, relations.Before);
         LigeroOpeningProof<E>[] after = ClaimBatcher.Prove(
-            transcript, builder, weights, weights.Assemble(witness.After), run.WeightStates(step + 1), relations.After);
+            transcript, builder, weights, weights.Assemble(witness.After), afterStates, relations.After);
         if (builder.Masks is null)
         {
             return new TrainingStepProof(step, batch, state.Commitment.Root, [.. builder.Sumchecks], [.. builder.Values], adviceOpening, before, after);

@@ -49,6 +49,15 @@ public sealed record ServingLimits
     /// default. It stops between layers and ends in DEADLINE_EXCEEDED.</summary>
     public TimeSpan MaxEvaluationTime { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The answers given under one evaluation-key bundle of a client, over all its sessions; one more request is refused with
+    /// RESOURCE_EXHAUSTED. Null (the default) sets no limit. Output flooding is sized for this many answers under one key
+    /// (τ = r·√(N·q), <see cref="Inference.Runtime.OutputFlooding.ForPlan"/>; with no limit, for q = 1): a larger limit costs
+    /// output precision (about ½·log2 q bits), and a limit whose flood does not fit the plan's outputs is refused when the
+    /// server starts. docs/security.md says what the limit does and does not cover.
+    /// </summary>
+    public int? MaxAnswersPerKeys { get; init; }
+
     /// <summary>Checks that every limit is positive.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is zero or negative, or a chunk is larger than a message.</exception>
     public void Validate()
@@ -66,5 +75,9 @@ public sealed record ServingLimits
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentEvaluations, 1, nameof(MaxConcurrentEvaluations));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxQueuedEvaluations, nameof(MaxQueuedEvaluations));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxEvaluationTime, TimeSpan.Zero, nameof(MaxEvaluationTime));
+        if (MaxAnswersPerKeys is int answers)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(answers, 1, nameof(MaxAnswersPerKeys));
+        }
     }
 }

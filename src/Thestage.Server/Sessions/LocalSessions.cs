@@ -12,6 +12,7 @@ namespace Thestage.Server.Sessions;
 /// </summary>
 internal sealed class LocalSessions(PreparedModel model, ServingLimits limits, KeyCache keys, EvaluationGate gate, TimeProvider time) : ISessionBackend
 {
+    private readonly AnswerBudget _answers = new(model.Plan, limits.MaxAnswersPerKeys);
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly object _openGate = new();
     private long _evaluations;
@@ -55,7 +56,7 @@ internal sealed class LocalSessions(PreparedModel model, ServingLimits limits, K
             return;
         }
 
-        (EncryptedModel encrypted, long bytes) = await gate.RunAsync(_ => Load(model, bundle), cancellationToken).ConfigureAwait(false);
+        (EncryptedModel encrypted, long bytes) = await gate.RunAsync(_ => Load(model, bundle, _answers.Flooding), cancellationToken).ConfigureAwait(false);
         keys.Add(client, session.KeysHash, encrypted, bytes);
     }
 
@@ -63,7 +64,18 @@ internal sealed class LocalSessions(PreparedModel model, ServingLimits limits, K
     {
         Session session = Find(client, sessionId);
         EncryptedModel encrypted = keys.Get(client, session.KeysHash) ?? throw ServingException.KeysRequired();
-        byte[] response = await gate.RunAsync(token => Evaluate(encrypted, request, token), cancellationToken).ConfigureAwait(false);
+        _answers.Take(client, session.KeysHash);
+        byte[] response;
+        try
+        {
+            response = await gate.RunAsync(token => Evaluate(encrypted, request, token), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _answers.Return(client, session.KeysHash);   // no answer left the server
+            throw;
+        }
+
         Interlocked.Increment(ref _evaluations);
         return response;
     }
@@ -93,14 +105,15 @@ internal sealed class LocalSessions(PreparedModel model, ServingLimits limits, K
         keys.Sweep();
     }
 
-    /// <summary>Loads a bundle into the model's context and makes the session's evaluator; a bundle that does not load, or
-    /// lacks a key the evaluation needs, is INVALID_ARGUMENT.</summary>
-    internal static (EncryptedModel Model, long Bytes) Load(PreparedModel model, byte[] bundle)
+    /// <summary>Loads a bundle into the model's context and makes the session's evaluator, flooding its answers as
+    /// <paramref name="flooding"/> says (<see cref="OutputFlooding.ForPlan"/> for one answer when null); a bundle that does
+    /// not load, or lacks a key the evaluation needs, is INVALID_ARGUMENT.</summary>
+    internal static (EncryptedModel Model, long Bytes) Load(PreparedModel model, byte[] bundle, OutputFlooding? flooding = null)
     {
         try
         {
             EvaluationKeys loaded = model.LoadEvaluationKeys(bundle);
-            return (new EncryptedModel(model, loaded), KeyCache.LoadedBytes(loaded));
+            return (new EncryptedModel(model, loaded, flooding ?? OutputFlooding.ForPlan(model.Plan)), KeyCache.LoadedBytes(loaded));
         }
         catch (Exception e) when (e is CkksFormatException or ArgumentException)
         {
