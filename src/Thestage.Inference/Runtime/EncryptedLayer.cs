@@ -133,16 +133,20 @@ internal abstract class EncryptedLayer
         public override CkksTensor ApplyToMessage(TensorContext tensors, ReadOnlySpan<byte> message, CkksSerializer.TensorCheck check)
             => AddBias(CkksSerializer.LoadTensorMatMul(tensors, message, _matrix, check));
 
+        // Output j's bias is the same for every sample: one constant per ciphertext (an encoded scalar, not a vector of slots).
+        // The product's ciphertexts are this evaluation's own, so the constants are added in place.
         private CkksTensor AddBias(CkksTensor y)
         {
-            int samples = y.Shape[0];
-            var values = new double[samples * _bias.Length];
-            for (int s = 0; s < samples; s++)
+            TensorContext tc = y.TensorContext;
+            IReadOnlyList<Privacy.Rlwe.Ciphertext> outputs = y.Ciphertexts;
+            Parallel.For(0, outputs.Count, new ParallelOptions { MaxDegreeOfParallelism = Privacy.PrivacyRuntime.MaxDegreeOfParallelism }, j =>
             {
-                _bias.CopyTo(values, s * _bias.Length);
-            }
-
-            return y.Add(Tensor.Create(values, [samples, _bias.Length]));
+                if (_bias[j] != 0)
+                {
+                    tc.Evaluator.AddPlainInplace(outputs[j], tc.Encoder.Encode(_bias[j], outputs[j].Scale, outputs[j].Level));
+                }
+            });
+            return y;
         }
     }
 }
