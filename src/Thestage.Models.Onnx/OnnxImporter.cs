@@ -67,19 +67,18 @@ public static class OnnxImporter
     public static Sequential Import(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = stream.Read(chunk)) > 0)
-        {
-            if (buffer.Length + read > MaxModelBytes)
-            {
-                throw new ModelFormatException($"The model is longer than {MaxModelBytes} bytes.");
-            }
+        using MemoryStream buffer = ReadBoundedAsync(stream, useAsync: false, CancellationToken.None).GetAwaiter().GetResult();
+        return Import(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
 
-            buffer.Write(chunk, 0, read);
-        }
-
+    /// <summary>Imports a model from a stream with asynchronous reads (to its end, at most <see cref="MaxModelBytes"/> bytes); parsing is CPU work on the calling thread.</summary>
+    /// <param name="stream">The stream.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <exception cref="ModelFormatException">The bytes are not a valid ONNX model, the stream is longer than allowed, or the model uses something the importer does not read.</exception>
+    public static async Task<Sequential> ImportAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using MemoryStream buffer = await ReadBoundedAsync(stream, useAsync: true, cancellationToken).ConfigureAwait(false);
         return Import(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
@@ -89,13 +88,51 @@ public static class OnnxImporter
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static Sequential ImportFile(string path)
     {
+        using FileStream file = OpenModelFile(path, useAsync: false);
+        return Import(file);
+    }
+
+    /// <summary>Imports a model file with asynchronous reads.</summary>
+    /// <param name="path">The .onnx file.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <exception cref="ModelFormatException">The file is not a valid ONNX model, is too large, or uses something the importer does not read.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static async Task<Sequential> ImportFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        await using FileStream file = OpenModelFile(path, useAsync: true);
+        return await ImportAsync(file, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static FileStream OpenModelFile(string path, bool useAsync)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using FileStream file = File.OpenRead(path);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, useAsync);
         if (file.Length > MaxModelBytes)
         {
+            file.Dispose();
             throw new ModelFormatException($"{path} has {file.Length} bytes; at most {MaxModelBytes} are read.");
         }
 
-        return Import(file);
+        return file;
+    }
+
+    /// <summary>Reads a stream to its end into memory, refusing it as soon as it passes <see cref="MaxModelBytes"/>.</summary>
+    private static async ValueTask<MemoryStream> ReadBoundedAsync(Stream stream, bool useAsync, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        byte[] chunk = new byte[81920];
+        int read;
+        while ((read = useAsync ? await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false) : stream.Read(chunk)) > 0)
+        {
+            if (buffer.Length + read > MaxModelBytes)
+            {
+                buffer.Dispose();
+                throw new ModelFormatException($"The model is longer than {MaxModelBytes} bytes.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer;
     }
 }

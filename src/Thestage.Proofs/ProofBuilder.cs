@@ -11,6 +11,12 @@ namespace Thestage.Proofs;
 internal sealed class ProofBuilder<T>
     where T : struct, IExtensionField<T>
 {
+    /// <summary>Initializes a builder; with a pool, every sumcheck run through it is zero-knowledge (<see cref="SumcheckMask{T}"/>).</summary>
+    public ProofBuilder(SumcheckMaskPool<T>? masks = null) => Masks = masks;
+
+    /// <summary>The masking pool of the proof's zero-knowledge sumchecks, or <see langword="null"/> for plain ones.</summary>
+    public SumcheckMaskPool<T>? Masks { get; }
+
     public List<SumcheckProof<T>> Sumchecks { get; } = [];
 
     public List<T> Values { get; } = [];

@@ -16,17 +16,25 @@ internal sealed class ProofCursor<T>
     private int _sumcheckPosition;
     private int _valuePosition;
 
-    public ProofCursor(IReadOnlyList<SumcheckProof<T>> sumchecks, IReadOnlyList<T> values)
+    public ProofCursor(IReadOnlyList<SumcheckProof<T>> sumchecks, IReadOnlyList<T> values, SumcheckMaskVerifier<T>? masks = null)
     {
         _sumchecks = sumchecks;
         _values = values;
+        Masks = masks;
     }
 
+    /// <summary>The verifier of the proof's masking pool when its sumchecks are zero-knowledge, or <see langword="null"/>.</summary>
+    public SumcheckMaskVerifier<T>? Masks { get; }
+
     public bool IsExhausted => _sumcheckPosition == _sumchecks.Count && _valuePosition == _values.Count;
+
+    /// <summary>Gets a value indicating whether a read found too few messages (the proof is short: a format error, whatever check asked).</summary>
+    public bool RanShort { get; private set; }
 
     public bool TryNextSumcheck(out SumcheckProof<T>? proof)
     {
         proof = _sumcheckPosition < _sumchecks.Count ? _sumchecks[_sumcheckPosition++] : null;
+        RanShort |= proof is null;
         return proof is not null;
     }
 
@@ -35,6 +43,7 @@ internal sealed class ProofCursor<T>
     {
         if (count < 0 || _values.Count - _valuePosition < count)
         {
+            RanShort = true;
             values = [];
             return false;
         }

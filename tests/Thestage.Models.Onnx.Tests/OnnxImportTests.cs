@@ -67,7 +67,7 @@ public sealed class OnnxImportTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_stream_and_a_file_import_as_the_bytes()
+    public async Task A_stream_and_a_file_import_as_the_bytes_synchronously_and_asynchronously()
     {
         string path = Fixtures.Path("mlp_matmul_opset21.onnx");
         double[] x = Fixtures.Test[0];
@@ -75,5 +75,9 @@ public sealed class OnnxImportTests(ITestOutputHelper output)
         Assert.Equal(expected, OnnxImporter.ImportFile(path).Evaluate(x));
         using FileStream stream = File.OpenRead(path);
         Assert.Equal(expected, OnnxImporter.Import(stream).Evaluate(x));
+        Assert.Equal(expected, (await OnnxImporter.ImportFileAsync(path)).Evaluate(x));
+        await using FileStream asyncStream = File.OpenRead(path);
+        Assert.Equal(expected, (await OnnxImporter.ImportAsync(asyncStream)).Evaluate(x));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => OnnxImporter.ImportFileAsync(path, new CancellationToken(true)));
     }
 }

@@ -11,8 +11,8 @@ namespace Thestage.Proofs.Tests;
 
 /// <summary>
 /// Every proof kind over hiding Ligero commitments (<see cref="LigeroParameters.DefaultHiding"/>): complete, checked by the
-/// same verifiers, carried by <c>TSMC</c> v3 and <c>TSTT</c> v4; the previous versions are read as plain and refuse the
-/// hiding bit.
+/// same verifiers, carried by <c>TSMC</c> v4 (a range proof with zero-knowledge sumchecks) and <c>TSTT</c> v4; the previous
+/// versions are read as plain and refuse the hiding bit.
 /// </summary>
 public sealed class HidingCommitmentsTests
 {
@@ -25,7 +25,7 @@ public sealed class HidingCommitmentsTests
         return (data, TrainingRun.Record(Config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(73)));
     });
 
-    private static (CommittedModel Model, List<int[]> Inputs) HidingMlp(int seed, int batch)
+    internal static (CommittedModel Model, List<int[]> Inputs) HidingMlp(int seed, int batch)
     {
         var random = new Random(seed);
         (QuantizedModel model, List<int[]> inputs) = TestModels.Quantized(TestModels.Mlp(random, [40, 12, 6]), random, batch);
@@ -85,10 +85,19 @@ public sealed class HidingCommitmentsTests
 
         (CommittedModel hidingModel, _) = HidingMlp(3201, 1);
         byte[] hiding = ModelCommitmentSerializer.Serialize(hidingModel.Commitment);
+        Assert.Equal(4, BinaryPrimitives.ReadUInt16LittleEndian(hiding.AsSpan(4)));
         BinaryPrimitives.WriteUInt16LittleEndian(hiding.AsSpan(4), 2);
         Assert.Contains("version 2 has no hiding", Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(hiding)).Message);
-        BinaryPrimitives.WriteUInt16LittleEndian(hiding.AsSpan(4), 4);
+
+        // Version 3 with the hiding bit and a range proof: written before the range proof's sumchecks were masked, refused.
+        BinaryPrimitives.WriteUInt16LittleEndian(hiding.AsSpan(4), 3);
+        Assert.Contains("commit the model again", Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(hiding)).Message);
+        BinaryPrimitives.WriteUInt16LittleEndian(hiding.AsSpan(4), 5);
         Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(hiding));
+
+        // Version 4 is hiding only: the plain commitment's bytes under version 4 are refused.
+        BinaryPrimitives.WriteUInt16LittleEndian(plain.AsSpan(4), 4);
+        Assert.Contains("version 4 is a hiding commitment", Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(plain)).Message);
     }
 
     [Fact]

@@ -38,14 +38,14 @@ public static partial class CkksSerializer
     /// <param name="data">Exactly one serialized secret key.</param>
     /// <exception cref="CkksFormatException">The data is not a valid secret key for this context.</exception>
     public static SecretKey LoadSecretKey(CkksContext context, ReadOnlySpan<byte> data) =>
-        ObjectLoader.Load(data, ObjectKind.SecretKey, NotNull(context), true, null, (raw, _) => SecretKeyCodec.Read(context, raw));
+        ObjectLoader.Load(data, SecretKeyFormat(context), null);
 
     /// <summary>Loads a secret key from <paramref name="source"/>, reading exactly one object; temporary buffers are wiped.</summary>
     /// <param name="context">The context; its parameter fingerprint must match the data's.</param>
     /// <param name="source">The stream, positioned at the object.</param>
     /// <exception cref="CkksFormatException">The data is not a valid secret key for this context.</exception>
     public static SecretKey LoadSecretKey(CkksContext context, Stream source) =>
-        ObjectLoader.Load(NotNull(source), ObjectKind.SecretKey, NotNull(context), true, null, (raw, _) => SecretKeyCodec.Read(context, raw));
+        ObjectLoader.Load(NotNull(source), SecretKeyFormat(context), null);
 
     private static SaveJob SecretJob(SecretKey secretKey)
     {

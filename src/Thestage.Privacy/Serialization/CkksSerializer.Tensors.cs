@@ -72,7 +72,7 @@ public static partial class CkksSerializer
     /// <param name="options">Limits for compressed payloads (<see cref="CkksLoadOptions"/>); null for the defaults.</param>
     /// <exception cref="CkksFormatException">The data is not a valid vector for this context.</exception>
     public static CkksVector LoadVector(TensorContext context, ReadOnlySpan<byte> data, CkksLoadOptions? options = null) =>
-        ObjectLoader.Load(data, ObjectKind.Vector, CkksOf(context), false, options, (raw, h) => TensorCodec.ReadVector(context, h.Seeded, raw), (s, h) => TensorCodec.ReadVector(context, s, h));
+        ObjectLoader.Load(data, VectorFormat(context), options);
 
     /// <summary>Loads an encrypted vector from <paramref name="source"/>, reading exactly one object; uncompressed, one ciphertext at a time.</summary>
     /// <param name="context">The tensor context the vector is wrapped in; its parameter fingerprint must match the data's.</param>
@@ -80,7 +80,7 @@ public static partial class CkksSerializer
     /// <param name="options">Limits for compressed payloads (<see cref="CkksLoadOptions"/>); null for the defaults.</param>
     /// <exception cref="CkksFormatException">The data is not a valid vector for this context.</exception>
     public static CkksVector LoadVector(TensorContext context, Stream source, CkksLoadOptions? options = null) =>
-        ObjectLoader.Load(NotNull(source), ObjectKind.Vector, CkksOf(context), false, options, (raw, h) => TensorCodec.ReadVector(context, h.Seeded, raw), (s, h) => TensorCodec.ReadVector(context, s, h));
+        ObjectLoader.Load(NotNull(source), VectorFormat(context), options);
 
     /// <summary>
     /// Loads an encrypted tensor saved under the parameters of <paramref name="context"/>'s CKKS context. The rank
@@ -93,7 +93,7 @@ public static partial class CkksSerializer
     /// <param name="options">Limits for compressed payloads (<see cref="CkksLoadOptions"/>); null for the defaults.</param>
     /// <exception cref="CkksFormatException">The data is not a valid tensor for this context.</exception>
     public static CkksTensor LoadTensor(TensorContext context, ReadOnlySpan<byte> data, CkksLoadOptions? options = null) =>
-        ObjectLoader.Load(data, ObjectKind.Tensor, CkksOf(context), false, options, (raw, h) => TensorCodec.ReadTensor(context, h.Seeded, raw), (s, h) => TensorCodec.ReadTensor(context, s, h));
+        ObjectLoader.Load(data, TensorFormat(context), options);
 
     /// <summary>Loads an encrypted tensor from <paramref name="source"/>, reading exactly one object; uncompressed, one ciphertext at a time.</summary>
     /// <param name="context">The tensor context the tensor is wrapped in; its parameter fingerprint must match the data's.</param>
@@ -101,7 +101,7 @@ public static partial class CkksSerializer
     /// <param name="options">Limits for compressed payloads (<see cref="CkksLoadOptions"/>); null for the defaults.</param>
     /// <exception cref="CkksFormatException">The data is not a valid tensor for this context.</exception>
     public static CkksTensor LoadTensor(TensorContext context, Stream source, CkksLoadOptions? options = null) =>
-        ObjectLoader.Load(NotNull(source), ObjectKind.Tensor, CkksOf(context), false, options, (raw, h) => TensorCodec.ReadTensor(context, h.Seeded, raw), (s, h) => TensorCodec.ReadTensor(context, s, h));
+        ObjectLoader.Load(NotNull(source), TensorFormat(context), options);
 
     /// <summary>Sees a tensor's shape, packing, level and scale when they are read, before the work on it begins; throws to refuse it.</summary>
     /// <param name="shape">The shape.</param>
@@ -127,7 +127,7 @@ public static partial class CkksSerializer
     public static CkksTensor LoadTensorMatMul(TensorContext tensors, ReadOnlySpan<byte> data, double[,] matrix, TensorCheck? check = null, CkksLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        return ObjectLoader.Load(data, ObjectKind.Tensor, CkksOf(tensors), false, options, (raw, h) => TensorCodec.ReadBatchMatMul(tensors, h.Seeded, raw, matrix, check));
+        return ObjectLoader.Load(data, new ObjectFormat<CkksTensor>(ObjectKind.Tensor, CkksOf(tensors), false, (raw, h) => TensorCodec.ReadBatchMatMul(tensors, h.Seeded, raw, matrix, check)), options);
     }
 
     /// <summary>

@@ -13,6 +13,13 @@ internal delegate T PayloadReadFunc<T>(ReadOnlySpan<byte> raw, FormatHeader head
 internal delegate T StreamPayloadReadFunc<T>(Stream stream, FormatHeader header);
 
 /// <summary>
+/// What a loader expects of one object: its kind, the context whose fingerprint it must carry (none for parameters),
+/// whether its payload is secret-dependent (buffers wiped), its span parser and, for kinds that may exceed an array,
+/// its stream parser.
+/// </summary>
+internal sealed record ObjectFormat<T>(ObjectKind Kind, RlweContext? Context, bool Sensitive, PayloadReadFunc<T> Parse, StreamPayloadReadFunc<T>? StreamParse = null);
+
+/// <summary>
 /// Reads a header and payload from a span or a stream and checks the framing before the payload is parsed:
 /// kind, fingerprint, declared lengths against the input, against the largest object the parameters allow and, for a
 /// compressed payload, against <see cref="CkksLoadOptions"/> (its raw-length limit and compression ratio).
@@ -22,8 +29,9 @@ internal static class ObjectLoader
     /// <summary>The first buffer used to read a payload from a stream; it then doubles as the data arrives.</summary>
     private const int InitialStreamBuffer = 1 << 16;
 
-    public static T Load<T>(ReadOnlySpan<byte> data, ObjectKind kind, RlweContext? context, bool sensitive, CkksLoadOptions? options, PayloadReadFunc<T> parse, StreamPayloadReadFunc<T>? streamParse = null)
+    public static T Load<T>(ReadOnlySpan<byte> data, ObjectFormat<T> format, CkksLoadOptions? options)
     {
+        (ObjectKind kind, RlweContext? context, bool sensitive, PayloadReadFunc<T> parse, StreamPayloadReadFunc<T>? streamParse) = format;
         FormatHeader header = ReadHeader(data, kind, context, streamed: false, options);
         long available = data.Length - FormatHeader.Size;
         if (header.PayloadLength != available)
@@ -53,30 +61,54 @@ internal static class ObjectLoader
         }
     }
 
-    public static T Load<T>(Stream stream, ObjectKind kind, RlweContext? context, bool sensitive, CkksLoadOptions? options, PayloadReadFunc<T> parse, StreamPayloadReadFunc<T>? streamParse = null)
+    public static T Load<T>(Stream stream, ObjectFormat<T> format, CkksLoadOptions? options)
     {
+        (ObjectKind kind, RlweContext? context, bool sensitive, PayloadReadFunc<T> parse, StreamPayloadReadFunc<T>? streamParse) = format;
         Span<byte> headerBytes = stackalloc byte[FormatHeader.Size];
-        int got = ReadFully(stream, headerBytes);
+        int got = stream.ReadAtLeast(headerBytes, headerBytes.Length, throwOnEndOfStream: false);
         FormatHeader header = ReadHeader(headerBytes[..got], kind, context, streamed: streamParse is not null, options);
         if (streamParse is not null && header.Compression == CkksCompression.None)
         {
             return streamParse(stream, header);
         }
 
-        byte[] buffer = [];
+        var payload = new GrowingBuffer(sensitive);
         try
         {
-            ReadGrowing(stream, (int)header.PayloadLength, ref buffer, $"the {kind} payload", sensitive);
+            payload.FillAsync(stream, (int)header.PayloadLength, $"the {kind} payload", useAsync: false, CancellationToken.None).GetAwaiter().GetResult();
             return header.Compression == CkksCompression.None
-                ? parse(buffer, header)
-                : ParseCompressed(buffer, header, sensitive, parse, streamParse);
+                ? parse(payload.Array, header)
+                : ParseCompressed(payload.Array, header, sensitive, parse, streamParse);
         }
         finally
         {
-            if (sensitive)
-            {
-                CryptographicOperations.ZeroMemory(buffer);
-            }
+            payload.Wipe();
+        }
+    }
+
+    /// <summary>
+    /// Loads one object from <paramref name="stream"/> with asynchronous reads: the header first, validated as
+    /// <see cref="Load{T}(Stream, ObjectFormat{T}, CkksLoadOptions?)"/>
+    /// does before anything is allocated, then the payload into a buffer that grows only as the data arrives, then the
+    /// span parser. The payload is held whole, so an object must fit in an array.
+    /// </summary>
+    public static async Task<T> LoadAsync<T>(Stream stream, ObjectFormat<T> format, CkksLoadOptions? options, CancellationToken cancellationToken)
+    {
+        (ObjectKind kind, RlweContext? context, bool sensitive, PayloadReadFunc<T> parse, StreamPayloadReadFunc<T>? streamParse) = format;
+        byte[] headerBytes = new byte[FormatHeader.Size];
+        int got = await stream.ReadAtLeastAsync(headerBytes, headerBytes.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        FormatHeader header = ReadHeader(headerBytes.AsSpan(0, got), kind, context, streamed: false, options);
+        var payload = new GrowingBuffer(sensitive);
+        try
+        {
+            await payload.FillAsync(stream, (int)header.PayloadLength, $"the {kind} payload", useAsync: true, cancellationToken).ConfigureAwait(false);
+            return header.Compression == CkksCompression.None
+                ? parse(payload.Array, header)
+                : ParseCompressed(payload.Array, header, sensitive, parse, streamParse);
+        }
+        finally
+        {
+            payload.Wipe();
         }
     }
 
@@ -87,39 +119,70 @@ internal static class ObjectLoader
     /// </summary>
     public static void ReadGrowing(Stream stream, int length, ref byte[] buffer, string what, bool sensitive = false)
     {
-        if (buffer.Length < length)
+        var growing = new GrowingBuffer(sensitive) { Array = buffer };
+        try
         {
-            Grow(ref buffer, Math.Min(length, Math.Max(buffer.Length, InitialStreamBuffer)), 0, sensitive);
+            growing.FillAsync(stream, length, what, useAsync: false, CancellationToken.None).GetAwaiter().GetResult();
         }
-
-        int filled = 0;
-        while (filled < length)
+        finally
         {
-            if (filled == buffer.Length)
-            {
-                Grow(ref buffer, (int)Math.Min(length, 2L * buffer.Length), filled, sensitive);
-            }
-
-            int read = stream.Read(buffer, filled, buffer.Length - filled);
-            if (read == 0)
-            {
-                throw new CkksFormatException($"Truncated input: {what} needs {length} bytes, the stream ended after {filled}.");
-            }
-
-            filled += read;
+            buffer = growing.Array;
         }
     }
 
-    private static void Grow(ref byte[] buffer, int length, int keep, bool sensitive)
+    /// <summary>
+    /// A buffer filled from a stream that grows (from 64 KiB, doubling, never beyond the length asked for) only as the
+    /// data arrives; outgrown arrays are wiped when it holds sensitive data. One implementation for synchronous and
+    /// asynchronous reads (<c>useAsync</c>), as the runtime's own streams do.
+    /// </summary>
+    private sealed class GrowingBuffer(bool sensitive)
     {
-        byte[] grown = new byte[length];
-        buffer.AsSpan(0, keep).CopyTo(grown);
-        if (sensitive)
+        public byte[] Array { get; set; } = [];
+
+        public async ValueTask FillAsync(Stream stream, int length, string what, bool useAsync, CancellationToken cancellationToken)
         {
-            CryptographicOperations.ZeroMemory(buffer);
+            if (Array.Length < length)
+            {
+                Grow(Math.Min(length, Math.Max(Array.Length, InitialStreamBuffer)), 0);
+            }
+
+            int filled = 0;
+            while (filled < length)
+            {
+                if (filled == Array.Length)
+                {
+                    Grow((int)Math.Min(length, 2L * Array.Length), filled);
+                }
+
+                // Never more than the length asked for: the bytes after it belong to the next element of the stream.
+                int wanted = Math.Min(Array.Length, length) - filled;
+                int read = useAsync
+                    ? await stream.ReadAsync(Array.AsMemory(filled, wanted), cancellationToken).ConfigureAwait(false)
+                    : stream.Read(Array, filled, wanted);
+                if (read == 0)
+                {
+                    throw new CkksFormatException($"Truncated input: {what} needs {length} bytes, the stream ended after {filled}.");
+                }
+
+                filled += read;
+            }
         }
 
-        buffer = grown;
+        public void Wipe()
+        {
+            if (sensitive)
+            {
+                CryptographicOperations.ZeroMemory(Array);
+            }
+        }
+
+        private void Grow(int length, int keep)
+        {
+            byte[] grown = new byte[length];
+            Array.AsSpan(0, keep).CopyTo(grown);
+            Wipe();
+            Array = grown;
+        }
     }
 
     /// <summary>
@@ -184,36 +247,16 @@ internal static class ObjectLoader
             return result;
         }
 
-        byte[] raw = [];
+        var raw = new GrowingBuffer(sensitive);
         try
         {
-            ReadGrowing(decompressed, (int)header.RawLength, ref raw, $"the decompressed {header.Kind} payload", sensitive);
+            raw.FillAsync(decompressed, (int)header.RawLength, $"the decompressed {header.Kind} payload", useAsync: false, CancellationToken.None).GetAwaiter().GetResult();
             decompressed.ExpectEnd();
-            return parse(raw, header);
+            return parse(raw.Array, header);
         }
         finally
         {
-            if (sensitive)
-            {
-                CryptographicOperations.ZeroMemory(raw);
-            }
+            raw.Wipe();
         }
-    }
-
-    private static int ReadFully(Stream stream, Span<byte> destination)
-    {
-        int filled = 0;
-        while (filled < destination.Length)
-        {
-            int read = stream.Read(destination[filled..]);
-            if (read == 0)
-            {
-                break;
-            }
-
-            filled += read;
-        }
-
-        return filled;
     }
 }

@@ -97,15 +97,23 @@ internal sealed class SaveJob
         return result;
     }
 
-    public void WriteTo(Stream stream)
+    public void WriteTo(Stream stream) => WriteCoreAsync(stream, useAsync: false, CancellationToken.None).GetAwaiter().GetResult();
+
+    public Task WriteToAsync(Stream stream, CancellationToken cancellationToken) => WriteCoreAsync(stream, useAsync: true, cancellationToken).AsTask();
+
+    /// <summary>
+    /// Writes the header, then the compressed payload or one segment at a time from a pooled buffer (wiped when
+    /// sensitive); one implementation for synchronous and asynchronous writes (<paramref name="useAsync"/>).
+    /// </summary>
+    private async ValueTask WriteCoreAsync(Stream stream, bool useAsync, CancellationToken cancellationToken)
     {
         long size = Size;
-        Span<byte> header = stackalloc byte[FormatHeader.Size];
+        byte[] header = new byte[FormatHeader.Size];
         Header().Write(header);
-        stream.Write(header);
+        await Write(header).ConfigureAwait(false);
         if (_compressed is not null)
         {
-            stream.Write(_compressed);
+            await Write(_compressed).ConfigureAwait(false);
             return;
         }
 
@@ -114,10 +122,21 @@ internal sealed class SaveJob
             CheckFits(segment.Length);
             using var buffer = PooledArray<byte>.Rent((int)segment.Length, _sensitive);
             segment.Write(buffer.Span);
-            stream.Write(buffer.Span);
+            await Write(buffer.Memory).ConfigureAwait(false);
         }
 
         System.Diagnostics.Debug.Assert(size == FormatHeader.Size + _rawLength);
+
+        ValueTask Write(ReadOnlyMemory<byte> bytes)
+        {
+            if (useAsync)
+            {
+                return stream.WriteAsync(bytes, cancellationToken);
+            }
+
+            stream.Write(bytes.Span);
+            return ValueTask.CompletedTask;
+        }
     }
 
     private void WriteRaw(Span<byte> destination)

@@ -1,12 +1,33 @@
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Polynomials;
+using Thestage.Proofs.Transcripts;
 
 namespace Thestage.Proofs.Commitments;
 
 /// <content>The checks of a hiding opening (<see cref="LigeroParameters.Hiding"/>).</content>
 public static partial class LigeroVerifier
 {
+    /// <summary>
+    /// Checks a hiding opening at the functional <c>Σ_t a_t ⊗ b_t</c> (the counterpart of <see cref="LigeroProver"/>'s functional
+    /// opening), driving the transcript as a point opening does with <paramref name="binding"/> absorbed in place of the point.
+    /// </summary>
+    internal static LigeroVerdict CheckFunctional<TExt>(
+        Transcript transcript, LigeroCommitment commitment, LigeroParameters parameters, ReadOnlySpan<TExt> binding, IReadOnlyList<LigeroFunctionalTerm<TExt>> terms, TExt value, LigeroOpeningProof<TExt>? proof)
+        where TExt : struct, IExtensionField<TExt>
+    {
+        int numVariables = commitment.NumVariables;
+        if (proof is null || !parameters.Hiding || !HasShape(parameters, numVariables, proof))
+        {
+            return LigeroVerdict.WrongShape;
+        }
+
+        int rows = 1 << parameters.RowVariables(numVariables);
+        TExt[] gamma = LigeroProtocol.BeginOpening(transcript, commitment, parameters, binding, value, rows + LigeroMasking.EvaluationMaskRows);
+        int[] indices = LigeroProtocol.QueryColumns(transcript, proof.ProximityRow, proof.EvaluationRow, parameters.CodewordLength(numVariables), parameters.ColumnQueries);
+        return CheckHiding(commitment, parameters, terms, value, proof, gamma, indices);
+    }
+
     /// <summary>
     /// The checks of a hiding opening given its challenges <paramref name="gamma"/> and <paramref name="indices"/> (the
     /// transcript is not touched, so the simulator of the tests can program them): <c>Σ_(ζ∈H_k) q(ζ) = value</c>, the
@@ -15,6 +36,19 @@ public static partial class LigeroVerifier
     /// </summary>
     internal static LigeroVerdict CheckHiding<TExt>(
         LigeroCommitment commitment, LigeroParameters parameters, ReadOnlySpan<TExt> point, TExt value, LigeroOpeningProof<TExt> proof, TExt[] gamma, int[] indices)
+        where TExt : struct, IExtensionField<TExt>
+    {
+        int rowVariables = parameters.RowVariables(commitment.NumVariables);
+        return CheckHiding(commitment, parameters, [new LigeroFunctionalTerm<TExt>(EqPolynomial.Table(point[..rowVariables]), EqPolynomial.Table(point[rowVariables..]))], value, proof, gamma, indices);
+    }
+
+    /// <summary>
+    /// The checks of a hiding opening at the functional <c>Σ_t a_t ⊗ b_t</c> (see <see cref="LigeroProver"/>'s functional
+    /// opening): at every queried column the evaluation row must equal <c>Σ_t (Σ_i a_t,i M_(i,j))·b̂_t(η_j) + μ(η_j)</c>.
+    /// Soundness is that of a point opening: <c>q</c> still has degree below <c>2D</c> (see <see cref="LigeroParameters"/> remarks).
+    /// </summary>
+    internal static LigeroVerdict CheckHiding<TExt>(
+        LigeroCommitment commitment, LigeroParameters parameters, IReadOnlyList<LigeroFunctionalTerm<TExt>> terms, TExt value, LigeroOpeningProof<TExt> proof, TExt[] gamma, int[] indices)
         where TExt : struct, IExtensionField<TExt>
     {
         int numVariables = commitment.NumVariables;
@@ -46,29 +80,31 @@ public static partial class LigeroVerifier
             return LigeroVerdict.MerkleMismatch;
         }
 
-        TExt[] eqRow = EqPolynomial.Table(point[..rowVariables]);
-        TExt[] eqColumn = LigeroProtocol.EncodeRow<TExt>(EqPolynomial.Table(point[rowVariables..]), n);
-        TExt[] proximity = LigeroMasking.CosetEvaluate(proof.ProximityRow, n);
-        TExt[] evaluation = LigeroMasking.CosetEvaluate(proof.EvaluationRow, n);
-        Goldilocks root = Goldilocks.RootOfUnity(System.Numerics.BitOperations.Log2((uint)n));
+        Goldilocks[] points = LigeroProtocol.QueriedPoints(indices, n);
+        TExt[][] encodedColumns = terms.Select(term => LigeroProtocol.EncodeAt<TExt>(term.ColumnWeights, points)).ToArray();
+        TExt[] proximity = LigeroMasking.EvaluateAt<TExt>(proof.ProximityRow, points);
+        TExt[] evaluation = LigeroMasking.EvaluateAt<TExt>(proof.EvaluationRow, points);
         int masks = rows;
         for (int q = 0; q < indices.Length; q++)
         {
-            int j = indices[q];
             ReadOnlySpan<Goldilocks> column = proof.GetColumn(q);
             TExt combined = FieldKernels.DotBase<TExt>(gamma, column[..(rows + LigeroMasking.EvaluationMaskRows)])
                 + LigeroMasking.Pair<TExt>(column[masks + 6], column[masks + 7]);
-            if (combined != proximity[j])
+            if (combined != proximity[q])
             {
                 return LigeroVerdict.ProximityMismatch;
             }
 
-            Goldilocks eta = GoldilocksNtt.CosetShift * Goldilocks.Pow(root, (ulong)j);
-            Goldilocks half = Goldilocks.Pow(eta, (ulong)(d / 2));
+            Goldilocks half = Goldilocks.Pow(points[q], (ulong)(d / 2));
             TExt mask = LigeroMasking.Pair<TExt>(column[masks], column[masks + 1])
                 + LigeroMasking.Pair<TExt>(column[masks + 2], column[masks + 3]).MultiplyByBase(half)
                 + LigeroMasking.Pair<TExt>(column[masks + 4], column[masks + 5]).MultiplyByBase(half * half);
-            if ((FieldKernels.DotBase<TExt>(eqRow, column[..rows]) * eqColumn[j]) + mask != evaluation[j])
+            for (int t = 0; t < terms.Count; t++)
+            {
+                mask += FieldKernels.DotBase<TExt>(terms[t].RowWeights, column[..rows]) * encodedColumns[t][q];
+            }
+
+            if (mask != evaluation[q])
             {
                 return LigeroVerdict.EvaluationMismatch;
             }

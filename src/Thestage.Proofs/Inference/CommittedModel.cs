@@ -73,17 +73,19 @@ public sealed class CommittedModel
     /// ones in tests.
     /// </summary>
     internal static CommittedModel CommitSegments(QuantizedModel model, CircuitPlan plan, Goldilocks[][] segments, LigeroParameters? parameters, ISaltSource? salts) =>
-        CommitSegments(model, plan, segments, parameters, _ => salts);
+        CommitSegments(model, plan, segments, parameters, _ => salts, salts);
 
     /// <summary>As the overload with one salt source, with a salt source per weight polynomial (<paramref name="saltsOf"/>: the
-    /// source of the i-th one, null for <see cref="RandomSaltSource"/>).</summary>
-    internal static CommittedModel CommitSegments(QuantizedModel model, CircuitPlan plan, Goldilocks[][] segments, LigeroParameters? parameters, Func<int, ISaltSource?> saltsOf)
+    /// source of the i-th one, null for <see cref="RandomSaltSource"/>), and the source of the range proof's sumcheck masks when
+    /// hiding (<paramref name="maskSalts"/>, null for <see cref="RandomSaltSource"/>; never a polynomial's salts, which openings reveal).</summary>
+    internal static CommittedModel CommitSegments(
+        QuantizedModel model, CircuitPlan plan, Goldilocks[][] segments, LigeroParameters? parameters, Func<int, ISaltSource?> saltsOf, ISaltSource? maskSalts = null)
     {
         parameters ??= LigeroParameters.Default;
         Goldilocks[][] polynomials = plan.WeightLayout.Assemble(segments);
         LigeroProverState[] states = polynomials.Select((p, i) => LigeroProver.Commit(p, parameters, saltsOf(i))).ToArray();
         ModelCommitment bare = ModelCommitment.From(model, states.Select(s => s.Commitment).ToArray(), parameters);
-        WeightRangeProof rangeProof = WeightRangeArgument.Prove(bare, plan, segments, polynomials, states);
+        WeightRangeProof rangeProof = WeightRangeArgument.Prove(bare, plan, segments, polynomials, states, maskSalts);
         return new CommittedModel(model, bare.WithRangeProof(rangeProof), polynomials, states);
     }
 }

@@ -16,6 +16,8 @@ public sealed class InferenceProof
     private readonly SumcheckProof<GoldilocksExt2>[] _sumchecks;
     private readonly GoldilocksExt2[] _values;
     private readonly LigeroOpeningProof<GoldilocksExt2>[] _weightOpenings;
+    private readonly SumcheckMaskChunk[] _maskChunks = [];
+    private readonly LigeroOpeningProof<GoldilocksExt2>[] _maskOpenings = [];
 
     /// <summary>Initializes a new proof (lists are copied).</summary>
     /// <param name="adviceRoot">The Merkle root of the witness commitment.</param>
@@ -44,6 +46,25 @@ public sealed class InferenceProof
         }
     }
 
+    /// <summary>Initializes a zero-knowledge proof: its sumchecks are masked from the pool whose chunks and openings it carries.</summary>
+    internal InferenceProof(
+        Digest256 adviceRoot,
+        IReadOnlyList<SumcheckProof<GoldilocksExt2>> sumchecks,
+        ReadOnlySpan<GoldilocksExt2> values,
+        LigeroOpeningProof<GoldilocksExt2> adviceOpening,
+        IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> weightOpenings,
+        IReadOnlyList<SumcheckMaskChunk> maskChunks,
+        IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> maskOpenings)
+        : this(adviceRoot, sumchecks, values, adviceOpening, weightOpenings)
+    {
+        _maskChunks = [.. maskChunks];
+        _maskOpenings = [.. maskOpenings];
+        if (_maskOpenings.Any(o => o is null))
+        {
+            throw new ArgumentException("Proof components must not be null.");
+        }
+    }
+
     /// <summary>Gets the Merkle root of the witness (advice) commitment.</summary>
     public Digest256 AdviceRoot { get; }
 
@@ -60,4 +81,13 @@ public sealed class InferenceProof
     public IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> WeightOpenings => _weightOpenings;
 
     internal GoldilocksExt2[] ValueArray => _values;
+
+    /// <summary>Whether the sumchecks are zero-knowledge (<see cref="SumcheckMask{T}"/>): the proof of a hiding commitment.</summary>
+    internal bool IsMasked => _maskChunks.Length > 0 || _sumchecks.Any(s => s.IsMasked);
+
+    /// <summary>The masking pool's chunks, in commitment order (empty for a plain proof).</summary>
+    internal IReadOnlyList<SumcheckMaskChunk> MaskChunks => _maskChunks;
+
+    /// <summary>The openings of the pool's chunks.</summary>
+    internal IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> MaskOpenings => _maskOpenings;
 }

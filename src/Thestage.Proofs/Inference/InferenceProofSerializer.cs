@@ -10,7 +10,9 @@ namespace Thestage.Proofs.Inference;
 /// <c>"TSIP" ‖ version u16 (=1) ‖ witness root (32) ‖ sumcheck count u32 ‖ per sumcheck: rounds u8, values per round u8,
 /// factor count u8, round values, factor values (values per round is 2 when there are no rounds, so the encoding is canonical) ‖ value count u32 ‖ values ‖ witness opening (u32 length ‖ "TSLG" bytes)
 /// ‖ weight opening count u8 ‖ per opening: u32 length ‖ "TSLG" bytes</c>; field elements are canonical 16-byte
-/// <see cref="GoldilocksExt2"/> encodings.
+/// <see cref="GoldilocksExt2"/> encodings. Version 2 is the zero-knowledge proof of a hiding commitment: every sumcheck is
+/// followed by its mask's sum and value, and the weight openings by the masking pool (<c>chunk count u8 (1…8) ‖ per chunk:
+/// root (32) ‖ log size u8 (4…16) ‖ u32 length ‖ "TSLG" opening</c>). Plain proofs are written as version 1, unchanged.
 /// </summary>
 /// <remarks>
 /// Every count is bounded (sumchecks ≤ 65536, rounds ≤ 64, values per round 2…64, factors 1…63, loose values ≤ 2^20,
@@ -19,8 +21,10 @@ namespace Thestage.Proofs.Inference;
 /// </remarks>
 public static class InferenceProofSerializer
 {
-    /// <summary>The current format version.</summary>
+    /// <summary>The format version of plain proofs (zero-knowledge proofs are written as version 2).</summary>
     public const ushort Version = 1;
+
+    private const ushort MaskedVersion = 2;
 
     private const int MaxSumchecks = 1 << 16;
     private const int MaxValues = 1 << 20;
@@ -41,15 +45,20 @@ public static class InferenceProofSerializer
         }
 
         var writer = new ProofWriter();
-        writer.WriteHeader(Magic, Version);
+        writer.WriteHeader(Magic, proof.IsMasked ? MaskedVersion : Version);
         writer.WriteDigest(proof.AdviceRoot);
-        ProofCodec.WriteSumchecks(writer, proof.Sumchecks);
+        ProofCodec.WriteSumchecks(writer, proof.Sumchecks, proof.IsMasked);
         writer.WriteElements(proof.Values);
         ProofCodec.WriteOpening(writer, proof.AdviceOpening);
         writer.WriteBytes([(byte)proof.WeightOpenings.Count]);
         foreach (LigeroOpeningProof<GoldilocksExt2> opening in proof.WeightOpenings)
         {
             ProofCodec.WriteOpening(writer, opening);
+        }
+
+        if (proof.IsMasked)
+        {
+            ProofCodec.WriteMaskPool(writer, proof.MaskChunks, proof.MaskOpenings);
         }
 
         return writer.ToArray();
@@ -62,9 +71,9 @@ public static class InferenceProofSerializer
     public static InferenceProof Deserialize(ReadOnlySpan<byte> bytes)
     {
         var reader = new ProofReader(bytes);
-        reader.ReadHeader(Magic, Version);
+        bool masked = reader.ReadHeader(Magic, Version, MaskedVersion) == MaskedVersion;
         Digest256 root = reader.ReadDigest();
-        SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks);
+        SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks, masked);
         GoldilocksExt2[] values = reader.ReadElements<GoldilocksExt2>(0, MaxValues);
         LigeroOpeningProof<GoldilocksExt2> advice = ProofCodec.ReadOpening(ref reader);
         int openings = reader.ReadBytes(1)[0];
@@ -77,6 +86,13 @@ public static class InferenceProofSerializer
         for (int i = 0; i < openings; i++)
         {
             weightOpenings[i] = ProofCodec.ReadOpening(ref reader);
+        }
+
+        if (masked)
+        {
+            (SumcheckMaskChunk[] chunks, LigeroOpeningProof<GoldilocksExt2>[] maskOpenings) = ProofCodec.ReadMaskPool(ref reader);
+            reader.EnsureEnd();
+            return new InferenceProof(root, sumchecks, values, advice, weightOpenings, chunks, maskOpenings);
         }
 
         reader.EnsureEnd();

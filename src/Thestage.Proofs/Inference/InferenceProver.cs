@@ -1,7 +1,9 @@
+using Thestage.Models;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Lookups;
+using Thestage.Proofs.Sumcheck;
 using E = Thestage.Proofs.Fields.GoldilocksExt2;
 
 namespace Thestage.Proofs.Inference;
@@ -31,7 +33,7 @@ namespace Thestage.Proofs.Inference;
 /// Supported architectures: any <see cref="Quantization.QuantizedModel"/> in which ReLU follows a requantizing
 /// layer (Dense, Conv2d, AvgPool2d, Square), a MaxPool2d, or a Flatten of one, and Conv2d/AvgPool2d/MaxPool2d inputs are not
 /// Flatten outputs. A MaxPool2d output is committed like a requantized one and proven the maximum of its window by a
-/// zero-check of the product of the differences to its inputs, each range-checked to 16 bits (see <c>ProverRelations</c>).
+/// zero-check of the product of the differences to its inputs, each range-checked to 16 bits (see <c>LayerRelations</c>).
 /// Soundness is the sum of the component errors listed on <see cref="InferenceVerifier"/>.
 /// </para>
 /// </remarks>
@@ -70,26 +72,64 @@ public static class InferenceProver
     }
 
     /// <summary>Runs the protocol on a prepared witness (tests tamper with it to play a cheating prover).</summary>
-    internal static InferenceProof ProveWithWitness(CommittedModel model, CircuitPlan plan, IReadOnlyList<int[]> inputs, InferenceWitness witness, ISaltSource? salts)
+    /// <remarks>
+    /// <paramref name="maskSalts"/> feeds the sumcheck masking pool (default: <paramref name="salts"/>); the indistinguishability tests
+    /// fix the witness commitment's salts and vary only the masks.
+    /// </remarks>
+    internal static InferenceProof ProveWithWitness(CommittedModel model, CircuitPlan plan, IReadOnlyList<int[]> inputs, InferenceWitness witness, ISaltSource? salts, ISaltSource? maskSalts = null)
     {
         ModelCommitment commitment = model.Commitment;
         Goldilocks[][] advice = plan.AdviceLayout.Assemble(witness.Advice);
         LigeroProverState adviceState = LigeroProver.Commit(advice[0], commitment.Parameters, salts);
 
         var transcript = InferenceTranscript.Begin(commitment, inputs, witness.Outputs, adviceState.Commitment.Root);
-        var builder = new ProofBuilder<E>();
+        var builder = new ProofBuilder<E>(commitment.Parameters.Hiding ? new SumcheckMaskPool<E>(commitment.Parameters, MaskChunkLogSize(plan), maskSalts ?? salts) : null);
         var columns = plan.LookupColumns.Select(c => (witness.Advice[c.Segment], c.Scale)).ToList();
         LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, witness.Advice[plan.MultiplicitySegment], CircuitPlan.TableBits);
         List<SegmentClaim<E>> adviceClaims = LookupClaims(plan, lookup);
 
         Goldilocks[][] weightSegments = plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model.Model);
-        var relations = new ProverRelations(plan, transcript, builder, witness, weightSegments);
-        relations.ProveLayers();
+        var relations = LayerRelations.ForProver(plan, transcript, builder, witness, weightSegments);
+        relations.Run();
         adviceClaims.AddRange(relations.AdviceClaims);
 
         LigeroOpeningProof<E>[] adviceOpening = ClaimBatcher.Prove(transcript, builder, plan.AdviceLayout, advice, [adviceState], adviceClaims);
         LigeroOpeningProof<E>[] weightOpenings = ClaimBatcher.Prove(transcript, builder, plan.WeightLayout, model.Polynomials, model.States, relations.WeightClaims);
-        return new InferenceProof(adviceState.Commitment.Root, builder.Sumchecks, builder.Values.ToArray(), adviceOpening[0], weightOpenings);
+        if (builder.Masks is null)
+        {
+            return new InferenceProof(adviceState.Commitment.Root, builder.Sumchecks, builder.Values.ToArray(), adviceOpening[0], weightOpenings);
+        }
+
+        LigeroOpeningProof<E>[] maskOpenings = builder.Masks.Open(transcript);
+        return new InferenceProof(adviceState.Commitment.Root, builder.Sumchecks, builder.Values.ToArray(), adviceOpening[0], weightOpenings, builder.Masks.Chunks, maskOpenings);
+    }
+
+    /// <summary>
+    /// The size of the masking pool's chunks for a plan: enough for every sumcheck of the proof in one chunk (at most
+    /// <c>2^16</c> entries), from the bound of <see cref="InferenceVerifier"/>'s soundness count: per tensor four sumchecks of
+    /// degree at most 3 (or a max pooling's window + 1), the lookup's layers, and one batching sumcheck per committed polynomial.
+    /// </summary>
+    internal static int MaskChunkLogSize(CircuitPlan plan)
+    {
+        long entries = 0;
+        for (int t = 0; t <= plan.Layers.Length; t++)
+        {
+            int degree = t > 0 && plan.Layers[t - 1].Kind == LayerKind.MaxPool2d ? plan.Layers[t - 1].Window + 1 : 3;
+            entries += 4L * SumcheckMask<E>.Entries(plan.Layouts[t].LogSize + 1, degree);
+        }
+
+        int leaves = LogUpLayout.Create(plan.LookupSpecs, CircuitPlan.TableBits).LogSize;
+        for (int k = 0; k <= leaves; k++)
+        {
+            entries += SumcheckMask<E>.Entries(k, 3);
+        }
+
+        foreach (int v in plan.AdviceLayout.NumVariables.Concat(plan.WeightLayout.NumVariables))
+        {
+            entries += SumcheckMask<E>.Entries(v, 2);
+        }
+
+        return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
     }
 
     internal static List<SegmentClaim<E>> LookupClaims(CircuitPlan plan, LogUpClaims<E> lookup)

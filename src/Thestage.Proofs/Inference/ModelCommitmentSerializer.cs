@@ -16,7 +16,11 @@ namespace Thestage.Proofs.Inference;
 /// Ligero, <see cref="LigeroParameters.Hiding"/>) ‖ column queries u32
 /// ‖ weight commitment count u8 ‖ per commitment: root (32) ‖ variables u8 ‖ architecture digest (32) ‖ range-proof flag u8
 /// ‖ if 1: multiplicities (u32 count = 256 ‖ 8-byte elements) ‖ sumcheck list ‖ values (u32 count ‖ 16-byte elements)
-/// ‖ opening count u8 ‖ per opening: u32 length ‖ "TSLG" bytes</c>.
+/// ‖ opening count u8 ‖ per opening: u32 length ‖ "TSLG" bytes</c>. Version 4 is a hiding commitment whose range proof has
+/// zero-knowledge sumchecks: each sumcheck is followed by its mask's sum and value, and the openings by the masking pool
+/// (<c>chunk count u8 ‖ per chunk: root (32) ‖ log size u8 ‖ u32 length ‖ "TSLG" opening</c>). Plain commitments are written
+/// as version 3, unchanged; a hiding version 3 with a range proof (written before the range proof's sumchecks were masked) is
+/// refused with a message saying to commit again.
 /// </summary>
 /// <remarks>
 /// Every field is range-checked, the layer rules of <see cref="QuantizedLayer"/> are enforced, the shapes must chain
@@ -32,8 +36,10 @@ namespace Thestage.Proofs.Inference;
 /// </remarks>
 public static class ModelCommitmentSerializer
 {
-    /// <summary>The current format version.</summary>
+    /// <summary>The format version of plain commitments (hiding ones, with a zero-knowledge range proof, are written as version 4).</summary>
     public const ushort Version = 3;
+
+    private const ushort MaskedVersion = 4;
 
     private static ReadOnlySpan<byte> Magic => "TSMC"u8;
 
@@ -44,7 +50,8 @@ public static class ModelCommitmentSerializer
     {
         ArgumentNullException.ThrowIfNull(commitment);
         var writer = new ProofWriter();
-        writer.WriteHeader(Magic, Version);
+        bool masked = commitment.RangeProof is { IsMasked: true };
+        writer.WriteHeader(Magic, masked ? MaskedVersion : Version);
         commitment.WriteArchitecture(writer);
         writer.WriteBytes([(byte)commitment.WeightCommitments.Count]);
         foreach (LigeroCommitment weights in commitment.WeightCommitments)
@@ -59,12 +66,17 @@ public static class ModelCommitmentSerializer
         if (range is not null)
         {
             writer.WriteElements(range.Multiplicities);
-            ProofCodec.WriteSumchecks(writer, range.Sumchecks);
+            ProofCodec.WriteSumchecks(writer, range.Sumchecks, masked);
             writer.WriteElements(range.Values);
             writer.WriteBytes([(byte)range.Openings.Count]);
             foreach (LigeroOpeningProof<GoldilocksExt2> opening in range.Openings)
             {
                 ProofCodec.WriteOpening(writer, opening);
+            }
+
+            if (masked)
+            {
+                ProofCodec.WriteMaskPool(writer, range.MaskChunks, range.MaskOpenings);
             }
         }
 
@@ -84,7 +96,8 @@ public static class ModelCommitmentSerializer
         }
 
         var reader = new ProofReader(bytes);
-        ushort version = reader.ReadHeader(Magic, 2, Version);
+        ushort version = reader.ReadHeader(Magic, 2, MaskedVersion);
+        bool masked = version == MaskedVersion;
         (int channels, int height, int width) = (reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24));
         int inputBits = reader.ReadUInt32(2, 16);
         int inputFraction = ReadSigned(ref reader, 62);
@@ -110,11 +123,16 @@ public static class ModelCommitmentSerializer
             layers[i] = layer;
         }
 
-        int logBlowup = reader.ReadUInt32(1, 4 | LigeroParameters.EncodedHidingFlag);
+        int logBlowup = reader.ReadUInt32(1, LigeroParameters.MaxLogBlowup | LigeroParameters.EncodedHidingFlag);
         int queries = reader.ReadUInt32(1, LigeroParameters.MaxColumnQueries);
         if (version == 2 && (logBlowup & LigeroParameters.EncodedHidingFlag) != 0)
         {
             throw new ProofFormatException("TSMC version 2 has no hiding commitments; a hiding model commitment is version 3.");
+        }
+
+        if (masked && (logBlowup & LigeroParameters.EncodedHidingFlag) == 0)
+        {
+            throw new ProofFormatException("TSMC version 4 is a hiding commitment; a plain one is version 3.");
         }
 
         int weightCount = reader.ReadBytes(1)[0];
@@ -144,10 +162,15 @@ public static class ModelCommitmentSerializer
             throw new ProofFormatException("Invalid range-proof flag.");
         }
 
+        if (hasRange == 1 && !masked && (logBlowup & LigeroParameters.EncodedHidingFlag) != 0)
+        {
+            throw new ProofFormatException("A hiding TSMC version 3 carries a range proof whose sumchecks are not zero-knowledge; commit the model again (version 4).");
+        }
+
         if (hasRange == 1)
         {
             Goldilocks[] multiplicities = reader.ReadElements<Goldilocks>(1 << CircuitPlan.TableBits, 1 << CircuitPlan.TableBits);
-            SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, 1 << 12);
+            SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, 1 << 12, masked);
             GoldilocksExt2[] values = reader.ReadElements<GoldilocksExt2>(0, 1 << 12);
             int openingCount = reader.ReadBytes(1)[0];
             if (openingCount is 0 or > 2)
@@ -161,7 +184,15 @@ public static class ModelCommitmentSerializer
                 openings[i] = ProofCodec.ReadOpening(ref reader);
             }
 
-            range = new WeightRangeProof(multiplicities, sumchecks, values, openings);
+            if (masked)
+            {
+                (SumcheckMaskChunk[] chunks, LigeroOpeningProof<GoldilocksExt2>[] maskOpenings) = ProofCodec.ReadMaskPool(ref reader);
+                range = new WeightRangeProof(multiplicities, sumchecks, values, openings, chunks, maskOpenings);
+            }
+            else
+            {
+                range = new WeightRangeProof(multiplicities, sumchecks, values, openings);
+            }
         }
 
         reader.EnsureEnd();

@@ -1,5 +1,6 @@
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
+using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Lookups;
 using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Sumcheck;
@@ -34,14 +35,16 @@ internal static class WeightRangeArgument
     private const ulong Offset = 128;
     private const string PaddingLabel = "weights/padding-r";
 
-    public static WeightRangeProof Prove(ModelCommitment commitment, CircuitPlan plan, Goldilocks[][] segments, Goldilocks[][] polynomials, LigeroProverState[] states)
+    /// <summary>Proves the ranges and paddings; over hiding parameters the sumchecks are masked from a pool drawn from <paramref name="maskSalts"/> (null: the CSPRNG).</summary>
+    public static WeightRangeProof Prove(
+        ModelCommitment commitment, CircuitPlan plan, Goldilocks[][] segments, Goldilocks[][] polynomials, LigeroProverState[] states, ISaltSource? maskSalts = null)
     {
         int[] columnSegments = ColumnSegments(plan);
         var columns = columnSegments.Select(s => (segments[s], 1UL)).ToList();
         ulong[] offsets = columnSegments.Select(_ => Offset).ToArray();
         Goldilocks[] multiplicities = LogUpArgument.Multiplicities(columns, CircuitPlan.TableBits, offsets);
         Transcript transcript = Begin(commitment, multiplicities);
-        var builder = new ProofBuilder<E>();
+        var builder = new ProofBuilder<E>(commitment.Parameters.Hiding ? new SumcheckMaskPool<E>(commitment.Parameters, MaskChunkLogSize(plan), maskSalts) : null);
         LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, CircuitPlan.TableBits, offsets);
         List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
         for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
@@ -53,20 +56,38 @@ internal static class WeightRangeArgument
             padding.AsSpan().Fill(E.One);
             BoxIndicator.Add<E>(padding, plan.WeightBoxes[segment], -E.One);
             SumcheckProverOutput<E> zeroCheck = SumcheckProver.Prove(
-                transcript, E.Zero, [new MultilinearPolynomial<E>(EqPolynomial.Table<E>(r)), new(padding), new(segments[segment].Select(E.FromBase).ToArray())]);
+                transcript, E.Zero, [new MultilinearPolynomial<E>(EqPolynomial.Table<E>(r)), new(padding), new(segments[segment].Select(E.FromBase).ToArray())], builder.Masks);
             builder.AddSumcheck(zeroCheck.Proof);
             claims.Add(new SegmentClaim<E>(segment, zeroCheck.Point.ToArray(), zeroCheck.Proof.FactorEvaluations[2]));
         }
 
         LigeroOpeningProof<E>[] openings = ClaimBatcher.Prove(transcript, builder, plan.WeightLayout, polynomials, states, claims);
-        return new WeightRangeProof(multiplicities, builder.Sumchecks, builder.Values.ToArray(), openings);
+        return builder.Masks is null
+            ? new WeightRangeProof(multiplicities, builder.Sumchecks, builder.Values.ToArray(), openings)
+            : new WeightRangeProof(multiplicities, builder.Sumchecks, builder.Values.ToArray(), openings, builder.Masks.Chunks, builder.Masks.Open(transcript));
     }
 
-    public static bool Verify(ModelCommitment commitment, WeightRangeProof? proof)
+    /// <summary>The masking pool's chunk size for a model's range proof: the logUp's layers, one degree-3 zero-check per segment and one batching per polynomial.</summary>
+    internal static int MaskChunkLogSize(CircuitPlan plan)
+    {
+        int[] columnSegments = ColumnSegments(plan);
+        LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
+        long entries = 0;
+        for (int k = 0; k <= LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize; k++)
+        {
+            entries += SumcheckMask<E>.Entries(k, 3);
+        }
+
+        entries += plan.WeightLogSizes.Sum(v => (long)SumcheckMask<E>.Entries(v, 3));
+        entries += plan.WeightLayout.NumVariables.Sum(v => (long)SumcheckMask<E>.Entries(v, 2));
+        return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
+    }
+
+    public static ProofVerdict Verify(ModelCommitment commitment, WeightRangeProof? proof)
     {
         if (proof is null || proof.Multiplicities.Length != 1 << CircuitPlan.TableBits)
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
         CircuitPlan plan;
@@ -76,43 +97,48 @@ internal static class WeightRangeArgument
         }
         catch (ArgumentException)
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Statement);
         }
 
-        int[] columnSegments = ColumnSegments(plan);
-        LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
-        Transcript transcript = Begin(commitment, proof.MultiplicityArray);
-        var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray);
-        LogUpClaims<E>? lookup = LogUpArgument.Verify(transcript, cursor, specs, CircuitPlan.TableBits);
-        if (lookup is null
-            || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) != lookup.MultiplicityValue)
+        // A masked proof's chunks are at most the size its prover chooses for the plan (which bounds the verifier's work).
+        if (proof.IsMasked != commitment.Parameters.Hiding || proof.MaskChunks.Any(c => c.LogSize > MaskChunkLogSize(plan)))
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
-        List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
-        for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
+        return ProofVerdict.Of(() =>
         {
-            int v = plan.WeightLogSizes[segment];
-            E[] r = transcript.Challenges<E>(PaddingLabel, v);
-            if (!cursor.TryNextSumcheck(out SumcheckProof<E>? zeroCheck))
+            int[] columnSegments = ColumnSegments(plan);
+            LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
+            Transcript transcript = Begin(commitment, proof.MultiplicityArray);
+            SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(commitment.Parameters, proof.MaskChunks) : null;
+            var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray, masks);
+            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, CircuitPlan.TableBits);
+            ProofVerdict.Require(
+                MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
+                RejectionReason.Lookup,
+                "lookup multiplicities");
+            List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
+            for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
             {
-                return false;
+                string relation = $"padding of segment {segment}";
+                int v = plan.WeightLogSizes[segment];
+                E[] r = transcript.Challenges<E>(PaddingLabel, v);
+                ProofVerdict.Require(cursor.TryNextSumcheck(out SumcheckProof<E>? zeroCheck), RejectionReason.Format, relation);
+                SumcheckVerification<E> result = SumcheckVerifier.Verify(transcript, E.Zero, v, 3, zeroCheck, masks);
+                ProofVerdict.Require(result, RejectionReason.Relation, relation);
+                ProofVerdict.Require(
+                    result.FactorEvaluations[0] == EqPolynomial.Evaluate<E>(r, result.Point)
+                    && result.FactorEvaluations[1] == E.One - BoxIndicator.Evaluate(result.Point, plan.WeightBoxes[segment]),
+                    RejectionReason.Relation,
+                    relation);
+                claims.Add(new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2]));
             }
 
-            SumcheckVerification<E> result = SumcheckVerifier.Verify(transcript, E.Zero, v, 3, zeroCheck);
-            if (!result.IsValid
-                || result.FactorEvaluations[0] != EqPolynomial.Evaluate<E>(r, result.Point)
-                || result.FactorEvaluations[1] != E.One - BoxIndicator.Evaluate(result.Point, plan.WeightBoxes[segment]))
-            {
-                return false;
-            }
-
-            claims.Add(new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2]));
-        }
-
-        return ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.Parameters, claims, proof.Openings)
-            && cursor.IsExhausted;
+            ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.Parameters, claims, proof.Openings, "weights");
+            ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
+            ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
+        });
     }
 
     /// <summary>
@@ -134,6 +160,15 @@ internal static class WeightRangeArgument
         {
             epsilon += Math.Pow(2.0, -parameters.SoundnessBits(v, field));
             terms += claims + (2.0 * v);
+        }
+
+        if (parameters.Hiding)
+        {
+            // Zero-knowledge sumchecks: 2/|F| each (ρ and the batched g(r)) and the openings of the pool's chunks, at most
+            // SumcheckMaskChunk.MaxChunks of at most MaskChunkLogSize variables.
+            terms += 2.0 * (LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize + 1 + plan.WeightBoxes.Count + plan.WeightLayout.NumVariables.Length);
+            double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, MaskChunkLogSize(plan) - SumcheckMaskChunk.MinLogSize + 1).Min(v => parameters.SoundnessBits(v, field));
+            epsilon += SumcheckMaskChunk.MaxChunks * Math.Pow(2.0, -weakest);
         }
 
         return epsilon + (terms / Math.Pow(2.0, field));

@@ -45,6 +45,29 @@ public sealed class WeightRangeProof
         }
     }
 
+    /// <summary>Initializes a zero-knowledge proof (a hiding commitment's): its sumchecks are masked from the pool it carries.</summary>
+    internal WeightRangeProof(
+        ReadOnlySpan<Goldilocks> multiplicities,
+        IReadOnlyList<SumcheckProof<GoldilocksExt2>> sumchecks,
+        ReadOnlySpan<GoldilocksExt2> values,
+        IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> openings,
+        IReadOnlyList<SumcheckMaskChunk> maskChunks,
+        IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> maskOpenings)
+        : this(multiplicities, sumchecks, values, openings)
+    {
+        MaskChunks = [.. maskChunks];
+        MaskOpenings = [.. maskOpenings];
+    }
+
+    /// <summary>The masking pool's chunks (empty for a plain proof).</summary>
+    internal SumcheckMaskChunk[] MaskChunks { get; } = [];
+
+    /// <summary>The openings of the pool's chunks.</summary>
+    internal LigeroOpeningProof<GoldilocksExt2>[] MaskOpenings { get; } = [];
+
+    /// <summary>Whether the sumchecks are zero-knowledge (<see cref="SumcheckMask{T}"/>).</summary>
+    internal bool IsMasked => MaskChunks.Length > 0 || _sumchecks.Any(s => s.IsMasked);
+
     /// <summary>Gets the multiplicities of the table values <c>0 … 255</c>.</summary>
     public ReadOnlySpan<Goldilocks> Multiplicities => _multiplicities;
 

@@ -22,7 +22,9 @@ namespace Thestage.Proofs.Lookups;
 /// </para>
 /// <para>
 /// Soundness error, per layer <c>k</c>: <c>3k/|F|</c> (sumcheck) + <c>1/|F|</c> (λ) + <c>1/|F|</c> (ρ); over all layers
-/// at most <c>(1.5·L² + 2L)/|F|</c>.
+/// at most <c>(1.5·L² + 2L)/|F|</c>. With a masking pool (<see cref="ProofBuilder{T}.Masks"/>) each layer's sumcheck is the
+/// zero-knowledge one of <see cref="SumcheckMask{T}"/> (degree 3, <c>k</c> variables): one more <c>1/|F|</c> per layer for
+/// the mask's <c>ρ</c> and one for its batched <c>g(r)</c>, at most <c>(1.5·L² + 4L)/|F|</c>.
 /// </para>
 /// </remarks>
 internal static class FractionalSumcheck
@@ -118,12 +120,27 @@ internal static class FractionalSumcheck
         for (int k = 0; k < logSize; k++)
         {
             T lambda = transcript.Challenge<T>(BatchLabel);
-            if (!cursor.TryNextSumcheck(out SumcheckProof<T>? proof) || proof!.RoundCount != k || proof.FactorEvaluations.Length != 4)
+            if (!cursor.TryNextSumcheck(out SumcheckProof<T>? proof) || proof!.RoundCount != k || proof.FactorEvaluations.Length != 4
+                || proof.IsMasked != cursor.Masks is not null)
             {
                 return false;
             }
 
             T claim = pClaim + (lambda * qClaim);
+            (int Chunk, int Offset)? slot = cursor.Masks?.TryTake(transcript, k, 3);
+            T weight = T.Zero;
+            if (cursor.Masks is not null)
+            {
+                if (slot is null)
+                {
+                    return false;
+                }
+
+                transcript.Absorb(SumcheckLabels.MaskSum, proof.MaskSum);
+                weight = transcript.Challenge<T>(SumcheckLabels.MaskWeight);
+                claim += weight * proof.MaskSum;
+            }
+
             var s = new T[k];
             for (int round = 0; round < k; round++)
             {
@@ -141,7 +158,14 @@ internal static class FractionalSumcheck
             ReadOnlySpan<T> children = proof.FactorEvaluations;
             transcript.Absorb(ChildrenLabel, children);
             T pl = children[0], pr = children[1], ql = children[2], qr = children[3];
-            if (EqPolynomial.Evaluate<T>(point, s) * ((pl * qr) + (pr * ql) + (lambda * ql * qr)) != claim)
+            T final = EqPolynomial.Evaluate<T>(point, s) * ((pl * qr) + (pr * ql) + (lambda * ql * qr));
+            if (cursor.Masks is not null)
+            {
+                final += weight * proof.MaskValue;
+                cursor.Masks.Accumulate(transcript, slot!.Value, s, 3, proof.MaskValue);
+            }
+
+            if (final != claim)
             {
                 return false;
             }
@@ -177,6 +201,13 @@ internal static class FractionalSumcheck
         where T : struct, IExtensionField<T>
     {
         int k = z.Length;
+        SumcheckMask<T>? mask = builder.Masks?.Take(transcript, k, 3);
+        if (mask is not null)
+        {
+            transcript.Absorb(SumcheckLabels.MaskSum, mask.Sum);
+            mask.Weight = transcript.Challenge<T>(SumcheckLabels.MaskWeight);
+        }
+
         var rounds = new T[k][];
         var s = new T[k];
         T scale = T.One;
@@ -192,10 +223,12 @@ internal static class FractionalSumcheck
             T slope = z[round] - e0; // eq(z_j, t) = e0 + t·(2 z_j − 1)
             T e1 = e0 + slope, e2 = e1 + slope, e3 = e2 + slope;
             T[] values = [scale * e0 * h0, scale * e1 * h1, scale * e2 * h2, scale * e3 * h3];
+            mask?.AddRound(values, round);
             rounds[round] = values;
             transcript.Absorb<T>(RoundLabel, values);
             r = transcript.Challenge<T>(ChallengeLabel);
             s[round] = r;
+            mask?.Bind(round, r);
             scale *= e0 + (r * slope);
         }
 
@@ -209,7 +242,16 @@ internal static class FractionalSumcheck
 
         T[] children = [tables[0][0], tables[1][0], tables[2][0], tables[3][0]];
         transcript.Absorb<T>(ChildrenLabel, children);
-        builder.AddSumcheck(new SumcheckProof<T>(rounds, children));
+        if (mask is null)
+        {
+            builder.AddSumcheck(new SumcheckProof<T>(rounds, children));
+        }
+        else
+        {
+            SumcheckMaskPool<T>.Finish(transcript, mask, s, 3);
+            builder.AddSumcheck(new SumcheckProof<T>(rounds, children, mask.Sum, mask.Value));
+        }
+
         T rho = transcript.Challenge<T>(LineLabel);
         return [.. s, rho];
     }

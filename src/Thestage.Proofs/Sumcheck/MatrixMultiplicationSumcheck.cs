@@ -44,6 +44,15 @@ public static class MatrixMultiplicationSumcheck
     /// <exception cref="ArgumentException">The dimensions are not powers of two or the spans have the wrong lengths.</exception>
     public static MatrixMultiplicationProverOutput<TExt> Prove<TExt>(
         Transcript transcript, ReadOnlySpan<Goldilocks> a, ReadOnlySpan<Goldilocks> b, ReadOnlySpan<Goldilocks> c, int m, int n, int p)
+        where TExt : struct, IExtensionField<TExt> => Prove<TExt>(transcript, a, b, c, m, n, p, null);
+
+    /// <summary>
+    /// <see cref="Prove{TExt}(Transcript, ReadOnlySpan{Goldilocks}, ReadOnlySpan{Goldilocks}, ReadOnlySpan{Goldilocks}, int, int, int)"/>,
+    /// zero-knowledge when <paramref name="masks"/> is given (<see cref="SumcheckMask{T}"/>: the degree-2 sumcheck runs on
+    /// <c>f·g + ρ·mask</c>).
+    /// </summary>
+    internal static MatrixMultiplicationProverOutput<TExt> Prove<TExt>(
+        Transcript transcript, ReadOnlySpan<Goldilocks> a, ReadOnlySpan<Goldilocks> b, ReadOnlySpan<Goldilocks> c, int m, int n, int p, SumcheckMaskPool<TExt>? masks)
         where TExt : struct, IExtensionField<TExt>
     {
         ArgumentNullException.ThrowIfNull(transcript);
@@ -65,7 +74,7 @@ public static class MatrixMultiplicationSumcheck
             g[k] = FieldKernels.DotBase<TExt>(eqColumn, b.Slice(k * p, p));
         }
 
-        SumcheckProverOutput<TExt> output = SumcheckProver.ProveTables(transcript, claim, [f, g]);
+        SumcheckProverOutput<TExt> output = SumcheckProver.ProveTables(transcript, claim, [f, g], masks);
         return new MatrixMultiplicationProverOutput<TExt>(output.Proof, rowPoint, columnPoint, output.Point.ToArray());
     }
 
@@ -85,12 +94,17 @@ public static class MatrixMultiplicationSumcheck
     /// <exception cref="ArgumentException">The dimensions are not powers of two or <paramref name="c"/> has the wrong length.</exception>
     public static MatrixMultiplicationVerification<TExt> VerifyReduction<TExt>(
         Transcript transcript, ReadOnlySpan<Goldilocks> c, int m, int n, int p, SumcheckProof<TExt>? proof)
+        where TExt : struct, IExtensionField<TExt> => VerifyReduction(transcript, c, m, n, p, proof, null);
+
+    /// <summary>The reduction of a zero-knowledge proof (<paramref name="masks"/> given) or a plain one.</summary>
+    internal static MatrixMultiplicationVerification<TExt> VerifyReduction<TExt>(
+        Transcript transcript, ReadOnlySpan<Goldilocks> c, int m, int n, int p, SumcheckProof<TExt>? proof, SumcheckMaskVerifier<TExt>? masks)
         where TExt : struct, IExtensionField<TExt>
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ValidateShapes(m * n, n * p, c.Length, m, n, p);
         (TExt[] rowPoint, TExt[] columnPoint, TExt claim) = BeginStatement<TExt>(transcript, c, m, n, p);
-        SumcheckVerification<TExt> sumcheck = SumcheckVerifier.Verify(transcript, claim, BitOperations.Log2((uint)n), 2, proof);
+        SumcheckVerification<TExt> sumcheck = SumcheckVerifier.Verify(transcript, claim, BitOperations.Log2((uint)n), 2, proof, masks);
         return new MatrixMultiplicationVerification<TExt>(sumcheck, rowPoint, columnPoint, sumcheck.Failure);
     }
 

@@ -9,4 +9,9 @@ internal static class SumcheckLabels
     public const string Round = "sumcheck/round-polynomial";
     public const string Challenge = "sumcheck/challenge";
     public const string FactorEvaluations = "sumcheck/factor-evaluations";
+    public const string MaskChunk = "sumcheck/mask-chunk";
+    public const string MaskSum = "sumcheck/mask-sum";
+    public const string MaskWeight = "sumcheck/mask-weight";
+    public const string MaskValue = "sumcheck/mask-value";
+    public const string MaskBatch = "sumcheck/mask-batch";
 }

@@ -36,6 +36,24 @@ public sealed class SumcheckProof<T>
         _factorEvaluations = factorEvaluations.ToArray();
     }
 
+    /// <summary>Initializes a zero-knowledge proof: the rounds are those of <c>f + ρ·g</c>, with the mask's sum and final value.</summary>
+    internal SumcheckProof(IReadOnlyList<T[]> roundPolynomials, ReadOnlySpan<T> factorEvaluations, T maskSum, T maskValue)
+        : this(roundPolynomials, factorEvaluations)
+    {
+        IsMasked = true;
+        MaskSum = maskSum;
+        MaskValue = maskValue;
+    }
+
+    /// <summary>Whether the proof is a zero-knowledge one (<see cref="SumcheckMask{T}"/>): it then carries <see cref="MaskSum"/> and <see cref="MaskValue"/>.</summary>
+    internal bool IsMasked { get; }
+
+    /// <summary>The masking polynomial's sum <c>G</c> over the hypercube.</summary>
+    internal T MaskSum { get; }
+
+    /// <summary>The masking polynomial's value <c>g(r)</c> at the final point.</summary>
+    internal T MaskValue { get; }
+
     /// <summary>Gets the number of rounds (variables).</summary>
     public int RoundCount => _rounds.Length;
 

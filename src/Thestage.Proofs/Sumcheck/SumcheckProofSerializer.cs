@@ -4,8 +4,10 @@ namespace Thestage.Proofs.Sumcheck;
 
 /// <summary>
 /// The versioned byte format of <see cref="SumcheckProof{T}"/>:
-/// <c>"TSSC" ‖ version u16 (=1) ‖ element length u16 ‖ rounds u32 (≤ 64) ‖ values per round u32 (2…64) ‖
-/// round values ‖ factor count u32 (1…63) ‖ factor evaluations</c>, all little-endian, field elements canonical.
+/// <c>"TSSC" ‖ version u16 ‖ element length u16 ‖ rounds u32 (≤ 64) ‖ values per round u32 (2…64) ‖
+/// round values ‖ factor count u32 (1…63) ‖ factor evaluations</c>, then for version 2 (a zero-knowledge proof,
+/// <see cref="SumcheckMask{T}"/>) the mask's sum <c>G</c> and value <c>g(r)</c>; all little-endian, field elements canonical.
+/// A plain proof is written as version 1, byte for byte as before; a masked one as version 2.
 /// </summary>
 /// <remarks>
 /// Lengths are bounded and checked against the remaining input before allocation; malformed input
@@ -14,8 +16,10 @@ namespace Thestage.Proofs.Sumcheck;
 /// </remarks>
 public static class SumcheckProofSerializer
 {
-    /// <summary>The current format version.</summary>
+    /// <summary>The format version of plain proofs (masked proofs are written as version 2).</summary>
     public const ushort Version = 1;
+
+    private const ushort MaskedVersion = 2;
 
     private static ReadOnlySpan<byte> Magic => "TSSC"u8;
 
@@ -36,7 +40,7 @@ public static class SumcheckProofSerializer
         }
 
         var writer = new ProofWriter();
-        writer.WriteHeader(Magic, Version);
+        writer.WriteHeader(Magic, proof.IsMasked ? MaskedVersion : Version);
         writer.WriteUInt16((ushort)T.EncodedLength);
         writer.WriteUInt32((uint)proof.RoundCount);
         writer.WriteUInt32((uint)valuesPerRound);
@@ -55,6 +59,12 @@ public static class SumcheckProofSerializer
         }
 
         writer.WriteElements(proof.FactorEvaluations);
+        if (proof.IsMasked)
+        {
+            writer.WriteElement(proof.MaskSum);
+            writer.WriteElement(proof.MaskValue);
+        }
+
         return writer.ToArray();
     }
 
@@ -67,7 +77,7 @@ public static class SumcheckProofSerializer
         where T : struct, IExtensionField<T>
     {
         var reader = new ProofReader(bytes);
-        reader.ReadHeader(Magic, Version);
+        ushort version = reader.ReadHeader(Magic, Version, MaskedVersion);
         if (reader.ReadUInt16() != T.EncodedLength)
         {
             throw new ProofFormatException("The proof was written for a different field.");
@@ -86,6 +96,14 @@ public static class SumcheckProofSerializer
         }
 
         T[] factorEvaluations = reader.ReadElements<T>(1, SumcheckVerifier.MaxDegree);
+        if (version == MaskedVersion)
+        {
+            T maskSum = reader.ReadElement<T>();
+            T maskValue = reader.ReadElement<T>();
+            reader.EnsureEnd();
+            return new SumcheckProof<T>(roundValues, factorEvaluations, maskSum, maskValue);
+        }
+
         reader.EnsureEnd();
         return new SumcheckProof<T>(roundValues, factorEvaluations);
     }

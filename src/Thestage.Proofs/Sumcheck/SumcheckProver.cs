@@ -73,18 +73,36 @@ public static class SumcheckProver
     }
 
     /// <summary>
+    /// The zero-knowledge sumcheck (<see cref="SumcheckMask{T}"/>): the factors' product is masked by <c>ρ·g</c> for a masking
+    /// polynomial <c>g</c> from <paramref name="masks"/>, committed before <c>ρ</c> is drawn.
+    /// </summary>
+    internal static SumcheckProverOutput<T> Prove<T>(Transcript transcript, T claimedSum, IReadOnlyList<MultilinearPolynomial<T>> factors, SumcheckMaskPool<T>? masks)
+        where T : struct, IExtensionField<T>
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ValidateFactors(factors);
+        return ProveTables(transcript, claimedSum, factors.Select(f => f.Evaluations.ToArray()).ToArray(), masks);
+    }
+
+    /// <summary>
     /// <see cref="Prove{T}(Transcript, T, IReadOnlyList{MultilinearPolynomial{T}})"/> on tables the caller hands over: they are
     /// folded in place (left unspecified), which spares the copies.
     /// </summary>
-    internal static SumcheckProverOutput<T> ProveTables<T>(Transcript transcript, T claimedSum, T[][] tables)
+    internal static SumcheckProverOutput<T> ProveTables<T>(Transcript transcript, T claimedSum, T[][] tables, SumcheckMaskPool<T>? masks = null)
         where T : struct, IExtensionField<T>
     {
         int degree = tables.Length;
         int size = tables[0].Length;
         int numVariables = System.Numerics.BitOperations.Log2((uint)size);
+        SumcheckMask<T>? mask = masks?.Take(transcript, numVariables, degree);
         transcript.AbsorbUInt64(SumcheckLabels.NumVariables, (ulong)numVariables);
         transcript.AbsorbUInt64(SumcheckLabels.Degree, (ulong)degree);
         transcript.Absorb(SumcheckLabels.ClaimedSum, claimedSum);
+        if (mask is not null)
+        {
+            transcript.Absorb(SumcheckLabels.MaskSum, mask.Sum);
+            mask.Weight = transcript.Challenge<T>(SumcheckLabels.MaskWeight);
+        }
 
         var rounds = new T[numVariables][];
         var point = new T[numVariables];
@@ -97,9 +115,11 @@ public static class SumcheckProver
             for (int round = 0; round < numVariables; round++)
             {
                 rounds[round] = (T[])(object)values;
+                mask?.AddRound(rounds[round], round);
                 transcript.Absorb<T>(SumcheckLabels.Round, rounds[round]);
                 T challenge = transcript.Challenge<T>(SumcheckLabels.Challenge);
                 point[round] = challenge;
+                mask?.Bind(round, challenge);
                 int half = size >> (round + 1);
                 if (round + 1 < numVariables)
                 {
@@ -117,7 +137,7 @@ public static class SumcheckProver
         }
         else
         {
-            GenericRounds(transcript, tables, rounds, point);
+            GenericRounds(transcript, tables, rounds, point, mask);
         }
 
         var factorEvaluations = new T[degree];
@@ -127,11 +147,17 @@ public static class SumcheckProver
         }
 
         transcript.Absorb<T>(SumcheckLabels.FactorEvaluations, factorEvaluations);
-        return new SumcheckProverOutput<T>(new SumcheckProof<T>(rounds, factorEvaluations), point);
+        if (mask is null)
+        {
+            return new SumcheckProverOutput<T>(new SumcheckProof<T>(rounds, factorEvaluations), point);
+        }
+
+        SumcheckMaskPool<T>.Finish(transcript, mask, point, degree);
+        return new SumcheckProverOutput<T>(new SumcheckProof<T>(rounds, factorEvaluations, mask.Sum, mask.Value), point);
     }
 
     /// <summary>The rounds for any field and degree: values by repeated addition of the step, then the fold.</summary>
-    private static void GenericRounds<T>(Transcript transcript, T[][] tables, T[][] rounds, T[] point)
+    private static void GenericRounds<T>(Transcript transcript, T[][] tables, T[][] rounds, T[] point, SumcheckMask<T>? mask)
         where T : struct, IExtensionField<T>
     {
         int degree = tables.Length;
@@ -168,10 +194,12 @@ public static class SumcheckProver
                 }
             }
 
+            mask?.AddRound(values, round);
             rounds[round] = values;
             transcript.Absorb<T>(SumcheckLabels.Round, values);
             T challenge = transcript.Challenge<T>(SumcheckLabels.Challenge);
             point[round] = challenge;
+            mask?.Bind(round, challenge);
             for (int k = 0; k < degree; k++)
             {
                 MultilinearPolynomial<T>.FoldInPlace(tables[k].AsSpan(0, 2 * half), challenge);

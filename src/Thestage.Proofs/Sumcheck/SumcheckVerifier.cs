@@ -36,6 +36,15 @@ public static class SumcheckVerifier
     /// <returns>The verdict, with the random point and the claimed factor evaluations on success.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="numVariables"/> or <paramref name="degree"/> is out of range.</exception>
     public static SumcheckVerification<T> Verify<T>(Transcript transcript, T claimedSum, int numVariables, int degree, SumcheckProof<T>? proof)
+        where T : struct, IExtensionField<T> => Verify(transcript, claimedSum, numVariables, degree, proof, null);
+
+    /// <summary>
+    /// Verifies a sumcheck, zero-knowledge when <paramref name="masks"/> is given (<see cref="SumcheckMask{T}"/>): the proof must then
+    /// carry <c>G</c> and <c>g(r)</c>, the rounds are checked against <c>claimedSum + ρ·G</c> and the end against
+    /// <c>Π_k f_k(r) + ρ·g(r)</c>, and <c>g(r)</c> joins the pool's batched opening. Soundness error
+    /// <c>(1 + v·d)/|E|</c>: <c>ρ</c> separates a false sum (<c>1/|E|</c>), then the rounds of <c>f + ρ·g</c>, of degree <c>d</c>.
+    /// </summary>
+    internal static SumcheckVerification<T> Verify<T>(Transcript transcript, T claimedSum, int numVariables, int degree, SumcheckProof<T>? proof, SumcheckMaskVerifier<T>? masks)
         where T : struct, IExtensionField<T>
     {
         ArgumentNullException.ThrowIfNull(transcript);
@@ -44,7 +53,7 @@ public static class SumcheckVerifier
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(degree);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(degree, MaxDegree);
 
-        if (proof is null || proof.RoundCount != numVariables || proof.FactorEvaluations.Length != degree)
+        if (proof is null || proof.RoundCount != numVariables || proof.FactorEvaluations.Length != degree || proof.IsMasked != masks is not null)
         {
             return SumcheckVerification<T>.Fail(SumcheckFailure.MalformedProof);
         }
@@ -57,35 +66,77 @@ public static class SumcheckVerifier
             }
         }
 
+        (int Chunk, int Offset)? slot = masks?.TryTake(transcript, numVariables, degree);
+        if (masks is not null && slot is null)
+        {
+            return SumcheckVerification<T>.Fail(SumcheckFailure.MalformedProof);
+        }
+
         transcript.AbsorbUInt64(SumcheckLabels.NumVariables, (ulong)numVariables);
         transcript.AbsorbUInt64(SumcheckLabels.Degree, (ulong)degree);
         transcript.Absorb(SumcheckLabels.ClaimedSum, claimedSum);
+        T weight = T.Zero;
+        if (masks is not null)
+        {
+            transcript.Absorb(SumcheckLabels.MaskSum, proof.MaskSum);
+            weight = transcript.Challenge<T>(SumcheckLabels.MaskWeight);
+        }
 
         var point = new T[numVariables];
-        T claim = claimedSum;
         for (int round = 0; round < numVariables; round++)
         {
-            ReadOnlySpan<T> values = proof.GetRoundPolynomial(round);
-            if (values[0] + values[1] != claim)
-            {
-                return new SumcheckVerification<T>(SumcheckFailure.RoundSumMismatch, round, point[..round], claim, []);
-            }
-
-            transcript.Absorb(SumcheckLabels.Round, values);
-            T challenge = transcript.Challenge<T>(SumcheckLabels.Challenge);
-            point[round] = challenge;
-            claim = UnivariatePolynomial.EvaluateFromNodeValues(values, challenge);
+            transcript.Absorb(SumcheckLabels.Round, proof.GetRoundPolynomial(round));
+            point[round] = transcript.Challenge<T>(SumcheckLabels.Challenge);
         }
 
         T[] factorEvaluations = proof.FactorEvaluations.ToArray();
         transcript.Absorb<T>(SumcheckLabels.FactorEvaluations, factorEvaluations);
+        (SumcheckFailure failure, int failedRound, T claim) = Check(claimedSum, proof, weight, point);
+        if (failure == SumcheckFailure.RoundSumMismatch)
+        {
+            return new SumcheckVerification<T>(failure, failedRound, point[..failedRound], claim, []);
+        }
+
+        if (masks is not null)
+        {
+            masks.Accumulate(transcript, slot!.Value, point, degree, proof.MaskValue);
+        }
+
+        return new SumcheckVerification<T>(failure, -1, point, claim, factorEvaluations);
+    }
+
+    /// <summary>
+    /// The checks of a well-shaped proof given its challenges (the transcript is not touched, so the simulator of the tests can
+    /// program them): <c>g_0(0) + g_0(1) = claimedSum + ρ·G</c>, <c>g_i(0) + g_i(1) = g_(i−1)(r_(i−1))</c>, and
+    /// <c>Π_k f_k(r) + ρ·g(r) = g_(v−1)(r_(v−1))</c> (<c>ρ = 0</c>, no mask terms, for a plain proof).
+    /// </summary>
+    /// <returns>The failure (or none), the failing round (or −1) and the reduced claim.</returns>
+    internal static (SumcheckFailure Failure, int Round, T Claim) Check<T>(T claimedSum, SumcheckProof<T> proof, T weight, ReadOnlySpan<T> point)
+        where T : struct, IExtensionField<T>
+    {
+        T claim = proof.IsMasked ? claimedSum + (weight * proof.MaskSum) : claimedSum;
+        for (int round = 0; round < point.Length; round++)
+        {
+            ReadOnlySpan<T> values = proof.GetRoundPolynomial(round);
+            if (values[0] + values[1] != claim)
+            {
+                return (SumcheckFailure.RoundSumMismatch, round, claim);
+            }
+
+            claim = UnivariatePolynomial.EvaluateFromNodeValues(values, point[round]);
+        }
+
         T product = T.One;
-        foreach (T evaluation in factorEvaluations)
+        foreach (T evaluation in proof.FactorEvaluations)
         {
             product *= evaluation;
         }
 
-        SumcheckFailure failure = product == claim ? SumcheckFailure.None : SumcheckFailure.FinalEvaluationMismatch;
-        return new SumcheckVerification<T>(failure, -1, point, claim, factorEvaluations);
+        if (proof.IsMasked)
+        {
+            product += weight * proof.MaskValue;
+        }
+
+        return (product == claim ? SumcheckFailure.None : SumcheckFailure.FinalEvaluationMismatch, -1, claim);
     }
 }

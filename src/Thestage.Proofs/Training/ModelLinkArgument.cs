@@ -108,7 +108,23 @@ public static partial class ModelLinkArgument
     /// <param name="proof">The proof (may be malformed).</param>
     /// <param name="policy">The verifier's policy.</param>
     /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
-    public static bool Verify(TrainingTranscript training, ModelCommitment model, ModelLinkProof? proof, VerifierPolicy policy)
+    public static bool Verify(TrainingTranscript training, ModelCommitment model, ModelLinkProof? proof, VerifierPolicy policy) =>
+        Check(training, model, proof, policy).IsAccepted;
+
+    /// <summary>
+    /// Checks a link proof as <see cref="Verify(TrainingTranscript, ModelCommitment, ModelLinkProof?, VerifierPolicy)"/> does, saying
+    /// why it is rejected: <see cref="RejectionReason.Format"/>, <see cref="RejectionReason.Statement"/> (a model whose architecture,
+    /// fraction bits or segments do not fit the training configuration under the proof's weight shifts),
+    /// <see cref="RejectionReason.SoundnessPolicy"/>, <see cref="RejectionReason.Relation"/> (<c>"shift witnesses"</c>: a weight shift not
+    /// shown minimal; <c>"weight rounding, layer l"</c>, <c>"bias rounding, layer l"</c>), <see cref="RejectionReason.WeightRanges"/>, <see cref="RejectionReason.Lookup"/> or
+    /// <see cref="RejectionReason.Opening"/> (<c>"opening of limbs"</c>, <c>"opening of final snapshot"</c>, <c>"opening of model weights"</c>).
+    /// </summary>
+    /// <param name="training">The training transcript.</param>
+    /// <param name="model">The model commitment (its weight range proof is checked and cached).</param>
+    /// <param name="proof">The proof (may be malformed).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns>The verdict; never throws on a malformed proof.</returns>
+    public static ProofVerdict Check(TrainingTranscript training, ModelCommitment model, ModelLinkProof? proof, VerifierPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(model);
@@ -120,43 +136,65 @@ public static partial class ModelLinkArgument
             || proof.SumcheckArray is null || proof.SumcheckArray.Any(s => s is null) || proof.ValueArray is null
             || !ValidOpenings(proof.RemainderOpeningArray) || !ValidOpenings(proof.TrainingOpeningArray) || !ValidOpenings(proof.ModelOpeningArray))
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
         Setup? setup = Setup.TryCreate(training.Config, model, proof.WeightShiftArray);
-        if (setup is null || SetupSoundnessBits(training, model, setup) < policy.MinimumSoundnessBits
-            || !WitnessesValid(training.Config, setup.Layout, proof) || !model.VerifyWeightRanges())
+        if (setup is null)
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Statement);
         }
 
-        ModelLinkLayout layout = setup.Layout;
-        var limbCommitment = new LigeroCommitment(proof.RemainderRoot, layout.Layout.NumVariables[0]);
-        Transcript transcript = Begin(training, model, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray, limbCommitment, proof.MultiplicityArray);
-        var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray);
-        LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
-        LogUpClaims<E>? lookup = LogUpArgument.Verify(transcript, cursor, specs, TableBits);
-        if (lookup is null
-            || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) != lookup.MultiplicityValue)
+        if (SetupSoundnessBits(training, model, setup) < policy.MinimumSoundnessBits)
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);
         }
 
-        (E[][] zeta, E[][] xi) = Points(transcript, layout);
-        int count = Enumerable.Range(0, layers).Sum(layout.ValuesOf);
-        if (!cursor.TryReceive(transcript, "link/evaluations", count, out E[] values) || !IdentitiesHold(training.Config, layout, values))
+        if (!WitnessesValid(training.Config, setup.Layout, proof))
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Relation, "shift witnesses");
         }
 
-        (List<SegmentClaim<E>> limbClaims, List<SegmentClaim<E>> trainingClaims, List<SegmentClaim<E>> modelClaims) =
-            Claims(setup, lookup, zeta, xi, values, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray);
-        return ClaimBatcher.Verify(transcript, cursor, layout.Layout, [limbCommitment], training.Parameters, limbClaims, proof.RemainderOpeningArray)
-            && ClaimBatcher.Verify(
+        ProofVerdict ranges = model.CheckWeightRanges();
+        if (!ranges.IsAccepted)
+        {
+            return ranges.Within("weight range proof", RejectionReason.WeightRanges);
+        }
+
+        // Masks exactly when the run or the model is hiding, in chunks at most the size its prover chooses (bounding the work).
+        LigeroParameters? maskParameters = MaskParameters(training, model);
+        if (proof.IsMasked != maskParameters is not null || proof.MaskChunks.Any(c => c.LogSize > MaskChunkLogSize(training, setup)))
+        {
+            return ProofVerdict.Reject(RejectionReason.Format);
+        }
+
+        return ProofVerdict.Of(() =>
+        {
+            ModelLinkLayout layout = setup.Layout;
+            var limbCommitment = new LigeroCommitment(proof.RemainderRoot, layout.Layout.NumVariables[0]);
+            Transcript transcript = Begin(training, model, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray, limbCommitment, proof.MultiplicityArray);
+            SumcheckMaskVerifier<E>? masks = maskParameters is null ? null : new SumcheckMaskVerifier<E>(maskParameters, proof.MaskChunks);
+            var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray, masks);
+            LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
+            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, TableBits);
+            ProofVerdict.Require(
+                MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
+                RejectionReason.Lookup,
+                "lookup multiplicities");
+            (E[][] zeta, E[][] xi) = Points(transcript, layout);
+            int count = Enumerable.Range(0, layers).Sum(layout.ValuesOf);
+            ProofVerdict.Require(cursor.TryReceive(transcript, "link/evaluations", count, out E[] values), RejectionReason.Format, "link evaluations");
+            CheckIdentities(training.Config, layout, values);
+            (List<SegmentClaim<E>> limbClaims, List<SegmentClaim<E>> trainingClaims, List<SegmentClaim<E>> modelClaims) =
+                Claims(setup, lookup, zeta, xi, values, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray);
+            ClaimBatcher.Verify(transcript, cursor, layout.Layout, [limbCommitment], training.Parameters, limbClaims, proof.RemainderOpeningArray, "limbs");
+            ClaimBatcher.Verify(
                 transcript, cursor, WeightCommitment.Layout(training.Config), training.WeightCommitmentsAt(training.StepCount), training.Parameters,
-                trainingClaims, proof.TrainingOpeningArray)
-            && ClaimBatcher.Verify(transcript, cursor, setup.Plan.WeightLayout, model.WeightCommitmentArray, model.Parameters, modelClaims, proof.ModelOpeningArray)
-            && cursor.IsExhausted;
+                trainingClaims, proof.TrainingOpeningArray, "final snapshot");
+            ClaimBatcher.Verify(transcript, cursor, setup.Plan.WeightLayout, model.WeightCommitmentArray, model.Parameters, modelClaims, proof.ModelOpeningArray, "model weights");
+            ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
+            ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
+        });
     }
 
     /// <summary>Computes the soundness of a link proof from the component bounds in the remarks, with the model's weight range proof (on which the link relies).</summary>
@@ -200,6 +238,16 @@ public static partial class ModelLinkArgument
         terms += layout.Layout.NumVariables.Sum(v => limbClaims + (2.0 * v));
         terms += trainingLayout.NumVariables.Sum(v => (3 * layers) + (2.0 * v));
         terms += setup.Plan.WeightLayout.NumVariables.Sum(v => (2 * layers) + (2.0 * v));
+        if (MaskParameters(training, model) is { } maskParameters)
+        {
+            // Zero-knowledge sumchecks: 2/|F| each (ρ and the batched g(r)) and the pool's chunk openings (at most MaxChunks).
+            terms += 2.0 * (LogUpLayout.Create(specs, TableBits).LogSize + 1 + layout.Layout.NumVariables.Length + trainingLayout.NumVariables.Length
+                + setup.Plan.WeightLayout.NumVariables.Length);
+            double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, MaskChunkLogSize(training, setup) - SumcheckMaskChunk.MinLogSize + 1)
+                .Min(v => maskParameters.SoundnessBits(v, field));
+            epsilon += SumcheckMaskChunk.MaxChunks * Math.Pow(2.0, -weakest);
+        }
+
         epsilon += terms / Math.Pow(2.0, field);
         return -Math.Log2(epsilon);
     }
@@ -225,7 +273,8 @@ public static partial class ModelLinkArgument
         var columns = layout.Columns.Select(c => (limbs[c.Segment], c.Scale)).ToList();
         Goldilocks[] multiplicities = LogUpArgument.Multiplicities(columns, TableBits);
         Transcript transcript = Begin(training, model.Commitment, sigma, indices, witnessValues, limbState.Commitment, multiplicities);
-        var builder = new ProofBuilder<E>();
+        LigeroParameters? maskParameters = MaskParameters(training, model.Commitment);
+        var builder = new ProofBuilder<E>(maskParameters is null ? null : new SumcheckMaskPool<E>(maskParameters, MaskChunkLogSize(training, setup), salts));
         LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits);
 
         (E[][] zeta, E[][] xi) = Points(transcript, layout);
@@ -248,9 +297,36 @@ public static partial class ModelLinkArgument
         LigeroOpeningProof<E>[] trainingOpenings = ClaimBatcher.Prove(
             transcript, builder, WeightCommitment.Layout(config), trainingPolynomials, trainingStates, trainingClaims);
         LigeroOpeningProof<E>[] modelOpenings = ClaimBatcher.Prove(transcript, builder, setup.Plan.WeightLayout, model.Polynomials, model.States, modelClaims);
-        return new ModelLinkProof(
-            [.. sigma], indices, witnessValues, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values],
-            limbOpenings, trainingOpenings, modelOpenings);
+        return builder.Masks is null
+            ? new ModelLinkProof(
+                [.. sigma], indices, witnessValues, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values],
+                limbOpenings, trainingOpenings, modelOpenings)
+            : new ModelLinkProof(
+                [.. sigma], indices, witnessValues, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values],
+                limbOpenings, trainingOpenings, modelOpenings, [.. builder.Masks.Chunks], builder.Masks.Open(transcript));
+    }
+
+    /// <summary>The parameters of the sumcheck masking pool: the run's when it is hiding, else the model's when it is, else none (plain sumchecks).</summary>
+    private static LigeroParameters? MaskParameters(TrainingTranscript training, ModelCommitment model) =>
+        training.Parameters.Hiding ? training.Parameters : model.Parameters.Hiding ? model.Parameters : null;
+
+    /// <summary>The pool's chunk size: the logUp's layers and the three batchings.</summary>
+    private static int MaskChunkLogSize(TrainingTranscript training, Setup setup)
+    {
+        ModelLinkLayout layout = setup.Layout;
+        LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
+        long entries = 0;
+        for (int k = 0; k <= LogUpLayout.Create(specs, TableBits).LogSize; k++)
+        {
+            entries += SumcheckMask<E>.Entries(k, 3);
+        }
+
+        foreach (int v in layout.Layout.NumVariables.Concat(WeightCommitment.Layout(training.Config).NumVariables).Concat(setup.Plan.WeightLayout.NumVariables))
+        {
+            entries += SumcheckMask<E>.Entries(v, 2);
+        }
+
+        return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
     }
 
     private static bool ValidOpenings(LigeroOpeningProof<E>[]? openings) => openings is { Length: 1 or 2 } && openings.All(o => o is not null);

@@ -33,8 +33,12 @@ public sealed class ModelLinkProof
         GoldilocksExt2[] values,
         LigeroOpeningProof<GoldilocksExt2>[] remainderOpenings,
         LigeroOpeningProof<GoldilocksExt2>[] trainingOpenings,
-        LigeroOpeningProof<GoldilocksExt2>[] modelOpenings)
+        LigeroOpeningProof<GoldilocksExt2>[] modelOpenings,
+        SumcheckMaskChunk[]? maskChunks = null,
+        LigeroOpeningProof<GoldilocksExt2>[]? maskOpenings = null)
     {
+        MaskChunks = maskChunks ?? [];
+        MaskOpenings = maskOpenings ?? [];
         _weightShifts = weightShifts;
         _witnessIndices = witnessIndices;
         _witnessValues = witnessValues;
@@ -46,6 +50,15 @@ public sealed class ModelLinkProof
         _trainingOpenings = trainingOpenings;
         _modelOpenings = modelOpenings;
     }
+
+    /// <summary>The masking pool's chunks when the sumchecks are zero-knowledge (the run or the model is hiding); else empty.</summary>
+    internal SumcheckMaskChunk[] MaskChunks { get; }
+
+    /// <summary>The openings of the pool's chunks.</summary>
+    internal LigeroOpeningProof<GoldilocksExt2>[] MaskOpenings { get; }
+
+    /// <summary>Whether the sumchecks are zero-knowledge (<see cref="SumcheckMask{T}"/>).</summary>
+    internal bool IsMasked => MaskChunks.Length > 0 || (_sumchecks?.Any(s => s is not null && s.IsMasked) ?? false);
 
     /// <summary>Gets the weight shift <c>σ_l</c> of every layer.</summary>
     public IReadOnlyList<int> WeightShifts => _weightShifts;

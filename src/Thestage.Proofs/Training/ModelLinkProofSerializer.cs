@@ -17,12 +17,16 @@ namespace Thestage.Proofs.Training;
 /// count <c>= 256</c> and the multiplicities (8-byte canonical Goldilocks); the sumcheck list (shared encoding, at most
 /// 256); <c>u32</c> count and the field messages (16-byte extension elements, at most 4096); then three opening groups
 /// (limbs, snapshot, model), each a <c>u8</c> count in <c>[1, 2]</c> and the openings (each <c>u32</c> length and
-/// <see cref="LigeroProofSerializer"/>'s bytes). No trailing bytes.
+/// <see cref="LigeroProofSerializer"/>'s bytes). Version 2 is the zero-knowledge proof of a hiding run or model: every
+/// sumcheck is followed by its mask's sum and value, and the opening groups by the masking pool (as in <c>TSIP</c> v2); plain
+/// proofs are written as version 1, unchanged. No trailing bytes.
 /// </remarks>
 public static class ModelLinkProofSerializer
 {
-    /// <summary>The format version written and accepted.</summary>
+    /// <summary>The format version of plain proofs (zero-knowledge ones are written as version 2).</summary>
     public const ushort Version = 1;
+
+    private const ushort MaskedVersion = 2;
 
     private const int MaxSumchecks = 256;
     private const int MaxValues = 4096;
@@ -46,7 +50,7 @@ public static class ModelLinkProofSerializer
         }
 
         var writer = new ProofWriter();
-        writer.WriteHeader(Magic, Version);
+        writer.WriteHeader(Magic, proof.IsMasked ? MaskedVersion : Version);
         writer.WriteBytes([(byte)layers]);
         for (int l = 0; l < layers; l++)
         {
@@ -60,11 +64,16 @@ public static class ModelLinkProofSerializer
 
         writer.WriteDigest(proof.RemainderRoot);
         writer.WriteElements<Goldilocks>(proof.MultiplicityArray);
-        ProofCodec.WriteSumchecks(writer, proof.Sumchecks);
+        ProofCodec.WriteSumchecks(writer, proof.Sumchecks, proof.IsMasked);
         writer.WriteElements<GoldilocksExt2>(proof.ValueArray);
         WriteOpenings(writer, proof.RemainderOpeningArray);
         WriteOpenings(writer, proof.TrainingOpeningArray);
         WriteOpenings(writer, proof.ModelOpeningArray);
+        if (proof.IsMasked)
+        {
+            ProofCodec.WriteMaskPool(writer, proof.MaskChunks, proof.MaskOpenings);
+        }
+
         return writer.ToArray();
     }
 
@@ -75,7 +84,7 @@ public static class ModelLinkProofSerializer
     public static ModelLinkProof Deserialize(ReadOnlySpan<byte> bytes)
     {
         var reader = new ProofReader(bytes);
-        reader.ReadHeader(Magic, Version);
+        bool masked = reader.ReadHeader(Magic, Version, MaskedVersion) == MaskedVersion;
         int layers = reader.ReadBytes(1)[0];
         if (layers is < 2 or > TrainingConfig.MaxLayers)
         {
@@ -108,13 +117,14 @@ public static class ModelLinkProofSerializer
 
         Digest256 root = reader.ReadDigest();
         Goldilocks[] multiplicities = reader.ReadElements<Goldilocks>(256, 256);
-        SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks);
+        SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks, masked);
         GoldilocksExt2[] messages = reader.ReadElements<GoldilocksExt2>(0, MaxValues);
         LigeroOpeningProof<GoldilocksExt2>[] limbOpenings = ReadOpenings(ref reader, "limb");
         LigeroOpeningProof<GoldilocksExt2>[] trainingOpenings = ReadOpenings(ref reader, "snapshot");
         LigeroOpeningProof<GoldilocksExt2>[] modelOpenings = ReadOpenings(ref reader, "model");
+        (SumcheckMaskChunk[] Chunks, LigeroOpeningProof<GoldilocksExt2>[] Openings) pool = masked ? ProofCodec.ReadMaskPool(ref reader) : ([], []);
         reader.EnsureEnd();
-        return new ModelLinkProof(sigma, indices, values, root, multiplicities, sumchecks, messages, limbOpenings, trainingOpenings, modelOpenings);
+        return new ModelLinkProof(sigma, indices, values, root, multiplicities, sumchecks, messages, limbOpenings, trainingOpenings, modelOpenings, pool.Chunks, pool.Openings);
     }
 
     private static void WriteOpenings(ProofWriter writer, LigeroOpeningProof<GoldilocksExt2>[] openings)

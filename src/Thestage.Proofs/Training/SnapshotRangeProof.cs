@@ -25,8 +25,12 @@ public sealed class SnapshotRangeProof
         SumcheckProof<GoldilocksExt2>[] sumchecks,
         GoldilocksExt2[] values,
         LigeroOpeningProof<GoldilocksExt2>[] limbOpenings,
-        LigeroOpeningProof<GoldilocksExt2>[] weightOpenings)
+        LigeroOpeningProof<GoldilocksExt2>[] weightOpenings,
+        SumcheckMaskChunk[]? maskChunks = null,
+        LigeroOpeningProof<GoldilocksExt2>[]? maskOpenings = null)
     {
+        MaskChunks = maskChunks ?? [];
+        MaskOpenings = maskOpenings ?? [];
         Snapshot = snapshot;
         LimbRoot = limbRoot;
         _multiplicities = multiplicities;
@@ -35,6 +39,15 @@ public sealed class SnapshotRangeProof
         _limbOpenings = limbOpenings;
         _weightOpenings = weightOpenings;
     }
+
+    /// <summary>The masking pool's chunks when the sumchecks are zero-knowledge (a hiding run); else empty.</summary>
+    internal SumcheckMaskChunk[] MaskChunks { get; }
+
+    /// <summary>The openings of the pool's chunks.</summary>
+    internal LigeroOpeningProof<GoldilocksExt2>[] MaskOpenings { get; }
+
+    /// <summary>Whether the sumchecks are zero-knowledge (<see cref="SumcheckMask{T}"/>).</summary>
+    internal bool IsMasked => MaskChunks.Length > 0 || (_sumchecks?.Any(s => s is not null && s.IsMasked) ?? false);
 
     /// <summary>Gets the snapshot index (0 initial, <c>t + 1</c> after step <c>t</c>).</summary>
     public int Snapshot { get; }

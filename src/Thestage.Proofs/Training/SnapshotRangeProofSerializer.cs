@@ -18,7 +18,9 @@ namespace Thestage.Proofs.Training;
 /// encoding, at most 64), <c>u32</c> count and the field messages (16-byte extension elements, at most 1024),
 /// <c>u8</c> limb-opening count in <c>[1, 2]</c> and the openings, then <c>u8</c> snapshot-opening count in <c>[1, 2]</c>
 /// (one per weight polynomial) and those openings (each <c>u32</c> length and <see cref="LigeroProofSerializer"/>'s
-/// bytes). No trailing bytes.
+/// bytes). Version 4 is the zero-knowledge proof of a hiding run: every sumcheck is followed by its mask's sum and value,
+/// and the snapshot openings by the masking pool (as in <c>TSIP</c> v2); plain proofs are written as version 3, unchanged.
+/// No trailing bytes.
 /// </para>
 /// <para>
 /// History: version 1 had exactly one snapshot opening without a count (one weight polynomial); version 2 had
@@ -29,6 +31,7 @@ namespace Thestage.Proofs.Training;
 public static class SnapshotRangeProofSerializer
 {
     private const ushort Version = 3;
+    private const ushort MaskedVersion = 4;
     private const int MaxSumchecks = 64;
     private const int MaxValues = 1024;
 
@@ -41,11 +44,11 @@ public static class SnapshotRangeProofSerializer
     {
         ArgumentNullException.ThrowIfNull(proof);
         var writer = new ProofWriter();
-        writer.WriteHeader(Magic, Version);
+        writer.WriteHeader(Magic, proof.IsMasked ? MaskedVersion : Version);
         writer.WriteUInt32((uint)proof.Snapshot);
         writer.WriteDigest(proof.LimbRoot);
         writer.WriteElements<Goldilocks>(proof.MultiplicityArray);
-        ProofCodec.WriteSumchecks(writer, proof.Sumchecks);
+        ProofCodec.WriteSumchecks(writer, proof.Sumchecks, proof.IsMasked);
         writer.WriteElements<GoldilocksExt2>(proof.ValueArray);
         writer.WriteBytes([(byte)proof.LimbOpenings.Count]);
         foreach (LigeroOpeningProof<GoldilocksExt2> opening in proof.LimbOpenings)
@@ -57,6 +60,11 @@ public static class SnapshotRangeProofSerializer
         foreach (LigeroOpeningProof<GoldilocksExt2> opening in proof.WeightOpenings)
         {
             ProofCodec.WriteOpening(writer, opening);
+        }
+
+        if (proof.IsMasked)
+        {
+            ProofCodec.WriteMaskPool(writer, proof.MaskChunks, proof.MaskOpenings);
         }
 
         return writer.ToArray();
@@ -76,7 +84,7 @@ public static class SnapshotRangeProofSerializer
         }
 
         var reader = new ProofReader(bytes);
-        reader.ReadHeader(Magic, Version);
+        bool masked = reader.ReadHeader(Magic, Version, MaskedVersion) == MaskedVersion;
         uint snapshot = reader.ReadUInt32();
         if (snapshot > TrainingTranscript.MaxSteps)
         {
@@ -85,7 +93,7 @@ public static class SnapshotRangeProofSerializer
 
         Digest256 limbRoot = reader.ReadDigest();
         Goldilocks[] multiplicities = reader.ReadElements<Goldilocks>(256, 256);
-        SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks);
+        SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks, masked);
         GoldilocksExt2[] values = reader.ReadElements<GoldilocksExt2>(0, MaxValues);
         int openingCount = reader.ReadBytes(1)[0];
         if (openingCount is < 1 or > 2)
@@ -111,7 +119,8 @@ public static class SnapshotRangeProofSerializer
             weightOpenings[i] = ProofCodec.ReadOpening(ref reader);
         }
 
+        (SumcheckMaskChunk[] Chunks, LigeroOpeningProof<GoldilocksExt2>[] Openings) pool = masked ? ProofCodec.ReadMaskPool(ref reader) : ([], []);
         reader.EnsureEnd();
-        return new SnapshotRangeProof((int)snapshot, limbRoot, multiplicities, sumchecks, values, limbOpenings, weightOpenings);
+        return new SnapshotRangeProof((int)snapshot, limbRoot, multiplicities, sumchecks, values, limbOpenings, weightOpenings, pool.Chunks, pool.Openings);
     }
 }

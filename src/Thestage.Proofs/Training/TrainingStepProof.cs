@@ -24,8 +24,12 @@ public sealed class TrainingStepProof
         GoldilocksExt2[] values,
         LigeroOpeningProof<GoldilocksExt2>[] witnessOpening,
         LigeroOpeningProof<GoldilocksExt2>[] beforeOpenings,
-        LigeroOpeningProof<GoldilocksExt2>[] afterOpenings)
+        LigeroOpeningProof<GoldilocksExt2>[] afterOpenings,
+        SumcheckMaskChunk[]? maskChunks = null,
+        LigeroOpeningProof<GoldilocksExt2>[]? maskOpenings = null)
     {
+        MaskChunks = maskChunks ?? [];
+        MaskOpenings = maskOpenings ?? [];
         Step = step;
         Batch = batch;
         WitnessRoot = witnessRoot;
@@ -35,6 +39,15 @@ public sealed class TrainingStepProof
         BeforeOpenings = beforeOpenings;
         AfterOpenings = afterOpenings;
     }
+
+    /// <summary>The masking pool's chunks when the sumchecks are zero-knowledge (a hiding run), in commitment order; else empty.</summary>
+    internal SumcheckMaskChunk[] MaskChunks { get; }
+
+    /// <summary>The openings of the masking pool's chunks.</summary>
+    internal LigeroOpeningProof<GoldilocksExt2>[] MaskOpenings { get; }
+
+    /// <summary>Whether the sumchecks are zero-knowledge (<see cref="SumcheckMask{T}"/>).</summary>
+    internal bool IsMasked => MaskChunks.Length > 0 || Sumchecks.Any(s => s.IsMasked);
 
     /// <summary>Gets the step index <c>t</c>: the proof relates snapshots <c>t</c> and <c>t + 1</c>.</summary>
     public int Step { get; }

@@ -15,11 +15,14 @@ namespace Thestage.Proofs.Training;
 /// <c>u8</c> path length <c>≤ 24</c>, the sibling digests); the 32-byte witness root; the sumcheck list (shared encoding,
 /// at most 2^16); <c>u32</c> value count <c>≤ 2^20</c> and that many extension elements; then three opening lists
 /// (witness, snapshot before, snapshot after), each <c>u8</c> count <c>∈ [1, 2]</c> and per opening <c>u32</c> length and
-/// <see cref="LigeroProofSerializer"/>'s bytes. No trailing bytes.
+/// <see cref="LigeroProofSerializer"/>'s bytes. Version 2 is the zero-knowledge proof of a hiding run: every sumcheck is
+/// followed by its mask's sum and value, and the opening lists by the masking pool (as in <c>TSIP</c> v2). Plain proofs are
+/// written as version 1, unchanged. No trailing bytes.
 /// </remarks>
 public static class TrainingStepProofSerializer
 {
     private const ushort Version = 1;
+    private const ushort MaskedVersion = 2;
 
     private static ReadOnlySpan<byte> Magic => "TSSP"u8;
 
@@ -30,11 +33,11 @@ public static class TrainingStepProofSerializer
     {
         ArgumentNullException.ThrowIfNull(proof);
         var writer = new ProofWriter();
-        writer.WriteHeader(Magic, Version);
+        writer.WriteHeader(Magic, proof.IsMasked ? MaskedVersion : Version);
         writer.WriteUInt32((uint)proof.Step);
         proof.Batch.Write(writer);
         writer.WriteDigest(proof.WitnessRoot);
-        ProofCodec.WriteSumchecks(writer, proof.Sumchecks);
+        ProofCodec.WriteSumchecks(writer, proof.Sumchecks, proof.IsMasked);
         writer.WriteUInt32((uint)proof.Values.Length);
         foreach (GoldilocksExt2 value in proof.Values)
         {
@@ -50,6 +53,11 @@ public static class TrainingStepProofSerializer
             }
         }
 
+        if (proof.IsMasked)
+        {
+            ProofCodec.WriteMaskPool(writer, proof.MaskChunks, proof.MaskOpenings);
+        }
+
         return writer.ToArray();
     }
 
@@ -60,7 +68,7 @@ public static class TrainingStepProofSerializer
     public static TrainingStepProof Deserialize(ReadOnlySpan<byte> bytes)
     {
         var reader = new ProofReader(bytes);
-        reader.ReadHeader(Magic, Version);
+        bool masked = reader.ReadHeader(Magic, Version, MaskedVersion) == MaskedVersion;
         uint step = reader.ReadUInt32();
         if (step >= TrainingTranscript.MaxSteps)
         {
@@ -69,7 +77,7 @@ public static class TrainingStepProofSerializer
 
         BatchOpening batch = BatchOpening.Read(ref reader);
         var root = reader.ReadDigest();
-        SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, 1 << 16);
+        SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, 1 << 16, masked);
         int count = reader.ReadCount(0, 1 << 20, GoldilocksExt2.EncodedLength);
         var values = new GoldilocksExt2[count];
         for (int i = 0; i < count; i++)
@@ -93,7 +101,8 @@ public static class TrainingStepProofSerializer
             }
         }
 
+        (SumcheckMaskChunk[] Chunks, LigeroOpeningProof<GoldilocksExt2>[] Openings) pool = masked ? ProofCodec.ReadMaskPool(ref reader) : ([], []);
         reader.EnsureEnd();
-        return new TrainingStepProof((int)step, batch, root, sumchecks, values, openings[0], openings[1], openings[2]);
+        return new TrainingStepProof((int)step, batch, root, sumchecks, values, openings[0], openings[1], openings[2], pool.Chunks, pool.Openings);
     }
 }

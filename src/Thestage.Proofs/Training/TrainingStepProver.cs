@@ -1,6 +1,8 @@
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Lookups;
+using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Transcripts;
 using E = Thestage.Proofs.Fields.GoldilocksExt2;
@@ -84,7 +86,7 @@ public static class TrainingStepProver
         LigeroProverState state = LigeroProver.Commit(advice[0], training.Parameters, salts);
 
         Transcript transcript = Begin(training, step, batch, state.Commitment.Root);
-        var builder = new ProofBuilder<E>();
+        var builder = new ProofBuilder<E>(training.Parameters.Hiding ? new SumcheckMaskPool<E>(training.Parameters, MaskChunkLogSize(training), salts) : null);
         Goldilocks[] inputs = batch.InputMatrix(circuit.LogWidths[0]);
         var relations = StepRelations.ForProver(circuit, transcript, inputs, batch.Labels, witness, builder);
         relations.Run();
@@ -95,7 +97,37 @@ public static class TrainingStepProver
             transcript, builder, weights, weights.Assemble(witness.Before), run.WeightStates(step), relations.Before);
         LigeroOpeningProof<E>[] after = ClaimBatcher.Prove(
             transcript, builder, weights, weights.Assemble(witness.After), run.WeightStates(step + 1), relations.After);
-        return new TrainingStepProof(step, batch, state.Commitment.Root, [.. builder.Sumchecks], [.. builder.Values], adviceOpening, before, after);
+        if (builder.Masks is null)
+        {
+            return new TrainingStepProof(step, batch, state.Commitment.Root, [.. builder.Sumchecks], [.. builder.Values], adviceOpening, before, after);
+        }
+
+        LigeroOpeningProof<E>[] maskOpenings = builder.Masks.Open(transcript);
+        return new TrainingStepProof(step, batch, state.Commitment.Root, [.. builder.Sumchecks], [.. builder.Values], adviceOpening, before, after, [.. builder.Masks.Chunks], maskOpenings);
+    }
+
+    /// <summary>
+    /// The masking pool's chunk size for a hiding run's step proofs: the relations' masks (counted by walking them), the logUp's
+    /// layers and the three batching sumchecks, in one chunk of at most <c>2^16</c> entries.
+    /// </summary>
+    internal static int MaskChunkLogSize(TrainingTranscript training)
+    {
+        var circuit = new StepCircuit(training.Config);
+        var relations = StepRelations.ForAccounting(circuit);
+        relations.Run();
+        long entries = relations.MaskEntries;
+        LookupColumnSpec[] specs = circuit.LookupColumns.Select(c => new LookupColumnSpec(circuit.LogSizes[c.Segment], c.Scale)).ToArray();
+        for (int k = 0; k <= LogUpLayout.Create(specs, StepCircuit.TableBits).LogSize; k++)
+        {
+            entries += SumcheckMask<E>.Entries(k, 3);
+        }
+
+        foreach (int v in circuit.Layout.NumVariables.Concat(training.WeightVariables).Concat(training.WeightVariables))
+        {
+            entries += SumcheckMask<E>.Entries(v, 2);
+        }
+
+        return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
     }
 
     /// <summary>Starts the Fiat–Shamir transcript: training digest, step, both snapshots' roots, the batch and the witness root.</summary>

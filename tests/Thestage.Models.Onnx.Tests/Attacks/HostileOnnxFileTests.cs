@@ -87,6 +87,13 @@ public sealed class HostileOnnxFileTests
         Assert.Contains("longer than", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(stream)).Message);
     }
 
+    [Fact]
+    public async Task AFileOverTheSizeCap_ReadAsynchronously_IsRefusedBeforeParsing()
+    {
+        using var stream = new EndlessStream();
+        Assert.Contains("longer than", (await Assert.ThrowsAsync<ModelFormatException>(() => OnnxImporter.ImportAsync(stream))).Message);
+    }
+
     private static void AssertRefusedCheaply(byte[] file, string reason)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
