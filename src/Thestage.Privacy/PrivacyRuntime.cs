@@ -41,4 +41,18 @@ public static class PrivacyRuntime
 
     /// <summary>True when loops must run on the calling thread (<see cref="MaxDegreeOfParallelism"/> is 1).</summary>
     internal static bool IsSequential => ParallelOptions.MaxDegreeOfParallelism == 1;
+
+    /// <summary>Runs <paramref name="body"/> for 0 … count − 1 side by side (<see cref="ParallelOptions"/>); the first exception is
+    /// rethrown as itself, not wrapped in an <see cref="AggregateException"/>, so callers keep their documented exceptions.</summary>
+    internal static void For(int count, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, count, ParallelOptions, body);
+        }
+        catch (AggregateException e)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+    }
 }

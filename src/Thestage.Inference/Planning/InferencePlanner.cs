@@ -74,8 +74,10 @@ public static class InferencePlanner
         int level = parameters.CoeffModulus.Count - 2;
         var steps = new SortedSet<int>();
         var layers = new List<LayerPlan>();
-        foreach (CkksStep step in program.Steps)
+        LinearLayout?[] layouts = packing == TensorPacking.RowMajor ? LinearLayout.Plan(program, slots, null) : new LinearLayout?[program.Steps.Count];
+        for (int index = 0; index < program.Steps.Count; index++)
         {
+            CkksStep step = program.Steps[index];
             int input = step.Input.Size;
             int output = step.Output.Size;
             level -= step.Depth;
@@ -83,14 +85,21 @@ public static class InferencePlanner
             string method;
             switch (step)
             {
-                case LinearStep when packing == TensorPacking.RowMajor:
-                    IReadOnlyList<int> layerSteps = LinearTransform.Steps(input, output, slots);
-                    steps.UnionWith(layerSteps);
+                case LinearStep when layouts[index] is { } layout:
+                    steps.UnionWith(layout.Steps);
+                    rotations = layout.Steps.Count;
+                    if (layout.OutputSlots is null)
+                    {
+                        int mp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)output);
+                        plain = mp * ((layout.InputLength + slots - 1) / slots);
+                        method = layout.InputLength == input ? $"BSGS diagonals ({mp} diagonals)" : $"BSGS diagonals ({mp} diagonals, rows permuted from {layout.InputLength} slots)";
+                    }
+                    else
+                    {
+                        plain = layout.PlacedDiagonals();
+                        method = $"BSGS diagonals, outputs placed ({plain} diagonals, no fold)";
+                    }
 
-                    int mp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)output);
-                    rotations = layerSteps.Count;
-                    plain = mp * ((input + slots - 1) / slots);
-                    method = $"BSGS diagonals ({mp} diagonals)";
                     break;
                 case LinearStep linear:
                     plain = NonZeroWeights(linear.Matrix(), input, output);

@@ -22,13 +22,15 @@ internal abstract class EncryptedLayer
     {
     }
 
-    /// <summary>Compiles one step of the CKKS program for <paramref name="packing"/>.</summary>
-    public static EncryptedLayer Compile(CkksStep step, TensorContext tensors, TensorPacking packing)
+    /// <summary>Compiles one step of the CKKS program for <paramref name="packing"/> (a linear step in row-major packing as <paramref name="layout"/> says).</summary>
+    public static EncryptedLayer Compile(CkksStep step, TensorContext tensors, TensorPacking packing, LinearLayout? layout)
     {
         EncryptedLayer compiled = step switch
         {
             PolynomialStep p => new Elementwise(p),
-            LinearStep linear => packing == TensorPacking.RowMajor ? new RowMajorLinear(linear, tensors) : new BatchLinear(linear),
+            LinearStep linear => packing == TensorPacking.RowMajor
+                ? new RowMajorLinear(linear, tensors, layout ?? throw new ArgumentException("A row-major linear step needs its layout.", nameof(layout)))
+                : new BatchLinear(linear),
             _ => new Identity(),
         };
         compiled.Name = step.Description;
@@ -67,10 +69,25 @@ internal abstract class EncryptedLayer
         private readonly double[] _bias;
         private readonly bool _hasBias;
 
-        public RowMajorLinear(LinearStep step, TensorContext tensors)
+        public RowMajorLinear(LinearStep step, TensorContext tensors, LinearLayout layout)
         {
-            _transform = new LinearTransform(tensors, step.Input.Size, step.Output.Size, step.Matrix());
-            _bias = step.Bias();
+            double[] bias = step.Bias();
+            if (layout.OutputSlots is { } slots)
+            {
+                // Outputs placed in slots of a wider vector: the bias goes where they are.
+                _transform = new LinearTransform(tensors, layout.InputLength, layout.Entry, slots);
+                _bias = new double[_transform.OutputLength];
+                for (int j = 0; j < slots.Length; j++)
+                {
+                    _bias[slots[j]] = bias[j];
+                }
+            }
+            else
+            {
+                _transform = new LinearTransform(tensors, layout.InputLength, step.Output.Size, layout.Entry);
+                _bias = bias;
+            }
+
             _hasBias = _bias.Any(b => b != 0);
         }
 
@@ -116,16 +133,20 @@ internal abstract class EncryptedLayer
         public override CkksTensor ApplyToMessage(TensorContext tensors, ReadOnlySpan<byte> message, CkksSerializer.TensorCheck check)
             => AddBias(CkksSerializer.LoadTensorMatMul(tensors, message, _matrix, check));
 
+        // Output j's bias is the same for every sample: one constant per ciphertext (an encoded scalar, not a vector of slots).
+        // The product's ciphertexts are this evaluation's own, so the constants are added in place.
         private CkksTensor AddBias(CkksTensor y)
         {
-            int samples = y.Shape[0];
-            var values = new double[samples * _bias.Length];
-            for (int s = 0; s < samples; s++)
+            TensorContext tc = y.TensorContext;
+            IReadOnlyList<Privacy.Rlwe.Ciphertext> outputs = y.Ciphertexts;
+            Parallel.For(0, outputs.Count, new ParallelOptions { MaxDegreeOfParallelism = Privacy.PrivacyRuntime.MaxDegreeOfParallelism }, j =>
             {
-                _bias.CopyTo(values, s * _bias.Length);
-            }
-
-            return y.Add(Tensor.Create(values, [samples, _bias.Length]));
+                if (_bias[j] != 0)
+                {
+                    tc.Evaluator.AddPlainInplace(outputs[j], tc.Encoder.Encode(_bias[j], outputs[j].Scale, outputs[j].Level));
+                }
+            });
+            return y;
         }
     }
 }

@@ -76,10 +76,11 @@ public sealed class PreparedModel
         var tensors = new TensorContext(context, plan.Scale);
         var layers = new EncryptedLayer[program.Steps.Count];
         var steps = new SortedSet<int>(plan.RotationSteps);
+        LinearLayout?[] layouts = plan.Packing == TensorPacking.RowMajor ? LinearLayout.Plan(program, tensors.SlotCount, steps) : new LinearLayout?[layers.Length];
         int level = context.MaxLevel;
         for (int i = 0; i < layers.Length; i++)
         {
-            layers[i] = EncryptedLayer.Compile(program.Steps[i], tensors, plan.Packing);
+            layers[i] = EncryptedLayer.Compile(program.Steps[i], tensors, plan.Packing, layouts[i]);
             if (program.Steps[i] is LinearStep && level >= 1)
             {
                 layers[i].Prepare(level);

@@ -162,21 +162,49 @@ public static partial class CkksSerializer
 
         // The first ciphertext decides the level, scale and seeding of all (every one is a fresh encryption).
         var buffers = new CkksTensor.BatchBuffers(tensors, s[0]);
-        Rlwe.Ciphertext? first = CkksTensor.EncryptFeature(tensors, encryptor, values.Span, buffers, 0);
+        Rlwe.Ciphertext first = CkksTensor.EncryptFeature(tensors, encryptor, values.Span, buffers, 0);
         bool seeded = TensorCodec.CheckSavable([first], options, nameof(encryptor));
         int level = first.Level;
         double scale = first.Scale;
+
+        // The writer takes the ciphertexts in order; they are encrypted a window ahead of it, side by side (one window of
+        // ciphertexts exists at a time: 2 per core).
+        int window = 2 * (PrivacyRuntime.MaxDegreeOfParallelism is > 0 and int threads ? threads : Environment.ProcessorCount);
+        var ahead = new Rlwe.Ciphertext?[window];
+        ahead[0] = first;
+        using var scratch = new ThreadLocal<CkksTensor.BatchBuffers>(() => new CkksTensor.BatchBuffers(tensors, s[0]), trackAllValues: true);
+        int start = 0;
         Rlwe.Ciphertext Produce(int f)
         {
-            Rlwe.Ciphertext c = f == 0 && first is not null ? first : CkksTensor.EncryptFeature(tensors, encryptor, values.Span, buffers, f);
-            first = null;
+            if (f < start || f >= start + window || ahead[f - start] is null)
+            {
+                start = f;
+                Array.Clear(ahead);
+                int count = Math.Min(window, features - f);
+                PrivacyRuntime.For(count, k => ahead[k] = CkksTensor.EncryptFeature(tensors, encryptor, values.Span, scratch.Value!, f + k));
+            }
+
+            Rlwe.Ciphertext c = ahead[f - start]!;
+            ahead[f - start] = null;
             return c.Level == level && c.Scale == scale && (!seeded || c.Seed is not null)
                 ? c
                 : throw new InvalidOperationException("The encryptor's ciphertexts changed level, scale or seeding within one batch.");
         }
 
         uint[] prefix = [(uint)s.Length, .. s.Select(d => (uint)d), (uint)TensorPacking.Batch, (uint)features];
-        return new SaveJob(ObjectKind.Tensor, Fingerprints.Of(tensors.Context), seeded, TensorCodec.Segments(prefix, features, tensors.Context, level, seeded, Produce), Compression(options)).ToArray();
+        try
+        {
+            return new SaveJob(ObjectKind.Tensor, Fingerprints.Of(tensors.Context), seeded, TensorCodec.Segments(prefix, features, tensors.Context, level, seeded, Produce), Compression(options)).ToArray();
+        }
+        finally
+        {
+            // The columns and slots held the samples.
+            foreach (CkksTensor.BatchBuffers b in scratch.Values.Append(buffers))
+            {
+                Array.Clear(b.Column);
+                Array.Clear(b.Slots);
+            }
+        }
     }
 
     private static Ckks.CkksContext CkksOf(TensorContext context)

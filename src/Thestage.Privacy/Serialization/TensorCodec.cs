@@ -129,19 +129,24 @@ internal static class TensorCodec
             throw new CkksFormatException($"The message holds a {layout.Packing} tensor of shape [{string.Join(", ", layout.Shape)}]; a product with {n} × {matrix.GetLength(1)} weights takes a Batch tensor [batch, {n}].");
         }
 
+        // Block by block: its ciphertexts are read side by side (expanding each seed is most of the reading), then multiplied.
         var product = new CkksTensor.BatchMatMul(tensors, matrix, first.Level);
-        var block = new List<Ciphertext>(MatMulBlock) { first };
-        for (int i = 1; i <= layout.Count; i++)
+        var block = new Ciphertext[MatMulBlock];
+        unsafe
         {
-            if (block.Count == MatMulBlock || i == layout.Count)
+            fixed (byte* bytes = rest)
             {
-                product.Add(i - block.Count, block);
-                block.Clear();
-            }
-
-            if (i < layout.Count)
-            {
-                block.Add(ReadOne(tensors.Context, seeded, rest.Slice(i * length, length), i, first));
+                nint address = (nint)bytes;
+                for (int start = 0; start < layout.Count; start += MatMulBlock)
+                {
+                    int count = Math.Min(MatMulBlock, layout.Count - start), from = start;
+                    PrivacyRuntime.For(count, k =>
+                    {
+                        int i = from + k;
+                        block[k] = i == 0 ? first : ReadOne(tensors.Context, seeded, new ReadOnlySpan<byte>((byte*)address + (long)i * length, length), i, first);
+                    });
+                    product.Add(start, count == MatMulBlock ? block : block[..count]);
+                }
             }
         }
 

@@ -24,8 +24,9 @@ namespace Thestage.Privacy.Tensors;
 public sealed partial class LinearTransform
 {
     private readonly TensorContext _tensors;
-    private readonly int _d, _mp, _baby, _giant;
-    private readonly double[]?[][] _diagonals;                 // [chunk][g·baby + b] → slots, or null when zero
+    private readonly int _d;
+    private readonly int[] _babySteps, _giantSteps, _folds;    // rot(x, giant + baby) ⊙ diag, then the folds
+    private readonly double[]?[][] _diagonals;                 // [chunk][giant index · babies + baby index] → slots, or null when zero
     private readonly ConcurrentDictionary<int, Plaintext?[][]> _encoded = new();
 
     /// <summary>Creates y = x·M with M given entry by entry.</summary>
@@ -48,12 +49,22 @@ public sealed partial class LinearTransform
         _tensors = tensors;
         InputLength = inputLength;
         OutputLength = outputLength;
-        (_d, _mp, _baby, _giant) = Shape(inputLength, outputLength, slots);
+        (int d, int mp, int baby, int giant) = Shape(inputLength, outputLength, slots);
+        _d = d;
+        _babySteps = [.. Enumerable.Range(0, baby)];
+        _giantSteps = [.. Enumerable.Range(0, giant).Select(g => g * baby)];
+        _folds = Folds(d, mp);
         int chunks = (inputLength + slots - 1) / slots;
         _diagonals = new double[]?[chunks][];
         for (int chunk = 0; chunk < chunks; chunk++)
         {
-            _diagonals[chunk] = BuildDiagonals(chunk, entry);
+            // diag_k[i] = M[(i + k) mod D, i mod m′] within this block of rows.
+            int rowOffset = chunk * slots, rows = Math.Min(slots, inputLength - rowOffset);
+            _diagonals[chunk] = BuildDiagonals((k, i) =>
+            {
+                int row = (i + k) % d, col = i % mp;
+                return row < rows && col < outputLength ? entry(rowOffset + row, col) : 0;
+            });
         }
 
         RotationSteps = Steps(inputLength, outputLength, slots);
@@ -107,11 +118,7 @@ public sealed partial class LinearTransform
             steps.Add(g * baby);
         }
 
-        for (int step = d / 2; step >= mp; step /= 2)
-        {
-            steps.Add(step);
-        }
-
+        steps.AddRange(Folds(d, mp));
         return steps;
     }
 
@@ -150,33 +157,39 @@ public sealed partial class LinearTransform
         tc.RequireLevels(x.Level, tc.AutoRescale ? 1 : 0, "A linear transform");
         Plaintext?[][] plaintexts = _encoded.GetOrAdd(x.Level, level => Encode(tc, level));
         Ciphertext? total = null;
+        int babyCount = _babySteps.Length, giantCount = _giantSteps.Length;
         for (int chunk = 0; chunk < plaintexts.Length; chunk++)
         {
             // The baby-step rotations of this block share one key-switching decomposition (hoisting).
-            var babies = new Ciphertext?[_baby];
-            int[] needed = Enumerable.Range(1, _baby - 1).Where(b => Enumerable.Range(0, _giant).Any(g => plaintexts[chunk][g * _baby + b] is not null)).ToArray();
-            babies[0] = x.Chunk(chunk);
-            if (needed.Length > 0)
+            Plaintext?[] encoded = plaintexts[chunk];
+            var babies = new Ciphertext?[babyCount];
+            int[] needed = Enumerable.Range(0, babyCount).Where(b => Enumerable.Range(0, giantCount).Any(g => encoded[g * babyCount + b] is not null)).ToArray();
+            int[] rotations = needed.Where(b => _babySteps[b] != 0).ToArray();
+            foreach (int b in needed.Except(rotations))
             {
-                Ciphertext[] rotated = tc.Evaluator.RotateVectorHoisted(x.Chunk(chunk), needed, tc.RequireGaloisKeys());
-                for (int i = 0; i < needed.Length; i++)
+                babies[b] = x.Chunk(chunk);
+            }
+
+            if (rotations.Length > 0)
+            {
+                Ciphertext[] rotated = tc.Evaluator.RotateVectorHoisted(x.Chunk(chunk), [.. rotations.Select(b => _babySteps[b])], tc.RequireGaloisKeys());
+                for (int i = 0; i < rotations.Length; i++)
                 {
-                    babies[needed[i]] = rotated[i];
+                    babies[rotations[i]] = rotated[i];
                 }
             }
 
             // The giant steps are independent (a sum of products, then one rotation each): they run side by side, a
             // whole key switch per core instead of one key switch spread over the cores, and are added in order (the sum
             // modulo q is the same in any order).
-            var inners = new Ciphertext?[_giant];
-            Plaintext?[] encoded = plaintexts[chunk];
-            Parallel.For(0, _giant, PrivacyRuntime.ParallelOptions, g =>
+            var inners = new Ciphertext?[giantCount];
+            Parallel.For(0, giantCount, PrivacyRuntime.ParallelOptions, g =>
             {
-                var terms = new List<Ciphertext>(_baby);
-                var factors = new List<Plaintext>(_baby);
-                for (int b = 0; b < _baby; b++)
+                var terms = new List<Ciphertext>(babyCount);
+                var factors = new List<Plaintext>(babyCount);
+                for (int b = 0; b < babyCount; b++)
                 {
-                    if (encoded[g * _baby + b] is { } p)
+                    if (encoded[g * babyCount + b] is { } p)
                     {
                         terms.Add(babies[b]!);
                         factors.Add(p);
@@ -186,9 +199,9 @@ public sealed partial class LinearTransform
                 if (terms.Count > 0)
                 {
                     Ciphertext inner = tc.Evaluator.MultiplyPlainSum(terms, factors);
-                    if (g > 0)
+                    if (_giantSteps[g] != 0)
                     {
-                        tc.Evaluator.RotateVectorInplace(inner, g * _baby, tc.RequireGaloisKeys());
+                        tc.Evaluator.RotateVectorInplace(inner, _giantSteps[g], tc.RequireGaloisKeys());
                     }
 
                     inners[g] = inner;
@@ -220,7 +233,7 @@ public sealed partial class LinearTransform
         }
 
         Ciphertext? folded = null; // one buffer for every rotation of the fold
-        for (int step = _d / 2; step >= _mp; step /= 2)
+        foreach (int step in _folds)
         {
             if (folded is null)
             {
@@ -245,31 +258,46 @@ public sealed partial class LinearTransform
         return (d, mp, baby, mp / baby);
     }
 
-    // diag'_{g,b}[i] = diag_k[(i − g·b₁) mod D], k = g·b₁ + b, replicated at period D over the slots.
-    private double[]?[] BuildDiagonals(int chunk, Func<int, int, double> entry)
+    // The folds y_j = Σ_t s[j + t·m′]: rotations by D/2, …, m′.
+    private static int[] Folds(int d, int mp)
     {
-        int slots = _tensors.SlotCount;
-        int rowOffset = chunk * slots;
-        int rows = Math.Min(slots, InputLength - rowOffset);
-        var result = new double[]?[_mp];
-        for (int g = 0; g < _giant; g++)
+        var folds = new List<int>();
+        for (int step = d / 2; step >= mp; step /= 2)
         {
-            for (int b = 0; b < _baby; b++)
+            folds.Add(step);
+        }
+
+        return [.. folds];
+    }
+
+    // diag'_{g,b}[i] = diag_k[(i − g) mod D], k = g + b for giant step g and baby step b, replicated at period D over the
+    // slots; diagonal(k, i) gives diag_k[i] for i in [0, D). Only the offsets g + b that include accepts are built (all
+    // when null).
+    private double[]?[] BuildDiagonals(Func<int, int, double> diagonal, Func<int, bool>? include = null)
+    {
+        int slots = _tensors.SlotCount, d = _d;
+        var result = new double[]?[_giantSteps.Length * _babySteps.Length];
+        for (int g = 0; g < _giantSteps.Length; g++)
+        {
+            for (int b = 0; b < _babySteps.Length; b++)
             {
-                int k = g * _baby + b;
-                var diagonal = new double[slots];
-                bool any = false;
-                for (int i = 0; i < _d; i++)
+                int shift = _giantSteps[g], k = Mod(shift + _babySteps[b], d);
+                if (include is not null && !include(shift + _babySteps[b]))
                 {
-                    int source = ((i - g * _baby) % _d + _d) % _d;
-                    int row = (source + k) % _d, col = source % _mp;
-                    double v = row < rows && col < OutputLength ? entry(rowOffset + row, col) : 0;
+                    continue;
+                }
+
+                var values = new double[slots];
+                bool any = false;
+                for (int i = 0; i < d; i++)
+                {
+                    double v = diagonal(k, Mod(i - shift, d));
                     if (!double.IsFinite(v))
                     {
-                        throw new ArgumentException($"Matrix entry ({rowOffset + row}, {col}) is not finite.");
+                        throw new ArgumentException($"A matrix entry of diagonal {k} is not finite.");
                     }
 
-                    diagonal[i] = v;
+                    values[i] = v;
                     any |= v != 0;
                 }
 
@@ -278,17 +306,19 @@ public sealed partial class LinearTransform
                     continue;
                 }
 
-                for (int start = _d; start < slots; start += _d)
+                for (int start = d; start < slots; start += d)
                 {
-                    diagonal.AsSpan(0, _d).CopyTo(diagonal.AsSpan(start, _d));
+                    values.AsSpan(0, d).CopyTo(values.AsSpan(start, d));
                 }
 
-                result[k] = diagonal;
+                result[g * _babySteps.Length + b] = values;
             }
         }
 
         return result;
     }
+
+    private static int Mod(int a, int d) => ((a % d) + d) % d;
 
     private Plaintext?[][] Encode(TensorContext tc, int level)
     {

@@ -38,6 +38,23 @@ public sealed class MissingEvaluationKeyTests
     }
 
     [Fact]
+    public void BundleWithoutAStepOfThePlacedConvolution_IsRefusedBeforeAnyEvaluation()
+    {
+        // The CNN's convolution places its outputs and rotates by steps of its own (giant steps of 28 slots among them);
+        // a bundle lacking one must be refused when the model is built, as for any other step.
+        Sequential cnn = Models.Cnn(8);
+        InferencePlan plan = InferencePlanner.Plan(cnn);
+        Func<int, int, double> conv = ((LinearLayer)cnn.Layers[0]).Matrix(new Shape(1, 28, 28));
+        IReadOnlyList<int> placed = LinearTransform.Steps(784, conv, LinearTransform.PlaceOutputs(784, 256, conv, 4096)!, 4096);
+        int dropped = placed.First(s => !LinearTransform.Steps(1024, 64, 4096).Contains(s) && !LinearTransform.Steps(64, 10, 4096).Contains(s));
+        EvaluationKeys keys = EvaluationKeys.FromBytes(Bundle(plan, plan.RotationSteps.Where(s => s != dropped).ToArray()));
+
+        var e = Assert.Throws<ArgumentException>(() => new EncryptedModel(cnn, plan, keys));
+        Assert.Equal("keys", e.ParamName);
+        Assert.Contains($"({dropped})", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BundleOfABatchPlanGivenToARowMajorServer_IsRefusedBeforeAnyEvaluation()
     {
         InferencePlan rowMajor = InferencePlanner.Plan(Model);

@@ -14,11 +14,20 @@ public sealed class InferencePlannerTests
         Assert.Equal(8192, plan.Parameters.PolyModulusDegree);
         Assert.Equal(5, plan.Depth);
         Assert.Equal(7, plan.Parameters.CoeffModulus.Count);
-        var expected = new SortedSet<int>(LinearTransform.Steps(784, 256, 4096).Concat(LinearTransform.Steps(256, 64, 4096)).Concat(LinearTransform.Steps(64, 10, 4096)));
+
+        // The convolution's outputs are placed at their windows' corners (70 diagonals, no fold); the dense layer after
+        // it reads the 1024-slot span with its rows permuted.
+        Func<int, int, double> conv = ((LinearLayer)Models.Cnn(1).Layers[0]).Matrix(new Shape(1, 28, 28));
+        int[] slots = LinearTransform.PlaceOutputs(784, 256, conv, 4096)!;
+        var expected = new SortedSet<int>(LinearTransform.Steps(784, conv, slots, 4096).Concat(LinearTransform.Steps(1024, 64, 4096)).Concat(LinearTransform.Steps(64, 10, 4096)));
         Assert.Equal(expected.ToArray(), plan.RotationSteps);
+        Assert.Equal(15, plan.Layers[0].Rotations);
+        Assert.Equal(70, plan.Layers[0].PlaintextMultiplications);
+        Assert.Equal(15 + 18 + 8, plan.Rotations);
         string text = plan.Describe();
         Assert.Contains("N = 8192", text);
         Assert.Contains("Conv2d(1→4, 7×7, stride 3, padding 0)", text);
+        Assert.Contains("outputs placed (70 diagonals, no fold)", text);
         Assert.True(plan.GaloisKeyBytes > 0 && plan.CiphertextBytes > 0);
     }
 

@@ -51,6 +51,23 @@ public sealed class EncryptedInferenceTests
         }
     }
 
+    [Fact]
+    public void A_plan_made_before_outputs_were_placed_runs_in_order_with_the_keys_it_lists()
+    {
+        // A plan file written before the convolution's outputs were placed lists the steps of the in-order layout only
+        // (its format is the same): the model it builds keeps that layout, so the client's keys for it still serve.
+        Sequential model = Models.Cnn(5);
+        InferencePlan current = InferencePlanner.Plan(model);
+        int[] inOrder = [.. new SortedSet<int>(LinearTransform.Steps(784, 256, 4096).Concat(LinearTransform.Steps(256, 64, 4096)).Concat(LinearTransform.Steps(64, 10, 4096)))];
+        Assert.NotEqual(inOrder, current.RotationSteps);
+        var earlier = new InferencePlan(current.Parameters, current.ScaleBits, current.Packing, current.InputLength, current.OutputLength, current.Depth, inOrder, [.. current.Layers]);
+        using var client = new InferenceClient(earlier);
+        var server = new EncryptedModel(model, earlier, EvaluationKeys.FromBytes(client.CreateEvaluationKeys().ToBytes()), OutputFlooding.None);
+
+        double[] image = Models.Vector(new Random(6), 784, 1);
+        Assert.True(Close(model.Evaluate(image), client.DecryptOutput(server.Evaluate(client.EncryptSample(image)))));
+    }
+
     [Property(MaxTest = 4)]
     public Property Random_layer_stacks_match_the_reference(PositiveInt seed)
     {
