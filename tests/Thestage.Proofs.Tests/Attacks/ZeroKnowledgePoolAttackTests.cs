@@ -1,0 +1,153 @@
+using System.Buffers.Binary;
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Polynomials;
+using Thestage.Proofs.Quantization;
+using Thestage.Proofs.Sumcheck;
+using Thestage.Proofs.Tests.Inference;
+using Thestage.Proofs.Tests.Quantization;
+using Thestage.Proofs.Tests.Sumcheck;
+using Thestage.Proofs.Tests.Training;
+using Thestage.Proofs.Training;
+using Thestage.Proofs.Transcripts;
+using E = Thestage.Proofs.Fields.GoldilocksExt2;
+
+namespace Thestage.Proofs.Tests.Attacks;
+
+/// <summary>
+/// A cheating prover and a hostile proof file against the masking pool of the zero-knowledge sumchecks (<see cref="SumcheckMaskPool{T}"/>):
+/// reordered or grafted chunks, round messages of a higher degree than the statement's (room for a mask of higher degree), and
+/// masked and plain formats relabelled as each other by their version field. Each is refused.
+/// </summary>
+public sealed class ZeroKnowledgePoolAttackTests
+{
+    private static readonly TrainingConfig Config =
+        new([6, 5, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 9100);
+
+    [Fact]
+    public void MaskChunksDeclaredInSwappedOrder_AreRefused()
+    {
+        // Two sumchecks of 18 entries each in chunks of 32: two chunks of one size, so the swap keeps every shape.
+        MultilinearPolynomial<E>[][] factors = [ZeroKnowledgeSumcheckTests.RandomFactors(4, 2, 9001), ZeroKnowledgeSumcheckTests.RandomFactors(4, 2, 9002)];
+        (E, int, int)[] statements = factors.Select(f => (SumcheckProver.ComputeSum(f), 4, 2)).ToArray();
+        ZeroKnowledgeSumcheckTests.MaskedRun run = ZeroKnowledgeSumcheckTests.ProveMasked(factors, SumcheckMaskChunk.MinLogSize, 9003);
+        Assert.Equal(2, run.Chunks.Count);
+        Assert.Equal(run.Chunks[0].LogSize, run.Chunks[1].LogSize);
+        Assert.Equal((SumcheckFailure.None, true), ZeroKnowledgeSumcheckTests.VerifyMasked(statements, run));
+
+        // The chunks are absorbed before each ρ: swapped, the first sumcheck's ρ changes and its first round fails.
+        ZeroKnowledgeSumcheckTests.MaskedRun swapped = run with { Chunks = [run.Chunks[1], run.Chunks[0]], Openings = [run.Openings[1], run.Openings[0]] };
+        Assert.Equal(SumcheckFailure.RoundSumMismatch, ZeroKnowledgeSumcheckTests.VerifyMasked(statements, swapped).Failure);
+
+        // Only the openings swapped (the roots in order): each opening is checked against its own root and functional.
+        ZeroKnowledgeSumcheckTests.MaskedRun openingsSwapped = run with { Openings = [run.Openings[1], run.Openings[0]] };
+        Assert.Equal((SumcheckFailure.None, false), ZeroKnowledgeSumcheckTests.VerifyMasked(statements, openingsSwapped));
+    }
+
+    [Fact]
+    public void RoundMessagesOfHigherDegreeThanTheStatement_AreRefused()
+    {
+        // A mask of degree d + 1 would need d + 2 values per round: the verifier fixes d + 1 from the statement.
+        MultilinearPolynomial<E>[] factors = ZeroKnowledgeSumcheckTests.RandomFactors(3, 2, 9010);
+        E sum = SumcheckProver.ComputeSum(factors);
+        ZeroKnowledgeSumcheckTests.MaskedRun run = ZeroKnowledgeSumcheckTests.ProveMasked([factors], 10, 9011);
+        SumcheckProof<E> honest = run.Proofs[0];
+        var raised = new SumcheckProof<E>(
+            Enumerable.Range(0, 3).Select(i => (E[])[.. honest.GetRoundPolynomial(i), E.One]).ToArray(), honest.FactorEvaluations.ToArray(), honest.MaskSum, honest.MaskValue);
+        Assert.Equal(SumcheckFailure.MalformedProof, ZeroKnowledgeSumcheckTests.VerifyMasked([(sum, 3, 2)], run with { Proofs = [raised] }).Failure);
+
+        // Nor can the statement be read at a higher degree than the prover's: the pool's functional reads d coefficients per variable.
+        MultilinearPolynomial<E>[] cubic = ZeroKnowledgeSumcheckTests.RandomFactors(3, 3, 9012);
+        ZeroKnowledgeSumcheckTests.MaskedRun cubicRun = ZeroKnowledgeSumcheckTests.ProveMasked([cubic], 10, 9013);
+        Assert.Equal(SumcheckFailure.MalformedProof, ZeroKnowledgeSumcheckTests.VerifyMasked([(SumcheckProver.ComputeSum(cubic), 3, 2)], cubicRun).Failure);
+    }
+
+    [Fact]
+    public void MaskPoolGraftedFromAnotherProofOfTheSameStatement_IsRefused()
+    {
+        var random = new Random(9020);
+        (QuantizedModel quantized, List<int[]> inputs) = TestModels.Quantized(TestModels.Mlp(random, [9, 5, 3]), random, 1);
+        CommittedModel model = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding, new SeededSaltSource(9021));
+        CircuitPlan plan = model.Commitment.Plan(inputs.Count);
+        InferenceWitness witness = InferenceWitness.Build(plan, model.Model, inputs);
+        InferenceProof first = InferenceProver.ProveWithWitness(model, plan, inputs, witness, new SeededSaltSource(9022), new SeededSaltSource(9023));
+        InferenceProof second = InferenceProver.ProveWithWitness(model, plan, inputs, witness, new SeededSaltSource(9022), new SeededSaltSource(9024));
+        int[][] outputs = witness.Outputs;
+        Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, first));
+        Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, second));
+        Assert.NotEqual(first.MaskChunks[0].Root, second.MaskChunks[0].Root);
+
+        // The second proof's pool (roots and openings) on the first proof's messages; then also its masks' G and g(r).
+        var grafted = new InferenceProof(first.AdviceRoot, first.Sumchecks, first.Values, first.AdviceOpening, first.WeightOpenings, second.MaskChunks, second.MaskOpenings);
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, grafted));
+        SumcheckProof<E>[] withMasks = first.Sumchecks.Zip(second.Sumchecks, (a, b) => new SumcheckProof<E>(
+            Enumerable.Range(0, a.RoundCount).Select(i => a.GetRoundPolynomial(i).ToArray()).ToArray(), a.FactorEvaluations.ToArray(), b.MaskSum, b.MaskValue)).ToArray();
+        var graftedMasks = new InferenceProof(first.AdviceRoot, withMasks, first.Values, first.AdviceOpening, first.WeightOpenings, second.MaskChunks, second.MaskOpenings);
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, graftedMasks));
+
+        // The first proof's pool with the second's opening of it: the openings are bound to the functional of their own run.
+        var mixed = new InferenceProof(first.AdviceRoot, first.Sumchecks, first.Values, first.AdviceOpening, first.WeightOpenings, first.MaskChunks, second.MaskOpenings);
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, mixed));
+    }
+
+    [Fact]
+    public void MaskedAndPlainProofsRelabelledByTheirVersionField_AreRefused()
+    {
+        var random = new Random(9030);
+        (QuantizedModel quantized, List<int[]> inputs) = TestModels.Quantized(TestModels.Mlp(random, [9, 5, 3]), random, 1);
+        CommittedModel hiding = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding, new SeededSaltSource(9031));
+        CommittedModel plain = CommittedModel.Commit(quantized, LigeroParameters.Default, new SeededSaltSource(9031));
+        (int[][] outputs, InferenceProof hidingProof) = InferenceTestKit.Prove(hiding, inputs, 9032);
+        (_, InferenceProof plainProof) = InferenceTestKit.Prove(plain, inputs, 9032);
+        AssertRelabelRefused(InferenceProofSerializer.Serialize(hidingProof), 2, 1, b => InferenceVerifier.VerifyBatch(hiding.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(b)));
+        AssertRelabelRefused(InferenceProofSerializer.Serialize(plainProof), 1, 2, b => InferenceVerifier.VerifyBatch(plain.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(b)));
+        AssertRelabelRefused(ModelCommitmentSerializer.Serialize(hiding.Commitment), 4, 3, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges());
+        AssertRelabelRefused(ModelCommitmentSerializer.Serialize(plain.Commitment), 3, 4, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges());
+
+        MultilinearPolynomial<E>[] factors = ZeroKnowledgeSumcheckTests.RandomFactors(4, 2, 9033);
+        E sum = SumcheckProver.ComputeSum(factors);
+        ZeroKnowledgeSumcheckTests.MaskedRun run = ZeroKnowledgeSumcheckTests.ProveMasked([factors], 10, 9034);
+        SumcheckProof<E> plainSumcheck = SumcheckProver.Prove(new Transcript("zk-sumcheck-test"), sum, factors).Proof;
+        AssertRelabelRefused(SumcheckProofSerializer.Serialize(run.Proofs[0]), 2, 1, b =>
+            ZeroKnowledgeSumcheckTests.VerifyMasked([(sum, 4, 2)], run with { Proofs = [SumcheckProofSerializer.Deserialize<E>(b)] }) == (SumcheckFailure.None, true));
+        AssertRelabelRefused(SumcheckProofSerializer.Serialize(plainSumcheck), 1, 2, b =>
+            SumcheckVerifier.Verify(new Transcript("zk-sumcheck-test"), sum, 4, 2, SumcheckProofSerializer.Deserialize<E>(b)).IsValid);
+
+        TrainingDataset data = SyntheticData.Blobs(Config, 32, 1, 0.4, 9035).Train;
+        TrainingRun hidingRun = TrainingRun.Record(Config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(9036));
+        TrainingRun plainRun = TrainingRun.Record(Config, data, 2, LigeroParameters.Default, new SeededSaltSource(9036));
+        foreach ((TrainingRun run2, ushort version, ushort other) in new[] { (hidingRun, (ushort)2, (ushort)1), (plainRun, (ushort)1, (ushort)2) })
+        {
+            AssertRelabelRefused(TrainingStepProofSerializer.Serialize(TrainingStepProver.Prove(run2, data, 1, new SeededSaltSource(9037))), version, other,
+                b => TrainingStepVerifier.Verify(run2.Transcript, TrainingStepProofSerializer.Deserialize(b)));
+            AssertRelabelRefused(SnapshotRangeProofSerializer.Serialize(SnapshotRangeArgument.Prove(run2, 2, new SeededSaltSource(9038))), (ushort)(version + 2), (ushort)(other + 2),
+                b => SnapshotRangeArgument.Verify(run2.Transcript, SnapshotRangeProofSerializer.Deserialize(b)));
+            CommittedModel linked = CommittedModel.Commit(ModelLinkArgument.Quantize(run2.Snapshots[^1], 12, 6), run2.Transcript.Parameters, new SeededSaltSource(9039));
+            AssertRelabelRefused(ModelLinkProofSerializer.Serialize(ModelLinkArgument.Prove(run2, linked, new SeededSaltSource(9040))), version, other,
+                b => ModelLinkArgument.Verify(run2.Transcript, linked.Commitment, ModelLinkProofSerializer.Deserialize(b)));
+        }
+    }
+
+    /// <summary>
+    /// The honest bytes (of format <paramref name="version"/>) verify; relabelled as <paramref name="other"/>, they must be refused
+    /// by the parser (the format exception) or by the verifier, and nothing else may be thrown.
+    /// </summary>
+    private static void AssertRelabelRefused(byte[] bytes, ushort version, ushort other, Func<byte[], bool> verify)
+    {
+        Assert.Equal(version, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.True(verify(bytes));
+        byte[] relabelled = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteUInt16LittleEndian(relabelled.AsSpan(4), other);
+        bool accepted;
+        try
+        {
+            accepted = verify(relabelled);
+        }
+        catch (ProofFormatException)
+        {
+            accepted = false;
+        }
+
+        Assert.False(accepted, $"Version {version} relabelled as {other} was accepted.");
+    }
+}
