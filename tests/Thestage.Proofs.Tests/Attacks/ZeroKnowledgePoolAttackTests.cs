@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Quantization;
@@ -126,6 +127,38 @@ public sealed class ZeroKnowledgePoolAttackTests
             AssertRelabelRefused(ModelLinkProofSerializer.Serialize(ModelLinkArgument.Prove(run2, linked, new SeededSaltSource(9040))), version, other,
                 b => ModelLinkArgument.Verify(run2.Transcript, linked.Commitment, ModelLinkProofSerializer.Deserialize(b)));
         }
+    }
+
+    [Fact]
+    public void MaskCoefficientsScrapedFromMemoryAfterTheProof_AreCleared()
+    {
+        // Whoever reads a mask's coefficients after the proof strips the mask off the round messages (g's part of round i is
+        // ρ·2^w·(common + Σ_j a_(i,j)·X^j)), so the prover clears its copy once g(r) is sent, and the chunk's table at the opening.
+        var pool = new SumcheckMaskPool<E>(LigeroParameters.DefaultHiding, 8, new SeededSaltSource(9050));
+        var transcript = new Transcript("zk-pool-clear");
+        SumcheckMask<E> mask = pool.Take(transcript, 3, 2);
+        Assert.Contains(mask.Coefficients.ToArray(), c => !c.IsZero);
+        Assert.Contains(mask.Chunk.Table, x => x != Goldilocks.Zero);
+        E[] point = new SeededWordSource(9051).NextArray<E>(3);
+        for (int round = 0; round < point.Length; round++)
+        {
+            mask.Bind(round, point[round]);
+        }
+
+        E value = mask.Value;
+        SumcheckMaskPool<E>.Finish(transcript, mask, point, 2);
+        Assert.All(mask.Coefficients.ToArray(), c => Assert.True(c.IsZero));
+        Assert.Equal(value, mask.Value);
+        LigeroOpeningProof<E>[] openings = pool.Open(transcript);
+        Assert.All(mask.Chunk.Table, x => Assert.Equal(Goldilocks.Zero, x));
+
+        // The cleared copies are not needed for the opening, which still proves g(r).
+        var replay = new Transcript("zk-pool-clear");
+        var masks = new SumcheckMaskVerifier<E>(LigeroParameters.DefaultHiding, pool.Chunks);
+        (int Chunk, int Offset)? slot = masks.TryTake(replay, 3, 2);
+        Assert.NotNull(slot);
+        masks.Accumulate(replay, slot.Value, point, 2, value);
+        Assert.True(masks.Finish(replay, openings));
     }
 
     /// <summary>
