@@ -161,6 +161,26 @@ public sealed class ZeroKnowledgePoolAttackTests
         Assert.True(masks.Finish(replay, openings));
     }
 
+    [Fact]
+    public void MasksRepeatedAcrossTwoProofsOfTheDefaultApi_AreFresh()
+    {
+        // Two proofs sharing a mask would give away the difference of their witnesses' round polynomials; the public provers
+        // draw the pool from the CSPRNG unless handed a source, so two proofs of one statement share no chunk or mask.
+        var random = new Random(9060);
+        (QuantizedModel quantized, List<int[]> inputs) = TestModels.Quantized(TestModels.Mlp(random, [9, 5, 3]), random, 1);
+        CommittedModel model = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding, new SeededSaltSource(9061));
+        (int[][] outputs, InferenceProof first) = InferenceProver.ProveBatch(model, inputs);
+        (_, InferenceProof second) = InferenceProver.ProveBatch(model, inputs);
+        Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, first) && InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, second));
+        Assert.Empty(first.MaskChunks.Select(c => c.Root).Intersect(second.MaskChunks.Select(c => c.Root)));
+        Assert.Empty(first.Sumchecks.Select(s => s.MaskSum).Intersect(second.Sumchecks.Select(s => s.MaskSum)));
+
+        // A model's range proof, made once at commitment time, likewise draws fresh masks without a source.
+        CommittedModel again = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding);
+        CommittedModel twice = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding);
+        Assert.NotEqual(again.Commitment.RangeProof!.MaskChunks[0].Root, twice.Commitment.RangeProof!.MaskChunks[0].Root);
+    }
+
     /// <summary>
     /// The honest bytes (of format <paramref name="version"/>) verify; relabelled as <paramref name="other"/>, they must be refused
     /// by the parser (the format exception) or by the verifier, and nothing else may be thrown.
