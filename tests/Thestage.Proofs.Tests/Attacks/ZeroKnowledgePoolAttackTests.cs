@@ -181,6 +181,21 @@ public sealed class ZeroKnowledgePoolAttackTests
         Assert.NotEqual(again.Commitment.RangeProof!.MaskChunks[0].Root, twice.Commitment.RangeProof!.MaskChunks[0].Root);
     }
 
+    [Fact]
+    public void ModelCommitmentRelabelledAsVersion4WithoutItsRangeProof_IsRefused()
+    {
+        // Version 4 exists only to carry the zero-knowledge range proof; without one the file would be a second encoding of a
+        // hiding version 3 (Serialize writes 3), so the bytes a party signs or hashes would not be the only ones it accepts.
+        var random = new Random(9070);
+        QuantizedModel quantized = TestModels.Quantized(TestModels.Mlp(random, [9, 5, 3]), random, 1).Model;
+        CommittedModel model = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding, new SeededSaltSource(9071));
+        byte[] bare = ModelCommitmentSerializer.Serialize(ModelCommitment.From(quantized, model.Commitment.WeightCommitmentArray, LigeroParameters.DefaultHiding));
+        Assert.Equal(3, BinaryPrimitives.ReadUInt16LittleEndian(bare.AsSpan(4)));
+        Assert.Equal(bare, ModelCommitmentSerializer.Serialize(ModelCommitmentSerializer.Deserialize(bare)));
+        BinaryPrimitives.WriteUInt16LittleEndian(bare.AsSpan(4), 4);
+        Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(bare));
+    }
+
     /// <summary>
     /// The honest bytes (of format <paramref name="version"/>) verify; relabelled as <paramref name="other"/>, they must be refused
     /// by the parser (the format exception) or by the verifier, and nothing else may be thrown.
