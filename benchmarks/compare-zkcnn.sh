@@ -11,6 +11,8 @@
 #                    wiring predicate ("verify time" total + vt).
 #   ours prover    = witness commitment, logUp, layer sumchecks, batched openings, serialization (InferenceProver after the
 #                    witness: the same split); "+ witness" adds the integer evaluation and witness segments.
+#   ours mode      = MODE: hiding (default: zero-knowledge Ligero commitments, LigeroParameters.DefaultHiding, issue 13's
+#                    targets) or plain (the non-hiding mode, LigeroParameters.Default).
 #   ours verifier  = deserialization + InferenceVerifier.VerifyBatch, the model's range proof already checked (cached);
 #                    our verifier computes the convolution and pooling selectors itself (zkCNN's "with wiring" counterpart).
 #   proof size     = zkCNN's total (GKR + Hyrax) in KiB; ours: the TSIP bytes.
@@ -28,7 +30,7 @@
 #               cmake -DCMAKE_BUILD_TYPE=Release -G "CodeBlocks - Unix Makefiles" .. && make demo_lenet_run
 #               (needs cmake, g++ and libgmp-dev). Its data.tar.gz is not needed: the input is generated below.
 # Optional:
-#   ROUNDS (default 5), WARM_UP (default 2), MEASURED (default 5), BDN (default 1), BDN_ARGS (default --job short),
+#   ROUNDS (default 5), WARM_UP (default 2), MEASURED (default 5), MODE (hiding or plain, default hiding), BDN (default 1), BDN_ARGS (default --job short),
 #   WORK (default a new directory under ${TMPDIR:-/tmp}), QUIET_LOAD (wait until the 1-minute load average is below it
 #   before each run, at most 60 s; default: do not wait).
 # Example: ROUNDS=5 benchmarks/compare-zkcnn.sh
@@ -39,6 +41,7 @@ zkcnn="${ZKCNN_BIN:-/tmp/zkcnn/src/cmake-build-release/src/demo_lenet_run}"
 rounds="${ROUNDS:-5}"
 warm_up="${WARM_UP:-2}"
 measured="${MEASURED:-5}"
+mode="${MODE:-hiding}"
 work="${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/compare-zkcnn.XXXXXX")}"
 mkdir -p "$work"
 [ -x "$zkcnn" ] || { echo "no zkCNN binary at $zkcnn: build it as the header of this script says, or set ZKCNN_BIN" >&2; exit 2; }
@@ -84,7 +87,7 @@ quiet() {
 {
   echo "# machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' ') model $(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | cut -d: -f2 | tr -d ' '), $(nproc) vCPUs, $(grep MemTotal /proc/meminfo | awk '{printf "%.1f GiB", $2 / 1048576}')"
   echo "# commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown); dotnet $(dotnet --version); $(g++ --version | head -1)"
-  echo "# started $(date -u +%FT%TZ); rounds $rounds, warm-up $warm_up, measured $measured"
+  echo "# started $(date -u +%FT%TZ); rounds $rounds, warm-up $warm_up, measured $measured; ours: $mode"
 } >"$work/machine.txt"
 
 for r in $(seq "$rounds"); do
@@ -96,11 +99,11 @@ for r in $(seq "$rounds"); do
   quiet
   echo "[$(date -u +%T)] round $r: ours, one cold proof (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   cut -d' ' -f1-3 /proc/loadavg >"$work/cold-$r.load"
-  /usr/bin/time -v dotnet "$dll" lenet5-prove max 0 1 >"$work/cold-$r.out" 2>"$work/cold-$r.err"
+  /usr/bin/time -v dotnet "$dll" lenet5-prove max 0 1 "$mode" >"$work/cold-$r.out" 2>"$work/cold-$r.err"
   quiet
   echo "[$(date -u +%T)] round $r: ours, warm (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   cut -d' ' -f1-3 /proc/loadavg >"$work/warm-$r.load"
-  dotnet "$dll" lenet5-prove max "$warm_up" "$measured" >"$work/warm-$r.out" 2>"$work/warm-$r.err"
+  dotnet "$dll" lenet5-prove max "$warm_up" "$measured" "$mode" >"$work/warm-$r.out" 2>"$work/warm-$r.err"
 done
 
 python3 - "$work" "$rounds" >"$work/summary.md" <<'PY'

@@ -6,7 +6,7 @@ namespace Thestage.Benchmarks;
 /// Entry point: <c>dotnet run -c Release --project benchmarks/Thestage.Benchmarks -- --filter '*'</c>;
 /// <c>… -- seal-report|commit-report &lt;work directory&gt; &lt;output.md&gt;</c> writes the table of
 /// <c>benchmarks/compare-seal.sh</c> or <c>benchmarks/compare-commits.sh</c>;
-/// <c>… -- lenet5-prove [max|avg] [warm-up proofs] [measured proofs]</c> proves LeNet-5 in one process (<c>benchmarks/compare-zkcnn.sh</c>).
+/// <c>… -- lenet5-prove [max|avg] [warm-up proofs] [measured proofs] [hiding|plain]</c> proves LeNet-5 in one process (<c>benchmarks/compare-zkcnn.sh</c>).
 /// </summary>
 public static class Program
 {

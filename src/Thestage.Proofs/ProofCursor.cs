@@ -28,9 +28,13 @@ internal sealed class ProofCursor<T>
 
     public bool IsExhausted => _sumcheckPosition == _sumchecks.Count && _valuePosition == _values.Count;
 
+    /// <summary>Gets a value indicating whether a read found too few messages (the proof is short: a format error, whatever check asked).</summary>
+    public bool RanShort { get; private set; }
+
     public bool TryNextSumcheck(out SumcheckProof<T>? proof)
     {
         proof = _sumcheckPosition < _sumchecks.Count ? _sumchecks[_sumcheckPosition++] : null;
+        RanShort |= proof is null;
         return proof is not null;
     }
 
@@ -39,6 +43,7 @@ internal sealed class ProofCursor<T>
     {
         if (count < 0 || _values.Count - _valuePosition < count)
         {
+            RanShort = true;
             values = [];
             return false;
         }

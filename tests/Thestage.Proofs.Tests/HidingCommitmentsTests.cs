@@ -25,7 +25,7 @@ public sealed class HidingCommitmentsTests
         return (data, TrainingRun.Record(Config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(73)));
     });
 
-    private static (CommittedModel Model, List<int[]> Inputs) HidingMlp(int seed, int batch)
+    internal static (CommittedModel Model, List<int[]> Inputs) HidingMlp(int seed, int batch)
     {
         var random = new Random(seed);
         (QuantizedModel model, List<int[]> inputs) = TestModels.Quantized(TestModels.Mlp(random, [40, 12, 6]), random, batch);

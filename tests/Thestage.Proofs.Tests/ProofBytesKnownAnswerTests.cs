@@ -35,9 +35,17 @@ namespace Thestage.Proofs.Tests;
 /// zero-knowledge one since <c>TSIP</c> v2, and its model commitment's range proof since <c>TSMC</c> v4 (masked sumchecks and
 /// the masking pools' openings: new content rather than a new version field), so that digest was pinned again from this
 /// prover at that commit; plain proofs and commitments keep their versions and digests.
+/// The hiding pins keep the hiding parameters they were computed with (<see cref="FirstHiding"/>: log blowup 4, 130 queries),
+/// which showed that the default's change to log blowup 5 and 117 queries changed no format; the new default's bytes are
+/// pinned beside them (<see cref="DefaultHidingLigeroCommitmentAndOpening"/>, <see cref="DefaultHidingModelCommitmentAndInferenceProof"/>;
+/// the latter from the prover that first had both the masked sumchecks and the new default, the merge of h/zk and h/ligero,
+/// while the first hiding pin reproduced the masked-sumcheck digest of h/zk unchanged).
 /// </remarks>
 public sealed class ProofBytesKnownAnswerTests
 {
+    /// <summary>The hiding parameters of the first hiding pins (<see cref="LigeroParameters.DefaultHiding"/> until log blowup 5).</summary>
+    private static readonly LigeroParameters FirstHiding = new(4, 130, hiding: true);
+
     private static readonly TrainingConfig TrainingConfig =
         new([20, 12, 5], batchSize: 4, learningRateShift: 3, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 515);
 
@@ -113,12 +121,22 @@ public sealed class ProofBytesKnownAnswerTests
     [InlineData(0, "f140bdf569c2038ee23b116e8a5edf972198a8b19e71e96dba5c726be134050e")]
     [InlineData(9, "1a66c419b8d2deacf435634dfaf7063bf3806f40ae7466502201bcbbdeb82405")]
     [InlineData(17, "93106d542b18ceb5b457e82be78e1988cdca36fe92590b0c5d412e31a1a4986f")]
-    public void HidingLigeroCommitmentAndOpening(int numVariables, string expected)
+    public void HidingLigeroCommitmentAndOpening(int numVariables, string expected) =>
+        AssertHidingOpening(FirstHiding, numVariables, expected);
+
+    [Theory]
+    [InlineData(0, "8efbbda2a4f3429ef354e04a686820f6aa4bc97cd301052dd66e6bfe027e556f")]
+    [InlineData(9, "efb3edf3c83435401aff3993368b64173b5d571d0cd5396efd258135c2d45b08")]
+    [InlineData(17, "7c3ebd56ebd86ff76575536a8365fa56ef4c128afaf26cc83d1f507cbbf8f6fd")]
+    public void DefaultHidingLigeroCommitmentAndOpening(int numVariables, string expected) =>
+        AssertHidingOpening(LigeroParameters.DefaultHiding, numVariables, expected);
+
+    private static void AssertHidingOpening(LigeroParameters parameters, int numVariables, string expected)
     {
         var words = new SeededWordSource(570 + numVariables);
         Goldilocks[] table = words.NextArray<Goldilocks>(1 << numVariables);
         GoldilocksExt2[] point = words.NextArray<GoldilocksExt2>(numVariables);
-        LigeroProverState state = LigeroProver.Commit(table, LigeroParameters.DefaultHiding, new SeededSaltSource(571));
+        LigeroProverState state = LigeroProver.Commit(table, parameters, new SeededSaltSource(571));
         LigeroOpeningProof<GoldilocksExt2> proof = LigeroProver.Open(new Transcript("known-answer"), state, point, out GoldilocksExt2 value);
         byte[] valueBytes = new byte[16];
         value.WriteTo(valueBytes);
@@ -126,17 +144,24 @@ public sealed class ProofBytesKnownAnswerTests
     }
 
     [Fact]
-    public void HidingModelCommitmentAndInferenceProof()
+    public void HidingModelCommitmentAndInferenceProof() =>
+        AssertHidingInference(FirstHiding, "10768e71cfafd69db52e76494ae0c9802a8fe7ac3ea6f1f2dcb29d24fbc070ea");
+
+    [Fact]
+    public void DefaultHidingModelCommitmentAndInferenceProof() =>
+        AssertHidingInference(LigeroParameters.DefaultHiding, "539832eac6b005529e49d1954e67f50ee5b2c3c75fe0704737bda8a1ae023b68");
+
+    private static void AssertHidingInference(LigeroParameters parameters, string expected)
     {
         var random = new Random(580);
         (Thestage.Proofs.Quantization.QuantizedModel quantized, List<int[]> inputs) = Quantization.TestModels.Quantized(Quantization.TestModels.Mlp(random, [50, 24, 10]), random, 3);
-        CommittedModel model = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding, new SeededSaltSource(581));
+        CommittedModel model = CommittedModel.Commit(quantized, parameters, new SeededSaltSource(581));
         (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 582);
         byte[] commitmentBytes = ModelCommitmentSerializer.Serialize(model.Commitment);
         byte[] proofBytes = InferenceProofSerializer.Serialize(proof);
         Assert.Equal(4, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(commitmentBytes.AsSpan(4)));
         Assert.Equal(2, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(proofBytes.AsSpan(4)));
-        AssertDigest("10768e71cfafd69db52e76494ae0c9802a8fe7ac3ea6f1f2dcb29d24fbc070ea", commitmentBytes, proofBytes);
+        AssertDigest(expected, commitmentBytes, proofBytes);
     }
 
     /// <summary>The bytes with the u16 version field (after the 4-byte magic) asserted to be <paramref name="current"/> and set to <paramref name="previous"/>.</summary>

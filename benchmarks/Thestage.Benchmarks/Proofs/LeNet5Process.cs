@@ -1,15 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Inference;
 
 namespace Thestage.Benchmarks.Proofs;
 
 /// <summary>
-/// <c>lenet5-prove [max|avg] [warm-up proofs] [measured proofs]</c>: one process that commits LeNet-5
+/// <c>lenet5-prove [max|avg] [warm-up proofs] [measured proofs] [hiding|plain]</c>: one process that commits LeNet-5
 /// (<see cref="ProofWorkloads.LeNet5"/>) and proves and verifies one image, for <c>benchmarks/compare-zkcnn.sh</c>, which runs
 /// it under <c>/usr/bin/time -v</c> for the peak memory of a process that proves one inference (no warm-up, one proof) and
-/// for warm timings beside zkCNN's process. Prints one tab-separated line per measured proof, after a header line:
+/// for warm timings beside zkCNN's process. The commitments are zero-knowledge (<see cref="LigeroParameters.DefaultHiding"/>) unless
+/// the fourth argument is <c>plain</c> (<see cref="LigeroParameters.Default"/>, the non-hiding mode kept for comparison). Prints one tab-separated line per measured proof, after a header line:
 /// witness (integer evaluation and witness segments), prove (witness commitment, logUp, layer sumchecks, openings,
 /// serialization: zkCNN's definition, which leaves out its witness and circuit), verify (deserialization and verification,
 /// the weight range proof already checked), proof bytes, and the prove and verify times as CPU time of the proving thread
@@ -24,10 +26,11 @@ internal static partial class LeNet5Process
         bool maxPooling = args.Length < 1 || args[0] != "avg";
         int warmUp = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
         int measured = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1;
+        bool hiding = args.Length < 4 || args[3] != "plain";
         var clock = Stopwatch.StartNew();
         List<double[]> images = ProofWorkloads.Pad32(ProofWorkloads.Images(16, out string source));
         double setup = Lap(clock);
-        CommittedModel model = ProofWorkloads.LeNet5(images, maxPooling);
+        CommittedModel model = ProofWorkloads.LeNet5(images, maxPooling, hiding ? LigeroParameters.DefaultHiding : LigeroParameters.Default);
         double commit = Lap(clock);
         bool ranges = model.Commitment.VerifyWeightRanges();
         double rangeCheck = Lap(clock);
@@ -65,7 +68,7 @@ internal static partial class LeNet5Process
         using var process = Process.GetCurrentProcess();
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"# {described}\n# images: {source}; setup {setup:F0} ms; model commitment {commit:F0} ms ({ModelCommitmentSerializer.Serialize(model.Commitment).Length} B); "
+            $"# {(hiding ? "hiding" : "plain (not hiding)")}: {described}\n# images: {source}; setup {setup:F0} ms; model commitment {commit:F0} ms ({ModelCommitmentSerializer.Serialize(model.Commitment).Length} B); "
             + $"range proof check {rangeCheck:F1} ms ({(ranges ? "valid" : "INVALID")}); soundness {InferenceVerifier.SoundnessBits(model.Commitment, 1):F2} bits; "
             + $"peak working set {process.PeakWorkingSet64 / 1048576.0:F1} MiB"));
         return ranges ? 0 : 1;

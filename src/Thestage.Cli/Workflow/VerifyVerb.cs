@@ -31,11 +31,12 @@ internal static class VerifyVerb
         InferenceProofBundle bundle = WorkflowFiles.Load(proofPath, WorkflowFiles.MaxProof, "a proof", b => InferenceProofBundleSerializer.Deserialize(b));
         var clock = Stopwatch.StartNew();
         bool named = bundle.CommitmentFingerprint == commitment.Fingerprint;
-        bool valid = named && terminal.Step($"verifying {bundle.Count} samples", () => bundle.Verify(commitment, VerifierPolicy.Default));
+        ProofVerdict? verdict = named ? terminal.Step($"verifying {bundle.Count} samples", () => bundle.Check(commitment, VerifierPolicy.Default)) : null;
+        bool valid = verdict?.IsAccepted == true;
         double seconds = clock.Elapsed.TotalSeconds;
         string? reason = valid ? null
             : !named ? $"the proof was made against another commitment (fingerprint {bundle.CommitmentFingerprint}; {commitmentPath} is {commitment.Fingerprint})"
-            : $"the proof does not verify against {commitmentPath} (outputs, inputs or proof altered, or a commitment weaker than {VerifierPolicy.Default.MinimumSoundnessBits} bits)";
+            : $"the proof does not verify against {commitmentPath}: {verdict} (outputs, inputs or proof altered, or a commitment weaker than {VerifierPolicy.Default.MinimumSoundnessBits} bits)";
         double scale = Math.Pow(2.0, -commitment.OutputFractionBits);
         terminal.Line(valid
             ? $"valid: {bundle.Count} samples, outputs of the model {commitment.Fingerprint}, verified in {seconds * 1000:F0} ms ({Soundness(commitment, bundle.Count):F1} bits)"

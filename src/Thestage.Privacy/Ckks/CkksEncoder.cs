@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Thestage.Privacy.Arithmetic;
 using Thestage.Privacy.Rings;
 using Thestage.Privacy.Rlwe;
@@ -167,15 +168,32 @@ public sealed class CkksEncoder
         }
 
         CheckMagnitude(max, level);
-        var result = new Plaintext(_context, level, scale);
-        bool small = max < 9.2e18; // < 2^63: exact conversion to long
+        var result = new Plaintext(_context, level, scale, GC.AllocateUninitializedArray<ulong>((level + 1) * n));
+        bool small = max < 9.2e18;
+        if (small)
+        {
+            // Below 2^63: every coefficient converts exactly to a long (in place), reduced per prime by one vectorised pass.
+            Span<long> signed = MemoryMarshal.Cast<double, long>(coeffs.AsSpan(0, n));
+            for (int j = 0; j < n; j++)
+            {
+                signed[j] = (long)coeffs[j];
+            }
+        }
+
         Parallelism.For(level + 1, n, i =>
         {
             Modulus q = _context.KeyModuli[i];
             Span<ulong> limb = result.Limb(i);
-            for (int j = 0; j < n; j++)
+            if (small)
             {
-                limb[j] = small ? ModArith.FromSigned((long)coeffs[j], q) : ReduceRounded(coeffs[j], q);
+                Elementwise.Unary(MemoryMarshal.Cast<double, ulong>(coeffs.AsSpan(0, n)), limb, new SignedReduceOperator(q));
+            }
+            else
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    limb[j] = ReduceRounded(coeffs[j], q);
+                }
             }
 
             _context.Ntt[i].Forward(limb);

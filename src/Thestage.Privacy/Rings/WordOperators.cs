@@ -109,6 +109,30 @@ internal readonly struct ReduceOperator(in Modulus modulus) : IUnaryWordOperator
 }
 
 /// <summary>
+/// x mod q for x read as a two's complement 64-bit integer (any long), as <see cref="ModArith.FromSigned"/>: |x| reduced
+/// by <see cref="ReduceOperator"/>, then q − r for a negative x with a nonzero remainder r.
+/// </summary>
+internal readonly struct SignedReduceOperator(in Modulus modulus) : IUnaryWordOperator
+{
+    private readonly ReduceOperator _reduce = new(modulus);
+    private readonly ulong _q = modulus.Value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+    {
+        // negative: all ones for x < 0; |x| = 0 − x there (2^63 for long.MinValue, still a valid input of the reduction).
+        TV zero = TL.Create(0);
+        TV negative = TL.Subtract(zero, TL.ShiftRightLogical(x, 63));
+        TV magnitude = TL.ConditionalSelect(negative, TL.Subtract(zero, x), x);
+        TV vq = TL.Create(_q);
+        TV r = _reduce.Invoke<TV, TL>(magnitude);
+        return TL.ConditionalSelect(negative, TL.SubtractIfGreaterOrEqual(TL.Subtract(vq, r), vq), r);
+    }
+}
+
+/// <summary>
 /// The centered lift of x ∈ [0, p) into (−p/2, p/2], reduced mod q: x mod q, less p mod q when x &gt; ⌊p/2⌋.
 /// </summary>
 internal readonly struct CenteredLiftOperator(ulong p, in Modulus modulus) : IUnaryWordOperator

@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using Thestage.Privacy.Arithmetic;
 
 namespace Thestage.Privacy.Sampling;
@@ -30,32 +33,52 @@ internal static class Samplers
     public const int ErrorBound = 21;
 
     /// <summary>Writes signed ternary coefficients in {−1, 0, 1}.</summary>
+    /// <remarks>
+    /// The stream's bytes are read in bulk, exactly as many as are still needed (so a rejected byte's replacement is
+    /// the next byte of the stream, as if read one at a time), and wiped from the scratch afterwards.
+    /// </remarks>
     public static void SampleTernary(Shake256Stream rng, Span<sbyte> destination)
     {
-        for (int i = 0; i < destination.Length; i++)
+        Span<byte> bytes = stackalloc byte[ChunkBytes];
+        rng.Expect(destination.Length);
+        int i = 0;
+        while (i < destination.Length)
         {
-            byte b;
-            do
+            Span<byte> chunk = bytes[..Math.Min(ChunkBytes, destination.Length - i)];
+            rng.NextBytes(chunk);
+            foreach (byte b in chunk)
             {
-                b = rng.NextByte();
+                if (b != 255)
+                {
+                    destination[i++] = (sbyte)(b % 3 - 1);
+                }
             }
-            while (b == 255);
-
-            destination[i] = (sbyte)(b % 3 - 1);
         }
+
+        CryptographicOperations.ZeroMemory(bytes);
     }
 
-    /// <summary>Writes centered binomial (η = 21) coefficients.</summary>
+    /// <summary>Writes centered binomial (η = 21) coefficients: 6 stream bytes each, read in bulk.</summary>
     public static void SampleCenteredBinomial(Shake256Stream rng, Span<sbyte> destination)
     {
-        Span<byte> bytes = stackalloc byte[6];
-        for (int i = 0; i < destination.Length; i++)
+        const int perChunk = ChunkBytes / 6;
+        Span<byte> bytes = stackalloc byte[6 * perChunk];
+        rng.Expect(6L * destination.Length);
+        for (int start = 0; start < destination.Length; start += perChunk)
         {
-            rng.NextBytes(bytes);
-            uint a = bytes[0] | ((uint)bytes[1] << 8) | (((uint)bytes[2] & 0x1F) << 16);
-            uint b = bytes[3] | ((uint)bytes[4] << 8) | (((uint)bytes[5] & 0x1F) << 16);
-            destination[i] = (sbyte)(BitOperations.PopCount(a) - BitOperations.PopCount(b));
+            int count = Math.Min(perChunk, destination.Length - start);
+            Span<byte> chunk = bytes[..(6 * count)];
+            rng.NextBytes(chunk);
+            for (int t = 0; t < count; t++)
+            {
+                ReadOnlySpan<byte> b6 = chunk.Slice(6 * t, 6);
+                uint a = b6[0] | ((uint)b6[1] << 8) | (((uint)b6[2] & 0x1F) << 16);
+                uint b = b6[3] | ((uint)b6[4] << 8) | (((uint)b6[5] & 0x1F) << 16);
+                destination[start + t] = (sbyte)(BitOperations.PopCount(a) - BitOperations.PopCount(b));
+            }
         }
+
+        CryptographicOperations.ZeroMemory(bytes);
     }
 
     /// <summary>Writes small signed coefficients into every limb of an RNS polynomial.</summary>
@@ -77,24 +100,35 @@ internal static class Samplers
     }
 
     /// <summary>Writes a uniformly random polynomial modulo each prime (limb-major).</summary>
+    /// <remarks>Words are read in bulk, exactly as many as are still needed, so the result is that of reading them one at a time.</remarks>
     public static void SampleUniform(Shake256Stream rng, ReadOnlySpan<Modulus> moduli, int n, Span<ulong> destination)
     {
+        Span<ulong> words = stackalloc ulong[ChunkBytes / sizeof(ulong)];
+        rng.Expect(8L * moduli.Length * n);
         for (int i = 0; i < moduli.Length; i++)
         {
-            ulong q = moduli[i].Value;
-            ulong limit = ulong.MaxValue - ulong.MaxValue % q; // a multiple of q; accept words below it
+            Modulus q = moduli[i];
+            ulong limit = ulong.MaxValue - ulong.MaxValue % q.Value; // a multiple of q; accept words below it
             Span<ulong> limb = destination.Slice(i * n, n);
-            for (int j = 0; j < n; j++)
+            int j = 0;
+            while (j < n)
             {
-                ulong w;
-                do
+                Span<ulong> chunk = words[..Math.Min(words.Length, n - j)];
+                rng.NextBytes(MemoryMarshal.AsBytes(chunk));
+                foreach (ulong raw in chunk)
                 {
-                    w = rng.NextUInt64();
+                    ulong w = BitConverter.IsLittleEndian ? raw : BinaryPrimitives.ReverseEndianness(raw); // the stream's words are little-endian
+                    if (w < limit)
+                    {
+                        limb[j++] = q.Reduce(w);
+                    }
                 }
-                while (w >= limit);
-
-                limb[j] = moduli[i].Reduce(w);
             }
         }
+
+        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(words)); // public today (the a of keys and ciphertexts), wiped all the same
     }
+
+    // Scratch for bulk reads from the stream, on the stack.
+    private const int ChunkBytes = 2048;
 }

@@ -114,23 +114,26 @@ internal static class LigeroMasking
         return result;
     }
 
-    /// <summary>The evaluations of an extension-valued polynomial (coefficients) on the coset <c>s·H_n</c>.</summary>
-    public static TExt[] CosetEvaluate<TExt>(ReadOnlySpan<TExt> coefficients, int n)
+    /// <summary>
+    /// The values of an extension-valued polynomial (coefficients) at base-field points, one coefficient component at a time
+    /// (<see cref="HornerKernels"/>): a verifier evaluates its rows at its queried columns only, not on the whole coset.
+    /// </summary>
+    public static TExt[] EvaluateAt<TExt>(ReadOnlySpan<TExt> coefficients, ReadOnlySpan<Goldilocks> points)
         where TExt : struct, IExtensionField<TExt>
     {
         Goldilocks[][] parts = Components(coefficients, coefficients.Length);
-        var evaluations = new Goldilocks[TExt.Degree][];
+        var values = new Goldilocks[TExt.Degree][];
         for (int c = 0; c < TExt.Degree; c++)
         {
-            evaluations[c] = new Goldilocks[n];
-            GoldilocksNtt.CosetEvaluate(parts[c], evaluations[c]);
+            values[c] = new Goldilocks[points.Length];
+            HornerKernels.Evaluate(parts[c], points, values[c]);
         }
 
-        var result = new TExt[n];
+        var result = new TExt[points.Length];
         Span<Goldilocks> scratch = stackalloc Goldilocks[TExt.Degree];
-        for (int j = 0; j < n; j++)
+        for (int j = 0; j < result.Length; j++)
         {
-            result[j] = Element<TExt>(evaluations, j, scratch);
+            result[j] = Element<TExt>(values, j, scratch);
         }
 
         return result;

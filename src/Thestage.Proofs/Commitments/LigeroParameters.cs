@@ -58,10 +58,13 @@ namespace Thestage.Proofs.Commitments;
 /// nonzero sum <c>Δ</c> over <c>H_k</c> only shifts every opened value by the same <c>Δ</c>, fixed at commit time: the
 /// commitment binds the table <c>M + Δ</c>, and binding is all soundness needs. Masking costs <c>T</c> extra coefficients
 /// per row, eight extra rows per column, a codeword up to twice <c>k · 2^LogBlowup</c>, and a <c>3D</c>-element opening instead of
-/// <c>2k</c>. <see cref="DefaultHiding"/> (<c>LogBlowup = 4</c>, <c>t = 130</c>): <c>ρ ≤ 9/128</c>, at least
-/// <c>−130 · log2(73/128) = 105.3</c> bits per opening, more when <c>D/n</c> is below the bound. (<c>LogBlowup = 3</c> would
-/// need <c>t = 164</c> for the same figure and gives larger openings for the benchmarked models: 366 KiB instead of 328 KiB
-/// over the MLP's three openings, by <see cref="EstimatedProofBytes"/>.)
+/// <c>2k</c>. <see cref="DefaultHiding"/> (<c>LogBlowup = 5</c>, <c>t = 117</c>): <c>ρ ≤ 9/256</c>, at least
+/// <c>−117 · log2(137/256) = 105.5</c> bits per opening, more when <c>D/n</c> is below the bound. Each query then carries
+/// 0.90 bits instead of 0.81 at <c>LogBlowup = 4</c> (which needs <c>t = 130</c> for 105.3 bits, and its bound <c>D ≤ (9/8)·k</c>
+/// put 2^16-value witnesses (<c>D = k + 130</c>) on a codeword <c>32k</c> long anyway); by <see cref="EstimatedProofBytes"/> the
+/// openings of LeNet-5's 2^16 witness and 2^17 weights shrink from 165 + 214 to 154 + 207 KB, the codewords of
+/// 2^16-value witnesses keep their length and the weights' double (once per model). Further blowup gains little: about
+/// 0.95 bits per query at <c>LogBlowup = 6</c> (<c>t = 111</c>) against one more Merkle level and twice the encoding.
 /// </para>
 /// </remarks>
 public sealed class LigeroParameters
@@ -71,6 +74,9 @@ public sealed class LigeroParameters
 
     /// <summary>The largest supported number of column queries.</summary>
     public const int MaxColumnQueries = 4096;
+
+    /// <summary>The largest log blowup <c>log2(1/ρ)</c>.</summary>
+    internal const int MaxLogBlowup = 5;
 
     /// <summary>The largest number of column variables (message length at most <c>2^24</c>).</summary>
     public const int MaxColumnVariables = 24;
@@ -87,7 +93,7 @@ public sealed class LigeroParameters
     private const int ExtensionElementBytes = 16;
 
     /// <summary>Initializes new parameters.</summary>
-    /// <param name="logBlowup"><c>log2(1/ρ)</c>, in <c>[1, 4]</c>.</param>
+    /// <param name="logBlowup"><c>log2(1/ρ)</c>, in <c>[1, 5]</c>.</param>
     /// <param name="columnQueries">The number of column queries <c>t</c>, in <c>[1, 4096]</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
     public LigeroParameters(int logBlowup, int columnQueries)
@@ -96,14 +102,14 @@ public sealed class LigeroParameters
     }
 
     /// <summary>Initializes new parameters, hiding or not.</summary>
-    /// <param name="logBlowup"><c>log2(1/ρ)</c>, in <c>[1, 4]</c>; at least 2 when <paramref name="hiding"/>.</param>
+    /// <param name="logBlowup"><c>log2(1/ρ)</c>, in <c>[1, 5]</c>; at least 2 when <paramref name="hiding"/>.</param>
     /// <param name="columnQueries">The number of column queries <c>t</c>, in <c>[1, 4096]</c>.</param>
     /// <param name="hiding">Whether openings are zero-knowledge (randomized encoding and masking rows, see remarks).</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
     public LigeroParameters(int logBlowup, int columnQueries, bool hiding)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(logBlowup, hiding ? 2 : 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(logBlowup, 4);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(logBlowup, MaxLogBlowup);
         ArgumentOutOfRangeException.ThrowIfLessThan(columnQueries, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(columnQueries, MaxColumnQueries);
         LogBlowup = logBlowup;
@@ -114,8 +120,8 @@ public sealed class LigeroParameters
     /// <summary>Gets the default parameters: rate 1/4 and 152 column queries (≥ 101.4 bits, see remarks); not hiding.</summary>
     public static LigeroParameters Default { get; } = new(2, 152);
 
-    /// <summary>Gets the default hiding parameters: rate at most 9/128 and 130 column queries (≥ 105.3 bits, see remarks).</summary>
-    public static LigeroParameters DefaultHiding { get; } = new(4, 130, hiding: true);
+    /// <summary>Gets the default hiding parameters: rate at most 9/256 and 117 column queries (≥ 105.5 bits, see remarks).</summary>
+    public static LigeroParameters DefaultHiding { get; } = new(5, 117, hiding: true);
 
     /// <summary>The log blowup as the formats store it: <see cref="LogBlowup"/>, with <see cref="EncodedHidingFlag"/> when hiding (plain parameters encode as before).</summary>
     internal int EncodedLogBlowup => LogBlowup | (Hiding ? EncodedHidingFlag : 0);

@@ -70,37 +70,25 @@ internal static class LigeroProtocol
         return MerkleHasher.HashLeaf(salt, scratch[..(8 * column.Length)]);
     }
 
-    /// <summary>Reed–Solomon encodes an extension-field row coefficient-wise (the code is F_p-linear) to length <paramref name="n"/>.</summary>
-    public static TExt[] EncodeRow<TExt>(ReadOnlySpan<TExt> row, int n)
-        where TExt : struct, IExtensionField<TExt>
+    /// <summary>The points <c>η_j = s·ω_n^j</c> of the coset <c>s·H_n</c> at the queried columns <c>j</c> (codeword index <c>j</c> is <c>η_j</c>).</summary>
+    public static Goldilocks[] QueriedPoints(ReadOnlySpan<int> indices, int n)
     {
-        int k = row.Length;
-        var message = new Goldilocks[k];
-        var codeword = new Goldilocks[n];
-        var result = new TExt[n];
-        var coefficients = new Goldilocks[TExt.Degree];
-        var parts = new Goldilocks[TExt.Degree][];
-        for (int d = 0; d < TExt.Degree; d++)
+        Goldilocks root = Goldilocks.RootOfUnity(System.Numerics.BitOperations.Log2((uint)n));
+        var points = new Goldilocks[indices.Length];
+        for (int q = 0; q < indices.Length; q++)
         {
-            for (int i = 0; i < k; i++)
-            {
-                message[i] = row[i].GetCoefficient(d);
-            }
-
-            GoldilocksNtt.CosetLowDegreeExtension(message, codeword);
-            parts[d] = (Goldilocks[])codeword.Clone();
+            points[q] = GoldilocksNtt.CosetShift * Goldilocks.Pow(root, (ulong)indices[q]);
         }
 
-        for (int j = 0; j < n; j++)
-        {
-            for (int d = 0; d < TExt.Degree; d++)
-            {
-                coefficients[d] = parts[d][j];
-            }
-
-            result[j] = TExt.FromCoefficients(coefficients);
-        }
-
-        return result;
+        return points;
     }
+
+    /// <summary>
+    /// The Reed–Solomon codeword of an extension-field row (its message on <c>H_k</c>; the code is F_p-linear) at the given
+    /// coset points only: the interpolant's coefficients (an inverse transform of length <c>k</c>) evaluated there, the entries
+    /// <see cref="GoldilocksNtt.CosetLowDegreeExtension"/> would give at those columns.
+    /// </summary>
+    public static TExt[] EncodeAt<TExt>(ReadOnlySpan<TExt> row, ReadOnlySpan<Goldilocks> points)
+        where TExt : struct, IExtensionField<TExt> =>
+        LigeroMasking.EvaluateAt<TExt>(LigeroMasking.Interpolate(row), points);
 }

@@ -8,9 +8,12 @@ namespace Thestage.Proofs.Commitments;
 /// <content>The zero-knowledge variant (<see cref="LigeroParameters.Hiding"/>): randomized encoding and masking rows.</content>
 public static partial class LigeroProver
 {
+    /// <summary>The least number of columns of a block of <see cref="HashBlocks"/> (a block holds at most an eighth of the codeword otherwise).</summary>
+    private const int HidingBlockColumns = 1 << 12;
+
     /// <summary>
     /// Commits with hiding: coefficient rows from <see cref="LigeroMasking.WriteCoefficients"/> (salts drawn first, then the
-    /// masks, from the same source), each evaluated on the coset of length <c>n</c>, columns salted and hashed as usual.
+    /// masks, from the same source), evaluated on the coset of length <c>n</c> and hashed a block of columns at a time (<see cref="HashBlocks"/>).
     /// </summary>
     private static LigeroProverState CommitHiding(ReadOnlySpan<Goldilocks> evaluations, LigeroParameters parameters, ISaltSource salts)
     {
@@ -26,24 +29,71 @@ public static partial class LigeroProver
         LigeroMasking.WriteCoefficients(table, rows, k, d, parameters.MaskDegree(k), words, coefficients);
         words.Clear();
 
-        var encoded = new Goldilocks[height * n];
-        if (height * n >= ParallelThreshold)
+        var nodes = new Digest256[2 * n];
+        HashBlocks(coefficients, height, d, n, saltBytes, nodes.AsSpan(n, n));
+        MerkleTree.BuildLevels(nodes);
+        MerkleTree tree = MerkleTree.FromNodes(nodes, n);
+        return new LigeroProverState(new LigeroCommitment(tree.Root, numVariables), parameters, table, [], saltBytes, tree, coefficients);
+    }
+
+    /// <summary>
+    /// Writes the salted column leaves of the coefficient rows' codewords on <c>s·H_n</c> a block of columns at a time, never
+    /// holding the <c>height × n</c> codeword matrix (n is 32–64 times the row length when hiding): block <c>r</c> holds the
+    /// columns <c>j ≡ r (mod B)</c>, whose points <c>s·ω_n^r·ω_m^i</c> (<c>m = n/B</c>) are a coset of <c>H_m</c>, so each row's
+    /// entries there are one length-<c>m</c> transform of its coefficients scaled by <c>(s·ω_n^r)^e</c> and folded modulo
+    /// <c>X^m − 1</c>. The leaves are those <see cref="GoldilocksNtt.CosetEvaluate"/> of whole rows would give; the state keeps
+    /// the coefficients, and an opening evaluates them at its columns (<see cref="OpenedColumns"/>).
+    /// </summary>
+    private static void HashBlocks(Goldilocks[] coefficients, int height, int d, int n, byte[] saltBytes, Span<Digest256> leaves)
+    {
+        int m = Math.Min(n, Math.Max(HidingBlockColumns, n / 8)), blocks = n / m;
+        var block = new Goldilocks[height * m];
+        var blockSalts = new byte[m * MerkleHasher.SaltLength];
+        var blockLeaves = new Digest256[m];
+        Goldilocks root = Goldilocks.RootOfUnity(System.Numerics.BitOperations.Log2((uint)n));
+        for (int r = 0; r < blocks; r++)
         {
-            Parallel.For(0, height, i => GoldilocksNtt.CosetEvaluate(coefficients.AsSpan(i * d, d), encoded.AsSpan(i * n, n)));
-        }
-        else
-        {
-            for (int i = 0; i < height; i++)
+            Goldilocks shift = GoldilocksNtt.CosetShift * Goldilocks.Pow(root, (ulong)r);
+            if (height * m >= ParallelThreshold)
             {
-                GoldilocksNtt.CosetEvaluate(coefficients.AsSpan(i * d, d), encoded.AsSpan(i * n, n));
+                Parallel.For(0, height, i => EvaluateBlock(coefficients.AsSpan(i * d, d), shift, block.AsSpan(i * m, m)));
+            }
+            else
+            {
+                for (int i = 0; i < height; i++)
+                {
+                    EvaluateBlock(coefficients.AsSpan(i * d, d), shift, block.AsSpan(i * m, m));
+                }
+            }
+
+            for (int i = 0; i < m; i++)
+            {
+                saltBytes.AsSpan((r + (blocks * i)) * MerkleHasher.SaltLength, MerkleHasher.SaltLength).CopyTo(blockSalts.AsSpan(i * MerkleHasher.SaltLength));
+            }
+
+            Blake2sMultiHash.HashColumns(block, height, m, blockSalts, blockLeaves);
+            for (int i = 0; i < m; i++)
+            {
+                leaves[r + (blocks * i)] = blockLeaves[i];
             }
         }
 
-        var nodes = new Digest256[2 * n];
-        Blake2sMultiHash.HashColumns(encoded, height, n, saltBytes, nodes.AsSpan(n, n));
-        MerkleTree.BuildLevels(nodes);
-        MerkleTree tree = MerkleTree.FromNodes(nodes, n);
-        return new LigeroProverState(new LigeroCommitment(tree.Root, numVariables), parameters, table, encoded, saltBytes, tree, coefficients);
+        Array.Clear(block);
+    }
+
+    /// <summary>Writes <c>P(shift·ω_m^i)</c>, <c>i &lt; m</c>: the coefficients scaled by <c>shift^e</c>, folded modulo <c>X^m − 1</c>, transformed.</summary>
+    private static void EvaluateBlock(ReadOnlySpan<Goldilocks> coefficients, Goldilocks shift, Span<Goldilocks> destination)
+    {
+        int m = destination.Length;
+        destination.Clear();
+        Goldilocks power = Goldilocks.One;
+        for (int e = 0; e < coefficients.Length; e++)
+        {
+            destination[e & (m - 1)] += coefficients[e] * power;
+            power *= shift;
+        }
+
+        GoldilocksNtt.Forward(destination);
     }
 
     /// <summary>
@@ -104,19 +154,7 @@ public static partial class LigeroProver
         }
 
         int[] indices = LigeroProtocol.QueryColumns<TExt>(transcript, proximity, evaluation, n, parameters.ColumnQueries);
-        var columns = new Goldilocks[indices.Length * height];
-        var salts = new byte[indices.Length * MerkleHasher.SaltLength];
-        for (int q = 0; q < indices.Length; q++)
-        {
-            int j = indices[q];
-            for (int i = 0; i < height; i++)
-            {
-                columns[(q * height) + i] = state.Encoded[(i * n) + j];
-            }
-
-            state.Salts.AsSpan(j * MerkleHasher.SaltLength, MerkleHasher.SaltLength).CopyTo(salts.AsSpan(q * MerkleHasher.SaltLength));
-        }
-
+        Goldilocks[] columns = OpenedColumns(state, indices, out byte[] salts);
         return new LigeroOpeningProof<TExt>(proximity, evaluation, height, columns, salts, state.Tree.OpenBatch(indices));
     }
 }

@@ -124,21 +124,64 @@ public static partial class LigeroProver
         TExt[] proximityRow = CombineRows(state.Evaluations, gamma, k);
         int[] indices = LigeroProtocol.QueryColumns<TExt>(transcript, proximityRow, evaluationRow, n, state.Parameters.ColumnQueries);
 
-        var columns = new Goldilocks[indices.Length * rows];
-        var salts = new byte[indices.Length * MerkleHasher.SaltLength];
-        for (int q = 0; q < indices.Length; q++)
-        {
-            int j = indices[q];
-            for (int i = 0; i < rows; i++)
-            {
-                columns[(q * rows) + i] = state.Encoded[(i * n) + j];
-            }
-
-            state.Salts.AsSpan(j * MerkleHasher.SaltLength, MerkleHasher.SaltLength).CopyTo(salts.AsSpan(q * MerkleHasher.SaltLength));
-        }
-
+        Goldilocks[] columns = OpenedColumns(state, indices, out byte[] salts);
         MerkleBatchProof merkleProof = state.Tree.OpenBatch(indices);
         return new LigeroOpeningProof<TExt>(proximityRow, evaluationRow, rows, columns, salts, merkleProof);
+    }
+
+    /// <summary>
+    /// The committed matrix's columns at <paramref name="indices"/>, column by column (<c>CommittedRowCount</c> entries each), and
+    /// their salts: read from the codewords of a plain state, evaluated from the coefficient rows of a hiding one (Horner's rule
+    /// at the columns' points, <see cref="HornerKernels"/>; the same entries <see cref="GoldilocksNtt.CosetEvaluate"/> wrote).
+    /// </summary>
+    internal static Goldilocks[] OpenedColumns(LigeroProverState state, int[] indices, out byte[] salts)
+    {
+        int height = state.CommittedRowCount, n = state.CodewordLength;
+        var columns = new Goldilocks[indices.Length * height];
+        salts = new byte[indices.Length * MerkleHasher.SaltLength];
+        for (int q = 0; q < indices.Length; q++)
+        {
+            state.Salts.AsSpan(indices[q] * MerkleHasher.SaltLength, MerkleHasher.SaltLength).CopyTo(salts.AsSpan(q * MerkleHasher.SaltLength));
+        }
+
+        if (state.Coefficients is not { } coefficients)
+        {
+            for (int q = 0; q < indices.Length; q++)
+            {
+                for (int i = 0; i < height; i++)
+                {
+                    columns[(q * height) + i] = state.Encoded[(i * n) + indices[q]];
+                }
+            }
+
+            return columns;
+        }
+
+        int d = coefficients.Length / height, t = indices.Length;
+        Goldilocks[] points = LigeroProtocol.QueriedPoints(indices, n);
+        var values = new Goldilocks[height * t];
+        if ((long)height * d * t >= ParallelThreshold * 64L)
+        {
+            Parallel.For(0, height, i => HornerKernels.Evaluate(coefficients.AsSpan(i * d, d), points, values.AsSpan(i * t, t)));
+        }
+        else
+        {
+            for (int i = 0; i < height; i++)
+            {
+                HornerKernels.Evaluate(coefficients.AsSpan(i * d, d), points, values.AsSpan(i * t, t));
+            }
+        }
+
+        for (int q = 0; q < t; q++)
+        {
+            for (int i = 0; i < height; i++)
+            {
+                columns[(q * height) + i] = values[(i * t) + q];
+            }
+        }
+
+        Array.Clear(values);
+        return columns;
     }
 
     private static (int NumVariables, int Rows, int K, int N) Shape(ReadOnlySpan<Goldilocks> evaluations, LigeroParameters parameters)

@@ -5,7 +5,7 @@ namespace Thestage.Proofs.Commitments;
 
 /// <summary>
 /// The prover's private state for one committed polynomial: the evaluation matrix, its row-wise
-/// Reed–Solomon encoding, the column salts and the Merkle tree. Keep it secret; publish
+/// Reed–Solomon encoding (when hiding, the rows' coefficients instead), the column salts and the Merkle tree. Keep it secret; publish
 /// <see cref="Commitment"/>.
 /// </summary>
 /// <remarks>Created by <see cref="LigeroProver.Commit"/>; Ligero (Ames et al., CCS 2017), §4.</remarks>
@@ -47,7 +47,7 @@ public sealed class LigeroProverState
     /// <summary>The evaluation table, row-major (<c>RowCount × RowLength</c>).</summary>
     internal Goldilocks[] Evaluations { get; }
 
-    /// <summary>The encoded rows, row-major (<c>CommittedRowCount × CodewordLength</c>).</summary>
+    /// <summary>The encoded rows of a plain state, row-major (<c>CommittedRowCount × CodewordLength</c>); empty when hiding (openings evaluate <see cref="Coefficients"/> at their columns).</summary>
     internal Goldilocks[] Encoded { get; }
 
     /// <summary>The column salts, <c>CodewordLength × 16</c> bytes.</summary>

@@ -80,33 +80,31 @@ public static partial class LigeroVerifier
             return LigeroVerdict.MerkleMismatch;
         }
 
-        TExt[][] encodedColumns = terms.Select(term => LigeroProtocol.EncodeRow<TExt>(term.ColumnWeights, n)).ToArray();
-        TExt[] proximity = LigeroMasking.CosetEvaluate(proof.ProximityRow, n);
-        TExt[] evaluation = LigeroMasking.CosetEvaluate(proof.EvaluationRow, n);
-        Goldilocks root = Goldilocks.RootOfUnity(System.Numerics.BitOperations.Log2((uint)n));
+        Goldilocks[] points = LigeroProtocol.QueriedPoints(indices, n);
+        TExt[][] encodedColumns = terms.Select(term => LigeroProtocol.EncodeAt<TExt>(term.ColumnWeights, points)).ToArray();
+        TExt[] proximity = LigeroMasking.EvaluateAt<TExt>(proof.ProximityRow, points);
+        TExt[] evaluation = LigeroMasking.EvaluateAt<TExt>(proof.EvaluationRow, points);
         int masks = rows;
         for (int q = 0; q < indices.Length; q++)
         {
-            int j = indices[q];
             ReadOnlySpan<Goldilocks> column = proof.GetColumn(q);
             TExt combined = FieldKernels.DotBase<TExt>(gamma, column[..(rows + LigeroMasking.EvaluationMaskRows)])
                 + LigeroMasking.Pair<TExt>(column[masks + 6], column[masks + 7]);
-            if (combined != proximity[j])
+            if (combined != proximity[q])
             {
                 return LigeroVerdict.ProximityMismatch;
             }
 
-            Goldilocks eta = GoldilocksNtt.CosetShift * Goldilocks.Pow(root, (ulong)j);
-            Goldilocks half = Goldilocks.Pow(eta, (ulong)(d / 2));
+            Goldilocks half = Goldilocks.Pow(points[q], (ulong)(d / 2));
             TExt mask = LigeroMasking.Pair<TExt>(column[masks], column[masks + 1])
                 + LigeroMasking.Pair<TExt>(column[masks + 2], column[masks + 3]).MultiplyByBase(half)
                 + LigeroMasking.Pair<TExt>(column[masks + 4], column[masks + 5]).MultiplyByBase(half * half);
             for (int t = 0; t < terms.Count; t++)
             {
-                mask += FieldKernels.DotBase<TExt>(terms[t].RowWeights, column[..rows]) * encodedColumns[t][j];
+                mask += FieldKernels.DotBase<TExt>(terms[t].RowWeights, column[..rows]) * encodedColumns[t][q];
             }
 
-            if (mask != evaluation[j])
+            if (mask != evaluation[q])
             {
                 return LigeroVerdict.EvaluationMismatch;
             }

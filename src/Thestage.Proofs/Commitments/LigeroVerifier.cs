@@ -107,8 +107,9 @@ public static partial class LigeroVerifier
             return LigeroVerdict.MerkleMismatch;
         }
 
-        TExt[] encodedProximity = LigeroProtocol.EncodeRow(proof.ProximityRow, n);
-        TExt[] encodedEvaluation = LigeroProtocol.EncodeRow(proof.EvaluationRow, n);
+        Goldilocks[] points = LigeroProtocol.QueriedPoints(indices, n);
+        TExt[] encodedProximity = LigeroProtocol.EncodeAt<TExt>(proof.ProximityRow, points);
+        TExt[] encodedEvaluation = LigeroProtocol.EncodeAt<TExt>(proof.EvaluationRow, points);
         for (int q = 0; q < indices.Length; q++)
         {
             ReadOnlySpan<Goldilocks> column = proof.GetColumn(q);
@@ -120,12 +121,12 @@ public static partial class LigeroVerifier
                 evaluation += eqRow[i].MultiplyByBase(column[i]);
             }
 
-            if (proximity != encodedProximity[indices[q]])
+            if (proximity != encodedProximity[q])
             {
                 return LigeroVerdict.ProximityMismatch;
             }
 
-            if (evaluation != encodedEvaluation[indices[q]])
+            if (evaluation != encodedEvaluation[q])
             {
                 return LigeroVerdict.EvaluationMismatch;
             }

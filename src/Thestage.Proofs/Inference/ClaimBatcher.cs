@@ -38,24 +38,21 @@ internal static class ClaimBatcher
         return openings;
     }
 
-    public static bool Verify<T>(
+    /// <summary>
+    /// Verifies the batched claims on <paramref name="commitments"/> (named <paramref name="polynomials"/> in a rejection), throwing
+    /// <see cref="ProofRejectedException"/> on the first failed check.
+    /// </summary>
+    public static void Verify<T>(
         Transcript transcript, ProofCursor<T> cursor, SegmentLayout layout, LigeroCommitment[] commitments, LigeroParameters parameters,
-        IReadOnlyList<SegmentClaim<T>> claims, IReadOnlyList<LigeroOpeningProof<T>> openings)
+        IReadOnlyList<SegmentClaim<T>> claims, IReadOnlyList<LigeroOpeningProof<T>> openings, string polynomials)
         where T : struct, IExtensionField<T>
     {
-        if (openings.Count != commitments.Length)
-        {
-            return false;
-        }
-
+        string relation = "opening of " + polynomials;
+        ProofVerdict.Require(openings.Count == commitments.Length, RejectionReason.Format, relation);
         for (int g = 0; g < commitments.Length; g++)
         {
             int v = layout.NumVariables[g];
-            if (commitments[g].NumVariables != v)
-            {
-                return false;
-            }
-
+            ProofVerdict.Require(commitments[g].NumVariables == v, RejectionReason.Statement, relation);
             T rho = transcript.Challenge<T>(RhoLabel);
             T power = T.One, sum = T.Zero;
             var lifted = new List<(T Weight, T[] Point)>();
@@ -66,31 +63,18 @@ internal static class ClaimBatcher
                 power *= rho;
             }
 
-            if (!cursor.TryNextSumcheck(out SumcheckProof<T>? proof))
-            {
-                return false;
-            }
-
+            ProofVerdict.Require(cursor.TryNextSumcheck(out SumcheckProof<T>? proof), RejectionReason.Format, relation);
             SumcheckVerification<T> result = SumcheckVerifier.Verify(transcript, sum, v, 2, proof, cursor.Masks);
-            if (!result.IsValid)
-            {
-                return false;
-            }
-
+            ProofVerdict.Require(result, RejectionReason.Opening, relation);
             T expected = T.Zero;
             foreach ((T weight, T[] point) in lifted)
             {
                 expected += weight * EqPolynomial.Evaluate<T>(point, result.Point);
             }
 
-            if (expected != result.FactorEvaluations[1]
-                || !LigeroVerifier.Verify(transcript, commitments[g], parameters, result.Point, result.FactorEvaluations[0], openings[g]))
-            {
-                return false;
-            }
+            ProofVerdict.Require(expected == result.FactorEvaluations[1], RejectionReason.Opening, relation);
+            ProofVerdict.Require(LigeroVerifier.Check(transcript, commitments[g], parameters, result.Point, result.FactorEvaluations[0], openings[g]), relation);
         }
-
-        return true;
     }
 
     private static (T[] Weights, T Sum) Combine<T>(Transcript transcript, SegmentLayout layout, int polynomial, IReadOnlyList<SegmentClaim<T>> claims, int size)

@@ -90,11 +90,23 @@ public sealed class InferenceProofBundle
     /// <param name="commitment">The published commitment.</param>
     /// <param name="policy">The verifier's policy.</param>
     /// <returns><see langword="true"/> when the bundle is accepted; never throws for a bundle that does not verify.</returns>
-    public bool Verify(ModelCommitment commitment, VerifierPolicy policy)
+    public bool Verify(ModelCommitment commitment, VerifierPolicy policy) => Check(commitment, policy).IsAccepted;
+
+    /// <summary>
+    /// Checks the bundle as <see cref="Verify(ModelCommitment, VerifierPolicy)"/> does, saying why it is rejected:
+    /// <see cref="RejectionReason.Statement"/> when it names another commitment, else the verdict of
+    /// <see cref="InferenceVerifier.CheckBatch"/>.
+    /// </summary>
+    /// <param name="commitment">The published commitment.</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns>The verdict; never throws for a bundle that does not verify.</returns>
+    public ProofVerdict Check(ModelCommitment commitment, VerifierPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(commitment);
         ArgumentNullException.ThrowIfNull(policy);
-        return CommitmentFingerprint == commitment.Fingerprint && InferenceVerifier.VerifyBatch(commitment, _inputs, _outputs, Proof, policy);
+        return CommitmentFingerprint == commitment.Fingerprint
+            ? InferenceVerifier.CheckBatch(commitment, _inputs, _outputs, Proof, policy)
+            : ProofVerdict.Reject(RejectionReason.Statement, "commitment fingerprint");
     }
 
     private static int[][] Copy(IReadOnlyList<int[]> samples, string name)

@@ -10,7 +10,8 @@ namespace Thestage.Proofs.Inference;
 
 /// <summary>
 /// Verifies <see cref="InferenceProof"/>s against a <see cref="ModelCommitment"/> under a <see cref="VerifierPolicy"/>; returns
-/// <see langword="false"/> on any invalid statement or proof and never throws for malformed proof objects.
+/// <see langword="false"/> (the <c>Check</c> methods: a <see cref="ProofVerdict"/> saying why) on any invalid statement or proof
+/// and never throws for malformed proof objects.
 /// </summary>
 /// <remarks>
 /// <para>Soundness error, by the union bound over the components (|F| = |<see cref="GoldilocksExt2"/>| ≈ 2^128):</para>
@@ -70,14 +71,45 @@ public static class InferenceVerifier
     /// <param name="outputs">The claimed outputs, one per input.</param>
     /// <param name="proof">The proof (may be null).</param>
     /// <param name="policy">The verifier's policy.</param>
-    /// <returns><see langword="true"/> when the proof is accepted.</returns>
-    public static bool VerifyBatch(ModelCommitment commitment, IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs, InferenceProof? proof, VerifierPolicy policy)
+    /// <returns><see langword="true"/> when the proof is accepted (<see cref="CheckBatch"/> says why not).</returns>
+    public static bool VerifyBatch(ModelCommitment commitment, IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs, InferenceProof? proof, VerifierPolicy policy) =>
+        CheckBatch(commitment, inputs, outputs, proof, policy).IsAccepted;
+
+    /// <summary>Checks a single-input proof as <see cref="Verify(ModelCommitment, ReadOnlySpan{int}, ReadOnlySpan{int}, InferenceProof?, VerifierPolicy)"/> does, saying why it is rejected.</summary>
+    /// <param name="commitment">The published model commitment.</param>
+    /// <param name="input">The input sample.</param>
+    /// <param name="output">The claimed output.</param>
+    /// <param name="proof">The proof (may be null).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns>The verdict (see <see cref="CheckBatch"/>).</returns>
+    public static ProofVerdict Check(ModelCommitment commitment, ReadOnlySpan<int> input, ReadOnlySpan<int> output, InferenceProof? proof, VerifierPolicy policy) =>
+        CheckBatch(commitment, [input.ToArray()], [output.ToArray()], proof, policy);
+
+    /// <summary>
+    /// Checks a batch proof as <see cref="VerifyBatch(ModelCommitment, IReadOnlyList{int[]}, IReadOnlyList{int[]}, InferenceProof?, VerifierPolicy)"/>
+    /// does, saying why it is rejected: <see cref="RejectionReason.Format"/> (missing proof, missing or extra messages),
+    /// <see cref="RejectionReason.Statement"/> (inputs or outputs out of range, batch too large), <see cref="RejectionReason.SoundnessPolicy"/>,
+    /// <see cref="RejectionReason.WeightRanges"/>, <see cref="RejectionReason.Lookup"/>, <see cref="RejectionReason.Relation"/> (with
+    /// the layer, e.g. <c>"layer 2 (Dense)"</c>) or <see cref="RejectionReason.Opening"/> (<c>"opening of witness"</c> or <c>"opening of weights"</c>).
+    /// </summary>
+    /// <param name="commitment">The published model commitment.</param>
+    /// <param name="inputs">The input samples.</param>
+    /// <param name="outputs">The claimed outputs, one per input.</param>
+    /// <param name="proof">The proof (may be null).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns>The verdict; never throws for a malformed proof.</returns>
+    public static ProofVerdict CheckBatch(ModelCommitment commitment, IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs, InferenceProof? proof, VerifierPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(commitment);
         ArgumentNullException.ThrowIfNull(policy);
-        if (proof is null || inputs is null || outputs is null || !ValidStatement(commitment, inputs, outputs))
+        if (inputs is null || outputs is null || !ValidStatement(commitment, inputs, outputs))
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Statement);
+        }
+
+        if (proof is null)
+        {
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
         CircuitPlan plan;
@@ -87,47 +119,46 @@ public static class InferenceVerifier
         }
         catch (ArgumentException)
         {
-            return false; // the batch is too large for the circuit limits, so no proof can exist
+            return ProofVerdict.Reject(RejectionReason.Statement); // the batch is too large for the circuit limits, so no proof can exist
         }
 
         // A masked proof's chunks are at most the size its prover chooses for the plan (which bounds the verifier's work).
-        if (proof.IsMasked != commitment.Parameters.Hiding || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan))
-            || PlanSoundnessBits(commitment, plan, proof.MaskChunks) < policy.MinimumSoundnessBits || !commitment.VerifyWeightRanges())
+        if (proof.IsMasked != commitment.Parameters.Hiding || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan)))
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
+        }
+
+        if (PlanSoundnessBits(commitment, plan, proof.MaskChunks) < policy.MinimumSoundnessBits)
+        {
+            return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);
+        }
+
+        ProofVerdict ranges = commitment.CheckWeightRanges();
+        if (!ranges.IsAccepted)
+        {
+            return ranges.Within("weight range proof", RejectionReason.WeightRanges);
         }
 
         var publicTensors = new Goldilocks[plan.Layers.Length + 1][];
         int last = plan.Source[plan.Layers.Length];
         publicTensors[0] = Pad(plan, 0, inputs);
         publicTensors[last] = Pad(plan, last, outputs);
-
-        var transcript = InferenceTranscript.Begin(commitment, inputs, outputs, proof.AdviceRoot);
-        SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(commitment.Parameters, proof.MaskChunks) : null;
-        var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray, masks);
-        LogUpClaims<E>? lookup = LogUpArgument.Verify(transcript, cursor, plan.LookupSpecs, CircuitPlan.TableBits);
-        if (lookup is null)
+        return ProofVerdict.Of(() =>
         {
-            return false;
-        }
-
-        List<SegmentClaim<E>> adviceClaims = InferenceProver.LookupClaims(plan, lookup);
-        var relations = LayerRelations.ForVerifier(plan, transcript, cursor, publicTensors);
-        try
-        {
+            var transcript = InferenceTranscript.Begin(commitment, inputs, outputs, proof.AdviceRoot);
+            SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(commitment.Parameters, proof.MaskChunks) : null;
+            var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray, masks);
+            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, plan.LookupSpecs, CircuitPlan.TableBits);
+            List<SegmentClaim<E>> adviceClaims = InferenceProver.LookupClaims(plan, lookup);
+            var relations = LayerRelations.ForVerifier(plan, transcript, cursor, publicTensors);
             relations.Run();
-        }
-        catch (ProofRejectedException)
-        {
-            return false;
-        }
-
-        adviceClaims.AddRange(relations.AdviceClaims);
-        var adviceCommitment = new LigeroCommitment(proof.AdviceRoot, plan.AdviceLayout.NumVariables[0]);
-        return ClaimBatcher.Verify(transcript, cursor, plan.AdviceLayout, [adviceCommitment], commitment.Parameters, adviceClaims, [proof.AdviceOpening])
-            && ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.Parameters, relations.WeightClaims, proof.WeightOpenings)
-            && cursor.IsExhausted
-            && (masks is null || masks.Finish(transcript, proof.MaskOpenings));
+            adviceClaims.AddRange(relations.AdviceClaims);
+            var adviceCommitment = new LigeroCommitment(proof.AdviceRoot, plan.AdviceLayout.NumVariables[0]);
+            ClaimBatcher.Verify(transcript, cursor, plan.AdviceLayout, [adviceCommitment], commitment.Parameters, adviceClaims, [proof.AdviceOpening], "witness");
+            ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.Parameters, relations.WeightClaims, proof.WeightOpenings, "weights");
+            ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
+            ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
+        });
     }
 
     /// <summary>

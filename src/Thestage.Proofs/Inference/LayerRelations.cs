@@ -11,8 +11,8 @@ namespace Thestage.Proofs.Inference;
 /// <summary>
 /// The layer relations of an inference proof, written once for both roles (as <see cref="Training.StepRelations"/> are for a
 /// training step): with a witness it proves (computing every message and recording it), without one it verifies (reading the
-/// same messages in the same order and checking them). Every check that fails throws <see cref="ProofRejectedException"/>,
-/// which the verifier turns into a rejection; on the prover's side the checks hold by construction. Each requantizing layer
+/// same messages in the same order and checking them). Every check that fails throws <see cref="ProofRejectedException"/>
+/// naming the layer whose relation failed, which the verifier turns into its <see cref="ProofVerdict"/>; on the prover's side the checks hold by construction. Each requantizing layer
 /// is checked at a fresh random point of its output, and claims on its input are reduced backwards through virtual (ReLU)
 /// tensors until they land on the public input or on committed witness segments; the residual segment claims are collected
 /// for the batched openings.
@@ -137,20 +137,20 @@ internal sealed class LayerRelations
         return spatial * batch;
     }
 
-    /// <summary>Checks a claim <c>X̃_t(z) = claim</c>, reducing it to public data or committed segments.</summary>
-    private void Check(int tensor, E[] z, E claim)
+    /// <summary>Checks a claim <c>X̃(z) = claim</c> on the input of <paramref name="layer"/>, reducing it to public data or committed segments.</summary>
+    private void Check(int layer, E[] z, E claim)
     {
-        int source = _plan.Source[tensor];
+        int source = _plan.Source[layer];
         switch (_plan.Kinds[source])
         {
             case TensorKind.Committed:
-                Require(Limbs(source, z) == claim);
+                Require(Limbs(source, z) == claim, layer);
                 break;
             case TensorKind.Virtual:
                 Relu(source - 1, z, claim);
                 break;
             default:
-                Require(Evaluate(_tensors[source], z) == claim);
+                Require(Evaluate(_tensors[source], z) == claim, layer);
                 break;
         }
     }
@@ -177,8 +177,8 @@ internal sealed class LayerRelations
     {
         int input = _plan.Source[layer];
         int signs = _plan.Limbs[input].E;
-        (E[] s, E[] values) = Sumcheck(claim, z.Length, 3, () => [EqPolynomial.Table<E>(z), Lift(_witness!.FieldTensors[input]), Lift(_witness!.Advice[signs])]);
-        Require(values[0] == EqPolynomial.Evaluate<E>(z, s));
+        (E[] s, E[] values) = Sumcheck(layer, claim, z.Length, 3, () => [EqPolynomial.Table<E>(z), Lift(_witness!.FieldTensors[input]), Lift(_witness!.Advice[signs])]);
+        Require(values[0] == EqPolynomial.Evaluate<E>(z, s), layer);
         AdviceClaims.Add(new(signs, s, values[2]));
         Check(layer, s, values[1]);
     }
@@ -209,12 +209,12 @@ internal sealed class LayerRelations
                 break;
             default:
                 // Square: Σ_x eq(z, x)·x(x)².
-                (E[] s, E[] values) = Sumcheck(accumulator, z.Length, 3, () =>
+                (E[] s, E[] values) = Sumcheck(l, accumulator, z.Length, 3, () =>
                 {
                     E[] x = Lift(_witness!.FieldTensors[_plan.Source[l]]);
                     return [EqPolynomial.Table<E>(z), x, (E[])x.Clone()];
                 });
-                Require(values[0] == EqPolynomial.Evaluate<E>(z, s) && values[1] == values[2]);
+                Require(values[0] == EqPolynomial.Evaluate<E>(z, s) && values[1] == values[2], l);
                 Check(l, s, values[1]);
                 break;
         }
@@ -233,7 +233,7 @@ internal sealed class LayerRelations
         TensorLayout outLayout = _plan.Layouts[l + 1];
         (int L0, int L1)[] limbs = _plan.Differences[l];
         E[] z = _transcript.Challenges<E>(InferenceTranscript.RelationPoint, outLayout.LogSize);
-        (E[] s, E[] differences) = Sumcheck(E.Zero, z.Length, limbs.Length + 1, () =>
+        (E[] s, E[] differences) = Sumcheck(l, E.Zero, z.Length, limbs.Length + 1, () =>
         {
             var tables = new E[limbs.Length + 1][];
             tables[0] = EqPolynomial.Table<E>(z);
@@ -251,7 +251,7 @@ internal sealed class LayerRelations
 
             return tables;
         });
-        Require(differences[0] == EqPolynomial.Evaluate<E>(z, s));
+        Require(differences[0] == EqPolynomial.Evaluate<E>(z, s), l);
         E[] values = Receive(InferenceTranscript.DifferenceLimbs, 2 * limbs.Length, () =>
         {
             var computed = new E[2 * limbs.Length];
@@ -267,7 +267,7 @@ internal sealed class LayerRelations
         {
             AdviceClaims.Add(new(limbs[j].L0, s, values[2 * j]));
             AdviceClaims.Add(new(limbs[j].L1, s, values[(2 * j) + 1]));
-            Require(differences[j + 1] == values[2 * j] + values[(2 * j) + 1].MultiplyByBase(new Goldilocks(256)));
+            Require(differences[j + 1] == values[2 * j] + values[(2 * j) + 1].MultiplyByBase(new Goldilocks(256)), l);
         }
 
         E maximum = Value(l + 1, s);
@@ -292,7 +292,7 @@ internal sealed class LayerRelations
         WeightClaims.Add(new(biasSegment, zRows, bias));
         E[] zSpatial = z[logRows..outLayout.LogFeatures];
         E claim = accumulator - (bias * Mask(_plan, l + 1, zSpatial, zBatch));
-        (E[] s, E[] values) = Sumcheck(claim, logColumns, 2, () => LinearTables(l, zRows, zSpatial, zBatch));
+        (E[] s, E[] values) = Sumcheck(l, claim, logColumns, 2, () => LinearTables(l, zRows, zSpatial, zBatch));
         WeightClaims.Add(new(weightSegment, [.. zRows, .. s], values[0]));
         if (layer.Kind == LayerKind.Dense)
         {
@@ -355,7 +355,7 @@ internal sealed class LayerRelations
             perInput[inputs[j]] += tapWeights is null ? eqRows[rows[j]] : eqRows[rows[j]] * tapWeights[j % tapWeights.Length];
         }
 
-        (E[] s, E[] values) = Sumcheck(claim, inLayout.LogSize, 2, () =>
+        (E[] s, E[] values) = Sumcheck(l, claim, inLayout.LogSize, 2, () =>
         {
             E[] eqBatch = EqPolynomial.Table<E>(zBatch);
             var h = new E[inLayout.Size];
@@ -378,7 +378,7 @@ internal sealed class LayerRelations
                 selector += perInput[i] * eqInputs[i];
             }
 
-            Require(values[1] == selector * EqPolynomial.Evaluate<E>(zBatch, s.AsSpan(inLayout.LogFeatures)));
+            Require(values[1] == selector * EqPolynomial.Evaluate<E>(zBatch, s.AsSpan(inLayout.LogFeatures)), l);
         }
 
         Check(l, s, values[0]);
@@ -394,12 +394,16 @@ internal sealed class LayerRelations
             return values;
         }
 
-        Require(_cursor!.TryReceive(_transcript, label, count, out E[] received));
+        if (!_cursor!.TryReceive(_transcript, label, count, out E[] received))
+        {
+            ProofVerdict.Throw(RejectionReason.Format, "the values of " + label);
+        }
+
         return received;
     }
 
-    /// <summary>Proves (from the prover's tables) or verifies a sumcheck of <c>Σ_x Π_k f_k(x) = claim</c>, returning its point and factor evaluations.</summary>
-    private (E[] Point, E[] Values) Sumcheck(E claim, int variables, int degree, Func<E[][]> tables)
+    /// <summary>Proves (from the prover's tables) or verifies a sumcheck of <c>Σ_x Π_k f_k(x) = claim</c> of <paramref name="layer"/>'s relation, returning its point and factor evaluations.</summary>
+    private (E[] Point, E[] Values) Sumcheck(int layer, E claim, int variables, int degree, Func<E[][]> tables)
     {
         if (Proving)
         {
@@ -408,20 +412,27 @@ internal sealed class LayerRelations
             return (output.Point.ToArray(), output.Proof.FactorEvaluations.ToArray());
         }
 
-        Require(_cursor!.TryNextSumcheck(out SumcheckProof<E>? proof));
+        if (!_cursor!.TryNextSumcheck(out SumcheckProof<E>? proof))
+        {
+            ProofVerdict.Throw(RejectionReason.Format, Name(layer));
+        }
+
         SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, claim, variables, degree, proof, _cursor.Masks);
-        Require(result.IsValid);
+        ProofVerdict.Require(result, RejectionReason.Relation, Name(layer));
         return (result.Point.ToArray(), result.FactorEvaluations.ToArray());
     }
 
-    /// <summary>A verifier check; the prover only emits messages (a cheating prover's witness goes through unchecked).</summary>
-    private void Require(bool condition)
+    /// <summary>A verifier check of <paramref name="layer"/>'s relation; the prover only emits messages (a cheating prover's witness goes through unchecked).</summary>
+    private void Require(bool condition, int layer)
     {
         if (!Proving && !condition)
         {
-            throw new ProofRejectedException();
+            ProofVerdict.Throw(RejectionReason.Relation, Name(layer));
         }
     }
+
+    /// <summary>The relation's name in a rejection: <c>"layer 2 (Dense)"</c>.</summary>
+    private string Name(int layer) => $"layer {layer} ({_plan.Layers[layer].Kind})";
 
     private static E Evaluate(Goldilocks[] table, ReadOnlySpan<E> point) => MatrixMultiplicationSumcheck.EvaluateMatrix(table, point);
 

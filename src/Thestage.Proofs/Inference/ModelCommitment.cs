@@ -41,7 +41,7 @@ public sealed class ModelCommitment
     private readonly LigeroCommitment[] _weights;
     private readonly ConcurrentDictionary<int, CircuitPlan> _plans = new();
     private Digest256? _fingerprint;
-    private int _rangeState; // 0 unchecked, 1 valid, −1 invalid (idempotent, so races are harmless)
+    private ProofVerdict? _rangeVerdict; // null until checked (idempotent, so races are harmless)
 
     internal ModelCommitment(
         Shape inputShape,
@@ -134,16 +134,17 @@ public sealed class ModelCommitment
     /// every padding entry is zero.
     /// <see cref="InferenceVerifier"/> rejects every proof against a commitment that fails this check.
     /// </summary>
-    /// <returns><see langword="true"/> when the range proof is present and valid.</returns>
-    public bool VerifyWeightRanges()
-    {
-        if (_rangeState == 0)
-        {
-            _rangeState = WeightRangeArgument.Verify(this, RangeProof) ? 1 : -1;
-        }
+    /// <returns><see langword="true"/> when the range proof is present and valid (<see cref="CheckWeightRanges"/> says why not).</returns>
+    public bool VerifyWeightRanges() => CheckWeightRanges().IsAccepted;
 
-        return _rangeState == 1;
-    }
+    /// <summary>
+    /// Checks <see cref="RangeProof"/> as <see cref="VerifyWeightRanges"/> does (once; the verdict is cached), saying why it is
+    /// rejected: <see cref="RejectionReason.Format"/> (missing or malformed), <see cref="RejectionReason.Statement"/> (an architecture
+    /// beyond the circuit limits), <see cref="RejectionReason.Lookup"/> (a weight outside int8), <see cref="RejectionReason.Relation"/>
+    /// (<c>"padding of segment σ"</c>: a non-zero padding entry) or <see cref="RejectionReason.Opening"/>.
+    /// </summary>
+    /// <returns>The verdict.</returns>
+    public ProofVerdict CheckWeightRanges() => _rangeVerdict ??= WeightRangeArgument.Verify(this, RangeProof);
 
     internal static ModelCommitment From(QuantizedModel model, LigeroCommitment[] weights, LigeroParameters parameters) =>
         new(model.InputShape, model.InputBits, model.InputFractionBits, model.OutputFractionBits, model.Layers.Select(CircuitLayer.From).ToArray(), weights, parameters, null);

@@ -124,7 +124,7 @@ public static class ModelCommitmentSerializer
             layers[i] = layer;
         }
 
-        int logBlowup = reader.ReadUInt32(1, 4 | LigeroParameters.EncodedHidingFlag);
+        int logBlowup = reader.ReadUInt32(1, LigeroParameters.MaxLogBlowup | LigeroParameters.EncodedHidingFlag);
         int queries = reader.ReadUInt32(1, LigeroParameters.MaxColumnQueries);
         if (version == 2 && (logBlowup & LigeroParameters.EncodedHidingFlag) != 0)
         {

@@ -83,11 +83,11 @@ internal static class WeightRangeArgument
         return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
     }
 
-    public static bool Verify(ModelCommitment commitment, WeightRangeProof? proof)
+    public static ProofVerdict Verify(ModelCommitment commitment, WeightRangeProof? proof)
     {
         if (proof is null || proof.Multiplicities.Length != 1 << CircuitPlan.TableBits)
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
         CircuitPlan plan;
@@ -97,50 +97,48 @@ internal static class WeightRangeArgument
         }
         catch (ArgumentException)
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Statement);
         }
 
-        int[] columnSegments = ColumnSegments(plan);
-        LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
+        // A masked proof's chunks are at most the size its prover chooses for the plan (which bounds the verifier's work).
         if (proof.IsMasked != commitment.Parameters.Hiding || proof.MaskChunks.Any(c => c.LogSize > MaskChunkLogSize(plan)))
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
-        Transcript transcript = Begin(commitment, proof.MultiplicityArray);
-        SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(commitment.Parameters, proof.MaskChunks) : null;
-        var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray, masks);
-        LogUpClaims<E>? lookup = LogUpArgument.Verify(transcript, cursor, specs, CircuitPlan.TableBits);
-        if (lookup is null
-            || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) != lookup.MultiplicityValue)
+        return ProofVerdict.Of(() =>
         {
-            return false;
-        }
-
-        List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
-        for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
-        {
-            int v = plan.WeightLogSizes[segment];
-            E[] r = transcript.Challenges<E>(PaddingLabel, v);
-            if (!cursor.TryNextSumcheck(out SumcheckProof<E>? zeroCheck))
+            int[] columnSegments = ColumnSegments(plan);
+            LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
+            Transcript transcript = Begin(commitment, proof.MultiplicityArray);
+            SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(commitment.Parameters, proof.MaskChunks) : null;
+            var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray, masks);
+            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, CircuitPlan.TableBits);
+            ProofVerdict.Require(
+                MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
+                RejectionReason.Lookup,
+                "lookup multiplicities");
+            List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
+            for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
             {
-                return false;
+                string relation = $"padding of segment {segment}";
+                int v = plan.WeightLogSizes[segment];
+                E[] r = transcript.Challenges<E>(PaddingLabel, v);
+                ProofVerdict.Require(cursor.TryNextSumcheck(out SumcheckProof<E>? zeroCheck), RejectionReason.Format, relation);
+                SumcheckVerification<E> result = SumcheckVerifier.Verify(transcript, E.Zero, v, 3, zeroCheck, masks);
+                ProofVerdict.Require(result, RejectionReason.Relation, relation);
+                ProofVerdict.Require(
+                    result.FactorEvaluations[0] == EqPolynomial.Evaluate<E>(r, result.Point)
+                    && result.FactorEvaluations[1] == E.One - BoxIndicator.Evaluate(result.Point, plan.WeightBoxes[segment]),
+                    RejectionReason.Relation,
+                    relation);
+                claims.Add(new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2]));
             }
 
-            SumcheckVerification<E> result = SumcheckVerifier.Verify(transcript, E.Zero, v, 3, zeroCheck, masks);
-            if (!result.IsValid
-                || result.FactorEvaluations[0] != EqPolynomial.Evaluate<E>(r, result.Point)
-                || result.FactorEvaluations[1] != E.One - BoxIndicator.Evaluate(result.Point, plan.WeightBoxes[segment]))
-            {
-                return false;
-            }
-
-            claims.Add(new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2]));
-        }
-
-        return ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.Parameters, claims, proof.Openings)
-            && cursor.IsExhausted
-            && (masks is null || masks.Finish(transcript, proof.MaskOpenings));
+            ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.Parameters, claims, proof.Openings, "weights");
+            ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
+            ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
+        });
     }
 
     /// <summary>

@@ -177,6 +177,14 @@ internal static class LogUpArgument
         return new LogUpClaims<T>(columnPoints, columnValues, z[(z.Length - tableBits)..], multiplicity[0]);
     }
 
+    /// <summary>
+    /// Verifies the lookup as <see cref="Verify"/> does, throwing <see cref="ProofRejectedException"/> on rejection:
+    /// <see cref="RejectionReason.Format"/> when the proof ran out of messages, else <see cref="RejectionReason.Lookup"/>.
+    /// </summary>
+    public static LogUpClaims<T> Check<T>(Transcript transcript, ProofCursor<T> cursor, IReadOnlyList<LookupColumnSpec> specs, int tableBits)
+        where T : struct, IExtensionField<T> =>
+        Verify(transcript, cursor, specs, tableBits) ?? throw ProofVerdict.Rejection(cursor.RanShort ? RejectionReason.Format : RejectionReason.Lookup, "lookup");
+
     /// <summary>Computes <c>−log2((N + |T| + 1.5·L² + 2L)/|F|)</c>.</summary>
     /// <param name="lookups">The number of looked-up entries <c>N</c>.</param>
     /// <param name="tableBits">log2 of the table size.</param>

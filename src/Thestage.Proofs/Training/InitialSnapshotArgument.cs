@@ -55,11 +55,22 @@ public static class InitialSnapshotArgument
     /// <param name="proof">The proof (may be malformed).</param>
     /// <param name="policy">The verifier's policy.</param>
     /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
-    public static bool Verify(TrainingTranscript training, InitialSnapshotProof? proof, VerifierPolicy policy)
+    public static bool Verify(TrainingTranscript training, InitialSnapshotProof? proof, VerifierPolicy policy) => Check(training, proof, policy).IsAccepted;
+
+    /// <summary>
+    /// Checks an initial-snapshot proof as <see cref="Verify(TrainingTranscript, InitialSnapshotProof?, VerifierPolicy)"/> does,
+    /// saying why it is rejected: <see cref="RejectionReason.SoundnessPolicy"/>, <see cref="RejectionReason.Format"/>, or
+    /// <see cref="RejectionReason.Opening"/> (<c>"opening of snapshot polynomial g"</c>: snapshot 0 is not the public initial weights).
+    /// </summary>
+    /// <param name="training">The training transcript.</param>
+    /// <param name="proof">The proof (may be malformed).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns>The verdict; never throws on a malformed proof.</returns>
+    public static ProofVerdict Check(TrainingTranscript training, InitialSnapshotProof? proof, VerifierPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(policy);
-        return SoundnessBits(training) >= policy.MinimumSoundnessBits && VerifyProof(training, proof);
+        return SoundnessBits(training) < policy.MinimumSoundnessBits ? ProofVerdict.Reject(RejectionReason.SoundnessPolicy) : CheckProof(training, proof);
     }
 
     /// <summary>Computes the soundness <c>−log2(Σ_g v_g/|E| + Σ_g ε_Ligero(v_g))</c> of the proof for this transcript (remarks).</summary>
@@ -72,28 +83,26 @@ public static class InitialSnapshotArgument
         return -Math.Log2(training.WeightVariables.Sum(v => (v / Math.Pow(2.0, field)) + Math.Pow(2.0, -training.Parameters.SoundnessBits(v, field))));
     }
 
-    /// <summary>The protocol checks of <see cref="Verify(TrainingTranscript, InitialSnapshotProof?, VerifierPolicy)"/>, without the policy.</summary>
-    internal static bool VerifyProof(TrainingTranscript training, InitialSnapshotProof? proof)
+    /// <summary>The protocol checks of <see cref="Check"/>, without the policy.</summary>
+    internal static ProofVerdict CheckProof(TrainingTranscript training, InitialSnapshotProof? proof)
     {
         LigeroCommitment[] commitments = training.WeightCommitmentsAt(0);
         if (proof?.OpeningArray is null || proof.OpeningArray.Length != commitments.Length || proof.OpeningArray.Any(o => o is null))
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
         Goldilocks[][] expected = WeightCommitment.Evaluations(FixedPointTrainer.InitialWeights(training.Config));
         Transcript transcript = Begin(training);
-        for (int g = 0; g < commitments.Length; g++)
+        return ProofVerdict.Of(() =>
         {
-            E[] z = transcript.Challenges<E>(PointLabel, commitments[g].NumVariables);
-            E value = MatrixMultiplicationSumcheck.EvaluateMatrix<E>(expected[g], z);
-            if (!LigeroVerifier.Verify(transcript, commitments[g], training.Parameters, z, value, proof.OpeningArray[g]))
+            for (int g = 0; g < commitments.Length; g++)
             {
-                return false;
+                E[] z = transcript.Challenges<E>(PointLabel, commitments[g].NumVariables);
+                E value = MatrixMultiplicationSumcheck.EvaluateMatrix<E>(expected[g], z);
+                ProofVerdict.Require(LigeroVerifier.Check(transcript, commitments[g], training.Parameters, z, value, proof.OpeningArray[g]), $"opening of snapshot polynomial {g}");
             }
-        }
-
-        return true;
+        });
     }
 
     /// <summary>Proves for explicit snapshot-0 prover states (the honest ones, or states of forged tables in tests).</summary>

@@ -111,31 +111,23 @@ public static partial class ModelLinkArgument
         return (Goldilocks.FromUInt64(1UL << mu), Goldilocks.FromUInt64((ulong)FixedPoint.Offset(tau)), Goldilocks.FromUInt64(1UL << tau));
     }
 
-    /// <summary>Checks the three identities of every layer on the prover's values (see the remarks on the class).</summary>
-    private static bool IdentitiesHold(TrainingConfig config, ModelLinkLayout layout, E[] values)
+    /// <summary>Checks the three identities of every layer on the prover's values (see the remarks on the class), throwing <see cref="ProofRejectedException"/> with the layer.</summary>
+    private static void CheckIdentities(TrainingConfig config, ModelLinkLayout layout, E[] values)
     {
         int at = 0;
         for (int l = 0; l < config.LayerCount; l++)
         {
             int weightLimbs = layout.WeightRemainders[l].Length, biasLimbs = layout.BiasRemainders[l].Length;
             (Goldilocks scale, Goldilocks half, Goldilocks quotientScale) = WeightConstants(layout, l);
-            if (E.FromBase(scale) * values[at] + E.FromBase(half) != (E.FromBase(quotientScale) * values[at + 1]) + Recompose(values, at + 2, weightLimbs))
-            {
-                return false;
-            }
-
+            bool weights = E.FromBase(scale) * values[at] + E.FromBase(half) == (E.FromBase(quotientScale) * values[at + 1]) + Recompose(values, at + 2, weightLimbs);
+            ProofVerdict.Require(weights, RejectionReason.Relation, $"weight rounding, layer {l}");
             at += 2 + weightLimbs;
             (scale, half, quotientScale) = BiasConstants(layout, l);
-            if (E.FromBase(scale) * values[at] + E.FromBase(half) != (E.FromBase(quotientScale) * values[at + 1]) + Recompose(values, at + 2, biasLimbs)
-                || values[at + 1] + E.FromUInt64(1UL << 31) != Recompose(values, at + 2 + biasLimbs, ModelLinkLayout.BiasLimbs))
-            {
-                return false;
-            }
-
+            bool biases = E.FromBase(scale) * values[at] + E.FromBase(half) == (E.FromBase(quotientScale) * values[at + 1]) + Recompose(values, at + 2, biasLimbs)
+                && values[at + 1] + E.FromUInt64(1UL << 31) == Recompose(values, at + 2 + biasLimbs, ModelLinkLayout.BiasLimbs);
+            ProofVerdict.Require(biases, RejectionReason.Relation, $"bias rounding, layer {l}");
             at += 2 + biasLimbs + ModelLinkLayout.BiasLimbs;
         }
-
-        return true;
     }
 
     private static E Recompose(E[] values, int start, int count)

@@ -108,7 +108,23 @@ public static partial class ModelLinkArgument
     /// <param name="proof">The proof (may be malformed).</param>
     /// <param name="policy">The verifier's policy.</param>
     /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
-    public static bool Verify(TrainingTranscript training, ModelCommitment model, ModelLinkProof? proof, VerifierPolicy policy)
+    public static bool Verify(TrainingTranscript training, ModelCommitment model, ModelLinkProof? proof, VerifierPolicy policy) =>
+        Check(training, model, proof, policy).IsAccepted;
+
+    /// <summary>
+    /// Checks a link proof as <see cref="Verify(TrainingTranscript, ModelCommitment, ModelLinkProof?, VerifierPolicy)"/> does, saying
+    /// why it is rejected: <see cref="RejectionReason.Format"/>, <see cref="RejectionReason.Statement"/> (a model whose architecture,
+    /// fraction bits or segments do not fit the training configuration under the proof's weight shifts),
+    /// <see cref="RejectionReason.SoundnessPolicy"/>, <see cref="RejectionReason.Relation"/> (<c>"shift witnesses"</c>: a weight shift not
+    /// shown minimal; <c>"weight rounding, layer l"</c>, <c>"bias rounding, layer l"</c>), <see cref="RejectionReason.WeightRanges"/>, <see cref="RejectionReason.Lookup"/> or
+    /// <see cref="RejectionReason.Opening"/> (<c>"opening of limbs"</c>, <c>"opening of final snapshot"</c>, <c>"opening of model weights"</c>).
+    /// </summary>
+    /// <param name="training">The training transcript.</param>
+    /// <param name="model">The model commitment (its weight range proof is checked and cached).</param>
+    /// <param name="proof">The proof (may be malformed).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns>The verdict; never throws on a malformed proof.</returns>
+    public static ProofVerdict Check(TrainingTranscript training, ModelCommitment model, ModelLinkProof? proof, VerifierPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(model);
@@ -120,51 +136,65 @@ public static partial class ModelLinkArgument
             || proof.SumcheckArray is null || proof.SumcheckArray.Any(s => s is null) || proof.ValueArray is null
             || !ValidOpenings(proof.RemainderOpeningArray) || !ValidOpenings(proof.TrainingOpeningArray) || !ValidOpenings(proof.ModelOpeningArray))
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
         Setup? setup = Setup.TryCreate(training.Config, model, proof.WeightShiftArray);
-        if (setup is null || SetupSoundnessBits(training, model, setup) < policy.MinimumSoundnessBits
-            || !WitnessesValid(training.Config, setup.Layout, proof) || !model.VerifyWeightRanges())
+        if (setup is null)
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Statement);
         }
 
-        ModelLinkLayout layout = setup.Layout;
-        var limbCommitment = new LigeroCommitment(proof.RemainderRoot, layout.Layout.NumVariables[0]);
-        Transcript transcript = Begin(training, model, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray, limbCommitment, proof.MultiplicityArray);
+        if (SetupSoundnessBits(training, model, setup) < policy.MinimumSoundnessBits)
+        {
+            return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);
+        }
+
+        if (!WitnessesValid(training.Config, setup.Layout, proof))
+        {
+            return ProofVerdict.Reject(RejectionReason.Relation, "shift witnesses");
+        }
+
+        ProofVerdict ranges = model.CheckWeightRanges();
+        if (!ranges.IsAccepted)
+        {
+            return ranges.Within("weight range proof", RejectionReason.WeightRanges);
+        }
+
+        // Masks exactly when the run or the model is hiding, in chunks at most the size its prover chooses (bounding the work).
         LigeroParameters? maskParameters = MaskParameters(training, model);
         if (proof.IsMasked != maskParameters is not null || proof.MaskChunks.Any(c => c.LogSize > MaskChunkLogSize(training, setup)))
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
-        SumcheckMaskVerifier<E>? masks = maskParameters is null ? null : new SumcheckMaskVerifier<E>(maskParameters, proof.MaskChunks);
-        var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray, masks);
-        LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
-        LogUpClaims<E>? lookup = LogUpArgument.Verify(transcript, cursor, specs, TableBits);
-        if (lookup is null
-            || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) != lookup.MultiplicityValue)
+        return ProofVerdict.Of(() =>
         {
-            return false;
-        }
-
-        (E[][] zeta, E[][] xi) = Points(transcript, layout);
-        int count = Enumerable.Range(0, layers).Sum(layout.ValuesOf);
-        if (!cursor.TryReceive(transcript, "link/evaluations", count, out E[] values) || !IdentitiesHold(training.Config, layout, values))
-        {
-            return false;
-        }
-
-        (List<SegmentClaim<E>> limbClaims, List<SegmentClaim<E>> trainingClaims, List<SegmentClaim<E>> modelClaims) =
-            Claims(setup, lookup, zeta, xi, values, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray);
-        return ClaimBatcher.Verify(transcript, cursor, layout.Layout, [limbCommitment], training.Parameters, limbClaims, proof.RemainderOpeningArray)
-            && ClaimBatcher.Verify(
+            ModelLinkLayout layout = setup.Layout;
+            var limbCommitment = new LigeroCommitment(proof.RemainderRoot, layout.Layout.NumVariables[0]);
+            Transcript transcript = Begin(training, model, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray, limbCommitment, proof.MultiplicityArray);
+            SumcheckMaskVerifier<E>? masks = maskParameters is null ? null : new SumcheckMaskVerifier<E>(maskParameters, proof.MaskChunks);
+            var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray, masks);
+            LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
+            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, TableBits);
+            ProofVerdict.Require(
+                MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
+                RejectionReason.Lookup,
+                "lookup multiplicities");
+            (E[][] zeta, E[][] xi) = Points(transcript, layout);
+            int count = Enumerable.Range(0, layers).Sum(layout.ValuesOf);
+            ProofVerdict.Require(cursor.TryReceive(transcript, "link/evaluations", count, out E[] values), RejectionReason.Format, "link evaluations");
+            CheckIdentities(training.Config, layout, values);
+            (List<SegmentClaim<E>> limbClaims, List<SegmentClaim<E>> trainingClaims, List<SegmentClaim<E>> modelClaims) =
+                Claims(setup, lookup, zeta, xi, values, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray);
+            ClaimBatcher.Verify(transcript, cursor, layout.Layout, [limbCommitment], training.Parameters, limbClaims, proof.RemainderOpeningArray, "limbs");
+            ClaimBatcher.Verify(
                 transcript, cursor, WeightCommitment.Layout(training.Config), training.WeightCommitmentsAt(training.StepCount), training.Parameters,
-                trainingClaims, proof.TrainingOpeningArray)
-            && ClaimBatcher.Verify(transcript, cursor, setup.Plan.WeightLayout, model.WeightCommitmentArray, model.Parameters, modelClaims, proof.ModelOpeningArray)
-            && cursor.IsExhausted
-            && (masks is null || masks.Finish(transcript, proof.MaskOpenings));
+                trainingClaims, proof.TrainingOpeningArray, "final snapshot");
+            ClaimBatcher.Verify(transcript, cursor, setup.Plan.WeightLayout, model.WeightCommitmentArray, model.Parameters, modelClaims, proof.ModelOpeningArray, "model weights");
+            ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
+            ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
+        });
     }
 
     /// <summary>Computes the soundness of a link proof from the component bounds in the remarks, with the model's weight range proof (on which the link relies).</summary>

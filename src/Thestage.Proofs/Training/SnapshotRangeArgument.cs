@@ -82,11 +82,24 @@ public static class SnapshotRangeArgument
     /// <param name="proof">The proof (may be malformed).</param>
     /// <param name="policy">The verifier's policy.</param>
     /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
-    public static bool Verify(TrainingTranscript training, SnapshotRangeProof? proof, VerifierPolicy policy)
+    public static bool Verify(TrainingTranscript training, SnapshotRangeProof? proof, VerifierPolicy policy) => Check(training, proof, policy).IsAccepted;
+
+    /// <summary>
+    /// Checks a range-and-padding proof as <see cref="Verify(TrainingTranscript, SnapshotRangeProof?, VerifierPolicy)"/> does, saying
+    /// why it is rejected: <see cref="RejectionReason.SoundnessPolicy"/>, <see cref="RejectionReason.Format"/>,
+    /// <see cref="RejectionReason.Statement"/> (a snapshot outside the run), <see cref="RejectionReason.Lookup"/> (a limb out of range),
+    /// <see cref="RejectionReason.Relation"/> (<c>"padding of polynomial g"</c>, <c>"recomposition of polynomial g"</c>) or
+    /// <see cref="RejectionReason.Opening"/> (<c>"opening of limbs"</c>, <c>"opening of snapshot polynomial g"</c>).
+    /// </summary>
+    /// <param name="training">The training transcript.</param>
+    /// <param name="proof">The proof (may be malformed).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns>The verdict; never throws on a malformed proof.</returns>
+    public static ProofVerdict Check(TrainingTranscript training, SnapshotRangeProof? proof, VerifierPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(policy);
-        return SoundnessBits(training) >= policy.MinimumSoundnessBits && VerifyProof(training, proof);
+        return SoundnessBits(training) < policy.MinimumSoundnessBits ? ProofVerdict.Reject(RejectionReason.SoundnessPolicy) : CheckProof(training, proof);
     }
 
     /// <summary>Computes the soundness of a range proof for this transcript: the formula in the remarks, under the transcript's Ligero parameters.</summary>
@@ -122,101 +135,86 @@ public static class SnapshotRangeArgument
         return -Math.Log2(epsilon + (terms / Math.Pow(2.0, field)));
     }
 
-    /// <summary>The protocol checks of <see cref="Verify(TrainingTranscript, SnapshotRangeProof?, VerifierPolicy)"/>, without the policy.</summary>
-    internal static bool VerifyProof(TrainingTranscript training, SnapshotRangeProof? proof)
+    /// <summary>The protocol checks of <see cref="Check"/>, without the policy.</summary>
+    internal static ProofVerdict CheckProof(TrainingTranscript training, SnapshotRangeProof? proof)
     {
         int polynomials = training.WeightPolynomialCount;
-        if (proof is null || proof.Snapshot < 0 || proof.Snapshot > training.StepCount || proof.MultiplicityArray is null
+        if (proof is null || proof.MultiplicityArray is null
             || proof.MultiplicityArray.Length != 1 << TableBits || proof.SumcheckArray is null || proof.ValueArray is null
             || proof.LimbOpeningArray is null || proof.WeightOpeningArray is null || proof.WeightOpeningArray.Length != polynomials
             || proof.WeightOpeningArray.Any(o => o is null))
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
-        TrainingConfig config = training.Config;
-        int[] variables = [.. training.WeightVariables];
-        (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, variables);
-        var limbCommitment = new LigeroCommitment(proof.LimbRoot, layout.NumVariables[0]);
+        if (proof.Snapshot < 0 || proof.Snapshot > training.StepCount)
+        {
+            return ProofVerdict.Reject(RejectionReason.Statement);
+        }
+
+        // Masks exactly for hiding runs, in chunks at most the size its prover chooses (bounding the verifier's work).
         if (proof.IsMasked != training.Parameters.Hiding || proof.MaskChunks.Any(c => c.LogSize > MaskChunkLogSize(training)))
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
-        Transcript transcript = Begin(training, proof.Snapshot, limbCommitment, proof.MultiplicityArray);
-        SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(training.Parameters, proof.MaskChunks) : null;
-        var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray, masks);
-        (int Segment, ulong Scale)[] columns = Columns(polynomials, limbs, topBits);
-        LookupColumnSpec[] specs = columns.Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
-        LogUpClaims<E>? lookup = LogUpArgument.Verify(transcript, cursor, specs, TableBits);
-        if (lookup is null
-            || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) != lookup.MultiplicityValue)
+        return ProofVerdict.Of(() =>
         {
-            return false;
-        }
-
-        var z = new E[polynomials][];
-        var snapshotValues = new E[polynomials];
-        for (int g = 0; g < polynomials; g++)
-        {
-            E[] r = transcript.Challenges<E>(PaddingLabel, variables[g]);
-            if (!cursor.TryNextSumcheck(out SumcheckProof<E>? zeroCheck))
+            TrainingConfig config = training.Config;
+            int[] variables = [.. training.WeightVariables];
+            (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, variables);
+            var limbCommitment = new LigeroCommitment(proof.LimbRoot, layout.NumVariables[0]);
+            Transcript transcript = Begin(training, proof.Snapshot, limbCommitment, proof.MultiplicityArray);
+            SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(training.Parameters, proof.MaskChunks) : null;
+            var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray, masks);
+            (int Segment, ulong Scale)[] columns = Columns(polynomials, limbs, topBits);
+            LookupColumnSpec[] specs = columns.Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
+            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, TableBits);
+            ProofVerdict.Require(
+                MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
+                RejectionReason.Lookup,
+                "lookup multiplicities");
+            var z = new E[polynomials][];
+            var snapshotValues = new E[polynomials];
+            for (int g = 0; g < polynomials; g++)
             {
-                return false;
+                string relation = $"padding of polynomial {g}";
+                E[] r = transcript.Challenges<E>(PaddingLabel, variables[g]);
+                ProofVerdict.Require(cursor.TryNextSumcheck(out SumcheckProof<E>? zeroCheck), RejectionReason.Format, relation);
+                SumcheckVerification<E> padding = SumcheckVerifier.Verify(transcript, E.Zero, variables[g], 3, zeroCheck, masks);
+                ProofVerdict.Require(padding, RejectionReason.Relation, relation);
+                z[g] = padding.Point.ToArray();
+                ProofVerdict.Require(
+                    padding.FactorEvaluations[0] == EqPolynomial.Evaluate<E>(r, z[g]) && padding.FactorEvaluations[1] == SnapshotPadding.Evaluate<E>(config, g, z[g]),
+                    RejectionReason.Relation,
+                    relation);
+                snapshotValues[g] = padding.FactorEvaluations[2];
             }
 
-            SumcheckVerification<E> padding = SumcheckVerifier.Verify(transcript, E.Zero, variables[g], 3, zeroCheck, masks);
-            if (!padding.IsValid)
+            ProofVerdict.Require(cursor.TryReceive(transcript, "range/limb-evaluations", polynomials * limbs, out E[] values), RejectionReason.Format, "limb evaluations");
+            for (int g = 0; g < polynomials; g++)
             {
-                return false;
+                E recomposed = E.Zero;
+                for (int k = limbs - 1; k >= 0; k--)
+                {
+                    recomposed = (recomposed * E.FromUInt64(256)) + values[(g * limbs) + k];
+                }
+
+                ProofVerdict.Require(snapshotValues[g] + E.FromUInt64(1UL << (config.WeightBits - 1)) == recomposed, RejectionReason.Relation, $"recomposition of polynomial {g}");
             }
 
-            z[g] = padding.Point.ToArray();
-            if (padding.FactorEvaluations[0] != EqPolynomial.Evaluate<E>(r, z[g])
-                || padding.FactorEvaluations[1] != SnapshotPadding.Evaluate<E>(config, g, z[g]))
+            List<SegmentClaim<E>> claims = Claims(columns, lookup, z, values, limbs);
+            ClaimBatcher.Verify(transcript, cursor, layout, [limbCommitment], training.Parameters, claims, proof.LimbOpeningArray, "limbs");
+            ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
+            LigeroCommitment[] weights = training.WeightCommitmentsAt(proof.Snapshot);
+            for (int g = 0; g < polynomials; g++)
             {
-                return false;
+                ProofVerdict.Require(
+                    LigeroVerifier.Check(transcript, weights[g], training.Parameters, z[g], snapshotValues[g], proof.WeightOpeningArray[g]), $"opening of snapshot polynomial {g}");
             }
 
-            snapshotValues[g] = padding.FactorEvaluations[2];
-        }
-
-        if (!cursor.TryReceive(transcript, "range/limb-evaluations", polynomials * limbs, out E[] values))
-        {
-            return false;
-        }
-
-        for (int g = 0; g < polynomials; g++)
-        {
-            E recomposed = E.Zero;
-            for (int k = limbs - 1; k >= 0; k--)
-            {
-                recomposed = (recomposed * E.FromUInt64(256)) + values[(g * limbs) + k];
-            }
-
-            if (snapshotValues[g] + E.FromUInt64(1UL << (config.WeightBits - 1)) != recomposed)
-            {
-                return false;
-            }
-        }
-
-        List<SegmentClaim<E>> claims = Claims(columns, lookup, z, values, limbs);
-        if (!ClaimBatcher.Verify(transcript, cursor, layout, [limbCommitment], training.Parameters, claims, proof.LimbOpeningArray)
-            || !cursor.IsExhausted)
-        {
-            return false;
-        }
-
-        LigeroCommitment[] weights = training.WeightCommitmentsAt(proof.Snapshot);
-        for (int g = 0; g < polynomials; g++)
-        {
-            if (!LigeroVerifier.Verify(transcript, weights[g], training.Parameters, z[g], snapshotValues[g], proof.WeightOpeningArray[g]))
-            {
-                return false;
-            }
-        }
-
-        return masks is null || masks.Finish(transcript, proof.MaskOpenings);
+            ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
+        });
     }
 
     /// <summary>

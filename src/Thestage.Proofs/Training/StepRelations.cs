@@ -11,7 +11,7 @@ namespace Thestage.Proofs.Training;
 /// <summary>
 /// The relations of one SGD step, written once for both roles: with a witness it proves (computing every message and
 /// recording it), without one it verifies (reading the same messages in the same order and checking them). Every
-/// check that fails throws <see cref="ProofRejectedException"/>, which the verifier turns into <see langword="false"/>; on the
+/// check that fails throws <see cref="ProofRejectedException"/> naming the relation, which the verifier turns into its <see cref="ProofVerdict"/>; on the
 /// prover's side the checks hold by construction. A third mode, with neither, walks the same relations only to count
 /// their soundness terms (<see cref="ForAccounting"/>), so the soundness figure cannot drift from the protocol.
 /// </summary>
@@ -48,7 +48,7 @@ internal sealed class StepRelations
     private readonly StepWitness? _witness;
     private readonly ProofBuilder<E>? _builder;
     private readonly ProofCursor<E>? _cursor;
-    private readonly SegmentLayout _weightLayout;
+    private string _relation = "lookup";
 
     private StepRelations(
         StepCircuit circuit, Transcript transcript, Goldilocks[] inputs, int[] labels, StepWitness? witness, ProofBuilder<E>? builder, ProofCursor<E>? cursor)
@@ -60,7 +60,6 @@ internal sealed class StepRelations
         _witness = witness;
         _builder = builder;
         _cursor = cursor;
-        _weightLayout = WeightCommitment.Layout(circuit.Config);
     }
 
     /// <summary>Gets the claims on the committed limb segments.</summary>
@@ -146,7 +145,7 @@ internal sealed class StepRelations
         }
         else
         {
-            claims = LogUpArgument.Verify(_transcript, _cursor!, specs, StepCircuit.TableBits) ?? throw new ProofRejectedException();
+            claims = LogUpArgument.Check(_transcript, _cursor!, specs, StepCircuit.TableBits);
         }
 
         for (int j = 0; j < specs.Length; j++)
@@ -159,6 +158,7 @@ internal sealed class StepRelations
 
     private void Forward(int l)
     {
+        _relation = $"forward, layer {l}";
         TrainingConfig config = _circuit.Config;
         int logOut = _circuit.LogWidths[l + 1], logIn = _circuit.LogWidths[l];
         E[] zeta = Point(logOut + _circuit.LogBatch);
@@ -180,6 +180,7 @@ internal sealed class StepRelations
 
     private void OutputError()
     {
+        _relation = "output error";
         TrainingConfig config = _circuit.Config;
         int layers = _circuit.Layers;
         int logOut = _circuit.LogWidths[layers];
@@ -199,6 +200,7 @@ internal sealed class StepRelations
 
     private void Backward(int l)
     {
+        _relation = $"backward, layer {l}";
         TrainingConfig config = _circuit.Config;
         int logMid = _circuit.LogWidths[l + 1], logOut = _circuit.LogWidths[l + 2];
         E[] zeta = Point(logMid + _circuit.LogBatch);
@@ -218,6 +220,7 @@ internal sealed class StepRelations
 
     private void Update(int l)
     {
+        _relation = $"weight update, layer {l}";
         TrainingConfig config = _circuit.Config;
         int logOut = _circuit.LogWidths[l + 1], logIn = _circuit.LogWidths[l];
         E[] zeta = Point(logOut + logIn);
@@ -240,6 +243,7 @@ internal sealed class StepRelations
 
     private void UpdateBias(int l)
     {
+        _relation = $"bias update, layer {l}";
         TrainingConfig config = _circuit.Config;
         int logOut = _circuit.LogWidths[l + 1];
         E[] zeta = Point(logOut);
@@ -326,7 +330,7 @@ internal sealed class StepRelations
             return new E[count];
         }
 
-        Require(_cursor!.TryReceive(_transcript, label, count, out E[] received));
+        Require(_cursor!.TryReceive(_transcript, label, count, out E[] received), RejectionReason.Format);
         return received;
     }
 
@@ -349,11 +353,11 @@ internal sealed class StepRelations
 
         if (!_cursor!.TryNextSumcheck(out SumcheckProof<E>? proof))
         {
-            throw new ProofRejectedException();
+            ProofVerdict.Throw(RejectionReason.Format, _relation);
         }
 
         SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, claim, variables, degree, proof, _cursor.Masks);
-        Require(result.IsValid);
+        ProofVerdict.Require(result, RejectionReason.Relation, _relation);
         return (result.Point.ToArray(), result.FactorEvaluations.ToArray());
     }
 
@@ -362,11 +366,11 @@ internal sealed class StepRelations
     private static int BiasSegment(int l) => (2 * l) + 1;
 
     /// <summary>A verifier check; the prover only emits messages (a cheating prover's witness goes through unchecked), and accounting checks nothing.</summary>
-    private void Require(bool condition)
+    private void Require(bool condition, RejectionReason reason = RejectionReason.Relation)
     {
         if (!Proving && !Accounting && !condition)
         {
-            throw new ProofRejectedException();
+            ProofVerdict.Throw(reason, _relation);
         }
     }
 

@@ -27,11 +27,25 @@ public static class TrainingStepVerifier
     /// <param name="proof">The proof (may be malformed).</param>
     /// <param name="policy">The verifier's policy.</param>
     /// <returns><see langword="true"/> if accepted; never throws on a malformed proof.</returns>
-    public static bool Verify(TrainingTranscript training, TrainingStepProof? proof, VerifierPolicy policy)
+    public static bool Verify(TrainingTranscript training, TrainingStepProof? proof, VerifierPolicy policy) => Check(training, proof, policy).IsAccepted;
+
+    /// <summary>
+    /// Checks a step proof as <see cref="Verify(TrainingTranscript, TrainingStepProof?, VerifierPolicy)"/> does, saying why it is
+    /// rejected: <see cref="RejectionReason.SoundnessPolicy"/>, <see cref="RejectionReason.Format"/>, <see cref="RejectionReason.Statement"/>
+    /// (a step outside the run), <see cref="RejectionReason.Opening"/> (<c>"batch"</c>: the batch's opening of the dataset commitment,
+    /// or the opening of the witness or of a snapshot), <see cref="RejectionReason.Lookup"/>, or <see cref="RejectionReason.Relation"/>
+    /// with the relation (<c>"forward, layer 0"</c>, <c>"output error"</c>, <c>"backward, layer 0"</c>, <c>"weight update, layer 1"</c>,
+    /// <c>"bias update, layer 1"</c>).
+    /// </summary>
+    /// <param name="training">The public training transcript.</param>
+    /// <param name="proof">The proof (may be malformed).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns>The verdict; never throws on a malformed proof.</returns>
+    public static ProofVerdict Check(TrainingTranscript training, TrainingStepProof? proof, VerifierPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(policy);
-        return SoundnessBits(training) >= policy.MinimumSoundnessBits && VerifyProof(training, proof);
+        return SoundnessBits(training) < policy.MinimumSoundnessBits ? ProofVerdict.Reject(RejectionReason.SoundnessPolicy) : CheckProof(training, proof);
     }
 
     /// <summary>
@@ -76,40 +90,46 @@ public static class TrainingStepVerifier
         return -Math.Log2(epsilon + (terms / Math.Pow(2.0, field)));
     }
 
-    /// <summary>The protocol checks of <see cref="Verify(TrainingTranscript, TrainingStepProof?, VerifierPolicy)"/>, without the policy.</summary>
-    internal static bool VerifyProof(TrainingTranscript training, TrainingStepProof? proof)
+    /// <summary>The protocol checks of <see cref="Check"/>, without the policy.</summary>
+    internal static ProofVerdict CheckProof(TrainingTranscript training, TrainingStepProof? proof)
     {
-        if (proof is null || proof.Step < 0 || proof.Step >= training.StepCount || !proof.Batch.Verify(training, proof.Step))
+        if (proof is null)
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
-        var circuit = new StepCircuit(training.Config);
-        Transcript transcript = TrainingStepProver.Begin(training, proof.Step, proof.Batch, proof.WitnessRoot);
+        if (proof.Step < 0 || proof.Step >= training.StepCount)
+        {
+            return ProofVerdict.Reject(RejectionReason.Statement);
+        }
+
+        if (!proof.Batch.Verify(training, proof.Step))
+        {
+            return ProofVerdict.Reject(RejectionReason.Opening, "batch");
+        }
+
+        // A masked proof's chunks are at most the size its prover chooses (which bounds the verifier's work).
         if (proof.IsMasked != training.Parameters.Hiding
             || (proof.IsMasked && proof.MaskChunks.Any(c => c.LogSize > TrainingStepProver.MaskChunkLogSize(training))))
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
-        SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(training.Parameters, proof.MaskChunks) : null;
-        var cursor = new ProofCursor<E>(proof.Sumchecks, proof.Values, masks);
-        var relations = StepRelations.ForVerifier(circuit, transcript, proof.Batch.InputMatrix(circuit.LogWidths[0]), proof.Batch.Labels, cursor);
-        try
+        return ProofVerdict.Of(() =>
         {
+            var circuit = new StepCircuit(training.Config);
+            Transcript transcript = TrainingStepProver.Begin(training, proof.Step, proof.Batch, proof.WitnessRoot);
+            SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(training.Parameters, proof.MaskChunks) : null;
+            var cursor = new ProofCursor<E>(proof.Sumchecks, proof.Values, masks);
+            var relations = StepRelations.ForVerifier(circuit, transcript, proof.Batch.InputMatrix(circuit.LogWidths[0]), proof.Batch.Labels, cursor);
             relations.Run();
-        }
-        catch (ProofRejectedException)
-        {
-            return false;
-        }
-
-        SegmentLayout weights = WeightCommitment.Layout(training.Config);
-        var witness = new LigeroCommitment(proof.WitnessRoot, circuit.Layout.NumVariables[0]);
-        return ClaimBatcher.Verify(transcript, cursor, circuit.Layout, [witness], training.Parameters, relations.Advice, proof.WitnessOpening)
-            && ClaimBatcher.Verify(transcript, cursor, weights, training.WeightCommitmentsAt(proof.Step), training.Parameters, relations.Before, proof.BeforeOpenings)
-            && ClaimBatcher.Verify(transcript, cursor, weights, training.WeightCommitmentsAt(proof.Step + 1), training.Parameters, relations.After, proof.AfterOpenings)
-            && cursor.IsExhausted
-            && (masks is null || masks.Finish(transcript, proof.MaskOpenings));
+            SegmentLayout weights = WeightCommitment.Layout(training.Config);
+            var witness = new LigeroCommitment(proof.WitnessRoot, circuit.Layout.NumVariables[0]);
+            ClaimBatcher.Verify(transcript, cursor, circuit.Layout, [witness], training.Parameters, relations.Advice, proof.WitnessOpening, "witness");
+            ClaimBatcher.Verify(transcript, cursor, weights, training.WeightCommitmentsAt(proof.Step), training.Parameters, relations.Before, proof.BeforeOpenings, "snapshot before");
+            ClaimBatcher.Verify(transcript, cursor, weights, training.WeightCommitmentsAt(proof.Step + 1), training.Parameters, relations.After, proof.AfterOpenings, "snapshot after");
+            ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
+            ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
+        });
     }
 }

@@ -80,14 +80,43 @@ public static class TrainingVerifier
     /// <returns><see langword="true"/> if accepted; never throws on malformed proofs.</returns>
     /// <exception cref="OperationCanceledException">The token was cancelled before a verdict.</exception>
     public static bool Verify(
-        TrainingTranscript transcript, TrainingProofs? proofs, VerifierPolicy policy, IProgress<(int Completed, int Total)>? progress, CancellationToken cancellationToken = default)
+        TrainingTranscript transcript, TrainingProofs? proofs, VerifierPolicy policy, IProgress<(int Completed, int Total)>? progress, CancellationToken cancellationToken = default) =>
+        Check(transcript, proofs, policy, progress, cancellationToken).IsAccepted;
+
+    /// <summary>
+    /// Checks a run's proofs as <see cref="Verify(TrainingTranscript, TrainingProofs?, VerifierPolicy, IProgress{ValueTuple{int, int}}?, CancellationToken)"/>
+    /// does, saying why they are rejected: <see cref="RejectionReason.SoundnessPolicy"/> (too weak, too small a sample, another
+    /// seed), <see cref="RejectionReason.Format"/> (missing proofs, wrong counts), <see cref="RejectionReason.Statement"/> (an empty run,
+    /// a proof of another step or snapshot than expected), or the verdict of the first rejected proof, located in it:
+    /// <c>"initial snapshot: …"</c>, <c>"snapshot 3: …"</c>, <c>"step 5: forward, layer 0"</c>. The proofs are checked in parallel,
+    /// so when several are wrong, which one is reported may vary between calls.
+    /// </summary>
+    /// <param name="transcript">The public training transcript.</param>
+    /// <param name="proofs">The proofs (may be malformed).</param>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <param name="progress">Told (proofs checked, proofs to check) after each accepted proof, from the verifying threads; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before each proof.</param>
+    /// <returns>The verdict; never throws on malformed proofs.</returns>
+    /// <exception cref="OperationCanceledException">The token was cancelled before a verdict.</exception>
+    public static ProofVerdict Check(
+        TrainingTranscript transcript, TrainingProofs? proofs, VerifierPolicy policy, IProgress<(int Completed, int Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(policy);
         int stepCount = transcript.StepCount;
-        if (proofs is null || stepCount == 0 || SoundnessBits(transcript) < policy.MinimumSoundnessBits)
+        if (stepCount == 0)
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Statement);
+        }
+
+        if (SoundnessBits(transcript) < policy.MinimumSoundnessBits)
+        {
+            return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);
+        }
+
+        if (proofs is null)
+        {
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
         int[] steps;
@@ -95,7 +124,7 @@ public static class TrainingVerifier
         {
             if (proofs.SampleSize < Math.Min(policy.MinimumSampleSize, stepCount) || proofs.SampleSize > stepCount || proofs.ChallengeSeed != policy.Seed)
             {
-                return false;
+                return ProofVerdict.Reject(RejectionReason.SoundnessPolicy, "sample");
             }
 
             steps = SampledSteps(transcript, proofs.SampleSize, policy.Seed);
@@ -108,31 +137,50 @@ public static class TrainingVerifier
         int[] snapshots = CheckedSnapshots(steps, stepCount);
         if (proofs.Steps.Count != steps.Length || proofs.Ranges.Count != snapshots.Length)
         {
-            return false;
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
         int total = snapshots.Length + steps.Length + 1, done = 0;
         cancellationToken.ThrowIfCancellationRequested();
-        if (!InitialSnapshotArgument.VerifyProof(transcript, proofs.Initial))
+        ProofVerdict initial = InitialSnapshotArgument.CheckProof(transcript, proofs.Initial);
+        if (!initial.IsAccepted)
         {
-            return false;
+            return initial.Within("initial snapshot");
         }
 
         progress?.Report((++done, total));
 
         // Each proof is checked on its own, in parallel; the first rejection stops the rest.
-        bool Counted(bool accepted)
+        ProofVerdict? rejection = null;
+        bool Counted(ProofVerdict verdict)
         {
-            if (accepted)
+            if (verdict.IsAccepted)
             {
                 progress?.Report((Interlocked.Increment(ref done), total));
+                return true;
             }
 
-            return accepted;
+            Interlocked.CompareExchange(ref rejection, verdict, null);
+            return false;
         }
 
-        return All(snapshots.Length, cancellationToken, i => Counted(proofs.Ranges[i] is { } range && range.Snapshot == snapshots[i] && SnapshotRangeArgument.VerifyProof(transcript, range)))
-            && All(steps.Length, cancellationToken, i => Counted(proofs.Steps[i] is { } step && step.Step == steps[i] && TrainingStepVerifier.VerifyProof(transcript, step)));
+        ProofVerdict CheckRange(int i) => proofs.Ranges[i] switch
+        {
+            null => ProofVerdict.Reject(RejectionReason.Format),
+            { } range when range.Snapshot != snapshots[i] => ProofVerdict.Reject(RejectionReason.Statement),
+            { } range => SnapshotRangeArgument.CheckProof(transcript, range),
+        };
+
+        ProofVerdict CheckStep(int i) => proofs.Steps[i] switch
+        {
+            null => ProofVerdict.Reject(RejectionReason.Format),
+            { } step when step.Step != steps[i] => ProofVerdict.Reject(RejectionReason.Statement),
+            { } step => TrainingStepVerifier.CheckProof(transcript, step),
+        };
+
+        bool accepted = All(snapshots.Length, cancellationToken, i => Counted(CheckRange(i).Within($"snapshot {snapshots[i]}")))
+            && All(steps.Length, cancellationToken, i => Counted(CheckStep(i).Within($"step {steps[i]}")));
+        return accepted ? ProofVerdict.Accepted : rejection!;
     }
 
     /// <summary>

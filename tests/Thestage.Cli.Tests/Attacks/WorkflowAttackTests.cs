@@ -196,6 +196,7 @@ public sealed class WorkflowAttackTests(WorkflowFixture fixture)
         BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(outputs + 6), (short)(BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(outputs + 6)) + 1));
         string error = ThestageProcess.AssertOneLineError(ThestageProcess.Run("verify", "--model", fixture.Mlp.Package, "--proof", Write("output.tspb", bytes)), exitCode: 1);
         Assert.Contains("does not verify", error, StringComparison.Ordinal);
+        Assert.Contains(": Lookup", error, StringComparison.Ordinal); // the statement is in every challenge: the first check fails
     }
 
     [Fact]
@@ -226,6 +227,7 @@ public sealed class WorkflowAttackTests(WorkflowFixture fixture)
         SHA256.HashData(commitment).CopyTo(proof.AsSpan(6));
         error = ThestageProcess.AssertOneLineError(ThestageProcess.Run("verify", "--model", tampered, "--proof", Write("renamed.tspb", proof)), exitCode: 1);
         Assert.Contains("does not verify", error, StringComparison.Ordinal);
+        Assert.Contains("WeightRanges in weight range proof", error, StringComparison.Ordinal); // the verifier's ProofVerdict
     }
 
     [Fact]

@@ -40,6 +40,12 @@ public sealed class PolyArithTests
         var random = new Random(n * 31 + (int)(qValue % 1000));
         ulong[] a = Residues(random, n, qValue), b = Residues(random, n, qValue), d = Residues(random, n, qValue);
         ulong[] words = Enumerable.Range(0, n).Select(i => i % 5 == 0 ? ulong.MaxValue - (ulong)i : (ulong)random.NextInt64() * 2 + (ulong)(i & 1)).ToArray();
+        // Signed words (two's complement): long.MinValue, −1, 0, ±q, ±(q − 1) and random longs of both signs.
+        ulong[] signedWords = Enumerable.Range(0, n).Select(i => (i % 8) switch
+        {
+            0 => 1UL << 63, 1 => ulong.MaxValue, 2 => 0UL, 3 => qValue, 4 => (ulong)-(long)qValue, 5 => (ulong)(1 - (long)qValue), 6 => (ulong)long.MaxValue,
+            _ => (ulong)random.NextInt64(long.MinValue, long.MaxValue),
+        }).ToArray();
         ulong p = 1152921504606748673; // the source modulus of a centered lift (any odd value works)
         ulong[] fromP = Enumerable.Range(0, n).Select(i => (i % 4) switch { 0 => p >> 1, 1 => (p >> 1) + 1, 2 => p - 1, _ => (ulong)random.NextInt64((long)p) }).ToArray();
         var w = new MultiplyOperand(qValue - 2, qValue);
@@ -56,6 +62,7 @@ public sealed class PolyArithTests
             Unary(width, a, x => (ulong)(((UInt128)x + c) % Q), new AddScalarOperator(c, qValue));
             Unary(width, words, x => (ulong)((UInt128)x * w.Operand % Q), new MultiplyScalarOperator(w, qValue));
             Unary(width, words, x => x % qValue, new ReduceOperator(q));
+            Unary(width, signedWords, x => (ulong)(((BigInteger)(long)x % qValue + qValue) % qValue), new SignedReduceOperator(q));
             Unary(width, fromP, x => (ulong)(((x > p / 2 ? (BigInteger)x - p : x) % qValue + qValue) % qValue), new CenteredLiftOperator(p, q));
             Accumulate(width, a, b, d, (x, y, z) => (ulong)((z + (UInt128)x * y) % Q), new MultiplyAddOperator(new BarrettProduct(q)));
             // The division by the last prime (RnsTool): a lazy representative of x − c, then (x − y)·w for y ∈ [0, 4q).

@@ -64,6 +64,63 @@ public sealed class SamplersTests
         Assert.InRange(mean, 0.47, 0.53);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4096)]
+    [InlineData(100_003)]
+    public void Bulk_reads_give_the_samples_of_one_read_per_sample(int n)
+    {
+        // The definition, one stream read per sample (a rejected ternary byte is replaced by the next byte), against the
+        // samplers, which read in bulk: the same stream must give the same samples and leave the stream at the same place.
+        Modulus[] moduli = [new(12289), new(1152921504606584833)];
+        using var bulk = new Shake256Stream(FixedSeed);
+        using var single = new Shake256Stream(FixedSeed);
+        var ternary = new sbyte[n];
+        var error = new sbyte[n];
+        var uniform = new ulong[2 * n];
+        Samplers.SampleTernary(bulk, ternary);
+        Samplers.SampleCenteredBinomial(bulk, error);
+        Samplers.SampleUniform(bulk, moduli, n, uniform);
+        for (int i = 0; i < n; i++)
+        {
+            byte b;
+            do
+            {
+                b = single.NextByte();
+            }
+            while (b == 255);
+
+            Assert.Equal((sbyte)(b % 3 - 1), ternary[i]);
+        }
+
+        var six = new byte[6];
+        for (int i = 0; i < n; i++)
+        {
+            single.NextBytes(six);
+            int a = System.Numerics.BitOperations.PopCount(six[0] | ((uint)six[1] << 8) | (((uint)six[2] & 0x1F) << 16));
+            int c = System.Numerics.BitOperations.PopCount(six[3] | ((uint)six[4] << 8) | (((uint)six[5] & 0x1F) << 16));
+            Assert.Equal((sbyte)(a - c), error[i]);
+        }
+
+        for (int l = 0; l < moduli.Length; l++)
+        {
+            ulong q = moduli[l].Value, limit = ulong.MaxValue - ulong.MaxValue % q;
+            for (int i = 0; i < n; i++)
+            {
+                ulong w;
+                do
+                {
+                    w = single.NextUInt64();
+                }
+                while (w >= limit);
+
+                Assert.Equal(w % q, uniform[l * n + i]);
+            }
+        }
+
+        Assert.Equal(single.NextUInt64(), bulk.NextUInt64());
+    }
+
     [Fact]
     public void ToRns_writes_negative_values_as_q_minus_magnitude()
     {

@@ -22,7 +22,7 @@ public sealed class LeNet5TamperAttackTests
             {
                 int[] wrong = (int[])lenet.Output.Clone();
                 wrong[i] += delta;
-                Assert.False(InferenceVerifier.Verify(lenet.Model.Commitment, lenet.Input, wrong, lenet.Proof));
+                VerdictAssert.Rejected(InferenceVerifier.Check(lenet.Model.Commitment, lenet.Input, wrong, lenet.Proof, VerifierPolicy.Default), RejectionReason.Lookup);
             }
         }
     }
@@ -50,8 +50,10 @@ public sealed class LeNet5TamperAttackTests
                 continue;
             }
 
+            // The range proof's transcript binds the root, so its first check, the logUp, fails.
+            VerdictAssert.Rejected(commitment.CheckWeightRanges(), RejectionReason.Lookup);
             Assert.False(commitment.VerifyWeightRanges());
-            Assert.False(InferenceVerifier.Verify(commitment, lenet.Input, lenet.Output, lenet.Proof));
+            VerdictAssert.Rejected(InferenceVerifier.Check(commitment, lenet.Input, lenet.Output, lenet.Proof, VerifierPolicy.Default), RejectionReason.WeightRanges, "weight range proof");
         }
     }
 
@@ -75,10 +77,10 @@ public sealed class LeNet5TamperAttackTests
         // The prover computes with the changed weight but can only open the weights it committed to.
         (int[] output, InferenceProof proof) = InferenceProver.Prove(lenet.Model.WithSubstitutedModel(tampered), lenet.Input, new SeededSaltSource(1310));
         Assert.Equal(IntegerEvaluator.Evaluate(tampered, lenet.Input), output);
-        Assert.False(InferenceVerifier.Verify(lenet.Model.Commitment, lenet.Input, output, proof));
+        VerdictAssert.Rejected(InferenceVerifier.Check(lenet.Model.Commitment, lenet.Input, output, proof, VerifierPolicy.Default), RejectionReason.Opening, "opening of weights");
 
         // The honest proof does not verify against a commitment to the changed weights either.
         CommittedModel other = CommittedModel.Commit(tampered, salts: new SeededSaltSource(1311));
-        Assert.False(InferenceVerifier.Verify(other.Commitment, lenet.Input, lenet.Output, lenet.Proof));
+        VerdictAssert.Rejected(InferenceVerifier.Check(other.Commitment, lenet.Input, lenet.Output, lenet.Proof, VerifierPolicy.Default), RejectionReason.Lookup);
     }
 }

@@ -36,8 +36,9 @@ public sealed class ModelCommitmentPaddingAttackTests
         Assert.Equal(IntegerEvaluator.Evaluate(wide, input), output);
 
         // The weight range proof now shows the padding is zero, so the commitment and every proof against it are refused.
+        VerdictAssert.Rejected(commitment.CheckWeightRanges(), RejectionReason.Relation, "padding of segment 0");
         Assert.False(commitment.VerifyWeightRanges());
-        Assert.False(InferenceVerifier.Verify(commitment, input, output, proof));
+        VerdictAssert.Rejected(InferenceVerifier.Check(commitment, input, output, proof, VerifierPolicy.Default), RejectionReason.WeightRanges, "weight range proof: padding of segment 0");
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class ProofBundleAttackTests
         int[][] outputs = Outputs(bundle);
         outputs[1][2] += 1;
         Assert.True(bundle.Verify(model.Commitment));
-        Assert.False(Rebuilt(bundle, Inputs(bundle), outputs).Verify(model.Commitment));
+        VerdictAssert.Rejected(Rebuilt(bundle, Inputs(bundle), outputs).Check(model.Commitment, VerifierPolicy.Default), RejectionReason.Lookup);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class ProofBundleAttackTests
         int[][] swapped = [.. Inputs(bundle).Reverse()];
         int[][] theirOutputs = [.. swapped.Select(x => IntegerEvaluator.Evaluate(model.Model, x))];
         // The outputs are even the model's true outputs on the swapped inputs: the proof was made for the others.
-        Assert.False(Rebuilt(bundle, swapped, theirOutputs).Verify(model.Commitment));
+        VerdictAssert.Rejected(Rebuilt(bundle, swapped, theirOutputs).Check(model.Commitment, VerifierPolicy.Default), RejectionReason.Lookup);
     }
 
     [Fact]
@@ -43,9 +43,10 @@ public sealed class ProofBundleAttackTests
         (CommittedModel model, _, InferenceProofBundle bundle) = Honest.Value;
         (CommittedModel other, _) = InferenceTestKit.Mlp(4203, 2, 9, 5, 3);
         Assert.False(bundle.Verify(other.Commitment));
+        VerdictAssert.Rejected(bundle.Check(other.Commitment, VerifierPolicy.Default), RejectionReason.Statement, "commitment fingerprint");
         // Renamed to the other commitment, the proof itself fails: its transcript absorbed the first model's weight roots.
         var renamed = new InferenceProofBundle(other.Commitment.Fingerprint, Inputs(bundle), Outputs(bundle), bundle.Proof);
-        Assert.False(renamed.Verify(other.Commitment));
+        VerdictAssert.Rejected(renamed.Check(other.Commitment, VerifierPolicy.Default), RejectionReason.Lookup);
     }
 
     [Fact]
@@ -57,8 +58,9 @@ public sealed class ProofBundleAttackTests
         bytes[root] ^= 1;
         ModelCommitment tampered = ModelCommitmentSerializer.Deserialize(bytes);
         Assert.NotEqual(model.Commitment.WeightCommitments[0].Root, tampered.WeightCommitments[0].Root);
-        Assert.False(bundle.Verify(tampered));
-        Assert.False(new InferenceProofBundle(tampered.Fingerprint, Inputs(bundle), Outputs(bundle), bundle.Proof).Verify(tampered));
+        VerdictAssert.Rejected(bundle.Check(tampered, VerifierPolicy.Default), RejectionReason.Statement, "commitment fingerprint");
+        VerdictAssert.Rejected(
+            new InferenceProofBundle(tampered.Fingerprint, Inputs(bundle), Outputs(bundle), bundle.Proof).Check(tampered, VerifierPolicy.Default), RejectionReason.WeightRanges, "weight range proof: lookup");
     }
 
     private static int[][] Inputs(InferenceProofBundle b) => [.. Enumerable.Range(0, b.Count).Select(s => b.GetInput(s).ToArray())];

@@ -31,11 +31,11 @@ public sealed class SampledTrainingAuditAttackTests
 
         // Before: TrainingVerifier.Verify(transcript, proofs) accepted this. Now the verifier draws the sample from its own seed
         // (or from the transcript alone), so the prover's seed is refused — even by a verifier that asks for a single step.
-        Assert.False(TrainingVerifier.Verify(run.Transcript, proofs));
-        Assert.False(TrainingVerifier.Verify(run.Transcript, proofs, new VerifierPolicy { MinimumSampleSize = 1 }));
+        VerdictAssert.Rejected(TrainingVerifier.Check(run.Transcript, proofs, VerifierPolicy.Default), RejectionReason.SoundnessPolicy, "sample");
+        VerdictAssert.Rejected(TrainingVerifier.Check(run.Transcript, proofs, new VerifierPolicy { MinimumSampleSize = 1 }), RejectionReason.SoundnessPolicy, "sample");
         Digest256 issued = Seeds().First(s => TrainingVerifier.SampledSteps(run.Transcript, 1, s)[0] == 2);
         var verifier = new VerifierPolicy { MinimumSampleSize = 1, ChallengeSeed = issued };
-        Assert.False(TrainingVerifier.Verify(run.Transcript, proofs, verifier));
+        VerdictAssert.Rejected(TrainingVerifier.Check(run.Transcript, proofs, verifier), RejectionReason.SoundnessPolicy, "sample");
 
         // Answering the verifier's own challenge is impossible: its sample contains the bad step.
         Assert.Throws<ArgumentException>(() => TrainingProver.ProveSampled(run, Data, 1, issued));
@@ -62,10 +62,10 @@ public sealed class SampledTrainingAuditAttackTests
         TrainingRun run = TrainingRun.Record(Config, Data, 4, salts: new SeededSaltSource(36));
         TrainingProofs proofs = TrainingProver.ProveSampled(run, Data, 2);
         Assert.True(TrainingVerifier.Verify(run.Transcript, proofs, new VerifierPolicy { MinimumSampleSize = 2 }));
-        Assert.False(TrainingVerifier.Verify(run.Transcript, proofs, new VerifierPolicy { MinimumSampleSize = 3 }));
+        VerdictAssert.Rejected(TrainingVerifier.Check(run.Transcript, proofs, new VerifierPolicy { MinimumSampleSize = 3 }), RejectionReason.SoundnessPolicy, "sample");
 
         // The default asks for 44 steps, or every step of a shorter run.
-        Assert.False(TrainingVerifier.Verify(run.Transcript, proofs));
+        VerdictAssert.Rejected(TrainingVerifier.Check(run.Transcript, proofs, VerifierPolicy.Default), RejectionReason.SoundnessPolicy, "sample");
         Assert.True(TrainingVerifier.Verify(run.Transcript, TrainingProver.ProveSampled(run, Data, 4)));
     }
 

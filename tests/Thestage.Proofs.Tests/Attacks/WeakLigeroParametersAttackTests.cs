@@ -47,8 +47,8 @@ public sealed class WeakLigeroParametersAttackTests
         Assert.True(InitialSnapshotArgument.Verify(transcript, proof, new VerifierPolicy { MinimumSoundnessBits = 0 }));
 
         // ... and the default policy refuses the statement, as does the run verifier.
-        Assert.False(InitialSnapshotArgument.Verify(transcript, proof));
-        Assert.False(TrainingVerifier.Verify(transcript, new TrainingProofs(false, 0, default, proof, [], [])));
+        VerdictAssert.Rejected(InitialSnapshotArgument.Check(transcript, proof, VerifierPolicy.Default), RejectionReason.SoundnessPolicy);
+        VerdictAssert.Rejected(TrainingVerifier.Check(transcript, new TrainingProofs(false, 0, default, proof, [], []), VerifierPolicy.Default), RejectionReason.SoundnessPolicy);
     }
 
     [Fact]
@@ -62,8 +62,9 @@ public sealed class WeakLigeroParametersAttackTests
 
         // Below zero bits: each opening (the witness's, the weights', the range proof's) passes a false value with probability 3/4.
         Assert.True(InferenceVerifier.SoundnessBits(published, 1) < 0);
-        Assert.False(InferenceVerifier.Verify(published, inputs[0], IntegerEvaluator.Evaluate(model, inputs[0]), InferenceProver.Prove(weak, inputs[0]).Proof));
-        Assert.False(InferenceVerifier.VerifyBatch(published, inputs, outputs, proof));
+        VerdictAssert.Rejected(
+            InferenceVerifier.Check(published, inputs[0], IntegerEvaluator.Evaluate(model, inputs[0]), InferenceProver.Prove(weak, inputs[0]).Proof, VerifierPolicy.Default), RejectionReason.SoundnessPolicy);
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(published, inputs, outputs, proof, VerifierPolicy.Default), RejectionReason.SoundnessPolicy);
 
         // Control: the same model under the default parameters is accepted.
         CommittedModel strong = CommittedModel.Commit(model, salts: new SeededSaltSource(1123));
@@ -80,16 +81,16 @@ public sealed class WeakLigeroParametersAttackTests
         TrainingTranscript transcript = run.Transcript;
         TrainingProofs proofs = TrainingProver.ProveEveryStep(run, data);
         Assert.True(TrainingVerifier.SoundnessBits(transcript) < 0);
-        Assert.False(TrainingVerifier.Verify(transcript, proofs));
-        Assert.False(TrainingStepVerifier.Verify(transcript, proofs.Steps[0]));
-        Assert.False(SnapshotRangeArgument.Verify(transcript, proofs.Ranges[0]));
-        Assert.False(InitialSnapshotArgument.Verify(transcript, proofs.Initial));
+        VerdictAssert.Rejected(TrainingVerifier.Check(transcript, proofs, VerifierPolicy.Default), RejectionReason.SoundnessPolicy);
+        VerdictAssert.Rejected(TrainingStepVerifier.Check(transcript, proofs.Steps[0], VerifierPolicy.Default), RejectionReason.SoundnessPolicy);
+        VerdictAssert.Rejected(SnapshotRangeArgument.Check(transcript, proofs.Ranges[0], VerifierPolicy.Default), RejectionReason.SoundnessPolicy);
+        VerdictAssert.Rejected(InitialSnapshotArgument.Check(transcript, proofs.Initial, VerifierPolicy.Default), RejectionReason.SoundnessPolicy);
 
         QuantizedModel quantized = ModelLinkArgument.Quantize(run.Snapshots[^1], 16, 6);
         CommittedModel model = CommittedModel.Commit(quantized, salts: new SeededSaltSource(1133));
         ModelLinkProof link = ModelLinkArgument.Prove(run, model, new SeededSaltSource(1134));
         Assert.True(ModelLinkArgument.SoundnessBits(transcript, model.Commitment, link) < 0);
-        Assert.False(ModelLinkArgument.Verify(transcript, model.Commitment, link));
+        VerdictAssert.Rejected(ModelLinkArgument.Check(transcript, model.Commitment, link, VerifierPolicy.Default), RejectionReason.SoundnessPolicy);
     }
 
     [Fact]

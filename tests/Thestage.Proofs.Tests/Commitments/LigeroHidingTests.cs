@@ -174,7 +174,8 @@ public sealed class LigeroHidingTests
             Assert.True(Hiding.SoundnessBits(v, GoldilocksExt2.Log2Size) >= 105.0, $"v = {v}");
         }
 
-        // The worst case of the rate bound: −130·log2(1/2 + 9/128) = 105.3.
+        // The worst case of the rate bound: −117·log2(1/2 + 9/256) = 105.5 (the earlier default, −130·log2(1/2 + 9/128) = 105.3).
+        Assert.Equal(105.5, -Hiding.ColumnQueries * Math.Log2(0.5 + (9.0 / 8.0 / (1 << Hiding.LogBlowup))), 1);
         Assert.Equal(105.3, -130 * Math.Log2(0.5 + (9.0 / 128.0)), 1);
     }
 
@@ -196,11 +197,11 @@ public sealed class LigeroHidingTests
         q[0] += (value - LigeroMasking.SumOverSubgroup<GoldilocksExt2>(q, k)) * GoldilocksExt2.Invert(GoldilocksExt2.FromBase(new Goldilocks((ulong)k)));
 
         // Data rows and μ_2, μ_3 uniform at the queried columns; μ_1 and R solved from the two checks.
-        GoldilocksExt2[] wAt = LigeroMasking.CosetEvaluate<GoldilocksExt2>(w, n);
-        GoldilocksExt2[] qAt = LigeroMasking.CosetEvaluate<GoldilocksExt2>(q, n);
+        Goldilocks[] points = LigeroProtocol.QueriedPoints(indices, n);
+        GoldilocksExt2[] wAt = LigeroMasking.EvaluateAt<GoldilocksExt2>(w, points);
+        GoldilocksExt2[] qAt = LigeroMasking.EvaluateAt<GoldilocksExt2>(q, points);
         GoldilocksExt2[] eqRow = EqPolynomial.Table<GoldilocksExt2>(point.AsSpan(0, rowVariables));
-        GoldilocksExt2[] eAt = LigeroProtocol.EncodeRow<GoldilocksExt2>(EqPolynomial.Table<GoldilocksExt2>(point.AsSpan(rowVariables)), n);
-        Goldilocks root = Goldilocks.RootOfUnity(System.Numerics.BitOperations.Log2((uint)n));
+        GoldilocksExt2[] eAt = LigeroProtocol.EncodeAt<GoldilocksExt2>(EqPolynomial.Table<GoldilocksExt2>(point.AsSpan(rowVariables)), points);
         var columns = new Goldilocks[indices.Length * height];
         for (int c = 0; c < indices.Length; c++)
         {
@@ -212,15 +213,14 @@ public sealed class LigeroHidingTests
 
             column[rows + 4] = rng.Next<Goldilocks>();
             column[rows + 5] = rng.Next<Goldilocks>();
-            Goldilocks eta = GoldilocksNtt.CosetShift * Goldilocks.Pow(root, (ulong)indices[c]);
-            Goldilocks half = Goldilocks.Pow(eta, (ulong)(d / 2));
+            Goldilocks half = Goldilocks.Pow(points[c], (ulong)(d / 2));
             GoldilocksExt2 data = GoldilocksExt2.Zero;
             for (int i = 0; i < rows; i++)
             {
                 data += eqRow[i].MultiplyByBase(column[i]);
             }
 
-            GoldilocksExt2 mu1 = qAt[indices[c]] - (data * eAt[indices[c]])
+            GoldilocksExt2 mu1 = qAt[c] - (data * eAt[c])
                 - LigeroMasking.Pair<GoldilocksExt2>(column[rows + 2], column[rows + 3]).MultiplyByBase(half)
                 - LigeroMasking.Pair<GoldilocksExt2>(column[rows + 4], column[rows + 5]).MultiplyByBase(half * half);
             column[rows] = mu1.GetCoefficient(0);
@@ -231,7 +231,7 @@ public sealed class LigeroHidingTests
                 combined += gamma[i].MultiplyByBase(column[i]);
             }
 
-            GoldilocksExt2 mask = wAt[indices[c]] - combined;
+            GoldilocksExt2 mask = wAt[c] - combined;
             column[rows + 6] = mask.GetCoefficient(0);
             column[rows + 7] = mask.GetCoefficient(1);
         }
@@ -366,19 +366,8 @@ public sealed class LigeroHidingTests
 
     private static LigeroOpeningProof<GoldilocksExt2> OpenColumns(LigeroProverState state, GoldilocksExt2[] w, GoldilocksExt2[] q, int[] indices)
     {
-        int height = state.CommittedRowCount, n = state.CodewordLength;
-        var columns = new Goldilocks[indices.Length * height];
-        var salts = new byte[indices.Length * MerkleHasher.SaltLength];
-        for (int c = 0; c < indices.Length; c++)
-        {
-            for (int i = 0; i < height; i++)
-            {
-                columns[(c * height) + i] = state.Encoded[(i * n) + indices[c]];
-            }
-
-            state.Salts.AsSpan(indices[c] * MerkleHasher.SaltLength, MerkleHasher.SaltLength).CopyTo(salts.AsSpan(c * MerkleHasher.SaltLength));
-        }
-
+        int height = state.CommittedRowCount;
+        Goldilocks[] columns = LigeroProver.OpenedColumns(state, indices, out byte[] salts);
         return new LigeroOpeningProof<GoldilocksExt2>(w, q, height, columns, salts, state.Tree.OpenBatch(indices));
     }
 }

@@ -1,6 +1,7 @@
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Lookups;
+using Thestage.Proofs.Sumcheck;
 
 namespace Thestage.Proofs.Tests.Inference;
 
@@ -14,10 +15,12 @@ public sealed class CheatingProverTests
         return (model, inputs, plan, InferenceWitness.Build(plan, model.Model, inputs));
     }
 
-    private static bool Run(CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness)
+    private static ProofVerdict Run(CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness)
     {
         InferenceProof proof = InferenceProver.ProveWithWitness(model, plan, inputs, witness, new SeededSaltSource(9));
-        return InferenceVerifier.VerifyBatch(model.Commitment, inputs, witness.Outputs, proof);
+        ProofVerdict verdict = InferenceVerifier.CheckBatch(model.Commitment, inputs, witness.Outputs, proof, VerifierPolicy.Default);
+        Assert.Equal(verdict.IsAccepted, InferenceVerifier.VerifyBatch(model.Commitment, inputs, witness.Outputs, proof));
+        return verdict;
     }
 
     private static void RecountMultiplicities(CircuitPlan plan, InferenceWitness witness)
@@ -39,7 +42,7 @@ public sealed class CheatingProverTests
     public void HonestWitnessVerifies()
     {
         (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(900, 2);
-        Assert.True(Run(model, inputs, plan, witness));
+        VerdictAssert.Accepted(Run(model, inputs, plan, witness));
     }
 
     [Fact]
@@ -47,7 +50,8 @@ public sealed class CheatingProverTests
     {
         (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(901, 2);
         BumpOutput(plan, witness, 1, 2, 1);
-        Assert.False(Run(model, inputs, plan, witness));
+        // The claimed sum of the output layer's sumcheck is wrong: its first round fails.
+        VerdictAssert.Rejected(Run(model, inputs, plan, witness), RejectionReason.Relation, "layer 2 (Dense)", SumcheckFailure.RoundSumMismatch, 0);
     }
 
     [Fact]
@@ -64,7 +68,7 @@ public sealed class CheatingProverTests
         int lowLimb = plan.Remainders[lastLayer][0];
         witness.Advice[lowLimb][position] -= new Goldilocks(1UL << shift);
         RecountMultiplicities(plan, witness);
-        Assert.False(Run(model, inputs, plan, witness));
+        VerdictAssert.Rejected(Run(model, inputs, plan, witness), RejectionReason.Lookup);
     }
 
     [Fact]
@@ -79,7 +83,7 @@ public sealed class CheatingProverTests
         witness.Advice[e][position] = Goldilocks.Zero;
         witness.Advice[l1][position] += new Goldilocks(128);
         RecountMultiplicities(plan, witness);
-        Assert.False(Run(model, inputs, plan, witness));
+        VerdictAssert.Rejected(Run(model, inputs, plan, witness), RejectionReason.Lookup);
     }
 
     [Fact]
@@ -87,7 +91,7 @@ public sealed class CheatingProverTests
     {
         (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(904, 1);
         witness.Advice[plan.MultiplicitySegment][3] += Goldilocks.One;
-        Assert.False(Run(model, inputs, plan, witness));
+        VerdictAssert.Rejected(Run(model, inputs, plan, witness), RejectionReason.Lookup);
     }
 
     [Fact]
@@ -100,6 +104,6 @@ public sealed class CheatingProverTests
         witness.Tensors[1][position] += 1;
         witness.FieldTensors[1][position] += Goldilocks.One;
         RecountMultiplicities(plan, witness);
-        Assert.False(Run(model, inputs, plan, witness));
+        VerdictAssert.Rejected(Run(model, inputs, plan, witness), RejectionReason.Relation, "layer ");
     }
 }

@@ -80,7 +80,7 @@ public sealed class InferenceCompletenessTests
         Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
         int[][] wrong = outputs.Select(o => (int[])o.Clone()).ToArray();
         wrong[2][1] += 1;
-        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, wrong, proof));
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, wrong, proof, VerifierPolicy.Default), RejectionReason.Lookup);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class InferenceCompletenessTests
             Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
             int[][] wrong = outputs.Select(o => (int[])o.Clone()).ToArray();
             wrong[0][^1] -= 1;
-            Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, wrong, proof));
+            VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, wrong, proof, VerifierPolicy.Default), RejectionReason.Lookup);
         }
     }
 

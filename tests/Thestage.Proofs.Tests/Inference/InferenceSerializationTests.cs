@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using Thestage.Proofs.Fields;
 using Thestage.Proofs.Inference;
+using Thestage.Proofs.Sumcheck;
 
 namespace Thestage.Proofs.Tests.Inference;
 
@@ -106,25 +108,49 @@ public sealed class InferenceSerializationTests
         (int[][] otherOutputs, InferenceProof other) = InferenceTestKit.Prove(model, [inputs[1], inputs[0]], 8);
         Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, [inputs[1], inputs[0]], otherOutputs, other));
         var weightOpenings = proof.WeightOpenings.ToList();
-        InferenceProof[] variants =
+        (InferenceProof Variant, RejectionReason Reason, string? Relation)[] variants =
         [
-            new(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.WeightOpenings[0], [proof.AdviceOpening, .. weightOpenings.Skip(1)]),
-            new(other.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, weightOpenings),
-            new(proof.AdviceRoot, other.Sumchecks, proof.Values, proof.AdviceOpening, weightOpenings),
-            new(proof.AdviceRoot, proof.Sumchecks, other.Values, proof.AdviceOpening, weightOpenings),
-            new(proof.AdviceRoot, proof.Sumchecks, proof.Values, other.AdviceOpening, weightOpenings),
-            new(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, other.WeightOpenings),
-            new(proof.AdviceRoot, proof.Sumchecks.Take(proof.Sumchecks.Count - 1).ToList(), proof.Values, proof.AdviceOpening, weightOpenings),
-            new(proof.AdviceRoot, [.. proof.Sumchecks, proof.Sumchecks[0]], proof.Values, proof.AdviceOpening, weightOpenings),
-            new(proof.AdviceRoot, proof.Sumchecks, [.. proof.Values.ToArray(), proof.Values[0]], proof.AdviceOpening, weightOpenings),
-            new(proof.AdviceRoot, proof.Sumchecks, proof.Values[1..], proof.AdviceOpening, weightOpenings),
-            new(proof.AdviceRoot, proof.Sumchecks.Reverse().ToList(), proof.Values, proof.AdviceOpening, weightOpenings),
-            new(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, []),
-            new(proof.AdviceRoot, [], [], proof.AdviceOpening, weightOpenings),
+            (new(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.WeightOpenings[0], [proof.AdviceOpening, .. weightOpenings.Skip(1)]), RejectionReason.Format, "opening of witness"),
+            (new(other.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, weightOpenings), RejectionReason.Lookup, "lookup"),
+            (new(proof.AdviceRoot, other.Sumchecks, proof.Values, proof.AdviceOpening, weightOpenings), RejectionReason.Lookup, "lookup"),
+            (new(proof.AdviceRoot, proof.Sumchecks, other.Values, proof.AdviceOpening, weightOpenings), RejectionReason.Lookup, "lookup"),
+            (new(proof.AdviceRoot, proof.Sumchecks, proof.Values, other.AdviceOpening, weightOpenings), RejectionReason.Opening, "opening of witness"),
+            (new(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, other.WeightOpenings), RejectionReason.Opening, "opening of weights"),
+            (new(proof.AdviceRoot, proof.Sumchecks.Take(proof.Sumchecks.Count - 1).ToList(), proof.Values, proof.AdviceOpening, weightOpenings), RejectionReason.Format, "opening of weights"),
+            (new(proof.AdviceRoot, [.. proof.Sumchecks, proof.Sumchecks[0]], proof.Values, proof.AdviceOpening, weightOpenings), RejectionReason.Format, "messages after the openings"),
+            (new(proof.AdviceRoot, proof.Sumchecks, [.. proof.Values.ToArray(), proof.Values[0]], proof.AdviceOpening, weightOpenings), RejectionReason.Format, "messages after the openings"),
+            (new(proof.AdviceRoot, proof.Sumchecks, proof.Values[1..], proof.AdviceOpening, weightOpenings), RejectionReason.Lookup, "lookup"),
+            (new(proof.AdviceRoot, proof.Sumchecks.Reverse().ToList(), proof.Values, proof.AdviceOpening, weightOpenings), RejectionReason.Lookup, "lookup"),
+            (new(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, []), RejectionReason.Format, "opening of weights"),
+            (new(proof.AdviceRoot, [], [], proof.AdviceOpening, weightOpenings), RejectionReason.Format, "lookup"),
         ];
-        foreach (InferenceProof variant in variants)
+        foreach ((InferenceProof variant, RejectionReason reason, string? relation) in variants)
         {
             Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, variant));
+            VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, variant, VerifierPolicy.Default), reason, relation);
+        }
+
+        // One value of round k of a sumcheck changed: rejected in round k of that sumcheck. The last sumchecks are the relations
+        // of layer 2 (Dense, 3 rounds), of the ReLU (layer 1) and of layer 0 (Dense), then the batching of each opened polynomial.
+        int first = proof.Sumchecks.Count - 1 - weightOpenings.Count - 3;
+        foreach ((int index, int round, RejectionReason reason, string relation) in new[]
+        {
+            (first, 1, RejectionReason.Relation, "layer 2 (Dense)"),
+            (first, 2, RejectionReason.Relation, "layer 2 (Dense)"),
+            (first + 1, 0, RejectionReason.Relation, "layer 1 (Relu)"),
+            (first + 2, 1, RejectionReason.Relation, "layer 0 (Dense)"),
+            (first + 3, 3, RejectionReason.Opening, "opening of witness"),
+            (proof.Sumchecks.Count - 1, 2, RejectionReason.Opening, "opening of weights"),
+        })
+        {
+            SumcheckProof<GoldilocksExt2> original = proof.Sumchecks[index];
+            GoldilocksExt2[][] rounds = Enumerable.Range(0, original.RoundCount).Select(r => original.GetRoundPolynomial(r).ToArray()).ToArray();
+            rounds[round][0] += GoldilocksExt2.One;
+            var sumchecks = proof.Sumchecks.ToList();
+            sumchecks[index] = new SumcheckProof<GoldilocksExt2>(rounds, original.FactorEvaluations.ToArray());
+            var tampered = new InferenceProof(proof.AdviceRoot, sumchecks, proof.Values, proof.AdviceOpening, weightOpenings);
+            VerdictAssert.Rejected(
+                InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, tampered, VerifierPolicy.Default), reason, relation, SumcheckFailure.RoundSumMismatch, round);
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed class InferenceSoundnessTests
                 {
                     int[][] wrong = Copy(outputs);
                     wrong[b][i] += delta;
-                    Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, wrong, proof));
+                    VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, wrong, proof, VerifierPolicy.Default), RejectionReason.Lookup);
                 }
             }
         }
@@ -36,7 +36,7 @@ public sealed class InferenceSoundnessTests
         {
             int[] wrong = (int[])inputs[0].Clone();
             wrong[i] = wrong[i] == 0 ? 1 : wrong[i] - Math.Sign(wrong[i]);
-            Assert.False(InferenceVerifier.Verify(model.Commitment, wrong, outputs[0], proof));
+            VerdictAssert.Rejected(InferenceVerifier.Check(model.Commitment, wrong, outputs[0], proof, VerifierPolicy.Default), RejectionReason.Lookup);
         }
     }
 
@@ -68,13 +68,13 @@ public sealed class InferenceSoundnessTests
 
             // The prover computes with the tampered weights but can only open the original commitment.
             (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model.WithSubstitutedModel(tampered), inputs);
-            Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
+            VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, proof, VerifierPolicy.Default), RejectionReason.Opening, "opening of weights");
 
             // A fresh commitment to the tampered model is a different model commitment.
             CommittedModel recommitted = CommittedModel.Commit(tampered, salts: new SeededSaltSource(702));
             (outputs, proof) = InferenceTestKit.Prove(recommitted, inputs);
             Assert.True(InferenceVerifier.VerifyBatch(recommitted.Commitment, inputs, outputs, proof));
-            Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
+            VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, proof, VerifierPolicy.Default), RejectionReason.Lookup);
         }
     }
 
@@ -83,18 +83,18 @@ public sealed class InferenceSoundnessTests
     {
         (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(704, 2, 10, 6, 4);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
-        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, null));
-        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs.Take(1).ToList(), outputs, proof));
-        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs.Reverse().ToArray(), proof));
-        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, [inputs[1], inputs[0]], outputs, proof));
-        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, [outputs[0], [.. outputs[1], 0]], proof));
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, null, VerifierPolicy.Default), RejectionReason.Format);
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs.Take(1).ToList(), outputs, proof, VerifierPolicy.Default), RejectionReason.Statement);
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs.Reverse().ToArray(), proof, VerifierPolicy.Default), RejectionReason.Lookup);
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, [inputs[1], inputs[0]], outputs, proof, VerifierPolicy.Default), RejectionReason.Lookup);
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, [outputs[0], [.. outputs[1], 0]], proof, VerifierPolicy.Default), RejectionReason.Statement);
         int[][] outOfRange = Copy(outputs);
         outOfRange[0][0] = 40000;
-        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outOfRange, proof));
-        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, [[.. inputs[0].Select(_ => 1000)], inputs[1]], outputs, proof));
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outOfRange, proof, VerifierPolicy.Default), RejectionReason.Statement);
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, [[.. inputs[0].Select(_ => 1000)], inputs[1]], outputs, proof, VerifierPolicy.Default), RejectionReason.Statement);
 
         (CommittedModel other, _) = InferenceTestKit.Mlp(705, 2, 10, 6, 4);
-        Assert.False(InferenceVerifier.VerifyBatch(other.Commitment, inputs, outputs, proof));
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(other.Commitment, inputs, outputs, proof, VerifierPolicy.Default), RejectionReason.Lookup);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class InferenceSoundnessTests
         CommittedModel linear = CommittedModel.Commit(withoutRelu, salts: new SeededSaltSource(706));
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(linear, inputs);
         Assert.True(InferenceVerifier.VerifyBatch(linear.Commitment, inputs, outputs, proof));
-        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, proof, VerifierPolicy.Default), RejectionReason.Lookup);
     }
 
     [Fact]

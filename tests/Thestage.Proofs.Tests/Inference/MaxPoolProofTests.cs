@@ -81,7 +81,7 @@ public sealed class MaxPoolProofTests
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
         Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
         outputs[1][3] += 1;
-        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, proof, VerifierPolicy.Default), RejectionReason.Lookup);
     }
 
     [Fact]

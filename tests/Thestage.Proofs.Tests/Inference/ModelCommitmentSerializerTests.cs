@@ -70,10 +70,11 @@ public sealed class ModelCommitmentSerializerTests
         var bare = new ModelCommitment(
             model.Commitment.InputShape, model.Commitment.InputBits, model.Commitment.InputFractionBits, model.Commitment.OutputFractionBits,
             model.Commitment.Layers, states.Select(s => s.Commitment).ToArray(), model.Commitment.Parameters, null);
-        Assert.False(bare.VerifyWeightRanges());
+        VerdictAssert.Rejected(bare.CheckWeightRanges(), RejectionReason.Format);
         ModelCommitment forged = bare.WithRangeProof(WeightRangeArgument.Prove(bare, plan, segments, polynomials, states));
+        VerdictAssert.Rejected(forged.CheckWeightRanges(), RejectionReason.Lookup, "lookup");
         Assert.False(forged.VerifyWeightRanges());
-        Assert.False(InferenceVerifier.VerifyBatch(forged, inputs, outputs, proof));
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(forged, inputs, outputs, proof, VerifierPolicy.Default), RejectionReason.WeightRanges, "weight range proof: lookup");
         Assert.False(ModelCommitmentSerializer.Deserialize(ModelCommitmentSerializer.Serialize(forged)).VerifyWeightRanges());
     }
 }

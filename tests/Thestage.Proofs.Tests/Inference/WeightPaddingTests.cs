@@ -68,6 +68,7 @@ public sealed class WeightPaddingTests
             segments[segment][index] = Goldilocks.One;
             ModelCommitment commitment = CommittedModel.CommitSegments(Model, plan, segments, null, new SeededSaltSource(1022)).Commitment;
             Assert.False(commitment.VerifyWeightRanges(), what);
+            VerdictAssert.Rejected(commitment.CheckWeightRanges(), RejectionReason.Relation, $"padding of segment {segment}");
         }
     }
 

@@ -49,7 +49,9 @@ public sealed class InitialSnapshotTests
             // A transcript whose snapshot 0 commits to the forgery (its schedule key and digest follow); the prover
             // follows the protocol.
             (TrainingTranscript transcript, LigeroProverState[] states) = SnapshotPaddingTests.Recommit(run.Transcript, 0, tables, 127);
-            Assert.False(InitialSnapshotArgument.Verify(transcript, InitialSnapshotArgument.Prove(transcript, states)), what);
+            InitialSnapshotProof proof = InitialSnapshotArgument.Prove(transcript, states);
+            Assert.False(InitialSnapshotArgument.Verify(transcript, proof), what);
+            VerdictAssert.Rejected(InitialSnapshotArgument.Check(transcript, proof, VerifierPolicy.Default), RejectionReason.Opening, "opening of snapshot polynomial");
         }
 
         // The same forged-transcript path with the true tables is accepted (so the rejections above are about content).
@@ -64,7 +66,7 @@ public sealed class InitialSnapshotTests
         var other = new TrainingConfig([5, 6, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 122);
         TrainingRun foreign = TrainingRun.Record(other, Data, 1, salts: new SeededSaltSource(129));
         TrainingTranscript declared = new(Config, foreign.Transcript.Parameters, Data.Count, foreign.Transcript.DatasetRoot, [.. foreign.Transcript.WeightRoots]);
-        Assert.False(InitialSnapshotArgument.Verify(declared, InitialSnapshotArgument.Prove(declared, foreign.WeightStates(0))));
+        VerdictAssert.Rejected(InitialSnapshotArgument.Check(declared, InitialSnapshotArgument.Prove(declared, foreign.WeightStates(0)), VerifierPolicy.Default), RejectionReason.Opening, "opening of snapshot polynomial 0");
         Assert.True(InitialSnapshotArgument.Verify(foreign.Transcript, InitialSnapshotArgument.Prove(foreign)));
     }
 
@@ -77,12 +79,12 @@ public sealed class InitialSnapshotTests
 
         // Same initial weights, other salts: other roots, other digest, other point.
         TrainingRun rerun = TrainingRun.Record(Config, Data, 2, salts: new SeededSaltSource(130));
-        Assert.False(InitialSnapshotArgument.Verify(rerun.Transcript, proof));
-        Assert.False(InitialSnapshotArgument.Verify(run.Transcript, null));
-        Assert.False(InitialSnapshotArgument.Verify(run.Transcript, new InitialSnapshotProof([proof.Openings[0]])));
-        Assert.False(InitialSnapshotArgument.Verify(run.Transcript, new InitialSnapshotProof([proof.Openings[1], proof.Openings[0]])));
-        Assert.False(InitialSnapshotArgument.Verify(run.Transcript, new InitialSnapshotProof([proof.Openings[0], null!])));
-        Assert.False(InitialSnapshotArgument.Verify(run.Transcript, new InitialSnapshotProof([.. proof.Openings, proof.Openings[1]])));
+        VerdictAssert.Rejected(InitialSnapshotArgument.Check(rerun.Transcript, proof, VerifierPolicy.Default), RejectionReason.Opening, "opening of snapshot polynomial 0");
+        VerdictAssert.Rejected(InitialSnapshotArgument.Check(run.Transcript, null, VerifierPolicy.Default), RejectionReason.Format);
+        VerdictAssert.Rejected(InitialSnapshotArgument.Check(run.Transcript, new InitialSnapshotProof([proof.Openings[0]]), VerifierPolicy.Default), RejectionReason.Format);
+        VerdictAssert.Rejected(InitialSnapshotArgument.Check(run.Transcript, new InitialSnapshotProof([proof.Openings[1], proof.Openings[0]]), VerifierPolicy.Default), RejectionReason.Opening, "opening of snapshot polynomial 0");
+        VerdictAssert.Rejected(InitialSnapshotArgument.Check(run.Transcript, new InitialSnapshotProof([proof.Openings[0], null!]), VerifierPolicy.Default), RejectionReason.Format);
+        VerdictAssert.Rejected(InitialSnapshotArgument.Check(run.Transcript, new InitialSnapshotProof([.. proof.Openings, proof.Openings[1]]), VerifierPolicy.Default), RejectionReason.Format);
     }
 
     [Fact]

@@ -119,7 +119,7 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
         var withWitness = new ModelLinkProof(
             [.. proof.WeightShifts], [1, 0], [.. proof.WitnessValues], proof.RemainderRoot, [.. proof.Multiplicities], [.. proof.Sumchecks],
             [.. proof.Values], [.. proof.RemainderOpenings], [.. proof.TrainingOpenings], [.. proof.ModelOpenings]);
-        Assert.False(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, withWitness));
+        VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, committed.Commitment, withWitness, VerifierPolicy.Default), RejectionReason.Relation, "shift witnesses");
         Assert.Throws<ArgumentException>(() => ModelLinkProofSerializer.Serialize(withWitness));
     }
 
@@ -143,6 +143,18 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
                 ModelLinkProof proof = ModelLinkArgument.Prove(
                     run.Transcript, final, run.WeightStates(run.Transcript.StepCount), committed, sigma, new SeededSaltSource(salt++));
                 Assert.False(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, proof), $"layer {layer}, bias {bias}, {position}, {delta}");
+
+                // A weight or bias off by one moves its remainder by 2^σ (2^τ′), out of the looked-up range; layer 0's bias has
+                // no remainder limbs here (τ′ = 0: it is an exact rescaling), so its identity itself fails.
+                ProofVerdict verdict = ModelLinkArgument.Check(run.Transcript, committed.Commitment, proof, VerifierPolicy.Default);
+                if (bias && layer == 0)
+                {
+                    VerdictAssert.Rejected(verdict, RejectionReason.Relation, "bias rounding, layer 0");
+                }
+                else
+                {
+                    VerdictAssert.Rejected(verdict, RejectionReason.Lookup, "lookup");
+                }
             }
         }
 
@@ -151,22 +163,23 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
         CommittedModel coarser = CommittedModel.Commit(ModelLinkArgument.Quantize(final, InputBits, InputFractionBits, coarse), salts: new SeededSaltSource(salt++));
         ModelLinkProof noWitness = ModelLinkArgument.Prove(
             run.Transcript, final, run.WeightStates(run.Transcript.StepCount), coarser, coarse, new SeededSaltSource(salt++));
-        Assert.False(ModelLinkArgument.Verify(run.Transcript, coarser.Commitment, noWitness));
+        VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, coarser.Commitment, noWitness, VerifierPolicy.Default), RejectionReason.Relation, "shift witnesses");
         TrainingConfig config = run.Transcript.Config;
         var fakeWitness = new ModelLinkProof(
             [.. noWitness.WeightShifts], [.. noWitness.WitnessIndices], [(int)config.WeightMax, noWitness.WitnessValues[1]], noWitness.RemainderRoot,
             [.. noWitness.Multiplicities], [.. noWitness.Sumchecks], [.. noWitness.Values], [.. noWitness.RemainderOpenings], [.. noWitness.TrainingOpenings],
             [.. noWitness.ModelOpenings]);
-        Assert.False(ModelLinkArgument.Verify(run.Transcript, coarser.Commitment, fakeWitness));
+        // The transcript binds the witnesses, so a proof made for the others fails at its first check, the lookup.
+        VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, coarser.Commitment, fakeWitness, VerifierPolicy.Default), RejectionReason.Lookup);
 
         // Another input format changes the biases' scale and the shifts: a proof for one model does not verify for the other.
         CommittedModel model = CommittedModel.Commit(honest, salts: new SeededSaltSource(salt++));
         CommittedModel other = CommittedModel.Commit(ModelLinkArgument.Quantize(final, InputBits, InputFractionBits - 2), salts: new SeededSaltSource(salt++));
         ModelLinkProof valid = ModelLinkArgument.Prove(run, model, new SeededSaltSource(salt++));
         Assert.True(ModelLinkArgument.Verify(run.Transcript, model.Commitment, valid));
-        Assert.False(ModelLinkArgument.Verify(run.Transcript, other.Commitment, valid));
+        VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, other.Commitment, valid, VerifierPolicy.Default), RejectionReason.Lookup);
         Assert.True(ModelLinkArgument.Verify(run.Transcript, other.Commitment, ModelLinkArgument.Prove(run, other, new SeededSaltSource(salt++))));
-        Assert.False(ModelLinkArgument.Verify(run.Transcript, model.Commitment, null));
+        VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, model.Commitment, null, VerifierPolicy.Default), RejectionReason.Format);
     }
 
     [Fact]
@@ -185,11 +198,11 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
 
             // Honest about the earlier snapshot (its tables and openings), absorbing the transcript's final roots as the verifier does.
             ModelLinkProof stale = ModelLinkArgument.Prove(run.Transcript, earlier, run.WeightStates(snapshot), committed, sigma, new SeededSaltSource(salt++));
-            Assert.False(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, stale));
+            VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, committed.Commitment, stale, VerifierPolicy.Default), RejectionReason.Opening, "opening of final snapshot");
 
             // The earlier snapshot's quantization against the final snapshot's tables and openings.
             ModelLinkProof mixed = ModelLinkArgument.Prove(run.Transcript, run.Snapshots[final], run.WeightStates(final), committed, sigma, new SeededSaltSource(salt++));
-            Assert.False(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, mixed));
+            VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, committed.Commitment, mixed, VerifierPolicy.Default), RejectionReason.Lookup, "lookup");
             Assert.Throws<ArgumentException>(() => ModelLinkArgument.Prove(run, committed));
         }
 
@@ -199,10 +212,10 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
         ModelLinkProof proof = ModelLinkArgument.Prove(run, linked, new SeededSaltSource(salt++));
         Assert.True(ModelLinkArgument.Verify(run.Transcript, linked.Commitment, proof));
         (TrainingRun twin, _) = RunWithData(94);
-        Assert.False(ModelLinkArgument.Verify(twin.Transcript, linked.Commitment, proof));
+        VerdictAssert.Rejected(ModelLinkArgument.Check(twin.Transcript, linked.Commitment, proof, VerifierPolicy.Default), RejectionReason.Lookup);
         CommittedModel twinModel = CommittedModel.Commit(ModelLinkArgument.Quantize(twin.Snapshots[^1], InputBits, InputFractionBits), salts: new SeededSaltSource(salt++));
         Assert.True(ModelLinkArgument.Verify(twin.Transcript, twinModel.Commitment, ModelLinkArgument.Prove(twin, twinModel, new SeededSaltSource(salt++))));
-        Assert.False(ModelLinkArgument.Verify(run.Transcript, twinModel.Commitment, ModelLinkArgument.Prove(twin, twinModel, new SeededSaltSource(salt++))));
+        VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, twinModel.Commitment, ModelLinkArgument.Prove(twin, twinModel, new SeededSaltSource(salt++)), VerifierPolicy.Default), RejectionReason.Lookup);
     }
 
     [Fact]
@@ -272,7 +285,7 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
 
         Goldilocks[] recounted = [.. proof.Multiplicities];
         recounted[7] += Goldilocks.One;
-        Assert.False(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, With(multiplicities: recounted)));
+        VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, committed.Commitment, With(multiplicities: recounted), VerifierPolicy.Default), RejectionReason.Lookup);
         for (int i = 0; i < proof.Values.Count; i += 5)
         {
             GoldilocksExt2[] values = [.. proof.Values];
@@ -280,15 +293,15 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
             Assert.False(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, With(values: values)), $"value {i}");
         }
 
-        Assert.False(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, With(training: [proof.TrainingOpenings[1], proof.TrainingOpenings[0]])));
-        Assert.False(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, With(training: [proof.TrainingOpenings[0]])));
-        Assert.False(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, With(models: proof.TrainingOpenings)));
-        Assert.False(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, With(indices: [proof.WitnessIndices[0] + 1, proof.WitnessIndices[1]])));
+        VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, committed.Commitment, With(training: [proof.TrainingOpenings[1], proof.TrainingOpenings[0]]), VerifierPolicy.Default), RejectionReason.Opening, "opening of final snapshot");
+        VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, committed.Commitment, With(training: [proof.TrainingOpenings[0]]), VerifierPolicy.Default), RejectionReason.Format, "opening of final snapshot");
+        VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, committed.Commitment, With(models: proof.TrainingOpenings), VerifierPolicy.Default), RejectionReason.Format, "opening of model weights");
+        VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, committed.Commitment, With(indices: [proof.WitnessIndices[0] + 1, proof.WitnessIndices[1]]), VerifierPolicy.Default), RejectionReason.Lookup);
 
         // The same roots and architecture without the int8 range proof: the integer reading of the identities is lost, so no link.
         ModelCommitment bare = ModelCommitment.From(model, [.. committed.Commitment.WeightCommitments], committed.Commitment.Parameters);
         Assert.Equal(committed.Commitment.ArchitectureDigest, bare.ArchitectureDigest);
-        Assert.False(ModelLinkArgument.Verify(run.Transcript, bare, proof));
+        VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, bare, proof, VerifierPolicy.Default), RejectionReason.WeightRanges, "weight range proof");
     }
 
     [Fact]

@@ -86,6 +86,7 @@ public sealed class SnapshotPaddingTests
                 (TrainingTranscript transcript, LigeroProverState[] states) = Recommit(run.Transcript, 1, forged, 710);
                 SnapshotRangeProof proof = SnapshotRangeArgument.Prove(transcript, 1, states, forged, new SeededSaltSource(711));
                 Assert.False(SnapshotRangeArgument.Verify(transcript, proof), $"{value} at {what}");
+                VerdictAssert.Rejected(SnapshotRangeArgument.Check(transcript, proof, VerifierPolicy.Default), RejectionReason.Relation, $"padding of polynomial {g}");
             }
         }
 
@@ -107,16 +108,18 @@ public sealed class SnapshotPaddingTests
         TrainingRun run = SharedRun.Value;
         Goldilocks[][] forged = Forge(WeightCommitment.Evaluations(run.Snapshots[2]), 0, 6 * 8, 7);
         (TrainingTranscript transcript, LigeroProverState[] states) = Recommit(run.Transcript, 2, forged, 713);
-        var cheats = new Dictionary<string, Func<GoldilocksExt2[][], GoldilocksExt2[][]>>
+        // The failed check: the verifier's P̃ad(s), its eq(r, s), or the limbs (of the committed table) recomposing P̃(s).
+        var cheats = new Dictionary<string, (Func<GoldilocksExt2[][], GoldilocksExt2[][]> Cheat, string Relation)>
         {
-            ["indicator 0 at the entry"] = f => [f[0], Set(f[1], 6 * 8, GoldilocksExt2.Zero), f[2]],
-            ["eq 0 at the entry"] = f => [Set(f[0], 6 * 8, GoldilocksExt2.Zero), f[1], f[2]],
-            ["P with the entry zeroed"] = f => [f[0], f[1], Set(f[2], 6 * 8, GoldilocksExt2.Zero)],
+            ["indicator 0 at the entry"] = (f => [f[0], Set(f[1], 6 * 8, GoldilocksExt2.Zero), f[2]], "padding of polynomial 0"),
+            ["eq 0 at the entry"] = (f => [Set(f[0], 6 * 8, GoldilocksExt2.Zero), f[1], f[2]], "padding of polynomial 0"),
+            ["P with the entry zeroed"] = (f => [f[0], f[1], Set(f[2], 6 * 8, GoldilocksExt2.Zero)], "recomposition of polynomial 0"),
         };
-        foreach ((string what, Func<GoldilocksExt2[][], GoldilocksExt2[][]> cheat) in cheats)
+        foreach ((string what, (Func<GoldilocksExt2[][], GoldilocksExt2[][]> cheat, string relation)) in cheats)
         {
             SnapshotRangeProof proof = SnapshotRangeArgument.Prove(transcript, 2, states, forged, null, (g, f) => g == 0 ? cheat(f) : f);
             Assert.False(SnapshotRangeArgument.Verify(transcript, proof), what);
+            VerdictAssert.Rejected(SnapshotRangeArgument.Check(transcript, proof, VerifierPolicy.Default), RejectionReason.Relation, relation);
         }
 
         // The hook itself leaves the honest prover intact.
@@ -147,16 +150,16 @@ public sealed class SnapshotPaddingTests
 
         // Dropping a zero-check, swapping the two, or changing its claimed P̃(s) (with the eq factor adjusted so the
         // product still matches) is rejected.
-        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, With(proof, [.. sumchecks.Where((_, i) => i != first)])));
+        VerdictAssert.Rejected(SnapshotRangeArgument.Check(run.Transcript, With(proof, [.. sumchecks.Where((_, i) => i != first)]), VerifierPolicy.Default), RejectionReason.Relation, "padding of polynomial 0");
         SumcheckProof<GoldilocksExt2>[] swapped = [.. sumchecks];
         (swapped[first], swapped[first + 1]) = (swapped[first + 1], swapped[first]);
-        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, With(proof, swapped)));
+        VerdictAssert.Rejected(SnapshotRangeArgument.Check(run.Transcript, With(proof, swapped), VerifierPolicy.Default), RejectionReason.Relation, "padding of polynomial 0");
         SumcheckProof<GoldilocksExt2>[] scaled = [.. sumchecks];
         SumcheckProof<GoldilocksExt2> zero = sumchecks[first];
         GoldilocksExt2 two = GoldilocksExt2.FromUInt64(2);
         GoldilocksExt2[] factors = [zero.FactorEvaluations[0] * GoldilocksExt2.Invert(two), zero.FactorEvaluations[1], zero.FactorEvaluations[2] * two];
         scaled[first] = new SumcheckProof<GoldilocksExt2>(Enumerable.Range(0, zero.RoundCount).Select(r => zero.GetRoundPolynomial(r).ToArray()).ToArray(), factors);
-        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, With(proof, scaled)));
+        VerdictAssert.Rejected(SnapshotRangeArgument.Check(run.Transcript, With(proof, scaled), VerifierPolicy.Default), RejectionReason.Relation, "padding of polynomial 0");
     }
 
     private static SnapshotRangeProof With(SnapshotRangeProof proof, SumcheckProof<GoldilocksExt2>[] sumchecks) =>

@@ -43,6 +43,13 @@ public sealed class SnapshotRangeTests
                     (TrainingTranscript transcript, LigeroProverState[] states) = SnapshotPaddingTests.Recommit(honest, 1, forged, 701);
                     SnapshotRangeProof proof = SnapshotRangeArgument.Prove(transcript, 1, states, forged, new SeededSaltSource(702));
                     Assert.False(SnapshotRangeArgument.Verify(transcript, proof), $"{bad} at {position} of polynomial {g}");
+
+                    // When the offset entry w + 2^19 is an integer in [0, 2^24), its three byte limbs hold it and the top one is out
+                    // of its 4-bit range: the lookup fails. Otherwise the limbs are the low bytes of the field element (of p − 1 for
+                    // −1, of 2^40 + 2^19), all in range, and do not recompose the entry.
+                    (RejectionReason reason, string relation) = bad + (1L << 19) is >= 0 and < 1L << 24
+                        ? (RejectionReason.Lookup, "lookup") : (RejectionReason.Relation, $"recomposition of polynomial {g}");
+                    VerdictAssert.Rejected(SnapshotRangeArgument.Check(transcript, proof, VerifierPolicy.Default), reason, relation);
                 }
             }
         }
@@ -73,34 +80,34 @@ public sealed class SnapshotRangeTests
         // Limbs of another (in-range) table than the committed one: the snapshot opening at z disagrees.
         Goldilocks[][] other = WeightCommitment.Evaluations(run.Snapshots[0]);
         SnapshotRangeProof mismatched = SnapshotRangeArgument.Prove(run.Transcript, 1, run.WeightStates(1), other, null);
-        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, mismatched));
+        VerdictAssert.Rejected(SnapshotRangeArgument.Check(run.Transcript, mismatched, VerifierPolicy.Default), RejectionReason.Opening, "opening of snapshot polynomial 0");
 
         // Only the second polynomial (biases and later layers) replaced by the previous snapshot's.
         Goldilocks[][] mixed = [WeightCommitment.Evaluations(run.Snapshots[1])[0], other[1]];
-        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, SnapshotRangeArgument.Prove(run.Transcript, 1, run.WeightStates(1), mixed, null)));
+        VerdictAssert.Rejected(SnapshotRangeArgument.Check(run.Transcript, SnapshotRangeArgument.Prove(run.Transcript, 1, run.WeightStates(1), mixed, null), VerifierPolicy.Default), RejectionReason.Opening, "opening of snapshot polynomial 1");
 
         SnapshotRangeProof proof = SnapshotRangeArgument.Prove(run, 2);
         Assert.True(SnapshotRangeArgument.Verify(run.Transcript, proof));
         var relabelled = new SnapshotRangeProof(
             1, proof.LimbRoot, [.. proof.Multiplicities], [.. proof.Sumchecks], [.. proof.Values], [.. proof.LimbOpenings], [.. proof.WeightOpenings]);
-        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, relabelled));
+        VerdictAssert.Rejected(SnapshotRangeArgument.Check(run.Transcript, relabelled, VerifierPolicy.Default), RejectionReason.Lookup);
         Goldilocks[] multiplicities = [.. proof.Multiplicities];
         multiplicities[3] += Goldilocks.One;
         var recounted = new SnapshotRangeProof(
             2, proof.LimbRoot, multiplicities, [.. proof.Sumchecks], [.. proof.Values], [.. proof.LimbOpenings], [.. proof.WeightOpenings]);
-        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, recounted));
+        VerdictAssert.Rejected(SnapshotRangeArgument.Check(run.Transcript, recounted, VerifierPolicy.Default), RejectionReason.Lookup);
         GoldilocksExt2[] values = [.. proof.Values];
         values[^1] += GoldilocksExt2.One;
         var altered = new SnapshotRangeProof(
             2, proof.LimbRoot, [.. proof.Multiplicities], [.. proof.Sumchecks], values, [.. proof.LimbOpenings], [.. proof.WeightOpenings]);
-        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, altered));
-        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, null));
+        VerdictAssert.Rejected(SnapshotRangeArgument.Check(run.Transcript, altered, VerifierPolicy.Default), RejectionReason.Relation, "recomposition of polynomial 1");
+        VerdictAssert.Rejected(SnapshotRangeArgument.Check(run.Transcript, null, VerifierPolicy.Default), RejectionReason.Format);
         var oneOpening = new SnapshotRangeProof(
             2, proof.LimbRoot, [.. proof.Multiplicities], [.. proof.Sumchecks], [.. proof.Values], [.. proof.LimbOpenings], [proof.WeightOpenings[0]]);
-        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, oneOpening));
+        VerdictAssert.Rejected(SnapshotRangeArgument.Check(run.Transcript, oneOpening, VerifierPolicy.Default), RejectionReason.Format);
         var swapped = new SnapshotRangeProof(
             2, proof.LimbRoot, [.. proof.Multiplicities], [.. proof.Sumchecks], [.. proof.Values], [.. proof.LimbOpenings], [proof.WeightOpenings[1], proof.WeightOpenings[0]]);
-        Assert.False(SnapshotRangeArgument.Verify(run.Transcript, swapped));
+        VerdictAssert.Rejected(SnapshotRangeArgument.Check(run.Transcript, swapped, VerifierPolicy.Default), RejectionReason.Opening, "opening of snapshot polynomial 0");
     }
 
     private static TrainingRun Run(int weightBits)

@@ -68,7 +68,7 @@ public sealed class TrainingProgressTests
         // A proof of another step in place of step 1: rejected with progress too, and never reported complete.
         var tampered = new TrainingProofs(false, 0, default, proofs.Initial, [proofs.Steps[0], proofs.Steps[2], proofs.Steps[2]], [.. proofs.Ranges]);
         var partial = new System.Collections.Concurrent.ConcurrentBag<(int Completed, int Total)>();
-        Assert.False(TrainingVerifier.Verify(run.Transcript, tampered, VerifierPolicy.Default, new Recorder(partial.Add)));
+        VerdictAssert.Rejected(TrainingVerifier.Check(run.Transcript, tampered, VerifierPolicy.Default, new Recorder(partial.Add)), RejectionReason.Statement, "step 1");
         Assert.DoesNotContain(partial, r => r.Completed == r.Total);
     }
 

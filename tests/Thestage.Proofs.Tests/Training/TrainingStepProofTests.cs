@@ -1,3 +1,4 @@
+using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Training;
 
 namespace Thestage.Proofs.Tests.Training;
@@ -53,8 +54,8 @@ public sealed class TrainingStepSoundnessTests
         StepTrace trace = new FixedPointTrainer(Config, changed, run.Transcript.ScheduleKey).Trace(run.Snapshots[1], run.Transcript.Batch(1));
 
         // The batch opened from the changed data fails its Merkle paths; opened from the committed data, the relations fail.
-        Assert.False(TrainingStepVerifier.Verify(run.Transcript, TrainingStepProver.Prove(run, changed, 1, trace, null)));
-        Assert.False(TrainingStepVerifier.Verify(run.Transcript, TrainingStepProver.Prove(run, Data, 1, trace, null)));
+        VerdictAssert.Rejected(TrainingStepVerifier.Check(run.Transcript, TrainingStepProver.Prove(run, changed, 1, trace, null), VerifierPolicy.Default), RejectionReason.Opening, "batch");
+        VerdictAssert.Rejected(TrainingStepVerifier.Check(run.Transcript, TrainingStepProver.Prove(run, Data, 1, trace, null), VerifierPolicy.Default), RejectionReason.Relation, "forward, layer 0");
         Assert.Throws<ArgumentException>(() => TrainingStepProver.Prove(run, changed, 1));
     }
 
@@ -65,7 +66,14 @@ public sealed class TrainingStepSoundnessTests
             t == 1 ? new TrainingStepResult(w, 0, 0) : trainer.Step(w, t));
         Assert.True(TrainingStepVerifier.Verify(run.Transcript, TrainingStepProver.Prove(run, Data, 0)));
         Assert.True(TrainingStepVerifier.Verify(run.Transcript, TrainingStepProver.Prove(run, Data, 2)));
-        Assert.False(TrainingStepVerifier.Verify(run.Transcript, TrainingStepProver.Prove(run, Data, 1, HonestTrace(run, 1), null)));
+
+        // Snapshot 2 is snapshot 1: the honest update's claimed sum 2^u·(W − W′) + P − 2^(u−1)·M is not the gradient's.
+        VerdictAssert.Rejected(
+            TrainingStepVerifier.Check(run.Transcript, TrainingStepProver.Prove(run, Data, 1, HonestTrace(run, 1), null), VerifierPolicy.Default),
+            RejectionReason.Relation,
+            "weight update, layer 0",
+            SumcheckFailure.RoundSumMismatch,
+            0);
     }
 
     [Fact]
@@ -80,8 +88,8 @@ public sealed class TrainingStepSoundnessTests
             cheat = t == 1 ? trace : cheat;
             return new TrainingStepResult(Rewrap(trace.Result.Weights, Config), trace.Result.SquaredErrorSum, trace.Result.Correct);
         });
-        Assert.False(TrainingStepVerifier.Verify(run.Transcript, TrainingStepProver.Prove(run, Data, 1, cheat!, null)));
-        Assert.False(TrainingStepVerifier.Verify(run.Transcript, TrainingStepProver.Prove(run, Data, 1, HonestTrace(run, 1), null)));
+        VerdictAssert.Rejected(TrainingStepVerifier.Check(run.Transcript, TrainingStepProver.Prove(run, Data, 1, cheat!, null), VerifierPolicy.Default), RejectionReason.Relation, "weight update");
+        VerdictAssert.Rejected(TrainingStepVerifier.Check(run.Transcript, TrainingStepProver.Prove(run, Data, 1, HonestTrace(run, 1), null), VerifierPolicy.Default), RejectionReason.Relation, "weight update, layer 0");
     }
 
     [Theory]
@@ -108,8 +116,8 @@ public sealed class TrainingStepSoundnessTests
         // The cheating prover keeps G + 2^(u−1) = 2^u·(W − W′) + P true by shifting the remainder out of [0, 2^u).
         StepTrace trace = HonestTrace(run, 1);
         trace.P[layer][index] += delta << Config.UpdateShift;
-        Assert.False(TrainingStepVerifier.Verify(run.Transcript, TrainingStepProver.Prove(run, Data, 1, trace, null)));
-        Assert.False(TrainingStepVerifier.Verify(run.Transcript, TrainingStepProver.Prove(run, Data, 1, HonestTrace(run, 1), null)));
+        VerdictAssert.Rejected(TrainingStepVerifier.Check(run.Transcript, TrainingStepProver.Prove(run, Data, 1, trace, null), VerifierPolicy.Default), RejectionReason.Relation, $"weight update, layer {layer}");
+        VerdictAssert.Rejected(TrainingStepVerifier.Check(run.Transcript, TrainingStepProver.Prove(run, Data, 1, HonestTrace(run, 1), null), VerifierPolicy.Default), RejectionReason.Relation, $"weight update, layer {layer}");
     }
 
     [Fact]
@@ -130,7 +138,7 @@ public sealed class TrainingStepSoundnessTests
             StepTrace trace = HonestTrace(run, 1);
             tamper(trace);
             TrainingStepProof proof = TrainingStepProver.Prove(run, Data, 1, trace, null);
-            Assert.False(TrainingStepVerifier.Verify(run.Transcript, proof));
+            VerdictAssert.Rejected(TrainingStepVerifier.Check(run.Transcript, proof, VerifierPolicy.Default), RejectionReason.Relation);
         }
     }
 
@@ -141,15 +149,15 @@ public sealed class TrainingStepSoundnessTests
         TrainingRun other = TrainingRun.Record(Config, Data, 3, salts: new SeededSaltSource(26));
         TrainingStepProof proof = TrainingStepProver.Prove(run, Data, 1);
         Assert.True(TrainingStepVerifier.Verify(run.Transcript, proof));
-        Assert.False(TrainingStepVerifier.Verify(other.Transcript, proof));
+        VerdictAssert.Rejected(TrainingStepVerifier.Check(other.Transcript, proof, VerifierPolicy.Default), RejectionReason.Opening, "batch");
         foreach (int step in new[] { 0, 2 })
         {
             var moved = new TrainingStepProof(
                 step, proof.Batch, proof.WitnessRoot, proof.Sumchecks, proof.Values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings);
-            Assert.False(TrainingStepVerifier.Verify(run.Transcript, moved));
+            VerdictAssert.Rejected(TrainingStepVerifier.Check(run.Transcript, moved, VerifierPolicy.Default), RejectionReason.Opening, "batch");
         }
 
-        Assert.False(TrainingStepVerifier.Verify(run.Transcript, null));
+        VerdictAssert.Rejected(TrainingStepVerifier.Check(run.Transcript, null, VerifierPolicy.Default), RejectionReason.Format);
     }
 
     [Fact]

@@ -36,13 +36,18 @@ public sealed class TrainingVerifierTests
         Assert.True(TrainingVerifier.Verify(run.Transcript, sampled, 2, nonce));
         Assert.False(TrainingVerifier.Verify(run.Transcript, sampled, 3, nonce));   // fewer steps than this verifier requires
         Assert.False(TrainingVerifier.Verify(run.Transcript, sampled, 1, null));    // not this verifier's sample
-        Assert.False(TrainingVerifier.Verify(run.Transcript, sampled));             // the default asks for min(44, T) = 4 steps
+        VerdictAssert.Rejected(TrainingVerifier.Check(run.Transcript, sampled, new VerifierPolicy { MinimumSampleSize = 3, ChallengeSeed = nonce }), RejectionReason.SoundnessPolicy, "sample");
+        VerdictAssert.Rejected(TrainingVerifier.Check(run.Transcript, sampled, new VerifierPolicy { MinimumSampleSize = 1 }), RejectionReason.SoundnessPolicy, "sample");
+        VerdictAssert.Rejected(TrainingVerifier.Check(run.Transcript, sampled, VerifierPolicy.Default), RejectionReason.SoundnessPolicy, "sample");   // the default asks for min(44, T) = 4 steps
 
         // Claiming another sample size or seed changes the sample the verifier expects.
         var permissive = new VerifierPolicy { MinimumSampleSize = 1, ChallengeSeed = nonce };
-        foreach ((int k, Digest256 seed) in new[] { (1, nonce), (2, default(Digest256)) })
+        // A claimed k of 1 expects one step proof, not two; the claimed seed must be the verifier's.
+        foreach ((int k, Digest256 seed, RejectionReason reason) in new[] { (1, nonce, RejectionReason.Format), (2, default(Digest256), RejectionReason.SoundnessPolicy) })
         {
-            Assert.False(TrainingVerifier.Verify(run.Transcript, new TrainingProofs(true, k, seed, sampled.Initial, [.. sampled.Steps], [.. sampled.Ranges]), permissive));
+            var claimed = new TrainingProofs(true, k, seed, sampled.Initial, [.. sampled.Steps], [.. sampled.Ranges]);
+            Assert.False(TrainingVerifier.Verify(run.Transcript, claimed, permissive));
+            VerdictAssert.Rejected(TrainingVerifier.Check(run.Transcript, claimed, permissive), reason);
         }
     }
 
@@ -55,25 +60,26 @@ public sealed class TrainingVerifierTests
         SnapshotRangeProof[] ranges = [.. proofs.Ranges];
         TrainingRun other = TrainingRun.Record(Config, Data, 4, salts: new SeededSaltSource(34));
 
-        TrainingProofs[] bad =
+        (TrainingProofs Proofs, RejectionReason Reason, string? Relation)[] bad =
         [
-            new(false, 0, default, InitialSnapshotArgument.Prove(other), steps, ranges),
-            new(false, 0, default, proofs.Initial, steps[..3], ranges),
-            new(false, 0, default, proofs.Initial, steps, ranges[..4]),
-            new(false, 0, default, proofs.Initial, [steps[1], steps[0], steps[2], steps[3]], ranges),
-            new(false, 0, default, proofs.Initial, steps, [ranges[0], ranges[2], ranges[1], ranges[3], ranges[4]]),
-            new(false, 0, default, proofs.Initial, [steps[0], steps[1], steps[1], steps[3]], ranges),
-            new(false, 0, default, proofs.Initial, [steps[0], steps[1], TrainingStepProver.Prove(other, Data, 2), steps[3]], ranges),
-            new(true, 0, default, proofs.Initial, steps, ranges),
-            new(true, 5, default, proofs.Initial, steps, ranges),
+            (new(false, 0, default, InitialSnapshotArgument.Prove(other), steps, ranges), RejectionReason.Opening, "initial snapshot: opening of snapshot polynomial 0"),
+            (new(false, 0, default, proofs.Initial, steps[..3], ranges), RejectionReason.Format, null),
+            (new(false, 0, default, proofs.Initial, steps, ranges[..4]), RejectionReason.Format, null),
+            (new(false, 0, default, proofs.Initial, [steps[1], steps[0], steps[2], steps[3]], ranges), RejectionReason.Statement, "step "),
+            (new(false, 0, default, proofs.Initial, steps, [ranges[0], ranges[2], ranges[1], ranges[3], ranges[4]]), RejectionReason.Statement, "snapshot "),
+            (new(false, 0, default, proofs.Initial, [steps[0], steps[1], steps[1], steps[3]], ranges), RejectionReason.Statement, "step 2"),
+            (new(false, 0, default, proofs.Initial, [steps[0], steps[1], TrainingStepProver.Prove(other, Data, 2), steps[3]], ranges), RejectionReason.Opening, "step 2: batch"),
+            (new(true, 0, default, proofs.Initial, steps, ranges), RejectionReason.SoundnessPolicy, "sample"),
+            (new(true, 5, default, proofs.Initial, steps, ranges), RejectionReason.SoundnessPolicy, "sample"),
         ];
-        foreach (TrainingProofs proof in bad)
+        foreach ((TrainingProofs proof, RejectionReason reason, string? relation) in bad)
         {
             Assert.False(TrainingVerifier.Verify(run.Transcript, proof));
+            VerdictAssert.Rejected(TrainingVerifier.Check(run.Transcript, proof, VerifierPolicy.Default), reason, relation);
         }
 
-        Assert.False(TrainingVerifier.Verify(other.Transcript, proofs));
-        Assert.False(TrainingVerifier.Verify(run.Transcript, null));
+        VerdictAssert.Rejected(TrainingVerifier.Check(other.Transcript, proofs, VerifierPolicy.Default), RejectionReason.Opening, "initial snapshot: opening of snapshot polynomial 0");
+        VerdictAssert.Rejected(TrainingVerifier.Check(run.Transcript, null, VerifierPolicy.Default), RejectionReason.Format);
     }
 
     [Fact]
