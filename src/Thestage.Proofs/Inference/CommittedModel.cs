@@ -37,7 +37,7 @@ public sealed class CommittedModel
     /// <summary>Commits to a model's weights and architecture.</summary>
     /// <param name="model">The fixed-point model.</param>
     /// <param name="parameters">The commitment parameters; <see langword="null"/> uses <see cref="LigeroParameters.Default"/>.</param>
-    /// <param name="salts">The salt source; <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
+    /// <param name="salts">The salt source of the commitments and, for hiding parameters, of the range proof's sumcheck masks; <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
     /// <returns>The committed model.</returns>
     /// <exception cref="ArgumentException">The architecture is not supported by the proof system (see remarks of <see cref="InferenceProver"/>).</exception>
     public static CommittedModel Commit(QuantizedModel model, LigeroParameters? parameters = null, ISaltSource? salts = null)

@@ -58,7 +58,7 @@ public sealed class InferenceProofBundle
     /// <summary>Runs the committed model on <paramref name="inputs"/> and proves all results with one proof.</summary>
     /// <param name="model">The committed model.</param>
     /// <param name="inputs">Between 1 and 4096 integer samples (<see cref="QuantizedModel.QuantizeInput"/>).</param>
-    /// <param name="salts">The salt source of the witness commitment; <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
+    /// <param name="salts">The salt source of the witness commitment and, over a hiding commitment, of the sumcheck masks (zero-knowledge needs fresh ones for every proof); <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
     /// <returns>The bundle.</returns>
     /// <exception cref="ArgumentException">An input has the wrong length or range, or the batch size is out of range.</exception>
     public static InferenceProofBundle Prove(CommittedModel model, IReadOnlyList<int[]> inputs, ISaltSource? salts = null)

@@ -42,7 +42,7 @@ public static class InferenceProver
     /// <summary>Runs the model on one input and proves the result.</summary>
     /// <param name="model">The committed model.</param>
     /// <param name="input">One integer sample.</param>
-    /// <param name="salts">The salt source of the witness commitment; <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
+    /// <param name="salts">The salt source of the witness commitment and, over a hiding commitment, of the sumcheck masks (zero-knowledge needs fresh ones for every proof); <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
     /// <returns>The output and the proof.</returns>
     /// <exception cref="ArgumentException">The input has the wrong length or range.</exception>
     public static (int[] Output, InferenceProof Proof) Prove(CommittedModel model, ReadOnlySpan<int> input, ISaltSource? salts = null)
@@ -54,7 +54,7 @@ public static class InferenceProver
     /// <summary>Runs the model on a batch of inputs and proves all results with one proof.</summary>
     /// <param name="model">The committed model.</param>
     /// <param name="inputs">Between 1 and 4096 integer samples.</param>
-    /// <param name="salts">The salt source of the witness commitment; <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
+    /// <param name="salts">The salt source of the witness commitment and, over a hiding commitment, of the sumcheck masks (zero-knowledge needs fresh ones for every proof); <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
     /// <returns>The outputs and the proof.</returns>
     /// <exception cref="ArgumentException">An input has the wrong length or range, or the batch size is out of range.</exception>
     public static (int[][] Outputs, InferenceProof Proof) ProveBatch(CommittedModel model, IReadOnlyList<int[]> inputs, ISaltSource? salts = null)

@@ -18,7 +18,8 @@ namespace Thestage.Proofs.Inference;
 /// ‖ if 1: multiplicities (u32 count = 256 ‖ 8-byte elements) ‖ sumcheck list ‖ values (u32 count ‖ 16-byte elements)
 /// ‖ opening count u8 ‖ per opening: u32 length ‖ "TSLG" bytes</c>. Version 4 is a hiding commitment whose range proof has
 /// zero-knowledge sumchecks: each sumcheck is followed by its mask's sum and value, and the openings by the masking pool
-/// (<c>chunk count u8 ‖ per chunk: root (32) ‖ log size u8 ‖ u32 length ‖ "TSLG" opening</c>). Plain commitments are written
+/// (<c>chunk count u8 ‖ per chunk: root (32) ‖ log size u8 ‖ u32 length ‖ "TSLG" opening</c>); a version 4 without its range
+/// proof is refused, so that each commitment has one encoding. Plain commitments are written
 /// as version 3, unchanged; a hiding version 3 with a range proof (written before the range proof's sumchecks were masked) is
 /// refused with a message saying to commit again.
 /// </summary>
@@ -160,6 +161,11 @@ public static class ModelCommitmentSerializer
         if (hasRange > 1)
         {
             throw new ProofFormatException("Invalid range-proof flag.");
+        }
+
+        if (masked && hasRange == 0)
+        {
+            throw new ProofFormatException("TSMC version 4 carries its zero-knowledge range proof; a hiding commitment without one is version 3.");
         }
 
         if (hasRange == 1 && !masked && (logBlowup & LigeroParameters.EncodedHidingFlag) != 0)

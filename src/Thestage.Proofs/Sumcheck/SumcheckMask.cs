@@ -26,8 +26,8 @@ namespace Thestage.Proofs.Sumcheck;
 internal sealed class SumcheckMask<T>
     where T : struct, IExtensionField<T>
 {
-    private readonly T _constant;
     private readonly T[] _coefficients;
+    private T _constant;
     private readonly T[] _suffix;
     private readonly int _degree;
     private T _prefix;
@@ -96,6 +96,22 @@ internal sealed class SumcheckMask<T>
                 position += 2;
             }
         }
+    }
+
+    /// <summary>The mask's coefficients <c>a_(i,j)</c> (secret until <see cref="Clear"/>; read by the tests' check that it clears them).</summary>
+    internal ReadOnlySpan<T> Coefficients => _coefficients;
+
+    /// <summary>
+    /// Zeroes the secret coefficients and partial sums once <c>g(r)</c> is sent (<see cref="SumcheckMaskPool{T}.Finish"/>): with them
+    /// and the round messages anyone could strip the mask off <c>f</c>'s round polynomials. <see cref="Sum"/> and <see cref="Value"/>
+    /// stay (both are in the proof).
+    /// </summary>
+    public void Clear()
+    {
+        Array.Clear(_coefficients);
+        Array.Clear(_suffix);
+        _constant = T.Zero;
+        _prefix = T.Zero;
     }
 
     /// <summary>Adds <c>ρ</c> times the mask's round polynomial (values at <c>0 … d</c>) of round <paramref name="round"/> to <paramref name="values"/>.</summary>

@@ -88,7 +88,10 @@ internal sealed class SumcheckMaskPool<T>
         return new SumcheckMask<T>(constant, coefficients, numVariables, degree, chunk, offset);
     }
 
-    /// <summary>After the sumcheck's final messages: sends <c>g(r)</c>, draws <c>α</c> and adds the mask's functional to its chunk.</summary>
+    /// <summary>
+    /// After the sumcheck's final messages: sends <c>g(r)</c>, draws <c>α</c> and adds the mask's functional to its chunk, then
+    /// clears the mask's copy of its coefficients (<see cref="SumcheckMask{T}.Clear"/>; the chunk's table is cleared by <see cref="Open"/>).
+    /// </summary>
     public static void Finish(Transcript transcript, SumcheckMask<T> mask, ReadOnlySpan<T> point, int degree)
     {
         transcript.Absorb(SumcheckLabels.MaskValue, mask.Value);
@@ -96,6 +99,7 @@ internal sealed class SumcheckMaskPool<T>
         Chunk chunk = mask.Chunk;
         SumcheckMask<T>.AddWeights(point, degree, alpha, chunk.Functional, mask.Offset);
         chunk.Value += alpha * mask.Value;
+        mask.Clear();
     }
 
     /// <summary>Opens every chunk at its accumulated functional (after the last sumcheck), then clears the tables and their encodings.</summary>

@@ -71,7 +71,7 @@ public static partial class ModelLinkArgument
     /// <summary>Proves that <paramref name="model"/> is <see cref="Quantize(FixedPointWeights, int, int)"/> of the run's final snapshot.</summary>
     /// <param name="run">The recorded run.</param>
     /// <param name="model">The committed model; it must equal <see cref="Quantize(FixedPointWeights, int, int)"/> of the final snapshot with its own input format.</param>
-    /// <param name="salts">The salt source of the limb commitment (random if null; seeded only in tests).</param>
+    /// <param name="salts">The salt source of the limb commitment and, for a hiding run or model, of the sumcheck masks (random if null; seeded only in tests).</param>
     /// <returns>The proof.</returns>
     /// <exception cref="ArgumentException">The model is not that quantization (or none exists for its input format).</exception>
     public static ModelLinkProof Prove(TrainingRun run, CommittedModel model, ISaltSource? salts = null)

@@ -58,7 +58,7 @@ public static class SnapshotRangeArgument
     /// <summary>Proves that snapshot <paramref name="snapshot"/> of a recorded run is in range and zero at every padding position.</summary>
     /// <param name="run">The recorded run.</param>
     /// <param name="snapshot">The snapshot index, in <c>[0, T]</c>.</param>
-    /// <param name="salts">The salt source of the limb commitment (random if null; seeded only in tests).</param>
+    /// <param name="salts">The salt source of the limb commitment and, for a hiding run, of the sumcheck masks (random if null; seeded only in tests).</param>
     /// <returns>The proof.</returns>
     public static SnapshotRangeProof Prove(TrainingRun run, int snapshot, ISaltSource? salts = null)
     {

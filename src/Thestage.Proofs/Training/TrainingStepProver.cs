@@ -49,7 +49,7 @@ public static class TrainingStepProver
     /// <param name="run">The recorded run (holds the dataset salts and the snapshots' Ligero states).</param>
     /// <param name="dataset">The training set the run committed to.</param>
     /// <param name="step">The step, in <c>[0, T)</c>.</param>
-    /// <param name="salts">The salt source of the witness commitment (random if null; seeded only in tests).</param>
+    /// <param name="salts">The salt source of the witness commitment and, for a hiding run, of the sumcheck masks (random if null; seeded only in tests).</param>
     /// <returns>The proof.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is not a recorded step.</exception>
     /// <exception cref="ArgumentException">The dataset is not the one the run committed to.</exception>

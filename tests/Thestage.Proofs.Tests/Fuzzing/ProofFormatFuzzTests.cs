@@ -7,6 +7,7 @@ using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Tests.Attacks;
 using Thestage.Proofs.Tests.Commitments;
 using Thestage.Proofs.Tests.Inference;
+using Thestage.Proofs.Tests.Sumcheck;
 using Thestage.Proofs.Tests.Training;
 using Thestage.Proofs.Training;
 using Thestage.Proofs.Transcripts;
@@ -53,7 +54,8 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             "TSLG Ligero opening", "TSLG hiding Ligero opening (verify)", "TSSC sumcheck proof",
             "TSTT training transcript", "TSSP training step proof", "TSSR snapshot range proof", "TSIS initial snapshot proof",
             "TSTP training proofs", "TSML model link proof", "TSPB inference proof bundle", "TSPB inference proof bundle (verify)",
-            "TSCS model commitment seed",
+            "TSCS model commitment seed", "TSMC hiding model commitment (verify)", "TSSC masked sumcheck proof (verify)",
+            "TSSP hiding training step proof (verify)", "TSSR hiding snapshot range proof (verify)", "TSML hiding model link proof (verify)",
         ];
 
         private readonly Dictionary<string, (FuzzTarget, int)> _targets = [];
@@ -68,21 +70,22 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             (QuantizedModel hidingQuantized, List<int[]> hidingInputs) = Quantization.TestModels.Quantized(Quantization.TestModels.Mlp(hidingRandom, [9, 5, 3]), hidingRandom, 1);
             CommittedModel hiding = CommittedModel.Commit(hidingQuantized, LigeroParameters.DefaultHiding, new SeededSaltSource(3013));
             (int[][] hidingOutputs, InferenceProof hidingProof) = InferenceTestKit.Prove(hiding, hidingInputs);
-            Add("TSIP hiding inference proof (verify)", 500, b => InferenceVerifier.VerifyBatch(hiding.Commitment, hidingInputs, hidingOutputs, InferenceProofSerializer.Deserialize(b)), InferenceProofSerializer.Serialize(hidingProof));
+            AddVerify("TSIP hiding inference proof (verify)", 1000, b => InferenceVerifier.VerifyBatch(hiding.Commitment, hidingInputs, hidingOutputs, InferenceProofSerializer.Deserialize(b)), InferenceProofSerializer.Serialize(hidingProof));
+            AddVerify("TSMC hiding model commitment (verify)", 1000, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges(), ModelCommitmentSerializer.Serialize(hiding.Commitment));
             Add("TSMC model commitment", 2000, b => ModelCommitmentSerializer.Deserialize(b),
                 [ModelCommitmentSerializer.Serialize(mlp.Commitment), ModelCommitmentSerializer.Serialize(cnn.Commitment), ModelCommitmentSerializer.Serialize(MaxPoolProofTests.Model(3011, 1, 6, 2, reluAfter: true).Model.Commitment),
                     ModelCommitmentSerializer.Serialize(hiding.Commitment)],
                 [TinyStatementDenialOfServiceTests.HugeConvolutionCommitment()]);
             byte[][] inference = [InferenceProofSerializer.Serialize(mlpProof), InferenceProofSerializer.Serialize(cnnProof)];
             Add("TSIP inference proof", 2000, b => InferenceProofSerializer.Deserialize(b), inference);
-            Add("TSIP inference proof (verify)", 1000, b => InferenceVerifier.VerifyBatch(mlp.Commitment, mlpInputs, mlpOutputs, InferenceProofSerializer.Deserialize(b)), inference[0]);
+            AddVerify("TSIP inference proof (verify)", 1000, b => InferenceVerifier.VerifyBatch(mlp.Commitment, mlpInputs, mlpOutputs, InferenceProofSerializer.Deserialize(b)), inference[0]);
             byte[][] bundles =
             [
                 InferenceProofBundleSerializer.Serialize(new InferenceProofBundle(mlp.Commitment.Fingerprint, mlpInputs, mlpOutputs, mlpProof)),
                 InferenceProofBundleSerializer.Serialize(InferenceProofBundle.Prove(cnn, cnnInputs, new SeededSaltSource(3010))),
             ];
             Add("TSPB inference proof bundle", 2000, b => InferenceProofBundleSerializer.Deserialize(b), bundles, [ProofBundleTests.HugeBundleHeader()]);
-            Add("TSPB inference proof bundle (verify)", 1000, b => InferenceProofBundleSerializer.Deserialize(b).Verify(mlp.Commitment), bundles[0]);
+            AddVerify("TSPB inference proof bundle (verify)", 1000, b => InferenceProofBundleSerializer.Deserialize(b).Verify(mlp.Commitment), bundles[0]);
             using (ModelCommitmentSeed seed = ModelCommitmentSeed.Create())
             {
                 Add("TSCS model commitment seed", 2000, b => ModelCommitmentSeed.FromBytes(b), seed.ToBytes());
@@ -94,13 +97,19 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             Add("TSLG Ligero opening", 2000, b => LigeroProofSerializer.Deserialize<GoldilocksExt2>(b), LigeroProofSerializer.Serialize(opening));
             (LigeroProverState hidingState, _, GoldilocksExt2[] hidingPoint) = LigeroTests.Setup(9, 3014, LigeroParameters.DefaultHiding);
             LigeroOpeningProof<GoldilocksExt2> hidingOpening = LigeroProver.Open(new Transcript("fuzz"), hidingState, hidingPoint, out GoldilocksExt2 hidingValue);
-            Add("TSLG hiding Ligero opening (verify)", 1000,
+            AddVerify("TSLG hiding Ligero opening (verify)", 1000,
                 b => LigeroVerifier.Verify(new Transcript("fuzz"), hidingState.Commitment, LigeroParameters.DefaultHiding, hidingPoint, hidingValue, LigeroProofSerializer.Deserialize<GoldilocksExt2>(b)),
                 LigeroProofSerializer.Serialize(hidingOpening));
             var words = new SeededWordSource(3004);
             MultilinearPolynomial<GoldilocksExt2>[] factors = [new(words.NextArray<GoldilocksExt2>(16)), new(words.NextArray<GoldilocksExt2>(16))];
             SumcheckProof<GoldilocksExt2> sumcheck = SumcheckProver.Prove(new Transcript("fuzz"), SumcheckProver.ComputeSum(factors), factors).Proof;
             Add("TSSC sumcheck proof", 2000, b => SumcheckProofSerializer.Deserialize<GoldilocksExt2>(b), SumcheckProofSerializer.Serialize(sumcheck));
+            MultilinearPolynomial<GoldilocksExt2>[] maskedFactors = [new(words.NextArray<GoldilocksExt2>(32)), new(words.NextArray<GoldilocksExt2>(32)), new(words.NextArray<GoldilocksExt2>(32))];
+            GoldilocksExt2 maskedSum = SumcheckProver.ComputeSum(maskedFactors);
+            ZeroKnowledgeSumcheckTests.MaskedRun masked = ZeroKnowledgeSumcheckTests.ProveMasked([maskedFactors], 8, 3015);
+            AddVerify("TSSC masked sumcheck proof (verify)", 2000,
+                b => ZeroKnowledgeSumcheckTests.VerifyMasked([(maskedSum, 5, 3)], masked with { Proofs = [SumcheckProofSerializer.Deserialize<GoldilocksExt2>(b)] }) == (SumcheckFailure.None, true),
+                SumcheckProofSerializer.Serialize(masked.Proofs[0]));
 
             var config = new TrainingConfig([5, 6, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 3005);
             TrainingDataset data = SyntheticData.Blobs(config, 32, 1, 0.4, 3006).Train;
@@ -117,11 +126,27 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             CommittedModel linked = CommittedModel.Commit(quantized, salts: new SeededSaltSource(3008));
             ModelLinkProof link = ModelLinkArgument.Prove(run, linked, new SeededSaltSource(3009));
             Add("TSML model link proof", 1000, b => ModelLinkProofSerializer.Deserialize(b), ModelLinkProofSerializer.Serialize(link));
+
+            TrainingRun hidingRun = TrainingRun.Record(config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(3016));
+            TrainingStepProof hidingStep = TrainingStepProver.Prove(hidingRun, data, 1, new SeededSaltSource(3017));
+            AddVerify("TSSP hiding training step proof (verify)", 1000, b => TrainingStepVerifier.Verify(hidingRun.Transcript, TrainingStepProofSerializer.Deserialize(b)), TrainingStepProofSerializer.Serialize(hidingStep));
+            SnapshotRangeProof hidingRange = SnapshotRangeArgument.Prove(hidingRun, 2, new SeededSaltSource(3018));
+            AddVerify("TSSR hiding snapshot range proof (verify)", 1000, b => SnapshotRangeArgument.Verify(hidingRun.Transcript, SnapshotRangeProofSerializer.Deserialize(b)), SnapshotRangeProofSerializer.Serialize(hidingRange));
+            CommittedModel hidingLinked = CommittedModel.Commit(ModelLinkArgument.Quantize(hidingRun.Snapshots[^1], 16, 6), LigeroParameters.DefaultHiding, new SeededSaltSource(3019));
+            ModelLinkProof hidingLink = ModelLinkArgument.Prove(hidingRun, hidingLinked, new SeededSaltSource(3020));
+            AddVerify("TSML hiding model link proof (verify)", 1000, b => ModelLinkArgument.Verify(hidingRun.Transcript, hidingLinked.Commitment, ModelLinkProofSerializer.Deserialize(b)), ModelLinkProofSerializer.Serialize(hidingLink));
         }
 
         public (FuzzTarget Target, int CiCases) Target(string name) => _targets[name];
 
         private void Add(string name, int ciCases, Func<byte[], object> parse, params byte[][] samples) => Add(name, ciCases, parse, samples, []);
+
+        /// <summary>
+        /// A "verify" target: the verifier must accept the unchanged sample and refuse every changed input (a changed input
+        /// that verifies is reported as a failure, as an exception other than the format exception is).
+        /// </summary>
+        private void AddVerify(string name, int ciCases, Func<byte[], bool> verify, byte[] sample) =>
+            Add(name, ciCases, b => verify(b) && !b.AsSpan().SequenceEqual(sample) ? throw new InvalidOperationException("A changed proof was accepted.") : (object)true, sample);
 
         private void Add(string name, int ciCases, Func<byte[], object> parse, byte[][] samples, byte[][] hostile) =>
             _targets[name] = (new FuzzTarget(name, parse, samples, e => e is ProofFormatException, hostile), ciCases);
