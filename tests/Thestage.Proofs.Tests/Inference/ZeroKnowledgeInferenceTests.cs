@@ -114,23 +114,7 @@ public sealed class ZeroKnowledgeInferenceTests
             for (int s = 0; s < Proofs; s++)
             {
                 InferenceProof proof = InferenceProver.ProveWithWitness(model, plan, inputs, witness, new SeededSaltSource(8202), new SeededSaltSource(8300 + (2 * s) + (isFirst ? 0 : 1)));
-                foreach (SumcheckProof<E> sumcheck in proof.Sumchecks)
-                {
-                    for (int i = 0; i < sumcheck.RoundCount; i++)
-                    {
-                        foreach (E value in sumcheck.GetRoundPolynomial(i))
-                        {
-                            if (isFirst)
-                            {
-                                test.AddFirst(value);
-                            }
-                            else
-                            {
-                                test.AddSecond(value);
-                            }
-                        }
-                    }
-                }
+                test.AddRoundMessages(isFirst, proof.Sumchecks);
             }
         }
 

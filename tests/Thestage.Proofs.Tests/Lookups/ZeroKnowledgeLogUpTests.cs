@@ -85,23 +85,7 @@ public sealed class ZeroKnowledgeLogUpTests
             foreach (((Goldilocks[] Values, ulong Scale)[] columns, bool isFirst) in new[] { (first, true), (second, false) })
             {
                 (ProofBuilder<E> builder, _, _) = Prove(columns, (2 * s) + (isFirst ? 0 : 1), masked);
-                foreach (SumcheckProof<E> proof in builder.Sumchecks)
-                {
-                    for (int i = 0; i < proof.RoundCount; i++)
-                    {
-                        foreach (E value in proof.GetRoundPolynomial(i))
-                        {
-                            if (isFirst)
-                            {
-                                test.AddFirst(value);
-                            }
-                            else
-                            {
-                                test.AddSecond(value);
-                            }
-                        }
-                    }
-                }
+                test.AddRoundMessages(isFirst, builder.Sumchecks);
             }
         }
 

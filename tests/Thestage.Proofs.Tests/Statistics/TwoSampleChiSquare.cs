@@ -1,4 +1,5 @@
 using Thestage.Proofs.Fields;
+using Thestage.Proofs.Sumcheck;
 
 namespace Thestage.Proofs.Tests.Statistics;
 
@@ -39,6 +40,34 @@ internal sealed class TwoSampleChiSquare
     {
         AddSecond(value.GetCoefficient(0));
         AddSecond(value.GetCoefficient(1));
+    }
+
+    /// <summary>Adds an extension element to the first sample (<paramref name="first"/>) or to the second.</summary>
+    public void Add(bool first, GoldilocksExt2 value)
+    {
+        if (first)
+        {
+            AddFirst(value);
+        }
+        else
+        {
+            AddSecond(value);
+        }
+    }
+
+    /// <summary>Adds every round message of <paramref name="proofs"/> (the values a sumcheck reveals) to one sample.</summary>
+    public void AddRoundMessages(bool first, IEnumerable<SumcheckProof<GoldilocksExt2>> proofs)
+    {
+        foreach (SumcheckProof<GoldilocksExt2> proof in proofs)
+        {
+            for (int i = 0; i < proof.RoundCount; i++)
+            {
+                foreach (GoldilocksExt2 value in proof.GetRoundPolynomial(i))
+                {
+                    Add(first, value);
+                }
+            }
+        }
     }
 
     /// <summary>Gets the sizes of the two samples.</summary>

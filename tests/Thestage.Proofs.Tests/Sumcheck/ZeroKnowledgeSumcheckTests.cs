@@ -229,14 +229,7 @@ public sealed class ZeroKnowledgeSumcheckTests
                 IEnumerable<E> revealed = Enumerable.Range(0, proof.RoundCount).SelectMany(i => proof.GetRoundPolynomial(i).ToArray());
                 foreach (E value in masked ? revealed.Append(proof.MaskSum) : revealed)
                 {
-                    if (isFirst)
-                    {
-                        test.AddFirst(value);
-                    }
-                    else
-                    {
-                        test.AddSecond(value);
-                    }
+                    test.Add(isFirst, value);
                 }
             }
         }
