@@ -19,6 +19,19 @@ internal static class CliOptions
         CustomParser = r => Value(r, name, (string v, out int n) => int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n) && n >= min && n <= max, v => $"{name} takes an integer in [{min}, {max}]; got '{v}'"),
     };
 
+    /// <summary>An integer option in <c>[min, max]</c> without a default (null when the option is absent).</summary>
+    public static Option<int?> OptionalCount(string name, string description, int min, int max) => new(name)
+    {
+        Description = $"{description} [{min}, {max}]",
+        HelpName = "n",
+        CustomParser = r => Value(r, name, (string v, out int? n) =>
+        {
+            bool valid = int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int parsed) && parsed >= min && parsed <= max;
+            n = parsed;
+            return valid;
+        }, v => $"{name} takes an integer in [{min}, {max}]; got '{v}'"),
+    };
+
     /// <summary>An integer option restricted to <paramref name="choices"/>, offered as completions.</summary>
     public static Option<int> Choice(string name, string description, int[] choices, int defaultValue)
     {

@@ -8,11 +8,14 @@ using Thestage.Server;
 namespace Thestage.Cli.Workflow;
 
 /// <summary>
-/// <c>thestage serve --model PKG --port P --api-key-file F [--host H]</c>: serves a compiled model over gRPC
+/// <c>thestage serve --model PKG --port P --api-key-file F [--host H] [--max-answers-per-keys N]</c>: serves a compiled model over gRPC
 /// (<see cref="InferenceServer"/>, docs/serving.md) until Ctrl+C. It listens on 127.0.0.1 unless <c>--host</c> says
 /// otherwise (another address needs TLS, which the library's <see cref="ServerOptions.Certificate"/> configures). The API
 /// key file holds one key per line, readable by its owner only; when it does not exist, serve creates it with one new key
-/// (256 random bits) for the operator to hand to a client. Logs go to standard error; the result (<c>--json</c>: one
+/// (256 random bits) for the operator to hand to a client. <c>--max-answers-per-keys</c> sets
+/// <see cref="ServingLimits.MaxAnswersPerKeys"/> (answers under one client's evaluation keys; the output flood is sized for
+/// that many; none by default), refused with exit code 2 when it is not a positive integer or its flood does not fit the
+/// plan's outputs. Logs go to standard error; the result (<c>--json</c>: one
 /// object) is printed once the server listens.
 /// </summary>
 internal static class ServeVerb
@@ -28,16 +31,21 @@ internal static class ServeVerb
             HelpName = "address",
             DefaultValueFactory = _ => "127.0.0.1",
         };
+        Option<int?> maxAnswers = CliOptions.OptionalCount(
+            "--max-answers-per-keys",
+            "The answers given under one client's evaluation keys, over all its sessions; outputs are flooded for that many (about ½·log2 N bits of precision). Default: no limit, flooded for one",
+            1,
+            int.MaxValue);
         var command = new Command("serve", "Serves a compiled model over gRPC to clients with an API key: they upload their evaluation keys once and send encrypted requests; the server never holds a secret key, and its outputs leave flooded.")
         {
-            model, port, keyFile, host,
+            model, port, keyFile, host, maxAnswers,
         };
         command.SetAction((result, token) => Program.Run(result, terminal =>
-            Run(result.GetValue(model)!, result.GetValue(port), result.GetValue(keyFile)!, result.GetValue(host)!, terminal, token)));
+            Run(result.GetValue(model)!, result.GetValue(port), result.GetValue(keyFile)!, result.GetValue(host)!, result.GetValue(maxAnswers), terminal, token)));
         return command;
     }
 
-    private static int Run(string model, int port, string keyFile, string host, Terminal terminal, CancellationToken cancellationToken)
+    private static int Run(string model, int port, string keyFile, string host, int? maxAnswers, Terminal terminal, CancellationToken cancellationToken)
     {
         bool created = false;
         if (!File.Exists(keyFile))
@@ -56,6 +64,7 @@ internal static class ServeVerb
         {
             Host = host,
             Port = port,
+            Limits = new ServingLimits { MaxAnswersPerKeys = maxAnswers },
             Logging = logging => logging
                 .AddSimpleConsole(console => console.SingleLine = true)
                 .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
@@ -67,6 +76,10 @@ internal static class ServeVerb
         try
         {
             server = InferenceServer.StartAsync(prepared, keys, options, cancellationToken).GetAwaiter().GetResult();
+        }
+        catch (ArgumentOutOfRangeException e) when (maxAnswers is not null && e.ParamName != "options")
+        {
+            throw new UsageException($"--max-answers-per-keys {maxAnswers}: {WorkflowFiles.Reason(e)}");
         }
         catch (ArgumentException e)
         {
@@ -88,6 +101,7 @@ internal static class ServeVerb
                 Address = server.Address.ToString(),
                 ApiKeys = keys.Count,
                 ApiKeyFileCreated = created,
+                MaxAnswersPerKeys = options.Limits.MaxAnswersPerKeys,
                 PrepareSeconds = prepareSeconds,
                 PlanFingerprint = Convert.ToHexStringLower(prepared.Plan.Fingerprint),
             });

@@ -12,10 +12,11 @@ public static partial class LigeroProver
     private const int HidingBlockColumns = 1 << 12;
 
     /// <summary>
-    /// Commits with hiding: coefficient rows from <see cref="LigeroMasking.WriteCoefficients"/> (salts drawn first, then the
-    /// masks, from the same source), evaluated on the coset of length <c>n</c> and hashed a block of columns at a time (<see cref="HashBlocks"/>).
+    /// Commits with hiding: coefficient rows from <see cref="LigeroMasking.WriteCoefficients"/> (the salts drawn first from
+    /// <paramref name="salts"/>, then the masks from <paramref name="masks"/>, which may be the same source), evaluated on the
+    /// coset of length <c>n</c> and hashed a block of columns at a time (<see cref="HashBlocks"/>).
     /// </summary>
-    private static LigeroProverState CommitHiding(ReadOnlySpan<Goldilocks> evaluations, LigeroParameters parameters, ISaltSource salts)
+    private static LigeroProverState CommitHiding(ReadOnlySpan<Goldilocks> evaluations, LigeroParameters parameters, ISaltSource salts, ISaltSource masks)
     {
         (int numVariables, int rows, int k, int n) = Shape(evaluations, parameters);
         int height = parameters.CommittedRows(numVariables);
@@ -25,7 +26,7 @@ public static partial class LigeroProver
         salts.Fill(saltBytes);
 
         var coefficients = new Goldilocks[height * d];
-        var words = new LigeroMasking.SaltWords(salts);
+        var words = new LigeroMasking.SaltWords(masks);
         LigeroMasking.WriteCoefficients(table, rows, k, d, parameters.MaskDegree(k), words, coefficients);
         words.Clear();
 

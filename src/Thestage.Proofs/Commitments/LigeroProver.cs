@@ -37,11 +37,20 @@ public static partial class LigeroProver
     /// <param name="salts">The salt source; <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
     /// <returns>The prover state, holding the public <see cref="LigeroProverState.Commitment"/>.</returns>
     /// <exception cref="ArgumentException">The number of evaluations is not a power of two.</exception>
-    public static LigeroProverState Commit(ReadOnlySpan<Goldilocks> evaluations, LigeroParameters parameters, ISaltSource? salts = null)
+    public static LigeroProverState Commit(ReadOnlySpan<Goldilocks> evaluations, LigeroParameters parameters, ISaltSource? salts = null) =>
+        Commit(evaluations, parameters, salts, salts);
+
+    /// <summary>
+    /// As <see cref="Commit(ReadOnlySpan{Goldilocks}, LigeroParameters, ISaltSource?)"/>, with the randomness of a hiding
+    /// commitment's encoding and masking rows drawn from <paramref name="masks"/> (null: <see cref="RandomSaltSource"/>) rather
+    /// than after the salts from <paramref name="salts"/>: a seeded commitment derives the two from separate derivations
+    /// (<see cref="Inference.ModelCommitmentSeed"/>). Plain parameters draw no masks.
+    /// </summary>
+    internal static LigeroProverState Commit(ReadOnlySpan<Goldilocks> evaluations, LigeroParameters parameters, ISaltSource? salts, ISaltSource? masks)
     {
         if (parameters is { Hiding: true })
         {
-            return CommitHiding(evaluations, parameters, salts ?? RandomSaltSource.Instance);
+            return CommitHiding(evaluations, parameters, salts ?? RandomSaltSource.Instance, masks ?? RandomSaltSource.Instance);
         }
 
         (int numVariables, int rows, int k, int n) = Shape(evaluations, parameters);
@@ -56,14 +65,14 @@ public static partial class LigeroProver
     }
 
     /// <summary>
-    /// The root <see cref="Commit"/> would publish, drawing the same salts, without keeping the prover state: the encoded matrix,
+    /// The root <see cref="Commit(ReadOnlySpan{Goldilocks}, LigeroParameters, ISaltSource?)"/> would publish, drawing the same salts, without keeping the prover state: the encoded matrix,
     /// salts and tree are pooled buffers (a recorded training run commits thousands of snapshots and keeps only their roots).
     /// </summary>
     internal static Digest256 CommitRoot(ReadOnlySpan<Goldilocks> evaluations, LigeroParameters parameters, ISaltSource salts)
     {
         if (parameters is { Hiding: true })
         {
-            LigeroProverState state = CommitHiding(evaluations, parameters, salts);
+            LigeroProverState state = CommitHiding(evaluations, parameters, salts, salts);
             Array.Clear(state.Coefficients!);
             Array.Clear(state.Encoded);
             Array.Clear(state.Salts);
@@ -91,7 +100,7 @@ public static partial class LigeroProver
     /// <summary>Opens the committed polynomial at <paramref name="point"/>.</summary>
     /// <typeparam name="TExt">The extension field of the point and the challenges.</typeparam>
     /// <param name="transcript">The transcript, in the same state as the verifier's.</param>
-    /// <param name="state">The prover state from <see cref="Commit"/>.</param>
+    /// <param name="state">The prover state from <see cref="Commit(ReadOnlySpan{Goldilocks}, LigeroParameters, ISaltSource?)"/>.</param>
     /// <param name="point">The point, of length <c>v</c>.</param>
     /// <param name="value">The evaluation <c>f(point)</c>, which the verifier must be given.</param>
     /// <returns>The opening proof.</returns>

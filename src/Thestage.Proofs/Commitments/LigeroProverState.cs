@@ -8,7 +8,7 @@ namespace Thestage.Proofs.Commitments;
 /// Reed–Solomon encoding (when hiding, the rows' coefficients instead), the column salts and the Merkle tree. Keep it secret; publish
 /// <see cref="Commitment"/>.
 /// </summary>
-/// <remarks>Created by <see cref="LigeroProver.Commit"/>; Ligero (Ames et al., CCS 2017), §4.</remarks>
+/// <remarks>Created by <see cref="LigeroProver.Commit(ReadOnlySpan{Fields.Goldilocks}, LigeroParameters, Hashing.ISaltSource?)"/>; Ligero (Ames et al., CCS 2017), §4.</remarks>
 public sealed class LigeroProverState
 {
     internal LigeroProverState(

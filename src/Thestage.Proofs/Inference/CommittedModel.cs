@@ -48,8 +48,9 @@ public sealed class CommittedModel
     }
 
     /// <summary>
-    /// Commits to a model's weights and architecture with salts derived from <paramref name="seed"/>, so that the same model,
-    /// seed and parameters always give the same commitment: a prover keeps the seed (secret) instead of this object, and
+    /// Commits to a model's weights and architecture with salts (and, under hiding parameters, every other random value of the
+    /// commitment: masking rows, range-proof masks) derived from <paramref name="seed"/>, so that the same model, seed and
+    /// parameters always give the same commitment: a prover keeps the seed (secret) instead of this object, and
     /// commits again before proving (the result equals the published commitment, which <see cref="ModelCommitment.Fingerprint"/>
     /// checks).
     /// </summary>
@@ -64,7 +65,12 @@ public sealed class CommittedModel
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(seed);
         CircuitPlan plan = CircuitPlan.Create(model.InputShape, model.Layers.Select(CircuitLayer.From).ToArray(), 1);
-        return CommitSegments(model, plan, plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model), parameters, seed.SaltsOf);
+        Goldilocks[][] segments = plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model);
+        parameters ??= LigeroParameters.Default;
+        LigeroParameters chosen = parameters;
+        return chosen.Hiding
+            ? CommitSegments(model, plan, segments, chosen, i => (seed.HidingSaltsOf(i, chosen), seed.MasksOf(i, chosen)), seed.RangeProofMasks(chosen))
+            : CommitSegments(model, plan, segments, chosen, i => (seed.SaltsOf(i), null), null);
     }
 
     /// <summary>
@@ -73,17 +79,22 @@ public sealed class CommittedModel
     /// ones in tests.
     /// </summary>
     internal static CommittedModel CommitSegments(QuantizedModel model, CircuitPlan plan, Goldilocks[][] segments, LigeroParameters? parameters, ISaltSource? salts) =>
-        CommitSegments(model, plan, segments, parameters, _ => salts, salts);
+        CommitSegments(model, plan, segments, parameters, _ => (salts, salts), salts);
 
-    /// <summary>As the overload with one salt source, with a salt source per weight polynomial (<paramref name="saltsOf"/>: the
-    /// source of the i-th one, null for <see cref="RandomSaltSource"/>), and the source of the range proof's sumcheck masks when
-    /// hiding (<paramref name="maskSalts"/>, null for <see cref="RandomSaltSource"/>; never a polynomial's salts, which openings reveal).</summary>
+    /// <summary>As the overload with one salt source, with the sources of each weight polynomial (<paramref name="sourcesOf"/>:
+    /// the i-th one's salts and, when hiding, the randomness of its encoding and masking rows; null for <see cref="RandomSaltSource"/>),
+    /// and the source of the range proof's sumcheck masks when hiding (<paramref name="maskSalts"/>, null for
+    /// <see cref="RandomSaltSource"/>; never a polynomial's salts, which openings reveal).</summary>
     internal static CommittedModel CommitSegments(
-        QuantizedModel model, CircuitPlan plan, Goldilocks[][] segments, LigeroParameters? parameters, Func<int, ISaltSource?> saltsOf, ISaltSource? maskSalts = null)
+        QuantizedModel model, CircuitPlan plan, Goldilocks[][] segments, LigeroParameters? parameters, Func<int, (ISaltSource? Salts, ISaltSource? Masks)> sourcesOf, ISaltSource? maskSalts)
     {
         parameters ??= LigeroParameters.Default;
         Goldilocks[][] polynomials = plan.WeightLayout.Assemble(segments);
-        LigeroProverState[] states = polynomials.Select((p, i) => LigeroProver.Commit(p, parameters, saltsOf(i))).ToArray();
+        LigeroProverState[] states = polynomials.Select((p, i) =>
+        {
+            (ISaltSource? salts, ISaltSource? masks) = sourcesOf(i);
+            return LigeroProver.Commit(p, parameters, salts, masks);
+        }).ToArray();
         ModelCommitment bare = ModelCommitment.From(model, states.Select(s => s.Commitment).ToArray(), parameters);
         WeightRangeProof rangeProof = WeightRangeArgument.Prove(bare, plan, segments, polynomials, states, maskSalts);
         return new CommittedModel(model, bare.WithRangeProof(rangeProof), polynomials, states);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Hashing;
 
 namespace Thestage.Proofs.Inference;
@@ -21,7 +22,13 @@ namespace Thestage.Proofs.Inference;
 /// of NIST SP 800-108r1 (§4.1) with HMAC-SHA256, key = the seed, label <c>"thestage/model-commitment/salts/v1"</c>,
 /// context = <c>i</c> as a little-endian u32 (.NET's <see cref="SP800108HmacCounterKdf"/>). Distinct polynomials get
 /// independent pseudorandom streams, and a polynomial's salts do not depend on the order in which the polynomials are
-/// committed.
+/// committed. Under hiding parameters (<see cref="Commitments.LigeroParameters.Hiding"/>) every random value of the commitment
+/// derives from the seed, each from its own derivation with the same KDF: the salts of polynomial <c>i</c> under label
+/// <c>"thestage/model-commitment/hiding-salts/v1"</c>; the randomness of its encoding and masking rows from the
+/// <see cref="DerivedSaltSource"/> stream keyed by 32 bytes under label <c>"thestage/model-commitment/masks/v1"</c>; the
+/// weight range proof's sumcheck mask pool from the stream keyed under <c>"thestage/model-commitment/range-proof-masks/v1"</c>.
+/// Their context is <c>i</c> (−1 for the pool) ‖ the parameters' encoded log blowup ‖ column queries, each a little-endian
+/// u32, so that commitments to one model from one seed under different parameters share no salt and no mask.
 /// </para>
 /// <para>
 /// Format "TSCS" version 1 (<see cref="ToBytes"/>): <c>"TSCS" ‖ version u16 (=1) ‖ seed (32 bytes)</c>, exactly 38 bytes;
@@ -39,6 +46,12 @@ public sealed class ModelCommitmentSeed : IDisposable
     private const int EncodedLength = 4 + 2 + Length;
 
     private static readonly byte[] Label = "thestage/model-commitment/salts/v1"u8.ToArray();
+
+    private static readonly byte[] HidingSaltLabel = "thestage/model-commitment/hiding-salts/v1"u8.ToArray();
+
+    private static readonly byte[] MaskLabel = "thestage/model-commitment/masks/v1"u8.ToArray();
+
+    private static readonly byte[] RangeProofMaskLabel = "thestage/model-commitment/range-proof-masks/v1"u8.ToArray();
 
     private readonly byte[] _seed;
     private bool _disposed;
@@ -88,15 +101,51 @@ public sealed class ModelCommitmentSeed : IDisposable
         _disposed = true;
     }
 
-    /// <summary>The salt source of the <paramref name="polynomial"/>-th committed polynomial.</summary>
+    /// <summary>The salt source of the <paramref name="polynomial"/>-th committed polynomial under plain parameters.</summary>
     internal ISaltSource SaltsOf(int polynomial)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new DerivedSalts(_seed, polynomial);
+        var context = new byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(context, polynomial);
+        return new DerivedSalts(_seed, Label, context);
+    }
+
+    /// <summary>The leaf salts of the <paramref name="polynomial"/>-th polynomial of a hiding commitment under <paramref name="parameters"/>.</summary>
+    internal ISaltSource HidingSaltsOf(int polynomial, LigeroParameters parameters)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new DerivedSalts(_seed, HidingSaltLabel, Context(polynomial, parameters));
+    }
+
+    /// <summary>The randomness of the encoding and masking rows of the <paramref name="polynomial"/>-th polynomial of a hiding commitment under <paramref name="parameters"/>.</summary>
+    internal ISaltSource MasksOf(int polynomial, LigeroParameters parameters) => Stream(MaskLabel, Context(polynomial, parameters));
+
+    /// <summary>The randomness of the weight range proof's sumcheck mask pool of a hiding commitment under <paramref name="parameters"/>.</summary>
+    internal ISaltSource RangeProofMasks(LigeroParameters parameters) => Stream(RangeProofMaskLabel, Context(-1, parameters));
+
+    /// <summary>The derivation context of a polynomial (−1: none) under parameters: the index, the encoded log blowup and the query count, each a little-endian u32.</summary>
+    private static byte[] Context(int polynomial, LigeroParameters parameters)
+    {
+        var context = new byte[12];
+        BinaryPrimitives.WriteInt32LittleEndian(context, polynomial);
+        BinaryPrimitives.WriteInt32LittleEndian(context.AsSpan(4), parameters.EncodedLogBlowup);
+        BinaryPrimitives.WriteInt32LittleEndian(context.AsSpan(8), parameters.ColumnQueries);
+        return context;
+    }
+
+    /// <summary>An unbounded stream (<see cref="DerivedSaltSource"/>) keyed by 32 bytes derived from the seed under <paramref name="label"/> and <paramref name="context"/>.</summary>
+    private DerivedSaltSource Stream(byte[] label, byte[] context)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Span<byte> key = stackalloc byte[DerivedSaltSource.SeedLength];
+        SP800108HmacCounterKdf.DeriveBytes(_seed, HashAlgorithmName.SHA256, label, context, key);
+        var stream = new DerivedSaltSource(key);
+        CryptographicOperations.ZeroMemory(key);
+        return stream;
     }
 
     /// <summary>One polynomial's salts: filled once, with the whole derived stream (a commitment draws its salts in one call).</summary>
-    private sealed class DerivedSalts(byte[] seed, int polynomial) : ISaltSource
+    private sealed class DerivedSalts(byte[] seed, byte[] label, byte[] context) : ISaltSource
     {
         private bool _used;
 
@@ -108,9 +157,7 @@ public sealed class ModelCommitmentSeed : IDisposable
             }
 
             _used = true;
-            Span<byte> context = stackalloc byte[4];
-            BinaryPrimitives.WriteInt32LittleEndian(context, polynomial);
-            SP800108HmacCounterKdf.DeriveBytes(seed, HashAlgorithmName.SHA256, Label, context, salt);
+            SP800108HmacCounterKdf.DeriveBytes(seed, HashAlgorithmName.SHA256, label, context, salt);
         }
     }
 }

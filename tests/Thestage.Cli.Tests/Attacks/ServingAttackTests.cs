@@ -88,6 +88,23 @@ public sealed class ServingAttackTests(WorkflowFixture fixture) : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir, "y.csv")));
     }
 
+    [Fact]
+    public void Client_AskingMoreAnswersUnderItsKeysThanServesLimit_IsRefusedResourceExhausted()
+    {
+        using ServeProcess serve = ServeProcess.Start(fixture.Mlp.Package, Path.Combine(_dir, "api.key"), "--max-answers-per-keys", "1");
+        string keys = Path.Combine(_dir, "keys");
+        Assert.Equal(1, serve.Result.GetProperty("maxAnswersPerKeys").GetInt32());
+
+        ThestageProcess.Result first = Client(serve.Address, Path.Combine(_dir, "api.key"), keys);
+        Assert.True(first.ExitCode == 0, first.Error);
+        File.Delete(Path.Combine(_dir, "y.csv"));
+        string error = ThestageProcess.AssertOneLineError(Client(serve.Address, Path.Combine(_dir, "api.key"), keys), exitCode: 1);
+
+        Assert.Contains("ResourceExhausted", error, StringComparison.Ordinal);
+        Assert.Contains("make new keys", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "y.csv")));
+    }
+
     [Theory]
     [InlineData("0.0.0.0")]
     [InlineData("192.0.2.1")]

@@ -20,6 +20,7 @@ public sealed class ServeClientTests(WorkflowFixture fixture) : IDisposable
         string apiKey = Path.Combine(_dir, "api.key"), keys = Path.Combine(_dir, "keys");
         using ServeProcess serve = ServeProcess.Start(run.Package, apiKey);
         Assert.True(serve.Result.GetProperty("apiKeyFileCreated").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, serve.Result.GetProperty("maxAnswersPerKeys").ValueKind);   // no limit unless asked
         Assert.StartsWith("http://127.0.0.1:", serve.Address, StringComparison.Ordinal);
         if (!OperatingSystem.IsWindows())
         {
@@ -49,6 +50,22 @@ public sealed class ServeClientTests(WorkflowFixture fixture) : IDisposable
 
         (int exitCode, string error) = serve.Stop();
         Assert.True(exitCode == 0, $"serve exited with {exitCode}: {error}");
+    }
+
+    [Theory]
+    [InlineData("0", "takes an integer in [1, 2147483647]")]
+    [InlineData("-3", "takes an integer in [1, 2147483647]")]
+    [InlineData("many", "takes an integer in [1, 2147483647]")]
+    [InlineData("1.5", "takes an integer in [1, 2147483647]")]
+    [InlineData("2147483648", "takes an integer in [1, 2147483647]")]
+    [InlineData("2147483647", "does not fit")]
+    public void Serve_WithAnAnswerLimitThatIsNotAPositiveIntegerOrWhoseFloodDoesNotFit_ExitsWith2(string limit, string reason)
+    {
+        string error = ThestageProcess.AssertOneLineError(
+            ThestageProcess.Run("serve", "--model", fixture.Mlp.Package, "--port", "0", "--api-key-file", Path.Combine(_dir, "api.key"), "--max-answers-per-keys", limit), exitCode: 2);
+
+        Assert.Contains("--max-answers-per-keys", error, StringComparison.Ordinal);
+        Assert.Contains(reason, error, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

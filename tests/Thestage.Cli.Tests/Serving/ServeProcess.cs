@@ -28,10 +28,10 @@ internal sealed class ServeProcess : IDisposable
     /// <summary>serve's JSON result.</summary>
     public JsonElement Result { get; }
 
-    /// <summary>Starts serving <paramref name="package"/> with the API keys of <paramref name="apiKeyFile"/> (created when missing).</summary>
-    public static ServeProcess Start(string package, string apiKeyFile)
+    /// <summary>Starts serving <paramref name="package"/> with the API keys of <paramref name="apiKeyFile"/> (created when missing) and further <paramref name="options"/>.</summary>
+    public static ServeProcess Start(string package, string apiKeyFile, params string[] options)
     {
-        Process process = ThestageProcess.Start(new Dictionary<string, string>(), "serve", "--model", package, "--port", "0", "--api-key-file", apiKeyFile, "--json");
+        Process process = ThestageProcess.Start(new Dictionary<string, string>(), ["serve", "--model", package, "--port", "0", "--api-key-file", apiKeyFile, "--json", .. options]);
         try
         {
             // The result is one indented JSON object, printed once the server listens: read up to its closing brace.

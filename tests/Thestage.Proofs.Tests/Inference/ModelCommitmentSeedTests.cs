@@ -105,8 +105,50 @@ public sealed class ModelCommitmentSeedTests
         Assert.NotEqual(CommittedModel.Commit(model, seed).Commitment.Fingerprint, CommittedModel.Commit(model, seed, parameters).Commitment.Fingerprint);
     }
 
+    [Fact]
+    public void Seeded_hiding_commitments_are_reproducible_verify_and_another_seed_gives_another()
+    {
+        var random = new Random(4007);
+        (QuantizedModel model, List<int[]> inputs) = TestModels.Quantized(TestModels.Mlp(random, [40, 12, 6]), random, 2);
+        using ModelCommitmentSeed seed = ModelCommitmentSeed.Create(), other = ModelCommitmentSeed.Create();
+
+        CommittedModel committed = CommittedModel.Commit(model, seed, LigeroParameters.DefaultHiding);
+        byte[] first = ModelCommitmentSerializer.Serialize(committed.Commitment);
+        byte[] again = ModelCommitmentSerializer.Serialize(CommittedModel.Commit(model, ModelCommitmentSeed.FromBytes(seed.ToBytes()), LigeroParameters.DefaultHiding).Commitment);
+        byte[] third = ModelCommitmentSerializer.Serialize(CommittedModel.Commit(model, other, LigeroParameters.DefaultHiding).Commitment);
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, third);
+        ModelCommitment published = ModelCommitmentSerializer.Deserialize(first);
+        Assert.True(published.Parameters.Hiding);
+        Assert.True(published.VerifyWeightRanges());
+        Assert.True(ModelCommitmentSerializer.Deserialize(third).VerifyWeightRanges());
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(committed, inputs, 4008);
+        Assert.True(InferenceVerifier.VerifyBatch(published, inputs, outputs, InferenceProofSerializer.Deserialize(InferenceProofSerializer.Serialize(proof))));
+    }
+
+    [Fact]
+    public void The_salts_of_a_hiding_commitment_are_the_KDF_of_the_seed_under_their_own_label_and_the_parameters()
+    {
+        QuantizedModel model = Model(4009);
+        using ModelCommitmentSeed seed = ModelCommitmentSeed.Create();
+        byte[] key = seed.ToBytes()[6..];
+        LigeroParameters parameters = LigeroParameters.DefaultHiding;
+        CommittedModel committed = CommittedModel.Commit(model, seed, parameters);
+
+        for (int i = 0; i < committed.States.Length; i++)
+        {
+            byte[] salts = committed.States[i].Salts;
+            var context = new byte[12];
+            BinaryPrimitives.WriteInt32LittleEndian(context, i);
+            BinaryPrimitives.WriteInt32LittleEndian(context.AsSpan(4), parameters.LogBlowup | 0x80);
+            BinaryPrimitives.WriteInt32LittleEndian(context.AsSpan(8), parameters.ColumnQueries);
+            Assert.Equal(Kdf(key, "thestage/model-commitment/hiding-salts/v1"u8.ToArray(), context, salts.Length), salts);
+        }
+    }
+
     /// <summary>NIST SP 800-108r1 §4.1 with HMAC-SHA256: K(i) = HMAC(key, [i]₃₂ ‖ label ‖ 0x00 ‖ context ‖ [L]₃₂), big-endian counters, L in bits.</summary>
-    private static byte[] Kdf(byte[] key, byte[] label, byte[] context, int length)
+    internal static byte[] Kdf(byte[] key, byte[] label, byte[] context, int length)
     {
         var output = new List<byte>();
         for (uint i = 1; output.Count < length; i++)
