@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Thestage.Privacy.Arithmetic;
 
@@ -238,6 +239,7 @@ internal sealed unsafe class RnsBase
     /// <param name="destination">n doubles.</param>
     /// <param name="digits">k·n words of scratch space (they receive the digits yᵢ, derived from the residues).</param>
     /// <param name="fractions">n doubles of scratch space.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)] // its own optimized root: see NttKernels
     public void ComposeCentered(ReadOnlySpan<ulong> residues, Span<double> destination, Span<ulong> digits, Span<double> fractions)
     {
         int k = Count, n = destination.Length;
@@ -297,6 +299,7 @@ internal sealed unsafe class RnsBase
     // the same integer as the full composition, converted the same way (magnitude word by word from the top). Otherwise
     // (|x| ≥ 2^128, which decoding never meets at sane scales) the caller composes in full.
     // Residues and digits yᵢ at i·stride in their spans.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)] // its own optimized root: see NttKernels
     private bool TryComposeInWindow(ReadOnlySpan<ulong> residues, int stride, ReadOnlySpan<ulong> digits, int digitStride, int multiple, out double value)
     {
         ReadOnlySpan<ulong> punctured = _puncturedLow;

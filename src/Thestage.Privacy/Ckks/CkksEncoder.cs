@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Thestage.Privacy.Arithmetic;
 using Thestage.Privacy.Rings;
@@ -201,6 +202,7 @@ public sealed class CkksEncoder
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)] // its own optimized root: see NttKernels
     private void DecodeSlots(Plaintext plaintext, Span<Complex> z)
     {
         ArgumentNullException.ThrowIfNull(plaintext);
