@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Thestage.Privacy.Arithmetic;
 using Thestage.Privacy.Rings;
@@ -201,6 +202,7 @@ public sealed class CkksEncoder
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)] // its own optimized root: see NttKernels
     private void DecodeSlots(Plaintext plaintext, Span<Complex> z)
     {
         ArgumentNullException.ThrowIfNull(plaintext);
@@ -222,16 +224,15 @@ public sealed class CkksEncoder
         plaintext.Data.AsSpan(0, limbs * n).CopyTo(coeff);
         Parallelism.For(limbs, n, i => _context.Ntt[i].Inverse(coeff.AsSpan(i * n, n)));
         RnsBase crt = _context.GetLevel(plaintext.Level).Crt;
-        Span<ulong> scratch = stackalloc ulong[2 * (limbs + 1)];
+        using var digits = PooledArray<ulong>.Rent(limbs * n, sensitive: true);
+        using var composed = PooledArray<double>.Rent(2 * n, sensitive: true);
+        Span<double> values = composed.Span[..n];
+        crt.ComposeCentered(coeff.AsSpan(0, limbs * n), values, digits.Span, composed.Span[n..]);
         double inv = 1.0 / plaintext.Scale;
         for (int j = 0; j < half; j++)
         {
-            double re = crt.ComposeCentered(coeff.AsSpan(j), n, scratch) * inv;
-            double im = crt.ComposeCentered(coeff.AsSpan(j + half), n, scratch) * inv;
-            z[j] = new Complex(re, im);
+            z[j] = new Complex(values[j] * inv, values[j + half] * inv);
         }
-
-        scratch.Clear();
 
         _fft.Forward(z);
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Thestage.Privacy.Arithmetic;
 
@@ -222,6 +223,7 @@ internal sealed unsafe class SpecialFft
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)] // its own optimized root: see NttKernels
     private static void Stage<TV, TL>(double* x, int size, int h, double* wRe, double* wIm, bool inverse)
         where TV : struct
         where TL : IComplexLanes<TV>
@@ -272,6 +274,7 @@ internal sealed unsafe class SpecialFft
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)] // its own optimized root: see NttKernels
     private static void BitReverse(Span<Complex> values)
     {
         int bits = BitOperations.Log2((uint)values.Length);

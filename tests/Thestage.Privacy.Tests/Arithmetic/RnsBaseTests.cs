@@ -75,8 +75,118 @@ public sealed class RnsBaseTests
         return (BitConverter.DoubleToInt64Bits(actual) == BitConverter.DoubleToInt64Bits(WordByWord(centered))).ToProperty();
     }
 
-    // The 250-bit base (multi-word path) or one of the small bases (128-bit path).
+    // The 250-bit base or one of the small bases (k·Q < 2^128).
     private static RnsBase Choose(byte choice) => (choice % 3) switch { 0 => Base, 1 => SmallBases[0], _ => SmallBases[1] };
+
+    // Every base the batch composition is checked on: one prime, the small bases, the 250-bit base, and the eight
+    // 48/49-bit primes of N = 16384 (Q ≈ 2^390: five primes must confirm the 192-bit window).
+    private static readonly RnsBase[] AllBases =
+    [
+        new([new Modulus(Primes.CreateCoeffModulus(4096, [50])[0])]),
+        SmallBases[0],
+        SmallBases[1],
+        Base,
+        new(Primes.CreateCoeffModulus(16384, [48, 48, 48, 49, 49, 49, 49, 49]).Select(q => new Modulus(q)).ToArray()),
+    ];
+
+    [Property(MaxTest = 300)]
+    public Property Batch_ComposeCentered_matches_BigInteger_over_the_full_range(ulong[] words, byte bits, bool negative, byte baseChoice)
+    {
+        // Integers of every magnitude: 1 … 6 words cut to a random bit length, so both |x| < 2^128 (the window) and
+        // beyond (the full composition) occur, with either sign, three at a time (limb-major, as the decoder calls it).
+        RnsBase rns = AllBases[baseChoice % AllBases.Length];
+        words ??= [];
+        BigInteger[] xs = new BigInteger[3];
+        for (int j = 0; j < xs.Length; j++)
+        {
+            BigInteger x = BigInteger.Zero;
+            for (int w = 0; w < 6 && w < words.Length; w++)
+            {
+                x = (x << 64) | (words[w] ^ ((ulong)j * 0x9E3779B97F4A7C15UL));
+            }
+
+            x &= (BigInteger.One << ((bits + (37 * j)) % 400)) - 1;
+            xs[j] = negative ^ (j == 1) ? -x : x;
+        }
+
+        return BatchMatchesWordByWord(rns, xs).ToProperty();
+    }
+
+    [Property(MaxTest = 300)]
+    public Property Batch_ComposeCentered_is_exact_where_the_192_bit_window_aliases(ulong small, ulong low, byte multiple, bool minus, bool negative)
+    {
+        // x = t·2^192 ± s with s < 2^128 agrees with a small value modulo 2^192: the residues of the checked primes must
+        // expose it (the attack on the window), and the full composition must give the exact value.
+        RnsBase rns = AllBases[3 + (multiple & 1)];
+        BigInteger s = ((BigInteger)small << 64) | low;
+        BigInteger t = 1 + (multiple >> 1);
+        BigInteger x = (t << 192) + (minus ? -s : s);
+        x %= rns.Product / 2;
+        x = negative ? -x : x;
+        return BatchMatchesWordByWord(rns, [x, negative ? x + 1 : x - 1, s]).ToProperty();
+    }
+
+    [Fact]
+    public void Batch_ComposeCentered_is_exact_at_the_edges_of_the_window()
+    {
+        foreach (RnsBase rns in AllBases)
+        {
+            BigInteger half = rns.Product / 2;
+            var xs = new List<BigInteger>();
+            foreach (int e in new[] { 0, 1, 63, 64, 65, 127, 128, 129, 191, 192, 193 })
+            {
+                BigInteger p = BigInteger.One << e;
+                foreach (BigInteger x in new[] { p - 1, p, p + 1 })
+                {
+                    if (x <= half)
+                    {
+                        xs.Add(x);
+                        xs.Add(-x);
+                    }
+                }
+            }
+
+            xs.Add(half);
+            xs.Add(-half);
+            Assert.True(BatchMatchesWordByWord(rns, xs.ToArray()));
+        }
+    }
+
+    // The batch composition of xs (their centered representatives) is bit for bit the word-by-word conversion, and each
+    // value is what the single-integer ComposeCentered returns.
+    private static bool BatchMatchesWordByWord(RnsBase rns, BigInteger[] xs)
+    {
+        int k = rns.Count, n = xs.Length;
+        var residues = new ulong[k * n];
+        var one = new ulong[k];
+        for (int j = 0; j < n; j++)
+        {
+            rns.Decompose(xs[j], one);
+            for (int i = 0; i < k; i++)
+            {
+                residues[(i * n) + j] = one[i];
+            }
+        }
+
+        var actual = new double[n];
+        rns.ComposeCentered(residues, actual, new ulong[k * n], new double[n]);
+        BigInteger half = rns.Product / 2;
+        for (int j = 0; j < n; j++)
+        {
+            BigInteger centered = BigInteger.Remainder(xs[j], rns.Product);
+            centered = centered < 0 ? centered + rns.Product : centered;
+            centered = centered > half ? centered - rns.Product : centered;
+            double expected = WordByWord(centered);
+            double single = rns.ComposeCentered(residues.AsSpan(j), n, new ulong[2 * (k + 1)]);
+            if (BitConverter.DoubleToInt64Bits(actual[j]) != BitConverter.DoubleToInt64Bits(expected)
+                || BitConverter.DoubleToInt64Bits(single) != BitConverter.DoubleToInt64Bits(expected))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     // The conversion ComposeCentered promises: |x| as 64-bit words, result = result·2^64 + word from the top, then the sign.
     private static double WordByWord(BigInteger x)
