@@ -57,27 +57,15 @@ public static partial class LigeroVerifier
         int k = 1 << (numVariables - rowVariables);
         int n = parameters.CodewordLength(numVariables);
         int d = parameters.DegreeBound(k);
-        int height = proof.RowCount;
         if (LigeroMasking.SumOverSubgroup(proof.EvaluationRow, k) != value)
         {
             return LigeroVerdict.WrongValue;
         }
 
-        if (proof.ColumnCount != indices.Length)
+        LigeroVerdict columns = CheckOpenedColumns(commitment, n, indices, proof);
+        if (columns != LigeroVerdict.Accepted)
         {
-            return LigeroVerdict.WrongColumnCount;
-        }
-
-        var leaves = new Digest256[indices.Length];
-        var scratch = new byte[height * 8];
-        for (int q = 0; q < indices.Length; q++)
-        {
-            leaves[q] = LigeroProtocol.HashColumn(proof.GetSalt(q), proof.GetColumn(q), scratch);
-        }
-
-        if (!MerkleTree.VerifyBatch(commitment.Root, n, indices, leaves, proof.MerkleProof))
-        {
-            return LigeroVerdict.MerkleMismatch;
+            return columns;
         }
 
         Goldilocks[] points = LigeroProtocol.QueriedPoints(indices, n);

@@ -90,21 +90,10 @@ public static partial class LigeroVerifier
             return LigeroVerdict.WrongValue;
         }
 
-        if (proof.ColumnCount != indices.Length)
+        LigeroVerdict columns = CheckOpenedColumns(commitment, n, indices, proof);
+        if (columns != LigeroVerdict.Accepted)
         {
-            return LigeroVerdict.WrongColumnCount;
-        }
-
-        var leaves = new Digest256[indices.Length];
-        var scratch = new byte[rows * 8];
-        for (int q = 0; q < indices.Length; q++)
-        {
-            leaves[q] = LigeroProtocol.HashColumn(proof.GetSalt(q), proof.GetColumn(q), scratch);
-        }
-
-        if (!MerkleTree.VerifyBatch(commitment.Root, n, indices, leaves, proof.MerkleProof))
-        {
-            return LigeroVerdict.MerkleMismatch;
+            return columns;
         }
 
         Goldilocks[] points = LigeroProtocol.QueriedPoints(indices, n);
@@ -133,5 +122,27 @@ public static partial class LigeroVerifier
         }
 
         return LigeroVerdict.Accepted;
+    }
+
+    /// <summary>
+    /// The checks every opening shares: one opened column per queried index, each column hashed with its salt into a leaf,
+    /// and the leaves against the commitment's root through the batch Merkle proof.
+    /// </summary>
+    private static LigeroVerdict CheckOpenedColumns<TExt>(LigeroCommitment commitment, int codewordLength, int[] indices, LigeroOpeningProof<TExt> proof)
+        where TExt : struct, IExtensionField<TExt>
+    {
+        if (proof.ColumnCount != indices.Length)
+        {
+            return LigeroVerdict.WrongColumnCount;
+        }
+
+        var leaves = new Digest256[indices.Length];
+        var scratch = new byte[proof.RowCount * 8];
+        for (int q = 0; q < indices.Length; q++)
+        {
+            leaves[q] = LigeroProtocol.HashColumn(proof.GetSalt(q), proof.GetColumn(q), scratch);
+        }
+
+        return MerkleTree.VerifyBatch(commitment.Root, codewordLength, indices, leaves, proof.MerkleProof) ? LigeroVerdict.Accepted : LigeroVerdict.MerkleMismatch;
     }
 }
