@@ -89,7 +89,10 @@ public sealed class LimitAttackTests
             string session = await RawCalls.OpenAsync(stub, keys);
             Assert.Equal(StatusCode.OK, await RawCalls.UploadAsync(stub, RawCalls.Upload(session, keys)));   // loading is not cut short
 
-            Assert.Equal(StatusCode.DeadlineExceeded, await RawCalls.EvaluateAsync(stub, session, RawCalls.Request()));
+            // 64 samples, each its own row-major evaluation: far longer than the 1 ms allowed however fast the machine is
+            // (one small sample could finish before the timer fires).
+            byte[] longRequest = RawCalls.Valid.Client.EncryptRequest(ServedModel.Samples(1, 64));
+            Assert.Equal(StatusCode.DeadlineExceeded, await RawCalls.EvaluateAsync(stub, session, longRequest));
             Assert.Equal(0, server.Statistics.Evaluations);
         }
     }
