@@ -121,6 +121,23 @@ public sealed class ModelOpeningBudgetTests
     }
 
     [Fact]
+    public void ModelLinkProofsOpenTheWeightsWithinTheBudget()
+    {
+        // A link proof opens the model's weights like an inference proof: it takes the next mask set, verifies, and counts.
+        var config = new Thestage.Proofs.Training.TrainingConfig([6, 5, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 81);
+        Thestage.Proofs.Training.TrainingDataset data = Training.SyntheticData.Blobs(config, 32, 1, 0.4, 9400).Train;
+        Thestage.Proofs.Training.TrainingRun run = Thestage.Proofs.Training.TrainingRun.Record(config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(9401));
+        CommittedModel model = CommittedModel.Commit(
+            Thestage.Proofs.Training.ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6), LigeroParameters.DefaultHidingWithBudget(2), new SeededSaltSource(9402));
+        Thestage.Proofs.Training.ModelLinkProof proof = Thestage.Proofs.Training.ModelLinkArgument.Prove(run, model, new SeededSaltSource(9403));
+        Assert.All(proof.ModelOpeningArray, o => Assert.Equal(1, o.MaskIndex));
+        Assert.True(Thestage.Proofs.Training.ModelLinkArgument.Verify(run.Transcript, model.Commitment, proof));
+        Assert.Equal(RejectionReason.SoundnessPolicy, Thestage.Proofs.Training.ModelLinkArgument.Check(run.Transcript, model.Commitment, proof, new VerifierPolicy { MaximumOpeningBudget = 1 }).Reason);
+        Assert.Equal(0, model.ProofsRemaining);
+        Assert.Throws<OpeningBudgetExhaustedException>(() => Thestage.Proofs.Training.ModelLinkArgument.Prove(run, model, new SeededSaltSource(9404)));
+    }
+
+    [Fact]
     public void TrainingRunsRefuseParametersWithABudget()
     {
         var config = new Thestage.Proofs.Training.TrainingConfig([1, 1, 1], batchSize: 1, learningRateShift: 0, fractionalBits: 2, weightBits: 8, valueBits: 8, seed: 1);
