@@ -4,7 +4,7 @@ namespace Thestage.Privacy.Arithmetic;
 
 /// <summary>
 /// The butterfly arithmetic of <see cref="NttKernels"/>: Harvey's lazy butterflies with the twiddle product by
-/// Shoup's method, either in 64-bit integers (<see cref="IntegerShoup{TV, TL}"/>, any q &lt; 2^61) or in double
+/// Shoup's method, either in 64-bit integers (<see cref="IntegerShoup{TV, TL, TS}"/>, any q &lt; 2^61) or in double
 /// precision (<see cref="DoubleShoup{TV, TL}"/>, q &lt; <see cref="NttTables.DoubleShoupBound"/> = 2^50). The stage loops are written once over this type.
 /// </summary>
 /// <typeparam name="TSelf">The implementing struct.</typeparam>
@@ -33,12 +33,23 @@ internal interface INttArithmetic<TSelf, TV>
 }
 
 /// <summary>
-/// Shoup's product in 64-bit words: w' = ⌊w·2^64/q⌋ is the twiddle's auxiliary word, and
-/// v·w − ⌊v·w'/2^64⌋·q ∈ [0, 2q) for any v &lt; 2^64 (<see cref="MultiplyOperand"/>). Values are words in [0, 4q).
+/// Shoup's product in 64-bit words: w' = ⌊w·2^k/q⌋ is the twiddle's auxiliary word (k = <typeparamref name="TS"/>'s
+/// bits), and v·w − ⌊v·w'/2^k⌋·q ∈ [0, 2q) for every value v &lt; 4q. Values are words in [0, 4q).
 /// </summary>
-internal readonly struct IntegerShoup<TV, TL> : INttArithmetic<IntegerShoup<TV, TL>, TV>
+/// <remarks>
+/// <para>k = 64 (any q &lt; 2^61, <see cref="MultiplyOperand"/>): w·2^64/q − w' &lt; 1, so v·w/q − v·w'/2^64 &lt; v/2^64 &lt; 1
+/// and the floor loses less than 1 more: the quotient is short of v·w/q by less than 2.</para>
+/// <para>k = 62 (q &lt; 2^60, so v &lt; 4q ≤ 2^62): v·w/q − v·w'/2^62 &lt; v/2^62 ≤ 1, the same bound. The product
+/// ⌊v·w'/2^62⌋ of two words below 2^62 takes the vector widths one shift and one addition fewer than a full high word
+/// (<see cref="IWordLanes{TV}.MultiplyHigh62"/>), and the scalar width the same one <c>mulx</c> (by 4w').</para>
+/// </remarks>
+/// <typeparam name="TV">The register type.</typeparam>
+/// <typeparam name="TL">The lane operations.</typeparam>
+/// <typeparam name="TS">The quotient's scale: <see cref="ShoupScale64"/> or <see cref="ShoupScale62"/>.</typeparam>
+internal readonly struct IntegerShoup<TV, TL, TS> : INttArithmetic<IntegerShoup<TV, TL, TS>, TV>
     where TV : unmanaged
     where TL : struct, IWordLanes<TV>
+    where TS : struct, IShoupScale
 {
     private readonly TV _q;
     private readonly TV _twoQ;
@@ -49,13 +60,17 @@ internal readonly struct IntegerShoup<TV, TL> : INttArithmetic<IntegerShoup<TV, 
         _twoQ = TL.Create(2 * q);
     }
 
-    public static IntegerShoup<TV, TL> Create(ulong q) => new(q);
+    public static IntegerShoup<TV, TL, TS> Create(ulong q) => new(q);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Prepare(TV auxiliary) => TL.High32(auxiliary);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TV MultiplyLazy(TV v, TV w, TV auxiliary, TV prepared) => LaneArith.ShoupLazy<TV, TL>(v, w, auxiliary, prepared, _q);
+    public TV MultiplyLazy(TV v, TV w, TV auxiliary, TV prepared)
+    {
+        TV quotient = TS.Bits == 62 ? TL.MultiplyHigh62(v, auxiliary, prepared) : TL.MultiplyHigh(v, auxiliary, prepared);
+        return TL.Subtract(TL.MultiplyLow(v, w), TL.MultiplyLow(quotient, _q));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Forward(ref TV x, ref TV y, TV w, TV auxiliary, TV prepared)
@@ -152,4 +167,30 @@ internal readonly struct DoubleShoup<TV, TL> : INttArithmetic<DoubleShoup<TV, TL
         sum = TL.ConditionalSelect(TL.GreaterThanOrEqualDouble(s, _twoQ), TL.SubtractDouble(s, _twoQ), s);
         difference = TL.AddDouble(TL.SubtractDouble(x, y), _twoQ);
     }
+}
+
+/// <summary>The scale 2^k of an integer Shoup quotient ⌊w·2^k/q⌋ (see <see cref="IntegerShoup{TV, TL, TS}"/>), as a type the JIT folds.</summary>
+internal interface IShoupScale
+{
+    /// <summary>k.</summary>
+    static abstract int Bits { get; }
+
+    /// <summary>The largest modulus (exclusive) the scale serves.</summary>
+    static abstract ulong ModulusBound { get; }
+}
+
+/// <summary>Quotients ⌊w·2^64/q⌋, for any q &lt; 2^61.</summary>
+internal readonly struct ShoupScale64 : IShoupScale
+{
+    public static int Bits => 64;
+
+    public static ulong ModulusBound => 1UL << 61;
+}
+
+/// <summary>Quotients ⌊w·2^62/q⌋, for q &lt; 2^60.</summary>
+internal readonly struct ShoupScale62 : IShoupScale
+{
+    public static int Bits => 62;
+
+    public static ulong ModulusBound => 1UL << 60;
 }

@@ -23,7 +23,7 @@ namespace Thestage.Privacy.Arithmetic;
 /// each width giving the same words as the scalar kernel of the same arithmetic. On the vector widths and for
 /// q &lt; 2^50 the twiddle products are computed in double precision (<see cref="DoubleShoup{TV, TL}"/>), the values
 /// held as doubles between a conversion in and a conversion out; otherwise in 64-bit integers
-/// (<see cref="IntegerShoup{TV, TL}"/>). See <see cref="ArithmeticFor"/>.</para>
+/// (<see cref="IntegerShoup{TV, TL, TS}"/>). See <see cref="ArithmeticFor"/>.</para>
 /// </remarks>
 internal sealed class NttTables
 {
@@ -111,7 +111,7 @@ internal sealed class NttTables
 
     /// <summary>
     /// The arithmetic a width uses: double precision (<see cref="DoubleShoup{TV, TL}"/>) for q &lt; 2^50 on the vector
-    /// widths, where it needs fewer operations than 64-bit products; otherwise integers (<see cref="IntegerShoup{TV, TL}"/>),
+    /// widths, where it needs fewer operations than 64-bit products; otherwise integers (<see cref="IntegerShoup{TV, TL, TS}"/>),
     /// also for the scalar width, where <c>mulx</c> beats the double path's longer dependency chain. Both compute the
     /// exact transform: fully reduced outputs agree word for word, lazy outputs agree within one arithmetic.
     /// </summary>
@@ -147,20 +147,22 @@ internal sealed class NttTables
                 case (SimdWidth.Vector512, NttArithmeticKind.Double):
                     call.RunDoubles<Vector512<ulong>, Vector512Lanes, DoubleShoup<Vector512<ulong>, Vector512Lanes>>();
                     break;
-                case (SimdWidth.Vector512, _):
-                    call.Run<Vector512<ulong>, Vector512Lanes, IntegerShoup<Vector512<ulong>, Vector512Lanes>>();
-                    break;
                 case (SimdWidth.Vector256, NttArithmeticKind.Double):
                     call.RunDoubles<Vector256<ulong>, Vector256Lanes, DoubleShoup<Vector256<ulong>, Vector256Lanes>>();
-                    break;
-                case (SimdWidth.Vector256, _):
-                    call.Run<Vector256<ulong>, Vector256Lanes, IntegerShoup<Vector256<ulong>, Vector256Lanes>>();
                     break;
                 case (_, NttArithmeticKind.Double):
                     call.RunScalarDoubles();
                     break;
                 default:
-                    call.RunScalar();
+                    if (Modulus.Value < ShoupScale62.ModulusBound)
+                    {
+                        call.RunIntegers<ShoupScale62>(width);
+                    }
+                    else
+                    {
+                        call.RunIntegers<ShoupScale64>(width);
+                    }
+
                     break;
             }
         }
@@ -208,8 +210,9 @@ internal sealed class NttTables
                     return (BitConverter.DoubleToUInt64Bits(w), BitConverter.DoubleToUInt64Bits((double)w / q));
                 }
 
-                var operand = new MultiplyOperand(w, q);
-                return (operand.Operand, operand.Quotient);
+                // Shoup's quotient at the scale IntegerShoup reads for this modulus (see Transform).
+                int bits = q < ShoupScale62.ModulusBound ? ShoupScale62.Bits : ShoupScale64.Bits;
+                return (w, (ulong)(((UInt128)w << bits) / q));
             }
         }
 
@@ -229,17 +232,12 @@ internal sealed class NttTables
     // One transform's arguments, so each width × arithmetic is a one-line generic call.
     private readonly unsafe struct Call(ulong* x, ulong* w, ulong* aux, int n, ulong q, TwiddleTable t, bool forward, int corrections)
     {
+        // Integer words: the corrections happen in the last stage's registers, except after the scalar forward kernel.
         public void Run<TV, TL, TA>()
             where TV : unmanaged
             where TL : struct, IShuffleLanes<TV>
             where TA : struct, INttArithmetic<TA, TV>
-        {
-            Lazy<TV, TL, TA>();
-            if (corrections > 0)
-            {
-                NttKernels.Reduce<TV, TL>(x, n, q, corrections);
-            }
-        }
+            => Kernel<TV, TL, TA>(corrections);
 
         public void RunDoubles<TV, TL, TA>()
             where TV : unmanaged
@@ -247,42 +245,56 @@ internal sealed class NttTables
             where TA : struct, INttArithmetic<TA, TV>
         {
             NttKernels.ToDoubles<TV, TL>(x, n);
-            Lazy<TV, TL, TA>();
+            Kernel<TV, TL, TA>(0);
             NttKernels.FromDoubles<TV, TL>(x, n, q, corrections);
         }
 
-        public void RunScalar()
+        public void RunIntegers<TS>(SimdWidth width)
+            where TS : struct, IShoupScale
         {
-            LazyScalar<IntegerShoup<ulong, ScalarLanes>>();
-            if (corrections > 0)
+            switch (width)
             {
-                NttKernels.Reduce<ulong, ScalarLanes>(x, n, q, corrections);
+                case SimdWidth.Vector512:
+                    Run<Vector512<ulong>, Vector512Lanes, IntegerShoup<Vector512<ulong>, Vector512Lanes, TS>>();
+                    break;
+                case SimdWidth.Vector256:
+                    Run<Vector256<ulong>, Vector256Lanes, IntegerShoup<Vector256<ulong>, Vector256Lanes, TS>>();
+                    break;
+                default:
+                    ScalarKernel<IntegerShoup<ulong, ScalarLanes, TS>>(corrections);
+                    if (forward && corrections > 0)
+                    {
+                        NttKernels.Reduce<ulong, ScalarLanes>(x, n, q, corrections);
+                    }
+
+                    break;
             }
         }
 
         public void RunScalarDoubles()
         {
             NttKernels.ToDoubles<ulong, ScalarLanes>(x, n);
-            LazyScalar<DoubleShoup<ulong, ScalarLanes>>();
+            ScalarKernel<DoubleShoup<ulong, ScalarLanes>>(0);
             NttKernels.FromDoubles<ulong, ScalarLanes>(x, n, q, corrections);
         }
 
-        private void Lazy<TV, TL, TA>()
+        private void Kernel<TV, TL, TA>(int kernelCorrections)
             where TV : unmanaged
             where TL : struct, IShuffleLanes<TV>
             where TA : struct, INttArithmetic<TA, TV>
         {
             if (forward)
             {
-                NttKernels.ForwardLazy<TV, TL, TA>(x, n, w, aux, q);
+                NttKernels.Forward<TV, TL, TA>(x, n, w, aux, q, kernelCorrections);
             }
             else
             {
-                NttKernels.InverseLazy<TV, TL, TA>(x, n, w, aux, q, t.InvN.W, t.InvN.Aux, t.InvNTimesLastRoot.W, t.InvNTimesLastRoot.Aux);
+                NttKernels.Inverse<TV, TL, TA>(x, n, w, aux, q, t.InvN.W, t.InvN.Aux, t.InvNTimesLastRoot.W, t.InvNTimesLastRoot.Aux, kernelCorrections > 0);
             }
         }
 
-        private void LazyScalar<TA>()
+        // The scalar forward kernel leaves its corrections to the caller; the inverse makes them in its last stage.
+        private void ScalarKernel<TA>(int kernelCorrections)
             where TA : struct, INttArithmetic<TA, ulong>
         {
             if (forward)
@@ -291,7 +303,7 @@ internal sealed class NttTables
             }
             else
             {
-                NttKernels.InverseLazyScalar<TA>(x, n, w, aux, q, t.InvN.W, t.InvN.Aux, t.InvNTimesLastRoot.W, t.InvNTimesLastRoot.Aux);
+                NttKernels.InverseScalar<TA>(x, n, w, aux, q, t.InvN.W, t.InvN.Aux, t.InvNTimesLastRoot.W, t.InvNTimesLastRoot.Aux, kernelCorrections > 0);
             }
         }
     }

@@ -16,7 +16,7 @@ internal enum SimdWidth
 /// <summary>The butterfly arithmetic of an NTT kernel (see <see cref="INttArithmetic{TSelf, TV}"/>).</summary>
 internal enum NttArithmeticKind
 {
-    /// <summary>Shoup's product in 64-bit words (<see cref="IntegerShoup{TV, TL}"/>), any q &lt; 2^61.</summary>
+    /// <summary>Shoup's product in 64-bit words (<see cref="IntegerShoup{TV, TL, TS}"/>), any q &lt; 2^61.</summary>
     Integer,
 
     /// <summary>Shoup's product in double precision (<see cref="DoubleShoup{TV, TL}"/>), q &lt; 2^50.</summary>

@@ -5,8 +5,9 @@ namespace Thestage.Privacy.Tests.Arithmetic;
 
 /// <summary>
 /// The twiddle products of both butterfly arithmetics at their range limits: v up to 4q − 1 and w up to q − 1, for
-/// primes just below 2^50 (the double-precision bound, where its quotient error is largest) and 2^61. The result must
-/// be v·w mod q up to a multiple of q and lie in [0, 2q), the same bits at every width.
+/// primes just below 2^50 (the double-precision bound, where its quotient error is largest), 2^60 (the bound of the
+/// 62-bit Shoup quotients) and 2^61. The result must be v·w mod q up to a multiple of q and lie in [0, 2q), the same
+/// bits at every width.
 /// </summary>
 public sealed class NttArithmeticTests
 {
@@ -43,26 +44,39 @@ public sealed class NttArithmeticTests
     [Theory]
     [InlineData(61)]
     [InlineData(50)]
-    public void Integer_shoup_product_is_exact_and_below_2q(int bits)
+    public void Integer_shoup_product_with_64_bit_quotients_is_exact_and_below_2q(int bits)
+        => AssertIntegerShoup<ShoupScale64>(bits);
+
+    [Theory]
+    [InlineData(60)]
+    [InlineData(59)]
+    [InlineData(50)]
+    [InlineData(30)]
+    public void Integer_shoup_product_with_62_bit_quotients_is_exact_and_below_2q(int bits)
+        => AssertIntegerShoup<ShoupScale62>(bits);
+
+    private static void AssertIntegerShoup<TS>(int bits)
+        where TS : struct, IShoupScale
     {
         ulong q = Primes.LargestNttPrimes(1UL << 17, bits, 1)[0];
+        Assert.True(q < TS.ModulusBound);
         (ulong[] v, ulong[] w) = Operands(q, seed: bits);
-        ulong[] aux = w.Select(x => new MultiplyOperand(x, q).Quotient).ToArray();
-        ulong[] scalar = Apply<ulong, ScalarLanes, IntegerShoup<ulong, ScalarLanes>>(q, v, w, aux);
+        ulong[] aux = w.Select(x => (ulong)(((UInt128)x << TS.Bits) / q)).ToArray();
+        ulong[] scalar = Apply<ulong, ScalarLanes, IntegerShoup<ulong, ScalarLanes, TS>>(q, v, w, aux);
         for (int i = 0; i < v.Length; i++)
         {
-            Assert.True(scalar[i] < 2 * q);
+            Assert.True(scalar[i] < 2 * q, $"v = {v[i]}, w = {w[i]}: {scalar[i]} is not below 2q.");
             Assert.Equal((ulong)((UInt128)v[i] * w[i] % q), scalar[i] % q);
         }
 
         if (Vector256Lanes.IsSupported)
         {
-            Assert.Equal(scalar, Apply<Vector256<ulong>, Vector256Lanes, IntegerShoup<Vector256<ulong>, Vector256Lanes>>(q, v, w, aux));
+            Assert.Equal(scalar, Apply<Vector256<ulong>, Vector256Lanes, IntegerShoup<Vector256<ulong>, Vector256Lanes, TS>>(q, v, w, aux));
         }
 
         if (Vector512Lanes.IsSupported)
         {
-            Assert.Equal(scalar, Apply<Vector512<ulong>, Vector512Lanes, IntegerShoup<Vector512<ulong>, Vector512Lanes>>(q, v, w, aux));
+            Assert.Equal(scalar, Apply<Vector512<ulong>, Vector512Lanes, IntegerShoup<Vector512<ulong>, Vector512Lanes, TS>>(q, v, w, aux));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using FsCheck.Xunit;
 using Thestage.Privacy.Arithmetic;
 
 namespace Thestage.Privacy.Tests.Arithmetic;
@@ -11,7 +12,7 @@ namespace Thestage.Privacy.Tests.Arithmetic;
 /// </summary>
 public sealed class NttKernelsTests
 {
-    private static readonly int[] PrimeBits = [30, 43, 49, 50, 52, 60, 61];
+    private static readonly int[] PrimeBits = [30, 43, 49, 50, 52, 59, 60, 61];
 
     public static TheoryData<int, int> Shapes()
     {
@@ -53,6 +54,49 @@ public sealed class NttKernelsTests
                 AssertSameWords(tables, width, arithmetic, fourQ, (t, v, w, a) => t.ForwardLazy(v, w, a));
                 AssertSameWords(tables, width, arithmetic, twoQ, (t, v, w, a) => t.InverseLazy(v, w, a));
             }
+        }
+    }
+
+    // Any prime size from 30 to 61 bits (either Shoup quotient scale, and the double arithmetic below 2^50), any N from
+    // 1024 to 32768, inputs anywhere in the lazy ranges with the range ends at random places; every width against the
+    // scalar kernel, and the inverse undoing the forward transform.
+    [Property(MaxTest = 64)]
+    public bool Every_width_returns_the_words_of_the_scalar_kernel_for_any_prime_size_length_and_input(byte bitsChoice, byte logNChoice, int seed)
+    {
+        int bits = 30 + (bitsChoice % 32), logN = 10 + (logNChoice % 6);
+        NttTables tables = Tables(logN, bits);
+        ulong q = tables.Modulus.Value;
+        int n = tables.N;
+        var random = new Random(seed);
+        ulong[] reduced = WithEnds(Random(random, n, q), q), fourQ = WithEnds(Random(random, n, 4 * q), 4 * q), twoQ = WithEnds(Random(random, n, 2 * q), 2 * q);
+        bool same = true;
+        foreach (SimdWidth width in NttTables.SupportedWidths(n))
+        {
+            same &= SameWords(tables, width, null, reduced, (t, v, w, a) => t.Forward(v, w, a));
+            same &= SameWords(tables, width, null, reduced, (t, v, w, a) => t.Inverse(v, w, a));
+            foreach (NttArithmeticKind arithmetic in Arithmetics(q))
+            {
+                same &= SameWords(tables, width, arithmetic, fourQ, (t, v, w, a) => t.ForwardLazy(v, w, a));
+                same &= SameWords(tables, width, arithmetic, twoQ, (t, v, w, a) => t.InverseLazy(v, w, a));
+            }
+
+            ulong[] roundTrip = (ulong[])reduced.Clone();
+            tables.Forward(roundTrip, width);
+            tables.Inverse(roundTrip, width);
+            same &= roundTrip.AsSpan().SequenceEqual(reduced);
+        }
+
+        return same;
+
+        ulong[] WithEnds(ulong[] values, ulong bound)
+        {
+            for (int k = 0; k < 8; k++)
+            {
+                values[random.Next(n)] = bound - 1;
+                values[random.Next(n)] = 0;
+            }
+
+            return values;
         }
     }
 
@@ -133,6 +177,14 @@ public sealed class NttKernelsTests
         kernel(tables, vector, width, arithmetic);
         int first = scalar.AsSpan().CommonPrefixLength(vector);
         Assert.True(first == scalar.Length, $"{width} ({arithmetic?.ToString() ?? "default arithmetic"}) differs from the scalar kernel at index {first} (N = {tables.N}, q = {tables.Modulus}).");
+    }
+
+    private static bool SameWords(NttTables tables, SimdWidth width, NttArithmeticKind? arithmetic, ulong[] input, Kernel kernel)
+    {
+        ulong[] scalar = (ulong[])input.Clone(), other = (ulong[])input.Clone();
+        kernel(tables, scalar, SimdWidth.Scalar, arithmetic);
+        kernel(tables, other, width, arithmetic);
+        return scalar.AsSpan().SequenceEqual(other);
     }
 
     private static NttArithmeticKind[] Arithmetics(ulong q)

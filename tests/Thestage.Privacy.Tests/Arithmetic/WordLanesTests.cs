@@ -46,6 +46,31 @@ public sealed unsafe class WordLanesTests
     }
 
     [Fact]
+    public void Multiply_high_62_is_the_product_shifted_right_by_62_below_2_pow_62()
+    {
+        (ulong[] a, ulong[] b) = Operands(bits: 62);
+        ulong[] expected = a.Zip(b, (x, y) => (ulong)(((UInt128)x * y) >> 62)).ToArray();
+        AssertMultiplyHigh62(a, b, expected);
+    }
+
+    [Property(MaxTest = 1000, Arbitrary = [typeof(FullRange)])]
+    public bool Multiply_high_62_at_every_width_is_the_shifted_product_for_any_words_below_2_pow_62(ulong x, ulong y, ulong z, ulong t)
+    {
+        const ulong Mask = (1UL << 62) - 1;
+        ulong[] a = new ulong[] { x, y, z, t, y, x, t, z, ~x, ~y, z ^ t, x + y, 0, Mask, t, z }.Select(v => v & Mask).ToArray();
+        ulong[] b = new ulong[] { y, z, t, x, ~x, t ^ y, x, z, t, ~z, y, x, Mask, Mask, 0, ~t }.Select(v => v & Mask).ToArray();
+        ulong[] expected = a.Zip(b, (u, v) => (ulong)(((UInt128)u * v) >> 62)).ToArray();
+        return Same<ulong, ScalarLanes>(a, b, expected)
+            && (!Vector256Lanes.IsSupported || Same<Vector256<ulong>, Vector256Lanes>(a, b, expected))
+            && (!Vector512Lanes.IsSupported || Same<Vector512<ulong>, Vector512Lanes>(a, b, expected));
+
+        static bool Same<TV, TL>(ulong[] a, ulong[] b, ulong[] expected)
+            where TV : unmanaged
+            where TL : struct, IWordLanes<TV>
+            => expected.AsSpan().SequenceEqual(Apply<TV, TL>(a, b, static (x, y) => TL.MultiplyHigh62(x, y, TL.High32(y))));
+    }
+
+    [Fact]
     public void Multiply_low_32_is_the_product_of_the_low_halves()
     {
         (ulong[] a, ulong[] b) = Operands(bits: 64);
@@ -114,6 +139,20 @@ public sealed unsafe class WordLanesTests
         if (Vector512Lanes.IsSupported)
         {
             Assert.Equal(expected, Apply<Vector512<ulong>, Vector512Lanes>(a, b, static (x, _) => Vector512Lanes.EqualsZero(x)));
+        }
+    }
+
+    private static void AssertMultiplyHigh62(ulong[] a, ulong[] b, ulong[] expected)
+    {
+        Assert.Equal(expected, Apply<ulong, ScalarLanes>(a, b, static (x, y) => ScalarLanes.MultiplyHigh62(x, y, y >> 32)));
+        if (Vector256Lanes.IsSupported)
+        {
+            Assert.Equal(expected, Apply<Vector256<ulong>, Vector256Lanes>(a, b, static (x, y) => Vector256Lanes.MultiplyHigh62(x, y, Vector256Lanes.High32(y))));
+        }
+
+        if (Vector512Lanes.IsSupported)
+        {
+            Assert.Equal(expected, Apply<Vector512<ulong>, Vector512Lanes>(a, b, static (x, y) => Vector512Lanes.MultiplyHigh62(x, y, Vector512Lanes.High32(y))));
         }
     }
 
