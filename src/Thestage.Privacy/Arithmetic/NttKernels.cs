@@ -41,11 +41,11 @@ internal static unsafe class NttKernels
         ForwardWideStages<TV, TL, TA>(x, n, w, aux, q, TL.Count);
         if (TL.Count == 8)
         {
-            ForwardNarrowStage<TV, TL, TA, Gap4>(x, n, w, aux, q, 0);
+            ForwardNarrowStage<TV, TL, TA, Gap4>(x, n, w, aux, q, last: false, 0);
         }
 
-        ForwardNarrowStage<TV, TL, TA, Gap2>(x, n, w, aux, q, 0);
-        ForwardNarrowStage<TV, TL, TA, Gap1>(x, n, w, aux, q, corrections);
+        ForwardNarrowStage<TV, TL, TA, Gap2>(x, n, w, aux, q, last: false, 0);
+        ForwardNarrowStage<TV, TL, TA, Gap1>(x, n, w, aux, q, last: true, corrections);
     }
 
     /// <summary>Forward lazy transform, one word at a time.</summary>
@@ -82,22 +82,25 @@ internal static unsafe class NttKernels
         InverseLastStage<ulong, ScalarLanes, TA>(x, n, q, n1, n1Aux, n2, n2Aux, reduce);
     }
 
-    /// <summary>x ← x mod q for x ∈ [0, 2^k·q), k = <paramref name="corrections"/> ∈ {0, 1, 2}.</summary>
+    /// <summary>
+    /// The scalar forward kernel's outputs brought into [0, 4q) (<see cref="INttArithmetic{TSelf, TV}.ForwardOutput"/>),
+    /// then x ← x mod q for x ∈ [0, 2^k·q), k = <paramref name="corrections"/> ∈ {0, 1, 2}.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    public static void Reduce<TV, TL>(ulong* x, int n, ulong q, int corrections)
-        where TV : unmanaged
-        where TL : struct, IWordLanes<TV>
+    public static void FinishForwardScalar<TA>(ulong* x, int n, ulong q, int corrections)
+        where TA : struct, INttArithmetic<TA, ulong>
     {
-        TV vq = TL.Create(q), twoQ = TL.Create(2 * q);
-        for (ulong* p = x, end = x + n; p < end; p += TL.Count)
+        TA arithmetic = TA.Create(q);
+        ulong twoQ = 2 * q;
+        for (ulong* p = x, end = x + n; p < end; p++)
         {
-            TV v = TL.Load(p);
+            ulong v = arithmetic.ForwardOutput(*p);
             if (corrections == 2)
             {
-                v = TL.SubtractIfGreaterOrEqual(v, twoQ);
+                v = UInt64Math.SubtractIfGreaterOrEqual(v, twoQ);
             }
 
-            TL.Store(p, TL.SubtractIfGreaterOrEqual(v, vq));
+            *p = corrections >= 1 ? UInt64Math.SubtractIfGreaterOrEqual(v, q) : v;
         }
     }
 
@@ -114,7 +117,7 @@ internal static unsafe class NttKernels
         }
     }
 
-    /// <summary>Each double holding an integer u ∈ [0, 2^52) becomes the word u, in place; then reduced as <see cref="Reduce"/>.</summary>
+    /// <summary>Each double holding an integer u ∈ [0, 2^52) becomes the word u, in place; then x ← x mod q for x ∈ [0, 2^k·q), k = <paramref name="corrections"/> ∈ {0, 1, 2}.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void FromDoubles<TV, TL>(ulong* x, int n, ulong q, int corrections)
         where TV : unmanaged
@@ -164,9 +167,10 @@ internal static unsafe class NttKernels
     }
 
     // The stage of gap G < width: m = N/(2G) groups, each register pair covers 2·Count words = Count/G groups.
-    // `corrections` as in Forward (the last stage only; the branch on it is the same every iteration).
+    // The last stage brings its outputs into [0, 4q) (the arithmetic's ForwardOutput), then makes `corrections` as in
+    // Forward; the branches on `last` and `corrections` go the same way every iteration.
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void ForwardNarrowStage<TV, TL, TA, TGap>(ulong* x, int n, ulong* w, ulong* aux, ulong q, int corrections)
+    private static void ForwardNarrowStage<TV, TL, TA, TGap>(ulong* x, int n, ulong* w, ulong* aux, ulong q, bool last, int corrections)
         where TV : unmanaged
         where TL : struct, IShuffleLanes<TV>
         where TA : struct, INttArithmetic<TA, TV>
@@ -181,6 +185,12 @@ internal static unsafe class NttKernels
             TL.Split<TGap>(TL.Load(p), TL.Load(p + TL.Count), out TV a, out TV b);
             TV vaux = TL.LoadSpread<TGap>(taux);
             arithmetic.Forward(ref a, ref b, TL.LoadSpread<TGap>(tw), vaux, arithmetic.Prepare(vaux));
+            if (last)
+            {
+                a = arithmetic.ForwardOutput(a);
+                b = arithmetic.ForwardOutput(b);
+            }
+
             if (corrections == 2)
             {
                 a = TL.SubtractIfGreaterOrEqual(a, twoQ);
@@ -262,7 +272,8 @@ internal static unsafe class NttKernels
         for (ulong* p = x, end = x + half; p < end; p += TL.Count)
         {
             arithmetic.SumAndDifference(TL.Load(p), TL.Load(p + half), out TV s, out TV d);
-            TV a = arithmetic.MultiplyLazy(s, v1, v1Aux, v1Prepared), b = arithmetic.MultiplyLazy(d, v2, v2Aux, v2Prepared);
+            TV a = arithmetic.InverseOutput(arithmetic.MultiplyLazy(s, v1, v1Aux, v1Prepared));
+            TV b = arithmetic.InverseOutput(arithmetic.MultiplyLazy(d, v2, v2Aux, v2Prepared));
             if (reduce)
             {
                 a = TL.SubtractIfGreaterOrEqual(a, vq);

@@ -23,7 +23,7 @@ namespace Thestage.Privacy.Arithmetic;
 /// each width giving the same words as the scalar kernel of the same arithmetic. On the vector widths and for
 /// q &lt; 2^50 the twiddle products are computed in double precision (<see cref="DoubleShoup{TV, TL}"/>), the values
 /// held as doubles between a conversion in and a conversion out; otherwise in 64-bit integers
-/// (<see cref="IntegerShoup{TV, TL, TS}"/>). See <see cref="ArithmeticFor"/>.</para>
+/// (<see cref="IntegerShoup{TV, TL}"/>). See <see cref="ArithmeticFor"/>.</para>
 /// </remarks>
 internal sealed class NttTables
 {
@@ -35,6 +35,7 @@ internal sealed class NttTables
     private readonly ulong _invNTimesLastRoot;
     private TwiddleTable? _integerTable;
     private TwiddleTable? _doubleTable;
+    private TwiddleTable? _truncatedTable;
 
     public NttTables(int logN, Modulus modulus)
     {
@@ -111,15 +112,21 @@ internal sealed class NttTables
 
     /// <summary>
     /// The arithmetic a width uses: double precision (<see cref="DoubleShoup{TV, TL}"/>) for q &lt; 2^50 on the vector
-    /// widths, where it needs fewer operations than 64-bit products; otherwise integers (<see cref="IntegerShoup{TV, TL, TS}"/>),
+    /// widths, where it needs fewer operations than 64-bit products; otherwise integers (<see cref="IntegerShoup{TV, TL}"/>),
     /// also for the scalar width, where <c>mulx</c> beats the double path's longer dependency chain. Both compute the
     /// exact transform: fully reduced outputs agree word for word, lazy outputs agree within one arithmetic.
     /// </summary>
     internal NttArithmeticKind ArithmeticFor(SimdWidth width)
-        => width != SimdWidth.Scalar && Modulus.Value < DoubleShoupBound ? NttArithmeticKind.Double : NttArithmeticKind.Integer;
+        => width == SimdWidth.Scalar ? NttArithmeticKind.Integer
+            : Modulus.Value < DoubleShoupBound ? NttArithmeticKind.Double
+            : Modulus.Value < TruncatedShoupBound ? NttArithmeticKind.Truncated
+            : NttArithmeticKind.Integer;
 
     /// <summary>The modulus bound (exclusive) of the double-precision arithmetic.</summary>
     internal const ulong DoubleShoupBound = 1UL << 50;
+
+    /// <summary>The modulus bound (exclusive) of the truncated-quotient arithmetic: its forward values stay below 8q ≤ 2^63.</summary>
+    internal const ulong TruncatedShoupBound = 1UL << 60;
 
     // The transform, then `corrections` conditional subtractions (2 from [0, 4q), 1 from [0, 2q), 0 for lazy output).
     private unsafe void Transform(Span<ulong> values, SimdWidth width, NttArithmeticKind arithmetic, bool forward, int corrections)
@@ -133,6 +140,11 @@ internal sealed class NttTables
         if (arithmetic == NttArithmeticKind.Double && Modulus.Value >= DoubleShoupBound)
         {
             throw new ArgumentOutOfRangeException(nameof(arithmetic), $"The double-precision arithmetic needs q < 2^50; q = {Modulus}.");
+        }
+
+        if (arithmetic == NttArithmeticKind.Truncated && Modulus.Value >= TruncatedShoupBound)
+        {
+            throw new ArgumentOutOfRangeException(nameof(arithmetic), $"The truncated-quotient arithmetic needs q < 2^60; q = {Modulus}.");
         }
 
         TwiddleTable t = Table(arithmetic);
@@ -153,16 +165,11 @@ internal sealed class NttTables
                 case (_, NttArithmeticKind.Double):
                     call.RunScalarDoubles();
                     break;
+                case (_, NttArithmeticKind.Truncated):
+                    call.RunTruncated(width);
+                    break;
                 default:
-                    if (Modulus.Value < ShoupScale62.ModulusBound)
-                    {
-                        call.RunIntegers<ShoupScale62>(width);
-                    }
-                    else
-                    {
-                        call.RunIntegers<ShoupScale64>(width);
-                    }
-
+                    call.RunIntegers(width);
                     break;
             }
         }
@@ -171,7 +178,8 @@ internal sealed class NttTables
     // No allocation once built (a transform must not allocate): the slot is read first, built only when empty.
     private TwiddleTable Table(NttArithmeticKind arithmetic)
     {
-        ref TwiddleTable? slot = ref arithmetic == NttArithmeticKind.Double ? ref _doubleTable : ref _integerTable;
+        ref TwiddleTable? slot = ref arithmetic == NttArithmeticKind.Double ? ref _doubleTable
+            : ref arithmetic == NttArithmeticKind.Truncated ? ref _truncatedTable : ref _integerTable;
         TwiddleTable? table = Volatile.Read(ref slot);
         if (table is null)
         {
@@ -210,8 +218,8 @@ internal sealed class NttTables
                     return (BitConverter.DoubleToUInt64Bits(w), BitConverter.DoubleToUInt64Bits((double)w / q));
                 }
 
-                // Shoup's quotient at the scale IntegerShoup reads for this modulus (see Transform).
-                int bits = q < ShoupScale62.ModulusBound ? ShoupScale62.Bits : ShoupScale64.Bits;
+                // Shoup's quotient ⌊w·2^k/q⌋: k = 63 for TruncatedShoup, 64 for IntegerShoup.
+                int bits = arithmetic == NttArithmeticKind.Truncated ? 63 : 64;
                 return (w, (ulong)(((UInt128)w << bits) / q));
             }
         }
@@ -249,25 +257,45 @@ internal sealed class NttTables
             NttKernels.FromDoubles<TV, TL>(x, n, q, corrections);
         }
 
-        public void RunIntegers<TS>(SimdWidth width)
-            where TS : struct, IShoupScale
+        public void RunIntegers(SimdWidth width)
         {
             switch (width)
             {
                 case SimdWidth.Vector512:
-                    Run<Vector512<ulong>, Vector512Lanes, IntegerShoup<Vector512<ulong>, Vector512Lanes, TS>>();
+                    Run<Vector512<ulong>, Vector512Lanes, IntegerShoup<Vector512<ulong>, Vector512Lanes>>();
                     break;
                 case SimdWidth.Vector256:
-                    Run<Vector256<ulong>, Vector256Lanes, IntegerShoup<Vector256<ulong>, Vector256Lanes, TS>>();
+                    Run<Vector256<ulong>, Vector256Lanes, IntegerShoup<Vector256<ulong>, Vector256Lanes>>();
                     break;
                 default:
-                    ScalarKernel<IntegerShoup<ulong, ScalarLanes, TS>>(corrections);
-                    if (forward && corrections > 0)
-                    {
-                        NttKernels.Reduce<ulong, ScalarLanes>(x, n, q, corrections);
-                    }
-
+                    RunScalar<IntegerShoup<ulong, ScalarLanes>>();
                     break;
+            }
+        }
+
+        public void RunTruncated(SimdWidth width)
+        {
+            switch (width)
+            {
+                case SimdWidth.Vector512:
+                    Run<Vector512<ulong>, Vector512Lanes, TruncatedShoup<Vector512<ulong>, Vector512Lanes>>();
+                    break;
+                case SimdWidth.Vector256:
+                    Run<Vector256<ulong>, Vector256Lanes, TruncatedShoup<Vector256<ulong>, Vector256Lanes>>();
+                    break;
+                default:
+                    RunScalar<TruncatedShoup<ulong, ScalarLanes>>();
+                    break;
+            }
+        }
+
+        private void RunScalar<TA>()
+            where TA : struct, INttArithmetic<TA, ulong>
+        {
+            ScalarKernel<TA>(corrections);
+            if (forward)
+            {
+                NttKernels.FinishForwardScalar<TA>(x, n, q, corrections);
             }
         }
 

@@ -16,9 +16,12 @@ internal enum SimdWidth
 /// <summary>The butterfly arithmetic of an NTT kernel (see <see cref="INttArithmetic{TSelf, TV}"/>).</summary>
 internal enum NttArithmeticKind
 {
-    /// <summary>Shoup's product in 64-bit words (<see cref="IntegerShoup{TV, TL, TS}"/>), any q &lt; 2^61.</summary>
+    /// <summary>Shoup's product in 64-bit words (<see cref="IntegerShoup{TV, TL}"/>), any q &lt; 2^61.</summary>
     Integer,
 
     /// <summary>Shoup's product in double precision (<see cref="DoubleShoup{TV, TL}"/>), q &lt; 2^50.</summary>
     Double,
+
+    /// <summary>Shoup's product with a truncated quotient, lazily in [0, 4q) (<see cref="TruncatedShoup{TV, TL}"/>), q &lt; 2^60.</summary>
+    Truncated,
 }

@@ -65,11 +65,11 @@ internal unsafe interface IWordLanes<TV>
     static abstract TV MultiplyHigh(TV a, TV b, TV bHigh);
 
     /// <summary>
-    /// ⌊a·b / 2^62⌋, exact, for a, b &lt; 2^62; <paramref name="bHigh"/> is b &gt;&gt; 32. The vector widths need one
-    /// addition and shift fewer than for <see cref="MultiplyHigh"/>: the cross products a₀b₁ and a₁b₀ are below 2^62,
-    /// so their sum carries nothing out of the word.
+    /// 2a₁b₁ + ⌊(a₀b₁ + a₁b₀)/2^31⌋ for a, b &lt; 2^63 (a = a₁·2^32 + a₀, b likewise): ⌊a·b/2^63⌋ less e ∈ [0, 3), the
+    /// lowest partial product a₀b₀ left out. Three 32×32 products; the cross sum is below 2^64.
+    /// <paramref name="bHigh"/> is b &gt;&gt; 32.
     /// </summary>
-    static abstract TV MultiplyHigh62(TV a, TV b, TV bHigh);
+    static abstract TV MultiplyHighTruncated(TV a, TV b, TV bHigh);
 
     /// <summary>x &gt;&gt; 32.</summary>
     static abstract TV High32(TV x);
@@ -201,7 +201,8 @@ internal readonly unsafe struct ScalarLanes : IWordLanes<ulong>
     public static ulong MultiplyHigh(ulong a, ulong b, ulong bHigh) => UInt64Math.MultiplyHigh(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong MultiplyHigh62(ulong a, ulong b, ulong bHigh) => UInt64Math.MultiplyHigh(a, b << 2);
+    public static ulong MultiplyHighTruncated(ulong a, ulong b, ulong bHigh)
+        => (a >> 32) * (bHigh << 1) + (((a & 0xFFFF_FFFF) * bHigh + (a >> 32) * (b & 0xFFFF_FFFF)) >> 31);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong High32(ulong x) => x >> 32;
@@ -325,13 +326,12 @@ internal readonly unsafe struct Vector256Lanes : IShuffleLanes<Vector256<ulong>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<ulong> MultiplyHigh62(Vector256<ulong> a, Vector256<ulong> b, Vector256<ulong> bHigh)
+    public static Vector256<ulong> MultiplyHighTruncated(Vector256<ulong> a, Vector256<ulong> b, Vector256<ulong> bHigh)
     {
-        // See Vector512Lanes.MultiplyHigh62.
+        // 2·bHigh is below 2^32 (b < 2^63), a loop invariant the JIT hoists where b is.
         Vector256<ulong> aHigh = High32(a);
-        Vector256<ulong> s = Avx2.Multiply(a.AsUInt32(), bHigh.AsUInt32()) + Avx2.Multiply(aHigh.AsUInt32(), b.AsUInt32())
-            + High32(Avx2.Multiply(a.AsUInt32(), b.AsUInt32()));
-        return Avx2.Multiply(aHigh.AsUInt32(), Vector256.ShiftLeft(bHigh, 2).AsUInt32()) + Vector256.ShiftRightLogical(s, 30);
+        Vector256<ulong> cross = Avx2.Multiply(a.AsUInt32(), bHigh.AsUInt32()) + Avx2.Multiply(aHigh.AsUInt32(), b.AsUInt32());
+        return Avx2.Multiply(aHigh.AsUInt32(), Vector256.ShiftLeft(bHigh, 1).AsUInt32()) + Vector256.ShiftRightLogical(cross, 31);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -486,15 +486,12 @@ internal readonly unsafe struct Vector512Lanes : IShuffleLanes<Vector512<ulong>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<ulong> MultiplyHigh62(Vector512<ulong> a, Vector512<ulong> b, Vector512<ulong> bHigh)
+    public static Vector512<ulong> MultiplyHighTruncated(Vector512<ulong> a, Vector512<ulong> b, Vector512<ulong> bHigh)
     {
-        // a = a₁·2^32 + a₀ with a₁ < 2^30, b likewise: a·b = a₁b₁·2^64 + (a₀b₁ + a₁b₀)·2^32 + a₀b₀. With
-        // s = a₀b₁ + a₁b₀ + ⌊a₀b₀/2^32⌋ < 2^62 + 2^62 + 2^32 (no carry out of the word), a·b = (4a₁b₁·2^30 + s)·2^32 +
-        // (a₀b₀ mod 2^32), so ⌊a·b/2^62⌋ = 4a₁b₁ + ⌊s/2^30⌋ exactly.
+        // 2·bHigh is below 2^32 (b < 2^63), a loop invariant the JIT hoists where b is.
         Vector512<ulong> aHigh = High32(a);
-        Vector512<ulong> s = Avx512F.Multiply(a.AsUInt32(), bHigh.AsUInt32()) + Avx512F.Multiply(aHigh.AsUInt32(), b.AsUInt32())
-            + High32(Avx512F.Multiply(a.AsUInt32(), b.AsUInt32()));
-        return Avx512F.Multiply(aHigh.AsUInt32(), Vector512.ShiftLeft(bHigh, 2).AsUInt32()) + Vector512.ShiftRightLogical(s, 30);
+        Vector512<ulong> cross = Avx512F.Multiply(a.AsUInt32(), bHigh.AsUInt32()) + Avx512F.Multiply(aHigh.AsUInt32(), b.AsUInt32());
+        return Avx512F.Multiply(aHigh.AsUInt32(), Vector512.ShiftLeft(bHigh, 1).AsUInt32()) + Vector512.ShiftRightLogical(cross, 31);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

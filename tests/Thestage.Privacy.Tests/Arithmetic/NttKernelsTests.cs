@@ -5,7 +5,7 @@ using Thestage.Privacy.Arithmetic;
 namespace Thestage.Privacy.Tests.Arithmetic;
 
 /// <summary>
-/// Every NTT kernel width this machine runs (scalar, AVX2, AVX-512) and both butterfly arithmetics (integer, double)
+/// Every NTT kernel width this machine runs (scalar, AVX2, AVX-512) and every butterfly arithmetic (integer, truncated, double)
 /// against the scalar kernel word for word, lazy outputs included, and against a naive negacyclic product, for every
 /// supported log N and primes from 30 to 61 bits.
 /// CI reruns this class with <c>DOTNET_EnableAVX512F=0</c> and <c>DOTNET_EnableHWIntrinsic=0</c> (see <c>.ci/run</c>).
@@ -133,14 +133,15 @@ public sealed class NttKernelsTests
     }
 
     [Theory]
-    [InlineData(43, true)]
-    [InlineData(50, true)]
-    [InlineData(51, false)]
-    [InlineData(60, false)]
-    public void Vector_widths_use_doubles_below_2_pow_50_and_the_scalar_width_integers(int bits, bool doubles)
+    [InlineData(43, "Double")]
+    [InlineData(50, "Double")]
+    [InlineData(51, "Truncated")]
+    [InlineData(60, "Truncated")]
+    [InlineData(61, "Integer")]
+    public void Vector_widths_use_doubles_below_2_pow_50_truncated_quotients_below_2_pow_60_and_the_scalar_width_integers(int bits, string kind)
     {
+        NttArithmeticKind vector = Enum.Parse<NttArithmeticKind>(kind);
         NttTables tables = Tables(13, bits);
-        NttArithmeticKind vector = doubles ? NttArithmeticKind.Double : NttArithmeticKind.Integer;
         Assert.Equal(NttArithmeticKind.Integer, tables.ArithmeticFor(SimdWidth.Scalar));
         Assert.Equal(vector, tables.ArithmeticFor(SimdWidth.Vector256));
         Assert.Equal(vector, tables.ArithmeticFor(SimdWidth.Vector512));
@@ -151,6 +152,13 @@ public sealed class NttKernelsTests
     {
         NttTables tables = Tables(4, 51);
         Assert.Throws<ArgumentOutOfRangeException>(() => tables.ForwardLazy(new ulong[16], SimdWidth.Scalar, NttArithmeticKind.Double));
+    }
+
+    [Fact]
+    public void The_truncated_arithmetic_refuses_a_modulus_of_2_pow_60_or_more()
+    {
+        NttTables tables = Tables(4, 61);
+        Assert.Throws<ArgumentOutOfRangeException>(() => tables.ForwardLazy(new ulong[16], SimdWidth.Scalar, NttArithmeticKind.Truncated));
     }
 
     [Fact]
@@ -188,7 +196,9 @@ public sealed class NttKernelsTests
     }
 
     private static NttArithmeticKind[] Arithmetics(ulong q)
-        => q < NttTables.DoubleShoupBound ? [NttArithmeticKind.Integer, NttArithmeticKind.Double] : [NttArithmeticKind.Integer];
+        => q < NttTables.DoubleShoupBound ? [NttArithmeticKind.Integer, NttArithmeticKind.Truncated, NttArithmeticKind.Double]
+            : q < NttTables.TruncatedShoupBound ? [NttArithmeticKind.Integer, NttArithmeticKind.Truncated]
+            : [NttArithmeticKind.Integer];
 
     private static NttTables Tables(int logN, int bits)
         => new(logN, new Modulus(Primes.LargestNttPrimes(2UL << logN, bits, 1)[0]));
