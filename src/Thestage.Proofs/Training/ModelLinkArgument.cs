@@ -60,13 +60,21 @@ namespace Thestage.Proofs.Training;
 /// matrix and bias vector), and each batched polynomial <c>p</c> with <c>k_p</c> claims, plus the error of the model's
 /// <see cref="WeightRangeProof"/> (its one or two openings and its logUp, zero-check and batching terms). The query term
 /// <c>(5/8)^152 = 2^−103.07</c> dominates: for 784-64-10 the five link openings and the two range-proof openings give about
-/// 100.3 bits, before Fiat–Shamir grinding.
+/// 100.3 bits, before Fiat–Shamir grinding. When the run or the model is hiding, every sumcheck is zero-knowledge (masked from
+/// a pool committed with hiding Ligero: <c>2/|E|</c> per sumcheck and <c>MaxChunks · ε_Ligero(weakest chunk size)</c> for the
+/// pool's openings) and the multiplicities are committed in the pool (<c>1/|E|</c> for batching their claim).
+/// </para>
+/// <para>
+/// Hiding: the multiplicities (the histogram of the remainder and bias limbs) are then not published but embedded in the
+/// pool before the logUp's challenge, and their claim at the GKR's final point is proven by the pool's opening
+/// (<see cref="LogUpArgument"/>, committed multiplicities).
 /// </para>
 /// </remarks>
 public static partial class ModelLinkArgument
 {
     private const int TableBits = ModelLinkLayout.TableBits;
     private const string Protocol = "thestage.training.model-link.v1";
+    private const string CommittedProtocol = "thestage.training.model-link.v3-committed-multiplicities";
 
     /// <summary>Proves that <paramref name="model"/> is <see cref="Quantize(FixedPointWeights, int, int)"/> of the run's final snapshot.</summary>
     /// <param name="run">The recorded run.</param>
@@ -130,9 +138,13 @@ public static partial class ModelLinkArgument
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(policy);
         int layers = training.Config.LayerCount;
+
+        // Published multiplicities exactly for plain proofs: a masked proof's are committed (a proof publishing them is refused).
+        LigeroParameters? maskParameters = MaskParameters(training, model);
+        bool committed = maskParameters is not null;
         if (proof is null || proof.WeightShiftArray is null || proof.WeightShiftArray.Length != layers
             || proof.WitnessIndexArray is null || proof.WitnessIndexArray.Length != layers || proof.WitnessValueArray is null
-            || proof.WitnessValueArray.Length != layers || proof.MultiplicityArray is null || proof.MultiplicityArray.Length != 1 << TableBits
+            || proof.WitnessValueArray.Length != layers || proof.MultiplicityArray is null || proof.MultiplicityArray.Length != (committed ? 0 : 1 << TableBits)
             || proof.SumcheckArray is null || proof.SumcheckArray.Any(s => s is null) || proof.ValueArray is null
             || !ValidOpenings(proof.RemainderOpeningArray) || !ValidOpenings(proof.TrainingOpeningArray) || !ValidOpenings(proof.ModelOpeningArray))
         {
@@ -162,7 +174,6 @@ public static partial class ModelLinkArgument
         }
 
         // Masks exactly when the run or the model is hiding, in chunks at most the size its prover chooses (bounding the work).
-        LigeroParameters? maskParameters = MaskParameters(training, model);
         if (proof.IsMasked != maskParameters is not null || proof.MaskChunks.Any(c => c.LogSize > MaskChunkLogSize(training, setup)))
         {
             return ProofVerdict.Reject(RejectionReason.Format);
@@ -172,13 +183,14 @@ public static partial class ModelLinkArgument
         {
             ModelLinkLayout layout = setup.Layout;
             var limbCommitment = new LigeroCommitment(proof.RemainderRoot, layout.Layout.NumVariables[0]);
-            Transcript transcript = Begin(training, model, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray, limbCommitment, proof.MultiplicityArray);
+            Transcript transcript = Begin(
+                training, model, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray, limbCommitment, committed ? null : proof.MultiplicityArray);
             SumcheckMaskVerifier<E>? masks = maskParameters is null ? null : new SumcheckMaskVerifier<E>(maskParameters, proof.MaskChunks);
             var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray, masks);
             LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
-            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, TableBits);
+            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, TableBits, committedMultiplicities: committed);
             ProofVerdict.Require(
-                MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
+                committed || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
                 RejectionReason.Lookup,
                 "lookup multiplicities");
             (E[][] zeta, E[][] xi) = Points(transcript, layout);
@@ -231,7 +243,8 @@ public static partial class ModelLinkArgument
 
         LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
         long lookups = specs.Sum(c => 1L << c.LogSize);
-        epsilon += Math.Pow(2.0, -LogUpArgument.SoundnessBits(lookups, TableBits, LogUpLayout.Create(specs, TableBits).LogSize, field));
+        epsilon += Math.Pow(
+            2.0, -LogUpArgument.SoundnessBits(lookups, TableBits, LogUpLayout.Create(specs, TableBits).LogSize, field, committedMultiplicities: MaskParameters(training, model) is not null));
         int layers = training.Config.LayerCount;
         double terms = Enumerable.Range(0, layers).Sum(l => layout.WeightLogSizes[l] + (2.0 * layout.BiasLogSizes[l]));
         int limbClaims = layout.Columns.Length + layout.Layout.SegmentCount;
@@ -272,10 +285,11 @@ public static partial class ModelLinkArgument
         LigeroProverState limbState = LigeroProver.Commit(limbPolynomial, training.Parameters, salts);
         var columns = layout.Columns.Select(c => (limbs[c.Segment], c.Scale)).ToList();
         Goldilocks[] multiplicities = LogUpArgument.Multiplicities(columns, TableBits);
-        Transcript transcript = Begin(training, model.Commitment, sigma, indices, witnessValues, limbState.Commitment, multiplicities);
         LigeroParameters? maskParameters = MaskParameters(training, model.Commitment);
+        bool committed = maskParameters is not null;
+        Transcript transcript = Begin(training, model.Commitment, sigma, indices, witnessValues, limbState.Commitment, committed ? null : multiplicities);
         var builder = new ProofBuilder<E>(maskParameters is null ? null : new SumcheckMaskPool<E>(maskParameters, MaskChunkLogSize(training, setup), salts));
-        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits);
+        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits, commitMultiplicities: committed);
 
         (E[][] zeta, E[][] xi) = Points(transcript, layout);
         var values = new List<E>();
@@ -297,25 +311,29 @@ public static partial class ModelLinkArgument
         LigeroOpeningProof<E>[] trainingOpenings = ClaimBatcher.Prove(
             transcript, builder, WeightCommitment.Layout(config), trainingPolynomials, trainingStates, trainingClaims);
         LigeroOpeningProof<E>[] modelOpenings = ClaimBatcher.Prove(transcript, builder, setup.Plan.WeightLayout, model.Polynomials, model.States, modelClaims);
-        return builder.Masks is null
-            ? new ModelLinkProof(
+        if (builder.Masks is null)
+        {
+            return new ModelLinkProof(
                 [.. sigma], indices, witnessValues, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values],
-                limbOpenings, trainingOpenings, modelOpenings)
-            : new ModelLinkProof(
-                [.. sigma], indices, witnessValues, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values],
-                limbOpenings, trainingOpenings, modelOpenings, [.. builder.Masks.Chunks], builder.Masks.Open(transcript));
+                limbOpenings, trainingOpenings, modelOpenings);
+        }
+
+        Array.Clear(multiplicities);
+        return new ModelLinkProof(
+            [.. sigma], indices, witnessValues, limbState.Commitment.Root, [], [.. builder.Sumchecks], [.. builder.Values],
+            limbOpenings, trainingOpenings, modelOpenings, [.. builder.Masks.Chunks], builder.Masks.Open(transcript));
     }
 
     /// <summary>The parameters of the sumcheck masking pool: the run's when it is hiding, else the model's when it is, else none (plain sumchecks).</summary>
     private static LigeroParameters? MaskParameters(TrainingTranscript training, ModelCommitment model) =>
         training.Parameters.Hiding ? training.Parameters : model.Parameters.Hiding ? model.Parameters : null;
 
-    /// <summary>The pool's chunk size: the logUp's layers and the three batchings.</summary>
+    /// <summary>The pool's chunk size: the committed multiplicities, the logUp's layers and the three batchings.</summary>
     private static int MaskChunkLogSize(TrainingTranscript training, Setup setup)
     {
         ModelLinkLayout layout = setup.Layout;
         LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
-        long entries = 0;
+        long entries = 1 << TableBits;
         for (int k = 0; k <= LogUpLayout.Create(specs, TableBits).LogSize; k++)
         {
             entries += SumcheckMask<E>.Entries(k, 3);
@@ -347,9 +365,10 @@ public static partial class ModelLinkArgument
     }
 
     private static Transcript Begin(
-        TrainingTranscript training, ModelCommitment model, int[] sigma, int[] indices, int[] witnessValues, LigeroCommitment limbs, Goldilocks[] multiplicities)
+        TrainingTranscript training, ModelCommitment model, int[] sigma, int[] indices, int[] witnessValues, LigeroCommitment limbs, Goldilocks[]? multiplicities)
     {
-        var transcript = new Transcript(Protocol);
+        // Plain proofs absorb the published multiplicities; masked ones (null) commit them in the pool under their own protocol label.
+        var transcript = new Transcript(multiplicities is null ? CommittedProtocol : Protocol);
         transcript.AbsorbDigest("training", training.Digest);
         transcript.AbsorbUInt64("training/snapshot", (ulong)training.StepCount);
         foreach (Digest256 root in training.WeightRootsOf(training.StepCount))
@@ -373,7 +392,11 @@ public static partial class ModelLinkArgument
 
         transcript.AbsorbDigest("link/limbs", limbs.Root);
         transcript.AbsorbUInt64("link/limb-variables", (ulong)limbs.NumVariables);
-        transcript.Absorb<Goldilocks>("link/multiplicities", multiplicities);
+        if (multiplicities is not null)
+        {
+            transcript.Absorb<Goldilocks>("link/multiplicities", multiplicities);
+        }
+
         return transcript;
     }
 }

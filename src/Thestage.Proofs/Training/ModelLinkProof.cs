@@ -8,7 +8,7 @@ namespace Thestage.Proofs.Training;
 /// <summary>
 /// A proof that a committed inference model is <see cref="ModelLinkArgument.Quantize(FixedPointWeights, int, int)"/> of a training run's final
 /// snapshot (<see cref="ModelLinkArgument"/>): the public weight shifts with their minimality witnesses, the remainder
-/// commitment, public multiplicities, the logUp and identity messages, and the openings. Byte format:
+/// commitment, the multiplicities (public for a plain proof, committed in the masking pool for a zero-knowledge one), the logUp and identity messages, and the openings. Byte format:
 /// <see cref="ModelLinkProofSerializer"/>.
 /// </summary>
 public sealed class ModelLinkProof
@@ -75,7 +75,7 @@ public sealed class ModelLinkProof
     /// <summary>Gets the Ligero root of the committed remainder and bias limbs.</summary>
     public Digest256 RemainderRoot { get; }
 
-    /// <summary>Gets how often each table value <c>[0, 256)</c> occurs among the looked-up limbs (public).</summary>
+    /// <summary>Gets how often each table value <c>[0, 256)</c> occurs among the looked-up limbs; empty for a zero-knowledge proof, which commits them.</summary>
     public IReadOnlyList<Goldilocks> Multiplicities => _multiplicities;
 
     /// <summary>Gets the sumcheck proofs (fractional sumcheck layers, then the three claim batchings), in order.</summary>

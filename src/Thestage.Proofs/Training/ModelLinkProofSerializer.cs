@@ -17,16 +17,19 @@ namespace Thestage.Proofs.Training;
 /// count <c>= 256</c> and the multiplicities (8-byte canonical Goldilocks); the sumcheck list (shared encoding, at most
 /// 256); <c>u32</c> count and the field messages (16-byte extension elements, at most 4096); then three opening groups
 /// (limbs, snapshot, model), each a <c>u8</c> count in <c>[1, 2]</c> and the openings (each <c>u32</c> length and
-/// <see cref="LigeroProofSerializer"/>'s bytes). Version 2 is the zero-knowledge proof of a hiding run or model: every
-/// sumcheck is followed by its mask's sum and value, and the opening groups by the masking pool (as in <c>TSIP</c> v2); plain
-/// proofs are written as version 1, unchanged. No trailing bytes.
+/// <see cref="LigeroProofSerializer"/>'s bytes). Version 3 is the zero-knowledge proof of a hiding run or model: it has no
+/// multiplicities field (they are committed in the masking pool's first chunk), every sumcheck is followed by its mask's sum
+/// and value, and the opening groups by the masking pool (as in <c>TSIP</c> v2); plain proofs are written as version 1,
+/// unchanged. No trailing bytes. Version 2, the zero-knowledge proof that still published the multiplicities (the histogram
+/// of the limbs), is refused with a message saying to prove the link again.
 /// </remarks>
 public static class ModelLinkProofSerializer
 {
-    /// <summary>The format version of plain proofs (zero-knowledge ones are written as version 2).</summary>
+    /// <summary>The format version of plain proofs (zero-knowledge ones are written as version 3).</summary>
     public const ushort Version = 1;
 
-    private const ushort MaskedVersion = 2;
+    private const ushort PublishedHistogramVersion = 2;
+    private const ushort MaskedVersion = 3;
 
     private const int MaxSumchecks = 256;
     private const int MaxValues = 4096;
@@ -63,7 +66,11 @@ public static class ModelLinkProofSerializer
         }
 
         writer.WriteDigest(proof.RemainderRoot);
-        writer.WriteElements<Goldilocks>(proof.MultiplicityArray);
+        if (!proof.IsMasked)
+        {
+            writer.WriteElements<Goldilocks>(proof.MultiplicityArray);
+        }
+
         ProofCodec.WriteSumchecks(writer, proof.Sumchecks, proof.IsMasked);
         writer.WriteElements<GoldilocksExt2>(proof.ValueArray);
         WriteOpenings(writer, proof.RemainderOpeningArray);
@@ -83,6 +90,12 @@ public static class ModelLinkProofSerializer
     /// <exception cref="ProofFormatException">The bytes are malformed.</exception>
     public static ModelLinkProof Deserialize(ReadOnlySpan<byte> bytes)
     {
+        if (bytes.Length >= 6 && bytes[..4].SequenceEqual(Magic) && System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]) == PublishedHistogramVersion)
+        {
+            throw new ProofFormatException(
+                "TSML version 2 is no longer accepted: its zero-knowledge proof publishes the histogram of the limbs. Prove the link again (version 3 commits it).");
+        }
+
         var reader = new ProofReader(bytes);
         bool masked = reader.ReadHeader(Magic, Version, MaskedVersion) == MaskedVersion;
         int layers = reader.ReadBytes(1)[0];
@@ -116,7 +129,7 @@ public static class ModelLinkProofSerializer
         }
 
         Digest256 root = reader.ReadDigest();
-        Goldilocks[] multiplicities = reader.ReadElements<Goldilocks>(256, 256);
+        Goldilocks[] multiplicities = masked ? [] : reader.ReadElements<Goldilocks>(256, 256);
         SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks, masked);
         GoldilocksExt2[] messages = reader.ReadElements<GoldilocksExt2>(0, MaxValues);
         LigeroOpeningProof<GoldilocksExt2>[] limbOpenings = ReadOpenings(ref reader, "limb");
