@@ -17,19 +17,21 @@ namespace Thestage.Proofs.Training;
 /// count <c>= 256</c> and the multiplicities (8-byte canonical Goldilocks); the sumcheck list (shared encoding, at most
 /// 256); <c>u32</c> count and the field messages (16-byte extension elements, at most 4096); then three opening groups
 /// (limbs, snapshot, model), each a <c>u8</c> count in <c>[1, 2]</c> and the openings (each <c>u32</c> length and
-/// <see cref="LigeroProofSerializer"/>'s bytes). Version 3 is the zero-knowledge proof of a hiding run or model: it has no
-/// multiplicities field (they are committed in the masking pool's first chunk), every sumcheck is followed by its mask's sum
-/// and value, and the opening groups by the masking pool (as in <c>TSIP</c> v2); plain proofs are written as version 1,
-/// unchanged. No trailing bytes. Version 2, the zero-knowledge proof that still published the multiplicities (the histogram
-/// of the limbs), is refused with a message saying to prove the link again.
+/// <see cref="LigeroProofSerializer"/>'s bytes). Version 4 is the zero-knowledge proof of a hiding run or model: it has no
+/// witness fields (each layer is its shift alone: the minimality is proven from committed witnesses) and no multiplicities
+/// field (they are committed in the masking pool's first chunk), every sumcheck is followed by its mask's sum and value, and
+/// the opening groups by the masking pool (as in <c>TSIP</c> v2); plain proofs are written as version 1, unchanged. No
+/// trailing bytes. The earlier zero-knowledge versions are refused with a message saying to prove the link again: version 2
+/// published the multiplicities (the histogram of the limbs) and the witness weights, version 3 the witness weights.
 /// </remarks>
 public static class ModelLinkProofSerializer
 {
-    /// <summary>The format version of plain proofs (zero-knowledge ones are written as version 3).</summary>
+    /// <summary>The format version of plain proofs (zero-knowledge ones are written as version 4).</summary>
     public const ushort Version = 1;
 
     private const ushort PublishedHistogramVersion = 2;
-    private const ushort MaskedVersion = 3;
+    private const ushort PublishedWitnessVersion = 3;
+    private const ushort MaskedVersion = 4;
 
     private const int MaxSumchecks = 256;
     private const int MaxValues = 4096;
@@ -44,10 +46,11 @@ public static class ModelLinkProofSerializer
     {
         ArgumentNullException.ThrowIfNull(proof);
         int layers = proof.WeightShiftArray.Length;
+        bool witnesses = !proof.IsMasked;
         if (layers is < 2 or > TrainingConfig.MaxLayers || proof.WeightShiftArray.Any(s => s is < 0 or > 31)
-            || proof.WitnessIndexArray.Length != layers || proof.WitnessValueArray.Length != layers
-            || Enumerable.Range(0, layers).Any(l => proof.WitnessIndexArray[l] is < 0 or >= 1 << 24
-                || (proof.WeightShiftArray[l] == 0 && (proof.WitnessIndexArray[l] != 0 || proof.WitnessValueArray[l] != 0))))
+            || proof.WitnessIndexArray.Length != (witnesses ? layers : 0) || proof.WitnessValueArray.Length != proof.WitnessIndexArray.Length
+            || (witnesses && Enumerable.Range(0, layers).Any(l => proof.WitnessIndexArray[l] is < 0 or >= 1 << 24
+                || (proof.WeightShiftArray[l] == 0 && (proof.WitnessIndexArray[l] != 0 || proof.WitnessValueArray[l] != 0)))))
         {
             throw new ArgumentException("The proof exceeds the bounds of the format.", nameof(proof));
         }
@@ -58,7 +61,7 @@ public static class ModelLinkProofSerializer
         for (int l = 0; l < layers; l++)
         {
             writer.WriteBytes([(byte)proof.WeightShiftArray[l]]);
-            if (proof.WeightShiftArray[l] > 0)
+            if (witnesses && proof.WeightShiftArray[l] > 0)
             {
                 writer.WriteUInt32((uint)proof.WitnessIndexArray[l]);
                 writer.WriteUInt32((uint)proof.WitnessValueArray[l]);
@@ -90,10 +93,11 @@ public static class ModelLinkProofSerializer
     /// <exception cref="ProofFormatException">The bytes are malformed.</exception>
     public static ModelLinkProof Deserialize(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length >= 6 && bytes[..4].SequenceEqual(Magic) && System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]) == PublishedHistogramVersion)
+        ushort version = bytes.Length >= 6 && bytes[..4].SequenceEqual(Magic) ? System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]) : Version;
+        if (version is PublishedHistogramVersion or PublishedWitnessVersion)
         {
             throw new ProofFormatException(
-                "TSML version 2 is no longer accepted: its zero-knowledge proof publishes the histogram of the limbs. Prove the link again (version 3 commits it).");
+                $"TSML version {version} is no longer accepted: its zero-knowledge proof publishes {(version == PublishedHistogramVersion ? "the histogram of the limbs and " : string.Empty)}one weight per layer. Prove the link again (version 4 commits them).");
         }
 
         var reader = new ProofReader(bytes);
@@ -105,8 +109,8 @@ public static class ModelLinkProofSerializer
         }
 
         var sigma = new int[layers];
-        var indices = new int[layers];
-        var values = new int[layers];
+        var indices = new int[masked ? 0 : layers];
+        var values = new int[masked ? 0 : layers];
         for (int l = 0; l < layers; l++)
         {
             sigma[l] = reader.ReadBytes(1)[0];
@@ -115,7 +119,7 @@ public static class ModelLinkProofSerializer
                 throw new ProofFormatException("A weight shift is out of range.");
             }
 
-            if (sigma[l] > 0)
+            if (!masked && sigma[l] > 0)
             {
                 uint index = reader.ReadUInt32();
                 if (index >= 1u << 24)

@@ -120,7 +120,8 @@ public sealed class ZeroKnowledgePoolAttackTests
         TrainingRun hidingRun = TrainingRun.Record(Config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(9036));
         TrainingRun plainRun = TrainingRun.Record(Config, data, 2, LigeroParameters.Default, new SeededSaltSource(9036));
         // Each format's versions: the step proof (plain, masked), the snapshot range proof and the model link (plain, masked with
-        // committed multiplicities, and the refused masked version that published them, which neither kind may be relabelled as).
+        // committed multiplicities and witnesses, and the refused masked versions that published them, which neither kind may be
+        // relabelled as).
         foreach ((TrainingRun run2, bool masked) in new[] { (hidingRun, true), (plainRun, false) })
         {
             AssertRelabelRefused(TrainingStepProofSerializer.Serialize(TrainingStepProver.Prove(run2, data, 1, new SeededSaltSource(9037))), masked ? (ushort)2 : (ushort)1, masked ? (ushort)1 : (ushort)2,
@@ -133,9 +134,9 @@ public sealed class ZeroKnowledgePoolAttackTests
                 AssertRelabelRefused(range, masked ? (ushort)5 : (ushort)3, other, b => SnapshotRangeArgument.Verify(run2.Transcript, SnapshotRangeProofSerializer.Deserialize(b)));
             }
 
-            foreach (ushort other in masked ? new ushort[] { 1, 2 } : [2, 3])
+            foreach (ushort other in masked ? new ushort[] { 1, 2, 3 } : [2, 3, 4])
             {
-                AssertRelabelRefused(link, masked ? (ushort)3 : (ushort)1, other, b => ModelLinkArgument.Verify(run2.Transcript, linked.Commitment, ModelLinkProofSerializer.Deserialize(b)));
+                AssertRelabelRefused(link, masked ? (ushort)4 : (ushort)1, other, b => ModelLinkArgument.Verify(run2.Transcript, linked.Commitment, ModelLinkProofSerializer.Deserialize(b)));
             }
         }
     }
