@@ -51,11 +51,17 @@ public static class ModelCommitmentSerializer
     /// <summary>Serializes a model commitment.</summary>
     /// <param name="commitment">The commitment.</param>
     /// <returns>The bytes.</returns>
+    /// <exception cref="ArgumentException">A zero-knowledge range proof carries published multiplicities.</exception>
     public static byte[] Serialize(ModelCommitment commitment)
     {
         ArgumentNullException.ThrowIfNull(commitment);
-        var writer = new ProofWriter();
         bool masked = commitment.RangeProof is { IsMasked: true };
+        if (masked && !commitment.RangeProof!.Multiplicities.IsEmpty)
+        {
+            throw new ArgumentException("A zero-knowledge range proof commits its multiplicities; version 5 has no field for published ones.", nameof(commitment));
+        }
+
+        var writer = new ProofWriter();
         writer.WriteHeader(Magic, masked ? MaskedVersion : Version);
         commitment.WriteArchitecture(writer);
         writer.WriteBytes([(byte)commitment.WeightCommitments.Count]);

@@ -49,6 +49,7 @@ public static class ModelLinkProofSerializer
         bool witnesses = !proof.IsMasked;
         if (layers is < 2 or > TrainingConfig.MaxLayers || proof.WeightShiftArray.Any(s => s is < 0 or > 31)
             || proof.WitnessIndexArray.Length != (witnesses ? layers : 0) || proof.WitnessValueArray.Length != proof.WitnessIndexArray.Length
+            || (!witnesses && proof.MultiplicityArray.Length != 0)
             || (witnesses && Enumerable.Range(0, layers).Any(l => proof.WitnessIndexArray[l] is < 0 or >= 1 << 24
                 || (proof.WeightShiftArray[l] == 0 && (proof.WitnessIndexArray[l] != 0 || proof.WitnessValueArray[l] != 0)))))
         {

@@ -43,9 +43,15 @@ public static class SnapshotRangeProofSerializer
     /// <summary>Serializes a proof.</summary>
     /// <param name="proof">The proof.</param>
     /// <returns>The bytes.</returns>
+    /// <exception cref="ArgumentException">A zero-knowledge proof carries published multiplicities.</exception>
     public static byte[] Serialize(SnapshotRangeProof proof)
     {
         ArgumentNullException.ThrowIfNull(proof);
+        if (proof.IsMasked && proof.MultiplicityArray.Length != 0)
+        {
+            throw new ArgumentException("A zero-knowledge proof commits its multiplicities; version 5 has no field for published ones.", nameof(proof));
+        }
+
         var writer = new ProofWriter();
         writer.WriteHeader(Magic, proof.IsMasked ? MaskedVersion : Version);
         writer.WriteUInt32((uint)proof.Snapshot);

@@ -122,6 +122,7 @@ public sealed class CommittedMultiplicityAttackTests
             plan.WeightSegments.OrderBy(s => s.Key).Select(s => (segments[s.Value.Weights], 1UL)).ToList(), TableBits, plan.WeightSegments.Select(_ => 128UL).ToList());
         var published = new WeightRangeProof(histogram, range.Sumchecks, range.Values, range.Openings, range.MaskChunks, range.MaskOpenings);
         Assert.Equal(RejectionReason.Format, model.Commitment.WithRangeProof(published).CheckWeightRanges().Reason);
+        Assert.Throws<ArgumentException>(() => ModelCommitmentSerializer.Serialize(model.Commitment.WithRangeProof(published)));
 
         TrainingDataset data = SyntheticData.Blobs(Config, 32, 1, 0.4, 9422).Train;
         TrainingRun run = TrainingRun.Record(Config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(9423));
@@ -133,6 +134,7 @@ public sealed class CommittedMultiplicityAttackTests
             snapshot.Snapshot, snapshot.LimbRoot, limbHistogram, snapshot.SumcheckArray, snapshot.ValueArray, snapshot.LimbOpeningArray, snapshot.WeightOpeningArray,
             snapshot.MaskChunks, snapshot.MaskOpenings);
         Assert.Equal(RejectionReason.Format, SnapshotRangeArgument.Check(run.Transcript, snapshotPublished, VerifierPolicy.Default).Reason);
+        Assert.Throws<ArgumentException>(() => SnapshotRangeProofSerializer.Serialize(snapshotPublished));
 
         CommittedModel linked = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6), LigeroParameters.DefaultHiding, new SeededSaltSource(9425));
         ModelLinkProof link = ModelLinkArgument.Prove(run, linked, new SeededSaltSource(9426));
@@ -143,5 +145,6 @@ public sealed class CommittedMultiplicityAttackTests
             link.WeightShiftArray, link.WitnessIndexArray, link.WitnessValueArray, link.RemainderRoot, linkHistogram, link.SumcheckArray, link.ValueArray,
             link.RemainderOpeningArray, link.TrainingOpeningArray, link.ModelOpeningArray, link.MaskChunks, link.MaskOpenings);
         Assert.Equal(RejectionReason.Format, ModelLinkArgument.Check(run.Transcript, linked.Commitment, linkPublished, VerifierPolicy.Default).Reason);
+        Assert.Throws<ArgumentException>(() => ModelLinkProofSerializer.Serialize(linkPublished));
     }
 }
