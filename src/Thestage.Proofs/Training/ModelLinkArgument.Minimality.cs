@@ -21,8 +21,8 @@ namespace Thestage.Proofs.Training;
 /// entry by entry <c>2f(w + h) = 2D + (2^(σ+7) + 1)·e − f</c>.</item>
 /// </list>
 /// At the entry with <c>e = 1</c>: <c>f = 1</c> gives <c>w + h = 2^(σ+6) + D</c>, <c>f = −1</c> gives <c>w + h = −2^(σ+6) − 1 − D</c>; with
-/// <c>D ∈ [0, 2^W)</c> (lookup) and <c>w</c> a <c>W</c>-bit integer (the final snapshot's range proof) both sides are integers below
-/// <c>2^(W+2) &lt; p/2</c>, so <c>round_(σ−1)(w) = ⌊(w + h)/2^(σ−1)⌋ ≥ 128</c> or <c>≤ −129</c>: the shift is minimal; elsewhere
+/// <c>D ∈ [0, 2^(σ+7))</c> (lookup; the honest excess is below it because <c>round_σ(w)</c> is an int8) and <c>w</c> a <c>W</c>-bit
+/// integer (the final snapshot's range proof), <c>σ ≤ W ≤ 31</c>, both sides are integers below <c>2^40 &lt; p/2</c>, so <c>round_(σ−1)(w) = ⌊(w + h)/2^(σ−1)⌋ ≥ 128</c> or <c>≤ −129</c>: the shift is minimal; elsewhere
 /// <c>e = f = 0</c> forces <c>D = 0</c>. <c>w</c> is the snapshot's padded weight segment of the layer (padding is zero, and
 /// <c>round(h) = 0</c> fits int8, so the entry is a real weight). The claims <c>ẽ, f̃, D̃_k</c> at <c>r</c> and at the sumchecks'
 /// final points join the limb batching; <c>w̃</c> at the last sumcheck's point joins the snapshot's. Soundness per layer:

@@ -25,8 +25,10 @@ namespace Thestage.Proofs.Training;
 /// <para>
 /// Proven minimality (zero-knowledge link proofs, <see cref="ProvenWitnesses"/>): after those, per layer with <c>σ &gt; 0</c>,
 /// three more kinds of segments of the padded weight matrix's size: the indicator <c>e</c> of the witness entry, its signed
-/// copy <c>f = ±e</c>, and the <c>⌈W/8⌉</c> byte limbs of the excess <c>D = e·(±(w + h) − 2^(σ+6) − [f = −1])</c>; the excess
-/// limbs are looked up (the top one scaled as above), so <c>D ∈ [0, 2^W)</c>.
+/// copy <c>f = ±e</c> (the side of the bound), and the <c>⌈(σ+7)/8⌉</c> byte limbs of the excess
+/// <c>D = e·(±(w + h) − 2^(σ+6) − [f = −1])</c>; the excess limbs are looked up (the top one scaled as above), so
+/// <c>D ∈ [0, 2^(σ+7))</c>, which holds for the honest witness because <c>round_σ(w)</c> is an int8 (<c>|w + h| &lt; 2^(σ+7)</c>);
+/// <c>e</c> and <c>f</c> are not lookup columns.
 /// </para>
 /// </remarks>
 internal sealed class ModelLinkLayout
@@ -39,7 +41,7 @@ internal sealed class ModelLinkLayout
     /// <summary>The largest <c>|τ|</c>: keeps both sides of the bias identity below <c>2^62</c> in magnitude.</summary>
     public const int MaxBiasShift = 30;
 
-    private ModelLinkLayout(int[] sigma, int[] tau, int[] weightLogSizes, int[] biasLogSizes, int provenWitnessBits)
+    private ModelLinkLayout(int[] sigma, int[] tau, int[] weightLogSizes, int[] biasLogSizes, bool provenWitnesses)
     {
         Sigma = sigma;
         Tau = tau;
@@ -69,7 +71,7 @@ internal sealed class ModelLinkLayout
             BiasQuotients[l] = Add(BiasLimbs, biasLogSizes[l]);
         }
 
-        ProvenWitnesses = provenWitnessBits > 0;
+        ProvenWitnesses = provenWitnesses;
         Indicators = new int[layers];
         Signs = new int[layers];
         Excess = new int[layers][];
@@ -78,7 +80,7 @@ internal sealed class ModelLinkLayout
             bool proven = ProvenWitnesses && sigma[l] > 0;
             Indicators[l] = proven ? Add(1, weightLogSizes[l])[0] : -1;
             Signs[l] = proven ? Add(1, weightLogSizes[l])[0] : -1;
-            Excess[l] = proven ? Add(Limbs(provenWitnessBits), weightLogSizes[l]) : [];
+            Excess[l] = proven ? Add(Limbs(ExcessBits(sigma[l])), weightLogSizes[l]) : [];
         }
 
         Layout = SegmentLayout.Create(logSizes, splitLargest: false);
@@ -88,7 +90,7 @@ internal sealed class ModelLinkLayout
         {
             AddTopColumn(columns, WeightRemainders[l], sigma[l]);
             AddTopColumn(columns, BiasRemainders[l], Math.Max(tau[l], 0));
-            AddTopColumn(columns, Excess[l], provenWitnessBits);
+            AddTopColumn(columns, Excess[l], ExcessBits(sigma[l]));
         }
 
         Columns = [.. columns];
@@ -138,6 +140,9 @@ internal sealed class ModelLinkLayout
 
     public static int Limbs(int bits) => (bits + 7) / 8;
 
+    /// <summary>The bits of a proven witness's excess for shift <c>σ</c>: <c>σ + 7</c> (see remarks).</summary>
+    public static int ExcessBits(int sigma) => sigma + 7;
+
     /// <summary>
     /// Derives the layout, or returns <see langword="null"/> when the shifts are out of range or the model's fraction bits
     /// do not follow the chain in the remarks; <paramref name="provenWitnesses"/> adds the segments of the proven minimality.
@@ -176,7 +181,7 @@ internal sealed class ModelLinkLayout
             weightLogSizes[l] = biasLogSizes[l] + TensorLayout.CeilLog2(config.LayerSizes[l]);
         }
 
-        return a == outputFractionBits ? new ModelLinkLayout([.. sigma], tau, weightLogSizes, biasLogSizes, provenWitnesses ? config.WeightBits : 0) : null;
+        return a == outputFractionBits ? new ModelLinkLayout([.. sigma], tau, weightLogSizes, biasLogSizes, provenWitnesses) : null;
     }
 
     private static void AddTopColumn(List<(int, ulong)> columns, int[] limbs, int bits)
