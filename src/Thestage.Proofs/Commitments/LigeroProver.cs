@@ -91,7 +91,7 @@ public static partial class LigeroProver
         }
         finally
         {
-            ArrayPool<Goldilocks>.Shared.Return(encoded);
+            ArrayPool<Goldilocks>.Shared.Return(encoded, clearArray: true);
             ArrayPool<byte>.Shared.Return(saltBytes, clearArray: true);
             ArrayPool<Digest256>.Shared.Return(nodes);
         }
