@@ -10,7 +10,7 @@ namespace Thestage.Proofs.Tests.Inference;
 /// <summary>
 /// A model committed with an opening budget (<see cref="ModelCommitment.OpeningBudget"/>): its weight range proof is the first
 /// opening, each inference proof the next, each with its own mask set; the prover refuses beyond the budget, also after being
-/// rebuilt from its seed with the persisted count; <c>TSMC</c> v5 carries the budget inside the digested architecture, and a
+/// rebuilt from its seed with the persisted count; <c>TSMC</c> v6 carries the budget inside the digested architecture, and a
 /// verifier refuses budgets above its policy.
 /// </summary>
 public sealed class ModelOpeningBudgetTests
@@ -77,12 +77,12 @@ public sealed class ModelOpeningBudgetTests
     }
 
     [Fact]
-    public void BudgetRoundTripsInVersionFiveBoundByTheDigestAndCappedByTheVerifierPolicy()
+    public void BudgetRoundTripsInVersionSixBoundByTheDigestAndCappedByTheVerifierPolicy()
     {
         (QuantizedModel quantized, List<int[]> inputs) = Model(9300);
         CommittedModel model = CommittedModel.Commit(quantized, LigeroParameters.DefaultHidingWithBudget(Budget), new SeededSaltSource(9301));
         byte[] bytes = ModelCommitmentSerializer.Serialize(model.Commitment);
-        Assert.Equal(5, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(6, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         ModelCommitment reread = ModelCommitmentSerializer.Deserialize(bytes);
         Assert.Equal(Budget, reread.OpeningBudget);
         Assert.Equal(bytes, ModelCommitmentSerializer.Serialize(reread));
@@ -98,12 +98,12 @@ public sealed class ModelOpeningBudgetTests
             Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(changed));
         }
 
-        // Version 5 without the hiding bit, and a version-4 header on budgeted bytes: refused.
+        // Version 6 without the hiding bit, and a version-5 header on budgeted bytes: refused.
         byte[] plainBit = (byte[])bytes.Clone();
         plainBit[offset - 8] = (byte)(bytes[offset - 8] & ~LigeroParameters.EncodedHidingFlag);
         Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(plainBit));
         byte[] relabelled = (byte[])bytes.Clone();
-        BinaryPrimitives.WriteUInt16LittleEndian(relabelled.AsSpan(4), 4);
+        BinaryPrimitives.WriteUInt16LittleEndian(relabelled.AsSpan(4), 5);
         Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(relabelled));
 
         // A verifier accepting at most two openings refuses the statement, one accepting three verifies it.
