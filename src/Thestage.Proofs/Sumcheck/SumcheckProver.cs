@@ -156,6 +156,128 @@ public static class SumcheckProver
         return new SumcheckProverOutput<T>(new SumcheckProof<T>(rounds, factorEvaluations, mask.Sum, mask.Value), point);
     }
 
+    /// <summary>
+    /// The zero-knowledge sumcheck over masked factors: factor <c>k</c> with coefficients <c>factorMasks[k]</c> is Libra's
+    /// <see cref="MaskedExtension"/> <c>Ḟ_k = F̃_k + Σ_j x_j(1 − x_j)·c_(k,j)</c> (equal to <c>F_k</c> on the hypercube, so the sum is the
+    /// same), and a factor without coefficients (<see langword="null"/>) is its plain multilinear extension (public factors such as
+    /// <c>eq(z, ·)</c>). The round degree is <c>d = Σ_k (1 + 2·[k masked])</c>, and the masking polynomial <c>g</c> from
+    /// <paramref name="masks"/> has that degree, so the round polynomials stay uniform subject to the sumcheck's constraints; the
+    /// factor evaluations sent at the end are <c>Ḟ_k(r)</c>, uniform for each masked factor (see <see cref="MaskedExtension"/>).
+    /// </summary>
+    /// <remarks>
+    /// Transcript: as <see cref="ProveTables{T}"/> with the degree <c>d</c>, after which the factor count and the masked factors
+    /// (label <c>sumcheck/masked-factors</c>, one bit per factor) are absorbed, so a proof cannot be replayed with another choice
+    /// of masked factors. Round <c>i</c>: factor <c>k</c> at <c>(r_1 … r_(i−1), t, b)</c> is <c>low + t·step + κ_k + c_(k,i)·t(1 − t)</c>,
+    /// evaluated at <c>t = 0 … d</c>; after <c>r_i</c>, <c>κ_k += r_i(1 − r_i)·c_(k,i)</c> and the table folds. Cost
+    /// <c>O(d·K·2^v)</c> field operations for <c>K</c> factors.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The masks are missing, no factor is masked, or a factor's coefficients do not number its variables.</exception>
+    internal static SumcheckProverOutput<T> ProveMaskedFactors<T>(Transcript transcript, T claimedSum, T[][] tables, T[]?[] factorMasks, SumcheckMaskPool<T> masks)
+        where T : struct, IExtensionField<T>
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(masks);
+        int factors = tables.Length;
+        int size = tables[0].Length;
+        int numVariables = System.Numerics.BitOperations.Log2((uint)size);
+        if (factorMasks.Length != factors || factorMasks.All(c => c is null) || factorMasks.Any(c => c is not null && c.Length != numVariables))
+        {
+            throw new ArgumentException("Every masked factor needs one coefficient per variable, and at least one factor must be masked.", nameof(factorMasks));
+        }
+
+        bool[] masked = Array.ConvertAll(factorMasks, c => c is not null);
+        int degree = SumcheckVerifier.MaskedFactorDegree(masked);
+        if (factors > SumcheckVerifier.MaxDegree || degree > SumcheckVerifier.MaxDegree)
+        {
+            throw new ArgumentException($"The round degree may be at most {SumcheckVerifier.MaxDegree}.", nameof(tables));
+        }
+
+        SumcheckMask<T> mask = masks.Take(transcript, numVariables, degree);
+        transcript.AbsorbUInt64(SumcheckLabels.NumVariables, (ulong)numVariables);
+        transcript.AbsorbUInt64(SumcheckLabels.Degree, (ulong)degree);
+        SumcheckVerifier.AbsorbMaskedFactors(transcript, masked);
+        transcript.Absorb(SumcheckLabels.ClaimedSum, claimedSum);
+        transcript.Absorb(SumcheckLabels.MaskSum, mask.Sum);
+        mask.Weight = transcript.Challenge<T>(SumcheckLabels.MaskWeight);
+
+        var rounds = new T[numVariables][];
+        var point = new T[numVariables];
+        var kappa = new T[factors];
+        var shift = new T[factors][];
+        var current = new T[factors];
+        var step = new T[factors];
+        for (int k = 0; k < factors; k++)
+        {
+            shift[k] = new T[degree + 1];
+        }
+
+        for (int round = 0; round < numVariables; round++)
+        {
+            // The constant-in-b part of each factor at t = 0 … d: κ_k + c_(k,i)·t(1 − t) (zero for an unmasked factor).
+            for (int k = 0; k < factors; k++)
+            {
+                for (int t = 0; t <= degree; t++)
+                {
+                    shift[k][t] = factorMasks[k] is { } c ? kappa[k] + (c[round] * MaskedExtension.Vanishing(T.FromUInt64((ulong)t))) : T.Zero;
+                }
+            }
+
+            int half = size >> (round + 1);
+            var values = new T[degree + 1];
+            for (int i = 0; i < half; i++)
+            {
+                for (int k = 0; k < factors; k++)
+                {
+                    T low = tables[k][i];
+                    current[k] = low;
+                    step[k] = tables[k][i + half] - low;
+                }
+
+                for (int t = 0; t <= degree; t++)
+                {
+                    T product = current[0] + shift[0][t];
+                    for (int k = 1; k < factors; k++)
+                    {
+                        product *= current[k] + shift[k][t];
+                    }
+
+                    values[t] += product;
+                    for (int k = 0; k < factors; k++)
+                    {
+                        current[k] += step[k];
+                    }
+                }
+            }
+
+            mask.AddRound(values, round);
+            rounds[round] = values;
+            transcript.Absorb<T>(SumcheckLabels.Round, values);
+            T challenge = transcript.Challenge<T>(SumcheckLabels.Challenge);
+            point[round] = challenge;
+            mask.Bind(round, challenge);
+            T vanishing = MaskedExtension.Vanishing(challenge);
+            for (int k = 0; k < factors; k++)
+            {
+                MultilinearPolynomial<T>.FoldInPlace(tables[k].AsSpan(0, 2 * half), challenge);
+                if (factorMasks[k] is { } c)
+                {
+                    kappa[k] += vanishing * c[round];
+                }
+            }
+        }
+
+        var factorEvaluations = new T[factors];
+        for (int k = 0; k < factors; k++)
+        {
+            factorEvaluations[k] = tables[k][0] + kappa[k];
+        }
+
+        Array.Clear(kappa);
+        transcript.Absorb<T>(SumcheckLabels.FactorEvaluations, factorEvaluations);
+        SumcheckMaskPool<T>.Finish(transcript, mask, point, degree);
+        return new SumcheckProverOutput<T>(new SumcheckProof<T>(rounds, factorEvaluations, mask.Sum, mask.Value), point);
+    }
+
     /// <summary>The rounds for any field and degree: values by repeated addition of the step, then the fold.</summary>
     private static void GenericRounds<T>(Transcript transcript, T[][] tables, T[][] rounds, T[] point, SumcheckMask<T>? mask)
         where T : struct, IExtensionField<T>

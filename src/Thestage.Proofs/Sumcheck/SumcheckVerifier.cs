@@ -45,6 +45,47 @@ public static class SumcheckVerifier
     /// <c>(1 + v·d)/|E|</c>: <c>ρ</c> separates a false sum (<c>1/|E|</c>), then the rounds of <c>f + ρ·g</c>, of degree <c>d</c>.
     /// </summary>
     internal static SumcheckVerification<T> Verify<T>(Transcript transcript, T claimedSum, int numVariables, int degree, SumcheckProof<T>? proof, SumcheckMaskVerifier<T>? masks)
+        where T : struct, IExtensionField<T> => Verify(transcript, claimedSum, numVariables, degree, null, proof, masks);
+
+    /// <summary>
+    /// Verifies a zero-knowledge sumcheck over masked factors (<see cref="SumcheckProver.ProveMaskedFactors{T}"/>): factor <c>k</c> is
+    /// Libra's <see cref="MaskedExtension"/> when <c>maskedFactors[k]</c>, so the round degree is <c>d = Σ_k (1 + 2·[k masked])</c>; the
+    /// checks are those of <see cref="Verify{T}(Transcript, T, int, int, SumcheckProof{T}, SumcheckMaskVerifier{T})"/> with <c>d</c>, and
+    /// the returned factor evaluations are claims on the masked extensions, for the caller to prove by a functional opening of
+    /// the committed <c>[F ‖ c]</c> (<see cref="MaskedExtension.AddWeights"/>). Soundness error <c>(1 + v·d)/|E|</c>, as for any
+    /// zero-knowledge sumcheck of round degree <c>d</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No factor is masked, or the round degree exceeds <see cref="MaxDegree"/>.</exception>
+    internal static SumcheckVerification<T> Verify<T>(Transcript transcript, T claimedSum, int numVariables, bool[] maskedFactors, SumcheckProof<T>? proof, SumcheckMaskVerifier<T> masks)
+        where T : struct, IExtensionField<T>
+    {
+        ArgumentNullException.ThrowIfNull(maskedFactors);
+        ArgumentNullException.ThrowIfNull(masks);
+        if (!maskedFactors.Any(m => m) || maskedFactors.Length > MaxDegree || MaskedFactorDegree(maskedFactors) > MaxDegree)
+        {
+            throw new ArgumentException($"At least one factor must be masked and the round degree may be at most {MaxDegree}.", nameof(maskedFactors));
+        }
+
+        return Verify(transcript, claimedSum, numVariables, MaskedFactorDegree(maskedFactors), maskedFactors, proof, masks);
+    }
+
+    /// <summary>The round degree of a sumcheck over the factors, masked ones of degree 3 and plain ones of degree 1: <c>Σ_k (1 + 2·[k masked])</c>.</summary>
+    internal static int MaskedFactorDegree(bool[] maskedFactors) => maskedFactors.Sum(m => m ? 3 : 1);
+
+    /// <summary>Absorbs the factor count and which factors are masked (one bit each), after the degree (prover and verifier alike).</summary>
+    internal static void AbsorbMaskedFactors(Transcript transcript, bool[] maskedFactors)
+    {
+        var bits = new byte[(maskedFactors.Length + 7) / 8];
+        for (int k = 0; k < maskedFactors.Length; k++)
+        {
+            bits[k / 8] |= (byte)(maskedFactors[k] ? 1 << (k % 8) : 0);
+        }
+
+        transcript.AbsorbUInt64(SumcheckLabels.MaskedFactors, (ulong)maskedFactors.Length);
+        transcript.AbsorbBytes(SumcheckLabels.MaskedFactors, bits);
+    }
+
+    private static SumcheckVerification<T> Verify<T>(Transcript transcript, T claimedSum, int numVariables, int degree, bool[]? maskedFactors, SumcheckProof<T>? proof, SumcheckMaskVerifier<T>? masks)
         where T : struct, IExtensionField<T>
     {
         ArgumentNullException.ThrowIfNull(transcript);
@@ -53,7 +94,8 @@ public static class SumcheckVerifier
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(degree);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(degree, MaxDegree);
 
-        if (proof is null || proof.RoundCount != numVariables || proof.FactorEvaluations.Length != degree || proof.IsMasked != masks is not null)
+        int factors = maskedFactors?.Length ?? degree;
+        if (proof is null || proof.RoundCount != numVariables || proof.FactorEvaluations.Length != factors || proof.IsMasked != masks is not null)
         {
             return SumcheckVerification<T>.Fail(SumcheckFailure.MalformedProof);
         }
@@ -74,6 +116,11 @@ public static class SumcheckVerifier
 
         transcript.AbsorbUInt64(SumcheckLabels.NumVariables, (ulong)numVariables);
         transcript.AbsorbUInt64(SumcheckLabels.Degree, (ulong)degree);
+        if (maskedFactors is not null)
+        {
+            AbsorbMaskedFactors(transcript, maskedFactors);
+        }
+
         transcript.Absorb(SumcheckLabels.ClaimedSum, claimedSum);
         T weight = T.Zero;
         if (masks is not null)
