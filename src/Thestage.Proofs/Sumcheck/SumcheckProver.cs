@@ -89,14 +89,55 @@ public static class SumcheckProver
     /// folded in place (left unspecified), which spares the copies.
     /// </summary>
     internal static SumcheckProverOutput<T> ProveTables<T>(Transcript transcript, T claimedSum, T[][] tables, SumcheckMaskPool<T>? masks = null)
+        where T : struct, IExtensionField<T> => ProveCore(transcript, claimedSum, tables, null, masks);
+
+    /// <summary>
+    /// The zero-knowledge sumcheck over masked factors: factor <c>k</c> with coefficients <c>factorMasks[k]</c> is the
+    /// <see cref="MaskedExtension"/> <c>Ḟ_k = F̃_k + x_v(1 − x_v)·C_k(x_1 … x_(v−1))</c> (equal to <c>F_k</c> on the hypercube, so the sum
+    /// is the same), and a factor without coefficients (<see langword="null"/>) is its plain multilinear extension (public factors
+    /// such as <c>eq(z, ·)</c>). The round degree is <c>D = Σ_k (1 + 2·[k masked])</c> and the masking polynomial <c>g</c> from
+    /// <paramref name="masks"/> has that degree in every variable, so every round polynomial is uniform subject to the sumcheck's
+    /// constraints; the factor evaluations sent at the end are <c>Ḟ_k(r)</c>, uniform for each masked factor.
+    /// </summary>
+    /// <remarks>
+    /// Only the last variable carries the mask, so rounds <c>1 … v−1</c> (the last variable still Boolean) are the rounds of the plain
+    /// product — the vectorised kernels, their values at <c>0 … K</c> extended to <c>0 … D</c> — and only the last round, on tables of
+    /// two entries, adds <c>γ_k·t(1 − t)</c> with <c>γ_k = C_k(r_1 … r_(v−1))</c>. Transcript: as <see cref="ProveTables{T}"/> with the degree
+    /// <c>D</c>, after which the factor count and the masked factors (label <c>sumcheck/masked-factors</c>, one bit per factor) are
+    /// absorbed, so a proof cannot be replayed under another choice of masked factors of the same degree.
+    /// </remarks>
+    /// <exception cref="ArgumentException">No factor is masked, there are no variables, a factor's coefficients do not number its variables, or the degree exceeds <see cref="SumcheckVerifier.MaxDegree"/>.</exception>
+    internal static SumcheckProverOutput<T> ProveMaskedFactors<T>(Transcript transcript, T claimedSum, T[][] tables, T[]?[] factorMasks, SumcheckMaskPool<T> masks)
         where T : struct, IExtensionField<T>
     {
-        int degree = tables.Length;
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(masks);
+        int numVariables = System.Numerics.BitOperations.Log2((uint)tables[0].Length);
+        if (numVariables == 0 || factorMasks.Length != tables.Length || factorMasks.All(c => c is null) || factorMasks.Any(c => c is not null && c.Length != MaskedExtension.Coefficients(numVariables))
+            || SumcheckVerifier.MaskedFactorDegree(Array.ConvertAll(factorMasks, c => c is not null)) > SumcheckVerifier.MaxDegree)
+        {
+            throw new ArgumentException("Masked factors need at least one variable, one coefficient per variable and a degree within bounds.", nameof(factorMasks));
+        }
+
+        return ProveCore(transcript, claimedSum, tables, factorMasks, masks);
+    }
+
+    private static SumcheckProverOutput<T> ProveCore<T>(Transcript transcript, T claimedSum, T[][] tables, T[]?[]? factorMasks, SumcheckMaskPool<T>? masks)
+        where T : struct, IExtensionField<T>
+    {
+        int factors = tables.Length;
         int size = tables[0].Length;
         int numVariables = System.Numerics.BitOperations.Log2((uint)size);
+        bool[]? masked = factorMasks is null ? null : Array.ConvertAll(factorMasks, c => c is not null);
+        int degree = masked is null ? factors : SumcheckVerifier.MaskedFactorDegree(masked);
         SumcheckMask<T>? mask = masks?.Take(transcript, numVariables, degree);
         transcript.AbsorbUInt64(SumcheckLabels.NumVariables, (ulong)numVariables);
         transcript.AbsorbUInt64(SumcheckLabels.Degree, (ulong)degree);
+        if (masked is not null)
+        {
+            SumcheckVerifier.AbsorbMaskedFactors(transcript, masked);
+        }
+
         transcript.Absorb(SumcheckLabels.ClaimedSum, claimedSum);
         if (mask is not null)
         {
@@ -104,31 +145,33 @@ public static class SumcheckProver
             mask.Weight = transcript.Challenge<T>(SumcheckLabels.MaskWeight);
         }
 
+        // With masked factors the last round is the masked one (below); the others are the plain product's rounds.
+        int plainRounds = masked is null ? numVariables : numVariables - 1;
         var rounds = new T[numVariables][];
         var point = new T[numVariables];
-        if (typeof(T) == typeof(GoldilocksExt2) && ProductRoundKernel.Supports(degree) && numVariables > 0)
+        if (typeof(T) == typeof(GoldilocksExt2) && ProductRoundKernel.Supports(factors) && plainRounds > 0)
         {
             // The vectorised rounds (each fold fused with the next round's values); exactly the values of the loop below.
             var ext = (GoldilocksExt2[][])(object)tables;
-            var values = new GoldilocksExt2[degree + 1];
+            var values = new GoldilocksExt2[factors + 1];
             ProductRoundKernel.Evaluate(ext, size / 2, values);
-            for (int round = 0; round < numVariables; round++)
+            for (int round = 0; round < plainRounds; round++)
             {
-                rounds[round] = (T[])(object)values;
+                rounds[round] = Extend((T[])(object)values, degree);
                 mask?.AddRound(rounds[round], round);
                 transcript.Absorb<T>(SumcheckLabels.Round, rounds[round]);
                 T challenge = transcript.Challenge<T>(SumcheckLabels.Challenge);
                 point[round] = challenge;
                 mask?.Bind(round, challenge);
                 int half = size >> (round + 1);
-                if (round + 1 < numVariables)
+                if (round + 1 < plainRounds)
                 {
-                    values = new GoldilocksExt2[degree + 1];
+                    values = new GoldilocksExt2[factors + 1];
                     ProductRoundKernel.FoldAndEvaluate(ext, half, Unsafe.As<T, GoldilocksExt2>(ref challenge), values);
                 }
                 else
                 {
-                    for (int k = 0; k < degree; k++)
+                    for (int k = 0; k < factors; k++)
                     {
                         MultilinearPolynomial<T>.FoldInPlace(tables[k].AsSpan(0, 2 * half), challenge);
                     }
@@ -137,13 +180,20 @@ public static class SumcheckProver
         }
         else
         {
-            GenericRounds(transcript, tables, rounds, point, mask);
+            GenericRounds(transcript, tables, rounds.AsSpan(0, plainRounds), point, degree, mask);
         }
 
-        var factorEvaluations = new T[degree];
-        for (int k = 0; k < degree; k++)
+        var factorEvaluations = new T[factors];
+        if (factorMasks is not null)
         {
-            factorEvaluations[k] = tables[k][0];
+            MaskedRound(transcript, tables, factorMasks, rounds, point, degree, mask!, factorEvaluations);
+        }
+        else
+        {
+            for (int k = 0; k < factors; k++)
+            {
+                factorEvaluations[k] = tables[k][0];
+            }
         }
 
         transcript.Absorb<T>(SumcheckLabels.FactorEvaluations, factorEvaluations);
@@ -157,73 +207,78 @@ public static class SumcheckProver
     }
 
     /// <summary>
-    /// The zero-knowledge sumcheck over masked factors: factor <c>k</c> with coefficients <c>factorMasks[k]</c> is Libra's
-    /// <see cref="MaskedExtension"/> <c>Ḟ_k = F̃_k + Σ_j x_j(1 − x_j)·c_(k,j)</c> (equal to <c>F_k</c> on the hypercube, so the sum is the
-    /// same), and a factor without coefficients (<see langword="null"/>) is its plain multilinear extension (public factors such as
-    /// <c>eq(z, ·)</c>). The round degree is <c>d = Σ_k (1 + 2·[k masked])</c>, and the masking polynomial <c>g</c> from
-    /// <paramref name="masks"/> has that degree, so the round polynomials stay uniform subject to the sumcheck's constraints; the
-    /// factor evaluations sent at the end are <c>Ḟ_k(r)</c>, uniform for each masked factor (see <see cref="MaskedExtension"/>).
+    /// The last round over masked factors, on tables of two entries: factor <c>k</c> at <c>t</c> is <c>low + t·step + γ_k·t(1 − t)</c>,
+    /// <c>γ_k = C_k(r_1 … r_(v−1))</c> (zero for a plain factor), evaluated at <c>t = 0 … D</c>; then <c>Ḟ_k(r) = F̃_k(r) + r_v(1 − r_v)·γ_k</c>.
     /// </summary>
-    /// <remarks>
-    /// Transcript: as <see cref="ProveTables{T}"/> with the degree <c>d</c>, after which the factor count and the masked factors
-    /// (label <c>sumcheck/masked-factors</c>, one bit per factor) are absorbed, so a proof cannot be replayed with another choice
-    /// of masked factors. Round <c>i</c>: factor <c>k</c> at <c>(r_1 … r_(i−1), t, b)</c> is <c>low + t·step + κ_k + c_(k,i)·t(1 − t)</c>,
-    /// evaluated at <c>t = 0 … d</c>; after <c>r_i</c>, <c>κ_k += r_i(1 − r_i)·c_(k,i)</c> and the table folds. Cost
-    /// <c>O(d·K·2^v)</c> field operations for <c>K</c> factors.
-    /// </remarks>
-    /// <exception cref="ArgumentException">The masks are missing, no factor is masked, or a factor's coefficients do not number its variables.</exception>
-    internal static SumcheckProverOutput<T> ProveMaskedFactors<T>(Transcript transcript, T claimedSum, T[][] tables, T[]?[] factorMasks, SumcheckMaskPool<T> masks)
+    private static void MaskedRound<T>(Transcript transcript, T[][] tables, T[]?[] factorMasks, T[][] rounds, T[] point, int degree, SumcheckMask<T> mask, T[] factorEvaluations)
         where T : struct, IExtensionField<T>
     {
-        ArgumentNullException.ThrowIfNull(transcript);
-        ArgumentNullException.ThrowIfNull(masks);
-        int factors = tables.Length;
-        int size = tables[0].Length;
-        int numVariables = System.Numerics.BitOperations.Log2((uint)size);
-        if (factorMasks.Length != factors || factorMasks.All(c => c is null) || factorMasks.Any(c => c is not null && c.Length != numVariables))
+        int last = rounds.Length - 1;
+        var gamma = new T[tables.Length];
+        for (int k = 0; k < tables.Length; k++)
         {
-            throw new ArgumentException("Every masked factor needs one coefficient per variable, and at least one factor must be masked.", nameof(factorMasks));
+            gamma[k] = factorMasks[k] is { } c ? MaskedExtension.Coefficient<T>(c, point.AsSpan(0, last)) : T.Zero;
         }
 
-        bool[] masked = Array.ConvertAll(factorMasks, c => c is not null);
-        int degree = SumcheckVerifier.MaskedFactorDegree(masked);
-        if (factors > SumcheckVerifier.MaxDegree || degree > SumcheckVerifier.MaxDegree)
+        var values = new T[degree + 1];
+        for (int t = 0; t <= degree; t++)
         {
-            throw new ArgumentException($"The round degree may be at most {SumcheckVerifier.MaxDegree}.", nameof(tables));
-        }
-
-        SumcheckMask<T> mask = masks.Take(transcript, numVariables, degree);
-        transcript.AbsorbUInt64(SumcheckLabels.NumVariables, (ulong)numVariables);
-        transcript.AbsorbUInt64(SumcheckLabels.Degree, (ulong)degree);
-        SumcheckVerifier.AbsorbMaskedFactors(transcript, masked);
-        transcript.Absorb(SumcheckLabels.ClaimedSum, claimedSum);
-        transcript.Absorb(SumcheckLabels.MaskSum, mask.Sum);
-        mask.Weight = transcript.Challenge<T>(SumcheckLabels.MaskWeight);
-
-        var rounds = new T[numVariables][];
-        var point = new T[numVariables];
-        var kappa = new T[factors];
-        var shift = new T[factors][];
-        var current = new T[factors];
-        var step = new T[factors];
-        for (int k = 0; k < factors; k++)
-        {
-            shift[k] = new T[degree + 1];
-        }
-
-        for (int round = 0; round < numVariables; round++)
-        {
-            // The constant-in-b part of each factor at t = 0 … d: κ_k + c_(k,i)·t(1 − t) (zero for an unmasked factor).
-            for (int k = 0; k < factors; k++)
+            T x = T.FromUInt64((ulong)t);
+            T product = T.One;
+            for (int k = 0; k < tables.Length; k++)
             {
-                for (int t = 0; t <= degree; t++)
-                {
-                    shift[k][t] = factorMasks[k] is { } c ? kappa[k] + (c[round] * MaskedExtension.Vanishing(T.FromUInt64((ulong)t))) : T.Zero;
-                }
+                product *= tables[k][0] + (x * (tables[k][1] - tables[k][0])) + (gamma[k] * MaskedExtension.Vanishing(x));
             }
 
+            values[t] = product;
+        }
+
+        mask.AddRound(values, last);
+        rounds[last] = values;
+        transcript.Absorb<T>(SumcheckLabels.Round, values);
+        T challenge = transcript.Challenge<T>(SumcheckLabels.Challenge);
+        point[last] = challenge;
+        mask.Bind(last, challenge);
+        for (int k = 0; k < tables.Length; k++)
+        {
+            MultilinearPolynomial<T>.FoldInPlace(tables[k].AsSpan(0, 2), challenge);
+            factorEvaluations[k] = tables[k][0] + (MaskedExtension.Vanishing(challenge) * gamma[k]);
+        }
+
+        Array.Clear(gamma);
+    }
+
+    /// <summary>A round polynomial's values at <c>0 … K</c> extended to <c>0 … degree</c> (the same array when no extension is needed).</summary>
+    private static T[] Extend<T>(T[] values, int degree)
+        where T : struct, IExtensionField<T>
+    {
+        if (values.Length == degree + 1)
+        {
+            return values;
+        }
+
+        var extended = new T[degree + 1];
+        values.CopyTo(extended, 0);
+        for (int t = values.Length; t <= degree; t++)
+        {
+            extended[t] = UnivariatePolynomial.EvaluateFromNodeValues<T>(values, T.FromUInt64((ulong)t));
+        }
+
+        return extended;
+    }
+
+    /// <summary>The rounds for any field and degree: values by repeated addition of the step, then the fold (values sent at <c>0 … degree</c>).</summary>
+    private static void GenericRounds<T>(Transcript transcript, T[][] tables, Span<T[]> rounds, T[] point, int degree, SumcheckMask<T>? mask)
+        where T : struct, IExtensionField<T>
+    {
+        int factors = tables.Length;
+        int size = tables[0].Length;
+        var current = new T[factors];
+        var step = new T[factors];
+        for (int round = 0; round < rounds.Length; round++)
+        {
             int half = size >> (round + 1);
-            var values = new T[degree + 1];
+            var values = new T[factors + 1];
             for (int i = 0; i < half; i++)
             {
                 for (int k = 0; k < factors; k++)
@@ -233,12 +288,13 @@ public static class SumcheckProver
                     step[k] = tables[k][i + half] - low;
                 }
 
-                for (int t = 0; t <= degree; t++)
+                // f_k(t, b) = low + t·step for t = 0, 1, …, K; accumulate Π_k f_k(t, b) into g(t).
+                for (int t = 0; t <= factors; t++)
                 {
-                    T product = current[0] + shift[0][t];
+                    T product = current[0];
                     for (int k = 1; k < factors; k++)
                     {
-                        product *= current[k] + shift[k][t];
+                        product *= current[k];
                     }
 
                     values[t] += product;
@@ -249,80 +305,14 @@ public static class SumcheckProver
                 }
             }
 
-            mask.AddRound(values, round);
-            rounds[round] = values;
-            transcript.Absorb<T>(SumcheckLabels.Round, values);
-            T challenge = transcript.Challenge<T>(SumcheckLabels.Challenge);
-            point[round] = challenge;
-            mask.Bind(round, challenge);
-            T vanishing = MaskedExtension.Vanishing(challenge);
-            for (int k = 0; k < factors; k++)
-            {
-                MultilinearPolynomial<T>.FoldInPlace(tables[k].AsSpan(0, 2 * half), challenge);
-                if (factorMasks[k] is { } c)
-                {
-                    kappa[k] += vanishing * c[round];
-                }
-            }
-        }
-
-        var factorEvaluations = new T[factors];
-        for (int k = 0; k < factors; k++)
-        {
-            factorEvaluations[k] = tables[k][0] + kappa[k];
-        }
-
-        Array.Clear(kappa);
-        transcript.Absorb<T>(SumcheckLabels.FactorEvaluations, factorEvaluations);
-        SumcheckMaskPool<T>.Finish(transcript, mask, point, degree);
-        return new SumcheckProverOutput<T>(new SumcheckProof<T>(rounds, factorEvaluations, mask.Sum, mask.Value), point);
-    }
-
-    /// <summary>The rounds for any field and degree: values by repeated addition of the step, then the fold.</summary>
-    private static void GenericRounds<T>(Transcript transcript, T[][] tables, T[][] rounds, T[] point, SumcheckMask<T>? mask)
-        where T : struct, IExtensionField<T>
-    {
-        int degree = tables.Length;
-        int size = tables[0].Length;
-        var current = new T[degree];
-        var step = new T[degree];
-        for (int round = 0; round < rounds.Length; round++)
-        {
-            int half = size >> (round + 1);
-            var values = new T[degree + 1];
-            for (int i = 0; i < half; i++)
-            {
-                for (int k = 0; k < degree; k++)
-                {
-                    T low = tables[k][i];
-                    current[k] = low;
-                    step[k] = tables[k][i + half] - low;
-                }
-
-                // f_k(t, b) = low + t·step for t = 0, 1, …, d; accumulate Π_k f_k(t, b) into g(t).
-                for (int t = 0; t <= degree; t++)
-                {
-                    T product = current[0];
-                    for (int k = 1; k < degree; k++)
-                    {
-                        product *= current[k];
-                    }
-
-                    values[t] += product;
-                    for (int k = 0; k < degree; k++)
-                    {
-                        current[k] += step[k];
-                    }
-                }
-            }
-
+            values = Extend(values, degree);
             mask?.AddRound(values, round);
             rounds[round] = values;
             transcript.Absorb<T>(SumcheckLabels.Round, values);
             T challenge = transcript.Challenge<T>(SumcheckLabels.Challenge);
             point[round] = challenge;
             mask?.Bind(round, challenge);
-            for (int k = 0; k < degree; k++)
+            for (int k = 0; k < factors; k++)
             {
                 MultilinearPolynomial<T>.FoldInPlace(tables[k].AsSpan(0, 2 * half), challenge);
             }

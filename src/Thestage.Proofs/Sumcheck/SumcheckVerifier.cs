@@ -55,13 +55,13 @@ public static class SumcheckVerifier
     /// the committed <c>[F ‖ c]</c> (<see cref="MaskedExtension.AddWeights"/>). Soundness error <c>(1 + v·d)/|E|</c>, as for any
     /// zero-knowledge sumcheck of round degree <c>d</c>.
     /// </summary>
-    /// <exception cref="ArgumentException">No factor is masked, or the round degree exceeds <see cref="MaxDegree"/>.</exception>
+    /// <exception cref="ArgumentException">No factor is masked, there are no variables, or the round degree exceeds <see cref="MaxDegree"/>.</exception>
     internal static SumcheckVerification<T> Verify<T>(Transcript transcript, T claimedSum, int numVariables, bool[] maskedFactors, SumcheckProof<T>? proof, SumcheckMaskVerifier<T> masks)
         where T : struct, IExtensionField<T>
     {
         ArgumentNullException.ThrowIfNull(maskedFactors);
         ArgumentNullException.ThrowIfNull(masks);
-        if (!maskedFactors.Any(m => m) || maskedFactors.Length > MaxDegree || MaskedFactorDegree(maskedFactors) > MaxDegree)
+        if (numVariables == 0 || !maskedFactors.Any(m => m) || maskedFactors.Length > MaxDegree || MaskedFactorDegree(maskedFactors) > MaxDegree)
         {
             throw new ArgumentException($"At least one factor must be masked and the round degree may be at most {MaxDegree}.", nameof(maskedFactors));
         }

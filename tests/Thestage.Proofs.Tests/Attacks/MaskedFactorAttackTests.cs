@@ -19,7 +19,7 @@ public sealed class MaskedFactorAttackTests
     {
         // The committed table F gives the true sum H; the prover runs the sumcheck on F' (F with one entry moved), which proves the
         // false sum H' honestly, and would need its claim Ḟ'(r) = F̃'(r) + ⟨m(r), c⟩ to equal the committed F̃(r) + ⟨m(r), c*⟩ for
-        // some mask c*: c* = c + (F̃'(r) − F̃(r))/(r_v(1 − r_v)) on the last coordinate — chosen after r.
+        // some mask c*: c*_0 = c_0 + (F̃'(r) − F̃(r))/(r_v(1 − r_v)) — chosen after r.
         MaskedFactorSumcheckTests.Statement honest = MaskedFactorSumcheckTests.RandomStatement(4, [true, false], 7300);
         Goldilocks[] forgedTable = (Goldilocks[])honest.Tables[0].Clone();
         forgedTable[5] += Goldilocks.One;
@@ -35,7 +35,7 @@ public sealed class MaskedFactorAttackTests
         E[] r = run.Point;
         E gap = MultilinearPolynomial<E>.Evaluate(Array.ConvertAll(forgedTable, E.FromBase), r) - MultilinearPolynomial<E>.Evaluate(Array.ConvertAll(honest.Tables[0], E.FromBase), r);
         E[] compensating = (E[])factors[0]!.Mask.Clone();
-        compensating[^1] += gap * E.Invert(MaskedExtension.Vanishing(r[^1]));
+        compensating[0] += gap * E.Invert(MaskedExtension.Vanishing(r[^1]));
         Assert.Equal(run.Proof.FactorEvaluations[0], MaskedExtension.Evaluate<E>(Array.ConvertAll(honest.Tables[0], E.FromBase), compensating, r));
 
         // But a commitment made after r changes the transcript, hence r, and the sumcheck's rounds no longer chain.

@@ -11,7 +11,7 @@ namespace Thestage.Proofs.Tests.Sumcheck;
 
 /// <summary>
 /// Zero-knowledge sumchecks whose final claims are hidden too: the committed factors are Libra's masked extensions
-/// <c>Ḟ = F̃ + Σ_j x_j(1 − x_j)·c_j</c> (<see cref="MaskedExtension"/>) with <c>c</c> committed beside <c>F</c> (hiding Ligero), the round
+/// <c>Ḟ = F̃ + x_v(1 − x_v)·(c_0 + Σ_j c_j·x_j)</c> (<see cref="MaskedExtension"/>) with <c>c</c> committed beside <c>F</c> (hiding Ligero), the round
 /// polynomials are masked by the pool's <c>g</c>, and each claim <c>Ḟ(r)</c> is proven by a functional opening of <c>[F ‖ c]</c>.
 /// Completeness, a known answer, the honest-verifier simulator of everything such a sumcheck reveals, χ² indistinguishability
 /// over every revealed element (final claims included), and tampering.
@@ -213,6 +213,7 @@ public sealed class MaskedFactorSumcheckTests
     [InlineData(4, new[] { false, true })]
     [InlineData(5, new[] { false, true, true })]
     [InlineData(6, new[] { true, false, true })]
+    [InlineData(3, new[] { true, false, true, false })]
     public void MaskedFactorProofsVerifyAndReduceToTheMaskedExtensions(int numVariables, bool[] masked)
     {
         Statement statement = RandomStatement(numVariables, masked, 300 + numVariables);
