@@ -98,10 +98,20 @@ internal static class MaskedExtension
     /// entries) to <paramref name="functional"/>: <c>eq(z, x)</c> on <c>S[x]</c>, and <c>m(z)_j</c> on <c>c_j</c> as the base pair
     /// <c>(w, u·w)</c> (the functional's value on <c>(e_0, e_1)</c> is then <c>w·(e_0 + u·e_1)</c>).
     /// </summary>
-    public static void AddWeights<T>(ReadOnlySpan<T> point, T scale, Span<T> functional, int tableOffset, int maskOffset)
+    /// <param name="point">The point <c>z</c>.</param>
+    /// <param name="scale">The factor of the functional.</param>
+    /// <param name="functional">The functional, indexed like the committed table.</param>
+    /// <param name="tableOffset">The offset of <c>S</c>.</param>
+    /// <param name="maskOffset">The offset of <c>c</c>.</param>
+    /// <param name="masksOnly">Whether to add the weights of <c>c</c> only (the verifier of a batch evaluates <c>eq(z, ·)</c> itself).</param>
+    public static void AddWeights<T>(ReadOnlySpan<T> point, T scale, Span<T> functional, int tableOffset, int maskOffset, bool masksOnly = false)
         where T : struct, IExtensionField<T>
     {
-        FieldKernels.AddScaled<T>(functional.Slice(tableOffset, 1 << point.Length), scale, EqPolynomial.Table(point));
+        if (!masksOnly)
+        {
+            FieldKernels.AddScaled<T>(functional.Slice(tableOffset, 1 << point.Length), scale, EqPolynomial.Table(point));
+        }
+
         T u = T.FromCoefficients([Goldilocks.Zero, Goldilocks.One]);
         T weight = scale * Vanishing(point[^1]);
         for (int j = 0; j < point.Length; j++)

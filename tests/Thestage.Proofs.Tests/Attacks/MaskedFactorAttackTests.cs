@@ -77,4 +77,19 @@ public sealed class MaskedFactorAttackTests
         Assert.Equal(SumcheckVerifier.MaskedFactorDegree([true, false, false, true]), SumcheckVerifier.MaskedFactorDegree([false, true, true, false]));
         Assert.StartsWith("sumcheck", MaskedFactorSumcheckTests.Verify(statement with { Masked = [false, true, true, false] }, run));
     }
+
+    [Fact]
+    public void ClaimsMovedThroughUncommittedMasks_AreCaughtByTheBatchedOpening()
+    {
+        // Claims on committed segments' masked extensions, batched into one opening (ClaimBatcher): the prover computes every claim
+        // and the batching sumcheck from the committed data with other mask coefficients (the freedom it would need to move a claim
+        // to a value of its choosing). The claimed values, the batching sumcheck and W̃(s) all pass; the opening of the committed
+        // table at s proves another P̃(s).
+        (Goldilocks[] a, Goldilocks[] b) = Inference.MaskedClaimBatcherTests.Data(8300);
+        Goldilocks[] table = Inference.MaskedClaimBatcherTests.Table(a, b, 8301);
+        Goldilocks[] otherMasks = Inference.MaskedClaimBatcherTests.Table(a, b, 8399);
+        Assert.Equal("accepted", Inference.MaskedClaimBatcherTests.Verify(Inference.MaskedClaimBatcherTests.Prove(table, 8302)));
+        string verdict = Inference.MaskedClaimBatcherTests.Verify(Inference.MaskedClaimBatcherTests.Prove(table, 8302, claimedTable: otherMasks));
+        Assert.StartsWith("Opening in opening of test: opening ", verdict);
+    }
 }
