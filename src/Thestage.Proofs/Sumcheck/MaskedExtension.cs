@@ -107,6 +107,11 @@ internal static class MaskedExtension
     public static void AddWeights<T>(ReadOnlySpan<T> point, T scale, Span<T> functional, int tableOffset, int maskOffset, bool masksOnly = false)
         where T : struct, IExtensionField<T>
     {
+        if (point.Length == 0)
+        {
+            throw new ArgumentException("A masked extension has at least one variable.", nameof(point));
+        }
+
         if (!masksOnly)
         {
             FieldKernels.AddScaled<T>(functional.Slice(tableOffset, 1 << point.Length), scale, EqPolynomial.Table(point));
