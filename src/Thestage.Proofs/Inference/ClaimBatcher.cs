@@ -105,8 +105,9 @@ internal static class ClaimBatcher
             if (claim.MaskSegment >= 0)
             {
                 int offset = MaskOffset(layout, claim);
-                var functional = new T[MaskedExtension.Entries(claim.Point.Length)];
-                MaskedExtension.AddWeights<T>(claim.Point, power, functional, 0, 0, masksOnly: true);
+                T[] maskPoint = claim.MaskPoint ?? claim.Point;
+                var functional = new T[MaskedExtension.Entries(maskPoint.Length)];
+                MaskedExtension.AddWeights<T>(maskPoint, power, functional, 0, 0, masksOnly: true);
                 for (int e = 0; e < functional.Length; e++)
                 {
                     total += functional[e] * EqAtIndex(offset + e, s);
@@ -136,7 +137,7 @@ internal static class ClaimBatcher
     private static int MaskOffset<T>(SegmentLayout layout, SegmentClaim<T> claim)
         where T : struct, IExtensionField<T>
     {
-        if (layout.PolynomialOf(claim.MaskSegment) != layout.PolynomialOf(claim.Segment) || 1 << layout.LogSizeOf(claim.MaskSegment) < MaskedExtension.Entries(claim.Point.Length))
+        if (layout.PolynomialOf(claim.MaskSegment) != layout.PolynomialOf(claim.Segment) || 1 << layout.LogSizeOf(claim.MaskSegment) < MaskedExtension.Entries((claim.MaskPoint ?? claim.Point).Length))
         {
             throw new ArgumentException("A masked claim's coefficients must fit a segment of the same polynomial.", nameof(claim));
         }
@@ -162,13 +163,10 @@ internal static class ClaimBatcher
             }
 
             offset <<= claim.Point.Length;
+            FieldKernels.AddScaled<T>(weights.AsSpan(offset), power, EqPolynomial.Table<T>(claim.Point));
             if (claim.MaskSegment >= 0)
             {
-                MaskedExtension.AddWeights<T>(claim.Point, power, weights, offset, MaskOffset(layout, claim));
-            }
-            else
-            {
-                FieldKernels.AddScaled<T>(weights.AsSpan(offset), power, EqPolynomial.Table<T>(claim.Point));
+                MaskedExtension.AddWeights<T>(claim.MaskPoint ?? claim.Point, power, weights, 0, MaskOffset(layout, claim), masksOnly: true);
             }
 
             power *= rho;

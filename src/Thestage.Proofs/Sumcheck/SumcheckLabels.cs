@@ -15,4 +15,5 @@ internal static class SumcheckLabels
     public const string MaskValue = "sumcheck/mask-value";
     public const string MaskBatch = "sumcheck/mask-batch";
     public const string MaskedFactors = "sumcheck/masked-factors";
+    public const string Terms = "sumcheck/terms";
 }

@@ -89,7 +89,7 @@ public static class SumcheckProver
     /// folded in place (left unspecified), which spares the copies.
     /// </summary>
     internal static SumcheckProverOutput<T> ProveTables<T>(Transcript transcript, T claimedSum, T[][] tables, SumcheckMaskPool<T>? masks = null)
-        where T : struct, IExtensionField<T> => ProveCore(transcript, claimedSum, tables, null, masks);
+        where T : struct, IExtensionField<T> => ProveCore(transcript, claimedSum, tables, masks);
 
     /// <summary>
     /// The zero-knowledge sumcheck over masked factors: factor <c>k</c> with coefficients <c>factorMasks[k]</c> is the
@@ -108,36 +108,133 @@ public static class SumcheckProver
     /// </remarks>
     /// <exception cref="ArgumentException">No factor is masked, there are no variables, a factor's coefficients do not number its variables, or the degree exceeds <see cref="SumcheckVerifier.MaxDegree"/>.</exception>
     internal static SumcheckProverOutput<T> ProveMaskedFactors<T>(Transcript transcript, T claimedSum, T[][] tables, T[]?[] factorMasks, SumcheckMaskPool<T> masks)
+        where T : struct, IExtensionField<T> =>
+        ProveMaskedProducts(transcript, claimedSum, tables, factorMasks, [SumcheckTerm<T>.Product(tables.Length)], masks);
+
+    /// <summary>
+    /// The zero-knowledge sumcheck of a sum of products over masked factors, <c>Σ_x Σ_t a_t·Π_(k∈t) Ḟ_k(x)</c>: as
+    /// <see cref="ProveMaskedFactors{T}"/> for each term, the round degree being the largest term's <c>Σ_(k∈t) (1 + 2·[k masked])</c>; the
+    /// factor evaluations sent are one per table. Relations that are a zero-check of several products (a requantized Dense layer:
+    /// <c>eq·W·X</c> beside <c>eq·(b − 2^s·q − r)</c>) are one such sumcheck, so no intermediate sum is revealed.
+    /// </summary>
+    /// <remarks>
+    /// Transcript: the statement, the degree, the masked tables (label <c>sumcheck/masked-factors</c>) and the terms (label
+    /// <c>sumcheck/terms</c>: count, then per term its coefficient and factor indices) before the claimed sum. Each round
+    /// evaluates every term with the product kernels (without folding), extends its values to the round degree and adds them
+    /// scaled; then every table folds once.
+    /// </remarks>
+    /// <exception cref="ArgumentException">See <see cref="ProveMaskedFactors{T}"/>; or a term is empty, repeats a table or names one out of range.</exception>
+    internal static SumcheckProverOutput<T> ProveMaskedProducts<T>(Transcript transcript, T claimedSum, T[][] tables, T[]?[] factorMasks, SumcheckTerm<T>[] terms, SumcheckMaskPool<T> masks)
         where T : struct, IExtensionField<T>
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(masks);
         int numVariables = System.Numerics.BitOperations.Log2((uint)tables[0].Length);
-        if (numVariables == 0 || factorMasks.Length != tables.Length || factorMasks.All(c => c is null) || factorMasks.Any(c => c is not null && c.Length != MaskedExtension.Coefficients(numVariables))
-            || SumcheckVerifier.MaskedFactorDegree(Array.ConvertAll(factorMasks, c => c is not null)) > SumcheckVerifier.MaxDegree)
+        bool[] masked = Array.ConvertAll(factorMasks, c => c is not null);
+        if (numVariables == 0 || factorMasks.Length != tables.Length || tables.Any(t => t.Length != tables[0].Length) || !masked.Any(m => m)
+            || factorMasks.Any(c => c is not null && c.Length != MaskedExtension.Coefficients(numVariables)) || !SumcheckTerm<T>.Valid(terms, tables.Length)
+            || SumcheckVerifier.MaskedProductDegree(masked, terms) > SumcheckVerifier.MaxDegree || tables.Length > SumcheckVerifier.MaxDegree)
         {
-            throw new ArgumentException("Masked factors need at least one variable, one coefficient per variable and a degree within bounds.", nameof(factorMasks));
+            throw new ArgumentException("Masked products need at least one variable, equal tables, one coefficient per variable, valid terms and a degree within bounds.", nameof(factorMasks));
         }
 
-        return ProveCore(transcript, claimedSum, tables, factorMasks, masks);
+        int degree = SumcheckVerifier.MaskedProductDegree(masked, terms);
+        int size = tables[0].Length;
+        SumcheckMask<T> mask = masks.Take(transcript, numVariables, degree);
+        transcript.AbsorbUInt64(SumcheckLabels.NumVariables, (ulong)numVariables);
+        transcript.AbsorbUInt64(SumcheckLabels.Degree, (ulong)degree);
+        SumcheckVerifier.AbsorbMaskedFactors(transcript, masked);
+        SumcheckTerm<T>.Absorb(transcript, terms);
+        transcript.Absorb(SumcheckLabels.ClaimedSum, claimedSum);
+        transcript.Absorb(SumcheckLabels.MaskSum, mask.Sum);
+        mask.Weight = transcript.Challenge<T>(SumcheckLabels.MaskWeight);
+
+        var rounds = new T[numVariables][];
+        var point = new T[numVariables];
+        for (int round = 0; round < numVariables - 1; round++)
+        {
+            int half = size >> (round + 1);
+            var values = new T[degree + 1];
+            foreach (SumcheckTerm<T> term in terms)
+            {
+                T[][] factors = Array.ConvertAll(term.Factors, k => tables[k]);
+                T[] termValues = Extend(EvaluateRound(factors, half), degree);
+                for (int t = 0; t <= degree; t++)
+                {
+                    values[t] += term.Coefficient * termValues[t];
+                }
+            }
+
+            mask.AddRound(values, round);
+            rounds[round] = values;
+            transcript.Absorb<T>(SumcheckLabels.Round, values);
+            T challenge = transcript.Challenge<T>(SumcheckLabels.Challenge);
+            point[round] = challenge;
+            mask.Bind(round, challenge);
+            foreach (T[] table in tables)
+            {
+                MultilinearPolynomial<T>.FoldInPlace(table.AsSpan(0, 2 * half), challenge);
+            }
+        }
+
+        var factorEvaluations = new T[tables.Length];
+        MaskedRound(transcript, tables, factorMasks, terms, rounds, point, degree, mask, factorEvaluations);
+        transcript.Absorb<T>(SumcheckLabels.FactorEvaluations, factorEvaluations);
+        SumcheckMaskPool<T>.Finish(transcript, mask, point, degree);
+        return new SumcheckProverOutput<T>(new SumcheckProof<T>(rounds, factorEvaluations, mask.Sum, mask.Value), point);
     }
 
-    private static SumcheckProverOutput<T> ProveCore<T>(Transcript transcript, T claimedSum, T[][] tables, T[]?[]? factorMasks, SumcheckMaskPool<T>? masks)
+    /// <summary>One round's values at <c>0 … K</c> of <c>Σ_b Π_k f_k(t, b)</c> over tables of <c>2·half</c> entries, without folding.</summary>
+    private static T[] EvaluateRound<T>(T[][] factors, int half)
+        where T : struct, IExtensionField<T>
+    {
+        var values = new T[factors.Length + 1];
+        if (typeof(T) == typeof(GoldilocksExt2) && ProductRoundKernel.Supports(factors.Length))
+        {
+            var ext = new GoldilocksExt2[factors.Length + 1];
+            ProductRoundKernel.Evaluate((GoldilocksExt2[][])(object)factors, half, ext);
+            return (T[])(object)ext;
+        }
+
+        var current = new T[factors.Length];
+        var step = new T[factors.Length];
+        for (int i = 0; i < half; i++)
+        {
+            for (int k = 0; k < factors.Length; k++)
+            {
+                current[k] = factors[k][i];
+                step[k] = factors[k][i + half] - current[k];
+            }
+
+            for (int t = 0; t <= factors.Length; t++)
+            {
+                T product = current[0];
+                for (int k = 1; k < factors.Length; k++)
+                {
+                    product *= current[k];
+                }
+
+                values[t] += product;
+                for (int k = 0; k < factors.Length; k++)
+                {
+                    current[k] += step[k];
+                }
+            }
+        }
+
+        return values;
+    }
+
+    private static SumcheckProverOutput<T> ProveCore<T>(Transcript transcript, T claimedSum, T[][] tables, SumcheckMaskPool<T>? masks)
         where T : struct, IExtensionField<T>
     {
         int factors = tables.Length;
         int size = tables[0].Length;
         int numVariables = System.Numerics.BitOperations.Log2((uint)size);
-        bool[]? masked = factorMasks is null ? null : Array.ConvertAll(factorMasks, c => c is not null);
-        int degree = masked is null ? factors : SumcheckVerifier.MaskedFactorDegree(masked);
+        int degree = factors;
         SumcheckMask<T>? mask = masks?.Take(transcript, numVariables, degree);
         transcript.AbsorbUInt64(SumcheckLabels.NumVariables, (ulong)numVariables);
         transcript.AbsorbUInt64(SumcheckLabels.Degree, (ulong)degree);
-        if (masked is not null)
-        {
-            SumcheckVerifier.AbsorbMaskedFactors(transcript, masked);
-        }
-
         transcript.Absorb(SumcheckLabels.ClaimedSum, claimedSum);
         if (mask is not null)
         {
@@ -145,8 +242,7 @@ public static class SumcheckProver
             mask.Weight = transcript.Challenge<T>(SumcheckLabels.MaskWeight);
         }
 
-        // With masked factors the last round is the masked one (below); the others are the plain product's rounds.
-        int plainRounds = masked is null ? numVariables : numVariables - 1;
+        int plainRounds = numVariables;
         var rounds = new T[numVariables][];
         var point = new T[numVariables];
         if (typeof(T) == typeof(GoldilocksExt2) && ProductRoundKernel.Supports(factors) && plainRounds > 0)
@@ -184,16 +280,9 @@ public static class SumcheckProver
         }
 
         var factorEvaluations = new T[factors];
-        if (factorMasks is not null)
+        for (int k = 0; k < factors; k++)
         {
-            MaskedRound(transcript, tables, factorMasks, rounds, point, degree, mask!, factorEvaluations);
-        }
-        else
-        {
-            for (int k = 0; k < factors; k++)
-            {
-                factorEvaluations[k] = tables[k][0];
-            }
+            factorEvaluations[k] = tables[k][0];
         }
 
         transcript.Absorb<T>(SumcheckLabels.FactorEvaluations, factorEvaluations);
@@ -208,9 +297,10 @@ public static class SumcheckProver
 
     /// <summary>
     /// The last round over masked factors, on tables of two entries: factor <c>k</c> at <c>t</c> is <c>low + t·step + γ_k·t(1 − t)</c>,
-    /// <c>γ_k = C_k(r_1 … r_(v−1))</c> (zero for a plain factor), evaluated at <c>t = 0 … D</c>; then <c>Ḟ_k(r) = F̃_k(r) + r_v(1 − r_v)·γ_k</c>.
+    /// <c>γ_k = C_k(r_1 … r_(v−1))</c> (zero for a plain factor), and the round is <c>Σ_t a_t·Π_(k∈t)</c> of those at <c>t = 0 … D</c>;
+    /// then <c>Ḟ_k(r) = F̃_k(r) + r_v(1 − r_v)·γ_k</c>.
     /// </summary>
-    private static void MaskedRound<T>(Transcript transcript, T[][] tables, T[]?[] factorMasks, T[][] rounds, T[] point, int degree, SumcheckMask<T> mask, T[] factorEvaluations)
+    private static void MaskedRound<T>(Transcript transcript, T[][] tables, T[]?[] factorMasks, SumcheckTerm<T>[] terms, T[][] rounds, T[] point, int degree, SumcheckMask<T> mask, T[] factorEvaluations)
         where T : struct, IExtensionField<T>
     {
         int last = rounds.Length - 1;
@@ -221,16 +311,16 @@ public static class SumcheckProver
         }
 
         var values = new T[degree + 1];
+        var at = new T[tables.Length];
         for (int t = 0; t <= degree; t++)
         {
             T x = T.FromUInt64((ulong)t);
-            T product = T.One;
             for (int k = 0; k < tables.Length; k++)
             {
-                product *= tables[k][0] + (x * (tables[k][1] - tables[k][0])) + (gamma[k] * MaskedExtension.Vanishing(x));
+                at[k] = tables[k][0] + (x * (tables[k][1] - tables[k][0])) + (gamma[k] * MaskedExtension.Vanishing(x));
             }
 
-            values[t] = product;
+            values[t] = SumcheckTerm<T>.Evaluate(terms, at);
         }
 
         mask.AddRound(values, last);
@@ -246,6 +336,7 @@ public static class SumcheckProver
         }
 
         Array.Clear(gamma);
+        Array.Clear(at);
     }
 
     /// <summary>A round polynomial's values at <c>0 … K</c> extended to <c>0 … degree</c> (the same array when no extension is needed).</summary>
