@@ -86,9 +86,6 @@ public static class SumcheckVerifier
     internal static int MaskedProductDegree<T>(bool[] maskedFactors, SumcheckTerm<T>[] terms)
         where T : struct, IExtensionField<T> => terms.Max(t => t.Factors.Sum(k => maskedFactors[k] ? 3 : 1));
 
-    /// <summary>The round degree of a sumcheck over the factors, masked ones of degree 3 and plain ones of degree 1: <c>Σ_k (1 + 2·[k masked])</c>.</summary>
-    internal static int MaskedFactorDegree(bool[] maskedFactors) => maskedFactors.Sum(m => m ? 3 : 1);
-
     /// <summary>Absorbs the factor count and which factors are masked (one bit each), after the degree (prover and verifier alike).</summary>
     internal static void AbsorbMaskedFactors(Transcript transcript, bool[] maskedFactors)
     {
@@ -173,7 +170,8 @@ public static class SumcheckVerifier
     /// <summary>
     /// The checks of a well-shaped proof given its challenges (the transcript is not touched, so the simulator of the tests can
     /// program them): <c>g_0(0) + g_0(1) = claimedSum + ρ·G</c>, <c>g_i(0) + g_i(1) = g_(i−1)(r_(i−1))</c>, and
-    /// <c>Π_k f_k(r) + ρ·g(r) = g_(v−1)(r_(v−1))</c> (<c>ρ = 0</c>, no mask terms, for a plain proof).
+    /// <c>Π_k f_k(r) + ρ·g(r) = g_(v−1)(r_(v−1))</c> (<c>ρ = 0</c>, no mask terms, for a plain proof; <c>Σ_t a_t·Π_(k∈t) f_k(r)</c> instead of
+    /// the product for a sum of products).
     /// </summary>
     /// <returns>The failure (or none), the failing round (or −1) and the reduced claim.</returns>
     internal static (SumcheckFailure Failure, int Round, T Claim) Check<T>(T claimedSum, SumcheckProof<T> proof, T weight, ReadOnlySpan<T> point, SumcheckTerm<T>[]? terms = null)

@@ -74,7 +74,7 @@ public sealed class MaskedFactorAttackTests
         Assert.Equal("accepted", MaskedFactorSumcheckTests.Verify(statement, run));
 
         // [false, true, true, false] has the same degree (8) and factor count: only the absorbed bits differ.
-        Assert.Equal(SumcheckVerifier.MaskedFactorDegree([true, false, false, true]), SumcheckVerifier.MaskedFactorDegree([false, true, true, false]));
+        Assert.Equal(MaskedFactorSumcheckTests.Degree([true, false, false, true]), MaskedFactorSumcheckTests.Degree([false, true, true, false]));
         Assert.StartsWith("sumcheck", MaskedFactorSumcheckTests.Verify(statement with { Masked = [false, true, true, false] }, run));
     }
 

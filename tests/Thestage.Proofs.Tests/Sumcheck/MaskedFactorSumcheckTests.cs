@@ -35,6 +35,9 @@ public sealed class MaskedFactorSumcheckTests
     internal sealed record Run(
         LigeroCommitment[] Commitments, SumcheckProof<E> Proof, LigeroOpeningProof<E>[] FactorOpenings, IReadOnlyList<SumcheckMaskChunk> Chunks, LigeroOpeningProof<E>[] PoolOpenings, E[] Point);
 
+    /// <summary>The round degree of the product of the factors: <c>Σ_k (1 + 2·[k masked])</c>.</summary>
+    internal static int Degree(bool[] masked) => SumcheckVerifier.MaskedProductDegree(masked, [SumcheckTerm<E>.Product(masked.Length)]);
+
     internal static CommittedFactor Commit(Goldilocks[] table, int seed)
     {
         int v = System.Numerics.BitOperations.Log2((uint)table.Length);
@@ -221,7 +224,7 @@ public sealed class MaskedFactorSumcheckTests
         Assert.Equal("accepted", Verify(statement, run));
 
         // The round degree is Σ (1 + 2·[masked]) and the factor evaluations are Ḟ_k(r), computed independently.
-        Assert.Equal(SumcheckVerifier.MaskedFactorDegree(masked) + 1, run.Proof.GetRoundPolynomial(0).Length);
+        Assert.Equal(Degree(masked) + 1, run.Proof.GetRoundPolynomial(0).Length);
         for (int k = 0; k < masked.Length; k++)
         {
             E[] table = Array.ConvertAll(statement.Tables[k], E.FromBase);
@@ -301,7 +304,7 @@ public sealed class MaskedFactorSumcheckTests
         E sum, int numVariables, bool[] masked, Func<int, E[], E> publicFactor, E weight, E[] point, SeededWordSource rng)
     {
         E[] evaluations = masked.Select((m, k) => m ? rng.Next<E>() : publicFactor(k, point)).ToArray();
-        SumcheckProof<E> proof = ZeroKnowledgeSumcheckTests.Simulate(sum, numVariables, SumcheckVerifier.MaskedFactorDegree(masked), weight, point, evaluations, rng);
+        SumcheckProof<E> proof = ZeroKnowledgeSumcheckTests.Simulate(sum, numVariables, Degree(masked), weight, point, evaluations, rng);
         var openings = new List<(LigeroCommitment, LigeroOpeningProof<E>, E[], int[])>();
         for (int k = 0; k < masked.Length; k++)
         {
@@ -351,7 +354,7 @@ public sealed class MaskedFactorSumcheckTests
         Assert.Equal(SumcheckFailure.RoundSumMismatch, SumcheckVerifier.Check(statement.Sum + E.One, proof, weight, point).Failure);
     }
 
-    private static int SumcheckMaskVerifierShape(bool[] masked) => SumcheckVerifier.MaskedFactorDegree(masked) + 1;
+    private static int SumcheckMaskVerifierShape(bool[] masked) => Degree(masked) + 1;
 
     /// <summary>
     /// Two witnesses with one sum whose first factor is a constant table (<c>a</c> everywhere, or <c>b</c>), so its multilinear
