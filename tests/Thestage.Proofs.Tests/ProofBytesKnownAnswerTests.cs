@@ -39,7 +39,10 @@ namespace Thestage.Proofs.Tests;
 /// which showed that the default's change to log blowup 5 and 117 queries changed no format; the new default's bytes are
 /// pinned beside them (<see cref="DefaultHidingLigeroCommitmentAndOpening"/>, <see cref="DefaultHidingModelCommitmentAndInferenceProof"/>;
 /// the latter from the prover that first had both the masked sumchecks and the new default, the merge of h/zk and h/ligero,
-/// while the first hiding pin reproduced the masked-sumcheck digest of h/zk unchanged).
+/// while the first hiding pin reproduced the masked-sumcheck digest of h/zk unchanged). Every hiding pin above was unchanged by
+/// the opening budget (commitments without one keep their bytes); budgeted openings (<c>TSLG</c> v2) and commitments (<c>TSMC</c>
+/// v5) are pinned beside them from the prover of h/zkbudget (<see cref="BudgetedHidingLigeroCommitmentAndOpening"/>,
+/// <see cref="BudgetedModelCommitmentAndInferenceProof"/>).
 /// </remarks>
 public sealed class ProofBytesKnownAnswerTests
 {
@@ -131,6 +134,12 @@ public sealed class ProofBytesKnownAnswerTests
     public void DefaultHidingLigeroCommitmentAndOpening(int numVariables, string expected) =>
         AssertHidingOpening(LigeroParameters.DefaultHiding, numVariables, expected);
 
+    [Theory]
+    [InlineData(0, "29c39c2c92dadda0acb8e551cf1e91cb20b1476f83f6f693634a53538b806bf9")]
+    [InlineData(9, "b61ecbce703393e17e7768e2e173f3a226090322c3bcb02f4658f01b1cde55d1")]
+    public void BudgetedHidingLigeroCommitmentAndOpening(int numVariables, string expected) =>
+        AssertHidingOpening(LigeroParameters.DefaultHidingWithBudget(4), numVariables, expected);
+
     private static void AssertHidingOpening(LigeroParameters parameters, int numVariables, string expected)
     {
         var words = new SeededWordSource(570 + numVariables);
@@ -151,7 +160,11 @@ public sealed class ProofBytesKnownAnswerTests
     public void DefaultHidingModelCommitmentAndInferenceProof() =>
         AssertHidingInference(LigeroParameters.DefaultHiding, "539832eac6b005529e49d1954e67f50ee5b2c3c75fe0704737bda8a1ae023b68");
 
-    private static void AssertHidingInference(LigeroParameters parameters, string expected)
+    [Fact]
+    public void BudgetedModelCommitmentAndInferenceProof() =>
+        AssertHidingInference(LigeroParameters.DefaultHidingWithBudget(3), "7024be00c2e6a5e87e477bf8c48c4a181f08af4a2f189a5e7209d04dbae198a8", commitmentVersion: 5);
+
+    private static void AssertHidingInference(LigeroParameters parameters, string expected, ushort commitmentVersion = 4)
     {
         var random = new Random(580);
         (Thestage.Proofs.Quantization.QuantizedModel quantized, List<int[]> inputs) = Quantization.TestModels.Quantized(Quantization.TestModels.Mlp(random, [50, 24, 10]), random, 3);
@@ -159,7 +172,7 @@ public sealed class ProofBytesKnownAnswerTests
         (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 582);
         byte[] commitmentBytes = ModelCommitmentSerializer.Serialize(model.Commitment);
         byte[] proofBytes = InferenceProofSerializer.Serialize(proof);
-        Assert.Equal(4, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(commitmentBytes.AsSpan(4)));
+        Assert.Equal(commitmentVersion, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(commitmentBytes.AsSpan(4)));
         Assert.Equal(2, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(proofBytes.AsSpan(4)));
         AssertDigest(expected, commitmentBytes, proofBytes);
     }

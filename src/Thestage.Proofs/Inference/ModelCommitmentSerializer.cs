@@ -21,7 +21,10 @@ namespace Thestage.Proofs.Inference;
 /// (<c>chunk count u8 ‖ per chunk: root (32) ‖ log size u8 ‖ u32 length ‖ "TSLG" opening</c>); a version 4 without its range
 /// proof is refused, so that each commitment has one encoding. Plain commitments are written
 /// as version 3, unchanged; a hiding version 3 with a range proof (written before the range proof's sumchecks were masked) is
-/// refused with a message saying to commit again.
+/// refused with a message saying to commit again. Version 5 is a version 4 with an opening budget
+/// (<see cref="ModelCommitment.OpeningBudget"/>, a <c>u32</c> in <c>[1, 256]</c> after the column queries, inside the digested
+/// architecture) whose weight openings name their mask sets (<c>TSLG</c> v2); hiding commitments without a budget are still
+/// written as version 4, byte for byte.
 /// </summary>
 /// <remarks>
 /// Every field is range-checked, the layer rules of <see cref="QuantizedLayer"/> are enforced, the shapes must chain
@@ -42,6 +45,8 @@ public static class ModelCommitmentSerializer
 
     private const ushort MaskedVersion = 4;
 
+    private const ushort BudgetedVersion = 5;
+
     private static ReadOnlySpan<byte> Magic => "TSMC"u8;
 
     /// <summary>Serializes a model commitment.</summary>
@@ -52,7 +57,7 @@ public static class ModelCommitmentSerializer
         ArgumentNullException.ThrowIfNull(commitment);
         var writer = new ProofWriter();
         bool masked = commitment.RangeProof is { IsMasked: true };
-        writer.WriteHeader(Magic, masked ? MaskedVersion : Version);
+        writer.WriteHeader(Magic, commitment.OpeningBudget > 0 ? BudgetedVersion : masked ? MaskedVersion : Version);
         commitment.WriteArchitecture(writer);
         writer.WriteBytes([(byte)commitment.WeightCommitments.Count]);
         foreach (LigeroCommitment weights in commitment.WeightCommitments)
@@ -97,8 +102,8 @@ public static class ModelCommitmentSerializer
         }
 
         var reader = new ProofReader(bytes);
-        ushort version = reader.ReadHeader(Magic, 2, MaskedVersion);
-        bool masked = version == MaskedVersion;
+        ushort version = reader.ReadHeader(Magic, 2, BudgetedVersion);
+        bool masked = version >= MaskedVersion;
         (int channels, int height, int width) = (reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24));
         int inputBits = reader.ReadUInt32(2, 16);
         int inputFraction = ReadSigned(ref reader, 62);
@@ -126,6 +131,11 @@ public static class ModelCommitmentSerializer
 
         int logBlowup = reader.ReadUInt32(1, LigeroParameters.MaxLogBlowup | LigeroParameters.EncodedHidingFlag);
         int queries = reader.ReadUInt32(1, LigeroParameters.MaxColumnQueries);
+        int budget = version == BudgetedVersion ? reader.ReadUInt32(1, LigeroParameters.MaxOpeningBudget) : 0;
+        if (version == BudgetedVersion && (logBlowup & LigeroParameters.EncodedHidingFlag) == 0)
+        {
+            throw new ProofFormatException("TSMC version 5 is a hiding commitment with an opening budget; a plain one is version 3.");
+        }
         if (version == 2 && (logBlowup & LigeroParameters.EncodedHidingFlag) != 0)
         {
             throw new ProofFormatException("TSMC version 2 has no hiding commitments; a hiding model commitment is version 3.");
@@ -205,7 +215,7 @@ public static class ModelCommitmentSerializer
         ModelCommitment commitment;
         try
         {
-            commitment = new ModelCommitment(LayerShapes.Canonical(channels, height, width), inputBits, inputFraction, outputFraction, layers, weights, LigeroParameters.Decode(logBlowup, queries), range);
+            commitment = new ModelCommitment(LayerShapes.Canonical(channels, height, width), inputBits, inputFraction, outputFraction, layers, weights, LigeroParameters.Decode(logBlowup, queries).WithOpeningBudget(budget), range);
             int[] expected = commitment.Plan(1).WeightLayout.NumVariables;
             if (!expected.SequenceEqual(weights.Select(w => w.NumVariables)))
             {

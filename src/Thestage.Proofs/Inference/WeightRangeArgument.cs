@@ -135,7 +135,7 @@ internal static class WeightRangeArgument
                 claims.Add(new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2]));
             }
 
-            ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.Parameters, claims, proof.Openings, "weights");
+            ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, claims, proof.Openings, "weights");
             ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
             ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
         });
@@ -145,9 +145,10 @@ internal static class WeightRangeArgument
     /// Computes the soundness error of the proof for this plan by the union bound over its components, <c>|F| ≈ 2^128</c>:
     /// <c>Σ_p ε_Ligero(v_p) + (N + 2^8 + 1.5·L² + 2L)/|F| + Σ_σ 4·v_σ/|F| + Σ_p (k + 2·v_p)/|F|</c> — one Ligero opening per weight
     /// polynomial <c>p</c> (<see cref="LigeroParameters.SoundnessBits"/>), the logUp over the <c>N</c> weight-matrix entries in
-    /// <c>2^L</c> leaves, the zero-check of each segment <c>σ</c>, and the batching of the <c>k</c> claims per polynomial.
+    /// <c>2^L</c> leaves, the zero-check of each segment <c>σ</c>, and the batching of the <c>k</c> claims per polynomial. The weight
+    /// openings count under <paramref name="weightParameters"/> (with the commitment's opening budget), the masking pool's under <paramref name="parameters"/>.
     /// </summary>
-    public static double SoundnessError(CircuitPlan plan, LigeroParameters parameters)
+    public static double SoundnessError(CircuitPlan plan, LigeroParameters parameters, LigeroParameters weightParameters)
     {
         double field = E.Log2Size;
         int[] columnSegments = ColumnSegments(plan);
@@ -158,7 +159,7 @@ internal static class WeightRangeArgument
         int claims = columnSegments.Length + plan.WeightBoxes.Count;
         foreach (int v in plan.WeightLayout.NumVariables)
         {
-            epsilon += Math.Pow(2.0, -parameters.SoundnessBits(v, field));
+            epsilon += Math.Pow(2.0, -weightParameters.SoundnessBits(v, field));
             terms += claims + (2.0 * v);
         }
 

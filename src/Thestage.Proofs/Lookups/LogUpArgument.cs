@@ -101,7 +101,7 @@ internal static class LogUpArgument
         {
             foreach (T[] array in leaves)
             {
-                ArrayPool<T>.Shared.Return(array);
+                ArrayPool<T>.Shared.Return(array, clearArray: true);
             }
         }
 

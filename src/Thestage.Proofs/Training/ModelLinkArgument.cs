@@ -145,7 +145,7 @@ public static partial class ModelLinkArgument
             return ProofVerdict.Reject(RejectionReason.Statement);
         }
 
-        if (SetupSoundnessBits(training, model, setup) < policy.MinimumSoundnessBits)
+        if (model.OpeningBudget > policy.MaximumOpeningBudget || SetupSoundnessBits(training, model, setup) < policy.MinimumSoundnessBits)
         {
             return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);
         }
@@ -191,7 +191,7 @@ public static partial class ModelLinkArgument
             ClaimBatcher.Verify(
                 transcript, cursor, WeightCommitment.Layout(training.Config), training.WeightCommitmentsAt(training.StepCount), training.Parameters,
                 trainingClaims, proof.TrainingOpeningArray, "final snapshot");
-            ClaimBatcher.Verify(transcript, cursor, setup.Plan.WeightLayout, model.WeightCommitmentArray, model.Parameters, modelClaims, proof.ModelOpeningArray, "model weights");
+            ClaimBatcher.Verify(transcript, cursor, setup.Plan.WeightLayout, model.WeightCommitmentArray, model.WeightParameters, modelClaims, proof.ModelOpeningArray, "model weights");
             ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
             ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
         });
@@ -218,7 +218,7 @@ public static partial class ModelLinkArgument
         ModelLinkLayout layout = setup.Layout;
         double field = E.Log2Size;
         SegmentLayout trainingLayout = WeightCommitment.Layout(training.Config);
-        double epsilon = WeightRangeArgument.SoundnessError(setup.Plan, model.Parameters);
+        double epsilon = WeightRangeArgument.SoundnessError(setup.Plan, model.Parameters, model.WeightParameters);
         foreach (int v in layout.Layout.NumVariables.Concat(trainingLayout.NumVariables))
         {
             epsilon += Math.Pow(2.0, -training.Parameters.SoundnessBits(v, field));
@@ -226,7 +226,7 @@ public static partial class ModelLinkArgument
 
         foreach (int v in setup.Plan.WeightLayout.NumVariables)
         {
-            epsilon += Math.Pow(2.0, -model.Parameters.SoundnessBits(v, field));
+            epsilon += Math.Pow(2.0, -model.WeightParameters.SoundnessBits(v, field));
         }
 
         LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
