@@ -94,9 +94,14 @@ Every ratio below compares two figures measured on this machine in this run; no 
 Same semantics on both sides (SEAL: \`seal_bench.cpp\`; ours: \`benchmarks/Thestage.Benchmarks\`): SEAL's default
 128-bit moduli, every operand at the first data level, scale 2^30 (N = 4096) or 2^40; Multiply and Square without
 relinearization; RescaleToNext of a relinearized product; RotateVector by one step. SEAL times \`*_inplace\` calls on
-a fresh copy (the copy untimed); ours times Add, AddPlain and Negate in place on one working ciphertext (rows
-"ours returns a new ciphertext" show the allocating API call too) and the other operations as the call returning a
-new ciphertext (SEAL's in-place calls allocate their grown or rescaled result from its pool). NTT: the same prime
+a fresh copy (the copy untimed; Multiply and Square grow it to size 3 within its pooled capacity). Ours times the
+\`…Inplace\` call repeated on one working ciphertext, the same operation on an operand of the same shape: Add,
+AddPlain, Negate and RotateVector as they are; MultiplyPlain, Multiply and Square after setting the scale (and the
+size, 2) back, Relinearize after setting the size back to 3 (field stores; the buffer keeps its capacity as SEAL's
+does; the words are the previous call's output, and the arithmetic does not depend on them). The rows "ours returns a
+new ciphertext" time our allocating API call, a fresh large-object-heap array per call (SEAL has no such call in
+its program). RescaleToNext cannot be repeated in place: ours returns a new ciphertext (SEAL's in-place rescale
+allocates its result from its pool). NTT: the same prime
 sizes, forward/inverse with full reduction, lazy variants as SEAL's \`*_lazy\`. Workload: SEAL's
 \`workload.server_total\` (multiply plain, rescale, add plain, 12 × rotate-and-add, square, relinearize, rescale) and
 \`workload.client_encode_encrypt\` against \`WorkloadBenchmarks\`.
