@@ -106,6 +106,9 @@ internal readonly struct BarrettProduct
 /// fully reduced result is the unique residue: the same word as the integer <see cref="BarrettProduct"/>. About 14
 /// AVX-512 instructions per 8 products, against about 45 for the 64-bit integer form (three <c>vpmullq</c>, eight
 /// <c>vpmuludq</c>).</para>
+/// <para>Secret operands (the decryptor's s, the encryptor's u) go through it, so its timing must not depend on them:
+/// there is no branch, and no subnormal value arises — every intermediate is 0 or an integer, except h·fl(1/q), which
+/// is 0 or at least 2^−50 — so each floating-point instruction takes the same time for every input.</para>
 /// </remarks>
 internal readonly struct DoubleBarrett
 {
