@@ -60,6 +60,9 @@ run_ours() { # mode round
 }
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+run_start="$(date -u +%H:%M)"
+seal_input="SEAL_DIR=<SEAL install>"
+[ -n "${SEAL_BENCH:-}" ] && seal_input="SEAL_BENCH=<built seal_bench>"
 for round in $(seq 1 "$rounds"); do
   for mode in $modes; do
     # Alternate which side goes first, so a drift of the machine's speed does not favour one side.
@@ -88,7 +91,7 @@ Every ratio below compares two figures measured on this machine in this run; no 
 - Load average (1, 5, 15 min) before the run: $load_before; after: $load_after
 - SEAL: $seal_version (Release, $(c++ --version | head -1)); ours: commit $commit, .NET $(dotnet --version) SDK,
   BenchmarkDotNet job \`$bdn_args\`
-- Command: \`SEAL_DIR=<SEAL install> ROUNDS=$rounds MODES="$modes" benchmarks/compare-seal.sh\`, ${rounds} round(s) per
+- Command: \`$seal_input ROUNDS=$rounds MODES="$modes"${FILTERS:+ FILTERS='$FILTERS'} benchmarks/compare-seal.sh\`, run $run_start–$(date -u +%H:%M) UTC, ${rounds} round(s) per
   mode, SEAL and ours alternating (odd rounds SEAL first, even rounds ours first)
 
 Same semantics on both sides (SEAL: \`seal_bench.cpp\`; ours: \`benchmarks/Thestage.Benchmarks\`): SEAL's default
