@@ -257,6 +257,18 @@ public static class ClusterProving
         async Task<string> ProvePieceAsync(int index)
         {
             byte[] piece = pieceBytes(index);
+            try
+            {
+                return await SendPieceAsync(index, piece).ConfigureAwait(false);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(piece);   // its seeds (and, for inference, the weights) are secrets
+            }
+        }
+
+        async Task<string> SendPieceAsync(int index, byte[] piece)
+        {
             DateTime? lostSince = null;
             int rejected = 0;
             for (int attempt = 0; ; attempt++)
