@@ -26,7 +26,8 @@ public enum RejectionReason
 
     /// <summary>
     /// The statement is refused by the <see cref="VerifierPolicy"/>: its proofs are weaker than
-    /// <see cref="VerifierPolicy.MinimumSoundnessBits"/>, or a sampled training proof has fewer steps than
+    /// <see cref="VerifierPolicy.MinimumSoundnessBits"/>, its model commitment's opening budget exceeds
+    /// <see cref="VerifierPolicy.MaximumOpeningBudget"/>, or a sampled training proof has fewer steps than
     /// <see cref="VerifierPolicy.MinimumSampleSize"/> or was drawn from another seed.
     /// </summary>
     SoundnessPolicy,

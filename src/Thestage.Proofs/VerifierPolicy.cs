@@ -39,8 +39,12 @@ public sealed class VerifierPolicy
     /// </summary>
     public const int DefaultMinimumSampleSize = 44;
 
+    /// <summary>The default largest opening budget of a model commitment a verifier accepts: 64 proofs.</summary>
+    public const int DefaultMaximumOpeningBudget = 64;
+
     private readonly double _minimumSoundnessBits = DefaultMinimumSoundnessBits;
     private readonly int _minimumSampleSize = DefaultMinimumSampleSize;
+    private readonly int _maximumOpeningBudget = DefaultMaximumOpeningBudget;
 
     /// <summary>Gets the default policy: 100 bits, at least 44 sampled steps, the sample derived from the transcript alone.</summary>
     public static VerifierPolicy Default { get; } = new();
@@ -78,6 +82,24 @@ public sealed class VerifierPolicy
     /// sample from the transcript alone (the zero seed).
     /// </summary>
     public Digest256? ChallengeSeed { get; init; }
+
+    /// <summary>
+    /// Gets the largest opening budget of a model commitment (<see cref="Commitments.LigeroParameters.OpeningBudget"/>) this verifier
+    /// accepts, in <c>[1, 256]</c>; default 64. A budget <c>B</c> costs the verifier <c>8·B</c> more entries per opened column and
+    /// rows of <c>3·(k + 2·B·t)</c> elements in every proof; a larger budget is refused as <see cref="RejectionReason.SoundnessPolicy"/>,
+    /// as sizes beyond the verifier's means are.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not in <c>[1, 256]</c>.</exception>
+    public int MaximumOpeningBudget
+    {
+        get => _maximumOpeningBudget;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, Commitments.LigeroParameters.MaxOpeningBudget);
+            _maximumOpeningBudget = value;
+        }
+    }
 
     /// <summary>Gets the seed the sample is derived from: <see cref="ChallengeSeed"/>, or zero.</summary>
     internal Digest256 Seed => ChallengeSeed ?? default;

@@ -85,19 +85,23 @@ public sealed class HidingCommitmentsTests
 
         (CommittedModel hidingModel, _) = HidingMlp(3201, 1);
         byte[] hiding = ModelCommitmentSerializer.Serialize(hidingModel.Commitment);
-        Assert.Equal(4, BinaryPrimitives.ReadUInt16LittleEndian(hiding.AsSpan(4)));
+        Assert.Equal(5, BinaryPrimitives.ReadUInt16LittleEndian(hiding.AsSpan(4)));
         BinaryPrimitives.WriteUInt16LittleEndian(hiding.AsSpan(4), 2);
         Assert.Contains("version 2 has no hiding", Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(hiding)).Message);
 
         // Version 3 with the hiding bit and a range proof: written before the range proof's sumchecks were masked, refused.
         BinaryPrimitives.WriteUInt16LittleEndian(hiding.AsSpan(4), 3);
         Assert.Contains("commit the model again", Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(hiding)).Message);
-        BinaryPrimitives.WriteUInt16LittleEndian(hiding.AsSpan(4), 5);
+        BinaryPrimitives.WriteUInt16LittleEndian(hiding.AsSpan(4), 6);
         Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(hiding));
 
-        // Version 4 is hiding only: the plain commitment's bytes under version 4 are refused.
-        BinaryPrimitives.WriteUInt16LittleEndian(plain.AsSpan(4), 4);
-        Assert.Contains("version 4 is a hiding commitment", Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(plain)).Message);
+        // Version 4 (a hiding range proof that published the weight histogram) is refused, whatever follows the header.
+        BinaryPrimitives.WriteUInt16LittleEndian(hiding.AsSpan(4), 4);
+        Assert.Contains("publishes the histogram", Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(hiding)).Message);
+
+        // Version 5 is hiding only: the plain commitment's bytes under version 5 are refused.
+        BinaryPrimitives.WriteUInt16LittleEndian(plain.AsSpan(4), 5);
+        Assert.Contains("version 5 is a hiding commitment", Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(plain)).Message);
     }
 
     [Fact]

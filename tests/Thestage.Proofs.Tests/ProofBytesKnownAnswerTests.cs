@@ -39,7 +39,11 @@ namespace Thestage.Proofs.Tests;
 /// which showed that the default's change to log blowup 5 and 117 queries changed no format; the new default's bytes are
 /// pinned beside them (<see cref="DefaultHidingLigeroCommitmentAndOpening"/>, <see cref="DefaultHidingModelCommitmentAndInferenceProof"/>;
 /// the latter from the prover that first had both the masked sumchecks and the new default, the merge of h/zk and h/ligero,
-/// while the first hiding pin reproduced the masked-sumcheck digest of h/zk unchanged).
+/// while the first hiding pin reproduced the masked-sumcheck digest of h/zk unchanged). Both hiding inference pins were pinned
+/// again from the prover of h/zkmult when the hiding commitment's range proof began committing its multiplicities in the masking
+/// pool (<c>TSMC</c> v5: no multiplicities field, the pool's first chunk holding them, another transcript); the plain pins did not move. Budgeted openings (<c>TSLG</c> v2) and commitments (<c>TSMC</c> v6: version 5 with the budget) are pinned
+/// beside them (<see cref="BudgetedHidingLigeroCommitmentAndOpening"/>, <see cref="BudgetedModelCommitmentAndInferenceProof"/>),
+/// the latter pinned again when the two were merged.
 /// </remarks>
 public sealed class ProofBytesKnownAnswerTests
 {
@@ -131,6 +135,12 @@ public sealed class ProofBytesKnownAnswerTests
     public void DefaultHidingLigeroCommitmentAndOpening(int numVariables, string expected) =>
         AssertHidingOpening(LigeroParameters.DefaultHiding, numVariables, expected);
 
+    [Theory]
+    [InlineData(0, "29c39c2c92dadda0acb8e551cf1e91cb20b1476f83f6f693634a53538b806bf9")]
+    [InlineData(9, "b61ecbce703393e17e7768e2e173f3a226090322c3bcb02f4658f01b1cde55d1")]
+    public void BudgetedHidingLigeroCommitmentAndOpening(int numVariables, string expected) =>
+        AssertHidingOpening(LigeroParameters.DefaultHidingWithBudget(4), numVariables, expected);
+
     private static void AssertHidingOpening(LigeroParameters parameters, int numVariables, string expected)
     {
         var words = new SeededWordSource(570 + numVariables);
@@ -145,13 +155,17 @@ public sealed class ProofBytesKnownAnswerTests
 
     [Fact]
     public void HidingModelCommitmentAndInferenceProof() =>
-        AssertHidingInference(FirstHiding, "10768e71cfafd69db52e76494ae0c9802a8fe7ac3ea6f1f2dcb29d24fbc070ea");
+        AssertHidingInference(FirstHiding, "2b798ecc0690686ce7578ec90c773122e6889d00e6c236ca97ea8115e9acf8e2");
 
     [Fact]
     public void DefaultHidingModelCommitmentAndInferenceProof() =>
-        AssertHidingInference(LigeroParameters.DefaultHiding, "539832eac6b005529e49d1954e67f50ee5b2c3c75fe0704737bda8a1ae023b68");
+        AssertHidingInference(LigeroParameters.DefaultHiding, "d9ec712a5e464c4c466f25b552f80a71f797b9566a4f93daa19cc6af28e4f60f");
 
-    private static void AssertHidingInference(LigeroParameters parameters, string expected)
+    [Fact]
+    public void BudgetedModelCommitmentAndInferenceProof() =>
+        AssertHidingInference(LigeroParameters.DefaultHidingWithBudget(3), "7f054f41f28b3f0800f8143856b155a0cfc1995a83bfe7996a29a1754af85938", commitmentVersion: 6);
+
+    private static void AssertHidingInference(LigeroParameters parameters, string expected, ushort commitmentVersion = 5)
     {
         var random = new Random(580);
         (Thestage.Proofs.Quantization.QuantizedModel quantized, List<int[]> inputs) = Quantization.TestModels.Quantized(Quantization.TestModels.Mlp(random, [50, 24, 10]), random, 3);
@@ -159,7 +173,7 @@ public sealed class ProofBytesKnownAnswerTests
         (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 582);
         byte[] commitmentBytes = ModelCommitmentSerializer.Serialize(model.Commitment);
         byte[] proofBytes = InferenceProofSerializer.Serialize(proof);
-        Assert.Equal(4, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(commitmentBytes.AsSpan(4)));
+        Assert.Equal(commitmentVersion, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(commitmentBytes.AsSpan(4)));
         Assert.Equal(2, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(proofBytes.AsSpan(4)));
         AssertDigest(expected, commitmentBytes, proofBytes);
     }

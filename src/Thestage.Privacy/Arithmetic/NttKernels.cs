@@ -28,8 +28,12 @@ internal static unsafe class NttKernels
     // The bits of 2^52: u + these bits, read as a double, is 2^52 + u exactly for u < 2^52.
     private const ulong TwoPow52Bits = 0x4330_0000_0000_0000;
 
-    /// <summary>Forward lazy transform: input and output in [0, 4q) (the values of <typeparamref name="TA"/>).</summary>
-    public static void ForwardLazy<TV, TL, TA>(ulong* x, int n, ulong* w, ulong* aux, ulong q)
+    /// <summary>
+    /// Forward transform of values in [0, 4q) (the values of <typeparamref name="TA"/>), the outputs left in [0, 4q) or,
+    /// for integer words, reduced by <paramref name="corrections"/> ∈ {0, 1, 2} conditional subtractions (2q, then q)
+    /// in the last stage's registers; the double arithmetic passes 0 and reduces while converting back.
+    /// </summary>
+    public static void Forward<TV, TL, TA>(ulong* x, int n, ulong* w, ulong* aux, ulong q, int corrections)
         where TV : unmanaged
         where TL : struct, IShuffleLanes<TV>
         where TA : struct, INttArithmetic<TA, TV>
@@ -37,11 +41,11 @@ internal static unsafe class NttKernels
         ForwardWideStages<TV, TL, TA>(x, n, w, aux, q, TL.Count);
         if (TL.Count == 8)
         {
-            ForwardNarrowStage<TV, TL, TA, Gap4>(x, n, w, aux, q);
+            ForwardNarrowStage<TV, TL, TA, Gap4>(x, n, w, aux, q, last: false, 0);
         }
 
-        ForwardNarrowStage<TV, TL, TA, Gap2>(x, n, w, aux, q);
-        ForwardNarrowStage<TV, TL, TA, Gap1>(x, n, w, aux, q);
+        ForwardNarrowStage<TV, TL, TA, Gap2>(x, n, w, aux, q, last: false, 0);
+        ForwardNarrowStage<TV, TL, TA, Gap1>(x, n, w, aux, q, last: true, corrections);
     }
 
     /// <summary>Forward lazy transform, one word at a time.</summary>
@@ -50,10 +54,11 @@ internal static unsafe class NttKernels
         => ForwardWideStages<ulong, ScalarLanes, TA>(x, n, w, aux, q, 1);
 
     /// <summary>
-    /// Inverse lazy transform, input and output in [0, 2q), with N⁻¹ folded into the last stage: (n1, n1Aux) is N⁻¹
-    /// and (n2, n2Aux) is ψ^−rev(1)·N⁻¹ with their auxiliary words.
+    /// Inverse transform of values in [0, 2q), with N⁻¹ folded into the last stage: (n1, n1Aux) is N⁻¹ and (n2, n2Aux)
+    /// is ψ^−rev(1)·N⁻¹ with their auxiliary words. Outputs in [0, 2q), or for integer words in [0, q) when
+    /// <paramref name="reduce"/> (one conditional subtraction in the last stage's registers).
     /// </summary>
-    public static void InverseLazy<TV, TL, TA>(ulong* x, int n, ulong* w, ulong* aux, ulong q, ulong n1, ulong n1Aux, ulong n2, ulong n2Aux)
+    public static void Inverse<TV, TL, TA>(ulong* x, int n, ulong* w, ulong* aux, ulong q, ulong n1, ulong n1Aux, ulong n2, ulong n2Aux, bool reduce)
         where TV : unmanaged
         where TL : struct, IShuffleLanes<TV>
         where TA : struct, INttArithmetic<TA, TV>
@@ -66,33 +71,36 @@ internal static unsafe class NttKernels
         }
 
         InverseWideStages<TV, TL, TA>(x, n, w, aux, q, TL.Count);
-        InverseLastStage<TV, TL, TA>(x, n, q, n1, n1Aux, n2, n2Aux);
+        InverseLastStage<TV, TL, TA>(x, n, q, n1, n1Aux, n2, n2Aux, reduce);
     }
 
-    /// <summary>Inverse lazy transform, one word at a time.</summary>
-    public static void InverseLazyScalar<TA>(ulong* x, int n, ulong* w, ulong* aux, ulong q, ulong n1, ulong n1Aux, ulong n2, ulong n2Aux)
+    /// <summary><see cref="Inverse"/>, one word at a time.</summary>
+    public static void InverseScalar<TA>(ulong* x, int n, ulong* w, ulong* aux, ulong q, ulong n1, ulong n1Aux, ulong n2, ulong n2Aux, bool reduce)
         where TA : struct, INttArithmetic<TA, ulong>
     {
         InverseWideStages<ulong, ScalarLanes, TA>(x, n, w, aux, q, 1);
-        InverseLastStage<ulong, ScalarLanes, TA>(x, n, q, n1, n1Aux, n2, n2Aux);
+        InverseLastStage<ulong, ScalarLanes, TA>(x, n, q, n1, n1Aux, n2, n2Aux, reduce);
     }
 
-    /// <summary>x ← x mod q for x ∈ [0, 2^k·q), k = <paramref name="corrections"/> ∈ {0, 1, 2}.</summary>
+    /// <summary>
+    /// The scalar forward kernel's outputs brought into [0, 4q) (<see cref="INttArithmetic{TSelf, TV}.ForwardOutput"/>),
+    /// then x ← x mod q for x ∈ [0, 2^k·q), k = <paramref name="corrections"/> ∈ {0, 1, 2}.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    public static void Reduce<TV, TL>(ulong* x, int n, ulong q, int corrections)
-        where TV : unmanaged
-        where TL : struct, IWordLanes<TV>
+    public static void FinishForwardScalar<TA>(ulong* x, int n, ulong q, int corrections)
+        where TA : struct, INttArithmetic<TA, ulong>
     {
-        TV vq = TL.Create(q), twoQ = TL.Create(2 * q);
-        for (ulong* p = x, end = x + n; p < end; p += TL.Count)
+        TA arithmetic = TA.Create(q);
+        ulong twoQ = 2 * q;
+        for (ulong* p = x, end = x + n; p < end; p++)
         {
-            TV v = TL.Load(p);
+            ulong v = arithmetic.ForwardOutput(*p);
             if (corrections == 2)
             {
-                v = TL.SubtractIfGreaterOrEqual(v, twoQ);
+                v = UInt64Math.SubtractIfGreaterOrEqual(v, twoQ);
             }
 
-            TL.Store(p, TL.SubtractIfGreaterOrEqual(v, vq));
+            *p = corrections >= 1 ? UInt64Math.SubtractIfGreaterOrEqual(v, q) : v;
         }
     }
 
@@ -109,7 +117,7 @@ internal static unsafe class NttKernels
         }
     }
 
-    /// <summary>Each double holding an integer u ∈ [0, 2^52) becomes the word u, in place; then reduced as <see cref="Reduce"/>.</summary>
+    /// <summary>Each double holding an integer u ∈ [0, 2^52) becomes the word u, in place; then x ← x mod q for x ∈ [0, 2^k·q), k = <paramref name="corrections"/> ∈ {0, 1, 2}.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void FromDoubles<TV, TL>(ulong* x, int n, ulong q, int corrections)
         where TV : unmanaged
@@ -159,14 +167,17 @@ internal static unsafe class NttKernels
     }
 
     // The stage of gap G < width: m = N/(2G) groups, each register pair covers 2·Count words = Count/G groups.
+    // The last stage brings its outputs into [0, 4q) (the arithmetic's ForwardOutput), then makes `corrections` as in
+    // Forward; the branches on `last` and `corrections` go the same way every iteration.
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void ForwardNarrowStage<TV, TL, TA, TGap>(ulong* x, int n, ulong* w, ulong* aux, ulong q)
+    private static void ForwardNarrowStage<TV, TL, TA, TGap>(ulong* x, int n, ulong* w, ulong* aux, ulong q, bool last, int corrections)
         where TV : unmanaged
         where TL : struct, IShuffleLanes<TV>
         where TA : struct, INttArithmetic<TA, TV>
         where TGap : struct, IButterflyGap
     {
         TA arithmetic = TA.Create(q);
+        TV vq = TL.Create(q), twoQ = TL.Create(2 * q);
         int m = n / (2 * TGap.Value), groupsPerBlock = TL.Count / TGap.Value;
         ulong* tw = w + m, taux = aux + m;
         for (ulong* p = x, end = x + n; p < end; p += 2 * TL.Count, tw += groupsPerBlock, taux += groupsPerBlock)
@@ -174,6 +185,24 @@ internal static unsafe class NttKernels
             TL.Split<TGap>(TL.Load(p), TL.Load(p + TL.Count), out TV a, out TV b);
             TV vaux = TL.LoadSpread<TGap>(taux);
             arithmetic.Forward(ref a, ref b, TL.LoadSpread<TGap>(tw), vaux, arithmetic.Prepare(vaux));
+            if (last)
+            {
+                a = arithmetic.ForwardOutput(a);
+                b = arithmetic.ForwardOutput(b);
+            }
+
+            if (corrections == 2)
+            {
+                a = TL.SubtractIfGreaterOrEqual(a, twoQ);
+                b = TL.SubtractIfGreaterOrEqual(b, twoQ);
+            }
+
+            if (corrections >= 1)
+            {
+                a = TL.SubtractIfGreaterOrEqual(a, vq);
+                b = TL.SubtractIfGreaterOrEqual(b, vq);
+            }
+
             TL.Join<TGap>(a, b, out TV v0, out TV v1);
             TL.Store(p, v0);
             TL.Store(p + TL.Count, v1);
@@ -227,22 +256,32 @@ internal static unsafe class NttKernels
         }
     }
 
-    // The last stage (m = 1, gap N/2) with N⁻¹ folded in: (a + b)·N⁻¹ and (a − b)·ψ^−rev(1)·N⁻¹, both lazily in [0, 2q).
+    // The last stage (m = 1, gap N/2) with N⁻¹ folded in: (a + b)·N⁻¹ and (a − b)·ψ^−rev(1)·N⁻¹, both lazily in [0, 2q),
+    // then reduced to [0, q) when `reduce` (integer words).
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void InverseLastStage<TV, TL, TA>(ulong* x, int n, ulong q, ulong n1, ulong n1Aux, ulong n2, ulong n2Aux)
+    private static void InverseLastStage<TV, TL, TA>(ulong* x, int n, ulong q, ulong n1, ulong n1Aux, ulong n2, ulong n2Aux, bool reduce)
         where TV : unmanaged
         where TL : struct, IWordLanes<TV>
         where TA : struct, INttArithmetic<TA, TV>
     {
         TA arithmetic = TA.Create(q);
+        TV vq = TL.Create(q);
         TV v1 = TL.Create(n1), v1Aux = TL.Create(n1Aux), v1Prepared = arithmetic.Prepare(v1Aux);
         TV v2 = TL.Create(n2), v2Aux = TL.Create(n2Aux), v2Prepared = arithmetic.Prepare(v2Aux);
         int half = n >> 1;
         for (ulong* p = x, end = x + half; p < end; p += TL.Count)
         {
             arithmetic.SumAndDifference(TL.Load(p), TL.Load(p + half), out TV s, out TV d);
-            TL.Store(p, arithmetic.MultiplyLazy(s, v1, v1Aux, v1Prepared));
-            TL.Store(p + half, arithmetic.MultiplyLazy(d, v2, v2Aux, v2Prepared));
+            TV a = arithmetic.InverseOutput(arithmetic.MultiplyLazy(s, v1, v1Aux, v1Prepared));
+            TV b = arithmetic.InverseOutput(arithmetic.MultiplyLazy(d, v2, v2Aux, v2Prepared));
+            if (reduce)
+            {
+                a = TL.SubtractIfGreaterOrEqual(a, vq);
+                b = TL.SubtractIfGreaterOrEqual(b, vq);
+            }
+
+            TL.Store(p, a);
+            TL.Store(p + half, b);
         }
     }
 }

@@ -35,6 +35,7 @@ internal sealed class NttTables
     private readonly ulong _invNTimesLastRoot;
     private TwiddleTable? _integerTable;
     private TwiddleTable? _doubleTable;
+    private TwiddleTable? _truncatedTable;
 
     public NttTables(int logN, Modulus modulus)
     {
@@ -116,10 +117,16 @@ internal sealed class NttTables
     /// exact transform: fully reduced outputs agree word for word, lazy outputs agree within one arithmetic.
     /// </summary>
     internal NttArithmeticKind ArithmeticFor(SimdWidth width)
-        => width != SimdWidth.Scalar && Modulus.Value < DoubleShoupBound ? NttArithmeticKind.Double : NttArithmeticKind.Integer;
+        => width == SimdWidth.Scalar ? NttArithmeticKind.Integer
+            : Modulus.Value < DoubleShoupBound ? NttArithmeticKind.Double
+            : Modulus.Value < TruncatedShoupBound ? NttArithmeticKind.Truncated
+            : NttArithmeticKind.Integer;
 
     /// <summary>The modulus bound (exclusive) of the double-precision arithmetic.</summary>
     internal const ulong DoubleShoupBound = 1UL << 50;
+
+    /// <summary>The modulus bound (exclusive) of the truncated-quotient arithmetic: its forward values stay below 8q ≤ 2^63.</summary>
+    internal const ulong TruncatedShoupBound = 1UL << 60;
 
     // The transform, then `corrections` conditional subtractions (2 from [0, 4q), 1 from [0, 2q), 0 for lazy output).
     private unsafe void Transform(Span<ulong> values, SimdWidth width, NttArithmeticKind arithmetic, bool forward, int corrections)
@@ -135,6 +142,11 @@ internal sealed class NttTables
             throw new ArgumentOutOfRangeException(nameof(arithmetic), $"The double-precision arithmetic needs q < 2^50; q = {Modulus}.");
         }
 
+        if (arithmetic == NttArithmeticKind.Truncated && Modulus.Value >= TruncatedShoupBound)
+        {
+            throw new ArgumentOutOfRangeException(nameof(arithmetic), $"The truncated-quotient arithmetic needs q < 2^60; q = {Modulus}.");
+        }
+
         TwiddleTable t = Table(arithmetic);
         // Pinned for the call; NttKernels documents why every access stays inside the N words and the tables.
         fixed (ulong* x = values)
@@ -147,20 +159,17 @@ internal sealed class NttTables
                 case (SimdWidth.Vector512, NttArithmeticKind.Double):
                     call.RunDoubles<Vector512<ulong>, Vector512Lanes, DoubleShoup<Vector512<ulong>, Vector512Lanes>>();
                     break;
-                case (SimdWidth.Vector512, _):
-                    call.Run<Vector512<ulong>, Vector512Lanes, IntegerShoup<Vector512<ulong>, Vector512Lanes>>();
-                    break;
                 case (SimdWidth.Vector256, NttArithmeticKind.Double):
                     call.RunDoubles<Vector256<ulong>, Vector256Lanes, DoubleShoup<Vector256<ulong>, Vector256Lanes>>();
-                    break;
-                case (SimdWidth.Vector256, _):
-                    call.Run<Vector256<ulong>, Vector256Lanes, IntegerShoup<Vector256<ulong>, Vector256Lanes>>();
                     break;
                 case (_, NttArithmeticKind.Double):
                     call.RunScalarDoubles();
                     break;
+                case (_, NttArithmeticKind.Truncated):
+                    call.RunTruncated(width);
+                    break;
                 default:
-                    call.RunScalar();
+                    call.RunIntegers(width);
                     break;
             }
         }
@@ -169,7 +178,8 @@ internal sealed class NttTables
     // No allocation once built (a transform must not allocate): the slot is read first, built only when empty.
     private TwiddleTable Table(NttArithmeticKind arithmetic)
     {
-        ref TwiddleTable? slot = ref arithmetic == NttArithmeticKind.Double ? ref _doubleTable : ref _integerTable;
+        ref TwiddleTable? slot = ref arithmetic == NttArithmeticKind.Double ? ref _doubleTable
+            : ref arithmetic == NttArithmeticKind.Truncated ? ref _truncatedTable : ref _integerTable;
         TwiddleTable? table = Volatile.Read(ref slot);
         if (table is null)
         {
@@ -208,8 +218,9 @@ internal sealed class NttTables
                     return (BitConverter.DoubleToUInt64Bits(w), BitConverter.DoubleToUInt64Bits((double)w / q));
                 }
 
-                var operand = new MultiplyOperand(w, q);
-                return (operand.Operand, operand.Quotient);
+                // Shoup's quotient ⌊w·2^k/q⌋: k = 63 for TruncatedShoup, 64 for IntegerShoup.
+                int bits = arithmetic == NttArithmeticKind.Truncated ? 63 : 64;
+                return (w, (ulong)(((UInt128)w << bits) / q));
             }
         }
 
@@ -229,17 +240,12 @@ internal sealed class NttTables
     // One transform's arguments, so each width × arithmetic is a one-line generic call.
     private readonly unsafe struct Call(ulong* x, ulong* w, ulong* aux, int n, ulong q, TwiddleTable t, bool forward, int corrections)
     {
+        // Integer words: the corrections happen in the last stage's registers, except after the scalar forward kernel.
         public void Run<TV, TL, TA>()
             where TV : unmanaged
             where TL : struct, IShuffleLanes<TV>
             where TA : struct, INttArithmetic<TA, TV>
-        {
-            Lazy<TV, TL, TA>();
-            if (corrections > 0)
-            {
-                NttKernels.Reduce<TV, TL>(x, n, q, corrections);
-            }
-        }
+            => Kernel<TV, TL, TA>(corrections);
 
         public void RunDoubles<TV, TL, TA>()
             where TV : unmanaged
@@ -247,42 +253,76 @@ internal sealed class NttTables
             where TA : struct, INttArithmetic<TA, TV>
         {
             NttKernels.ToDoubles<TV, TL>(x, n);
-            Lazy<TV, TL, TA>();
+            Kernel<TV, TL, TA>(0);
             NttKernels.FromDoubles<TV, TL>(x, n, q, corrections);
         }
 
-        public void RunScalar()
+        public void RunIntegers(SimdWidth width)
         {
-            LazyScalar<IntegerShoup<ulong, ScalarLanes>>();
-            if (corrections > 0)
+            switch (width)
             {
-                NttKernels.Reduce<ulong, ScalarLanes>(x, n, q, corrections);
+                case SimdWidth.Vector512:
+                    Run<Vector512<ulong>, Vector512Lanes, IntegerShoup<Vector512<ulong>, Vector512Lanes>>();
+                    break;
+                case SimdWidth.Vector256:
+                    Run<Vector256<ulong>, Vector256Lanes, IntegerShoup<Vector256<ulong>, Vector256Lanes>>();
+                    break;
+                default:
+                    RunScalar<IntegerShoup<ulong, ScalarLanes>>();
+                    break;
+            }
+        }
+
+        public void RunTruncated(SimdWidth width)
+        {
+            switch (width)
+            {
+                case SimdWidth.Vector512:
+                    Run<Vector512<ulong>, Vector512Lanes, TruncatedShoup<Vector512<ulong>, Vector512Lanes>>();
+                    break;
+                case SimdWidth.Vector256:
+                    Run<Vector256<ulong>, Vector256Lanes, TruncatedShoup<Vector256<ulong>, Vector256Lanes>>();
+                    break;
+                default:
+                    RunScalar<TruncatedShoup<ulong, ScalarLanes>>();
+                    break;
+            }
+        }
+
+        private void RunScalar<TA>()
+            where TA : struct, INttArithmetic<TA, ulong>
+        {
+            ScalarKernel<TA>(corrections);
+            if (forward)
+            {
+                NttKernels.FinishForwardScalar<TA>(x, n, q, corrections);
             }
         }
 
         public void RunScalarDoubles()
         {
             NttKernels.ToDoubles<ulong, ScalarLanes>(x, n);
-            LazyScalar<DoubleShoup<ulong, ScalarLanes>>();
+            ScalarKernel<DoubleShoup<ulong, ScalarLanes>>(0);
             NttKernels.FromDoubles<ulong, ScalarLanes>(x, n, q, corrections);
         }
 
-        private void Lazy<TV, TL, TA>()
+        private void Kernel<TV, TL, TA>(int kernelCorrections)
             where TV : unmanaged
             where TL : struct, IShuffleLanes<TV>
             where TA : struct, INttArithmetic<TA, TV>
         {
             if (forward)
             {
-                NttKernels.ForwardLazy<TV, TL, TA>(x, n, w, aux, q);
+                NttKernels.Forward<TV, TL, TA>(x, n, w, aux, q, kernelCorrections);
             }
             else
             {
-                NttKernels.InverseLazy<TV, TL, TA>(x, n, w, aux, q, t.InvN.W, t.InvN.Aux, t.InvNTimesLastRoot.W, t.InvNTimesLastRoot.Aux);
+                NttKernels.Inverse<TV, TL, TA>(x, n, w, aux, q, t.InvN.W, t.InvN.Aux, t.InvNTimesLastRoot.W, t.InvNTimesLastRoot.Aux, kernelCorrections > 0);
             }
         }
 
-        private void LazyScalar<TA>()
+        // The scalar forward kernel leaves its corrections to the caller; the inverse makes them in its last stage.
+        private void ScalarKernel<TA>(int kernelCorrections)
             where TA : struct, INttArithmetic<TA, ulong>
         {
             if (forward)
@@ -291,7 +331,7 @@ internal sealed class NttTables
             }
             else
             {
-                NttKernels.InverseLazyScalar<TA>(x, n, w, aux, q, t.InvN.W, t.InvN.Aux, t.InvNTimesLastRoot.W, t.InvNTimesLastRoot.Aux);
+                NttKernels.InverseScalar<TA>(x, n, w, aux, q, t.InvN.W, t.InvN.Aux, t.InvNTimesLastRoot.W, t.InvNTimesLastRoot.Aux, kernelCorrections > 0);
             }
         }
     }

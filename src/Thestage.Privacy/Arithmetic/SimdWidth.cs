@@ -21,4 +21,7 @@ internal enum NttArithmeticKind
 
     /// <summary>Shoup's product in double precision (<see cref="DoubleShoup{TV, TL}"/>), q &lt; 2^50.</summary>
     Double,
+
+    /// <summary>Shoup's product with a truncated quotient, lazily in [0, 4q) (<see cref="TruncatedShoup{TV, TL}"/>), q &lt; 2^60.</summary>
+    Truncated,
 }

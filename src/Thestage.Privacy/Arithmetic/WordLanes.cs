@@ -64,6 +64,13 @@ internal unsafe interface IWordLanes<TV>
     /// <summary>⌊a·b / 2^64⌋, exact; <paramref name="bHigh"/> is b &gt;&gt; 32 (hoisted by callers with a fixed b).</summary>
     static abstract TV MultiplyHigh(TV a, TV b, TV bHigh);
 
+    /// <summary>
+    /// 2a₁b₁ + ⌊(a₀b₁ + a₁b₀)/2^31⌋ for a, b &lt; 2^63 (a = a₁·2^32 + a₀, b likewise): ⌊a·b/2^63⌋ less e ∈ [0, 3), the
+    /// lowest partial product a₀b₀ left out. Three 32×32 products; the cross sum is below 2^64.
+    /// <paramref name="bHigh"/> is b &gt;&gt; 32.
+    /// </summary>
+    static abstract TV MultiplyHighTruncated(TV a, TV b, TV bHigh);
+
     /// <summary>x &gt;&gt; 32.</summary>
     static abstract TV High32(TV x);
 
@@ -194,6 +201,10 @@ internal readonly unsafe struct ScalarLanes : IWordLanes<ulong>
     public static ulong MultiplyHigh(ulong a, ulong b, ulong bHigh) => UInt64Math.MultiplyHigh(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong MultiplyHighTruncated(ulong a, ulong b, ulong bHigh)
+        => (a >> 32) * (bHigh << 1) + (((a & 0xFFFF_FFFF) * bHigh + (a >> 32) * (b & 0xFFFF_FFFF)) >> 31);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong High32(ulong x) => x >> 32;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -312,6 +323,15 @@ internal readonly unsafe struct Vector256Lanes : IShuffleLanes<Vector256<ulong>>
         Vector256<ulong> t = lh + High32(ll);
         Vector256<ulong> mid = (t & Vector256.Create(0xFFFF_FFFFUL)) + hl;
         return hh + High32(t) + High32(mid);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> MultiplyHighTruncated(Vector256<ulong> a, Vector256<ulong> b, Vector256<ulong> bHigh)
+    {
+        // 2·bHigh is below 2^32 (b < 2^63), a loop invariant the JIT hoists where b is.
+        Vector256<ulong> aHigh = High32(a);
+        Vector256<ulong> cross = Avx2.Multiply(a.AsUInt32(), bHigh.AsUInt32()) + Avx2.Multiply(aHigh.AsUInt32(), b.AsUInt32());
+        return Avx2.Multiply(aHigh.AsUInt32(), Vector256.ShiftLeft(bHigh, 1).AsUInt32()) + Vector256.ShiftRightLogical(cross, 31);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -463,6 +483,15 @@ internal readonly unsafe struct Vector512Lanes : IShuffleLanes<Vector512<ulong>>
         Vector512<ulong> t = lh + High32(ll);
         Vector512<ulong> mid = (t & Vector512.Create(0xFFFF_FFFFUL)) + hl;
         return hh + High32(t) + High32(mid);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> MultiplyHighTruncated(Vector512<ulong> a, Vector512<ulong> b, Vector512<ulong> bHigh)
+    {
+        // 2·bHigh is below 2^32 (b < 2^63), a loop invariant the JIT hoists where b is.
+        Vector512<ulong> aHigh = High32(a);
+        Vector512<ulong> cross = Avx512F.Multiply(a.AsUInt32(), bHigh.AsUInt32()) + Avx512F.Multiply(aHigh.AsUInt32(), b.AsUInt32());
+        return Avx512F.Multiply(aHigh.AsUInt32(), Vector512.ShiftLeft(bHigh, 1).AsUInt32()) + Vector512.ShiftRightLogical(cross, 31);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -6,9 +6,9 @@ namespace Thestage.Proofs.Commitments;
 
 /// <summary>
 /// The randomized encoding and the masking rows of a hiding Ligero commitment (<see cref="LigeroParameters.Hiding"/>), and
-/// the polynomial arithmetic its openings share. Layout of the committed matrix: the data rows, then
-/// <c>μ_1, μ_2, μ_3</c> (evaluation masks) and <c>R</c> (proximity mask), each extension-valued as two base rows
-/// (constant coefficient first). Ligero (Ames, Hazay, Ishai, Venkitasubramaniam, CCS 2017), §4.3 and §5.
+/// the polynomial arithmetic its openings share. Layout of the committed matrix: the data rows, then per mask set
+/// (one, or <see cref="LigeroParameters.OpeningBudget"/> of them) <c>μ_1, μ_2, μ_3</c> (evaluation masks) and <c>R</c>
+/// (proximity mask), each extension-valued as two base rows (constant coefficient first). Ligero (Ames, Hazay, Ishai, Venkitasubramaniam, CCS 2017), §4.3 and §5.
 /// </summary>
 internal static class LigeroMasking
 {
@@ -17,8 +17,8 @@ internal static class LigeroMasking
 
     /// <summary>
     /// Writes the coefficient rows of a hiding commitment: data row <c>i</c> becomes <c>m̂_i + (X^k − 1)·ρ_i</c> with
-    /// <c>ρ_i</c> uniform of degree <c>&lt; T</c>; the masking rows are uniform of degree <c>&lt; D</c>, then <c>μ_1</c>'s
-    /// constant coefficients are adjusted so that <c>Σ_(ζ∈H_k) μ(ζ) = 0</c> componentwise. Randomness is drawn in this
+    /// <c>ρ_i</c> uniform of degree <c>&lt; T</c>; the masking rows (all rows after the data rows, eight per set) are uniform of
+    /// degree <c>&lt; D</c>, then each set's <c>μ_1</c> constant coefficients are adjusted so that <c>Σ_(ζ∈H_k) μ(ζ) = 0</c> componentwise. Randomness is drawn in this
     /// order from <paramref name="random"/>, so a seeded salt source rebuilds the same commitment.
     /// </summary>
     public static void WriteCoefficients(ReadOnlySpan<Goldilocks> table, int rows, int k, int degreeBound, int maskDegree, IUniformWordSource random, Span<Goldilocks> coefficients)
@@ -38,21 +38,25 @@ internal static class LigeroMasking
             }
         }
 
-        Span<Goldilocks> masks = coefficients.Slice(rows * d, LigeroParameters.HidingMaskRows * d);
+        Span<Goldilocks> masks = coefficients[(rows * d)..];
         for (int j = 0; j < masks.Length; j++)
         {
             masks[j] = Goldilocks.Sample(random);
         }
 
-        for (int component = 0; component < LigeroParameters.HidingExtensionDegree; component++)
+        for (int set = 0; set < masks.Length / (LigeroParameters.HidingMaskRows * d); set++)
         {
-            Goldilocks sum = Goldilocks.Zero;
-            for (int e = 0; e < 2 * d; e += k)
+            Span<Goldilocks> own = masks.Slice(set * LigeroParameters.HidingMaskRows * d, LigeroParameters.HidingMaskRows * d);
+            for (int component = 0; component < LigeroParameters.HidingExtensionDegree; component++)
             {
-                sum += MaskCoefficient(masks, d, component, e);
-            }
+                Goldilocks sum = Goldilocks.Zero;
+                for (int e = 0; e < 2 * d; e += k)
+                {
+                    sum += MaskCoefficient(own, d, component, e);
+                }
 
-            masks[component * d] -= sum;
+                own[component * d] -= sum;
+            }
         }
     }
 

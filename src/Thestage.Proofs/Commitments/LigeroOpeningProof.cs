@@ -52,6 +52,21 @@ public sealed class LigeroOpeningProof<TExt>
         MerkleProof = merkleProof;
     }
 
+    /// <summary>Initializes a new proof of an opening with an opening budget, naming its mask set (all buffers are copied).</summary>
+    internal LigeroOpeningProof(
+        ReadOnlySpan<TExt> proximityRow, ReadOnlySpan<TExt> evaluationRow, int rowCount, ReadOnlySpan<Goldilocks> columns, ReadOnlySpan<byte> salts, MerkleBatchProof merkleProof, int? maskIndex)
+        : this(proximityRow, evaluationRow, rowCount, columns, salts, merkleProof)
+    {
+        MaskIndex = maskIndex;
+    }
+
+    /// <summary>
+    /// Gets the mask set this opening used, for a commitment with an opening budget (<see cref="LigeroParameters.OpeningBudget"/>);
+    /// <see langword="null"/> otherwise. Two openings of one commitment naming the same set with different challenges reveal the
+    /// difference of their masked rows: an auditor holding both can tell that the prover broke its budget.
+    /// </summary>
+    public int? MaskIndex { get; }
+
     /// <summary>Gets the proximity-test row.</summary>
     public ReadOnlySpan<TExt> ProximityRow => _proximityRow;
 

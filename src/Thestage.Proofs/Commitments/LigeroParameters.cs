@@ -66,6 +66,39 @@ namespace Thestage.Proofs.Commitments;
 /// 2^16-value witnesses keep their length and the weights' double (once per model). Further blowup gains little: about
 /// 0.95 bits per query at <c>LogBlowup = 6</c> (<c>t = 111</c>) against one more Merkle level and twice the encoding.
 /// </para>
+/// <para>
+/// Opening budget (<see cref="OpeningBudget"/>). The hiding above holds for ONE opening. A commitment opened many times (a
+/// model's weights, once per inference proof) accumulates what its openings reveal: opening <c>b</c> reveals the rows at its
+/// query set <c>J_b</c> (<c>|J_b| ≤ t</c>), <c>w_b = Σ γ_b,i P_i + R</c> and <c>q_b = u_b·ê_b + μ</c>. With one mask set the
+/// differences <c>q_b − q_1</c> are unmasked (<c>μ</c> cancels: on <c>H_k</c> they equal <c>u_b ê_b − u_1 ê_1</c>, a function of
+/// the table alone), and once <c>|∪ J_b| ≥ D</c> (about <c>D/t</c> openings) the opened columns determine every <c>P_i</c>, hence
+/// the table. A budget <c>B ≥ 1</c> makes <c>B</c> openings hide jointly: (1) the randomized encoding takes <c>T = B·t + max(0, B·t − k)</c>
+/// random coefficients, so the values of each row at the union <c>J = ∪_b J_b</c>, <c>|J| ≤ B·t ≤ T</c>, are uniform whatever
+/// the message (a Vandermonde system in <c>ρ_i</c>; <c>Z_H ≠ 0</c> off <c>H_k</c>), and <c>D = k + T ≥ 2·B·t</c> keeps the mask
+/// argument below at <c>|J| ≤ D/2</c>; (2) <c>B</c> independent mask sets <c>(μ_b, R_b)</c> (eight base rows each), opening
+/// <c>b</c> using set <c>b</c> only: <c>w_b = Σ γ_b,i P_i + Σ γ_b,μ μ_b + R_b</c> and <c>q_b = u_b·ê_b + λ_b·μ_b</c>. Each
+/// <c>w_b</c> is uniform (its own <c>R_b</c>, used once) and each <c>q_b</c> uniform subject to <c>Σ_H q_b = f(r_b)</c>; given them,
+/// <c>R_b</c> and <c>μ_b</c> at <c>J</c> are fixed by the checks, and the kernel of <c>(μ_1, μ_2, μ_3) ↦ μ</c> (dimension <c>D</c>:
+/// <c>μ_3 = c</c>, <c>μ_2 = −X^(D/2)c + b</c>, <c>μ_1 = −X^(D/2)b</c>, <c>deg b, c &lt; D/2</c>) leaves <c>(μ_2, μ_3)</c> uniform at any
+/// <c>|J| ≤ D/2</c> points. So the joint view of the <c>B</c> openings is simulated from the <c>B</c> values alone. The
+/// randomness each opening needs fresh is therefore: a mask set never used before (<c>R_b</c>, <c>μ_b</c>), and <c>t</c> of the
+/// <c>T</c> encoding coefficients' worth of room (<c>T − |J| ≥ 0</c>); nothing else accumulates (salts are per column and
+/// random-oracle leaves hide unopened columns).
+/// </para>
+/// <para>
+/// The scale <c>λ_b</c> (drawn after the value) is what soundness needs once there are several mask sets: a decoded <c>μ_b</c>
+/// with <c>Σ_H μ_b = Δ_b ≠ 0</c> would otherwise prove the table shifted by <c>Δ_b</c> in opening <c>b</c> only — a model's
+/// weights shifted by a constant in one proof and not in the range proof — whereas with one mask set the shift is the same for
+/// every opening and binding holds for the shifted table. With <c>λ_b</c> uniform and drawn after <c>f(r_b)</c> and the commitment,
+/// <c>Σ_H q_b = f*(r_b) + λ_b·Δ_b</c> equals the claimed value for at most one <c>λ_b</c> when <c>Δ_b ≠ 0</c>: <c>+1/|F_ext|</c> per
+/// opening, and <c>ε ≤ (1/2 + D/n)^t + (n + 1)/|F_ext|</c> with the larger <c>D</c>. The verifier checks that the opening names a
+/// mask set <c>b &lt; B</c> (and binds <c>B</c> and <c>b</c> in the transcript before <c>γ</c>); it cannot see whether another proof
+/// used set <c>b</c> too — reuse is the prover's leak, not a false statement — so the honest prover (<see cref="LigeroProverState"/>)
+/// hands out each set once and throws <see cref="OpeningBudgetExhaustedException"/> after <c>B</c> openings. Cost, linear in
+/// <c>B</c>: rows <c>8·B</c> more base elements per opened column, <c>w</c> and <c>q</c> of <c>3D = 3(k + T)</c> elements, a codeword
+/// <c>n ≥ (8/9)·2^LogBlowup·D</c>. Without a budget (<c>B = 0</c>, the formats before it) a hiding commitment keeps its single mask
+/// set for every opening and <c>λ = 1</c>: byte-identical to before, hiding for one opening only.
+/// </para>
 /// </remarks>
 public sealed class LigeroParameters
 {
@@ -74,6 +107,9 @@ public sealed class LigeroParameters
 
     /// <summary>The largest supported number of column queries.</summary>
     public const int MaxColumnQueries = 4096;
+
+    /// <summary>The largest <see cref="OpeningBudget"/>: 256 openings of one commitment (2048 masking rows).</summary>
+    public const int MaxOpeningBudget = 256;
 
     /// <summary>The largest log blowup <c>log2(1/ρ)</c>.</summary>
     internal const int MaxLogBlowup = 5;
@@ -107,15 +143,53 @@ public sealed class LigeroParameters
     /// <param name="hiding">Whether openings are zero-knowledge (randomized encoding and masking rows, see remarks).</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
     public LigeroParameters(int logBlowup, int columnQueries, bool hiding)
+        : this(logBlowup, columnQueries, hiding, 0)
+    {
+    }
+
+    /// <summary>Initializes hiding parameters whose commitments stay hiding for <paramref name="openingBudget"/> openings (see remarks, "Opening budget").</summary>
+    /// <param name="logBlowup"><c>log2(1/ρ)</c>, in <c>[2, 5]</c>.</param>
+    /// <param name="columnQueries">The number of column queries <c>t</c>, in <c>[1, 4096]</c>.</param>
+    /// <param name="hiding">Must be <see langword="true"/> when <paramref name="openingBudget"/> is positive.</param>
+    /// <param name="openingBudget">The number <c>B</c> of openings of one commitment, in <c>[1, 256]</c>; 0 for no budget (one mask set, hiding for one opening).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range, or a budget is given without hiding.</exception>
+    public LigeroParameters(int logBlowup, int columnQueries, bool hiding, int openingBudget)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(logBlowup, hiding ? 2 : 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(logBlowup, MaxLogBlowup);
         ArgumentOutOfRangeException.ThrowIfLessThan(columnQueries, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(columnQueries, MaxColumnQueries);
+        ArgumentOutOfRangeException.ThrowIfNegative(openingBudget);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(openingBudget, hiding ? MaxOpeningBudget : 0);
         LogBlowup = logBlowup;
         ColumnQueries = columnQueries;
         Hiding = hiding;
+        OpeningBudget = openingBudget;
     }
+
+    /// <summary>
+    /// Gets the number of openings one commitment stays hiding for (see remarks, "Opening budget"): each opening uses its own
+    /// mask set and the prover refuses more (<see cref="OpeningBudgetExhaustedException"/>); 0 when there is no budget (plain
+    /// parameters, and hiding ones whose single mask set every opening shares: hiding for one opening).
+    /// </summary>
+    public int OpeningBudget { get; }
+
+    /// <summary>Gets the default hiding parameters (<see cref="DefaultHiding"/>: log blowup 5, 117 queries) with an opening budget.</summary>
+    /// <param name="openingBudget">The number of openings of one commitment, in <c>[1, 256]</c>.</param>
+    /// <returns>The parameters.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The budget is out of range.</exception>
+    public static LigeroParameters DefaultHidingWithBudget(int openingBudget)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(openingBudget, 1);
+        return DefaultHiding.WithOpeningBudget(openingBudget);
+    }
+
+    /// <summary>The mask sets a hiding commitment holds: the budget, or one without a budget.</summary>
+    internal int MaskSets => Math.Max(1, OpeningBudget);
+
+    /// <summary>These parameters with another opening budget (0: none).</summary>
+    internal LigeroParameters WithOpeningBudget(int openingBudget) =>
+        openingBudget == OpeningBudget ? this : new(LogBlowup, ColumnQueries, Hiding, openingBudget);
 
     /// <summary>Gets the default parameters: rate 1/4 and 152 column queries (≥ 101.4 bits, see remarks); not hiding.</summary>
     public static LigeroParameters Default { get; } = new(2, 152);
@@ -182,12 +256,12 @@ public sealed class LigeroParameters
     public int CodewordLength(int numVariables) => CodewordLengthFor(numVariables, ColumnVariables(numVariables));
 
     /// <summary>The matrix rows a commitment holds: the data rows, and the masking rows when hiding.</summary>
-    internal int CommittedRows(int numVariables) => (1 << RowVariables(numVariables)) + (Hiding ? HidingMaskRows : 0);
+    internal int CommittedRows(int numVariables) => (1 << RowVariables(numVariables)) + (Hiding ? HidingMaskRows * MaskSets : 0);
 
-    /// <summary>The degree <c>T</c> of the random multiple of <c>Z_H</c> added to each row when hiding (even, <c>T ≥ t</c>, <c>k + T ≥ 2t</c>).</summary>
+    /// <summary>The degree <c>T</c> of the random multiple of <c>Z_H</c> added to each row when hiding (<c>k + T</c> even, <c>T ≥ B·t</c>, <c>k + T ≥ 2·B·t</c>, <c>B</c> the mask sets).</summary>
     internal int MaskDegree(int rowLength)
     {
-        int t = ColumnQueries;
+        int t = ColumnQueries * MaskSets;
         int mask = t + Math.Max(0, t - rowLength);
         return ((rowLength + mask) & 1) == 0 ? mask : mask + 1;
     }
@@ -222,7 +296,7 @@ public sealed class LigeroParameters
         ArgumentOutOfRangeException.ThrowIfNegative(columnVariables);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(columnVariables, numVariables);
         double k = Math.Pow(2.0, columnVariables);
-        double rows = Math.Pow(2.0, numVariables - columnVariables) + (Hiding ? HidingMaskRows : 0);
+        double rows = Math.Pow(2.0, numVariables - columnVariables) + (Hiding ? HidingMaskRows * MaskSets : 0);
         double n = CodewordLengthFor(numVariables, columnVariables);
         double rowElements = Hiding ? 3.0 * DegreeBound((int)k) : 2.0 * k;
         double distinct = n * (1.0 - Math.Pow(1.0 - (1.0 / n), ColumnQueries));
@@ -241,7 +315,7 @@ public sealed class LigeroParameters
         int n = CodewordLengthFor(numVariables, columnVariables);
         double passPerQuery = Hiding ? 0.5 + ((double)DegreeBound(1 << columnVariables) / n) : 1.0 - Delta;
         double queryTerm = ColumnQueries * Math.Log2(passPerQuery);
-        double fieldTerm = Math.Log2(n) - log2FieldSize;
+        double fieldTerm = Math.Log2(n + (OpeningBudget > 0 ? 1 : 0)) - log2FieldSize;
         double high = Math.Max(queryTerm, fieldTerm);
         double low = Math.Min(queryTerm, fieldTerm);
         return -(high + Math.Log2(1.0 + Math.Pow(2.0, low - high)));

@@ -7,7 +7,9 @@ namespace Thestage.Proofs.Commitments;
 /// The versioned byte format of <see cref="LigeroOpeningProof{TExt}"/>, little-endian:
 /// <c>"TSLG" ‖ version u16 (=1) ‖ extension element length u16 ‖ row count u32 ‖ proximity row (u32 count ‖ elements)
 /// ‖ evaluation row (u32 count ‖ elements) ‖ column count u32 ‖ per column: 16-byte salt ‖ row-count base elements
-/// ‖ sibling count u32 ‖ 32-byte digests</c>.
+/// ‖ sibling count u32 ‖ 32-byte digests</c>. Version 2 is the opening of a commitment with an opening budget
+/// (<see cref="LigeroParameters.OpeningBudget"/>): the same layout with the mask set <c>u16</c> after the extension element
+/// length (<see cref="LigeroOpeningProof{TExt}.MaskIndex"/>); openings without one are written as version 1, unchanged.
 /// </summary>
 /// <remarks>
 /// Every count is bounded (row count and row length by <c>2^24</c>, columns by
@@ -17,8 +19,10 @@ namespace Thestage.Proofs.Commitments;
 /// </remarks>
 public static class LigeroProofSerializer
 {
-    /// <summary>The current format version.</summary>
+    /// <summary>The format version of openings without an opening budget (those with one are written as version 2).</summary>
     public const ushort Version = 1;
+
+    private const ushort BudgetedVersion = 2;
 
     private const int MaxDimension = 1 << 24;
 
@@ -33,8 +37,13 @@ public static class LigeroProofSerializer
     {
         ArgumentNullException.ThrowIfNull(proof);
         var writer = new ProofWriter();
-        writer.WriteHeader(Magic, Version);
+        writer.WriteHeader(Magic, proof.MaskIndex is null ? Version : BudgetedVersion);
         writer.WriteUInt16((ushort)TExt.EncodedLength);
+        if (proof.MaskIndex is int set)
+        {
+            writer.WriteUInt16((ushort)set);
+        }
+
         writer.WriteUInt32((uint)proof.RowCount);
         writer.WriteElements(proof.ProximityRow);
         writer.WriteElements(proof.EvaluationRow);
@@ -66,10 +75,17 @@ public static class LigeroProofSerializer
         where TExt : struct, IExtensionField<TExt>
     {
         var reader = new ProofReader(bytes);
-        reader.ReadHeader(Magic, Version);
+        ushort version = reader.ReadHeader(Magic, Version, BudgetedVersion);
         if (reader.ReadUInt16() != TExt.EncodedLength)
         {
             throw new ProofFormatException("The proof was written for a different extension field.");
+        }
+
+        int? maskIndex = null;
+        if (version == BudgetedVersion)
+        {
+            int set = reader.ReadUInt16();
+            maskIndex = set < LigeroParameters.MaxOpeningBudget ? set : throw new ProofFormatException($"Mask set {set} is beyond the largest opening budget ({LigeroParameters.MaxOpeningBudget}).");
         }
 
         int rows = reader.ReadCount(1, MaxDimension, 0);
@@ -97,6 +113,6 @@ public static class LigeroProofSerializer
         }
 
         reader.EnsureEnd();
-        return new LigeroOpeningProof<TExt>(proximityRow, evaluationRow, rows, columns, salts, new MerkleBatchProof(siblings));
+        return new LigeroOpeningProof<TExt>(proximityRow, evaluationRow, rows, columns, salts, new MerkleBatchProof(siblings), maskIndex);
     }
 }

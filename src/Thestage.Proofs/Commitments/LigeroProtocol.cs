@@ -16,6 +16,9 @@ internal static class LigeroProtocol
     private const string ProximityRowLabel = "ligero/proximity-row";
     private const string EvaluationRowLabel = "ligero/evaluation-row";
     private const string ColumnsLabel = "ligero/columns";
+    private const string BudgetLabel = "ligero/opening-budget";
+    private const string MaskSetLabel = "ligero/mask-set";
+    private const string MaskScaleLabel = "ligero/mask-scale";
 
     /// <summary>
     /// Absorbs the statement and returns the proximity challenges <c>γ</c> (one per combined row). Hiding parameters add a
@@ -36,6 +39,27 @@ internal static class LigeroProtocol
         transcript.Absorb(PointLabel, point);
         transcript.Absorb(ValueLabel, value);
         return transcript.Challenges<TExt>(ProximityChallengeLabel, rowCount);
+    }
+
+    /// <summary>
+    /// As <see cref="BeginOpening{TExt}(Transcript, LigeroCommitment, LigeroParameters, ReadOnlySpan{TExt}, TExt, int)"/>, for parameters
+    /// with an opening budget: the budget and the opening's mask set are absorbed after the statement, before <c>γ</c>, and the
+    /// mask scale <c>λ</c> is drawn after <c>γ</c> (see <see cref="LigeroParameters"/> remarks, "Opening budget"). Without a
+    /// budget this is the plain call with <c>λ = 1</c> (transcripts unchanged).
+    /// </summary>
+    public static (TExt[] Gamma, TExt Scale) BeginOpening<TExt>(
+        Transcript transcript, LigeroCommitment commitment, LigeroParameters parameters, ReadOnlySpan<TExt> point, TExt value, int rowCount, int maskSet)
+        where TExt : struct, IExtensionField<TExt>
+    {
+        if (parameters.OpeningBudget == 0)
+        {
+            return (BeginOpening(transcript, commitment, parameters, point, value, rowCount), TExt.One);
+        }
+
+        transcript.AbsorbUInt64(BudgetLabel, (ulong)parameters.OpeningBudget);
+        transcript.AbsorbUInt64(MaskSetLabel, (ulong)maskSet);
+        TExt[] gamma = BeginOpening(transcript, commitment, parameters, point, value, rowCount);
+        return (gamma, transcript.Challenge<TExt>(MaskScaleLabel));
     }
 
     /// <summary>Absorbs the two rows and returns the distinct queried column indices in increasing order.</summary>

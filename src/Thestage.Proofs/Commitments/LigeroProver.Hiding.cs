@@ -99,8 +99,9 @@ public static partial class LigeroProver
 
     /// <summary>
     /// Opens a hiding commitment: sends <c>w = Σ γ_i P_i + R</c> (over the data rows and the evaluation masks) and
-    /// <c>q = (Σ eq(r_row, i) P_i)·ê + μ</c>, both as coefficient vectors (of lengths <c>D</c> and <c>2D</c>), then the
-    /// queried columns of all rows. See <see cref="LigeroParameters"/> remarks.
+    /// <c>q = (Σ eq(r_row, i) P_i)·ê + λ·μ</c>, both as coefficient vectors (of lengths <c>D</c> and <c>2D</c>), then the
+    /// queried columns of all rows. <c>R</c> and <c>μ</c> are the opening's own mask set and <c>λ</c> a challenge drawn after the
+    /// value when the parameters have an opening budget (one set and <c>λ = 1</c> otherwise). See <see cref="LigeroParameters"/> remarks.
     /// </summary>
     private static LigeroOpeningProof<TExt> OpenHiding<TExt>(Transcript transcript, LigeroProverState state, ReadOnlySpan<TExt> point, out TExt value)
         where TExt : struct, IExtensionField<TExt>
@@ -140,22 +141,25 @@ public static partial class LigeroProver
             }
         }
 
-        TExt[] gamma = LigeroProtocol.BeginOpening(transcript, state.Commitment, parameters, binding, value, rows + LigeroMasking.EvaluationMaskRows);
-        TExt[] proximity = CombineRows<TExt>(coefficients, gamma, d);
-        int proximityMask = (rows + LigeroMasking.EvaluationMaskRows) * d;
+        int set = state.TakeMaskSet();
+        (TExt[] gamma, TExt scale) = LigeroProtocol.BeginOpening(transcript, state.Commitment, parameters, binding, value, rows + LigeroMasking.EvaluationMaskRows, set);
+        int maskRow = rows + (set * LigeroParameters.HidingMaskRows);
+        TExt[] proximity = CombineRows<TExt>(coefficients, gamma.AsSpan(0, rows), d);
+        AddCombinedRows(proximity, gamma.AsSpan(rows), coefficients.AsSpan(maskRow * d, LigeroMasking.EvaluationMaskRows * d), d);
+        int proximityMask = (maskRow + LigeroMasking.EvaluationMaskRows) * d;
         for (int j = 0; j < d; j++)
         {
             proximity[j] += LigeroMasking.Pair<TExt>(coefficients[proximityMask + j], coefficients[proximityMask + d + j]);
         }
 
-        ReadOnlySpan<Goldilocks> masks = coefficients.AsSpan(rows * d, LigeroParameters.HidingMaskRows * d);
+        ReadOnlySpan<Goldilocks> masks = coefficients.AsSpan(maskRow * d, LigeroParameters.HidingMaskRows * d);
         for (int e = 0; e < 2 * d; e++)
         {
-            evaluation[e] += LigeroMasking.Pair<TExt>(LigeroMasking.MaskCoefficient(masks, d, 0, e), LigeroMasking.MaskCoefficient(masks, d, 1, e));
+            evaluation[e] += scale * LigeroMasking.Pair<TExt>(LigeroMasking.MaskCoefficient(masks, d, 0, e), LigeroMasking.MaskCoefficient(masks, d, 1, e));
         }
 
         int[] indices = LigeroProtocol.QueryColumns<TExt>(transcript, proximity, evaluation, n, parameters.ColumnQueries);
         Goldilocks[] columns = OpenedColumns(state, indices, out byte[] salts);
-        return new LigeroOpeningProof<TExt>(proximity, evaluation, height, columns, salts, state.Tree.OpenBatch(indices));
+        return new LigeroOpeningProof<TExt>(proximity, evaluation, height, columns, salts, state.Tree.OpenBatch(indices), parameters.OpeningBudget > 0 ? set : null);
     }
 }

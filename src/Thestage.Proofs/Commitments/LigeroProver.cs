@@ -91,7 +91,7 @@ public static partial class LigeroProver
         }
         finally
         {
-            ArrayPool<Goldilocks>.Shared.Return(encoded);
+            ArrayPool<Goldilocks>.Shared.Return(encoded, clearArray: true);
             ArrayPool<byte>.Shared.Return(saltBytes, clearArray: true);
             ArrayPool<Digest256>.Shared.Return(nodes);
         }
@@ -239,15 +239,21 @@ public static partial class LigeroProver
         MerkleTree.BuildLevels(nodes);
     }
 
-    private static TExt[] CombineRows<TExt>(ReadOnlySpan<Goldilocks> matrix, TExt[] weights, int rowLength)
+    private static TExt[] CombineRows<TExt>(ReadOnlySpan<Goldilocks> matrix, ReadOnlySpan<TExt> weights, int rowLength)
         where TExt : struct, IExtensionField<TExt>
     {
         var result = new TExt[rowLength];
+        AddCombinedRows(result, weights, matrix, rowLength);
+        return result;
+    }
+
+    /// <summary>Adds <c>Σ_i weights_i · matrix_i</c> (the first rows of <paramref name="matrix"/>, of length <paramref name="rowLength"/>) to <paramref name="result"/>.</summary>
+    private static void AddCombinedRows<TExt>(TExt[] result, ReadOnlySpan<TExt> weights, ReadOnlySpan<Goldilocks> matrix, int rowLength)
+        where TExt : struct, IExtensionField<TExt>
+    {
         for (int i = 0; i < weights.Length; i++)
         {
             FieldKernels.AddScaledBase<TExt>(result, weights[i], matrix.Slice(i * rowLength, rowLength));
         }
-
-        return result;
     }
 }

@@ -55,4 +55,46 @@ public sealed class LigeroProverState
 
     /// <summary>The Merkle tree over the salted columns.</summary>
     internal MerkleTree Tree { get; }
+
+    /// <summary>
+    /// Gets the number of mask sets used by openings so far (0 without an opening budget, whose single set every opening
+    /// shares); at most <see cref="LigeroParameters.OpeningBudget"/>.
+    /// </summary>
+    public int OpeningsUsed => Math.Min(Volatile.Read(ref _openingsUsed), Parameters.OpeningBudget);
+
+    private int _openingsUsed;
+
+    /// <summary>
+    /// The mask set of the next opening: 0 without a budget; otherwise the next unused set, each handed out once, so that no two
+    /// openings share one (see <see cref="LigeroParameters"/> remarks, "Opening budget").
+    /// </summary>
+    /// <exception cref="OpeningBudgetExhaustedException">All <see cref="LigeroParameters.OpeningBudget"/> sets are used.</exception>
+    internal int TakeMaskSet()
+    {
+        int budget = Parameters.OpeningBudget;
+        if (budget == 0)
+        {
+            return 0;
+        }
+
+        int set = Interlocked.Increment(ref _openingsUsed) - 1;
+        return set < budget ? set : throw new OpeningBudgetExhaustedException(budget);
+    }
+
+    /// <summary>
+    /// Marks the first <paramref name="used"/> mask sets as used (a state rebuilt from a seed after openings made from an earlier
+    /// copy: those openings used them). Never lowers the count.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="used"/> is negative or above the budget.</exception>
+    internal void MarkMaskSetsUsed(int used)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(used);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(used, Parameters.OpeningBudget);
+        int current;
+        do
+        {
+            current = Volatile.Read(ref _openingsUsed);
+        }
+        while (current < used && Interlocked.CompareExchange(ref _openingsUsed, used, current) != current);
+    }
 }

@@ -23,9 +23,9 @@ public static partial class LigeroVerifier
         }
 
         int rows = 1 << parameters.RowVariables(numVariables);
-        TExt[] gamma = LigeroProtocol.BeginOpening(transcript, commitment, parameters, binding, value, rows + LigeroMasking.EvaluationMaskRows);
+        (TExt[] gamma, TExt scale) = LigeroProtocol.BeginOpening(transcript, commitment, parameters, binding, value, rows + LigeroMasking.EvaluationMaskRows, proof.MaskIndex ?? 0);
         int[] indices = LigeroProtocol.QueryColumns(transcript, proof.ProximityRow, proof.EvaluationRow, parameters.CodewordLength(numVariables), parameters.ColumnQueries);
-        return CheckHiding(commitment, parameters, terms, value, proof, gamma, indices);
+        return CheckHiding(commitment, parameters, terms, value, proof, gamma, indices, scale);
     }
 
     /// <summary>
@@ -38,8 +38,15 @@ public static partial class LigeroVerifier
         LigeroCommitment commitment, LigeroParameters parameters, ReadOnlySpan<TExt> point, TExt value, LigeroOpeningProof<TExt> proof, TExt[] gamma, int[] indices)
         where TExt : struct, IExtensionField<TExt>
     {
-        int rowVariables = parameters.RowVariables(commitment.NumVariables);
-        return CheckHiding(commitment, parameters, [new LigeroFunctionalTerm<TExt>(EqPolynomial.Table(point[..rowVariables]), EqPolynomial.Table(point[rowVariables..]))], value, proof, gamma, indices);
+        return CheckHiding(commitment, parameters, PointTerm(parameters, commitment.NumVariables, point), value, proof, gamma, indices);
+    }
+
+    /// <summary>The functional of a point <c>r = (r_row, r_col)</c>: the single term <c>eq(r_row) ⊗ eq(r_col)</c>.</summary>
+    private static LigeroFunctionalTerm<TExt>[] PointTerm<TExt>(LigeroParameters parameters, int numVariables, ReadOnlySpan<TExt> point)
+        where TExt : struct, IExtensionField<TExt>
+    {
+        int rowVariables = parameters.RowVariables(numVariables);
+        return [new LigeroFunctionalTerm<TExt>(EqPolynomial.Table(point[..rowVariables]), EqPolynomial.Table(point[rowVariables..]))];
     }
 
     /// <summary>
@@ -49,6 +56,16 @@ public static partial class LigeroVerifier
     /// </summary>
     internal static LigeroVerdict CheckHiding<TExt>(
         LigeroCommitment commitment, LigeroParameters parameters, IReadOnlyList<LigeroFunctionalTerm<TExt>> terms, TExt value, LigeroOpeningProof<TExt> proof, TExt[] gamma, int[] indices)
+        where TExt : struct, IExtensionField<TExt> =>
+        CheckHiding(commitment, parameters, terms, value, proof, gamma, indices, TExt.One);
+
+    /// <summary>
+    /// As the overload without <paramref name="scale"/>, for an opening with an opening budget: the mask rows are those of the set
+    /// <see cref="LigeroOpeningProof{TExt}.MaskIndex"/> names, and <c>μ</c> enters the evaluation row scaled by the challenge
+    /// <c>λ</c> (<paramref name="scale"/>; 1 without a budget). See <see cref="LigeroParameters"/> remarks, "Opening budget".
+    /// </summary>
+    internal static LigeroVerdict CheckHiding<TExt>(
+        LigeroCommitment commitment, LigeroParameters parameters, IReadOnlyList<LigeroFunctionalTerm<TExt>> terms, TExt value, LigeroOpeningProof<TExt> proof, TExt[] gamma, int[] indices, TExt scale)
         where TExt : struct, IExtensionField<TExt>
     {
         int numVariables = commitment.NumVariables;
@@ -72,11 +89,12 @@ public static partial class LigeroVerifier
         TExt[][] encodedColumns = terms.Select(term => LigeroProtocol.EncodeAt<TExt>(term.ColumnWeights, points)).ToArray();
         TExt[] proximity = LigeroMasking.EvaluateAt<TExt>(proof.ProximityRow, points);
         TExt[] evaluation = LigeroMasking.EvaluateAt<TExt>(proof.EvaluationRow, points);
-        int masks = rows;
+        int masks = rows + ((proof.MaskIndex ?? 0) * LigeroParameters.HidingMaskRows);
         for (int q = 0; q < indices.Length; q++)
         {
             ReadOnlySpan<Goldilocks> column = proof.GetColumn(q);
-            TExt combined = FieldKernels.DotBase<TExt>(gamma, column[..(rows + LigeroMasking.EvaluationMaskRows)])
+            TExt combined = FieldKernels.DotBase<TExt>(gamma.AsSpan(0, rows), column[..rows])
+                + FieldKernels.DotBase<TExt>(gamma.AsSpan(rows), column.Slice(masks, LigeroMasking.EvaluationMaskRows))
                 + LigeroMasking.Pair<TExt>(column[masks + 6], column[masks + 7]);
             if (combined != proximity[q])
             {
@@ -84,9 +102,9 @@ public static partial class LigeroVerifier
             }
 
             Goldilocks half = Goldilocks.Pow(points[q], (ulong)(d / 2));
-            TExt mask = LigeroMasking.Pair<TExt>(column[masks], column[masks + 1])
+            TExt mask = scale * (LigeroMasking.Pair<TExt>(column[masks], column[masks + 1])
                 + LigeroMasking.Pair<TExt>(column[masks + 2], column[masks + 3]).MultiplyByBase(half)
-                + LigeroMasking.Pair<TExt>(column[masks + 4], column[masks + 5]).MultiplyByBase(half * half);
+                + LigeroMasking.Pair<TExt>(column[masks + 4], column[masks + 5]).MultiplyByBase(half * half));
             for (int t = 0; t < terms.Count; t++)
             {
                 mask += FieldKernels.DotBase<TExt>(terms[t].RowWeights, column[..rows]) * encodedColumns[t][q];

@@ -56,20 +56,28 @@ public static partial class LigeroVerifier
 
         int rows = 1 << parameters.RowVariables(numVariables);
         int n = parameters.CodewordLength(numVariables);
-        TExt[] gamma = LigeroProtocol.BeginOpening(transcript, commitment, parameters, point, value, parameters.Hiding ? rows + LigeroMasking.EvaluationMaskRows : rows);
+        (TExt[] gamma, TExt scale) = LigeroProtocol.BeginOpening(
+            transcript, commitment, parameters, point, value, parameters.Hiding ? rows + LigeroMasking.EvaluationMaskRows : rows, proof.MaskIndex ?? 0);
         int[] indices = LigeroProtocol.QueryColumns(transcript, proof.ProximityRow, proof.EvaluationRow, n, parameters.ColumnQueries);
-        return parameters.Hiding
-            ? CheckHiding(commitment, parameters, point, value, proof, gamma, indices)
-            : CheckPlain(commitment, parameters, point, value, proof, gamma, indices);
+        if (!parameters.Hiding)
+        {
+            return CheckPlain(commitment, parameters, point, value, proof, gamma, indices);
+        }
+
+        return CheckHiding(commitment, parameters, PointTerm(parameters, numVariables, point), value, proof, gamma, indices, scale);
     }
 
-    /// <summary>Whether the proof's row count and row lengths are those the parameters prescribe for the commitment.</summary>
+    /// <summary>
+    /// Whether the proof's row count and row lengths are those the parameters prescribe for the commitment, and its mask set is
+    /// one of the commitment's (<c>b &lt; B</c> with an opening budget <c>B</c>; none without).
+    /// </summary>
     private static bool HasShape<TExt>(LigeroParameters parameters, int numVariables, LigeroOpeningProof<TExt> proof)
         where TExt : struct, IExtensionField<TExt>
     {
         int k = 1 << parameters.ColumnVariables(numVariables);
         int d = parameters.DegreeBound(k);
-        return proof.RowCount == parameters.CommittedRows(numVariables)
+        bool maskIndexInRange = parameters.OpeningBudget == 0 ? proof.MaskIndex is null : proof.MaskIndex is int set && set >= 0 && set < parameters.OpeningBudget;
+        return maskIndexInRange && proof.RowCount == parameters.CommittedRows(numVariables)
             && proof.ProximityRow.Length == d && proof.EvaluationRow.Length == (parameters.Hiding ? 2 * d : k)
             && (!parameters.Hiding || TExt.Degree == LigeroParameters.HidingExtensionDegree);
     }

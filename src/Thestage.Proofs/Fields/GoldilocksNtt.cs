@@ -97,7 +97,7 @@ public static class GoldilocksNtt
         }
         finally
         {
-            ArrayPool<Goldilocks>.Shared.Return(rented);
+            ArrayPool<Goldilocks>.Shared.Return(rented, clearArray: true);
         }
     }
 
@@ -137,7 +137,7 @@ public static class GoldilocksNtt
         }
         finally
         {
-            ArrayPool<Goldilocks>.Shared.Return(rented);
+            ArrayPool<Goldilocks>.Shared.Return(rented, clearArray: true);
         }
     }
 

@@ -13,9 +13,21 @@ namespace Thestage.Proofs.Inference;
 /// to compute in <c>O(claims · v)</c>.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Multi-point batching by sumcheck (Thaler, "Proofs, Arguments, and Zero-Knowledge", 2022, §4.5.2, and the
 /// batch-evaluation reductions of Hyrax/Spartan). Soundness error: <c>k/|F|</c> for the random combination of
 /// <c>k</c> claims plus <c>2v/|F|</c> for the sumcheck, plus the opening's (<see cref="LigeroParameters"/>).
+/// </para>
+/// <para>
+/// A claim with a mask segment is on the masked extension <c>Ṡ(z) = S̃(z) + ⟨m(z), c⟩</c> (<see cref="MaskedExtension"/>): a linear
+/// functional of the polynomial like an evaluation, so <c>W</c> gets <c>m(z)</c> on the mask's entries besides <c>eq(z, ·)</c> on the
+/// segment, and the verifier evaluates that part of <c>W̃(s)</c> as <c>Σ_j m(z)_j·(eq(e_j, s) + u·eq(e_j + 1, s))</c> over the mask's entry
+/// indices <c>e_j</c> (<c>O(v_S·v)</c> per claim); the soundness is unchanged. Zero-knowledge, over hiding commitments with masked
+/// sumchecks: the claimed values are uniform (at most <see cref="MaskedExtension.MaxClaims"/> per segment), the rounds are masked,
+/// <c>W̃(s)</c> is public, and the one value the opening proves, <c>P̃(s)</c>, is uniform when the polynomial also holds at least two
+/// uniform base entries that no claim reads (a random segment: <c>Σ_x eq(s, x)·R(x)</c> with two entries whose weights are
+/// independent over the base field covers <c>E</c>).
+/// </para>
 /// </remarks>
 internal static class ClaimBatcher
 {
@@ -72,9 +84,65 @@ internal static class ClaimBatcher
                 expected += weight * EqPolynomial.Evaluate<T>(point, result.Point);
             }
 
+            expected += MaskWeights(layout, g, claims, rho, result.Point);
+
             ProofVerdict.Require(expected == result.FactorEvaluations[1], RejectionReason.Opening, relation);
             ProofVerdict.Require(LigeroVerifier.Check(transcript, commitments[g], parameters, result.Point, result.FactorEvaluations[0], openings[g]), relation);
         }
+    }
+
+    /// <summary>
+    /// The mask part of <c>W̃(s)</c> for the masked claims on polynomial <paramref name="polynomial"/> (weighted by the powers of
+    /// <paramref name="rho"/> in claim order, as <see cref="Combine"/>): <c>Σ_j m(z)_j·(eq(e_j, s) + u·eq(e_j + 1, s))</c>.
+    /// </summary>
+    private static T MaskWeights<T>(SegmentLayout layout, int polynomial, IReadOnlyList<SegmentClaim<T>> claims, T rho, ReadOnlySpan<T> s)
+        where T : struct, IExtensionField<T>
+    {
+        T u = T.FromCoefficients([Goldilocks.Zero, Goldilocks.One]);
+        T power = T.One, total = T.Zero;
+        foreach (SegmentClaim<T> claim in claims.Where(c => layout.PolynomialOf(c.Segment) == polynomial))
+        {
+            if (claim.MaskSegment >= 0)
+            {
+                int offset = MaskOffset(layout, claim);
+                T[] maskPoint = claim.MaskPoint ?? claim.Point;
+                var functional = new T[MaskedExtension.Entries(maskPoint.Length)];
+                MaskedExtension.AddWeights<T>(maskPoint, power, functional, 0, 0, masksOnly: true);
+                for (int e = 0; e < functional.Length; e++)
+                {
+                    total += functional[e] * EqAtIndex(offset + e, s);
+                }
+            }
+
+            power *= rho;
+        }
+
+        return total;
+    }
+
+    /// <summary><c>eq(bits(index), s)</c>, the most significant bit first.</summary>
+    private static T EqAtIndex<T>(int index, ReadOnlySpan<T> s)
+        where T : struct, IExtensionField<T>
+    {
+        T value = T.One;
+        for (int i = 0; i < s.Length; i++)
+        {
+            value *= ((index >> (s.Length - 1 - i)) & 1) != 0 ? s[i] : T.One - s[i];
+        }
+
+        return value;
+    }
+
+    /// <summary>The offset of a masked claim's coefficients, which must lie in the claimed segment's polynomial and fit their segment.</summary>
+    private static int MaskOffset<T>(SegmentLayout layout, SegmentClaim<T> claim)
+        where T : struct, IExtensionField<T>
+    {
+        if (layout.PolynomialOf(claim.MaskSegment) != layout.PolynomialOf(claim.Segment) || 1 << layout.LogSizeOf(claim.MaskSegment) < MaskedExtension.Entries((claim.MaskPoint ?? claim.Point).Length))
+        {
+            throw new ArgumentException("A masked claim's coefficients must fit a segment of the same polynomial.", nameof(claim));
+        }
+
+        return layout.OffsetOf(claim.MaskSegment);
     }
 
     private static (T[] Weights, T Sum) Combine<T>(Transcript transcript, SegmentLayout layout, int polynomial, IReadOnlyList<SegmentClaim<T>> claims, int size)
@@ -96,6 +164,10 @@ internal static class ClaimBatcher
 
             offset <<= claim.Point.Length;
             FieldKernels.AddScaled<T>(weights.AsSpan(offset), power, EqPolynomial.Table<T>(claim.Point));
+            if (claim.MaskSegment >= 0)
+            {
+                MaskedExtension.AddWeights<T>(claim.MaskPoint ?? claim.Point, power, weights, 0, MaskOffset(layout, claim), masksOnly: true);
+            }
 
             power *= rho;
         }

@@ -31,6 +31,20 @@ public sealed class CommittedModel
 
     internal LigeroProverState[] States { get; }
 
+    /// <summary>
+    /// Gets the number of openings of the weight commitments made so far (the weight range proof, then one per inference or link
+    /// proof), at most <see cref="ModelCommitment.OpeningBudget"/>; 0 without a budget. Persist it after each proof when the model
+    /// is committed again from its seed (<see cref="Commit(QuantizedModel, ModelCommitmentSeed, LigeroParameters?, int)"/>).
+    /// </summary>
+    public int OpeningsUsed => States.Max(s => s.OpeningsUsed);
+
+    /// <summary>
+    /// Gets the number of proofs that can still open the weights while they stay hidden (<see cref="ModelCommitment.OpeningBudget"/>
+    /// minus <see cref="OpeningsUsed"/>); <see cref="int.MaxValue"/> without a budget (hiding commitments without one are hiding for
+    /// one opening only, see <see cref="LigeroParameters"/> remarks). A proof beyond it throws <see cref="OpeningBudgetExhaustedException"/>.
+    /// </summary>
+    public int ProofsRemaining => Commitment.OpeningBudget == 0 ? int.MaxValue : Commitment.OpeningBudget - OpeningsUsed;
+
     /// <summary>Pairs a different model with this commitment state (used by tests to play a prover that changed its weights after committing).</summary>
     internal CommittedModel WithSubstitutedModel(QuantizedModel model) => new(model, Commitment, Polynomials, States);
 
@@ -71,6 +85,34 @@ public sealed class CommittedModel
         return chosen.Hiding
             ? CommitSegments(model, plan, segments, chosen, i => (seed.HidingSaltsOf(i, chosen), seed.MasksOf(i, chosen)), seed.RangeProofMasks(chosen))
             : CommitSegments(model, plan, segments, chosen, i => (seed.SaltsOf(i), null), null);
+    }
+
+    /// <summary>
+    /// As <see cref="Commit(QuantizedModel, ModelCommitmentSeed, LigeroParameters?)"/>, for a commitment with an opening budget that
+    /// earlier copies have already opened <paramref name="openingsUsed"/> times (their <see cref="OpeningsUsed"/>, persisted by the
+    /// model owner): the rebuilt commitment draws the same mask sets from the seed, so those sets must not be used again. The
+    /// rebuilt range proof is the published one (the same seed and transcript: it reveals nothing new).
+    /// </summary>
+    /// <param name="model">The fixed-point model.</param>
+    /// <param name="seed">The model owner's secret seed.</param>
+    /// <param name="parameters">The commitment parameters, with the <see cref="LigeroParameters.OpeningBudget"/> the model was committed with.</param>
+    /// <param name="openingsUsed">The openings made so far, in <c>[1, OpeningBudget]</c> (1: only the range proof).</param>
+    /// <returns>The committed model.</returns>
+    /// <exception cref="ArgumentException">The architecture is not supported by the proof system.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="openingsUsed"/> is outside <c>[1, OpeningBudget]</c>, or the parameters have no budget.</exception>
+    /// <exception cref="ObjectDisposedException">The seed was disposed.</exception>
+    public static CommittedModel Commit(QuantizedModel model, ModelCommitmentSeed seed, LigeroParameters parameters, int openingsUsed)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentOutOfRangeException.ThrowIfLessThan(openingsUsed, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(openingsUsed, parameters.OpeningBudget);
+        CommittedModel committed = Commit(model, seed, parameters);
+        foreach (LigeroProverState state in committed.States)
+        {
+            state.MarkMaskSetsUsed(openingsUsed);
+        }
+
+        return committed;
     }
 
     /// <summary>

@@ -57,10 +57,15 @@ public static class InferenceProver
     /// <param name="salts">The salt source of the witness commitment and, over a hiding commitment, of the sumcheck masks (zero-knowledge needs fresh ones for every proof); <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
     /// <returns>The outputs and the proof.</returns>
     /// <exception cref="ArgumentException">An input has the wrong length or range, or the batch size is out of range.</exception>
+    /// <exception cref="Commitments.OpeningBudgetExhaustedException">The model's opening budget is used up (<see cref="CommittedModel.ProofsRemaining"/> is 0).</exception>
     public static (int[][] Outputs, InferenceProof Proof) ProveBatch(CommittedModel model, IReadOnlyList<int[]> inputs, ISaltSource? salts = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs);
+        if (model.ProofsRemaining <= 0)
+        {
+            throw new Commitments.OpeningBudgetExhaustedException(model.Commitment.OpeningBudget);
+        }
         if (inputs.Count is 0 or > 1 << 12 || inputs.Any(i => i is null))
         {
             throw new ArgumentException("Between 1 and 4096 inputs are required.", nameof(inputs));

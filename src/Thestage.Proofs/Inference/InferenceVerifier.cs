@@ -128,7 +128,7 @@ public static class InferenceVerifier
             return ProofVerdict.Reject(RejectionReason.Format);
         }
 
-        if (PlanSoundnessBits(commitment, plan, proof.MaskChunks) < policy.MinimumSoundnessBits)
+        if (commitment.OpeningBudget > policy.MaximumOpeningBudget || PlanSoundnessBits(commitment, plan, proof.MaskChunks) < policy.MinimumSoundnessBits)
         {
             return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);
         }
@@ -155,7 +155,7 @@ public static class InferenceVerifier
             adviceClaims.AddRange(relations.AdviceClaims);
             var adviceCommitment = new LigeroCommitment(proof.AdviceRoot, plan.AdviceLayout.NumVariables[0]);
             ClaimBatcher.Verify(transcript, cursor, plan.AdviceLayout, [adviceCommitment], commitment.Parameters, adviceClaims, [proof.AdviceOpening], "witness");
-            ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.Parameters, relations.WeightClaims, proof.WeightOpenings, "weights");
+            ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, relations.WeightClaims, proof.WeightOpenings, "weights");
             ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
             ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
         });
@@ -184,10 +184,15 @@ public static class InferenceVerifier
     private static double PlanSoundnessBits(ModelCommitment commitment, CircuitPlan plan, IReadOnlyList<SumcheckMaskChunk> maskChunks)
     {
         double field = E.Log2Size;
-        double epsilon = WeightRangeArgument.SoundnessError(commitment.Plan(1), commitment.Parameters);
-        foreach (int v in plan.AdviceLayout.NumVariables.Concat(plan.WeightLayout.NumVariables))
+        double epsilon = WeightRangeArgument.SoundnessError(commitment.Plan(1), commitment.Parameters, commitment.WeightParameters);
+        foreach (int v in plan.AdviceLayout.NumVariables)
         {
             epsilon += Math.Pow(2.0, -commitment.Parameters.SoundnessBits(v, field));
+        }
+
+        foreach (int v in plan.WeightLayout.NumVariables)
+        {
+            epsilon += Math.Pow(2.0, -commitment.WeightParameters.SoundnessBits(v, field));
         }
 
         long lookups = plan.LookupSpecs.Sum(c => 1L << c.LogSize);

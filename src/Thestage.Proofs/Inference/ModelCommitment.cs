@@ -67,7 +67,8 @@ public sealed class ModelCommitment
 
         OutputShape = shape;
         _weights = weights;
-        Parameters = parameters;
+        WeightParameters = parameters;
+        Parameters = parameters.WithOpeningBudget(0);
         var writer = new ProofWriter();
         WriteArchitecture(writer);
         ArchitectureDigest = Digest(writer.ToArray());
@@ -91,8 +92,18 @@ public sealed class ModelCommitment
     /// <summary>Gets the commitments to the weight polynomial(s).</summary>
     public IReadOnlyList<LigeroCommitment> WeightCommitments => _weights;
 
-    /// <summary>Gets the commitment parameters (also used for the per-proof witness commitment).</summary>
+    /// <summary>Gets the commitment parameters (also used for the per-proof witness commitment), without the weights' <see cref="OpeningBudget"/>.</summary>
     public LigeroParameters Parameters { get; }
+
+    /// <summary>
+    /// Gets the number of openings of the weight commitments that stay hiding (<see cref="LigeroParameters.OpeningBudget"/>): the
+    /// weight range proof is the first, so <c>OpeningBudget − 1</c> inference or link proofs can be made against this commitment
+    /// (<see cref="CommittedModel.ProofsRemaining"/>); 0 without a budget (hiding for one opening, see <see cref="LigeroParameters"/> remarks).
+    /// </summary>
+    public int OpeningBudget => WeightParameters.OpeningBudget;
+
+    /// <summary>The parameters of the weight commitments: <see cref="Parameters"/> with the <see cref="OpeningBudget"/>.</summary>
+    internal LigeroParameters WeightParameters { get; }
 
     /// <summary>Gets the BLAKE2s-256 digest of the architecture, the quantization parameters and the commitment parameters.</summary>
     public Digest256 ArchitectureDigest { get; }
@@ -150,7 +161,7 @@ public sealed class ModelCommitment
         new(model.InputShape, model.InputBits, model.InputFractionBits, model.OutputFractionBits, model.Layers.Select(CircuitLayer.From).ToArray(), weights, parameters, null);
 
     internal ModelCommitment WithRangeProof(WeightRangeProof proof) =>
-        new(InputShape, InputBits, InputFractionBits, OutputFractionBits, Layers, _weights, Parameters, proof);
+        new(InputShape, InputBits, InputFractionBits, OutputFractionBits, Layers, _weights, WeightParameters, proof);
 
     /// <summary>Writes the canonical architecture encoding (everything but the weight commitments).</summary>
     internal void WriteArchitecture(ProofWriter writer)
@@ -176,6 +187,10 @@ public sealed class ModelCommitment
 
         writer.WriteUInt32((uint)Parameters.EncodedLogBlowup);
         writer.WriteUInt32((uint)Parameters.ColumnQueries);
+        if (OpeningBudget > 0)
+        {
+            writer.WriteUInt32((uint)OpeningBudget);
+        }
     }
 
     private static Digest256 Digest(byte[] architecture)

@@ -27,8 +27,9 @@ namespace Thestage.Proofs.Inference;
 /// <c>"thestage/model-commitment/hiding-salts/v1"</c>; the randomness of its encoding and masking rows from the
 /// <see cref="DerivedSaltSource"/> stream keyed by 32 bytes under label <c>"thestage/model-commitment/masks/v1"</c>; the
 /// weight range proof's sumcheck mask pool from the stream keyed under <c>"thestage/model-commitment/range-proof-masks/v1"</c>.
-/// Their context is <c>i</c> (−1 for the pool) ‖ the parameters' encoded log blowup ‖ column queries, each a little-endian
-/// u32, so that commitments to one model from one seed under different parameters share no salt and no mask.
+/// Their context is <c>i</c> (−1 for the pool) ‖ the parameters' encoded log blowup ‖ column queries (‖ the opening budget, when
+/// there is one), each a little-endian u32, so that commitments to one model from one seed under different parameters share no
+/// salt and no mask.
 /// </para>
 /// <para>
 /// Format "TSCS" version 1 (<see cref="ToBytes"/>): <c>"TSCS" ‖ version u16 (=1) ‖ seed (32 bytes)</c>, exactly 38 bytes;
@@ -126,10 +127,15 @@ public sealed class ModelCommitmentSeed : IDisposable
     /// <summary>The derivation context of a polynomial (−1: none) under parameters: the index, the encoded log blowup and the query count, each a little-endian u32.</summary>
     private static byte[] Context(int polynomial, LigeroParameters parameters)
     {
-        var context = new byte[12];
+        var context = new byte[parameters.OpeningBudget > 0 ? 16 : 12];
         BinaryPrimitives.WriteInt32LittleEndian(context, polynomial);
         BinaryPrimitives.WriteInt32LittleEndian(context.AsSpan(4), parameters.EncodedLogBlowup);
         BinaryPrimitives.WriteInt32LittleEndian(context.AsSpan(8), parameters.ColumnQueries);
+        if (parameters.OpeningBudget > 0)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(context.AsSpan(12), parameters.OpeningBudget);
+        }
+
         return context;
     }
 

@@ -16,12 +16,16 @@ namespace Thestage.Proofs.Inference;
 /// Ligero, <see cref="LigeroParameters.Hiding"/>) ‖ column queries u32
 /// ‖ weight commitment count u8 ‖ per commitment: root (32) ‖ variables u8 ‖ architecture digest (32) ‖ range-proof flag u8
 /// ‖ if 1: multiplicities (u32 count = 256 ‖ 8-byte elements) ‖ sumcheck list ‖ values (u32 count ‖ 16-byte elements)
-/// ‖ opening count u8 ‖ per opening: u32 length ‖ "TSLG" bytes</c>. Version 4 is a hiding commitment whose range proof has
-/// zero-knowledge sumchecks: each sumcheck is followed by its mask's sum and value, and the openings by the masking pool
-/// (<c>chunk count u8 ‖ per chunk: root (32) ‖ log size u8 ‖ u32 length ‖ "TSLG" opening</c>); a version 4 without its range
-/// proof is refused, so that each commitment has one encoding. Plain commitments are written
-/// as version 3, unchanged; a hiding version 3 with a range proof (written before the range proof's sumchecks were masked) is
-/// refused with a message saying to commit again.
+/// ‖ opening count u8 ‖ per opening: u32 length ‖ "TSLG" bytes</c>. Version 5 is a hiding commitment whose range proof has
+/// zero-knowledge sumchecks and committed multiplicities: it has no multiplicities field, each sumcheck is followed by its
+/// mask's sum and value, and the openings by the masking pool (<c>chunk count u8 ‖ per chunk: root (32) ‖ log size u8 ‖ u32
+/// length ‖ "TSLG" opening</c>), whose first chunk holds the multiplicities; a version 5 without its range proof is refused,
+/// so that each commitment has one encoding. Plain commitments are written as version 3, unchanged. Older hiding range
+/// proofs are refused with a message saying to commit again: a hiding version 3 with a range proof (its sumchecks were not
+/// masked) and version 4 (masked sumchecks, but the multiplicities — the histogram of the int8 weights — published). Version 6 is a version 5 with an
+/// opening budget (<see cref="ModelCommitment.OpeningBudget"/>, a <c>u32</c> in <c>[1, 256]</c> after the column queries, inside
+/// the digested architecture) whose weight openings name their mask sets (<c>TSLG</c> v2); hiding commitments without a budget
+/// are written as version 5.
 /// </summary>
 /// <remarks>
 /// Every field is range-checked, the layer rules of <see cref="QuantizedLayer"/> are enforced, the shapes must chain
@@ -37,22 +41,33 @@ namespace Thestage.Proofs.Inference;
 /// </remarks>
 public static class ModelCommitmentSerializer
 {
-    /// <summary>The format version of plain commitments (hiding ones, with a zero-knowledge range proof, are written as version 4).</summary>
+    /// <summary>The format version of plain commitments (hiding ones, with a zero-knowledge range proof, are written as version 5, or 6 with an opening budget).</summary>
     public const ushort Version = 3;
 
-    private const ushort MaskedVersion = 4;
+    /// <summary>Hiding commitments whose range proof published the multiplicities (refused since version 5).</summary>
+    private const ushort PublishedHistogramVersion = 4;
+
+    private const ushort MaskedVersion = 5;
+
+    private const ushort BudgetedVersion = 6;
 
     private static ReadOnlySpan<byte> Magic => "TSMC"u8;
 
     /// <summary>Serializes a model commitment.</summary>
     /// <param name="commitment">The commitment.</param>
     /// <returns>The bytes.</returns>
+    /// <exception cref="ArgumentException">A zero-knowledge range proof carries published multiplicities.</exception>
     public static byte[] Serialize(ModelCommitment commitment)
     {
         ArgumentNullException.ThrowIfNull(commitment);
-        var writer = new ProofWriter();
         bool masked = commitment.RangeProof is { IsMasked: true };
-        writer.WriteHeader(Magic, masked ? MaskedVersion : Version);
+        if (masked && !commitment.RangeProof!.Multiplicities.IsEmpty)
+        {
+            throw new ArgumentException("A zero-knowledge range proof commits its multiplicities; versions 5 and 6 have no field for published ones.", nameof(commitment));
+        }
+
+        var writer = new ProofWriter();
+        writer.WriteHeader(Magic, commitment.OpeningBudget > 0 ? BudgetedVersion : masked ? MaskedVersion : Version);
         commitment.WriteArchitecture(writer);
         writer.WriteBytes([(byte)commitment.WeightCommitments.Count]);
         foreach (LigeroCommitment weights in commitment.WeightCommitments)
@@ -66,7 +81,11 @@ public static class ModelCommitmentSerializer
         writer.WriteBytes([(byte)(range is null ? 0 : 1)]);
         if (range is not null)
         {
-            writer.WriteElements(range.Multiplicities);
+            if (!masked)
+            {
+                writer.WriteElements(range.Multiplicities);
+            }
+
             ProofCodec.WriteSumchecks(writer, range.Sumchecks, masked);
             writer.WriteElements(range.Values);
             writer.WriteBytes([(byte)range.Openings.Count]);
@@ -96,9 +115,15 @@ public static class ModelCommitmentSerializer
                 "TSMC version 1 is no longer accepted: its weight range proof did not show that the padding of the weight matrices is zero, so a wider network could hide there. Commit the model again (version 2).");
         }
 
+        if (bytes.Length >= 6 && bytes[..4].SequenceEqual(Magic) && BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]) == PublishedHistogramVersion)
+        {
+            throw new ProofFormatException(
+                "TSMC version 4 is no longer accepted: its hiding range proof publishes the histogram of the int8 weights. Commit the model again (version 5 commits it).");
+        }
+
         var reader = new ProofReader(bytes);
-        ushort version = reader.ReadHeader(Magic, 2, MaskedVersion);
-        bool masked = version == MaskedVersion;
+        ushort version = reader.ReadHeader(Magic, 2, BudgetedVersion);
+        bool masked = version >= MaskedVersion;
         (int channels, int height, int width) = (reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24));
         int inputBits = reader.ReadUInt32(2, 16);
         int inputFraction = ReadSigned(ref reader, 62);
@@ -126,6 +151,11 @@ public static class ModelCommitmentSerializer
 
         int logBlowup = reader.ReadUInt32(1, LigeroParameters.MaxLogBlowup | LigeroParameters.EncodedHidingFlag);
         int queries = reader.ReadUInt32(1, LigeroParameters.MaxColumnQueries);
+        int budget = version == BudgetedVersion ? reader.ReadUInt32(1, LigeroParameters.MaxOpeningBudget) : 0;
+        if (version == BudgetedVersion && (logBlowup & LigeroParameters.EncodedHidingFlag) == 0)
+        {
+            throw new ProofFormatException("TSMC version 6 is a hiding commitment with an opening budget; a plain one is version 3.");
+        }
         if (version == 2 && (logBlowup & LigeroParameters.EncodedHidingFlag) != 0)
         {
             throw new ProofFormatException("TSMC version 2 has no hiding commitments; a hiding model commitment is version 3.");
@@ -133,7 +163,7 @@ public static class ModelCommitmentSerializer
 
         if (masked && (logBlowup & LigeroParameters.EncodedHidingFlag) == 0)
         {
-            throw new ProofFormatException("TSMC version 4 is a hiding commitment; a plain one is version 3.");
+            throw new ProofFormatException($"TSMC version {version} is a hiding commitment; a plain one is version 3.");
         }
 
         int weightCount = reader.ReadBytes(1)[0];
@@ -165,17 +195,17 @@ public static class ModelCommitmentSerializer
 
         if (masked && hasRange == 0)
         {
-            throw new ProofFormatException("TSMC version 4 carries its zero-knowledge range proof; a hiding commitment without one is version 3.");
+            throw new ProofFormatException($"TSMC version {version} carries its zero-knowledge range proof; a hiding commitment without one is version 3.");
         }
 
         if (hasRange == 1 && !masked && (logBlowup & LigeroParameters.EncodedHidingFlag) != 0)
         {
-            throw new ProofFormatException("A hiding TSMC version 3 carries a range proof whose sumchecks are not zero-knowledge; commit the model again (version 4).");
+            throw new ProofFormatException("A hiding TSMC version 3 carries a range proof whose sumchecks are not zero-knowledge; commit the model again (version 5).");
         }
 
         if (hasRange == 1)
         {
-            Goldilocks[] multiplicities = reader.ReadElements<Goldilocks>(1 << CircuitPlan.TableBits, 1 << CircuitPlan.TableBits);
+            Goldilocks[] multiplicities = masked ? [] : reader.ReadElements<Goldilocks>(1 << CircuitPlan.TableBits, 1 << CircuitPlan.TableBits);
             SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, 1 << 12, masked);
             GoldilocksExt2[] values = reader.ReadElements<GoldilocksExt2>(0, 1 << 12);
             int openingCount = reader.ReadBytes(1)[0];
@@ -205,7 +235,7 @@ public static class ModelCommitmentSerializer
         ModelCommitment commitment;
         try
         {
-            commitment = new ModelCommitment(LayerShapes.Canonical(channels, height, width), inputBits, inputFraction, outputFraction, layers, weights, LigeroParameters.Decode(logBlowup, queries), range);
+            commitment = new ModelCommitment(LayerShapes.Canonical(channels, height, width), inputBits, inputFraction, outputFraction, layers, weights, LigeroParameters.Decode(logBlowup, queries).WithOpeningBudget(budget), range);
             int[] expected = commitment.Plan(1).WeightLayout.NumVariables;
             if (!expected.SequenceEqual(weights.Select(w => w.NumVariables)))
             {

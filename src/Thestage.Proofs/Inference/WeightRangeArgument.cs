@@ -28,6 +28,11 @@ namespace Thestage.Proofs.Inference;
 /// vanishes at <c>r_σ</c> with probability at most <c>v_σ/|F|</c> (Schwartz–Zippel); the sumcheck adds <c>3·v_σ/|F|</c>.
 /// Space between segments in a polynomial is never read by any relation (every claim is on a segment), so it is not checked.
 /// </para>
+/// <para>
+/// Hiding commitments: the multiplicities (the histogram of the int8 weights) are not published but embedded in the range
+/// proof's masking pool before the logUp's challenge, and their claim at the GKR's final point is proven by the pool's hiding
+/// opening (<see cref="LogUpArgument"/>, committed multiplicities). Plain commitments publish them as before.
+/// </para>
 /// <para>Soundness: <see cref="SoundnessError"/>.</para>
 /// </remarks>
 internal static class WeightRangeArgument
@@ -35,17 +40,27 @@ internal static class WeightRangeArgument
     private const ulong Offset = 128;
     private const string PaddingLabel = "weights/padding-r";
 
-    /// <summary>Proves the ranges and paddings; over hiding parameters the sumchecks are masked from a pool drawn from <paramref name="maskSalts"/> (null: the CSPRNG).</summary>
+    /// <summary>
+    /// Proves the ranges and paddings; over hiding parameters the sumchecks are masked from a pool drawn from <paramref name="maskSalts"/>
+    /// (null: the CSPRNG). <paramref name="forgedMultiplicities"/> replaces the histogram of the weights (a cheating prover, in tests only).
+    /// </summary>
     public static WeightRangeProof Prove(
-        ModelCommitment commitment, CircuitPlan plan, Goldilocks[][] segments, Goldilocks[][] polynomials, LigeroProverState[] states, ISaltSource? maskSalts = null)
+        ModelCommitment commitment,
+        CircuitPlan plan,
+        Goldilocks[][] segments,
+        Goldilocks[][] polynomials,
+        LigeroProverState[] states,
+        ISaltSource? maskSalts = null,
+        Goldilocks[]? forgedMultiplicities = null)
     {
         int[] columnSegments = ColumnSegments(plan);
         var columns = columnSegments.Select(s => (segments[s], 1UL)).ToList();
         ulong[] offsets = columnSegments.Select(_ => Offset).ToArray();
-        Goldilocks[] multiplicities = LogUpArgument.Multiplicities(columns, CircuitPlan.TableBits, offsets);
-        Transcript transcript = Begin(commitment, multiplicities);
-        var builder = new ProofBuilder<E>(commitment.Parameters.Hiding ? new SumcheckMaskPool<E>(commitment.Parameters, MaskChunkLogSize(plan), maskSalts) : null);
-        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, CircuitPlan.TableBits, offsets);
+        Goldilocks[] multiplicities = forgedMultiplicities ?? LogUpArgument.Multiplicities(columns, CircuitPlan.TableBits, offsets);
+        bool hiding = commitment.Parameters.Hiding;
+        Transcript transcript = Begin(commitment, hiding ? null : multiplicities);
+        var builder = new ProofBuilder<E>(hiding ? new SumcheckMaskPool<E>(commitment.Parameters, MaskChunkLogSize(plan), maskSalts) : null);
+        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, CircuitPlan.TableBits, offsets, commitMultiplicities: hiding);
         List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
         for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
         {
@@ -62,17 +77,24 @@ internal static class WeightRangeArgument
         }
 
         LigeroOpeningProof<E>[] openings = ClaimBatcher.Prove(transcript, builder, plan.WeightLayout, polynomials, states, claims);
-        return builder.Masks is null
-            ? new WeightRangeProof(multiplicities, builder.Sumchecks, builder.Values.ToArray(), openings)
-            : new WeightRangeProof(multiplicities, builder.Sumchecks, builder.Values.ToArray(), openings, builder.Masks.Chunks, builder.Masks.Open(transcript));
+        if (builder.Masks is null)
+        {
+            return new WeightRangeProof(multiplicities, builder.Sumchecks, builder.Values.ToArray(), openings);
+        }
+
+        Array.Clear(multiplicities);
+        return new WeightRangeProof([], builder.Sumchecks, builder.Values.ToArray(), openings, builder.Masks.Chunks, builder.Masks.Open(transcript));
     }
 
-    /// <summary>The masking pool's chunk size for a model's range proof: the logUp's layers, one degree-3 zero-check per segment and one batching per polynomial.</summary>
+    /// <summary>
+    /// The masking pool's chunk size for a model's range proof: the committed multiplicities, the logUp's layers, one degree-3
+    /// zero-check per segment and one batching per polynomial.
+    /// </summary>
     internal static int MaskChunkLogSize(CircuitPlan plan)
     {
         int[] columnSegments = ColumnSegments(plan);
         LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
-        long entries = 0;
+        long entries = 1 << CircuitPlan.TableBits;
         for (int k = 0; k <= LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize; k++)
         {
             entries += SumcheckMask<E>.Entries(k, 3);
@@ -85,7 +107,8 @@ internal static class WeightRangeArgument
 
     public static ProofVerdict Verify(ModelCommitment commitment, WeightRangeProof? proof)
     {
-        if (proof is null || proof.Multiplicities.Length != 1 << CircuitPlan.TableBits)
+        // Published multiplicities exactly for plain commitments: a hiding commitment's are committed (a proof publishing them is refused).
+        if (proof is null || proof.Multiplicities.Length != (commitment.Parameters.Hiding ? 0 : 1 << CircuitPlan.TableBits))
         {
             return ProofVerdict.Reject(RejectionReason.Format);
         }
@@ -110,12 +133,13 @@ internal static class WeightRangeArgument
         {
             int[] columnSegments = ColumnSegments(plan);
             LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
-            Transcript transcript = Begin(commitment, proof.MultiplicityArray);
+            bool hiding = commitment.Parameters.Hiding;
+            Transcript transcript = Begin(commitment, hiding ? null : proof.MultiplicityArray);
             SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(commitment.Parameters, proof.MaskChunks) : null;
             var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray, masks);
-            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, CircuitPlan.TableBits);
+            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, CircuitPlan.TableBits, committedMultiplicities: hiding);
             ProofVerdict.Require(
-                MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
+                hiding || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
                 RejectionReason.Lookup,
                 "lookup multiplicities");
             List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
@@ -135,7 +159,7 @@ internal static class WeightRangeArgument
                 claims.Add(new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2]));
             }
 
-            ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.Parameters, claims, proof.Openings, "weights");
+            ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, claims, proof.Openings, "weights");
             ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
             ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
         });
@@ -145,20 +169,25 @@ internal static class WeightRangeArgument
     /// Computes the soundness error of the proof for this plan by the union bound over its components, <c>|F| ≈ 2^128</c>:
     /// <c>Σ_p ε_Ligero(v_p) + (N + 2^8 + 1.5·L² + 2L)/|F| + Σ_σ 4·v_σ/|F| + Σ_p (k + 2·v_p)/|F|</c> — one Ligero opening per weight
     /// polynomial <c>p</c> (<see cref="LigeroParameters.SoundnessBits"/>), the logUp over the <c>N</c> weight-matrix entries in
-    /// <c>2^L</c> leaves, the zero-check of each segment <c>σ</c>, and the batching of the <c>k</c> claims per polynomial.
+    /// <c>2^L</c> leaves, the zero-check of each segment <c>σ</c>, and the batching of the <c>k</c> claims per polynomial. Hiding
+    /// parameters add <c>2/|F|</c> per zero-knowledge sumcheck (<c>L + 1</c> logUp layers, the zero-checks, the batchings),
+    /// <c>1/|F|</c> for batching the committed multiplicities' claim into the pool's opening, and
+    /// <c>MaxChunks · ε_Ligero(weakest chunk size)</c> for the pool's openings (the multiplicities' chunk among them). The weight openings count under <paramref name="weightParameters"/> (with the
+    /// commitment's opening budget), the masking pool's under <paramref name="parameters"/>.
     /// </summary>
-    public static double SoundnessError(CircuitPlan plan, LigeroParameters parameters)
+    public static double SoundnessError(CircuitPlan plan, LigeroParameters parameters, LigeroParameters weightParameters)
     {
         double field = E.Log2Size;
         int[] columnSegments = ColumnSegments(plan);
         LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
         long lookups = specs.Sum(c => 1L << c.LogSize);
-        double epsilon = Math.Pow(2.0, -LogUpArgument.SoundnessBits(lookups, CircuitPlan.TableBits, LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize, field));
+        double epsilon = Math.Pow(
+            2.0, -LogUpArgument.SoundnessBits(lookups, CircuitPlan.TableBits, LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize, field, committedMultiplicities: parameters.Hiding));
         double terms = 4.0 * plan.WeightBoxes.Select((_, s) => plan.WeightLogSizes[s]).Sum();
         int claims = columnSegments.Length + plan.WeightBoxes.Count;
         foreach (int v in plan.WeightLayout.NumVariables)
         {
-            epsilon += Math.Pow(2.0, -parameters.SoundnessBits(v, field));
+            epsilon += Math.Pow(2.0, -weightParameters.SoundnessBits(v, field));
             terms += claims + (2.0 * v);
         }
 
@@ -180,9 +209,10 @@ internal static class WeightRangeArgument
     private static List<SegmentClaim<E>> Claims(int[] columnSegments, LogUpClaims<E> lookup) =>
         columnSegments.Select((s, j) => new SegmentClaim<E>(s, lookup.ColumnPoints[j], lookup.ColumnValues[j])).ToList();
 
-    private static Transcript Begin(ModelCommitment commitment, Goldilocks[] multiplicities)
+    /// <summary>Starts the transcript: plain proofs absorb the published multiplicities, hiding ones (null) commit them in the pool under their own protocol label.</summary>
+    private static Transcript Begin(ModelCommitment commitment, Goldilocks[]? multiplicities)
     {
-        var transcript = new Transcript("thestage/weight-ranges/v2");
+        var transcript = new Transcript(multiplicities is null ? "thestage/weight-ranges/v3-committed-multiplicities" : "thestage/weight-ranges/v2");
         transcript.AbsorbDigest("model/architecture", commitment.ArchitectureDigest);
         foreach (LigeroCommitment weights in commitment.WeightCommitmentArray)
         {
@@ -190,7 +220,11 @@ internal static class WeightRangeArgument
             transcript.AbsorbUInt64("model/weights-variables", (ulong)weights.NumVariables);
         }
 
-        transcript.Absorb<Goldilocks>("weights/multiplicities", multiplicities);
+        if (multiplicities is not null)
+        {
+            transcript.Absorb<Goldilocks>("weights/multiplicities", multiplicities);
+        }
+
         return transcript;
     }
 }

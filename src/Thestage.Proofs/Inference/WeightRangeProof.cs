@@ -6,8 +6,9 @@ namespace Thestage.Proofs.Inference;
 
 /// <summary>
 /// A one-time proof, published with a <see cref="ModelCommitment"/>, that every committed weight is an int8
-/// (<c>w + 128 ∈ [0, 2^8)</c>) and every padding entry of every weight and bias segment is zero: the public
-/// multiplicities, the logUp and zero-check messages and the batched weight opening(s).
+/// (<c>w + 128 ∈ [0, 2^8)</c>) and every padding entry of every weight and bias segment is zero: the multiplicities
+/// (public for a plain commitment, committed in the masking pool for a hiding one), the logUp and zero-check messages and
+/// the batched weight opening(s).
 /// </summary>
 /// <remarks>
 /// The logUp argument of Haböck (eprint 2022/1530) over all weight segments with offset 128, and one zero-check
@@ -68,7 +69,10 @@ public sealed class WeightRangeProof
     /// <summary>Whether the sumchecks are zero-knowledge (<see cref="SumcheckMask{T}"/>).</summary>
     internal bool IsMasked => MaskChunks.Length > 0 || _sumchecks.Any(s => s.IsMasked);
 
-    /// <summary>Gets the multiplicities of the table values <c>0 … 255</c>.</summary>
+    /// <summary>
+    /// Gets the multiplicities of the table values <c>0 … 255</c> (the histogram of the int8 weights); empty for a hiding
+    /// commitment's proof, which commits them instead of publishing them.
+    /// </summary>
     public ReadOnlySpan<Goldilocks> Multiplicities => _multiplicities;
 
     /// <summary>Gets the sumcheck proofs in protocol order.</summary>

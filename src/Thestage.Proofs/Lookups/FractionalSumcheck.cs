@@ -92,7 +92,7 @@ internal static class FractionalSumcheck
         {
             foreach (T[] array in rented)
             {
-                ArrayPool<T>.Shared.Return(array);
+                ArrayPool<T>.Shared.Return(array, clearArray: true);
             }
         }
 

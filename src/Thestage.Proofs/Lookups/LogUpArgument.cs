@@ -26,12 +26,22 @@ namespace Thestage.Proofs.Lookups;
 /// fractional sumcheck's); see <see cref="SoundnessBits"/>. For <c>N, |T| ≤ 2^24</c> and <see cref="GoldilocksExt2"/>
 /// this is more than 100 bits.
 /// </para>
+/// <para>
+/// Committed multiplicities (hiding range proofs): instead of publishing <c>m</c> (the histogram of the looked-up values)
+/// and letting the verifier evaluate <c>m̃</c>, the prover embeds <c>m</c> in the proof's masking pool before <c>α</c> is drawn
+/// (<see cref="SumcheckMaskPool{T}.Embed"/>: a segment of the pool's hiding Ligero chunk) and its claim <c>m̃(z)</c> at the
+/// GKR's final point joins the chunk's batched opening (<see cref="SumcheckMaskPool{T}.AddEvaluation"/>). Lemma 5 holds for
+/// any <c>m ∈ F^|T|</c> (a value outside <c>T</c> is a pole of the left side only, its residue a count below the
+/// characteristic), so <c>m</c> needs no range check; binding it before <c>α</c> keeps the bound above, and the batching adds
+/// <c>1/|F|</c> (<see cref="SoundnessBits"/> with <c>committedMultiplicities</c>); the chunk's opening is counted by the caller
+/// with the pool's.
+/// </para>
 /// </remarks>
 internal static class LogUpArgument
 {
-    private const string AlphaLabel = "logup/alpha";
-    private const string ColumnsLabel = "logup/column-evaluations";
-    private const string MultiplicityLabel = "logup/multiplicity-evaluation";
+    internal const string AlphaLabel = "logup/alpha";
+    internal const string ColumnsLabel = "logup/column-evaluations";
+    internal const string MultiplicityLabel = "logup/multiplicity-evaluation";
 
     /// <summary>Counts how often each table value occurs among the scaled column entries (entries outside the table are not counted).</summary>
     public static Goldilocks[] Multiplicities(IReadOnlyList<(Goldilocks[] Values, ulong Scale)> columns, int tableBits, IReadOnlyList<ulong>? offsets = null)
@@ -54,20 +64,27 @@ internal static class LogUpArgument
         return counts.Select(c => new Goldilocks(c)).ToArray();
     }
 
-    /// <summary>Proves the lookup; the columns and multiplicities must already be bound to the transcript.</summary>
+    /// <summary>
+    /// Proves the lookup; the columns must already be bound to the transcript, and so must the multiplicities unless
+    /// <paramref name="commitMultiplicities"/>, which embeds them in the builder's masking pool first (see remarks).
+    /// </summary>
     public static LogUpClaims<T> Prove<T>(
         Transcript transcript,
         ProofBuilder<T> builder,
         IReadOnlyList<(Goldilocks[] Values, ulong Scale)> columns,
         Goldilocks[] multiplicities,
         int tableBits,
-        IReadOnlyList<ulong>? offsets = null)
+        IReadOnlyList<ulong>? offsets = null,
+        bool commitMultiplicities = false)
         where T : struct, IExtensionField<T>
     {
         LookupColumnSpec[] specs = columns
             .Select((c, j) => new LookupColumnSpec(System.Numerics.BitOperations.Log2((uint)c.Values.Length), c.Scale, offsets?[j] ?? 0))
             .ToArray();
         LogUpLayout layout = LogUpLayout.Create(specs, tableBits);
+        SumcheckMaskPool<T>.Chunk? committed = commitMultiplicities
+            ? (builder.Masks ?? throw new ArgumentException("Committed multiplicities need a masking pool.", nameof(builder))).Embed(transcript, multiplicities)
+            : null;
         T alpha = transcript.Challenge<T>(AlphaLabel);
 
         // The leaves, written straight into the left/right split the fractional sumcheck keeps (pooled: the largest tables of a proof).
@@ -101,7 +118,7 @@ internal static class LogUpArgument
         {
             foreach (T[] array in leaves)
             {
-                ArrayPool<T>.Shared.Return(array);
+                ArrayPool<T>.Shared.Return(array, clearArray: true);
             }
         }
 
@@ -117,20 +134,42 @@ internal static class LogUpArgument
         T multiplicityValue = MatrixMultiplicationSumcheck.EvaluateMatrix<T>(multiplicities, multiplicityPoint);
         builder.Send(transcript, ColumnsLabel, columnValues);
         builder.Send(transcript, MultiplicityLabel, [multiplicityValue]);
+        if (committed is not null)
+        {
+            SumcheckMaskPool<T>.AddEvaluation(transcript, committed, multiplicityPoint, multiplicityValue);
+        }
+
         return new LogUpClaims<T>(columnPoints, columnValues, multiplicityPoint, multiplicityValue);
     }
 
-    /// <summary>Verifies the lookup; returns the claims the caller must still check, or null on rejection.</summary>
-    public static LogUpClaims<T>? Verify<T>(Transcript transcript, ProofCursor<T> cursor, IReadOnlyList<LookupColumnSpec> specs, int tableBits)
+    /// <summary>
+    /// Verifies the lookup; returns the claims the caller must still check, or null on rejection. With
+    /// <paramref name="committedMultiplicities"/> the multiplicities are read from the cursor's masking pool (the next declared
+    /// chunk, absorbed before <c>α</c>) and their claim is batched into that chunk's opening, which the caller checks with the
+    /// pool's (<see cref="SumcheckMaskVerifier{T}.Finish"/>); the returned multiplicity claim is then already discharged.
+    /// </summary>
+    public static LogUpClaims<T>? Verify<T>(
+        Transcript transcript, ProofCursor<T> cursor, IReadOnlyList<LookupColumnSpec> specs, int tableBits, bool committedMultiplicities = false)
         where T : struct, IExtensionField<T>
     {
         LogUpLayout layout = LogUpLayout.Create(specs, tableBits);
+        int? committed = null;
+        if (committedMultiplicities && (committed = cursor.Masks?.TryEmbed(transcript, 1 << tableBits)) is null)
+        {
+            return null;
+        }
+
         T alpha = transcript.Challenge<T>(AlphaLabel);
         if (!FractionalSumcheck.Verify(transcript, cursor, layout.LogSize, out T[] z, out T pClaim, out T qClaim)
             || !cursor.TryReceive(transcript, ColumnsLabel, specs.Count, out T[] columnValues)
             || !cursor.TryReceive(transcript, MultiplicityLabel, 1, out T[] multiplicity))
         {
             return null;
+        }
+
+        if (committed is { } chunk)
+        {
+            cursor.Masks!.AccumulateEvaluation(transcript, chunk, z.AsSpan(z.Length - tableBits), multiplicity[0]);
         }
 
         T pLeaf = T.Zero, qLeaf = T.Zero;
@@ -181,16 +220,21 @@ internal static class LogUpArgument
     /// Verifies the lookup as <see cref="Verify"/> does, throwing <see cref="ProofRejectedException"/> on rejection:
     /// <see cref="RejectionReason.Format"/> when the proof ran out of messages, else <see cref="RejectionReason.Lookup"/>.
     /// </summary>
-    public static LogUpClaims<T> Check<T>(Transcript transcript, ProofCursor<T> cursor, IReadOnlyList<LookupColumnSpec> specs, int tableBits)
+    public static LogUpClaims<T> Check<T>(
+        Transcript transcript, ProofCursor<T> cursor, IReadOnlyList<LookupColumnSpec> specs, int tableBits, bool committedMultiplicities = false)
         where T : struct, IExtensionField<T> =>
-        Verify(transcript, cursor, specs, tableBits) ?? throw ProofVerdict.Rejection(cursor.RanShort ? RejectionReason.Format : RejectionReason.Lookup, "lookup");
+        Verify(transcript, cursor, specs, tableBits, committedMultiplicities) ?? throw ProofVerdict.Rejection(cursor.RanShort ? RejectionReason.Format : RejectionReason.Lookup, "lookup");
 
-    /// <summary>Computes <c>−log2((N + |T| + 1.5·L² + 2L)/|F|)</c>.</summary>
+    /// <summary>
+    /// Computes <c>−log2((N + |T| + 1.5·L² + 2L)/|F|)</c>, or <c>−log2((N + |T| + 1.5·L² + 2L + 1)/|F|)</c> with committed
+    /// multiplicities (the batching of <c>m̃(z)</c> into the pool's opening; the opening itself is counted with the pool's).
+    /// </summary>
     /// <param name="lookups">The number of looked-up entries <c>N</c>.</param>
     /// <param name="tableBits">log2 of the table size.</param>
     /// <param name="leafLogSize">log2 of the number of leaves <c>L</c>.</param>
     /// <param name="log2FieldSize">log2 of the challenge field size.</param>
+    /// <param name="committedMultiplicities">Whether the multiplicities are committed in the masking pool.</param>
     /// <returns>The soundness in bits.</returns>
-    public static double SoundnessBits(long lookups, int tableBits, int leafLogSize, double log2FieldSize) =>
-        log2FieldSize - Math.Log2(lookups + Math.Pow(2.0, tableBits) + (1.5 * leafLogSize * leafLogSize) + (2.0 * leafLogSize));
+    public static double SoundnessBits(long lookups, int tableBits, int leafLogSize, double log2FieldSize, bool committedMultiplicities = false) =>
+        log2FieldSize - Math.Log2(lookups + Math.Pow(2.0, tableBits) + (1.5 * leafLogSize * leafLogSize) + (2.0 * leafLogSize) + (committedMultiplicities ? 1 : 0));
 }

@@ -14,4 +14,6 @@ internal static class SumcheckLabels
     public const string MaskWeight = "sumcheck/mask-weight";
     public const string MaskValue = "sumcheck/mask-value";
     public const string MaskBatch = "sumcheck/mask-batch";
+    public const string MaskedFactors = "sumcheck/masked-factors";
+    public const string Terms = "sumcheck/terms";
 }

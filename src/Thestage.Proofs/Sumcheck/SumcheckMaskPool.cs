@@ -26,7 +26,7 @@ namespace Thestage.Proofs.Sumcheck;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The extension field of degree 2.</typeparam>
-internal sealed class SumcheckMaskPool<T>
+internal sealed partial class SumcheckMaskPool<T>
     where T : struct, IExtensionField<T>
 {
     private readonly LigeroParameters _parameters;
@@ -61,19 +61,7 @@ internal sealed class SumcheckMaskPool<T>
         Chunk? chunk = _chunks.Count == 0 ? null : _chunks[^1];
         if (chunk is null || chunk.Used + entries > chunk.Table.Length)
         {
-            int logSize = Math.Max(_chunkLogSize, SumcheckMaskVerifier<T>.LogSizeFor(entries));
-            var table = new Goldilocks[1 << logSize];
-            var words = new LigeroMasking.SaltWords(_salts);
-            for (int i = 0; i < table.Length; i++)
-            {
-                table[i] = Goldilocks.Sample(words);
-            }
-
-            words.Clear();
-            LigeroProverState state = LigeroProver.Commit(table, _parameters, _salts);
-            chunk = new Chunk(table, state, new SumcheckMaskChunk(state.Commitment.Root, logSize));
-            SumcheckMaskVerifier<T>.AbsorbChunk(transcript, chunk.Public);
-            _chunks.Add(chunk);
+            chunk = CommitChunk(transcript, entries, []);
         }
 
         int offset = chunk.Used;
@@ -118,6 +106,29 @@ internal sealed class SumcheckMaskPool<T>
         }
 
         return openings;
+    }
+
+    /// <summary>
+    /// Commits a new chunk of at least <paramref name="entries"/> entries (and the preferred size) whose first entries are
+    /// <paramref name="payload"/> and the rest uniform, absorbs its root and size, and marks the payload as used.
+    /// </summary>
+    private Chunk CommitChunk(Transcript transcript, int entries, ReadOnlySpan<Goldilocks> payload)
+    {
+        int logSize = Math.Max(_chunkLogSize, SumcheckMaskVerifier<T>.LogSizeFor(entries));
+        var table = new Goldilocks[1 << logSize];
+        payload.CopyTo(table);
+        var words = new LigeroMasking.SaltWords(_salts);
+        for (int i = payload.Length; i < table.Length; i++)
+        {
+            table[i] = Goldilocks.Sample(words);
+        }
+
+        words.Clear();
+        LigeroProverState state = LigeroProver.Commit(table, _parameters, _salts);
+        var chunk = new Chunk(table, state, new SumcheckMaskChunk(state.Commitment.Root, logSize)) { Used = payload.Length };
+        SumcheckMaskVerifier<T>.AbsorbChunk(transcript, chunk.Public);
+        _chunks.Add(chunk);
+        return chunk;
     }
 
     private static T Read(Goldilocks[] table, int offset) => T.FromCoefficients(table.AsSpan(offset, 2));

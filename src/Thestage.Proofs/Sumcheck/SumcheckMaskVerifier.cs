@@ -10,7 +10,7 @@ namespace Thestage.Proofs.Sumcheck;
 /// It never throws on a malformed proof: a missing, short or surplus chunk, or a failed opening, is a rejection.
 /// </summary>
 /// <typeparam name="T">The extension field of degree 2.</typeparam>
-internal sealed class SumcheckMaskVerifier<T>
+internal sealed partial class SumcheckMaskVerifier<T>
     where T : struct, IExtensionField<T>
 {
     private readonly LigeroParameters _parameters;
@@ -66,24 +66,31 @@ internal sealed class SumcheckMaskVerifier<T>
     public (int Chunk, int Offset)? TryTake(Transcript transcript, int numVariables, int degree)
     {
         int entries = SumcheckMask<T>.Entries(numVariables, degree);
-        if (_current < 0 || _used + entries > 1 << _chunks[_current].LogSize)
+        if ((_current < 0 || _used + entries > 1 << _chunks[_current].LogSize) && !TryNextChunk(transcript, entries))
         {
-            if (_current + 1 >= _chunks.Count || !_parameters.Hiding || T.Degree != LigeroParameters.HidingExtensionDegree
-                || _chunks[_current + 1].LogSize is < SumcheckMaskChunk.MinLogSize or > SumcheckMaskChunk.MaxLogSize
-                || 1 << _chunks[_current + 1].LogSize < entries)
-            {
-                return null;
-            }
-
-            _current++;
-            _used = 0;
-            _functionals[_current] = new T[1 << _chunks[_current].LogSize];
-            AbsorbChunk(transcript, _chunks[_current]);
+            return null;
         }
 
         int offset = _used;
         _used += entries;
         return (_current, offset);
+    }
+
+    /// <summary>Reads the next declared chunk (absorbing it as the prover did) if it exists and holds <paramref name="entries"/> entries.</summary>
+    private bool TryNextChunk(Transcript transcript, int entries)
+    {
+        if (_current + 1 >= _chunks.Count || !_parameters.Hiding || T.Degree != LigeroParameters.HidingExtensionDegree
+            || _chunks[_current + 1].LogSize is < SumcheckMaskChunk.MinLogSize or > SumcheckMaskChunk.MaxLogSize
+            || 1 << _chunks[_current + 1].LogSize < entries)
+        {
+            return false;
+        }
+
+        _current++;
+        _used = 0;
+        _functionals[_current] = new T[1 << _chunks[_current].LogSize];
+        AbsorbChunk(transcript, _chunks[_current]);
+        return true;
     }
 
     /// <summary>After the sumcheck: absorbs the claimed <c>g(r)</c>, draws <c>α</c> and adds the weighted functional and value.</summary>

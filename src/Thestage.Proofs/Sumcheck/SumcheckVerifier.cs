@@ -45,6 +45,61 @@ public static class SumcheckVerifier
     /// <c>(1 + v·d)/|E|</c>: <c>ρ</c> separates a false sum (<c>1/|E|</c>), then the rounds of <c>f + ρ·g</c>, of degree <c>d</c>.
     /// </summary>
     internal static SumcheckVerification<T> Verify<T>(Transcript transcript, T claimedSum, int numVariables, int degree, SumcheckProof<T>? proof, SumcheckMaskVerifier<T>? masks)
+        where T : struct, IExtensionField<T> => Verify(transcript, claimedSum, numVariables, degree, null, proof, masks);
+
+    /// <summary>
+    /// Verifies a zero-knowledge sumcheck over masked factors (<see cref="SumcheckProver.ProveMaskedFactors{T}"/>): the single product
+    /// of all factors, see <see cref="Verify{T}(Transcript, T, int, bool[], SumcheckTerm{T}[], SumcheckProof{T}, SumcheckMaskVerifier{T})"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No factor is masked, there are no variables, or the round degree exceeds <see cref="MaxDegree"/>.</exception>
+    internal static SumcheckVerification<T> Verify<T>(Transcript transcript, T claimedSum, int numVariables, bool[] maskedFactors, SumcheckProof<T>? proof, SumcheckMaskVerifier<T> masks)
+        where T : struct, IExtensionField<T>
+    {
+        ArgumentNullException.ThrowIfNull(maskedFactors);
+        return Verify(transcript, claimedSum, numVariables, maskedFactors, [SumcheckTerm<T>.Product(maskedFactors.Length)], proof, masks);
+    }
+
+    /// <summary>
+    /// Verifies a zero-knowledge sumcheck of a sum of products over masked factors (<see cref="SumcheckProver.ProveMaskedProducts{T}"/>):
+    /// table <c>k</c> is the <see cref="MaskedExtension"/> when <c>maskedFactors[k]</c>, so the round degree is the largest term's
+    /// <c>Σ_(k∈t) (1 + 2·[k masked])</c>; the rounds are checked as for any zero-knowledge sumcheck and the end against
+    /// <c>Σ_t a_t·Π_(k∈t) Ḟ_k(r) + ρ·g(r)</c>. The returned factor evaluations (one per table) are claims on the masked extensions, for
+    /// the caller to prove by functional openings of the committed <c>[F ‖ c]</c> (<see cref="MaskedExtension.AddWeights"/>). Soundness
+    /// error <c>(1 + v·d)/|E|</c>, as for any zero-knowledge sumcheck of round degree <c>d</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No factor is masked, there are no variables, the terms are invalid, or the round degree exceeds <see cref="MaxDegree"/>.</exception>
+    internal static SumcheckVerification<T> Verify<T>(Transcript transcript, T claimedSum, int numVariables, bool[] maskedFactors, SumcheckTerm<T>[] terms, SumcheckProof<T>? proof, SumcheckMaskVerifier<T> masks)
+        where T : struct, IExtensionField<T>
+    {
+        ArgumentNullException.ThrowIfNull(maskedFactors);
+        ArgumentNullException.ThrowIfNull(masks);
+        if (numVariables == 0 || !maskedFactors.Any(m => m) || maskedFactors.Length > MaxDegree || !SumcheckTerm<T>.Valid(terms, maskedFactors.Length)
+            || MaskedProductDegree(maskedFactors, terms) > MaxDegree)
+        {
+            throw new ArgumentException($"At least one factor must be masked, the terms valid and the round degree at most {MaxDegree}.", nameof(maskedFactors));
+        }
+
+        return Verify(transcript, claimedSum, numVariables, MaskedProductDegree(maskedFactors, terms), (maskedFactors, terms), proof, masks);
+    }
+
+    /// <summary>The round degree of a sum of products over masked (degree 3) and plain (degree 1) tables: the largest term's.</summary>
+    internal static int MaskedProductDegree<T>(bool[] maskedFactors, SumcheckTerm<T>[] terms)
+        where T : struct, IExtensionField<T> => terms.Max(t => t.Factors.Sum(k => maskedFactors[k] ? 3 : 1));
+
+    /// <summary>Absorbs the factor count and which factors are masked (one bit each), after the degree (prover and verifier alike).</summary>
+    internal static void AbsorbMaskedFactors(Transcript transcript, bool[] maskedFactors)
+    {
+        var bits = new byte[(maskedFactors.Length + 7) / 8];
+        for (int k = 0; k < maskedFactors.Length; k++)
+        {
+            bits[k / 8] |= (byte)(maskedFactors[k] ? 1 << (k % 8) : 0);
+        }
+
+        transcript.AbsorbUInt64(SumcheckLabels.MaskedFactors, (ulong)maskedFactors.Length);
+        transcript.AbsorbBytes(SumcheckLabels.MaskedFactors, bits);
+    }
+
+    private static SumcheckVerification<T> Verify<T>(Transcript transcript, T claimedSum, int numVariables, int degree, (bool[] Masked, SumcheckTerm<T>[] Terms)? products, SumcheckProof<T>? proof, SumcheckMaskVerifier<T>? masks)
         where T : struct, IExtensionField<T>
     {
         ArgumentNullException.ThrowIfNull(transcript);
@@ -53,7 +108,8 @@ public static class SumcheckVerifier
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(degree);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(degree, MaxDegree);
 
-        if (proof is null || proof.RoundCount != numVariables || proof.FactorEvaluations.Length != degree || proof.IsMasked != masks is not null)
+        int factors = products?.Masked.Length ?? degree;
+        if (proof is null || proof.RoundCount != numVariables || proof.FactorEvaluations.Length != factors || proof.IsMasked != masks is not null)
         {
             return SumcheckVerification<T>.Fail(SumcheckFailure.MalformedProof);
         }
@@ -74,6 +130,12 @@ public static class SumcheckVerifier
 
         transcript.AbsorbUInt64(SumcheckLabels.NumVariables, (ulong)numVariables);
         transcript.AbsorbUInt64(SumcheckLabels.Degree, (ulong)degree);
+        if (products is { } structure)
+        {
+            AbsorbMaskedFactors(transcript, structure.Masked);
+            SumcheckTerm<T>.Absorb(transcript, structure.Terms);
+        }
+
         transcript.Absorb(SumcheckLabels.ClaimedSum, claimedSum);
         T weight = T.Zero;
         if (masks is not null)
@@ -91,7 +153,7 @@ public static class SumcheckVerifier
 
         T[] factorEvaluations = proof.FactorEvaluations.ToArray();
         transcript.Absorb<T>(SumcheckLabels.FactorEvaluations, factorEvaluations);
-        (SumcheckFailure failure, int failedRound, T claim) = Check(claimedSum, proof, weight, point);
+        (SumcheckFailure failure, int failedRound, T claim) = Check(claimedSum, proof, weight, point, products?.Terms);
         if (failure == SumcheckFailure.RoundSumMismatch)
         {
             return new SumcheckVerification<T>(failure, failedRound, point[..failedRound], claim, []);
@@ -108,10 +170,11 @@ public static class SumcheckVerifier
     /// <summary>
     /// The checks of a well-shaped proof given its challenges (the transcript is not touched, so the simulator of the tests can
     /// program them): <c>g_0(0) + g_0(1) = claimedSum + ρ·G</c>, <c>g_i(0) + g_i(1) = g_(i−1)(r_(i−1))</c>, and
-    /// <c>Π_k f_k(r) + ρ·g(r) = g_(v−1)(r_(v−1))</c> (<c>ρ = 0</c>, no mask terms, for a plain proof).
+    /// <c>Π_k f_k(r) + ρ·g(r) = g_(v−1)(r_(v−1))</c> (<c>ρ = 0</c>, no mask terms, for a plain proof; <c>Σ_t a_t·Π_(k∈t) f_k(r)</c> instead of
+    /// the product for a sum of products).
     /// </summary>
     /// <returns>The failure (or none), the failing round (or −1) and the reduced claim.</returns>
-    internal static (SumcheckFailure Failure, int Round, T Claim) Check<T>(T claimedSum, SumcheckProof<T> proof, T weight, ReadOnlySpan<T> point)
+    internal static (SumcheckFailure Failure, int Round, T Claim) Check<T>(T claimedSum, SumcheckProof<T> proof, T weight, ReadOnlySpan<T> point, SumcheckTerm<T>[]? terms = null)
         where T : struct, IExtensionField<T>
     {
         T claim = proof.IsMasked ? claimedSum + (weight * proof.MaskSum) : claimedSum;
@@ -127,9 +190,16 @@ public static class SumcheckVerifier
         }
 
         T product = T.One;
-        foreach (T evaluation in proof.FactorEvaluations)
+        if (terms is not null)
         {
-            product *= evaluation;
+            product = SumcheckTerm<T>.Evaluate(terms, proof.FactorEvaluations);
+        }
+        else
+        {
+            foreach (T evaluation in proof.FactorEvaluations)
+            {
+                product *= evaluation;
+            }
         }
 
         if (proof.IsMasked)

@@ -168,7 +168,7 @@ public static partial class ModelLinkArgument
                 limbs.Add(new SegmentClaim<E>(s, xi[l], values[at++]));
             }
 
-            if (sigma[l] > 0)
+            if (sigma[l] > 0 && indices.Length > 0)
             {
                 training.Add(new SegmentClaim<E>(2 * l, BooleanPoint(indices[l], layout.WeightLogSizes[l]), E.FromBase(WeightCommitment.Embed(witnessValues[l]))));
             }
@@ -209,7 +209,7 @@ public static partial class ModelLinkArgument
         public (int Weights, int Bias)[] ModelSegments { get; }
 
         /// <summary>Null unless the model is Dense → ReLU → … → Dense of the training widths, the fraction bits chain and the segments match.</summary>
-        public static Setup? TryCreate(TrainingConfig config, ModelCommitment model, int[]? sigma)
+        public static Setup? TryCreate(TrainingConfig config, ModelCommitment model, int[]? sigma, bool provenWitnesses)
         {
             int layers = config.LayerCount;
             if (sigma is null || sigma.Length != layers || model.InputShape != Shape.Vector(config.InputSize) || model.Layers.Length != (2 * layers) - 1)
@@ -229,7 +229,7 @@ public static partial class ModelLinkArgument
                 }
             }
 
-            ModelLinkLayout? layout = ModelLinkLayout.TryCreate(config, sigma, model.InputFractionBits, shifts, model.OutputFractionBits);
+            ModelLinkLayout? layout = ModelLinkLayout.TryCreate(config, sigma, model.InputFractionBits, shifts, model.OutputFractionBits, provenWitnesses);
             if (layout is null)
             {
                 return null;

@@ -24,7 +24,7 @@ namespace Thestage.Proofs.Training;
 /// is <c>round_σ</c> of the committed padded training matrix entry by entry, the committed biases are
 /// <c>round_τ'(2^μ·b)</c> and int32, the model is Dense → ReLU → … → Dense of the training widths with fraction bits
 /// chained as <see cref="Quantize(FixedPointWeights, int, int)"/> chains them, and <c>σ_l</c> is the smallest shift
-/// (a revealed real weight <c>w</c> with <c>round_(σ−1)(w)</c> outside int8). Zero padding maps to zero padding (<c>round_σ(0) = 0</c>). Not
+/// (a real weight <c>w</c> with <c>round_(σ−1)(w)</c> outside int8, revealed by a plain proof and proven by a zero-knowledge one). Zero padding maps to zero padding (<c>round_σ(0) = 0</c>). Not
 /// proven: that the shifts <c>s_l</c> are the smallest the interval analysis accepts (they are public and make the
 /// inference semantics binding either way), and how inference inputs are obtained.
 /// </para>
@@ -60,13 +60,25 @@ namespace Thestage.Proofs.Training;
 /// matrix and bias vector), and each batched polynomial <c>p</c> with <c>k_p</c> claims, plus the error of the model's
 /// <see cref="WeightRangeProof"/> (its one or two openings and its logUp, zero-check and batching terms). The query term
 /// <c>(5/8)^152 = 2^−103.07</c> dominates: for 784-64-10 the five link openings and the two range-proof openings give about
-/// 100.3 bits, before Fiat–Shamir grinding.
+/// 100.3 bits, before Fiat–Shamir grinding. When the run or the model is hiding, every sumcheck is zero-knowledge (masked from
+/// a pool committed with hiding Ligero: <c>2/|E|</c> per sumcheck and <c>MaxChunks · ε_Ligero(weakest chunk size)</c> for the
+/// pool's openings) and the multiplicities are committed in the pool (<c>1/|E|</c> for batching their claim), and the minimality
+/// of each <c>σ_l &gt; 0</c> is proven instead of shown by a published weight: <c>12·v_(w,l)/|E|</c> per layer (three identities and
+/// three degree-3 sumchecks, <c>ModelLinkArgument.Minimality.cs</c>) and four more claims in the limb batching.
+/// </para>
+/// <para>
+/// Hiding: the multiplicities (the histogram of the remainder and bias limbs) are then not published but embedded in the
+/// pool before the logUp's challenge, and their claim at the GKR's final point is proven by the pool's opening
+/// (<see cref="LogUpArgument"/>, committed multiplicities); and no witness weight is published: the limb polynomial commits
+/// the indicator of a witness entry, its side of the int8 bound and the excess beyond it, and sumchecks show that exactly
+/// one real weight of the layer has <c>round_(σ−1)(w)</c> outside int8 (<c>ModelLinkArgument.Minimality.cs</c>).
 /// </para>
 /// </remarks>
 public static partial class ModelLinkArgument
 {
     private const int TableBits = ModelLinkLayout.TableBits;
     private const string Protocol = "thestage.training.model-link.v1";
+    private const string ZeroKnowledgeProtocol = "thestage.training.model-link.v4-zero-knowledge";
 
     /// <summary>Proves that <paramref name="model"/> is <see cref="Quantize(FixedPointWeights, int, int)"/> of the run's final snapshot.</summary>
     /// <param name="run">The recorded run.</param>
@@ -130,27 +142,32 @@ public static partial class ModelLinkArgument
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(policy);
         int layers = training.Config.LayerCount;
+
+        // Published multiplicities and witnesses exactly for plain proofs: a masked proof commits them (one publishing them is refused).
+        LigeroParameters? maskParameters = MaskParameters(training, model);
+        bool committed = maskParameters is not null;
+        int witnesses = committed ? 0 : layers;
         if (proof is null || proof.WeightShiftArray is null || proof.WeightShiftArray.Length != layers
-            || proof.WitnessIndexArray is null || proof.WitnessIndexArray.Length != layers || proof.WitnessValueArray is null
-            || proof.WitnessValueArray.Length != layers || proof.MultiplicityArray is null || proof.MultiplicityArray.Length != 1 << TableBits
+            || proof.WitnessIndexArray is null || proof.WitnessIndexArray.Length != witnesses || proof.WitnessValueArray is null
+            || proof.WitnessValueArray.Length != witnesses || proof.MultiplicityArray is null || proof.MultiplicityArray.Length != (committed ? 0 : 1 << TableBits)
             || proof.SumcheckArray is null || proof.SumcheckArray.Any(s => s is null) || proof.ValueArray is null
             || !ValidOpenings(proof.RemainderOpeningArray) || !ValidOpenings(proof.TrainingOpeningArray) || !ValidOpenings(proof.ModelOpeningArray))
         {
             return ProofVerdict.Reject(RejectionReason.Format);
         }
 
-        Setup? setup = Setup.TryCreate(training.Config, model, proof.WeightShiftArray);
+        Setup? setup = Setup.TryCreate(training.Config, model, proof.WeightShiftArray, provenWitnesses: committed);
         if (setup is null)
         {
             return ProofVerdict.Reject(RejectionReason.Statement);
         }
 
-        if (SetupSoundnessBits(training, model, setup) < policy.MinimumSoundnessBits)
+        if (model.OpeningBudget > policy.MaximumOpeningBudget || SetupSoundnessBits(training, model, setup) < policy.MinimumSoundnessBits)
         {
             return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);
         }
 
-        if (!WitnessesValid(training.Config, setup.Layout, proof))
+        if (!committed && !WitnessesValid(training.Config, setup.Layout, proof))
         {
             return ProofVerdict.Reject(RejectionReason.Relation, "shift witnesses");
         }
@@ -162,7 +179,6 @@ public static partial class ModelLinkArgument
         }
 
         // Masks exactly when the run or the model is hiding, in chunks at most the size its prover chooses (bounding the work).
-        LigeroParameters? maskParameters = MaskParameters(training, model);
         if (proof.IsMasked != maskParameters is not null || proof.MaskChunks.Any(c => c.LogSize > MaskChunkLogSize(training, setup)))
         {
             return ProofVerdict.Reject(RejectionReason.Format);
@@ -172,13 +188,14 @@ public static partial class ModelLinkArgument
         {
             ModelLinkLayout layout = setup.Layout;
             var limbCommitment = new LigeroCommitment(proof.RemainderRoot, layout.Layout.NumVariables[0]);
-            Transcript transcript = Begin(training, model, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray, limbCommitment, proof.MultiplicityArray);
+            Transcript transcript = Begin(
+                training, model, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray, limbCommitment, committed ? null : proof.MultiplicityArray);
             SumcheckMaskVerifier<E>? masks = maskParameters is null ? null : new SumcheckMaskVerifier<E>(maskParameters, proof.MaskChunks);
             var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray, masks);
             LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
-            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, TableBits);
+            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, TableBits, committedMultiplicities: committed);
             ProofVerdict.Require(
-                MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
+                committed || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
                 RejectionReason.Lookup,
                 "lookup multiplicities");
             (E[][] zeta, E[][] xi) = Points(transcript, layout);
@@ -187,11 +204,12 @@ public static partial class ModelLinkArgument
             CheckIdentities(training.Config, layout, values);
             (List<SegmentClaim<E>> limbClaims, List<SegmentClaim<E>> trainingClaims, List<SegmentClaim<E>> modelClaims) =
                 Claims(setup, lookup, zeta, xi, values, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray);
+            CheckMinimality(transcript, cursor, layout, limbClaims, trainingClaims);
             ClaimBatcher.Verify(transcript, cursor, layout.Layout, [limbCommitment], training.Parameters, limbClaims, proof.RemainderOpeningArray, "limbs");
             ClaimBatcher.Verify(
                 transcript, cursor, WeightCommitment.Layout(training.Config), training.WeightCommitmentsAt(training.StepCount), training.Parameters,
                 trainingClaims, proof.TrainingOpeningArray, "final snapshot");
-            ClaimBatcher.Verify(transcript, cursor, setup.Plan.WeightLayout, model.WeightCommitmentArray, model.Parameters, modelClaims, proof.ModelOpeningArray, "model weights");
+            ClaimBatcher.Verify(transcript, cursor, setup.Plan.WeightLayout, model.WeightCommitmentArray, model.WeightParameters, modelClaims, proof.ModelOpeningArray, "model weights");
             ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
             ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
         });
@@ -208,7 +226,7 @@ public static partial class ModelLinkArgument
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(proof);
-        Setup setup = Setup.TryCreate(training.Config, model, proof.WeightShiftArray)
+        Setup setup = Setup.TryCreate(training.Config, model, proof.WeightShiftArray, provenWitnesses: MaskParameters(training, model) is not null)
             ?? throw new ArgumentException("The proof's shifts or the model's architecture do not fit the training configuration.", nameof(proof));
         return SetupSoundnessBits(training, model, setup);
     }
@@ -218,7 +236,7 @@ public static partial class ModelLinkArgument
         ModelLinkLayout layout = setup.Layout;
         double field = E.Log2Size;
         SegmentLayout trainingLayout = WeightCommitment.Layout(training.Config);
-        double epsilon = WeightRangeArgument.SoundnessError(setup.Plan, model.Parameters);
+        double epsilon = WeightRangeArgument.SoundnessError(setup.Plan, model.Parameters, model.WeightParameters);
         foreach (int v in layout.Layout.NumVariables.Concat(trainingLayout.NumVariables))
         {
             epsilon += Math.Pow(2.0, -training.Parameters.SoundnessBits(v, field));
@@ -226,23 +244,28 @@ public static partial class ModelLinkArgument
 
         foreach (int v in setup.Plan.WeightLayout.NumVariables)
         {
-            epsilon += Math.Pow(2.0, -model.Parameters.SoundnessBits(v, field));
+            epsilon += Math.Pow(2.0, -model.WeightParameters.SoundnessBits(v, field));
         }
 
         LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
         long lookups = specs.Sum(c => 1L << c.LogSize);
-        epsilon += Math.Pow(2.0, -LogUpArgument.SoundnessBits(lookups, TableBits, LogUpLayout.Create(specs, TableBits).LogSize, field));
+        epsilon += Math.Pow(
+            2.0, -LogUpArgument.SoundnessBits(lookups, TableBits, LogUpLayout.Create(specs, TableBits).LogSize, field, committedMultiplicities: MaskParameters(training, model) is not null));
         int layers = training.Config.LayerCount;
         double terms = Enumerable.Range(0, layers).Sum(l => layout.WeightLogSizes[l] + (2.0 * layout.BiasLogSizes[l]));
-        int limbClaims = layout.Columns.Length + layout.Layout.SegmentCount;
+        int[] proven = Enumerable.Range(0, layers).Where(l => layout.Indicators[l] >= 0).ToArray();
+        int limbClaims = layout.Columns.Length + layout.Layout.SegmentCount + (4 * proven.Length);
         terms += layout.Layout.NumVariables.Sum(v => limbClaims + (2.0 * v));
+
+        // Proven minimality: three identities at r (Schwartz–Zippel, v each) and three degree-3 sumchecks (3v each) per layer.
+        terms += proven.Sum(l => 12.0 * layout.WeightLogSizes[l]);
         terms += trainingLayout.NumVariables.Sum(v => (3 * layers) + (2.0 * v));
         terms += setup.Plan.WeightLayout.NumVariables.Sum(v => (2 * layers) + (2.0 * v));
         if (MaskParameters(training, model) is { } maskParameters)
         {
             // Zero-knowledge sumchecks: 2/|F| each (ρ and the batched g(r)) and the pool's chunk openings (at most MaxChunks).
             terms += 2.0 * (LogUpLayout.Create(specs, TableBits).LogSize + 1 + layout.Layout.NumVariables.Length + trainingLayout.NumVariables.Length
-                + setup.Plan.WeightLayout.NumVariables.Length);
+                + setup.Plan.WeightLayout.NumVariables.Length + (3 * proven.Length));
             double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, MaskChunkLogSize(training, setup) - SumcheckMaskChunk.MinLogSize + 1)
                 .Min(v => maskParameters.SoundnessBits(v, field));
             epsilon += SumcheckMaskChunk.MaxChunks * Math.Pow(2.0, -weakest);
@@ -254,13 +277,22 @@ public static partial class ModelLinkArgument
 
     /// <summary>
     /// Proves for an explicit snapshot, its Ligero states and shifts without checking the model against them (the honest
-    /// prover after <see cref="Prove(TrainingRun, CommittedModel, ISaltSource?)"/>'s check, or a cheating one in tests).
+    /// prover after <see cref="Prove(TrainingRun, CommittedModel, ISaltSource?)"/>'s check, or a cheating one in tests);
+    /// <paramref name="forgeLimbs"/> may rewrite the limb segments before they are committed (a cheating prover, in tests only).
     /// </summary>
     internal static ModelLinkProof Prove(
-        TrainingTranscript training, FixedPointWeights snapshot, LigeroProverState[] trainingStates, CommittedModel model, int[] sigma, ISaltSource? salts)
+        TrainingTranscript training,
+        FixedPointWeights snapshot,
+        LigeroProverState[] trainingStates,
+        CommittedModel model,
+        int[] sigma,
+        ISaltSource? salts,
+        Action<ModelLinkLayout, Goldilocks[][]>? forgeLimbs = null)
     {
         TrainingConfig config = training.Config;
-        Setup setup = Setup.TryCreate(config, model.Commitment, sigma)
+        LigeroParameters? maskParameters = MaskParameters(training, model.Commitment);
+        bool committed = maskParameters is not null;
+        Setup setup = Setup.TryCreate(config, model.Commitment, sigma, provenWitnesses: committed)
             ?? throw new ArgumentException("The model's architecture does not fit the training configuration and weight shifts.", nameof(model));
         ModelLinkLayout layout = setup.Layout;
         Goldilocks[][] trainingSegments = WeightCommitment.Segments(snapshot);
@@ -268,14 +300,22 @@ public static partial class ModelLinkArgument
         Goldilocks[][] modelSegments = setup.Plan.BuildWeightSegments(model.Model);
         (int[] indices, int[] witnessValues) = Witnesses(snapshot, sigma);
         Goldilocks[][] limbs = Limbs(layout, setup, trainingSegments, modelSegments);
+        if (committed)
+        {
+            // Zero-knowledge proofs commit the witnesses (indicator, side, excess) instead of publishing them.
+            MinimalityLimbs(layout, indices, witnessValues, limbs);
+            (indices, witnessValues) = ([], []);
+        }
+
+        forgeLimbs?.Invoke(layout, limbs);
+
         Goldilocks[] limbPolynomial = layout.Layout.Assemble(limbs)[0];
         LigeroProverState limbState = LigeroProver.Commit(limbPolynomial, training.Parameters, salts);
         var columns = layout.Columns.Select(c => (limbs[c.Segment], c.Scale)).ToList();
         Goldilocks[] multiplicities = LogUpArgument.Multiplicities(columns, TableBits);
-        Transcript transcript = Begin(training, model.Commitment, sigma, indices, witnessValues, limbState.Commitment, multiplicities);
-        LigeroParameters? maskParameters = MaskParameters(training, model.Commitment);
+        Transcript transcript = Begin(training, model.Commitment, sigma, indices, witnessValues, limbState.Commitment, committed ? null : multiplicities);
         var builder = new ProofBuilder<E>(maskParameters is null ? null : new SumcheckMaskPool<E>(maskParameters, MaskChunkLogSize(training, setup), salts));
-        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits);
+        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits, commitMultiplicities: committed);
 
         (E[][] zeta, E[][] xi) = Points(transcript, layout);
         var values = new List<E>();
@@ -293,29 +333,34 @@ public static partial class ModelLinkArgument
         builder.Send(transcript, "link/evaluations", messages);
         (List<SegmentClaim<E>> limbClaims, List<SegmentClaim<E>> trainingClaims, List<SegmentClaim<E>> modelClaims) =
             Claims(setup, lookup, zeta, xi, messages, sigma, indices, witnessValues);
+        ProveMinimality(transcript, builder, layout, limbs, trainingSegments, limbClaims, trainingClaims);
         LigeroOpeningProof<E>[] limbOpenings = ClaimBatcher.Prove(transcript, builder, layout.Layout, [limbPolynomial], [limbState], limbClaims);
         LigeroOpeningProof<E>[] trainingOpenings = ClaimBatcher.Prove(
             transcript, builder, WeightCommitment.Layout(config), trainingPolynomials, trainingStates, trainingClaims);
         LigeroOpeningProof<E>[] modelOpenings = ClaimBatcher.Prove(transcript, builder, setup.Plan.WeightLayout, model.Polynomials, model.States, modelClaims);
-        return builder.Masks is null
-            ? new ModelLinkProof(
+        if (builder.Masks is null)
+        {
+            return new ModelLinkProof(
                 [.. sigma], indices, witnessValues, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values],
-                limbOpenings, trainingOpenings, modelOpenings)
-            : new ModelLinkProof(
-                [.. sigma], indices, witnessValues, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values],
-                limbOpenings, trainingOpenings, modelOpenings, [.. builder.Masks.Chunks], builder.Masks.Open(transcript));
+                limbOpenings, trainingOpenings, modelOpenings);
+        }
+
+        Array.Clear(multiplicities);
+        return new ModelLinkProof(
+            [.. sigma], indices, witnessValues, limbState.Commitment.Root, [], [.. builder.Sumchecks], [.. builder.Values],
+            limbOpenings, trainingOpenings, modelOpenings, [.. builder.Masks.Chunks], builder.Masks.Open(transcript));
     }
 
     /// <summary>The parameters of the sumcheck masking pool: the run's when it is hiding, else the model's when it is, else none (plain sumchecks).</summary>
     private static LigeroParameters? MaskParameters(TrainingTranscript training, ModelCommitment model) =>
         training.Parameters.Hiding ? training.Parameters : model.Parameters.Hiding ? model.Parameters : null;
 
-    /// <summary>The pool's chunk size: the logUp's layers and the three batchings.</summary>
+    /// <summary>The pool's chunk size: the committed multiplicities, the logUp's layers, the minimality sumchecks and the three batchings.</summary>
     private static int MaskChunkLogSize(TrainingTranscript training, Setup setup)
     {
         ModelLinkLayout layout = setup.Layout;
         LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
-        long entries = 0;
+        long entries = 1 << TableBits;
         for (int k = 0; k <= LogUpLayout.Create(specs, TableBits).LogSize; k++)
         {
             entries += SumcheckMask<E>.Entries(k, 3);
@@ -324,6 +369,11 @@ public static partial class ModelLinkArgument
         foreach (int v in layout.Layout.NumVariables.Concat(WeightCommitment.Layout(training.Config).NumVariables).Concat(setup.Plan.WeightLayout.NumVariables))
         {
             entries += SumcheckMask<E>.Entries(v, 2);
+        }
+
+        for (int l = 0; l < layout.Sigma.Length; l++)
+        {
+            entries += layout.Indicators[l] >= 0 ? 3 * SumcheckMask<E>.Entries(layout.WeightLogSizes[l], 3) : 0;
         }
 
         return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
@@ -347,9 +397,10 @@ public static partial class ModelLinkArgument
     }
 
     private static Transcript Begin(
-        TrainingTranscript training, ModelCommitment model, int[] sigma, int[] indices, int[] witnessValues, LigeroCommitment limbs, Goldilocks[] multiplicities)
+        TrainingTranscript training, ModelCommitment model, int[] sigma, int[] indices, int[] witnessValues, LigeroCommitment limbs, Goldilocks[]? multiplicities)
     {
-        var transcript = new Transcript(Protocol);
+        // Plain proofs absorb the published multiplicities and witnesses; zero-knowledge ones (null, no witnesses) commit them, under their own protocol label.
+        var transcript = new Transcript(multiplicities is null ? ZeroKnowledgeProtocol : Protocol);
         transcript.AbsorbDigest("training", training.Digest);
         transcript.AbsorbUInt64("training/snapshot", (ulong)training.StepCount);
         foreach (Digest256 root in training.WeightRootsOf(training.StepCount))
@@ -367,13 +418,20 @@ public static partial class ModelLinkArgument
         for (int l = 0; l < sigma.Length; l++)
         {
             transcript.AbsorbUInt64("link/sigma", (ulong)sigma[l]);
-            transcript.AbsorbUInt64("link/witness-index", (ulong)indices[l]);
-            transcript.AbsorbUInt64("link/witness-value", (ulong)(long)witnessValues[l]);
+            if (indices.Length > 0)
+            {
+                transcript.AbsorbUInt64("link/witness-index", (ulong)indices[l]);
+                transcript.AbsorbUInt64("link/witness-value", (ulong)(long)witnessValues[l]);
+            }
         }
 
         transcript.AbsorbDigest("link/limbs", limbs.Root);
         transcript.AbsorbUInt64("link/limb-variables", (ulong)limbs.NumVariables);
-        transcript.Absorb<Goldilocks>("link/multiplicities", multiplicities);
+        if (multiplicities is not null)
+        {
+            transcript.Absorb<Goldilocks>("link/multiplicities", multiplicities);
+        }
+
         return transcript;
     }
 }

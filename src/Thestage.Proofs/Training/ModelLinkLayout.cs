@@ -22,6 +22,14 @@ namespace Thestage.Proofs.Training;
 /// <c>b_q + 2^31</c> (each of the padded bias vector's size), packed into one polynomial. Lookup columns: every limb
 /// segment, then each remainder's top limb again scaled by <c>2^(8 − b)</c> when it has <c>b &lt; 8</c> bits.
 /// </para>
+/// <para>
+/// Proven minimality (zero-knowledge link proofs, <see cref="ProvenWitnesses"/>): after those, per layer with <c>σ &gt; 0</c>,
+/// three more kinds of segments of the padded weight matrix's size: the indicator <c>e</c> of the witness entry, its signed
+/// copy <c>f = ±e</c> (the side of the bound), and the <c>⌈(σ+7)/8⌉</c> byte limbs of the excess
+/// <c>D = e·(±(w + h) − 2^(σ+6) − [f = −1])</c>; the excess limbs are looked up (the top one scaled as above), so
+/// <c>D ∈ [0, 2^(σ+7))</c>, which holds for the honest witness because <c>round_σ(w)</c> is an int8 (<c>|w + h| &lt; 2^(σ+7)</c>);
+/// <c>e</c> and <c>f</c> are not lookup columns.
+/// </para>
 /// </remarks>
 internal sealed class ModelLinkLayout
 {
@@ -33,7 +41,7 @@ internal sealed class ModelLinkLayout
     /// <summary>The largest <c>|τ|</c>: keeps both sides of the bias identity below <c>2^62</c> in magnitude.</summary>
     public const int MaxBiasShift = 30;
 
-    private ModelLinkLayout(int[] sigma, int[] tau, int[] weightLogSizes, int[] biasLogSizes)
+    private ModelLinkLayout(int[] sigma, int[] tau, int[] weightLogSizes, int[] biasLogSizes, bool provenWitnesses)
     {
         Sigma = sigma;
         Tau = tau;
@@ -63,12 +71,26 @@ internal sealed class ModelLinkLayout
             BiasQuotients[l] = Add(BiasLimbs, biasLogSizes[l]);
         }
 
+        ProvenWitnesses = provenWitnesses;
+        Indicators = new int[layers];
+        Signs = new int[layers];
+        Excess = new int[layers][];
+        for (int l = 0; l < layers; l++)
+        {
+            bool proven = ProvenWitnesses && sigma[l] > 0;
+            Indicators[l] = proven ? Add(1, weightLogSizes[l])[0] : -1;
+            Signs[l] = proven ? Add(1, weightLogSizes[l])[0] : -1;
+            Excess[l] = proven ? Add(Limbs(ExcessBits(sigma[l])), weightLogSizes[l]) : [];
+        }
+
         Layout = SegmentLayout.Create(logSizes, splitLargest: false);
-        var columns = Enumerable.Range(0, logSizes.Count).Select(s => (s, 1UL)).ToList();
+        // Every limb segment is a lookup column; the indicators and signed indicators are not limbs (f holds −1).
+        var columns = Enumerable.Range(0, logSizes.Count).Where(s => !Indicators.Contains(s) && !Signs.Contains(s)).Select(s => (s, 1UL)).ToList();
         for (int l = 0; l < layers; l++)
         {
             AddTopColumn(columns, WeightRemainders[l], sigma[l]);
             AddTopColumn(columns, BiasRemainders[l], Math.Max(tau[l], 0));
+            AddTopColumn(columns, Excess[l], ExcessBits(sigma[l]));
         }
 
         Columns = [.. columns];
@@ -95,6 +117,18 @@ internal sealed class ModelLinkLayout
     /// <summary>Gets, per layer, the segments of the limbs of <c>b_q + 2^31</c>.</summary>
     public int[][] BiasQuotients { get; }
 
+    /// <summary>Gets a value indicating whether the weight shifts are shown minimal by committed witnesses (zero-knowledge proofs) instead of published ones.</summary>
+    public bool ProvenWitnesses { get; }
+
+    /// <summary>Gets, per layer, the segment of the witness indicator <c>e</c>, or −1 (published witnesses, or <c>σ = 0</c>).</summary>
+    public int[] Indicators { get; }
+
+    /// <summary>Gets, per layer, the segment of the signed indicator <c>f = ±e</c>, or −1.</summary>
+    public int[] Signs { get; }
+
+    /// <summary>Gets, per layer, the segments of the excess limbs (empty when not proven).</summary>
+    public int[][] Excess { get; }
+
     /// <summary>Gets the packing of all limb segments into one polynomial.</summary>
     public SegmentLayout Layout { get; }
 
@@ -106,11 +140,15 @@ internal sealed class ModelLinkLayout
 
     public static int Limbs(int bits) => (bits + 7) / 8;
 
+    /// <summary>The bits of a proven witness's excess for shift <c>σ</c>: <c>σ + 7</c> (see remarks).</summary>
+    public static int ExcessBits(int sigma) => sigma + 7;
+
     /// <summary>
     /// Derives the layout, or returns <see langword="null"/> when the shifts are out of range or the model's fraction bits
-    /// do not follow the chain in the remarks.
+    /// do not follow the chain in the remarks; <paramref name="provenWitnesses"/> adds the segments of the proven minimality.
     /// </summary>
-    public static ModelLinkLayout? TryCreate(TrainingConfig config, IReadOnlyList<int> sigma, int inputFractionBits, IReadOnlyList<int> shifts, int outputFractionBits)
+    public static ModelLinkLayout? TryCreate(
+        TrainingConfig config, IReadOnlyList<int> sigma, int inputFractionBits, IReadOnlyList<int> shifts, int outputFractionBits, bool provenWitnesses = false)
     {
         int layers = config.LayerCount;
         if (sigma.Count != layers || shifts.Count != layers)
@@ -143,7 +181,7 @@ internal sealed class ModelLinkLayout
             weightLogSizes[l] = biasLogSizes[l] + TensorLayout.CeilLog2(config.LayerSizes[l]);
         }
 
-        return a == outputFractionBits ? new ModelLinkLayout([.. sigma], tau, weightLogSizes, biasLogSizes) : null;
+        return a == outputFractionBits ? new ModelLinkLayout([.. sigma], tau, weightLogSizes, biasLogSizes, provenWitnesses) : null;
     }
 
     private static void AddTopColumn(List<(int, ulong)> columns, int[] limbs, int bits)

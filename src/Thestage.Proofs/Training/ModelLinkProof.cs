@@ -7,8 +7,8 @@ namespace Thestage.Proofs.Training;
 
 /// <summary>
 /// A proof that a committed inference model is <see cref="ModelLinkArgument.Quantize(FixedPointWeights, int, int)"/> of a training run's final
-/// snapshot (<see cref="ModelLinkArgument"/>): the public weight shifts with their minimality witnesses, the remainder
-/// commitment, public multiplicities, the logUp and identity messages, and the openings. Byte format:
+/// snapshot (<see cref="ModelLinkArgument"/>): the public weight shifts with their minimality witnesses (published by a plain
+/// proof, committed and proven by a zero-knowledge one), the remainder commitment, the multiplicities (public for a plain proof, committed in the masking pool for a zero-knowledge one), the logUp and identity messages, and the openings. Byte format:
 /// <see cref="ModelLinkProofSerializer"/>.
 /// </summary>
 public sealed class ModelLinkProof
@@ -66,16 +66,17 @@ public sealed class ModelLinkProof
     /// <summary>
     /// Gets, per layer with <c>σ_l &gt; 0</c>, the index (in the padded weight matrix, <c>j·2^⌈log2 in⌉ + i</c>) of a
     /// weight with <c>round_(σ−1)(w) ∉ [−128, 127]</c>, showing that <c>σ_l</c> is the smallest shift; 0 when <c>σ_l = 0</c>.
+    /// Empty for a zero-knowledge proof, which commits the witness and proves its property instead.
     /// </summary>
     public IReadOnlyList<int> WitnessIndices => _witnessIndices;
 
-    /// <summary>Gets the weights at <see cref="WitnessIndices"/> (opened against the snapshot); 0 when <c>σ_l = 0</c>.</summary>
+    /// <summary>Gets the weights at <see cref="WitnessIndices"/> (opened against the snapshot); 0 when <c>σ_l = 0</c>; empty for a zero-knowledge proof.</summary>
     public IReadOnlyList<int> WitnessValues => _witnessValues;
 
     /// <summary>Gets the Ligero root of the committed remainder and bias limbs.</summary>
     public Digest256 RemainderRoot { get; }
 
-    /// <summary>Gets how often each table value <c>[0, 256)</c> occurs among the looked-up limbs (public).</summary>
+    /// <summary>Gets how often each table value <c>[0, 256)</c> occurs among the looked-up limbs; empty for a zero-knowledge proof, which commits them.</summary>
     public IReadOnlyList<Goldilocks> Multiplicities => _multiplicities;
 
     /// <summary>Gets the sumcheck proofs (fractional sumcheck layers, then the three claim batchings), in order.</summary>

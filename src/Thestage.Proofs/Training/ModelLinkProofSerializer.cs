@@ -17,16 +17,21 @@ namespace Thestage.Proofs.Training;
 /// count <c>= 256</c> and the multiplicities (8-byte canonical Goldilocks); the sumcheck list (shared encoding, at most
 /// 256); <c>u32</c> count and the field messages (16-byte extension elements, at most 4096); then three opening groups
 /// (limbs, snapshot, model), each a <c>u8</c> count in <c>[1, 2]</c> and the openings (each <c>u32</c> length and
-/// <see cref="LigeroProofSerializer"/>'s bytes). Version 2 is the zero-knowledge proof of a hiding run or model: every
-/// sumcheck is followed by its mask's sum and value, and the opening groups by the masking pool (as in <c>TSIP</c> v2); plain
-/// proofs are written as version 1, unchanged. No trailing bytes.
+/// <see cref="LigeroProofSerializer"/>'s bytes). Version 4 is the zero-knowledge proof of a hiding run or model: it has no
+/// witness fields (each layer is its shift alone: the minimality is proven from committed witnesses) and no multiplicities
+/// field (they are committed in the masking pool's first chunk), every sumcheck is followed by its mask's sum and value, and
+/// the opening groups by the masking pool (as in <c>TSIP</c> v2); plain proofs are written as version 1, unchanged. No
+/// trailing bytes. The earlier zero-knowledge versions are refused with a message saying to prove the link again: version 2
+/// published the multiplicities (the histogram of the limbs) and the witness weights, version 3 the witness weights.
 /// </remarks>
 public static class ModelLinkProofSerializer
 {
-    /// <summary>The format version of plain proofs (zero-knowledge ones are written as version 2).</summary>
+    /// <summary>The format version of plain proofs (zero-knowledge ones are written as version 4).</summary>
     public const ushort Version = 1;
 
-    private const ushort MaskedVersion = 2;
+    private const ushort PublishedHistogramVersion = 2;
+    private const ushort PublishedWitnessVersion = 3;
+    private const ushort MaskedVersion = 4;
 
     private const int MaxSumchecks = 256;
     private const int MaxValues = 4096;
@@ -41,10 +46,12 @@ public static class ModelLinkProofSerializer
     {
         ArgumentNullException.ThrowIfNull(proof);
         int layers = proof.WeightShiftArray.Length;
+        bool witnesses = !proof.IsMasked;
         if (layers is < 2 or > TrainingConfig.MaxLayers || proof.WeightShiftArray.Any(s => s is < 0 or > 31)
-            || proof.WitnessIndexArray.Length != layers || proof.WitnessValueArray.Length != layers
-            || Enumerable.Range(0, layers).Any(l => proof.WitnessIndexArray[l] is < 0 or >= 1 << 24
-                || (proof.WeightShiftArray[l] == 0 && (proof.WitnessIndexArray[l] != 0 || proof.WitnessValueArray[l] != 0))))
+            || proof.WitnessIndexArray.Length != (witnesses ? layers : 0) || proof.WitnessValueArray.Length != proof.WitnessIndexArray.Length
+            || (!witnesses && proof.MultiplicityArray.Length != 0)
+            || (witnesses && Enumerable.Range(0, layers).Any(l => proof.WitnessIndexArray[l] is < 0 or >= 1 << 24
+                || (proof.WeightShiftArray[l] == 0 && (proof.WitnessIndexArray[l] != 0 || proof.WitnessValueArray[l] != 0)))))
         {
             throw new ArgumentException("The proof exceeds the bounds of the format.", nameof(proof));
         }
@@ -55,7 +62,7 @@ public static class ModelLinkProofSerializer
         for (int l = 0; l < layers; l++)
         {
             writer.WriteBytes([(byte)proof.WeightShiftArray[l]]);
-            if (proof.WeightShiftArray[l] > 0)
+            if (witnesses && proof.WeightShiftArray[l] > 0)
             {
                 writer.WriteUInt32((uint)proof.WitnessIndexArray[l]);
                 writer.WriteUInt32((uint)proof.WitnessValueArray[l]);
@@ -63,7 +70,11 @@ public static class ModelLinkProofSerializer
         }
 
         writer.WriteDigest(proof.RemainderRoot);
-        writer.WriteElements<Goldilocks>(proof.MultiplicityArray);
+        if (!proof.IsMasked)
+        {
+            writer.WriteElements<Goldilocks>(proof.MultiplicityArray);
+        }
+
         ProofCodec.WriteSumchecks(writer, proof.Sumchecks, proof.IsMasked);
         writer.WriteElements<GoldilocksExt2>(proof.ValueArray);
         WriteOpenings(writer, proof.RemainderOpeningArray);
@@ -83,6 +94,13 @@ public static class ModelLinkProofSerializer
     /// <exception cref="ProofFormatException">The bytes are malformed.</exception>
     public static ModelLinkProof Deserialize(ReadOnlySpan<byte> bytes)
     {
+        ushort version = bytes.Length >= 6 && bytes[..4].SequenceEqual(Magic) ? System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]) : Version;
+        if (version is PublishedHistogramVersion or PublishedWitnessVersion)
+        {
+            throw new ProofFormatException(
+                $"TSML version {version} is no longer accepted: its zero-knowledge proof publishes {(version == PublishedHistogramVersion ? "the histogram of the limbs and " : string.Empty)}one weight per layer. Prove the link again (version 4 commits them).");
+        }
+
         var reader = new ProofReader(bytes);
         bool masked = reader.ReadHeader(Magic, Version, MaskedVersion) == MaskedVersion;
         int layers = reader.ReadBytes(1)[0];
@@ -92,8 +110,8 @@ public static class ModelLinkProofSerializer
         }
 
         var sigma = new int[layers];
-        var indices = new int[layers];
-        var values = new int[layers];
+        var indices = new int[masked ? 0 : layers];
+        var values = new int[masked ? 0 : layers];
         for (int l = 0; l < layers; l++)
         {
             sigma[l] = reader.ReadBytes(1)[0];
@@ -102,7 +120,7 @@ public static class ModelLinkProofSerializer
                 throw new ProofFormatException("A weight shift is out of range.");
             }
 
-            if (sigma[l] > 0)
+            if (!masked && sigma[l] > 0)
             {
                 uint index = reader.ReadUInt32();
                 if (index >= 1u << 24)
@@ -116,7 +134,7 @@ public static class ModelLinkProofSerializer
         }
 
         Digest256 root = reader.ReadDigest();
-        Goldilocks[] multiplicities = reader.ReadElements<Goldilocks>(256, 256);
+        Goldilocks[] multiplicities = masked ? [] : reader.ReadElements<Goldilocks>(256, 256);
         SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks, masked);
         GoldilocksExt2[] messages = reader.ReadElements<GoldilocksExt2>(0, MaxValues);
         LigeroOpeningProof<GoldilocksExt2>[] limbOpenings = ReadOpenings(ref reader, "limb");

@@ -45,9 +45,16 @@ namespace Thestage.Proofs.Training;
 /// <c>3·v_g/|E|</c>) <c>+ Σ_g v_g/|E|</c> (recomposition, Schwartz–Zippel on a multilinear difference)
 /// <c>+ (c + 2·v_L)/|E|</c> (batching <c>c</c> limb claims on the <c>v_L</c>-variable limb polynomial)
 /// <c>+ (1 + k)·ε_Ligero</c> (one limb opening and <c>k ∈ {1, 2}</c> snapshot openings, <c>ε_Ligero ≈ 2^−103.07</c>,
-/// <c>docs/proofs.md</c>; <see cref="SoundnessBits"/>). For 784-64-10 with <c>W = 24</c> (<c>v_g = 16, 11</c>; <c>v_L = L = 18</c>; <c>N = 202,752</c>;
+/// <c>docs/proofs.md</c>; <see cref="SoundnessBits"/>), and for a hiding run <c>2/|E|</c> per zero-knowledge sumcheck, <c>1/|E|</c> for the
+/// committed multiplicities' batching and the pool's openings (below). For 784-64-10 with <c>W = 24</c> (<c>v_g = 16, 11</c>; <c>v_L = L = 18</c>; <c>N = 202,752</c>;
 /// <c>c = 12</c>) the field terms total <c>≈ 2^−110.4</c> and the openings <c>3·2^−103.07 = 2^−101.49</c>: 101.48 bits. Since limbs are bytes and <c>Σ 2^(8k) l_k &lt; 2^W &lt; p</c>, an
 /// accepted recomposition means <c>u ∈ [0, 2^W)</c> as an integer.
+/// </para>
+/// <para>
+/// Hiding runs: the sumchecks are zero-knowledge (masked from a pool committed with hiding Ligero), and the multiplicities
+/// (the histogram of the limbs) are not published but embedded in the pool before the logUp's challenge, their claim at the
+/// GKR's final point proven by the pool's opening (<see cref="LogUpArgument"/>, committed multiplicities). The pool adds
+/// <c>MaxChunks · ε_Ligero(weakest chunk size)</c> to <c>ε</c>.
 /// </para>
 /// </remarks>
 public static class SnapshotRangeArgument
@@ -115,7 +122,8 @@ public static class SnapshotRangeArgument
         double field = E.Log2Size;
         int limbVariables = layout.NumVariables[0];
         double epsilon = Math.Pow(2.0, -training.Parameters.SoundnessBits(limbVariables, field))
-            + Math.Pow(2.0, -LogUpArgument.SoundnessBits(specs.Sum(c => 1L << c.LogSize), TableBits, LogUpLayout.Create(specs, TableBits).LogSize, field));
+            + Math.Pow(2.0, -LogUpArgument.SoundnessBits(
+                specs.Sum(c => 1L << c.LogSize), TableBits, LogUpLayout.Create(specs, TableBits).LogSize, field, committedMultiplicities: training.Parameters.Hiding));
         double terms = columns.Length + (variables.Length * limbs) + (2.0 * limbVariables);
         foreach (int v in variables)
         {
@@ -139,8 +147,11 @@ public static class SnapshotRangeArgument
     internal static ProofVerdict CheckProof(TrainingTranscript training, SnapshotRangeProof? proof)
     {
         int polynomials = training.WeightPolynomialCount;
+        bool hiding = training.Parameters.Hiding;
+
+        // Published multiplicities exactly for plain runs: a hiding run's are committed (a proof publishing them is refused).
         if (proof is null || proof.MultiplicityArray is null
-            || proof.MultiplicityArray.Length != 1 << TableBits || proof.SumcheckArray is null || proof.ValueArray is null
+            || proof.MultiplicityArray.Length != (hiding ? 0 : 1 << TableBits) || proof.SumcheckArray is null || proof.ValueArray is null
             || proof.LimbOpeningArray is null || proof.WeightOpeningArray is null || proof.WeightOpeningArray.Length != polynomials
             || proof.WeightOpeningArray.Any(o => o is null))
         {
@@ -164,14 +175,14 @@ public static class SnapshotRangeArgument
             int[] variables = [.. training.WeightVariables];
             (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, variables);
             var limbCommitment = new LigeroCommitment(proof.LimbRoot, layout.NumVariables[0]);
-            Transcript transcript = Begin(training, proof.Snapshot, limbCommitment, proof.MultiplicityArray);
+            Transcript transcript = Begin(training, proof.Snapshot, limbCommitment, hiding ? null : proof.MultiplicityArray);
             SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(training.Parameters, proof.MaskChunks) : null;
             var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray, masks);
             (int Segment, ulong Scale)[] columns = Columns(polynomials, limbs, topBits);
             LookupColumnSpec[] specs = columns.Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
-            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, TableBits);
+            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, TableBits, committedMultiplicities: hiding);
             ProofVerdict.Require(
-                MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
+                hiding || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
                 RejectionReason.Lookup,
                 "lookup multiplicities");
             var z = new E[polynomials][];
@@ -259,9 +270,10 @@ public static class SnapshotRangeArgument
         (int Segment, ulong Scale)[] columnSpecs = Columns(polynomials, limbs, topBits);
         var columns = columnSpecs.Select(c => (limbSegments[c.Segment], c.Scale)).ToList();
         Goldilocks[] multiplicities = LogUpArgument.Multiplicities(columns, TableBits);
-        Transcript transcript = Begin(training, snapshot, limbState.Commitment, multiplicities);
-        var builder = new ProofBuilder<E>(training.Parameters.Hiding ? new SumcheckMaskPool<E>(training.Parameters, MaskChunkLogSize(training), salts) : null);
-        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits);
+        bool hiding = training.Parameters.Hiding;
+        Transcript transcript = Begin(training, snapshot, limbState.Commitment, hiding ? null : multiplicities);
+        var builder = new ProofBuilder<E>(hiding ? new SumcheckMaskPool<E>(training.Parameters, MaskChunkLogSize(training), salts) : null);
+        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits, commitMultiplicities: hiding);
 
         var z = new E[polynomials][];
         for (int g = 0; g < polynomials; g++)
@@ -298,20 +310,24 @@ public static class SnapshotRangeArgument
             weightOpenings[g] = LigeroProver.Open(transcript, states[g], z[g], out _);
         }
 
-        return builder.Masks is null
-            ? new SnapshotRangeProof(snapshot, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values], limbOpenings, weightOpenings)
-            : new SnapshotRangeProof(
-                snapshot, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values], limbOpenings, weightOpenings,
-                [.. builder.Masks.Chunks], builder.Masks.Open(transcript));
+        if (builder.Masks is null)
+        {
+            return new SnapshotRangeProof(snapshot, limbState.Commitment.Root, multiplicities, [.. builder.Sumchecks], [.. builder.Values], limbOpenings, weightOpenings);
+        }
+
+        Array.Clear(multiplicities);
+        return new SnapshotRangeProof(
+            snapshot, limbState.Commitment.Root, [], [.. builder.Sumchecks], [.. builder.Values], limbOpenings, weightOpenings,
+            [.. builder.Masks.Chunks], builder.Masks.Open(transcript));
     }
 
-    /// <summary>The masking pool's chunk size for a hiding run's range proofs: the logUp's layers, one degree-3 zero-check per snapshot polynomial and the limb batching.</summary>
+    /// <summary>The masking pool's chunk size for a hiding run's range proofs: the committed multiplicities, the logUp's layers, one degree-3 zero-check per snapshot polynomial and the limb batching.</summary>
     internal static int MaskChunkLogSize(TrainingTranscript training)
     {
         int[] variables = [.. training.WeightVariables];
         (SegmentLayout layout, int limbs, int topBits) = LimbLayout(training.Config, variables);
         LookupColumnSpec[] specs = Columns(variables.Length, limbs, topBits).Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
-        long entries = SumcheckMask<E>.Entries(layout.NumVariables[0], 2) + variables.Sum(v => (long)SumcheckMask<E>.Entries(v, 3));
+        long entries = (1 << TableBits) + SumcheckMask<E>.Entries(layout.NumVariables[0], 2) + variables.Sum(v => (long)SumcheckMask<E>.Entries(v, 3));
         for (int k = 0; k <= LogUpLayout.Create(specs, TableBits).LogSize; k++)
         {
             entries += SumcheckMask<E>.Entries(k, 3);
@@ -369,9 +385,10 @@ public static class SnapshotRangeArgument
         return claims;
     }
 
-    private static Transcript Begin(TrainingTranscript training, int snapshot, LigeroCommitment limbs, Goldilocks[] multiplicities)
+    /// <summary>Starts the transcript: plain proofs absorb the published multiplicities, hiding ones (null) commit them in the pool under their own protocol label.</summary>
+    private static Transcript Begin(TrainingTranscript training, int snapshot, LigeroCommitment limbs, Goldilocks[]? multiplicities)
     {
-        var transcript = new Transcript("thestage.training.snapshot-range.v3");
+        var transcript = new Transcript(multiplicities is null ? "thestage.training.snapshot-range.v5-committed-multiplicities" : "thestage.training.snapshot-range.v3");
         transcript.AbsorbDigest("training", training.Digest);
         transcript.AbsorbUInt64("snapshot", (ulong)snapshot);
         foreach (Digest256 root in training.WeightRootsOf(snapshot))
@@ -381,7 +398,11 @@ public static class SnapshotRangeArgument
 
         transcript.AbsorbDigest("limbs", limbs.Root);
         transcript.AbsorbUInt64("limb-variables", (ulong)limbs.NumVariables);
-        transcript.Absorb<Goldilocks>("multiplicities", multiplicities);
+        if (multiplicities is not null)
+        {
+            transcript.Absorb<Goldilocks>("multiplicities", multiplicities);
+        }
+
         return transcript;
     }
 }

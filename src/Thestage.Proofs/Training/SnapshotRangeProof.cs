@@ -7,7 +7,8 @@ namespace Thestage.Proofs.Training;
 
 /// <summary>
 /// A proof that every entry of one committed parameter snapshot is a <c>W</c>-bit signed integer and every padding
-/// entry is zero (<see cref="SnapshotRangeArgument"/>): the limb commitment, public multiplicities, the logUp,
+/// entry is zero (<see cref="SnapshotRangeArgument"/>): the limb commitment, the multiplicities (public for a plain run,
+/// committed in the masking pool for a hiding one), the logUp,
 /// zero-check and recomposition messages, and the openings. Byte format: <see cref="SnapshotRangeProofSerializer"/>.
 /// </summary>
 public sealed class SnapshotRangeProof
@@ -55,7 +56,7 @@ public sealed class SnapshotRangeProof
     /// <summary>Gets the Ligero root of the committed 8-bit limbs.</summary>
     public Digest256 LimbRoot { get; }
 
-    /// <summary>Gets how often each table value <c>[0, 256)</c> occurs among the looked-up limbs (public).</summary>
+    /// <summary>Gets how often each table value <c>[0, 256)</c> occurs among the looked-up limbs; empty for a hiding run's proof, which commits them.</summary>
     public IReadOnlyList<Goldilocks> Multiplicities => _multiplicities;
 
     /// <summary>Gets the sumcheck proofs (the fractional sumcheck layers, one padding zero-check per snapshot polynomial, the claim batching), in order.</summary>

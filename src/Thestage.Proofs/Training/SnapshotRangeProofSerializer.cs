@@ -18,20 +18,23 @@ namespace Thestage.Proofs.Training;
 /// encoding, at most 64), <c>u32</c> count and the field messages (16-byte extension elements, at most 1024),
 /// <c>u8</c> limb-opening count in <c>[1, 2]</c> and the openings, then <c>u8</c> snapshot-opening count in <c>[1, 2]</c>
 /// (one per weight polynomial) and those openings (each <c>u32</c> length and <see cref="LigeroProofSerializer"/>'s
-/// bytes). Version 4 is the zero-knowledge proof of a hiding run: every sumcheck is followed by its mask's sum and value,
-/// and the snapshot openings by the masking pool (as in <c>TSIP</c> v2); plain proofs are written as version 3, unchanged.
-/// No trailing bytes.
+/// bytes). Version 5 is the zero-knowledge proof of a hiding run: it has no multiplicities field (they are committed in the
+/// masking pool's first chunk), every sumcheck is followed by its mask's sum and value, and the snapshot openings by the
+/// masking pool (as in <c>TSIP</c> v2); plain proofs are written as version 3, unchanged. No trailing bytes.
 /// </para>
 /// <para>
 /// History: version 1 had exactly one snapshot opening without a count (one weight polynomial); version 2 had
 /// version 3's layout but no padding zero-check (its sumcheck list lacked one sumcheck per snapshot polynomial and
-/// its field messages included <c>P̃_g(z_g)</c>). Both are rejected with a message saying why.
+/// its field messages included <c>P̃_g(z_g)</c>). Both are rejected with a message saying why. Version 4 was the hiding
+/// proof with the multiplicities (the limb histogram) published; it is rejected too, so a proof that reveals the histogram
+/// is never taken for a version 5 one.
 /// </para>
 /// </remarks>
 public static class SnapshotRangeProofSerializer
 {
     private const ushort Version = 3;
-    private const ushort MaskedVersion = 4;
+    private const ushort PublishedHistogramVersion = 4;
+    private const ushort MaskedVersion = 5;
     private const int MaxSumchecks = 64;
     private const int MaxValues = 1024;
 
@@ -40,14 +43,24 @@ public static class SnapshotRangeProofSerializer
     /// <summary>Serializes a proof.</summary>
     /// <param name="proof">The proof.</param>
     /// <returns>The bytes.</returns>
+    /// <exception cref="ArgumentException">A zero-knowledge proof carries published multiplicities.</exception>
     public static byte[] Serialize(SnapshotRangeProof proof)
     {
         ArgumentNullException.ThrowIfNull(proof);
+        if (proof.IsMasked && proof.MultiplicityArray.Length != 0)
+        {
+            throw new ArgumentException("A zero-knowledge proof commits its multiplicities; version 5 has no field for published ones.", nameof(proof));
+        }
+
         var writer = new ProofWriter();
         writer.WriteHeader(Magic, proof.IsMasked ? MaskedVersion : Version);
         writer.WriteUInt32((uint)proof.Snapshot);
         writer.WriteDigest(proof.LimbRoot);
-        writer.WriteElements<Goldilocks>(proof.MultiplicityArray);
+        if (!proof.IsMasked)
+        {
+            writer.WriteElements<Goldilocks>(proof.MultiplicityArray);
+        }
+
         ProofCodec.WriteSumchecks(writer, proof.Sumchecks, proof.IsMasked);
         writer.WriteElements<GoldilocksExt2>(proof.ValueArray);
         writer.WriteBytes([(byte)proof.LimbOpenings.Count]);
@@ -83,6 +96,12 @@ public static class SnapshotRangeProofSerializer
                 $"TSSR version {version} is no longer accepted: it did not prove that the padding entries of a snapshot are zero. Prove the snapshot again (version 3).");
         }
 
+        if (version == PublishedHistogramVersion)
+        {
+            throw new ProofFormatException(
+                "TSSR version 4 is no longer accepted: its hiding range proof publishes the histogram of the snapshot's limbs. Prove the snapshot again (version 5 commits it).");
+        }
+
         var reader = new ProofReader(bytes);
         bool masked = reader.ReadHeader(Magic, Version, MaskedVersion) == MaskedVersion;
         uint snapshot = reader.ReadUInt32();
@@ -92,7 +111,7 @@ public static class SnapshotRangeProofSerializer
         }
 
         Digest256 limbRoot = reader.ReadDigest();
-        Goldilocks[] multiplicities = reader.ReadElements<Goldilocks>(256, 256);
+        Goldilocks[] multiplicities = masked ? [] : reader.ReadElements<Goldilocks>(256, 256);
         SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks, masked);
         GoldilocksExt2[] values = reader.ReadElements<GoldilocksExt2>(0, MaxValues);
         int openingCount = reader.ReadBytes(1)[0];

@@ -79,9 +79,10 @@ public sealed class TrainingRun
     /// <param name="config">The configuration.</param>
     /// <param name="dataset">The training set (kept by the run: snapshots are recomputed from it).</param>
     /// <param name="steps">The number of steps, in <c>[0, TrainingTranscript.MaxSteps]</c>.</param>
-    /// <param name="parameters">The Ligero parameters (<see cref="LigeroParameters.Default"/> if null).</param>
+    /// <param name="parameters">The Ligero parameters (<see cref="LigeroParameters.Default"/> if null), without an opening budget.</param>
     /// <param name="salts">The salt source of all commitments (random if null; seeded only in tests): the dataset's salts and one seed per snapshot.</param>
     /// <returns>The recorded run.</returns>
+    /// <exception cref="ArgumentException">The parameters have an opening budget (<see cref="LigeroParameters.OpeningBudget"/>), which training transcripts do not carry.</exception>
     public static TrainingRun Record(
         TrainingConfig config,
         TrainingDataset dataset,
@@ -125,6 +126,11 @@ public sealed class TrainingRun
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, TrainingTranscript.MaxSteps);
         parameters ??= LigeroParameters.Default;
+        if (parameters.OpeningBudget > 0)
+        {
+            throw new ArgumentException("Training transcripts (TSTT) carry no opening budget; record the run with parameters without one.", nameof(parameters));
+        }
+
         salts ??= RandomSaltSource.Instance;
 
         // Commit to the data and the initial parameters first: the batch schedule is derived from these commitments.

@@ -105,7 +105,7 @@ internal static class WeightCommitment
             }
             finally
             {
-                ArrayPool<Goldilocks>.Shared.Return(table);
+                ArrayPool<Goldilocks>.Shared.Return(table, clearArray: true);
             }
         }
 

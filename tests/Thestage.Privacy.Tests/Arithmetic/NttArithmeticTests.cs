@@ -4,9 +4,10 @@ using Thestage.Privacy.Arithmetic;
 namespace Thestage.Privacy.Tests.Arithmetic;
 
 /// <summary>
-/// The twiddle products of both butterfly arithmetics at their range limits: v up to 4q − 1 and w up to q − 1, for
-/// primes just below 2^50 (the double-precision bound, where its quotient error is largest) and 2^61. The result must
-/// be v·w mod q up to a multiple of q and lie in [0, 2q), the same bits at every width.
+/// The twiddle products of the butterfly arithmetics at their range limits: v up to 4q − 1 (8q − 1 for the truncated
+/// quotient) and w up to q − 1, for primes just below 2^50 (the double-precision bound, where its quotient error is
+/// largest), 2^60 (the truncated quotient's bound) and 2^61. The result must be v·w mod q up to a multiple of q and lie in
+/// [0, 2q) ([0, 4q) for the truncated quotient), the same bits at every width.
 /// </summary>
 public sealed class NttArithmeticTests
 {
@@ -17,7 +18,7 @@ public sealed class NttArithmeticTests
     public void Double_shoup_product_is_exact_and_below_2q(int bits)
     {
         ulong q = Primes.LargestNttPrimes(1UL << 17, bits, 1)[0];
-        (ulong[] v, ulong[] w) = Operands(q, seed: bits);
+        (ulong[] v, ulong[] w) = Operands(q, 4 * q, seed: bits);
         ulong[] aux = w.Select(x => BitConverter.DoubleToUInt64Bits((double)x / q)).ToArray();
         ulong[] vd = v.Select(x => BitConverter.DoubleToUInt64Bits(x)).ToArray();
         ulong[] wd = w.Select(x => BitConverter.DoubleToUInt64Bits(x)).ToArray();
@@ -46,33 +47,57 @@ public sealed class NttArithmeticTests
     public void Integer_shoup_product_is_exact_and_below_2q(int bits)
     {
         ulong q = Primes.LargestNttPrimes(1UL << 17, bits, 1)[0];
-        (ulong[] v, ulong[] w) = Operands(q, seed: bits);
+        (ulong[] v, ulong[] w) = Operands(q, 4 * q, seed: bits);
         ulong[] aux = w.Select(x => new MultiplyOperand(x, q).Quotient).ToArray();
-        ulong[] scalar = Apply<ulong, ScalarLanes, IntegerShoup<ulong, ScalarLanes>>(q, v, w, aux);
+        AssertSameAtEveryWidth<IntegerShoup<ulong, ScalarLanes>, IntegerShoup<Vector256<ulong>, Vector256Lanes>, IntegerShoup<Vector512<ulong>, Vector512Lanes>>(
+            q, v, w, aux, bound: 2 * q);
+    }
+
+    // Operands up to 8q − 1, the forward values of this arithmetic; primes at its bound 2^60 and below.
+    [Theory]
+    [InlineData(60)]
+    [InlineData(59)]
+    [InlineData(51)]
+    [InlineData(30)]
+    public void Truncated_shoup_product_is_exact_and_below_4q(int bits)
+    {
+        ulong q = Primes.LargestNttPrimes(1UL << 17, bits, 1)[0];
+        (ulong[] v, ulong[] w) = Operands(q, 8 * q, seed: bits);
+        ulong[] aux = w.Select(x => (ulong)(((UInt128)x << 63) / q)).ToArray();
+        AssertSameAtEveryWidth<TruncatedShoup<ulong, ScalarLanes>, TruncatedShoup<Vector256<ulong>, Vector256Lanes>, TruncatedShoup<Vector512<ulong>, Vector512Lanes>>(
+            q, v, w, aux, bound: 4 * q);
+    }
+
+    private static void AssertSameAtEveryWidth<TScalar, T256, T512>(ulong q, ulong[] v, ulong[] w, ulong[] aux, ulong bound)
+        where TScalar : struct, INttArithmetic<TScalar, ulong>
+        where T256 : struct, INttArithmetic<T256, Vector256<ulong>>
+        where T512 : struct, INttArithmetic<T512, Vector512<ulong>>
+    {
+        ulong[] scalar = Apply<ulong, ScalarLanes, TScalar>(q, v, w, aux);
         for (int i = 0; i < v.Length; i++)
         {
-            Assert.True(scalar[i] < 2 * q);
+            Assert.True(scalar[i] < bound, $"v = {v[i]}, w = {w[i]}: {scalar[i]} is not below {bound / q}q.");
             Assert.Equal((ulong)((UInt128)v[i] * w[i] % q), scalar[i] % q);
         }
 
         if (Vector256Lanes.IsSupported)
         {
-            Assert.Equal(scalar, Apply<Vector256<ulong>, Vector256Lanes, IntegerShoup<Vector256<ulong>, Vector256Lanes>>(q, v, w, aux));
+            Assert.Equal(scalar, Apply<Vector256<ulong>, Vector256Lanes, T256>(q, v, w, aux));
         }
 
         if (Vector512Lanes.IsSupported)
         {
-            Assert.Equal(scalar, Apply<Vector512<ulong>, Vector512Lanes, IntegerShoup<Vector512<ulong>, Vector512Lanes>>(q, v, w, aux));
+            Assert.Equal(scalar, Apply<Vector512<ulong>, Vector512Lanes, T512>(q, v, w, aux));
         }
     }
 
-    // v ∈ [0, 4q) and w ∈ [0, q): the largest values of each, then random ones; a multiple of 8 in length.
-    private static (ulong[] V, ulong[] W) Operands(ulong q, int seed)
+    // v ∈ [0, vBound) and w ∈ [0, q): the largest values of each, then random ones; a multiple of 8 in length.
+    private static (ulong[] V, ulong[] W) Operands(ulong q, ulong vBound, int seed)
     {
         var random = new Random(seed);
         var v = new List<ulong>();
         var w = new List<ulong>();
-        foreach (ulong a in new ulong[] { 0, 1, q - 1, q, 2 * q - 1, 2 * q, 3 * q + 7, 4 * q - 1 })
+        foreach (ulong a in new ulong[] { 0, 1, q - 1, q, 2 * q - 1, 2 * q, 3 * q + 7, 4 * q - 1, vBound / 2, vBound - q, vBound - 1 })
         {
             foreach (ulong b in new ulong[] { 0, 1, 2, q / 2, q - 2, q - 1, q / 3, q - q / 7 })
             {
@@ -83,7 +108,7 @@ public sealed class NttArithmeticTests
 
         while (v.Count < 65536)
         {
-            v.Add(random.Next(4) == 0 ? 4 * q - 1 - (ulong)random.Next(1000) : (ulong)random.NextInt64((long)(4 * q)));
+            v.Add(random.Next(4) == 0 ? vBound - 1 - (ulong)random.Next(1000) : (ulong)random.NextInt64((long)vBound));
             w.Add(random.Next(4) == 0 ? q - 1 - (ulong)random.Next(1000) : (ulong)random.NextInt64((long)q));
         }
 

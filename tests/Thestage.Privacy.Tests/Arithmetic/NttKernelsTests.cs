@@ -1,17 +1,18 @@
 using System.Numerics;
+using FsCheck.Xunit;
 using Thestage.Privacy.Arithmetic;
 
 namespace Thestage.Privacy.Tests.Arithmetic;
 
 /// <summary>
-/// Every NTT kernel width this machine runs (scalar, AVX2, AVX-512) and both butterfly arithmetics (integer, double)
+/// Every NTT kernel width this machine runs (scalar, AVX2, AVX-512) and every butterfly arithmetic (integer, truncated, double)
 /// against the scalar kernel word for word, lazy outputs included, and against a naive negacyclic product, for every
 /// supported log N and primes from 30 to 61 bits.
 /// CI reruns this class with <c>DOTNET_EnableAVX512F=0</c> and <c>DOTNET_EnableHWIntrinsic=0</c> (see <c>.ci/run</c>).
 /// </summary>
 public sealed class NttKernelsTests
 {
-    private static readonly int[] PrimeBits = [30, 43, 49, 50, 52, 60, 61];
+    private static readonly int[] PrimeBits = [30, 43, 49, 50, 52, 59, 60, 61];
 
     public static TheoryData<int, int> Shapes()
     {
@@ -56,6 +57,49 @@ public sealed class NttKernelsTests
         }
     }
 
+    // Any prime size from 30 to 61 bits (either Shoup quotient scale, and the double arithmetic below 2^50), any N from
+    // 1024 to 32768, inputs anywhere in the lazy ranges with the range ends at random places; every width against the
+    // scalar kernel, and the inverse undoing the forward transform.
+    [Property(MaxTest = 64)]
+    public bool Every_width_returns_the_words_of_the_scalar_kernel_for_any_prime_size_length_and_input(byte bitsChoice, byte logNChoice, int seed)
+    {
+        int bits = 30 + (bitsChoice % 32), logN = 10 + (logNChoice % 6);
+        NttTables tables = Tables(logN, bits);
+        ulong q = tables.Modulus.Value;
+        int n = tables.N;
+        var random = new Random(seed);
+        ulong[] reduced = WithEnds(Random(random, n, q), q), fourQ = WithEnds(Random(random, n, 4 * q), 4 * q), twoQ = WithEnds(Random(random, n, 2 * q), 2 * q);
+        bool same = true;
+        foreach (SimdWidth width in NttTables.SupportedWidths(n))
+        {
+            same &= SameWords(tables, width, null, reduced, (t, v, w, a) => t.Forward(v, w, a));
+            same &= SameWords(tables, width, null, reduced, (t, v, w, a) => t.Inverse(v, w, a));
+            foreach (NttArithmeticKind arithmetic in Arithmetics(q))
+            {
+                same &= SameWords(tables, width, arithmetic, fourQ, (t, v, w, a) => t.ForwardLazy(v, w, a));
+                same &= SameWords(tables, width, arithmetic, twoQ, (t, v, w, a) => t.InverseLazy(v, w, a));
+            }
+
+            ulong[] roundTrip = (ulong[])reduced.Clone();
+            tables.Forward(roundTrip, width);
+            tables.Inverse(roundTrip, width);
+            same &= roundTrip.AsSpan().SequenceEqual(reduced);
+        }
+
+        return same;
+
+        ulong[] WithEnds(ulong[] values, ulong bound)
+        {
+            for (int k = 0; k < 8; k++)
+            {
+                values[random.Next(n)] = bound - 1;
+                values[random.Next(n)] = 0;
+            }
+
+            return values;
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Every_width_multiplies_like_the_naive_negacyclic_product(int logN, int bits)
@@ -89,14 +133,15 @@ public sealed class NttKernelsTests
     }
 
     [Theory]
-    [InlineData(43, true)]
-    [InlineData(50, true)]
-    [InlineData(51, false)]
-    [InlineData(60, false)]
-    public void Vector_widths_use_doubles_below_2_pow_50_and_the_scalar_width_integers(int bits, bool doubles)
+    [InlineData(43, "Double")]
+    [InlineData(50, "Double")]
+    [InlineData(51, "Truncated")]
+    [InlineData(60, "Truncated")]
+    [InlineData(61, "Integer")]
+    public void Vector_widths_use_doubles_below_2_pow_50_truncated_quotients_below_2_pow_60_and_the_scalar_width_integers(int bits, string kind)
     {
+        NttArithmeticKind vector = Enum.Parse<NttArithmeticKind>(kind);
         NttTables tables = Tables(13, bits);
-        NttArithmeticKind vector = doubles ? NttArithmeticKind.Double : NttArithmeticKind.Integer;
         Assert.Equal(NttArithmeticKind.Integer, tables.ArithmeticFor(SimdWidth.Scalar));
         Assert.Equal(vector, tables.ArithmeticFor(SimdWidth.Vector256));
         Assert.Equal(vector, tables.ArithmeticFor(SimdWidth.Vector512));
@@ -107,6 +152,13 @@ public sealed class NttKernelsTests
     {
         NttTables tables = Tables(4, 51);
         Assert.Throws<ArgumentOutOfRangeException>(() => tables.ForwardLazy(new ulong[16], SimdWidth.Scalar, NttArithmeticKind.Double));
+    }
+
+    [Fact]
+    public void The_truncated_arithmetic_refuses_a_modulus_of_2_pow_60_or_more()
+    {
+        NttTables tables = Tables(4, 61);
+        Assert.Throws<ArgumentOutOfRangeException>(() => tables.ForwardLazy(new ulong[16], SimdWidth.Scalar, NttArithmeticKind.Truncated));
     }
 
     [Fact]
@@ -135,8 +187,18 @@ public sealed class NttKernelsTests
         Assert.True(first == scalar.Length, $"{width} ({arithmetic?.ToString() ?? "default arithmetic"}) differs from the scalar kernel at index {first} (N = {tables.N}, q = {tables.Modulus}).");
     }
 
+    private static bool SameWords(NttTables tables, SimdWidth width, NttArithmeticKind? arithmetic, ulong[] input, Kernel kernel)
+    {
+        ulong[] scalar = (ulong[])input.Clone(), other = (ulong[])input.Clone();
+        kernel(tables, scalar, SimdWidth.Scalar, arithmetic);
+        kernel(tables, other, width, arithmetic);
+        return scalar.AsSpan().SequenceEqual(other);
+    }
+
     private static NttArithmeticKind[] Arithmetics(ulong q)
-        => q < NttTables.DoubleShoupBound ? [NttArithmeticKind.Integer, NttArithmeticKind.Double] : [NttArithmeticKind.Integer];
+        => q < NttTables.DoubleShoupBound ? [NttArithmeticKind.Integer, NttArithmeticKind.Truncated, NttArithmeticKind.Double]
+            : q < NttTables.TruncatedShoupBound ? [NttArithmeticKind.Integer, NttArithmeticKind.Truncated]
+            : [NttArithmeticKind.Integer];
 
     private static NttTables Tables(int logN, int bits)
         => new(logN, new Modulus(Primes.LargestNttPrimes(2UL << logN, bits, 1)[0]));

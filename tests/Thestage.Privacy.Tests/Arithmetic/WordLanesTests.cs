@@ -46,6 +46,40 @@ public sealed unsafe class WordLanesTests
     }
 
     [Fact]
+    public void Multiply_high_truncated_falls_short_of_the_high_product_by_less_than_3_below_2_pow_63()
+    {
+        (ulong[] a, ulong[] b) = Operands(bits: 63);
+        ulong[] expected = a.Zip(b, Truncated).ToArray();
+        Assert.Equal(expected, Apply<ulong, ScalarLanes>(a, b, static (x, y) => ScalarLanes.MultiplyHighTruncated(x, y, y >> 32)));
+        if (Vector256Lanes.IsSupported)
+        {
+            Assert.Equal(expected, Apply<Vector256<ulong>, Vector256Lanes>(a, b, static (x, y) => Vector256Lanes.MultiplyHighTruncated(x, y, Vector256Lanes.High32(y))));
+        }
+
+        if (Vector512Lanes.IsSupported)
+        {
+            Assert.Equal(expected, Apply<Vector512<ulong>, Vector512Lanes>(a, b, static (x, y) => Vector512Lanes.MultiplyHighTruncated(x, y, Vector512Lanes.High32(y))));
+        }
+    }
+
+    [Property(MaxTest = 1000, Arbitrary = [typeof(FullRange)])]
+    public bool Multiply_high_truncated_at_every_width_is_its_definition_for_any_words_below_2_pow_63(ulong x, ulong y, ulong z, ulong t)
+    {
+        const ulong Mask = (1UL << 63) - 1;
+        ulong[] a = new ulong[] { x, y, z, t, y, x, t, z, ~x, ~y, z ^ t, x + y, 0, Mask, t, Mask }.Select(v => v & Mask).ToArray();
+        ulong[] b = new ulong[] { y, z, t, x, ~x, t ^ y, x, z, t, ~z, y, x, Mask, Mask, 0, ~t }.Select(v => v & Mask).ToArray();
+        ulong[] expected = a.Zip(b, Truncated).ToArray();
+        return Same<ulong, ScalarLanes>(a, b, expected)
+            && (!Vector256Lanes.IsSupported || Same<Vector256<ulong>, Vector256Lanes>(a, b, expected))
+            && (!Vector512Lanes.IsSupported || Same<Vector512<ulong>, Vector512Lanes>(a, b, expected));
+
+        static bool Same<TV, TL>(ulong[] a, ulong[] b, ulong[] expected)
+            where TV : unmanaged
+            where TL : struct, IWordLanes<TV>
+            => expected.AsSpan().SequenceEqual(Apply<TV, TL>(a, b, static (x, y) => TL.MultiplyHighTruncated(x, y, TL.High32(y))));
+    }
+
+    [Fact]
     public void Multiply_low_32_is_the_product_of_the_low_halves()
     {
         (ulong[] a, ulong[] b) = Operands(bits: 64);
@@ -115,6 +149,16 @@ public sealed unsafe class WordLanesTests
         {
             Assert.Equal(expected, Apply<Vector512<ulong>, Vector512Lanes>(a, b, static (x, _) => Vector512Lanes.EqualsZero(x)));
         }
+    }
+
+    // The definition in 128-bit arithmetic, checked against ⌊a·b/2^63⌋: short of it by 0, 1 or 2.
+    private static ulong Truncated(ulong a, ulong b)
+    {
+        UInt128 a1 = a >> 32, a0 = a & 0xFFFF_FFFF, b1 = b >> 32, b0 = b & 0xFFFF_FFFF;
+        ulong value = (ulong)((2 * a1 * b1) + ((a0 * b1 + a1 * b0) >> 31));
+        ulong exact = (ulong)(((UInt128)a * b) >> 63);
+        Assert.InRange(exact - value, 0UL, 2UL);
+        return value;
     }
 
     // Every pair of edge words, then random words of the given size; a length that is a multiple of 8.

@@ -60,4 +60,54 @@ public sealed class HidingLigeroMaskAttackTests
             Assert.Equal(LigeroVerdict.WrongValue, LigeroVerifier.Check(new Transcript(Protocol), commitment, parameters, point, trueValue, proof));
         }
     }
+
+    [Fact]
+    public void UnbalancedMaskSet_ShiftsTheTableInOneOpeningOfABudgetedCommitment_Fails()
+    {
+        // With an opening budget each opening has its own mask set: a committer unbalancing set 1 only would prove the table in
+        // opening 0 (the weight range proof) and the table shifted by k·Δ in opening 1 (an inference proof) — weights changed
+        // after the fact. The mask scale λ, drawn after the value, makes any unbalanced set fail whichever value is claimed.
+        var parameters = LigeroParameters.DefaultHidingWithBudget(2);
+        const int V = 10;
+        var random = new SeededWordSource(4200);
+        Goldilocks[] table = random.NextArray<Goldilocks>(1 << V);
+        int rows = 1 << parameters.RowVariables(V), k = (1 << V) / rows, n = parameters.CodewordLength(V);
+        int height = parameters.CommittedRows(V), d = parameters.DegreeBound(k);
+        var coefficients = new Goldilocks[height * d];
+        LigeroMasking.WriteCoefficients(table, rows, k, d, parameters.MaskDegree(k), random, coefficients);
+        Goldilocks delta = random.Next<Goldilocks>();
+        coefficients[(rows + LigeroParameters.HidingMaskRows) * d] += delta;
+        var encoded = new Goldilocks[height * n];
+        for (int i = 0; i < height; i++)
+        {
+            GoldilocksNtt.CosetEvaluate(coefficients.AsSpan(i * d, d), encoded.AsSpan(i * n, n));
+        }
+
+        var salts = new byte[n * MerkleHasher.SaltLength];
+        new SeededSaltSource(4201).Fill(salts);
+        var nodes = new Digest256[2 * n];
+        Blake2sMultiHash.HashColumns(encoded, height, n, salts, nodes.AsSpan(n, n));
+        MerkleTree.BuildLevels(nodes);
+        MerkleTree tree = MerkleTree.FromNodes(nodes, n);
+        var commitment = new LigeroCommitment(tree.Root, V);
+        Goldilocks[] shifted = table.Select(x => x + (delta * new Goldilocks((ulong)k))).ToArray();
+
+        // Opening 0 (the balanced set) proves the committed table.
+        var honest = new LigeroProverState(commitment, parameters, table, encoded, salts, tree, coefficients);
+        GoldilocksExt2[] point = random.NextArray<GoldilocksExt2>(V);
+        LigeroOpeningProof<GoldilocksExt2> first = LigeroProver.Open(new Transcript(Protocol), honest, point, out GoldilocksExt2 value);
+        Assert.Equal(0, first.MaskIndex);
+        Assert.True(LigeroVerifier.Verify(new Transcript(Protocol), commitment, parameters, point, value, first));
+
+        // Opening 1 (the unbalanced set), claiming the committed table's value or the shifted one: refused both ways.
+        foreach (Goldilocks[] claimed in new[] { table, shifted })
+        {
+            var cheating = new LigeroProverState(commitment, parameters, claimed, encoded, salts, tree, coefficients);
+            cheating.MarkMaskSetsUsed(1);
+            GoldilocksExt2[] next = random.NextArray<GoldilocksExt2>(V);
+            LigeroOpeningProof<GoldilocksExt2> proof = LigeroProver.Open(new Transcript(Protocol), cheating, next, out GoldilocksExt2 claim);
+            Assert.Equal(1, proof.MaskIndex);
+            Assert.Equal(LigeroVerdict.WrongValue, LigeroVerifier.Check(new Transcript(Protocol), commitment, parameters, next, claim, proof));
+        }
+    }
 }

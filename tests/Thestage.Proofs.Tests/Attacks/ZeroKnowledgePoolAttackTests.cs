@@ -102,7 +102,9 @@ public sealed class ZeroKnowledgePoolAttackTests
         (_, InferenceProof plainProof) = InferenceTestKit.Prove(plain, inputs, 9032);
         AssertRelabelRefused(InferenceProofSerializer.Serialize(hidingProof), 2, 1, b => InferenceVerifier.VerifyBatch(hiding.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(b)));
         AssertRelabelRefused(InferenceProofSerializer.Serialize(plainProof), 1, 2, b => InferenceVerifier.VerifyBatch(plain.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(b)));
-        AssertRelabelRefused(ModelCommitmentSerializer.Serialize(hiding.Commitment), 4, 3, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges());
+        AssertRelabelRefused(ModelCommitmentSerializer.Serialize(hiding.Commitment), 5, 3, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges());
+        AssertRelabelRefused(ModelCommitmentSerializer.Serialize(hiding.Commitment), 5, 4, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges());
+        AssertRelabelRefused(ModelCommitmentSerializer.Serialize(plain.Commitment), 3, 5, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges());
         AssertRelabelRefused(ModelCommitmentSerializer.Serialize(plain.Commitment), 3, 4, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges());
 
         MultilinearPolynomial<E>[] factors = ZeroKnowledgeSumcheckTests.RandomFactors(4, 2, 9033);
@@ -117,15 +119,25 @@ public sealed class ZeroKnowledgePoolAttackTests
         TrainingDataset data = SyntheticData.Blobs(Config, 32, 1, 0.4, 9035).Train;
         TrainingRun hidingRun = TrainingRun.Record(Config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(9036));
         TrainingRun plainRun = TrainingRun.Record(Config, data, 2, LigeroParameters.Default, new SeededSaltSource(9036));
-        foreach ((TrainingRun run2, ushort version, ushort other) in new[] { (hidingRun, (ushort)2, (ushort)1), (plainRun, (ushort)1, (ushort)2) })
+        // Each format's versions: the step proof (plain, masked), the snapshot range proof and the model link (plain, masked with
+        // committed multiplicities and witnesses, and the refused masked versions that published them, which neither kind may be
+        // relabelled as).
+        foreach ((TrainingRun run2, bool masked) in new[] { (hidingRun, true), (plainRun, false) })
         {
-            AssertRelabelRefused(TrainingStepProofSerializer.Serialize(TrainingStepProver.Prove(run2, data, 1, new SeededSaltSource(9037))), version, other,
+            AssertRelabelRefused(TrainingStepProofSerializer.Serialize(TrainingStepProver.Prove(run2, data, 1, new SeededSaltSource(9037))), masked ? (ushort)2 : (ushort)1, masked ? (ushort)1 : (ushort)2,
                 b => TrainingStepVerifier.Verify(run2.Transcript, TrainingStepProofSerializer.Deserialize(b)));
-            AssertRelabelRefused(SnapshotRangeProofSerializer.Serialize(SnapshotRangeArgument.Prove(run2, 2, new SeededSaltSource(9038))), (ushort)(version + 2), (ushort)(other + 2),
-                b => SnapshotRangeArgument.Verify(run2.Transcript, SnapshotRangeProofSerializer.Deserialize(b)));
+            byte[] range = SnapshotRangeProofSerializer.Serialize(SnapshotRangeArgument.Prove(run2, 2, new SeededSaltSource(9038)));
             CommittedModel linked = CommittedModel.Commit(ModelLinkArgument.Quantize(run2.Snapshots[^1], 12, 6), run2.Transcript.Parameters, new SeededSaltSource(9039));
-            AssertRelabelRefused(ModelLinkProofSerializer.Serialize(ModelLinkArgument.Prove(run2, linked, new SeededSaltSource(9040))), version, other,
-                b => ModelLinkArgument.Verify(run2.Transcript, linked.Commitment, ModelLinkProofSerializer.Deserialize(b)));
+            byte[] link = ModelLinkProofSerializer.Serialize(ModelLinkArgument.Prove(run2, linked, new SeededSaltSource(9040)));
+            foreach (ushort other in masked ? new ushort[] { 3, 4 } : [4, 5])
+            {
+                AssertRelabelRefused(range, masked ? (ushort)5 : (ushort)3, other, b => SnapshotRangeArgument.Verify(run2.Transcript, SnapshotRangeProofSerializer.Deserialize(b)));
+            }
+
+            foreach (ushort other in masked ? new ushort[] { 1, 2, 3 } : [2, 3, 4])
+            {
+                AssertRelabelRefused(link, masked ? (ushort)4 : (ushort)1, other, b => ModelLinkArgument.Verify(run2.Transcript, linked.Commitment, ModelLinkProofSerializer.Deserialize(b)));
+            }
         }
     }
 
@@ -182,18 +194,22 @@ public sealed class ZeroKnowledgePoolAttackTests
     }
 
     [Fact]
-    public void ModelCommitmentRelabelledAsVersion4WithoutItsRangeProof_IsRefused()
+    public void ModelCommitmentRelabelledAsVersion5WithoutItsRangeProof_IsRefused()
     {
-        // Version 4 exists only to carry the zero-knowledge range proof; without one the file would be a second encoding of a
+        // Version 5 exists only to carry the zero-knowledge range proof; without one the file would be a second encoding of a
         // hiding version 3 (Serialize writes 3), so the bytes a party signs or hashes would not be the only ones it accepts.
+        // Version 4 (the zero-knowledge range proof with published multiplicities) is refused outright.
         var random = new Random(9070);
         QuantizedModel quantized = TestModels.Quantized(TestModels.Mlp(random, [9, 5, 3]), random, 1).Model;
         CommittedModel model = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding, new SeededSaltSource(9071));
         byte[] bare = ModelCommitmentSerializer.Serialize(ModelCommitment.From(quantized, model.Commitment.WeightCommitmentArray, LigeroParameters.DefaultHiding));
         Assert.Equal(3, BinaryPrimitives.ReadUInt16LittleEndian(bare.AsSpan(4)));
         Assert.Equal(bare, ModelCommitmentSerializer.Serialize(ModelCommitmentSerializer.Deserialize(bare)));
-        BinaryPrimitives.WriteUInt16LittleEndian(bare.AsSpan(4), 4);
-        Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(bare));
+        foreach (ushort version in new ushort[] { 4, 5 })
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(bare.AsSpan(4), version);
+            Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(bare));
+        }
     }
 
     /// <summary>

@@ -186,6 +186,14 @@ public sealed class LigeroHidingTests
     internal static (LigeroCommitment Commitment, LigeroOpeningProof<GoldilocksExt2> Proof) Simulate(
         int numVariables, GoldilocksExt2[] point, GoldilocksExt2 value, GoldilocksExt2[] gamma, int[] indices, SeededWordSource rng)
     {
+        int rowVariables = Hiding.RowVariables(numVariables);
+        return Simulate(numVariables, [new LigeroFunctionalTerm<GoldilocksExt2>(EqPolynomial.Table<GoldilocksExt2>(point.AsSpan(0, rowVariables)), EqPolynomial.Table<GoldilocksExt2>(point.AsSpan(rowVariables)))], value, gamma, indices, rng);
+    }
+
+    /// <summary>The simulator of a hiding opening at a functional <c>Σ_t a_t ⊗ b_t</c> (a point is the single term <c>eq(r_row) ⊗ eq(r_col)</c>).</summary>
+    internal static (LigeroCommitment Commitment, LigeroOpeningProof<GoldilocksExt2> Proof) Simulate(
+        int numVariables, IReadOnlyList<LigeroFunctionalTerm<GoldilocksExt2>> terms, GoldilocksExt2 value, GoldilocksExt2[] gamma, int[] indices, SeededWordSource rng)
+    {
         LigeroParameters parameters = Hiding;
         int rowVariables = parameters.RowVariables(numVariables);
         int rows = 1 << rowVariables, k = 1 << (numVariables - rowVariables);
@@ -200,8 +208,7 @@ public sealed class LigeroHidingTests
         Goldilocks[] points = LigeroProtocol.QueriedPoints(indices, n);
         GoldilocksExt2[] wAt = LigeroMasking.EvaluateAt<GoldilocksExt2>(w, points);
         GoldilocksExt2[] qAt = LigeroMasking.EvaluateAt<GoldilocksExt2>(q, points);
-        GoldilocksExt2[] eqRow = EqPolynomial.Table<GoldilocksExt2>(point.AsSpan(0, rowVariables));
-        GoldilocksExt2[] eAt = LigeroProtocol.EncodeAt<GoldilocksExt2>(EqPolynomial.Table<GoldilocksExt2>(point.AsSpan(rowVariables)), points);
+        GoldilocksExt2[][] eAt = terms.Select(t => LigeroProtocol.EncodeAt<GoldilocksExt2>(t.ColumnWeights, points)).ToArray();
         var columns = new Goldilocks[indices.Length * height];
         for (int c = 0; c < indices.Length; c++)
         {
@@ -215,12 +222,18 @@ public sealed class LigeroHidingTests
             column[rows + 5] = rng.Next<Goldilocks>();
             Goldilocks half = Goldilocks.Pow(points[c], (ulong)(d / 2));
             GoldilocksExt2 data = GoldilocksExt2.Zero;
-            for (int i = 0; i < rows; i++)
+            for (int t = 0; t < terms.Count; t++)
             {
-                data += eqRow[i].MultiplyByBase(column[i]);
+                GoldilocksExt2 rowSum = GoldilocksExt2.Zero;
+                for (int i = 0; i < rows; i++)
+                {
+                    rowSum += terms[t].RowWeights[i].MultiplyByBase(column[i]);
+                }
+
+                data += rowSum * eAt[t][c];
             }
 
-            GoldilocksExt2 mu1 = qAt[c] - (data * eAt[c])
+            GoldilocksExt2 mu1 = qAt[c] - data
                 - LigeroMasking.Pair<GoldilocksExt2>(column[rows + 2], column[rows + 3]).MultiplyByBase(half)
                 - LigeroMasking.Pair<GoldilocksExt2>(column[rows + 4], column[rows + 5]).MultiplyByBase(half * half);
             column[rows] = mu1.GetCoefficient(0);

@@ -56,6 +56,7 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             "TSTP training proofs", "TSML model link proof", "TSPB inference proof bundle", "TSPB inference proof bundle (verify)",
             "TSCS model commitment seed", "TSMC hiding model commitment (verify)", "TSSC masked sumcheck proof (verify)",
             "TSSP hiding training step proof (verify)", "TSSR hiding snapshot range proof (verify)", "TSML hiding model link proof (verify)",
+            "TSMC budgeted model commitment (verify)", "TSIP budgeted inference proof (verify)", "TSLG budgeted Ligero opening (verify)",
             "TSPW training proof piece", "TSIW inference proof piece", "TSIW inference proof piece (commit)",
         ];
 
@@ -73,6 +74,10 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             (int[][] hidingOutputs, InferenceProof hidingProof) = InferenceTestKit.Prove(hiding, hidingInputs);
             AddVerify("TSIP hiding inference proof (verify)", 1000, b => InferenceVerifier.VerifyBatch(hiding.Commitment, hidingInputs, hidingOutputs, InferenceProofSerializer.Deserialize(b)), InferenceProofSerializer.Serialize(hidingProof));
             AddVerify("TSMC hiding model commitment (verify)", 1000, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges(), ModelCommitmentSerializer.Serialize(hiding.Commitment));
+            CommittedModel budgeted = CommittedModel.Commit(hidingQuantized, LigeroParameters.DefaultHidingWithBudget(3), new SeededSaltSource(3020));
+            (int[][] budgetedOutputs, InferenceProof budgetedProof) = InferenceTestKit.Prove(budgeted, hidingInputs);
+            AddVerify("TSMC budgeted model commitment (verify)", 1000, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges(), ModelCommitmentSerializer.Serialize(budgeted.Commitment));
+            AddVerify("TSIP budgeted inference proof (verify)", 1000, b => InferenceVerifier.VerifyBatch(budgeted.Commitment, hidingInputs, budgetedOutputs, InferenceProofSerializer.Deserialize(b)), InferenceProofSerializer.Serialize(budgetedProof));
             Add("TSMC model commitment", 2000, b => ModelCommitmentSerializer.Deserialize(b),
                 [ModelCommitmentSerializer.Serialize(mlp.Commitment), ModelCommitmentSerializer.Serialize(cnn.Commitment), ModelCommitmentSerializer.Serialize(MaxPoolProofTests.Model(3011, 1, 6, 2, reluAfter: true).Model.Commitment),
                     ModelCommitmentSerializer.Serialize(hiding.Commitment)],
@@ -101,6 +106,12 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             AddVerify("TSLG hiding Ligero opening (verify)", 1000,
                 b => LigeroVerifier.Verify(new Transcript("fuzz"), hidingState.Commitment, LigeroParameters.DefaultHiding, hidingPoint, hidingValue, LigeroProofSerializer.Deserialize<GoldilocksExt2>(b)),
                 LigeroProofSerializer.Serialize(hidingOpening));
+            LigeroParameters budget = LigeroParameters.DefaultHidingWithBudget(2);
+            (LigeroProverState budgetedState, _, GoldilocksExt2[] budgetedPoint) = LigeroTests.Setup(9, 3021, budget);
+            LigeroOpeningProof<GoldilocksExt2> budgetedOpening = LigeroProver.Open(new Transcript("fuzz"), budgetedState, budgetedPoint, out GoldilocksExt2 budgetedValue);
+            AddVerify("TSLG budgeted Ligero opening (verify)", 1000,
+                b => LigeroVerifier.Verify(new Transcript("fuzz"), budgetedState.Commitment, budget, budgetedPoint, budgetedValue, LigeroProofSerializer.Deserialize<GoldilocksExt2>(b)),
+                LigeroProofSerializer.Serialize(budgetedOpening));
             var words = new SeededWordSource(3004);
             MultilinearPolynomial<GoldilocksExt2>[] factors = [new(words.NextArray<GoldilocksExt2>(16)), new(words.NextArray<GoldilocksExt2>(16))];
             SumcheckProof<GoldilocksExt2> sumcheck = SumcheckProver.Prove(new Transcript("fuzz"), SumcheckProver.ComputeSum(factors), factors).Proof;

@@ -70,6 +70,17 @@ internal sealed class TwoSampleChiSquare
         }
     }
 
+    /// <summary>
+    /// Adds both coefficients of an extension element to one sample, bucketed by their low four bits instead of the top four:
+    /// where small integers (counts, int8 weights) differ, for tests of revealed histograms.
+    /// </summary>
+    public void AddLowBits(bool first, GoldilocksExt2 value)
+    {
+        long[] sample = first ? _first : _second;
+        sample[(int)(value.GetCoefficient(0).Value & (Buckets - 1))]++;
+        sample[(int)(value.GetCoefficient(1).Value & (Buckets - 1))]++;
+    }
+
     /// <summary>Gets the sizes of the two samples.</summary>
     public (long First, long Second) Counts => (_first.Sum(), _second.Sum());
 

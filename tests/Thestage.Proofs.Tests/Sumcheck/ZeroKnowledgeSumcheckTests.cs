@@ -135,12 +135,15 @@ public sealed class ZeroKnowledgeSumcheckTests
     /// of the unmasked part at random subject only to <c>q_0(0) + q_0(1) = H</c>, the chaining, and <c>q_(v−1)(r_(v−1)) = Π_k f_k(r)</c>
     /// (the factor evaluations it is given: what the sumcheck alone does not hide). It never reads the factors' tables.
     /// </summary>
-    internal static SumcheckProof<E> Simulate(E sum, int numVariables, int degree, E weight, E[] point, E[] factorEvaluations, SeededWordSource rng)
+    internal static SumcheckProof<E> Simulate(E sum, int numVariables, int degree, E weight, E[] point, E[] factorEvaluations, SeededWordSource rng) =>
+        Simulate(sum, numVariables, degree, weight, point, factorEvaluations, factorEvaluations.Aggregate(E.One, (a, b) => a * b), rng);
+
+    /// <summary>The simulator for a sum of products: <paramref name="target"/> is <c>Σ_t a_t·Π_(k∈t) f_k(r)</c> of the given evaluations.</summary>
+    internal static SumcheckProof<E> Simulate(E sum, int numVariables, int degree, E weight, E[] point, E[] factorEvaluations, E target, SeededWordSource rng)
     {
         var pool = new SumcheckMaskPool<E>(Hiding, SumcheckMaskChunk.MinLogSize, new SeededSaltSource(rng.NextInt(int.MaxValue)));
         SumcheckMask<E> mask = pool.Take(new Transcript("simulator"), numVariables, degree);
         mask.Weight = weight;
-        E target = factorEvaluations.Aggregate(E.One, (a, b) => a * b);
         var rounds = new E[numVariables][];
         E claim = sum;
         for (int i = 0; i < numVariables; i++)

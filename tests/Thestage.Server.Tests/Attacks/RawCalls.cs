@@ -31,7 +31,9 @@ internal static class RawCalls
     /// <summary>Sends the messages of an upload as given; returns the status it ends with (OK included).</summary>
     public static async Task<StatusCode> UploadAsync(PrivateInference.PrivateInferenceClient stub, IEnumerable<KeyChunk> chunks, string apiKey = TestServers.ApiKey)
     {
-        using var call = stub.UploadKeys(TestServers.Headers(apiKey));
+        // A deadline, so that a server that stops reading without ending the call fails the test (DeadlineExceeded) instead
+        // of hanging the run: a write blocked on HTTP/2 flow control would otherwise wait forever.
+        using var call = stub.UploadKeys(TestServers.Headers(apiKey), deadline: DateTime.UtcNow.AddMinutes(2));
         try
         {
             foreach (KeyChunk chunk in chunks)
