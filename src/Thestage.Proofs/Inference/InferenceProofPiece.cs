@@ -118,7 +118,7 @@ internal sealed class InferenceProofPiece
     /// <param name="maxSamples">The most inputs the prover proves in one piece.</param>
     /// <param name="maxParameters">The most weights and biases of a model the prover proves.</param>
     /// <returns>The piece.</returns>
-    /// <exception cref="ProofFormatException">The bytes are malformed, of another commitment, or beyond the limits.</exception>
+    /// <exception cref="ProofFormatException">The bytes are malformed, of another commitment or of one with an opening budget, or beyond the limits.</exception>
     public static InferenceProofPiece Deserialize(ReadOnlySpan<byte> bytes, ModelCommitment commitment, int maxSamples, long maxParameters)
     {
         ArgumentNullException.ThrowIfNull(commitment);
@@ -127,6 +127,11 @@ internal sealed class InferenceProofPiece
         if (reader.ReadDigest() != commitment.Fingerprint)
         {
             throw new ProofFormatException("The piece is not of this model commitment.");
+        }
+
+        if (commitment.OpeningBudget > 0)
+        {
+            throw new ProofFormatException("The commitment has an opening budget: its pieces are not proven away from the model owner (each would reuse the same mask set).");
         }
 
         CircuitLayer[] layers = commitment.Layers;

@@ -15,13 +15,20 @@ internal sealed class InferenceProofPlan
 
     /// <summary>Cuts <paramref name="inputs"/> into slices of <paramref name="samplesPerPiece"/> (the last may be shorter).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="samplesPerPiece"/> is not in <c>[1, 4096]</c>.</exception>
-    /// <exception cref="ArgumentException">No input, or an input whose length or values do not fit the commitment's inputs.</exception>
+    /// <exception cref="ArgumentException">No input, an input whose length or values do not fit the commitment's inputs, or a
+    /// commitment with an opening budget (<see cref="ModelCommitment.OpeningBudget"/>: every piece would draw the same mask set).</exception>
     public InferenceProofPlan(ModelCommitment commitment, IReadOnlyList<int[]> inputs, int samplesPerPiece)
     {
         ArgumentNullException.ThrowIfNull(commitment);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentOutOfRangeException.ThrowIfLessThan(samplesPerPiece, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(samplesPerPiece, InferenceProofBundle.MaxSamples);
+        if (commitment.OpeningBudget > 0)
+        {
+            // Each piece's prover commits again from the seed and would draw the same mask set as every other piece.
+            throw new ArgumentException("A commitment with an opening budget is proven on one machine: pieces committed again from the seed on several would reuse its mask sets.", nameof(commitment));
+        }
+
         long bound = 1L << (commitment.InputBits - 1);
         if (inputs.Count == 0 || inputs.Any(i => i is null || i.Length != commitment.InputShape.Size || i.Any(v => v < -bound || v >= bound)))
         {

@@ -101,6 +101,24 @@ public sealed class ProofPieceAttackTests
     }
 
     [Fact]
+    public void PiecesOfACommitmentWithAnOpeningBudget_AreNeitherCutNorProven()
+    {
+        // Every piece's prover commits again from the seed, so two pieces would open the weights with the same mask set —
+        // the repeated-opening attack on hiding commitments. Such commitments are refused on both sides.
+        InferenceProofPieceTests.Owner owner = InferenceProofPieceTests.Plain.Value;
+        using ModelCommitmentSeed seed = ModelCommitmentSeed.Create();
+        CommittedModel budgeted = CommittedModel.Commit(owner.Committed.Model, seed, LigeroParameters.DefaultHidingWithBudget(4));
+        Assert.Throws<ArgumentException>(() => new InferenceProofPlan(budgeted.Commitment, owner.Inputs, 2));
+
+        // A piece written for the model's unbudgeted commitment, read against the budgeted one, whose fingerprint it is given.
+        (ModelCommitment commitment, byte[] piece) = Inference.Value;
+        byte[] relabelled = (byte[])piece.Clone();
+        budgeted.Commitment.Fingerprint.ToArray().CopyTo(relabelled, 6);
+        Assert.Equal(budgeted.Commitment.Fingerprint, InferenceProofPiece.CommitmentOf(relabelled));
+        AssertRefusedCheaply(() => InferenceProofPiece.Deserialize(relabelled, budgeted.Commitment, 4096, long.MaxValue));
+    }
+
+    [Fact]
     public void TrainingStepPieceWithABatchOfAnotherShape_IsRefused()
     {
         (TrainingRun run, _, byte[] step) = Training.Value;
