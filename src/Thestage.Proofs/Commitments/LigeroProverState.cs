@@ -60,13 +60,15 @@ public sealed class LigeroProverState
     /// Gets the number of mask sets used by openings so far (0 without an opening budget, whose single set every opening
     /// shares); at most <see cref="LigeroParameters.OpeningBudget"/>.
     /// </summary>
-    public int OpeningsUsed => Math.Min(Volatile.Read(ref _openingsUsed), Parameters.OpeningBudget);
+    public int OpeningsUsed => Volatile.Read(ref _openingsUsed);
 
     private int _openingsUsed;
 
     /// <summary>
     /// The mask set of the next opening: 0 without a budget; otherwise the next unused set, each handed out once, so that no two
-    /// openings share one (see <see cref="LigeroParameters"/> remarks, "Opening budget").
+    /// openings share one (see <see cref="LigeroParameters"/> remarks, "Opening budget"). A refused request leaves the count
+    /// at the budget: an unconditional increment would wrap after 2^31 refusals to a negative set whose mask rows
+    /// (<c>8·set</c> wraps to 0) are set 0's again.
     /// </summary>
     /// <exception cref="OpeningBudgetExhaustedException">All <see cref="LigeroParameters.OpeningBudget"/> sets are used.</exception>
     internal int TakeMaskSet()
@@ -77,8 +79,18 @@ public sealed class LigeroProverState
             return 0;
         }
 
-        int set = Interlocked.Increment(ref _openingsUsed) - 1;
-        return set < budget ? set : throw new OpeningBudgetExhaustedException(budget);
+        int set;
+        do
+        {
+            set = Volatile.Read(ref _openingsUsed);
+            if (set < 0 || set >= budget)
+            {
+                throw new OpeningBudgetExhaustedException(budget);
+            }
+        }
+        while (Interlocked.CompareExchange(ref _openingsUsed, set + 1, set) != set);
+
+        return set;
     }
 
     /// <summary>
