@@ -32,7 +32,7 @@ public enum RejectionReason
     /// </summary>
     SoundnessPolicy,
 
-    /// <summary>The model commitment's weight range proof, on which the proof relies, is rejected (<see cref="Inference.ModelCommitment.CheckWeightRanges"/>).</summary>
+    /// <summary>The model commitment's weight range proof, on which the proof relies, is rejected (<see cref="Inference.ModelCommitment.CheckWeightRanges()"/>).</summary>
     WeightRanges,
 
     /// <summary>The logUp range check of the committed limbs fails (its fractional sumcheck, leaf identity or multiplicities).</summary>

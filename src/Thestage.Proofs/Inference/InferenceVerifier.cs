@@ -133,7 +133,7 @@ public static class InferenceVerifier
             return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);
         }
 
-        ProofVerdict ranges = commitment.CheckWeightRanges();
+        ProofVerdict ranges = commitment.CheckWeightRanges(policy);
         if (!ranges.IsAccepted)
         {
             return ranges.Within("weight range proof", RejectionReason.WeightRanges);

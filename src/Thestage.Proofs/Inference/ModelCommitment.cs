@@ -145,7 +145,9 @@ public sealed class ModelCommitment
     /// every padding entry is zero.
     /// <see cref="InferenceVerifier"/> rejects every proof against a commitment that fails this check.
     /// </summary>
-    /// <returns><see langword="true"/> when the range proof is present and valid (<see cref="CheckWeightRanges"/> says why not).</returns>
+    /// <returns><see langword="true"/> when the range proof is present and valid (<see cref="CheckWeightRanges()"/> says why not).</returns>
+    /// <remarks>Applies <see cref="VerifierPolicy.Default"/>: a commitment whose parameters give its range proof less soundness than
+    /// the policy asks (e.g. a hostile commitment declaring one column query) or a larger opening budget is refused.</remarks>
     public bool VerifyWeightRanges() => CheckWeightRanges().IsAccepted;
 
     /// <summary>
@@ -155,7 +157,29 @@ public sealed class ModelCommitment
     /// (<c>"padding of segment σ"</c>: a non-zero padding entry) or <see cref="RejectionReason.Opening"/>.
     /// </summary>
     /// <returns>The verdict.</returns>
-    public ProofVerdict CheckWeightRanges() => _rangeVerdict ??= WeightRangeArgument.Verify(this, RangeProof);
+    /// <remarks>Applies <see cref="VerifierPolicy.Default"/> (<see cref="CheckWeightRanges(VerifierPolicy)"/>).</remarks>
+    public ProofVerdict CheckWeightRanges() => CheckWeightRanges(VerifierPolicy.Default);
+
+    /// <summary>
+    /// Checks <see cref="RangeProof"/> as <see cref="CheckWeightRanges()"/> does, under <paramref name="policy"/>: first
+    /// <see cref="RejectionReason.SoundnessPolicy"/> when the range proof's soundness under this commitment's own parameters
+    /// (<see cref="WeightRangeArgument"/>'s union bound) is below <see cref="VerifierPolicy.MinimumSoundnessBits"/> or the opening
+    /// budget above <see cref="VerifierPolicy.MaximumOpeningBudget"/> — the parameters come from the commitment's bytes, so they
+    /// are checked, not trusted — then the proof itself (its verdict cached).
+    /// </summary>
+    /// <param name="policy">The verifier's policy.</param>
+    /// <returns>The verdict.</returns>
+    public ProofVerdict CheckWeightRanges(VerifierPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (OpeningBudget > policy.MaximumOpeningBudget
+            || -Math.Log2(WeightRangeArgument.SoundnessError(Plan(1), Parameters, WeightParameters)) < policy.MinimumSoundnessBits)
+        {
+            return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);
+        }
+
+        return _rangeVerdict ??= WeightRangeArgument.Verify(this, RangeProof);
+    }
 
     internal static ModelCommitment From(QuantizedModel model, LigeroCommitment[] weights, LigeroParameters parameters) =>
         new(model.InputShape, model.InputBits, model.InputFractionBits, model.OutputFractionBits, model.Layers.Select(CircuitLayer.From).ToArray(), weights, parameters, null);

@@ -172,7 +172,7 @@ public static partial class ModelLinkArgument
             return ProofVerdict.Reject(RejectionReason.Relation, "shift witnesses");
         }
 
-        ProofVerdict ranges = model.CheckWeightRanges();
+        ProofVerdict ranges = model.CheckWeightRanges(policy);
         if (!ranges.IsAccepted)
         {
             return ranges.Within("weight range proof", RejectionReason.WeightRanges);

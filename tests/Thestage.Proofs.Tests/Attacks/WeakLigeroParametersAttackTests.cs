@@ -66,8 +66,15 @@ public sealed class WeakLigeroParametersAttackTests
             InferenceVerifier.Check(published, inputs[0], IntegerEvaluator.Evaluate(model, inputs[0]), InferenceProver.Prove(weak, inputs[0]).Proof, VerifierPolicy.Default), RejectionReason.SoundnessPolicy);
         VerdictAssert.Rejected(InferenceVerifier.CheckBatch(published, inputs, outputs, proof, VerifierPolicy.Default), RejectionReason.SoundnessPolicy);
 
+        // The commitment's own range check applies the policy too (it trusted the commitment's parameters before): a caller
+        // asking only whether the published weights are int8 is refused the weak statement rather than told "valid".
+        VerdictAssert.Rejected(published.CheckWeightRanges(), RejectionReason.SoundnessPolicy);
+        Assert.False(published.VerifyWeightRanges());
+        Assert.True(published.CheckWeightRanges(new VerifierPolicy { MinimumSoundnessBits = 0 }).IsAccepted);
+
         // Control: the same model under the default parameters is accepted.
         CommittedModel strong = CommittedModel.Commit(model, salts: new SeededSaltSource(1123));
+        Assert.True(strong.Commitment.VerifyWeightRanges());
         (outputs, proof) = InferenceProver.ProveBatch(strong, inputs, new SeededSaltSource(1124));
         Assert.True(InferenceVerifier.VerifyBatch(strong.Commitment, inputs, outputs, proof));
     }
