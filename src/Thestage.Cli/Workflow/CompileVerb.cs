@@ -18,8 +18,8 @@ namespace Thestage.Cli.Workflow;
 /// calibration for proofs and commits to it with a fresh secret seed. Writes the files of <see cref="WorkflowFiles"/>.
 /// </summary>
 /// <remarks>
-/// <c>--hiding --opening-budget B</c> commits with <see cref="LigeroParameters.DefaultHidingWithBudget"/> (TSMC v6): the weights
-/// stay hidden over <c>B</c> openings — the weight range proof, then <c>B − 1</c> proofs — and the openings made are counted in
+/// <c>--hiding --opening-budget B</c> commits with <see cref="LigeroParameters.DefaultHidingWithBudget"/> (TSMC v6): the weight
+/// commitments stay hiding over <c>B</c> openings — the weight range proof, then <c>B − 1</c> proofs — and the openings made are counted in
 /// <see cref="OpeningCount"/>. <c>--hiding</c> alone is refused: a hiding commitment without a budget stays hidden for one
 /// opening, which its range proof already is, so the first proof would start to reveal the weights (docs/proofs.md, "Opening
 /// budget"). The budget is at most <see cref="VerifierPolicy.DefaultMaximumOpeningBudget"/>, the largest that <c>thestage verify</c>
@@ -52,10 +52,10 @@ internal static class CompileVerb
             },
         };
         packing.CompletionSources.Add("row", "batch");
-        Option<bool> hiding = CliOptions.Flag("--hiding", "Commit so that proofs reveal nothing about the weights beyond the outputs' (zero-knowledge track, docs/proofs.md \"Hiding\"); needs --opening-budget, because a hiding commitment without a budget is hidden for one opening only and the weight range proof is that opening");
+        Option<bool> hiding = CliOptions.Flag("--hiding", "Commit on the zero-knowledge track (docs/proofs.md \"Hiding\"): hiding weight commitments, masked sumchecks; the proofs still reveal their claimed evaluations, so they are not yet zero-knowledge as a whole. Needs --opening-budget: a hiding commitment without a budget is hidden for one opening only, and the weight range proof is that opening");
         Option<int?> budget = CliOptions.OptionalCount(
             "--opening-budget",
-            $"With --hiding: the openings the weights stay hidden for — the weight range proof, then one per thestage prove, so n − 1 proofs; prove refuses more (compile again for a new commitment). Proofs grow with n (about 13 KB per unit and weight polynomial); thestage verify accepts up to {VerifierPolicy.DefaultMaximumOpeningBudget}",
+            $"With --hiding: the openings of the weight commitments that stay hiding — the weight range proof, then one per thestage prove, so n − 1 proofs; prove refuses more (compile again for a new commitment). Proofs grow with n (about 13 KB per unit and weight polynomial); thestage verify accepts up to {VerifierPolicy.DefaultMaximumOpeningBudget}",
             2,
             VerifierPolicy.DefaultMaximumOpeningBudget);
         var command = new Command("compile", "Compiles an ONNX model for both back-ends: calibration, activation fits and the CKKS plan with its measured accuracy (encrypted inference), and the int8 model committed for proofs of inference.")

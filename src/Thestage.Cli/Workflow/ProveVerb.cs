@@ -59,7 +59,7 @@ internal static class ProveVerb
         if (budget > 0 && used >= budget)
         {
             throw new InvalidDataException($"{directory}: the opening budget is used up ({used} of {budget} openings: the weight range proof and {used - 1} proofs); "
-                + "another proof would start to reveal the weights; compile again (a new commitment, to publish) for more proofs");
+                + "another would reuse a mask set, and repeated openings reveal the weights; compile again (a new commitment, to publish) for more proofs");
         }
 
         var clock = Stopwatch.StartNew();

@@ -34,8 +34,8 @@ public sealed class OpeningBudgetAttackTests(WorkflowFixture fixture)
     [Fact]
     public void DeletedCount_IsRefused_NeverTakenAsZero()
     {
-        (string package, _) = fixture.Budgeted("deleted-count", 3);
-        string proof = Path.Combine(package, "..", "p.tspb");
+        string package = fixture.RefusingPackage;
+        string proof = Path.Combine(package, "..", "p-deleted.tspb");
         File.Delete(WorkflowFixture.CountFile(package));
 
         string error = ThestageProcess.AssertOneLineError(ThestageProcess.Run("prove", "--model", package, "--input", fixture.Samples, "--out", proof), exitCode: 1);
@@ -63,14 +63,15 @@ public sealed class OpeningBudgetAttackTests(WorkflowFixture fixture)
     [MemberData(nameof(MalformedCounts))]
     public void MalformedCount_IsRefused_AndLeftAsItIs(string what, string template, string message)
     {
-        (string package, _) = fixture.Budgeted("malformed-" + what.Replace(' ', '-'), 3);
+        string package = fixture.RefusingPackage;
         string fingerprint = WorkflowFixture.Count(package, 1, 3)["1 of 3 openings, commitment ".Length..^1];
         string text = template.Replace("{1}", "1", StringComparison.Ordinal).Replace("{f}", fingerprint, StringComparison.Ordinal).Replace("{F}", fingerprint.ToUpperInvariant(), StringComparison.Ordinal);
-        File.WriteAllText(WorkflowFixture.CountFile(package), text);
-        string proof = Path.Combine(package, "..", "p.tspb");
+        WriteCount(package, text);
+        string proof = Path.Combine(package, "..", $"p-{what.Replace(' ', '-')}.tspb");
 
         string error = ThestageProcess.AssertOneLineError(ThestageProcess.Run("prove", "--model", package, "--input", fixture.Samples, "--out", proof), exitCode: 1);
 
+        Assert.Contains(WorkflowFixture.CountFile(package), error, StringComparison.Ordinal);
         Assert.Contains(message, error, StringComparison.Ordinal);
         Assert.False(File.Exists(proof));
         Assert.Equal(text, File.ReadAllText(WorkflowFixture.CountFile(package)));
@@ -84,12 +85,24 @@ public sealed class OpeningBudgetAttackTests(WorkflowFixture fixture)
             return;
         }
 
-        (string package, _) = fixture.Budgeted("shared-count", 3);
+        string package = fixture.RefusingPackage;
+        WriteCount(package, WorkflowFixture.Count(package, 1, 3));
         File.SetUnixFileMode(WorkflowFixture.CountFile(package), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
 
         string error = ThestageProcess.AssertOneLineError(ThestageProcess.Run("prove", "--model", package, "--input", fixture.Samples, "--out", Path.Combine(package, "..", "p.tspb")), exitCode: 1);
 
         Assert.Contains("readable by other users", error, StringComparison.Ordinal);
+    }
+
+    // The tests share one package: each writes the count it needs, owner-only as prove requires.
+    private static void WriteCount(string package, string text)
+    {
+        string path = WorkflowFixture.CountFile(package);
+        File.WriteAllText(path, text);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     private static ThestageProcess.Result Finish(Process process)

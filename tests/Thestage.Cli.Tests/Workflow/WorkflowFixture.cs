@@ -20,6 +20,7 @@ public sealed class WorkflowCollection : ICollectionFixture<WorkflowFixture>
 public sealed class WorkflowFixture : IDisposable
 {
     private readonly Lazy<Run> _run;
+    private readonly Lazy<string> _refusing;
 
     public WorkflowFixture()
     {
@@ -30,6 +31,7 @@ public sealed class WorkflowFixture : IDisposable
         File.WriteAllLines(Calibration, rows[..100]);
         File.WriteAllLines(Samples, rows[200..204]);
         _run = new(() => RunWorkflow("mlp_square_opset9", "batch", "mlp"));
+        _refusing = new(() => Budgeted("refusing", 3).Package);
     }
 
     public string Directory { get; }
@@ -104,6 +106,12 @@ public sealed class WorkflowFixture : IDisposable
         JsonElement compile = Json("compile", Model("mlp_square_opset9"), "--calibration", Calibration, "--out", package, "--packing", "batch", "--hiding", "--opening-budget", budget.ToString(CultureInfo.InvariantCulture));
         return (package, compile);
     }
+
+    /// <summary>
+    /// A budgeted package (3 openings) shared by the tests whose <c>prove</c> is refused before it commits (a count file they
+    /// replace, a proof never made): compiled once.
+    /// </summary>
+    public string RefusingPackage => _refusing.Value;
 
     /// <summary>The mask set each weight opening of a proof bundle names (null: a commitment without a budget).</summary>
     public static int?[] MaskSets(string proof) =>
