@@ -60,6 +60,9 @@ run_ours() { # mode round
 }
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+run_start="$(date -u +%H:%M)"
+seal_input="SEAL_DIR=<SEAL install>"
+[ -n "${SEAL_BENCH:-}" ] && seal_input="SEAL_BENCH=<built seal_bench>"
 for round in $(seq 1 "$rounds"); do
   for mode in $modes; do
     # Alternate which side goes first, so a drift of the machine's speed does not favour one side.
@@ -88,15 +91,20 @@ Every ratio below compares two figures measured on this machine in this run; no 
 - Load average (1, 5, 15 min) before the run: $load_before; after: $load_after
 - SEAL: $seal_version (Release, $(c++ --version | head -1)); ours: commit $commit, .NET $(dotnet --version) SDK,
   BenchmarkDotNet job \`$bdn_args\`
-- Command: \`SEAL_DIR=<SEAL install> ROUNDS=$rounds MODES="$modes" benchmarks/compare-seal.sh\`, ${rounds} round(s) per
+- Command: \`$seal_input ROUNDS=$rounds MODES="$modes"${FILTERS:+ FILTERS='$FILTERS'} benchmarks/compare-seal.sh\`, run $run_start–$(date -u +%H:%M) UTC, ${rounds} round(s) per
   mode, SEAL and ours alternating (odd rounds SEAL first, even rounds ours first)
 
 Same semantics on both sides (SEAL: \`seal_bench.cpp\`; ours: \`benchmarks/Thestage.Benchmarks\`): SEAL's default
 128-bit moduli, every operand at the first data level, scale 2^30 (N = 4096) or 2^40; Multiply and Square without
 relinearization; RescaleToNext of a relinearized product; RotateVector by one step. SEAL times \`*_inplace\` calls on
-a fresh copy (the copy untimed); ours times Add, AddPlain and Negate in place on one working ciphertext (rows
-"ours returns a new ciphertext" show the allocating API call too) and the other operations as the call returning a
-new ciphertext (SEAL's in-place calls allocate their grown or rescaled result from its pool). NTT: the same prime
+a fresh copy (the copy untimed; Multiply and Square grow it to size 3 within its pooled capacity). Ours times the
+\`…Inplace\` call repeated on one working ciphertext, the same operation on an operand of the same shape: Add,
+AddPlain, Negate and RotateVector as they are; MultiplyPlain, Multiply and Square after setting the scale (and the
+size, 2) back, Relinearize after setting the size back to 3 (field stores; the buffer keeps its capacity as SEAL's
+does; the words are the previous call's output, and the arithmetic does not depend on them). The rows "ours returns a
+new ciphertext" time our allocating API call, a fresh large-object-heap array per call (SEAL has no such call in
+its program). RescaleToNext cannot be repeated in place: ours returns a new ciphertext (SEAL's in-place rescale
+allocates its result from its pool). NTT: the same prime
 sizes, forward/inverse with full reduction, lazy variants as SEAL's \`*_lazy\`. Workload: SEAL's
 \`workload.server_total\` (multiply plain, rescale, add plain, 12 × rotate-and-add, square, relinearize, rescale) and
 \`workload.client_encode_encrypt\` against \`WorkloadBenchmarks\`.

@@ -56,6 +56,6 @@ public static class ClusterServing
         options.Limits.Validate();
         var uploads = new KeyCache(options.Limits.KeyCacheBytes, options.Limits.KeyIdleTimeout, options.Time);
         var gate = new EvaluationGate(options.Limits.MaxConcurrentEvaluations, options.Limits.MaxQueuedEvaluations, options.Limits.MaxEvaluationTime);
-        return InferenceServer.StartAsync(plan, new ClusterSessions(grains, options.Limits), null, uploads, gate, keys, options, cancellationToken);
+        return InferenceServer.StartAsync(plan, new ClusterSessions(grains, options.Limits, options.Time), null, uploads, gate, keys, options, cancellationToken);
     }
 }

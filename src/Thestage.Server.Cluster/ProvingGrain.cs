@@ -9,11 +9,11 @@ internal sealed class ProvingGrain(SiloProver prover, ILocalSiloDetails silo) : 
 {
     public Task<string> Silo() => Task.FromResult(silo.SiloAddress.ToParsableString());
 
-    public async Task<ProvingReply> Prove(byte[] piece, ITranscriptSource source, CancellationToken cancellationToken)
+    public async Task<ProvingReply> Prove(byte[] piece, IStatementSource source, CancellationToken cancellationToken)
     {
         try
         {
-            byte[] proof = await prover.ProveAsync(piece, source.Transcript, cancellationToken);
+            byte[] proof = await prover.ProveAsync(piece, source.Statement, cancellationToken);
             return new ProvingReply(proof, silo.SiloAddress.ToParsableString());
         }
         finally

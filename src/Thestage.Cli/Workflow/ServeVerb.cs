@@ -8,14 +8,17 @@ using Thestage.Server;
 namespace Thestage.Cli.Workflow;
 
 /// <summary>
-/// <c>thestage serve --model PKG --port P --api-key-file F [--host H] [--max-answers-per-keys N]</c>: serves a compiled model over gRPC
+/// <c>thestage serve --model PKG --port P --api-key-file F [--host H] [--max-answers-per-keys N] [--max-sessions N]
+/// [--max-sessions-per-client N]</c>: serves a compiled model over gRPC
 /// (<see cref="InferenceServer"/>, docs/serving.md) until Ctrl+C. It listens on 127.0.0.1 unless <c>--host</c> says
 /// otherwise (another address needs TLS, which the library's <see cref="ServerOptions.Certificate"/> configures). The API
 /// key file holds one key per line, readable by its owner only; when it does not exist, serve creates it with one new key
 /// (256 random bits) for the operator to hand to a client. <c>--max-answers-per-keys</c> sets
 /// <see cref="ServingLimits.MaxAnswersPerKeys"/> (answers under one client's evaluation keys; the output flood is sized for
 /// that many; none by default), refused with exit code 2 when it is not a positive integer or its flood does not fit the
-/// plan's outputs. Logs go to standard error; the result (<c>--json</c>: one
+/// plan's outputs. <c>--max-sessions</c> and <c>--max-sessions-per-client</c> set <see cref="ServingLimits.MaxSessions"/> (open
+/// sessions in all, whatever the number of clients) and <see cref="ServingLimits.MaxSessionsPerClient"/> (per API key); their
+/// defaults are the library's. Logs go to standard error; the result (<c>--json</c>: one
 /// object) is printed once the server listens.
 /// </summary>
 internal static class ServeVerb
@@ -36,17 +39,28 @@ internal static class ServeVerb
             "The answers given under one client's evaluation keys, over all its sessions; outputs are flooded for that many (about ½·log2 N bits of precision). Default: no limit, flooded for one",
             1,
             int.MaxValue);
+        var defaults = new ServingLimits();
+        Option<int> maxSessions = CliOptions.Count(
+            "--max-sessions", $"The sessions open at once in all, whatever the number of clients (default {defaults.MaxSessions})", 1, int.MaxValue, defaults.MaxSessions);
+        Option<int> maxSessionsPerClient = CliOptions.Count(
+            "--max-sessions-per-client", $"The sessions one API key may hold open at once (default {defaults.MaxSessionsPerClient})", 1, int.MaxValue, defaults.MaxSessionsPerClient);
         var command = new Command("serve", "Serves a compiled model over gRPC to clients with an API key: they upload their evaluation keys once and send encrypted requests; the server never holds a secret key, and its outputs leave flooded.")
         {
-            model, port, keyFile, host, maxAnswers,
+            model, port, keyFile, host, maxAnswers, maxSessions, maxSessionsPerClient,
         };
         command.SetAction((result, token) => Program.Run(result, terminal =>
-            Run(result.GetValue(model)!, result.GetValue(port), result.GetValue(keyFile)!, result.GetValue(host)!, result.GetValue(maxAnswers), terminal, token)));
+            Run(result.GetValue(model)!, result.GetValue(port), result.GetValue(keyFile)!, result.GetValue(host)!, terminal, token, new ServingLimits
+            {
+                MaxAnswersPerKeys = result.GetValue(maxAnswers),
+                MaxSessions = result.GetValue(maxSessions),
+                MaxSessionsPerClient = result.GetValue(maxSessionsPerClient),
+            })));
         return command;
     }
 
-    private static int Run(string model, int port, string keyFile, string host, int? maxAnswers, Terminal terminal, CancellationToken cancellationToken)
+    private static int Run(string model, int port, string keyFile, string host, Terminal terminal, CancellationToken cancellationToken, ServingLimits limits)
     {
+        int? maxAnswers = limits.MaxAnswersPerKeys;
         bool created = false;
         if (!File.Exists(keyFile))
         {
@@ -64,7 +78,7 @@ internal static class ServeVerb
         {
             Host = host,
             Port = port,
-            Limits = new ServingLimits { MaxAnswersPerKeys = maxAnswers },
+            Limits = limits,
             Logging = logging => logging
                 .AddSimpleConsole(console => console.SingleLine = true)
                 .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
@@ -102,6 +116,8 @@ internal static class ServeVerb
                 ApiKeys = keys.Count,
                 ApiKeyFileCreated = created,
                 MaxAnswersPerKeys = options.Limits.MaxAnswersPerKeys,
+                MaxSessions = options.Limits.MaxSessions,
+                MaxSessionsPerClient = options.Limits.MaxSessionsPerClient,
                 PrepareSeconds = prepareSeconds,
                 PlanFingerprint = Convert.ToHexStringLower(prepared.Plan.Fingerprint),
             });

@@ -91,13 +91,7 @@ public sealed partial class Evaluator
         var result = new Ciphertext(_context, 3, a.Level, scale, zeroed: false);
         Parallelism.For(limbs, 3 * n, i =>
         {
-            Modulus q = _context.KeyModuli[i];
-            ReadOnlySpan<ulong> c0 = a.Limb(0, i), c1 = a.Limb(1, i);
-            PolyArith.Multiply(c0, c0, q, result.Limb(0, i));
-            Span<ulong> d1 = result.Limb(1, i);
-            PolyArith.Multiply(c0, c1, q, d1);
-            PolyArith.Add(d1, d1, q.Value, d1);
-            PolyArith.Multiply(c1, c1, q, result.Limb(2, i));
+            PolyArith.Square(a.Limb(0, i), a.Limb(1, i), _context.KeyModuli[i], result.Limb(0, i), result.Limb(1, i), result.Limb(2, i));
         });
         return result;
     }
@@ -116,15 +110,11 @@ public sealed partial class Evaluator
         double scale = ProductScale(a.Scale, a.Scale, a.Level);
         int n = _context.N, limbs = a.LimbCount;
         a.Grow(3);
-        // (c₀, c₁)² = (c₀², 2c₀c₁, c₁²), written over c limb by limb in the order that reads each word first.
+        // (c₀, c₁)² = (c₀², 2c₀c₁, c₁²) in one pass per limb, each word read before its index is written.
         Parallelism.For(limbs, 3 * n, i =>
         {
-            Modulus q = _context.KeyModuli[i];
             Span<ulong> c0 = a.Limb(0, i), c1 = a.Limb(1, i);
-            PolyArith.Multiply(c1, c1, q, a.Limb(2, i));
-            PolyArith.Multiply(c0, c1, q, c1);
-            PolyArith.Add(c1, c1, q.Value, c1);
-            PolyArith.Multiply(c0, c0, q, c0);
+            PolyArith.Square(c0, c1, _context.KeyModuli[i], c0, c1, a.Limb(2, i));
         });
         a.SetScale(scale);
     }

@@ -90,6 +90,35 @@ internal static unsafe class Elementwise
         }
     }
 
+    /// <summary>
+    /// (d0[i], d1[i], d2[i]) = op(x[i], y[i]): one pass writing three outputs (the square of a size-2 ciphertext). d0 may
+    /// alias x and d1 may alias y (every input word is loaded before its index is stored); d2 must not overlap either.
+    /// </summary>
+    public static void Square<TOp>(ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> y, Span<ulong> d0, Span<ulong> d1, Span<ulong> d2, TOp op, SimdWidth width = SimdWidth.Vector512)
+        where TOp : struct, ISquareWordOperator
+    {
+        int n = d0.Length;
+        CheckLength(x.Length, n);
+        CheckLength(y.Length, n);
+        CheckLength(d1.Length, n);
+        CheckLength(d2.Length, n);
+        fixed (ulong* px = x, py = y, p0 = d0, p1 = d1, p2 = d2)
+        {
+            switch (Width(width, n))
+            {
+                case SimdWidth.Vector512:
+                    Square<Vector512<ulong>, Vector512Lanes, TOp>(px, py, p0, p1, p2, n, op);
+                    break;
+                case SimdWidth.Vector256:
+                    Square<Vector256<ulong>, Vector256Lanes, TOp>(px, py, p0, p1, p2, n, op);
+                    break;
+                default:
+                    Square<ulong, ScalarLanes, TOp>(px, py, p0, p1, p2, n, op);
+                    break;
+            }
+        }
+    }
+
     /// <summary>The widest width at most <paramref name="limit"/> that runs here and fits <paramref name="n"/> words.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static SimdWidth Width(SimdWidth limit, int n)
@@ -165,6 +194,32 @@ internal static unsafe class Elementwise
         TL.Store(d + last, tail);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)] // its own optimized root: see NttKernels
+    private static void Square<TV, TL, TOp>(ulong* x, ulong* y, ulong* d0, ulong* d1, ulong* d2, int n, TOp op)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+        where TOp : struct, ISquareWordOperator
+    {
+        if (n == 0)
+        {
+            return;
+        }
+
+        int last = n - TL.Count;
+        op.Invoke<TV, TL>(TL.Load(x + last), TL.Load(y + last), out TV tail0, out TV tail1, out TV tail2);
+        for (int i = 0; i < last; i += TL.Count)
+        {
+            op.Invoke<TV, TL>(TL.Load(x + i), TL.Load(y + i), out TV r0, out TV r1, out TV r2);
+            TL.Store(d0 + i, r0);
+            TL.Store(d1 + i, r1);
+            TL.Store(d2 + i, r2);
+        }
+
+        TL.Store(d0 + last, tail0);
+        TL.Store(d1 + last, tail1);
+        TL.Store(d2 + last, tail2);
+    }
+
     private static void CheckLength(int length, int n)
     {
         if (length < n)
@@ -198,6 +253,14 @@ internal interface IBinaryWordOperator
 internal interface ITernaryWordOperator
 {
     TV Invoke<TV, TL>(TV x, TV y, TV z)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>;
+}
+
+/// <summary>Three coefficient-wise functions of two words, computed together (see <see cref="Elementwise.Square{TOp}"/>).</summary>
+internal interface ISquareWordOperator
+{
+    void Invoke<TV, TL>(TV x, TV y, out TV first, out TV second, out TV third)
         where TV : unmanaged
         where TL : struct, IWordLanes<TV>;
 }

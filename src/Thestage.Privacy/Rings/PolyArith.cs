@@ -21,13 +21,50 @@ internal static class PolyArith
     public static void Negate(ReadOnlySpan<ulong> a, ulong q, Span<ulong> destination)
         => Elementwise.Unary(a, destination, new NegateOperator(q));
 
-    /// <summary>destination = a ⊙ b (coefficient-wise products, Barrett-reduced).</summary>
+    /// <summary>
+    /// destination = a ⊙ b (coefficient-wise products, Barrett-reduced: in double precision where
+    /// <see cref="DoubleBarrett.Applies"/>, else in 64-bit integers; the same words either way).
+    /// </summary>
     public static void Multiply(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, in Modulus q, Span<ulong> destination)
-        => Elementwise.Binary(a, b, destination, new MultiplyOperator(new BarrettProduct(q)));
+    {
+        if (DoubleBarrett.Applies(q.Value))
+        {
+            Elementwise.Binary(a, b, destination, new DoubleMultiplyOperator(new DoubleBarrett(q.Value)));
+        }
+        else
+        {
+            Elementwise.Binary(a, b, destination, new MultiplyOperator(new BarrettProduct(q)));
+        }
+    }
 
-    /// <summary>destination += a ⊙ b.</summary>
+    /// <summary>destination += a ⊙ b (the product's arithmetic as in <see cref="Multiply"/>).</summary>
     public static void MultiplyAdd(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, in Modulus q, Span<ulong> destination)
-        => Elementwise.Accumulate(a, b, destination, new MultiplyAddOperator(new BarrettProduct(q)));
+    {
+        if (DoubleBarrett.Applies(q.Value))
+        {
+            Elementwise.Accumulate(a, b, destination, new DoubleMultiplyAddOperator(new DoubleBarrett(q.Value)));
+        }
+        else
+        {
+            Elementwise.Accumulate(a, b, destination, new MultiplyAddOperator(new BarrettProduct(q)));
+        }
+    }
+
+    /// <summary>
+    /// (d0, d1, d2) = (x ⊙ x, 2·x ⊙ y, y ⊙ y) in one pass (the arithmetic as in <see cref="Multiply"/>); d0 may be x
+    /// and d1 may be y, d2 overlaps neither.
+    /// </summary>
+    public static void Square(ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> y, in Modulus q, Span<ulong> d0, Span<ulong> d1, Span<ulong> d2)
+    {
+        if (DoubleBarrett.Applies(q.Value))
+        {
+            Elementwise.Square(x, y, d0, d1, d2, new DoubleSquareOperator(new DoubleBarrett(q.Value)));
+        }
+        else
+        {
+            Elementwise.Square(x, y, d0, d1, d2, new SquareOperator(new BarrettProduct(q)));
+        }
+    }
 
     /// <summary>destination = a·w for a fixed scalar w.</summary>
     public static void MultiplyScalar(ReadOnlySpan<ulong> a, MultiplyOperand w, ulong q, Span<ulong> destination)

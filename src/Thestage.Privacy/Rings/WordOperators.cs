@@ -77,6 +77,63 @@ internal readonly struct MultiplyAddOperator(BarrettProduct barrett) : ITernaryW
     }
 }
 
+/// <summary>x·y mod q in double precision (<see cref="DoubleBarrett"/>, q &lt; 2^50): the same words as <see cref="MultiplyOperator"/>.</summary>
+internal readonly struct DoubleMultiplyOperator(DoubleBarrett barrett) : IBinaryWordOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x, TV y)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+    {
+        TV r = LaneArith.ProductDouble<TV, TL>(LaneArith.ToDouble<TV, TL>(x), LaneArith.ToDouble<TV, TL>(y), TL.Create(barrett.NegativeQ), TL.Create(barrett.Inverse));
+        return LaneArith.ReduceSignedDouble<TV, TL>(r, TL.Create(barrett.Q));
+    }
+}
+
+/// <summary>(z + x·y) mod q in double precision (q &lt; 2^50): the product in [0, q), then a modular addition.</summary>
+internal readonly struct DoubleMultiplyAddOperator(DoubleBarrett barrett) : ITernaryWordOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TV, TL>(TV x, TV y, TV z)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+        => TL.SubtractIfGreaterOrEqual(TL.Add(z, new DoubleMultiplyOperator(barrett).Invoke<TV, TL>(x, y)), TL.Create(barrett.Value));
+}
+
+/// <summary>(x², 2xy mod q, y²) mod q: the square of a size-2 ciphertext, one limb, with the integer Barrett product.</summary>
+internal readonly struct SquareOperator(BarrettProduct barrett) : ISquareWordOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Invoke<TV, TL>(TV x, TV y, out TV xx, out TV xy2, out TV yy)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+    {
+        var product = new MultiplyOperator(barrett);
+        TV q = TL.Create(barrett.Q);
+        TV xy = product.Invoke<TV, TL>(x, y);
+        xx = product.Invoke<TV, TL>(x, x);
+        xy2 = TL.SubtractIfGreaterOrEqual(TL.Add(xy, xy), q);
+        yy = product.Invoke<TV, TL>(y, y);
+    }
+}
+
+/// <summary><see cref="SquareOperator"/> in double precision (q &lt; 2^50): each input converted once.</summary>
+internal readonly struct DoubleSquareOperator(DoubleBarrett barrett) : ISquareWordOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Invoke<TV, TL>(TV x, TV y, out TV xx, out TV xy2, out TV yy)
+        where TV : unmanaged
+        where TL : struct, IWordLanes<TV>
+    {
+        TV q = TL.Create(barrett.Q), negativeQ = TL.Create(barrett.NegativeQ), inverse = TL.Create(barrett.Inverse);
+        TV a = LaneArith.ToDouble<TV, TL>(x), b = LaneArith.ToDouble<TV, TL>(y);
+        TV xy = LaneArith.ReduceSignedDouble<TV, TL>(LaneArith.ProductDouble<TV, TL>(a, b, negativeQ, inverse), q);
+        xx = LaneArith.ReduceSignedDouble<TV, TL>(LaneArith.ProductDouble<TV, TL>(a, a, negativeQ, inverse), q);
+        xy2 = TL.SubtractIfGreaterOrEqual(TL.Add(xy, xy), TL.Create(barrett.Value));
+        yy = LaneArith.ReduceSignedDouble<TV, TL>(LaneArith.ProductDouble<TV, TL>(b, b, negativeQ, inverse), q);
+    }
+}
+
 /// <summary>x·w mod q for a fixed w (Shoup, <see cref="MultiplyOperand"/>); x may be any word below 2^64.</summary>
 internal readonly struct MultiplyScalarOperator(MultiplyOperand w, ulong q) : IUnaryWordOperator
 {

@@ -39,7 +39,8 @@ public sealed class Decryptor
         _secretKey.ThrowIfDisposed();
         int n = _context.N;
         int level = ciphertext.Level;
-        var result = new Plaintext(_context, level, ciphertext.Scale);
+        // Every limb is written below (c₀'s copy first), so the buffer needs no clearing.
+        var result = new Plaintext(_context, level, ciphertext.Scale, GC.AllocateUninitializedArray<ulong>((level + 1) * n));
         Parallelism.For(level + 1, n, i =>
         {
             var q = _context.KeyModuli[i];

@@ -192,6 +192,11 @@ internal sealed class TrainingProofPiece
 
         byte[] seeds = reader.ReadBytes((isRange ? 1 : 2) * DerivedSaltSource.SeedLength).ToArray();
         BatchOpening? batch = isRange ? null : BatchOpening.Read(ref reader);
+        if (batch is not null && (batch.Count != training.Batch(index).Length || batch.Features[0].Length != config.InputSize))
+        {
+            throw new ProofFormatException($"The piece's batch has {batch.Count} samples of {batch.Features[0].Length} features; step {index} has {training.Batch(index).Length} of {config.InputSize}.");
+        }
+
         reader.EnsureEnd();
         return new TrainingProofPiece(training.Digest, isRange, index, parameters, seeds, batch);
     }

@@ -21,6 +21,8 @@ public sealed class ServeClientTests(WorkflowFixture fixture) : IDisposable
         using ServeProcess serve = ServeProcess.Start(run.Package, apiKey);
         Assert.True(serve.Result.GetProperty("apiKeyFileCreated").GetBoolean());
         Assert.Equal(JsonValueKind.Null, serve.Result.GetProperty("maxAnswersPerKeys").ValueKind);   // no limit unless asked
+        Assert.Equal(4096, serve.Result.GetProperty("maxSessions").GetInt32());   // ServingLimits' defaults
+        Assert.Equal(16, serve.Result.GetProperty("maxSessionsPerClient").GetInt32());
         Assert.StartsWith("http://127.0.0.1:", serve.Address, StringComparison.Ordinal);
         if (!OperatingSystem.IsWindows())
         {
@@ -66,6 +68,31 @@ public sealed class ServeClientTests(WorkflowFixture fixture) : IDisposable
 
         Assert.Contains("--max-answers-per-keys", error, StringComparison.Ordinal);
         Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--max-sessions", "0")]
+    [InlineData("--max-sessions", "-1")]
+    [InlineData("--max-sessions", "all")]
+    [InlineData("--max-sessions", "2147483648")]
+    [InlineData("--max-sessions-per-client", "0")]
+    [InlineData("--max-sessions-per-client", "1e3")]
+    public void Serve_WithASessionLimitThatIsNotAPositiveInteger_ExitsWith2(string option, string limit)
+    {
+        string error = ThestageProcess.AssertOneLineError(
+            ThestageProcess.Run("serve", "--model", fixture.Mlp.Package, "--port", "0", "--api-key-file", Path.Combine(_dir, "api.key"), option, limit), exitCode: 2);
+
+        Assert.Contains($"{option} takes an integer in [1, 2147483647]", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Serve_WithSessionLimits_ServesWithThem()
+    {
+        using ServeProcess serve = ServeProcess.Start(fixture.Mlp.Package, Path.Combine(_dir, "api.key"), "--max-sessions", "3", "--max-sessions-per-client", "1");
+        Assert.Equal(3, serve.Result.GetProperty("maxSessions").GetInt32());
+        Assert.Equal(1, serve.Result.GetProperty("maxSessionsPerClient").GetInt32());
+        (int exitCode, string error) = serve.Stop();
+        Assert.True(exitCode == 0, $"serve exited with {exitCode}: {error}");
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -38,6 +38,29 @@ public sealed class EvaluatorTests(CkksFixture f) : IClassFixture<CkksFixture>
         return (add && sub && neg && addPlain && subPlain).ToProperty();
     }
 
+    [Fact]
+    public void Square_and_multiply_plain_give_the_words_of_128_bit_products()
+    {
+        // The fixture's primes take both product arithmetics: 60 bits the integer Barrett, 40 bits the double precision.
+        Ciphertext x = f.Encrypt(CkksFixture.RandomValues(21, Slots));
+        Plaintext p = f.Encoder.Encode(CkksFixture.RandomValues(22, Slots), CkksFixture.Scale);
+        Ciphertext square = f.Evaluator.Square(x), weighted = f.Evaluator.MultiplyPlain(x, p);
+        var inPlace = new Ciphertext(x);
+        f.Evaluator.SquareInplace(inPlace);
+        for (int i = 0; i < x.LimbCount; i++)
+        {
+            UInt128 q = f.Context.KeyModuli[i].Value;
+            ulong[] c0 = x.Limb(0, i).ToArray(), c1 = x.Limb(1, i).ToArray(), pi = p.Limb(i).ToArray();
+            Assert.Equal(c0.Select(u => (ulong)(u * (UInt128)u % q)), square.Limb(0, i).ToArray());
+            Assert.Equal(c0.Zip(c1, (u, v) => (ulong)(2 * (UInt128)u * v % q)), square.Limb(1, i).ToArray());
+            Assert.Equal(c1.Select(v => (ulong)(v * (UInt128)v % q)), square.Limb(2, i).ToArray());
+            Assert.Equal(c0.Zip(pi, (u, w) => (ulong)(u * (UInt128)w % q)), weighted.Limb(0, i).ToArray());
+            Assert.Equal(c1.Zip(pi, (u, w) => (ulong)(u * (UInt128)w % q)), weighted.Limb(1, i).ToArray());
+        }
+
+        Assert.Equal(square.Data, inPlace.Data.AsSpan(0, square.Length).ToArray());
+    }
+
     [Property(MaxTest = Tests)]
     public Property Multiply_relinearize_rescale_match_plain(PositiveInt seed)
     {

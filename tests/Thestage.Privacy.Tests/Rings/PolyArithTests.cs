@@ -65,6 +65,14 @@ public sealed class PolyArithTests
             Unary(width, signedWords, x => (ulong)(((BigInteger)(long)x % qValue + qValue) % qValue), new SignedReduceOperator(q));
             Unary(width, fromP, x => (ulong)(((x > p / 2 ? (BigInteger)x - p : x) % qValue + qValue) % qValue), new CenteredLiftOperator(p, q));
             Accumulate(width, a, b, d, (x, y, z) => (ulong)((z + (UInt128)x * y) % Q), new MultiplyAddOperator(new BarrettProduct(q)));
+            Square(width, a, b, qValue, new SquareOperator(new BarrettProduct(q)));
+            if (qValue < DoubleBarrett.Bound)
+            {
+                Binary(width, a, b, (x, y) => (ulong)((UInt128)x * y % Q), new DoubleMultiplyOperator(new DoubleBarrett(qValue)));
+                Accumulate(width, a, b, d, (x, y, z) => (ulong)((z + (UInt128)x * y) % Q), new DoubleMultiplyAddOperator(new DoubleBarrett(qValue)));
+                Square(width, a, b, qValue, new DoubleSquareOperator(new DoubleBarrett(qValue)));
+            }
+
             // The division by the last prime (RnsTool): a lazy representative of x − c, then (x − y)·w for y ∈ [0, 4q).
             Unary(width, words, x => x % qValue + qValue - c, new ReduceSubtractLazyOperator(q, c));
             Binary(width, a, lazy, (x, y) => (ulong)((x + 4 * Q - y) * w.Operand % Q), new SubtractMultiplyScalarOperator(w, qValue));
@@ -87,6 +95,11 @@ public sealed class PolyArithTests
         ulong[] acc = (ulong[])b.Clone();
         PolyArith.MultiplyAdd(a, a, q, acc);
         Assert.Equal(a.Zip(b, (x, y) => (ulong)((y + (UInt128)x * x) % Q)), acc);
+        ulong[] d0 = new ulong[n], d1 = new ulong[n], d2 = new ulong[n];
+        PolyArith.Square(a, b, q, d0, d1, d2);
+        Assert.Equal(a.Select(x => (ulong)((UInt128)x * x % Q)), d0);
+        Assert.Equal(a.Zip(b, (x, y) => (ulong)(2 * (UInt128)x * y % Q)), d1);
+        Assert.Equal(b.Select(y => (ulong)((UInt128)y * y % Q)), d2);
     }
 
     private delegate void Kernel(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> destination);
@@ -136,6 +149,26 @@ public sealed class PolyArithTests
         ulong[] acc = (ulong[])d.Clone();
         Elementwise.Accumulate(a, b, acc, op, width);
         AssertWords(want, acc, width, typeof(TOp).Name);
+    }
+
+    // A separate destination, then in place as the evaluator's SquareInplace runs it (x², 2xy over x, y; y² apart).
+    private static void Square<TOp>(SimdWidth width, ulong[] a, ulong[] b, ulong q, TOp op)
+        where TOp : struct, ISquareWordOperator
+    {
+        UInt128 Q = q;
+        ulong[] want0 = a.Select(x => (ulong)((UInt128)x * x % Q)).ToArray();
+        ulong[] want1 = a.Zip(b, (x, y) => (ulong)(2 * (UInt128)x * y % Q)).ToArray();
+        ulong[] want2 = b.Select(y => (ulong)((UInt128)y * y % Q)).ToArray();
+        ulong[] d0 = new ulong[a.Length], d1 = new ulong[a.Length], d2 = new ulong[a.Length];
+        Elementwise.Square(a, b, d0, d1, d2, op, width);
+        AssertWords(want0, d0, width, typeof(TOp).Name + " x²");
+        AssertWords(want1, d1, width, typeof(TOp).Name + " 2xy");
+        AssertWords(want2, d2, width, typeof(TOp).Name + " y²");
+        ulong[] x0 = (ulong[])a.Clone(), y0 = (ulong[])b.Clone(), z = new ulong[a.Length];
+        Elementwise.Square(x0, y0, x0, y0, z, op, width);
+        AssertWords(want0, x0, width, typeof(TOp).Name + " x² (in place)");
+        AssertWords(want1, y0, width, typeof(TOp).Name + " 2xy (in place)");
+        AssertWords(want2, z, width, typeof(TOp).Name + " y² (in place)");
     }
 
     private static void AssertWords(ulong[] expected, ulong[] actual, SimdWidth width, string what)

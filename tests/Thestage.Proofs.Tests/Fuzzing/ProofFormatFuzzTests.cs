@@ -57,6 +57,7 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             "TSCS model commitment seed", "TSMC hiding model commitment (verify)", "TSSC masked sumcheck proof (verify)",
             "TSSP hiding training step proof (verify)", "TSSR hiding snapshot range proof (verify)", "TSML hiding model link proof (verify)",
             "TSMC budgeted model commitment (verify)", "TSIP budgeted inference proof (verify)", "TSLG budgeted Ligero opening (verify)",
+            "TSPW training proof piece", "TSIW inference proof piece", "TSIW inference proof piece (commit)",
         ];
 
         private readonly Dictionary<string, (FuzzTarget, int)> _targets = [];
@@ -132,6 +133,29 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             Add("TSSR snapshot range proof", 1000, b => SnapshotRangeProofSerializer.Deserialize(b), SnapshotRangeProofSerializer.Serialize(proofs.Ranges[0]));
             Add("TSIS initial snapshot proof", 1000, b => InitialSnapshotProofSerializer.Deserialize(b), InitialSnapshotProofSerializer.Serialize(proofs.Initial));
             Add("TSTP training proofs", 500, b => TrainingProofsSerializer.Deserialize(b), TrainingProofsSerializer.Serialize(proofs));
+
+            TrainingProofPlan piecePlan = TrainingProofPlan.EveryStep(run.Transcript);
+            byte[] stepPiece = piecePlan.Piece(Enumerable.Range(0, piecePlan.Count).First(i => !piecePlan[i].IsRange), run, data).Serialize();
+            byte[] rangePiece = piecePlan.Piece(Enumerable.Range(0, piecePlan.Count).First(i => piecePlan[i].IsRange), run, data).Serialize();
+            Add("TSPW training proof piece", 1000, b => TrainingProofPiece.Deserialize(b, run.Transcript), [stepPiece, rangePiece], [Attacks.ProofPieceAttackTests.StepPieceDeclaringAHugeBatch(stepPiece, run.Transcript)]);
+            using (Inference.InferenceProofPieceTests.Owner owner = Inference.InferenceProofPieceTests.Owner.Create(3021, LigeroParameters.Default))
+            {
+                ModelCommitment pieceCommitment = owner.Committed.Commitment;
+                InferenceProofPiece inferencePiece = new InferenceProofPlan(pieceCommitment, owner.Inputs, 2).Piece(0, owner.Committed.Model, owner.Seed);
+                byte[] secret = inferencePiece.Secret.ToArray();
+                byte[] inferenceBytes = inferencePiece.Serialize();
+                Add("TSIW inference proof piece", 2000, b => InferenceProofPiece.Deserialize(b, pieceCommitment, InferenceProofBundle.MaxSamples, long.MaxValue),
+                    [inferenceBytes], [Attacks.ProofPieceAttackTests.InferencePieceDeclaringManyInputs(inferenceBytes, pieceCommitment, 2, uint.MaxValue)]);
+
+                // A piece that parses commits to the published fingerprint exactly when its seed and weights are the owner's.
+                Add("TSIW inference proof piece (commit)", 500, b =>
+                {
+                    InferenceProofPiece piece = InferenceProofPiece.Deserialize(b, pieceCommitment, InferenceProofBundle.MaxSamples, long.MaxValue);
+                    bool same = piece.Secret.SequenceEqual(secret);
+                    piece.Commit(pieceCommitment);
+                    return same ? true : throw new InvalidOperationException("A piece with another seed or other weights committed to the published fingerprint.");
+                }, inferenceBytes);
+            }
 
             QuantizedModel quantized = ModelLinkArgument.Quantize(run.Snapshots[^1], 16, 6);
             CommittedModel linked = CommittedModel.Commit(quantized, salts: new SeededSaltSource(3008));

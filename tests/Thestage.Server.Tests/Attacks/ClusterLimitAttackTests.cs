@@ -66,6 +66,29 @@ public sealed class ClusterLimitAttackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManyClientsEachWithinItsOwnLimit_CannotOpenMoreSessionsThroughAFrontEndThanItAllows()
+    {
+        // Six clients, two sessions each allowed, five in all through this front end: each opens as many as it may. Without
+        // the total, the front end's and the storage's sessions grow with the number of API keys.
+        string[] keys = LimitAttackTests.ManyClients(6);
+        await using InferenceServer front = await ClusterServing.StartFrontEndAsync(_cluster.Client, ServedModel.RowMajor.Plan, ApiKeyRing.FromKeys(keys),
+            new ServerOptions { Port = 0, Logging = _ => { }, Limits = Limits with { MaxSessions = 5 }, Time = _time });
+        (var channel, var stub) = TestServers.Raw(front.Address);
+        using (channel)
+        {
+            List<(string Session, string Key)> opened = await LimitAttackTests.OpenAllAsync(stub, keys);
+            Assert.Equal(5, opened.Count);
+
+            // A session closed frees its place; so does one that idled out (asked when the list is full).
+            await stub.CloseSessionAsync(new Serving.Protocol.CloseSessionRequest { SessionId = opened[0].Session }, TestServers.Headers(opened[0].Key));
+            Assert.NotEmpty(await RawCalls.OpenAsync(stub, [99], keys[^1]));
+            Assert.Equal(StatusCode.ResourceExhausted, (await Assert.ThrowsAsync<RpcException>(() => RawCalls.OpenAsync(stub, [98], keys[^1]))).StatusCode);
+            _time.Advance(TimeSpan.FromMinutes(31));
+            Assert.NotEmpty(await RawCalls.OpenAsync(stub, [98], keys[^1]));
+        }
+    }
+
+    [Fact]
     public async Task IdleSessions_AreClosed_AndNoLongerCountAgainstTheClient()
     {
         await using InferenceServer front = await FrontEndAsync();

@@ -25,6 +25,57 @@ public sealed class LimitAttackTests
     }
 
     [Fact]
+    public async Task ManyClientsEachWithinItsOwnLimit_CannotOpenMoreSessionsInAllThanTheServerAllows()
+    {
+        // Six clients (API keys), two sessions each allowed, five in all: each opens as many as it may.
+        string[] keys = ManyClients(6);
+        await using InferenceServer server = await InferenceServer.StartAsync(ServedModel.RowMajor.Prepared, ApiKeyRing.FromKeys(keys), new ServerOptions
+        {
+            Port = 0,
+            Logging = _ => { },
+            Limits = new ServingLimits { MaxSessionsPerClient = 2, MaxSessions = 5 },
+        });
+        (var channel, var stub) = TestServers.Raw(server.Address);
+        using (channel)
+        {
+            List<(string Session, string Key)> opened = await OpenAllAsync(stub, keys);
+
+            Assert.Equal(5, opened.Count);
+            Assert.Equal(5, server.Statistics.Sessions);
+            await stub.CloseSessionAsync(new CloseSessionRequest { SessionId = opened[0].Session }, TestServers.Headers(opened[0].Key));
+            Assert.NotEmpty(await RawCalls.OpenAsync(stub, [99], keys[^1]));   // a closed session makes room, for any client
+        }
+    }
+
+    /// <summary><paramref name="count"/> API keys, one client each.</summary>
+    internal static string[] ManyClients(int count) => [.. Enumerable.Range(0, count).Select(i => $"client-{i}-key-0123456789abcdef0123456789abcdef")];
+
+    /// <summary>
+    /// Each client opens two sessions, one client after the other; returns those opened, and checks that every refusal is
+    /// RESOURCE_EXHAUSTED.
+    /// </summary>
+    internal static async Task<List<(string Session, string Key)>> OpenAllAsync(PrivateInference.PrivateInferenceClient stub, string[] keys)
+    {
+        var opened = new List<(string Session, string Key)>();
+        foreach (string key in keys)
+        {
+            for (int j = 0; j < 2; j++)
+            {
+                try
+                {
+                    opened.Add((await RawCalls.OpenAsync(stub, [(byte)opened.Count, (byte)j], key), key));
+                }
+                catch (RpcException refused)
+                {
+                    Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+                }
+            }
+        }
+
+        return opened;
+    }
+
+    [Fact]
     public async Task IdleSessionsAndKeys_Expire()
     {
         var time = new ManualTime();

@@ -2,7 +2,10 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 using Thestage.Proofs;
+using Thestage.Models;
 using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Training;
 using Thestage.Server.Cluster;
 using Thestage.Server.Tests.Load;
@@ -12,7 +15,8 @@ namespace Thestage.Server.Tests.Cluster;
 /// <summary>
 /// A training run proven across an Orleans cluster (TestingHost, two silos in this process, one proof at a time each):
 /// the gathered proofs verify exactly as the single-machine ones under the verifier's own policy, both silos prove, a silo
-/// killed while proving loses no piece. Tampered proofs: <c>Attacks/ClusterProvingAttackTests</c>.
+/// killed while proving loses no piece; a batch of inference proofs proven across the silos gives the single machine's
+/// statements, accepted by the verifier. Tampered proofs: <c>Attacks/ClusterProvingAttackTests</c>.
 /// </summary>
 [Collection(LoadCollection.Name)]
 public sealed class ClusterProvingTests : IAsyncLifetime
@@ -45,6 +49,35 @@ public sealed class ClusterProvingTests : IAsyncLifetime
         Assert.Equal(0, failed);
         Assert.Equal(pieces + 1, reports.Count);   // each piece, then the initial-snapshot proof
         Assert.Equal((pieces + 1, pieces + 1), reports[^1]);
+    }
+
+    [Fact]
+    public async Task InferenceBatch_ProvenAcrossTwoSilos_VerifiesAsOnOneMachine_AndBothSilosProved()
+    {
+        ProvingCluster.ModelOwner owner = ProvingCluster.Owner.Value;
+        var reports = new List<(int Completed, int Total)>();
+        (InferenceProofBundle[] gathered, IReadOnlyDictionary<string, int> bySilo, int failed) = await ClusterProving.ProveInferenceAsync(
+            _cluster.Client, owner.Committed.Model, owner.Seed, owner.Commitment, owner.Inputs, 2, null, null, new SynchronousProgress(reports), CancellationToken.None);
+
+        Assert.Equal(3, gathered.Length);   // six inputs, two per piece
+        Assert.Equal(2, bySilo.Count);
+        Assert.Equal(3, bySilo.Values.Sum());
+        Assert.Equal(0, failed);
+        Assert.Equal((3, 3), reports[^1]);
+        var policy = new VerifierPolicy();
+        for (int i = 0; i < gathered.Length; i++)
+        {
+            // The same statement as the single machine's: the slice's inputs, the model's outputs, accepted by the verifier.
+            int[][] slice = [.. owner.Inputs.Skip(2 * i).Take(2)];
+            InferenceProofBundle single = InferenceProofBundle.Prove(owner.Committed, slice);
+            int[][] outputs = [.. Enumerable.Range(0, gathered[i].Count).Select(s => gathered[i].GetOutput(s).ToArray())];
+            Assert.Equal(slice, Enumerable.Range(0, gathered[i].Count).Select(s => gathered[i].GetInput(s).ToArray()));
+            Assert.Equal(Enumerable.Range(0, single.Count).Select(s => single.GetOutput(s).ToArray()), outputs);
+            Assert.Equal(slice.Select(x => IntegerEvaluator.Evaluate(owner.Committed.Model, x)), outputs);
+            Assert.True(InferenceVerifier.VerifyBatch(owner.Commitment, slice, outputs, gathered[i].Proof, policy));
+            Assert.True(InferenceProofBundleSerializer.Deserialize(InferenceProofBundleSerializer.Serialize(gathered[i])).Verify(owner.Commitment, policy));
+            Assert.True(single.Verify(owner.Commitment, policy));
+        }
     }
 
     [Fact]
@@ -116,7 +149,7 @@ public sealed class ClusterProvingTests : IAsyncLifetime
     {
         public Task<string> Silo() => real.Silo();
 
-        public async Task<ProvingReply> Prove(byte[] piece, ITranscriptSource source, CancellationToken cancellationToken)
+        public async Task<ProvingReply> Prove(byte[] piece, IStatementSource source, CancellationToken cancellationToken)
         {
             ProvingReply reply = await real.Prove(piece, source, cancellationToken);
             return lose() ? throw new Orleans.Runtime.SiloUnavailableException($"The silo {reply.Silo} was lost.") : reply;
@@ -161,6 +194,18 @@ internal static class ProvingCluster
         return (TrainingRun.Record(config, data, 4), data);
     });
 
+    /// <summary>A model owner: a 9-5-3 MLP of random int8 weights committed from a seed (default parameters), and six inputs.</summary>
+    public static readonly Lazy<ModelOwner> Owner = new(() =>
+    {
+        var random = new Random(75);
+        QuantizedLayer Dense(int inputs, int outputs) => QuantizedLayer.Dense(
+            inputs, outputs, [.. Enumerable.Range(0, inputs * outputs).Select(_ => random.Next(-128, 128))], [.. Enumerable.Range(0, outputs).Select(_ => random.Next(-512, 513))], 6);
+        var model = new QuantizedModel(Shape.Vector(9), 8, 4, 4, [Dense(9, 5), QuantizedLayer.ReLU(), Dense(5, 3)]);
+        ModelCommitmentSeed seed = ModelCommitmentSeed.Create();
+        CommittedModel committed = CommittedModel.Commit(model, seed);
+        return new ModelOwner(committed, seed, [.. Enumerable.Range(0, 6).Select(_ => Enumerable.Range(0, 9).Select(_ => random.Next(-128, 128)).ToArray())]);
+    });
+
     /// <summary>The pieces of a run's proofs: its step proofs and range proofs.</summary>
     public static int Pieces(TrainingProofs proofs) => proofs.Steps.Count + proofs.Ranges.Count;
 
@@ -171,6 +216,12 @@ internal static class ProvingCluster
         TestCluster cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
+    }
+
+    /// <summary>A committed model, its seed (secret) and the inputs to prove.</summary>
+    internal sealed record ModelOwner(CommittedModel Committed, ModelCommitmentSeed Seed, int[][] Inputs)
+    {
+        public ModelCommitment Commitment => Committed.Commitment;
     }
 
     private sealed class Silo : ISiloConfigurator
