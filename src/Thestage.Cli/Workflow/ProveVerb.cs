@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Thestage.Inference.Compilation;
 using Thestage.Models;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
 
@@ -12,14 +13,20 @@ namespace Thestage.Cli.Workflow;
 /// The committed model is rebuilt from the package and the secret seed and must be the published commitment
 /// (<c>PKG/model.tsmc</c>, by its fingerprint); the proof bundle (TSPB) holds the integer inputs, the outputs and one batch proof.
 /// </summary>
+/// <remarks>
+/// A hiding commitment with an opening budget (<c>compile --hiding --opening-budget B</c>) is proven holding the package's lock
+/// (a second <c>prove</c> on the package waits): the count of openings (<see cref="OpeningCount"/>) is read — a missing or
+/// malformed one refused — and a used-up budget refused; the model is committed again past the mask sets used, proven, and the
+/// advanced count replaces the old one before the proof is written.
+/// </remarks>
 internal static class ProveVerb
 {
     public static Command Command()
     {
-        Option<string> model = CliOptions.InputDirectory("--model", $"The package directory made by thestage compile ({WorkflowFiles.Package}, {WorkflowFiles.Commitment}, {WorkflowFiles.CommitmentSeed})");
+        Option<string> model = CliOptions.InputDirectory("--model", $"The package directory made by thestage compile ({WorkflowFiles.Package}, {WorkflowFiles.Commitment}, {WorkflowFiles.CommitmentSeed}; with --hiding, {OpeningCount.FileName}: the openings made so far, advanced by every proof — keep it with the seed, never roll it back)");
         Option<string> input = CliOptions.InputFile("--input", $"The samples: a CSV, one sample per line (at most {InferenceProofBundle.MaxSamples}), no header, the model's input flattened in C order");
         Option<string> output = CliOptions.OutputFile("--out", "Where the proof goes (TSPB: inputs, outputs and the proof); give it to anyone with the commitment");
-        var command = new Command("prove", "Proves the outputs of the committed int8 model on the samples of a CSV: one proof for the batch, checkable against the published commitment (thestage verify).")
+        var command = new Command("prove", "Proves the outputs of the committed int8 model on the samples of a CSV: one proof for the batch, checkable against the published commitment (thestage verify). A hiding commitment with an opening budget allows budget − 1 proofs; then prove refuses.")
         {
             model, input, output,
         };
@@ -43,11 +50,25 @@ internal static class ProveVerb
         string commitmentPath = WorkflowFiles.In(directory, WorkflowFiles.Commitment, "made by thestage compile");
         ModelCommitment published = WorkflowFiles.Load(commitmentPath, WorkflowFiles.MaxMedium, "a model commitment", b => ModelCommitmentSerializer.Deserialize(b));
         string seedPath = WorkflowFiles.In(directory, WorkflowFiles.CommitmentSeed, "made by thestage compile");
+        double[][] samples = WorkflowFiles.ReadCsv(inputPath, quantized.InputShape.Size, InferenceProofBundle.MaxSamples);
+        int[][] inputs = [.. samples.Select(x => quantized.QuantizeInput(x))];
+        cancellationToken.ThrowIfCancellationRequested();
+        int budget = published.OpeningBudget;
+        using FileStream? held = budget > 0 ? OpeningCount.Lock(directory, terminal, cancellationToken) : null;
+        int used = budget > 0 ? OpeningCount.Read(directory, published) : 0;
+        if (budget > 0 && used >= budget)
+        {
+            throw new InvalidDataException($"{directory}: the opening budget is used up ({used} of {budget} openings: the weight range proof and {used - 1} proofs); "
+                + "another would reuse a mask set, and repeated openings reveal the weights; compile again (a new commitment, to publish) for more proofs");
+        }
+
         var clock = Stopwatch.StartNew();
         CommittedModel committed;
         using (ModelCommitmentSeed seed = WorkflowFiles.Named(seedPath, () => ModelCommitmentSeed.FromBytes(WorkflowFiles.ReadSecret(seedPath, WorkflowFiles.SeedBytes, "a commitment seed"))))
         {
-            committed = terminal.Step("committing to the int8 model again from its seed", () => CommittedModel.Commit(quantized, seed, published.Parameters));
+            committed = budget > 0
+                ? terminal.Step($"committing to the int8 model again from its seed ({used} of {budget} openings used)", () => CommittedModel.Commit(quantized, seed, new LigeroParameters(published.Parameters.LogBlowup, published.Parameters.ColumnQueries, hiding: true, budget), used))
+                : terminal.Step("committing to the int8 model again from its seed", () => CommittedModel.Commit(quantized, seed, published.Parameters));
         }
 
         if (committed.Commitment.Fingerprint != published.Fingerprint)
@@ -56,19 +77,24 @@ internal static class ProveVerb
         }
 
         double commitSeconds = clock.Elapsed.TotalSeconds;
-        double[][] samples = WorkflowFiles.ReadCsv(inputPath, quantized.InputShape.Size, InferenceProofBundle.MaxSamples);
-        int[][] inputs = [.. samples.Select(x => quantized.QuantizeInput(x))];
         cancellationToken.ThrowIfCancellationRequested();
 
         clock.Restart();
         InferenceProofBundle bundle = terminal.Step($"proving {samples.Length} samples", () => InferenceProofBundle.Prove(committed, inputs));
         double proveSeconds = clock.Elapsed.TotalSeconds;
         byte[] bytes = InferenceProofBundleSerializer.Serialize(bundle);
+        if (budget > 0)
+        {
+            // The proof holds a mask set from here on: the count moves past it before the proof can leave the process.
+            OpeningCount.Write(directory, published, committed.OpeningsUsed);
+        }
+
         WorkflowFiles.Write(outputPath, bytes);
         double[][] outputs = [.. Enumerable.Range(0, bundle.Count).Select(s => quantized.DequantizeOutput(bundle.GetOutput(s)))];
         AgreementReport agreement = AgreementReport.Compare([.. samples.Select(x => package.Source.Evaluate(x))], outputs);
         terminal.Line($"proved {samples.Length} samples in {proveSeconds:F1} s (commitment rebuilt in {commitSeconds:F1} s): {outputPath} ({WorkflowFiles.Shown(bytes.Length)}); "
-            + $"int8 outputs vs the exact model: argmax {agreement.ArgmaxAgreement:P1}, max error {agreement.MaxAbsoluteError:G3}");
+            + $"int8 outputs vs the exact model: argmax {agreement.ArgmaxAgreement:P1}, max error {agreement.MaxAbsoluteError:G3}"
+            + (budget > 0 ? $"; {committed.OpeningsUsed} of {budget} openings used, proofs left: {committed.ProofsRemaining}" : string.Empty));
         terminal.Result(new
         {
             Command = "prove",
@@ -78,6 +104,9 @@ internal static class ProveVerb
             ProveSeconds = proveSeconds,
             ProofBytes = bytes.Length,
             Fingerprint = published.Fingerprint.ToString(),
+            OpeningBudget = budget,
+            OpeningsUsed = budget > 0 ? committed.OpeningsUsed : (int?)null,
+            ProofsRemaining = budget > 0 ? committed.ProofsRemaining : (int?)null,
             SoundnessBits = InferenceVerifier.SoundnessBits(published, samples.Length),
             VersusExact = agreement,
             Outputs = outputs,

@@ -8,7 +8,9 @@ namespace Thestage.Cli.Workflow;
 /// <summary>
 /// <c>thestage verify --model PKG --proof PROOF</c>: checks a proof bundle against the published commitment under the default
 /// <see cref="VerifierPolicy"/>; exit code 0 if and only if it verifies. The verifier needs the commitment only (no weights,
-/// no seed): <c>--model</c> is the package directory or the <c>model.tsmc</c> file itself.
+/// no seed): <c>--model</c> is the package directory or the <c>model.tsmc</c> file itself. Hiding commitments, with an opening
+/// budget (<c>compile --hiding --opening-budget B</c>) or without, verify the same way; the policy refuses budgets above
+/// <see cref="VerifierPolicy.MaximumOpeningBudget"/> (64), which <c>compile</c> never makes.
 /// </summary>
 internal static class VerifyVerb
 {
@@ -36,7 +38,7 @@ internal static class VerifyVerb
         double seconds = clock.Elapsed.TotalSeconds;
         string? reason = valid ? null
             : !named ? $"the proof was made against another commitment (fingerprint {bundle.CommitmentFingerprint}; {commitmentPath} is {commitment.Fingerprint})"
-            : $"the proof does not verify against {commitmentPath}: {verdict} (outputs, inputs or proof altered, or a commitment weaker than {VerifierPolicy.Default.MinimumSoundnessBits} bits)";
+            : $"the proof does not verify against {commitmentPath}: {verdict} (outputs, inputs or proof altered, or a commitment weaker than {VerifierPolicy.Default.MinimumSoundnessBits} bits or with an opening budget above {VerifierPolicy.Default.MaximumOpeningBudget})";
         double scale = Math.Pow(2.0, -commitment.OutputFractionBits);
         terminal.Line(valid
             ? $"valid: {bundle.Count} samples, outputs of the model {commitment.Fingerprint}, verified in {seconds * 1000:F0} ms ({Soundness(commitment, bundle.Count):F1} bits)"

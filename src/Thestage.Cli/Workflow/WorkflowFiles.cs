@@ -19,6 +19,9 @@ namespace Thestage.Cli.Workflow;
 /// <item><description><c>plan.tspl</c> — the plan alone (TSPL); public: what a client needs to make keys, encrypt and decrypt.</description></item>
 /// <item><description><c>model.tsmc</c> — the model commitment (TSMC); public: what a verifier checks proofs against.</description></item>
 /// <item><description><c>commitment.seed</c> — the commitment's secret seed (TSCS); private (mode 0600): the salts that hide the weights derive from it.</description></item>
+/// <item><description><c>commitment.openings</c> — with <c>compile --hiding --opening-budget B</c> only: the openings made so far
+/// (<see cref="OpeningCount"/>); private (mode 0600), the prover's state like the seed: rolled back, it makes proofs reveal the weights.</description></item>
+/// <item><description><c>commitment.lock</c> — made by <c>prove</c> on such a package: one <c>prove</c> at a time holds it.</description></item>
 /// </list>
 /// <para>The key directory (<c>keys --out KEYS</c>), kept by the client: <c>secret.key</c> (the CKKS secret key, mode 0600,
 /// never sent), <c>evaluation.keys</c> (TSEK: sent to the server), <c>plan.tspl</c> (a copy of the plan the keys were made for).</para>
@@ -133,19 +136,50 @@ internal static class WorkflowFiles
         {
             CreateParent(path);
             File.Delete(path);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = OwnerOnly;
-            }
-
-            using var stream = new FileStream(path, options);
+            using FileStream stream = OpenExclusive(path, FileMode.CreateNew, FileAccess.Write);
             stream.Write(bytes);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(bytes);
         }
+    }
+
+    /// <summary>
+    /// Replaces a secret atomically: a new owner-only file beside it is written and flushed to disk, then renamed over it, so
+    /// that a reader (or a crash at any point) sees the old bytes or the new ones, never a mix or nothing; wipes <paramref name="bytes"/>.
+    /// </summary>
+    public static void ReplaceSecret(string path, byte[] bytes)
+    {
+        string temporary = $"{path}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp";
+        try
+        {
+            CreateParent(path);
+            using (FileStream stream = OpenExclusive(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Opens a file that no other process may open meanwhile (an exclusive lock); a file it creates is readable and writable by its owner only (on Unix).</summary>
+    public static FileStream OpenExclusive(string path, FileMode mode, FileAccess access)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = access, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnly;
+        }
+
+        return new FileStream(path, options);
     }
 
     /// <summary>Reads a secret file, refusing one that others may read (on Unix) so that a leak is noticed before it is used.</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
+using Thestage.Proofs.Inference;
 
 namespace Thestage.Cli.Tests.Workflow;
 
@@ -18,6 +20,7 @@ public sealed class WorkflowCollection : ICollectionFixture<WorkflowFixture>
 public sealed class WorkflowFixture : IDisposable
 {
     private readonly Lazy<Run> _run;
+    private readonly Lazy<string> _refusing;
 
     public WorkflowFixture()
     {
@@ -28,6 +31,7 @@ public sealed class WorkflowFixture : IDisposable
         File.WriteAllLines(Calibration, rows[..100]);
         File.WriteAllLines(Samples, rows[200..204]);
         _run = new(() => RunWorkflow("mlp_square_opset9", "batch", "mlp"));
+        _refusing = new(() => Budgeted("refusing", 3).Package);
     }
 
     public string Directory { get; }
@@ -91,6 +95,34 @@ public sealed class WorkflowFixture : IDisposable
         run.Results["verify"] = Json("verify", "--model", run.Package, "--proof", run.Proof);
         return run;
     }
+
+    /// <summary>
+    /// Compiles the square MLP into <c>name/pkg</c> with a hiding commitment and an opening budget (the MLP's compile takes about
+    /// two seconds: each budget test has a package of its own); returns the package directory and the compile's result.
+    /// </summary>
+    public (string Package, JsonElement Compile) Budgeted(string name, int budget)
+    {
+        string package = Path.Combine(Directory, name, "pkg");
+        JsonElement compile = Json("compile", Model("mlp_square_opset9"), "--calibration", Calibration, "--out", package, "--packing", "batch", "--hiding", "--opening-budget", budget.ToString(CultureInfo.InvariantCulture));
+        return (package, compile);
+    }
+
+    /// <summary>
+    /// A budgeted package (3 openings) shared by the tests whose <c>prove</c> is refused before it commits (a count file they
+    /// replace, a proof never made): compiled once.
+    /// </summary>
+    public string RefusingPackage => _refusing.Value;
+
+    /// <summary>The mask set each weight opening of a proof bundle names (null: a commitment without a budget).</summary>
+    public static int?[] MaskSets(string proof) =>
+        [.. InferenceProofBundleSerializer.Deserialize(File.ReadAllBytes(proof)).Proof.WeightOpenings.Select(o => o.MaskIndex)];
+
+    /// <summary>The count file of a budgeted package.</summary>
+    public static string CountFile(string package) => Path.Combine(package, "commitment.openings");
+
+    /// <summary>The count a budgeted package's file holds, as <c>prove</c> writes it.</summary>
+    public static string Count(string package, int used, int budget) =>
+        string.Create(CultureInfo.InvariantCulture, $"{used} of {budget} openings, commitment {Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(package, "model.tsmc"))))}\n");
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 
