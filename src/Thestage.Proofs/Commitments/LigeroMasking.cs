@@ -120,18 +120,19 @@ internal static class LigeroMasking
 
     /// <summary>
     /// The values of an extension-valued polynomial (coefficients) at base-field points, one coefficient component at a time
-    /// (<see cref="HornerKernels"/>): a verifier evaluates its rows at its queried columns only, not on the whole coset.
+    /// (<see cref="HornerKernels"/>), the components on parallel threads: a verifier evaluates its rows at its queried columns only, not on the whole coset.
     /// </summary>
     public static TExt[] EvaluateAt<TExt>(ReadOnlySpan<TExt> coefficients, ReadOnlySpan<Goldilocks> points)
         where TExt : struct, IExtensionField<TExt>
     {
         Goldilocks[][] parts = Components(coefficients, coefficients.Length);
         var values = new Goldilocks[TExt.Degree][];
-        for (int c = 0; c < TExt.Degree; c++)
+        Goldilocks[] at = points.ToArray();
+        Parallel.For(0, TExt.Degree, c =>
         {
-            values[c] = new Goldilocks[points.Length];
-            HornerKernels.Evaluate(parts[c], points, values[c]);
-        }
+            values[c] = new Goldilocks[at.Length];
+            HornerKernels.Evaluate(parts[c], at, values[c]);
+        });
 
         var result = new TExt[points.Length];
         Span<Goldilocks> scratch = stackalloc Goldilocks[TExt.Degree];
