@@ -128,11 +128,15 @@ internal static class LigeroMasking
         Goldilocks[][] parts = Components(coefficients, coefficients.Length);
         var values = new Goldilocks[TExt.Degree][];
         Goldilocks[] at = points.ToArray();
-        Parallel.For(0, TExt.Degree, c =>
+        var components = new Action[TExt.Degree];
+        for (int c = 0; c < components.Length; c++)
         {
+            int component = c;
             values[c] = new Goldilocks[at.Length];
-            HornerKernels.Evaluate(parts[c], at, values[c]);
-        });
+            components[c] = () => HornerKernels.Evaluate(parts[component], at, values[component]);
+        }
+
+        RunAll(components);
 
         var result = new TExt[points.Length];
         Span<Goldilocks> scratch = stackalloc Goldilocks[TExt.Degree];
@@ -142,6 +146,33 @@ internal static class LigeroMasking
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Runs independent actions: on the thread pool when the process may use more than one processor, one after the other
+    /// (no hand-offs) when it may not. An exception is rethrown as the sequential run would throw it, not wrapped.
+    /// </summary>
+    internal static void RunAll(params Action[] actions)
+    {
+        if (Environment.ProcessorCount == 1)
+        {
+            foreach (Action action in actions)
+            {
+                action();
+            }
+
+            return;
+        }
+
+        try
+        {
+            Parallel.Invoke(actions);
+        }
+        catch (AggregateException e)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
+            throw;
+        }
     }
 
     /// <summary>The coefficients (on <c>H_k</c>) of the interpolant of extension-valued evaluations.</summary>

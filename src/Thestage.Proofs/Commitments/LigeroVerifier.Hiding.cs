@@ -84,20 +84,17 @@ public static partial class LigeroVerifier
         LigeroVerdict columns = LigeroVerdict.Accepted;
         var encodedColumns = new TExt[terms.Count][];
         TExt[] proximity = [], evaluation = [];
-        try
-        {
-            Parallel.Invoke(
-                () => columns = CheckOpenedColumns(commitment, n, indices, proof),
-                () => proximity = LigeroMasking.EvaluateAt<TExt>(proof.ProximityRow, points),
-                () => evaluation = LigeroMasking.EvaluateAt<TExt>(proof.EvaluationRow, points),
-                () => Parallel.For(0, terms.Count, t => encodedColumns[t] = LigeroProtocol.EncodeAt<TExt>(terms[t].ColumnWeights, points)));
-        }
-        catch (AggregateException e)
-        {
-            // What the sequential checks would have thrown, unwrapped (callers catch the project's typed exceptions).
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
-            throw;
-        }
+        LigeroMasking.RunAll(
+            () => columns = CheckOpenedColumns(commitment, n, indices, proof),
+            () => proximity = LigeroMasking.EvaluateAt<TExt>(proof.ProximityRow, points),
+            () => evaluation = LigeroMasking.EvaluateAt<TExt>(proof.EvaluationRow, points),
+            () =>
+            {
+                for (int t = 0; t < terms.Count; t++)
+                {
+                    encodedColumns[t] = LigeroProtocol.EncodeAt<TExt>(terms[t].ColumnWeights, points);
+                }
+            });
         if (columns != LigeroVerdict.Accepted)
         {
             return columns;
