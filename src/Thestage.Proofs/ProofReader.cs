@@ -107,12 +107,28 @@ internal ref struct ProofReader
     {
         int count = ReadCount(min, max, T.EncodedLength);
         var values = new T[count];
-        for (int i = 0; i < count; i++)
+        ReadElementsInto(values);
+        return values;
+    }
+
+    /// <summary>Reads <c>destination.Length</c> elements (no count) into <paramref name="destination"/>, the bytes taken at once.</summary>
+    public void ReadElementsInto<T>(Span<T> destination)
+        where T : struct, IField<T>
+    {
+        int size = T.EncodedLength;
+        if ((long)destination.Length * size > Remaining)
         {
-            values[i] = ReadElement<T>();
+            throw new ProofFormatException("Unexpected end of proof bytes.");
         }
 
-        return values;
+        ReadOnlySpan<byte> bytes = Take(destination.Length * size);
+        for (int i = 0; i < destination.Length; i++)
+        {
+            if (!T.TryRead(bytes.Slice(i * size, size), out destination[i]))
+            {
+                throw new ProofFormatException("Non-canonical field element.");
+            }
+        }
     }
 
     public readonly void EnsureEnd()

@@ -120,18 +120,23 @@ internal static class LigeroMasking
 
     /// <summary>
     /// The values of an extension-valued polynomial (coefficients) at base-field points, one coefficient component at a time
-    /// (<see cref="HornerKernels"/>): a verifier evaluates its rows at its queried columns only, not on the whole coset.
+    /// (<see cref="HornerKernels"/>), the components on parallel threads: a verifier evaluates its rows at its queried columns only, not on the whole coset.
     /// </summary>
     public static TExt[] EvaluateAt<TExt>(ReadOnlySpan<TExt> coefficients, ReadOnlySpan<Goldilocks> points)
         where TExt : struct, IExtensionField<TExt>
     {
         Goldilocks[][] parts = Components(coefficients, coefficients.Length);
         var values = new Goldilocks[TExt.Degree][];
-        for (int c = 0; c < TExt.Degree; c++)
+        Goldilocks[] at = points.ToArray();
+        var components = new Action[TExt.Degree];
+        for (int c = 0; c < components.Length; c++)
         {
-            values[c] = new Goldilocks[points.Length];
-            HornerKernels.Evaluate(parts[c], points, values[c]);
+            int component = c;
+            values[c] = new Goldilocks[at.Length];
+            components[c] = () => HornerKernels.Evaluate(parts[component], at, values[component]);
         }
+
+        RunAll(components);
 
         var result = new TExt[points.Length];
         Span<Goldilocks> scratch = stackalloc Goldilocks[TExt.Degree];
@@ -141,6 +146,33 @@ internal static class LigeroMasking
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Runs independent actions: on the thread pool when the process may use more than one processor, one after the other
+    /// (no hand-offs) when it may not. An exception is rethrown as the sequential run would throw it, not wrapped.
+    /// </summary>
+    internal static void RunAll(params Action[] actions)
+    {
+        if (Environment.ProcessorCount == 1)
+        {
+            foreach (Action action in actions)
+            {
+                action();
+            }
+
+            return;
+        }
+
+        try
+        {
+            Parallel.Invoke(actions);
+        }
+        catch (AggregateException e)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
+            throw;
+        }
     }
 
     /// <summary>The coefficients (on <c>H_k</c>) of the interpolant of extension-valued evaluations.</summary>

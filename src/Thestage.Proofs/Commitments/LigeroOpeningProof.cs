@@ -36,6 +36,19 @@ public sealed class LigeroOpeningProof<TExt>
         ReadOnlySpan<Goldilocks> columns,
         ReadOnlySpan<byte> salts,
         MerkleBatchProof merkleProof)
+        : this(proximityRow.ToArray(), evaluationRow.ToArray(), rowCount, columns.ToArray(), salts.ToArray(), merkleProof, null)
+    {
+    }
+
+    /// <summary>Initializes a new proof of an opening with an opening budget, naming its mask set (all buffers are copied).</summary>
+    internal LigeroOpeningProof(
+        ReadOnlySpan<TExt> proximityRow, ReadOnlySpan<TExt> evaluationRow, int rowCount, ReadOnlySpan<Goldilocks> columns, ReadOnlySpan<byte> salts, MerkleBatchProof merkleProof, int? maskIndex)
+        : this(proximityRow.ToArray(), evaluationRow.ToArray(), rowCount, columns.ToArray(), salts.ToArray(), merkleProof, maskIndex)
+    {
+    }
+
+    /// <summary>Initializes a new proof holding the given buffers (not copied; the caller gives them up).</summary>
+    private LigeroOpeningProof(TExt[] proximityRow, TExt[] evaluationRow, int rowCount, Goldilocks[] columns, byte[] salts, MerkleBatchProof merkleProof, int? maskIndex)
     {
         ArgumentNullException.ThrowIfNull(merkleProof);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowCount);
@@ -44,21 +57,19 @@ public sealed class LigeroOpeningProof<TExt>
             throw new ArgumentException("Columns and salts do not describe the same number of columns.", nameof(salts));
         }
 
-        _proximityRow = proximityRow.ToArray();
-        _evaluationRow = evaluationRow.ToArray();
+        _proximityRow = proximityRow;
+        _evaluationRow = evaluationRow;
         RowCount = rowCount;
-        _columns = columns.ToArray();
-        _salts = salts.ToArray();
+        _columns = columns;
+        _salts = salts;
         MerkleProof = merkleProof;
-    }
-
-    /// <summary>Initializes a new proof of an opening with an opening budget, naming its mask set (all buffers are copied).</summary>
-    internal LigeroOpeningProof(
-        ReadOnlySpan<TExt> proximityRow, ReadOnlySpan<TExt> evaluationRow, int rowCount, ReadOnlySpan<Goldilocks> columns, ReadOnlySpan<byte> salts, MerkleBatchProof merkleProof, int? maskIndex)
-        : this(proximityRow, evaluationRow, rowCount, columns, salts, merkleProof)
-    {
         MaskIndex = maskIndex;
     }
+
+    /// <summary>A proof holding freshly read buffers without copying them (the deserializer's; the buffers must not be shared).</summary>
+    internal static LigeroOpeningProof<TExt> Adopt(
+        TExt[] proximityRow, TExt[] evaluationRow, int rowCount, Goldilocks[] columns, byte[] salts, MerkleBatchProof merkleProof, int? maskIndex) =>
+        new(proximityRow, evaluationRow, rowCount, columns, salts, merkleProof, maskIndex);
 
     /// <summary>
     /// Gets the mask set this opening used, for a commitment with an opening budget (<see cref="LigeroParameters.OpeningBudget"/>);

@@ -99,10 +99,7 @@ public static class LigeroProofSerializer
         for (int q = 0; q < columnCount; q++)
         {
             reader.ReadBytes(MerkleHasher.SaltLength).CopyTo(salts.AsSpan(q * MerkleHasher.SaltLength));
-            for (int i = 0; i < rows; i++)
-            {
-                columns[(q * rows) + i] = reader.ReadElement<Goldilocks>();
-            }
+            reader.ReadElementsInto<Goldilocks>(columns.AsSpan(q * rows, rows));
         }
 
         int siblingCount = reader.ReadCount(0, columnCount * 64, Digest256.Length);
@@ -113,6 +110,6 @@ public static class LigeroProofSerializer
         }
 
         reader.EnsureEnd();
-        return new LigeroOpeningProof<TExt>(proximityRow, evaluationRow, rows, columns, salts, new MerkleBatchProof(siblings), maskIndex);
+        return LigeroOpeningProof<TExt>.Adopt(proximityRow, evaluationRow, rows, columns, salts, new MerkleBatchProof(siblings), maskIndex);
     }
 }

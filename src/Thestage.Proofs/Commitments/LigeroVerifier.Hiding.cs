@@ -79,16 +79,27 @@ public static partial class LigeroVerifier
             return LigeroVerdict.WrongValue;
         }
 
-        LigeroVerdict columns = CheckOpenedColumns(commitment, n, indices, proof);
+        // The Merkle opening and the evaluations at the queried points are independent: on both cores, then checked in order.
+        Goldilocks[] points = LigeroProtocol.QueriedPoints(indices, n);
+        LigeroVerdict columns = LigeroVerdict.Accepted;
+        var encodedColumns = new TExt[terms.Count][];
+        TExt[] proximity = [], evaluation = [];
+        LigeroMasking.RunAll(
+            () => columns = CheckOpenedColumns(commitment, n, indices, proof),
+            () => proximity = LigeroMasking.EvaluateAt<TExt>(proof.ProximityRow, points),
+            () => evaluation = LigeroMasking.EvaluateAt<TExt>(proof.EvaluationRow, points),
+            () =>
+            {
+                for (int t = 0; t < terms.Count; t++)
+                {
+                    encodedColumns[t] = LigeroProtocol.EncodeAt<TExt>(terms[t].ColumnWeights, points);
+                }
+            });
         if (columns != LigeroVerdict.Accepted)
         {
             return columns;
         }
 
-        Goldilocks[] points = LigeroProtocol.QueriedPoints(indices, n);
-        TExt[][] encodedColumns = terms.Select(term => LigeroProtocol.EncodeAt<TExt>(term.ColumnWeights, points)).ToArray();
-        TExt[] proximity = LigeroMasking.EvaluateAt<TExt>(proof.ProximityRow, points);
-        TExt[] evaluation = LigeroMasking.EvaluateAt<TExt>(proof.EvaluationRow, points);
         int masks = rows + ((proof.MaskIndex ?? 0) * LigeroParameters.HidingMaskRows);
         for (int q = 0; q < indices.Length; q++)
         {

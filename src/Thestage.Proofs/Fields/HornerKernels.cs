@@ -12,7 +12,8 @@ namespace Thestage.Proofs.Fields;
 /// (8 with AVX-512, 4 with AVX2), against <c>n·log2 n / 2</c> butterflies and an <c>n</c>-element buffer for a coset
 /// transform (Horner's rule: Knuth, TAOCP vol. 2, §4.6.4). Four registers are advanced together so that the long latency of
 /// a lane product is hidden; every width returns exactly the scalar loop's values
-/// (<c>tests/Thestage.Proofs.Tests/Fields/HornerKernelsTests.cs</c>).
+/// (<c>tests/Thestage.Proofs.Tests/Fields/HornerKernelsTests.cs</c>). A partial last group is padded with zero points, so no point
+/// runs at one register's or the scalar loop's latency-bound pace.
 /// </remarks>
 internal static class HornerKernels
 {
@@ -55,7 +56,11 @@ internal static class HornerKernels
         }
     }
 
-    /// <summary>The lanes' loop over whole registers of points; returns the number of points done.</summary>
+    /// <summary>
+    /// The lanes' loop, four registers of points at a time; the last, partial group is padded with zero points in a stack
+    /// buffer, so every point runs in the four-register loop (a lone register or the scalar loop waits on each product's
+    /// latency, which cost as much as the full groups at the verifier's 117 queries). Returns the number of points done (all).
+    /// </summary>
     internal static int Evaluate<TL, TV>(ReadOnlySpan<Goldilocks> coefficients, ReadOnlySpan<Goldilocks> points, Span<Goldilocks> values)
         where TL : struct, IGoldilocksLanes<TV>
         where TV : struct
@@ -63,38 +68,45 @@ internal static class HornerKernels
         ReadOnlySpan<ulong> c = MemoryMarshal.Cast<Goldilocks, ulong>(coefficients);
         ReadOnlySpan<ulong> x = MemoryMarshal.Cast<Goldilocks, ulong>(points);
         Span<ulong> y = MemoryMarshal.Cast<Goldilocks, ulong>(values);
-        int lanes = TL.Count, p = 0;
-        for (; p + (4 * lanes) <= x.Length; p += 4 * lanes)
+        int group = 4 * TL.Count, p = 0;
+        for (; p + group <= x.Length; p += group)
         {
-            TV x0 = TL.Load(in x[p]), x1 = TL.Load(in x[p + lanes]), x2 = TL.Load(in x[p + (2 * lanes)]), x3 = TL.Load(in x[p + (3 * lanes)]);
-            TV s0 = TL.Create(0), s1 = s0, s2 = s0, s3 = s0;
-            for (int e = c.Length - 1; e >= 0; e--)
-            {
-                TV coefficient = TL.Create(c[e]);
-                s0 = TL.Add(TL.Multiply(s0, x0), coefficient);
-                s1 = TL.Add(TL.Multiply(s1, x1), coefficient);
-                s2 = TL.Add(TL.Multiply(s2, x2), coefficient);
-                s3 = TL.Add(TL.Multiply(s3, x3), coefficient);
-            }
-
-            TL.Store(s0, ref y[p]);
-            TL.Store(s1, ref y[p + lanes]);
-            TL.Store(s2, ref y[p + (2 * lanes)]);
-            TL.Store(s3, ref y[p + (3 * lanes)]);
+            EvaluateGroup<TL, TV>(c, x.Slice(p, group), y.Slice(p, group));
         }
 
-        for (; p + lanes <= x.Length; p += lanes)
+        int rest = x.Length - p;
+        if (rest > 0)
         {
-            TV point = TL.Load(in x[p]);
-            TV sum = TL.Create(0);
-            for (int e = c.Length - 1; e >= 0; e--)
-            {
-                sum = TL.Add(TL.Multiply(sum, point), TL.Create(c[e]));
-            }
-
-            TL.Store(sum, ref y[p]);
+            Span<ulong> padded = stackalloc ulong[2 * group];
+            padded.Clear();
+            x[p..].CopyTo(padded);
+            EvaluateGroup<TL, TV>(c, padded[..group], padded[group..]);
+            padded.Slice(group, rest).CopyTo(y[p..]);
         }
 
-        return p;
+        return x.Length;
+    }
+
+    /// <summary>Horner's rule at the <c>4·lanes</c> points of <paramref name="x"/>, four registers advanced together.</summary>
+    private static void EvaluateGroup<TL, TV>(ReadOnlySpan<ulong> c, ReadOnlySpan<ulong> x, Span<ulong> y)
+        where TL : struct, IGoldilocksLanes<TV>
+        where TV : struct
+    {
+        int lanes = TL.Count;
+        TV x0 = TL.Load(in x[0]), x1 = TL.Load(in x[lanes]), x2 = TL.Load(in x[2 * lanes]), x3 = TL.Load(in x[3 * lanes]);
+        TV s0 = TL.Create(0), s1 = s0, s2 = s0, s3 = s0;
+        for (int e = c.Length - 1; e >= 0; e--)
+        {
+            TV coefficient = TL.Create(c[e]);
+            s0 = TL.Add(TL.Multiply(s0, x0), coefficient);
+            s1 = TL.Add(TL.Multiply(s1, x1), coefficient);
+            s2 = TL.Add(TL.Multiply(s2, x2), coefficient);
+            s3 = TL.Add(TL.Multiply(s3, x3), coefficient);
+        }
+
+        TL.Store(s0, ref y[0]);
+        TL.Store(s1, ref y[lanes]);
+        TL.Store(s2, ref y[2 * lanes]);
+        TL.Store(s3, ref y[3 * lanes]);
     }
 }
