@@ -120,23 +120,18 @@ internal static class LigeroMasking
 
     /// <summary>
     /// The values of an extension-valued polynomial (coefficients) at base-field points, one coefficient component at a time
-    /// (<see cref="HornerKernels"/>), the components on parallel threads: a verifier evaluates its rows at its queried columns only, not on the whole coset.
+    /// (<see cref="HornerKernels"/>): a verifier evaluates its rows at its queried columns only, not on the whole coset.
     /// </summary>
     public static TExt[] EvaluateAt<TExt>(ReadOnlySpan<TExt> coefficients, ReadOnlySpan<Goldilocks> points)
         where TExt : struct, IExtensionField<TExt>
     {
         Goldilocks[][] parts = Components(coefficients, coefficients.Length);
         var values = new Goldilocks[TExt.Degree][];
-        Goldilocks[] at = points.ToArray();
-        var components = new Action[TExt.Degree];
-        for (int c = 0; c < components.Length; c++)
+        for (int c = 0; c < values.Length; c++)
         {
-            int component = c;
-            values[c] = new Goldilocks[at.Length];
-            components[c] = () => HornerKernels.Evaluate(parts[component], at, values[component]);
+            values[c] = new Goldilocks[points.Length];
+            HornerKernels.Evaluate(parts[c], points, values[c]);
         }
-
-        RunAll(components);
 
         var result = new TExt[points.Length];
         Span<Goldilocks> scratch = stackalloc Goldilocks[TExt.Degree];
