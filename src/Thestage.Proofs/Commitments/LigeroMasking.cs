@@ -143,33 +143,6 @@ internal static class LigeroMasking
         return result;
     }
 
-    /// <summary>
-    /// Runs independent actions: on the thread pool when the process may use more than one processor, one after the other
-    /// (no hand-offs) when it may not. An exception is rethrown as the sequential run would throw it, not wrapped.
-    /// </summary>
-    internal static void RunAll(params Action[] actions)
-    {
-        if (Environment.ProcessorCount == 1)
-        {
-            foreach (Action action in actions)
-            {
-                action();
-            }
-
-            return;
-        }
-
-        try
-        {
-            Parallel.Invoke(actions);
-        }
-        catch (AggregateException e)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
-            throw;
-        }
-    }
-
     /// <summary>The coefficients (on <c>H_k</c>) of the interpolant of extension-valued evaluations.</summary>
     public static TExt[] Interpolate<TExt>(ReadOnlySpan<TExt> evaluations)
         where TExt : struct, IExtensionField<TExt>

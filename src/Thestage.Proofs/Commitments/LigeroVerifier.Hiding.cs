@@ -79,25 +79,21 @@ public static partial class LigeroVerifier
             return LigeroVerdict.WrongValue;
         }
 
-        // The Merkle opening and the evaluations at the queried points are independent: on both cores, then checked in order.
-        Goldilocks[] points = LigeroProtocol.QueriedPoints(indices, n);
-        LigeroVerdict columns = LigeroVerdict.Accepted;
-        var encodedColumns = new TExt[terms.Count][];
-        TExt[] proximity = [], evaluation = [];
-        LigeroMasking.RunAll(
-            () => columns = CheckOpenedColumns(commitment, n, indices, proof),
-            () => proximity = LigeroMasking.EvaluateAt<TExt>(proof.ProximityRow, points),
-            () => evaluation = LigeroMasking.EvaluateAt<TExt>(proof.EvaluationRow, points),
-            () =>
-            {
-                for (int t = 0; t < terms.Count; t++)
-                {
-                    encodedColumns[t] = LigeroProtocol.EncodeAt<TExt>(terms[t].ColumnWeights, points);
-                }
-            });
+        // One thread: splitting these independent checks over both cores was slower by the median on the quiet machine (the
+        // thread pool's wake-up is comparable with the ~3 ms of work; docs/results/zkverify-lenet5-verifier-2026-12-07.md).
+        LigeroVerdict columns = CheckOpenedColumns(commitment, n, indices, proof);
         if (columns != LigeroVerdict.Accepted)
         {
             return columns;
+        }
+
+        Goldilocks[] points = LigeroProtocol.QueriedPoints(indices, n);
+        TExt[] proximity = LigeroMasking.EvaluateAt<TExt>(proof.ProximityRow, points);
+        TExt[] evaluation = LigeroMasking.EvaluateAt<TExt>(proof.EvaluationRow, points);
+        var encodedColumns = new TExt[terms.Count][];
+        for (int t = 0; t < terms.Count; t++)
+        {
+            encodedColumns[t] = LigeroProtocol.EncodeAt<TExt>(terms[t].ColumnWeights, points);
         }
 
         int masks = rows + ((proof.MaskIndex ?? 0) * LigeroParameters.HidingMaskRows);
