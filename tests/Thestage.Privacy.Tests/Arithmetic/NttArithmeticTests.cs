@@ -115,7 +115,8 @@ public sealed class NttArithmeticTests
         return (v.ToArray(), w.ToArray());
     }
 
-    private static unsafe ulong[] Apply<TV, TL, TA>(ulong q, ulong[] v, ulong[] w, ulong[] aux)
+    /// <summary>The lazy product <c>v·w</c> of an arithmetic at one vector width, lane by lane (also the truncated-Shoup attack's).</summary>
+    internal static unsafe ulong[] Apply<TV, TL, TA>(ulong q, ulong[] v, ulong[] w, ulong[] aux)
         where TV : unmanaged
         where TL : struct, IWordLanes<TV>
         where TA : struct, INttArithmetic<TA, TV>

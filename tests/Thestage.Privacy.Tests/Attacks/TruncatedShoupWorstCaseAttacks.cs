@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using Thestage.Privacy.Arithmetic;
+using Thestage.Privacy.Tests.Arithmetic;
 
 namespace Thestage.Privacy.Tests.Attacks;
 
@@ -24,7 +25,7 @@ public sealed class TruncatedShoupWorstCaseAttacks
         Assert.Equal(3, worst);
 
         ulong[] aux = w.Select(x => Auxiliary(x, q)).ToArray();
-        ulong[] scalar = Apply<ulong, ScalarLanes, TruncatedShoup<ulong, ScalarLanes>>(q, v, w, aux);
+        ulong[] scalar = NttArithmeticTests.Apply<ulong, ScalarLanes, TruncatedShoup<ulong, ScalarLanes>>(q, v, w, aux);
         for (int i = 0; i < v.Length; i++)
         {
             Assert.True(scalar[i] < 4 * q, $"v = {v[i]}, w = {w[i]}: {scalar[i]} is not below 4q.");
@@ -33,12 +34,12 @@ public sealed class TruncatedShoupWorstCaseAttacks
 
         if (Vector256Lanes.IsSupported)
         {
-            Assert.Equal(scalar, Apply<Vector256<ulong>, Vector256Lanes, TruncatedShoup<Vector256<ulong>, Vector256Lanes>>(q, v, w, aux));
+            Assert.Equal(scalar, NttArithmeticTests.Apply<Vector256<ulong>, Vector256Lanes, TruncatedShoup<Vector256<ulong>, Vector256Lanes>>(q, v, w, aux));
         }
 
         if (Vector512Lanes.IsSupported)
         {
-            Assert.Equal(scalar, Apply<Vector512<ulong>, Vector512Lanes, TruncatedShoup<Vector512<ulong>, Vector512Lanes>>(q, v, w, aux));
+            Assert.Equal(scalar, NttArithmeticTests.Apply<Vector512<ulong>, Vector512Lanes, TruncatedShoup<Vector512<ulong>, Vector512Lanes>>(q, v, w, aux));
         }
     }
 
@@ -93,24 +94,5 @@ public sealed class TruncatedShoupWorstCaseAttacks
         }
 
         return (chosen.Select(p => p.V).ToArray(), chosen.Select(p => p.W).ToArray(), worst);
-    }
-
-    private static unsafe ulong[] Apply<TV, TL, TA>(ulong q, ulong[] v, ulong[] w, ulong[] aux)
-        where TV : unmanaged
-        where TL : struct, IWordLanes<TV>
-        where TA : struct, INttArithmetic<TA, TV>
-    {
-        TA arithmetic = TA.Create(q);
-        var result = new ulong[v.Length];
-        fixed (ulong* pv = v, pw = w, pa = aux, pr = result)
-        {
-            for (int i = 0; i < v.Length; i += TL.Count)
-            {
-                TV a = TL.Load(pa + i);
-                TL.Store(pr + i, arithmetic.MultiplyLazy(TL.Load(pv + i), TL.Load(pw + i), a, arithmetic.Prepare(a)));
-            }
-        }
-
-        return result;
     }
 }
