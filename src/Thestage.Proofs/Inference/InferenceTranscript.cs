@@ -47,8 +47,8 @@ internal static class InferenceTranscript
     {
         Transcript transcript = Model("thestage/inference/private-input/v1", commitment);
         transcript.AbsorbDigest("input/fingerprint", input.Fingerprint);
-        transcript.AbsorbDigest("input/root", input.Commitment.Root);
-        transcript.AbsorbUInt64("input/variables", (ulong)input.Commitment.NumVariables);
+        transcript.AbsorbDigest("input/root", input.Root);
+        transcript.AbsorbUInt64("input/variables", (ulong)input.NumVariables);
         transcript.AbsorbBytes("statement/output", LittleEndian(output));
         transcript.AbsorbDigest("witness/root", adviceRoot);
         return transcript;

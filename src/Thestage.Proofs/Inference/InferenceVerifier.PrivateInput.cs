@@ -112,7 +112,7 @@ public static partial class InferenceVerifier
             var adviceCommitment = new LigeroCommitment(proof.AdviceRoot, plan.AdviceLayout.NumVariables[0]);
             ClaimBatcher.Verify(transcript, cursor, plan.AdviceLayout, [adviceCommitment], commitment.Parameters, adviceClaims, [proof.AdviceOpening], "witness");
             ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, relations.WeightClaims, proof.WeightOpenings, "weights");
-            ClaimBatcher.Verify(transcript, cursor, layout.Segments, [input.Commitment], input.Parameters, inputClaims, [inputOpening], "input");
+            ClaimBatcher.Verify(transcript, cursor, layout.Segments, [input.Ligero], input.Parameters, inputClaims, [inputOpening], "input");
             ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
             ProofVerdict.Require(cursor.Masks!.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
         });

@@ -33,7 +33,7 @@ public sealed class InputCommitment
         InputShape = inputShape;
         InputBits = inputBits;
         Parameters = parameters;
-        Commitment = commitment;
+        Ligero = commitment;
         Layout = InputLayout.Create(inputShape, inputBits, parameters.OpeningBudget);
     }
 
@@ -49,14 +49,19 @@ public sealed class InputCommitment
     /// <summary>Gets the number of proofs the commitment stays hiding for (one opening each).</summary>
     public int OpeningBudget => Parameters.OpeningBudget;
 
-    /// <summary>Gets the Ligero commitment (root and number of variables) of the input polynomial.</summary>
-    public LigeroCommitment Commitment { get; }
+    /// <summary>Gets the Merkle root of the Ligero commitment to the input polynomial.</summary>
+    public Digest256 Root => Ligero.Root;
+
+    /// <summary>Gets the number of variables of the input polynomial (fixed by the shape and the budget).</summary>
+    public int NumVariables => Ligero.NumVariables;
 
     /// <summary>
     /// Gets the SHA-256 of the commitment's bytes (<see cref="InputCommitmentSerializer.Serialize"/>, canonical), the name under which
     /// an input is published; proofs absorb it, so a proof names the one input commitment it was made against.
     /// </summary>
     public Digest256 Fingerprint => _fingerprint ??= Digest256.FromBytes(System.Security.Cryptography.SHA256.HashData(InputCommitmentSerializer.Serialize(this)));
+
+    internal LigeroCommitment Ligero { get; }
 
     internal InputLayout Layout { get; }
 }

@@ -38,8 +38,8 @@ public static class InputCommitmentSerializer
         writer.WriteUInt32((uint)commitment.Parameters.EncodedLogBlowup);
         writer.WriteUInt32((uint)commitment.Parameters.ColumnQueries);
         writer.WriteUInt32((uint)commitment.OpeningBudget);
-        writer.WriteDigest(commitment.Commitment.Root);
-        writer.WriteBytes([(byte)commitment.Commitment.NumVariables]);
+        writer.WriteDigest(commitment.Root);
+        writer.WriteBytes([(byte)commitment.NumVariables]);
         return writer.ToArray();
     }
 
