@@ -31,8 +31,14 @@ namespace Thestage.Proofs.Training;
 /// <c>B</c> times its value at the centre);</description></item>
 /// <item><description>virtual tensors: <c>A_l = Z_(l−1)·e_(l−1)</c> and hidden <c>D_l = Q_l·e_l</c> (<c>e</c> the sign limb of
 /// <c>Z</c>, i.e. the ReLU mask <c>[z ≥ 0]</c>) by degree-3 sumchecks <c>Σ_x eq(ζ, x)·Z(x)·e(x)</c>; <c>A_0</c> is the
-/// opened batch.</description></item>
+/// opened batch, or in a hiding run the gathered rows of the committed dataset (below).</description></item>
 /// </list>
+/// <para>
+/// In a hiding run (<see cref="HiddenBatch"/>) the batch is never opened: each claim on <c>A_0</c> (forward and update of layer 0)
+/// and the output error's claim on the targets, <c>T̃(ζ) = (Z̃ − D̃)(ζ)/2^f</c>, is reduced by the gather sumcheck of
+/// <see cref="DatasetPolynomial"/> (over the sample variables, the selector built from the schedule's public indices) to a claim on
+/// the committed dataset, collected in <see cref="Dataset"/> for the step proof's one dataset opening.
+/// </para>
 /// </remarks>
 internal sealed class StepRelations
 {
@@ -48,11 +54,14 @@ internal sealed class StepRelations
     private readonly StepWitness? _witness;
     private readonly ProofBuilder<E>? _builder;
     private readonly ProofCursor<E>? _cursor;
+    private readonly HiddenBatch? _hidden;
     private string _relation = "lookup";
 
     private StepRelations(
-        StepCircuit circuit, Transcript transcript, Goldilocks[] inputs, int[] labels, StepWitness? witness, ProofBuilder<E>? builder, ProofCursor<E>? cursor)
+        StepCircuit circuit, Transcript transcript, Goldilocks[] inputs, int[] labels, StepWitness? witness, ProofBuilder<E>? builder, ProofCursor<E>? cursor,
+        HiddenBatch? hidden = null)
     {
+        _hidden = hidden;
         _circuit = circuit;
         _transcript = transcript;
         _inputs = inputs;
@@ -70,6 +79,9 @@ internal sealed class StepRelations
 
     /// <summary>Gets the claims on the snapshot after the step.</summary>
     public List<SegmentClaim<E>> After { get; } = [];
+
+    /// <summary>Gets the claims on a hiding run's committed dataset (<see cref="DatasetPolynomial"/>); empty when the batch is opened.</summary>
+    public List<SegmentClaim<E>> Dataset { get; } = [];
 
     /// <summary>
     /// Gets, after <see cref="Run"/>, the sum of the relations' Schwartz–Zippel and sumcheck terms in units of <c>1/|E|</c>:
@@ -94,9 +106,19 @@ internal sealed class StepRelations
     public static StepRelations ForVerifier(StepCircuit circuit, Transcript transcript, Goldilocks[] inputs, int[] labels, ProofCursor<E> cursor) =>
         new(circuit, transcript, inputs, labels, null, null, cursor);
 
+    /// <summary>The prover of a hiding run: the batch's samples are gathered from the committed dataset (<paramref name="batch"/> with its table).</summary>
+    public static StepRelations ForProver(StepCircuit circuit, Transcript transcript, HiddenBatch batch, StepWitness witness, ProofBuilder<E> builder) =>
+        new(circuit, transcript, [], [], witness, builder, null, batch);
+
+    /// <summary>The verifier of a hiding run (<paramref name="batch"/> without a table: the indices are public).</summary>
+    public static StepRelations ForVerifier(StepCircuit circuit, Transcript transcript, HiddenBatch batch, ProofCursor<E> cursor) =>
+        new(circuit, transcript, [], [], null, null, cursor, batch);
+
     /// <summary>Relations that receive zeros and check nothing; <see cref="Run"/> then leaves the claim counts and <see cref="SoundnessTerms"/>.</summary>
-    public static StepRelations ForAccounting(StepCircuit circuit) =>
-        new(circuit, new Transcript("thestage.training.step.accounting"), [], [], null, null, null);
+    /// <param name="circuit">The step's circuit.</param>
+    /// <param name="dataset">A hiding run's dataset layout (its gathers are counted), or null when the batch is opened.</param>
+    public static StepRelations ForAccounting(StepCircuit circuit, DatasetPolynomial? dataset = null) =>
+        new(circuit, new Transcript("thestage.training.step.accounting"), [], [], null, null, null, dataset is null ? null : new HiddenBatch(dataset, [], null));
 
     /// <summary>Runs the range checks and every relation of the step, collecting the claims for the openings.</summary>
     public void Run()
@@ -187,6 +209,13 @@ internal sealed class StepRelations
         E[] zeta = Point(logOut + _circuit.LogBatch);
         E d = Open(_circuit.D, zeta).Value;
         E z = Open(_circuit.Z[layers - 1], zeta).Value;
+        if (_hidden is not null)
+        {
+            // T = 2^f·onehot(label): the target's claim (Z̃ − D̃)(ζ)/2^f is gathered from the dataset's label columns.
+            Gather(DatasetPolynomial.LabelRegion, zeta[..logOut], zeta[logOut..], (z - d) * E.Invert(StepCircuit.Power(config.FractionalBits)));
+            return;
+        }
+
         E[] eqRows = EqPolynomial.Table<E>(zeta.AsSpan(0, logOut));
         E[] eqBatch = EqPolynomial.Table<E>(zeta.AsSpan(logOut));
         E target = E.Zero;
@@ -265,6 +294,13 @@ internal sealed class StepRelations
     /// <summary>Reduces a claim <c>Ã_l(point) = value</c>: the opened batch for <c>l = 0</c>, else <c>Z_(l−1)·e_(l−1)</c>.</summary>
     private void ClaimActivation(int l, E[] point, E value)
     {
+        if (l == 0 && _hidden is not null)
+        {
+            int features = _circuit.LogWidths[0];
+            Gather(DatasetPolynomial.FeatureRegion, point[..features], point[features..], value);
+            return;
+        }
+
         if (l == 0)
         {
             Require(Accounting || Evaluate(_inputs, point) == value);
@@ -276,6 +312,23 @@ internal sealed class StepRelations
             [new MultilinearPolynomial<E>(EqPolynomial.Table<E>(point)), new(Lift(_witness!.Z[l - 1])), new(Lift(_witness!.Segments[z.Sign]))]);
         (E zValue, E sign) = Open(z, s);
         Require(values[0] == EqPolynomial.Evaluate<E>(point, s) && values[1] == zValue && values[2] == sign);
+    }
+
+    /// <summary>
+    /// Reduces a claim <c>Σ_b eq(batch, b)·X̃(i_b, col(coordinates)) = claim</c> on the batch's samples to a claim on the committed
+    /// dataset, by the gather sumcheck over the sample variables (<see cref="DatasetPolynomial"/>, remarks).
+    /// </summary>
+    private void Gather(int region, E[] coordinates, E[] batch, E claim)
+    {
+        DatasetPolynomial data = _hidden!.Polynomial;
+        (E[] r, E[] values) = Sumcheck(claim, data.SampleVariables, 2, () =>
+        [
+            new MultilinearPolynomial<E>(data.Selection(batch, _hidden.Indices)),
+            new MultilinearPolynomial<E>(data.Rows(_hidden.Table!, region, coordinates)),
+        ]);
+        Require(Accounting || values[0] == DatasetPolynomial.SelectionAt(batch, _hidden.Indices, r));
+        E[] column = region == DatasetPolynomial.FeatureRegion ? data.FeaturePoint(coordinates) : data.LabelPoint(coordinates);
+        Dataset.Add(new(0, [.. r, .. column], values[1]));
     }
 
     /// <summary>Reduces a claim <c>D̃_l(point) = value</c>: committed for the output layer, else <c>Q_l·e_l</c>.</summary>
@@ -409,4 +462,10 @@ internal sealed class StepRelations
 
     /// <summary><c>Σ_i eq(features, i)·X[i, b]</c> for every sample <c>b</c> of a feature-major tensor.</summary>
     private static E[] FeatureCombination(Goldilocks[] tensor, E[] features) => RowCombination(tensor, features, tensor.Length >> features.Length);
+
+    /// <summary>A hiding run's batch: the dataset's layout, the schedule's sample indices, and (the prover's) the dataset's table.</summary>
+    /// <param name="Polynomial">The layout of the committed dataset.</param>
+    /// <param name="Indices">The batch's sample indices, in batch order (public).</param>
+    /// <param name="Table">The dataset's evaluation table (prover only).</param>
+    internal sealed record HiddenBatch(DatasetPolynomial Polynomial, int[] Indices, Goldilocks[]? Table);
 }
