@@ -84,7 +84,8 @@ public static class TrainingStepProver
     /// <summary>
     /// Runs the protocol on everything a step proof reads: the trace, both snapshots with their Ligero prover states, and the
     /// opened batch (a recorded run has them all; a <see cref="TrainingProofPiece"/> carries them to another machine), or in a hiding
-    /// run, instead of the batch, the dataset commitment's prover state (whose evaluations are the dataset's table).
+    /// run, instead of the batch, the dataset commitment's prover state (whose evaluations are the dataset's table) and the sample
+    /// indices its gathers select (the schedule's; tests pass others to play a cheating prover).
     /// </summary>
     internal static TrainingStepProof Prove(
         TrainingTranscript training,
@@ -96,7 +97,8 @@ public static class TrainingStepProver
         LigeroProverState[] beforeStates,
         LigeroProverState[] afterStates,
         ISaltSource? salts,
-        LigeroProverState? dataset = null)
+        LigeroProverState? dataset = null,
+        int[]? gatherIndices = null)
     {
         if ((batch is null) != training.HidesSamples || (dataset is null) != (batch is not null))
         {
@@ -111,7 +113,7 @@ public static class TrainingStepProver
         Transcript transcript = Begin(training, step, batch, state.Commitment.Root);
         var builder = new ProofBuilder<E>(training.Parameters.Hiding ? new SumcheckMaskPool<E>(training.Parameters, MaskChunkLogSize(training), salts) : null);
         StepRelations relations = batch is null
-            ? StepRelations.ForProver(circuit, transcript, HiddenBatch(training, step, dataset!.Evaluations), witness, builder)
+            ? StepRelations.ForProver(circuit, transcript, HiddenBatch(training, step, dataset!.Evaluations) with { Indices = gatherIndices ?? training.Batch(step) }, witness, builder)
             : StepRelations.ForProver(circuit, transcript, batch.InputMatrix(circuit.LogWidths[0]), batch.Labels, witness, builder);
         relations.Run();
 

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Inference;
 using Thestage.Proofs.Sumcheck;
+using Thestage.Proofs.Tests.Statistics;
 using Thestage.Proofs.Training;
 using G = Thestage.Proofs.Fields.Goldilocks;
 using E = Thestage.Proofs.Fields.GoldilocksExt2;
@@ -164,6 +166,84 @@ public sealed class HiddenSampleStepTests
         TrainingTranscript t = run.Transcript;
         Assert.Throws<ArgumentException>(() => new TrainingTranscript(t.Config, t.Parameters, t.SampleCount, plain.Transcript.DatasetRoot, [.. t.WeightRoots]));
         Assert.Throws<ArgumentException>(() => new TrainingTranscript(plain.Transcript.Config, plain.Transcript.Parameters, t.SampleCount, t.DatasetRoot, [.. plain.Transcript.WeightRoots], 2));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void RevealedElementsOfTwoDatasetsWithOneStatementAreIndistinguishableOnlyWhenHiding(bool hiding)
+    {
+        // Two datasets that differ in the batch's first two samples (features +Δ and −Δ), so that the claim the step's relations hand
+        // to the gather — Σ_b eq(ζ_b, b)·X̃(i_b, col) at a point whose last batch coordinate is ½, eq(ζ_b, 0) = eq(ζ_b, 1) — is one
+        // public value for both, for the features and the one-hot labels alike. A hiding run's proof reveals about the samples the
+        // gather sumchecks (masked: rounds, G, g(r), the final claims) and the dataset's hiding opening (rows and columns); a plain
+        // run's proof opens the batch's samples. 100 proofs of each dataset (fresh commitment salts and masks), χ² over low bits.
+        const int Proofs = 100;
+        TrainingDataset first = SyntheticData.Blobs(Config, 32, 1, 0.4, 7141).Train;
+        int[] batch = [3, 10, 17, 25];
+        int[] delta = [5, -3, 7, 1, -9, 11];
+        TrainingDataset second = Shifted(Shifted(first, batch[0], delta, 1), batch[1], delta, -1);
+        var polynomial = new DatasetPolynomial(Config, first.Count);
+        var random = new Random(7142);
+        E Draw() => E.FromCoefficients([new G((ulong)random.NextInt64(1L << 62)), new G((ulong)random.NextInt64(1L << 62))]);
+        E[] features = [Draw(), Draw(), Draw()];
+        E[] rows = [Draw(), Draw()];
+        E[] batchPoint = [Draw(), E.Invert(E.FromUInt64(2))];
+        var test = new TwoSampleChiSquare();
+        for (int s = 0; s < Proofs; s++)
+        {
+            foreach ((TrainingDataset data, bool isFirst) in new[] { (first, true), (second, false) })
+            {
+                if (!hiding)
+                {
+                    foreach (int index in batch)
+                    {
+                        foreach (int v in data.GetFeatures(index).Append(data.GetLabel(index)))
+                        {
+                            test.AddLowBits(isFirst, E.FromBase(WeightCommitment.Embed(v)));
+                        }
+                    }
+
+                    continue;
+                }
+
+                var salts = new SeededSaltSource(7150 + (2 * s) + (isFirst ? 0 : 1));
+                LigeroParameters parameters = LigeroParameters.DefaultHidingWithBudget(1);
+                DatasetCommitment commitment = DatasetCommitment.CommitHiding(Config, data, parameters, salts);
+                G[] table = commitment.State!.Evaluations;
+                var transcript = new Thestage.Proofs.Transcripts.Transcript("gather test");
+                transcript.AbsorbDigest("dataset", commitment.Root);
+                var builder = new ProofBuilder<E>(new SumcheckMaskPool<E>(parameters, 10, salts));
+                var claims = new List<SegmentClaim<E>>();
+                foreach ((int region, E[] coordinates) in new[] { (DatasetPolynomial.FeatureRegion, features), (DatasetPolynomial.LabelRegion, rows) })
+                {
+                    E[] selection = polynomial.Selection(batchPoint, batch);
+                    E[] gathered = polynomial.Rows(table, region, coordinates);
+                    E claim = Enumerable.Range(0, selection.Length).Aggregate(E.Zero, (sum, i) => sum + (selection[i] * gathered[i]));
+                    SumcheckProverOutput<E> output = SumcheckProver.Prove(transcript, claim, [new(selection), new(gathered)], builder.Masks);
+                    builder.AddSumcheck(output.Proof);
+                    E[] column = region == DatasetPolynomial.FeatureRegion ? polynomial.FeaturePoint(coordinates) : polynomial.LabelPoint(coordinates);
+                    claims.Add(new(0, [.. output.Point.ToArray(), .. column], output.Proof.FactorEvaluations[1]));
+                }
+
+                LigeroOpeningProof<E> opening = ClaimBatcher.Prove(transcript, builder, polynomial.Layout, [table], [commitment.State], claims)[0];
+                foreach (E value in Inference.HidingWeightRangeTests.RevealedElements([], [], builder.Sumchecks)
+                    .Concat(builder.Sumchecks.SelectMany(c => new[] { c.MaskSum, c.MaskValue }))
+                    .Concat(opening.ProximityRow.ToArray()).Concat(opening.EvaluationRow.ToArray()).Concat(opening.Columns.ToArray().Select(E.FromBase)))
+                {
+                    test.AddLowBits(isFirst, value);
+                }
+            }
+        }
+
+        Assert.True(hiding != test.Distinguishes, $"χ² = {test.Statistic():F1} over {test.Counts} values");
+    }
+
+    private static TrainingDataset Shifted(TrainingDataset data, int index, int[] delta, int sign)
+    {
+        var features = Enumerable.Range(0, data.Count).Select(data.GetFeatures).ToList();
+        features[index] = features[index].Select((v, i) => v + (sign * delta[i])).ToArray();
+        return new TrainingDataset(Config, features, Enumerable.Range(0, data.Count).Select(data.GetLabel).ToList());
     }
 
     internal static TrainingStepProof WithDataset(TrainingStepProof proof, LigeroOpeningProof<E>[] dataset) =>
