@@ -34,10 +34,16 @@ namespace Thestage.Proofs.Training;
 /// opened batch, or in a hiding run the gathered rows of the committed dataset (below).</description></item>
 /// </list>
 /// <para>
-/// In a hiding run (<see cref="HiddenBatch"/>) the batch is never opened: each claim on <c>A_0</c> (forward and update of layer 0)
-/// and the output error's claim on the targets, <c>T̃(ζ) = (Z̃ − D̃)(ζ)/2^f</c>, is reduced by the gather sumcheck of
-/// <see cref="DatasetPolynomial"/> (over the sample variables, the selector built from the schedule's public indices) to a claim on
-/// the committed dataset, collected in <see cref="Dataset"/> for the step proof's one dataset opening.
+/// In a hiding run (<see cref="HiddenBatch"/>) the batch is never opened. The step commits the batch's input <c>A_0</c> (signed
+/// <c>V</c>-bit limbs) and one-hot targets <c>T</c> (byte limbs) with its witness (<see cref="StepCircuit.Inputs"/>,
+/// <see cref="StepCircuit.Targets"/>), so the claims on <c>A_0</c> and the output error <c>D = Z − 2^f·T</c> become limb claims,
+/// and three more relations tie them to the committed dataset: "batch features", <c>Ã_0(ζ) = Σ_b eq(ζ_b, b)·X̃(i_b, 0‖ζ_i)</c>, and
+/// "batch labels", <c>T̃(ζ) = Σ_b eq(ζ_b, b)·X̃(i_b, 1‖ζ_j)</c>, each at a fresh point and reduced by the gather sumcheck of
+/// <see cref="DatasetPolynomial"/> (over the sample variables, its selector built from the schedule's public indices) to a claim on
+/// the dataset, collected in <see cref="Dataset"/> for the step proof's one dataset opening; and "one-hot labels",
+/// <c>2^⌈log2 C⌉·T̃(½, …, ½, ζ_b) = 1</c>: every column of <c>T</c> sums to one, and its entries are bytes (the logUp), so each is
+/// one-hot — as integers, since <c>2^⌈log2 C⌉·255 &lt; p</c>. A hot row <c>j ≥ C</c> would put <c>δ = −2^f</c> in a padded output
+/// row, which the bias update's range-checked remainder refuses (padded biases are zero before and after).
 /// </para>
 /// </remarks>
 internal sealed class StepRelations
@@ -141,6 +147,29 @@ internal sealed class StepRelations
             Update(l);
             UpdateBias(l);
         }
+
+        if (_hidden is not null)
+        {
+            Samples();
+        }
+    }
+
+    /// <summary>A hiding run's batch: the committed input and targets are the gathered rows of the dataset, and the targets one-hot.</summary>
+    private void Samples()
+    {
+        int logIn = _circuit.LogWidths[0], logOut = _circuit.LogWidths[_circuit.Layers], logBatch = _circuit.LogBatch;
+        _relation = "batch features";
+        E[] zeta = Point(logIn + logBatch);
+        Gather(DatasetPolynomial.FeatureRegion, zeta[..logIn], zeta[logIn..], Open(_circuit.Inputs!, zeta).Value);
+
+        _relation = "batch labels";
+        zeta = Point(logOut + logBatch);
+        Gather(DatasetPolynomial.LabelRegion, zeta[..logOut], zeta[logOut..], Open(_circuit.Targets!, zeta).Value);
+
+        _relation = "one-hot labels";
+        E half = E.Invert(E.FromUInt64(2));
+        E[] centre = [.. Enumerable.Repeat(half, logOut), .. Point(logBatch)];
+        Require(Open(_circuit.Targets!, centre).Value * StepCircuit.Power(logOut) == E.One);
     }
 
     private void Lookups()
@@ -211,8 +240,8 @@ internal sealed class StepRelations
         E z = Open(_circuit.Z[layers - 1], zeta).Value;
         if (_hidden is not null)
         {
-            // T = 2^f·onehot(label): the target's claim (Z̃ − D̃)(ζ)/2^f is gathered from the dataset's label columns.
-            Gather(DatasetPolynomial.LabelRegion, zeta[..logOut], zeta[logOut..], (z - d) * E.Invert(StepCircuit.Power(config.FractionalBits)));
+            // T is committed (one-hot, tied to the dataset by Samples).
+            Require(d == z - (StepCircuit.Power(config.FractionalBits) * Open(_circuit.Targets!, zeta).Value));
             return;
         }
 
@@ -296,8 +325,8 @@ internal sealed class StepRelations
     {
         if (l == 0 && _hidden is not null)
         {
-            int features = _circuit.LogWidths[0];
-            Gather(DatasetPolynomial.FeatureRegion, point[..features], point[features..], value);
+            // A_0 is committed (V-bit limbs, tied to the dataset by Samples).
+            Require(Open(_circuit.Inputs!, point).Value == value);
             return;
         }
 

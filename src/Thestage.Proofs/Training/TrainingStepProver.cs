@@ -105,7 +105,7 @@ public static class TrainingStepProver
             throw new ArgumentException("A hiding run's step is proven from its dataset commitment, a plain run's from its opened batch.");
         }
 
-        var circuit = new StepCircuit(training.Config);
+        var circuit = new StepCircuit(training.Config, training.HidesSamples);
         StepWitness witness = StepWitness.Build(circuit, trace, snapshot, next);
         Goldilocks[][] advice = circuit.Layout.Assemble(witness.Segments);
         LigeroProverState state = LigeroProver.Commit(advice[0], training.Parameters, salts);
@@ -145,7 +145,7 @@ public static class TrainingStepProver
     /// </summary>
     internal static int MaskChunkLogSize(TrainingTranscript training)
     {
-        var circuit = new StepCircuit(training.Config);
+        var circuit = new StepCircuit(training.Config, training.HidesSamples);
         DatasetPolynomial? dataset = training.HidesSamples ? new DatasetPolynomial(training.Config, training.SampleCount) : null;
         var relations = StepRelations.ForAccounting(circuit, dataset);
         relations.Run();

@@ -66,7 +66,7 @@ public static class TrainingStepVerifier
     public static double SoundnessBits(TrainingTranscript training)
     {
         ArgumentNullException.ThrowIfNull(training);
-        var circuit = new StepCircuit(training.Config);
+        var circuit = new StepCircuit(training.Config, training.HidesSamples);
         DatasetPolynomial? dataset = training.HidesSamples ? new DatasetPolynomial(training.Config, training.SampleCount) : null;
         var relations = StepRelations.ForAccounting(circuit, dataset);
         relations.Run();
@@ -141,7 +141,7 @@ public static class TrainingStepVerifier
 
         return ProofVerdict.Of(() =>
         {
-            var circuit = new StepCircuit(training.Config);
+            var circuit = new StepCircuit(training.Config, training.HidesSamples);
             Transcript transcript = TrainingStepProver.Begin(training, proof.Step, proof.Batch, proof.WitnessRoot);
             SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(training.Parameters, proof.MaskChunks) : null;
             var cursor = new ProofCursor<E>(proof.Sumchecks, proof.Values, masks);

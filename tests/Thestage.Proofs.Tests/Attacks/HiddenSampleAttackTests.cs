@@ -22,6 +22,7 @@ public sealed class HiddenSampleAttackTests
             (data, batch) => Replace(data, batch[0], Array.ConvertAll(data.GetFeatures(batch[0]), v => -v / 2), data.GetLabel(batch[0])),
             cheatIndices: null);
         Assert.Equal(RejectionReason.Relation, verdict.Reason);
+        Assert.Contains("batch features", verdict.ToString());
     }
 
     [Fact]
@@ -31,6 +32,7 @@ public sealed class HiddenSampleAttackTests
         // its trace): only the verifier's own selector, built from the schedule, tells.
         ProofVerdict verdict = CheatOnStepOne((data, _) => data, cheatIndices: batch => [Outside(batch), .. batch[1..]]);
         Assert.Equal(RejectionReason.Relation, verdict.Reason);
+        Assert.Contains("batch features", verdict.ToString());
     }
 
     [Fact]
@@ -40,7 +42,7 @@ public sealed class HiddenSampleAttackTests
             (data, batch) => Replace(data, batch[0], data.GetFeatures(batch[0]), (data.GetLabel(batch[0]) + 1) % Config.ClassCount),
             cheatIndices: null);
         Assert.Equal(RejectionReason.Relation, verdict.Reason);
-        Assert.Contains("output error", verdict.ToString());
+        Assert.Contains("batch labels", verdict.ToString());
     }
 
     /// <summary>

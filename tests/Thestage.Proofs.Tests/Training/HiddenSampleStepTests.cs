@@ -98,7 +98,7 @@ public sealed class HiddenSampleStepTests
 
         // Every sumcheck (the gathers and the dataset's batching among them): its claimed factor evaluations and its first round.
         int plainSumchecks = TrainingStepProver.Prove(TrainingRun.Record(Config, data, 2, LigeroParameters.Default, new SeededSaltSource(7122)), data, 1, new SeededSaltSource(7123)).Sumchecks.Length;
-        Assert.Equal(plainSumchecks + 4, proof.Sumchecks.Length);
+        Assert.Equal(plainSumchecks + 3, proof.Sumchecks.Length);
         for (int i = 0; i < proof.Sumchecks.Length; i++)
         {
             SumcheckProof<E> s = proof.Sumchecks[i];
@@ -107,6 +107,16 @@ public sealed class HiddenSampleStepTests
             SumcheckProof<E>[] changed = [.. proof.Sumchecks];
             changed[i] = new SumcheckProof<E>(Enumerable.Range(0, s.RoundCount).Select(r => s.GetRoundPolynomial(r).ToArray()).ToArray(), factors, s.MaskSum, s.MaskValue);
             Assert.False(TrainingStepVerifier.Verify(run.Transcript, WithSumchecks(proof, changed)), $"sumcheck {i}");
+        }
+
+        // Every loose value: the committed input's and targets' limb claims (the one-hot centre among them) with the others.
+        for (int i = 0; i < proof.Values.Length; i++)
+        {
+            E[] values = [.. proof.Values];
+            values[i] += E.One;
+            TrainingStepProof changed = new(
+                proof.Step, proof.Batch, proof.WitnessRoot, proof.Sumchecks, values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, proof.MaskChunks, proof.MaskOpenings, proof.DatasetOpening);
+            Assert.False(TrainingStepVerifier.Verify(run.Transcript, changed), $"value {i}");
         }
     }
 
