@@ -17,7 +17,9 @@ namespace Thestage.Proofs.Training;
 /// <remarks>
 /// <para>
 /// Protocol (commit-and-prove, non-interactive by Fiat–Shamir over BLAKE2s; challenges in <see cref="GoldilocksExt2"/>):
-/// the prover opens the batch samples against the dataset root and commits (Ligero, one polynomial) to the byte limbs of
+/// the prover opens the batch samples against the dataset root (a hiding run's prover does not: it commits the batch's input and
+/// one-hot targets with the witness and proves them against the hiding dataset commitment, <see cref="StepRelations"/> and
+/// <see cref="DatasetPolynomial"/>, discharging the dataset claims by one more hiding opening) and commits (Ligero, one polynomial) to the byte limbs of
 /// every rounded tensor of the step (<see cref="StepCircuit"/>: pre-activations <c>Z_l</c>, backward quotients
 /// <c>Q_l</c>, the output error, and the remainders of every rounding, including the update's). The transcript absorbs
 /// the training transcript's digest, <c>t</c>, the roots of snapshots <c>t</c> and <c>t + 1</c>, the batch and the witness
@@ -40,7 +42,8 @@ namespace Thestage.Proofs.Training;
 /// and <c>(1 − δ)^t + n/|E|</c> for each of the three to five Ligero openings (<c>2^−103.07</c> at the default parameters,
 /// <c>docs/proofs.md</c>). <see cref="TrainingStepVerifier.SoundnessBits"/> evaluates the sum for a transcript, counting the
 /// relation terms by walking the relations: for 784-64-10 at B = 16, five openings and field terms near <c>2^−112</c> give
-/// 100.74 bits. The batch samples are bound by BLAKE2s collision resistance of the dataset tree.
+/// 100.74 bits. The batch samples are bound by BLAKE2s collision resistance of the dataset tree (a hiding run's by the dataset's
+/// Ligero opening, counted in <see cref="TrainingStepVerifier.SoundnessBits"/> with the gathers).
 /// </para>
 /// </remarks>
 public static class TrainingStepProver

@@ -15,7 +15,7 @@ namespace Thestage.Proofs.Tests.Training;
 /// in both modes, every new field is bound, and the formats refuse the downgrades (opened samples, a hiding run without a hiding
 /// dataset commitment).
 /// </summary>
-public sealed class HiddenSampleStepTests
+public sealed class HiddenSampleStepTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     internal static readonly TrainingConfig Config =
         new([6, 5, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 81);
@@ -246,6 +246,7 @@ public sealed class HiddenSampleStepTests
             }
         }
 
+        output.WriteLine($"hiding {hiding}: χ² = {test.Statistic():F1} over {test.Counts} values");
         Assert.True(hiding != test.Distinguishes, $"χ² = {test.Statistic():F1} over {test.Counts} values");
     }
 
