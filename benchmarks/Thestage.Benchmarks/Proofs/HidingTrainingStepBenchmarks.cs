@@ -8,7 +8,7 @@ namespace Thestage.Benchmarks.Proofs;
 /// One step proof of a hiding run (<see cref="LigeroParameters.DefaultHiding"/>) of the 784-64-10 MLP at batch 16 on 1,024
 /// samples: proving it and verifying it from bytes. Against the commit before h/zksamples this compares a hiding step proof
 /// that opens its batch's samples (<c>TSSP</c> v2) with one that proves them against the hiding dataset commitment (<c>TSSP</c>
-/// v3: gather sumchecks and one dataset opening). GlobalSetup records 40 steps (the dataset's opening budget is the step
+/// v3: gather sumchecks and one dataset opening). GlobalSetup records 10 steps (the dataset's opening budget is the step
 /// count, enough for every invocation of a short run), checks the proof and prints its size.
 /// </summary>
 [MemoryDiagnoser]
@@ -25,7 +25,7 @@ public class HidingTrainingStepBenchmarks
     {
         TrainingConfig config = TrainingWorkloads.Config(16);
         _data = TrainingWorkloads.Dataset(config, 1024, out string source);
-        _run = TrainingRun.Record(config, _data, 40, LigeroParameters.DefaultHiding);
+        _run = TrainingRun.Record(config, _data, 10, LigeroParameters.DefaultHiding);
         _step = TrainingStepProofSerializer.Serialize(TrainingStepProver.Prove(_run, _data, 1));
         if (!VerifyStep())
         {
