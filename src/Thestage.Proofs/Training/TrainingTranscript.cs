@@ -60,6 +60,13 @@ public sealed class TrainingTranscript
             throw new ArgumentException("The sample count must lie in [batch size, MaxSamples].");
         }
 
+        if (parameters.Hiding)
+        {
+            // The dataset's polynomial must be committable (at most 2^30 entries and a codeword the parameters allow), or every
+            // verifier of the run would fail on it later (a hostile transcript is a few hundred bytes).
+            _ = parameters.WithOpeningBudget(datasetOpeningBudget).CodewordLength(new DatasetPolynomial(config, sampleCount).NumVariables);
+        }
+
         Config = config;
         Parameters = parameters;
         SampleCount = sampleCount;

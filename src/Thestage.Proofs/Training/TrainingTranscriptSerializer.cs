@@ -144,7 +144,15 @@ public static class TrainingTranscriptSerializer
             throw new ProofFormatException("Fewer samples than one batch.");
         }
 
-        var transcript = new TrainingTranscript(config, parameters, sampleCount, datasetRoot, roots, datasetBudget);
+        TrainingTranscript transcript;
+        try
+        {
+            transcript = new TrainingTranscript(config, parameters, sampleCount, datasetRoot, roots, datasetBudget);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ProofFormatException("The transcript's statement is invalid: " + e.Message, e);
+        }
         if (transcript.ConfigDigest != configDigest)
         {
             throw new ProofFormatException("The configuration digest does not match.");

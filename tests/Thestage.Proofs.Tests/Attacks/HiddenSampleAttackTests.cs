@@ -45,6 +45,26 @@ public sealed class HiddenSampleAttackTests
         Assert.Contains("batch labels", verdict.ToString());
     }
 
+    [Fact]
+    public void TinyHidingTranscriptDeclaringADatasetTooLargeToCommit_IsRefusedAsMalformed()
+    {
+        // A hiding transcript is the trainer's statement: 4,096 features and 2^24 samples make a 2^37-entry dataset polynomial,
+        // which no verifier can check an opening of. The bytes are a valid encoding (both digests recomputed) of a few hundred
+        // bytes; before the check the reader accepted them and every step verifier of the run threw an ArgumentException.
+        var config = new TrainingConfig([4096, 1, 1], batchSize: 1, learningRateShift: 0, fractionalBits: 2, weightBits: 8, valueBits: 8, seed: 1);
+        var roots = new Digest256[2 * WeightCommitment.NumVariables(config).Length];
+        byte[] bytes = TrainingTranscriptSerializer.Serialize(new TrainingTranscript(config, LigeroParameters.DefaultHiding, 1, default, roots, 1));
+        int sampleCount = 6 + 2 + (4 * 3) + 4 + 8 + 8 + 2 + 4 + 32;
+        Assert.Equal(1, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(sampleCount)));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(sampleCount), TrainingDataset.MaxSamples);
+        var digest = new Org.BouncyCastle.Crypto.Digests.Blake2sDigest(256);
+        digest.BlockUpdate("thestage/training-transcript/v5"u8);
+        digest.BlockUpdate(bytes, 6, bytes.Length - 6 - Digest256.Length);
+        digest.DoFinal(bytes, bytes.Length - Digest256.Length);
+        Assert.Contains("statement is invalid", Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(bytes)).Message);
+        Assert.ThrowsAny<ArgumentException>(() => new TrainingTranscript(config, LigeroParameters.DefaultHiding, TrainingDataset.MaxSamples, default, roots, 1));
+    }
+
     /// <summary>
     /// Records a hiding run whose step 1 is trained on <paramref name="alter"/>'s dataset (and on <paramref name="cheatIndices"/>'s
     /// batch), proves step 1 from that trace against the honest dataset commitment, and returns the verifier's verdict. The honest
