@@ -56,7 +56,7 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             "TSTP training proofs", "TSML model link proof", "TSPB inference proof bundle", "TSPB inference proof bundle (verify)",
             "TSCS model commitment seed", "TSMC hiding model commitment (verify)", "TSSC masked sumcheck proof (verify)",
             "TSSP hiding training step proof (verify)", "TSSR hiding snapshot range proof (verify)", "TSML hiding model link proof (verify)",
-            "TSMC budgeted model commitment (verify)", "TSIP budgeted inference proof (verify)", "TSLG budgeted Ligero opening (verify)",
+            "TSTT hiding training transcript", "TSMC budgeted model commitment (verify)", "TSIP budgeted inference proof (verify)", "TSLG budgeted Ligero opening (verify)",
             "TSPW training proof piece", "TSIW inference proof piece", "TSIW inference proof piece (commit)",
             "TSIC input commitment", "TSIC input commitment (verify)", "TSIP private-input inference proof (verify)",
         ];
@@ -173,6 +173,7 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
 
             TrainingRun hidingRun = TrainingRun.Record(config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(3016));
             TrainingStepProof hidingStep = TrainingStepProver.Prove(hidingRun, data, 1, new SeededSaltSource(3017));
+            Add("TSTT hiding training transcript", 1000, b => TrainingTranscriptSerializer.Deserialize(b), TrainingTranscriptSerializer.Serialize(hidingRun.Transcript));
             AddVerify("TSSP hiding training step proof (verify)", 1000, b => TrainingStepVerifier.Verify(hidingRun.Transcript, TrainingStepProofSerializer.Deserialize(b)), TrainingStepProofSerializer.Serialize(hidingStep));
             SnapshotRangeProof hidingRange = SnapshotRangeArgument.Prove(hidingRun, 2, new SeededSaltSource(3018));
             AddVerify("TSSR hiding snapshot range proof (verify)", 1000, b => SnapshotRangeArgument.Verify(hidingRun.Transcript, SnapshotRangeProofSerializer.Deserialize(b)), SnapshotRangeProofSerializer.Serialize(hidingRange));
