@@ -321,6 +321,24 @@ internal static class LogUpArgument
             cursor.Masks!.AccumulateEvaluation(transcript, chunk, z.AsSpan(z.Length - tableBits), multiplicity[0], multiplicityMask.Offset, maskPoint);
         }
 
+        (T pLeaf, T qLeaf) = Leaves(layout, specs, alpha, z, columnValues, multiplicity[0]);
+        if (pLeaf != pClaim || qLeaf != qClaim)
+        {
+            return null;
+        }
+
+        T[][] columnPoints = specs.Select(s => z[(z.Length - s.LogSize)..]).ToArray();
+        T[]?[] maskPoints = specs.Select((s, j) => s.Masked ? MaskPoint<T>(columnPoints[j]) : null).ToArray();
+        return new LogUpClaims<T>(columnPoints, columnValues, z[(z.Length - tableBits)..], multiplicity[0], maskPoints);
+    }
+
+    /// <summary>
+    /// The leaves' (masked) extensions at <paramref name="z"/> from the column claims and the multiplicity claim: per block, its prefix
+    /// weight times <c>(1, α − Scale·c(z) − Offset)</c> (a column), <c>(−m(z), α − Σ_i 2^i z_i)</c> (the table) or <c>(0, 1)</c> (padding).
+    /// </summary>
+    internal static (T P, T Q) Leaves<T>(LogUpLayout layout, IReadOnlyList<LookupColumnSpec> specs, T alpha, T[] z, T[] columnValues, T multiplicity)
+        where T : struct, IExtensionField<T>
+    {
         T pLeaf = T.Zero, qLeaf = T.Zero;
         foreach ((int owner, int offset, int logSize) in layout.Blocks)
         {
@@ -340,7 +358,7 @@ internal static class LogUpArgument
                         identity = identity + identity + coordinate;
                     }
 
-                    pLeaf -= weight * multiplicity[0];
+                    pLeaf -= weight * multiplicity;
                     qLeaf += weight * (alpha - identity);
                     break;
                 default:
@@ -351,14 +369,7 @@ internal static class LogUpArgument
             }
         }
 
-        if (pLeaf != pClaim || qLeaf != qClaim)
-        {
-            return null;
-        }
-
-        T[][] columnPoints = specs.Select(s => z[(z.Length - s.LogSize)..]).ToArray();
-        T[]?[] maskPoints = specs.Select((s, j) => s.Masked ? MaskPoint<T>(columnPoints[j]) : null).ToArray();
-        return new LogUpClaims<T>(columnPoints, columnValues, z[(z.Length - tableBits)..], multiplicity[0], maskPoints);
+        return (pLeaf, qLeaf);
     }
 
     /// <summary>

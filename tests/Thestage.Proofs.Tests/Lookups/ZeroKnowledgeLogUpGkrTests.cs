@@ -1,6 +1,7 @@
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Lookups;
+using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Tests.Statistics;
 using Thestage.Proofs.Transcripts;
@@ -13,7 +14,7 @@ namespace Thestage.Proofs.Tests.Lookups;
 /// root step, masked leaf claims): completeness, out-of-range values refused, every new field tampered, an honest-verifier
 /// simulator, and the χ² test over every revealed element for two arrangements of one histogram.
 /// </summary>
-public sealed class ZeroKnowledgeLogUpGkrTests
+public sealed class ZeroKnowledgeLogUpGkrTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     internal const int TableBits = 8;
     private const string Protocol = "zk-logup-gkr-test";
@@ -199,6 +200,7 @@ public sealed class ZeroKnowledgeLogUpGkrTests
         }
 
         string message = $"χ² = {everything.Statistic():F1} over {everything.Counts} values, {residuals.Statistic():F1} over the residuals";
+        output.WriteLine(message);
         Assert.True(zeroKnowledge ? !everything.Distinguishes && !residuals.Distinguishes : residuals.Distinguishes, message);
     }
 
@@ -212,6 +214,74 @@ public sealed class ZeroKnowledgeLogUpGkrTests
     internal static LookupColumnSpec[] Specs(Run run, bool zeroKnowledge) => run.Columns
         .Select((c, j) => new LookupColumnSpec(System.Numerics.BitOperations.Log2((uint)c.Values.Length), c.Scale, 0, zeroKnowledge && run.Masks[j] is not null))
         .ToArray();
+
+    /// <summary>
+    /// The honest-verifier simulator of the zero-knowledge lookup: given only the statement (the columns' sizes, scales and masked flags,
+    /// the table) and the right to program every challenge (<c>α</c>, each step's <c>ρ_g</c>, <c>λ</c>, point and line), it draws the leaf
+    /// claims, every layer's children, <c>E_j</c>, the root's <c>ṗ_1(t)</c>, <c>q̇_1(1 − t)</c> and every mask uniformly — constrained only by
+    /// the last layer's line meeting the leaves — and the round polynomials uniformly subject to the sumcheck's constraints
+    /// (<c>Sumcheck/ZeroKnowledgeSumcheckTests.Simulate</c>). It reads no
+    /// column and no multiplicity, and the verifier's checks (<see cref="FractionalSumcheck.CheckRoot{T}"/>,
+    /// <see cref="FractionalSumcheck.CheckLayer{T}"/>, <see cref="LogUpArgument.Leaves{T}"/>) accept. The values it hands the pool
+    /// (<c>g(r)</c>, <c>E_j</c>, <c>ṁ(z)</c>) are uniform, as the real ones are; their batched hiding opening is simulated from its value
+    /// alone (<c>Commitments/LigeroHidingTests.Simulate</c>).
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(6)]
+    public void SimulatedZeroKnowledgeLookupsNeedOnlyTheStatementAndPassTheVerifierChecks(int logSize)
+    {
+        var rng = new SeededWordSource(7000 + logSize);
+        LookupColumnSpec[] specs = [new(logSize, 1, 0, true), new(2, 4, 0, true)];
+        LogUpLayout layout = LogUpLayout.Create(specs, TableBits);
+        int leafVariables = layout.LogSize;
+        E alpha = rng.Next<E>(), rootWeight = rng.Next<E>(), t = rng.Next<E>();
+        (E Lambda, E Weight, E[] Point, E Line)[] challenges = Enumerable.Range(1, leafVariables - 1)
+            .Select(j => (rng.Next<E>(), rng.Next<E>(), rng.NextArray<E>(j), rng.Next<E>())).ToArray();
+        E[] leafPoint = [.. challenges[^1].Point, challenges[^1].Line];
+        E[] columnValues = rng.NextArray<E>(specs.Length);
+        E multiplicity = rng.Next<E>();
+        (E pLeaf, E qLeaf) = LogUpArgument.Leaves(layout, specs, alpha, leafPoint, columnValues, multiplicity);
+
+        E top0 = rng.Next<E>(), top1 = rng.Next<E>();
+        SumcheckProof<E> root = Sumcheck.ZeroKnowledgeSumcheckTests.Simulate(E.Zero, 1, 4, rootWeight, [t], [top0, top1], top0 * top1, rng);
+        Assert.True(FractionalSumcheck.CheckRoot(root, rootWeight, t));
+        var proofs = new List<SumcheckProof<E>> { root };
+        E pClaim = top0, qClaim = top1;
+        E[] z = [t];
+        (E[] Z, E P, E Q) lastInput = ([], E.Zero, E.Zero);
+        for (int j = 1; j < leafVariables; j++)
+        {
+            (E lambda, E weight, E[] s, E line) = challenges[j - 1];
+            lastInput = (z, pClaim, qClaim);
+            E pl = rng.Next<E>(), ql = rng.Next<E>(), e = rng.Next<E>();
+            (E pr, E qr) = j + 1 < leafVariables
+                ? (rng.Next<E>(), rng.Next<E>())
+                : (pl + ((pLeaf - pl) * E.Invert(line)), ql + ((qLeaf - ql) * E.Invert(line)));
+            E vanishing = MaskedExtension.Vanishing(j == 1 ? z[0] : z[j - 2]);
+            E products = j == 1
+                ? (EqPolynomial.Evaluate<E>(z, s) * ((pl * qr) + (pr * ql))) + (lambda * EqPolynomial.Evaluate<E>([E.One - t], s) * ql * qr)
+                : EqPolynomial.Evaluate<E>(z, s) * ((pl * qr) + (pr * ql) + (lambda * ql * qr));
+            E target = products + (E.FromBase(Goldilocks.Pow(Goldilocks.Invert(new Goldilocks(2)), (ulong)(j - 1))) * vanishing * e);
+            SumcheckProof<E> layer = Sumcheck.ZeroKnowledgeSumcheckTests.Simulate(pClaim + (lambda * qClaim), j, 5, weight, s, [pl, pr, ql, qr, e], target, rng);
+            proofs.Add(layer);
+            Assert.True(FractionalSumcheck.CheckLayer(layer, j, z, pClaim, qClaim, lambda, weight, s, line, out z, out pClaim, out qClaim), $"layer {j}");
+        }
+
+        Assert.Equal(leafPoint, z);
+        Assert.Equal((pLeaf, qLeaf), (pClaim, qClaim));
+
+        // The checks can fail: a simulated child moved, or the leaf claims of another statement (a column read unmasked, scaled otherwise).
+        SumcheckProof<E> last = proofs[^1];
+        E[] moved = last.FactorEvaluations.ToArray();
+        moved[0] += E.One;
+        var tampered = new SumcheckProof<E>(Enumerable.Range(0, last.RoundCount).Select(r => last.GetRoundPolynomial(r).ToArray()).ToArray(), moved, last.MaskSum, last.MaskValue);
+        (E lambdaLast, E weightLast, E[] sLast, E lineLast) = challenges[^1];
+        Assert.True(FractionalSumcheck.CheckLayer(last, leafVariables - 1, lastInput.Z, lastInput.P, lastInput.Q, lambdaLast, weightLast, sLast, lineLast, out _, out _, out _));
+        Assert.False(FractionalSumcheck.CheckLayer(tampered, leafVariables - 1, lastInput.Z, lastInput.P, lastInput.Q, lambdaLast, weightLast, sLast, lineLast, out _, out _, out _));
+        LookupColumnSpec[] other = [specs[0] with { Scale = 2 }, specs[1]];
+        Assert.NotEqual((pLeaf, qLeaf), LogUpArgument.Leaves(layout, other, alpha, leafPoint, columnValues, multiplicity));
+    }
 
     internal static void AddRevealed(TwoSampleChiSquare test, bool first, Run run)
     {
