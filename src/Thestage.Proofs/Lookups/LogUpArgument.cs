@@ -36,6 +36,15 @@ namespace Thestage.Proofs.Lookups;
 /// <c>1/|F|</c> (<see cref="SoundnessBits"/> with <c>committedMultiplicities</c>); the chunk's opening is counted by the caller
 /// with the pool's.
 /// </para>
+/// <para>
+/// Zero knowledge (<c>zeroKnowledge</c>, with committed multiplicities): the GKR is <see cref="FractionalSumcheck.ProveZeroKnowledge{T}"/>,
+/// whose layer masks (<see cref="FractionalSumcheck.LayerMaskCoefficients"/> per inner layer) and the multiplicities' masked-extension
+/// coefficients are reserved in the multiplicities' chunk before <c>α</c> (<see cref="SumcheckMaskPool{T}.Reserve"/>); a masked column's
+/// leaves, and the table's, are read through the masked extension at the swapped point (<see cref="MaskPoint{T}"/>), so its vanishing
+/// variable is the last layer's last sumcheck variable. The returned claims are then on masked extensions (uniform), the column ones
+/// with <see cref="LogUpClaims{T}.ColumnMaskPoints"/> for the caller's batching. Error: <see cref="SoundnessBits"/> with
+/// <c>zeroKnowledge</c>.
+/// </para>
 /// </remarks>
 internal static class LogUpArgument
 {

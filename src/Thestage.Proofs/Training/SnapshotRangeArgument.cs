@@ -54,7 +54,12 @@ namespace Thestage.Proofs.Training;
 /// Hiding runs: the sumchecks are zero-knowledge (masked from a pool committed with hiding Ligero), and the multiplicities
 /// (the histogram of the limbs) are not published but embedded in the pool before the logUp's challenge, their claim at the
 /// GKR's final point proven by the pool's opening (<see cref="LogUpArgument"/>, committed multiplicities). The pool adds
-/// <c>MaxChunks · ε_Ligero(weakest chunk size)</c> to <c>ε</c>.
+/// <c>MaxChunks · ε_Ligero(weakest chunk size)</c> to <c>ε</c>. The logUp is the zero-knowledge GKR
+/// (<see cref="FractionalSumcheck.ProveZeroKnowledge{T}"/>, <c>TSSR</c> v6): its layer masks are reserved in the pool, and every limb
+/// column is read through a masked extension whose <c>2v</c> coefficients are segment <c>S + s</c> of the limb polynomial (beside a random
+/// segment of two entries, so the batched opening's value is uniform); the lookup's limb claims are batched as masked claims, the
+/// recomposition's stay plain (they equal the snapshot's opened value). Its error is
+/// <c>LogUpArgument.SoundnessBits(…, zeroKnowledge: true)</c>, which also counts the masks of its sumchecks.
 /// </para>
 /// </remarks>
 public static class SnapshotRangeArgument
