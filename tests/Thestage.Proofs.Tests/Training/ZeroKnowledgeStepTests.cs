@@ -11,7 +11,7 @@ namespace Thestage.Proofs.Tests.Training;
 /// <summary>
 /// Step proofs of a hiding run have zero-knowledge sumchecks (<c>TSSP</c> v3): accepted after a byte round trip, and refused
 /// without their masking pool, with a changed chunk opening, or checked against the plain twin of the run. Its snapshot range
-/// proofs (<c>TSSR</c> v5) and model links (<c>TSML</c> v4) commit their limb histograms instead of publishing them, and the links
+/// proofs (<c>TSSR</c> v5, now v6 with the zero-knowledge logUp) and model links (<c>TSML</c> v4) commit their limb histograms instead of publishing them, and the links
 /// prove their shifts minimal from committed witnesses: every new field is bound, and two runs with different histograms (or
 /// witnesses) are indistinguishable by what the proofs reveal.
 /// </summary>
@@ -61,7 +61,7 @@ public sealed class ZeroKnowledgeStepTests
         Assert.True(proof.IsMasked);
         Assert.All(proof.Sumchecks, s => Assert.True(s.IsMasked));
         byte[] bytes = SnapshotRangeProofSerializer.Serialize(proof);
-        Assert.Equal(5, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(6, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         Assert.True(SnapshotRangeArgument.Verify(run.Transcript, SnapshotRangeProofSerializer.Deserialize(bytes)));
 
         SnapshotRangeProof With(SumcheckMaskChunk[] chunks, LigeroOpeningProof<E>[] openings) =>
