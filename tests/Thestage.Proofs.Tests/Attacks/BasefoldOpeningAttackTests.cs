@@ -164,7 +164,7 @@ public sealed class BasefoldOpeningAttackTests
     public void ParametersBelowThePolicy_HonestOpening_IsRefused()
     {
         // 60 queries: 49.8 bits. The opening is honest, but the verifier refuses what the policy does not allow.
-        var weak = new BasefoldParameters(3, 60, 4, 7);
+        var weak = new BasefoldParameters(3, 60, 4, 10);
         (BasefoldProverState state, _, GoldilocksExt2[] point) = BasefoldTests.Setup(10, 9500, weak);
         BasefoldOpening<GoldilocksExt2> opening = BasefoldTests.Open(state, point, out GoldilocksExt2 value);
         Assert.False(BasefoldTests.Verify(state.Commitment, point, value, opening, weak));

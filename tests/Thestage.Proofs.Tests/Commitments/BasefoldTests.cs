@@ -115,23 +115,26 @@ public sealed class BasefoldTests
     [Fact]
     public void WrongValuePointCommitmentParametersOrTranscriptAreRefused()
     {
-        (BasefoldProverState state, _, GoldilocksExt2[] point) = Setup(9, 6000);
+        (BasefoldProverState state, _, GoldilocksExt2[] point) = Setup(14, 6000);
         BasefoldOpening<GoldilocksExt2> opening = Open(state, point, out GoldilocksExt2 value);
-        (BasefoldProverState other, _, _) = Setup(9, 6001);
+        (BasefoldProverState other, _, _) = Setup(14, 6001);
         Assert.True(Verify(state.Commitment, point, value, opening));
 
         Assert.False(Verify(state.Commitment, point, value + GoldilocksExt2.One, opening));
         GoldilocksExt2[] otherPoint = (GoldilocksExt2[])point.Clone();
         otherPoint[4] += GoldilocksExt2.One;
         Assert.False(Verify(state.Commitment, otherPoint, value, opening));
+        otherPoint = (GoldilocksExt2[])point.Clone();
+        otherPoint[13] += GoldilocksExt2.One;
+        Assert.False(Verify(state.Commitment, otherPoint, value, opening));
         Assert.False(Verify(other.Commitment, point, value, opening));
-        Assert.False(Verify(state.Commitment with { NumVariables = 8 }, point[..8], value, opening));
-        Assert.False(Verify(state.Commitment, point[..8], value, opening));
+        Assert.False(Verify(state.Commitment with { NumVariables = 13 }, point[..13], value, opening));
+        Assert.False(Verify(state.Commitment, point[..13], value, opening));
         Assert.False(Verify(state.Commitment, point, value, null));
-        Assert.False(Verify(state.Commitment, point, value, opening, new BasefoldParameters(3, 123, 4, 7)));
-        Assert.False(Verify(state.Commitment, point, value, opening, new BasefoldParameters(3, 122, 3, 7)));
-        Assert.False(Verify(state.Commitment, point, value, opening, new BasefoldParameters(3, 122, 4, 6)));
-        Assert.False(Verify(state.Commitment, point, value, opening, new BasefoldParameters(4, 122, 4, 7)));
+        Assert.False(Verify(state.Commitment, point, value, opening, new BasefoldParameters(3, 123, 4, 10)));
+        Assert.False(Verify(state.Commitment, point, value, opening, new BasefoldParameters(3, 122, 3, 10)));
+        Assert.False(Verify(state.Commitment, point, value, opening, new BasefoldParameters(3, 122, 4, 9)));
+        Assert.False(Verify(state.Commitment, point, value, opening, new BasefoldParameters(4, 122, 4, 10)));
         Assert.False(BasefoldVerifier.Verify(new Transcript("other"), state.Commitment, BasefoldParameters.Default, point, value, opening));
     }
 
@@ -147,7 +150,7 @@ public sealed class BasefoldTests
         Assert.True(BasefoldParameters.Default.SoundnessBits(24, GoldilocksExt2.Log2Size) < 100);
 
         // One query fewer than 121 would leave the query term under 100 bits: −121·log2(9/16) = 100.4.
-        Assert.True(new BasefoldParameters(3, 120, 4, 7).SoundnessBits(17, GoldilocksExt2.Log2Size) < 100);
+        Assert.True(new BasefoldParameters(3, 120, 4, 10).SoundnessBits(17, GoldilocksExt2.Log2Size) < 100);
     }
 
     [Theory]

@@ -82,8 +82,8 @@ internal sealed class BasefoldParameters
         FinalVariables = finalVariables;
     }
 
-    /// <summary>Gets the default parameters: rate 1/8, 122 queries, arity 16, <c>2^7</c> final coefficients (≥ 100.8 bits up to <c>v = 21</c>, see remarks).</summary>
-    public static BasefoldParameters Default { get; } = new(3, 122, 4, 7);
+    /// <summary>Gets the default parameters: rate 1/8, 122 queries, arity 16, <c>2^10</c> final coefficients (≥ 100.8 bits up to <c>v = 21</c>, see remarks).</summary>
+    public static BasefoldParameters Default { get; } = new(3, 122, 4, 10);
 
     /// <summary>Gets <c>log2(1/ρ)</c>.</summary>
     public int LogBlowup { get; }
