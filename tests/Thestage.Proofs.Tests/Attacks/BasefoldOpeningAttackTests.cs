@@ -14,6 +14,13 @@ public sealed class BasefoldOpeningAttackTests
     /// <summary>Every way to change one field of an opening: each round value, root, final coefficient, opened leaf, salt and sibling.</summary>
     private static IEnumerable<(string Field, BasefoldOpening<GoldilocksExt2> Opening)> Tamperings(BasefoldOpening<GoldilocksExt2> honest)
     {
+        if (honest.MaskValue is GoldilocksExt2 mask)
+        {
+            BasefoldOpening<GoldilocksExt2> copy = Copy(honest);
+            yield return ("mask value", new BasefoldOpening<GoldilocksExt2>(copy.RoundMessages, copy.LayerRoots, copy.FinalCoefficients, copy.Layers, mask + GoldilocksExt2.One));
+            yield return ("mask value removed", new BasefoldOpening<GoldilocksExt2>(copy.RoundMessages, copy.LayerRoots, copy.FinalCoefficients, copy.Layers));
+        }
+
         for (int i = 0; i < honest.RoundMessages.Length; i++)
         {
             BasefoldOpening<GoldilocksExt2> copy = Copy(honest);
@@ -75,15 +82,18 @@ public sealed class BasefoldOpeningAttackTests
         return Digest256.FromBytes(bytes);
     }
 
-    [Fact]
-    public void TamperedOpeningField_AnyRoundValueRootFinalCoefficientLeafSaltOrSibling_IsRefused()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TamperedOpeningField_AnyMaskValueRoundValueRootFinalCoefficientLeafSaltOrSibling_IsRefused(bool hiding)
     {
-        // Three committed layers (arity 4: R = 12 − 6 rounds in layers of 2), so every kind of field occurs more than once.
-        var parameters = new BasefoldParameters(3, 122, 2, 6);
+        // Three committed layers (arity 4: R = 12 − 6 rounds in layers of 2; hiding: 13 − 6 rounds in 2, 2, 2, 1), so every kind
+        // of field occurs more than once; in the hiding layer 0 a leaf holds the table's and the mask's values.
+        var parameters = new BasefoldParameters(3, 122, 2, 6, hiding);
         (BasefoldProverState state, _, GoldilocksExt2[] point) = BasefoldTests.Setup(Variables, 9100, parameters);
         BasefoldOpening<GoldilocksExt2> honest = BasefoldTests.Open(state, point, out GoldilocksExt2 value);
         Assert.True(BasefoldTests.Verify(state.Commitment, point, value, honest, parameters));
-        Assert.Equal(3, honest.Layers.Length);
+        Assert.Equal(hiding ? 4 : 3, honest.Layers.Length);
 
         var accepted = new List<string>();
         int count = 0;
@@ -171,10 +181,13 @@ public sealed class BasefoldOpeningAttackTests
         Assert.True(BasefoldTests.Verify(state.Commitment, point, value, opening, weak, new VerifierPolicy { MinimumSoundnessBits = 49 }));
     }
 
-    [Fact]
-    public void TruncatedExtendedOrCorruptedOpeningBytes_RaiseOnlyTheFormatExceptionOrAreRefused()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TruncatedExtendedOrCorruptedOpeningBytes_RaiseOnlyTheFormatExceptionOrAreRefused(bool hiding)
     {
-        (BasefoldProverState state, _, GoldilocksExt2[] point) = BasefoldTests.Setup(10, 9600);
+        BasefoldParameters parameters = hiding ? BasefoldParameters.DefaultHiding : BasefoldParameters.Default;
+        (BasefoldProverState state, _, GoldilocksExt2[] point) = BasefoldTests.Setup(10, 9600, parameters);
         BasefoldOpening<GoldilocksExt2> honest = BasefoldTests.Open(state, point, out GoldilocksExt2 value);
         byte[] bytes = BasefoldOpeningSerializer.Serialize(honest);
 
@@ -214,7 +227,7 @@ public sealed class BasefoldOpeningAttackTests
             Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20);
             if (!corrupt.AsSpan().SequenceEqual(bytes))
             {
-                Assert.False(BasefoldTests.Verify(state.Commitment, point, value, opening), $"corruption at {offset} accepted");
+                Assert.False(BasefoldTests.Verify(state.Commitment, point, value, opening, parameters), $"corruption at {offset} accepted");
             }
         }
     }

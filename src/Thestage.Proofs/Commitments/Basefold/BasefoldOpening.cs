@@ -12,13 +12,17 @@ internal sealed class BasefoldOpening<TExt>
     where TExt : struct, IExtensionField<TExt>
 {
     /// <summary>Initializes an opening (the arrays are adopted, not copied).</summary>
-    public BasefoldOpening(TExt[] roundMessages, Digest256[] layerRoots, TExt[] finalCoefficients, BasefoldLayerOpening[] layers)
+    public BasefoldOpening(TExt[] roundMessages, Digest256[] layerRoots, TExt[] finalCoefficients, BasefoldLayerOpening[] layers, TExt? maskValue = null)
     {
+        MaskValue = maskValue;
         RoundMessages = roundMessages;
         LayerRoots = layerRoots;
         FinalCoefficients = finalCoefficients;
         Layers = layers;
     }
+
+    /// <summary>Gets the mask table's value <c>g̃(z, 0^e)</c> of a hiding opening; null when plain.</summary>
+    public TExt? MaskValue { get; }
 
     /// <summary>Gets the round messages, two per round.</summary>
     public TExt[] RoundMessages { get; }

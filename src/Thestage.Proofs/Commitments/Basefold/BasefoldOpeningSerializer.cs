@@ -5,7 +5,7 @@ namespace Thestage.Proofs.Commitments.Basefold;
 
 /// <summary>
 /// The versioned byte format of <see cref="BasefoldOpening{TExt}"/>, little-endian:
-/// <c>"TSBF" ‖ version u16 (=1) ‖ extension element length u16 ‖ round values (u32 count ‖ elements) ‖ layer roots (u32 count ‖
+/// <c>"TSBF" ‖ version u16 (1: plain, 2: hiding) ‖ extension element length u16 ‖ (version 2: the mask value, one element) ‖ round values (u32 count ‖ elements) ‖ layer roots (u32 count ‖
 /// 32-byte digests) ‖ final coefficients (u32 count ‖ elements) ‖ layer count u32 ‖ per layer: payload width u32 ‖ leaf count u32 ‖
 /// per leaf: (layer 0 only: 16-byte salt) ‖ width base elements ‖ sibling count u32 ‖ 32-byte digests</c>.
 /// </summary>
@@ -17,8 +17,11 @@ namespace Thestage.Proofs.Commitments.Basefold;
 /// </remarks>
 internal static class BasefoldOpeningSerializer
 {
-    /// <summary>The format version.</summary>
+    /// <summary>The format version of plain openings.</summary>
     public const ushort Version = 1;
+
+    /// <summary>The format version of hiding openings (with the mask value).</summary>
+    public const ushort HidingVersion = 2;
 
     private const int MaxPayloadWidth = (1 << BasefoldParameters.MaxLogArity) * 8;
     private const int MaxSiblingsPerLeaf = 32;
@@ -31,8 +34,13 @@ internal static class BasefoldOpeningSerializer
     {
         ArgumentNullException.ThrowIfNull(opening);
         var writer = new ProofWriter();
-        writer.WriteHeader(Magic, Version);
+        writer.WriteHeader(Magic, opening.MaskValue is null ? Version : HidingVersion);
         writer.WriteUInt16((ushort)TExt.EncodedLength);
+        if (opening.MaskValue is TExt maskValue)
+        {
+            writer.WriteElement(maskValue);
+        }
+
         writer.WriteElements<TExt>(opening.RoundMessages);
         writer.WriteUInt32((uint)opening.LayerRoots.Length);
         foreach (Digest256 root in opening.LayerRoots)
@@ -76,11 +84,13 @@ internal static class BasefoldOpeningSerializer
         where TExt : struct, IExtensionField<TExt>
     {
         var reader = new ProofReader(bytes);
-        reader.ReadHeader(Magic, Version);
+        ushort version = reader.ReadHeader(Magic, Version, HidingVersion);
         if (reader.ReadUInt16() != TExt.EncodedLength)
         {
             throw new ProofFormatException("The opening was written for a different extension field.");
         }
+
+        TExt? maskValue = version == HidingVersion ? reader.ReadElement<TExt>() : null;
 
         TExt[] rounds = reader.ReadElements<TExt>(2, 2 * BasefoldParameters.MaxVariables);
         int rootCount = reader.ReadCount(0, BasefoldParameters.MaxVariables, Digest256.Length);
@@ -117,6 +127,6 @@ internal static class BasefoldOpeningSerializer
         }
 
         reader.EnsureEnd();
-        return new BasefoldOpening<TExt>(rounds, roots, final, layers);
+        return new BasefoldOpening<TExt>(rounds, roots, final, layers, maskValue);
     }
 }

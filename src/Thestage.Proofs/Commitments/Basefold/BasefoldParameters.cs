@@ -67,6 +67,18 @@ internal sealed class BasefoldParameters
     /// <param name="finalVariables">Variables whose polynomial is sent in clear (<c>2^ℓ</c> coefficients), in <c>[0, 16]</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
     public BasefoldParameters(int logBlowup, int queries, int logArity, int finalVariables)
+        : this(logBlowup, queries, logArity, finalVariables, hiding: false)
+    {
+    }
+
+    /// <summary>Initializes new parameters, hiding or not (see remarks, "Hiding").</summary>
+    /// <param name="logBlowup"><c>log2(1/ρ)</c>, in <c>[1, 6]</c>.</param>
+    /// <param name="queries">The number of queries <c>t</c>, in <c>[1, 4096]</c>.</param>
+    /// <param name="logArity">Binary folds per committed layer, in <c>[1, 5]</c>.</param>
+    /// <param name="finalVariables">Variables whose polynomial is sent in clear (<c>2^ℓ</c> coefficients), in <c>[0, 16]</c>.</param>
+    /// <param name="hiding">Whether openings reveal only the evaluation.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
+    public BasefoldParameters(int logBlowup, int queries, int logArity, int finalVariables, bool hiding)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(logBlowup, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(logBlowup, MaxLogBlowup);
@@ -80,7 +92,38 @@ internal sealed class BasefoldParameters
         Queries = queries;
         LogArity = logArity;
         FinalVariables = finalVariables;
+        Hiding = hiding;
     }
+
+    /// <summary>Gets the default hiding parameters: <see cref="Default"/> with <see cref="Hiding"/> (see remarks, "Hiding").</summary>
+    public static BasefoldParameters DefaultHiding { get; } = new(3, 122, 4, 10, hiding: true);
+
+    /// <summary>Gets a value indicating whether openings reveal only the evaluation (see remarks, "Hiding").</summary>
+    public bool Hiding { get; }
+
+    /// <summary>
+    /// The variables <c>e</c> a hiding commitment appends to a <c>v</c>-variate table (0 when not hiding): the least <c>e ≥ 1</c>
+    /// with <c>2^(v+e) − 2^v ≥ t·2^LogArity</c>, so the random high part of the committed polynomial covers every opened position.
+    /// </summary>
+    public int MaskVariables(int numVariables)
+    {
+        if (!Hiding)
+        {
+            return 0;
+        }
+
+        long opened = (long)Queries << LogArity;
+        int e = 1;
+        while (((1L << (numVariables + e)) - (1L << numVariables)) < opened)
+        {
+            e++;
+        }
+
+        return e;
+    }
+
+    /// <summary>The variables <c>v + e</c> of the committed polynomial (<see cref="MaskVariables"/>).</summary>
+    public int CommittedVariables(int numVariables) => numVariables + MaskVariables(numVariables);
 
     /// <summary>Gets the default parameters: rate 1/8, 122 queries, arity 16, <c>2^10</c> final coefficients (≥ 100.8 bits up to <c>v = 21</c>, see remarks).</summary>
     public static BasefoldParameters Default { get; } = new(3, 122, 4, 10);
@@ -104,9 +147,12 @@ internal sealed class BasefoldParameters
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="numVariables"/> is outside <c>[1, 27]</c> or the codeword would exceed <c>2^30</c>.</exception>
     public BasefoldSchedule Schedule(int numVariables) => new(this, numVariables);
 
+    /// <summary>The number of base values per position of layer 0: the table's, and the mask table's when hiding.</summary>
+    public int CommittedTables => Hiding ? 2 : 1;
+
     /// <summary>Whether a <paramref name="numVariables"/>-variate table can be committed under these parameters.</summary>
     public bool Supports(int numVariables) =>
-        numVariables is >= 1 and <= MaxVariables && numVariables + LogBlowup <= MaxLogCodeword;
+        numVariables is >= 1 and <= MaxVariables && CommittedVariables(numVariables) + LogBlowup <= MaxLogCodeword;
 
     /// <summary>Computes <c>−log2(((1 + ρ)/2)^t + (2R + 2·n_0)/|F_ext|)</c> (see remarks).</summary>
     /// <param name="numVariables">The number of variables of the committed table.</param>
@@ -116,7 +162,7 @@ internal sealed class BasefoldParameters
     {
         BasefoldSchedule schedule = Schedule(numVariables);
         double queryTerm = Queries * Math.Log2((1.0 + Rate) / 2.0);
-        double fieldTerm = Math.Log2((2.0 * schedule.Rounds) + (2.0 * schedule.LayerLength(0))) - log2FieldSize;
+        double fieldTerm = Math.Log2((2.0 * schedule.Rounds) + (2.0 * schedule.LayerLength(0)) + (Hiding ? schedule.LayerLength(0) + 1.0 : 0.0)) - log2FieldSize;
         double high = Math.Max(queryTerm, fieldTerm);
         double low = Math.Min(queryTerm, fieldTerm);
         return -(high + Math.Log2(1.0 + Math.Pow(2.0, low - high)));
@@ -132,13 +178,13 @@ internal sealed class BasefoldParameters
     public double EstimatedProofBytes(int numVariables)
     {
         BasefoldSchedule schedule = Schedule(numVariables);
-        double bytes = (2.0 * ExtensionBytes * schedule.Rounds) + (ExtensionBytes * (1 << schedule.FinalVariables));
+        double bytes = (2.0 * ExtensionBytes * schedule.Rounds) + (ExtensionBytes * (1 << schedule.FinalVariables)) + (Hiding ? ExtensionBytes : 0);
         for (int g = 0; g < schedule.LayerCount; g++)
         {
             double leaves = schedule.LeafCount(g);
             double distinct = leaves * (1.0 - Math.Pow(1.0 - (1.0 / leaves), Queries));
             double siblings = ExpectedSiblings(schedule.LeafCount(g), Queries);
-            double leafBytes = g == 0 ? (8.0 * schedule.LeafWidth(0)) + SaltBytes : ExtensionBytes * schedule.LeafWidth(g);
+            double leafBytes = g == 0 ? (8.0 * CommittedTables * schedule.LeafWidth(0)) + SaltBytes : ExtensionBytes * schedule.LeafWidth(g);
             bytes += (distinct * leafBytes) + (DigestBytes * siblings) + (g == 0 ? 0 : DigestBytes);
         }
 

@@ -17,8 +17,17 @@ internal static class BasefoldProtocol
         transcript.AbsorbUInt64("basefold/queries", (ulong)parameters.Queries);
         transcript.AbsorbUInt64("basefold/log-arity", (ulong)parameters.LogArity);
         transcript.AbsorbUInt64("basefold/final-variables", (ulong)parameters.FinalVariables);
+        transcript.AbsorbUInt64("basefold/hiding", parameters.Hiding ? 1UL : 0UL);
         transcript.Absorb("basefold/point", point);
         transcript.Absorb("basefold/value", value);
+    }
+
+    /// <summary>Absorbs a hiding opening's mask value <c>g̃(z, 0)</c> and draws the combination scalar <c>ρ</c>.</summary>
+    public static TExt MaskChallenge<TExt>(Transcript transcript, TExt maskValue)
+        where TExt : struct, IExtensionField<TExt>
+    {
+        transcript.Absorb("basefold/mask-value", maskValue);
+        return transcript.Challenge<TExt>("basefold/rho");
     }
 
     /// <summary>Absorbs one round's message <c>(g(0), g(2))</c> and draws its challenge.</summary>

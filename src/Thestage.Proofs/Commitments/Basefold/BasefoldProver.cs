@@ -37,7 +37,14 @@ internal static class BasefoldProver
     /// <param name="salts">The salt source; <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
     /// <returns>The prover state, holding the public commitment.</returns>
     /// <exception cref="ArgumentException">The length is not a power of two, or the parameters do not support it.</exception>
-    public static BasefoldProverState Commit(ReadOnlySpan<Goldilocks> evaluations, BasefoldParameters parameters, ISaltSource? salts = null)
+    public static BasefoldProverState Commit(ReadOnlySpan<Goldilocks> evaluations, BasefoldParameters parameters, ISaltSource? salts = null) =>
+        Commit(evaluations, parameters, salts, salts);
+
+    /// <summary>
+    /// As <see cref="Commit(ReadOnlySpan{Goldilocks}, BasefoldParameters, ISaltSource?)"/>, with the random part of a hiding
+    /// commitment (the high entries of <c>f̃</c> and the mask table <c>g̃</c>) drawn from <paramref name="masks"/> (null: the CSPRNG).
+    /// </summary>
+    public static BasefoldProverState Commit(ReadOnlySpan<Goldilocks> evaluations, BasefoldParameters parameters, ISaltSource? salts, ISaltSource? masks)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (evaluations.Length < 2 || !BitOperations.IsPow2(evaluations.Length))
@@ -48,17 +55,36 @@ internal static class BasefoldProver
         int numVariables = BitOperations.Log2((uint)evaluations.Length);
         BasefoldSchedule schedule = parameters.Schedule(numVariables);
         Goldilocks[] table = evaluations.ToArray();
-        var coefficients = new Goldilocks[table.Length];
-        BasefoldFolding.Coefficients<Goldilocks>(table, coefficients);
-        var codeword = new Goldilocks[schedule.LayerLength(0)];
-        GoldilocksNtt.CosetEvaluate(coefficients, codeword);
-        Array.Clear(coefficients);
+        Goldilocks[]? extended = null, mask = null;
+        int n = schedule.LayerLength(0);
+        var codeword = new Goldilocks[parameters.CommittedTables * n];
+        if (parameters.Hiding)
+        {
+            // f̃(x, w) = f(x) for w = 0 and uniform otherwise (the e mask variables last, on the low bits); g̃ uniform.
+            int e = parameters.MaskVariables(numVariables);
+            var random = new LigeroMasking.SaltWords(masks ?? RandomSaltSource.Instance);
+            extended = new Goldilocks[table.Length << e];
+            mask = new Goldilocks[extended.Length];
+            for (int i = 0; i < extended.Length; i++)
+            {
+                extended[i] = (i & ((1 << e) - 1)) == 0 ? table[i >> e] : Goldilocks.Sample(random);
+                mask[i] = Goldilocks.Sample(random);
+            }
+
+            random.Clear();
+            Encode(extended, codeword.AsSpan(0, n));
+            Encode(mask, codeword.AsSpan(n, n));
+        }
+        else
+        {
+            Encode(table, codeword);
+        }
 
         int leaves = schedule.LeafCount(0);
         var saltBytes = new byte[leaves * MerkleHasher.SaltLength];
         (salts ?? RandomSaltSource.Instance).Fill(saltBytes);
-        MerkleTree tree = BuildTree(codeword, schedule.LeafWidth(0), leaves, saltBytes);
-        return new BasefoldProverState(new BasefoldCommitment(tree.Root, numVariables), parameters, table, codeword, saltBytes, tree);
+        MerkleTree tree = BuildTree(codeword, parameters.CommittedTables * schedule.LeafWidth(0), leaves, saltBytes);
+        return new BasefoldProverState(new BasefoldCommitment(tree.Root, numVariables), parameters, table, extended, mask, codeword, saltBytes, tree);
     }
 
     /// <summary>Opens the committed polynomial at <paramref name="point"/>.</summary>
@@ -82,14 +108,33 @@ internal static class BasefoldProver
 
         BasefoldParameters parameters = state.Parameters;
         BasefoldSchedule schedule = parameters.Schedule(v);
-        TExt[] eq = EqPolynomial.Table(point);
-        value = FieldKernels.DotBase<TExt>(eq, state.Table);
+        TExt[] pointEq = EqPolynomial.Table(point);
+        value = FieldKernels.DotBase<TExt>(pointEq, state.Table);
         BasefoldProtocol.Begin(transcript, state.Commitment, parameters, point, value);
 
-        TExt[] f = new TExt[state.Table.Length];
-        for (int i = 0; i < f.Length; i++)
+        // The polynomial the folds work on: f itself, or h = f̃ + ρ·g̃ at (z, 0^e) when hiding, the mask's value sent first.
+        TExt[] f, hCodeword = [];
+        TExt[] eq;
+        TExt? maskValue = null;
+        if (state.Extended is { } extended && state.Mask is { } mask)
         {
-            f[i] = TExt.FromBase(state.Table[i]);
+            TExt[] extendedPoint = new TExt[schedule.NumVariables];
+            point.CopyTo(extendedPoint);
+            eq = EqPolynomial.Table<TExt>(extendedPoint);
+            maskValue = FieldKernels.DotBase<TExt>(eq, mask);
+            TExt rho = BasefoldProtocol.MaskChallenge(transcript, maskValue.Value);
+            f = Combine(extended, mask, rho);
+            int n = schedule.LayerLength(0);
+            hCodeword = Combine(state.Codeword.AsSpan(0, n), state.Codeword.AsSpan(n, n), rho);
+        }
+        else
+        {
+            eq = pointEq;
+            f = new TExt[state.Table.Length];
+            for (int i = 0; i < f.Length; i++)
+            {
+                f[i] = TExt.FromBase(state.Table[i]);
+            }
         }
 
         var messages = new TExt[2 * schedule.Rounds];
@@ -111,7 +156,11 @@ internal static class BasefoldProver
                 MultilinearPolynomial<TExt>.FoldInPlace(eq.AsSpan(0, 2 * size), alpha);
                 Goldilocks shift = BasefoldFolding.LayerShift(schedule.LogLayerLength(0), logLength - r);
                 int length = 1 << (logLength - r);
-                if (round == 0)
+                if (round == 0 && hCodeword.Length != 0)
+                {
+                    BasefoldFolding.FoldLayer<TExt>(hCodeword, shift, alpha, folded.AsSpan(0, length / 2));
+                }
+                else if (round == 0)
                 {
                     BasefoldFolding.FoldLayer(state.Codeword, shift, alpha, folded.AsSpan(0, length / 2));
                 }
@@ -142,7 +191,7 @@ internal static class BasefoldProver
             openings[g] = g == 0 ? OpenBaseLayer(state, schedule, leaves) : OpenExtensionLayer(layers[g], trees[g], schedule, g, leaves);
         }
 
-        return new BasefoldOpening<TExt>(messages, roots, final, openings);
+        return new BasefoldOpening<TExt>(messages, roots, final, openings, maskValue);
     }
 
     /// <summary>Writes <c>g(0), g(2)</c> of the round binding the first variable of the tables' first <paramref name="size"/> entries; returns the half size.</summary>
@@ -161,6 +210,26 @@ internal static class BasefoldProver
         message[0] = at0;
         message[1] = at2;
         return half;
+    }
+
+    private static void Encode(Goldilocks[] table, Span<Goldilocks> codeword)
+    {
+        var coefficients = new Goldilocks[table.Length];
+        BasefoldFolding.Coefficients<Goldilocks>(table, coefficients);
+        GoldilocksNtt.CosetEvaluate(coefficients, codeword);
+        Array.Clear(coefficients);
+    }
+
+    private static TExt[] Combine<TExt>(ReadOnlySpan<Goldilocks> a, ReadOnlySpan<Goldilocks> b, TExt rho)
+        where TExt : struct, IExtensionField<TExt>
+    {
+        var result = new TExt[a.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = TExt.FromBase(a[i]) + rho.MultiplyByBase(b[i]);
+        }
+
+        return result;
     }
 
     private static MerkleTree BuildTree(ReadOnlySpan<Goldilocks> matrix, int rows, int leaves, ReadOnlySpan<byte> salts)
@@ -194,7 +263,7 @@ internal static class BasefoldProver
 
     private static BasefoldLayerOpening OpenBaseLayer(BasefoldProverState state, BasefoldSchedule schedule, int[] leaves)
     {
-        int width = schedule.LeafWidth(0), count = schedule.LeafCount(0);
+        int count = schedule.LeafCount(0), width = state.Codeword.Length / count;
         var payloads = new Goldilocks[leaves.Length * width];
         var salts = new byte[leaves.Length * MerkleHasher.SaltLength];
         for (int i = 0; i < leaves.Length; i++)

@@ -8,7 +8,16 @@ internal sealed class BasefoldProverState
 {
     /// <summary>Initializes the state (the arrays are adopted).</summary>
     public BasefoldProverState(BasefoldCommitment commitment, BasefoldParameters parameters, Goldilocks[] table, Goldilocks[] codeword, byte[] salts, MerkleTree tree)
+        : this(commitment, parameters, table, null, null, codeword, salts, tree)
     {
+    }
+
+    /// <summary>Initializes the state of a hiding commitment (the arrays are adopted).</summary>
+    public BasefoldProverState(
+        BasefoldCommitment commitment, BasefoldParameters parameters, Goldilocks[] table, Goldilocks[]? extended, Goldilocks[]? mask, Goldilocks[] codeword, byte[] salts, MerkleTree tree)
+    {
+        Extended = extended;
+        Mask = mask;
         Commitment = commitment;
         Parameters = parameters;
         Table = table;
@@ -26,7 +35,13 @@ internal sealed class BasefoldProverState
     /// <summary>Gets the committed hypercube table (<c>x_1</c> most significant).</summary>
     public Goldilocks[] Table { get; }
 
-    /// <summary>Gets the layer-0 codeword <c>P(s·ω^p)</c>, <c>p &lt; n_0</c>.</summary>
+    /// <summary>Gets the committed table <c>f̃</c> of a hiding commitment (<c>f</c> on the last <c>e</c> variables zero, uniform elsewhere); null when plain.</summary>
+    public Goldilocks[]? Extended { get; }
+
+    /// <summary>Gets the uniform mask table <c>g̃</c> of a hiding commitment; null when plain.</summary>
+    public Goldilocks[]? Mask { get; }
+
+    /// <summary>Gets the layer-0 codeword <c>P(s·ω^p)</c>, <c>p &lt; n_0</c> (hiding: followed by the mask's, <c>2·n_0</c> values).</summary>
     public Goldilocks[] Codeword { get; }
 
     /// <summary>Gets the 16-byte salts of the layer-0 leaves.</summary>

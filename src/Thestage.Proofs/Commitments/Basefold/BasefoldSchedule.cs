@@ -1,7 +1,8 @@
 namespace Thestage.Proofs.Commitments.Basefold;
 
 /// <summary>
-/// The folding schedule both roles derive from the parameters and <c>v</c>: <c>ℓ = min(FinalVariables, v − 1)</c> variables
+/// The folding schedule both roles derive from the parameters and the committed polynomial's variables <c>v</c> (<c>v + e</c> when
+/// hiding): <c>ℓ = min(FinalVariables, v − 1)</c> variables
 /// sent in clear, <c>R = v − ℓ</c> rounds grouped into layers of at most <c>2^LogArity</c> binary folds.
 /// </summary>
 /// <remarks>
@@ -26,13 +27,13 @@ internal sealed class BasefoldSchedule
             throw new ArgumentOutOfRangeException(nameof(numVariables), $"{numVariables} variables are outside [1, {BasefoldParameters.MaxVariables}] or the codeword would exceed 2^{BasefoldParameters.MaxLogCodeword}.");
         }
 
-        NumVariables = numVariables;
-        FinalVariables = Math.Min(parameters.FinalVariables, numVariables - 1);
-        Rounds = numVariables - FinalVariables;
+        NumVariables = parameters.CommittedVariables(numVariables);
+        FinalVariables = Math.Min(parameters.FinalVariables, NumVariables - 1);
+        Rounds = NumVariables - FinalVariables;
         LayerCount = (Rounds + parameters.LogArity - 1) / parameters.LogArity;
         _logArity = new int[LayerCount];
         _logLength = new int[LayerCount + 1];
-        _logLength[0] = numVariables + parameters.LogBlowup;
+        _logLength[0] = NumVariables + parameters.LogBlowup;
         int remaining = Rounds;
         for (int g = 0; g < LayerCount; g++)
         {
@@ -42,7 +43,7 @@ internal sealed class BasefoldSchedule
         }
     }
 
-    /// <summary>Gets <c>v</c>.</summary>
+    /// <summary>Gets the committed polynomial's variables: <c>v</c>, or <c>v + e</c> when hiding (<see cref="BasefoldParameters.MaskVariables"/>).</summary>
     public int NumVariables { get; }
 
     /// <summary>Gets <c>ℓ</c>, the variables of the final polynomial.</summary>

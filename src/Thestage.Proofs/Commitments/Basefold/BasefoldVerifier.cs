@@ -44,14 +44,23 @@ internal static class BasefoldVerifier
         }
 
         BasefoldSchedule schedule = parameters.Schedule(v);
-        if (!HasShape(opening, schedule))
+        if (!HasShape(opening, parameters, schedule))
         {
             return false;
         }
 
         BasefoldProtocol.Begin(transcript, commitment, parameters, point, value);
+        TExt rho = TExt.Zero, claim = value;
+        TExt[] foldPoint = new TExt[schedule.NumVariables];
+        point.CopyTo(foldPoint);
+        if (opening.MaskValue is TExt maskValue)
+        {
+            // Hiding: the folds prove h = f̃ + ρ·g̃ at (z, 0^e), whose value is f(z) + ρ·g̃(z, 0^e).
+            rho = BasefoldProtocol.MaskChallenge(transcript, maskValue);
+            claim = value + (rho * maskValue);
+        }
+
         var alphas = new TExt[schedule.Rounds];
-        TExt claim = value;
         int round = 0;
         for (int g = 0; g < schedule.LayerCount; g++)
         {
@@ -68,8 +77,8 @@ internal static class BasefoldVerifier
             }
         }
 
-        TExt expected = EqPolynomial.Evaluate<TExt>(point[..schedule.Rounds], alphas)
-            * BasefoldFolding.EvaluateMultilinear<TExt>(opening.FinalCoefficients, point[schedule.Rounds..]);
+        TExt expected = EqPolynomial.Evaluate<TExt>(foldPoint.AsSpan(0, schedule.Rounds), alphas)
+            * BasefoldFolding.EvaluateMultilinear<TExt>(opening.FinalCoefficients, foldPoint.AsSpan(schedule.Rounds));
         if (claim != expected)
         {
             return false;
@@ -88,13 +97,13 @@ internal static class BasefoldVerifier
             }
         }
 
-        return QueriesConsistent(schedule, opening, alphas, chains, leaves);
+        return QueriesConsistent(schedule, opening, alphas, rho, chains, leaves);
     }
 
-    private static bool HasShape<TExt>(BasefoldOpening<TExt> opening, BasefoldSchedule schedule)
+    private static bool HasShape<TExt>(BasefoldOpening<TExt> opening, BasefoldParameters parameters, BasefoldSchedule schedule)
         where TExt : struct, IExtensionField<TExt>
     {
-        if (opening.RoundMessages.Length != 2 * schedule.Rounds || opening.LayerRoots.Length != schedule.LayerCount - 1
+        if ((opening.MaskValue is not null) != parameters.Hiding || opening.RoundMessages.Length != 2 * schedule.Rounds || opening.LayerRoots.Length != schedule.LayerCount - 1
             || opening.FinalCoefficients.Length != 1 << schedule.FinalVariables || opening.Layers.Length != schedule.LayerCount)
         {
             return false;
@@ -108,7 +117,7 @@ internal static class BasefoldVerifier
                 return false;
             }
 
-            int width = schedule.LeafWidth(g) * (g == 0 ? 1 : TExt.Degree);
+            int width = schedule.LeafWidth(g) * (g == 0 ? parameters.CommittedTables : TExt.Degree);
             int salts = g == 0 ? layer.LeafCount * MerkleHasher.SaltLength : 0;
             if (layer.PayloadWidth != width || layer.Payloads.Length != layer.LeafCount * width || layer.Salts.Length != salts)
             {
@@ -139,7 +148,7 @@ internal static class BasefoldVerifier
         return MerkleTree.VerifyBatch(root, schedule.LeafCount(g), leaves, digests, layer.Proof);
     }
 
-    private static bool QueriesConsistent<TExt>(BasefoldSchedule schedule, BasefoldOpening<TExt> opening, TExt[] alphas, int[][] chains, int[][] leaves)
+    private static bool QueriesConsistent<TExt>(BasefoldSchedule schedule, BasefoldOpening<TExt> opening, TExt[] alphas, TExt rho, int[][] chains, int[][] leaves)
         where TExt : struct, IExtensionField<TExt>
     {
         int logLength0 = schedule.LogLayerLength(0);
@@ -155,7 +164,7 @@ internal static class BasefoldVerifier
                 int width = schedule.LeafWidth(g);
                 ReadOnlySpan<Goldilocks> payload = opening.Layers[g].Payload(Array.BinarySearch(leaves[g], leaf));
                 Span<TExt> leafValues = values.AsSpan(0, width);
-                Unpack(payload, g == 0, leafValues);
+                Unpack(payload, g == 0, opening.MaskValue is not null, rho, leafValues);
                 if (g > 0 && leafValues[chains[g - 1][q] >> schedule.LogLayerLength(g + 1)] != folded)
                 {
                     return false;
@@ -176,13 +185,16 @@ internal static class BasefoldVerifier
         return true;
     }
 
-    private static void Unpack<TExt>(ReadOnlySpan<Goldilocks> payload, bool isBase, Span<TExt> destination)
+    /// <summary>A leaf's values: base values (layer 0; hiding: <c>f̃ + ρ·g̃</c> from the two halves), or extension coefficients.</summary>
+    private static void Unpack<TExt>(ReadOnlySpan<Goldilocks> payload, bool isBase, bool hiding, TExt rho, Span<TExt> destination)
         where TExt : struct, IExtensionField<TExt>
     {
-        int degree = TExt.Degree;
-        for (int m = 0; m < destination.Length; m++)
+        int degree = TExt.Degree, width = destination.Length;
+        for (int m = 0; m < width; m++)
         {
-            destination[m] = isBase ? TExt.FromBase(payload[m]) : TExt.FromCoefficients(payload.Slice(m * degree, degree));
+            destination[m] = !isBase ? TExt.FromCoefficients(payload.Slice(m * degree, degree))
+                : hiding ? TExt.FromBase(payload[m]) + rho.MultiplyByBase(payload[width + m])
+                : TExt.FromBase(payload[m]);
         }
     }
 }
