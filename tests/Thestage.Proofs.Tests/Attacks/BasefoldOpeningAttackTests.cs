@@ -1,8 +1,11 @@
 using System.Buffers.Binary;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Commitments.Basefold;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
+using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Tests.Commitments;
+using Thestage.Proofs.Transcripts;
 
 namespace Thestage.Proofs.Tests.Attacks;
 
@@ -230,6 +233,33 @@ public sealed class BasefoldOpeningAttackTests
                 Assert.False(BasefoldTests.Verify(state.Commitment, point, value, opening, parameters), $"corruption at {offset} accepted");
             }
         }
+    }
+
+    [Fact]
+    public void SecondHidingOpeningOfOneCommitment_WouldRevealAPartialSumOfTheTable_IsRefusedByTheProver()
+    {
+        (BasefoldProverState state, Goldilocks[] table, GoldilocksExt2[] point) = BasefoldTests.Setup(11, 9700, BasefoldParameters.DefaultHiding);
+        BasefoldOpening<GoldilocksExt2> first = BasefoldProver.Open(new Transcript("proof-1"), state, point, out GoldilocksExt2 value);
+        Assert.Throws<OpeningBudgetExhaustedException>(() => BasefoldProver.Open(new Transcript("proof-2"), state, point, out _));
+
+        // The attack the refusal stops: a prover that opens the same commitment again (here through a copy of its state) in
+        // another proof. With ρ_1 ≠ ρ_2, (ρ_2·g_1(0) − ρ_1·g_2(0))/(ρ_2 − ρ_1) of the first round messages is Σ_(x_1 = 0) f·eq(z, ·)
+        // = (1 − z_1)·f(0, z_2, …): a value of the table that f(z) does not give.
+        var copy = new BasefoldProverState(state.Commitment, state.Parameters, state.Table, state.Extended, state.Mask, state.Codeword, state.Salts, state.Tree);
+        BasefoldOpening<GoldilocksExt2> second = BasefoldProver.Open(new Transcript("proof-2"), copy, point, out _);
+        GoldilocksExt2 rho1 = Rho("proof-1", state, point, value, first), rho2 = Rho("proof-2", state, point, value, second);
+        GoldilocksExt2 recovered = ((rho2 * first.RoundMessages[0]) - (rho1 * second.RoundMessages[0])) * GoldilocksExt2.Invert(rho2 - rho1);
+
+        GoldilocksExt2[] half = Array.ConvertAll(table[..(table.Length / 2)], GoldilocksExt2.FromBase);
+        GoldilocksExt2 partial = (GoldilocksExt2.One - point[0]) * MultilinearPolynomial<GoldilocksExt2>.Evaluate(half, point.AsSpan(1));
+        Assert.Equal(partial, recovered);
+    }
+
+    private static GoldilocksExt2 Rho(string label, BasefoldProverState state, GoldilocksExt2[] point, GoldilocksExt2 value, BasefoldOpening<GoldilocksExt2> opening)
+    {
+        var transcript = new Transcript(label);
+        BasefoldProtocol.Begin<GoldilocksExt2>(transcript, state.Commitment, state.Parameters, point, value);
+        return BasefoldProtocol.MaskChallenge(transcript, opening.MaskValue!.Value);
     }
 
     /// <summary>A dishonest commitment to an arbitrary word, hashed exactly as <see cref="BasefoldProver.Commit"/> hashes a codeword.</summary>

@@ -95,6 +95,7 @@ internal static class BasefoldProver
     /// <param name="value">The evaluation <c>f(point)</c>, which the verifier must be given.</param>
     /// <returns>The opening.</returns>
     /// <exception cref="ArgumentException">The point has the wrong dimension.</exception>
+    /// <exception cref="OpeningBudgetExhaustedException">A hiding commitment was already opened (it hides one opening).</exception>
     public static BasefoldOpening<TExt> Open<TExt>(Transcript transcript, BasefoldProverState state, ReadOnlySpan<TExt> point, out TExt value)
         where TExt : struct, IExtensionField<TExt>
     {
@@ -106,6 +107,7 @@ internal static class BasefoldProver
             throw new ArgumentException($"The point has {point.Length} coordinates; the commitment has {v} variables.", nameof(point));
         }
 
+        state.BeginOpening();
         BasefoldParameters parameters = state.Parameters;
         BasefoldSchedule schedule = parameters.Schedule(v);
         TExt[] pointEq = EqPolynomial.Table(point);

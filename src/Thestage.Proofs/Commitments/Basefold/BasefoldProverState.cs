@@ -49,4 +49,19 @@ internal sealed class BasefoldProverState
 
     /// <summary>Gets the layer-0 Merkle tree.</summary>
     public MerkleTree Tree { get; }
+
+    private int _openings;
+
+    /// <summary>
+    /// Counts an opening; a hiding commitment hides one opening only (a second reveals functionals of <c>f̃</c>, see
+    /// <c>Commitments/README.md</c>, "Hiding"), so the second is refused. Thread-safe.
+    /// </summary>
+    /// <exception cref="OpeningBudgetExhaustedException">A hiding commitment was already opened.</exception>
+    public void BeginOpening()
+    {
+        if (Interlocked.Increment(ref _openings) > 1 && Mask is not null)
+        {
+            throw new OpeningBudgetExhaustedException(1);
+        }
+    }
 }
