@@ -35,6 +35,17 @@ namespace Thestage.Proofs.Commitments.Basefold;
 /// <c>v = 21</c>, 100.1 at <c>v = 23</c>, and below 100 from <c>v = 24</c> (<c>2·n_0/|F_ext| = 2^−101</c>), where the policy refuses
 /// the defaults and a larger table needs more queries.
 /// </para>
+/// <para>
+/// Hiding (<see cref="Hiding"/>). The committed polynomial is <c>f̃</c> in <c>v + e</c> variables (<see cref="MaskVariables"/>),
+/// equal to <c>f</c> where the <c>e</c> last variables are 0 and uniform elsewhere, beside a uniform table <c>g̃</c> of the same size
+/// (both codewords in each layer-0 leaf). An opening sends <c>g̃(z, 0^e)</c>, draws <c>ρ</c>, and proves <c>h = f̃ + ρ·g̃</c> at
+/// <c>(z, 0^e)</c>: <c>h</c> is uniform given its value, so the rounds, folded layers and final polynomial are simulatable, and
+/// the opened layer-0 values of <c>f̃</c> are uniform because its univariate polynomial is <c>A + X^(2^v)·B</c> with <c>B</c> uniform
+/// of degree <c>&lt; 2^(v+e) − 2^v ≥ t·2^LogArity</c>. Soundness adds <c>n_0/|F_ext|</c> (the line in <c>ρ</c> through both tables) and
+/// <c>1/|F_ext|</c> (a false value surviving <c>ρ</c>): <c>ε ≤ ((1 + ρ)/2)^t + (2R + 3·n_0 + 1)/|F_ext|</c>, with <c>R</c> and
+/// <c>n_0</c> of the <c>v + e</c>-variate polynomial. One opening per commitment (the prover state refuses a second): two reveal
+/// functionals of <c>ρ_2·h_1 − ρ_1·h_2 ∝ f̃</c>. <c>Commitments/README.md</c> has the argument in full.
+/// </para>
 /// </remarks>
 internal sealed class BasefoldParameters
 {
