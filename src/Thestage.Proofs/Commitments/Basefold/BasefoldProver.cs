@@ -26,8 +26,10 @@ namespace Thestage.Proofs.Commitments.Basefold;
 /// is a value of the next layer's leaf) and ends on the final polynomial. Leaves are deduplicated per layer and opened with one
 /// Merkle batch proof each.</description></item>
 /// </list>
-/// Soundness: <see cref="BasefoldParameters"/>. Not hiding: the round messages, the folded layers and the opened leaves are
-/// functions of the table (the salts hide the unopened leaves of layer 0 only).
+/// Soundness: <see cref="BasefoldParameters"/>. Plain parameters do not hide: the round messages, the folded layers and the
+/// opened leaves are functions of the table (the salts hide the unopened leaves of layer 0 only). Hiding parameters commit
+/// <c>f̃</c> beside a mask table <c>g̃</c> and run the steps above on <c>f̃ + ρ·g̃</c> (<see cref="BasefoldParameters"/> remarks,
+/// "Hiding"); such a commitment is opened once.
 /// </remarks>
 internal static class BasefoldProver
 {
