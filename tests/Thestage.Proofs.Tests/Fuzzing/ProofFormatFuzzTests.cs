@@ -1,4 +1,5 @@
 using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Commitments.Basefold;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Polynomials;
@@ -59,6 +60,7 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             "TSTT hiding training transcript", "TSMC budgeted model commitment (verify)", "TSIP budgeted inference proof (verify)", "TSLG budgeted Ligero opening (verify)",
             "TSPW training proof piece", "TSIW inference proof piece", "TSIW inference proof piece (commit)",
             "TSIC input commitment", "TSIC input commitment (verify)", "TSIP private-input inference proof (verify)",
+            "TSBF Basefold opening (verify)", "TSBF hiding Basefold opening (verify)",
         ];
 
         private readonly Dictionary<string, (FuzzTarget, int)> _targets = [];
@@ -121,6 +123,15 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             AddVerify("TSLG budgeted Ligero opening (verify)", 1000,
                 b => LigeroVerifier.Verify(new Transcript("fuzz"), budgetedState.Commitment, budget, budgetedPoint, budgetedValue, LigeroProofSerializer.Deserialize<GoldilocksExt2>(b)),
                 LigeroProofSerializer.Serialize(budgetedOpening));
+            foreach ((string name, BasefoldParameters parameters) in new[] { ("TSBF Basefold opening (verify)", BasefoldParameters.Default), ("TSBF hiding Basefold opening (verify)", BasefoldParameters.DefaultHiding) })
+            {
+                (BasefoldProverState basefold, _, GoldilocksExt2[] basefoldPoint) = BasefoldTests.Setup(9, 3022, parameters);
+                BasefoldOpening<GoldilocksExt2> basefoldOpening = BasefoldProver.Open(new Transcript("fuzz"), basefold, basefoldPoint, out GoldilocksExt2 basefoldValue);
+                AddVerify(name, 1000,
+                    b => BasefoldVerifier.Verify(new Transcript("fuzz"), basefold.Commitment, parameters, basefoldPoint, basefoldValue, BasefoldOpeningSerializer.Deserialize<GoldilocksExt2>(b)),
+                    BasefoldOpeningSerializer.Serialize(basefoldOpening));
+            }
+
             var words = new SeededWordSource(3004);
             MultilinearPolynomial<GoldilocksExt2>[] factors = [new(words.NextArray<GoldilocksExt2>(16)), new(words.NextArray<GoldilocksExt2>(16))];
             SumcheckProof<GoldilocksExt2> sumcheck = SumcheckProver.Prove(new Transcript("fuzz"), SumcheckProver.ComputeSum(factors), factors).Proof;
