@@ -12,7 +12,10 @@ namespace Thestage.Proofs.Inference;
 /// ‖ weight opening count u8 ‖ per opening: u32 length ‖ "TSLG" bytes</c>; field elements are canonical 16-byte
 /// <see cref="GoldilocksExt2"/> encodings. Version 2 is the zero-knowledge proof of a hiding commitment: every sumcheck is
 /// followed by its mask's sum and value, and the weight openings by the masking pool (<c>chunk count u8 (1…8) ‖ per chunk:
-/// root (32) ‖ log size u8 (4…16) ‖ u32 length ‖ "TSLG" opening</c>). Plain proofs are written as version 1, unchanged.
+/// root (32) ‖ log size u8 (4…16) ‖ u32 length ‖ "TSLG" opening</c>). Version 3 has the fields of version 2 and is the zero-knowledge
+/// proof whose relations are zero-checks with masked claims (<see cref="InferenceProof"/>'s relations per <c>ZeroKnowledgeLayout</c>);
+/// the version is what tells the verifier which relations to run, and a verifier that requires version 3 refuses version 2.
+/// Plain proofs are written as version 1, unchanged.
 /// </summary>
 /// <remarks>
 /// Every count is bounded (sumchecks ≤ 65536, rounds ≤ 64, values per round 2…64, factors 1…63, loose values ≤ 2^20,
@@ -25,6 +28,8 @@ public static class InferenceProofSerializer
     public const ushort Version = 1;
 
     private const ushort MaskedVersion = 2;
+
+    private const ushort HidingClaimsVersion = 3;
 
     private const int MaxSumchecks = 1 << 16;
     private const int MaxValues = 1 << 20;
@@ -45,7 +50,7 @@ public static class InferenceProofSerializer
         }
 
         var writer = new ProofWriter();
-        writer.WriteHeader(Magic, proof.IsMasked ? MaskedVersion : Version);
+        writer.WriteHeader(Magic, proof.HidesClaims ? HidingClaimsVersion : proof.IsMasked ? MaskedVersion : Version);
         writer.WriteDigest(proof.AdviceRoot);
         ProofCodec.WriteSumchecks(writer, proof.Sumchecks, proof.IsMasked);
         writer.WriteElements(proof.Values);
@@ -71,7 +76,8 @@ public static class InferenceProofSerializer
     public static InferenceProof Deserialize(ReadOnlySpan<byte> bytes)
     {
         var reader = new ProofReader(bytes);
-        bool masked = reader.ReadHeader(Magic, Version, MaskedVersion) == MaskedVersion;
+        ushort version = reader.ReadHeader(Magic, Version, HidingClaimsVersion);
+        bool masked = version >= MaskedVersion;
         Digest256 root = reader.ReadDigest();
         SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks, masked);
         GoldilocksExt2[] values = reader.ReadElements<GoldilocksExt2>(0, MaxValues);
@@ -92,7 +98,7 @@ public static class InferenceProofSerializer
         {
             (SumcheckMaskChunk[] chunks, LigeroOpeningProof<GoldilocksExt2>[] maskOpenings) = ProofCodec.ReadMaskPool(ref reader);
             reader.EnsureEnd();
-            return new InferenceProof(root, sumchecks, values, advice, weightOpenings, chunks, maskOpenings);
+            return new InferenceProof(root, sumchecks, values, advice, weightOpenings, chunks, maskOpenings, version == HidingClaimsVersion);
         }
 
         reader.EnsureEnd();
