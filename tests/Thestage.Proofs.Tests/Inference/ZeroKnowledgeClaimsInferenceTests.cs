@@ -3,6 +3,7 @@ using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
+using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Tests.Statistics;
 using Thestage.Proofs.Transcripts;
@@ -336,5 +337,49 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
         CircuitPlan plan = model.Commitment.Plan(1);
         InferenceProof reference = InferenceProver.ProveWithWitness(model, plan, [input], InferenceWitness.Build(plan, model.Model, [input]), new SeededSaltSource(1));
         return reference.Sumchecks.Count - plan.ZeroKnowledge!.Checks.Length - 1 - reference.WeightOpenings.Count;
+    }
+
+    [Theory]
+    [InlineData("mlp-10-6-4-batch-3")]
+    [InlineData("square-relu-batch-3")]
+    public void SimulatedZeroChecksOfEveryLayerNeedNoWitness(string name)
+    {
+        // The simulator of the relations of a v3 proof: given the statement (architecture, public input and output, so the public
+        // factors), programmed challenges (z, ρ and r per zero-check) and the weight claims (still revealed, an input of the simulator
+        // until the weights are masked), it draws every witness claim uniformly (a copy equal to its first slot) and simulates each
+        // zero-check's rounds without any table; the verifier's checks accept, and the same messages under another public sum do not.
+        (CommittedModel model, List<int[]> inputs) = Model(name);
+        CircuitPlan plan = model.Commitment.Plan(inputs.Count);
+        InferenceWitness witness = InferenceWitness.Build(plan, model.Model, inputs);
+        Goldilocks[][] publicTensors = new Goldilocks[plan.Layers.Length + 1][];
+        publicTensors[0] = witness.FieldTensors[0];
+        publicTensors[plan.Source[plan.Layers.Length]] = witness.FieldTensors[plan.Source[plan.Layers.Length]];
+        var rng = new SeededWordSource(8380);
+        foreach (ZeroCheck check in plan.ZeroKnowledge!.Checks)
+        {
+            E[] z = rng.NextArray<E>(check.PointVariables);
+            E weight = rng.Next<E>();
+            E[] point = rng.NextArray<E>(check.NumVariables);
+            E sum = check.ConstantSum + (check.SumTensor >= 0 ? MultilinearPolynomial<E>.Evaluate(Array.ConvertAll(publicTensors[check.SumTensor], E.FromBase), z) : E.Zero);
+            var evaluations = new E[check.Factors.Length];
+            for (int k = 0; k < evaluations.Length; k++)
+            {
+                ZeroCheckFactor factor = check.Factors[k];
+                E[] own = factor.OwnPoint(point);
+                evaluations[k] = factor.Source switch
+                {
+                    ZeroCheckSource.Eq => EqPolynomial.Evaluate<E>(z, own),
+                    ZeroCheckSource.Public => MultilinearPolynomial<E>.Evaluate(Array.ConvertAll(publicTensors[factor.Index], E.FromBase), own),
+                    ZeroCheckSource.PublicSquare => MultilinearPolynomial<E>.Evaluate(Array.ConvertAll(publicTensors[factor.Index], x => E.FromBase(x * x)), own),
+                    ZeroCheckSource.ValidBatch => MultilinearPolynomial<E>.Evaluate(Enumerable.Range(0, 1 << plan.LogBatch).Select(b => b < plan.Batch ? E.One : E.Zero).ToArray(), own),
+                    ZeroCheckSource.Witness when factor.Copy > 0 => evaluations[Array.FindIndex(check.Factors, f => f.Source == ZeroCheckSource.Witness && f.Index == factor.Index && f.Copy == 0)],
+                    _ => rng.Next<E>(), // a witness claim (uniform), or the revealed weight claim
+                };
+            }
+
+            SumcheckProof<E> proof = Sumcheck.ZeroKnowledgeSumcheckTests.Simulate(sum, check.NumVariables, check.Degree, weight, point, evaluations, SumcheckTerm<E>.Evaluate(check.Terms, evaluations), rng);
+            Assert.Equal(SumcheckFailure.None, SumcheckVerifier.Check(sum, proof, weight, point, check.Terms).Failure);
+            Assert.Equal(SumcheckFailure.RoundSumMismatch, SumcheckVerifier.Check(sum + E.One, proof, weight, point, check.Terms).Failure);
+        }
     }
 }
