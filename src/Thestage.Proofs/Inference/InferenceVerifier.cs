@@ -22,6 +22,9 @@ namespace Thestage.Proofs.Inference;
 /// <item><description>logUp: <c>(N + 256 + 1.5·L² + 2L)/|F|</c> for <c>N</c> looked-up limbs and <c>2^L</c> leaves (Haböck 2022/1530;
 /// see <c>LogUpArgument</c>);</description></item>
 /// <item><description>every sumcheck: <c>v·d/|F|</c>; every random-point relation check: <c>v/|F|</c>; every claim batch: <c>k/|F|</c>;</description></item>
+/// <item><description>a <c>TSIP</c> v3 proof (hiding commitment, <see cref="ZeroKnowledgeLayout"/>): per layer zero-check of <c>V</c>
+/// variables and round degree <c>d</c> — 3 per masked factor, so the masked factors' extra <c>2m</c> is in <c>d</c> — <c>(v_z + V·d)/|F|</c>
+/// for its random point and sumcheck, and <c>2/|F|</c> for its mask's <c>ρ</c> and <c>α</c>; the witness opening covers the masks;</description></item>
 /// <item><description>the model's one-time <see cref="WeightRangeProof"/>, on which every inference proof relies (its own openings,
 /// logUp, zero-checks and batching).</description></item>
 /// </list>
