@@ -16,6 +16,7 @@ internal sealed partial class LayerRelations
     private void RunZeroKnowledge()
     {
         ZeroKnowledgeLayout layout = _zeroKnowledge!;
+        var usedMasks = new HashSet<int>();
         foreach (ZeroCheck check in layout.Checks)
         {
             E[] z = _transcript.Challenges<E>(InferenceTranscript.RelationPoint, check.PointVariables);
@@ -31,7 +32,14 @@ internal sealed partial class LayerRelations
                         WeightClaims.Add(new(factor.Index, own, values[k]));
                         break;
                     case ZeroCheckSource.Witness when factor.Copy == 0:
-                        AdviceClaims.Add(new(factor.Index, own, values[k], layout.MaskOf(check.Layer, factor.Index), r));
+                        // A mask hides its one claim (MaskedExtension.MaxClaims(V) = V ≥ 1); a second claim on it would be a layout error.
+                        int mask = layout.MaskOf(check.Layer, factor.Index);
+                        if (!usedMasks.Add(mask))
+                        {
+                            throw new InvalidOperationException($"Mask segment {mask} would receive a second claim.");
+                        }
+
+                        AdviceClaims.Add(new(factor.Index, own, values[k], mask, r));
                         break;
                     case ZeroCheckSource.Witness:
                         int first = Array.FindIndex(check.Factors, f => f.Source == ZeroCheckSource.Witness && f.Index == factor.Index && f.Copy == 0);

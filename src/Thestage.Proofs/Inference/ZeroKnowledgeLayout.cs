@@ -182,8 +182,7 @@ internal sealed class ZeroKnowledgeLayout
         {
             foreach (ZeroCheckFactor factor in check.Factors.Where(f => f.Source == ZeroCheckSource.Witness && f.Copy == 0))
             {
-                // One claim per mask: the zero-check's one evaluation of this segment (its copies share it).
-                System.Diagnostics.Debug.Assert(MaskedExtension.MaxClaims(check.NumVariables) >= 1, "a mask hides as many claims as its zero-check has variables");
+                // One claim per mask: the zero-check's one evaluation of this segment (its copies share it); LayerRelations refuses a second.
                 masks.Add((check.Layer, factor.Index), logSizes.Count);
                 maskVariables.Add(check.NumVariables);
                 logSizes.Add(TensorLayout.CeilLog2(MaskedExtension.Entries(check.NumVariables)));
