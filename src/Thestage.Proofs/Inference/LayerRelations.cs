@@ -61,19 +61,30 @@ internal sealed partial class LayerRelations
     /// <summary>Gets the claims on the committed weight segments.</summary>
     public List<SegmentClaim<E>> WeightClaims { get; } = [];
 
+    /// <summary>
+    /// Gets the claims <c>X̃(point) = value</c> on the input tensor of a private-input proof (<see cref="PrivateInput"/>), left for the
+    /// input commitment's opening instead of being evaluated.
+    /// </summary>
+    public List<(E[] Point, E Value)> InputClaims { get; } = [];
+
+    /// <summary>Gets a value indicating whether the input is committed by its owner rather than public: claims on it are collected in <see cref="InputClaims"/>.</summary>
+    public bool PrivateInput { get; private init; }
+
     private bool Proving => _witness is not null;
 
     /// <summary>The prover's relations over a witness and the model's weight segments.</summary>
     /// <remarks>
     /// With <paramref name="zeroKnowledgeSegments"/> (the segments of <see cref="CircuitPlan.ZeroKnowledge"/>'s layout: the witness segments, their
-    /// masks, the random segment) the relations are the zero-checks of <c>TSIP</c> v3 (<see cref="RunZeroKnowledge"/>).
+    /// masks, the random segment) the relations are the zero-checks of <c>TSIP</c> v3 (<see cref="RunZeroKnowledge"/>); a private input keeps
+    /// the relations of <c>TSIP</c> v2.
     /// </remarks>
-    public static LayerRelations ForProver(CircuitPlan plan, Transcript transcript, ProofBuilder<E> builder, InferenceWitness witness, Goldilocks[][] weightSegments, Goldilocks[][]? zeroKnowledgeSegments = null) =>
-        new(plan, transcript, witness.FieldTensors, witness, weightSegments, builder, null, zeroKnowledgeSegments is null ? null : plan.ZeroKnowledge, zeroKnowledgeSegments);
+    public static LayerRelations ForProver(
+        CircuitPlan plan, Transcript transcript, ProofBuilder<E> builder, InferenceWitness witness, Goldilocks[][] weightSegments, bool privateInput = false, Goldilocks[][]? zeroKnowledgeSegments = null) =>
+        new(plan, transcript, witness.FieldTensors, witness, weightSegments, builder, null, zeroKnowledgeSegments is null || privateInput ? null : plan.ZeroKnowledge, zeroKnowledgeSegments) { PrivateInput = privateInput };
 
     /// <summary>The verifier's relations over the padded public tensors (the input at 0, the output at its source index); the zero-checks of <c>TSIP</c> v3 with <paramref name="zeroKnowledge"/>.</summary>
-    public static LayerRelations ForVerifier(CircuitPlan plan, Transcript transcript, ProofCursor<E> cursor, Goldilocks[][] publicTensors, bool zeroKnowledge = false) =>
-        new(plan, transcript, publicTensors, null, null, null, cursor, zeroKnowledge ? plan.ZeroKnowledge ?? throw new ArgumentException("The plan has no zero-knowledge relations.", nameof(zeroKnowledge)) : null);
+    public static LayerRelations ForVerifier(CircuitPlan plan, Transcript transcript, ProofCursor<E> cursor, Goldilocks[][] publicTensors, bool privateInput = false, bool zeroKnowledge = false) =>
+        new(plan, transcript, publicTensors, null, null, null, cursor, zeroKnowledge && !privateInput ? plan.ZeroKnowledge ?? throw new ArgumentException("The plan has no zero-knowledge relations.", nameof(zeroKnowledge)) : null) { PrivateInput = privateInput };
 
     /// <summary>The value <c>x</c> of limbs <c>(l0, l1, e)</c>, <c>x = l0 + 2^8·l1 + 2^15·(e − 1)</c>, or <c>(l0, l1)</c>, <c>x = l0 + 2^8·l1 − 2^15</c>.</summary>
     public static E Recompose(ReadOnlySpan<E> limbs)
@@ -163,6 +174,9 @@ internal sealed partial class LayerRelations
                 break;
             case TensorKind.Virtual:
                 Relu(source - 1, z, claim);
+                break;
+            case TensorKind.Input when PrivateInput:
+                InputClaims.Add((z, claim));
                 break;
             default:
                 Require(Evaluate(_tensors[source], z) == claim, layer);

@@ -58,6 +58,7 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             "TSSP hiding training step proof (verify)", "TSSR hiding snapshot range proof (verify)", "TSML hiding model link proof (verify)",
             "TSMC budgeted model commitment (verify)", "TSIP budgeted inference proof (verify)", "TSLG budgeted Ligero opening (verify)",
             "TSPW training proof piece", "TSIW inference proof piece", "TSIW inference proof piece (commit)",
+            "TSIC input commitment", "TSIC input commitment (verify)", "TSIP private-input inference proof (verify)",
         ];
 
         private readonly Dictionary<string, (FuzzTarget, int)> _targets = [];
@@ -78,6 +79,14 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             (int[][] budgetedOutputs, InferenceProof budgetedProof) = InferenceTestKit.Prove(budgeted, hidingInputs);
             AddVerify("TSMC budgeted model commitment (verify)", 1000, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges(), ModelCommitmentSerializer.Serialize(budgeted.Commitment));
             AddVerify("TSIP budgeted inference proof (verify)", 1000, b => InferenceVerifier.VerifyBatch(budgeted.Commitment, hidingInputs, budgetedOutputs, InferenceProofSerializer.Deserialize(b)), InferenceProofSerializer.Serialize(budgetedProof));
+            (CommittedModel privateModel, List<int[]> privateInputs) = PrivateInputInferenceTests.Mlp(3022);
+            CommittedInput committedInput = PrivateInputInferenceTests.Commit(privateModel, privateInputs[0], 3, 3023);
+            (int[] privateOutput, InferenceProof privateProof) = InferenceProver.ProvePrivateInput(privateModel, committedInput, new SeededSaltSource(3024));
+            byte[] inputCommitment = InputCommitmentSerializer.Serialize(committedInput.Commitment);
+            Add("TSIC input commitment", 2000, b => InputCommitmentSerializer.Deserialize(b), inputCommitment);
+            AddVerify("TSIC input commitment (verify)", 1000, b => InferenceVerifier.VerifyPrivateInput(privateModel.Commitment, InputCommitmentSerializer.Deserialize(b), privateOutput, privateProof), inputCommitment);
+            AddVerify("TSIP private-input inference proof (verify)", 1000,
+                b => InferenceVerifier.VerifyPrivateInput(privateModel.Commitment, committedInput.Commitment, privateOutput, InferenceProofSerializer.Deserialize(b)), InferenceProofSerializer.Serialize(privateProof));
             Add("TSMC model commitment", 2000, b => ModelCommitmentSerializer.Deserialize(b),
                 [ModelCommitmentSerializer.Serialize(mlp.Commitment), ModelCommitmentSerializer.Serialize(cnn.Commitment), ModelCommitmentSerializer.Serialize(MaxPoolProofTests.Model(3011, 1, 6, 2, reluAfter: true).Model.Commitment),
                     ModelCommitmentSerializer.Serialize(hiding.Commitment)],
