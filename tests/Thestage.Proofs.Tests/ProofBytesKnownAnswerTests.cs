@@ -43,7 +43,9 @@ namespace Thestage.Proofs.Tests;
 /// again from the prover of h/zkmult when the hiding commitment's range proof began committing its multiplicities in the masking
 /// pool (<c>TSMC</c> v5: no multiplicities field, the pool's first chunk holding them, another transcript); the plain pins did not move. Budgeted openings (<c>TSLG</c> v2) and commitments (<c>TSMC</c> v6: version 5 with the budget) are pinned
 /// beside them (<see cref="BudgetedHidingLigeroCommitmentAndOpening"/>, <see cref="BudgetedModelCommitmentAndInferenceProof"/>),
-/// the latter pinned again when the two were merged.
+/// the latter pinned again when the two were merged. The three hiding inference pins were pinned again from the prover of
+/// h/zkinfer when hiding MLP proofs became <c>TSIP</c> v3 (zero-checks with masked witness claims, the witness polynomial with
+/// their masks and a random segment); the model commitments in them did not change.
 /// </remarks>
 public sealed class ProofBytesKnownAnswerTests
 {
@@ -155,15 +157,15 @@ public sealed class ProofBytesKnownAnswerTests
 
     [Fact]
     public void HidingModelCommitmentAndInferenceProof() =>
-        AssertHidingInference(FirstHiding, "2b798ecc0690686ce7578ec90c773122e6889d00e6c236ca97ea8115e9acf8e2");
+        AssertHidingInference(FirstHiding, "85dc174658ffaf329ba3a9460aa3e931b25a67c1ed92974042f4ada76ac2c490");
 
     [Fact]
     public void DefaultHidingModelCommitmentAndInferenceProof() =>
-        AssertHidingInference(LigeroParameters.DefaultHiding, "d9ec712a5e464c4c466f25b552f80a71f797b9566a4f93daa19cc6af28e4f60f");
+        AssertHidingInference(LigeroParameters.DefaultHiding, "48e5276401e23e625187213cb321c3ac80ff32db9cb6a25ff609e42085f4526b");
 
     [Fact]
     public void BudgetedModelCommitmentAndInferenceProof() =>
-        AssertHidingInference(LigeroParameters.DefaultHidingWithBudget(3), "7f054f41f28b3f0800f8143856b155a0cfc1995a83bfe7996a29a1754af85938", commitmentVersion: 6);
+        AssertHidingInference(LigeroParameters.DefaultHidingWithBudget(3), "5d0d5c99b4bc8ad3f57708cd3cd06479043128b1fae3de6d15fa9ea6b259f0f6", commitmentVersion: 6);
 
     private static void AssertHidingInference(LigeroParameters parameters, string expected, ushort commitmentVersion = 5)
     {
@@ -174,7 +176,7 @@ public sealed class ProofBytesKnownAnswerTests
         byte[] commitmentBytes = ModelCommitmentSerializer.Serialize(model.Commitment);
         byte[] proofBytes = InferenceProofSerializer.Serialize(proof);
         Assert.Equal(commitmentVersion, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(commitmentBytes.AsSpan(4)));
-        Assert.Equal(2, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(proofBytes.AsSpan(4)));
+        Assert.Equal(3, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(proofBytes.AsSpan(4)));
         AssertDigest(expected, commitmentBytes, proofBytes);
     }
 

@@ -21,6 +21,7 @@ internal sealed class CircuitPlan
     public const int TableBits = 8;
 
     private readonly Lazy<Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>> _taps;
+    private readonly Lazy<ZeroKnowledgeLayout?> _zeroKnowledge;
 
     private CircuitPlan(Shape inputShape, CircuitLayer[] layers, int batch, Lazy<Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>>? taps)
     {
@@ -70,7 +71,14 @@ internal sealed class CircuitPlan
 
         BuildSegments();
         _taps = taps ?? new Lazy<Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>>(BuildTaps);
+        _zeroKnowledge = new Lazy<ZeroKnowledgeLayout?>(() => ZeroKnowledgeLayout.TryCreate(this));
     }
+
+    /// <summary>
+    /// Gets the zero-knowledge layout and relations of a hiding proof (<c>TSIP</c> v3), or <see langword="null"/> when the plan's layer kinds
+    /// are not covered (its hiding proofs are <c>TSIP</c> v2); plain proofs never use it (built on first use).
+    /// </summary>
+    public ZeroKnowledgeLayout? ZeroKnowledge => _zeroKnowledge.Value;
 
     public CircuitLayer[] Layers { get; }
 

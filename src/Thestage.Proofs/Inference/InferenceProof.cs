@@ -54,9 +54,11 @@ public sealed class InferenceProof
         LigeroOpeningProof<GoldilocksExt2> adviceOpening,
         IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> weightOpenings,
         IReadOnlyList<SumcheckMaskChunk> maskChunks,
-        IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> maskOpenings)
+        IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> maskOpenings,
+        bool hidesClaims = false)
         : this(adviceRoot, sumchecks, values, adviceOpening, weightOpenings)
     {
+        HidesClaims = hidesClaims;
         _maskChunks = [.. maskChunks];
         _maskOpenings = [.. maskOpenings];
         if (_maskOpenings.Any(o => o is null))
@@ -103,6 +105,13 @@ public sealed class InferenceProof
 
     /// <summary>Whether the sumchecks are zero-knowledge (<see cref="SumcheckMask{T}"/>): the proof of a hiding commitment.</summary>
     internal bool IsMasked => _maskChunks.Length > 0 || _sumchecks.Any(s => s.IsMasked);
+
+    /// <summary>
+    /// Whether the proof's relations are the zero-checks of <c>TSIP</c> v3 (<see cref="ZeroKnowledgeLayout"/>): its witness claims are masked
+    /// (uniform) and the witness polynomial carries their masks and a random segment. A <c>TSIP</c> v2 proof (masked rounds, revealed claims)
+    /// has <see langword="false"/> and is refused wherever v3 is required.
+    /// </summary>
+    internal bool HidesClaims { get; }
 
     /// <summary>The masking pool's chunks, in commitment order (empty for a plain proof).</summary>
     internal IReadOnlyList<SumcheckMaskChunk> MaskChunks => _maskChunks;

@@ -12,7 +12,10 @@ namespace Thestage.Proofs.Inference;
 /// ‖ weight opening count u8 ‖ per opening: u32 length ‖ "TSLG" bytes</c>; field elements are canonical 16-byte
 /// <see cref="GoldilocksExt2"/> encodings. Version 2 is the zero-knowledge proof of a hiding commitment: every sumcheck is
 /// followed by its mask's sum and value, and the weight openings by the masking pool (<c>chunk count u8 (1…8) ‖ per chunk:
-/// root (32) ‖ log size u8 (4…16) ‖ u32 length ‖ "TSLG" opening</c>). Plain proofs are written as version 1, unchanged.
+/// root (32) ‖ log size u8 (4…16) ‖ u32 length ‖ "TSLG" opening</c>). Version 3 has the fields of version 2 and is the zero-knowledge
+/// proof whose relations are zero-checks with masked claims (<see cref="InferenceProof"/>'s relations per <c>ZeroKnowledgeLayout</c>);
+/// the version is what tells the verifier which relations to run, and a verifier that requires version 3 refuses version 2.
+/// Plain proofs are written as version 1, unchanged.
 /// Bit 15 of the version (<c>0x8000</c>) marks a proof for a private input (<see cref="InferenceProver.ProvePrivateInput"/>): only
 /// with version 2 (<c>0x8002</c>, its sumchecks are masked), and the weight openings are followed by the opening of the input
 /// commitment (<c>u32 length ‖ "TSLG" bytes</c>) before the masking pool. The flag is a bit beside the version rather than a version of
@@ -30,6 +33,7 @@ public static class InferenceProofSerializer
 
     private const ushort MaskedVersion = 2;
 
+    private const ushort HidingClaimsVersion = 3;
     private const ushort PrivateInputFlag = 0x8000;
 
     private const int MaxSumchecks = 1 << 16;
@@ -56,7 +60,8 @@ public static class InferenceProofSerializer
             throw new ArgumentException("A proof for a private input has zero-knowledge sumchecks.", nameof(proof));
         }
 
-        writer.WriteHeader(Magic, (ushort)((proof.IsMasked ? MaskedVersion : Version) | (proof.HasPrivateInput ? PrivateInputFlag : 0)));
+        ushort version = proof.HidesClaims ? HidingClaimsVersion : proof.IsMasked ? MaskedVersion : Version;
+        writer.WriteHeader(Magic, (ushort)(version | (proof.HasPrivateInput ? PrivateInputFlag : 0)));
         writer.WriteDigest(proof.AdviceRoot);
         ProofCodec.WriteSumchecks(writer, proof.Sumchecks, proof.IsMasked);
         writer.WriteElements(proof.Values);
@@ -88,12 +93,12 @@ public static class InferenceProofSerializer
     {
         var reader = new ProofReader(bytes);
         ushort version = reader.ReadHeader(Magic, Version, PrivateInputFlag | MaskedVersion);
-        if (version is not (Version or MaskedVersion or (PrivateInputFlag | MaskedVersion)))
+        if (version is not (Version or MaskedVersion or HidingClaimsVersion or (PrivateInputFlag | MaskedVersion)))
         {
-            throw new ProofFormatException($"Unsupported format version 0x{version:x4}; expected 1, 2 or 0x8002 (a private-input proof).");
+            throw new ProofFormatException($"Unsupported format version 0x{version:x4}; expected 1, 2, 3 or 0x8002 (a private-input proof).");
         }
 
-        bool masked = (version & ~PrivateInputFlag) == MaskedVersion;
+        bool masked = (version & ~PrivateInputFlag) >= MaskedVersion;
         Digest256 root = reader.ReadDigest();
         SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks, masked);
         GoldilocksExt2[] values = reader.ReadElements<GoldilocksExt2>(0, MaxValues);
@@ -116,7 +121,7 @@ public static class InferenceProofSerializer
             (SumcheckMaskChunk[] chunks, LigeroOpeningProof<GoldilocksExt2>[] maskOpenings) = ProofCodec.ReadMaskPool(ref reader);
             reader.EnsureEnd();
             return input is null
-                ? new InferenceProof(root, sumchecks, values, advice, weightOpenings, chunks, maskOpenings)
+                ? new InferenceProof(root, sumchecks, values, advice, weightOpenings, chunks, maskOpenings, version == HidingClaimsVersion)
                 : new InferenceProof(root, sumchecks, values, advice, weightOpenings, input, chunks, maskOpenings);
         }
 

@@ -79,34 +79,77 @@ public static partial class InferenceProver
     /// <summary>Runs the protocol on a prepared witness (tests tamper with it to play a cheating prover).</summary>
     /// <remarks>
     /// <paramref name="maskSalts"/> feeds the sumcheck masking pool (default: <paramref name="salts"/>); the indistinguishability tests
-    /// fix the witness commitment's salts and vary only the masks.
+    /// fix the witness commitment's salts and vary only the masks. <paramref name="revealClaims"/> makes the <c>TSIP</c> v2 proof of a hiding
+    /// commitment (masked rounds, revealed claims), which the tests use as the downgrade a verifier must refuse and as the control of the
+    /// indistinguishability test.
     /// </remarks>
-    internal static InferenceProof ProveWithWitness(CommittedModel model, CircuitPlan plan, IReadOnlyList<int[]> inputs, InferenceWitness witness, ISaltSource? salts, ISaltSource? maskSalts = null)
+    internal static InferenceProof ProveWithWitness(
+        CommittedModel model, CircuitPlan plan, IReadOnlyList<int[]> inputs, InferenceWitness witness, ISaltSource? salts, ISaltSource? maskSalts = null, bool revealClaims = false)
     {
         ModelCommitment commitment = model.Commitment;
-        Goldilocks[][] advice = plan.AdviceLayout.Assemble(witness.Advice);
+        ZeroKnowledgeLayout? zeroKnowledge = commitment.Parameters.Hiding && !revealClaims ? plan.ZeroKnowledge : null;
+        Goldilocks[][] segments = zeroKnowledge is null ? witness.Advice : WithMasks(zeroKnowledge, witness.Advice, maskSalts ?? salts);
+        Goldilocks[][] advice = (zeroKnowledge?.Layout ?? plan.AdviceLayout).Assemble(segments);
         LigeroProverState adviceState = LigeroProver.Commit(advice[0], commitment.Parameters, salts);
 
         var transcript = InferenceTranscript.Begin(commitment, inputs, witness.Outputs, adviceState.Commitment.Root);
+        if (zeroKnowledge is not null)
+        {
+            transcript.AbsorbUInt64(InferenceTranscript.ZeroKnowledgeClaims, 3);
+        }
+
         var builder = new ProofBuilder<E>(commitment.Parameters.Hiding ? new SumcheckMaskPool<E>(commitment.Parameters, MaskChunkLogSize(plan), maskSalts ?? salts) : null);
         var columns = plan.LookupColumns.Select(c => (witness.Advice[c.Segment], c.Scale)).ToList();
         LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, witness.Advice[plan.MultiplicitySegment], CircuitPlan.TableBits);
         List<SegmentClaim<E>> adviceClaims = LookupClaims(plan, lookup);
 
         Goldilocks[][] weightSegments = plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model.Model);
-        var relations = LayerRelations.ForProver(plan, transcript, builder, witness, weightSegments);
+        var relations = LayerRelations.ForProver(plan, transcript, builder, witness, weightSegments, zeroKnowledgeSegments: zeroKnowledge is null ? null : segments);
         relations.Run();
         adviceClaims.AddRange(relations.AdviceClaims);
 
-        LigeroOpeningProof<E>[] adviceOpening = ClaimBatcher.Prove(transcript, builder, plan.AdviceLayout, advice, [adviceState], adviceClaims);
+        LigeroOpeningProof<E>[] adviceOpening = ClaimBatcher.Prove(transcript, builder, zeroKnowledge?.Layout ?? plan.AdviceLayout, advice, [adviceState], adviceClaims);
         LigeroOpeningProof<E>[] weightOpenings = ClaimBatcher.Prove(transcript, builder, plan.WeightLayout, model.Polynomials, model.States, relations.WeightClaims);
+        if (zeroKnowledge is not null)
+        {
+            foreach (Goldilocks[] secret in segments.Skip(zeroKnowledge.AdviceSegments).Append(advice[0]))
+            {
+                Array.Clear(secret);
+            }
+        }
+
         if (builder.Masks is null)
         {
             return new InferenceProof(adviceState.Commitment.Root, builder.Sumchecks, builder.Values.ToArray(), adviceOpening[0], weightOpenings);
         }
 
         LigeroOpeningProof<E>[] maskOpenings = builder.Masks.Open(transcript);
-        return new InferenceProof(adviceState.Commitment.Root, builder.Sumchecks, builder.Values.ToArray(), adviceOpening[0], weightOpenings, builder.Masks.Chunks, maskOpenings);
+        return new InferenceProof(adviceState.Commitment.Root, builder.Sumchecks, builder.Values.ToArray(), adviceOpening[0], weightOpenings, builder.Masks.Chunks, maskOpenings, zeroKnowledge is not null);
+    }
+
+    /// <summary>
+    /// The witness segments followed by the masks of <see cref="ZeroKnowledgeLayout"/> (per masked read, <see cref="MaskedExtension.Entries"/>
+    /// uniform base entries, the rest of its segment zero) and its random segment (two uniform base entries), drawn fresh from
+    /// <paramref name="salts"/> (<see cref="RandomSaltSource"/> by default).
+    /// </summary>
+    private static Goldilocks[][] WithMasks(ZeroKnowledgeLayout layout, Goldilocks[][] advice, ISaltSource? salts)
+    {
+        var words = new LigeroMasking.SaltWords(salts ?? RandomSaltSource.Instance);
+        var segments = new List<Goldilocks[]>(advice);
+        foreach (int v in layout.MaskVariables)
+        {
+            var mask = new Goldilocks[1 << layout.Layout.LogSizeOf(segments.Count)];
+            for (int i = 0; i < MaskedExtension.Entries(v); i++)
+            {
+                mask[i] = Goldilocks.Sample(words);
+            }
+
+            segments.Add(mask);
+        }
+
+        segments.Add([Goldilocks.Sample(words), Goldilocks.Sample(words)]);
+        words.Clear();
+        return [.. segments];
     }
 
     /// <summary>
@@ -114,14 +157,29 @@ public static partial class InferenceProver
     /// <c>2^16</c> entries), from the bound of <see cref="InferenceVerifier"/>'s soundness count: per tensor four sumchecks of
     /// degree at most 3 (or a max pooling's window + 1), the lookup's layers, and one batching sumcheck per committed polynomial.
     /// </summary>
-    /// <remarks>A private-input proof (<paramref name="input"/>) adds the input's lookup columns, its padding zero-check and its batching.</remarks>
+    /// <remarks>With zero-knowledge relations (<see cref="CircuitPlan.ZeroKnowledge"/>, public input): each zero-check's mask at its round degree
+    /// and the witness batching's at the layout's size, in place of the four sumchecks per tensor. A private-input proof (<paramref name="input"/>)
+    /// keeps the relations of <c>TSIP</c> v2 and adds the input's lookup columns, its padding zero-check and its batching.</remarks>
     internal static int MaskChunkLogSize(CircuitPlan plan, InputLayout? input = null)
     {
         long entries = 0;
-        for (int t = 0; t <= plan.Layers.Length; t++)
+        ZeroKnowledgeLayout? zeroKnowledge = input is null ? plan.ZeroKnowledge : null;
+        if (zeroKnowledge is not null)
         {
-            int degree = t > 0 && plan.Layers[t - 1].Kind == LayerKind.MaxPool2d ? plan.Layers[t - 1].Window + 1 : 3;
-            entries += 4L * SumcheckMask<E>.Entries(plan.Layouts[t].LogSize + 1, degree);
+            foreach (ZeroCheck check in zeroKnowledge.Checks)
+            {
+                entries += SumcheckMask<E>.Entries(check.NumVariables, check.Degree);
+            }
+
+            entries += SumcheckMask<E>.Entries(zeroKnowledge.Layout.NumVariables[0], 2);
+        }
+        else
+        {
+            for (int t = 0; t <= plan.Layers.Length; t++)
+            {
+                int degree = t > 0 && plan.Layers[t - 1].Kind == LayerKind.MaxPool2d ? plan.Layers[t - 1].Window + 1 : 3;
+                entries += 4L * SumcheckMask<E>.Entries(plan.Layouts[t].LogSize + 1, degree);
+            }
         }
 
         int leaves = LogUpLayout.Create(LookupSpecs(plan, input), CircuitPlan.TableBits).LogSize;

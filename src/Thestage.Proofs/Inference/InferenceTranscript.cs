@@ -18,6 +18,9 @@ internal static class InferenceTranscript
     public const string DifferenceLimbs = "inference/max-difference-limbs";
     public const string WindowCombination = "inference/max-window-combination";
 
+    /// <summary>Absorbed after the statement by a <c>TSIP</c> v3 proof (zero-checks with masked claims), so its challenges differ from a v2 proof's.</summary>
+    public const string ZeroKnowledgeClaims = "inference/zero-knowledge-claims";
+
     public const string InputPaddingPoint = "inference/input-padding-point";
 
     public static Transcript Begin(ModelCommitment commitment, IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs, Digest256 adviceRoot)

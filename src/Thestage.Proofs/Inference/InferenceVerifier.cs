@@ -22,6 +22,9 @@ namespace Thestage.Proofs.Inference;
 /// <item><description>logUp: <c>(N + 256 + 1.5·L² + 2L)/|F|</c> for <c>N</c> looked-up limbs and <c>2^L</c> leaves (Haböck 2022/1530;
 /// see <c>LogUpArgument</c>);</description></item>
 /// <item><description>every sumcheck: <c>v·d/|F|</c>; every random-point relation check: <c>v/|F|</c>; every claim batch: <c>k/|F|</c>;</description></item>
+/// <item><description>a <c>TSIP</c> v3 proof (hiding commitment, <see cref="ZeroKnowledgeLayout"/>): per layer zero-check of <c>V</c>
+/// variables and round degree <c>d</c> — 3 per masked factor, so the masked factors' extra <c>2m</c> is in <c>d</c> — <c>(v_z + V·d)/|F|</c>
+/// for its random point and sumcheck, and <c>2/|F|</c> for its mask's <c>ρ</c> and <c>α</c>; the witness opening covers the masks;</description></item>
 /// <item><description>the model's one-time <see cref="WeightRangeProof"/>, on which every inference proof relies (its own openings,
 /// logUp, zero-checks and batching).</description></item>
 /// </list>
@@ -122,10 +125,18 @@ public static partial class InferenceVerifier
             return ProofVerdict.Reject(RejectionReason.Statement); // the batch is too large for the circuit limits, so no proof can exist
         }
 
-        // A masked proof's chunks are at most the size its prover chooses for the plan (which bounds the verifier's work).
+        // A masked proof's chunks are at most the size its prover chooses for the plan (which bounds the verifier's work). A hiding
+        // commitment whose plan has zero-knowledge relations requires TSIP v3: a v2 proof (revealed claims) is refused, and so is a v3
+        // proof anywhere else.
+        bool hidesClaims = commitment.Parameters.Hiding && plan.ZeroKnowledge is not null;
         if (proof.IsMasked != commitment.Parameters.Hiding || proof.HasPrivateInput || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan)))
         {
             return ProofVerdict.Reject(RejectionReason.Format);
+        }
+
+        if (proof.HidesClaims != hidesClaims)
+        {
+            return ProofVerdict.Reject(RejectionReason.Format, hidesClaims ? "a TSIP v2 proof where v3 (hidden claims) is required" : "a TSIP v3 proof for a statement without zero-knowledge relations");
         }
 
         if (commitment.OpeningBudget > policy.MaximumOpeningBudget || PlanSoundnessBits(commitment, plan, proof.MaskChunks) < policy.MinimumSoundnessBits)
@@ -146,15 +157,21 @@ public static partial class InferenceVerifier
         return ProofVerdict.Of(() =>
         {
             var transcript = InferenceTranscript.Begin(commitment, inputs, outputs, proof.AdviceRoot);
+            if (hidesClaims)
+            {
+                transcript.AbsorbUInt64(InferenceTranscript.ZeroKnowledgeClaims, 3);
+            }
+
             SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(commitment.Parameters, proof.MaskChunks) : null;
             var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray, masks);
             LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, plan.LookupSpecs, CircuitPlan.TableBits);
             List<SegmentClaim<E>> adviceClaims = InferenceProver.LookupClaims(plan, lookup);
-            var relations = LayerRelations.ForVerifier(plan, transcript, cursor, publicTensors);
+            var relations = LayerRelations.ForVerifier(plan, transcript, cursor, publicTensors, zeroKnowledge: hidesClaims);
             relations.Run();
             adviceClaims.AddRange(relations.AdviceClaims);
-            var adviceCommitment = new LigeroCommitment(proof.AdviceRoot, plan.AdviceLayout.NumVariables[0]);
-            ClaimBatcher.Verify(transcript, cursor, plan.AdviceLayout, [adviceCommitment], commitment.Parameters, adviceClaims, [proof.AdviceOpening], "witness");
+            SegmentLayout adviceLayout = hidesClaims ? plan.ZeroKnowledge!.Layout : plan.AdviceLayout;
+            var adviceCommitment = new LigeroCommitment(proof.AdviceRoot, adviceLayout.NumVariables[0]);
+            ClaimBatcher.Verify(transcript, cursor, adviceLayout, [adviceCommitment], commitment.Parameters, adviceClaims, [proof.AdviceOpening], "witness");
             ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, relations.WeightClaims, proof.WeightOpenings, "weights");
             ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
             ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
@@ -190,7 +207,9 @@ public static partial class InferenceVerifier
     {
         double field = E.Log2Size;
         double epsilon = WeightRangeArgument.SoundnessError(commitment.Plan(1), commitment.Parameters, commitment.WeightParameters);
-        foreach (int v in plan.AdviceLayout.NumVariables)
+        ZeroKnowledgeLayout? zeroKnowledge = commitment.Parameters.Hiding && input is null ? plan.ZeroKnowledge : null;
+        SegmentLayout adviceLayout = zeroKnowledge?.Layout ?? plan.AdviceLayout;
+        foreach (int v in adviceLayout.NumVariables)
         {
             epsilon += Math.Pow(2.0, -commitment.Parameters.SoundnessBits(v, field));
         }
@@ -205,23 +224,40 @@ public static partial class InferenceVerifier
         int leaves = LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize;
         epsilon += Math.Pow(2.0, -LogUpArgument.SoundnessBits(lookups, CircuitPlan.TableBits, leaves, field));
 
-        // Relations: per tensor of v variables at most one random-point identity (v), a matrix-multiplication or product
-        // sumcheck (≤ 3v), a gather sumcheck (≤ 2v) and a ReLU sumcheck (3v): ≤ 10v / |F| in total.
-        // A max pooling adds its zero-check, of degree area + 1: (area + 1)·v more.
         double relationTerms = 0;
-        for (int t = 0; t <= plan.Layers.Length; t++)
+        int sumchecks;
+        if (zeroKnowledge is not null)
         {
-            relationTerms += 10.0 * plan.Layouts[t].LogSize;
-            if (t > 0 && plan.Layers[t - 1].Kind == LayerKind.MaxPool2d)
+            // TSIP v3: per zero-check of V variables and round degree d (3 per masked factor, 1 per plain one: the masked factors'
+            // extra 2m), the random point's identity (v_z) and the sumcheck (V·d); its mask's ρ and α are counted below.
+            foreach (ZeroCheck check in zeroKnowledge.Checks)
             {
-                relationTerms += (plan.Layers[t - 1].Window + 1.0) * plan.Layouts[t].LogSize;
+                relationTerms += check.PointVariables + ((double)check.NumVariables * check.Degree);
             }
+
+            sumchecks = zeroKnowledge.Checks.Length;
+        }
+        else
+        {
+            // Relations: per tensor of v variables at most one random-point identity (v), a matrix-multiplication or product
+            // sumcheck (≤ 3v), a gather sumcheck (≤ 2v) and a ReLU sumcheck (3v): ≤ 10v / |F| in total.
+            // A max pooling adds its zero-check, of degree area + 1: (area + 1)·v more.
+            for (int t = 0; t <= plan.Layers.Length; t++)
+            {
+                relationTerms += 10.0 * plan.Layouts[t].LogSize;
+                if (t > 0 && plan.Layers[t - 1].Kind == LayerKind.MaxPool2d)
+                {
+                    relationTerms += (plan.Layers[t - 1].Window + 1.0) * plan.Layouts[t].LogSize;
+                }
+            }
+
+            sumchecks = 4 * (plan.Layers.Length + 1);
         }
 
         // Batching, per committed polynomial: k/|F| for k claims plus 2v/|F| for its sumcheck; k is at most
         // 16 · (segments + layers + 1) (lookup columns, limb and remainder claims, bias and weight claims).
-        int claimBound = 16 * (plan.AdviceLogSizes.Count + plan.WeightLogSizes.Count + plan.Layers.Length + 1);
-        foreach (int v in plan.AdviceLayout.NumVariables.Concat(plan.WeightLayout.NumVariables))
+        int claimBound = 16 * (adviceLayout.SegmentCount + plan.WeightLogSizes.Count + plan.Layers.Length + 1);
+        foreach (int v in adviceLayout.NumVariables.Concat(plan.WeightLayout.NumVariables))
         {
             relationTerms += claimBound + (2.0 * v);
         }
@@ -237,8 +273,8 @@ public static partial class InferenceVerifier
 
         if (maskChunks.Count > 0)
         {
-            // At most four sumchecks per tensor, one per lookup layer and one per committed polynomial, each 2/|F|.
-            relationTerms += 2.0 * ((4 * (plan.Layers.Length + 1)) + leaves + plan.AdviceLayout.NumVariables.Length + plan.WeightLayout.NumVariables.Length + extraSumchecks);
+            // At most the relations' sumchecks, one per lookup layer and one per committed polynomial, each 2/|F|.
+            relationTerms += 2.0 * (sumchecks + leaves + adviceLayout.NumVariables.Length + plan.WeightLayout.NumVariables.Length + extraSumchecks);
             foreach (SumcheckMaskChunk chunk in maskChunks)
             {
                 epsilon += Math.Pow(2.0, -commitment.Parameters.SoundnessBits(Math.Clamp(chunk.LogSize, SumcheckMaskChunk.MinLogSize, SumcheckMaskChunk.MaxLogSize), field));

@@ -28,7 +28,7 @@ namespace Thestage.Proofs.Inference;
 /// every remainder lies in <c>[0, 2^s)</c>; hence the field identities are the integer semantics of
 /// <see cref="QuantizedModel"/>. Each identity is a Schwartz–Zippel check at a random point (error <c>v/|F|</c>).
 /// </remarks>
-internal sealed class LayerRelations
+internal sealed partial class LayerRelations
 {
     private readonly CircuitPlan _plan;
     private readonly Transcript _transcript;
@@ -37,10 +37,15 @@ internal sealed class LayerRelations
     private readonly Goldilocks[][]? _weights;
     private readonly ProofBuilder<E>? _builder;
     private readonly ProofCursor<E>? _cursor;
+    private readonly ZeroKnowledgeLayout? _zeroKnowledge;
+    private readonly Goldilocks[][]? _segments;
 
     private LayerRelations(
-        CircuitPlan plan, Transcript transcript, Goldilocks[][] tensors, InferenceWitness? witness, Goldilocks[][]? weights, ProofBuilder<E>? builder, ProofCursor<E>? cursor)
+        CircuitPlan plan, Transcript transcript, Goldilocks[][] tensors, InferenceWitness? witness, Goldilocks[][]? weights, ProofBuilder<E>? builder, ProofCursor<E>? cursor,
+        ZeroKnowledgeLayout? zeroKnowledge = null, Goldilocks[][]? segments = null)
     {
+        _zeroKnowledge = zeroKnowledge;
+        _segments = segments;
         _plan = plan;
         _transcript = transcript;
         _tensors = tensors;
@@ -68,12 +73,18 @@ internal sealed class LayerRelations
     private bool Proving => _witness is not null;
 
     /// <summary>The prover's relations over a witness and the model's weight segments.</summary>
-    public static LayerRelations ForProver(CircuitPlan plan, Transcript transcript, ProofBuilder<E> builder, InferenceWitness witness, Goldilocks[][] weightSegments, bool privateInput = false) =>
-        new(plan, transcript, witness.FieldTensors, witness, weightSegments, builder, null) { PrivateInput = privateInput };
+    /// <remarks>
+    /// With <paramref name="zeroKnowledgeSegments"/> (the segments of <see cref="CircuitPlan.ZeroKnowledge"/>'s layout: the witness segments, their
+    /// masks, the random segment) the relations are the zero-checks of <c>TSIP</c> v3 (<see cref="RunZeroKnowledge"/>); a private input keeps
+    /// the relations of <c>TSIP</c> v2.
+    /// </remarks>
+    public static LayerRelations ForProver(
+        CircuitPlan plan, Transcript transcript, ProofBuilder<E> builder, InferenceWitness witness, Goldilocks[][] weightSegments, bool privateInput = false, Goldilocks[][]? zeroKnowledgeSegments = null) =>
+        new(plan, transcript, witness.FieldTensors, witness, weightSegments, builder, null, zeroKnowledgeSegments is null || privateInput ? null : plan.ZeroKnowledge, zeroKnowledgeSegments) { PrivateInput = privateInput };
 
-    /// <summary>The verifier's relations over the padded public tensors (the input at 0, the output at its source index).</summary>
-    public static LayerRelations ForVerifier(CircuitPlan plan, Transcript transcript, ProofCursor<E> cursor, Goldilocks[][] publicTensors, bool privateInput = false) =>
-        new(plan, transcript, publicTensors, null, null, null, cursor) { PrivateInput = privateInput };
+    /// <summary>The verifier's relations over the padded public tensors (the input at 0, the output at its source index); the zero-checks of <c>TSIP</c> v3 with <paramref name="zeroKnowledge"/>.</summary>
+    public static LayerRelations ForVerifier(CircuitPlan plan, Transcript transcript, ProofCursor<E> cursor, Goldilocks[][] publicTensors, bool privateInput = false, bool zeroKnowledge = false) =>
+        new(plan, transcript, publicTensors, null, null, null, cursor, zeroKnowledge && !privateInput ? plan.ZeroKnowledge ?? throw new ArgumentException("The plan has no zero-knowledge relations.", nameof(zeroKnowledge)) : null) { PrivateInput = privateInput };
 
     /// <summary>The value <c>x</c> of limbs <c>(l0, l1, e)</c>, <c>x = l0 + 2^8·l1 + 2^15·(e − 1)</c>, or <c>(l0, l1)</c>, <c>x = l0 + 2^8·l1 − 2^15</c>.</summary>
     public static E Recompose(ReadOnlySpan<E> limbs)
@@ -85,6 +96,12 @@ internal sealed class LayerRelations
     /// <summary>Runs every layer's relations, from the output back to the input, collecting the claims for the openings.</summary>
     public void Run()
     {
+        if (_zeroKnowledge is not null)
+        {
+            RunZeroKnowledge();
+            return;
+        }
+
         for (int l = _plan.Layers.Length - 1; l >= 0; l--)
         {
             if (_plan.Layers[l].Requantizes)

@@ -100,8 +100,11 @@ public sealed class ZeroKnowledgePoolAttackTests
         CommittedModel plain = CommittedModel.Commit(quantized, LigeroParameters.Default, new SeededSaltSource(9031));
         (int[][] outputs, InferenceProof hidingProof) = InferenceTestKit.Prove(hiding, inputs, 9032);
         (_, InferenceProof plainProof) = InferenceTestKit.Prove(plain, inputs, 9032);
-        AssertRelabelRefused(InferenceProofSerializer.Serialize(hidingProof), 2, 1, b => InferenceVerifier.VerifyBatch(hiding.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(b)));
+        // A hiding MLP proof is TSIP v3 (zero-checks with hidden claims); relabelled as v2 (masked rounds, revealed claims) or v1 it is refused.
+        AssertRelabelRefused(InferenceProofSerializer.Serialize(hidingProof), 3, 2, b => InferenceVerifier.VerifyBatch(hiding.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(b)));
+        AssertRelabelRefused(InferenceProofSerializer.Serialize(hidingProof), 3, 1, b => InferenceVerifier.VerifyBatch(hiding.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(b)));
         AssertRelabelRefused(InferenceProofSerializer.Serialize(plainProof), 1, 2, b => InferenceVerifier.VerifyBatch(plain.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(b)));
+        AssertRelabelRefused(InferenceProofSerializer.Serialize(plainProof), 1, 3, b => InferenceVerifier.VerifyBatch(plain.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(b)));
         AssertRelabelRefused(ModelCommitmentSerializer.Serialize(hiding.Commitment), 5, 3, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges());
         AssertRelabelRefused(ModelCommitmentSerializer.Serialize(hiding.Commitment), 5, 4, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges());
         AssertRelabelRefused(ModelCommitmentSerializer.Serialize(plain.Commitment), 3, 5, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges());

@@ -8,9 +8,15 @@ namespace Thestage.Proofs.Tests.Inference;
 /// <summary>A prover that runs the real protocol on a tampered witness (the strongest attacks the tests can play).</summary>
 public sealed class CheatingProverTests
 {
-    private static (CommittedModel Model, List<int[]> Inputs, CircuitPlan Plan, InferenceWitness Witness) Setup(int seed, int batch)
+    /// <summary>The model over a plain commitment (<c>TSIP</c> v1) or a hiding one (<c>TSIP</c> v3: zero-checks with hidden claims).</summary>
+    private static (CommittedModel Model, List<int[]> Inputs, CircuitPlan Plan, InferenceWitness Witness) Setup(int seed, int batch, bool hiding)
     {
         (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(seed, batch, 10, 6, 4);
+        if (hiding)
+        {
+            model = CommittedModel.Commit(model.Model, Thestage.Proofs.Commitments.LigeroParameters.DefaultHiding, new SeededSaltSource(seed));
+        }
+
         CircuitPlan plan = CircuitPlan.Create(model.Commitment.InputShape, model.Commitment.Layers, batch);
         return (model, inputs, plan, InferenceWitness.Build(plan, model.Model, inputs));
     }
@@ -38,26 +44,32 @@ public sealed class CheatingProverTests
         witness.FieldTensors[last][position] = CircuitPlan.Field(witness.Tensors[last][position]);
     }
 
-    [Fact]
-    public void HonestWitnessVerifies()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void HonestWitnessVerifies(bool hiding)
     {
-        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(900, 2);
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(900, 2, hiding);
         VerdictAssert.Accepted(Run(model, inputs, plan, witness));
     }
 
-    [Fact]
-    public void WrongOutputWithUnchangedRemainderIsRejected()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WrongOutputWithUnchangedRemainderIsRejected(bool hiding)
     {
-        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(901, 2);
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(901, 2, hiding);
         BumpOutput(plan, witness, 1, 2, 1);
         // The claimed sum of the output layer's sumcheck is wrong: its first round fails.
         VerdictAssert.Rejected(Run(model, inputs, plan, witness), RejectionReason.Relation, "layer 2 (Dense)", SumcheckFailure.RoundSumMismatch, 0);
     }
 
-    [Fact]
-    public void WrongOutputWithCompensatingNegativeRemainderFailsTheRangeCheck()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WrongOutputWithCompensatingNegativeRemainderFailsTheRangeCheck(bool hiding)
     {
-        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(902, 1);
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(902, 1, hiding);
         int lastLayer = plan.Layers.Length - 1;
         int shift = plan.Layers[lastLayer].Shift;
         Assert.True(shift > 0);
@@ -71,10 +83,12 @@ public sealed class CheatingProverTests
         VerdictAssert.Rejected(Run(model, inputs, plan, witness), RejectionReason.Lookup);
     }
 
-    [Fact]
-    public void ForgedSignLimbFailsTheRangeCheck()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ForgedSignLimbFailsTheRangeCheck(bool hiding)
     {
-        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(903, 1);
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(903, 1, hiding);
         (_, int l1, int e) = plan.Limbs[1];
         int position = Array.FindIndex(witness.Advice[e], v => v == Goldilocks.One);
         Assert.True(position >= 0);
@@ -86,18 +100,22 @@ public sealed class CheatingProverTests
         VerdictAssert.Rejected(Run(model, inputs, plan, witness), RejectionReason.Lookup);
     }
 
-    [Fact]
-    public void WrongMultiplicitiesAreRejected()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WrongMultiplicitiesAreRejected(bool hiding)
     {
-        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(904, 1);
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(904, 1, hiding);
         witness.Advice[plan.MultiplicitySegment][3] += Goldilocks.One;
         VerdictAssert.Rejected(Run(model, inputs, plan, witness), RejectionReason.Lookup);
     }
 
-    [Fact]
-    public void WrongIntermediateActivationIsRejected()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WrongIntermediateActivationIsRejected(bool hiding)
     {
-        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(905, 1);
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(905, 1, hiding);
         (int l0, _, _) = plan.Limbs[1];
         int position = Array.FindIndex(witness.Advice[l0], v => v.Value < 255);
         witness.Advice[l0][position] += Goldilocks.One;

@@ -7,10 +7,22 @@ public sealed class InferenceSoundnessTests
 {
     private static int[][] Copy(int[][] values) => values.Select(v => (int[])v.Clone()).ToArray();
 
-    [Fact]
-    public void OutputElementOffByOneIsRejected()
+    /// <summary>A commitment of <paramref name="model"/>, plain (<c>TSIP</c> v1 proofs) or hiding (<c>TSIP</c> v3: zero-checks with hidden claims).</summary>
+    private static CommittedModel Commit(QuantizedModel model, int seed, bool hiding) =>
+        CommittedModel.Commit(model, hiding ? Thestage.Proofs.Commitments.LigeroParameters.DefaultHiding : null, new SeededSaltSource(seed));
+
+    private static (CommittedModel Model, List<int[]> Inputs) Mlp(bool hiding, int seed, int batch, params int[] widths)
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(700, 2, 10, 6, 4);
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(seed, batch, widths);
+        return (hiding ? Commit(model.Model, seed, true) : model, inputs);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void OutputElementOffByOneIsRejected(bool hiding)
+    {
+        (CommittedModel model, List<int[]> inputs) = Mlp(hiding, 700, 2, 10, 6, 4);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
         Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
         for (int b = 0; b < outputs.Length; b++)
@@ -27,10 +39,12 @@ public sealed class InferenceSoundnessTests
         }
     }
 
-    [Fact]
-    public void WrongInputIsRejected()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WrongInputIsRejected(bool hiding)
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(701, 1, 10, 6, 4);
+        (CommittedModel model, List<int[]> inputs) = Mlp(hiding, 701, 1, 10, 6, 4);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
         for (int i = 0; i < inputs[0].Length; i++)
         {
@@ -40,10 +54,12 @@ public sealed class InferenceSoundnessTests
         }
     }
 
-    [Fact]
-    public void WeightChangedAfterCommitmentIsRejected()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WeightChangedAfterCommitmentIsRejected(bool hiding)
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(702, 2, 10, 6, 4);
+        (CommittedModel model, List<int[]> inputs) = Mlp(hiding, 702, 2, 10, 6, 4);
         QuantizedModel original = model.Model;
         var random = new Random(703);
         for (int trial = 0; trial < 6; trial++)
@@ -71,17 +87,19 @@ public sealed class InferenceSoundnessTests
             VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, proof, VerifierPolicy.Default), RejectionReason.Opening, "opening of weights");
 
             // A fresh commitment to the tampered model is a different model commitment.
-            CommittedModel recommitted = CommittedModel.Commit(tampered, salts: new SeededSaltSource(702));
+            CommittedModel recommitted = Commit(tampered, 702, hiding);
             (outputs, proof) = InferenceTestKit.Prove(recommitted, inputs);
             Assert.True(InferenceVerifier.VerifyBatch(recommitted.Commitment, inputs, outputs, proof));
             VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, proof, VerifierPolicy.Default), RejectionReason.Lookup);
         }
     }
 
-    [Fact]
-    public void StatementShapeAndRangeViolationsAreRejected()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void StatementShapeAndRangeViolationsAreRejected(bool hiding)
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(704, 2, 10, 6, 4);
+        (CommittedModel model, List<int[]> inputs) = Mlp(hiding, 704, 2, 10, 6, 4);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
         VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, null, VerifierPolicy.Default), RejectionReason.Format);
         VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs.Take(1).ToList(), outputs, proof, VerifierPolicy.Default), RejectionReason.Statement);
@@ -93,27 +111,31 @@ public sealed class InferenceSoundnessTests
         VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outOfRange, proof, VerifierPolicy.Default), RejectionReason.Statement);
         VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, [[.. inputs[0].Select(_ => 1000)], inputs[1]], outputs, proof, VerifierPolicy.Default), RejectionReason.Statement);
 
-        (CommittedModel other, _) = InferenceTestKit.Mlp(705, 2, 10, 6, 4);
+        (CommittedModel other, _) = Mlp(hiding, 705, 2, 10, 6, 4);
         VerdictAssert.Rejected(InferenceVerifier.CheckBatch(other.Commitment, inputs, outputs, proof, VerifierPolicy.Default), RejectionReason.Lookup);
     }
 
-    [Fact]
-    public void ReluSignAndRemainderWitnessesCannotBeForged()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReluSignAndRemainderWitnessesCannotBeForged(bool hiding)
     {
         // A ReLU-free and a ReLU model that differ only in the activation: the proof of one never verifies for the other.
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(706, 1, 8, 8, 3);
+        (CommittedModel model, List<int[]> inputs) = Mlp(hiding, 706, 1, 8, 8, 3);
         QuantizedModel source = model.Model;
         var withoutRelu = new QuantizedModel(source.InputShape, source.InputBits, source.InputFractionBits, source.OutputFractionBits, [source.Layers[0], source.Layers[2]]);
-        CommittedModel linear = CommittedModel.Commit(withoutRelu, salts: new SeededSaltSource(706));
+        CommittedModel linear = Commit(withoutRelu, 706, hiding);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(linear, inputs);
         Assert.True(InferenceVerifier.VerifyBatch(linear.Commitment, inputs, outputs, proof));
         VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, proof, VerifierPolicy.Default), RejectionReason.Lookup);
     }
 
-    [Fact]
-    public void ProverRejectsInvalidInputs()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ProverRejectsInvalidInputs(bool hiding)
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(707, 1, 6, 4, 2);
+        (CommittedModel model, List<int[]> inputs) = Mlp(hiding, 707, 1, 6, 4, 2);
         Assert.Throws<ArgumentException>(() => InferenceProver.ProveBatch(model, []));
         Assert.Throws<ArgumentException>(() => InferenceProver.Prove(model, new int[5]));
         Assert.Throws<ArgumentException>(() => InferenceProver.Prove(model, inputs[0].Select(_ => 128).ToArray()));

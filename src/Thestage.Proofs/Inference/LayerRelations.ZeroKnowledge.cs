@@ -1,0 +1,120 @@
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Polynomials;
+using Thestage.Proofs.Sumcheck;
+using E = Thestage.Proofs.Fields.GoldilocksExt2;
+
+namespace Thestage.Proofs.Inference;
+
+/// <summary>The zero-knowledge relations of <c>TSIP</c> v3: each layer one zero-check with a public claimed sum (<see cref="ZeroKnowledgeLayout"/>).</summary>
+internal sealed partial class LayerRelations
+{
+    /// <summary>
+    /// Runs every zero-check of <see cref="ZeroKnowledgeLayout.Checks"/>: draws its point <c>z</c>, proves or verifies the masked sumcheck of
+    /// its terms against its public sum, checks its public factors (<c>eq</c>, public tensors, the valid-sample indicator) at the
+    /// sumcheck's point, and records its weight claims (plain) and its witness claims (masked, each with its own mask segment).
+    /// </summary>
+    private void RunZeroKnowledge()
+    {
+        ZeroKnowledgeLayout layout = _zeroKnowledge!;
+        var usedMasks = new HashSet<int>();
+        foreach (ZeroCheck check in layout.Checks)
+        {
+            E[] z = _transcript.Challenges<E>(InferenceTranscript.RelationPoint, check.PointVariables);
+            E sum = check.ConstantSum + (check.SumTensor >= 0 ? Evaluate(_tensors[check.SumTensor], z) : E.Zero);
+            (E[] r, E[] values) = ZeroCheckSumcheck(check, z, sum);
+            for (int k = 0; k < check.Factors.Length; k++)
+            {
+                ZeroCheckFactor factor = check.Factors[k];
+                E[] own = factor.OwnPoint(r);
+                switch (factor.Source)
+                {
+                    case ZeroCheckSource.Weight:
+                        WeightClaims.Add(new(factor.Index, own, values[k]));
+                        break;
+                    case ZeroCheckSource.Witness when factor.Copy == 0:
+                        // A mask hides its one claim (MaskedExtension.MaxClaims(V) = V ≥ 1); a second claim on it would be a layout error.
+                        int mask = layout.MaskOf(check.Layer, factor.Index);
+                        if (!usedMasks.Add(mask))
+                        {
+                            throw new InvalidOperationException($"Mask segment {mask} would receive a second claim.");
+                        }
+
+                        AdviceClaims.Add(new(factor.Index, own, values[k], mask, r));
+                        break;
+                    case ZeroCheckSource.Witness:
+                        int first = Array.FindIndex(check.Factors, f => f.Source == ZeroCheckSource.Witness && f.Index == factor.Index && f.Copy == 0);
+                        Require(values[k] == values[first], check.Layer);
+                        break;
+                    default:
+                        if (!Proving)
+                        {
+                            E expected = factor.Source switch
+                            {
+                                ZeroCheckSource.Eq => EqPolynomial.Evaluate<E>(z, own),
+                                ZeroCheckSource.Public => Evaluate(_tensors[factor.Index], own),
+                                _ => MultilinearPolynomial<E>.Evaluate(OwnTable(factor, z), own),
+                            };
+                            Require(values[k] == expected, check.Layer);
+                        }
+
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Proves (from the replicated tables and the committed masks) or verifies a zero-check's masked sumcheck, returning its point and factor evaluations.</summary>
+    private (E[] Point, E[] Values) ZeroCheckSumcheck(ZeroCheck check, E[] z, E sum)
+    {
+        if (Proving)
+        {
+            var tables = new E[check.Factors.Length][];
+            var masks = new E[]?[check.Factors.Length];
+            for (int k = 0; k < tables.Length; k++)
+            {
+                ZeroCheckFactor factor = check.Factors[k];
+                tables[k] = factor.Replicate(OwnTable(factor, z), check.NumVariables);
+                if (factor.Source == ZeroCheckSource.Witness)
+                {
+                    masks[k] = MaskedExtension.Read<E>(_segments![_zeroKnowledge!.MaskOf(check.Layer, factor.Index)], check.NumVariables);
+                }
+            }
+
+            SumcheckProverOutput<E> output = SumcheckProver.ProveMaskedProducts(_transcript, sum, tables, masks, check.Terms, _builder!.Masks!);
+            _builder.AddSumcheck(output.Proof);
+            return (output.Point.ToArray(), output.Proof.FactorEvaluations.ToArray());
+        }
+
+        if (_cursor!.Masks is null || !_cursor.TryNextSumcheck(out SumcheckProof<E>? proof))
+        {
+            ProofVerdict.Throw(RejectionReason.Format, Name(check.Layer));
+            return default;
+        }
+
+        SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, sum, check.NumVariables, check.Masked, check.Terms, proof, _cursor.Masks);
+        ProofVerdict.Require(result, RejectionReason.Relation, Name(check.Layer));
+        return (result.Point.ToArray(), result.FactorEvaluations.ToArray());
+    }
+
+    /// <summary>A factor's own table: <c>eq(z, ·)</c>, a weight, witness or public table, a public tensor squared, or the valid-sample indicator.</summary>
+    private E[] OwnTable(ZeroCheckFactor factor, E[] z)
+    {
+        switch (factor.Source)
+        {
+            case ZeroCheckSource.Eq:
+                return EqPolynomial.Table<E>(z);
+            case ZeroCheckSource.Weight:
+                return Lift(_weights![factor.Index]);
+            case ZeroCheckSource.Witness:
+                return Lift(_segments![factor.Index]);
+            case ZeroCheckSource.Public:
+                return Lift(_tensors[factor.Index]);
+            case ZeroCheckSource.PublicSquare:
+                return Array.ConvertAll(_tensors[factor.Index], x => E.FromBase(x * x));
+            default:
+                var valid = new E[1 << _plan.LogBatch];
+                valid.AsSpan(0, _plan.Batch).Fill(E.One);
+                return valid;
+        }
+    }
+}

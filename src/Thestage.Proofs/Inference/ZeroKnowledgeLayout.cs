@@ -1,0 +1,351 @@
+using Thestage.Models;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Quantization;
+using Thestage.Proofs.Sumcheck;
+using E = Thestage.Proofs.Fields.GoldilocksExt2;
+
+namespace Thestage.Proofs.Inference;
+
+/// <summary>What a zero-check's table is: where its values come from, and which of the zero-check's variables it depends on.</summary>
+internal enum ZeroCheckSource
+{
+    /// <summary><c>eq(z, ·)</c> of the relation's random point, public.</summary>
+    Eq,
+
+    /// <summary>A weight or bias segment (<see cref="ZeroCheckFactor.Index"/> in the weight layout), its claim revealed as today.</summary>
+    Weight,
+
+    /// <summary>A public tensor (the input or the output; <see cref="ZeroCheckFactor.Index"/> the tensor), evaluated by the verifier.</summary>
+    Public,
+
+    /// <summary>The entrywise square of a public tensor, evaluated by the verifier.</summary>
+    PublicSquare,
+
+    /// <summary>The indicator of the valid samples <c>b &lt; B</c>, public.</summary>
+    ValidBatch,
+
+    /// <summary>A committed witness segment (<see cref="ZeroCheckFactor.Index"/>), read through its masked extension.</summary>
+    Witness,
+}
+
+/// <summary>
+/// One table of a zero-check: its source, and its own point as the concatenation of ranges of the zero-check's variables (a table
+/// that depends on fewer variables is read replicated over the others). <paramref name="Copy"/> distinguishes a second slot of the
+/// same table (a square <c>x·x</c>: the sumcheck's terms take distinct tables), which shares the first slot's mask and claim.
+/// </summary>
+internal sealed record ZeroCheckFactor(ZeroCheckSource Source, int Index, (int Start, int Length)[] Coordinates, int Copy = 0)
+{
+    /// <summary>The factor's own point: the ranges of <paramref name="point"/> its coordinates name, in order.</summary>
+    public E[] OwnPoint(ReadOnlySpan<E> point)
+    {
+        var result = new List<E>();
+        foreach ((int start, int length) in Coordinates)
+        {
+            result.AddRange(point.Slice(start, length).ToArray());
+        }
+
+        return [.. result];
+    }
+
+    /// <summary>Replicates the factor's own table (<c>2^(Σ lengths)</c> entries) over a zero-check of <paramref name="variables"/> variables.</summary>
+    public E[] Replicate(ReadOnlySpan<E> own, int variables)
+    {
+        var table = new E[1 << variables];
+        for (int i = 0; i < table.Length; i++)
+        {
+            int index = 0;
+            foreach ((int start, int length) in Coordinates)
+            {
+                index = (index << length) | ((i >> (variables - start - length)) & ((1 << length) - 1));
+            }
+
+            table[i] = own[index];
+        }
+
+        return table;
+    }
+}
+
+/// <summary>
+/// One layer's relation as a single zero-check with a public claimed sum (<see cref="SumcheckProver.ProveMaskedProducts{T}"/>):
+/// <c>Σ_x Σ_t a_t·Π_(k∈t) Ḟ_k(x) = ConstantSum (+ Ỹ(z) of <see cref="SumTensor"/>)</c> over <see cref="NumVariables"/> variables,
+/// <c>z</c> a random point of <see cref="PointVariables"/> variables of the layer's output.
+/// </summary>
+internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables, ZeroCheckFactor[] Factors, SumcheckTerm<E>[] Terms, E ConstantSum, int SumTensor)
+{
+    /// <summary>Which tables are masked extensions (the committed witness segments).</summary>
+    public bool[] Masked => Array.ConvertAll(Factors, f => f.Source == ZeroCheckSource.Witness);
+
+    /// <summary>The round degree: the largest term's, 3 per masked table and 1 per plain one.</summary>
+    public int Degree => SumcheckVerifier.MaskedProductDegree(Masked, Terms);
+}
+
+/// <summary>
+/// The witness layout of a zero-knowledge inference proof (<c>TSIP</c> v3) and its relations: every layer relation is one zero-check
+/// with a public claimed sum over all its variables (<see cref="ZeroCheck"/>), whose committed factors are read through masked
+/// extensions (<see cref="MaskedExtension"/>), so that no intermediate value and no final witness claim is revealed.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Relations</b> (written here once, read by prover and verifier through <see cref="LayerRelations"/>). A tensor is read as a
+/// polynomial in the committed limbs that equals it on the hypercube: a committed tensor as
+/// <c>l0 + 2^8·l1 (+ 2^15·e) − 2^15</c>; a ReLU output (virtual) as <c>(l0 + 2^8·l1)·e</c> of its input's limbs, which equals
+/// <c>x·e</c> on the cube since <c>e ∈ {0, 1}</c> is range-checked (<c>2^15·(e² − e) = 0</c>); a public tensor as itself. With
+/// <c>s</c> the shift and <c>h</c> the rounding offset, a requantizing layer proves <c>Σ_(o,b) eq(z, (o, b))·(acc + h − 2^s·q − r) = 0</c>:
+/// Dense over <c>(o, k, b)</c>, <c>Σ eq·W·X + 2^(−v_k)·eq·(b·[b &lt; B] − 2^s·q − Σ_i 2^(8i)·r_i) = −h + 2^s·c_q</c> (<c>c_q</c> the constant of
+/// <c>q</c>'s reading, <c>Σ_(o,k,b) 2^(−v_k)·eq = 1</c>); Square over the tensor's variables with <c>acc = x·x'</c> (a second slot of each
+/// factor, since a term's tables are distinct); a ReLU whose output is public, <c>Σ eq·(l0 + 2^8·l1)·e = Ỹ(z)</c>. Each is a
+/// Schwartz–Zippel identity at <c>z</c> (<c>v_z/|F|</c>) proven by a masked sumcheck of round degree <see cref="ZeroCheck.Degree"/>
+/// (<c>V·d/|F|</c> plus <c>2/|F|</c> for its mask). Weight and bias factors are plain: their claims are revealed as in <c>TSIP</c> v2.
+/// </para>
+/// <para>
+/// <b>Masks</b>. Each committed segment read by a zero-check gets a mask segment of its own for that zero-check: <c>2V</c> uniform base
+/// entries (<see cref="MaskedExtension.Entries"/>, the zero-check's <c>V</c> variables, the segment read replicated over them) that only
+/// that zero-check's one claim on the segment uses; copies of a factor share it. One claim per mask, at most
+/// <see cref="MaskedExtension.MaxClaims"/> (<c>V ≥ 1</c>), asserted when the layout is built. A segment read by two zero-checks has two
+/// independent masks, which is why no mask needs more coefficients. The polynomial also holds a random segment of two uniform base
+/// entries that no claim reads, so the one value its single batched opening proves is uniform (<see cref="ClaimBatcher"/>).
+/// </para>
+/// <para>
+/// <b>Covered</b>: Dense (any batch), Square, ReLU, Flatten. A plan with Conv2d, AvgPool2d or MaxPool2d, or with a zero-check that reads
+/// no committed segment (a single Dense layer between the public input and output with shift 0, whose relation holds no witness), has
+/// no zero-knowledge layout (<see cref="TryCreate"/> returns <see langword="null"/>) and is proven as <c>TSIP</c> v2.
+/// </para>
+/// </remarks>
+internal sealed class ZeroKnowledgeLayout
+{
+    /// <summary>The log size of the random segment: two base entries.</summary>
+    public const int RandomLogSize = 1;
+
+    private readonly Dictionary<(int Layer, int Segment), int> _masks;
+
+    private ZeroKnowledgeLayout(CircuitPlan plan, ZeroCheck[] checks, Dictionary<(int Layer, int Segment), int> masks, int[] maskVariables, SegmentLayout layout)
+    {
+        AdviceSegments = plan.AdviceLogSizes.Count;
+        Checks = checks;
+        _masks = masks;
+        MaskVariables = maskVariables;
+        Layout = layout;
+    }
+
+    /// <summary>Gets the zero-checks in protocol order (from the output back to the input).</summary>
+    public ZeroCheck[] Checks { get; }
+
+    /// <summary>Gets the number of witness segments of the plan (the first segments of <see cref="Layout"/>).</summary>
+    public int AdviceSegments { get; }
+
+    /// <summary>Gets, per mask segment (index minus <see cref="AdviceSegments"/>), the number of variables of its zero-check.</summary>
+    public int[] MaskVariables { get; }
+
+    /// <summary>Gets the index of the random segment in <see cref="Layout"/> (the last one).</summary>
+    public int RandomSegment => AdviceSegments + MaskVariables.Length;
+
+    /// <summary>Gets the witness polynomial's layout: the plan's segments, then the masks, then the random segment.</summary>
+    public SegmentLayout Layout { get; }
+
+    /// <summary>The mask segment of <paramref name="segment"/> in the zero-check of <paramref name="layer"/>.</summary>
+    public int MaskOf(int layer, int segment) => _masks[(layer, segment)];
+
+    /// <summary>The zero-knowledge layout of a plan, or <see langword="null"/> when a layer kind or a relation is not covered (see remarks).</summary>
+    public static ZeroKnowledgeLayout? TryCreate(CircuitPlan plan)
+    {
+        if (plan.Layers.Any(l => l.Kind is not (LayerKind.Dense or LayerKind.Square or LayerKind.Relu or LayerKind.Flatten)))
+        {
+            return null;
+        }
+
+        var checks = new List<ZeroCheck>();
+        for (int l = plan.Layers.Length - 1; l >= 0; l--)
+        {
+            ZeroCheck? check = plan.Layers[l].Kind switch
+            {
+                LayerKind.Dense => new ZeroCheckBuilder(plan, l).Dense(),
+                LayerKind.Square => new ZeroCheckBuilder(plan, l).Square(),
+                LayerKind.Relu when plan.Kinds[l + 1] == TensorKind.Public => new ZeroCheckBuilder(plan, l).PublicRelu(),
+                _ => null,
+            };
+            if (check is not null)
+            {
+                if (!check.Masked.Any(m => m))
+                {
+                    return null;
+                }
+
+                checks.Add(check);
+            }
+        }
+
+        var masks = new Dictionary<(int, int), int>();
+        var maskVariables = new List<int>();
+        var logSizes = new List<int>(plan.AdviceLogSizes);
+        foreach (ZeroCheck check in checks)
+        {
+            foreach (ZeroCheckFactor factor in check.Factors.Where(f => f.Source == ZeroCheckSource.Witness && f.Copy == 0))
+            {
+                // One claim per mask: the zero-check's one evaluation of this segment (its copies share it); LayerRelations refuses a second.
+                masks.Add((check.Layer, factor.Index), logSizes.Count);
+                maskVariables.Add(check.NumVariables);
+                logSizes.Add(TensorLayout.CeilLog2(MaskedExtension.Entries(check.NumVariables)));
+            }
+        }
+
+        logSizes.Add(RandomLogSize);
+        return new ZeroKnowledgeLayout(plan, [.. checks], masks, [.. maskVariables], SegmentLayout.Create(logSizes, splitLargest: false));
+    }
+
+    /// <summary>Accumulates a zero-check's tables (deduplicated by source, index and copy) and terms.</summary>
+    private sealed class ZeroCheckBuilder(CircuitPlan plan, int layer)
+    {
+        private readonly List<ZeroCheckFactor> _factors = [];
+        private readonly List<SumcheckTerm<E>> _terms = [];
+
+        private static E Constant(long value) => E.FromBase(CircuitPlan.Field(value));
+
+        /// <summary>Dense over <c>(o, k, b)</c>: <c>Σ eq·W·X + 2^(−v_k)·eq·(b·[b &lt; B] − 2^s·q − Σ 2^(8i)·r_i) = −h + 2^s·c_q</c>.</summary>
+        public ZeroCheck Dense()
+        {
+            (int weights, int bias, int logRows, int logColumns) = plan.WeightSegments[layer];
+            int logBatch = plan.LogBatch, v = logRows + logColumns + logBatch;
+            (int, int) o = (0, logRows), k = (logRows, logColumns), b = (logRows + logColumns, logBatch);
+            int eq = Factor(ZeroCheckSource.Eq, 0, [o, b]);
+            int w = Factor(ZeroCheckSource.Weight, weights, [o, k]);
+            (List<(E Coefficient, int[] Factors)> input, E inputConstant) = Read(plan.Source[layer], [k, b], 0);
+            foreach ((E coefficient, int[] factors) in input)
+            {
+                Term(coefficient, [eq, w, .. factors]);
+            }
+
+            if (inputConstant != E.Zero)
+            {
+                Term(inputConstant, [eq, w]);
+            }
+
+            E scale = E.Invert(E.FromBase(new Goldilocks(1UL << logColumns)));
+            int biasFactor = Factor(ZeroCheckSource.Weight, bias, [o]);
+            Term(scale, plan.Batch == 1 << logBatch ? [eq, biasFactor] : [eq, biasFactor, Factor(ZeroCheckSource.ValidBatch, 0, [b])]);
+            return Requantized(v, scale, [o, b], plan.Layouts[layer + 1].LogSize);
+        }
+
+        /// <summary>Square over the tensor's variables: <c>Σ eq·x·x' − eq·(2^s·q + Σ 2^(8i)·r_i) = −h + 2^s·c_q</c> (minus the square of the reading's constant).</summary>
+        public ZeroCheck Square()
+        {
+            int v = plan.Layouts[layer + 1].LogSize;
+            (int, int)[] all = [(0, v)];
+            int eq = Factor(ZeroCheckSource.Eq, 0, all);
+            int source = plan.Source[layer];
+            E squareConstant = E.Zero;
+            if (plan.Kinds[source] is TensorKind.Input or TensorKind.Public)
+            {
+                Term(E.One, [eq, Factor(ZeroCheckSource.PublicSquare, source, all)]);
+            }
+            else
+            {
+                (List<(E Coefficient, int[] Factors)> first, E constant) = Read(source, all, 0);
+                (List<(E Coefficient, int[] Factors)> second, _) = Read(source, all, 1);
+                foreach ((E a, int[] f) in first)
+                {
+                    foreach ((E c, int[] g) in second)
+                    {
+                        Term(a * c, [eq, .. f, .. g]);
+                    }
+
+                    if (constant != E.Zero)
+                    {
+                        Term(E.FromBase(new Goldilocks(2)) * constant * a, [eq, .. f]);
+                    }
+                }
+
+                squareConstant = constant * constant;
+            }
+
+            ZeroCheck check = Requantized(v, E.One, all, v);
+            return check with { ConstantSum = check.ConstantSum - squareConstant };
+        }
+
+        /// <summary>ReLU with a public output <c>y</c>: <c>Σ eq·(l0 + 2^8·l1)·e = Ỹ(z)</c>.</summary>
+        public ZeroCheck PublicRelu()
+        {
+            int v = plan.Layouts[layer + 1].LogSize;
+            (int, int)[] all = [(0, v)];
+            int eq = Factor(ZeroCheckSource.Eq, 0, all);
+            (List<(E Coefficient, int[] Factors)> relu, _) = Read(layer + 1, all, 0, virtualOutput: true);
+            foreach ((E coefficient, int[] factors) in relu)
+            {
+                Term(coefficient, [eq, .. factors]);
+            }
+
+            return new ZeroCheck(layer, v, v, [.. _factors], [.. _terms], E.Zero, plan.Source[plan.Layers.Length]);
+        }
+
+        /// <summary>Adds the output side <c>−scale·eq·(2^s·q + Σ_i 2^(8i)·r_i)</c> and builds the zero-check with sum <c>−h + 2^s·c_q</c>.</summary>
+        private ZeroCheck Requantized(int v, E scale, (int, int)[] output, int pointVariables)
+        {
+            int shift = plan.Layers[layer].Shift;
+            int eq = 0;
+            E power = E.FromBase(new Goldilocks(1UL << shift));
+            (List<(E Coefficient, int[] Factors)> q, E qConstant) = Read(layer + 1, output, 0);
+            foreach ((E coefficient, int[] factors) in q)
+            {
+                Term(-(scale * power * coefficient), [eq, .. factors]);
+            }
+
+            int[] remainders = plan.Remainders[layer];
+            for (int i = 0; i < remainders.Length; i++)
+            {
+                Term(-(scale * E.FromBase(new Goldilocks(1UL << (8 * i)))), [eq, Factor(ZeroCheckSource.Witness, remainders[i], output)]);
+            }
+
+            E sum = -Constant(FixedPoint.Offset(shift)) + (power * qConstant);
+            return new ZeroCheck(layer, v, pointVariables, [.. _factors], [.. _terms], sum, -1);
+        }
+
+        /// <summary>
+        /// The reading of tensor <paramref name="tensor"/> (through Flatten aliases) as a sum of products of tables plus a constant, equal
+        /// to it on the hypercube: committed limbs, a ReLU output's <c>(l0 + 2^8·l1)·e</c>, or the public tensor itself.
+        /// </summary>
+        private (List<(E Coefficient, int[] Factors)> Terms, E Constant) Read(int tensor, (int, int)[] coordinates, int copy, bool virtualOutput = false)
+        {
+            int source = plan.Source[tensor];
+            E two8 = E.FromBase(new Goldilocks(256)), two15 = E.FromBase(new Goldilocks(32768));
+            if (virtualOutput || plan.Kinds[source] == TensorKind.Virtual)
+            {
+                (int l0, int l1, int e) = plan.Limbs[plan.Source[source - 1]];
+                int sign = Factor(ZeroCheckSource.Witness, e, coordinates, copy);
+                return ([(E.One, [Factor(ZeroCheckSource.Witness, l0, coordinates, copy), sign]), (two8, [Factor(ZeroCheckSource.Witness, l1, coordinates, copy), sign])], E.Zero);
+            }
+
+            if (plan.Kinds[source] == TensorKind.Committed)
+            {
+                (int l0, int l1, int e) = plan.Limbs[source];
+                var terms = new List<(E, int[])>
+                {
+                    (E.One, [Factor(ZeroCheckSource.Witness, l0, coordinates, copy)]),
+                    (two8, [Factor(ZeroCheckSource.Witness, l1, coordinates, copy)]),
+                };
+                if (e >= 0)
+                {
+                    terms.Add((two15, [Factor(ZeroCheckSource.Witness, e, coordinates, copy)]));
+                }
+
+                return (terms, -two15);
+            }
+
+            return ([(E.One, [Factor(ZeroCheckSource.Public, source, coordinates, copy)])], E.Zero);
+        }
+
+        private int Factor(ZeroCheckSource source, int index, (int, int)[] coordinates, int copy = 0)
+        {
+            int found = _factors.FindIndex(f => f.Source == source && f.Index == index && f.Copy == copy);
+            if (found >= 0)
+            {
+                return found;
+            }
+
+            _factors.Add(new ZeroCheckFactor(source, index, coordinates, copy));
+            return _factors.Count - 1;
+        }
+
+        /// <summary>Adds a term, its factor indices sorted (a product does not depend on their order).</summary>
+        private void Term(E coefficient, int[] factors) => _terms.Add(new SumcheckTerm<E>(coefficient, [.. factors.Order()]));
+    }
+}

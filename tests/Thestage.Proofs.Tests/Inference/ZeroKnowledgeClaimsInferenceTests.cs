@@ -1,0 +1,359 @@
+using Thestage.Models;
+using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Fields;
+using Thestage.Proofs.Inference;
+using Thestage.Proofs.Quantization;
+using Thestage.Proofs.Polynomials;
+using Thestage.Proofs.Sumcheck;
+using Thestage.Proofs.Tests.Statistics;
+using Thestage.Proofs.Transcripts;
+using Thestage.Proofs.Tests.Quantization;
+using E = Thestage.Proofs.Fields.GoldilocksExt2;
+
+namespace Thestage.Proofs.Tests.Inference;
+
+/// <summary>
+/// <c>TSIP</c> v3: hiding inference proofs whose layer relations are zero-checks with public sums over masked witness segments
+/// (<see cref="ZeroKnowledgeLayout"/>), so that no witness claim is revealed; v2 (revealed claims) refused where v3 is required.
+/// </summary>
+public sealed class ZeroKnowledgeClaimsInferenceTests
+{
+    private static CommittedModel CommitHiding(QuantizedModel model, int seed) => CommittedModel.Commit(model, LigeroParameters.DefaultHiding, new SeededSaltSource(seed));
+
+    internal static (CommittedModel Model, List<int[]> Inputs) HidingMlp(int seed, int batch, params int[] widths)
+    {
+        var random = new Random(seed);
+        (QuantizedModel model, List<int[]> inputs) = TestModels.Quantized(TestModels.Mlp(random, widths), random, batch);
+        return (CommitHiding(model, seed), inputs);
+    }
+
+    /// <summary>Dense → Square → Dense → ReLU, so that a square of committed limbs and a ReLU with a public output are proven.</summary>
+    private static (CommittedModel Model, List<int[]> Inputs) HidingSquareModel(int seed, int batch)
+    {
+        var random = new Random(seed);
+        var source = new Sequential(Shape.Vector(6),
+        [
+            Dense.FromOutputMajor(6, 5, TestModels.Gaussian(random, 30, 0.4), TestModels.Gaussian(random, 5, 0.1)),
+            Activation.Square(),
+            Dense.FromOutputMajor(5, 4, TestModels.Gaussian(random, 20, 0.4), TestModels.Gaussian(random, 4, 0.1)),
+            Activation.Exact(LayerKind.Relu),
+        ]);
+        (QuantizedModel quantized, List<int[]> inputs) = TestModels.Quantized(source, random, batch);
+        return (CommitHiding(quantized, seed), inputs);
+    }
+
+    internal static ushort Version(byte[] bytes) => (ushort)(bytes[4] | (bytes[5] << 8));
+
+    internal static byte[] WithVersion(byte[] bytes, ushort version)
+    {
+        byte[] copy = [.. bytes];
+        copy[4] = (byte)version;
+        copy[5] = (byte)(version >> 8);
+        return copy;
+    }
+
+    public static TheoryData<string> Models => new() { "mlp-16-8-4", "mlp-10-6-4-batch-3", "square-relu-batch-3", "mlp-12-8-8-4-batch-2" };
+
+    private static (CommittedModel Model, List<int[]> Inputs) Model(string name) => name switch
+    {
+        "mlp-16-8-4" => HidingMlp(8300, 1, 16, 8, 4),
+        "mlp-10-6-4-batch-3" => HidingMlp(8301, 3, 10, 6, 4),
+        "square-relu-batch-3" => HidingSquareModel(8302, 3),
+        _ => HidingMlp(8303, 2, 12, 8, 8, 4),
+    };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void HonestHidingProofsOfMlpsAreVersion3AndVerify(string name)
+    {
+        (CommittedModel model, List<int[]> inputs) = Model(name);
+        Assert.NotNull(model.Commitment.Plan(inputs.Count).ZeroKnowledge);
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 8310);
+        Assert.True(proof.HidesClaims);
+        byte[] bytes = InferenceProofSerializer.Serialize(proof);
+        Assert.Equal(3, Version(bytes));
+        InferenceProof reread = InferenceProofSerializer.Deserialize(bytes);
+        Assert.True(reread.HidesClaims);
+        VerdictAssert.Accepted(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, reread, VerifierPolicy.Default));
+        Assert.True(InferenceVerifier.SoundnessBits(model.Commitment, inputs.Count) >= VerifierPolicy.Default.MinimumSoundnessBits);
+
+        // The relations send no loose value: every value left in the proof is the lookup's.
+        ZeroKnowledgeLayout layout = model.Commitment.Plan(inputs.Count).ZeroKnowledge!;
+        int lookupSumchecks = proof.Sumchecks.Count - layout.Checks.Length - 1 - proof.WeightOpenings.Count;
+        Assert.All(proof.Sumchecks.Skip(lookupSumchecks).Take(layout.Checks.Length), s => Assert.Equal(layout.Checks.Length == 0 ? 0 : s.FactorEvaluations.Length, s.FactorEvaluations.Length));
+
+        int[][] wrong = outputs.Select(o => (int[])o.Clone()).ToArray();
+        wrong[^1][0] += 1;
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, wrong, proof));
+    }
+
+    [Fact]
+    public void TheMnistSizedMlpProvesAndVerifiesWithHiddenClaims()
+    {
+        (CommittedModel model, List<int[]> inputs) = HidingMlp(8320, 1, 784, 128, 10);
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 8321);
+        Assert.True(proof.HidesClaims);
+        VerdictAssert.Accepted(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(InferenceProofSerializer.Serialize(proof)), VerifierPolicy.Default));
+        Assert.True(InferenceVerifier.SoundnessBits(model.Commitment, 1) >= 100);
+    }
+
+    [Fact]
+    public void PlainCommitmentsKeepTheirPlainRelationsAndVersion1()
+    {
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(8330, 2, 10, 6, 4);
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
+        Assert.False(proof.HidesClaims);
+        Assert.False(proof.IsMasked);
+        Assert.Equal(1, Version(InferenceProofSerializer.Serialize(proof)));
+        Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
+    }
+
+    [Fact]
+    public void ConvolutionalHidingProofsStayVersion2AndRefuseVersion3()
+    {
+        var random = new Random(8350);
+        (QuantizedModel quantized, List<int[]> inputs) = TestModels.Quantized(TestModels.Cnn(random, 1, 6, 2, 3, 1, 1, 3), random, 1);
+        CommittedModel model = CommitHiding(quantized, 8350);
+        Assert.Null(model.Commitment.Plan(1).ZeroKnowledge);
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 8351);
+        Assert.False(proof.HidesClaims);
+        byte[] bytes = InferenceProofSerializer.Serialize(proof);
+        Assert.Equal(2, Version(bytes));
+        Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(WithVersion(bytes, 3)), VerifierPolicy.Default), RejectionReason.Format);
+    }
+
+    private static SumcheckProof<E> Changed(SumcheckProof<E> proof, int round, int factor, int maskPart)
+    {
+        E[][] rounds = Enumerable.Range(0, proof.RoundCount).Select(i => proof.GetRoundPolynomial(i).ToArray()).ToArray();
+        E[] factors = proof.FactorEvaluations.ToArray();
+        E maskSum = proof.MaskSum, maskValue = proof.MaskValue;
+        if (round >= 0)
+        {
+            rounds[round][0] += E.One;
+        }
+
+        if (factor >= 0)
+        {
+            factors[factor] += E.One;
+        }
+
+        if (maskPart == 0)
+        {
+            maskSum += E.One;
+        }
+        else if (maskPart == 1)
+        {
+            maskValue += E.One;
+        }
+
+        return new SumcheckProof<E>(rounds, factors, maskSum, maskValue);
+    }
+
+    private static LigeroOpeningProof<E> ChangedOpening(LigeroOpeningProof<E> opening)
+    {
+        E[] evaluation = opening.EvaluationRow.ToArray();
+        evaluation[^1] += E.One;
+        return new LigeroOpeningProof<E>(opening.ProximityRow, evaluation, opening.RowCount, opening.Columns, opening.Salts, opening.MerkleProof);
+    }
+
+    private static InferenceProof With(
+        InferenceProof proof, IReadOnlyList<SumcheckProof<E>>? sumchecks = null, E[]? values = null, LigeroOpeningProof<E>? advice = null,
+        IReadOnlyList<LigeroOpeningProof<E>>? weights = null, IReadOnlyList<LigeroOpeningProof<E>>? masks = null) =>
+        new(proof.AdviceRoot, sumchecks ?? proof.Sumchecks, values ?? proof.Values.ToArray(), advice ?? proof.AdviceOpening, weights ?? proof.WeightOpenings,
+            proof.MaskChunks, masks ?? proof.MaskOpenings, hidesClaims: true);
+
+    [Fact]
+    public void EveryTamperedFieldOfAVersion3ProofIsRejected()
+    {
+        (CommittedModel model, List<int[]> inputs) = HidingSquareModel(8360, 2);
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 8361);
+        bool Accepted(InferenceProof candidate) => InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, candidate);
+        Assert.True(Accepted(With(proof)));
+        int tampered = 0;
+        for (int i = 0; i < proof.Sumchecks.Count; i++)
+        {
+            SumcheckProof<E> original = proof.Sumchecks[i];
+            var variants = new List<SumcheckProof<E>>();
+            for (int round = 0; round < original.RoundCount; round++)
+            {
+                variants.Add(Changed(original, round, -1, -1));
+            }
+
+            for (int factor = 0; factor < original.FactorEvaluations.Length; factor++)
+            {
+                variants.Add(Changed(original, -1, factor, -1));
+            }
+
+            variants.Add(Changed(original, -1, -1, 0));
+            variants.Add(Changed(original, -1, -1, 1));
+            foreach (SumcheckProof<E> variant in variants)
+            {
+                SumcheckProof<E>[] sumchecks = [.. proof.Sumchecks];
+                sumchecks[i] = variant;
+                Assert.False(Accepted(With(proof, sumchecks: sumchecks)), $"sumcheck {i} tampered");
+                tampered++;
+            }
+        }
+
+        for (int i = 0; i < proof.Values.Length; i++)
+        {
+            E[] values = proof.Values.ToArray();
+            values[i] += E.One;
+            Assert.False(Accepted(With(proof, values: values)), $"value {i} tampered");
+        }
+
+        Assert.False(Accepted(With(proof, advice: ChangedOpening(proof.AdviceOpening))));
+        for (int i = 0; i < proof.WeightOpenings.Count; i++)
+        {
+            LigeroOpeningProof<E>[] weights = [.. proof.WeightOpenings];
+            weights[i] = ChangedOpening(weights[i]);
+            Assert.False(Accepted(With(proof, weights: weights)));
+        }
+
+        Assert.False(Accepted(With(proof, masks: [ChangedOpening(proof.MaskOpenings[0]), .. proof.MaskOpenings.Skip(1)])));
+        Assert.False(Accepted(With(proof, sumchecks: proof.Sumchecks.Take(proof.Sumchecks.Count - 1).ToArray())));
+        Assert.False(Accepted(With(proof, sumchecks: [.. proof.Sumchecks, proof.Sumchecks[^1]])));
+        Assert.False(Accepted(new InferenceProof(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, proof.WeightOpenings, proof.MaskChunks, proof.MaskOpenings, hidesClaims: false)));
+        Assert.True(tampered > 50);
+    }
+
+    /// <summary>
+    /// Two weight sets with one public statement whose hidden activations differ: layer 1 maps the input <c>(40, 0, …)</c> to the constant
+    /// <c>q = 10</c> (weights <c>1</c> in column 0) or <c>q = 20</c> (weights <c>2</c>) on all eight hidden units, layer 2 has zero weights and
+    /// bias 7, so both output 7 everywhere; the hidden tensor's limbs and remainders are constant tables, whose plain claims are those
+    /// constants at every point.
+    /// </summary>
+    private static QuantizedModel ConstantHiddenModel(int columnWeight)
+    {
+        var w1 = new int[8 * 8];
+        for (int o = 0; o < 8; o++)
+        {
+            w1[o * 8] = columnWeight;
+        }
+
+        return new QuantizedModel(Shape.Vector(8), 8, 0, 0,
+        [
+            QuantizedLayer.Dense(8, 8, w1, new int[8], 2),
+            QuantizedLayer.ReLU(),
+            QuantizedLayer.Dense(8, 8, new int[64], Enumerable.Repeat(7, 8).ToArray(), 0),
+        ]);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TheWitnessPartOfTwoWeightSetsWithOneStatementIsIndistinguishableOnlyInVersion3(bool version3)
+    {
+        // Revealed and compared: every element of the relations' sumchecks except the weight and bias claims (rounds, G, g(r), the witness
+        // claims and eq), the witness batching sumcheck, the witness opening and the pool's openings. Left out, and still revealed (see
+        // docs/proofs.md): the lookup's messages, the weight claims and openings, and v2's loose values (limbs at the relation points).
+        const int Proofs = 60;
+        int[] input = [40, 0, 0, 0, 0, 0, 0, 0];
+        CommittedModel first = CommitHiding(ConstantHiddenModel(1), 8370), second = CommitHiding(ConstantHiddenModel(2), 8371);
+        CircuitPlan plan = first.Commitment.Plan(1);
+        ZeroKnowledgeLayout layout = plan.ZeroKnowledge!;
+        var all = new TwoSampleChiSquare();
+        var claims = new TwoSampleChiSquare();
+        int lookupSumchecks = LookupSumchecks(first, input);
+        for (int p = 0; p < Proofs; p++)
+        {
+            foreach ((CommittedModel model, bool isFirst) in new[] { (first, true), (second, false) })
+            {
+                InferenceWitness witness = InferenceWitness.Build(plan, model.Model, [input]);
+                Assert.Equal([7, 7, 7, 7, 7, 7, 7, 7], witness.Outputs[0]);
+                var salts = new SeededSaltSource(40_000 + (2 * p) + (isFirst ? 0 : 1));
+                InferenceProof proof = InferenceProver.ProveWithWitness(model, plan, [input], witness, salts, revealClaims: !version3);
+                Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, [input], witness.Outputs, proof) == version3);
+                int relationSumchecks = version3 ? layout.Checks.Length : proof.Sumchecks.Count - 1 - proof.WeightOpenings.Count - lookupSumchecks;
+                int start = proof.Sumchecks.Count - 1 - proof.WeightOpenings.Count - relationSumchecks;
+                for (int i = start; i < start + relationSumchecks + 1; i++)
+                {
+                    SumcheckProof<E> sumcheck = proof.Sumchecks[i];
+                    bool relation = i < start + relationSumchecks;
+                    ZeroCheck? check = version3 && relation ? layout.Checks[i - start] : null;
+                    foreach (E value in Enumerable.Range(0, sumcheck.RoundCount).SelectMany(r => sumcheck.GetRoundPolynomial(r).ToArray()).Concat([sumcheck.MaskSum, sumcheck.MaskValue]))
+                    {
+                        all.AddLowBits(isFirst, value);
+                    }
+
+                    for (int k = 0; k < sumcheck.FactorEvaluations.Length; k++)
+                    {
+                        // v3: the witness factors; v2: every relation factor but the matrix-multiplication's weight factor (index 0 of its two).
+                        bool weight = check is not null ? check.Factors[k].Source == ZeroCheckSource.Weight : relation && sumcheck.FactorEvaluations.Length == 2 && k == 0;
+                        if (!weight)
+                        {
+                            all.AddLowBits(isFirst, sumcheck.FactorEvaluations[k]);
+                            if (relation && (check is null || check.Factors[k].Source == ZeroCheckSource.Witness))
+                            {
+                                claims.AddLowBits(isFirst, sumcheck.FactorEvaluations[k]);
+                            }
+                        }
+                    }
+                }
+
+                foreach (LigeroOpeningProof<E> opening in proof.MaskOpenings.Append(proof.AdviceOpening))
+                {
+                    foreach (E value in opening.ProximityRow.ToArray().Concat(opening.EvaluationRow.ToArray()))
+                    {
+                        all.AddLowBits(isFirst, value);
+                    }
+                }
+            }
+        }
+
+        Assert.True(version3 != claims.Distinguishes, $"χ² = {claims.Statistic():F1} over {claims.Counts} witness claims");
+        Assert.False(version3 && all.Distinguishes, $"χ² = {all.Statistic():F1} over {all.Counts} values");
+    }
+
+    private static int LookupSumchecks(CommittedModel model, int[] input)
+    {
+        CircuitPlan plan = model.Commitment.Plan(1);
+        InferenceProof reference = InferenceProver.ProveWithWitness(model, plan, [input], InferenceWitness.Build(plan, model.Model, [input]), new SeededSaltSource(1));
+        return reference.Sumchecks.Count - plan.ZeroKnowledge!.Checks.Length - 1 - reference.WeightOpenings.Count;
+    }
+
+    [Theory]
+    [InlineData("mlp-10-6-4-batch-3")]
+    [InlineData("square-relu-batch-3")]
+    public void SimulatedZeroChecksOfEveryLayerNeedNoWitness(string name)
+    {
+        // The simulator of the relations of a v3 proof: given the statement (architecture, public input and output, so the public
+        // factors), programmed challenges (z, ρ and r per zero-check) and the weight claims (still revealed, an input of the simulator
+        // until the weights are masked), it draws every witness claim uniformly (a copy equal to its first slot) and simulates each
+        // zero-check's rounds without any table; the verifier's checks accept, and the same messages under another public sum do not.
+        (CommittedModel model, List<int[]> inputs) = Model(name);
+        CircuitPlan plan = model.Commitment.Plan(inputs.Count);
+        InferenceWitness witness = InferenceWitness.Build(plan, model.Model, inputs);
+        Goldilocks[][] publicTensors = new Goldilocks[plan.Layers.Length + 1][];
+        publicTensors[0] = witness.FieldTensors[0];
+        publicTensors[plan.Source[plan.Layers.Length]] = witness.FieldTensors[plan.Source[plan.Layers.Length]];
+        var rng = new SeededWordSource(8380);
+        foreach (ZeroCheck check in plan.ZeroKnowledge!.Checks)
+        {
+            E[] z = rng.NextArray<E>(check.PointVariables);
+            E weight = rng.Next<E>();
+            E[] point = rng.NextArray<E>(check.NumVariables);
+            E sum = check.ConstantSum + (check.SumTensor >= 0 ? MultilinearPolynomial<E>.Evaluate(Array.ConvertAll(publicTensors[check.SumTensor], E.FromBase), z) : E.Zero);
+            var evaluations = new E[check.Factors.Length];
+            for (int k = 0; k < evaluations.Length; k++)
+            {
+                ZeroCheckFactor factor = check.Factors[k];
+                E[] own = factor.OwnPoint(point);
+                evaluations[k] = factor.Source switch
+                {
+                    ZeroCheckSource.Eq => EqPolynomial.Evaluate<E>(z, own),
+                    ZeroCheckSource.Public => MultilinearPolynomial<E>.Evaluate(Array.ConvertAll(publicTensors[factor.Index], E.FromBase), own),
+                    ZeroCheckSource.PublicSquare => MultilinearPolynomial<E>.Evaluate(Array.ConvertAll(publicTensors[factor.Index], x => E.FromBase(x * x)), own),
+                    ZeroCheckSource.ValidBatch => MultilinearPolynomial<E>.Evaluate(Enumerable.Range(0, 1 << plan.LogBatch).Select(b => b < plan.Batch ? E.One : E.Zero).ToArray(), own),
+                    ZeroCheckSource.Witness when factor.Copy > 0 => evaluations[Array.FindIndex(check.Factors, f => f.Source == ZeroCheckSource.Witness && f.Index == factor.Index && f.Copy == 0)],
+                    _ => rng.Next<E>(), // a witness claim (uniform), or the revealed weight claim
+                };
+            }
+
+            SumcheckProof<E> proof = Sumcheck.ZeroKnowledgeSumcheckTests.Simulate(sum, check.NumVariables, check.Degree, weight, point, evaluations, SumcheckTerm<E>.Evaluate(check.Terms, evaluations), rng);
+            Assert.Equal(SumcheckFailure.None, SumcheckVerifier.Check(sum, proof, weight, point, check.Terms).Failure);
+            Assert.Equal(SumcheckFailure.RoundSumMismatch, SumcheckVerifier.Check(sum + E.One, proof, weight, point, check.Terms).Failure);
+        }
+    }
+}
