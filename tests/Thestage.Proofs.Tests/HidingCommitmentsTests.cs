@@ -22,7 +22,8 @@ public sealed class HidingCommitmentsTests
     private static readonly Lazy<(TrainingDataset Data, TrainingRun Run)> Training = new(() =>
     {
         TrainingDataset data = SyntheticData.Blobs(Config, 32, 1, 0.4, 72).Train;
-        return (data, TrainingRun.Record(Config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(73)));
+        // Three step proofs open the hiding dataset commitment (one each): its budget must cover them.
+        return (data, TrainingRun.Record(Config, data, 2, LigeroParameters.DefaultHidingWithBudget(3), new SeededSaltSource(73)));
     });
 
     internal static (CommittedModel Model, List<int[]> Inputs) HidingMlp(int seed, int batch)
@@ -109,7 +110,7 @@ public sealed class HidingCommitmentsTests
     {
         TrainingTranscript hidingTranscript = Training.Value.Run.Transcript;
         byte[] hiding = TrainingTranscriptSerializer.Serialize(hidingTranscript);
-        Assert.Equal(4, BinaryPrimitives.ReadUInt16LittleEndian(hiding.AsSpan(4)));
+        Assert.Equal(5, BinaryPrimitives.ReadUInt16LittleEndian(hiding.AsSpan(4)));
         BinaryPrimitives.WriteUInt16LittleEndian(hiding.AsSpan(4), 3);
         Assert.Contains("version 3 has no hiding", Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(hiding)).Message);
 

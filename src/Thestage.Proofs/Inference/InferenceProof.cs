@@ -65,6 +65,25 @@ public sealed class InferenceProof
         }
     }
 
+    /// <summary>
+    /// Initializes a zero-knowledge proof for a private input (<see cref="InferenceProver.ProvePrivateInput"/>): a masked proof with the
+    /// batched opening of the owner's <see cref="InputCommitment"/>.
+    /// </summary>
+    internal InferenceProof(
+        Digest256 adviceRoot,
+        IReadOnlyList<SumcheckProof<GoldilocksExt2>> sumchecks,
+        ReadOnlySpan<GoldilocksExt2> values,
+        LigeroOpeningProof<GoldilocksExt2> adviceOpening,
+        IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> weightOpenings,
+        LigeroOpeningProof<GoldilocksExt2> inputOpening,
+        IReadOnlyList<SumcheckMaskChunk> maskChunks,
+        IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> maskOpenings)
+        : this(adviceRoot, sumchecks, values, adviceOpening, weightOpenings, maskChunks, maskOpenings)
+    {
+        ArgumentNullException.ThrowIfNull(inputOpening);
+        InputOpening = inputOpening;
+    }
+
     /// <summary>Gets the Merkle root of the witness (advice) commitment.</summary>
     public Digest256 AdviceRoot { get; }
 
@@ -87,6 +106,12 @@ public sealed class InferenceProof
 
     /// <summary>The masking pool's chunks, in commitment order (empty for a plain proof).</summary>
     internal IReadOnlyList<SumcheckMaskChunk> MaskChunks => _maskChunks;
+
+    /// <summary>The batched opening of the input commitment in a private-input proof; <see langword="null"/> in a proof for a public input.</summary>
+    internal LigeroOpeningProof<GoldilocksExt2>? InputOpening { get; }
+
+    /// <summary>Whether the proof is for a committed (private) input rather than a public one.</summary>
+    internal bool HasPrivateInput => InputOpening is not null;
 
     /// <summary>The openings of the pool's chunks.</summary>
     internal IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> MaskOpenings => _maskOpenings;

@@ -13,6 +13,10 @@ namespace Thestage.Proofs.Inference;
 /// <see cref="GoldilocksExt2"/> encodings. Version 2 is the zero-knowledge proof of a hiding commitment: every sumcheck is
 /// followed by its mask's sum and value, and the weight openings by the masking pool (<c>chunk count u8 (1…8) ‖ per chunk:
 /// root (32) ‖ log size u8 (4…16) ‖ u32 length ‖ "TSLG" opening</c>). Plain proofs are written as version 1, unchanged.
+/// Bit 15 of the version (<c>0x8000</c>) marks a proof for a private input (<see cref="InferenceProver.ProvePrivateInput"/>): only
+/// with version 2 (<c>0x8002</c>, its sumchecks are masked), and the weight openings are followed by the opening of the input
+/// commitment (<c>u32 length ‖ "TSLG" bytes</c>) before the masking pool. The flag is a bit beside the version rather than a version of
+/// its own so that it composes with later versions of the proof body.
 /// </summary>
 /// <remarks>
 /// Every count is bounded (sumchecks ≤ 65536, rounds ≤ 64, values per round 2…64, factors 1…63, loose values ≤ 2^20,
@@ -25,6 +29,8 @@ public static class InferenceProofSerializer
     public const ushort Version = 1;
 
     private const ushort MaskedVersion = 2;
+
+    private const ushort PrivateInputFlag = 0x8000;
 
     private const int MaxSumchecks = 1 << 16;
     private const int MaxValues = 1 << 20;
@@ -45,7 +51,12 @@ public static class InferenceProofSerializer
         }
 
         var writer = new ProofWriter();
-        writer.WriteHeader(Magic, proof.IsMasked ? MaskedVersion : Version);
+        if (proof.HasPrivateInput && !proof.IsMasked)
+        {
+            throw new ArgumentException("A proof for a private input has zero-knowledge sumchecks.", nameof(proof));
+        }
+
+        writer.WriteHeader(Magic, (ushort)((proof.IsMasked ? MaskedVersion : Version) | (proof.HasPrivateInput ? PrivateInputFlag : 0)));
         writer.WriteDigest(proof.AdviceRoot);
         ProofCodec.WriteSumchecks(writer, proof.Sumchecks, proof.IsMasked);
         writer.WriteElements(proof.Values);
@@ -54,6 +65,11 @@ public static class InferenceProofSerializer
         foreach (LigeroOpeningProof<GoldilocksExt2> opening in proof.WeightOpenings)
         {
             ProofCodec.WriteOpening(writer, opening);
+        }
+
+        if (proof.InputOpening is not null)
+        {
+            ProofCodec.WriteOpening(writer, proof.InputOpening);
         }
 
         if (proof.IsMasked)
@@ -71,7 +87,13 @@ public static class InferenceProofSerializer
     public static InferenceProof Deserialize(ReadOnlySpan<byte> bytes)
     {
         var reader = new ProofReader(bytes);
-        bool masked = reader.ReadHeader(Magic, Version, MaskedVersion) == MaskedVersion;
+        ushort version = reader.ReadHeader(Magic, Version, PrivateInputFlag | MaskedVersion);
+        if (version is not (Version or MaskedVersion or (PrivateInputFlag | MaskedVersion)))
+        {
+            throw new ProofFormatException($"Unsupported format version 0x{version:x4}; expected 1, 2 or 0x8002 (a private-input proof).");
+        }
+
+        bool masked = (version & ~PrivateInputFlag) == MaskedVersion;
         Digest256 root = reader.ReadDigest();
         SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, MaxSumchecks, masked);
         GoldilocksExt2[] values = reader.ReadElements<GoldilocksExt2>(0, MaxValues);
@@ -88,11 +110,14 @@ public static class InferenceProofSerializer
             weightOpenings[i] = ProofCodec.ReadOpening(ref reader);
         }
 
+        LigeroOpeningProof<GoldilocksExt2>? input = (version & PrivateInputFlag) != 0 ? ProofCodec.ReadOpening(ref reader) : null;
         if (masked)
         {
             (SumcheckMaskChunk[] chunks, LigeroOpeningProof<GoldilocksExt2>[] maskOpenings) = ProofCodec.ReadMaskPool(ref reader);
             reader.EnsureEnd();
-            return new InferenceProof(root, sumchecks, values, advice, weightOpenings, chunks, maskOpenings);
+            return input is null
+                ? new InferenceProof(root, sumchecks, values, advice, weightOpenings, chunks, maskOpenings)
+                : new InferenceProof(root, sumchecks, values, advice, weightOpenings, input, chunks, maskOpenings);
         }
 
         reader.EnsureEnd();

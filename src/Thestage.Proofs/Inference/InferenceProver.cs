@@ -37,7 +37,7 @@ namespace Thestage.Proofs.Inference;
 /// Soundness is the sum of the component errors listed on <see cref="InferenceVerifier"/>.
 /// </para>
 /// </remarks>
-public static class InferenceProver
+public static partial class InferenceProver
 {
     /// <summary>Runs the model on one input and proves the result.</summary>
     /// <param name="model">The committed model.</param>
@@ -114,7 +114,8 @@ public static class InferenceProver
     /// <c>2^16</c> entries), from the bound of <see cref="InferenceVerifier"/>'s soundness count: per tensor four sumchecks of
     /// degree at most 3 (or a max pooling's window + 1), the lookup's layers, and one batching sumcheck per committed polynomial.
     /// </summary>
-    internal static int MaskChunkLogSize(CircuitPlan plan)
+    /// <remarks>A private-input proof (<paramref name="input"/>) adds the input's lookup columns, its padding zero-check and its batching.</remarks>
+    internal static int MaskChunkLogSize(CircuitPlan plan, InputLayout? input = null)
     {
         long entries = 0;
         for (int t = 0; t <= plan.Layers.Length; t++)
@@ -123,7 +124,7 @@ public static class InferenceProver
             entries += 4L * SumcheckMask<E>.Entries(plan.Layouts[t].LogSize + 1, degree);
         }
 
-        int leaves = LogUpLayout.Create(plan.LookupSpecs, CircuitPlan.TableBits).LogSize;
+        int leaves = LogUpLayout.Create(LookupSpecs(plan, input), CircuitPlan.TableBits).LogSize;
         for (int k = 0; k <= leaves; k++)
         {
             entries += SumcheckMask<E>.Entries(k, 3);
@@ -134,8 +135,17 @@ public static class InferenceProver
             entries += SumcheckMask<E>.Entries(v, 2);
         }
 
+        if (input is not null)
+        {
+            entries += SumcheckMask<E>.Entries(input.NumVariables, 2) + (input.HasPadding ? SumcheckMask<E>.Entries(input.Tensor.LogSize, 3) : 0);
+        }
+
         return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
     }
+
+    /// <summary>The lookup columns of a proof: the plan's limbs, then, for a private input, the input tensor's (<see cref="InputLayout.Columns"/>).</summary>
+    internal static IReadOnlyList<LookupColumnSpec> LookupSpecs(CircuitPlan plan, InputLayout? input) =>
+        input is null ? plan.LookupSpecs : [.. plan.LookupSpecs, .. input.LookupSpecs];
 
     internal static List<SegmentClaim<E>> LookupClaims(CircuitPlan plan, LogUpClaims<E> lookup)
     {

@@ -18,16 +18,11 @@ internal static class InferenceTranscript
     public const string DifferenceLimbs = "inference/max-difference-limbs";
     public const string WindowCombination = "inference/max-window-combination";
 
+    public const string InputPaddingPoint = "inference/input-padding-point";
+
     public static Transcript Begin(ModelCommitment commitment, IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs, Digest256 adviceRoot)
     {
-        var transcript = new Transcript("thestage/inference/v1");
-        transcript.AbsorbDigest("model/architecture", commitment.ArchitectureDigest);
-        foreach (LigeroCommitment weights in commitment.WeightCommitmentArray)
-        {
-            transcript.AbsorbDigest("model/weights-root", weights.Root);
-            transcript.AbsorbUInt64("model/weights-variables", (ulong)weights.NumVariables);
-        }
-
+        Transcript transcript = Model("thestage/inference/v1", commitment);
         transcript.AbsorbUInt64("statement/batch", (ulong)inputs.Count);
         foreach (int[] input in inputs)
         {
@@ -40,6 +35,35 @@ internal static class InferenceTranscript
         }
 
         transcript.AbsorbDigest("witness/root", adviceRoot);
+        return transcript;
+    }
+
+    /// <summary>
+    /// The statement of a private-input proof, under its own protocol label (so no transcript of a public-input proof is one of
+    /// these): the model, the input commitment's fingerprint (its shape, width, parameters and root) and root, the output, the
+    /// witness root.
+    /// </summary>
+    public static Transcript BeginPrivateInput(ModelCommitment commitment, InputCommitment input, int[] output, Digest256 adviceRoot)
+    {
+        Transcript transcript = Model("thestage/inference/private-input/v1", commitment);
+        transcript.AbsorbDigest("input/fingerprint", input.Fingerprint);
+        transcript.AbsorbDigest("input/root", input.Root);
+        transcript.AbsorbUInt64("input/variables", (ulong)input.NumVariables);
+        transcript.AbsorbBytes("statement/output", LittleEndian(output));
+        transcript.AbsorbDigest("witness/root", adviceRoot);
+        return transcript;
+    }
+
+    private static Transcript Model(string protocol, ModelCommitment commitment)
+    {
+        var transcript = new Transcript(protocol);
+        transcript.AbsorbDigest("model/architecture", commitment.ArchitectureDigest);
+        foreach (LigeroCommitment weights in commitment.WeightCommitmentArray)
+        {
+            transcript.AbsorbDigest("model/weights-root", weights.Root);
+            transcript.AbsorbUInt64("model/weights-variables", (ulong)weights.NumVariables);
+        }
+
         return transcript;
     }
 

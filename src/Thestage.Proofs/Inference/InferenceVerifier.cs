@@ -32,7 +32,7 @@ namespace Thestage.Proofs.Inference;
 /// Ligero parameters are its author's choice. Fiat–Shamir is applied over the BLAKE2s transcript (<see cref="Transcripts.Transcript"/>).
 /// </para>
 /// </remarks>
-public static class InferenceVerifier
+public static partial class InferenceVerifier
 {
     /// <summary>Verifies a single-input proof under <see cref="VerifierPolicy.Default"/>.</summary>
     /// <param name="commitment">The published model commitment.</param>
@@ -123,7 +123,7 @@ public static class InferenceVerifier
         }
 
         // A masked proof's chunks are at most the size its prover chooses for the plan (which bounds the verifier's work).
-        if (proof.IsMasked != commitment.Parameters.Hiding || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan)))
+        if (proof.IsMasked != commitment.Parameters.Hiding || proof.HasPrivateInput || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan)))
         {
             return ProofVerdict.Reject(RejectionReason.Format);
         }
@@ -181,7 +181,12 @@ public static class InferenceVerifier
     /// opening (<see cref="LigeroParameters.SoundnessBits"/> at its size) and, per sumcheck, <c>2/|F|</c> for the mask's <c>ρ</c>
     /// and its batched <c>g(r)</c> (<see cref="SumcheckMask{T}"/>): the masks keep each round's degree, so no other term grows.
     /// </summary>
-    private static double PlanSoundnessBits(ModelCommitment commitment, CircuitPlan plan, IReadOnlyList<SumcheckMaskChunk> maskChunks)
+    /// <remarks>
+    /// A private-input proof (<paramref name="input"/>) adds the input commitment's opening (under its own parameters), its lookup
+    /// columns to the logUp, its padding zero-check (<c>4·v/|F|</c>, degree 3, plus <c>2/|F|</c> masked), and its claim batching
+    /// (<c>(k + 2v)/|F|</c>, plus <c>2/|F|</c> masked).
+    /// </remarks>
+    private static double PlanSoundnessBits(ModelCommitment commitment, CircuitPlan plan, IReadOnlyList<SumcheckMaskChunk> maskChunks, InputCommitment? input = null)
     {
         double field = E.Log2Size;
         double epsilon = WeightRangeArgument.SoundnessError(commitment.Plan(1), commitment.Parameters, commitment.WeightParameters);
@@ -195,8 +200,9 @@ public static class InferenceVerifier
             epsilon += Math.Pow(2.0, -commitment.WeightParameters.SoundnessBits(v, field));
         }
 
-        long lookups = plan.LookupSpecs.Sum(c => 1L << c.LogSize);
-        int leaves = LookupLayoutLog(plan);
+        IReadOnlyList<LookupColumnSpec> specs = InferenceProver.LookupSpecs(plan, input?.Layout);
+        long lookups = specs.Sum(c => 1L << c.LogSize);
+        int leaves = LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize;
         epsilon += Math.Pow(2.0, -LogUpArgument.SoundnessBits(lookups, CircuitPlan.TableBits, leaves, field));
 
         // Relations: per tensor of v variables at most one random-point identity (v), a matrix-multiplication or product
@@ -220,10 +226,19 @@ public static class InferenceVerifier
             relationTerms += claimBound + (2.0 * v);
         }
 
+        int extraSumchecks = 0;
+        if (input is not null)
+        {
+            int v = input.Layout.NumVariables;
+            epsilon += Math.Pow(2.0, -input.Parameters.SoundnessBits(v, field));
+            relationTerms += claimBound + (2.0 * v) + (input.Layout.HasPadding ? 4.0 * input.Layout.Tensor.LogSize : 0);
+            extraSumchecks = input.Layout.HasPadding ? 2 : 1;
+        }
+
         if (maskChunks.Count > 0)
         {
             // At most four sumchecks per tensor, one per lookup layer and one per committed polynomial, each 2/|F|.
-            relationTerms += 2.0 * ((4 * (plan.Layers.Length + 1)) + LookupLayoutLog(plan) + plan.AdviceLayout.NumVariables.Length + plan.WeightLayout.NumVariables.Length);
+            relationTerms += 2.0 * ((4 * (plan.Layers.Length + 1)) + leaves + plan.AdviceLayout.NumVariables.Length + plan.WeightLayout.NumVariables.Length + extraSumchecks);
             foreach (SumcheckMaskChunk chunk in maskChunks)
             {
                 epsilon += Math.Pow(2.0, -commitment.Parameters.SoundnessBits(Math.Clamp(chunk.LogSize, SumcheckMaskChunk.MinLogSize, SumcheckMaskChunk.MaxLogSize), field));
@@ -233,8 +248,6 @@ public static class InferenceVerifier
         epsilon += relationTerms / Math.Pow(2.0, field);
         return -Math.Log2(epsilon);
     }
-
-    private static int LookupLayoutLog(CircuitPlan plan) => LogUpLayout.Create(plan.LookupSpecs, CircuitPlan.TableBits).LogSize;
 
     private static bool ValidStatement(ModelCommitment commitment, IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs)
     {

@@ -56,15 +56,24 @@ internal sealed class LayerRelations
     /// <summary>Gets the claims on the committed weight segments.</summary>
     public List<SegmentClaim<E>> WeightClaims { get; } = [];
 
+    /// <summary>
+    /// Gets the claims <c>X̃(point) = value</c> on the input tensor of a private-input proof (<see cref="PrivateInput"/>), left for the
+    /// input commitment's opening instead of being evaluated.
+    /// </summary>
+    public List<(E[] Point, E Value)> InputClaims { get; } = [];
+
+    /// <summary>Gets a value indicating whether the input is committed by its owner rather than public: claims on it are collected in <see cref="InputClaims"/>.</summary>
+    public bool PrivateInput { get; private init; }
+
     private bool Proving => _witness is not null;
 
     /// <summary>The prover's relations over a witness and the model's weight segments.</summary>
-    public static LayerRelations ForProver(CircuitPlan plan, Transcript transcript, ProofBuilder<E> builder, InferenceWitness witness, Goldilocks[][] weightSegments) =>
-        new(plan, transcript, witness.FieldTensors, witness, weightSegments, builder, null);
+    public static LayerRelations ForProver(CircuitPlan plan, Transcript transcript, ProofBuilder<E> builder, InferenceWitness witness, Goldilocks[][] weightSegments, bool privateInput = false) =>
+        new(plan, transcript, witness.FieldTensors, witness, weightSegments, builder, null) { PrivateInput = privateInput };
 
     /// <summary>The verifier's relations over the padded public tensors (the input at 0, the output at its source index).</summary>
-    public static LayerRelations ForVerifier(CircuitPlan plan, Transcript transcript, ProofCursor<E> cursor, Goldilocks[][] publicTensors) =>
-        new(plan, transcript, publicTensors, null, null, null, cursor);
+    public static LayerRelations ForVerifier(CircuitPlan plan, Transcript transcript, ProofCursor<E> cursor, Goldilocks[][] publicTensors, bool privateInput = false) =>
+        new(plan, transcript, publicTensors, null, null, null, cursor) { PrivateInput = privateInput };
 
     /// <summary>The value <c>x</c> of limbs <c>(l0, l1, e)</c>, <c>x = l0 + 2^8·l1 + 2^15·(e − 1)</c>, or <c>(l0, l1)</c>, <c>x = l0 + 2^8·l1 − 2^15</c>.</summary>
     public static E Recompose(ReadOnlySpan<E> limbs)
@@ -148,6 +157,9 @@ internal sealed class LayerRelations
                 break;
             case TensorKind.Virtual:
                 Relu(source - 1, z, claim);
+                break;
+            case TensorKind.Input when PrivateInput:
+                InputClaims.Add((z, claim));
                 break;
             default:
                 Require(Evaluate(_tensors[source], z) == claim, layer);

@@ -29,7 +29,9 @@ namespace Thestage.Proofs.Inference;
 /// weight range proof's sumcheck mask pool from the stream keyed under <c>"thestage/model-commitment/range-proof-masks/v1"</c>.
 /// Their context is <c>i</c> (−1 for the pool) ‖ the parameters' encoded log blowup ‖ column queries (‖ the opening budget, when
 /// there is one), each a little-endian u32, so that commitments to one model from one seed under different parameters share no
-/// salt and no mask.
+/// salt and no mask. A seed may instead key a private input's commitment (<see cref="CommittedInput"/>, one seed per input): its
+/// salts, masking rows and random segment are the streams keyed under <c>"thestage/input-commitment/salts/v1"</c>,
+/// <c>"…/masks/v1"</c> and <c>"…/random-segment/v1"</c>, context 0 ‖ the parameters as above.
 /// </para>
 /// <para>
 /// Format "TSCS" version 1 (<see cref="ToBytes"/>): <c>"TSCS" ‖ version u16 (=1) ‖ seed (32 bytes)</c>, exactly 38 bytes;
@@ -53,6 +55,12 @@ public sealed class ModelCommitmentSeed : IDisposable
     private static readonly byte[] MaskLabel = "thestage/model-commitment/masks/v1"u8.ToArray();
 
     private static readonly byte[] RangeProofMaskLabel = "thestage/model-commitment/range-proof-masks/v1"u8.ToArray();
+
+    private static readonly byte[] InputSaltLabel = "thestage/input-commitment/salts/v1"u8.ToArray();
+
+    private static readonly byte[] InputMaskLabel = "thestage/input-commitment/masks/v1"u8.ToArray();
+
+    private static readonly byte[] InputRandomSegmentLabel = "thestage/input-commitment/random-segment/v1"u8.ToArray();
 
     private readonly byte[] _seed;
     private bool _disposed;
@@ -123,6 +131,15 @@ public sealed class ModelCommitmentSeed : IDisposable
 
     /// <summary>The randomness of the weight range proof's sumcheck mask pool of a hiding commitment under <paramref name="parameters"/>.</summary>
     internal ISaltSource RangeProofMasks(LigeroParameters parameters) => Stream(RangeProofMaskLabel, Context(-1, parameters));
+
+    /// <summary>The leaf salts of a private input's commitment (<see cref="CommittedInput"/>) under <paramref name="parameters"/>.</summary>
+    internal ISaltSource InputSalts(LigeroParameters parameters) => Stream(InputSaltLabel, Context(0, parameters));
+
+    /// <summary>The randomness of the encoding and masking rows of a private input's commitment under <paramref name="parameters"/>.</summary>
+    internal ISaltSource InputMasks(LigeroParameters parameters) => Stream(InputMaskLabel, Context(0, parameters));
+
+    /// <summary>The random segment of a private input's commitment under <paramref name="parameters"/>.</summary>
+    internal ISaltSource InputRandomSegment(LigeroParameters parameters) => Stream(InputRandomSegmentLabel, Context(0, parameters));
 
     /// <summary>The derivation context of a polynomial (−1: none) under parameters: the index, the encoded log blowup and the query count, each a little-endian u32.</summary>
     private static byte[] Context(int polynomial, LigeroParameters parameters)

@@ -27,7 +27,7 @@ namespace Thestage.Proofs.Lookups;
 /// the mask's <c>ρ</c> and one for its batched <c>g(r)</c>, at most <c>(1.5·L² + 4L)/|F|</c>.
 /// </para>
 /// </remarks>
-internal static class FractionalSumcheck
+internal static partial class FractionalSumcheck
 {
     private const string RootLabel = "fraction/q-root";
     private const string BatchLabel = "fraction/lambda";
@@ -60,25 +60,14 @@ internal static class FractionalSumcheck
     public static T[] ProveSplit<T>(Transcript transcript, ProofBuilder<T> builder, T[][] leaves, int half)
         where T : struct, IExtensionField<T>
     {
-        // Layer k ≥ 1 (2^k fractions) is kept as the left and right children of layer k − 1: 2^(k−1) entries in each array.
         int logSize = System.Numerics.BitOperations.Log2((uint)half) + 1;
-        var layers = new T[logSize + 1][][];
-        layers[logSize] = leaves;
         var rented = new List<T[]>();
         try
         {
-            for (int k = logSize - 1; k >= 1; k--)
-            {
-                T[][] children = layers[k + 1];
-                int count = 1 << (k - 1);
-                T[][] parent = [Rent(count), Rent(count), Rent(count), Rent(count)];
-                FractionLayerKernel.Parent(children[0], children[1], children[2], children[3], count, (parent[0], parent[1]), (parent[2], parent[3]));
-                layers[k] = parent;
-            }
-
+            T[][][] layers = BuildLayers(leaves, half, rented);
             T root = layers[1][2][0] * layers[1][3][0];
             builder.Send(transcript, RootLabel, [root]);
-            T[] equality = Rent(half);
+            T[] equality = Rent(rented, half);
             T[] z = [];
             for (int k = 0; k < logSize; k++)
             {
@@ -90,17 +79,44 @@ internal static class FractionalSumcheck
         }
         finally
         {
-            foreach (T[] array in rented)
-            {
-                ArrayPool<T>.Shared.Return(array, clearArray: true);
-            }
+            Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// The layers of the fraction tree over split leaves: entry <c>k ≥ 1</c> holds layer <c>k</c> as the left and right children
+    /// <c>(pL, pR, qL, qR)</c> of layer <c>k − 1</c>, <c>2^(k−1)</c> entries each (pooled arrays, recorded in <paramref name="rented"/>).
+    /// </summary>
+    private static T[][][] BuildLayers<T>(T[][] leaves, int half, List<T[]> rented)
+        where T : struct, IExtensionField<T>
+    {
+        int logSize = System.Numerics.BitOperations.Log2((uint)half) + 1;
+        var layers = new T[logSize + 1][][];
+        layers[logSize] = leaves;
+        for (int k = logSize - 1; k >= 1; k--)
+        {
+            T[][] children = layers[k + 1];
+            int count = 1 << (k - 1);
+            T[][] parent = [Rent(rented, count), Rent(rented, count), Rent(rented, count), Rent(rented, count)];
+            FractionLayerKernel.Parent(children[0], children[1], children[2], children[3], count, (parent[0], parent[1]), (parent[2], parent[3]));
+            layers[k] = parent;
         }
 
-        T[] Rent(int length)
+        return layers;
+    }
+
+    private static T[] Rent<T>(List<T[]> rented, int length)
+    {
+        T[] array = ArrayPool<T>.Shared.Rent(length);
+        rented.Add(array);
+        return array;
+    }
+
+    private static void Return<T>(List<T[]> rented)
+    {
+        foreach (T[] array in rented)
         {
-            T[] array = ArrayPool<T>.Shared.Rent(length);
-            rented.Add(array);
-            return array;
+            ArrayPool<T>.Shared.Return(array, clearArray: true);
         }
     }
 
@@ -177,17 +193,6 @@ internal static class FractionalSumcheck
         }
 
         return true;
-    }
-
-    /// <summary>Splits leaves into the children layout of <see cref="Prove{T}"/>.</summary>
-    private static T[][] SplitLayer<T>(T[] p, T[] q)
-        where T : struct, IExtensionField<T>
-    {
-        int half = p.Length / 2;
-        T[][] layer = [new T[half], new T[half], new T[half], new T[half]];
-        FractionLayerKernel.Split(p, layer[0], layer[1]);
-        FractionLayerKernel.Split(q, layer[2], layer[3]);
-        return layer;
     }
 
     /// <summary>

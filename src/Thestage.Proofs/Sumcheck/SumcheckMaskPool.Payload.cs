@@ -36,26 +36,36 @@ internal sealed partial class SumcheckMaskPool<T>
     /// Commits a new chunk holding <paramref name="payload"/> (a power-of-two number of entries) at offset 0, before the
     /// challenges the payload must not depend on; the rest of the chunk masks the following sumchecks.
     /// </summary>
+    /// <param name="transcript">The transcript.</param>
+    /// <param name="payload">The table.</param>
+    /// <param name="reserve">Base entries the chunk must also hold after the payload (for <see cref="Reserve"/> in the same chunk).</param>
     /// <returns>The chunk, for <see cref="AddEvaluation"/>.</returns>
-    public Chunk Embed(Transcript transcript, ReadOnlySpan<Goldilocks> payload)
+    public Chunk Embed(Transcript transcript, ReadOnlySpan<Goldilocks> payload, int reserve = 0)
     {
         if (payload.Length == 0 || !System.Numerics.BitOperations.IsPow2(payload.Length) || payload.Length > 1 << SumcheckMaskChunk.MaxLogSize)
         {
             throw new ArgumentException("A payload is a power-of-two table that fits one chunk.", nameof(payload));
         }
 
-        return CommitChunk(transcript, payload.Length, payload);
+        return CommitChunk(transcript, payload.Length + reserve, payload);
     }
 
     /// <summary>
     /// After the claim <paramref name="value"/> <c>= P̃(point)</c> of the payload embedded in <paramref name="chunk"/>: absorbs it,
-    /// draws <c>α</c> and adds <c>α·eq(point, ·)</c> and <c>α·value</c> to the chunk's functional and value.
+    /// draws <c>α</c> and adds <c>α·eq(point, ·)</c> and <c>α·value</c> to the chunk's functional and value. With
+    /// <paramref name="maskPoint"/>, the claim is on the payload's masked extension <c>P̃(point) + ⟨m(maskPoint), c⟩</c>
+    /// (<see cref="MaskedExtension"/>) whose coefficients <c>c</c> are reserved in the same chunk at <paramref name="maskOffset"/>.
     /// </summary>
-    public static void AddEvaluation(Transcript transcript, Chunk chunk, ReadOnlySpan<T> point, T value)
+    public static void AddEvaluation(Transcript transcript, Chunk chunk, ReadOnlySpan<T> point, T value, int maskOffset = -1, T[]? maskPoint = null)
     {
         transcript.Absorb(PayloadValueLabel, value);
         T alpha = transcript.Challenge<T>(PayloadBatchLabel);
         AddEqualityWeights(point, alpha, chunk.Functional);
+        if (maskPoint is not null)
+        {
+            MaskedExtension.AddWeights<T>(maskPoint, alpha, chunk.Functional, 0, maskOffset, masksOnly: true);
+        }
+
         chunk.Value += alpha * value;
     }
 

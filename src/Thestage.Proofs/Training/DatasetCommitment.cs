@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Hashing;
 
 namespace Thestage.Proofs.Training;
@@ -13,11 +14,17 @@ namespace Thestage.Proofs.Training;
 /// position; padding leaves (positions <c>N … 2^⌈log2 N⌉ − 1</c>) carry only <c>u32 i</c>, a payload length no sample has.
 /// Every leaf has its own 16-byte salt, so the root and unopened paths reveal nothing about unopened samples; the
 /// holder keeps the salts to open the samples of a batch later (<see cref="Open"/>, <see cref="VerifySample"/>).
+/// <para>
+/// A hiding run (<c>TrainingRun.Record</c> with hiding Ligero parameters) commits its samples instead as one polynomial with
+/// hiding Ligero and an opening budget (<c>DatasetPolynomial</c>): its <see cref="Root"/> is that commitment's root, and step
+/// proofs prove claims on the batch's samples through one hiding opening each instead of opening them, so such a commitment
+/// has no <see cref="Open"/>.
+/// </para>
 /// </remarks>
 public sealed class DatasetCommitment
 {
-    private readonly MerkleTree _tree;
-    private readonly byte[] _salts;
+    private readonly MerkleTree? _tree;
+    private readonly byte[]? _salts;
 
     private DatasetCommitment(MerkleTree tree, byte[] salts, int sampleCount)
     {
@@ -26,8 +33,24 @@ public sealed class DatasetCommitment
         SampleCount = sampleCount;
     }
 
-    /// <summary>Gets the Merkle root.</summary>
-    public Digest256 Root => _tree.Root;
+    private DatasetCommitment(DatasetPolynomial polynomial, LigeroProverState state, int sampleCount)
+    {
+        Polynomial = polynomial;
+        State = state;
+        SampleCount = sampleCount;
+    }
+
+    /// <summary>Gets the Merkle root, or for a hiding run the root of the hiding Ligero commitment to the samples.</summary>
+    public Digest256 Root => _tree?.Root ?? State!.Commitment.Root;
+
+    /// <summary>The layout of a hiding commitment's polynomial; null for a Merkle commitment.</summary>
+    internal DatasetPolynomial? Polynomial { get; }
+
+    /// <summary>The Ligero prover state of a hiding commitment (its evaluations are the table of <see cref="Polynomial"/>); null for a Merkle commitment.</summary>
+    internal LigeroProverState? State { get; }
+
+    /// <summary>Whether the samples are committed with hiding Ligero (and are proven, never opened).</summary>
+    internal bool IsHiding => State is not null;
 
     /// <summary>Gets the number of samples <c>N</c>.</summary>
     public int SampleCount { get; }
@@ -55,6 +78,17 @@ public sealed class DatasetCommitment
         return new DatasetCommitment(MerkleTree.Build(digests), saltBytes, dataset.Count);
     }
 
+    /// <summary>
+    /// Commits to a dataset as the hiding polynomial of a hiding run (<see cref="DatasetPolynomial"/>) with hiding Ligero
+    /// <paramref name="parameters"/> carrying the opening budget: one opening per step proof.
+    /// </summary>
+    internal static DatasetCommitment CommitHiding(TrainingConfig config, TrainingDataset dataset, LigeroParameters parameters, ISaltSource salts)
+    {
+        var polynomial = new DatasetPolynomial(config, dataset.Count);
+        LigeroProverState state = LigeroProver.Commit(polynomial.Table(dataset), parameters, salts);
+        return new DatasetCommitment(polynomial, state, dataset.Count);
+    }
+
     /// <summary>Checks an opened sample against a published root.</summary>
     /// <param name="root">The dataset root.</param>
     /// <param name="sampleCount">The published sample count.</param>
@@ -80,8 +114,14 @@ public sealed class DatasetCommitment
     /// <param name="index">The sample index.</param>
     /// <param name="salt">The leaf salt.</param>
     /// <returns>The path.</returns>
+    /// <exception cref="InvalidOperationException">The commitment is a hiding run's, whose samples are proven, never opened.</exception>
     public MerklePath Open(int index, out byte[] salt)
     {
+        if (_tree is null || _salts is null)
+        {
+            throw new InvalidOperationException("A hiding run's dataset commitment is never opened: its step proofs prove claims on the samples instead.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, SampleCount);
         salt = _salts.AsSpan(index * MerkleHasher.SaltLength, MerkleHasher.SaltLength).ToArray();

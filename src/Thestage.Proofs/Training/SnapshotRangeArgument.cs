@@ -54,7 +54,12 @@ namespace Thestage.Proofs.Training;
 /// Hiding runs: the sumchecks are zero-knowledge (masked from a pool committed with hiding Ligero), and the multiplicities
 /// (the histogram of the limbs) are not published but embedded in the pool before the logUp's challenge, their claim at the
 /// GKR's final point proven by the pool's opening (<see cref="LogUpArgument"/>, committed multiplicities). The pool adds
-/// <c>MaxChunks · ε_Ligero(weakest chunk size)</c> to <c>ε</c>.
+/// <c>MaxChunks · ε_Ligero(weakest chunk size)</c> to <c>ε</c>. The logUp is the zero-knowledge GKR
+/// (<see cref="FractionalSumcheck.ProveZeroKnowledge{T}"/>, <c>TSSR</c> v6): its layer masks are reserved in the pool, and every limb
+/// column is read through a masked extension whose <c>2v</c> coefficients are segment <c>S + s</c> of the limb polynomial (beside a random
+/// segment of two entries, so the batched opening's value is uniform); the lookup's limb claims are batched as masked claims, the
+/// recomposition's stay plain (they equal the snapshot's opened value). Its error is
+/// <c>LogUpArgument.SoundnessBits(…, zeroKnowledge: true)</c>, which also counts the masks of its sumchecks.
 /// </para>
 /// </remarks>
 public static class SnapshotRangeArgument
@@ -116,14 +121,15 @@ public static class SnapshotRangeArgument
     {
         ArgumentNullException.ThrowIfNull(training);
         int[] variables = [.. training.WeightVariables];
-        (SegmentLayout layout, int limbs, int topBits) = LimbLayout(training.Config, variables);
+        (SegmentLayout layout, int limbs, int topBits) = LimbLayout(training.Config, variables, training.Parameters.Hiding);
         (int Segment, ulong Scale)[] columns = Columns(variables.Length, limbs, topBits);
         LookupColumnSpec[] specs = columns.Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
         double field = E.Log2Size;
         int limbVariables = layout.NumVariables[0];
+        bool hiding = training.Parameters.Hiding;
         double epsilon = Math.Pow(2.0, -training.Parameters.SoundnessBits(limbVariables, field))
             + Math.Pow(2.0, -LogUpArgument.SoundnessBits(
-                specs.Sum(c => 1L << c.LogSize), TableBits, LogUpLayout.Create(specs, TableBits).LogSize, field, committedMultiplicities: training.Parameters.Hiding));
+                specs.Sum(c => 1L << c.LogSize), TableBits, LogUpLayout.Create(specs, TableBits).LogSize, field, committedMultiplicities: hiding, zeroKnowledge: hiding));
         double terms = columns.Length + (variables.Length * limbs) + (2.0 * limbVariables);
         foreach (int v in variables)
         {
@@ -131,10 +137,11 @@ public static class SnapshotRangeArgument
             terms += 5.0 * v; // zero-check: v (Schwartz–Zippel) + 3v (sumcheck); recomposition: v
         }
 
-        if (training.Parameters.Hiding)
+        if (hiding)
         {
-            // Zero-knowledge sumchecks: 2/|F| each (ρ and the batched g(r)) and the pool's chunk openings (at most MaxChunks).
-            terms += 2.0 * (LogUpLayout.Create(specs, TableBits).LogSize + 1 + variables.Length + 1);
+            // Zero-knowledge sumchecks outside the logUp (counted there): 2/|F| each (ρ and the batched g(r)), and the pool's chunk
+            // openings (at most MaxChunks). The masked limb claims are linear functionals like evaluations: the batching is unchanged.
+            terms += 2.0 * (variables.Length + 1);
             double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, MaskChunkLogSize(training) - SumcheckMaskChunk.MinLogSize + 1)
                 .Min(v => training.Parameters.SoundnessBits(v, field));
             epsilon += SumcheckMaskChunk.MaxChunks * Math.Pow(2.0, -weakest);
@@ -173,14 +180,14 @@ public static class SnapshotRangeArgument
         {
             TrainingConfig config = training.Config;
             int[] variables = [.. training.WeightVariables];
-            (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, variables);
+            (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, variables, training.Parameters.Hiding);
             var limbCommitment = new LigeroCommitment(proof.LimbRoot, layout.NumVariables[0]);
             Transcript transcript = Begin(training, proof.Snapshot, limbCommitment, hiding ? null : proof.MultiplicityArray);
             SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(training.Parameters, proof.MaskChunks) : null;
             var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray, masks);
             (int Segment, ulong Scale)[] columns = Columns(polynomials, limbs, topBits);
-            LookupColumnSpec[] specs = columns.Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
-            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, TableBits, committedMultiplicities: hiding);
+            LookupColumnSpec[] specs = columns.Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0, hiding)).ToArray();
+            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, TableBits, committedMultiplicities: hiding, zeroKnowledge: hiding);
             ProofVerdict.Require(
                 hiding || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
                 RejectionReason.Lookup,
@@ -244,7 +251,7 @@ public static class SnapshotRangeArgument
         TrainingConfig config = training.Config;
         int polynomials = tables.Length;
         int[] variables = [.. training.WeightVariables];
-        (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, variables);
+        (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, variables, training.Parameters.Hiding);
         ulong offset = 1UL << (config.WeightBits - 1);
         var limbSegments = new Goldilocks[polynomials * limbs][];
         for (int g = 0; g < polynomials; g++)
@@ -265,15 +272,19 @@ public static class SnapshotRangeArgument
             }
         }
 
-        Goldilocks[] limbPolynomial = layout.Assemble(limbSegments)[0];
+        bool hiding = training.Parameters.Hiding;
+        Goldilocks[][] segments = hiding ? [.. limbSegments, .. RandomSegments(layout, limbSegments.Length, salts)] : limbSegments;
+        Goldilocks[] limbPolynomial = layout.Assemble(segments)[0];
         LigeroProverState limbState = LigeroProver.Commit(limbPolynomial, training.Parameters, salts);
         (int Segment, ulong Scale)[] columnSpecs = Columns(polynomials, limbs, topBits);
         var columns = columnSpecs.Select(c => (limbSegments[c.Segment], c.Scale)).ToList();
         Goldilocks[] multiplicities = LogUpArgument.Multiplicities(columns, TableBits);
-        bool hiding = training.Parameters.Hiding;
         Transcript transcript = Begin(training, snapshot, limbState.Commitment, hiding ? null : multiplicities);
         var builder = new ProofBuilder<E>(hiding ? new SumcheckMaskPool<E>(training.Parameters, MaskChunkLogSize(training), salts) : null);
-        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits, commitMultiplicities: hiding);
+        Goldilocks[]?[]? columnMasks = hiding
+            ? columnSpecs.Select(c => segments[limbSegments.Length + c.Segment][..MaskedExtension.Entries(layout.LogSizeOf(c.Segment))]).ToArray()
+            : null;
+        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits, commitMultiplicities: hiding, columnMasks: columnMasks, zeroKnowledge: hiding);
 
         var z = new E[polynomials][];
         for (int g = 0; g < polynomials; g++)
@@ -316,21 +327,31 @@ public static class SnapshotRangeArgument
         }
 
         Array.Clear(multiplicities);
+        foreach (Goldilocks[] segment in segments.Concat(columnMasks!.Select(m => m!)))
+        {
+            Array.Clear(segment);
+        }
+
+        Array.Clear(limbPolynomial);
         return new SnapshotRangeProof(
             snapshot, limbState.Commitment.Root, [], [.. builder.Sumchecks], [.. builder.Values], limbOpenings, weightOpenings,
             [.. builder.Masks.Chunks], builder.Masks.Open(transcript));
     }
 
-    /// <summary>The masking pool's chunk size for a hiding run's range proofs: the committed multiplicities, the logUp's layers, one degree-3 zero-check per snapshot polynomial and the limb batching.</summary>
+    /// <summary>The masking pool's chunk size for a hiding run's range proofs: the committed multiplicities, the zero-knowledge logUp's masks and layers, one degree-3 zero-check per snapshot polynomial and the limb batching.</summary>
     internal static int MaskChunkLogSize(TrainingTranscript training)
     {
         int[] variables = [.. training.WeightVariables];
-        (SegmentLayout layout, int limbs, int topBits) = LimbLayout(training.Config, variables);
+        (SegmentLayout layout, int limbs, int topBits) = LimbLayout(training.Config, variables, training.Parameters.Hiding);
         LookupColumnSpec[] specs = Columns(variables.Length, limbs, topBits).Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
         long entries = (1 << TableBits) + SumcheckMask<E>.Entries(layout.NumVariables[0], 2) + variables.Sum(v => (long)SumcheckMask<E>.Entries(v, 3));
-        for (int k = 0; k <= LogUpLayout.Create(specs, TableBits).LogSize; k++)
+        int leafVariables = LogUpLayout.Create(specs, TableBits).LogSize;
+
+        // The zero-knowledge GKR: the multiplicities' and the layers' mask coefficients, a root of degree 4 and layers of degree 5.
+        entries += (2 * (TableBits + (FractionalSumcheck.LayerMaskCoefficients * (leafVariables - 1)))) + SumcheckMask<E>.Entries(1, 4);
+        for (int j = 1; j < leafVariables; j++)
         {
-            entries += SumcheckMask<E>.Entries(k, 3);
+            entries += SumcheckMask<E>.Entries(j, 5);
         }
 
         return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
@@ -338,13 +359,20 @@ public static class SnapshotRangeArgument
 
     /// <summary>
     /// Gets the limb packing (for each snapshot polynomial <c>g</c>, <c>K</c> segments of its size, segment <c>g·K + k</c>
-    /// holding limb <c>k</c>), <c>K</c>, and the top limb's bit count.
+    /// holding limb <c>k</c>; for a hiding run then segment <c>S + s</c> holding the masked-extension coefficients of limb segment
+    /// <c>s</c>, <c>S = polynomials·K</c>, and segment <c>2S</c> of two uniform entries), <c>K</c>, and the top limb's bit count.
     /// </summary>
-    private static (SegmentLayout Layout, int Limbs, int TopBits) LimbLayout(TrainingConfig config, int[] variables)
+    private static (SegmentLayout Layout, int Limbs, int TopBits) LimbLayout(TrainingConfig config, int[] variables, bool hiding)
     {
         int limbs = (config.WeightBits + 7) / 8;
         int topBits = config.WeightBits - (8 * (limbs - 1));
         int[] logSizes = variables.SelectMany(v => Enumerable.Repeat(v, limbs)).ToArray();
+        if (hiding)
+        {
+            // Zero-knowledge: each limb segment's masked-extension coefficients, then a random segment of two entries.
+            logSizes = [.. logSizes, .. logSizes.Select(v => SumcheckMaskVerifier<E>.LogSizeFor(MaskedExtension.Entries(v))), 1];
+        }
+
         return (SegmentLayout.Create(logSizes, splitLargest: false), limbs, topBits);
     }
 
@@ -371,9 +399,18 @@ public static class SnapshotRangeArgument
         return [.. columns];
     }
 
+    /// <summary>
+    /// The limb claims: the lookup's (on the masked extensions of a hiding run, whose coefficients are in segment <c>S + s</c>), then
+    /// the recomposition's at each zero-check point (plain: they equal the snapshot's opened value).
+    /// </summary>
     private static List<SegmentClaim<E>> Claims((int Segment, ulong Scale)[] columns, LogUpClaims<E> lookup, E[][] z, E[] values, int limbs)
     {
-        var claims = columns.Select((c, j) => new SegmentClaim<E>(c.Segment, lookup.ColumnPoints[j], lookup.ColumnValues[j])).ToList();
+        int limbSegments = z.Length * limbs;
+        var claims = columns
+            .Select((c, j) => lookup.ColumnMaskPoints[j] is { } maskPoint
+                ? new SegmentClaim<E>(c.Segment, lookup.ColumnPoints[j], lookup.ColumnValues[j], limbSegments + c.Segment, maskPoint)
+                : new SegmentClaim<E>(c.Segment, lookup.ColumnPoints[j], lookup.ColumnValues[j]))
+            .ToList();
         for (int g = 0; g < z.Length; g++)
         {
             for (int k = 0; k < limbs; k++)
@@ -385,10 +422,28 @@ public static class SnapshotRangeArgument
         return claims;
     }
 
+    /// <summary>The uniform segments of a hiding run's limb polynomial: each limb segment's mask coefficients, then the random segment (CSPRNG or the given salts).</summary>
+    private static Goldilocks[][] RandomSegments(SegmentLayout layout, int limbSegments, ISaltSource? salts)
+    {
+        var words = new LigeroMasking.SaltWords(salts ?? RandomSaltSource.Instance);
+        var segments = new Goldilocks[limbSegments + 1][];
+        for (int s = 0; s < segments.Length; s++)
+        {
+            segments[s] = new Goldilocks[1 << layout.LogSizeOf(limbSegments + s)];
+            for (int i = 0; i < segments[s].Length; i++)
+            {
+                segments[s][i] = Goldilocks.Sample(words);
+            }
+        }
+
+        words.Clear();
+        return segments;
+    }
+
     /// <summary>Starts the transcript: plain proofs absorb the published multiplicities, hiding ones (null) commit them in the pool under their own protocol label.</summary>
     private static Transcript Begin(TrainingTranscript training, int snapshot, LigeroCommitment limbs, Goldilocks[]? multiplicities)
     {
-        var transcript = new Transcript(multiplicities is null ? "thestage.training.snapshot-range.v5-committed-multiplicities" : "thestage.training.snapshot-range.v3");
+        var transcript = new Transcript(multiplicities is null ? "thestage.training.snapshot-range.v6-zero-knowledge-logup" : "thestage.training.snapshot-range.v3");
         transcript.AbsorbDigest("training", training.Digest);
         transcript.AbsorbUInt64("snapshot", (ulong)snapshot);
         foreach (Digest256 root in training.WeightRootsOf(snapshot))

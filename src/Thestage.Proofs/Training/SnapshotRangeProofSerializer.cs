@@ -18,23 +18,27 @@ namespace Thestage.Proofs.Training;
 /// encoding, at most 64), <c>u32</c> count and the field messages (16-byte extension elements, at most 1024),
 /// <c>u8</c> limb-opening count in <c>[1, 2]</c> and the openings, then <c>u8</c> snapshot-opening count in <c>[1, 2]</c>
 /// (one per weight polynomial) and those openings (each <c>u32</c> length and <see cref="LigeroProofSerializer"/>'s
-/// bytes). Version 5 is the zero-knowledge proof of a hiding run: it has no multiplicities field (they are committed in the
+/// bytes). Version 6 is the zero-knowledge proof of a hiding run: it has no multiplicities field (they are committed in the
 /// masking pool's first chunk), every sumcheck is followed by its mask's sum and value, and the snapshot openings by the
-/// masking pool (as in <c>TSIP</c> v2); plain proofs are written as version 3, unchanged. No trailing bytes.
+/// masking pool (as in <c>TSIP</c> v2); its logUp is the zero-knowledge GKR (<c>FractionalSumcheck.ProveZeroKnowledge</c>: no root
+/// message, a root sumcheck of one round of degree 4 with two final values, layer sumchecks of degree 5 with five final values)
+/// and its lookup claims are on masked extensions. Plain proofs are written as version 3, unchanged. No trailing bytes.
 /// </para>
 /// <para>
 /// History: version 1 had exactly one snapshot opening without a count (one weight polynomial); version 2 had
 /// version 3's layout but no padding zero-check (its sumcheck list lacked one sumcheck per snapshot polynomial and
 /// its field messages included <c>P̃_g(z_g)</c>). Both are rejected with a message saying why. Version 4 was the hiding
 /// proof with the multiplicities (the limb histogram) published; it is rejected too, so a proof that reveals the histogram
-/// is never taken for a version 5 one.
+/// is never taken for a version 5 one. Version 5 was the hiding proof whose logUp revealed every GKR layer's claims and the
+/// lookup's leaf claims (partial fraction sums of the limbs: where which limb lies); it is rejected with a message to prove again.
 /// </para>
 /// </remarks>
 public static class SnapshotRangeProofSerializer
 {
     private const ushort Version = 3;
     private const ushort PublishedHistogramVersion = 4;
-    private const ushort MaskedVersion = 5;
+    private const ushort RevealedLayersVersion = 5;
+    private const ushort MaskedVersion = 6;
     private const int MaxSumchecks = 64;
     private const int MaxValues = 1024;
 
@@ -49,7 +53,7 @@ public static class SnapshotRangeProofSerializer
         ArgumentNullException.ThrowIfNull(proof);
         if (proof.IsMasked && proof.MultiplicityArray.Length != 0)
         {
-            throw new ArgumentException("A zero-knowledge proof commits its multiplicities; version 5 has no field for published ones.", nameof(proof));
+            throw new ArgumentException("A zero-knowledge proof commits its multiplicities; version 6 has no field for published ones.", nameof(proof));
         }
 
         var writer = new ProofWriter();
@@ -100,6 +104,12 @@ public static class SnapshotRangeProofSerializer
         {
             throw new ProofFormatException(
                 "TSSR version 4 is no longer accepted: its hiding range proof publishes the histogram of the snapshot's limbs. Prove the snapshot again (version 5 commits it).");
+        }
+
+        if (version == RevealedLayersVersion)
+        {
+            throw new ProofFormatException(
+                "TSSR version 5 is no longer accepted: its hiding range proof reveals the logUp's layer and leaf claims (partial sums over the snapshot's limbs). Prove the snapshot again (version 6 is zero-knowledge).");
         }
 
         var reader = new ProofReader(bytes);

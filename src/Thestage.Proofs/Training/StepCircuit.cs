@@ -31,7 +31,10 @@ internal sealed class StepCircuit
 
     private readonly List<int> _logSizes = [];
 
-    public StepCircuit(TrainingConfig config)
+    /// <summary>Lays out the step's witness.</summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="hiddenBatch">Whether the batch is proven from a hiding dataset commitment (commits <see cref="Inputs"/> and <see cref="Targets"/>).</param>
+    public StepCircuit(TrainingConfig config, bool hiddenBatch = false)
     {
         Config = config;
         Layers = config.LayerCount;
@@ -59,6 +62,12 @@ internal sealed class StepCircuit
         }
 
         D = Add(LogWidths[Layers] + LogBatch, config.ValueBits - 1, signed: true);
+        if (hiddenBatch)
+        {
+            Inputs = Add(LogWidths[0] + LogBatch, config.ValueBits - 1, signed: true);
+            Targets = Add(LogWidths[Layers] + LogBatch, TableBits, signed: false);
+        }
+
         Multiplicities = AddSegment(TableBits);
         Layout = SegmentLayout.Create(_logSizes, splitLargest: false);
     }
@@ -88,6 +97,12 @@ internal sealed class StepCircuit
 
     /// <summary>Gets the limbs of the output error <c>δ_(L−1) = y − t</c>.</summary>
     public Limbs D { get; }
+
+    /// <summary>Gets the limbs of a hiding run's batch input <c>A_0</c> (null when the batch is opened).</summary>
+    public Limbs? Inputs { get; }
+
+    /// <summary>Gets the limb of a hiding run's one-hot targets <c>T[j, b] = [label_b = j]</c> (null when the batch is opened).</summary>
+    public Limbs? Targets { get; }
 
     public int Multiplicities { get; }
 

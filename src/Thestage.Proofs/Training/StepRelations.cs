@@ -31,8 +31,20 @@ namespace Thestage.Proofs.Training;
 /// <c>B</c> times its value at the centre);</description></item>
 /// <item><description>virtual tensors: <c>A_l = Z_(l−1)·e_(l−1)</c> and hidden <c>D_l = Q_l·e_l</c> (<c>e</c> the sign limb of
 /// <c>Z</c>, i.e. the ReLU mask <c>[z ≥ 0]</c>) by degree-3 sumchecks <c>Σ_x eq(ζ, x)·Z(x)·e(x)</c>; <c>A_0</c> is the
-/// opened batch.</description></item>
+/// opened batch, or in a hiding run the gathered rows of the committed dataset (below).</description></item>
 /// </list>
+/// <para>
+/// In a hiding run (<see cref="HiddenBatch"/>) the batch is never opened. The step commits the batch's input <c>A_0</c> (signed
+/// <c>V</c>-bit limbs) and one-hot targets <c>T</c> (byte limbs) with its witness (<see cref="StepCircuit.Inputs"/>,
+/// <see cref="StepCircuit.Targets"/>), so the claims on <c>A_0</c> and the output error <c>D = Z − 2^f·T</c> become limb claims,
+/// and three more relations tie them to the committed dataset: "batch features", <c>Ã_0(ζ) = Σ_b eq(ζ_b, b)·X̃(i_b, 0‖ζ_i)</c>, and
+/// "batch labels", <c>T̃(ζ) = Σ_b eq(ζ_b, b)·X̃(i_b, 1‖ζ_j)</c>, each at a fresh point and reduced by the gather sumcheck of
+/// <see cref="DatasetPolynomial"/> (over the sample variables, its selector built from the schedule's public indices) to a claim on
+/// the dataset, collected in <see cref="Dataset"/> for the step proof's one dataset opening; and "one-hot labels",
+/// <c>2^⌈log2 C⌉·T̃(½, …, ½, ζ_b) = 1</c>: every column of <c>T</c> sums to one, and its entries are bytes (the logUp), so each is
+/// one-hot — as integers, since <c>2^⌈log2 C⌉·255 &lt; p</c>. A hot row <c>j ≥ C</c> would put <c>δ = −2^f</c> in a padded output
+/// row, which the bias update's range-checked remainder refuses (padded biases are zero before and after).
+/// </para>
 /// </remarks>
 internal sealed class StepRelations
 {
@@ -48,11 +60,14 @@ internal sealed class StepRelations
     private readonly StepWitness? _witness;
     private readonly ProofBuilder<E>? _builder;
     private readonly ProofCursor<E>? _cursor;
+    private readonly HiddenBatch? _hidden;
     private string _relation = "lookup";
 
     private StepRelations(
-        StepCircuit circuit, Transcript transcript, Goldilocks[] inputs, int[] labels, StepWitness? witness, ProofBuilder<E>? builder, ProofCursor<E>? cursor)
+        StepCircuit circuit, Transcript transcript, Goldilocks[] inputs, int[] labels, StepWitness? witness, ProofBuilder<E>? builder, ProofCursor<E>? cursor,
+        HiddenBatch? hidden = null)
     {
+        _hidden = hidden;
         _circuit = circuit;
         _transcript = transcript;
         _inputs = inputs;
@@ -70,6 +85,9 @@ internal sealed class StepRelations
 
     /// <summary>Gets the claims on the snapshot after the step.</summary>
     public List<SegmentClaim<E>> After { get; } = [];
+
+    /// <summary>Gets the claims on a hiding run's committed dataset (<see cref="DatasetPolynomial"/>); empty when the batch is opened.</summary>
+    public List<SegmentClaim<E>> Dataset { get; } = [];
 
     /// <summary>
     /// Gets, after <see cref="Run"/>, the sum of the relations' Schwartz–Zippel and sumcheck terms in units of <c>1/|E|</c>:
@@ -94,9 +112,19 @@ internal sealed class StepRelations
     public static StepRelations ForVerifier(StepCircuit circuit, Transcript transcript, Goldilocks[] inputs, int[] labels, ProofCursor<E> cursor) =>
         new(circuit, transcript, inputs, labels, null, null, cursor);
 
+    /// <summary>The prover of a hiding run: the batch's samples are gathered from the committed dataset (<paramref name="batch"/> with its table).</summary>
+    public static StepRelations ForProver(StepCircuit circuit, Transcript transcript, HiddenBatch batch, StepWitness witness, ProofBuilder<E> builder) =>
+        new(circuit, transcript, [], [], witness, builder, null, batch);
+
+    /// <summary>The verifier of a hiding run (<paramref name="batch"/> without a table: the indices are public).</summary>
+    public static StepRelations ForVerifier(StepCircuit circuit, Transcript transcript, HiddenBatch batch, ProofCursor<E> cursor) =>
+        new(circuit, transcript, [], [], null, null, cursor, batch);
+
     /// <summary>Relations that receive zeros and check nothing; <see cref="Run"/> then leaves the claim counts and <see cref="SoundnessTerms"/>.</summary>
-    public static StepRelations ForAccounting(StepCircuit circuit) =>
-        new(circuit, new Transcript("thestage.training.step.accounting"), [], [], null, null, null);
+    /// <param name="circuit">The step's circuit.</param>
+    /// <param name="dataset">A hiding run's dataset layout (its gathers are counted), or null when the batch is opened.</param>
+    public static StepRelations ForAccounting(StepCircuit circuit, DatasetPolynomial? dataset = null) =>
+        new(circuit, new Transcript("thestage.training.step.accounting"), [], [], null, null, null, dataset is null ? null : new HiddenBatch(dataset, [], null));
 
     /// <summary>Runs the range checks and every relation of the step, collecting the claims for the openings.</summary>
     public void Run()
@@ -119,6 +147,29 @@ internal sealed class StepRelations
             Update(l);
             UpdateBias(l);
         }
+
+        if (_hidden is not null)
+        {
+            Samples();
+        }
+    }
+
+    /// <summary>A hiding run's batch: the committed input and targets are the gathered rows of the dataset, and the targets one-hot.</summary>
+    private void Samples()
+    {
+        int logIn = _circuit.LogWidths[0], logOut = _circuit.LogWidths[_circuit.Layers], logBatch = _circuit.LogBatch;
+        _relation = "batch features";
+        E[] zeta = Point(logIn + logBatch);
+        Gather(DatasetPolynomial.FeatureRegion, zeta[..logIn], zeta[logIn..], Open(_circuit.Inputs!, zeta).Value);
+
+        _relation = "batch labels";
+        zeta = Point(logOut + logBatch);
+        Gather(DatasetPolynomial.LabelRegion, zeta[..logOut], zeta[logOut..], Open(_circuit.Targets!, zeta).Value);
+
+        _relation = "one-hot labels";
+        E half = E.Invert(E.FromUInt64(2));
+        E[] centre = [.. Enumerable.Repeat(half, logOut), .. Point(logBatch)];
+        Require(Open(_circuit.Targets!, centre).Value * StepCircuit.Power(logOut) == E.One);
     }
 
     private void Lookups()
@@ -187,6 +238,13 @@ internal sealed class StepRelations
         E[] zeta = Point(logOut + _circuit.LogBatch);
         E d = Open(_circuit.D, zeta).Value;
         E z = Open(_circuit.Z[layers - 1], zeta).Value;
+        if (_hidden is not null)
+        {
+            // T is committed (one-hot, tied to the dataset by Samples).
+            Require(d == z - (StepCircuit.Power(config.FractionalBits) * Open(_circuit.Targets!, zeta).Value));
+            return;
+        }
+
         E[] eqRows = EqPolynomial.Table<E>(zeta.AsSpan(0, logOut));
         E[] eqBatch = EqPolynomial.Table<E>(zeta.AsSpan(logOut));
         E target = E.Zero;
@@ -265,6 +323,13 @@ internal sealed class StepRelations
     /// <summary>Reduces a claim <c>Ã_l(point) = value</c>: the opened batch for <c>l = 0</c>, else <c>Z_(l−1)·e_(l−1)</c>.</summary>
     private void ClaimActivation(int l, E[] point, E value)
     {
+        if (l == 0 && _hidden is not null)
+        {
+            // A_0 is committed (V-bit limbs, tied to the dataset by Samples).
+            Require(Open(_circuit.Inputs!, point).Value == value);
+            return;
+        }
+
         if (l == 0)
         {
             Require(Accounting || Evaluate(_inputs, point) == value);
@@ -276,6 +341,23 @@ internal sealed class StepRelations
             [new MultilinearPolynomial<E>(EqPolynomial.Table<E>(point)), new(Lift(_witness!.Z[l - 1])), new(Lift(_witness!.Segments[z.Sign]))]);
         (E zValue, E sign) = Open(z, s);
         Require(values[0] == EqPolynomial.Evaluate<E>(point, s) && values[1] == zValue && values[2] == sign);
+    }
+
+    /// <summary>
+    /// Reduces a claim <c>Σ_b eq(batch, b)·X̃(i_b, col(coordinates)) = claim</c> on the batch's samples to a claim on the committed
+    /// dataset, by the gather sumcheck over the sample variables (<see cref="DatasetPolynomial"/>, remarks).
+    /// </summary>
+    private void Gather(int region, E[] coordinates, E[] batch, E claim)
+    {
+        DatasetPolynomial data = _hidden!.Polynomial;
+        (E[] r, E[] values) = Sumcheck(claim, data.SampleVariables, 2, () =>
+        [
+            new MultilinearPolynomial<E>(data.Selection(batch, _hidden.Indices)),
+            new MultilinearPolynomial<E>(data.Rows(_hidden.Table!, region, coordinates)),
+        ]);
+        Require(Accounting || values[0] == DatasetPolynomial.SelectionAt(batch, _hidden.Indices, r));
+        E[] column = region == DatasetPolynomial.FeatureRegion ? data.FeaturePoint(coordinates) : data.LabelPoint(coordinates);
+        Dataset.Add(new(0, [.. r, .. column], values[1]));
     }
 
     /// <summary>Reduces a claim <c>D̃_l(point) = value</c>: committed for the output layer, else <c>Q_l·e_l</c>.</summary>
@@ -409,4 +491,10 @@ internal sealed class StepRelations
 
     /// <summary><c>Σ_i eq(features, i)·X[i, b]</c> for every sample <c>b</c> of a feature-major tensor.</summary>
     private static E[] FeatureCombination(Goldilocks[] tensor, E[] features) => RowCombination(tensor, features, tensor.Length >> features.Length);
+
+    /// <summary>A hiding run's batch: the dataset's layout, the schedule's sample indices, and (the prover's) the dataset's table.</summary>
+    /// <param name="Polynomial">The layout of the committed dataset.</param>
+    /// <param name="Indices">The batch's sample indices, in batch order (public).</param>
+    /// <param name="Table">The dataset's evaluation table (prover only).</param>
+    internal sealed record HiddenBatch(DatasetPolynomial Polynomial, int[] Indices, Goldilocks[]? Table);
 }

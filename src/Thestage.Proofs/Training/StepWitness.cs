@@ -63,6 +63,14 @@ internal sealed class StepWitness
         }
 
         Fill(circuit.D, trace.D[layers - 1], config.ClassCount, p, p, segments);
+        if (circuit.Inputs is not null && circuit.Targets is not null)
+        {
+            // A hiding run's batch: the input, and the one-hot targets T = (Z − δ)/2^f of the output layer.
+            Fill(circuit.Inputs, trace.A[0], config.InputSize, p, p, segments);
+            long[] z = trace.Z[layers - 1], d = trace.D[layers - 1];
+            Fill(circuit.Targets, z.Select((v, k) => (v - d[k]) >> config.FractionalBits).ToArray(), config.ClassCount, p, p, segments);
+        }
+
         var columns = circuit.LookupColumns.Select(c => (segments[c.Segment], c.Scale)).ToList();
         segments[circuit.Multiplicities] = LogUpArgument.Multiplicities(columns, StepCircuit.TableBits);
         return w;

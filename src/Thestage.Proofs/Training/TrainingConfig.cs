@@ -144,7 +144,7 @@ public sealed class TrainingConfig
         Seed = seed;
         try
         {
-            _ = new StepCircuit(this);
+            _ = new StepCircuit(this, hiddenBatch: true);
         }
         catch (ArgumentException e)
         {

@@ -66,9 +66,11 @@ internal sealed class TrainingProofPiece
     /// <summary>The opened batch of a step; null for a range proof.</summary>
     public BatchOpening? Batch { get; }
 
-    /// <summary>The piece of step <paramref name="step"/>.</summary>
+    /// <summary>The piece of step <paramref name="step"/> of a plain run (a hiding run's batch is never opened: see <see cref="TrainingProofPlan.Piece"/>).</summary>
     public static TrainingProofPiece ForStep(TrainingRun run, TrainingDataset dataset, int step) =>
-        new(run.Transcript.Digest, false, step, run.Snapshots[step], [.. run.SaltSeed(step), .. run.SaltSeed(step + 1)], BatchOpening.Open(run, dataset, step));
+        run.Dataset.IsHiding
+            ? throw new NotSupportedException("A hiding run's step is proven from its dataset commitment, never from an opened batch.")
+            : new(run.Transcript.Digest, false, step, run.Snapshots[step], [.. run.SaltSeed(step), .. run.SaltSeed(step + 1)], BatchOpening.Open(run, dataset, step));
 
     /// <summary>The piece of the range proof of snapshot <paramref name="snapshot"/>.</summary>
     public static TrainingProofPiece ForRange(TrainingRun run, int snapshot) =>
@@ -97,7 +99,7 @@ internal sealed class TrainingProofPiece
         }
 
         BatchOpening batch = Batch!;
-        if (!batch.Verify(training, Index))
+        if (training.HidesSamples || !batch.Verify(training, Index))
         {
             throw new ProofFormatException($"The piece's batch is not the committed batch of step {Index}.");
         }

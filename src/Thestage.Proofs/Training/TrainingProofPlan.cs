@@ -61,6 +61,8 @@ internal sealed class TrainingProofPlan
 
     /// <summary>Piece <paramref name="i"/> with its witness, to prove elsewhere.</summary>
     /// <exception cref="ArgumentException">The dataset is not the one the run committed to.</exception>
+    /// <exception cref="NotSupportedException">A step of a hiding run: its proof opens the dataset commitment (with the run's next mask
+    /// set), which a piece does not carry; prove it here (<see cref="ProveHere"/>).</exception>
     public TrainingProofPiece Piece(int i, TrainingRun run, TrainingDataset dataset)
     {
         (int index, bool isRange, _) = _work[i];
@@ -72,6 +74,12 @@ internal sealed class TrainingProofPlan
         if (dataset.Count != Transcript.SampleCount || dataset.InputSize != Transcript.Config.InputSize)
         {
             throw new ArgumentException("The dataset does not match the run.", nameof(dataset));
+        }
+
+        if (Transcript.HidesSamples)
+        {
+            throw new NotSupportedException(
+                "A hiding run's step proof opens its dataset commitment with the run's next mask set; a piece carries neither, so prove hiding runs' steps on the machine that holds the run.");
         }
 
         TrainingProofPiece piece = TrainingProofPiece.ForStep(run, dataset, index);

@@ -79,10 +79,15 @@ public sealed class TrainingRun
     /// <param name="config">The configuration.</param>
     /// <param name="dataset">The training set (kept by the run: snapshots are recomputed from it).</param>
     /// <param name="steps">The number of steps, in <c>[0, TrainingTranscript.MaxSteps]</c>.</param>
-    /// <param name="parameters">The Ligero parameters (<see cref="LigeroParameters.Default"/> if null), without an opening budget.</param>
+    /// <param name="parameters">
+    /// The Ligero parameters (<see cref="LigeroParameters.Default"/> if null). Hiding parameters (<see cref="LigeroParameters.DefaultHiding"/>)
+    /// record a hiding run: the samples are committed with hiding Ligero and proven, never opened, by its step proofs, each of which opens
+    /// the dataset commitment once — so the dataset is committed with an opening budget: the parameters' <see cref="LigeroParameters.OpeningBudget"/>
+    /// (<see cref="LigeroParameters.DefaultHidingWithBudget"/>), or without one <c>min(max(steps, 1), VerifierPolicy.DefaultMaximumOpeningBudget)</c>;
+    /// a step proof beyond the budget is refused (<see cref="OpeningBudgetExhaustedException"/>). The snapshots carry no budget.
+    /// </param>
     /// <param name="salts">The salt source of all commitments (random if null; seeded only in tests): the dataset's salts and one seed per snapshot.</param>
     /// <returns>The recorded run.</returns>
-    /// <exception cref="ArgumentException">The parameters have an opening budget (<see cref="LigeroParameters.OpeningBudget"/>), which training transcripts do not carry.</exception>
     public static TrainingRun Record(
         TrainingConfig config,
         TrainingDataset dataset,
@@ -126,15 +131,16 @@ public sealed class TrainingRun
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, TrainingTranscript.MaxSteps);
         parameters ??= LigeroParameters.Default;
-        if (parameters.OpeningBudget > 0)
-        {
-            throw new ArgumentException("Training transcripts (TSTT) carry no opening budget; record the run with parameters without one.", nameof(parameters));
-        }
-
+        int datasetBudget = !parameters.Hiding ? 0
+            : parameters.OpeningBudget > 0 ? parameters.OpeningBudget
+            : Math.Min(Math.Max(steps, 1), VerifierPolicy.DefaultMaximumOpeningBudget);
+        parameters = parameters.WithOpeningBudget(0);
         salts ??= RandomSaltSource.Instance;
 
         // Commit to the data and the initial parameters first: the batch schedule is derived from these commitments.
-        DatasetCommitment datasetCommitment = DatasetCommitment.Commit(dataset, salts);
+        DatasetCommitment datasetCommitment = parameters.Hiding
+            ? DatasetCommitment.CommitHiding(config, dataset, parameters.WithOpeningBudget(datasetBudget), salts)
+            : DatasetCommitment.Commit(dataset, salts);
         var seeds = new byte[(steps + 1) * DerivedSaltSource.SeedLength];
         salts.Fill(seeds);
         FixedPointWeights weights = FixedPointTrainer.InitialWeights(config);
@@ -163,7 +169,7 @@ public sealed class TrainingRun
             progress?.Report((t + 1, steps));
         }
 
-        var transcript = new TrainingTranscript(config, parameters, dataset.Count, datasetCommitment.Root, roots);
+        var transcript = new TrainingTranscript(config, parameters, dataset.Count, datasetCommitment.Root, roots, datasetBudget);
         return new TrainingRun(transcript, datasetCommitment, dataset, step, checkpoints, statistics, seeds);
     }
 

@@ -12,13 +12,14 @@ namespace Thestage.Proofs.Training;
 /// <remarks>
 /// Contents: the batch samples opened against the dataset root, the root of the committed witness limbs, the
 /// sumcheck proofs and loose field elements in protocol order, and three Ligero openings (witness, snapshot before,
-/// snapshot after; one per polynomial). Bytes: <see cref="TrainingStepProofSerializer"/>.
+/// snapshot after; one per polynomial). A hiding run's proof opens no sample: it carries instead the claims' gather sumchecks (with
+/// the others) and one hiding opening of the dataset commitment. Bytes: <see cref="TrainingStepProofSerializer"/>.
 /// </remarks>
 public sealed class TrainingStepProof
 {
     internal TrainingStepProof(
         int step,
-        BatchOpening batch,
+        BatchOpening? batch,
         Digest256 witnessRoot,
         SumcheckProof<GoldilocksExt2>[] sumchecks,
         GoldilocksExt2[] values,
@@ -26,8 +27,10 @@ public sealed class TrainingStepProof
         LigeroOpeningProof<GoldilocksExt2>[] beforeOpenings,
         LigeroOpeningProof<GoldilocksExt2>[] afterOpenings,
         SumcheckMaskChunk[]? maskChunks = null,
-        LigeroOpeningProof<GoldilocksExt2>[]? maskOpenings = null)
+        LigeroOpeningProof<GoldilocksExt2>[]? maskOpenings = null,
+        LigeroOpeningProof<GoldilocksExt2>[]? datasetOpening = null)
     {
+        DatasetOpening = datasetOpening ?? [];
         MaskChunks = maskChunks ?? [];
         MaskOpenings = maskOpenings ?? [];
         Step = step;
@@ -52,10 +55,14 @@ public sealed class TrainingStepProof
     /// <summary>Gets the step index <c>t</c>: the proof relates snapshots <c>t</c> and <c>t + 1</c>.</summary>
     public int Step { get; }
 
-    /// <summary>Gets the number of batch samples the proof opens.</summary>
-    public int BatchSize => Batch.Count;
+    /// <summary>Gets the number of batch samples the proof opens (0 for a hiding run's proof, which proves them without opening them).</summary>
+    public int BatchSize => Batch?.Count ?? 0;
 
-    internal BatchOpening Batch { get; }
+    /// <summary>The opened samples of a plain run's proof; null in a hiding run's.</summary>
+    internal BatchOpening? Batch { get; }
+
+    /// <summary>The hiding opening of the dataset commitment that discharges the gathered claims (a hiding run's proof); else empty.</summary>
+    internal LigeroOpeningProof<GoldilocksExt2>[] DatasetOpening { get; }
 
     internal Digest256 WitnessRoot { get; }
 

@@ -17,12 +17,15 @@ namespace Thestage.Proofs.Training;
 /// (witness, snapshot before, snapshot after), each <c>u8</c> count <c>∈ [1, 2]</c> and per opening <c>u32</c> length and
 /// <see cref="LigeroProofSerializer"/>'s bytes. Version 2 is the zero-knowledge proof of a hiding run: every sumcheck is
 /// followed by its mask's sum and value, and the opening lists by the masking pool (as in <c>TSIP</c> v2). Plain proofs are
-/// written as version 1, unchanged. No trailing bytes.
+/// written as version 1, unchanged. Version 3 is a hiding run's proof (<c>TSTT</c> v5): as version 2 without the batch (the samples
+/// are proven, not opened: nothing follows the step but the witness root), with a fourth opening list after the three — the
+/// dataset commitment's, exactly one opening. Version 2 (a hiding proof that opened its samples) is refused. No trailing bytes.
 /// </remarks>
 public static class TrainingStepProofSerializer
 {
     private const ushort Version = 1;
     private const ushort MaskedVersion = 2;
+    private const ushort HiddenBatchVersion = 3;
 
     private static ReadOnlySpan<byte> Magic => "TSSP"u8;
 
@@ -33,9 +36,10 @@ public static class TrainingStepProofSerializer
     {
         ArgumentNullException.ThrowIfNull(proof);
         var writer = new ProofWriter();
-        writer.WriteHeader(Magic, proof.IsMasked ? MaskedVersion : Version);
+        bool hidden = proof.Batch is null;
+        writer.WriteHeader(Magic, hidden ? HiddenBatchVersion : proof.IsMasked ? MaskedVersion : Version);
         writer.WriteUInt32((uint)proof.Step);
-        proof.Batch.Write(writer);
+        proof.Batch?.Write(writer);
         writer.WriteDigest(proof.WitnessRoot);
         ProofCodec.WriteSumchecks(writer, proof.Sumchecks, proof.IsMasked);
         writer.WriteUInt32((uint)proof.Values.Length);
@@ -44,7 +48,10 @@ public static class TrainingStepProofSerializer
             writer.WriteElement(value);
         }
 
-        foreach (LigeroOpeningProof<GoldilocksExt2>[] openings in new[] { proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings })
+        LigeroOpeningProof<GoldilocksExt2>[][] lists = hidden
+            ? [proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, proof.DatasetOpening]
+            : [proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings];
+        foreach (LigeroOpeningProof<GoldilocksExt2>[] openings in lists)
         {
             writer.WriteBytes([(byte)openings.Length]);
             foreach (LigeroOpeningProof<GoldilocksExt2> opening in openings)
@@ -68,14 +75,21 @@ public static class TrainingStepProofSerializer
     public static TrainingStepProof Deserialize(ReadOnlySpan<byte> bytes)
     {
         var reader = new ProofReader(bytes);
-        bool masked = reader.ReadHeader(Magic, Version, MaskedVersion) == MaskedVersion;
+        ushort version = reader.ReadHeader(Magic, Version, HiddenBatchVersion);
+        if (version == MaskedVersion)
+        {
+            throw new ProofFormatException("TSSP version 2 (a hiding run's step proof that opened its samples) is no longer accepted: re-record the run and prove it again (version 3 proves the samples without opening them).");
+        }
+
+        bool hidden = version == HiddenBatchVersion;
+        bool masked = hidden;
         uint step = reader.ReadUInt32();
         if (step >= TrainingTranscript.MaxSteps)
         {
             throw new ProofFormatException("The step index is out of range.");
         }
 
-        BatchOpening batch = BatchOpening.Read(ref reader);
+        BatchOpening? batch = hidden ? null : BatchOpening.Read(ref reader);
         var root = reader.ReadDigest();
         SumcheckProof<GoldilocksExt2>[] sumchecks = ProofCodec.ReadSumchecks(ref reader, 1 << 16, masked);
         int count = reader.ReadCount(0, 1 << 20, GoldilocksExt2.EncodedLength);
@@ -85,11 +99,11 @@ public static class TrainingStepProofSerializer
             values[i] = reader.ReadElement<GoldilocksExt2>();
         }
 
-        var openings = new LigeroOpeningProof<GoldilocksExt2>[3][];
-        for (int group = 0; group < 3; group++)
+        var openings = new LigeroOpeningProof<GoldilocksExt2>[hidden ? 4 : 3][];
+        for (int group = 0; group < openings.Length; group++)
         {
             int n = reader.ReadBytes(1)[0];
-            if (n is < 1 or > 2)
+            if (n is < 1 or > 2 || (group == 3 && n != 1))
             {
                 throw new ProofFormatException("An opening list must hold one or two openings.");
             }
@@ -103,6 +117,6 @@ public static class TrainingStepProofSerializer
 
         (SumcheckMaskChunk[] Chunks, LigeroOpeningProof<GoldilocksExt2>[] Openings) pool = masked ? ProofCodec.ReadMaskPool(ref reader) : ([], []);
         reader.EnsureEnd();
-        return new TrainingStepProof((int)step, batch, root, sumchecks, values, openings[0], openings[1], openings[2], pool.Chunks, pool.Openings);
+        return new TrainingStepProof((int)step, batch, root, sumchecks, values, openings[0], openings[1], openings[2], pool.Chunks, pool.Openings, hidden ? openings[3] : null);
     }
 }

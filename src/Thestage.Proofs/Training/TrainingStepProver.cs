@@ -17,7 +17,9 @@ namespace Thestage.Proofs.Training;
 /// <remarks>
 /// <para>
 /// Protocol (commit-and-prove, non-interactive by Fiat–Shamir over BLAKE2s; challenges in <see cref="GoldilocksExt2"/>):
-/// the prover opens the batch samples against the dataset root and commits (Ligero, one polynomial) to the byte limbs of
+/// the prover opens the batch samples against the dataset root (a hiding run's prover does not: it commits the batch's input and
+/// one-hot targets with the witness and proves them against the hiding dataset commitment, <see cref="StepRelations"/> and
+/// <see cref="DatasetPolynomial"/>, discharging the dataset claims by one more hiding opening) and commits (Ligero, one polynomial) to the byte limbs of
 /// every rounded tensor of the step (<see cref="StepCircuit"/>: pre-activations <c>Z_l</c>, backward quotients
 /// <c>Q_l</c>, the output error, and the remainders of every rounding, including the update's). The transcript absorbs
 /// the training transcript's digest, <c>t</c>, the roots of snapshots <c>t</c> and <c>t + 1</c>, the batch and the witness
@@ -40,7 +42,8 @@ namespace Thestage.Proofs.Training;
 /// and <c>(1 − δ)^t + n/|E|</c> for each of the three to five Ligero openings (<c>2^−103.07</c> at the default parameters,
 /// <c>docs/proofs.md</c>). <see cref="TrainingStepVerifier.SoundnessBits"/> evaluates the sum for a transcript, counting the
 /// relation terms by walking the relations: for 784-64-10 at B = 16, five openings and field terms near <c>2^−112</c> give
-/// 100.74 bits. The batch samples are bound by BLAKE2s collision resistance of the dataset tree.
+/// 100.74 bits. The batch samples are bound by BLAKE2s collision resistance of the dataset tree (a hiding run's by the dataset's
+/// Ligero opening, counted in <see cref="TrainingStepVerifier.SoundnessBits"/> with the gathers).
 /// </para>
 /// </remarks>
 public static class TrainingStepProver
@@ -77,11 +80,15 @@ public static class TrainingStepProver
 
     /// <summary>Runs the protocol on a prepared trace (tests alter it to play a cheating prover).</summary>
     internal static TrainingStepProof Prove(TrainingRun run, TrainingDataset dataset, int step, StepTrace trace, ISaltSource? salts) =>
-        Prove(run.Transcript, step, trace, run.Snapshots[step], run.Snapshots[step + 1], BatchOpening.Open(run, dataset, step), run.WeightStates(step), run.WeightStates(step + 1), salts);
+        run.Dataset.IsHiding
+            ? Prove(run.Transcript, step, trace, run.Snapshots[step], run.Snapshots[step + 1], null, run.WeightStates(step), run.WeightStates(step + 1), salts, run.Dataset.State)
+            : Prove(run.Transcript, step, trace, run.Snapshots[step], run.Snapshots[step + 1], BatchOpening.Open(run, dataset, step), run.WeightStates(step), run.WeightStates(step + 1), salts);
 
     /// <summary>
     /// Runs the protocol on everything a step proof reads: the trace, both snapshots with their Ligero prover states, and the
-    /// opened batch (a recorded run has them all; a <see cref="TrainingProofPiece"/> carries them to another machine).
+    /// opened batch (a recorded run has them all; a <see cref="TrainingProofPiece"/> carries them to another machine), or in a hiding
+    /// run, instead of the batch, the dataset commitment's prover state (whose evaluations are the dataset's table) and the sample
+    /// indices its gathers select (the schedule's; tests pass others to play a cheating prover).
     /// </summary>
     internal static TrainingStepProof Prove(
         TrainingTranscript training,
@@ -89,20 +96,28 @@ public static class TrainingStepProver
         StepTrace trace,
         FixedPointWeights snapshot,
         FixedPointWeights next,
-        BatchOpening batch,
+        BatchOpening? batch,
         LigeroProverState[] beforeStates,
         LigeroProverState[] afterStates,
-        ISaltSource? salts)
+        ISaltSource? salts,
+        LigeroProverState? dataset = null,
+        int[]? gatherIndices = null)
     {
-        var circuit = new StepCircuit(training.Config);
+        if ((batch is null) != training.HidesSamples || (dataset is null) != (batch is not null))
+        {
+            throw new ArgumentException("A hiding run's step is proven from its dataset commitment, a plain run's from its opened batch.");
+        }
+
+        var circuit = new StepCircuit(training.Config, training.HidesSamples);
         StepWitness witness = StepWitness.Build(circuit, trace, snapshot, next);
         Goldilocks[][] advice = circuit.Layout.Assemble(witness.Segments);
         LigeroProverState state = LigeroProver.Commit(advice[0], training.Parameters, salts);
 
         Transcript transcript = Begin(training, step, batch, state.Commitment.Root);
         var builder = new ProofBuilder<E>(training.Parameters.Hiding ? new SumcheckMaskPool<E>(training.Parameters, MaskChunkLogSize(training), salts) : null);
-        Goldilocks[] inputs = batch.InputMatrix(circuit.LogWidths[0]);
-        var relations = StepRelations.ForProver(circuit, transcript, inputs, batch.Labels, witness, builder);
+        StepRelations relations = batch is null
+            ? StepRelations.ForProver(circuit, transcript, HiddenBatch(training, step, dataset!.Evaluations) with { Indices = gatherIndices ?? training.Batch(step) }, witness, builder)
+            : StepRelations.ForProver(circuit, transcript, batch.InputMatrix(circuit.LogWidths[0]), batch.Labels, witness, builder);
         relations.Run();
 
         SegmentLayout weights = WeightCommitment.Layout(training.Config);
@@ -116,9 +131,16 @@ public static class TrainingStepProver
             return new TrainingStepProof(step, batch, state.Commitment.Root, [.. builder.Sumchecks], [.. builder.Values], adviceOpening, before, after);
         }
 
+        LigeroOpeningProof<E>[]? datasetOpening = dataset is null ? null
+            : ClaimBatcher.Prove(transcript, builder, new DatasetPolynomial(training.Config, training.SampleCount).Layout, [dataset.Evaluations], [dataset], relations.Dataset);
         LigeroOpeningProof<E>[] maskOpenings = builder.Masks.Open(transcript);
-        return new TrainingStepProof(step, batch, state.Commitment.Root, [.. builder.Sumchecks], [.. builder.Values], adviceOpening, before, after, [.. builder.Masks.Chunks], maskOpenings);
+        return new TrainingStepProof(
+            step, batch, state.Commitment.Root, [.. builder.Sumchecks], [.. builder.Values], adviceOpening, before, after, [.. builder.Masks.Chunks], maskOpenings, datasetOpening);
     }
+
+    /// <summary>A hiding run's batch of step <paramref name="step"/>: the dataset's layout, the schedule's indices, and the table when proving.</summary>
+    internal static StepRelations.HiddenBatch HiddenBatch(TrainingTranscript training, int step, Goldilocks[]? table) =>
+        new(new DatasetPolynomial(training.Config, training.SampleCount), training.Batch(step), table);
 
     /// <summary>
     /// The masking pool's chunk size for a hiding run's step proofs: the relations' masks (counted by walking them), the logUp's
@@ -126,10 +148,16 @@ public static class TrainingStepProver
     /// </summary>
     internal static int MaskChunkLogSize(TrainingTranscript training)
     {
-        var circuit = new StepCircuit(training.Config);
-        var relations = StepRelations.ForAccounting(circuit);
+        var circuit = new StepCircuit(training.Config, training.HidesSamples);
+        DatasetPolynomial? dataset = training.HidesSamples ? new DatasetPolynomial(training.Config, training.SampleCount) : null;
+        var relations = StepRelations.ForAccounting(circuit, dataset);
         relations.Run();
         long entries = relations.MaskEntries;
+        if (dataset is not null)
+        {
+            entries += SumcheckMask<E>.Entries(dataset.NumVariables, 2);
+        }
+
         LookupColumnSpec[] specs = circuit.LookupColumns.Select(c => new LookupColumnSpec(circuit.LogSizes[c.Segment], c.Scale)).ToArray();
         for (int k = 0; k <= LogUpLayout.Create(specs, StepCircuit.TableBits).LogSize; k++)
         {
@@ -144,8 +172,11 @@ public static class TrainingStepProver
         return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
     }
 
-    /// <summary>Starts the Fiat–Shamir transcript: training digest, step, both snapshots' roots, the batch and the witness root.</summary>
-    internal static Transcript Begin(TrainingTranscript training, int step, BatchOpening batch, Digest256 witnessRoot)
+    /// <summary>
+    /// Starts the Fiat–Shamir transcript: training digest, step, both snapshots' roots, the opened batch (a hiding run's: its sample
+    /// indices, which the digest and the step fix anyway) and the witness root.
+    /// </summary>
+    internal static Transcript Begin(TrainingTranscript training, int step, BatchOpening? batch, Digest256 witnessRoot)
     {
         var transcript = new Transcript("thestage.training.step.v1");
         transcript.AbsorbDigest("training", training.Digest);
@@ -155,10 +186,18 @@ public static class TrainingStepProver
             transcript.AbsorbDigest("weights", root);
         }
 
-        for (int b = 0; b < batch.Count; b++)
+        if (batch is null)
         {
-            transcript.AbsorbUInt64("label", (ulong)batch.Labels[b]);
-            transcript.Absorb("features", (ReadOnlySpan<Goldilocks>)Array.ConvertAll(batch.Features[b], v => WeightCommitment.Embed(v)));
+            foreach (int index in training.Batch(step))
+            {
+                transcript.AbsorbUInt64("sample", (ulong)index);
+            }
+        }
+
+        for (int b = 0; b < (batch?.Count ?? 0); b++)
+        {
+            transcript.AbsorbUInt64("label", (ulong)batch!.Labels[b]);
+            transcript.Absorb("features", (ReadOnlySpan<Goldilocks>)Array.ConvertAll(batch!.Features[b], v => WeightCommitment.Embed(v)));
         }
 
         transcript.AbsorbDigest("witness", witnessRoot);

@@ -45,7 +45,9 @@ public static class TrainingStepVerifier
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(policy);
-        return SoundnessBits(training) < policy.MinimumSoundnessBits ? ProofVerdict.Reject(RejectionReason.SoundnessPolicy) : CheckProof(training, proof);
+        return SoundnessBits(training) < policy.MinimumSoundnessBits || training.DatasetOpeningBudget > policy.MaximumOpeningBudget
+            ? ProofVerdict.Reject(RejectionReason.SoundnessPolicy)
+            : CheckProof(training, proof);
     }
 
     /// <summary>
@@ -55,14 +57,18 @@ public static class TrainingStepVerifier
     /// limbs in <c>2^L</c> leaves, the relations' terms <c>R</c> (<c>v</c> per identity at a random point, <c>d·v</c> per
     /// sumcheck, counted by walking the relations themselves), and the batching of the <c>k_p</c> claims on each opened
     /// polynomial <c>p</c>. For 784-64-10 at B = 16 with the default parameters the five openings dominate: about 100.7 bits.
+    /// A hiding run adds the dataset's opening (under its budgeted parameters), the batching of its claims, and the gather
+    /// sumchecks (<c>2n/|E|</c> each over the <c>n</c> sample variables, counted with the relations), besides the masks' <c>2/|E|</c>
+    /// per sumcheck and the pool's openings.
     /// </summary>
     /// <param name="training">The training transcript.</param>
     /// <returns><c>−log2 ε</c>.</returns>
     public static double SoundnessBits(TrainingTranscript training)
     {
         ArgumentNullException.ThrowIfNull(training);
-        var circuit = new StepCircuit(training.Config);
-        var relations = StepRelations.ForAccounting(circuit);
+        var circuit = new StepCircuit(training.Config, training.HidesSamples);
+        DatasetPolynomial? dataset = training.HidesSamples ? new DatasetPolynomial(training.Config, training.SampleCount) : null;
+        var relations = StepRelations.ForAccounting(circuit, dataset);
         relations.Run();
         double field = E.Log2Size;
         int witness = circuit.Layout.NumVariables[0];
@@ -77,11 +83,18 @@ public static class TrainingStepVerifier
         LookupColumnSpec[] specs = circuit.LookupColumns.Select(c => new LookupColumnSpec(circuit.LogSizes[c.Segment], c.Scale)).ToArray();
         long lookups = specs.Sum(c => 1L << c.LogSize);
         epsilon += Math.Pow(2.0, -LogUpArgument.SoundnessBits(lookups, StepCircuit.TableBits, LogUpLayout.Create(specs, StepCircuit.TableBits).LogSize, field));
+        if (dataset is not null)
+        {
+            // The dataset's one opening and the batching of its claims.
+            epsilon += Math.Pow(2.0, -training.DatasetParameters.SoundnessBits(dataset.NumVariables, field));
+            terms += relations.Dataset.Count + (2.0 * dataset.NumVariables);
+        }
+
         if (training.Parameters.Hiding)
         {
             // Zero-knowledge sumchecks: 2/|F| each (the mask's ρ and its batched g(r)), and the openings of the pool's chunks
             // (at most SumcheckMaskChunk.MaxChunks, each counted at the weakest size).
-            terms += 2.0 * (relations.SumcheckCount + LogUpLayout.Create(specs, StepCircuit.TableBits).LogSize + 1 + 3);
+            terms += 2.0 * (relations.SumcheckCount + LogUpLayout.Create(specs, StepCircuit.TableBits).LogSize + 1 + 3 + (dataset is null ? 0 : 1));
             double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, SumcheckMaskChunk.MaxLogSize - SumcheckMaskChunk.MinLogSize + 1)
                 .Min(v => training.Parameters.SoundnessBits(v, field));
             epsilon += SumcheckMaskChunk.MaxChunks * Math.Pow(2.0, -weakest);
@@ -103,9 +116,20 @@ public static class TrainingStepVerifier
             return ProofVerdict.Reject(RejectionReason.Statement);
         }
 
-        if (!proof.Batch.Verify(training, proof.Step))
+        // A hiding run's proof proves its samples and must not open them (a proof that does is a downgrade), a plain run's opens them.
+        if (training.HidesSamples ? proof.Batch is not null || proof.DatasetOpening.Length != 1 : proof.DatasetOpening.Length != 0)
+        {
+            return ProofVerdict.Reject(RejectionReason.Format, training.HidesSamples ? "opened samples in a hiding run's step proof" : "dataset opening in a plain run's step proof");
+        }
+
+        if (proof.Batch is not null && !proof.Batch.Verify(training, proof.Step))
         {
             return ProofVerdict.Reject(RejectionReason.Opening, "batch");
+        }
+
+        if (proof.Batch is null && !training.HidesSamples)
+        {
+            return ProofVerdict.Reject(RejectionReason.Format, "no batch");
         }
 
         // A masked proof's chunks are at most the size its prover chooses (which bounds the verifier's work).
@@ -117,17 +141,26 @@ public static class TrainingStepVerifier
 
         return ProofVerdict.Of(() =>
         {
-            var circuit = new StepCircuit(training.Config);
+            var circuit = new StepCircuit(training.Config, training.HidesSamples);
             Transcript transcript = TrainingStepProver.Begin(training, proof.Step, proof.Batch, proof.WitnessRoot);
             SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(training.Parameters, proof.MaskChunks) : null;
             var cursor = new ProofCursor<E>(proof.Sumchecks, proof.Values, masks);
-            var relations = StepRelations.ForVerifier(circuit, transcript, proof.Batch.InputMatrix(circuit.LogWidths[0]), proof.Batch.Labels, cursor);
+            StepRelations relations = proof.Batch is null
+                ? StepRelations.ForVerifier(circuit, transcript, TrainingStepProver.HiddenBatch(training, proof.Step, null), cursor)
+                : StepRelations.ForVerifier(circuit, transcript, proof.Batch.InputMatrix(circuit.LogWidths[0]), proof.Batch.Labels, cursor);
             relations.Run();
             SegmentLayout weights = WeightCommitment.Layout(training.Config);
             var witness = new LigeroCommitment(proof.WitnessRoot, circuit.Layout.NumVariables[0]);
             ClaimBatcher.Verify(transcript, cursor, circuit.Layout, [witness], training.Parameters, relations.Advice, proof.WitnessOpening, "witness");
             ClaimBatcher.Verify(transcript, cursor, weights, training.WeightCommitmentsAt(proof.Step), training.Parameters, relations.Before, proof.BeforeOpenings, "snapshot before");
             ClaimBatcher.Verify(transcript, cursor, weights, training.WeightCommitmentsAt(proof.Step + 1), training.Parameters, relations.After, proof.AfterOpenings, "snapshot after");
+            if (training.HidesSamples)
+            {
+                ClaimBatcher.Verify(
+                    transcript, cursor, new DatasetPolynomial(training.Config, training.SampleCount).Layout, [training.DatasetLigeroCommitment], training.DatasetParameters,
+                    relations.Dataset, proof.DatasetOpening, "dataset");
+            }
+
             ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
             ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
         });

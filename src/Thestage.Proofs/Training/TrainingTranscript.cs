@@ -40,8 +40,14 @@ public sealed class TrainingTranscript
     private readonly Digest256[] _weightRoots;
     private readonly int[] _weightVariables;
 
-    internal TrainingTranscript(TrainingConfig config, LigeroParameters parameters, int sampleCount, Digest256 datasetRoot, Digest256[] weightRoots)
+    internal TrainingTranscript(TrainingConfig config, LigeroParameters parameters, int sampleCount, Digest256 datasetRoot, Digest256[] weightRoots, int datasetOpeningBudget = 0)
     {
+        if (parameters.OpeningBudget != 0 || (parameters.Hiding ? datasetOpeningBudget is < 1 or > LigeroParameters.MaxOpeningBudget : datasetOpeningBudget != 0))
+        {
+            throw new ArgumentException(
+                $"A hiding transcript commits its dataset with an opening budget in [1, {LigeroParameters.MaxOpeningBudget}] (one opening per step proof), a plain one with none; the weight parameters carry no budget.");
+        }
+
         int[] variables = WeightCommitment.NumVariables(config);
         int polynomials = variables.Length;
         if (weightRoots.Length < polynomials || weightRoots.Length > (MaxSteps + 1) * polynomials || weightRoots.Length % polynomials != 0)
@@ -54,17 +60,25 @@ public sealed class TrainingTranscript
             throw new ArgumentException("The sample count must lie in [batch size, MaxSamples].");
         }
 
+        if (parameters.Hiding)
+        {
+            // The dataset's polynomial must be committable (at most 2^30 entries and a codeword the parameters allow), or every
+            // verifier of the run would fail on it later (a hostile transcript is a few hundred bytes).
+            _ = parameters.WithOpeningBudget(datasetOpeningBudget).CodewordLength(new DatasetPolynomial(config, sampleCount).NumVariables);
+        }
+
         Config = config;
         Parameters = parameters;
         SampleCount = sampleCount;
         DatasetRoot = datasetRoot;
+        DatasetOpeningBudget = datasetOpeningBudget;
         _weightRoots = weightRoots;
         _weightVariables = variables;
         ConfigDigest = ComputeConfigDigest(config, parameters);
         ScheduleKey = BatchSchedule.Key(ConfigDigest, sampleCount, datasetRoot, WeightRootsOf(0));
         var writer = new ProofWriter();
         TrainingTranscriptSerializer.WriteBody(writer, this);
-        Digest = Hash("thestage/training-transcript/v3"u8, writer.ToArray());
+        Digest = Hash(HidesSamples ? "thestage/training-transcript/v5"u8 : "thestage/training-transcript/v3"u8, writer.ToArray());
     }
 
     /// <summary>Gets the architecture and hyperparameters.</summary>
@@ -85,8 +99,23 @@ public sealed class TrainingTranscript
     /// <summary>Gets the number of committed samples <c>N</c>.</summary>
     public int SampleCount { get; }
 
-    /// <summary>Gets the dataset Merkle root.</summary>
+    /// <summary>Gets the dataset Merkle root, or for a hiding run the root of the hiding Ligero commitment to the samples (<see cref="DatasetCommitment"/>).</summary>
     public Digest256 DatasetRoot { get; }
+
+    /// <summary>
+    /// The opening budget of a hiding run's dataset commitment: the number of step proofs that keep the samples hidden (each opens
+    /// the commitment once, with its own mask set); 0 for a plain run, whose step proofs open their samples.
+    /// </summary>
+    internal int DatasetOpeningBudget { get; }
+
+    /// <summary>Whether the samples are committed hiding and proven, never opened (hiding runs).</summary>
+    internal bool HidesSamples => Parameters.Hiding;
+
+    /// <summary>The Ligero parameters of a hiding run's dataset commitment: the run's, with <see cref="DatasetOpeningBudget"/>.</summary>
+    internal LigeroParameters DatasetParameters => Parameters.WithOpeningBudget(DatasetOpeningBudget);
+
+    /// <summary>The hiding dataset commitment of a hiding run (root and number of variables, <see cref="DatasetPolynomial"/>).</summary>
+    internal LigeroCommitment DatasetLigeroCommitment => new(DatasetRoot, new DatasetPolynomial(Config, SampleCount).NumVariables);
 
     /// <summary>Gets the number of recorded steps <c>T</c>.</summary>
     public int StepCount => (_weightRoots.Length / _weightVariables.Length) - 1;
@@ -103,7 +132,7 @@ public sealed class TrainingTranscript
     /// <summary>Gets the number of variables of each weight polynomial (fixed by the architecture).</summary>
     public IReadOnlyList<int> WeightVariables => _weightVariables;
 
-    /// <summary>Gets the BLAKE2s digest of the whole transcript (domain <c>thestage/training-transcript/v3</c>).</summary>
+    /// <summary>Gets the BLAKE2s digest of the whole transcript (domain <c>thestage/training-transcript/v3</c>; <c>…/v5</c> for a hiding run).</summary>
     public Digest256 Digest { get; }
 
     /// <summary>Gets the Ligero roots of snapshot <paramref name="index"/> (0 initial, <c>t + 1</c> after step <c>t</c>).</summary>

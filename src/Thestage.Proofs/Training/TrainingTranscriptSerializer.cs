@@ -24,11 +24,17 @@ namespace Thestage.Proofs.Training;
 /// splits the largest layer into its own polynomial, so a snapshot may have two roots. Versions 1 and 2 are rejected
 /// with a message saying why. Version 4 (same layout and trailer) lets bit 7 of the log blowup mark hiding Ligero
 /// commitments (<see cref="LigeroParameters.Hiding"/>); version 3 is still read, as plain Ligero, and rejected with the bit set.
+/// Version 5 is a hiding run's (the bit set), and the only version a hiding run has: its dataset root is the root of a hiding
+/// Ligero commitment to the samples (<c>DatasetPolynomial</c>), followed by <c>u16</c> the dataset's opening budget
+/// <c>∈ [1, 256]</c>, and its trailer domain is <c>thestage/training-transcript/v5</c>. Plain runs are written as version 4, byte
+/// for byte as before; a version 4 with the hiding bit (a hiding run whose dataset was a Merkle root its step proofs opened) and a
+/// version 5 without it are rejected.
 /// </para>
 /// </remarks>
 public static class TrainingTranscriptSerializer
 {
     private const ushort Version = 4;
+    private const ushort HidingVersion = 5;
 
     private static ReadOnlySpan<byte> Magic => "TSTT"u8;
 
@@ -39,7 +45,7 @@ public static class TrainingTranscriptSerializer
     {
         ArgumentNullException.ThrowIfNull(transcript);
         var writer = new ProofWriter();
-        writer.WriteHeader(Magic, Version);
+        writer.WriteHeader(Magic, transcript.HidesSamples ? HidingVersion : Version);
         WriteBody(writer, transcript);
         writer.WriteDigest(transcript.Digest);
         return writer.ToArray();
@@ -65,7 +71,7 @@ public static class TrainingTranscriptSerializer
         }
 
         var reader = new ProofReader(bytes);
-        version = reader.ReadHeader(Magic, 3, Version);
+        version = reader.ReadHeader(Magic, 3, HidingVersion);
         int widthCount = reader.ReadUInt16();
         if (widthCount < 3 || widthCount > TrainingConfig.MaxLayers + 1)
         {
@@ -88,7 +94,18 @@ public static class TrainingTranscriptSerializer
         int queries = reader.ReadUInt32(0, LigeroParameters.MaxColumnQueries);
         if (version == 3 && (logBlowup & LigeroParameters.EncodedHidingFlag) != 0)
         {
-            throw new ProofFormatException("TSTT version 3 has no hiding commitments; a hiding transcript is version 4.");
+            throw new ProofFormatException("TSTT version 3 has no hiding commitments; a hiding transcript is version 5.");
+        }
+
+        if (version == 4 && (logBlowup & LigeroParameters.EncodedHidingFlag) != 0)
+        {
+            throw new ProofFormatException(
+                "TSTT version 4 with hiding commitments is no longer accepted: its dataset is a Merkle root whose step proofs open the samples. Re-record the run (version 5 commits the samples hiding and proves them).");
+        }
+
+        if (version == HidingVersion && (logBlowup & LigeroParameters.EncodedHidingFlag) == 0)
+        {
+            throw new ProofFormatException("TSTT version 5 is a hiding run's; a plain transcript is version 4.");
         }
 
         TrainingConfig config;
@@ -106,6 +123,12 @@ public static class TrainingTranscriptSerializer
         Digest256 configDigest = reader.ReadDigest();
         int sampleCount = reader.ReadUInt32(0, TrainingDataset.MaxSamples);
         Digest256 datasetRoot = reader.ReadDigest();
+        int datasetBudget = version == HidingVersion ? reader.ReadUInt16() : 0;
+        if (version == HidingVersion && datasetBudget is < 1 or > LigeroParameters.MaxOpeningBudget)
+        {
+            throw new ProofFormatException($"The dataset's opening budget must lie in [1, {LigeroParameters.MaxOpeningBudget}].");
+        }
+
         int polynomials = WeightCommitment.NumVariables(config).Length;
         int snapshots = reader.ReadCount(1, TrainingTranscript.MaxSteps + 1, polynomials * Digest256.Length);
         var roots = new Digest256[snapshots * polynomials];
@@ -121,7 +144,15 @@ public static class TrainingTranscriptSerializer
             throw new ProofFormatException("Fewer samples than one batch.");
         }
 
-        var transcript = new TrainingTranscript(config, parameters, sampleCount, datasetRoot, roots);
+        TrainingTranscript transcript;
+        try
+        {
+            transcript = new TrainingTranscript(config, parameters, sampleCount, datasetRoot, roots, datasetBudget);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ProofFormatException("The transcript's statement is invalid: " + e.Message, e);
+        }
         if (transcript.ConfigDigest != configDigest)
         {
             throw new ProofFormatException("The configuration digest does not match.");
@@ -163,6 +194,11 @@ public static class TrainingTranscriptSerializer
         writer.WriteDigest(transcript.ConfigDigest);
         writer.WriteUInt32((uint)transcript.SampleCount);
         writer.WriteDigest(transcript.DatasetRoot);
+        if (transcript.HidesSamples)
+        {
+            writer.WriteUInt16((ushort)transcript.DatasetOpeningBudget);
+        }
+
         writer.WriteUInt32((uint)(transcript.StepCount + 1));
         foreach (Digest256 root in transcript.WeightRoots)
         {

@@ -124,14 +124,14 @@ public sealed class ZeroKnowledgePoolAttackTests
         // relabelled as).
         foreach ((TrainingRun run2, bool masked) in new[] { (hidingRun, true), (plainRun, false) })
         {
-            AssertRelabelRefused(TrainingStepProofSerializer.Serialize(TrainingStepProver.Prove(run2, data, 1, new SeededSaltSource(9037))), masked ? (ushort)2 : (ushort)1, masked ? (ushort)1 : (ushort)2,
+            AssertRelabelRefused(TrainingStepProofSerializer.Serialize(TrainingStepProver.Prove(run2, data, 1, new SeededSaltSource(9037))), masked ? (ushort)3 : (ushort)1, masked ? (ushort)1 : (ushort)3,
                 b => TrainingStepVerifier.Verify(run2.Transcript, TrainingStepProofSerializer.Deserialize(b)));
             byte[] range = SnapshotRangeProofSerializer.Serialize(SnapshotRangeArgument.Prove(run2, 2, new SeededSaltSource(9038)));
             CommittedModel linked = CommittedModel.Commit(ModelLinkArgument.Quantize(run2.Snapshots[^1], 12, 6), run2.Transcript.Parameters, new SeededSaltSource(9039));
             byte[] link = ModelLinkProofSerializer.Serialize(ModelLinkArgument.Prove(run2, linked, new SeededSaltSource(9040)));
-            foreach (ushort other in masked ? new ushort[] { 3, 4 } : [4, 5])
+            foreach (ushort other in masked ? new ushort[] { 3, 4, 5 } : [4, 5, 6])
             {
-                AssertRelabelRefused(range, masked ? (ushort)5 : (ushort)3, other, b => SnapshotRangeArgument.Verify(run2.Transcript, SnapshotRangeProofSerializer.Deserialize(b)));
+                AssertRelabelRefused(range, masked ? (ushort)6 : (ushort)3, other, b => SnapshotRangeArgument.Verify(run2.Transcript, SnapshotRangeProofSerializer.Deserialize(b)));
             }
 
             foreach (ushort other in masked ? new ushort[] { 1, 2, 3 } : [2, 3, 4])

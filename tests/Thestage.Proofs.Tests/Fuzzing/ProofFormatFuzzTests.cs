@@ -1,4 +1,5 @@
 using Thestage.Proofs.Commitments;
+using Thestage.Proofs.Commitments.Basefold;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Polynomials;
@@ -56,8 +57,10 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             "TSTP training proofs", "TSML model link proof", "TSPB inference proof bundle", "TSPB inference proof bundle (verify)",
             "TSCS model commitment seed", "TSMC hiding model commitment (verify)", "TSSC masked sumcheck proof (verify)",
             "TSSP hiding training step proof (verify)", "TSSR hiding snapshot range proof (verify)", "TSML hiding model link proof (verify)",
-            "TSMC budgeted model commitment (verify)", "TSIP budgeted inference proof (verify)", "TSLG budgeted Ligero opening (verify)",
+            "TSTT hiding training transcript", "TSMC budgeted model commitment (verify)", "TSIP budgeted inference proof (verify)", "TSLG budgeted Ligero opening (verify)",
             "TSPW training proof piece", "TSIW inference proof piece", "TSIW inference proof piece (commit)",
+            "TSIC input commitment", "TSIC input commitment (verify)", "TSIP private-input inference proof (verify)",
+            "TSBF Basefold opening (verify)", "TSBF hiding Basefold opening (verify)",
         ];
 
         private readonly Dictionary<string, (FuzzTarget, int)> _targets = [];
@@ -78,6 +81,14 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             (int[][] budgetedOutputs, InferenceProof budgetedProof) = InferenceTestKit.Prove(budgeted, hidingInputs);
             AddVerify("TSMC budgeted model commitment (verify)", 1000, b => ModelCommitmentSerializer.Deserialize(b).VerifyWeightRanges(), ModelCommitmentSerializer.Serialize(budgeted.Commitment));
             AddVerify("TSIP budgeted inference proof (verify)", 1000, b => InferenceVerifier.VerifyBatch(budgeted.Commitment, hidingInputs, budgetedOutputs, InferenceProofSerializer.Deserialize(b)), InferenceProofSerializer.Serialize(budgetedProof));
+            (CommittedModel privateModel, List<int[]> privateInputs) = PrivateInputInferenceTests.Mlp(3022);
+            CommittedInput committedInput = PrivateInputInferenceTests.Commit(privateModel, privateInputs[0], 3, 3023);
+            (int[] privateOutput, InferenceProof privateProof) = InferenceProver.ProvePrivateInput(privateModel, committedInput, new SeededSaltSource(3024));
+            byte[] inputCommitment = InputCommitmentSerializer.Serialize(committedInput.Commitment);
+            Add("TSIC input commitment", 2000, b => InputCommitmentSerializer.Deserialize(b), inputCommitment);
+            AddVerify("TSIC input commitment (verify)", 1000, b => InferenceVerifier.VerifyPrivateInput(privateModel.Commitment, InputCommitmentSerializer.Deserialize(b), privateOutput, privateProof), inputCommitment);
+            AddVerify("TSIP private-input inference proof (verify)", 1000,
+                b => InferenceVerifier.VerifyPrivateInput(privateModel.Commitment, committedInput.Commitment, privateOutput, InferenceProofSerializer.Deserialize(b)), InferenceProofSerializer.Serialize(privateProof));
             Add("TSMC model commitment", 2000, b => ModelCommitmentSerializer.Deserialize(b),
                 [ModelCommitmentSerializer.Serialize(mlp.Commitment), ModelCommitmentSerializer.Serialize(cnn.Commitment), ModelCommitmentSerializer.Serialize(MaxPoolProofTests.Model(3011, 1, 6, 2, reluAfter: true).Model.Commitment),
                     ModelCommitmentSerializer.Serialize(hiding.Commitment)],
@@ -112,6 +123,15 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             AddVerify("TSLG budgeted Ligero opening (verify)", 1000,
                 b => LigeroVerifier.Verify(new Transcript("fuzz"), budgetedState.Commitment, budget, budgetedPoint, budgetedValue, LigeroProofSerializer.Deserialize<GoldilocksExt2>(b)),
                 LigeroProofSerializer.Serialize(budgetedOpening));
+            foreach ((string name, BasefoldParameters parameters) in new[] { ("TSBF Basefold opening (verify)", BasefoldParameters.Default), ("TSBF hiding Basefold opening (verify)", BasefoldParameters.DefaultHiding) })
+            {
+                (BasefoldProverState basefold, _, GoldilocksExt2[] basefoldPoint) = BasefoldTests.Setup(9, 3022, parameters);
+                BasefoldOpening<GoldilocksExt2> basefoldOpening = BasefoldProver.Open(new Transcript("fuzz"), basefold, basefoldPoint, out GoldilocksExt2 basefoldValue);
+                AddVerify(name, 1000,
+                    b => BasefoldVerifier.Verify(new Transcript("fuzz"), basefold.Commitment, parameters, basefoldPoint, basefoldValue, BasefoldOpeningSerializer.Deserialize<GoldilocksExt2>(b)),
+                    BasefoldOpeningSerializer.Serialize(basefoldOpening));
+            }
+
             var words = new SeededWordSource(3004);
             MultilinearPolynomial<GoldilocksExt2>[] factors = [new(words.NextArray<GoldilocksExt2>(16)), new(words.NextArray<GoldilocksExt2>(16))];
             SumcheckProof<GoldilocksExt2> sumcheck = SumcheckProver.Prove(new Transcript("fuzz"), SumcheckProver.ComputeSum(factors), factors).Proof;
@@ -164,6 +184,7 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
 
             TrainingRun hidingRun = TrainingRun.Record(config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(3016));
             TrainingStepProof hidingStep = TrainingStepProver.Prove(hidingRun, data, 1, new SeededSaltSource(3017));
+            Add("TSTT hiding training transcript", 1000, b => TrainingTranscriptSerializer.Deserialize(b), TrainingTranscriptSerializer.Serialize(hidingRun.Transcript));
             AddVerify("TSSP hiding training step proof (verify)", 1000, b => TrainingStepVerifier.Verify(hidingRun.Transcript, TrainingStepProofSerializer.Deserialize(b)), TrainingStepProofSerializer.Serialize(hidingStep));
             SnapshotRangeProof hidingRange = SnapshotRangeArgument.Prove(hidingRun, 2, new SeededSaltSource(3018));
             AddVerify("TSSR hiding snapshot range proof (verify)", 1000, b => SnapshotRangeArgument.Verify(hidingRun.Transcript, SnapshotRangeProofSerializer.Deserialize(b)), SnapshotRangeProofSerializer.Serialize(hidingRange));

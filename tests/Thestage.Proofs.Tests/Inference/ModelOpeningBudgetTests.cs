@@ -138,10 +138,13 @@ public sealed class ModelOpeningBudgetTests
     }
 
     [Fact]
-    public void TrainingRunsRefuseParametersWithABudget()
+    public void TrainingRunsGiveABudgetToTheirDatasetCommitmentOnly()
     {
+        // A hiding run's dataset is opened once per step proof (h/zksamples): the budget is the dataset's; snapshots carry none.
         var config = new Thestage.Proofs.Training.TrainingConfig([1, 1, 1], batchSize: 1, learningRateShift: 0, fractionalBits: 2, weightBits: 8, valueBits: 8, seed: 1);
         var data = new Thestage.Proofs.Training.TrainingDataset(config, [[2]], [0]);
-        Assert.Throws<ArgumentException>(() => Thestage.Proofs.Training.TrainingRun.Record(config, data, 1, LigeroParameters.DefaultHidingWithBudget(2)));
+        Thestage.Proofs.Training.TrainingTranscript transcript = Thestage.Proofs.Training.TrainingRun.Record(config, data, 1, LigeroParameters.DefaultHidingWithBudget(2)).Transcript;
+        Assert.Equal(0, transcript.Parameters.OpeningBudget);
+        Assert.Equal(2, transcript.DatasetOpeningBudget);
     }
 }

@@ -9,9 +9,9 @@ using E = Thestage.Proofs.Fields.GoldilocksExt2;
 namespace Thestage.Proofs.Tests.Training;
 
 /// <summary>
-/// Step proofs of a hiding run have zero-knowledge sumchecks (<c>TSSP</c> v2): accepted after a byte round trip, and refused
+/// Step proofs of a hiding run have zero-knowledge sumchecks (<c>TSSP</c> v3): accepted after a byte round trip, and refused
 /// without their masking pool, with a changed chunk opening, or checked against the plain twin of the run. Its snapshot range
-/// proofs (<c>TSSR</c> v5) and model links (<c>TSML</c> v4) commit their limb histograms instead of publishing them, and the links
+/// proofs (<c>TSSR</c> v5, now v6 with the zero-knowledge logUp) and model links (<c>TSML</c> v4) commit their limb histograms instead of publishing them, and the links
 /// prove their shifts minimal from committed witnesses: every new field is bound, and two runs with different histograms (or
 /// witnesses) are indistinguishable by what the proofs reveal.
 /// </summary>
@@ -33,7 +33,8 @@ public sealed class ZeroKnowledgeStepTests
         Assert.True(TrainingStepVerifier.SoundnessBits(run.Transcript) >= VerifierPolicy.Default.MinimumSoundnessBits);
 
         TrainingStepProof With(SumcheckMaskChunk[] chunks, LigeroOpeningProof<E>[] openings) =>
-            new(proof.Step, proof.Batch, proof.WitnessRoot, proof.Sumchecks, proof.Values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, chunks, openings);
+            new(proof.Step, proof.Batch, proof.WitnessRoot, proof.Sumchecks, proof.Values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, chunks, openings, proof.DatasetOpening);
+        Assert.True(TrainingStepVerifier.Verify(run.Transcript, With(proof.MaskChunks, proof.MaskOpenings)));
         Assert.False(TrainingStepVerifier.Verify(run.Transcript, With([], [])));
         LigeroOpeningProof<E> opening = proof.MaskOpenings[0];
         E[] proximity = opening.ProximityRow.ToArray();
@@ -60,7 +61,7 @@ public sealed class ZeroKnowledgeStepTests
         Assert.True(proof.IsMasked);
         Assert.All(proof.Sumchecks, s => Assert.True(s.IsMasked));
         byte[] bytes = SnapshotRangeProofSerializer.Serialize(proof);
-        Assert.Equal(5, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(6, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         Assert.True(SnapshotRangeArgument.Verify(run.Transcript, SnapshotRangeProofSerializer.Deserialize(bytes)));
 
         SnapshotRangeProof With(SumcheckMaskChunk[] chunks, LigeroOpeningProof<E>[] openings) =>
