@@ -128,6 +128,11 @@ public static class InferenceVerifier
             return ProofVerdict.Reject(RejectionReason.Format);
         }
 
+        if (policy.RefusesPlain(commitment.Parameters))
+        {
+            return ProofVerdict.Reject(RejectionReason.NotZeroKnowledge);
+        }
+
         if (commitment.OpeningBudget > policy.MaximumOpeningBudget || PlanSoundnessBits(commitment, plan, proof.MaskChunks) < policy.MinimumSoundnessBits)
         {
             return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);

@@ -79,7 +79,7 @@ public sealed class TrainingRun
     /// <param name="config">The configuration.</param>
     /// <param name="dataset">The training set (kept by the run: snapshots are recomputed from it).</param>
     /// <param name="steps">The number of steps, in <c>[0, TrainingTranscript.MaxSteps]</c>.</param>
-    /// <param name="parameters">The Ligero parameters (<see cref="LigeroParameters.Default"/> if null), without an opening budget.</param>
+    /// <param name="parameters">The Ligero parameters, without an opening budget; null for <see cref="LigeroParameters.Default"/>, which is hiding (zero-knowledge step and range proofs; <see cref="LigeroParameters.NonHidingForBenchmarks"/> for measurements only).</param>
     /// <param name="salts">The salt source of all commitments (random if null; seeded only in tests): the dataset's salts and one seed per snapshot.</param>
     /// <returns>The recorded run.</returns>
     /// <exception cref="ArgumentException">The parameters have an opening budget (<see cref="LigeroParameters.OpeningBudget"/>), which training transcripts do not carry.</exception>
@@ -93,7 +93,8 @@ public sealed class TrainingRun
 
     /// <summary>
     /// Records a run as <see cref="Record(TrainingConfig, TrainingDataset, int, LigeroParameters?, ISaltSource?)"/> does,
-    /// reporting each step trained and committed and stopping between steps when cancelled.
+    /// reporting each step trained and committed and stopping between steps when cancelled; with <see cref="LigeroParameters.Default"/>
+    /// (hiding).
     /// </summary>
     /// <param name="config">The configuration.</param>
     /// <param name="dataset">The training set (kept by the run: snapshots are recomputed from it).</param>
@@ -109,6 +110,31 @@ public sealed class TrainingRun
         IProgress<(int Completed, int Total)>? progress,
         CancellationToken cancellationToken = default) =>
         RecordWith(config, dataset, steps, null, null, (trainer, weights, t) => trainer.Step(weights, t), progress, cancellationToken);
+
+    /// <summary>
+    /// Records a run as <see cref="Record(TrainingConfig, TrainingDataset, int, IProgress{ValueTuple{int, int}}?, CancellationToken)"/>
+    /// does, under <paramref name="parameters"/> (e.g. <see cref="LigeroParameters.NonHidingForBenchmarks"/> to measure what hiding costs).
+    /// </summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="dataset">The training set (kept by the run: snapshots are recomputed from it).</param>
+    /// <param name="steps">The number of steps, in <c>[0, TrainingTranscript.MaxSteps]</c>.</param>
+    /// <param name="parameters">The Ligero parameters, without an opening budget.</param>
+    /// <param name="progress">Told (steps done, steps) after each step; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before each step.</param>
+    /// <returns>The recorded run.</returns>
+    /// <exception cref="ArgumentException">The parameters have an opening budget.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; nothing is returned.</exception>
+    public static TrainingRun Record(
+        TrainingConfig config,
+        TrainingDataset dataset,
+        int steps,
+        LigeroParameters parameters,
+        IProgress<(int Completed, int Total)>? progress,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return RecordWith(config, dataset, steps, parameters, null, (trainer, weights, t) => trainer.Step(weights, t), progress, cancellationToken);
+    }
 
     /// <summary>Records a run whose steps come from <paramref name="step"/> (tests pass a cheating trainer; it must be deterministic, as snapshots are replayed with it).</summary>
     internal static TrainingRun RecordWith(

@@ -45,7 +45,9 @@ public static class TrainingStepVerifier
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(policy);
-        return SoundnessBits(training) < policy.MinimumSoundnessBits ? ProofVerdict.Reject(RejectionReason.SoundnessPolicy) : CheckProof(training, proof);
+        return policy.RefusesPlain(training.Parameters) ? ProofVerdict.Reject(RejectionReason.NotZeroKnowledge)
+            : SoundnessBits(training) < policy.MinimumSoundnessBits ? ProofVerdict.Reject(RejectionReason.SoundnessPolicy)
+            : CheckProof(training, proof);
     }
 
     /// <summary>
