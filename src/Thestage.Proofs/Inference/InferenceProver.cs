@@ -20,7 +20,8 @@ namespace Thestage.Proofs.Inference;
 /// which needs the sign bit <c>e</c>), the 8-bit limbs of every requantization remainder, and the logUp
 /// multiplicities. After the statement and the witness root are absorbed, (1) one logUp argument
 /// (<see cref="LogUpArgument"/>, Haböck 2022/1530) range-checks all limbs against <c>[0, 2^8)</c>, with scaled copies
-/// bounding the 7-bit and 1-bit limbs and the top remainder limb; (2) layer by layer from the output back to the
+/// bounding the 7-bit and 1-bit limbs and the top remainder limb (in a <c>TSIP</c> v3 proof the zero-knowledge logUp GKR, its
+/// multiplicities committed in the masking pool and every column read through a masked extension: <see cref="ZeroKnowledgeLayout.LookupMasks"/>); (2) layer by layer from the output back to the
 /// input, each requantizing layer's identity <c>acc + h = q·2^s + r</c> is checked at a random point and reduced by
 /// sumchecks (matrix multiplication after Thaler, CRYPTO 2013, for Dense and the im2col form of Conv2d; gather
 /// sumchecks for the im2col and pooling selectors; product sumchecks for Square and for ReLU = <c>x·e</c>) to claims
