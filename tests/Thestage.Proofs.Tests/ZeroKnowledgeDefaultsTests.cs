@@ -69,7 +69,7 @@ public sealed class ZeroKnowledgeDefaultsTests
         Assert.NotEqual(1, Version(TrainingStepProofSerializer.Serialize(step)));   // not the plain TSSP v1
         SnapshotRangeProof range = SnapshotRangeArgument.Prove(run, 2);
         Assert.True(range.IsMasked);
-        Assert.Equal(5, Version(SnapshotRangeProofSerializer.Serialize(range)));   // TSSR v5, not the plain v3
+        Assert.Equal(6, Version(SnapshotRangeProofSerializer.Serialize(range)));   // TSSR v6 (the zero-knowledge logUp), not the plain v3
         ModelLinkProof link = ModelLinkArgument.Prove(run, CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6)));
         Assert.Equal(4, Version(ModelLinkProofSerializer.Serialize(link)));   // TSML v4, not the plain v1
     }

@@ -11,7 +11,7 @@ public sealed class CheatingProverTests
     /// <summary>The model over a plain commitment (<c>TSIP</c> v1) or a hiding one (<c>TSIP</c> v3: zero-checks with hidden claims).</summary>
     private static (CommittedModel Model, List<int[]> Inputs, CircuitPlan Plan, InferenceWitness Witness) Setup(int seed, int batch, bool hiding)
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(seed, batch, 10, 6, 4);
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(Thestage.Proofs.Commitments.LigeroParameters.NonHidingForBenchmarks, seed, batch, 10, 6, 4);
         if (hiding)
         {
             model = CommittedModel.Commit(model.Model, Thestage.Proofs.Commitments.LigeroParameters.DefaultHiding, new SeededSaltSource(seed));
