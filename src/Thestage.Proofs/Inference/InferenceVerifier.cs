@@ -129,7 +129,7 @@ public static partial class InferenceVerifier
         // commitment whose plan has zero-knowledge relations requires TSIP v3: a v2 proof (revealed claims) is refused, and so is a v3
         // proof anywhere else.
         bool hidesClaims = commitment.Parameters.Hiding && plan.ZeroKnowledge is not null;
-        if (proof.IsMasked != commitment.Parameters.Hiding || proof.HasPrivateInput || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan)))
+        if (proof.IsMasked != commitment.Parameters.Hiding || proof.HasPrivateInput || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan, null, commitment)))
         {
             return ProofVerdict.Reject(RejectionReason.Format);
         }
@@ -137,6 +137,23 @@ public static partial class InferenceVerifier
         if (proof.HidesClaims != hidesClaims)
         {
             return ProofVerdict.Reject(RejectionReason.Format, hidesClaims ? "a TSIP v2 proof where v3 (hidden claims) is required" : "a TSIP v3 proof for a statement without zero-knowledge relations");
+        }
+
+        // A hiding commitment with a budget hides the weight claims of v3 proofs (TSMC v7): a TSMC v6 (budget, no weight masks) would
+        // reveal them, and is refused. A v3 proof over v7 reads the mask set its weight openings name, one of [1, B) (set 0 is the range proof's).
+        int weightSet = 0;
+        if (hidesClaims && commitment.OpeningBudget > 0)
+        {
+            if (!commitment.HiddenWeights)
+            {
+                return ProofVerdict.Reject(RejectionReason.Format, "a TSIP v3 proof against a TSMC v6 commitment, whose weight claims it would reveal: commit the model again (v7 hides them)");
+            }
+
+            weightSet = proof.WeightOpenings.Count > 0 && proof.WeightOpenings[0].MaskIndex is int set ? set : 0;
+            if (weightSet < 1 || weightSet >= commitment.OpeningBudget || proof.WeightOpenings.Any(o => o.MaskIndex != weightSet))
+            {
+                return ProofVerdict.Reject(RejectionReason.Format, "weight openings naming no mask set of an inference proof, or different ones");
+            }
         }
 
         if (commitment.OpeningBudget > policy.MaximumOpeningBudget || PlanSoundnessBits(commitment, plan, proof.MaskChunks) < policy.MinimumSoundnessBits)
@@ -162,17 +179,24 @@ public static partial class InferenceVerifier
                 transcript.AbsorbUInt64(InferenceTranscript.ZeroKnowledgeClaims, 3);
             }
 
+            bool hiddenWeights = hidesClaims && commitment.HiddenWeights;
+            if (hiddenWeights)
+            {
+                transcript.AbsorbUInt64(InferenceTranscript.WeightMaskSet, (ulong)weightSet);
+            }
+
             SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(commitment.Parameters, proof.MaskChunks) : null;
             var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray, masks);
             LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, plan.LookupSpecs, CircuitPlan.TableBits);
             List<SegmentClaim<E>> adviceClaims = InferenceProver.LookupClaims(plan, lookup);
             var relations = LayerRelations.ForVerifier(plan, transcript, cursor, publicTensors, zeroKnowledge: hidesClaims);
+            relations.WeightMasks = hiddenWeights ? (commitment.WeightMasks!, weightSet, null) : null;
             relations.Run();
             adviceClaims.AddRange(relations.AdviceClaims);
             SegmentLayout adviceLayout = hidesClaims ? plan.ZeroKnowledge!.Layout : plan.AdviceLayout;
             var adviceCommitment = new LigeroCommitment(proof.AdviceRoot, adviceLayout.NumVariables[0]);
             ClaimBatcher.Verify(transcript, cursor, adviceLayout, [adviceCommitment], commitment.Parameters, adviceClaims, [proof.AdviceOpening], "witness");
-            ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, relations.WeightClaims, proof.WeightOpenings, "weights");
+            ClaimBatcher.Verify(transcript, cursor, commitment.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, relations.WeightClaims, proof.WeightOpenings, "weights");
             ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
             ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
         });
@@ -190,7 +214,7 @@ public static partial class InferenceVerifier
     {
         ArgumentNullException.ThrowIfNull(commitment);
         CircuitPlan plan = commitment.Plan(batch);
-        return PlanSoundnessBits(commitment, plan, commitment.Parameters.Hiding ? [new SumcheckMaskChunk(default, InferenceProver.MaskChunkLogSize(plan))] : []);
+        return PlanSoundnessBits(commitment, plan, commitment.Parameters.Hiding ? [new SumcheckMaskChunk(default, InferenceProver.MaskChunkLogSize(plan, null, commitment))] : []);
     }
 
     /// <summary>
@@ -206,7 +230,7 @@ public static partial class InferenceVerifier
     private static double PlanSoundnessBits(ModelCommitment commitment, CircuitPlan plan, IReadOnlyList<SumcheckMaskChunk> maskChunks, InputCommitment? input = null)
     {
         double field = E.Log2Size;
-        double epsilon = WeightRangeArgument.SoundnessError(commitment.Plan(1), commitment.Parameters, commitment.WeightParameters);
+        double epsilon = WeightRangeArgument.SoundnessError(commitment.Plan(1), commitment.WeightLayout, commitment.Parameters, commitment.WeightParameters);
         ZeroKnowledgeLayout? zeroKnowledge = commitment.Parameters.Hiding && input is null ? plan.ZeroKnowledge : null;
         SegmentLayout adviceLayout = zeroKnowledge?.Layout ?? plan.AdviceLayout;
         foreach (int v in adviceLayout.NumVariables)
@@ -214,7 +238,8 @@ public static partial class InferenceVerifier
             epsilon += Math.Pow(2.0, -commitment.Parameters.SoundnessBits(v, field));
         }
 
-        foreach (int v in plan.WeightLayout.NumVariables)
+        SegmentLayout weightLayout = commitment.WeightLayout;
+        foreach (int v in weightLayout.NumVariables)
         {
             epsilon += Math.Pow(2.0, -commitment.WeightParameters.SoundnessBits(v, field));
         }
@@ -229,10 +254,11 @@ public static partial class InferenceVerifier
         if (zeroKnowledge is not null)
         {
             // TSIP v3: per zero-check of V variables and round degree d (3 per masked factor, 1 per plain one: the masked factors'
-            // extra 2m), the random point's identity (v_z) and the sumcheck (V·d); its mask's ρ and α are counted below.
+            // extra 2m, the weight and bias factors among them over hidden weights), the random point's identity (v_z) and the sumcheck (V·d);
+            // its mask's ρ and α are counted below.
             foreach (ZeroCheck check in zeroKnowledge.Checks)
             {
-                relationTerms += check.PointVariables + ((double)check.NumVariables * check.Degree);
+                relationTerms += check.PointVariables + ((double)check.NumVariables * check.DegreeWith(commitment.HiddenWeights));
             }
 
             sumchecks = zeroKnowledge.Checks.Length;
@@ -257,7 +283,7 @@ public static partial class InferenceVerifier
         // Batching, per committed polynomial: k/|F| for k claims plus 2v/|F| for its sumcheck; k is at most
         // 16 · (segments + layers + 1) (lookup columns, limb and remainder claims, bias and weight claims).
         int claimBound = 16 * (adviceLayout.SegmentCount + plan.WeightLogSizes.Count + plan.Layers.Length + 1);
-        foreach (int v in adviceLayout.NumVariables.Concat(plan.WeightLayout.NumVariables))
+        foreach (int v in adviceLayout.NumVariables.Concat(weightLayout.NumVariables))
         {
             relationTerms += claimBound + (2.0 * v);
         }
@@ -274,7 +300,7 @@ public static partial class InferenceVerifier
         if (maskChunks.Count > 0)
         {
             // At most the relations' sumchecks, one per lookup layer and one per committed polynomial, each 2/|F|.
-            relationTerms += 2.0 * (sumchecks + leaves + adviceLayout.NumVariables.Length + plan.WeightLayout.NumVariables.Length + extraSumchecks);
+            relationTerms += 2.0 * (sumchecks + leaves + adviceLayout.NumVariables.Length + weightLayout.NumVariables.Length + extraSumchecks);
             foreach (SumcheckMaskChunk chunk in maskChunks)
             {
                 epsilon += Math.Pow(2.0, -commitment.Parameters.SoundnessBits(Math.Clamp(chunk.LogSize, SumcheckMaskChunk.MinLogSize, SumcheckMaskChunk.MaxLogSize), field));

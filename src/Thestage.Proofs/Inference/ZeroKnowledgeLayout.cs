@@ -78,6 +78,12 @@ internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables
 
     /// <summary>The round degree: the largest term's, 3 per masked table and 1 per plain one.</summary>
     public int Degree => SumcheckVerifier.MaskedProductDegree(Masked, Terms);
+
+    /// <summary>Which tables are masked extensions over a commitment with hidden weights (<see cref="WeightMaskLayout"/>): the witness segments, and the weight and bias segments when <paramref name="hiddenWeights"/>.</summary>
+    public bool[] MaskedWith(bool hiddenWeights) => Array.ConvertAll(Factors, f => f.Source == ZeroCheckSource.Witness || (hiddenWeights && f.Source == ZeroCheckSource.Weight));
+
+    /// <summary>The round degree with <see cref="MaskedWith"/>: each masked weight factor adds 2.</summary>
+    public int DegreeWith(bool hiddenWeights) => SumcheckVerifier.MaskedProductDegree(MaskedWith(hiddenWeights), Terms);
 }
 
 /// <summary>
