@@ -45,7 +45,9 @@ namespace Thestage.Proofs.Tests;
 /// beside them (<see cref="BudgetedHidingLigeroCommitmentAndOpening"/>, <see cref="BudgetedModelCommitmentAndInferenceProof"/>),
 /// the latter pinned again when the two were merged. The three hiding inference pins were pinned again from the prover of
 /// h/zkinfer when hiding MLP proofs became <c>TSIP</c> v3 (zero-checks with masked witness claims, the witness polynomial with
-/// their masks and a random segment); the model commitments in them did not change.
+/// their masks and a random segment); the model commitments in them did not change. The budgeted pin was pinned again from the
+/// prover of h/zkweights when budgeted hiding commitments became <c>TSMC</c> v7 (a weight mask set per opening, the weight and bias
+/// factors of the v3 zero-checks masked).
 /// </remarks>
 public sealed class ProofBytesKnownAnswerTests
 {
@@ -165,7 +167,7 @@ public sealed class ProofBytesKnownAnswerTests
 
     [Fact]
     public void BudgetedModelCommitmentAndInferenceProof() =>
-        AssertHidingInference(LigeroParameters.DefaultHidingWithBudget(3), "5d0d5c99b4bc8ad3f57708cd3cd06479043128b1fae3de6d15fa9ea6b259f0f6", commitmentVersion: 6);
+        AssertHidingInference(LigeroParameters.DefaultHidingWithBudget(3), "0c649132c75f3e3f6f47bfcaacb5ecfc14a5f6eb74f19d2ee9fcaa3a13f1756a", commitmentVersion: 7);
 
     private static void AssertHidingInference(LigeroParameters parameters, string expected, ushort commitmentVersion = 5)
     {

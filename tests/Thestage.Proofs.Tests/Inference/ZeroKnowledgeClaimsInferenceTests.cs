@@ -312,22 +312,25 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
 
     /// <summary>
     /// Two weight sets with one statement and one witness: layer 1 maps <c>(40, 0, …)</c> to <c>q = 20</c> on every hidden unit either by
-    /// weight 2 in column 0 and bias 0, or by weight 1 and bias 40; layer 2 has zero weights and bias 7. Only the weights differ, so
-    /// what tells them apart is the weights' part of the proof: a revealed bias claim <c>b̃(r_o)</c> is 0 or 40 at every point.
+    /// weight 2 in column 0 and bias 0, or by weight 1 and bias 40; layer 2 maps it to 7 by zero weights and bias 7, or by weight 1 in
+    /// column 0 and bias −13. Only the weights differ, so what tells them apart is the weights' part of the proof: revealed, the bias
+    /// claims <c>b̃(r_o)</c> are 0 or 40 and 7 or −13 at every point, and the second layer's weight claim 0 or not.
     /// </summary>
     private static QuantizedModel BiasOrWeightModel(bool viaBias)
     {
         var w1 = new int[8 * 8];
+        var w2 = new int[8 * 8];
         for (int o = 0; o < 8; o++)
         {
             w1[o * 8] = viaBias ? 1 : 2;
+            w2[o * 8] = viaBias ? 1 : 0;
         }
 
         return new QuantizedModel(Shape.Vector(8), 8, 0, 0,
         [
             QuantizedLayer.Dense(8, 8, w1, Enumerable.Repeat(viaBias ? 40 : 0, 8).ToArray(), 2),
             QuantizedLayer.ReLU(),
-            QuantizedLayer.Dense(8, 8, new int[64], Enumerable.Repeat(7, 8).ToArray(), 0),
+            QuantizedLayer.Dense(8, 8, w2, Enumerable.Repeat(viaBias ? -13 : 7, 8).ToArray(), 0),
         ]);
     }
 
