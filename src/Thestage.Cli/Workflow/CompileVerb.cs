@@ -18,7 +18,7 @@ namespace Thestage.Cli.Workflow;
 /// calibration for proofs and commits to it with a fresh secret seed. Writes the files of <see cref="WorkflowFiles"/>.
 /// </summary>
 /// <remarks>
-/// <c>--hiding --opening-budget B</c> commits with <see cref="LigeroParameters.DefaultHidingWithBudget"/> (TSMC v6): the weight
+/// <c>--hiding --opening-budget B</c> commits with <see cref="LigeroParameters.DefaultHidingWithBudget"/> (TSMC v7, hidden weights): the weight
 /// commitments stay hiding over <c>B</c> openings — the weight range proof, then <c>B − 1</c> proofs — and the openings made are counted in
 /// <see cref="OpeningCount"/>. <c>--hiding</c> alone is refused: a hiding commitment without a budget stays hidden for one
 /// opening, which its range proof already is, so the first proof would start to reveal the weights (docs/proofs.md, "Opening

@@ -45,7 +45,7 @@ namespace Thestage.Proofs.Inference;
 /// </remarks>
 public static class ModelCommitmentSerializer
 {
-    /// <summary>The format version of plain commitments (hiding ones, with a zero-knowledge range proof, are written as version 5, or 6 with an opening budget).</summary>
+    /// <summary>The format version of plain commitments (hiding ones, with a zero-knowledge range proof, are written as version 5, or 7 with an opening budget and hidden weights).</summary>
     public const ushort Version = 3;
 
     /// <summary>Hiding commitments whose range proof published the multiplicities (refused since version 5).</summary>
