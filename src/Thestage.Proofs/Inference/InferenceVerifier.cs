@@ -149,8 +149,8 @@ public static partial class InferenceVerifier
                 return ProofVerdict.Reject(RejectionReason.Format, "a TSIP v3 proof against a TSMC v6 commitment, whose weight claims it would reveal: commit the model again (v7 hides them)");
             }
 
-            weightSet = proof.WeightOpenings.Count > 0 && proof.WeightOpenings[0].MaskIndex is int set ? set : 0;
-            if (weightSet < 1 || weightSet >= commitment.OpeningBudget || proof.WeightOpenings.Any(o => o.MaskIndex != weightSet))
+            weightSet = commitment.WeightMasks is null ? 0 : proof.WeightOpenings.Count > 0 && proof.WeightOpenings[0].MaskIndex is int set ? set : 0;
+            if (commitment.WeightMasks is not null && (weightSet < 1 || weightSet >= commitment.OpeningBudget || proof.WeightOpenings.Any(o => o.MaskIndex != weightSet)))
             {
                 return ProofVerdict.Reject(RejectionReason.Format, "weight openings naming no mask set of an inference proof, or different ones");
             }
@@ -179,7 +179,7 @@ public static partial class InferenceVerifier
                 transcript.AbsorbUInt64(InferenceTranscript.ZeroKnowledgeClaims, 3);
             }
 
-            bool hiddenWeights = hidesClaims && commitment.HiddenWeights;
+            bool hiddenWeights = hidesClaims && commitment.WeightMasks is not null; // as the prover: a model without weights has no masks
             if (hiddenWeights)
             {
                 transcript.AbsorbUInt64(InferenceTranscript.WeightMaskSet, (ulong)weightSet);

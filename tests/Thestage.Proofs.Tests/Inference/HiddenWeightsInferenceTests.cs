@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Thestage.Models;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Inference;
@@ -72,6 +73,21 @@ public sealed class HiddenWeightsInferenceTests
         Assert.True(model.Commitment.VerifyWeightRanges());
         Assert.Equal(0, model.ProofsRemaining);
         Assert.Throws<OpeningBudgetExhaustedException>(() => InferenceTestKit.Prove(model, inputs, 8600));
+    }
+
+    [Fact]
+    public void AModelWithoutWeightsHasNoWeightMasksAndProvesOverABudgetedCommitment()
+    {
+        // Square → Square (remainders committed): v7, but no weight segment to mask; prover and verifier agree on no mask set.
+        var model = new QuantizedModel(Shape.Vector(4), 6, 0, 0, [QuantizedLayer.Square(3), QuantizedLayer.Square(4)]);
+        CommittedModel committed = CommittedModel.Commit(model, LigeroParameters.DefaultHidingWithBudget(2), new SeededSaltSource(8620));
+        Assert.True(committed.Commitment.HiddenWeights);
+        Assert.Null(committed.Commitment.WeightMasks);
+        List<int[]> inputs = [[5, -7, 12, 0]];
+        Assert.NotNull(committed.Commitment.Plan(1).ZeroKnowledge);
+        (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(committed, inputs, 8621);
+        Assert.True(proof.HidesClaims);
+        Assert.True(InferenceVerifier.VerifyBatch(ModelCommitmentSerializer.Deserialize(ModelCommitmentSerializer.Serialize(committed.Commitment)), inputs, outputs, proof));
     }
 
     [Fact]
