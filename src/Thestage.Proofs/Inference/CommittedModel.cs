@@ -137,7 +137,20 @@ public sealed class CommittedModel
         parameters ??= LigeroParameters.Default;
         bool hiddenWeights = hideWeights && parameters.Hiding && parameters.OpeningBudget > 0;
         WeightMaskLayout? masks = hiddenWeights ? WeightMaskLayout.Create(plan, parameters.OpeningBudget) : null;
-        Goldilocks[][] polynomials = masks is null ? plan.WeightLayout.Assemble(segments) : masks.Layout.Assemble(masks.WithMasks(segments, weightMasks));
+        Goldilocks[][] polynomials;
+        if (masks is null)
+        {
+            polynomials = plan.WeightLayout.Assemble(segments);
+        }
+        else
+        {
+            Goldilocks[][] masked = masks.WithMasks(segments, weightMasks);
+            polynomials = masks.Layout.Assemble(masked);
+            foreach (Goldilocks[] secret in masked.Skip(masks.WeightSegments))
+            {
+                Array.Clear(secret); // the masks live on in the polynomials only
+            }
+        }
         LigeroProverState[] states = polynomials.Select((p, i) =>
         {
             (ISaltSource? salts, ISaltSource? masks) = sourcesOf(i);

@@ -14,6 +14,7 @@ internal sealed partial class LayerRelations
     /// factor of a zero-check is a masked extension, and its claim a masked claim on the set's mask segment; <see langword="null"/>: plain.
     /// </summary>
     public (WeightMaskLayout Layout, int Set, Goldilocks[][]? Polynomials)? WeightMasks { get; set; }
+
     /// <summary>
     /// Runs every zero-check of <see cref="ZeroKnowledgeLayout.Checks"/>: draws its point <c>z</c>, proves or verifies the masked sumcheck of
     /// its terms against its public sum, checks its public factors (<c>eq</c>, public tensors, the valid-sample indicator) at the
@@ -101,6 +102,11 @@ internal sealed partial class LayerRelations
             }
 
             SumcheckProverOutput<E> output = SumcheckProver.ProveMaskedProducts(_transcript, sum, tables, masks, check.Terms, _builder!.Masks!);
+            foreach (E[]? secret in masks)
+            {
+                Array.Clear(secret ?? []);
+            }
+
             _builder.AddSumcheck(output.Proof);
             return (output.Point.ToArray(), output.Proof.FactorEvaluations.ToArray());
         }
