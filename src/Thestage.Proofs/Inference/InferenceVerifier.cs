@@ -139,6 +139,11 @@ public static partial class InferenceVerifier
             return ProofVerdict.Reject(RejectionReason.Format, hidesClaims ? "a TSIP v2 proof where v3 (hidden claims) is required" : "a TSIP v3 proof for a statement without zero-knowledge relations");
         }
 
+        if (policy.RefusesPlain(commitment.Parameters))
+        {
+            return ProofVerdict.Reject(RejectionReason.NotZeroKnowledge);
+        }
+
         // A hiding commitment with a budget hides the weight claims of v3 proofs (TSMC v7): a TSMC v6 (budget, no weight masks) would
         // reveal them, and is refused. A v3 proof over v7 reads the mask set its weight openings name, one of [1, B) (set 0 is the range proof's).
         int weightSet = 0;

@@ -192,6 +192,11 @@ public sealed class ModelCommitment
     public ProofVerdict CheckWeightRanges(VerifierPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        if (policy.RefusesPlain(Parameters))
+        {
+            return ProofVerdict.Reject(RejectionReason.NotZeroKnowledge);
+        }
+
         if (OpeningBudget > policy.MaximumOpeningBudget
             || -Math.Log2(WeightRangeArgument.SoundnessError(Plan(1), WeightLayout, Parameters, WeightParameters)) < policy.MinimumSoundnessBits)
         {

@@ -115,8 +115,8 @@ internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables
 /// </para>
 /// <para>
 /// <b>Covered</b>: Dense (any batch), Square, ReLU, Flatten. A plan with Conv2d, AvgPool2d or MaxPool2d, or with a zero-check that reads
-/// no committed segment (a single Dense layer between the public input and output with shift 0, whose relation holds no witness), has
-/// no zero-knowledge layout (<see cref="TryCreate"/> returns <see langword="null"/>) and is proven as <c>TSIP</c> v2.
+/// no committed segment (a single Dense layer between the public input and output with shift 0, whose relation holds no witness) or with a
+/// zero-check of no variables (a 1×1 Dense layer at batch 1: no coordinate can carry a mask), has no zero-knowledge layout (<see cref="TryCreate"/> returns <see langword="null"/>) and is proven as <c>TSIP</c> v2.
 /// </para>
 /// </remarks>
 internal sealed class ZeroKnowledgeLayout
@@ -173,7 +173,9 @@ internal sealed class ZeroKnowledgeLayout
             };
             if (check is not null)
             {
-                if (!check.Masked.Any(m => m))
+                // A zero-check without a masked factor has nothing to hide, and one without variables (a 1×1 layer at batch 1) has
+                // no coordinate to carry a mask (MaskedExtension needs v ≥ 1): both keep the plan on TSIP v2.
+                if (!check.Masked.Any(m => m) || check.NumVariables == 0)
                 {
                     return null;
                 }

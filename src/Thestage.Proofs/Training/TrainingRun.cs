@@ -80,14 +80,15 @@ public sealed class TrainingRun
     /// <param name="dataset">The training set (kept by the run: snapshots are recomputed from it).</param>
     /// <param name="steps">The number of steps, in <c>[0, TrainingTranscript.MaxSteps]</c>.</param>
     /// <param name="parameters">
-    /// The Ligero parameters (<see cref="LigeroParameters.Default"/> if null). Hiding parameters (<see cref="LigeroParameters.DefaultHiding"/>)
-    /// record a hiding run: the samples are committed with hiding Ligero and proven, never opened, by its step proofs, each of which opens
+    /// The Ligero parameters (<see cref="LigeroParameters.Default"/> if null, which is hiding; <see cref="LigeroParameters.NonHidingForBenchmarks"/>
+    /// for measurements only). Hiding parameters record a hiding run: the samples are committed with hiding Ligero and proven, never opened, by its step proofs, each of which opens
     /// the dataset commitment once — so the dataset is committed with an opening budget: the parameters' <see cref="LigeroParameters.OpeningBudget"/>
     /// (<see cref="LigeroParameters.DefaultHidingWithBudget"/>), or without one <c>min(max(steps, 1), VerifierPolicy.DefaultMaximumOpeningBudget)</c>;
     /// a step proof beyond the budget is refused (<see cref="OpeningBudgetExhaustedException"/>). The snapshots carry no budget.
     /// </param>
     /// <param name="salts">The salt source of all commitments (random if null; seeded only in tests): the dataset's salts and one seed per snapshot.</param>
     /// <returns>The recorded run.</returns>
+    /// <exception cref="ArgumentException">A hiding run's dataset is larger than a hiding dataset commitment holds (4,096 samples of 784 features).</exception>
     public static TrainingRun Record(
         TrainingConfig config,
         TrainingDataset dataset,
@@ -98,7 +99,8 @@ public sealed class TrainingRun
 
     /// <summary>
     /// Records a run as <see cref="Record(TrainingConfig, TrainingDataset, int, LigeroParameters?, ISaltSource?)"/> does,
-    /// reporting each step trained and committed and stopping between steps when cancelled.
+    /// reporting each step trained and committed and stopping between steps when cancelled; with <see cref="LigeroParameters.Default"/>
+    /// (hiding).
     /// </summary>
     /// <param name="config">The configuration.</param>
     /// <param name="dataset">The training set (kept by the run: snapshots are recomputed from it).</param>
@@ -106,6 +108,7 @@ public sealed class TrainingRun
     /// <param name="progress">Told (steps done, steps) after each step; null for no reports.</param>
     /// <param name="cancellationToken">Checked before each step.</param>
     /// <returns>The recorded run.</returns>
+    /// <exception cref="ArgumentException">A hiding run's dataset is larger than a hiding dataset commitment holds (4,096 samples of 784 features).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; nothing is returned.</exception>
     public static TrainingRun Record(
         TrainingConfig config,
@@ -114,6 +117,38 @@ public sealed class TrainingRun
         IProgress<(int Completed, int Total)>? progress,
         CancellationToken cancellationToken = default) =>
         RecordWith(config, dataset, steps, null, null, (trainer, weights, t) => trainer.Step(weights, t), progress, cancellationToken);
+
+    /// <summary>
+    /// Records a run as <see cref="Record(TrainingConfig, TrainingDataset, int, IProgress{ValueTuple{int, int}}?, CancellationToken)"/>
+    /// does, under <paramref name="parameters"/> (e.g. <see cref="LigeroParameters.NonHidingForBenchmarks"/> to measure what hiding costs).
+    /// </summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="dataset">The training set (kept by the run: snapshots are recomputed from it).</param>
+    /// <param name="steps">The number of steps, in <c>[0, TrainingTranscript.MaxSteps]</c>.</param>
+    /// <param name="parameters">The Ligero parameters (hiding ones record a hiding run, whose dataset carries an opening budget: see the first overload).</param>
+    /// <param name="progress">Told (steps done, steps) after each step; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before each step.</param>
+    /// <returns>The recorded run.</returns>
+    /// <exception cref="ArgumentException">A hiding run's dataset is larger than a hiding dataset commitment holds (4,096 samples of 784 features).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; nothing is returned.</exception>
+    public static TrainingRun Record(
+        TrainingConfig config,
+        TrainingDataset dataset,
+        int steps,
+        LigeroParameters parameters,
+        IProgress<(int Completed, int Total)>? progress,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return RecordWith(config, dataset, steps, parameters, null, (trainer, weights, t) => trainer.Step(weights, t), progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// The largest hiding dataset polynomial a run commits, <c>2^23</c> entries (4,096 samples of 784 features): with an opening budget of
+    /// 64 its hiding Ligero commitment already keeps about 190 MB of coefficient rows, and Fashion-MNIST's 60,000 samples (<c>2^27</c>
+    /// entries) would need gigabytes (docs/training.md, "One step of a hiding run").
+    /// </summary>
+    internal const int MaxHidingDatasetVariables = 23;
 
     /// <summary>Records a run whose steps come from <paramref name="step"/> (tests pass a cheating trainer; it must be deterministic, as snapshots are replayed with it).</summary>
     internal static TrainingRun RecordWith(
@@ -136,6 +171,13 @@ public sealed class TrainingRun
             : Math.Min(Math.Max(steps, 1), VerifierPolicy.DefaultMaximumOpeningBudget);
         parameters = parameters.WithOpeningBudget(0);
         salts ??= RandomSaltSource.Instance;
+        if (parameters.Hiding && new DatasetPolynomial(config, dataset.Count).NumVariables > MaxHidingDatasetVariables)
+        {
+            throw new ArgumentException(
+                $"A hiding run commits its dataset as one hiding Ligero polynomial of at most 2^{MaxHidingDatasetVariables} entries (4,096 samples of 784 features); "
+                + $"{dataset.Count} samples of {config.InputSize} features need more. Record fewer samples, or LigeroParameters.NonHidingForBenchmarks (not zero-knowledge).",
+                nameof(dataset));
+        }
 
         // Commit to the data and the initial parameters first: the batch schedule is derived from these commitments.
         DatasetCommitment datasetCommitment = parameters.Hiding

@@ -1,4 +1,5 @@
 using Thestage.Models;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Lookups;
@@ -14,7 +15,7 @@ namespace Thestage.Proofs.Tests.Inference;
 public sealed class MaxPoolProofTests
 {
     /// <summary>Conv2d(pad 1) → ReLU → MaxPool2d(k) → (ReLU) → Flatten → Dense, or MaxPool2d last (a public output).</summary>
-    internal static (CommittedModel Model, List<int[]> Inputs) Model(int seed, int batch, int size, int window, bool reluAfter, bool poolLast = false)
+    internal static (CommittedModel Model, List<int[]> Inputs) Model(int seed, int batch, int size, int window, bool reluAfter, bool poolLast = false, LigeroParameters? parameters = null)
     {
         var random = new Random(seed);
         var input = new Shape(1, size, size);
@@ -38,7 +39,7 @@ public sealed class MaxPoolProofTests
         }
 
         (QuantizedModel model, List<int[]> inputs) = TestModels.Quantized(new Sequential(input, layers), random, batch);
-        return (CommittedModel.Commit(model, salts: new SeededSaltSource(seed)), inputs);
+        return (CommittedModel.Commit(model, parameters, new SeededSaltSource(seed)), inputs);
     }
 
     [Fact]
