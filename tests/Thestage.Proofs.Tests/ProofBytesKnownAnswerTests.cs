@@ -48,6 +48,8 @@ namespace Thestage.Proofs.Tests;
 /// their masks and a random segment); the model commitments in them did not change. They were pinned again from the prover of
 /// h/zklookup when <c>TSIP</c> v3 (unreleased, changed in place) began running the zero-knowledge logUp GKR (the multiplicities in the
 /// masking pool, a mask segment per lookup column in the witness polynomial, degree-5 layers); the model commitments did not change.
+/// The budgeted pin was pinned again from the merge of h/zklookup and h/zkweights, when budgeted hiding commitments became
+/// <c>TSMC</c> v7 (a weight mask set per opening, the weight and bias factors of the v3 zero-checks masked).
 /// </remarks>
 public sealed class ProofBytesKnownAnswerTests
 {
@@ -167,7 +169,7 @@ public sealed class ProofBytesKnownAnswerTests
 
     [Fact]
     public void BudgetedModelCommitmentAndInferenceProof() =>
-        AssertHidingInference(LigeroParameters.DefaultHidingWithBudget(3), "3955162e71568723bd00ba835ff0c289a5c127fadb85c267b1b755a076efffea", commitmentVersion: 6);
+        AssertHidingInference(LigeroParameters.DefaultHidingWithBudget(3), "463dd659633fb59e8bcefb090ed8b5679af3f4573bb258563e92c2adc1dc3324", commitmentVersion: 7);
 
     private static void AssertHidingInference(LigeroParameters parameters, string expected, ushort commitmentVersion = 5)
     {

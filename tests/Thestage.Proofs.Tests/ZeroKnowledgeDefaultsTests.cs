@@ -40,7 +40,7 @@ public sealed class ZeroKnowledgeDefaultsTests
         Assert.Equal(CommittedModel.DefaultOpeningBudget, committed.Commitment.OpeningBudget);
         Assert.Equal(CommittedModel.DefaultOpeningBudget - 1, committed.ProofsRemaining);
         byte[] commitment = ModelCommitmentSerializer.Serialize(committed.Commitment);
-        Assert.Equal(6, Version(commitment));   // TSMC v6: hiding, masked range proof, with an opening budget
+        Assert.Equal(7, Version(commitment));   // TSMC v7: hiding, masked range proof, with an opening budget and hidden weights
         Assert.True(ModelCommitmentSerializer.Deserialize(commitment).Parameters.Hiding);
 
         (int[][] outputs, InferenceProof proof) = InferenceProver.ProveBatch(committed, inputs);

@@ -18,7 +18,7 @@ namespace Thestage.Cli.Workflow;
 /// calibration for proofs and commits to it with a fresh secret seed. Writes the files of <see cref="WorkflowFiles"/>.
 /// </summary>
 /// <remarks>
-/// The commitment is hiding by default (issue 13), with <see cref="LigeroParameters.DefaultHidingWithBudget"/>(<c>B</c>) (TSMC v6): the
+/// The commitment is hiding by default (issue 13), with <see cref="LigeroParameters.DefaultHidingWithBudget"/>(<c>B</c>) (TSMC v7, hidden weights): the
 /// weight commitments stay hiding over <c>B</c> openings — the weight range proof, then <c>B − 1</c> proofs — and the openings made
 /// are counted in <see cref="OpeningCount"/>. <c>B</c> is <c>--opening-budget</c>, else <see cref="CommittedModel.DefaultOpeningBudget"/>
 /// (8, the SDK's default), at most <see cref="VerifierPolicy.DefaultMaximumOpeningBudget"/>, the largest that <c>thestage verify</c>

@@ -103,8 +103,8 @@ public sealed class CommittedModel
         Goldilocks[][] segments = plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model);
         LigeroParameters chosen = parameters ?? DefaultParameters;
         return chosen.Hiding
-            ? CommitSegments(model, plan, segments, chosen, i => (seed.HidingSaltsOf(i, chosen), seed.MasksOf(i, chosen)), seed.RangeProofMasks(chosen))
-            : CommitSegments(model, plan, segments, chosen, i => (seed.SaltsOf(i), null), null);
+            ? CommitSegments(model, plan, segments, chosen, i => (seed.HidingSaltsOf(i, chosen), seed.MasksOf(i, chosen)), seed.RangeProofMasks(chosen), seed.WeightMasks(chosen))
+            : CommitSegments(model, plan, segments, chosen, i => (seed.SaltsOf(i), null), null, null);
     }
 
     /// <summary>
@@ -141,23 +141,42 @@ public sealed class CommittedModel
     /// ones in tests.
     /// </summary>
     internal static CommittedModel CommitSegments(QuantizedModel model, CircuitPlan plan, Goldilocks[][] segments, LigeroParameters? parameters, ISaltSource? salts) =>
-        CommitSegments(model, plan, segments, parameters, _ => (salts, salts), salts);
+        CommitSegments(model, plan, segments, parameters, _ => (salts, salts), salts, salts);
 
     /// <summary>As the overload with one salt source, with the sources of each weight polynomial (<paramref name="sourcesOf"/>:
     /// the i-th one's salts and, when hiding, the randomness of its encoding and masking rows; null for <see cref="RandomSaltSource"/>),
     /// and the source of the range proof's sumcheck masks when hiding (<paramref name="maskSalts"/>, null for
-    /// <see cref="RandomSaltSource"/>; never a polynomial's salts, which openings reveal).</summary>
+    /// <see cref="RandomSaltSource"/>; never a polynomial's salts, which openings reveal). A hiding commitment with an opening budget
+    /// hides the weights (<c>TSMC</c> v7): its polynomials carry the mask sets of <see cref="WeightMaskLayout"/>, drawn from
+    /// <paramref name="weightMasks"/> (null for <see cref="RandomSaltSource"/>); <paramref name="hideWeights"/> false makes the
+    /// <c>TSMC</c> v6 commitment of before (the downgrade tests).</summary>
     internal static CommittedModel CommitSegments(
-        QuantizedModel model, CircuitPlan plan, Goldilocks[][] segments, LigeroParameters? parameters, Func<int, (ISaltSource? Salts, ISaltSource? Masks)> sourcesOf, ISaltSource? maskSalts)
+        QuantizedModel model, CircuitPlan plan, Goldilocks[][] segments, LigeroParameters? parameters, Func<int, (ISaltSource? Salts, ISaltSource? Masks)> sourcesOf, ISaltSource? maskSalts, ISaltSource? weightMasks,
+        bool hideWeights = true)
     {
         parameters ??= DefaultParameters;
-        Goldilocks[][] polynomials = plan.WeightLayout.Assemble(segments);
+        bool hiddenWeights = hideWeights && parameters.Hiding && parameters.OpeningBudget > 0;
+        WeightMaskLayout? masks = hiddenWeights ? WeightMaskLayout.Create(plan, parameters.OpeningBudget) : null;
+        Goldilocks[][] polynomials;
+        if (masks is null)
+        {
+            polynomials = plan.WeightLayout.Assemble(segments);
+        }
+        else
+        {
+            Goldilocks[][] masked = masks.WithMasks(segments, weightMasks);
+            polynomials = masks.Layout.Assemble(masked);
+            foreach (Goldilocks[] secret in masked.Skip(masks.WeightSegments))
+            {
+                Array.Clear(secret); // the masks live on in the polynomials only
+            }
+        }
         LigeroProverState[] states = polynomials.Select((p, i) =>
         {
             (ISaltSource? salts, ISaltSource? masks) = sourcesOf(i);
             return LigeroProver.Commit(p, parameters, salts, masks);
         }).ToArray();
-        ModelCommitment bare = ModelCommitment.From(model, states.Select(s => s.Commitment).ToArray(), parameters);
+        ModelCommitment bare = ModelCommitment.From(model, states.Select(s => s.Commitment).ToArray(), parameters, hiddenWeights);
         WeightRangeProof rangeProof = WeightRangeArgument.Prove(bare, plan, segments, polynomials, states, maskSalts);
         return new CommittedModel(model, bare.WithRangeProof(rangeProof), polynomials, states);
     }

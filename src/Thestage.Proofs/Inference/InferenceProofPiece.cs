@@ -71,7 +71,7 @@ internal sealed class InferenceProofPiece
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(seed);
         ArgumentNullException.ThrowIfNull(inputs);
-        if (ModelCommitment.From(model, commitment.WeightCommitmentArray, commitment.Parameters).ArchitectureDigest != commitment.ArchitectureDigest)
+        if (ModelCommitment.From(model, commitment.WeightCommitmentArray, commitment.WeightParameters, commitment.HiddenWeights).ArchitectureDigest != commitment.ArchitectureDigest)
         {
             throw new ArgumentException("The model's architecture is not the commitment's.", nameof(model));
         }

@@ -85,7 +85,7 @@ public static partial class InferenceProver
         Goldilocks[][] advice = plan.AdviceLayout.Assemble(witness.Advice);
         LigeroProverState adviceState = LigeroProver.Commit(advice[0], commitment.Parameters, salts);
         var transcript = InferenceTranscript.BeginPrivateInput(commitment, input.Commitment, witness.Outputs[0], adviceState.Commitment.Root);
-        var builder = new ProofBuilder<E>(new SumcheckMaskPool<E>(commitment.Parameters, MaskChunkLogSize(plan, layout), salts));
+        var builder = new ProofBuilder<E>(new SumcheckMaskPool<E>(commitment.Parameters, MaskChunkLogSize(plan, layout, commitment), salts));
         LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, witness.Advice[plan.MultiplicitySegment], CircuitPlan.TableBits, offsets);
         List<SegmentClaim<E>> adviceClaims = LookupClaims(plan, lookup);
         List<SegmentClaim<E>> inputClaims = InputLookupClaims(plan, lookup);
@@ -101,7 +101,7 @@ public static partial class InferenceProver
         }
 
         LigeroOpeningProof<E>[] adviceOpening = ClaimBatcher.Prove(transcript, builder, plan.AdviceLayout, advice, [adviceState], adviceClaims);
-        LigeroOpeningProof<E>[] weightOpenings = ClaimBatcher.Prove(transcript, builder, plan.WeightLayout, model.Polynomials, model.States, relations.WeightClaims);
+        LigeroOpeningProof<E>[] weightOpenings = ClaimBatcher.Prove(transcript, builder, commitment.WeightLayout, model.Polynomials, model.States, relations.WeightClaims);
         LigeroOpeningProof<E>[] inputOpening = ClaimBatcher.Prove(transcript, builder, layout.Segments, [input.Polynomial], [input.State], inputClaims);
         LigeroOpeningProof<E>[] maskOpenings = builder.Masks!.Open(transcript);
         return new InferenceProof(adviceState.Commitment.Root, builder.Sumchecks, builder.Values.ToArray(), adviceOpening[0], weightOpenings, inputOpening[0], builder.Masks.Chunks, maskOpenings);

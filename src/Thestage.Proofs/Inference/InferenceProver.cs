@@ -87,11 +87,40 @@ public static partial class InferenceProver
     /// </remarks>
     internal static InferenceProof ProveWithWitness(
         CommittedModel model, CircuitPlan plan, IReadOnlyList<int[]> inputs, InferenceWitness witness, ISaltSource? salts, ISaltSource? maskSalts = null, bool revealClaims = false,
-        bool revealLookup = false)
+        bool revealLookup = false, WeightMaskForgery? forgery = null)
+    {
+        if (!model.Commitment.HiddenWeights)
+        {
+            return ProveWithWitness(model, plan, inputs, witness, salts, maskSalts, revealClaims, revealLookup, null, forgery);
+        }
+
+        // The proof reads the weight masks of the set its weight openings will take: one proof at a time per committed model, so
+        // that no concurrent proof takes that set in between.
+        lock (model.States)
+        {
+            return ProveWithWitness(model, plan, inputs, witness, salts, maskSalts, revealClaims, revealLookup, model.States[0].OpeningsUsed, forgery);
+        }
+    }
+
+    /// <summary>
+    /// A cheating prover's changes to the hidden weights of a proof (the attack tests): the mask set the relations read instead of the one
+    /// the openings take (<paramref name="ReadSet"/>), and the weight tables the batching runs on instead of the committed polynomials,
+    /// chosen after the relations' challenges from their weight claims (<paramref name="Tables"/>).
+    /// </summary>
+    internal sealed record WeightMaskForgery(int? ReadSet = null, Func<IReadOnlyList<SegmentClaim<E>>, Goldilocks[][], Goldilocks[][]>? Tables = null);
+
+    /// <summary>
+    /// The protocol; with <paramref name="weightSet"/> (a commitment with hidden weights) a <c>TSIP</c> v3 proof reads that mask set of
+    /// <see cref="WeightMaskLayout"/> (absorbed after the statement), which must be the set its weight openings take.
+    /// </summary>
+    private static InferenceProof ProveWithWitness(
+        CommittedModel model, CircuitPlan plan, IReadOnlyList<int[]> inputs, InferenceWitness witness, ISaltSource? salts, ISaltSource? maskSalts, bool revealClaims, bool revealLookup,
+        int? weightSet, WeightMaskForgery? forgery)
     {
         ModelCommitment commitment = model.Commitment;
         ZeroKnowledgeLayout? zeroKnowledge = commitment.Parameters.Hiding && !revealClaims ? plan.ZeroKnowledge : null;
         bool zeroKnowledgeLookup = zeroKnowledge is not null && !revealLookup;
+        WeightMaskLayout? weightMasks = zeroKnowledge is null ? null : commitment.WeightMasks;
         Goldilocks[][] segments = zeroKnowledge is null ? witness.Advice : WithMasks(zeroKnowledge, witness.Advice, maskSalts ?? salts);
         if (zeroKnowledgeLookup)
         {
@@ -108,7 +137,12 @@ public static partial class InferenceProver
             transcript.AbsorbUInt64(InferenceTranscript.ZeroKnowledgeClaims, 3);
         }
 
-        var builder = new ProofBuilder<E>(commitment.Parameters.Hiding ? new SumcheckMaskPool<E>(commitment.Parameters, MaskChunkLogSize(plan), maskSalts ?? salts) : null);
+        if (weightMasks is not null)
+        {
+            transcript.AbsorbUInt64(InferenceTranscript.WeightMaskSet, (ulong)weightSet!.Value);
+        }
+
+        var builder = new ProofBuilder<E>(commitment.Parameters.Hiding ? new SumcheckMaskPool<E>(commitment.Parameters, MaskChunkLogSize(plan, null, commitment), maskSalts ?? salts) : null);
         var columns = plan.LookupColumns.Select(c => (witness.Advice[c.Segment], c.Scale)).ToList();
         Goldilocks[] multiplicities = witness.Advice[plan.MultiplicitySegment];
         LogUpClaims<E> lookup;
@@ -131,11 +165,18 @@ public static partial class InferenceProver
 
         Goldilocks[][] weightSegments = plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model.Model);
         var relations = LayerRelations.ForProver(plan, transcript, builder, witness, weightSegments, zeroKnowledgeSegments: zeroKnowledge is null ? null : segments);
+        relations.WeightMasks = weightMasks is null ? null : (weightMasks, forgery?.ReadSet ?? weightSet!.Value, model.Polynomials);
         relations.Run();
         adviceClaims.AddRange(relations.AdviceClaims);
 
         LigeroOpeningProof<E>[] adviceOpening = ClaimBatcher.Prove(transcript, builder, zeroKnowledge?.Layout ?? plan.AdviceLayout, advice, [adviceState], adviceClaims);
-        LigeroOpeningProof<E>[] weightOpenings = ClaimBatcher.Prove(transcript, builder, plan.WeightLayout, model.Polynomials, model.States, relations.WeightClaims);
+        LigeroOpeningProof<E>[] weightOpenings = ClaimBatcher.Prove(
+            transcript, builder, commitment.WeightLayout, forgery?.Tables?.Invoke(relations.WeightClaims, model.Polynomials) ?? model.Polynomials, model.States, relations.WeightClaims);
+        if (weightMasks is not null && weightOpenings.Any(o => o.MaskIndex != weightSet))
+        {
+            throw new InvalidOperationException("The weight openings took another mask set than the one the proof read.");
+        }
+
         if (zeroKnowledge is not null)
         {
             foreach (Goldilocks[] secret in segments.Skip(zeroKnowledge.AdviceSegments).Append(advice[0]))
@@ -184,18 +225,20 @@ public static partial class InferenceProver
     /// degree at most 3 (or a max pooling's window + 1), the lookup's layers, and one batching sumcheck per committed polynomial.
     /// </summary>
     /// <remarks>With zero-knowledge relations (<see cref="CircuitPlan.ZeroKnowledge"/>, public input): each zero-check's mask at its round degree
+    /// (with the masked weight factors of <paramref name="commitment"/>'s hidden weights)
     /// and the witness batching's at the layout's size, in place of the four sumchecks per tensor, and the zero-knowledge logUp's committed
     /// multiplicities, mask coefficients and degree-5 layer masks in place of the revealing GKR's degree-3 ones. A private-input proof (<paramref name="input"/>)
     /// keeps the relations of <c>TSIP</c> v2 and adds the input's lookup columns, its padding zero-check and its batching.</remarks>
-    internal static int MaskChunkLogSize(CircuitPlan plan, InputLayout? input = null)
+    internal static int MaskChunkLogSize(CircuitPlan plan, InputLayout? input = null, ModelCommitment? commitment = null)
     {
         long entries = 0;
         ZeroKnowledgeLayout? zeroKnowledge = input is null ? plan.ZeroKnowledge : null;
+        bool hiddenWeights = commitment is { HiddenWeights: true };
         if (zeroKnowledge is not null)
         {
             foreach (ZeroCheck check in zeroKnowledge.Checks)
             {
-                entries += SumcheckMask<E>.Entries(check.NumVariables, check.Degree);
+                entries += SumcheckMask<E>.Entries(check.NumVariables, check.DegreeWith(hiddenWeights));
             }
 
             entries += SumcheckMask<E>.Entries(zeroKnowledge.Layout.NumVariables[0], 2);
@@ -228,7 +271,7 @@ public static partial class InferenceProver
             }
         }
 
-        foreach (int v in plan.AdviceLayout.NumVariables.Concat(plan.WeightLayout.NumVariables))
+        foreach (int v in plan.AdviceLayout.NumVariables.Concat((commitment?.WeightLayout ?? plan.WeightLayout).NumVariables))
         {
             entries += SumcheckMask<E>.Entries(v, 2);
         }

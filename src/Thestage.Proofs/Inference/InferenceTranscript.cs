@@ -21,6 +21,9 @@ internal static class InferenceTranscript
     /// <summary>Absorbed after the statement by a <c>TSIP</c> v3 proof (zero-checks with masked claims), so its challenges differ from a v2 proof's.</summary>
     public const string ZeroKnowledgeClaims = "inference/zero-knowledge-claims";
 
+    /// <summary>The weight mask set a <c>TSIP</c> v3 proof over a commitment with hidden weights reads (<see cref="WeightMaskLayout"/>), absorbed after <see cref="ZeroKnowledgeClaims"/>.</summary>
+    public const string WeightMaskSet = "inference/weight-mask-set";
+
     public const string InputPaddingPoint = "inference/input-padding-point";
 
     public static Transcript Begin(ModelCommitment commitment, IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs, Digest256 adviceRoot)

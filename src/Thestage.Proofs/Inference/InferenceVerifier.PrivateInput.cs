@@ -72,7 +72,7 @@ public static partial class InferenceVerifier
         }
 
         InputLayout layout = input.Layout;
-        if (!proof.IsMasked || proof.InputOpening is not LigeroOpeningProof<E> inputOpening || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan, layout)))
+        if (!proof.IsMasked || proof.InputOpening is not LigeroOpeningProof<E> inputOpening || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan, layout, commitment)))
         {
             return ProofVerdict.Reject(RejectionReason.Format);
         }
@@ -111,7 +111,7 @@ public static partial class InferenceVerifier
 
             var adviceCommitment = new LigeroCommitment(proof.AdviceRoot, plan.AdviceLayout.NumVariables[0]);
             ClaimBatcher.Verify(transcript, cursor, plan.AdviceLayout, [adviceCommitment], commitment.Parameters, adviceClaims, [proof.AdviceOpening], "witness");
-            ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, relations.WeightClaims, proof.WeightOpenings, "weights");
+            ClaimBatcher.Verify(transcript, cursor, commitment.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, relations.WeightClaims, proof.WeightOpenings, "weights");
             ClaimBatcher.Verify(transcript, cursor, layout.Segments, [input.Ligero], input.Parameters, inputClaims, [inputOpening], "input");
             ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
             ProofVerdict.Require(cursor.Masks!.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
@@ -131,6 +131,6 @@ public static partial class InferenceVerifier
         ArgumentNullException.ThrowIfNull(commitment);
         ArgumentNullException.ThrowIfNull(input);
         CircuitPlan plan = commitment.Plan(1);
-        return PlanSoundnessBits(commitment, plan, [new SumcheckMaskChunk(default, InferenceProver.MaskChunkLogSize(plan, input.Layout))], input);
+        return PlanSoundnessBits(commitment, plan, [new SumcheckMaskChunk(default, InferenceProver.MaskChunkLogSize(plan, input.Layout, commitment))], input);
     }
 }

@@ -132,7 +132,7 @@ public static partial class InferenceVerifier
         // commitment whose plan has zero-knowledge relations requires TSIP v3: a v2 proof (revealed claims) is refused, and so is a v3
         // proof anywhere else.
         bool hidesClaims = commitment.Parameters.Hiding && plan.ZeroKnowledge is not null;
-        if (proof.IsMasked != commitment.Parameters.Hiding || proof.HasPrivateInput || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan)))
+        if (proof.IsMasked != commitment.Parameters.Hiding || proof.HasPrivateInput || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan, null, commitment)))
         {
             return ProofVerdict.Reject(RejectionReason.Format);
         }
@@ -145,6 +145,23 @@ public static partial class InferenceVerifier
         if (policy.RefusesPlain(commitment.Parameters))
         {
             return ProofVerdict.Reject(RejectionReason.NotZeroKnowledge);
+        }
+
+        // A hiding commitment with a budget hides the weight claims of v3 proofs (TSMC v7): a TSMC v6 (budget, no weight masks) would
+        // reveal them, and is refused. A v3 proof over v7 reads the mask set its weight openings name, one of [1, B) (set 0 is the range proof's).
+        int weightSet = 0;
+        if (hidesClaims && commitment.OpeningBudget > 0)
+        {
+            if (!commitment.HiddenWeights)
+            {
+                return ProofVerdict.Reject(RejectionReason.Format, "a TSIP v3 proof against a TSMC v6 commitment, whose weight claims it would reveal: commit the model again (v7 hides them)");
+            }
+
+            weightSet = commitment.WeightMasks is null ? 0 : proof.WeightOpenings.Count > 0 && proof.WeightOpenings[0].MaskIndex is int set ? set : 0;
+            if (commitment.WeightMasks is not null && (weightSet < 1 || weightSet >= commitment.OpeningBudget || proof.WeightOpenings.Any(o => o.MaskIndex != weightSet)))
+            {
+                return ProofVerdict.Reject(RejectionReason.Format, "weight openings naming no mask set of an inference proof, or different ones");
+            }
         }
 
         if (commitment.OpeningBudget > policy.MaximumOpeningBudget || PlanSoundnessBits(commitment, plan, proof.MaskChunks) < policy.MinimumSoundnessBits)
@@ -170,6 +187,12 @@ public static partial class InferenceVerifier
                 transcript.AbsorbUInt64(InferenceTranscript.ZeroKnowledgeClaims, 3);
             }
 
+            bool hiddenWeights = hidesClaims && commitment.WeightMasks is not null; // as the prover: a model without weights has no masks
+            if (hiddenWeights)
+            {
+                transcript.AbsorbUInt64(InferenceTranscript.WeightMaskSet, (ulong)weightSet);
+            }
+
             SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(commitment.Parameters, proof.MaskChunks) : null;
             var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray, masks);
             // TSIP v3 runs only the zero-knowledge logUp (committed multiplicities, masked columns): a revealing lookup is refused there.
@@ -178,12 +201,13 @@ public static partial class InferenceVerifier
                 : LogUpArgument.Check(transcript, cursor, plan.LookupSpecs, CircuitPlan.TableBits);
             List<SegmentClaim<E>> adviceClaims = InferenceProver.LookupClaims(plan, lookup, hidesClaims ? plan.ZeroKnowledge : null);
             var relations = LayerRelations.ForVerifier(plan, transcript, cursor, publicTensors, zeroKnowledge: hidesClaims);
+            relations.WeightMasks = hiddenWeights ? (commitment.WeightMasks!, weightSet, null) : null;
             relations.Run();
             adviceClaims.AddRange(relations.AdviceClaims);
             SegmentLayout adviceLayout = hidesClaims ? plan.ZeroKnowledge!.Layout : plan.AdviceLayout;
             var adviceCommitment = new LigeroCommitment(proof.AdviceRoot, adviceLayout.NumVariables[0]);
             ClaimBatcher.Verify(transcript, cursor, adviceLayout, [adviceCommitment], commitment.Parameters, adviceClaims, [proof.AdviceOpening], "witness");
-            ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, relations.WeightClaims, proof.WeightOpenings, "weights");
+            ClaimBatcher.Verify(transcript, cursor, commitment.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, relations.WeightClaims, proof.WeightOpenings, "weights");
             ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
             ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
         });
@@ -201,7 +225,7 @@ public static partial class InferenceVerifier
     {
         ArgumentNullException.ThrowIfNull(commitment);
         CircuitPlan plan = commitment.Plan(batch);
-        return PlanSoundnessBits(commitment, plan, commitment.Parameters.Hiding ? [new SumcheckMaskChunk(default, InferenceProver.MaskChunkLogSize(plan))] : []);
+        return PlanSoundnessBits(commitment, plan, commitment.Parameters.Hiding ? [new SumcheckMaskChunk(default, InferenceProver.MaskChunkLogSize(plan, null, commitment))] : []);
     }
 
     /// <summary>
@@ -217,7 +241,7 @@ public static partial class InferenceVerifier
     private static double PlanSoundnessBits(ModelCommitment commitment, CircuitPlan plan, IReadOnlyList<SumcheckMaskChunk> maskChunks, InputCommitment? input = null)
     {
         double field = E.Log2Size;
-        double epsilon = WeightRangeArgument.SoundnessError(commitment.Plan(1), commitment.Parameters, commitment.WeightParameters);
+        double epsilon = WeightRangeArgument.SoundnessError(commitment.Plan(1), commitment.WeightLayout, commitment.Parameters, commitment.WeightParameters);
         ZeroKnowledgeLayout? zeroKnowledge = commitment.Parameters.Hiding && input is null ? plan.ZeroKnowledge : null;
         SegmentLayout adviceLayout = zeroKnowledge?.Layout ?? plan.AdviceLayout;
         foreach (int v in adviceLayout.NumVariables)
@@ -225,7 +249,8 @@ public static partial class InferenceVerifier
             epsilon += Math.Pow(2.0, -commitment.Parameters.SoundnessBits(v, field));
         }
 
-        foreach (int v in plan.WeightLayout.NumVariables)
+        SegmentLayout weightLayout = commitment.WeightLayout;
+        foreach (int v in weightLayout.NumVariables)
         {
             epsilon += Math.Pow(2.0, -commitment.WeightParameters.SoundnessBits(v, field));
         }
@@ -240,10 +265,11 @@ public static partial class InferenceVerifier
         if (zeroKnowledge is not null)
         {
             // TSIP v3: per zero-check of V variables and round degree d (3 per masked factor, 1 per plain one: the masked factors'
-            // extra 2m), the random point's identity (v_z) and the sumcheck (V·d); its mask's ρ and α are counted below.
+            // extra 2m, the weight and bias factors among them over hidden weights), the random point's identity (v_z) and the sumcheck (V·d);
+            // its mask's ρ and α are counted below.
             foreach (ZeroCheck check in zeroKnowledge.Checks)
             {
-                relationTerms += check.PointVariables + ((double)check.NumVariables * check.Degree);
+                relationTerms += check.PointVariables + ((double)check.NumVariables * check.DegreeWith(commitment.HiddenWeights));
             }
 
             sumchecks = zeroKnowledge.Checks.Length;
@@ -268,7 +294,7 @@ public static partial class InferenceVerifier
         // Batching, per committed polynomial: k/|F| for k claims plus 2v/|F| for its sumcheck; k is at most
         // 16 · (segments + layers + 1) (lookup columns, limb and remainder claims, bias and weight claims).
         int claimBound = 16 * (adviceLayout.SegmentCount + plan.WeightLogSizes.Count + plan.Layers.Length + 1);
-        foreach (int v in adviceLayout.NumVariables.Concat(plan.WeightLayout.NumVariables))
+        foreach (int v in adviceLayout.NumVariables.Concat(weightLayout.NumVariables))
         {
             relationTerms += claimBound + (2.0 * v);
         }
@@ -287,7 +313,7 @@ public static partial class InferenceVerifier
             // At most the relations' sumchecks, one per lookup layer (the revealing GKR: the zero-knowledge one counts its masks itself) and one
             // per committed polynomial, each 2/|F|.
             int lookupSumchecks = zeroKnowledge is null ? leaves : 0;
-            relationTerms += 2.0 * (sumchecks + lookupSumchecks + adviceLayout.NumVariables.Length + plan.WeightLayout.NumVariables.Length + extraSumchecks);
+            relationTerms += 2.0 * (sumchecks + lookupSumchecks + adviceLayout.NumVariables.Length + weightLayout.NumVariables.Length + extraSumchecks);
             foreach (SumcheckMaskChunk chunk in maskChunks)
             {
                 epsilon += Math.Pow(2.0, -commitment.Parameters.SoundnessBits(Math.Clamp(chunk.LogSize, SumcheckMaskChunk.MinLogSize, SumcheckMaskChunk.MaxLogSize), field));

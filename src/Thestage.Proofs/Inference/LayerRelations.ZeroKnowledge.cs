@@ -9,6 +9,13 @@ namespace Thestage.Proofs.Inference;
 internal sealed partial class LayerRelations
 {
     /// <summary>
+    /// Gets or sets the hidden weights of a <c>TSMC</c> v7 commitment (<see cref="WeightMaskLayout"/>): the mask set this proof reads
+    /// (its weight openings' set) and, for the prover, the committed weight polynomials holding the masks. With it, each weight and bias
+    /// factor of a zero-check is a masked extension, and its claim a masked claim on the set's mask segment; <see langword="null"/>: plain.
+    /// </summary>
+    public (WeightMaskLayout Layout, int Set, Goldilocks[][]? Polynomials)? WeightMasks { get; set; }
+
+    /// <summary>
     /// Runs every zero-check of <see cref="ZeroKnowledgeLayout.Checks"/>: draws its point <c>z</c>, proves or verifies the masked sumcheck of
     /// its terms against its public sum, checks its public factors (<c>eq</c>, public tensors, the valid-sample indicator) at the
     /// sumcheck's point, and records its weight claims (plain) and its witness claims (masked, each with its own mask segment).
@@ -28,6 +35,16 @@ internal sealed partial class LayerRelations
                 E[] own = factor.OwnPoint(r);
                 switch (factor.Source)
                 {
+                    case ZeroCheckSource.Weight when WeightMasks is { } hidden:
+                        // One claim per mask: each weight and bias segment is read by its layer's zero-check only (asserted as for the witness).
+                        int weightMask = hidden.Layout.MaskOf(hidden.Set, factor.Index);
+                        if (!usedMasks.Add(-1 - weightMask))
+                        {
+                            throw new InvalidOperationException($"Weight mask segment {weightMask} would receive a second claim.");
+                        }
+
+                        WeightClaims.Add(new(factor.Index, own, values[k], weightMask, r));
+                        break;
                     case ZeroCheckSource.Weight:
                         WeightClaims.Add(new(factor.Index, own, values[k]));
                         break;
@@ -78,9 +95,18 @@ internal sealed partial class LayerRelations
                 {
                     masks[k] = MaskedExtension.Read<E>(_segments![_zeroKnowledge!.MaskOf(check.Layer, factor.Index)], check.NumVariables);
                 }
+                else if (factor.Source == ZeroCheckSource.Weight && WeightMasks is { } hidden)
+                {
+                    masks[k] = hidden.Layout.Read<E>(hidden.Polynomials!, hidden.Layout.MaskOf(hidden.Set, factor.Index), check.NumVariables);
+                }
             }
 
             SumcheckProverOutput<E> output = SumcheckProver.ProveMaskedProducts(_transcript, sum, tables, masks, check.Terms, _builder!.Masks!);
+            foreach (E[]? secret in masks)
+            {
+                Array.Clear(secret ?? []);
+            }
+
             _builder.AddSumcheck(output.Proof);
             return (output.Point.ToArray(), output.Proof.FactorEvaluations.ToArray());
         }
@@ -91,7 +117,7 @@ internal sealed partial class LayerRelations
             return default;
         }
 
-        SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, sum, check.NumVariables, check.Masked, check.Terms, proof, _cursor.Masks);
+        SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, sum, check.NumVariables, check.MaskedWith(WeightMasks is not null), check.Terms, proof, _cursor.Masks);
         ProofVerdict.Require(result, RejectionReason.Relation, Name(check.Layer));
         return (result.Point.ToArray(), result.FactorEvaluations.ToArray());
     }

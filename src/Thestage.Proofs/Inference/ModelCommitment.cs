@@ -41,6 +41,7 @@ public sealed class ModelCommitment
     private readonly LigeroCommitment[] _weights;
     private readonly ConcurrentDictionary<int, CircuitPlan> _plans = new();
     private Digest256? _fingerprint;
+    private WeightMaskLayout? _weightMasks;
     private ProofVerdict? _rangeVerdict; // null until checked (idempotent, so races are harmless)
 
     internal ModelCommitment(
@@ -51,8 +52,15 @@ public sealed class ModelCommitment
         CircuitLayer[] layers,
         LigeroCommitment[] weights,
         LigeroParameters parameters,
-        WeightRangeProof? rangeProof)
+        WeightRangeProof? rangeProof,
+        bool hiddenWeights = false)
     {
+        if (hiddenWeights && (!parameters.Hiding || parameters.OpeningBudget == 0))
+        {
+            throw new ArgumentException("Hidden weights need a hiding commitment with an opening budget.", nameof(hiddenWeights));
+        }
+
+        HiddenWeights = hiddenWeights;
         RangeProof = rangeProof;
         InputShape = inputShape;
         InputBits = inputBits;
@@ -124,6 +132,18 @@ public sealed class ModelCommitment
     internal LigeroCommitment[] WeightCommitmentArray => _weights;
 
     /// <summary>
+    /// Gets a value indicating whether the weight polynomials carry a mask set per opening of the budget (<see cref="WeightMaskLayout"/>,
+    /// <c>TSMC</c> v7), so that the weight claims of a <c>TSIP</c> v3 proof are masked.
+    /// </summary>
+    internal bool HiddenWeights { get; }
+
+    /// <summary>Gets the layout of the masks of <see cref="HiddenWeights"/>, or <see langword="null"/>.</summary>
+    internal WeightMaskLayout? WeightMasks => HiddenWeights ? _weightMasks ??= WeightMaskLayout.Create(Plan(1), OpeningBudget) : null;
+
+    /// <summary>Gets the layout of the committed weight polynomials: the plan's, or with the masks of <see cref="HiddenWeights"/>.</summary>
+    internal SegmentLayout WeightLayout => WeightMasks?.Layout ?? Plan(1).WeightLayout;
+
+    /// <summary>
     /// Gets the circuit plan for <paramref name="batch"/> samples, built once per batch size (up to 64 sizes are kept) and
     /// sharing the taps of the batch-1 plan, so repeated verifications do not rebuild it.
     /// </summary>
@@ -178,7 +198,7 @@ public sealed class ModelCommitment
         }
 
         if (OpeningBudget > policy.MaximumOpeningBudget
-            || -Math.Log2(WeightRangeArgument.SoundnessError(Plan(1), Parameters, WeightParameters)) < policy.MinimumSoundnessBits)
+            || -Math.Log2(WeightRangeArgument.SoundnessError(Plan(1), WeightLayout, Parameters, WeightParameters)) < policy.MinimumSoundnessBits)
         {
             return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);
         }
@@ -186,11 +206,11 @@ public sealed class ModelCommitment
         return _rangeVerdict ??= WeightRangeArgument.Verify(this, RangeProof);
     }
 
-    internal static ModelCommitment From(QuantizedModel model, LigeroCommitment[] weights, LigeroParameters parameters) =>
-        new(model.InputShape, model.InputBits, model.InputFractionBits, model.OutputFractionBits, model.Layers.Select(CircuitLayer.From).ToArray(), weights, parameters, null);
+    internal static ModelCommitment From(QuantizedModel model, LigeroCommitment[] weights, LigeroParameters parameters, bool hiddenWeights = false) =>
+        new(model.InputShape, model.InputBits, model.InputFractionBits, model.OutputFractionBits, model.Layers.Select(CircuitLayer.From).ToArray(), weights, parameters, null, hiddenWeights);
 
     internal ModelCommitment WithRangeProof(WeightRangeProof proof) =>
-        new(InputShape, InputBits, InputFractionBits, OutputFractionBits, Layers, _weights, WeightParameters, proof);
+        new(InputShape, InputBits, InputFractionBits, OutputFractionBits, Layers, _weights, WeightParameters, proof, HiddenWeights);
 
     /// <summary>Writes the canonical architecture encoding (everything but the weight commitments).</summary>
     internal void WriteArchitecture(ProofWriter writer)
@@ -219,6 +239,11 @@ public sealed class ModelCommitment
         if (OpeningBudget > 0)
         {
             writer.WriteUInt32((uint)OpeningBudget);
+        }
+
+        if (HiddenWeights)
+        {
+            writer.WriteUInt32(1); // TSMC v7: the weight polynomials carry the masks (WeightMaskLayout); digested, so a relabelled version fails
         }
     }
 

@@ -56,6 +56,8 @@ public sealed class ModelCommitmentSeed : IDisposable
 
     private static readonly byte[] RangeProofMaskLabel = "thestage/model-commitment/range-proof-masks/v1"u8.ToArray();
 
+    private static readonly byte[] WeightMaskLabel = "thestage/model-commitment/weight-masks/v1"u8.ToArray();
+
     private static readonly byte[] InputSaltLabel = "thestage/input-commitment/salts/v1"u8.ToArray();
 
     private static readonly byte[] InputMaskLabel = "thestage/input-commitment/masks/v1"u8.ToArray();
@@ -131,6 +133,9 @@ public sealed class ModelCommitmentSeed : IDisposable
 
     /// <summary>The randomness of the weight range proof's sumcheck mask pool of a hiding commitment under <paramref name="parameters"/>.</summary>
     internal ISaltSource RangeProofMasks(LigeroParameters parameters) => Stream(RangeProofMaskLabel, Context(-1, parameters));
+
+    /// <summary>The weight masks and random segments of a hiding commitment with an opening budget (<see cref="WeightMaskLayout"/>) under <paramref name="parameters"/>.</summary>
+    internal ISaltSource WeightMasks(LigeroParameters parameters) => Stream(WeightMaskLabel, Context(-1, parameters));
 
     /// <summary>The leaf salts of a private input's commitment (<see cref="CommittedInput"/>) under <paramref name="parameters"/>.</summary>
     internal ISaltSource InputSalts(LigeroParameters parameters) => Stream(InputSaltLabel, Context(0, parameters));

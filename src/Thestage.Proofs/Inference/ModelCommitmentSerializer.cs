@@ -25,7 +25,11 @@ namespace Thestage.Proofs.Inference;
 /// masked) and version 4 (masked sumchecks, but the multiplicities — the histogram of the int8 weights — published). Version 6 is a version 5 with an
 /// opening budget (<see cref="ModelCommitment.OpeningBudget"/>, a <c>u32</c> in <c>[1, 256]</c> after the column queries, inside
 /// the digested architecture) whose weight openings name their mask sets (<c>TSLG</c> v2); hiding commitments without a budget
-/// are written as version 5.
+/// are written as version 5. Version 7 (hidden weights, <see cref="WeightMaskLayout"/>) is a version 6 whose weight polynomials also
+/// carry, per opening of the budget, a mask segment per weight and bias segment and a random segment, so that the weight claims of a
+/// <c>TSIP</c> v3 proof are masked: a <c>u32</c> 1 follows the budget (inside the digested architecture), and the weight
+/// commitments' variables are those of the masked layout. Hiding commitments with a budget are written as version 7; version 6 is
+/// still read, as what it is, and refused by the verifier of a <c>TSIP</c> v3 proof (whose weight claims it would reveal).
 /// </summary>
 /// <remarks>
 /// Every field is range-checked, the layer rules of <see cref="QuantizedLayer"/> are enforced, the shapes must chain
@@ -41,7 +45,7 @@ namespace Thestage.Proofs.Inference;
 /// </remarks>
 public static class ModelCommitmentSerializer
 {
-    /// <summary>The format version of plain commitments (hiding ones, with a zero-knowledge range proof, are written as version 5, or 6 with an opening budget).</summary>
+    /// <summary>The format version of plain commitments (hiding ones, with a zero-knowledge range proof, are written as version 5, or 7 with an opening budget and hidden weights).</summary>
     public const ushort Version = 3;
 
     /// <summary>Hiding commitments whose range proof published the multiplicities (refused since version 5).</summary>
@@ -50,6 +54,8 @@ public static class ModelCommitmentSerializer
     private const ushort MaskedVersion = 5;
 
     private const ushort BudgetedVersion = 6;
+
+    private const ushort HiddenWeightsVersion = 7;
 
     private static ReadOnlySpan<byte> Magic => "TSMC"u8;
 
@@ -67,7 +73,7 @@ public static class ModelCommitmentSerializer
         }
 
         var writer = new ProofWriter();
-        writer.WriteHeader(Magic, commitment.OpeningBudget > 0 ? BudgetedVersion : masked ? MaskedVersion : Version);
+        writer.WriteHeader(Magic, commitment.HiddenWeights ? HiddenWeightsVersion : commitment.OpeningBudget > 0 ? BudgetedVersion : masked ? MaskedVersion : Version);
         commitment.WriteArchitecture(writer);
         writer.WriteBytes([(byte)commitment.WeightCommitments.Count]);
         foreach (LigeroCommitment weights in commitment.WeightCommitments)
@@ -122,7 +128,7 @@ public static class ModelCommitmentSerializer
         }
 
         var reader = new ProofReader(bytes);
-        ushort version = reader.ReadHeader(Magic, 2, BudgetedVersion);
+        ushort version = reader.ReadHeader(Magic, 2, HiddenWeightsVersion);
         bool masked = version >= MaskedVersion;
         (int channels, int height, int width) = (reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24), reader.ReadUInt32(1, 1 << 24));
         int inputBits = reader.ReadUInt32(2, 16);
@@ -151,10 +157,11 @@ public static class ModelCommitmentSerializer
 
         int logBlowup = reader.ReadUInt32(1, LigeroParameters.MaxLogBlowup | LigeroParameters.EncodedHidingFlag);
         int queries = reader.ReadUInt32(1, LigeroParameters.MaxColumnQueries);
-        int budget = version == BudgetedVersion ? reader.ReadUInt32(1, LigeroParameters.MaxOpeningBudget) : 0;
-        if (version == BudgetedVersion && (logBlowup & LigeroParameters.EncodedHidingFlag) == 0)
+        int budget = version >= BudgetedVersion ? reader.ReadUInt32(1, LigeroParameters.MaxOpeningBudget) : 0;
+        bool hiddenWeights = version == HiddenWeightsVersion && reader.ReadUInt32(1, 1) == 1;
+        if (version >= BudgetedVersion && (logBlowup & LigeroParameters.EncodedHidingFlag) == 0)
         {
-            throw new ProofFormatException("TSMC version 6 is a hiding commitment with an opening budget; a plain one is version 3.");
+            throw new ProofFormatException($"TSMC version {version} is a hiding commitment with an opening budget; a plain one is version 3.");
         }
         if (version == 2 && (logBlowup & LigeroParameters.EncodedHidingFlag) != 0)
         {
@@ -235,8 +242,8 @@ public static class ModelCommitmentSerializer
         ModelCommitment commitment;
         try
         {
-            commitment = new ModelCommitment(LayerShapes.Canonical(channels, height, width), inputBits, inputFraction, outputFraction, layers, weights, LigeroParameters.Decode(logBlowup, queries).WithOpeningBudget(budget), range);
-            int[] expected = commitment.Plan(1).WeightLayout.NumVariables;
+            commitment = new ModelCommitment(LayerShapes.Canonical(channels, height, width), inputBits, inputFraction, outputFraction, layers, weights, LigeroParameters.Decode(logBlowup, queries).WithOpeningBudget(budget), range, hiddenWeights);
+            int[] expected = commitment.WeightLayout.NumVariables;
             if (!expected.SequenceEqual(weights.Select(w => w.NumVariables)))
             {
                 throw new ProofFormatException("The weight commitments do not match the architecture.");

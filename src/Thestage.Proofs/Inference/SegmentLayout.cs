@@ -63,6 +63,33 @@ internal sealed class SegmentLayout
         return new SegmentLayout([.. logSizes], polynomial, offset, numVariables);
     }
 
+    /// <summary>
+    /// A layout whose segment <c>i</c> lies in polynomial <paramref name="groups"/>[i] (each polynomial's segments placed largest first,
+    /// so every offset is aligned to its size): the hidden weights' layout (<see cref="WeightMaskLayout"/>) keeps each mask in the
+    /// polynomial of the segment it masks.
+    /// </summary>
+    public static SegmentLayout Grouped(IReadOnlyList<int> logSizes, IReadOnlyList<int> groups)
+    {
+        int count = logSizes.Count;
+        var polynomial = new int[count];
+        var offset = new int[count];
+        var used = new long[groups.Max() + 1];
+        foreach (int i in Enumerable.Range(0, count).OrderByDescending(i => logSizes[i]).ThenBy(i => i))
+        {
+            polynomial[i] = groups[i];
+            offset[i] = (int)used[groups[i]];
+            used[groups[i]] += 1L << logSizes[i];
+        }
+
+        int[] numVariables = used.Select(CeilLog2).ToArray();
+        if (numVariables.Any(v => v > 30))
+        {
+            throw new ArgumentException("The segments are too large to commit.");
+        }
+
+        return new SegmentLayout([.. logSizes], polynomial, offset, numVariables);
+    }
+
     public int PolynomialOf(int segment) => _polynomial[segment];
 
     private static int CeilLog2(long size)

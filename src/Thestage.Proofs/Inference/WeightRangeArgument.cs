@@ -59,7 +59,7 @@ internal static class WeightRangeArgument
         Goldilocks[] multiplicities = forgedMultiplicities ?? LogUpArgument.Multiplicities(columns, CircuitPlan.TableBits, offsets);
         bool hiding = commitment.Parameters.Hiding;
         Transcript transcript = Begin(commitment, hiding ? null : multiplicities);
-        var builder = new ProofBuilder<E>(hiding ? new SumcheckMaskPool<E>(commitment.Parameters, MaskChunkLogSize(plan), maskSalts) : null);
+        var builder = new ProofBuilder<E>(hiding ? new SumcheckMaskPool<E>(commitment.Parameters, MaskChunkLogSize(plan, commitment.WeightLayout), maskSalts) : null);
         LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, CircuitPlan.TableBits, offsets, commitMultiplicities: hiding);
         List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
         for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
@@ -76,7 +76,7 @@ internal static class WeightRangeArgument
             claims.Add(new SegmentClaim<E>(segment, zeroCheck.Point.ToArray(), zeroCheck.Proof.FactorEvaluations[2]));
         }
 
-        LigeroOpeningProof<E>[] openings = ClaimBatcher.Prove(transcript, builder, plan.WeightLayout, polynomials, states, claims);
+        LigeroOpeningProof<E>[] openings = ClaimBatcher.Prove(transcript, builder, commitment.WeightLayout, polynomials, states, claims);
         if (builder.Masks is null)
         {
             return new WeightRangeProof(multiplicities, builder.Sumchecks, builder.Values.ToArray(), openings);
@@ -90,7 +90,7 @@ internal static class WeightRangeArgument
     /// The masking pool's chunk size for a model's range proof: the committed multiplicities, the logUp's layers, one degree-3
     /// zero-check per segment and one batching per polynomial.
     /// </summary>
-    internal static int MaskChunkLogSize(CircuitPlan plan)
+    internal static int MaskChunkLogSize(CircuitPlan plan, SegmentLayout weightLayout)
     {
         int[] columnSegments = ColumnSegments(plan);
         LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
@@ -101,7 +101,7 @@ internal static class WeightRangeArgument
         }
 
         entries += plan.WeightLogSizes.Sum(v => (long)SumcheckMask<E>.Entries(v, 3));
-        entries += plan.WeightLayout.NumVariables.Sum(v => (long)SumcheckMask<E>.Entries(v, 2));
+        entries += weightLayout.NumVariables.Sum(v => (long)SumcheckMask<E>.Entries(v, 2));
         return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
     }
 
@@ -124,7 +124,7 @@ internal static class WeightRangeArgument
         }
 
         // A masked proof's chunks are at most the size its prover chooses for the plan (which bounds the verifier's work).
-        if (proof.IsMasked != commitment.Parameters.Hiding || proof.MaskChunks.Any(c => c.LogSize > MaskChunkLogSize(plan)))
+        if (proof.IsMasked != commitment.Parameters.Hiding || proof.MaskChunks.Any(c => c.LogSize > MaskChunkLogSize(plan, commitment.WeightLayout)))
         {
             return ProofVerdict.Reject(RejectionReason.Format);
         }
@@ -159,7 +159,7 @@ internal static class WeightRangeArgument
                 claims.Add(new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2]));
             }
 
-            ClaimBatcher.Verify(transcript, cursor, plan.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, claims, proof.Openings, "weights");
+            ClaimBatcher.Verify(transcript, cursor, commitment.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, claims, proof.Openings, "weights");
             ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
             ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
         });
@@ -175,7 +175,7 @@ internal static class WeightRangeArgument
     /// <c>MaxChunks · ε_Ligero(weakest chunk size)</c> for the pool's openings (the multiplicities' chunk among them). The weight openings count under <paramref name="weightParameters"/> (with the
     /// commitment's opening budget), the masking pool's under <paramref name="parameters"/>.
     /// </summary>
-    public static double SoundnessError(CircuitPlan plan, LigeroParameters parameters, LigeroParameters weightParameters)
+    public static double SoundnessError(CircuitPlan plan, SegmentLayout weightLayout, LigeroParameters parameters, LigeroParameters weightParameters)
     {
         double field = E.Log2Size;
         int[] columnSegments = ColumnSegments(plan);
@@ -185,7 +185,7 @@ internal static class WeightRangeArgument
             2.0, -LogUpArgument.SoundnessBits(lookups, CircuitPlan.TableBits, LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize, field, committedMultiplicities: parameters.Hiding));
         double terms = 4.0 * plan.WeightBoxes.Select((_, s) => plan.WeightLogSizes[s]).Sum();
         int claims = columnSegments.Length + plan.WeightBoxes.Count;
-        foreach (int v in plan.WeightLayout.NumVariables)
+        foreach (int v in weightLayout.NumVariables)
         {
             epsilon += Math.Pow(2.0, -weightParameters.SoundnessBits(v, field));
             terms += claims + (2.0 * v);
@@ -195,8 +195,8 @@ internal static class WeightRangeArgument
         {
             // Zero-knowledge sumchecks: 2/|F| each (ρ and the batched g(r)) and the openings of the pool's chunks, at most
             // SumcheckMaskChunk.MaxChunks of at most MaskChunkLogSize variables.
-            terms += 2.0 * (LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize + 1 + plan.WeightBoxes.Count + plan.WeightLayout.NumVariables.Length);
-            double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, MaskChunkLogSize(plan) - SumcheckMaskChunk.MinLogSize + 1).Min(v => parameters.SoundnessBits(v, field));
+            terms += 2.0 * (LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize + 1 + plan.WeightBoxes.Count + weightLayout.NumVariables.Length);
+            double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, MaskChunkLogSize(plan, weightLayout) - SumcheckMaskChunk.MinLogSize + 1).Min(v => parameters.SoundnessBits(v, field));
             epsilon += SumcheckMaskChunk.MaxChunks * Math.Pow(2.0, -weakest);
         }
 

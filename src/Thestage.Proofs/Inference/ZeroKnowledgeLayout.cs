@@ -12,7 +12,7 @@ internal enum ZeroCheckSource
     /// <summary><c>eq(z, ·)</c> of the relation's random point, public.</summary>
     Eq,
 
-    /// <summary>A weight or bias segment (<see cref="ZeroCheckFactor.Index"/> in the weight layout), its claim revealed as today.</summary>
+    /// <summary>A weight or bias segment (<see cref="ZeroCheckFactor.Index"/> in the weight layout): plain, its claim revealed, or masked over hidden weights (<see cref="WeightMaskLayout"/>).</summary>
     Weight,
 
     /// <summary>A public tensor (the input or the output; <see cref="ZeroCheckFactor.Index"/> the tensor), evaluated by the verifier.</summary>
@@ -78,6 +78,12 @@ internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables
 
     /// <summary>The round degree: the largest term's, 3 per masked table and 1 per plain one.</summary>
     public int Degree => SumcheckVerifier.MaskedProductDegree(Masked, Terms);
+
+    /// <summary>Which tables are masked extensions over a commitment with hidden weights (<see cref="WeightMaskLayout"/>): the witness segments, and the weight and bias segments when <paramref name="hiddenWeights"/>.</summary>
+    public bool[] MaskedWith(bool hiddenWeights) => Array.ConvertAll(Factors, f => f.Source == ZeroCheckSource.Witness || (hiddenWeights && f.Source == ZeroCheckSource.Weight));
+
+    /// <summary>The round degree with <see cref="MaskedWith"/>: each masked weight factor adds 2.</summary>
+    public int DegreeWith(bool hiddenWeights) => SumcheckVerifier.MaskedProductDegree(MaskedWith(hiddenWeights), Terms);
 }
 
 /// <summary>
@@ -96,7 +102,8 @@ internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables
 /// <c>q</c>'s reading, <c>Σ_(o,k,b) 2^(−v_k)·eq = 1</c>); Square over the tensor's variables with <c>acc = x·x'</c> (a second slot of each
 /// factor, since a term's tables are distinct); a ReLU whose output is public, <c>Σ eq·(l0 + 2^8·l1)·e = Ỹ(z)</c>. Each is a
 /// Schwartz–Zippel identity at <c>z</c> (<c>v_z/|F|</c>) proven by a masked sumcheck of round degree <see cref="ZeroCheck.Degree"/>
-/// (<c>V·d/|F|</c> plus <c>2/|F|</c> for its mask). Weight and bias factors are plain: their claims are revealed as in <c>TSIP</c> v2.
+/// (<c>V·d/|F|</c> plus <c>2/|F|</c> for its mask). Weight and bias factors are plain, their claims revealed as in <c>TSIP</c> v2, unless the
+/// commitment hides the weights (<c>TSMC</c> v7, <see cref="WeightMaskLayout"/>, <see cref="ZeroCheck.MaskedWith"/>).
 /// </para>
 /// <para>
 /// <b>Masks</b>. Each committed segment read by a zero-check gets a mask segment of its own for that zero-check: <c>2V</c> uniform base

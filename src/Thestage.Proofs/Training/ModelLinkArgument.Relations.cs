@@ -195,16 +195,20 @@ public static partial class ModelLinkArgument
     /// </summary>
     private sealed class Setup
     {
-        private Setup(ModelLinkLayout layout, CircuitPlan plan, (int Weights, int Bias)[] modelSegments)
+        private Setup(ModelLinkLayout layout, CircuitPlan plan, SegmentLayout weightLayout, (int Weights, int Bias)[] modelSegments)
         {
             Layout = layout;
             Plan = plan;
+            WeightLayout = weightLayout;
             ModelSegments = modelSegments;
         }
 
         public ModelLinkLayout Layout { get; }
 
         public CircuitPlan Plan { get; }
+
+        /// <summary>The layout of the model's weight polynomials (<see cref="ModelCommitment.WeightLayout"/>: with the masks of hidden weights).</summary>
+        public SegmentLayout WeightLayout { get; }
 
         public (int Weights, int Bias)[] ModelSegments { get; }
 
@@ -257,7 +261,7 @@ public static partial class ModelLinkArgument
                 segments[l] = (s.Weights, s.Bias);
             }
 
-            return new Setup(layout, plan, segments);
+            return new Setup(layout, plan, model.WeightLayout, segments);
         }
     }
 }

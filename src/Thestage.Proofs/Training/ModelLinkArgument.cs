@@ -214,7 +214,7 @@ public static partial class ModelLinkArgument
             ClaimBatcher.Verify(
                 transcript, cursor, WeightCommitment.Layout(training.Config), training.WeightCommitmentsAt(training.StepCount), training.Parameters,
                 trainingClaims, proof.TrainingOpeningArray, "final snapshot");
-            ClaimBatcher.Verify(transcript, cursor, setup.Plan.WeightLayout, model.WeightCommitmentArray, model.WeightParameters, modelClaims, proof.ModelOpeningArray, "model weights");
+            ClaimBatcher.Verify(transcript, cursor, setup.WeightLayout, model.WeightCommitmentArray, model.WeightParameters, modelClaims, proof.ModelOpeningArray, "model weights");
             ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
             ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
         });
@@ -241,13 +241,13 @@ public static partial class ModelLinkArgument
         ModelLinkLayout layout = setup.Layout;
         double field = E.Log2Size;
         SegmentLayout trainingLayout = WeightCommitment.Layout(training.Config);
-        double epsilon = WeightRangeArgument.SoundnessError(setup.Plan, model.Parameters, model.WeightParameters);
+        double epsilon = WeightRangeArgument.SoundnessError(setup.Plan, setup.WeightLayout, model.Parameters, model.WeightParameters);
         foreach (int v in layout.Layout.NumVariables.Concat(trainingLayout.NumVariables))
         {
             epsilon += Math.Pow(2.0, -training.Parameters.SoundnessBits(v, field));
         }
 
-        foreach (int v in setup.Plan.WeightLayout.NumVariables)
+        foreach (int v in setup.WeightLayout.NumVariables)
         {
             epsilon += Math.Pow(2.0, -model.WeightParameters.SoundnessBits(v, field));
         }
@@ -265,12 +265,12 @@ public static partial class ModelLinkArgument
         // Proven minimality: three identities at r (Schwartz–Zippel, v each) and three degree-3 sumchecks (3v each) per layer.
         terms += proven.Sum(l => 12.0 * layout.WeightLogSizes[l]);
         terms += trainingLayout.NumVariables.Sum(v => (3 * layers) + (2.0 * v));
-        terms += setup.Plan.WeightLayout.NumVariables.Sum(v => (2 * layers) + (2.0 * v));
+        terms += setup.WeightLayout.NumVariables.Sum(v => (2 * layers) + (2.0 * v));
         if (MaskParameters(training, model) is { } maskParameters)
         {
             // Zero-knowledge sumchecks: 2/|F| each (ρ and the batched g(r)) and the pool's chunk openings (at most MaxChunks).
             terms += 2.0 * (LogUpLayout.Create(specs, TableBits).LogSize + 1 + layout.Layout.NumVariables.Length + trainingLayout.NumVariables.Length
-                + setup.Plan.WeightLayout.NumVariables.Length + (3 * proven.Length));
+                + setup.WeightLayout.NumVariables.Length + (3 * proven.Length));
             double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, MaskChunkLogSize(training, setup) - SumcheckMaskChunk.MinLogSize + 1)
                 .Min(v => maskParameters.SoundnessBits(v, field));
             epsilon += SumcheckMaskChunk.MaxChunks * Math.Pow(2.0, -weakest);
@@ -342,7 +342,7 @@ public static partial class ModelLinkArgument
         LigeroOpeningProof<E>[] limbOpenings = ClaimBatcher.Prove(transcript, builder, layout.Layout, [limbPolynomial], [limbState], limbClaims);
         LigeroOpeningProof<E>[] trainingOpenings = ClaimBatcher.Prove(
             transcript, builder, WeightCommitment.Layout(config), trainingPolynomials, trainingStates, trainingClaims);
-        LigeroOpeningProof<E>[] modelOpenings = ClaimBatcher.Prove(transcript, builder, setup.Plan.WeightLayout, model.Polynomials, model.States, modelClaims);
+        LigeroOpeningProof<E>[] modelOpenings = ClaimBatcher.Prove(transcript, builder, setup.WeightLayout, model.Polynomials, model.States, modelClaims);
         if (builder.Masks is null)
         {
             return new ModelLinkProof(
@@ -371,7 +371,7 @@ public static partial class ModelLinkArgument
             entries += SumcheckMask<E>.Entries(k, 3);
         }
 
-        foreach (int v in layout.Layout.NumVariables.Concat(WeightCommitment.Layout(training.Config).NumVariables).Concat(setup.Plan.WeightLayout.NumVariables))
+        foreach (int v in layout.Layout.NumVariables.Concat(WeightCommitment.Layout(training.Config).NumVariables).Concat(setup.WeightLayout.NumVariables))
         {
             entries += SumcheckMask<E>.Entries(v, 2);
         }

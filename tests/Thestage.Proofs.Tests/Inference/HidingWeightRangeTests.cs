@@ -46,7 +46,7 @@ public sealed class HidingWeightRangeTests
         ModelCommitment reread = ModelCommitmentSerializer.Deserialize(bytes);
         Assert.True(reread.VerifyWeightRanges());
         Assert.Equal(bytes, ModelCommitmentSerializer.Serialize(reread));
-        Assert.True(WeightRangeArgument.SoundnessError(model.Commitment.Plan(1), LigeroParameters.DefaultHiding, LigeroParameters.DefaultHiding) < Math.Pow(2, -VerifierPolicy.Default.MinimumSoundnessBits));
+        Assert.True(WeightRangeArgument.SoundnessError(model.Commitment.Plan(1), model.Commitment.WeightLayout, LigeroParameters.DefaultHiding, LigeroParameters.DefaultHiding) < Math.Pow(2, -VerifierPolicy.Default.MinimumSoundnessBits));
 
         ProofVerdict Check(IReadOnlyList<E> values, SumcheckMaskChunk[] chunks, LigeroOpeningProof<E>[] openings) =>
             model.Commitment.WithRangeProof(new WeightRangeProof([], proof.Sumchecks, values.ToArray(), proof.Openings, chunks, openings)).CheckWeightRanges();

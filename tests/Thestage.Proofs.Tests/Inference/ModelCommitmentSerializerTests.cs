@@ -58,7 +58,7 @@ public sealed class ModelCommitmentSerializerTests
     [Fact]
     public void CommitmentsToNonInt8WeightsFailTheRangeProof()
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(1103, 1, 7, 5, 3);
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(Thestage.Proofs.Commitments.LigeroParameters.NonHidingForBenchmarks, 1103, 1, 7, 5, 3); // the forgery below assembles the plain weight layout
         Assert.True(model.Commitment.VerifyWeightRanges());
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
         Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));

@@ -77,12 +77,12 @@ public sealed class ModelOpeningBudgetTests
     }
 
     [Fact]
-    public void BudgetRoundTripsInVersionSixBoundByTheDigestAndCappedByTheVerifierPolicy()
+    public void BudgetRoundTripsInVersionSevenBoundByTheDigestAndCappedByTheVerifierPolicy()
     {
         (QuantizedModel quantized, List<int[]> inputs) = Model(9300);
         CommittedModel model = CommittedModel.Commit(quantized, LigeroParameters.DefaultHidingWithBudget(Budget), new SeededSaltSource(9301));
         byte[] bytes = ModelCommitmentSerializer.Serialize(model.Commitment);
-        Assert.Equal(6, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(7, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         ModelCommitment reread = ModelCommitmentSerializer.Deserialize(bytes);
         Assert.Equal(Budget, reread.OpeningBudget);
         Assert.Equal(bytes, ModelCommitmentSerializer.Serialize(reread));
@@ -98,7 +98,10 @@ public sealed class ModelOpeningBudgetTests
             Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(changed));
         }
 
-        // Version 6 without the hiding bit, and a version-5 header on budgeted bytes: refused.
+        // Version 7 without the hiding bit, and a version-5 or version-6 header on its bytes: refused.
+        byte[] version6 = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteUInt16LittleEndian(version6.AsSpan(4), 6);
+        Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(version6));
         byte[] plainBit = (byte[])bytes.Clone();
         plainBit[offset - 8] = (byte)(bytes[offset - 8] & ~LigeroParameters.EncodedHidingFlag);
         Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(plainBit));
@@ -116,7 +119,7 @@ public sealed class ModelOpeningBudgetTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new VerifierPolicy { MaximumOpeningBudget = LigeroParameters.MaxOpeningBudget + 1 });
 
         // The weight openings checked under the commitment without its budget (a relabelled statement): refused.
-        ModelCommitment unbudgeted = ModelCommitment.From(quantized, reread.WeightCommitmentArray, LigeroParameters.DefaultHiding).WithRangeProof(reread.RangeProof!);
+        ModelCommitment unbudgeted = ModelCommitment.From(quantized, reread.WeightCommitmentArray, LigeroParameters.DefaultHiding, false).WithRangeProof(reread.RangeProof!);
         Assert.False(InferenceVerifier.VerifyBatch(unbudgeted, inputs, outputs, proof));
     }
 

@@ -18,17 +18,20 @@ namespace Thestage.Proofs.Tests.Inference;
 /// </summary>
 public sealed class ZeroKnowledgeClaimsInferenceTests
 {
-    private static CommittedModel CommitHiding(QuantizedModel model, int seed) => CommittedModel.Commit(model, LigeroParameters.DefaultHiding, new SeededSaltSource(seed));
+    private static CommittedModel CommitHiding(QuantizedModel model, int seed, LigeroParameters? parameters = null) =>
+        CommittedModel.Commit(model, parameters ?? LigeroParameters.DefaultHiding, new SeededSaltSource(seed));
 
-    internal static (CommittedModel Model, List<int[]> Inputs) HidingMlp(int seed, int batch, params int[] widths)
+    internal static (CommittedModel Model, List<int[]> Inputs) HidingMlp(int seed, int batch, params int[] widths) => HidingMlp(null, seed, batch, widths);
+
+    private static (CommittedModel Model, List<int[]> Inputs) HidingMlp(LigeroParameters? parameters, int seed, int batch, params int[] widths)
     {
         var random = new Random(seed);
         (QuantizedModel model, List<int[]> inputs) = TestModels.Quantized(TestModels.Mlp(random, widths), random, batch);
-        return (CommitHiding(model, seed), inputs);
+        return (CommitHiding(model, seed, parameters), inputs);
     }
 
     /// <summary>Dense → Square → Dense → ReLU, so that a square of committed limbs and a ReLU with a public output are proven.</summary>
-    private static (CommittedModel Model, List<int[]> Inputs) HidingSquareModel(int seed, int batch)
+    private static (CommittedModel Model, List<int[]> Inputs) HidingSquareModel(LigeroParameters? parameters, int seed, int batch)
     {
         var random = new Random(seed);
         var source = new Sequential(Shape.Vector(6),
@@ -39,7 +42,7 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
             Activation.Exact(LayerKind.Relu),
         ]);
         (QuantizedModel quantized, List<int[]> inputs) = TestModels.Quantized(source, random, batch);
-        return (CommitHiding(quantized, seed), inputs);
+        return (CommitHiding(quantized, seed, parameters), inputs);
     }
 
     internal static ushort Version(byte[] bytes) => (ushort)(bytes[4] | (bytes[5] << 8));
@@ -54,12 +57,13 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
 
     public static TheoryData<string> Models => new() { "mlp-16-8-4", "mlp-10-6-4-batch-3", "square-relu-batch-3", "mlp-12-8-8-4-batch-2" };
 
-    private static (CommittedModel Model, List<int[]> Inputs) Model(string name) => name switch
+    /// <summary>The MLP test models of <see cref="Models"/>, committed with <paramref name="parameters"/> (<see cref="LigeroParameters.DefaultHiding"/> by default).</summary>
+    internal static (CommittedModel Model, List<int[]> Inputs) Model(string name, LigeroParameters? parameters = null) => name switch
     {
-        "mlp-16-8-4" => HidingMlp(8300, 1, 16, 8, 4),
-        "mlp-10-6-4-batch-3" => HidingMlp(8301, 3, 10, 6, 4),
-        "square-relu-batch-3" => HidingSquareModel(8302, 3),
-        _ => HidingMlp(8303, 2, 12, 8, 8, 4),
+        "mlp-16-8-4" => HidingMlp(parameters, 8300, 1, 16, 8, 4),
+        "mlp-10-6-4-batch-3" => HidingMlp(parameters, 8301, 3, 10, 6, 4),
+        "square-relu-batch-3" => HidingSquareModel(parameters, 8302, 3),
+        _ => HidingMlp(parameters, 8303, 2, 12, 8, 8, 4),
     };
 
     [Theory]
@@ -166,7 +170,7 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
     [Fact]
     public void EveryTamperedFieldOfAVersion3ProofIsRejected()
     {
-        (CommittedModel model, List<int[]> inputs) = HidingSquareModel(8360, 2);
+        (CommittedModel model, List<int[]> inputs) = HidingSquareModel(null, 8360, 2);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 8361);
         bool Accepted(InferenceProof candidate) => InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, candidate);
         Assert.True(Accepted(With(proof)));
@@ -441,5 +445,90 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
             Assert.Equal(SumcheckFailure.None, SumcheckVerifier.Check(sum, proof, weight, point, check.Terms).Failure);
             Assert.Equal(SumcheckFailure.RoundSumMismatch, SumcheckVerifier.Check(sum + E.One, proof, weight, point, check.Terms).Failure);
         }
+    }
+
+    /// <summary>
+    /// Two weight sets with one statement and one witness: layer 1 maps <c>(40, 0, …)</c> to <c>q = 20</c> on every hidden unit either by
+    /// weight 2 in column 0 and bias 0, or by weight 1 and bias 40; layer 2 maps it to 7 by zero weights and bias 7, or by weight 1 in
+    /// column 0 and bias −13. Only the weights differ, so what tells them apart is the weights' part of the proof: revealed, the bias
+    /// claims <c>b̃(r_o)</c> are 0 or 40 and 7 or −13 at every point, and the second layer's weight claim 0 or not.
+    /// </summary>
+    private static QuantizedModel BiasOrWeightModel(bool viaBias)
+    {
+        var w1 = new int[8 * 8];
+        var w2 = new int[8 * 8];
+        for (int o = 0; o < 8; o++)
+        {
+            w1[o * 8] = viaBias ? 1 : 2;
+            w2[o * 8] = viaBias ? 1 : 0;
+        }
+
+        return new QuantizedModel(Shape.Vector(8), 8, 0, 0,
+        [
+            QuantizedLayer.Dense(8, 8, w1, Enumerable.Repeat(viaBias ? 40 : 0, 8).ToArray(), 2),
+            QuantizedLayer.ReLU(),
+            QuantizedLayer.Dense(8, 8, w2, Enumerable.Repeat(viaBias ? -13 : 7, 8).ToArray(), 0),
+        ]);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TheWeightPartOfTwoWeightSetsWithOneStatementIsIndistinguishableOnlyWithHiddenWeights(bool hiddenWeights)
+    {
+        // Compared: the weight and bias claims of the zero-checks, the weight batching sumchecks (rounds, G, g(r), P̃_w(s) and W̃(s)) and
+        // the weight openings' rows. Hidden weights: a budget of Proofs + 1 (TSMC v7), each proof reading its own mask set. Before (a
+        // hiding commitment without weight masks, as every v3 proof was until TSMC v7): the bias claim is 0 or 40 and tells them apart.
+        const int Proofs = 30;
+        int[] input = [40, 0, 0, 0, 0, 0, 0, 0];
+        LigeroParameters parameters = hiddenWeights ? LigeroParameters.DefaultHidingWithBudget(Proofs + 1) : LigeroParameters.DefaultHiding;
+        CommittedModel first = CommitHiding(BiasOrWeightModel(false), 8390, parameters), second = CommitHiding(BiasOrWeightModel(true), 8391, parameters);
+        Assert.Equal(hiddenWeights, first.Commitment.HiddenWeights);
+        CircuitPlan plan = first.Commitment.Plan(1);
+        ZeroKnowledgeLayout layout = plan.ZeroKnowledge!;
+        var claims = new TwoSampleChiSquare();
+        var all = new TwoSampleChiSquare();
+        for (int p = 0; p < Proofs; p++)
+        {
+            foreach ((CommittedModel model, bool isFirst) in new[] { (first, true), (second, false) })
+            {
+                InferenceWitness witness = InferenceWitness.Build(plan, model.Model, [input]);
+                Assert.Equal([7, 7, 7, 7, 7, 7, 7, 7], witness.Outputs[0]);
+                InferenceProof proof = InferenceProver.ProveWithWitness(model, plan, [input], witness, new SeededSaltSource(41_000 + (2 * p) + (isFirst ? 0 : 1)));
+                Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, [input], witness.Outputs, proof));
+                int start = proof.Sumchecks.Count - layout.Checks.Length - 1 - proof.WeightOpenings.Count;
+                for (int c = 0; c < layout.Checks.Length; c++)
+                {
+                    for (int k = 0; k < layout.Checks[c].Factors.Length; k++)
+                    {
+                        if (layout.Checks[c].Factors[k].Source == ZeroCheckSource.Weight)
+                        {
+                            claims.AddLowBits(isFirst, proof.Sumchecks[start + c].FactorEvaluations[k]);
+                            all.AddLowBits(isFirst, proof.Sumchecks[start + c].FactorEvaluations[k]);
+                        }
+                    }
+                }
+
+                foreach (SumcheckProof<E> batching in proof.Sumchecks.Skip(proof.Sumchecks.Count - proof.WeightOpenings.Count))
+                {
+                    IEnumerable<E> rounds = Enumerable.Range(0, batching.RoundCount).SelectMany(r => batching.GetRoundPolynomial(r).ToArray());
+                    foreach (E value in rounds.Concat(batching.FactorEvaluations.ToArray()).Concat([batching.MaskSum, batching.MaskValue]))
+                    {
+                        all.AddLowBits(isFirst, value);
+                    }
+                }
+
+                foreach (LigeroOpeningProof<E> opening in proof.WeightOpenings)
+                {
+                    foreach (E value in opening.ProximityRow.ToArray().Concat(opening.EvaluationRow.ToArray()))
+                    {
+                        all.AddLowBits(isFirst, value);
+                    }
+                }
+            }
+        }
+
+        Assert.True(hiddenWeights != claims.Distinguishes, $"χ² = {claims.Statistic():F1} over {claims.Counts} weight claims");
+        Assert.False(hiddenWeights && all.Distinguishes, $"χ² = {all.Statistic():F1} over {all.Counts} values");
     }
 }
