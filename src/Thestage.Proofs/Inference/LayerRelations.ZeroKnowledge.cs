@@ -17,11 +17,12 @@ internal sealed partial class LayerRelations
     {
         ZeroKnowledgeLayout layout = _zeroKnowledge!;
         var usedMasks = new HashSet<int>();
-        foreach (ZeroCheck check in layout.Checks)
+        for (int c = 0; c < layout.Checks.Length; c++)
         {
+            ZeroCheck check = layout.Checks[c];
             E[] z = _transcript.Challenges<E>(InferenceTranscript.RelationPoint, check.PointVariables);
             E sum = check.ConstantSum + (check.SumTensor >= 0 ? Evaluate(_tensors[check.SumTensor], z) : E.Zero);
-            (E[] r, E[] values) = ZeroCheckSumcheck(check, z, sum);
+            (E[] r, E[] values) = ZeroCheckSumcheck(c, z, sum);
             for (int k = 0; k < check.Factors.Length; k++)
             {
                 ZeroCheckFactor factor = check.Factors[k];
@@ -33,7 +34,7 @@ internal sealed partial class LayerRelations
                         break;
                     case ZeroCheckSource.Witness when factor.Copy == 0:
                         // A mask hides its one claim (MaskedExtension.MaxClaims(V) = V ≥ 1); a second claim on it would be a layout error.
-                        int mask = layout.MaskOf(check.Layer, factor.Index);
+                        int mask = layout.MaskOf(c, factor.Index);
                         if (!usedMasks.Add(mask))
                         {
                             throw new InvalidOperationException($"Mask segment {mask} would receive a second claim.");
@@ -64,8 +65,9 @@ internal sealed partial class LayerRelations
     }
 
     /// <summary>Proves (from the replicated tables and the committed masks) or verifies a zero-check's masked sumcheck, returning its point and factor evaluations.</summary>
-    private (E[] Point, E[] Values) ZeroCheckSumcheck(ZeroCheck check, E[] z, E sum)
+    private (E[] Point, E[] Values) ZeroCheckSumcheck(int c, E[] z, E sum)
     {
+        ZeroCheck check = _zeroKnowledge!.Checks[c];
         if (Proving)
         {
             var tables = new E[check.Factors.Length][];
@@ -76,7 +78,7 @@ internal sealed partial class LayerRelations
                 tables[k] = factor.Replicate(OwnTable(factor, z), check.NumVariables);
                 if (factor.Source == ZeroCheckSource.Witness)
                 {
-                    masks[k] = MaskedExtension.Read<E>(_segments![_zeroKnowledge!.MaskOf(check.Layer, factor.Index)], check.NumVariables);
+                    masks[k] = MaskedExtension.Read<E>(_segments![_zeroKnowledge.MaskOf(c, factor.Index)], check.NumVariables);
                 }
             }
 
@@ -96,7 +98,10 @@ internal sealed partial class LayerRelations
         return (result.Point.ToArray(), result.FactorEvaluations.ToArray());
     }
 
-    /// <summary>A factor's own table: <c>eq(z, ·)</c>, a weight, witness or public table, a public tensor squared, or the valid-sample indicator.</summary>
+    /// <summary>
+    /// A factor's own table: <c>eq(z, ·)</c>, a weight, witness or public table, a public tensor squared, a gather selector, or the valid-sample
+    /// (and valid-position) indicator.
+    /// </summary>
     private E[] OwnTable(ZeroCheckFactor factor, E[] z)
     {
         switch (factor.Source)
@@ -111,10 +116,48 @@ internal sealed partial class LayerRelations
                 return Lift(_tensors[factor.Index]);
             case ZeroCheckSource.PublicSquare:
                 return Array.ConvertAll(_tensors[factor.Index], x => E.FromBase(x * x));
+            case ZeroCheckSource.Selector:
+                return SelectorTable(factor.Index, z);
+            case ZeroCheckSource.ValidSpatialBatch:
+                TensorLayout layout = _plan.Layouts[factor.Index];
+                var validEntries = new E[layout.SpatialPadded << _plan.LogBatch];
+                for (int s = 0; s < layout.Spatial; s++)
+                {
+                    validEntries.AsSpan(s << _plan.LogBatch, _plan.Batch).Fill(E.One);
+                }
+
+                return validEntries;
             default:
                 var valid = new E[1 << _plan.LogBatch];
                 valid.AsSpan(0, _plan.Batch).Fill(E.One);
                 return valid;
         }
+    }
+
+    /// <summary>
+    /// The gather selector of layer <paramref name="l"/> at <paramref name="z"/> over its input's <c>(i, b)</c>:
+    /// <c>Sel(i, b) = Σ_taps eq(z_rows, row)·[input = i]·eq(z_b, b)</c>, summed per input first (one addition per tap, as the v1 gather does).
+    /// </summary>
+    private E[] SelectorTable(int l, E[] z)
+    {
+        (int[] rows, int[] inputs, int logRows) = _plan.Taps[l];
+        E[] eqRows = EqPolynomial.Table<E>(z.AsSpan(0, logRows));
+        E[] eqBatch = EqPolynomial.Table<E>(z.AsSpan(logRows));
+        var perInput = new E[_plan.Layouts[l].FeaturesPadded];
+        for (int j = 0; j < rows.Length; j++)
+        {
+            perInput[inputs[j]] += eqRows[rows[j]];
+        }
+
+        var table = new E[perInput.Length * eqBatch.Length];
+        for (int i = 0; i < perInput.Length; i++)
+        {
+            for (int b = 0; b < eqBatch.Length; b++)
+            {
+                table[(i * eqBatch.Length) + b] = perInput[i] * eqBatch[b];
+            }
+        }
+
+        return table;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Thestage.Models;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Quantization;
@@ -26,6 +27,16 @@ internal enum ZeroCheckSource
 
     /// <summary>A committed witness segment (<see cref="ZeroCheckFactor.Index"/>), read through its masked extension.</summary>
     Witness,
+
+    /// <summary>
+    /// The gather selector of layer <see cref="ZeroCheckFactor.Index"/> over its input tensor's variables,
+    /// <c>Sel(i, b) = Σ_taps eq(z_rows, row)·[input = i]·eq(z_b, b)</c> (<see cref="CircuitPlan.Taps"/>, <c>z_rows</c> the first
+    /// <c>LogRows</c> coordinates of the relation's point), evaluated by the verifier as <see cref="LayerRelations"/>' v1 gather does.
+    /// </summary>
+    Selector,
+
+    /// <summary>The indicator of the valid entries <c>(s &lt; S, b &lt; B)</c> of tensor <see cref="ZeroCheckFactor.Index"/>, public.</summary>
+    ValidSpatialBatch,
 }
 
 /// <summary>
@@ -117,14 +128,16 @@ internal sealed class ZeroKnowledgeLayout
     /// <summary>The log size of the random segment: two base entries.</summary>
     public const int RandomLogSize = 1;
 
-    private readonly Dictionary<(int Layer, int Segment), int> _masks;
+    private readonly Dictionary<(int Check, int Segment), int> _masks;
 
-    private ZeroKnowledgeLayout(CircuitPlan plan, ZeroCheck[] checks, Dictionary<(int Layer, int Segment), int> masks, int[] maskVariables, SegmentLayout layout)
+    private ZeroKnowledgeLayout(
+        CircuitPlan plan, ZeroCheck[] checks, Dictionary<(int Check, int Segment), int> masks, int[] maskVariables, Dictionary<int, int> gathered, SegmentLayout layout)
     {
         AdviceSegments = plan.AdviceLogSizes.Count;
         Checks = checks;
         _masks = masks;
         MaskVariables = maskVariables;
+        Gathered = gathered;
         Layout = layout;
     }
 
@@ -134,37 +147,80 @@ internal sealed class ZeroKnowledgeLayout
     /// <summary>Gets the number of witness segments of the plan (the first segments of <see cref="Layout"/>).</summary>
     public int AdviceSegments { get; }
 
-    /// <summary>Gets, per mask segment (index minus <see cref="AdviceSegments"/>), the number of variables of its zero-check.</summary>
+    /// <summary>
+    /// Gets, per Conv2d layer, the segment of its committed im2col matrix <c>G</c> (<c>(k, s, b)</c>, <c>k</c> most significant), which follow
+    /// the plan's segments in <see cref="Layout"/> (<see cref="GatheredTables"/>).
+    /// </summary>
+    public IReadOnlyDictionary<int, int> Gathered { get; }
+
+    /// <summary>Gets, per mask segment (index minus <see cref="AdviceSegments"/> and the <see cref="Gathered"/> segments), the number of variables of its zero-check.</summary>
     public int[] MaskVariables { get; }
 
     /// <summary>Gets the index of the random segment in <see cref="Layout"/> (the last one).</summary>
-    public int RandomSegment => AdviceSegments + MaskVariables.Length;
+    public int RandomSegment => AdviceSegments + Gathered.Count + MaskVariables.Length;
 
-    /// <summary>Gets the witness polynomial's layout: the plan's segments, then the masks, then the random segment.</summary>
+    /// <summary>Gets the witness polynomial's layout: the plan's segments, the gathered matrices, the masks, then the random segment.</summary>
     public SegmentLayout Layout { get; }
 
-    /// <summary>The mask segment of <paramref name="segment"/> in the zero-check of <paramref name="layer"/>.</summary>
-    public int MaskOf(int layer, int segment) => _masks[(layer, segment)];
+    /// <summary>The mask segment of <paramref name="segment"/> in the zero-check at index <paramref name="check"/> of <see cref="Checks"/>.</summary>
+    public int MaskOf(int check, int segment) => _masks[(check, segment)];
+
+    /// <summary>
+    /// The im2col matrices of <see cref="Gathered"/>, in segment order: <c>G[(row, b)] = X[(input, b)]</c> for every tap of the layer
+    /// (<see cref="CircuitPlan.Taps"/>), zero where no tap lands (the convolution's zero padding, padded kernel columns and positions).
+    /// </summary>
+    public Goldilocks[][] GatheredTables(CircuitPlan plan, Goldilocks[][] fieldTensors)
+    {
+        var tables = new Goldilocks[Gathered.Count][];
+        foreach ((int layer, int segment) in Gathered)
+        {
+            (int[] rows, int[] inputs, int logRows) = plan.Taps[layer];
+            int batch = 1 << plan.LogBatch;
+            Goldilocks[] x = fieldTensors[plan.Source[layer]];
+            var g = new Goldilocks[batch << logRows];
+            for (int j = 0; j < rows.Length; j++)
+            {
+                x.AsSpan(inputs[j] * batch, batch).CopyTo(g.AsSpan(rows[j] * batch, batch));
+            }
+
+            tables[segment - AdviceSegments] = g;
+        }
+
+        return tables;
+    }
 
     /// <summary>The zero-knowledge layout of a plan, or <see langword="null"/> when a layer kind or a relation is not covered (see remarks).</summary>
     public static ZeroKnowledgeLayout? TryCreate(CircuitPlan plan)
     {
-        if (plan.Layers.Any(l => l.Kind is not (LayerKind.Dense or LayerKind.Square or LayerKind.Relu or LayerKind.Flatten)))
+        if (plan.Layers.Any(l => l.Kind is not (LayerKind.Dense or LayerKind.Square or LayerKind.Relu or LayerKind.Flatten or LayerKind.Conv2d or LayerKind.AvgPool2d)))
         {
             return null;
+        }
+
+        var logSizes = new List<int>(plan.AdviceLogSizes);
+        var gathered = new Dictionary<int, int>();
+        for (int l = 0; l < plan.Layers.Length; l++)
+        {
+            if (plan.Layers[l].Kind == LayerKind.Conv2d)
+            {
+                gathered.Add(l, logSizes.Count);
+                logSizes.Add(plan.Taps[l].LogRows + plan.LogBatch);
+            }
         }
 
         var checks = new List<ZeroCheck>();
         for (int l = plan.Layers.Length - 1; l >= 0; l--)
         {
-            ZeroCheck? check = plan.Layers[l].Kind switch
+            ZeroCheck[] layerChecks = plan.Layers[l].Kind switch
             {
-                LayerKind.Dense => new ZeroCheckBuilder(plan, l).Dense(),
-                LayerKind.Square => new ZeroCheckBuilder(plan, l).Square(),
-                LayerKind.Relu when plan.Kinds[l + 1] == TensorKind.Public => new ZeroCheckBuilder(plan, l).PublicRelu(),
-                _ => null,
+                LayerKind.Dense => [new ZeroCheckBuilder(plan, l).Dense()],
+                LayerKind.Square => [new ZeroCheckBuilder(plan, l).Square()],
+                LayerKind.Relu when plan.Kinds[l + 1] == TensorKind.Public => [new ZeroCheckBuilder(plan, l).PublicRelu()],
+                LayerKind.AvgPool2d => [new ZeroCheckBuilder(plan, l).AveragePool()],
+                LayerKind.Conv2d => [new ZeroCheckBuilder(plan, l).Convolution(gathered[l]), new ZeroCheckBuilder(plan, l).ConvolutionGather(gathered[l])],
+                _ => [],
             };
-            if (check is not null)
+            foreach (ZeroCheck check in layerChecks)
             {
                 if (!check.Masked.Any(m => m))
                 {
@@ -177,20 +233,19 @@ internal sealed class ZeroKnowledgeLayout
 
         var masks = new Dictionary<(int, int), int>();
         var maskVariables = new List<int>();
-        var logSizes = new List<int>(plan.AdviceLogSizes);
-        foreach (ZeroCheck check in checks)
+        for (int c = 0; c < checks.Count; c++)
         {
-            foreach (ZeroCheckFactor factor in check.Factors.Where(f => f.Source == ZeroCheckSource.Witness && f.Copy == 0))
+            foreach (ZeroCheckFactor factor in checks[c].Factors.Where(f => f.Source == ZeroCheckSource.Witness && f.Copy == 0))
             {
                 // One claim per mask: the zero-check's one evaluation of this segment (its copies share it); LayerRelations refuses a second.
-                masks.Add((check.Layer, factor.Index), logSizes.Count);
-                maskVariables.Add(check.NumVariables);
-                logSizes.Add(TensorLayout.CeilLog2(MaskedExtension.Entries(check.NumVariables)));
+                masks.Add((c, factor.Index), logSizes.Count);
+                maskVariables.Add(checks[c].NumVariables);
+                logSizes.Add(TensorLayout.CeilLog2(MaskedExtension.Entries(checks[c].NumVariables)));
             }
         }
 
         logSizes.Add(RandomLogSize);
-        return new ZeroKnowledgeLayout(plan, [.. checks], masks, [.. maskVariables], SegmentLayout.Create(logSizes, splitLargest: false));
+        return new ZeroKnowledgeLayout(plan, [.. checks], masks, [.. maskVariables], gathered, SegmentLayout.Create(logSizes, splitLargest: false));
     }
 
     /// <summary>Accumulates a zero-check's tables (deduplicated by source, index and copy) and terms.</summary>
@@ -276,6 +331,72 @@ internal sealed class ZeroKnowledgeLayout
 
             return new ZeroCheck(layer, v, v, [.. _factors], [.. _terms], E.Zero, plan.Source[plan.Layers.Length]);
         }
+
+        /// <summary>
+        /// Conv2d over <c>(o, k, s, b)</c> on its committed im2col matrix <c>G</c> (segment <paramref name="gathered"/>):
+        /// <c>Σ eq·W·Ġ + 2^(−v_k)·eq·(b·[s &lt; S, b &lt; B] − 2^s·q − Σ 2^(8i)·r_i) = −h + 2^s·c_q</c>, <c>eq</c> over the output's <c>(o, s, b)</c>.
+        /// </summary>
+        public ZeroCheck Convolution(int gathered)
+        {
+            (int weights, int bias, int logRows, int logColumns) = plan.WeightSegments[layer];
+            int logSpatial = plan.Layouts[layer + 1].LogSpatial, logBatch = plan.LogBatch, v = logRows + logColumns + logSpatial + logBatch;
+            (int, int) o = (0, logRows), k = (logRows, logColumns), s = (logRows + logColumns, logSpatial), b = (logRows + logColumns + logSpatial, logBatch);
+            int eq = Factor(ZeroCheckSource.Eq, 0, [o, s, b]);
+            Term(E.One, [eq, Factor(ZeroCheckSource.Weight, weights, [o, k]), Factor(ZeroCheckSource.Witness, gathered, [k, s, b])]);
+            E scale = E.Invert(E.FromBase(new Goldilocks(1UL << logColumns)));
+            Term(scale, [eq, Factor(ZeroCheckSource.Weight, bias, [o]), Factor(ZeroCheckSource.ValidSpatialBatch, layer + 1, [s, b])]);
+            return Requantized(v, scale, [o, s, b], plan.Layouts[layer + 1].LogSize);
+        }
+
+        /// <summary>
+        /// The gather of Conv2d's im2col matrix: <c>Σ 2^(−e_X)·Sel·Ẋ − 2^(−e_G)·eq·Ġ = 0</c> over <c>(max(i, (k, s)), b)</c>, <c>eq</c> at a random point of
+        /// <c>G</c>'s <c>(k, s, b)</c> and <c>Sel</c> the layer's im2col selector there: <c>G</c> is exactly the gathered input.
+        /// </summary>
+        public ZeroCheck ConvolutionGather(int gathered)
+        {
+            int logRows = plan.Taps[layer].LogRows;
+            (int v, (int, int)[] rows) = Gather(logRows);
+            Term(-RowScale(logRows), [0, Factor(ZeroCheckSource.Witness, gathered, rows)]);
+            return new ZeroCheck(layer, v, logRows + plan.LogBatch, [.. _factors], [.. _terms], E.Zero, -1);
+        }
+
+        /// <summary>AvgPool2d: <c>Σ 2^(−e_X)·Sel·Ẋ − 2^(−e_q)·eq·(2^s·q + Σ 2^(8i)·r_i) = −h + 2^s·c_q</c>, the window sum gathered by <c>Sel</c>.</summary>
+        public ZeroCheck AveragePool()
+        {
+            int logRows = plan.Layouts[layer + 1].LogFeatures;
+            (int v, (int, int)[] rows) = Gather(logRows);
+            return Requantized(v, RowScale(logRows), rows, logRows + plan.LogBatch);
+        }
+
+        /// <summary>
+        /// The variables <c>(f, b)</c> of a gather, <c>f</c> the larger of the input's features and the gathered rows, each side replicated over
+        /// the rest of <c>f</c>; adds <c>eq</c> (factor 0) over the rows and the input side <c>2^(−e_X)·Sel·Ẋ</c>, returning the rows' coordinates.
+        /// </summary>
+        private (int Variables, (int, int)[] Rows) Gather(int logRows)
+        {
+            int source = plan.Source[layer], logInputs = plan.Layouts[layer].LogFeatures, logBatch = plan.LogBatch;
+            int f = Math.Max(logInputs, logRows);
+            (int, int)[] rows = [(0, logRows), (f, logBatch)], inputs = [(0, logInputs), (f, logBatch)];
+            int eq = Factor(ZeroCheckSource.Eq, 0, rows);
+            int selector = Factor(ZeroCheckSource.Selector, layer, inputs);
+            E scale = E.Invert(E.FromBase(new Goldilocks(1UL << (f - logInputs))));
+            (List<(E Coefficient, int[] Factors)> input, E inputConstant) = Read(source, inputs, 0);
+            foreach ((E coefficient, int[] factors) in input)
+            {
+                Term(scale * coefficient, [selector, .. factors]);
+            }
+
+            if (inputConstant != E.Zero)
+            {
+                Term(scale * inputConstant, [selector]);
+            }
+
+            Debug.Assert(eq == 0, "Requantized reads eq as factor 0.");
+            return (f + logBatch, rows);
+        }
+
+        /// <summary>The scale <c>2^(−e)</c> of the gathered rows' side, <c>e</c> the input features beyond the rows.</summary>
+        private E RowScale(int logRows) => E.Invert(E.FromBase(new Goldilocks(1UL << Math.Max(0, plan.Layouts[layer].LogFeatures - logRows))));
 
         /// <summary>Adds the output side <c>−scale·eq·(2^s·q + Σ_i 2^(8i)·r_i)</c> and builds the zero-check with sum <c>−h + 2^s·c_q</c>.</summary>
         private ZeroCheck Requantized(int v, E scale, (int, int)[] output, int pointVariables)

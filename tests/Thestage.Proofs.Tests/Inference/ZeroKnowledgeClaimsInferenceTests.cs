@@ -109,18 +109,32 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
     }
 
     [Fact]
-    public void ConvolutionalHidingProofsStayVersion2AndRefuseVersion3()
+    public void ConvolutionalHidingProofsAreVersion3AndRefuseVersion2()
     {
+        // Conv2d (stride 2, padding 1) → ReLU → AvgPool2d → Square → Flatten → Dense, batch 3 (padded samples).
         var random = new Random(8350);
-        (QuantizedModel quantized, List<int[]> inputs) = TestModels.Quantized(TestModels.Cnn(random, 1, 6, 2, 3, 1, 1, 3), random, 1);
+        (QuantizedModel quantized, List<int[]> inputs) = TestModels.Quantized(TestModels.Cnn(random, 2, 7, 3, 3, 2, 1, 3), random, 3);
         CommittedModel model = CommitHiding(quantized, 8350);
-        Assert.Null(model.Commitment.Plan(1).ZeroKnowledge);
+        ZeroKnowledgeLayout layout = model.Commitment.Plan(3).ZeroKnowledge!;
+        Assert.Single(layout.Gathered);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 8351);
-        Assert.False(proof.HidesClaims);
+        Assert.True(proof.HidesClaims);
         byte[] bytes = InferenceProofSerializer.Serialize(proof);
-        Assert.Equal(2, Version(bytes));
-        Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
-        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(WithVersion(bytes, 3)), VerifierPolicy.Default), RejectionReason.Format);
+        Assert.Equal(3, Version(bytes));
+        VerdictAssert.Accepted(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(bytes), VerifierPolicy.Default));
+
+        int[][] wrong = outputs.Select(o => (int[])o.Clone()).ToArray();
+        wrong[1][0] += 1;
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, wrong, proof));
+
+        // The revealed-claims proof of the same commitment (v2) is refused, as is a v3 label on it.
+        CircuitPlan plan = model.Commitment.Plan(3);
+        InferenceWitness witness = InferenceWitness.Build(plan, model.Model, inputs);
+        InferenceProof revealed = InferenceProver.ProveWithWitness(model, plan, inputs, witness, new SeededSaltSource(8352), revealClaims: true);
+        byte[] revealedBytes = InferenceProofSerializer.Serialize(revealed);
+        Assert.Equal(2, Version(revealedBytes));
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, revealed, VerifierPolicy.Default), RejectionReason.Format);
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(WithVersion(revealedBytes, 3))));
     }
 
     private static SumcheckProof<E> Changed(SumcheckProof<E> proof, int round, int factor, int maskPart)
