@@ -88,7 +88,7 @@ public static partial class InferenceProver
     {
         ModelCommitment commitment = model.Commitment;
         ZeroKnowledgeLayout? zeroKnowledge = commitment.Parameters.Hiding && !revealClaims ? plan.ZeroKnowledge : null;
-        Goldilocks[][] segments = zeroKnowledge is null ? witness.Advice : WithMasks(zeroKnowledge, [.. witness.Advice, .. zeroKnowledge.GatheredTables(plan, witness.FieldTensors)], maskSalts ?? salts);
+        Goldilocks[][] segments = zeroKnowledge is null ? witness.Advice : WithMasks(zeroKnowledge, [.. witness.Advice, .. zeroKnowledge.DerivedTables(plan, witness.FieldTensors, witness.Advice)], maskSalts ?? salts);
         Goldilocks[][] advice = (zeroKnowledge?.Layout ?? plan.AdviceLayout).Assemble(segments);
         LigeroProverState adviceState = LigeroProver.Commit(advice[0], commitment.Parameters, salts);
 
@@ -128,7 +128,7 @@ public static partial class InferenceProver
     }
 
     /// <summary>
-    /// The witness segments (the plan's, then the gathered matrices of <see cref="ZeroKnowledgeLayout.Gathered"/>) followed by the masks of <see cref="ZeroKnowledgeLayout"/> (per masked read, <see cref="MaskedExtension.Entries"/>
+    /// The witness segments (the plan's, then the derived ones of <see cref="ZeroKnowledgeLayout.DerivedTables"/>) followed by the masks of <see cref="ZeroKnowledgeLayout"/> (per masked read, <see cref="MaskedExtension.Entries"/>
     /// uniform base entries, the rest of its segment zero) and its random segment (two uniform base entries), drawn fresh from
     /// <paramref name="salts"/> (<see cref="RandomSaltSource"/> by default).
     /// </summary>

@@ -20,9 +20,10 @@ internal sealed partial class LayerRelations
         for (int c = 0; c < layout.Checks.Length; c++)
         {
             ZeroCheck check = layout.Checks[c];
+            E[]? powers = check.Window > 0 ? WindowWeights(_transcript.Challenge<E>(InferenceTranscript.WindowCombination), 2 * check.Window) : null;
             E[] z = _transcript.Challenges<E>(InferenceTranscript.RelationPoint, check.PointVariables);
             E sum = check.ConstantSum + (check.SumTensor >= 0 ? Evaluate(_tensors[check.SumTensor], z) : E.Zero);
-            (E[] r, E[] values) = ZeroCheckSumcheck(c, z, sum);
+            (E[] r, E[] values) = ZeroCheckSumcheck(c, z, sum, powers);
             for (int k = 0; k < check.Factors.Length; k++)
             {
                 ZeroCheckFactor factor = check.Factors[k];
@@ -53,7 +54,7 @@ internal sealed partial class LayerRelations
                             {
                                 ZeroCheckSource.Eq => EqPolynomial.Evaluate<E>(z, own),
                                 ZeroCheckSource.Public => Evaluate(_tensors[factor.Index], own),
-                                _ => MultilinearPolynomial<E>.Evaluate(OwnTable(factor, z), own),
+                                _ => MultilinearPolynomial<E>.Evaluate(OwnTable(factor, z, powers), own),
                             };
                             Require(values[k] == expected, check.Layer);
                         }
@@ -65,7 +66,7 @@ internal sealed partial class LayerRelations
     }
 
     /// <summary>Proves (from the replicated tables and the committed masks) or verifies a zero-check's masked sumcheck, returning its point and factor evaluations.</summary>
-    private (E[] Point, E[] Values) ZeroCheckSumcheck(int c, E[] z, E sum)
+    private (E[] Point, E[] Values) ZeroCheckSumcheck(int c, E[] z, E sum, E[]? powers)
     {
         ZeroCheck check = _zeroKnowledge!.Checks[c];
         if (Proving)
@@ -75,14 +76,14 @@ internal sealed partial class LayerRelations
             for (int k = 0; k < tables.Length; k++)
             {
                 ZeroCheckFactor factor = check.Factors[k];
-                tables[k] = factor.Replicate(OwnTable(factor, z), check.NumVariables);
+                tables[k] = factor.Replicate(OwnTable(factor, z, powers), check.NumVariables);
                 if (factor.Source == ZeroCheckSource.Witness)
                 {
                     masks[k] = MaskedExtension.Read<E>(_segments![_zeroKnowledge.MaskOf(c, factor.Index)], check.NumVariables);
                 }
             }
 
-            SumcheckProverOutput<E> output = SumcheckProver.ProveMaskedProducts(_transcript, sum, tables, masks, check.Terms, _builder!.Masks!);
+            SumcheckProverOutput<E> output = SumcheckProver.ProveMaskedProducts(_transcript, sum, tables, masks, check.TermsAt(powers), _builder!.Masks!);
             _builder.AddSumcheck(output.Proof);
             return (output.Point.ToArray(), output.Proof.FactorEvaluations.ToArray());
         }
@@ -93,7 +94,7 @@ internal sealed partial class LayerRelations
             return default;
         }
 
-        SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, sum, check.NumVariables, check.Masked, check.Terms, proof, _cursor.Masks);
+        SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, sum, check.NumVariables, check.Masked, check.TermsAt(powers), proof, _cursor.Masks);
         ProofVerdict.Require(result, RejectionReason.Relation, Name(check.Layer));
         return (result.Point.ToArray(), result.FactorEvaluations.ToArray());
     }
@@ -102,7 +103,7 @@ internal sealed partial class LayerRelations
     /// A factor's own table: <c>eq(z, ·)</c>, a weight, witness or public table, a public tensor squared, a gather selector, or the valid-sample
     /// (and valid-position) indicator.
     /// </summary>
-    private E[] OwnTable(ZeroCheckFactor factor, E[] z)
+    private E[] OwnTable(ZeroCheckFactor factor, E[] z, E[]? powers)
     {
         switch (factor.Source)
         {
@@ -117,7 +118,7 @@ internal sealed partial class LayerRelations
             case ZeroCheckSource.PublicSquare:
                 return Array.ConvertAll(_tensors[factor.Index], x => E.FromBase(x * x));
             case ZeroCheckSource.Selector:
-                return SelectorTable(factor.Index, z);
+                return SelectorTable(factor.Index, z, powers);
             case ZeroCheckSource.ValidSpatialBatch:
                 TensorLayout layout = _plan.Layouts[factor.Index];
                 var validEntries = new E[layout.SpatialPadded << _plan.LogBatch];
@@ -136,9 +137,10 @@ internal sealed partial class LayerRelations
 
     /// <summary>
     /// The gather selector of layer <paramref name="l"/> at <paramref name="z"/> over its input's <c>(i, b)</c>:
-    /// <c>Sel(i, b) = Σ_taps eq(z_rows, row)·[input = i]·eq(z_b, b)</c>, summed per input first (one addition per tap, as the v1 gather does).
+    /// <c>Sel(i, b) = Σ_taps eq(z_rows, row)·[input = i]·eq(z_b, b)</c>, summed per input first (one addition per tap, as the v1 gather does);
+    /// with a max pooling's window combination (<c>2w</c> powers of <c>ρ</c>), tap <c>j</c> of each window weighted by <c>powers[j]</c>.
     /// </summary>
-    private E[] SelectorTable(int l, E[] z)
+    private E[] SelectorTable(int l, E[] z, E[]? powers)
     {
         (int[] rows, int[] inputs, int logRows) = _plan.Taps[l];
         E[] eqRows = EqPolynomial.Table<E>(z.AsSpan(0, logRows));
@@ -146,7 +148,7 @@ internal sealed partial class LayerRelations
         var perInput = new E[_plan.Layouts[l].FeaturesPadded];
         for (int j = 0; j < rows.Length; j++)
         {
-            perInput[inputs[j]] += eqRows[rows[j]];
+            perInput[inputs[j]] += powers is null ? eqRows[rows[j]] : eqRows[rows[j]] * powers[j % (powers.Length / 2)];
         }
 
         var table = new E[perInput.Length * eqBatch.Length];

@@ -82,8 +82,37 @@ internal sealed record ZeroCheckFactor(ZeroCheckSource Source, int Index, (int S
 /// <c>Σ_x Σ_t a_t·Π_(k∈t) Ḟ_k(x) = ConstantSum (+ Ỹ(z) of <see cref="SumTensor"/>)</c> over <see cref="NumVariables"/> variables,
 /// <c>z</c> a random point of <see cref="PointVariables"/> variables of the layer's output.
 /// </summary>
-internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables, ZeroCheckFactor[] Factors, SumcheckTerm<E>[] Terms, E ConstantSum, int SumTensor)
+/// <remarks>
+/// A max pooling's gather (<see cref="Window"/> <c>w &gt; 0</c>) draws a window combination <c>ρ</c> before <c>z</c>: term <c>t</c>'s coefficient is
+/// multiplied by <c>ρ^(TermPowers[t])</c> (<c>&lt; 2w</c>), or by <c>Σ_(j&lt;w) ρ^j</c> when the power is <c>2w</c> (none when negative), and the
+/// selector weights tap <c>j</c> of each window by <c>ρ^j</c> (<see cref="TermsAt"/>, with the powers <c>ρ^0 … ρ^(2w−1)</c>).
+/// </remarks>
+internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables, ZeroCheckFactor[] Factors, SumcheckTerm<E>[] Terms, E ConstantSum, int SumTensor, int Window = 0, int[]? TermPowers = null)
 {
+    /// <summary>The terms with the window combination's powers <paramref name="powers"/> (<c>ρ^j</c>) folded into their coefficients (<see cref="Terms"/> without a window).</summary>
+    public SumcheckTerm<E>[] TermsAt(ReadOnlySpan<E> powers)
+    {
+        if (Window == 0)
+        {
+            return Terms;
+        }
+
+        E all = E.Zero;
+        foreach (E power in powers[..Window])
+        {
+            all += power;
+        }
+
+        var terms = new SumcheckTerm<E>[Terms.Length];
+        for (int t = 0; t < terms.Length; t++)
+        {
+            int p = TermPowers![t];
+            terms[t] = p < 0 ? Terms[t] : new SumcheckTerm<E>(Terms[t].Coefficient * (p == 2 * Window ? all : powers[p]), Terms[t].Factors);
+        }
+
+        return terms;
+    }
+
     /// <summary>Which tables are masked extensions (the committed witness segments).</summary>
     public bool[] Masked => Array.ConvertAll(Factors, f => f.Source == ZeroCheckSource.Witness);
 
@@ -131,13 +160,15 @@ internal sealed class ZeroKnowledgeLayout
     private readonly Dictionary<(int Check, int Segment), int> _masks;
 
     private ZeroKnowledgeLayout(
-        CircuitPlan plan, ZeroCheck[] checks, Dictionary<(int Check, int Segment), int> masks, int[] maskVariables, Dictionary<int, int> gathered, SegmentLayout layout)
+        CircuitPlan plan, ZeroCheck[] checks, Dictionary<(int Check, int Segment), int> masks, int[] maskVariables, Dictionary<int, int> gathered,
+        Dictionary<int, int[]> differences, SegmentLayout layout)
     {
         AdviceSegments = plan.AdviceLogSizes.Count;
         Checks = checks;
         _masks = masks;
         MaskVariables = maskVariables;
         Gathered = gathered;
+        Differences = differences;
         Layout = layout;
     }
 
@@ -149,29 +180,54 @@ internal sealed class ZeroKnowledgeLayout
 
     /// <summary>
     /// Gets, per Conv2d layer, the segment of its committed im2col matrix <c>G</c> (<c>(k, s, b)</c>, <c>k</c> most significant), which follow
-    /// the plan's segments in <see cref="Layout"/> (<see cref="GatheredTables"/>).
+    /// the plan's segments in <see cref="Layout"/> (<see cref="DerivedTables"/>).
     /// </summary>
     public IReadOnlyDictionary<int, int> Gathered { get; }
 
-    /// <summary>Gets, per mask segment (index minus <see cref="AdviceSegments"/> and the <see cref="Gathered"/> segments), the number of variables of its zero-check.</summary>
+    /// <summary>
+    /// Gets, per MaxPool2d layer, the segments of its window differences <c>D_j = l0_j + 2^8·l1_j</c> as field elements, one per window offset
+    /// (<see cref="DerivedTables"/>): the product zero-check reads them as single factors, the gather zero-check ties them to the limbs.
+    /// </summary>
+    public IReadOnlyDictionary<int, int[]> Differences { get; }
+
+    /// <summary>Gets the number of segments derived from the witness (<see cref="Gathered"/>, <see cref="Differences"/>), after the plan's.</summary>
+    public int DerivedSegments => Gathered.Count + Differences.Values.Sum(d => d.Length);
+
+    /// <summary>Gets, per mask segment (index minus <see cref="AdviceSegments"/> and <see cref="DerivedSegments"/>), the number of variables of its zero-check.</summary>
     public int[] MaskVariables { get; }
 
     /// <summary>Gets the index of the random segment in <see cref="Layout"/> (the last one).</summary>
-    public int RandomSegment => AdviceSegments + Gathered.Count + MaskVariables.Length;
+    public int RandomSegment => AdviceSegments + DerivedSegments + MaskVariables.Length;
 
-    /// <summary>Gets the witness polynomial's layout: the plan's segments, the gathered matrices, the masks, then the random segment.</summary>
+    /// <summary>Gets the witness polynomial's layout: the plan's segments, the derived ones (gathered matrices, differences), the masks, then the random segment.</summary>
     public SegmentLayout Layout { get; }
 
     /// <summary>The mask segment of <paramref name="segment"/> in the zero-check at index <paramref name="check"/> of <see cref="Checks"/>.</summary>
     public int MaskOf(int check, int segment) => _masks[(check, segment)];
 
     /// <summary>
-    /// The im2col matrices of <see cref="Gathered"/>, in segment order: <c>G[(row, b)] = X[(input, b)]</c> for every tap of the layer
-    /// (<see cref="CircuitPlan.Taps"/>), zero where no tap lands (the convolution's zero padding, padded kernel columns and positions).
+    /// The derived segments, in segment order: the im2col matrices of <see cref="Gathered"/>, <c>G[(row, b)] = X[(input, b)]</c> for every tap of
+    /// the layer (<see cref="CircuitPlan.Taps"/>), zero where no tap lands (the convolution's zero padding, padded kernel columns and positions);
+    /// the differences of <see cref="Differences"/>, <c>l0_j + 2^8·l1_j</c> of the witness's limbs.
     /// </summary>
-    public Goldilocks[][] GatheredTables(CircuitPlan plan, Goldilocks[][] fieldTensors)
+    public Goldilocks[][] DerivedTables(CircuitPlan plan, Goldilocks[][] fieldTensors, Goldilocks[][] advice)
     {
-        var tables = new Goldilocks[Gathered.Count][];
+        var tables = new Goldilocks[DerivedSegments][];
+        foreach ((int layer, int[] segments) in Differences)
+        {
+            for (int j = 0; j < segments.Length; j++)
+            {
+                (int l0, int l1) = plan.Differences[layer][j];
+                var d = new Goldilocks[advice[l0].Length];
+                for (int i = 0; i < d.Length; i++)
+                {
+                    d[i] = advice[l0][i] + (advice[l1][i] * new Goldilocks(256));
+                }
+
+                tables[segments[j] - AdviceSegments] = d;
+            }
+        }
+
         foreach ((int layer, int segment) in Gathered)
         {
             (int[] rows, int[] inputs, int logRows) = plan.Taps[layer];
@@ -192,19 +248,25 @@ internal sealed class ZeroKnowledgeLayout
     /// <summary>The zero-knowledge layout of a plan, or <see langword="null"/> when a layer kind or a relation is not covered (see remarks).</summary>
     public static ZeroKnowledgeLayout? TryCreate(CircuitPlan plan)
     {
-        if (plan.Layers.Any(l => l.Kind is not (LayerKind.Dense or LayerKind.Square or LayerKind.Relu or LayerKind.Flatten or LayerKind.Conv2d or LayerKind.AvgPool2d)))
+        if (plan.Layers.Any(l => l.Kind is not (LayerKind.Dense or LayerKind.Square or LayerKind.Relu or LayerKind.Flatten or LayerKind.Conv2d or LayerKind.AvgPool2d or LayerKind.MaxPool2d)))
         {
             return null;
         }
 
         var logSizes = new List<int>(plan.AdviceLogSizes);
         var gathered = new Dictionary<int, int>();
+        var differences = new Dictionary<int, int[]>();
         for (int l = 0; l < plan.Layers.Length; l++)
         {
             if (plan.Layers[l].Kind == LayerKind.Conv2d)
             {
                 gathered.Add(l, logSizes.Count);
                 logSizes.Add(plan.Taps[l].LogRows + plan.LogBatch);
+            }
+            else if (plan.Layers[l].Kind == LayerKind.MaxPool2d)
+            {
+                differences.Add(l, [.. Enumerable.Range(logSizes.Count, plan.Layers[l].Window)]);
+                logSizes.AddRange(Enumerable.Repeat(plan.Layouts[l + 1].LogSize, plan.Layers[l].Window));
             }
         }
 
@@ -217,6 +279,7 @@ internal sealed class ZeroKnowledgeLayout
                 LayerKind.Square => [new ZeroCheckBuilder(plan, l).Square()],
                 LayerKind.Relu when plan.Kinds[l + 1] == TensorKind.Public => [new ZeroCheckBuilder(plan, l).PublicRelu()],
                 LayerKind.AvgPool2d => [new ZeroCheckBuilder(plan, l).AveragePool()],
+                LayerKind.MaxPool2d => [new ZeroCheckBuilder(plan, l).MaximumProduct(differences[l]), new ZeroCheckBuilder(plan, l).MaximumGather(differences[l])],
                 LayerKind.Conv2d => [new ZeroCheckBuilder(plan, l).Convolution(gathered[l]), new ZeroCheckBuilder(plan, l).ConvolutionGather(gathered[l])],
                 _ => [],
             };
@@ -245,7 +308,7 @@ internal sealed class ZeroKnowledgeLayout
         }
 
         logSizes.Add(RandomLogSize);
-        return new ZeroKnowledgeLayout(plan, [.. checks], masks, [.. maskVariables], gathered, SegmentLayout.Create(logSizes, splitLargest: false));
+        return new ZeroKnowledgeLayout(plan, [.. checks], masks, [.. maskVariables], gathered, differences, SegmentLayout.Create(logSizes, splitLargest: false));
     }
 
     /// <summary>Accumulates a zero-check's tables (deduplicated by source, index and copy) and terms.</summary>
@@ -366,6 +429,57 @@ internal sealed class ZeroKnowledgeLayout
             int logRows = plan.Layouts[layer + 1].LogFeatures;
             (int v, (int, int)[] rows) = Gather(logRows);
             return Requantized(v, RowScale(logRows), rows, logRows + plan.LogBatch);
+        }
+
+        /// <summary>
+        /// MaxPool2d's product over the output's variables: <c>Σ eq·Π_j Ḋ_j = 0</c>, <c>D_j</c> the committed difference <c>m − x_j</c> of window
+        /// offset <c>j</c> (segments <paramref name="differences"/>; round degree <c>1 + 3·window ≤ 49</c>).
+        /// </summary>
+        public ZeroCheck MaximumProduct(int[] differences)
+        {
+            int v = plan.Layouts[layer + 1].LogSize;
+            (int, int)[] all = [(0, v)];
+            Term(E.One, [Factor(ZeroCheckSource.Eq, 0, all), .. differences.Select(d => Factor(ZeroCheckSource.Witness, d, all))]);
+            return new ZeroCheck(layer, v, v, [.. _factors], [.. _terms], E.Zero, -1);
+        }
+
+        /// <summary>
+        /// MaxPool2d's window gather and limbs, with powers of a random <c>ρ</c>:
+        /// <c>Σ 2^(−e_X)·Sel_ρ·Ẋ − 2^(−e_m)·eq·(Σ_j ρ^j·ṁ − Σ_j ρ^j·Ḋ_j − Σ_j ρ^(w+j)·(Ḋ_j − l̇0_j − 2^8·l̇1_j)) = 0</c>, <c>Sel_ρ</c> weighting window
+        /// offset <c>j</c> by <c>ρ^j</c>: at every output, every input is <c>x_j = m − D_j</c> and every <c>D_j</c> is its range-checked limbs'
+        /// value (a polynomial of degree <c>2w − 1</c> in <c>ρ</c>).
+        /// </summary>
+        public ZeroCheck MaximumGather(int[] differences)
+        {
+            int logRows = plan.Layouts[layer + 1].LogFeatures, window = plan.Layers[layer].Window;
+            (int v, (int, int)[] rows) = Gather(logRows);
+            var powers = Enumerable.Repeat(-1, _terms.Count).ToList();
+            E scale = RowScale(logRows);
+            (List<(E Coefficient, int[] Factors)> maximum, E constant) = Read(layer + 1, rows, 0);
+            foreach ((E coefficient, int[] factors) in maximum)
+            {
+                Term(-(scale * coefficient), [0, .. factors]);
+                powers.Add(2 * window);
+            }
+
+            if (constant != E.Zero)
+            {
+                Term(-(scale * constant), [0]);
+                powers.Add(2 * window);
+            }
+
+            (int L0, int L1)[] limbs = plan.Differences[layer];
+            for (int j = 0; j < differences.Length; j++)
+            {
+                int d = Factor(ZeroCheckSource.Witness, differences[j], rows);
+                Term(scale, [0, d]);
+                Term(scale, [0, d]);
+                Term(-scale, [0, Factor(ZeroCheckSource.Witness, limbs[j].L0, rows)]);
+                Term(-(scale * E.FromBase(new Goldilocks(256))), [0, Factor(ZeroCheckSource.Witness, limbs[j].L1, rows)]);
+                powers.AddRange([j, window + j, window + j, window + j]);
+            }
+
+            return new ZeroCheck(layer, v, logRows + plan.LogBatch, [.. _factors], [.. _terms], E.Zero, -1, window, [.. powers]);
         }
 
         /// <summary>
