@@ -117,49 +117,8 @@ internal sealed partial class LayerRelations
                 return Lift(_tensors[factor.Index]);
             case ZeroCheckSource.PublicSquare:
                 return Array.ConvertAll(_tensors[factor.Index], x => E.FromBase(x * x));
-            case ZeroCheckSource.Selector:
-                return SelectorTable(factor.Index, z, powers);
-            case ZeroCheckSource.ValidSpatialBatch:
-                TensorLayout layout = _plan.Layouts[factor.Index];
-                var validEntries = new E[layout.SpatialPadded << _plan.LogBatch];
-                for (int s = 0; s < layout.Spatial; s++)
-                {
-                    validEntries.AsSpan(s << _plan.LogBatch, _plan.Batch).Fill(E.One);
-                }
-
-                return validEntries;
             default:
-                var valid = new E[1 << _plan.LogBatch];
-                valid.AsSpan(0, _plan.Batch).Fill(E.One);
-                return valid;
+                return ZeroKnowledgeLayout.StructureTable(_plan, factor, z, powers);
         }
-    }
-
-    /// <summary>
-    /// The gather selector of layer <paramref name="l"/> at <paramref name="z"/> over its input's <c>(i, b)</c>:
-    /// <c>Sel(i, b) = Σ_taps eq(z_rows, row)·[input = i]·eq(z_b, b)</c>, summed per input first (one addition per tap, as the v1 gather does);
-    /// with a max pooling's window combination (<c>2w</c> powers of <c>ρ</c>), tap <c>j</c> of each window weighted by <c>powers[j]</c>.
-    /// </summary>
-    private E[] SelectorTable(int l, E[] z, E[]? powers)
-    {
-        (int[] rows, int[] inputs, int logRows) = _plan.Taps[l];
-        E[] eqRows = EqPolynomial.Table<E>(z.AsSpan(0, logRows));
-        E[] eqBatch = EqPolynomial.Table<E>(z.AsSpan(logRows));
-        var perInput = new E[_plan.Layouts[l].FeaturesPadded];
-        for (int j = 0; j < rows.Length; j++)
-        {
-            perInput[inputs[j]] += powers is null ? eqRows[rows[j]] : eqRows[rows[j]] * powers[j % (powers.Length / 2)];
-        }
-
-        var table = new E[perInput.Length * eqBatch.Length];
-        for (int i = 0; i < perInput.Length; i++)
-        {
-            for (int b = 0; b < eqBatch.Length; b++)
-            {
-                table[(i * eqBatch.Length) + b] = perInput[i] * eqBatch[b];
-            }
-        }
-
-        return table;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Thestage.Models;
 using Thestage.Proofs.Fields;
+using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Sumcheck;
 using E = Thestage.Proofs.Fields.GoldilocksExt2;
@@ -243,6 +244,55 @@ internal sealed class ZeroKnowledgeLayout
         }
 
         return tables;
+    }
+
+    /// <summary>
+    /// The own table of a factor fixed by the plan and the relation's point <paramref name="z"/> (and a max pooling's window powers): the gather
+    /// selector <c>Sel(i, b) = Σ_taps eq(z_rows, row)·[input = i]·eq(z_b, b)</c> (<see cref="ZeroCheckSource.Selector"/>; summed per input first,
+    /// one addition per tap as the v1 gather; with <c>2w</c> window powers tap <c>j</c> of each window weighted by <c>ρ^j</c>), or the valid-entry
+    /// indicators (<see cref="ZeroCheckSource.ValidBatch"/>, <see cref="ZeroCheckSource.ValidSpatialBatch"/>). Prover, verifier and the
+    /// simulator tests read these tables through this one method.
+    /// </summary>
+    public static E[] StructureTable(CircuitPlan plan, ZeroCheckFactor factor, ReadOnlySpan<E> z, E[]? powers)
+    {
+        switch (factor.Source)
+        {
+            case ZeroCheckSource.Selector:
+                (int[] rows, int[] inputs, int logRows) = plan.Taps[factor.Index];
+                E[] eqRows = EqPolynomial.Table<E>(z[..logRows]);
+                E[] eqBatch = EqPolynomial.Table<E>(z[logRows..]);
+                var perInput = new E[plan.Layouts[factor.Index].FeaturesPadded];
+                for (int j = 0; j < rows.Length; j++)
+                {
+                    perInput[inputs[j]] += powers is null ? eqRows[rows[j]] : eqRows[rows[j]] * powers[j % (powers.Length / 2)];
+                }
+
+                var selector = new E[perInput.Length * eqBatch.Length];
+                for (int i = 0; i < perInput.Length; i++)
+                {
+                    for (int b = 0; b < eqBatch.Length; b++)
+                    {
+                        selector[(i * eqBatch.Length) + b] = perInput[i] * eqBatch[b];
+                    }
+                }
+
+                return selector;
+            case ZeroCheckSource.ValidSpatialBatch:
+                TensorLayout layout = plan.Layouts[factor.Index];
+                var validEntries = new E[layout.SpatialPadded << plan.LogBatch];
+                for (int s = 0; s < layout.Spatial; s++)
+                {
+                    validEntries.AsSpan(s << plan.LogBatch, plan.Batch).Fill(E.One);
+                }
+
+                return validEntries;
+            case ZeroCheckSource.ValidBatch:
+                var valid = new E[1 << plan.LogBatch];
+                valid.AsSpan(0, plan.Batch).Fill(E.One);
+                return valid;
+            default:
+                throw new ArgumentException($"A {factor.Source} factor is not fixed by the plan.", nameof(factor));
+        }
     }
 
     /// <summary>The zero-knowledge layout of a plan, or <see langword="null"/> when a layer kind or a relation is not covered (see remarks).</summary>

@@ -42,6 +42,14 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
         return (CommitHiding(quantized, seed), inputs);
     }
 
+    /// <summary>Conv2d (stride 2, padding 1) → ReLU → AvgPool2d → Square → Flatten → Dense: a convolution, its gather and an average pooling.</summary>
+    private static (CommittedModel Model, List<int[]> Inputs) HidingCnn(int seed, int batch)
+    {
+        var random = new Random(seed);
+        (QuantizedModel quantized, List<int[]> inputs) = TestModels.Quantized(TestModels.Cnn(random, 2, 7, 3, 3, 2, 1, 3), random, batch);
+        return (CommitHiding(quantized, seed), inputs);
+    }
+
     internal static ushort Version(byte[] bytes) => (ushort)(bytes[4] | (bytes[5] << 8));
 
     internal static byte[] WithVersion(byte[] bytes, ushort version)
@@ -52,19 +60,22 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
         return copy;
     }
 
-    public static TheoryData<string> Models => new() { "mlp-16-8-4", "mlp-10-6-4-batch-3", "square-relu-batch-3", "mlp-12-8-8-4-batch-2" };
+    public static TheoryData<string> Models => new() { "mlp-16-8-4", "mlp-10-6-4-batch-3", "square-relu-batch-3", "mlp-12-8-8-4-batch-2", "cnn-avg-batch-3", "cnn-max-batch-2", "cnn-max-3x3" };
 
     private static (CommittedModel Model, List<int[]> Inputs) Model(string name) => name switch
     {
         "mlp-16-8-4" => HidingMlp(8300, 1, 16, 8, 4),
         "mlp-10-6-4-batch-3" => HidingMlp(8301, 3, 10, 6, 4),
         "square-relu-batch-3" => HidingSquareModel(8302, 3),
+        "cnn-avg-batch-3" => HidingCnn(8304, 3),
+        "cnn-max-batch-2" => MaxPoolProofTests.Model(8305, 2, 6, 2, reluAfter: true, hiding: true),
+        "cnn-max-3x3" => MaxPoolProofTests.Model(8306, 1, 7, 3, reluAfter: false, hiding: true),
         _ => HidingMlp(8303, 2, 12, 8, 8, 4),
     };
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void HonestHidingProofsOfMlpsAreVersion3AndVerify(string name)
+    public void HonestHidingProofsOfEveryLayerKindAreVersion3AndVerify(string name)
     {
         (CommittedModel model, List<int[]> inputs) = Model(name);
         Assert.NotNull(model.Commitment.Plan(inputs.Count).ZeroKnowledge);
@@ -112,9 +123,7 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
     public void ConvolutionalHidingProofsAreVersion3AndRefuseVersion2()
     {
         // Conv2d (stride 2, padding 1) → ReLU → AvgPool2d → Square → Flatten → Dense, batch 3 (padded samples).
-        var random = new Random(8350);
-        (QuantizedModel quantized, List<int[]> inputs) = TestModels.Quantized(TestModels.Cnn(random, 2, 7, 3, 3, 2, 1, 3), random, 3);
-        CommittedModel model = CommitHiding(quantized, 8350);
+        (CommittedModel model, List<int[]> inputs) = HidingCnn(8350, 3);
         ZeroKnowledgeLayout layout = model.Commitment.Plan(3).ZeroKnowledge!;
         Assert.Single(layout.Gathered);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 8351);
@@ -177,10 +186,13 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
         new(proof.AdviceRoot, sumchecks ?? proof.Sumchecks, values ?? proof.Values.ToArray(), advice ?? proof.AdviceOpening, weights ?? proof.WeightOpenings,
             proof.MaskChunks, masks ?? proof.MaskOpenings, hidesClaims: true);
 
-    [Fact]
-    public void EveryTamperedFieldOfAVersion3ProofIsRejected()
+    [Theory]
+    [InlineData("square-relu-batch-2")]
+    [InlineData("cnn-avg-batch-3")]
+    [InlineData("cnn-max-batch-2")]
+    public void EveryTamperedFieldOfAVersion3ProofIsRejected(string name)
     {
-        (CommittedModel model, List<int[]> inputs) = HidingSquareModel(8360, 2);
+        (CommittedModel model, List<int[]> inputs) = name == "square-relu-batch-2" ? HidingSquareModel(8360, 2) : Model(name);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 8361);
         bool Accepted(InferenceProof candidate) => InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, candidate);
         Assert.True(Accepted(With(proof)));
@@ -330,6 +342,9 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
     [Theory]
     [InlineData("mlp-10-6-4-batch-3")]
     [InlineData("square-relu-batch-3")]
+    [InlineData("cnn-avg-batch-3")]
+    [InlineData("cnn-max-batch-2")]
+    [InlineData("cnn-max-3x3")]
     public void SimulatedZeroChecksOfEveryLayerNeedNoWitness(string name)
     {
         // The simulator of the relations of a v3 proof: given the statement (architecture, public input and output, so the public
@@ -345,6 +360,7 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
         var rng = new SeededWordSource(8380);
         foreach (ZeroCheck check in plan.ZeroKnowledge!.Checks)
         {
+            E[]? powers = check.Window > 0 ? Powers(rng.Next<E>(), 2 * check.Window) : null;
             E[] z = rng.NextArray<E>(check.PointVariables);
             E weight = rng.Next<E>();
             E[] point = rng.NextArray<E>(check.NumVariables);
@@ -359,15 +375,29 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
                     ZeroCheckSource.Eq => EqPolynomial.Evaluate<E>(z, own),
                     ZeroCheckSource.Public => MultilinearPolynomial<E>.Evaluate(Array.ConvertAll(publicTensors[factor.Index], E.FromBase), own),
                     ZeroCheckSource.PublicSquare => MultilinearPolynomial<E>.Evaluate(Array.ConvertAll(publicTensors[factor.Index], x => E.FromBase(x * x)), own),
-                    ZeroCheckSource.ValidBatch => MultilinearPolynomial<E>.Evaluate(Enumerable.Range(0, 1 << plan.LogBatch).Select(b => b < plan.Batch ? E.One : E.Zero).ToArray(), own),
+                    ZeroCheckSource.ValidBatch or ZeroCheckSource.ValidSpatialBatch or ZeroCheckSource.Selector =>
+                        MultilinearPolynomial<E>.Evaluate(ZeroKnowledgeLayout.StructureTable(plan, factor, z, powers), own),
                     ZeroCheckSource.Witness when factor.Copy > 0 => evaluations[Array.FindIndex(check.Factors, f => f.Source == ZeroCheckSource.Witness && f.Index == factor.Index && f.Copy == 0)],
                     _ => rng.Next<E>(), // a witness claim (uniform), or the revealed weight claim
                 };
             }
 
-            SumcheckProof<E> proof = Sumcheck.ZeroKnowledgeSumcheckTests.Simulate(sum, check.NumVariables, check.Degree, weight, point, evaluations, SumcheckTerm<E>.Evaluate(check.Terms, evaluations), rng);
-            Assert.Equal(SumcheckFailure.None, SumcheckVerifier.Check(sum, proof, weight, point, check.Terms).Failure);
-            Assert.Equal(SumcheckFailure.RoundSumMismatch, SumcheckVerifier.Check(sum + E.One, proof, weight, point, check.Terms).Failure);
+            SumcheckTerm<E>[] terms = check.TermsAt(powers);
+            SumcheckProof<E> proof = Sumcheck.ZeroKnowledgeSumcheckTests.Simulate(sum, check.NumVariables, check.Degree, weight, point, evaluations, SumcheckTerm<E>.Evaluate(terms, evaluations), rng);
+            Assert.Equal(SumcheckFailure.None, SumcheckVerifier.Check(sum, proof, weight, point, terms).Failure);
+            Assert.Equal(SumcheckFailure.RoundSumMismatch, SumcheckVerifier.Check(sum + E.One, proof, weight, point, terms).Failure);
         }
+    }
+
+    private static E[] Powers(E rho, int count)
+    {
+        var powers = new E[count];
+        powers[0] = E.One;
+        for (int j = 1; j < count; j++)
+        {
+            powers[j] = powers[j - 1] * rho;
+        }
+
+        return powers;
     }
 }
