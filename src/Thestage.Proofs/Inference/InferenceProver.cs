@@ -81,14 +81,22 @@ public static partial class InferenceProver
     /// <paramref name="maskSalts"/> feeds the sumcheck masking pool (default: <paramref name="salts"/>); the indistinguishability tests
     /// fix the witness commitment's salts and vary only the masks. <paramref name="revealClaims"/> makes the <c>TSIP</c> v2 proof of a hiding
     /// commitment (masked rounds, revealed claims), which the tests use as the downgrade a verifier must refuse and as the control of the
-    /// indistinguishability test.
+    /// indistinguishability test. <paramref name="alterDerived"/> is the cheating prover of the attack tests: it changes the derived segments of a
+    /// v3 proof (<see cref="ZeroKnowledgeLayout.DerivedTables"/>, e.g. a gathered im2col entry) before they are committed.
     /// </remarks>
     internal static InferenceProof ProveWithWitness(
-        CommittedModel model, CircuitPlan plan, IReadOnlyList<int[]> inputs, InferenceWitness witness, ISaltSource? salts, ISaltSource? maskSalts = null, bool revealClaims = false)
+        CommittedModel model, CircuitPlan plan, IReadOnlyList<int[]> inputs, InferenceWitness witness, ISaltSource? salts, ISaltSource? maskSalts = null, bool revealClaims = false,
+        Action<Goldilocks[][]>? alterDerived = null)
     {
         ModelCommitment commitment = model.Commitment;
         ZeroKnowledgeLayout? zeroKnowledge = commitment.Parameters.Hiding && !revealClaims ? plan.ZeroKnowledge : null;
-        Goldilocks[][] segments = zeroKnowledge is null ? witness.Advice : WithMasks(zeroKnowledge, [.. witness.Advice, .. zeroKnowledge.DerivedTables(plan, witness.FieldTensors, witness.Advice)], maskSalts ?? salts);
+        Goldilocks[][]? derived = zeroKnowledge?.DerivedTables(plan, witness.FieldTensors, witness.Advice);
+        if (derived is not null)
+        {
+            alterDerived?.Invoke(derived);
+        }
+
+        Goldilocks[][] segments = zeroKnowledge is null ? witness.Advice : WithMasks(zeroKnowledge, [.. witness.Advice, .. derived!], maskSalts ?? salts);
         Goldilocks[][] advice = (zeroKnowledge?.Layout ?? plan.AdviceLayout).Assemble(segments);
         LigeroProverState adviceState = LigeroProver.Commit(advice[0], commitment.Parameters, salts);
 

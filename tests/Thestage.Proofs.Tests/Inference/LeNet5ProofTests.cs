@@ -1,4 +1,5 @@
 using Thestage.Models;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Tests.Quantization;
@@ -35,6 +36,27 @@ public sealed class LeNet5ProofTests
         InferenceProof proof = InferenceProofSerializer.Deserialize(InferenceProofSerializer.Serialize(lenet.Proof));
         Assert.True(InferenceVerifier.Verify(read, lenet.Input, lenet.Output, proof));
         Assert.True(InferenceVerifier.SoundnessBits(read, 1) >= VerifierPolicy.DefaultMinimumSoundnessBits);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LeNet5_hiding_proofs_are_version_3_and_verify(bool maxPooling)
+    {
+        LeNet5Proof lenet = maxPooling ? LeNet5Proof.HidingMaxPooling.Value : LeNet5Proof.HidingAveragePooling.Value;
+        ZeroKnowledgeLayout layout = lenet.Model.Commitment.Plan(1).ZeroKnowledge!;
+        Assert.Equal(2, layout.Gathered.Count);
+        Assert.Equal(maxPooling ? 2 : 0, layout.Differences.Count);
+        Assert.True(lenet.Proof.HidesClaims);
+        byte[] bytes = InferenceProofSerializer.Serialize(lenet.Proof);
+        Assert.Equal(3, ZeroKnowledgeClaimsInferenceTests.Version(bytes));
+        Assert.Equal(IntegerEvaluator.Evaluate(lenet.Model.Model, lenet.Input), lenet.Output);
+        ModelCommitment read = ModelCommitmentSerializer.Deserialize(ModelCommitmentSerializer.Serialize(lenet.Model.Commitment));
+        VerdictAssert.Accepted(InferenceVerifier.Check(read, lenet.Input, lenet.Output, InferenceProofSerializer.Deserialize(bytes), VerifierPolicy.Default));
+        Assert.True(InferenceVerifier.SoundnessBits(read, 1) >= VerifierPolicy.DefaultMinimumSoundnessBits);
+        int[] wrong = (int[])lenet.Output.Clone();
+        wrong[3] -= 1;
+        Assert.False(InferenceVerifier.Verify(read, lenet.Input, wrong, lenet.Proof));
     }
 
     [Theory]
@@ -102,14 +124,20 @@ internal sealed record LeNet5Proof(CommittedModel Model, int[] Input, int[] Outp
 
     public static readonly Lazy<LeNet5Proof> AveragePooling = new(() => Build(1301, maxPooling: false));
 
-    private static LeNet5Proof Build(int seed, bool maxPooling)
+    /// <summary>LeNet-5 with max pooling committed with hiding parameters: its proof is <c>TSIP</c> v3.</summary>
+    public static readonly Lazy<LeNet5Proof> HidingMaxPooling = new(() => Build(1302, maxPooling: true, hiding: true));
+
+    /// <summary>LeNet-5 with average pooling committed with hiding parameters: its proof is <c>TSIP</c> v3.</summary>
+    public static readonly Lazy<LeNet5Proof> HidingAveragePooling = new(() => Build(1303, maxPooling: false, hiding: true));
+
+    private static LeNet5Proof Build(int seed, bool maxPooling, bool hiding = false)
     {
         var random = new Random(seed);
         Sequential source = TestModels.LeNet5(random, maxPooling);
         List<double[]> calibration = TestModels.Inputs(random, source.InputShape, 8);
         QuantizedModel model = Quantizer.Quantize(source, calibration, 8);
         int[] input = model.QuantizeInput(calibration[0]);
-        CommittedModel committed = CommittedModel.Commit(model, salts: new SeededSaltSource(seed));
+        CommittedModel committed = CommittedModel.Commit(model, hiding ? LigeroParameters.DefaultHiding : LigeroParameters.Default, new SeededSaltSource(seed));
         (int[] output, InferenceProof proof) = InferenceProver.Prove(committed, input, new SeededSaltSource(seed + 1));
         return new LeNet5Proof(committed, input, output, proof, source, calibration);
     }
