@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using Thestage.Models;
 using Thestage.Proofs.Fields;
-using Thestage.Proofs.Polynomials;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Sumcheck;
 using E = Thestage.Proofs.Fields.GoldilocksExt2;
@@ -148,12 +146,13 @@ internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables
 /// entries that no claim reads, so the one value its single batched opening proves is uniform (<see cref="ClaimBatcher"/>).
 /// </para>
 /// <para>
-/// <b>Covered</b>: Dense (any batch), Square, ReLU, Flatten. A plan with Conv2d, AvgPool2d or MaxPool2d, or with a zero-check that reads
-/// no committed segment (a single Dense layer between the public input and output with shift 0, whose relation holds no witness), has
+/// <b>Covered</b>: Dense (any batch), Square, ReLU, Flatten, and Conv2d, AvgPool2d, MaxPool2d (<c>ZeroKnowledgeLayout.Convolutional.cs</c>: a
+/// convolution's im2col matrix and a max pooling's differences are derived witness segments after the plan's). A plan with a zero-check that
+/// reads no committed segment (a single Dense layer between the public input and output with shift 0, whose relation holds no witness) has
 /// no zero-knowledge layout (<see cref="TryCreate"/> returns <see langword="null"/>) and is proven as <c>TSIP</c> v2.
 /// </para>
 /// </remarks>
-internal sealed class ZeroKnowledgeLayout
+internal sealed partial class ZeroKnowledgeLayout
 {
     /// <summary>The log size of the random segment: two base entries.</summary>
     public const int RandomLogSize = 1;
@@ -246,55 +245,6 @@ internal sealed class ZeroKnowledgeLayout
         return tables;
     }
 
-    /// <summary>
-    /// The own table of a factor fixed by the plan and the relation's point <paramref name="z"/> (and a max pooling's window powers): the gather
-    /// selector <c>Sel(i, b) = Σ_taps eq(z_rows, row)·[input = i]·eq(z_b, b)</c> (<see cref="ZeroCheckSource.Selector"/>; summed per input first,
-    /// one addition per tap as the v1 gather; with <c>2w</c> window powers tap <c>j</c> of each window weighted by <c>ρ^j</c>), or the valid-entry
-    /// indicators (<see cref="ZeroCheckSource.ValidBatch"/>, <see cref="ZeroCheckSource.ValidSpatialBatch"/>). Prover, verifier and the
-    /// simulator tests read these tables through this one method.
-    /// </summary>
-    public static E[] StructureTable(CircuitPlan plan, ZeroCheckFactor factor, ReadOnlySpan<E> z, E[]? powers)
-    {
-        switch (factor.Source)
-        {
-            case ZeroCheckSource.Selector:
-                (int[] rows, int[] inputs, int logRows) = plan.Taps[factor.Index];
-                E[] eqRows = EqPolynomial.Table<E>(z[..logRows]);
-                E[] eqBatch = EqPolynomial.Table<E>(z[logRows..]);
-                var perInput = new E[plan.Layouts[factor.Index].FeaturesPadded];
-                for (int j = 0; j < rows.Length; j++)
-                {
-                    perInput[inputs[j]] += powers is null ? eqRows[rows[j]] : eqRows[rows[j]] * powers[j % (powers.Length / 2)];
-                }
-
-                var selector = new E[perInput.Length * eqBatch.Length];
-                for (int i = 0; i < perInput.Length; i++)
-                {
-                    for (int b = 0; b < eqBatch.Length; b++)
-                    {
-                        selector[(i * eqBatch.Length) + b] = perInput[i] * eqBatch[b];
-                    }
-                }
-
-                return selector;
-            case ZeroCheckSource.ValidSpatialBatch:
-                TensorLayout layout = plan.Layouts[factor.Index];
-                var validEntries = new E[layout.SpatialPadded << plan.LogBatch];
-                for (int s = 0; s < layout.Spatial; s++)
-                {
-                    validEntries.AsSpan(s << plan.LogBatch, plan.Batch).Fill(E.One);
-                }
-
-                return validEntries;
-            case ZeroCheckSource.ValidBatch:
-                var valid = new E[1 << plan.LogBatch];
-                valid.AsSpan(0, plan.Batch).Fill(E.One);
-                return valid;
-            default:
-                throw new ArgumentException($"A {factor.Source} factor is not fixed by the plan.", nameof(factor));
-        }
-    }
-
     /// <summary>The zero-knowledge layout of a plan, or <see langword="null"/> when a layer kind or a relation is not covered (see remarks).</summary>
     public static ZeroKnowledgeLayout? TryCreate(CircuitPlan plan)
     {
@@ -362,7 +312,7 @@ internal sealed class ZeroKnowledgeLayout
     }
 
     /// <summary>Accumulates a zero-check's tables (deduplicated by source, index and copy) and terms.</summary>
-    private sealed class ZeroCheckBuilder(CircuitPlan plan, int layer)
+    private sealed partial class ZeroCheckBuilder(CircuitPlan plan, int layer)
     {
         private readonly List<ZeroCheckFactor> _factors = [];
         private readonly List<SumcheckTerm<E>> _terms = [];
@@ -444,123 +394,6 @@ internal sealed class ZeroKnowledgeLayout
 
             return new ZeroCheck(layer, v, v, [.. _factors], [.. _terms], E.Zero, plan.Source[plan.Layers.Length]);
         }
-
-        /// <summary>
-        /// Conv2d over <c>(o, k, s, b)</c> on its committed im2col matrix <c>G</c> (segment <paramref name="gathered"/>):
-        /// <c>Σ eq·W·Ġ + 2^(−v_k)·eq·(b·[s &lt; S, b &lt; B] − 2^s·q − Σ 2^(8i)·r_i) = −h + 2^s·c_q</c>, <c>eq</c> over the output's <c>(o, s, b)</c>.
-        /// </summary>
-        public ZeroCheck Convolution(int gathered)
-        {
-            (int weights, int bias, int logRows, int logColumns) = plan.WeightSegments[layer];
-            int logSpatial = plan.Layouts[layer + 1].LogSpatial, logBatch = plan.LogBatch, v = logRows + logColumns + logSpatial + logBatch;
-            (int, int) o = (0, logRows), k = (logRows, logColumns), s = (logRows + logColumns, logSpatial), b = (logRows + logColumns + logSpatial, logBatch);
-            int eq = Factor(ZeroCheckSource.Eq, 0, [o, s, b]);
-            Term(E.One, [eq, Factor(ZeroCheckSource.Weight, weights, [o, k]), Factor(ZeroCheckSource.Witness, gathered, [k, s, b])]);
-            E scale = E.Invert(E.FromBase(new Goldilocks(1UL << logColumns)));
-            Term(scale, [eq, Factor(ZeroCheckSource.Weight, bias, [o]), Factor(ZeroCheckSource.ValidSpatialBatch, layer + 1, [s, b])]);
-            return Requantized(v, scale, [o, s, b], plan.Layouts[layer + 1].LogSize);
-        }
-
-        /// <summary>
-        /// The gather of Conv2d's im2col matrix: <c>Σ 2^(−e_X)·Sel·Ẋ − 2^(−e_G)·eq·Ġ = 0</c> over <c>(max(i, (k, s)), b)</c>, <c>eq</c> at a random point of
-        /// <c>G</c>'s <c>(k, s, b)</c> and <c>Sel</c> the layer's im2col selector there: <c>G</c> is exactly the gathered input.
-        /// </summary>
-        public ZeroCheck ConvolutionGather(int gathered)
-        {
-            int logRows = plan.Taps[layer].LogRows;
-            (int v, (int, int)[] rows) = Gather(logRows);
-            Term(-RowScale(logRows), [0, Factor(ZeroCheckSource.Witness, gathered, rows)]);
-            return new ZeroCheck(layer, v, logRows + plan.LogBatch, [.. _factors], [.. _terms], E.Zero, -1);
-        }
-
-        /// <summary>AvgPool2d: <c>Σ 2^(−e_X)·Sel·Ẋ − 2^(−e_q)·eq·(2^s·q + Σ 2^(8i)·r_i) = −h + 2^s·c_q</c>, the window sum gathered by <c>Sel</c>.</summary>
-        public ZeroCheck AveragePool()
-        {
-            int logRows = plan.Layouts[layer + 1].LogFeatures;
-            (int v, (int, int)[] rows) = Gather(logRows);
-            return Requantized(v, RowScale(logRows), rows, logRows + plan.LogBatch);
-        }
-
-        /// <summary>
-        /// MaxPool2d's product over the output's variables: <c>Σ eq·Π_j Ḋ_j = 0</c>, <c>D_j</c> the committed difference <c>m − x_j</c> of window
-        /// offset <c>j</c> (segments <paramref name="differences"/>; round degree <c>1 + 3·window ≤ 49</c>).
-        /// </summary>
-        public ZeroCheck MaximumProduct(int[] differences)
-        {
-            int v = plan.Layouts[layer + 1].LogSize;
-            (int, int)[] all = [(0, v)];
-            Term(E.One, [Factor(ZeroCheckSource.Eq, 0, all), .. differences.Select(d => Factor(ZeroCheckSource.Witness, d, all))]);
-            return new ZeroCheck(layer, v, v, [.. _factors], [.. _terms], E.Zero, -1);
-        }
-
-        /// <summary>
-        /// MaxPool2d's window gather and limbs, with powers of a random <c>ρ</c>:
-        /// <c>Σ 2^(−e_X)·Sel_ρ·Ẋ − 2^(−e_m)·eq·(Σ_j ρ^j·ṁ − Σ_j ρ^j·Ḋ_j − Σ_j ρ^(w+j)·(Ḋ_j − l̇0_j − 2^8·l̇1_j)) = 0</c>, <c>Sel_ρ</c> weighting window
-        /// offset <c>j</c> by <c>ρ^j</c>: at every output, every input is <c>x_j = m − D_j</c> and every <c>D_j</c> is its range-checked limbs'
-        /// value (a polynomial of degree <c>2w − 1</c> in <c>ρ</c>).
-        /// </summary>
-        public ZeroCheck MaximumGather(int[] differences)
-        {
-            int logRows = plan.Layouts[layer + 1].LogFeatures, window = plan.Layers[layer].Window;
-            (int v, (int, int)[] rows) = Gather(logRows);
-            var powers = Enumerable.Repeat(-1, _terms.Count).ToList();
-            E scale = RowScale(logRows);
-            (List<(E Coefficient, int[] Factors)> maximum, E constant) = Read(layer + 1, rows, 0);
-            foreach ((E coefficient, int[] factors) in maximum)
-            {
-                Term(-(scale * coefficient), [0, .. factors]);
-                powers.Add(2 * window);
-            }
-
-            if (constant != E.Zero)
-            {
-                Term(-(scale * constant), [0]);
-                powers.Add(2 * window);
-            }
-
-            (int L0, int L1)[] limbs = plan.Differences[layer];
-            for (int j = 0; j < differences.Length; j++)
-            {
-                int d = Factor(ZeroCheckSource.Witness, differences[j], rows);
-                Term(scale, [0, d]);
-                Term(scale, [0, d]);
-                Term(-scale, [0, Factor(ZeroCheckSource.Witness, limbs[j].L0, rows)]);
-                Term(-(scale * E.FromBase(new Goldilocks(256))), [0, Factor(ZeroCheckSource.Witness, limbs[j].L1, rows)]);
-                powers.AddRange([j, window + j, window + j, window + j]);
-            }
-
-            return new ZeroCheck(layer, v, logRows + plan.LogBatch, [.. _factors], [.. _terms], E.Zero, -1, window, [.. powers]);
-        }
-
-        /// <summary>
-        /// The variables <c>(f, b)</c> of a gather, <c>f</c> the larger of the input's features and the gathered rows, each side replicated over
-        /// the rest of <c>f</c>; adds <c>eq</c> (factor 0) over the rows and the input side <c>2^(−e_X)·Sel·Ẋ</c>, returning the rows' coordinates.
-        /// </summary>
-        private (int Variables, (int, int)[] Rows) Gather(int logRows)
-        {
-            int source = plan.Source[layer], logInputs = plan.Layouts[layer].LogFeatures, logBatch = plan.LogBatch;
-            int f = Math.Max(logInputs, logRows);
-            (int, int)[] rows = [(0, logRows), (f, logBatch)], inputs = [(0, logInputs), (f, logBatch)];
-            int eq = Factor(ZeroCheckSource.Eq, 0, rows);
-            int selector = Factor(ZeroCheckSource.Selector, layer, inputs);
-            E scale = E.Invert(E.FromBase(new Goldilocks(1UL << (f - logInputs))));
-            (List<(E Coefficient, int[] Factors)> input, E inputConstant) = Read(source, inputs, 0);
-            foreach ((E coefficient, int[] factors) in input)
-            {
-                Term(scale * coefficient, [selector, .. factors]);
-            }
-
-            if (inputConstant != E.Zero)
-            {
-                Term(scale * inputConstant, [selector]);
-            }
-
-            Debug.Assert(eq == 0, "Requantized reads eq as factor 0.");
-            return (f + logBatch, rows);
-        }
-
-        /// <summary>The scale <c>2^(−e)</c> of the gathered rows' side, <c>e</c> the input features beyond the rows.</summary>
-        private E RowScale(int logRows) => E.Invert(E.FromBase(new Goldilocks(1UL << Math.Max(0, plan.Layouts[layer].LogFeatures - logRows))));
 
         /// <summary>Adds the output side <c>−scale·eq·(2^s·q + Σ_i 2^(8i)·r_i)</c> and builds the zero-check with sum <c>−h + 2^s·c_q</c>.</summary>
         private ZeroCheck Requantized(int v, E scale, (int, int)[] output, int pointVariables)
