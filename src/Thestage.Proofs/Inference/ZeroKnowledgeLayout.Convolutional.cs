@@ -157,12 +157,11 @@ internal sealed partial class ZeroKnowledgeLayout
             (int L0, int L1)[] limbs = plan.Differences[layer];
             for (int j = 0; j < differences.Length; j++)
             {
-                int d = Factor(ZeroCheckSource.Witness, differences[j], rows);
-                Term(scale, [0, d]);
-                Term(scale, [0, d]);
+                // D_j's coefficient is ρ^j + ρ^(w+j) (code 2w + 1 + j): three terms per offset, 3·16 + 7 ≤ 63 for a 4×4 window.
+                Term(scale, [0, Factor(ZeroCheckSource.Witness, differences[j], rows)]);
                 Term(-scale, [0, Factor(ZeroCheckSource.Witness, limbs[j].L0, rows)]);
                 Term(-(scale * E.FromBase(new Goldilocks(256))), [0, Factor(ZeroCheckSource.Witness, limbs[j].L1, rows)]);
-                powers.AddRange([j, window + j, window + j, window + j]);
+                powers.AddRange([(2 * window) + 1 + j, window + j, window + j]);
             }
 
             return new ZeroCheck(layer, v, logRows + plan.LogBatch, [.. _factors], [.. _terms], E.Zero, -1, window, [.. powers]);

@@ -83,7 +83,8 @@ internal sealed record ZeroCheckFactor(ZeroCheckSource Source, int Index, (int S
 /// </summary>
 /// <remarks>
 /// A max pooling's gather (<see cref="Window"/> <c>w &gt; 0</c>) draws a window combination <c>ρ</c> before <c>z</c>: term <c>t</c>'s coefficient is
-/// multiplied by <c>ρ^(TermPowers[t])</c> (<c>&lt; 2w</c>), or by <c>Σ_(j&lt;w) ρ^j</c> when the power is <c>2w</c> (none when negative), and the
+/// multiplied by <c>ρ^(TermPowers[t])</c> (<c>&lt; 2w</c>), by <c>Σ_(j&lt;w) ρ^j</c> when the code is <c>2w</c>, by <c>ρ^j + ρ^(w+j)</c> when it is
+/// <c>2w + 1 + j</c> (none when negative), and the
 /// selector weights tap <c>j</c> of each window by <c>ρ^j</c> (<see cref="TermsAt"/>, with the powers <c>ρ^0 … ρ^(2w−1)</c>).
 /// </remarks>
 internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables, ZeroCheckFactor[] Factors, SumcheckTerm<E>[] Terms, E ConstantSum, int SumTensor, int Window = 0, int[]? TermPowers = null)
@@ -106,7 +107,14 @@ internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables
         for (int t = 0; t < terms.Length; t++)
         {
             int p = TermPowers![t];
-            terms[t] = p < 0 ? Terms[t] : new SumcheckTerm<E>(Terms[t].Coefficient * (p == 2 * Window ? all : powers[p]), Terms[t].Factors);
+            if (p < 0)
+            {
+                terms[t] = Terms[t];
+                continue;
+            }
+
+            E factor = p < 2 * Window ? powers[p] : p == 2 * Window ? all : powers[p - (2 * Window) - 1] + powers[p - Window - 1];
+            terms[t] = new SumcheckTerm<E>(Terms[t].Coefficient * factor, Terms[t].Factors);
         }
 
         return terms;
@@ -285,7 +293,9 @@ internal sealed partial class ZeroKnowledgeLayout
             };
             foreach (ZeroCheck check in layerChecks)
             {
-                if (!check.Masked.Any(m => m))
+                // A relation without a masked factor, or beyond the masked sumcheck's limits (terms, tables, degree), keeps v2.
+                if (!check.Masked.Any(m => m) || !SumcheckTerm<E>.Valid(check.Terms, check.Factors.Length)
+                    || check.Factors.Length > SumcheckVerifier.MaxDegree || check.Degree > SumcheckVerifier.MaxDegree)
                 {
                     return null;
                 }

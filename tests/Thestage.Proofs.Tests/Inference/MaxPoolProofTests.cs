@@ -62,6 +62,7 @@ public sealed class MaxPoolProofTests
     [InlineData(1, 6, 2, false, true)]
     [InlineData(3, 6, 2, true, true)]
     [InlineData(2, 6, 3, false, true)]
+    [InlineData(1, 8, 4, true, true)]
     public void Proofs_through_a_max_pooling_verify_and_match_the_evaluator(int batch, int size, int window, bool reluAfter, bool hiding = false)
     {
         (CommittedModel model, List<int[]> inputs) = Model(700 + (10 * batch) + size + window, batch, size, window, reluAfter, hiding: hiding);
