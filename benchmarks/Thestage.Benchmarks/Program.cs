@@ -6,7 +6,8 @@ namespace Thestage.Benchmarks;
 /// Entry point: <c>dotnet run -c Release --project benchmarks/Thestage.Benchmarks -- --filter '*'</c>;
 /// <c>… -- seal-report|commit-report &lt;work directory&gt; &lt;output.md&gt;</c> writes the table of
 /// <c>benchmarks/compare-seal.sh</c> or <c>benchmarks/compare-commits.sh</c>;
-/// <c>… -- lenet5-prove [max|avg] [warm-up proofs] [measured proofs] [hiding|plain]</c> proves LeNet-5 in one process (<c>benchmarks/compare-zkcnn.sh</c>).
+/// <c>… -- lenet5-prove [max|avg] [warm-up proofs] [measured proofs] [hiding|plain]</c> proves LeNet-5 in one process (<c>benchmarks/compare-zkcnn.sh</c>);
+/// <c>… -- lenet5-verify [max|avg] [verifications] [hiding|plain]</c> verifies one LeNet-5 proof repeatedly (thread CPU time, allocation).
 /// </summary>
 public static class Program
 {
@@ -20,6 +21,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "lenet5-prove")
         {
             return Proofs.LeNet5Process.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "lenet5-verify")
+        {
+            return Proofs.LeNet5Process.RunVerify(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == "commit-report")

@@ -3,6 +3,7 @@ using System.Globalization;
 using Thestage.Inference.Data;
 using Thestage.Models;
 using Thestage.Proofs;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Training;
@@ -32,10 +33,11 @@ internal static class TrainingDemo
         // Recording, proving and verifying report each step or proof (a fraction of the whole) and stop on Ctrl+C.
         var clock = Stopwatch.StartNew();
         TrainingRun run = terminal.Step($"training and committing {options.Steps} steps", options.Steps, step =>
-            TrainingRun.Record(config, train, options.Steps, step.As<(int Completed, int Total)>(p => p.Completed), cancellationToken));
+            TrainingRun.Record(config, train, options.Steps, options.Parameters ?? LigeroParameters.Default, step.As<(int Completed, int Total)>(p => p.Completed), cancellationToken));
         double recordSeconds = clock.Elapsed.TotalSeconds;
         int transcriptBytes = TrainingTranscriptSerializer.Serialize(run.Transcript).Length;
-        terminal.Line($"trained and committed {options.Steps} steps (dataset + {options.Steps + 1} snapshots) in {recordSeconds:F1} s; transcript {transcriptBytes:N0} B");
+        terminal.Line($"trained and committed {options.Steps} steps (dataset + {options.Steps + 1} snapshots) in {recordSeconds:F1} s; transcript {transcriptBytes:N0} B; "
+            + (run.Transcript.Parameters.Hiding ? "hiding (zero-knowledge mode)" : "plain (--non-hiding-for-benchmarks: NOT zero-knowledge)"));
         var trainer = new FixedPointTrainer(config, train, run.Transcript.ScheduleKey);
         int before = trainer.CountCorrect(run.Snapshots[0], test);
         int after = trainer.CountCorrect(run.Snapshots[^1], test);
@@ -82,7 +84,7 @@ internal static class TrainingDemo
 
         terminal.Line($"exported to the IR ({model}): argmax agrees with the fixed-point model on {agree} / {test.Count} test images");
         cancellationToken.ThrowIfCancellationRequested();
-        Chain chain = ChainToInference(run, trainer, test, terminal);
+        Chain chain = ChainToInference(run, trainer, test, options.Parameters, terminal);
         terminal.Line($"int8 model for verifiable inference: test accuracy {Percent(chain.Correct, test.Count)} (same argmax as fixed point on {chain.Same} / {test.Count}); "
             + $"link to the final snapshot proved in {chain.ProveSeconds:F1} s (commitment included), verified in {chain.VerifySeconds * 1000:F0} ms: {(chain.Linked ? "valid" : "INVALID")}, "
             + $"{chain.LinkBytes:N0} B; one inference proof {(chain.Inferred ? "valid" : "INVALID")}, {chain.InferenceBytes:N0} B");
@@ -142,14 +144,14 @@ internal static class TrainingDemo
     /// The chain to verifiable inference: quantizes the final snapshot to an int8 model (inputs as 10-bit integers at
     /// 2^−8), commits it, proves the link to the transcript's final snapshot, and proves and verifies one inference.
     /// </summary>
-    private static Chain ChainToInference(TrainingRun run, FixedPointTrainer trainer, TrainingDataset test, Terminal terminal)
+    private static Chain ChainToInference(TrainingRun run, FixedPointTrainer trainer, TrainingDataset test, LigeroParameters? parameters, Terminal terminal)
     {
         TrainingConfig config = run.Transcript.Config;
         var clock = Stopwatch.StartNew();
         QuantizedModel quantized = ModelLinkArgument.Quantize(run.Snapshots[^1], inputBits: 10, inputFractionBits: 8);
         (CommittedModel committed, ModelLinkProof link) = terminal.Step("committing the int8 model and proving the link", () =>
         {
-            CommittedModel c = CommittedModel.Commit(quantized);
+            CommittedModel c = CommittedModel.Commit(quantized, parameters);
             return (c, ModelLinkArgument.Prove(run, c));
         });
         double prove = clock.Elapsed.TotalSeconds;

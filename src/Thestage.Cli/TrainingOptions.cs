@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Thestage.Proofs;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Training;
 
 namespace Thestage.Cli;
@@ -18,6 +19,7 @@ internal sealed record TrainingOptions
     private static readonly Option<int> StepsOption = CliOptions.Count("--steps", "SGD steps", 1, 100000, 3000);
     private static readonly Option<int> SampleOption = CliOptions.Count("--sample", "Steps proven, drawn by Fiat–Shamir (an audit: one wrong step of T is caught with probability k/T; verifiers ask for at least 44 by default)", 1, 100000, VerifierPolicy.DefaultMinimumSampleSize);
     private static readonly Option<bool> EveryStepOption = CliOptions.Flag("--every-step", "Prove every step instead of a sample");
+    private static readonly Option<bool> PlainOption = CliOptions.Flag("--non-hiding-for-benchmarks", "Commit and prove in the plain mode, NOT zero-knowledge (proofs reveal snapshots' columns and round messages): for measuring what hiding costs only");
     private static readonly Option<ulong> SeedOption = CliOptions.UInt64("--seed", "Seed of the initial weights and the batch schedule", 2026);
 
     public string? DataDirectory { get; init; }
@@ -43,12 +45,18 @@ internal sealed record TrainingOptions
 
     public bool InstallData { get; init; }
 
+    /// <summary>Gets a value indicating whether the run and the model are committed in the plain mode (for benchmarks; hiding by default).</summary>
+    public bool NonHidingForBenchmarks { get; init; }
+
+    /// <summary>The Ligero parameters of the run and of the linked model's commitment (null: the SDK's defaults, hiding).</summary>
+    public LigeroParameters? Parameters => NonHidingForBenchmarks ? LigeroParameters.NonHidingForBenchmarks : null;
+
     /// <summary>The verb, its options and its action.</summary>
     public static Command Command(Func<TrainingOptions, Terminal, CancellationToken, int> run)
     {
         var command = new Command("train", "Proven training on Fashion-MNIST: trains a 784-H-10 ReLU MLP in exact fixed point, commits to the data, the hyperparameters and every weight snapshot, proves a Fiat–Shamir sample of steps (or every step), verifies the proofs, exports the model to the IR and links it to verifiable inference.")
         {
-            DataOption, InstallOption, OutOption, TrainOption, TestOption, HiddenOption, BatchOption, LrShiftOption, StepsOption, SampleOption, EveryStepOption, SeedOption,
+            DataOption, InstallOption, OutOption, TrainOption, TestOption, HiddenOption, BatchOption, LrShiftOption, StepsOption, SampleOption, EveryStepOption, SeedOption, PlainOption,
         };
         command.SetAction((result, token) => Program.Run(result, terminal => run(From(result), terminal, token)));
         return command;
@@ -78,6 +86,7 @@ internal sealed record TrainingOptions
             Steps = result.GetValue(StepsOption),
             Sample = result.GetValue(EveryStepOption) ? null : result.GetValue(SampleOption),
             Seed = result.GetValue(SeedOption),
+            NonHidingForBenchmarks = result.GetValue(PlainOption),
         };
         return options.InstallData && options.DataDirectory is not null
             ? throw new UsageException("--install-data installs Debian's package into its own directory; it does not go with --data")

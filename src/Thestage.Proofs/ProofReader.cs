@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
 
@@ -122,6 +123,20 @@ internal ref struct ProofReader
         }
 
         ReadOnlySpan<byte> bytes = Take(destination.Length * size);
+        if (BitConverter.IsLittleEndian && (typeof(T) == typeof(Goldilocks) || typeof(T) == typeof(GoldilocksExt2)))
+        {
+            // Both are their canonical 64-bit words in memory (constant component first), as they are encoded: copy the bytes,
+            // then check every word at once (several per SIMD register).
+            Span<ulong> words = MemoryMarshal.Cast<T, ulong>(destination);
+            bytes.CopyTo(MemoryMarshal.AsBytes(words));
+            if (!Goldilocks.AreCanonical(words))
+            {
+                throw new ProofFormatException("Non-canonical field element.");
+            }
+
+            return;
+        }
+
         for (int i = 0; i < destination.Length; i++)
         {
             if (!T.TryRead(bytes.Slice(i * size, size), out destination[i]))

@@ -46,4 +46,11 @@ public enum RejectionReason
     /// (<see cref="ProofVerdict.Opening"/>), or a training batch's opening of the dataset commitment.
     /// </summary>
     Opening,
+
+    /// <summary>
+    /// The <see cref="VerifierPolicy"/> requires zero-knowledge (<see cref="VerifierPolicy.RequireZeroKnowledge"/>) and the statement
+    /// was made in the non-hiding mode: a model commitment or training transcript with plain Ligero parameters
+    /// (<see cref="Commitments.LigeroParameters.NonHidingForBenchmarks"/>); checked before its soundness.
+    /// </summary>
+    NotZeroKnowledge,
 }

@@ -3,8 +3,8 @@ using Thestage.Proofs.Hashing;
 namespace Thestage.Proofs;
 
 /// <summary>
-/// What a verifier requires of every statement and proof, whoever wrote them: a minimum soundness, and for sampled training
-/// proofs a minimum sample size and the source of the sample. Passed to every verifier (<c>InferenceVerifier</c>,
+/// What a verifier requires of every statement and proof, whoever wrote them: a minimum soundness, optionally the hiding mode
+/// (<see cref="RequireZeroKnowledge"/>), and for sampled training proofs a minimum sample size and the source of the sample. Passed to every verifier (<c>InferenceVerifier</c>,
 /// <c>TrainingStepVerifier</c>, <c>SnapshotRangeArgument</c>, <c>InitialSnapshotArgument</c>, <c>TrainingVerifier</c>,
 /// <c>ModelLinkArgument</c>); their overloads without a policy use <see cref="Default"/>.
 /// </summary>
@@ -100,6 +100,26 @@ public sealed class VerifierPolicy
             _maximumOpeningBudget = value;
         }
     }
+
+    /// <summary>
+    /// Gets a value indicating whether statements made in the non-hiding mode are refused
+    /// (<see cref="RejectionReason.NotZeroKnowledge"/>): a model commitment, or a training transcript, whose Ligero parameters are
+    /// not hiding (<see cref="Commitments.LigeroParameters.NonHidingForBenchmarks"/>, or any plain ones) — its proofs reveal round
+    /// messages, opened columns and, for the model link, the shift witnesses. A model link needs both the run and the model hiding.
+    /// Default <see langword="false"/>.
+    /// </summary>
+    /// <remarks>
+    /// Why not on by default. Soundness protects the verifier, hiding the prover and the people whose data was used: a plain proof
+    /// is exactly as sound, and once a verifier holds it, refusing it hides nothing. Every default of the SDK and of
+    /// <c>thestage</c> proves in the hiding mode, so a plain proof is a choice of its author; the default policy keeps accepting
+    /// the plain artifacts made before zero-knowledge became the default (their formats carry their parameters). A verifier that
+    /// relays or publishes proofs, or that wants its provers held to zero-knowledge, sets this. What the hiding mode hides, and
+    /// what its proofs still reveal: docs/proofs.md, "Hiding".
+    /// </remarks>
+    public bool RequireZeroKnowledge { get; init; }
+
+    /// <summary>Whether this policy refuses a statement made under <paramref name="parameters"/> because they are not hiding.</summary>
+    internal bool RefusesPlain(Commitments.LigeroParameters parameters) => RequireZeroKnowledge && !parameters.Hiding;
 
     /// <summary>Gets the seed the sample is derived from: <see cref="ChallengeSeed"/>, or zero.</summary>
     internal Digest256 Seed => ChallengeSeed ?? default;

@@ -50,7 +50,7 @@ public sealed class HidingCommitmentsTests
 
         // The same proof checked against the plain twin of the commitment (same roots, plain parameters) is refused.
         var plain = new ModelCommitment(published.InputShape, published.InputBits, published.InputFractionBits, published.OutputFractionBits,
-            published.Layers, published.WeightCommitments.ToArray(), LigeroParameters.Default, published.RangeProof);
+            published.Layers, published.WeightCommitments.ToArray(), LigeroParameters.NonHidingForBenchmarks, published.RangeProof);
         Assert.False(InferenceVerifier.VerifyBatch(plain, inputs, outputs, reread));
     }
 
@@ -69,14 +69,14 @@ public sealed class HidingCommitmentsTests
         Assert.True(ModelLinkArgument.Verify(transcript, model.Commitment, ModelLinkArgument.Prove(run, model)));
 
         // Mixed modes: each commitment is opened under its own parameters (a plain model linked to a hiding run).
-        CommittedModel plainModel = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6), LigeroParameters.Default, new SeededSaltSource(77));
+        CommittedModel plainModel = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6), LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(77));
         Assert.True(ModelLinkArgument.Verify(transcript, plainModel.Commitment, ModelLinkArgument.Prove(run, plainModel)));
     }
 
     [Fact]
     public void ModelCommitmentVersionTwoIsReadAsPlainAndRefusesTheHidingBit()
     {
-        (CommittedModel plainModel, _) = InferenceTestKit.Mlp(3200, 1, 9, 5, 3);
+        (CommittedModel plainModel, _) = InferenceTestKit.Mlp(LigeroParameters.NonHidingForBenchmarks, 3200, 1, 9, 5, 3);
         byte[] plain = ModelCommitmentSerializer.Serialize(plainModel.Commitment);
         Assert.Equal(3, BinaryPrimitives.ReadUInt16LittleEndian(plain.AsSpan(4)));
         BinaryPrimitives.WriteUInt16LittleEndian(plain.AsSpan(4), 2);
@@ -115,7 +115,7 @@ public sealed class HidingCommitmentsTests
         Assert.Contains("version 3 has no hiding", Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(hiding)).Message);
 
         TrainingDataset data = SyntheticData.Blobs(Config, 32, 1, 0.4, 75).Train;
-        byte[] plain = TrainingTranscriptSerializer.Serialize(TrainingRun.Record(Config, data, 1, salts: new SeededSaltSource(76)).Transcript);
+        byte[] plain = TrainingTranscriptSerializer.Serialize(TrainingRun.Record(Config, data, 1, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(76)).Transcript);
         BinaryPrimitives.WriteUInt16LittleEndian(plain.AsSpan(4), 3);
         Assert.False(TrainingTranscriptSerializer.Deserialize(plain).Parameters.Hiding);
     }

@@ -58,7 +58,7 @@ public sealed class ProofBytesKnownAnswerTests
     private static readonly Lazy<(TrainingDataset Data, TrainingRun Run)> Training = new(() =>
     {
         TrainingDataset data = SyntheticData.Blobs(TrainingConfig, 48, 1, 0.4, 516).Train;
-        return (data, TrainingRun.Record(TrainingConfig, data, 3, salts: new SeededSaltSource(517)));
+        return (data, TrainingRun.Record(TrainingConfig, data, 3, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(517)));
     });
 
     [Theory]
@@ -72,7 +72,7 @@ public sealed class ProofBytesKnownAnswerTests
         var words = new SeededWordSource(530 + numVariables);
         Goldilocks[] table = words.NextArray<Goldilocks>(1 << numVariables);
         GoldilocksExt2[] point = words.NextArray<GoldilocksExt2>(numVariables);
-        LigeroProverState state = LigeroProver.Commit(table, LigeroParameters.Default, new SeededSaltSource(531));
+        LigeroProverState state = LigeroProver.Commit(table, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(531));
         LigeroOpeningProof<GoldilocksExt2> proof = LigeroProver.Open(new Transcript("known-answer"), state, point, out GoldilocksExt2 value);
         byte[] valueBytes = new byte[16];
         value.WriteTo(valueBytes);
@@ -82,7 +82,7 @@ public sealed class ProofBytesKnownAnswerTests
     [Fact]
     public void ModelCommitmentAndInferenceProofOfAnMlp()
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(540, 3, 50, 24, 10);
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(LigeroParameters.NonHidingForBenchmarks, 540, 3, 50, 24, 10);
         (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 541);
         AssertDigest("c71ebbb3a861fdc1868f7e3be3b711d250a75e61defe71f5e30fb0d50c5a9296", WithVersion(ModelCommitmentSerializer.Serialize(model.Commitment), 3, 2), InferenceProofSerializer.Serialize(proof));
     }
@@ -90,7 +90,7 @@ public sealed class ProofBytesKnownAnswerTests
     [Fact]
     public void ModelCommitmentAndInferenceProofOfACnn()
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Cnn(542, 2, 2, 10, 3, 3, 1, 1, 4);
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Cnn(542, 2, 2, 10, 3, 3, 1, 1, 4, LigeroParameters.NonHidingForBenchmarks);
         (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 543);
         AssertDigest("eedbc3efa3f477b3d78750be38bc5a86d19f8bfe836cfea03db2a543f6d25141", WithVersion(ModelCommitmentSerializer.Serialize(model.Commitment), 3, 2), InferenceProofSerializer.Serialize(proof));
     }
@@ -98,7 +98,7 @@ public sealed class ProofBytesKnownAnswerTests
     [Fact]
     public void ModelCommitmentAndInferenceProofOfAMaxPoolingCnn()
     {
-        (CommittedModel model, List<int[]> inputs) = MaxPoolProofTests.Model(544, 3, 7, 2, reluAfter: true);
+        (CommittedModel model, List<int[]> inputs) = MaxPoolProofTests.Model(544, 3, 7, 2, reluAfter: true, parameters: LigeroParameters.NonHidingForBenchmarks);
         (_, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 545);
         AssertDigest("f680893eea69bd0ca1b015138e492cd9d0a12d35568840c8debbfd4ade2ce53d", ModelCommitmentSerializer.Serialize(model.Commitment), InferenceProofSerializer.Serialize(proof));
     }
@@ -119,7 +119,7 @@ public sealed class ProofBytesKnownAnswerTests
     public void ModelLinkProof()
     {
         (_, TrainingRun run) = Training.Value;
-        CommittedModel model = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6), salts: new SeededSaltSource(560));
+        CommittedModel model = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6), LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(560));
         AssertDigest("55d15877377c8b28b4aee4ef6e0a2015f7f903a84f4977e3be329c9908dbdf8b", ModelLinkProofSerializer.Serialize(ModelLinkArgument.Prove(run, model, new SeededSaltSource(561))));
     }
 

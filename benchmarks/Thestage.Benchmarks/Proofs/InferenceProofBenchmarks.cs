@@ -15,7 +15,7 @@ namespace Thestage.Benchmarks.Proofs;
 /// once per model (the batch-16 workload commits the same MLP as batch 1).
 /// Verify: deserializing the TSIP bytes and verifying them against the public input and output.
 /// Hiding: the model and witness are committed with <see cref="LigeroParameters.DefaultHiding"/> (zero-knowledge Ligero
-/// openings) instead of <see cref="LigeroParameters.Default"/>, in the same run, to measure what hiding costs.
+/// openings) instead of <see cref="LigeroParameters.NonHidingForBenchmarks"/>, in the same run, to measure what hiding costs.
 /// </summary>
 [MemoryDiagnoser]
 [MinColumn]
@@ -52,7 +52,7 @@ public class InferenceProofBenchmarks
     {
         List<double[]> images = ProofWorkloads.Images(16, out string source);
         int batch = Workload.EndsWith("batch16", StringComparison.Ordinal) ? 16 : 1;
-        LigeroParameters parameters = Hiding ? LigeroParameters.DefaultHiding : LigeroParameters.Default;
+        LigeroParameters parameters = Hiding ? LigeroParameters.DefaultHiding : LigeroParameters.NonHidingForBenchmarks;
         if (Workload.StartsWith("LeNet5", StringComparison.Ordinal))
         {
             images = ProofWorkloads.Pad32(images);

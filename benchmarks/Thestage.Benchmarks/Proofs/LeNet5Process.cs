@@ -11,7 +11,7 @@ namespace Thestage.Benchmarks.Proofs;
 /// (<see cref="ProofWorkloads.LeNet5"/>) and proves and verifies one image, for <c>benchmarks/compare-zkcnn.sh</c>, which runs
 /// it under <c>/usr/bin/time -v</c> for the peak memory of a process that proves one inference (no warm-up, one proof) and
 /// for warm timings beside zkCNN's process. The commitments are zero-knowledge (<see cref="LigeroParameters.DefaultHiding"/>) unless
-/// the fourth argument is <c>plain</c> (<see cref="LigeroParameters.Default"/>, the non-hiding mode kept for comparison). Prints one tab-separated line per measured proof, after a header line:
+/// the fourth argument is <c>plain</c> (<see cref="LigeroParameters.NonHidingForBenchmarks"/>, the non-hiding mode kept for comparison). Prints one tab-separated line per measured proof, after a header line:
 /// witness (integer evaluation and witness segments), prove (witness commitment, logUp, layer sumchecks, openings,
 /// serialization: zkCNN's definition, which leaves out its witness and circuit), verify (deserialization and verification,
 /// the weight range proof already checked), proof bytes, and the prove and verify times as CPU time of the proving thread
@@ -30,7 +30,7 @@ internal static partial class LeNet5Process
         var clock = Stopwatch.StartNew();
         List<double[]> images = ProofWorkloads.Pad32(ProofWorkloads.Images(16, out string source));
         double setup = Lap(clock);
-        CommittedModel model = ProofWorkloads.LeNet5(images, maxPooling, hiding ? LigeroParameters.DefaultHiding : LigeroParameters.Default);
+        CommittedModel model = ProofWorkloads.LeNet5(images, maxPooling, hiding ? LigeroParameters.DefaultHiding : LigeroParameters.NonHidingForBenchmarks);
         double commit = Lap(clock);
         bool ranges = model.Commitment.VerifyWeightRanges();
         double rangeCheck = Lap(clock);

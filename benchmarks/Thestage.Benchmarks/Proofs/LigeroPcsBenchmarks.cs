@@ -44,18 +44,18 @@ public class LigeroPcsBenchmarks
             throw new InvalidOperationException("The benchmark opening does not verify.");
         }
 
-        LigeroParameters parameters = LigeroParameters.Default;
+        LigeroParameters parameters = LigeroParameters.NonHidingForBenchmarks;
         Console.WriteLine(
             $"// Ligero 2^{LogSize}: {_state.RowCount} x {_state.RowLength} matrix, codeword {_state.CodewordLength}, opening "
             + $"{LigeroProofSerializer.Serialize(_opening).Length} B, soundness {parameters.SoundnessBits(LogSize, GoldilocksExt2.Log2Size):F1} bits");
     }
 
     [Benchmark]
-    public LigeroProverState Commit() => LigeroProver.Commit(_evaluations, LigeroParameters.Default);
+    public LigeroProverState Commit() => LigeroProver.Commit(_evaluations, LigeroParameters.NonHidingForBenchmarks);
 
     [Benchmark]
     public LigeroOpeningProof<GoldilocksExt2> Open() => LigeroProver.Open(new Transcript(Label), _state, _point, out _value);
 
     [Benchmark]
-    public bool Verify() => LigeroVerifier.Verify(new Transcript(Label), _state.Commitment, LigeroParameters.Default, _point, _value, _opening);
+    public bool Verify() => LigeroVerifier.Verify(new Transcript(Label), _state.Commitment, LigeroParameters.NonHidingForBenchmarks, _point, _value, _opening);
 }

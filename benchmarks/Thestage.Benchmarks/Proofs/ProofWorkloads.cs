@@ -42,17 +42,18 @@ public static class ProofWorkloads
 
     /// <summary>Builds the quantized, committed 784-128-10 MLP.</summary>
     /// <param name="calibration">The calibration images.</param>
-    /// <param name="parameters">The Ligero parameters (<see cref="LigeroParameters.Default"/> when null; <see cref="LigeroParameters.DefaultHiding"/> for hiding commitments).</param>
+    /// <param name="parameters">The Ligero parameters: <see cref="LigeroParameters.NonHidingForBenchmarks"/> for the plain rows, <see cref="LigeroParameters.DefaultHiding"/> (or with a budget) for hiding ones.</param>
     /// <returns>The committed model.</returns>
-    public static CommittedModel Mlp(IReadOnlyList<double[]> calibration, LigeroParameters? parameters = null) =>
+    public static CommittedModel Mlp(IReadOnlyList<double[]> calibration, LigeroParameters parameters) =>
         CommittedModel.Commit(Quantizer.Quantize(MlpSource(128), calibration), parameters);
 
     /// <summary>Builds the quantized, committed 784-<paramref name="hidden"/>-10 MLP (<c>thestage bench</c> varies the width).</summary>
     /// <param name="calibration">The calibration images.</param>
     /// <param name="hidden">The width of the hidden layer.</param>
+    /// <param name="parameters">The Ligero parameters (see <see cref="Mlp(IReadOnlyList{double[]}, LigeroParameters)"/>).</param>
     /// <returns>The committed model.</returns>
-    public static CommittedModel Mlp(IReadOnlyList<double[]> calibration, int hidden) =>
-        CommittedModel.Commit(Quantizer.Quantize(MlpSource(hidden), calibration));
+    public static CommittedModel Mlp(IReadOnlyList<double[]> calibration, int hidden, LigeroParameters parameters) =>
+        CommittedModel.Commit(Quantizer.Quantize(MlpSource(hidden), calibration), parameters);
 
     /// <summary>The 784-<paramref name="hidden"/>-10 ReLU MLP before quantization, with its deterministic Gaussian weights.</summary>
     /// <param name="hidden">The width of the hidden layer.</param>
@@ -71,12 +72,12 @@ public static class ProofWorkloads
 
     /// <summary>Builds the quantized, committed CNN conv 1→4 5×5 → ReLU → avgpool 2×2 → flatten → dense 576→10 on 1×28×28.</summary>
     /// <param name="calibration">The calibration images.</param>
-    /// <param name="parameters">The Ligero parameters (<see cref="LigeroParameters.Default"/> when null; <see cref="LigeroParameters.DefaultHiding"/> for hiding commitments).</param>
+    /// <param name="parameters">The Ligero parameters (see <see cref="Mlp(IReadOnlyList{double[]}, LigeroParameters)"/>).</param>
     /// <returns>The committed model.</returns>
-    public static CommittedModel Cnn(IReadOnlyList<double[]> calibration, LigeroParameters? parameters = null) =>
+    public static CommittedModel Cnn(IReadOnlyList<double[]> calibration, LigeroParameters parameters) =>
         CommittedModel.Commit(Quantizer.Quantize(CnnSource(), calibration), parameters);
 
-    /// <summary>The CNN of <see cref="Cnn(IReadOnlyList{double[]}, LigeroParameters?)"/> before quantization, with its deterministic Gaussian weights.</summary>
+    /// <summary>The CNN of <see cref="Cnn(IReadOnlyList{double[]}, LigeroParameters)"/> before quantization, with its deterministic Gaussian weights.</summary>
     /// <returns>The model.</returns>
     public static Sequential CnnSource()
     {
@@ -101,9 +102,9 @@ public static class ProofWorkloads
     /// </summary>
     /// <param name="calibration">The calibration images, 32×32 (see <see cref="Pad32"/>).</param>
     /// <param name="maxPooling">Max pooling (zkCNN's LeNet-5) or average pooling.</param>
-    /// <param name="parameters">The commitment parameters (<see cref="LigeroParameters.Default"/> if null).</param>
+    /// <param name="parameters">The commitment parameters (see <see cref="Mlp(IReadOnlyList{double[]}, LigeroParameters)"/>).</param>
     /// <returns>The committed model.</returns>
-    public static CommittedModel LeNet5(IReadOnlyList<double[]> calibration, bool maxPooling, LigeroParameters? parameters = null)
+    public static CommittedModel LeNet5(IReadOnlyList<double[]> calibration, bool maxPooling, LigeroParameters parameters)
     {
         var random = new Random(820);
         var layers = new List<Layer>();

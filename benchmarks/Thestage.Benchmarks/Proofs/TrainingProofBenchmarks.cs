@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Training;
 
 namespace Thestage.Benchmarks.Proofs;
@@ -28,7 +29,7 @@ public class TrainingProofBenchmarks
     {
         TrainingConfig config = TrainingWorkloads.Config(Batch);
         _data = TrainingWorkloads.Dataset(config, 1024, out string source);
-        _run = TrainingRun.Record(config, _data, 2);
+        _run = TrainingRun.Record(config, _data, 2, LigeroParameters.NonHidingForBenchmarks);
         TrainingStepProof? proof = null;
         long peak = TrainingWorkloads.PeakManagedGrowth(() => proof = TrainingStepProver.Prove(_run, _data, 1));
         _step = TrainingStepProofSerializer.Serialize(proof!);

@@ -4,6 +4,7 @@ using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Thestage.Proofs;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Training;
 
 namespace Thestage.Benchmarks.Proofs;
@@ -53,7 +54,7 @@ public class TrainingRunBenchmarks
     }
 
     [Benchmark]
-    public TrainingRun Record() => TrainingRun.Record(_config, _data, Steps);
+    public TrainingRun Record() => TrainingRun.Record(_config, _data, Steps, LigeroParameters.NonHidingForBenchmarks);
 
     [Benchmark]
     public byte[] Prove() => TrainingProofsSerializer.Serialize(Mode == "Sampled"

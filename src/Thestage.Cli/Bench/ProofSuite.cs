@@ -1,6 +1,7 @@
 using Thestage.Benchmarks.Inference;
 using Thestage.Benchmarks.Proofs;
 using Thestage.Models;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Inference;
 
 namespace Thestage.Cli.Bench;
@@ -47,8 +48,8 @@ internal static class ProofSuite
         List<double[]> images = ProofWorkloads.Images(scale.ProofBatches.Max(), out _);
         long parameters = InferenceWorkloads.ParameterCount(source);
         progress($"{name}: commitment");
-        CommittedModel model = CommittedModel.Commit(Thestage.Proofs.Quantization.Quantizer.Quantize(source, images));
-        Timing commit = clock.Measure(() => CommittedModel.Commit(model.Model));
+        CommittedModel model = CommittedModel.Commit(Thestage.Proofs.Quantization.Quantizer.Quantize(source, images), LigeroParameters.NonHidingForBenchmarks);
+        Timing commit = clock.Measure(() => CommittedModel.Commit(model.Model, LigeroParameters.NonHidingForBenchmarks));
         var modelRow = new ProofModelRow(name, parameters, commit, ModelCommitmentSerializer.Serialize(model.Commitment).Length);
         var rows = new List<ProofRow>();
         foreach (int batch in scale.ProofBatches)

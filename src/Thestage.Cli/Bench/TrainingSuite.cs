@@ -1,4 +1,5 @@
 using Thestage.Benchmarks.Proofs;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Training;
 
 namespace Thestage.Cli.Bench;
@@ -37,8 +38,8 @@ internal static class TrainingSuite
         TrainingDataset data = TrainingWorkloads.Dataset(config, Math.Max(1024, 2 * batch), out _);
         string name = $"784-{width}-10, batch {batch}";
         progress($"{name}: record 2 steps");
-        Timing record = clock.Measure(() => TrainingRun.Record(config, data, 2));
-        TrainingRun run = TrainingRun.Record(config, data, 2);
+        Timing record = clock.Measure(() => TrainingRun.Record(config, data, 2, LigeroParameters.NonHidingForBenchmarks));
+        TrainingRun run = TrainingRun.Record(config, data, 2, LigeroParameters.NonHidingForBenchmarks);
         byte[] step = TrainingStepProofSerializer.Serialize(TrainingStepProver.Prove(run, data, 1));
         byte[] range = SnapshotRangeProofSerializer.Serialize(SnapshotRangeArgument.Prove(run, 1));
         if (!TrainingStepVerifier.Verify(run.Transcript, TrainingStepProofSerializer.Deserialize(step))

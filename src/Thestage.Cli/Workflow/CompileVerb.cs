@@ -18,12 +18,14 @@ namespace Thestage.Cli.Workflow;
 /// calibration for proofs and commits to it with a fresh secret seed. Writes the files of <see cref="WorkflowFiles"/>.
 /// </summary>
 /// <remarks>
-/// <c>--hiding --opening-budget B</c> commits with <see cref="LigeroParameters.DefaultHidingWithBudget"/> (TSMC v6): the weight
-/// commitments stay hiding over <c>B</c> openings — the weight range proof, then <c>B − 1</c> proofs — and the openings made are counted in
-/// <see cref="OpeningCount"/>. <c>--hiding</c> alone is refused: a hiding commitment without a budget stays hidden for one
-/// opening, which its range proof already is, so the first proof would start to reveal the weights (docs/proofs.md, "Opening
-/// budget"). The budget is at most <see cref="VerifierPolicy.DefaultMaximumOpeningBudget"/>, the largest that <c>thestage verify</c>
-/// (the default policy) accepts. Without these options the commitment is the plain one, as before.
+/// The commitment is hiding by default (issue 13), with <see cref="LigeroParameters.DefaultHidingWithBudget"/>(<c>B</c>) (TSMC v6): the
+/// weight commitments stay hiding over <c>B</c> openings — the weight range proof, then <c>B − 1</c> proofs — and the openings made
+/// are counted in <see cref="OpeningCount"/>. <c>B</c> is <c>--opening-budget</c>, else <see cref="CommittedModel.DefaultOpeningBudget"/>
+/// (8, the SDK's default), at most <see cref="VerifierPolicy.DefaultMaximumOpeningBudget"/>, the largest that <c>thestage verify</c>
+/// (the default policy) accepts; a hiding commitment without a budget is never made, since it stays hidden for one opening and the
+/// range proof is that opening (docs/proofs.md, "Opening budget"). <c>--hiding</c>, which used to ask for this, is accepted and
+/// changes nothing. <c>--non-hiding-for-benchmarks</c> makes the plain commitment (<see cref="LigeroParameters.NonHidingForBenchmarks"/>,
+/// TSMC v3, the default before): not zero-knowledge, for measuring what hiding costs.
 /// </remarks>
 internal static class CompileVerb
 {
@@ -52,33 +54,34 @@ internal static class CompileVerb
             },
         };
         packing.CompletionSources.Add("row", "batch");
-        Option<bool> hiding = CliOptions.Flag("--hiding", "Commit on the zero-knowledge track (docs/proofs.md \"Hiding\"): hiding weight commitments, masked sumchecks; the proofs still reveal their claimed evaluations, so they are not yet zero-knowledge as a whole. Needs --opening-budget: a hiding commitment without a budget is hidden for one opening only, and the weight range proof is that opening");
+        Option<bool> hiding = CliOptions.Flag("--hiding", "Accepted for scripts written before hiding became the default; changes nothing (the commitment is hiding without it)");
+        Option<bool> plain = CliOptions.Flag("--non-hiding-for-benchmarks", "Commit in the plain mode, NOT zero-knowledge (proofs reveal round messages and opened columns of the weights): for measuring what hiding costs only");
         Option<int?> budget = CliOptions.OptionalCount(
             "--opening-budget",
-            $"With --hiding: the openings of the weight commitments that stay hiding — the weight range proof, then one per thestage prove, so n − 1 proofs; prove refuses more (compile again for a new commitment). Proofs grow with n (about 13 KB per unit and weight polynomial); thestage verify accepts up to {VerifierPolicy.DefaultMaximumOpeningBudget}",
+            $"The openings of the hiding weight commitments — the weight range proof, then one per thestage prove, so n − 1 proofs; prove refuses more (compile again for a new commitment). Default {CommittedModel.DefaultOpeningBudget}. Proofs grow with n (about 13 KB per unit and weight polynomial); thestage verify accepts up to {VerifierPolicy.DefaultMaximumOpeningBudget}",
             2,
             VerifierPolicy.DefaultMaximumOpeningBudget);
         var command = new Command("compile", "Compiles an ONNX model for both back-ends: calibration, activation fits and the CKKS plan with its measured accuracy (encrypted inference), and the int8 model committed for proofs of inference.")
         {
-            model, calibration, output, packing, hiding, budget,
+            model, calibration, output, packing, hiding, plain, budget,
         };
         command.SetAction((result, token) => Program.Run(result, terminal => Run(
             result.GetValue(model)!, result.GetValue(calibration)!, result.GetValue(output)!, result.GetValue(packing) == "batch" ? TensorPacking.Batch : TensorPacking.RowMajor,
-            ProofParameters(result.GetValue(hiding), result.GetValue(budget)), terminal, token)));
+            ProofParameters(result.GetValue(hiding), result.GetValue(plain), result.GetValue(budget)), terminal, token)));
         return command;
     }
 
-    /// <summary>The commitment parameters the options ask for: plain, or hiding with a budget (see remarks).</summary>
-    /// <exception cref="UsageException">One of <c>--hiding</c> and <c>--opening-budget</c> without the other.</exception>
-    private static LigeroParameters? ProofParameters(bool hiding, int? budget) => (hiding, budget) switch
+    /// <summary>The commitment parameters the options ask for: hiding with a budget (the default), or plain for benchmarks (see remarks).</summary>
+    /// <exception cref="UsageException"><c>--non-hiding-for-benchmarks</c> with <c>--hiding</c> or <c>--opening-budget</c>.</exception>
+    private static LigeroParameters ProofParameters(bool hiding, bool plain, int? budget) => (plain, hiding, budget) switch
     {
-        (false, null) => null,
-        (true, int b) => LigeroParameters.DefaultHidingWithBudget(b),
-        (true, null) => throw new UsageException("--hiding needs --opening-budget n: a hiding commitment without a budget is hidden for one opening only, and the weight range proof is that opening, so the first proof would start to reveal the weights"),
-        (false, _) => throw new UsageException("--opening-budget applies to a hiding commitment; add --hiding"),
+        (false, _, _) => LigeroParameters.DefaultHidingWithBudget(budget ?? CommittedModel.DefaultOpeningBudget),
+        (true, false, null) => LigeroParameters.NonHidingForBenchmarks,
+        (true, true, _) => throw new UsageException("--non-hiding-for-benchmarks excludes --hiding"),
+        (true, false, _) => throw new UsageException("--opening-budget applies to a hiding commitment; drop --non-hiding-for-benchmarks"),
     };
 
-    private static int Run(string modelPath, string calibrationPath, string directory, TensorPacking packing, LigeroParameters? parameters, Terminal terminal, CancellationToken cancellationToken)
+    private static int Run(string modelPath, string calibrationPath, string directory, TensorPacking packing, LigeroParameters parameters, Terminal terminal, CancellationToken cancellationToken)
     {
         Sequential model = WorkflowFiles.Named(modelPath, () => OnnxImporter.ImportFile(modelPath));
         terminal.Line($"imported {modelPath}: {model}");
@@ -141,9 +144,9 @@ internal static class CompileVerb
     /// <summary>
     /// Quantizes the package's source model on its calibration and commits to it with a fresh seed; when the model has no
     /// fixed-point form, removes any commitment, seed and opening count left in the directory by an earlier compile (they would
-    /// name another model). <paramref name="parameters"/>: null for the plain commitment, else hiding with a budget.
+    /// name another model). <paramref name="parameters"/>: hiding with a budget, or plain for benchmarks.
     /// </summary>
-    private static ProofSide Commit(ModelPackage package, double[][] samples, string directory, LigeroParameters? parameters, Terminal terminal)
+    private static ProofSide Commit(ModelPackage package, double[][] samples, string directory, LigeroParameters parameters, Terminal terminal)
     {
         string commitmentPath = Path.Combine(directory, WorkflowFiles.Commitment), seedPath = Path.Combine(directory, WorkflowFiles.CommitmentSeed);
         File.Delete(commitmentPath);
@@ -160,12 +163,12 @@ internal static class CompileVerb
         }
 
         using ModelCommitmentSeed seed = ModelCommitmentSeed.Create();
-        CommittedModel committed = parameters is null
-            ? terminal.Step("committing to the int8 model", () => CommittedModel.Commit(quantized, seed))
-            : terminal.Step($"committing to the int8 model, hiding for {parameters.OpeningBudget} openings", () => CommittedModel.Commit(quantized, seed, parameters));
+        CommittedModel committed = parameters.Hiding
+            ? terminal.Step($"committing to the int8 model, hiding for {parameters.OpeningBudget} openings", () => CommittedModel.Commit(quantized, seed, parameters))
+            : terminal.Step("committing to the int8 model (plain: not zero-knowledge, for benchmarks)", () => CommittedModel.Commit(quantized, seed, parameters));
         byte[] commitment = ModelCommitmentSerializer.Serialize(committed.Commitment);
         WorkflowFiles.WriteSecret(seedPath, seed.ToBytes());
-        if (parameters is not null)
+        if (parameters.OpeningBudget > 0)
         {
             OpeningCount.Write(directory, committed.Commitment, committed.OpeningsUsed);
         }
@@ -174,10 +177,10 @@ internal static class CompileVerb
         AgreementReport agreement = Quantizer.Compare(package.Source, quantized, samples);
         return new ProofSide(
             true, null, quantized.InputBits, agreement, commitment.Length, committed.Commitment.Fingerprint.ToString(), InferenceVerifier.SoundnessBits(committed.Commitment, 1),
-            committed.Commitment.Parameters.Hiding, committed.Commitment.OpeningBudget, parameters is null ? null : committed.ProofsRemaining);
+            committed.Commitment.Parameters.Hiding, committed.Commitment.OpeningBudget, parameters.OpeningBudget > 0 ? committed.ProofsRemaining : null);
     }
 
-    /// <summary>The proof side of the package, as reported: with <c>--hiding</c>, the budget and the proofs it leaves (null without one).</summary>
+    /// <summary>The proof side of the package, as reported: for a hiding commitment, the budget and the proofs it leaves (null for a plain one).</summary>
     private sealed record ProofSide(
         bool Available, string? Reason, int InputBits, AgreementReport? Agreement, long CommitmentBytes, string? Fingerprint, double SoundnessBits,
         bool Hiding, int OpeningBudget, int? ProofsRemaining);

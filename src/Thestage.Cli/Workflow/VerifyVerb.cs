@@ -10,7 +10,9 @@ namespace Thestage.Cli.Workflow;
 /// <see cref="VerifierPolicy"/>; exit code 0 if and only if it verifies. The verifier needs the commitment only (no weights,
 /// no seed): <c>--model</c> is the package directory or the <c>model.tsmc</c> file itself. Hiding commitments, with an opening
 /// budget (<c>compile --hiding --opening-budget B</c>) or without, verify the same way; the policy refuses budgets above
-/// <see cref="VerifierPolicy.MaximumOpeningBudget"/> (64), which <c>compile</c> never makes.
+/// <see cref="VerifierPolicy.MaximumOpeningBudget"/> (64), which <c>compile</c> never makes. A plain commitment
+/// (<c>compile --non-hiding-for-benchmarks</c>, or one made before hiding became the default) verifies too, and the result says it is
+/// not hiding; <c>--require-zero-knowledge</c> refuses it (<see cref="VerifierPolicy.RequireZeroKnowledge"/>).
 /// </summary>
 internal static class VerifyVerb
 {
@@ -18,30 +20,34 @@ internal static class VerifyVerb
     {
         Option<string> model = CliOptions.InputPath("--model", $"The published commitment: the package directory, or its {WorkflowFiles.Commitment} file alone");
         Option<string> proof = CliOptions.InputFile("--proof", "The proof made by thestage prove (TSPB)");
+        Option<bool> requireZeroKnowledge = CliOptions.Flag("--require-zero-knowledge", "Refuse a proof against a plain (non-hiding) commitment, as made by compile --non-hiding-for-benchmarks or before hiding became the default");
         var command = new Command("verify", "Verifies a proof of inference against the published model commitment (default verifier policy: 100 bits); exit code 0 if and only if it verifies.")
         {
-            model, proof,
+            model, proof, requireZeroKnowledge,
         };
-        command.SetAction((result, token) => Program.Run(result, terminal => Run(result.GetValue(model)!, result.GetValue(proof)!, terminal)));
+        command.SetAction((result, token) => Program.Run(result, terminal => Run(
+            result.GetValue(model)!, result.GetValue(proof)!, new VerifierPolicy { RequireZeroKnowledge = result.GetValue(requireZeroKnowledge) }, terminal)));
         return command;
     }
 
-    private static int Run(string model, string proofPath, Terminal terminal)
+    private static int Run(string model, string proofPath, VerifierPolicy policy, Terminal terminal)
     {
         string commitmentPath = WorkflowFiles.FileOrIn(model, WorkflowFiles.Commitment, "made by thestage compile");
         ModelCommitment commitment = WorkflowFiles.Load(commitmentPath, WorkflowFiles.MaxMedium, "a model commitment", b => ModelCommitmentSerializer.Deserialize(b));
         InferenceProofBundle bundle = WorkflowFiles.Load(proofPath, WorkflowFiles.MaxProof, "a proof", b => InferenceProofBundleSerializer.Deserialize(b));
         var clock = Stopwatch.StartNew();
         bool named = bundle.CommitmentFingerprint == commitment.Fingerprint;
-        ProofVerdict? verdict = named ? terminal.Step($"verifying {bundle.Count} samples", () => bundle.Check(commitment, VerifierPolicy.Default)) : null;
+        ProofVerdict? verdict = named ? terminal.Step($"verifying {bundle.Count} samples", () => bundle.Check(commitment, policy)) : null;
         bool valid = verdict?.IsAccepted == true;
         double seconds = clock.Elapsed.TotalSeconds;
         string? reason = valid ? null
             : !named ? $"the proof was made against another commitment (fingerprint {bundle.CommitmentFingerprint}; {commitmentPath} is {commitment.Fingerprint})"
-            : $"the proof does not verify against {commitmentPath}: {verdict} (outputs, inputs or proof altered, or a commitment weaker than {VerifierPolicy.Default.MinimumSoundnessBits} bits or with an opening budget above {VerifierPolicy.Default.MaximumOpeningBudget})";
+            : verdict!.Reason == RejectionReason.NotZeroKnowledge ? $"{commitmentPath} is a plain commitment (not zero-knowledge), refused under --require-zero-knowledge"
+            : $"the proof does not verify against {commitmentPath}: {verdict} (outputs, inputs or proof altered, or a commitment weaker than {policy.MinimumSoundnessBits} bits or with an opening budget above {policy.MaximumOpeningBudget})";
+        string mode = commitment.Parameters.Hiding ? "hiding" : "plain, not zero-knowledge";
         double scale = Math.Pow(2.0, -commitment.OutputFractionBits);
         terminal.Line(valid
-            ? $"valid: {bundle.Count} samples, outputs of the model {commitment.Fingerprint}, verified in {seconds * 1000:F0} ms ({Soundness(commitment, bundle.Count):F1} bits)"
+            ? $"valid: {bundle.Count} samples, outputs of the model {commitment.Fingerprint}, verified in {seconds * 1000:F0} ms ({Soundness(commitment, bundle.Count):F1} bits, {mode})"
             : $"INVALID: {reason}");
         terminal.Result(new
         {
@@ -51,7 +57,8 @@ internal static class VerifyVerb
             Reason = reason,
             Samples = bundle.Count,
             Fingerprint = commitment.Fingerprint.ToString(),
-            MinimumSoundnessBits = VerifierPolicy.Default.MinimumSoundnessBits,
+            Hiding = commitment.Parameters.Hiding,
+            MinimumSoundnessBits = policy.MinimumSoundnessBits,
             SoundnessBits = Soundness(commitment, bundle.Count),
             VerifySeconds = seconds,
             Outputs = valid ? Enumerable.Range(0, bundle.Count).Select(s => bundle.GetOutput(s).ToArray().Select(q => q * scale).ToArray()).ToArray() : null,

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
 
@@ -125,6 +126,14 @@ internal static class LigeroMasking
     public static TExt[] EvaluateAt<TExt>(ReadOnlySpan<TExt> coefficients, ReadOnlySpan<Goldilocks> points)
         where TExt : struct, IExtensionField<TExt>
     {
+        if (typeof(TExt) == typeof(GoldilocksExt2))
+        {
+            // Both components in one pass, straight from the coefficients' memory (two words each, constant component first).
+            var both = new TExt[points.Length];
+            HornerKernels.EvaluateExt2(MemoryMarshal.Cast<TExt, GoldilocksExt2>(coefficients), points, MemoryMarshal.Cast<TExt, GoldilocksExt2>(both.AsSpan()));
+            return both;
+        }
+
         Goldilocks[][] parts = Components(coefficients, coefficients.Length);
         var values = new Goldilocks[TExt.Degree][];
         for (int c = 0; c < values.Length; c++)

@@ -22,8 +22,8 @@ namespace Thestage.Proofs.Commitments;
 /// gaps up to the list-decoding capacity (<c>δ → 1 − ρ</c>) that some systems use to need fewer queries.
 /// </para>
 /// <para>
-/// Defaults: <c>ρ = 1/4</c>, <c>δ = 3/8</c>, <c>−log2(5/8) ≈ 0.678</c> bits per query; 148 queries give 100.4 bits
-/// of query term and the default <c>t = 152</c> gives 103.1, leaving room for composing two openings in one
+/// Plain parameters (<see cref="NonHidingForBenchmarks"/>, the default before zero-knowledge became it): <c>ρ = 1/4</c>,
+/// <c>δ = 3/8</c>, <c>−log2(5/8) ≈ 0.678</c> bits per query; 148 queries give 100.4 bits of query term and <c>t = 152</c> gives 103.1, leaving room for composing two openings in one
 /// protocol. The column count is at most <c>2^24</c> (<c>n ≤ 2^26</c>), so with <see cref="Fields.GoldilocksExt2"/>
 /// (<c>|F| ≈ 2^128</c>) the field term is at most <c>2^−102</c> and the total at least 101.4 bits for every size.
 /// Whoever publishes a statement chooses its parameters (down to <c>LigeroParameters(1, 1)</c>: one query, <c>0.4</c> bits);
@@ -191,11 +191,26 @@ public sealed class LigeroParameters
     internal LigeroParameters WithOpeningBudget(int openingBudget) =>
         openingBudget == OpeningBudget ? this : new(LogBlowup, ColumnQueries, Hiding, openingBudget);
 
-    /// <summary>Gets the default parameters: rate 1/4 and 152 column queries (≥ 101.4 bits, see remarks); not hiding.</summary>
-    public static LigeroParameters Default { get; } = new(2, 152);
+    /// <summary>
+    /// Gets the default parameters, which are hiding: the same object as <see cref="DefaultHiding"/> (rate at most 9/256, 117 column
+    /// queries, ≥ 105.5 bits, no opening budget). Until issue 13 made zero-knowledge the default this returned the plain parameters
+    /// (rate 1/4, 152 queries), now <see cref="NonHidingForBenchmarks"/>; artifacts made with them carry their parameters and are
+    /// still read and verified as plain. A model proven more than once needs an opening budget (<see cref="DefaultHidingWithBudget"/>;
+    /// <c>CommittedModel.Commit</c> without parameters uses one, <c>CommittedModel.DefaultOpeningBudget</c>).
+    /// </summary>
+    public static LigeroParameters Default => DefaultHiding;
 
     /// <summary>Gets the default hiding parameters: rate at most 9/256 and 117 column queries (≥ 105.5 bits, see remarks).</summary>
     public static LigeroParameters DefaultHiding { get; } = new(5, 117, hiding: true);
+
+    /// <summary>
+    /// Gets the plain parameters, for measuring what hiding costs only: rate 1/4 and 152 column queries (≥ 101.4 bits, see remarks),
+    /// the default before issue 13. NOT zero-knowledge: openings reveal committed columns and the rows' linear combinations, and
+    /// proofs over such commitments reveal their sumchecks' round messages (weights, activations, training snapshots). Use them in
+    /// benchmarks and in tests of the plain formats, never for a model or a run whose secrets matter;
+    /// <c>VerifierPolicy.RequireZeroKnowledge</c> refuses proofs made with them.
+    /// </summary>
+    public static LigeroParameters NonHidingForBenchmarks { get; } = new(2, 152);
 
     /// <summary>The log blowup as the formats store it: <see cref="LogBlowup"/>, with <see cref="EncodedHidingFlag"/> when hiding (plain parameters encode as before).</summary>
     internal int EncodedLogBlowup => LogBlowup | (Hiding ? EncodedHidingFlag : 0);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Polynomials;
@@ -144,13 +145,33 @@ public static partial class LigeroVerifier
             return LigeroVerdict.WrongColumnCount;
         }
 
-        var leaves = new Digest256[indices.Length];
-        var scratch = new byte[proof.RowCount * 8];
-        for (int q = 0; q < indices.Length; q++)
+        // The leaves, several columns per SIMD register (Blake2sMultiHash): the opened columns (stored one after another) are laid
+        // out as the rows of a matrix with one column per query, padded with unused columns to whole registers.
+        int rows = proof.RowCount, count = indices.Length, width = Blake2sMultiHash.RoundUpToLanes(count);
+        Goldilocks[] matrix = ArrayPool<Goldilocks>.Shared.Rent(rows * width);
+        byte[] salts = ArrayPool<byte>.Shared.Rent(MerkleHasher.SaltLength * width);
+        Digest256[] leaves = ArrayPool<Digest256>.Shared.Rent(width);
+        try
         {
-            leaves[q] = LigeroProtocol.HashColumn(proof.GetSalt(q), proof.GetColumn(q), scratch);
-        }
+            ReadOnlySpan<Goldilocks> columns = proof.Columns;
+            for (int q = 0; q < count; q++)
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    matrix[(i * width) + q] = columns[(q * rows) + i];
+                }
+            }
 
-        return MerkleTree.VerifyBatch(commitment.Root, codewordLength, indices, leaves, proof.MerkleProof) ? LigeroVerdict.Accepted : LigeroVerdict.MerkleMismatch;
+            proof.Salts.CopyTo(salts);
+            Blake2sMultiHash.HashColumns(matrix.AsSpan(0, rows * width), rows, width, salts.AsSpan(0, MerkleHasher.SaltLength * width), leaves.AsSpan(0, width));
+            bool authentic = MerkleTree.VerifyBatch(commitment.Root, codewordLength, indices, leaves.AsSpan(0, count), proof.MerkleProof);
+            return authentic ? LigeroVerdict.Accepted : LigeroVerdict.MerkleMismatch;
+        }
+        finally
+        {
+            ArrayPool<Goldilocks>.Shared.Return(matrix);
+            ArrayPool<byte>.Shared.Return(salts);
+            ArrayPool<Digest256>.Shared.Return(leaves);
+        }
     }
 }

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Thestage.Proofs.Fields;
 
@@ -222,6 +224,36 @@ public readonly struct Goldilocks : IField<Goldilocks>
         ulong raw = BinaryPrimitives.ReadUInt64LittleEndian(source);
         value = FromCanonical(raw);
         return raw < Modulus;
+    }
+
+    /// <summary>Whether every word is below p (the canonical encodings <see cref="TryRead"/> accepts), several words per SIMD register.</summary>
+    internal static bool AreCanonical(ReadOnlySpan<ulong> words)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var modulus = new Vector<ulong>(Modulus);
+            ReadOnlySpan<Vector<ulong>> vectors = MemoryMarshal.Cast<ulong, Vector<ulong>>(words);
+            foreach (Vector<ulong> vector in vectors)
+            {
+                if (Vector.GreaterThanOrEqualAny(vector, modulus))
+                {
+                    return false;
+                }
+            }
+
+            i = vectors.Length * Vector<ulong>.Count;
+        }
+
+        for (; i < words.Length; i++)
+        {
+            if (words[i] >= Modulus)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <inheritdoc />

@@ -63,6 +63,15 @@ internal interface IGoldilocksLanes<TV>
     /// <summary>Canonical <c>7·a</c> (the extension's non-residue).</summary>
     static abstract TV MultiplyBySeven(TV a);
 
+    /// <summary>
+    /// A word congruent to <c>s·x + c</c>, not necessarily below p (a Horner step with lazy reduction): <paramref name="s"/> is any
+    /// 64-bit word, <paramref name="xHigh"/> is <c>x ≫ 32</c>, and <paramref name="c"/> is any 64-bit word.
+    /// </summary>
+    static abstract TV MultiplyAddLazy(TV s, TV x, TV xHigh, TV c);
+
+    /// <summary>The canonical word (below p) congruent to any 64-bit word <paramref name="a"/>.</summary>
+    static abstract TV Canonicalize(TV a);
+
     /// <summary>Swaps the two lanes of every pair.</summary>
     static abstract TV SwapPairs(TV a);
 
@@ -152,6 +161,26 @@ internal readonly struct Vector512GoldilocksLanes : IGoldilocksLanes<Vector512<u
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> MultiplyAddLazy(Vector512<ulong> s, Vector512<ulong> x, Vector512<ulong> xHigh, Vector512<ulong> c)
+    {
+        // The 128-bit product of Multiply (high ≤ 2^64 − 2 for any 64-bit factors), plus c with its carry into high (so high
+        // stays below 2^64), then Reduce128 without its final subtraction of p.
+        Vector512<ulong> sHigh = Avx512F.ShiftRightLogical(s, 32);
+        Vector512<ulong> ll = Avx512F.Multiply(s.AsUInt32(), x.AsUInt32());
+        Vector512<ulong> t = Avx512F.Add(Avx512F.Multiply(sHigh.AsUInt32(), x.AsUInt32()), Avx512F.ShiftRightLogical(ll, 32));
+        Vector512<ulong> u = Avx512F.Add(Avx512F.Multiply(s.AsUInt32(), xHigh.AsUInt32()), Avx512F.And(t, Vector512.Create(Epsilon)));
+        Vector512<ulong> high = Avx512F.Add(
+            Avx512F.Add(Avx512F.Multiply(sHigh.AsUInt32(), xHigh.AsUInt32()), Avx512F.ShiftRightLogical(t, 32)), Avx512F.ShiftRightLogical(u, 32));
+        Vector512<ulong> low = Avx512F.BlendVariable(ll.AsUInt32(), Avx512F.ShiftLeftLogical(u, 32).AsUInt32(), Vector512.Create(0u, ~0u, 0u, ~0u, 0u, ~0u, 0u, ~0u, 0u, ~0u, 0u, ~0u, 0u, ~0u, 0u, ~0u)).AsUInt64();
+        low = Avx512F.Add(low, c);
+        high = Vector512.ConditionalSelect(Avx512F.CompareLessThan(low, c), Avx512F.Add(high, Vector512<ulong>.One), high);
+        return ReduceLazy(high, low);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> Canonicalize(Vector512<ulong> a) => Avx512F.Min(a, Avx512F.Subtract(a, Vector512.Create(Goldilocks.Modulus)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<ulong> SwapPairs(Vector512<ulong> a) => Avx512F.Shuffle(a.AsUInt32(), 0b01_00_11_10).AsUInt64();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -166,16 +195,24 @@ internal readonly struct Vector512GoldilocksLanes : IGoldilocksLanes<Vector512<u
 
     /// <summary>Reduces <c>high·2^64 + low</c> modulo p, lane by lane (the steps of <see cref="Goldilocks.Reduce128"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ulong> Reduce128(Vector512<ulong> high, Vector512<ulong> low)
+    private static Vector512<ulong> Reduce128(Vector512<ulong> high, Vector512<ulong> low) => Canonicalize(ReduceLazy(high, low));
+
+    /// <summary>
+    /// A word below 2^64 congruent to <c>high·2^64 + low</c> (any words): <c>low − ⌊high/2^32⌋ + (high mod 2^32)·ε</c>, each wrap
+    /// corrected by ε (<c>2^64 ≡ ε</c>); the corrected values cannot wrap again (see <see cref="Goldilocks.Reduce128"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> ReduceLazy(Vector512<ulong> high, Vector512<ulong> low)
     {
         Vector512<ulong> epsilon = Vector512.Create(Epsilon);
         Vector512<ulong> a = Avx512F.And(high, epsilon);
         Vector512<ulong> b = Avx512F.ShiftRightLogical(high, 32);
-        Vector512<ulong> t = Avx512F.Subtract(Avx512F.Subtract(low, b), Avx512F.And(Avx512F.CompareLessThan(low, b), epsilon));
+        // Each wrap is corrected under a comparison mask (a masked subtraction or addition of ε with AVX-512).
+        Vector512<ulong> t = Avx512F.Subtract(low, b);
+        t = Vector512.ConditionalSelect(Avx512F.CompareLessThan(low, b), Avx512F.Subtract(t, epsilon), t);
         Vector512<ulong> u = Avx512F.Subtract(Avx512F.ShiftLeftLogical(a, 32), a);
         Vector512<ulong> r = Avx512F.Add(t, u);
-        r = Avx512F.Add(r, Avx512F.And(Avx512F.CompareLessThan(r, u), epsilon));
-        return Avx512F.Min(r, Avx512F.Subtract(r, Vector512.Create(Goldilocks.Modulus)));
+        return Vector512.ConditionalSelect(Avx512F.CompareLessThan(r, u), Avx512F.Add(r, epsilon), r);
     }
 }
 
@@ -255,6 +292,31 @@ internal readonly struct Vector256GoldilocksLanes : IGoldilocksLanes<Vector256<u
         r = Avx2.Add(r, Avx2.And(LessThan(r, u), Vector256.Create(Epsilon)));
         return ReduceOnce(r);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> MultiplyAddLazy(Vector256<ulong> s, Vector256<ulong> x, Vector256<ulong> xHigh, Vector256<ulong> c)
+    {
+        // As Vector512GoldilocksLanes.MultiplyAddLazy.
+        Vector256<ulong> sHigh = Avx2.ShiftRightLogical(s, 32);
+        Vector256<ulong> ll = Avx2.Multiply(s.AsUInt32(), x.AsUInt32());
+        Vector256<ulong> t = Avx2.Add(Avx2.Multiply(sHigh.AsUInt32(), x.AsUInt32()), Avx2.ShiftRightLogical(ll, 32));
+        Vector256<ulong> u = Avx2.Add(Avx2.Multiply(s.AsUInt32(), xHigh.AsUInt32()), Avx2.And(t, Vector256.Create(Epsilon)));
+        Vector256<ulong> high = Avx2.Add(Avx2.Add(Avx2.Multiply(sHigh.AsUInt32(), xHigh.AsUInt32()), Avx2.ShiftRightLogical(t, 32)), Avx2.ShiftRightLogical(u, 32));
+        Vector256<ulong> low = Avx2.Blend(ll.AsUInt32(), Avx2.ShiftLeftLogical(u, 32).AsUInt32(), 0b1010_1010).AsUInt64();
+        low = Avx2.Add(low, c);
+        high = Avx2.Subtract(high, LessThan(low, c));
+
+        Vector256<ulong> epsilon = Vector256.Create(Epsilon);
+        Vector256<ulong> a32 = Avx2.And(high, epsilon);
+        Vector256<ulong> b32 = Avx2.ShiftRightLogical(high, 32);
+        Vector256<ulong> r = Avx2.Subtract(Avx2.Subtract(low, b32), Avx2.And(LessThan(low, b32), epsilon));
+        Vector256<ulong> v = Avx2.Subtract(Avx2.ShiftLeftLogical(a32, 32), a32);
+        r = Avx2.Add(r, v);
+        return Avx2.Add(r, Avx2.And(LessThan(r, v), epsilon));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> Canonicalize(Vector256<ulong> a) => ReduceOnce(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<ulong> SwapPairs(Vector256<ulong> a) => Avx2.Shuffle(a.AsUInt32(), 0b01_00_11_10).AsUInt64();

@@ -49,6 +49,12 @@ internal static unsafe class Blake2sMultiHash
         10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0,
     ];
 
+    /// <summary>Gets the number of messages one call hashes together here: 16 (AVX-512), 8 (AVX2) or 1.</summary>
+    public static int Lanes => Vector512Blake2sLanes.IsSupported ? Vector512Blake2sLanes.Count : Vector256Blake2sLanes.IsSupported ? Vector256Blake2sLanes.Count : 1;
+
+    /// <summary>Rounds <paramref name="count"/> up to a whole number of <see cref="Lanes"/> (so a caller can pad a batch with ignored messages).</summary>
+    public static int RoundUpToLanes(int count) => (count + Lanes - 1) / Lanes * Lanes;
+
     /// <summary>
     /// Writes <c>leaves[j] = H(0x00 ‖ salts[16j … 16j + 16) ‖ matrix[0][j] ‖ … ‖ matrix[rows − 1][j])</c> (entries as 8 little-endian
     /// bytes) for every column <c>j</c> of the row-major <paramref name="rows"/> × <paramref name="columns"/> matrix.

@@ -26,9 +26,9 @@ namespace Thestage.Proofs.Hashing;
 /// per thread, so hashing does not allocate.
 /// </para>
 /// <para>
-/// Provers hash whole Ligero matrices and tree levels with <see cref="Blake2sMultiHash"/>, which computes the same
-/// digests 16 (AVX-512) or 8 (AVX2) messages at a time; this class hashes single messages (and is the reference those
-/// kernels are tested against).
+/// Provers hash whole Ligero matrices and tree levels, and verifiers their opened columns and batch Merkle levels, with
+/// <see cref="Blake2sMultiHash"/>, which computes the same digests 16 (AVX-512) or 8 (AVX2) messages at a time; this class
+/// hashes single messages (and is the reference those kernels are tested against).
 /// </para>
 /// </remarks>
 public static class MerkleHasher

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 
 namespace Thestage.Proofs.Hashing;
@@ -177,48 +178,66 @@ public sealed class MerkleTree
             return false;
         }
 
-        ReadOnlySpan<Digest256> siblings = proof.Siblings;
-        int consumed = 0;
-        var nodes = new int[sortedIndices.Length];
-        var digests = leafDigests.ToArray();
-        for (int i = 0; i < nodes.Length; i++)
+        // Level by level: the pairs of children of every known parent are laid out side by side (a known node beside the next
+        // unused sibling of the proof, or two known siblings), then all of the level's parents are hashed at once, several per
+        // SIMD register (Blake2sMultiHash). Siblings are consumed in the order OpenBatch sends them.
+        int count = sortedIndices.Length;
+        int capacity = Blake2sMultiHash.RoundUpToLanes(count);
+        Digest256[] rented = ArrayPool<Digest256>.Shared.Rent(3 * capacity);
+        int[] rentedNodes = ArrayPool<int>.Shared.Rent(count);
+        try
         {
-            nodes[i] = leafCount + sortedIndices[i];
-        }
-
-        int count = nodes.Length;
-        while (nodes[0] > 1)
-        {
-            int written = 0;
+            Span<Digest256> digests = rented.AsSpan(0, capacity);
+            Span<Digest256> pairs = rented.AsSpan(capacity, 2 * capacity);
+            Span<int> nodes = rentedNodes.AsSpan(0, count);
+            leafDigests.CopyTo(digests);
             for (int i = 0; i < count; i++)
             {
-                int node = nodes[i];
-                Digest256 parent;
-                if ((node & 1) == 0 && i + 1 < count && nodes[i + 1] == (node ^ 1))
-                {
-                    parent = MerkleHasher.HashNode(digests[i], digests[i + 1]);
-                    i++;
-                }
-                else
-                {
-                    if (consumed == siblings.Length)
-                    {
-                        return false;
-                    }
-
-                    Digest256 sibling = siblings[consumed++];
-                    parent = (node & 1) == 0 ? MerkleHasher.HashNode(digests[i], sibling) : MerkleHasher.HashNode(sibling, digests[i]);
-                }
-
-                nodes[written] = node >> 1;
-                digests[written] = parent;
-                written++;
+                nodes[i] = leafCount + sortedIndices[i];
             }
 
-            count = written;
-        }
+            ReadOnlySpan<Digest256> siblings = proof.Siblings;
+            int consumed = 0;
+            while (nodes[0] > 1)
+            {
+                int written = 0;
+                for (int i = 0; i < count; i++)
+                {
+                    int node = nodes[i];
+                    if ((node & 1) == 0 && i + 1 < count && nodes[i + 1] == (node ^ 1))
+                    {
+                        pairs[2 * written] = digests[i];
+                        pairs[(2 * written) + 1] = digests[++i];
+                    }
+                    else
+                    {
+                        if (consumed == siblings.Length)
+                        {
+                            return false;
+                        }
 
-        return consumed == siblings.Length && count == 1 && digests[0] == root;
+                        Digest256 sibling = siblings[consumed++];
+                        pairs[(2 * written) + (node & 1)] = digests[i];
+                        pairs[(2 * written) + 1 - (node & 1)] = sibling;
+                    }
+
+                    nodes[written++] = node >> 1;
+                }
+
+                // A partial last register would run through the one-message hasher; past a few parents, hashing the unused pairs
+                // left in the buffer in the spare lanes is cheaper (their digests land beyond `written` and are never read).
+                int hashed = written % Blake2sMultiHash.Lanes >= 4 ? Blake2sMultiHash.RoundUpToLanes(written) : written;
+                Blake2sMultiHash.HashNodes(pairs[..(2 * hashed)], digests[..hashed]);
+                count = written;
+            }
+
+            return consumed == siblings.Length && count == 1 && digests[0] == root;
+        }
+        finally
+        {
+            ArrayPool<Digest256>.Shared.Return(rented);
+            ArrayPool<int>.Shared.Return(rentedNodes);
+        }
     }
 
     private static bool AreValidIndices(ReadOnlySpan<int> sortedIndices, int leafCount)

@@ -21,6 +21,24 @@ public sealed class CommittedModel
         States = states;
     }
 
+    /// <summary>
+    /// The opening budget of a commitment made without explicit parameters: 8 openings of the weights (the weight range proof, then
+    /// seven inference or link proofs, each of up to 4,096 inputs), after which the prover refuses
+    /// (<see cref="OpeningBudgetExhaustedException"/>) and the model must be committed again.
+    /// </summary>
+    /// <remarks>
+    /// Why 8. <see cref="LigeroParameters.DefaultHiding"/> alone hides the weights for one opening, and the range proof is already
+    /// that one, so a default without a budget would start revealing the weights with the first proof (docs/proofs.md, "Opening
+    /// budget"). Every unit of budget costs every proof and the commitment about 13 KB per weight polynomial, linearly (the
+    /// commitment time too): LeNet-5's proof is 447 KiB without a budget, 461 at 2 and 642 at 16, the 784-128-10 MLP's (two weight
+    /// polynomials) 373, 400 and 837 KiB (<c>docs/results/opening-budget-2026-12-07.md</c>), so 8 costs LeNet-5 about a fifth more
+    /// than no budget and the MLP about half more. A budget of 2 would allow a single proof — the first model proven twice would
+    /// be refused — and 64, the most a default verifier accepts (<see cref="VerifierPolicy.DefaultMaximumOpeningBudget"/>), would
+    /// triple the proofs; 8 leaves room for a session's proofs, and one batch proof opens the weights once whatever its size,
+    /// which stretches it. Commit with <see cref="LigeroParameters.DefaultHidingWithBudget"/> for another budget.
+    /// </remarks>
+    public const int DefaultOpeningBudget = 8;
+
     /// <summary>Gets the fixed-point model.</summary>
     public QuantizedModel Model { get; }
 
@@ -45,12 +63,15 @@ public sealed class CommittedModel
     /// </summary>
     public int ProofsRemaining => Commitment.OpeningBudget == 0 ? int.MaxValue : Commitment.OpeningBudget - OpeningsUsed;
 
+    /// <summary>The parameters of a commitment made without explicit ones: hiding, with <see cref="DefaultOpeningBudget"/>.</summary>
+    internal static LigeroParameters DefaultParameters { get; } = LigeroParameters.DefaultHidingWithBudget(DefaultOpeningBudget);
+
     /// <summary>Pairs a different model with this commitment state (used by tests to play a prover that changed its weights after committing).</summary>
     internal CommittedModel WithSubstitutedModel(QuantizedModel model) => new(model, Commitment, Polynomials, States);
 
     /// <summary>Commits to a model's weights and architecture.</summary>
     /// <param name="model">The fixed-point model.</param>
-    /// <param name="parameters">The commitment parameters; <see langword="null"/> uses <see cref="LigeroParameters.Default"/>.</param>
+    /// <param name="parameters">The commitment parameters; <see langword="null"/> for hiding ones with an opening budget, <see cref="LigeroParameters.DefaultHidingWithBudget"/>(<see cref="DefaultOpeningBudget"/>) (<see cref="LigeroParameters.NonHidingForBenchmarks"/> for measurements only).</param>
     /// <param name="salts">The salt source of the commitments and, for hiding parameters, of the range proof's sumcheck masks; <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
     /// <returns>The committed model.</returns>
     /// <exception cref="ArgumentException">The architecture is not supported by the proof system (see remarks of <see cref="InferenceProver"/>).</exception>
@@ -70,7 +91,7 @@ public sealed class CommittedModel
     /// </summary>
     /// <param name="model">The fixed-point model.</param>
     /// <param name="seed">The model owner's secret seed (<see cref="ModelCommitmentSeed.Create"/>).</param>
-    /// <param name="parameters">The commitment parameters; <see langword="null"/> uses <see cref="LigeroParameters.Default"/>.</param>
+    /// <param name="parameters">The commitment parameters; <see langword="null"/> for hiding ones with an opening budget, <see cref="LigeroParameters.DefaultHidingWithBudget"/>(<see cref="DefaultOpeningBudget"/>). A model committed again from its seed after proofs were made needs the count of openings (the overload with <c>openingsUsed</c>).</param>
     /// <returns>The committed model.</returns>
     /// <exception cref="ArgumentException">The architecture is not supported by the proof system (see remarks of <see cref="InferenceProver"/>).</exception>
     /// <exception cref="ObjectDisposedException">The seed was disposed.</exception>
@@ -80,8 +101,7 @@ public sealed class CommittedModel
         ArgumentNullException.ThrowIfNull(seed);
         CircuitPlan plan = CircuitPlan.Create(model.InputShape, model.Layers.Select(CircuitLayer.From).ToArray(), 1);
         Goldilocks[][] segments = plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model);
-        parameters ??= LigeroParameters.Default;
-        LigeroParameters chosen = parameters;
+        LigeroParameters chosen = parameters ?? DefaultParameters;
         return chosen.Hiding
             ? CommitSegments(model, plan, segments, chosen, i => (seed.HidingSaltsOf(i, chosen), seed.MasksOf(i, chosen)), seed.RangeProofMasks(chosen))
             : CommitSegments(model, plan, segments, chosen, i => (seed.SaltsOf(i), null), null);
@@ -130,7 +150,7 @@ public sealed class CommittedModel
     internal static CommittedModel CommitSegments(
         QuantizedModel model, CircuitPlan plan, Goldilocks[][] segments, LigeroParameters? parameters, Func<int, (ISaltSource? Salts, ISaltSource? Masks)> sourcesOf, ISaltSource? maskSalts)
     {
-        parameters ??= LigeroParameters.Default;
+        parameters ??= DefaultParameters;
         Goldilocks[][] polynomials = plan.WeightLayout.Assemble(segments);
         LigeroProverState[] states = polynomials.Select((p, i) =>
         {

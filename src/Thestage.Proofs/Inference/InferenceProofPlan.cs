@@ -26,7 +26,10 @@ internal sealed class InferenceProofPlan
         if (commitment.OpeningBudget > 0)
         {
             // Each piece's prover commits again from the seed and would draw the same mask set as every other piece.
-            throw new ArgumentException("A commitment with an opening budget is proven on one machine: pieces committed again from the seed on several would reuse its mask sets.", nameof(commitment));
+            throw new ArgumentException(
+                "A commitment with an opening budget (CommittedModel.Commit's default) is proven on one machine: pieces committed again from the seed on several would reuse its mask sets. "
+                + "To prove on a cluster, commit with explicit parameters: LigeroParameters.Default (hiding without a budget: the weights stay hidden for one opening, and every piece is one; docs/serving.md).",
+                nameof(commitment));
         }
 
         long bound = 1L << (commitment.InputBits - 1);

@@ -139,6 +139,11 @@ public static partial class InferenceVerifier
             return ProofVerdict.Reject(RejectionReason.Format, hidesClaims ? "a TSIP v2 proof where v3 (hidden claims) is required" : "a TSIP v3 proof for a statement without zero-knowledge relations");
         }
 
+        if (policy.RefusesPlain(commitment.Parameters))
+        {
+            return ProofVerdict.Reject(RejectionReason.NotZeroKnowledge);
+        }
+
         if (commitment.OpeningBudget > policy.MaximumOpeningBudget || PlanSoundnessBits(commitment, plan, proof.MaskChunks) < policy.MinimumSoundnessBits)
         {
             return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);

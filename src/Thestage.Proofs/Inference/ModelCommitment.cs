@@ -172,6 +172,11 @@ public sealed class ModelCommitment
     public ProofVerdict CheckWeightRanges(VerifierPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        if (policy.RefusesPlain(Parameters))
+        {
+            return ProofVerdict.Reject(RejectionReason.NotZeroKnowledge);
+        }
+
         if (OpeningBudget > policy.MaximumOpeningBudget
             || -Math.Log2(WeightRangeArgument.SoundnessError(Plan(1), Parameters, WeightParameters)) < policy.MinimumSoundnessBits)
         {

@@ -76,10 +76,14 @@ internal sealed class SegmentLayout
         return v;
     }
 
-    /// <summary>The estimated opening size of a polynomial of <paramref name="numVariables"/> variables under the default Ligero parameters.</summary>
+    /// <summary>
+    /// The estimated opening size of a polynomial of <paramref name="numVariables"/> variables under the plain Ligero parameters
+    /// (the default when the layout rule was fixed): the layout is part of every format that carries weight roots, so it must not
+    /// follow the default parameters, which became hiding.
+    /// </summary>
     private static double OpeningBytes(int numVariables)
     {
-        Commitments.LigeroParameters parameters = Commitments.LigeroParameters.Default;
+        Commitments.LigeroParameters parameters = Commitments.LigeroParameters.NonHidingForBenchmarks;
         int v = Math.Min(numVariables, Commitments.LigeroParameters.MaxVariables);
         return parameters.EstimatedProofBytes(v, parameters.ColumnVariables(v));
     }

@@ -27,7 +27,8 @@ public static class EqPolynomial
             throw new ArgumentException("At most 30 variables are supported.", nameof(point));
         }
 
-        var table = new T[1 << point.Length];
+        // Every entry is written below, so the array need not be zeroed first (for LeNet-5's 2^16-entry tables, a megabyte each).
+        T[] table = GC.AllocateUninitializedArray<T>(1 << point.Length);
         Table(point, table);
         return table;
     }

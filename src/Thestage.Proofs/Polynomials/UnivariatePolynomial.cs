@@ -50,7 +50,9 @@ public static class UnivariatePolynomial
             throw new ArgumentException("Between 1 and 64 node values are supported.", nameof(values));
         }
 
-        Span<T> differences = new T[count];
+        // Stack buffers (at most 64 values each) and the cached weights: a verifier calls this once per sumcheck round.
+        NodeBuffer<T> differenceBuffer = default, suffixBuffer = default;
+        Span<T> differences = ((Span<T>)differenceBuffer)[..count];
         for (int i = 0; i < count; i++)
         {
             differences[i] = x - T.FromUInt64((ulong)i);
@@ -61,16 +63,14 @@ public static class UnivariatePolynomial
         }
 
         // suffix[i] = Π_{j > i} (x − j), built right to left; prefix is accumulated on the way back.
-        Span<T> suffix = new T[count];
+        Span<T> suffix = ((Span<T>)suffixBuffer)[..count];
         suffix[count - 1] = T.One;
         for (int i = count - 2; i >= 0; i--)
         {
             suffix[i] = suffix[i + 1] * differences[i + 1];
         }
 
-        Span<T> weights = new T[count];
-        NodeWeights(weights);
-
+        ReadOnlySpan<T> weights = NodeWeightTable<T>.Get(count);
         T result = T.Zero;
         T prefix = T.One;
         for (int i = 0; i < count; i++)
@@ -96,8 +96,7 @@ public static class UnivariatePolynomial
             throw new ArgumentException("Between 1 and 64 node values are supported.", nameof(values));
         }
 
-        Span<T> weights = new T[count];
-        NodeWeights(weights);
+        ReadOnlySpan<T> weights = NodeWeightTable<T>.Get(count);
         var coefficients = new T[count];
         var basis = new T[count];
         for (int i = 0; i < count; i++)
@@ -155,5 +154,35 @@ public static class UnivariatePolynomial
         }
 
         FieldMath.BatchInvert(weights, new T[weights.Length]);
+    }
+
+    /// <summary>
+    /// The weights of <see cref="NodeWeights{T}"/> for each node count 1 … 64, computed on first use and kept (they depend on the
+    /// count and the field only; two threads computing the same table publish equal arrays).
+    /// </summary>
+    private static class NodeWeightTable<T>
+        where T : struct, IField<T>
+    {
+        private static readonly T[]?[] s_tables = new T[]?[65];
+
+        public static ReadOnlySpan<T> Get(int count)
+        {
+            T[]? table = Volatile.Read(ref s_tables[count]);
+            if (table is null)
+            {
+                table = new T[count];
+                NodeWeights<T>(table);
+                Volatile.Write(ref s_tables[count], table);
+            }
+
+            return table;
+        }
+    }
+
+    /// <summary>Room for the at most 64 node values of <see cref="EvaluateFromNodeValues{T}"/>, on the stack.</summary>
+    [System.Runtime.CompilerServices.InlineArray(64)]
+    private struct NodeBuffer<T>
+    {
+        private T _element;
     }
 }

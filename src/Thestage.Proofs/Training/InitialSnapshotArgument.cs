@@ -70,7 +70,9 @@ public static class InitialSnapshotArgument
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(policy);
-        return SoundnessBits(training) < policy.MinimumSoundnessBits ? ProofVerdict.Reject(RejectionReason.SoundnessPolicy) : CheckProof(training, proof);
+        return policy.RefusesPlain(training.Parameters) ? ProofVerdict.Reject(RejectionReason.NotZeroKnowledge)
+            : SoundnessBits(training) < policy.MinimumSoundnessBits ? ProofVerdict.Reject(RejectionReason.SoundnessPolicy)
+            : CheckProof(training, proof);
     }
 
     /// <summary>Computes the soundness <c>−log2(Σ_g v_g/|E| + Σ_g ε_Ligero(v_g))</c> of the proof for this transcript (remarks).</summary>

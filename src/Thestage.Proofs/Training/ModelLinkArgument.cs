@@ -162,6 +162,11 @@ public static partial class ModelLinkArgument
             return ProofVerdict.Reject(RejectionReason.Statement);
         }
 
+        if (policy.RefusesPlain(training.Parameters) || policy.RefusesPlain(model.Parameters))
+        {
+            return ProofVerdict.Reject(RejectionReason.NotZeroKnowledge);
+        }
+
         if (model.OpeningBudget > policy.MaximumOpeningBudget || SetupSoundnessBits(training, model, setup) < policy.MinimumSoundnessBits)
         {
             return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);

@@ -111,7 +111,9 @@ public static class SnapshotRangeArgument
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(policy);
-        return SoundnessBits(training) < policy.MinimumSoundnessBits ? ProofVerdict.Reject(RejectionReason.SoundnessPolicy) : CheckProof(training, proof);
+        return policy.RefusesPlain(training.Parameters) ? ProofVerdict.Reject(RejectionReason.NotZeroKnowledge)
+            : SoundnessBits(training) < policy.MinimumSoundnessBits ? ProofVerdict.Reject(RejectionReason.SoundnessPolicy)
+            : CheckProof(training, proof);
     }
 
     /// <summary>Computes the soundness of a range proof for this transcript: the formula in the remarks, under the transcript's Ligero parameters.</summary>

@@ -80,8 +80,8 @@ public sealed class TrainingRun
     /// <param name="dataset">The training set (kept by the run: snapshots are recomputed from it).</param>
     /// <param name="steps">The number of steps, in <c>[0, TrainingTranscript.MaxSteps]</c>.</param>
     /// <param name="parameters">
-    /// The Ligero parameters (<see cref="LigeroParameters.Default"/> if null). Hiding parameters (<see cref="LigeroParameters.DefaultHiding"/>)
-    /// record a hiding run: the samples are committed with hiding Ligero and proven, never opened, by its step proofs, each of which opens
+    /// The Ligero parameters (<see cref="LigeroParameters.Default"/> if null, which is hiding; <see cref="LigeroParameters.NonHidingForBenchmarks"/>
+    /// for measurements only). Hiding parameters record a hiding run: the samples are committed with hiding Ligero and proven, never opened, by its step proofs, each of which opens
     /// the dataset commitment once — so the dataset is committed with an opening budget: the parameters' <see cref="LigeroParameters.OpeningBudget"/>
     /// (<see cref="LigeroParameters.DefaultHidingWithBudget"/>), or without one <c>min(max(steps, 1), VerifierPolicy.DefaultMaximumOpeningBudget)</c>;
     /// a step proof beyond the budget is refused (<see cref="OpeningBudgetExhaustedException"/>). The snapshots carry no budget.
@@ -98,7 +98,8 @@ public sealed class TrainingRun
 
     /// <summary>
     /// Records a run as <see cref="Record(TrainingConfig, TrainingDataset, int, LigeroParameters?, ISaltSource?)"/> does,
-    /// reporting each step trained and committed and stopping between steps when cancelled.
+    /// reporting each step trained and committed and stopping between steps when cancelled; with <see cref="LigeroParameters.Default"/>
+    /// (hiding).
     /// </summary>
     /// <param name="config">The configuration.</param>
     /// <param name="dataset">The training set (kept by the run: snapshots are recomputed from it).</param>
@@ -114,6 +115,30 @@ public sealed class TrainingRun
         IProgress<(int Completed, int Total)>? progress,
         CancellationToken cancellationToken = default) =>
         RecordWith(config, dataset, steps, null, null, (trainer, weights, t) => trainer.Step(weights, t), progress, cancellationToken);
+
+    /// <summary>
+    /// Records a run as <see cref="Record(TrainingConfig, TrainingDataset, int, IProgress{ValueTuple{int, int}}?, CancellationToken)"/>
+    /// does, under <paramref name="parameters"/> (e.g. <see cref="LigeroParameters.NonHidingForBenchmarks"/> to measure what hiding costs).
+    /// </summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="dataset">The training set (kept by the run: snapshots are recomputed from it).</param>
+    /// <param name="steps">The number of steps, in <c>[0, TrainingTranscript.MaxSteps]</c>.</param>
+    /// <param name="parameters">The Ligero parameters (hiding ones record a hiding run, whose dataset carries an opening budget: see the first overload).</param>
+    /// <param name="progress">Told (steps done, steps) after each step; null for no reports.</param>
+    /// <param name="cancellationToken">Checked before each step.</param>
+    /// <returns>The recorded run.</returns>
+    /// <exception cref="OperationCanceledException">The token was cancelled; nothing is returned.</exception>
+    public static TrainingRun Record(
+        TrainingConfig config,
+        TrainingDataset dataset,
+        int steps,
+        LigeroParameters parameters,
+        IProgress<(int Completed, int Total)>? progress,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return RecordWith(config, dataset, steps, parameters, null, (trainer, weights, t) => trainer.Step(weights, t), progress, cancellationToken);
+    }
 
     /// <summary>Records a run whose steps come from <paramref name="step"/> (tests pass a cheating trainer; it must be deterministic, as snapshots are replayed with it).</summary>
     internal static TrainingRun RecordWith(

@@ -45,7 +45,8 @@ public static class TrainingStepVerifier
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(policy);
-        return SoundnessBits(training) < policy.MinimumSoundnessBits || training.DatasetOpeningBudget > policy.MaximumOpeningBudget
+        return policy.RefusesPlain(training.Parameters) ? ProofVerdict.Reject(RejectionReason.NotZeroKnowledge)
+            : SoundnessBits(training) < policy.MinimumSoundnessBits || training.DatasetOpeningBudget > policy.MaximumOpeningBudget
             ? ProofVerdict.Reject(RejectionReason.SoundnessPolicy)
             : CheckProof(training, proof);
     }

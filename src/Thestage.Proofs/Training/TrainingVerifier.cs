@@ -109,6 +109,11 @@ public static class TrainingVerifier
             return ProofVerdict.Reject(RejectionReason.Statement);
         }
 
+        if (policy.RefusesPlain(transcript.Parameters))
+        {
+            return ProofVerdict.Reject(RejectionReason.NotZeroKnowledge);
+        }
+
         if (SoundnessBits(transcript) < policy.MinimumSoundnessBits)
         {
             return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);

@@ -218,7 +218,8 @@ public sealed class WorkflowAttackTests(WorkflowFixture fixture)
         // One bit of the first weight root flipped; then the proof's fingerprint rewritten to name the tampered commitment.
         byte[] commitment = File.ReadAllBytes(Path.Combine(fixture.Mlp.Package, "model.tsmc"));
         int layers = BinaryPrimitives.ReadInt32LittleEndian(commitment.AsSpan(6 + 24));
-        commitment[6 + 28 + (layers * 32) + 8 + 1] ^= 1;
+        int budget = BinaryPrimitives.ReadUInt16LittleEndian(commitment.AsSpan(4)) == 6 ? 4 : 0;   // TSMC v6 (the default, hiding with a budget) has the budget after the column queries
+        commitment[6 + 28 + (layers * 32) + 8 + budget + 1] ^= 1;
         string tampered = Write("tampered.tsmc", commitment);
         string error = ThestageProcess.AssertOneLineError(ThestageProcess.Run("verify", "--model", tampered, "--proof", fixture.Mlp.Proof), exitCode: 1);
         Assert.Contains("another commitment", error, StringComparison.Ordinal);

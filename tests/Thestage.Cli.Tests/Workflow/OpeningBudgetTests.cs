@@ -8,8 +8,9 @@ namespace Thestage.Cli.Tests.Workflow;
 
 /// <summary>
 /// <c>compile --hiding --opening-budget B</c>, then <c>prove</c> until the budget is used up: every proof verifies and opens the
-/// weights with a mask set of its own, the count file (<c>commitment.openings</c>) advances before a proof is written, and the
-/// plain workflow is unchanged.
+/// weights with a mask set of its own, the count file (<c>commitment.openings</c>) advances before a proof is written. A compile
+/// without options is hiding with the SDK's default budget (<c>--hiding</c> changes nothing), and the plain workflow is kept,
+/// unchanged, behind <c>--non-hiding-for-benchmarks</c>.
 /// </summary>
 [Collection(WorkflowCollection.Name)]
 public sealed class OpeningBudgetTests(WorkflowFixture fixture)
@@ -53,28 +54,60 @@ public sealed class OpeningBudgetTests(WorkflowFixture fixture)
     }
 
     [Fact]
-    public void Compile_commits_what_the_library_commits_from_the_seed_plain_by_default_and_hiding_with_a_budget_when_asked()
+    public void Compile_commits_what_the_library_commits_from_the_seed_hiding_with_the_default_budget_and_plain_only_for_benchmarks()
     {
-        string plain = fixture.Mlp.Package;
+        string byDefault = fixture.Mlp.Package;
         (string budgeted, _) = fixture.Budgeted("library", 4);
+        string hidingFlag = Path.Combine(fixture.Directory, "hiding-flag", "pkg"), plain = Path.Combine(fixture.Directory, "plain", "pkg");
+        WorkflowFixture.Json("compile", WorkflowFixture.Model("mlp_square_opset9"), "--calibration", fixture.Calibration, "--out", hidingFlag, "--packing", "batch", "--hiding");
+        JsonElement plainCompile = WorkflowFixture.Json("compile", WorkflowFixture.Model("mlp_square_opset9"), "--calibration", fixture.Calibration, "--out", plain, "--packing", "batch", "--non-hiding-for-benchmarks");
 
-        Assert.Equal(Recommitted(plain, null), File.ReadAllBytes(Path.Combine(plain, "model.tsmc")));
+        // The default, and --hiding alone (a no-op kept for scripts): what CommittedModel.Commit(model, seed) commits, hiding with its budget.
+        foreach (string package in new[] { byDefault, hidingFlag })
+        {
+            Assert.Equal(Recommitted(package, null), File.ReadAllBytes(Path.Combine(package, "model.tsmc")));
+            ModelCommitment commitment = ModelCommitmentSerializer.Deserialize(File.ReadAllBytes(Path.Combine(package, "model.tsmc")));
+            Assert.True(commitment.Parameters.Hiding);
+            Assert.Equal(CommittedModel.DefaultOpeningBudget, commitment.OpeningBudget);
+            Assert.Contains("commitment.openings", Directory.GetFiles(package).Select(Path.GetFileName));
+        }
+
+        // What compile writes (the fixture's package has been proven since, which left prove's lock file beside them).
+        Assert.Equal(["commitment.openings", "commitment.seed", "model.tsmc", "model.tspk", "plan.tspl"], Directory.GetFiles(hidingFlag).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        JsonElement proofs = fixture.Mlp.Results["compile"].GetProperty("proofs");
+        Assert.True(proofs.GetProperty("hiding").GetBoolean());
+        Assert.Equal(CommittedModel.DefaultOpeningBudget, proofs.GetProperty("openingBudget").GetInt32());
+        Assert.Equal(CommittedModel.DefaultOpeningBudget - 2, fixture.Mlp.Results["prove"].GetProperty("proofsRemaining").GetInt32());
+        Assert.All(WorkflowFixture.MaskSets(fixture.Mlp.Proof), set => Assert.Equal(1, set));
+        Assert.True(fixture.Mlp.Results["verify"].GetProperty("hiding").GetBoolean());
         Assert.Equal(Recommitted(budgeted, LigeroParameters.DefaultHidingWithBudget(4)), File.ReadAllBytes(Path.Combine(budgeted, "model.tsmc")));
+
+        // Plain only when asked by name: the commitment of before (TSMC v3), no count file, proofs without mask sets.
+        Assert.Equal(Recommitted(plain, LigeroParameters.NonHidingForBenchmarks), File.ReadAllBytes(Path.Combine(plain, "model.tsmc")));
+        Assert.Equal(3, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(File.ReadAllBytes(Path.Combine(plain, "model.tsmc")).AsSpan(4)));
         Assert.Equal(["commitment.seed", "model.tsmc", "model.tspk", "plan.tspl"], Directory.GetFiles(plain).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        ModelCommitment commitment = ModelCommitmentSerializer.Deserialize(File.ReadAllBytes(Path.Combine(plain, "model.tsmc")));
-        Assert.False(commitment.Parameters.Hiding);
-        Assert.Equal(0, commitment.OpeningBudget);
-        Assert.False(fixture.Mlp.Results["compile"].GetProperty("proofs").GetProperty("hiding").GetBoolean());
-        Assert.Equal(JsonValueKind.Null, fixture.Mlp.Results["prove"].GetProperty("proofsRemaining").ValueKind);
-        Assert.All(WorkflowFixture.MaskSets(fixture.Mlp.Proof), set => Assert.Null(set));
+        Assert.False(plainCompile.GetProperty("proofs").GetProperty("hiding").GetBoolean());
+        string plainProof = Path.Combine(plain, "..", "proof.tspb");
+        JsonElement prove = WorkflowFixture.Json("prove", "--model", plain, "--input", fixture.Samples, "--out", plainProof);
+        Assert.Equal(JsonValueKind.Null, prove.GetProperty("proofsRemaining").ValueKind);
+        Assert.All(WorkflowFixture.MaskSets(plainProof), set => Assert.Null(set));
+        JsonElement verify = WorkflowFixture.Json("verify", "--model", plain, "--proof", plainProof);
+        Assert.True(verify.GetProperty("valid").GetBoolean());
+        Assert.False(verify.GetProperty("hiding").GetBoolean());
+
+        // A verifier that requires zero-knowledge refuses the plain proof (exit 1) and accepts the default one.
+        string error = ThestageProcess.AssertOneLineError(ThestageProcess.Run("verify", "--model", plain, "--proof", plainProof, "--require-zero-knowledge"), exitCode: 1);
+        Assert.Contains("plain commitment (not zero-knowledge)", error, StringComparison.Ordinal);
+        Assert.True(WorkflowFixture.Json("verify", "--model", byDefault, "--proof", fixture.Mlp.Proof, "--require-zero-knowledge").GetProperty("valid").GetBoolean());
     }
 
     [Theory]
-    [InlineData(new[] { "--hiding" }, "--hiding needs --opening-budget n")]
-    [InlineData(new[] { "--opening-budget", "3" }, "--opening-budget applies to a hiding commitment; add --hiding")]
+    [InlineData(new[] { "--non-hiding-for-benchmarks", "--hiding" }, "--non-hiding-for-benchmarks excludes --hiding")]
+    [InlineData(new[] { "--non-hiding-for-benchmarks", "--opening-budget", "3" }, "--opening-budget applies to a hiding commitment; drop --non-hiding-for-benchmarks")]
     [InlineData(new[] { "--hiding", "--opening-budget", "1" }, "--opening-budget takes an integer in [2, 64]; got '1'")]
-    [InlineData(new[] { "--hiding", "--opening-budget", "65" }, "--opening-budget takes an integer in [2, 64]; got '65'")]
-    public void Hiding_without_a_budget_or_a_budget_outside_what_verify_accepts_exits_two_before_compiling(string[] options, string message)
+    [InlineData(new[] { "--opening-budget", "65" }, "--opening-budget takes an integer in [2, 64]; got '65'")]
+    public void A_plain_commitment_with_hiding_options_or_a_budget_outside_what_verify_accepts_exits_two_before_compiling(string[] options, string message)
     {
         string package = Path.Combine(fixture.Directory, "budget-usage", "pkg");
         string error = ThestageProcess.AssertOneLineError(

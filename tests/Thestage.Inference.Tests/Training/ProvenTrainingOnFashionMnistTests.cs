@@ -12,6 +12,8 @@ namespace Thestage.Inference.Tests.Training;
 /// </summary>
 public sealed class ProvenTrainingOnFashionMnistTests(ITestOutputHelper output)
 {
+    private const int Steps = 200;
+
     [Fact]
     public void AShortRunLearnsAndItsSampledProofsVerify()
     {
@@ -21,7 +23,8 @@ public sealed class ProvenTrainingOnFashionMnistTests(ITestOutputHelper output)
         TrainingDataset test = TrainingDataset.FromReal(config, testSet.Images, testSet.Labels);
 
         var clock = Stopwatch.StartNew();
-        TrainingRun run = TrainingRun.Record(config, train, 500, salts: new SeededSalts(7));
+        // Recorded with the default parameters, which are hiding (each snapshot commitment about 8× the plain one's work): 200 steps.
+        TrainingRun run = TrainingRun.Record(config, train, Steps, salts: new SeededSalts(7));
         long record = clock.ElapsedMilliseconds;
         var trainer = new FixedPointTrainer(config, train, run.Transcript.ScheduleKey);
         int before = trainer.CountCorrect(run.Snapshots[0], test);
@@ -35,13 +38,15 @@ public sealed class ProvenTrainingOnFashionMnistTests(ITestOutputHelper output)
         clock.Restart();
         Assert.True(TrainingVerifier.Verify(run.Transcript, proofs, new Thestage.Proofs.VerifierPolicy { MinimumSampleSize = 3 }));
         long verify = clock.ElapsedMilliseconds;
-        output.WriteLine($"784-32-10, B = 16, lr 1/32, 500 steps on 4096 images: test accuracy {before / 10.0:F1} % → {after / 10.0:F1} % (1000 images)");
+        Assert.True(run.Transcript.Parameters.Hiding);
+        output.WriteLine($"784-32-10, B = 16, lr 1/32, {Steps} steps on 4096 images: test accuracy {before / 10.0:F1} % → {after / 10.0:F1} % (1000 images)");
         output.WriteLine($"record {record} ms; sampled steps [{string.Join(", ", proofs.Steps.Select(s => s.Step))}]: prove {prove} ms, verify {verify} ms, {TrainingProofsSerializer.Serialize(proofs).Length / 1024} KB");
 
-        // Measured with these salts: 5.5 % → 65.1 %. The batches follow the transcript, so the figure depends on the salts.
-        // Other schedules gave 61.0–67.4 % at lr 1/32 (1/16: 51.0 %, 1/64: 65.2 %, 1/8: 23.7 %, ReLUs die); 1000 steps 73.6 %.
+        // Measured with these salts, hiding: 5.5 % → 49.6 % after 200 steps (the plain run of 500 steps before hiding became the
+        // default: 65.1 %). The batches follow the transcript, so the figure depends on the salts. Plain schedules of 500 steps
+        // gave 61.0–67.4 % at lr 1/32 (1/16: 51.0 %, 1/64: 65.2 %, 1/8: 23.7 %, ReLUs die); 1000 steps 73.6 %.
         Assert.InRange(before, 0, 300);
-        Assert.True(after >= 580, $"accuracy after 500 steps: {after} / 1000");
+        Assert.True(after >= 450, $"accuracy after {Steps} steps: {after} / 1000");
     }
 
     /// <summary>Deterministic salts, for a reproducible schedule in this test only (they void the hiding of the commitments).</summary>

@@ -98,7 +98,7 @@ public sealed class CommittedMultiplicityAttackTests
         (QuantizedModel first, QuantizedModel second) = HidingWeightRangeTests.TwoModelsWithDifferentHistograms(9410);
         CommittedModel model = CommittedModel.Commit(first, LigeroParameters.DefaultHiding, new SeededSaltSource(9411));
         Assert.True(model.Commitment.VerifyWeightRanges());
-        Goldilocks[] other = CommittedModel.Commit(second, LigeroParameters.Default, new SeededSaltSource(9412)).Commitment.RangeProof!.Multiplicities.ToArray();
+        Goldilocks[] other = CommittedModel.Commit(second, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(9412)).Commitment.RangeProof!.Multiplicities.ToArray();
         CircuitPlan plan = model.Commitment.Plan(1);
         WeightRangeProof forged = WeightRangeArgument.Prove(
             model.Commitment, plan, plan.BuildWeightSegments(first), model.Polynomials, model.States, new SeededSaltSource(9413), other);
@@ -126,7 +126,7 @@ public sealed class CommittedMultiplicityAttackTests
 
         TrainingDataset data = SyntheticData.Blobs(Config, 32, 1, 0.4, 9422).Train;
         TrainingRun run = TrainingRun.Record(Config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(9423));
-        TrainingRun plainRun = TrainingRun.Record(Config, data, 2, LigeroParameters.Default, new SeededSaltSource(9423));
+        TrainingRun plainRun = TrainingRun.Record(Config, data, 2, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(9423));
         SnapshotRangeProof snapshot = SnapshotRangeArgument.Prove(run, 2, new SeededSaltSource(9424));
         Assert.True(SnapshotRangeArgument.Verify(run.Transcript, snapshot));
         Goldilocks[] limbHistogram = SnapshotRangeArgument.Prove(plainRun, 2, new SeededSaltSource(9424)).MultiplicityArray;
@@ -139,7 +139,7 @@ public sealed class CommittedMultiplicityAttackTests
         CommittedModel linked = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6), LigeroParameters.DefaultHiding, new SeededSaltSource(9425));
         ModelLinkProof link = ModelLinkArgument.Prove(run, linked, new SeededSaltSource(9426));
         Assert.True(ModelLinkArgument.Verify(run.Transcript, linked.Commitment, link));
-        CommittedModel plainLinked = CommittedModel.Commit(ModelLinkArgument.Quantize(plainRun.Snapshots[^1], 12, 6), LigeroParameters.Default, new SeededSaltSource(9425));
+        CommittedModel plainLinked = CommittedModel.Commit(ModelLinkArgument.Quantize(plainRun.Snapshots[^1], 12, 6), LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(9425));
         Goldilocks[] linkHistogram = ModelLinkArgument.Prove(plainRun, plainLinked, new SeededSaltSource(9426)).MultiplicityArray;
         var linkPublished = new ModelLinkProof(
             link.WeightShiftArray, link.WitnessIndexArray, link.WitnessValueArray, link.RemainderRoot, linkHistogram, link.SumcheckArray, link.ValueArray,

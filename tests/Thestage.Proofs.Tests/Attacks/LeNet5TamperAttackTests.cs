@@ -93,7 +93,7 @@ public sealed class LeNet5TamperAttackTests
     {
         // The first max pooling's output at its first window with distinct inputs set to the second largest input, with its limbs, its
         // window differences (the negative one as 16-bit limbs, 2^16 − k) and the multiplicities recomputed as a cheating prover would.
-        LeNet5Proof lenet = LeNet5Proof.HidingMaxPooling.Value;
+        LeNet5Proof lenet = LeNet5Proof.MaxPooling.Value;
         (CircuitPlan plan, InferenceWitness witness) = Witness(lenet);
         int pool = Array.FindIndex(plan.Layers, l => l.Kind == LayerKind.MaxPool2d);
         (int[] rows, int[] taps, _) = plan.Taps[pool];
@@ -117,7 +117,7 @@ public sealed class LeNet5TamperAttackTests
     [Fact]
     public void LeNet5ConvolutionOutputOffByOne_OnTheHidingPath_IsRejected()
     {
-        foreach (LeNet5Proof lenet in new[] { LeNet5Proof.HidingMaxPooling.Value, LeNet5Proof.HidingAveragePooling.Value })
+        foreach (LeNet5Proof lenet in new[] { LeNet5Proof.MaxPooling.Value, LeNet5Proof.AveragePooling.Value })
         {
             (CircuitPlan plan, InferenceWitness witness) = Witness(lenet);
             int conv = Array.FindLastIndex(plan.Layers, l => l.Kind == LayerKind.Conv2d);
@@ -133,7 +133,7 @@ public sealed class LeNet5TamperAttackTests
         // The committed im2col matrix of the second convolution with two entries of different value swapped; then a value smuggled into a
         // padded kernel column (k ≥ 150), which the convolution's zero-check cannot see (its weights there are zero): only the gather's
         // zero-check, against the verifier's selector, refuses it.
-        LeNet5Proof lenet = LeNet5Proof.HidingAveragePooling.Value;
+        LeNet5Proof lenet = LeNet5Proof.AveragePooling.Value;
         (CircuitPlan plan, InferenceWitness witness) = Witness(lenet);
         ZeroKnowledgeLayout layout = plan.ZeroKnowledge!;
         int conv = Array.FindLastIndex(plan.Layers, l => l.Kind == LayerKind.Conv2d);

@@ -1,3 +1,4 @@
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Tests.Inference;
@@ -13,7 +14,8 @@ public sealed class ProofBundleAttackTests
 {
     private static readonly Lazy<(CommittedModel Model, List<int[]> Inputs, InferenceProofBundle Bundle)> Honest = new(() =>
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(4201, 2, 9, 5, 3);
+        // Plain (TSMC v3): the weight root's offset below is that layout's.
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(LigeroParameters.NonHidingForBenchmarks, 4201, 2, 9, 5, 3);
         return (model, inputs, InferenceProofBundle.Prove(model, inputs, new SeededSaltSource(4202)));
     });
 
@@ -41,7 +43,7 @@ public sealed class ProofBundleAttackTests
     public void BundleOfAnotherModel_IsRejected_ByItsFingerprint_AndByItsProof()
     {
         (CommittedModel model, _, InferenceProofBundle bundle) = Honest.Value;
-        (CommittedModel other, _) = InferenceTestKit.Mlp(4203, 2, 9, 5, 3);
+        (CommittedModel other, _) = InferenceTestKit.Mlp(LigeroParameters.NonHidingForBenchmarks, 4203, 2, 9, 5, 3);   // plain like the first: only the roots differ
         Assert.False(bundle.Verify(other.Commitment));
         VerdictAssert.Rejected(bundle.Check(other.Commitment, VerifierPolicy.Default), RejectionReason.Statement, "commitment fingerprint");
         // Renamed to the other commitment, the proof itself fails: its transcript absorbed the first model's weight roots.

@@ -53,7 +53,7 @@ public sealed class SharedPoolWitnessRecoveryAttacks
     public void CodewordRecoveredFromSharedPool_AfterCommitmentRoot_Fails()
     {
         Goldilocks[] secret = SecretTable(2, 1 << LogSize);
-        LigeroParameters parameters = LigeroParameters.Default;
+        LigeroParameters parameters = LigeroParameters.NonHidingForBenchmarks;
         Scrub();
 
         LigeroProver.CommitRoot(secret, parameters, new DerivedSaltSource(new byte[DerivedSaltSource.SeedLength]));
@@ -78,7 +78,7 @@ public sealed class SharedPoolWitnessRecoveryAttacks
         FixedPointWeights snapshot = FixedPointWeights.Create(config, weights, biases);
         Scrub();
 
-        WeightCommitment.Roots(snapshot, LigeroParameters.Default, new DerivedSaltSource(new byte[DerivedSaltSource.SeedLength]));
+        WeightCommitment.Roots(snapshot, LigeroParameters.NonHidingForBenchmarks, new DerivedSaltSource(new byte[DerivedSaltSource.SeedLength]));
 
         foreach (Goldilocks[] table in WeightCommitment.Evaluations(snapshot))
         {

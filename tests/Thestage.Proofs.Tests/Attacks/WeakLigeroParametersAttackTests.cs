@@ -105,15 +105,15 @@ public sealed class WeakLigeroParametersAttackTests
     {
         var config = new TrainingConfig([5, 6, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 1140);
         TrainingDataset data = SyntheticData.Blobs(config, 24, 1, 0.4, 1141).Train;
-        TrainingRun run = TrainingRun.Record(config, data, 1, salts: new SeededSaltSource(1142));
+        TrainingRun run = TrainingRun.Record(config, data, 1, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(1142));
         TrainingProofs proofs = TrainingProver.ProveEveryStep(run, data);
         QuantizedModel quantized = ModelLinkArgument.Quantize(run.Snapshots[^1], 16, 6);
-        CommittedModel model = CommittedModel.Commit(quantized, salts: new SeededSaltSource(1143));
+        CommittedModel model = CommittedModel.Commit(quantized, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(1143));
         ModelLinkProof link = ModelLinkArgument.Prove(run, model, new SeededSaltSource(1144));
         int[] input = Enumerable.Range(0, 5).Select(i => (i * 37 % 200) - 100).ToArray();
         (int[] output, InferenceProof inference) = InferenceProver.Prove(model, input, new SeededSaltSource(1145));
 
-        // The default parameters give 100.3 to 102.1 bits: accepted at the default 100, refused by a verifier asking for 103.
+        // The plain parameters give 100.3 to 102.1 bits: accepted at the default 100, refused by a verifier asking for 103.
         var strict = new VerifierPolicy { MinimumSoundnessBits = 103 };
         foreach ((string what, Func<VerifierPolicy, bool> verify) in new (string, Func<VerifierPolicy, bool>)[]
         {

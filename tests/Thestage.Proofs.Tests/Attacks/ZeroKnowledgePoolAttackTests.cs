@@ -97,7 +97,7 @@ public sealed class ZeroKnowledgePoolAttackTests
         var random = new Random(9030);
         (QuantizedModel quantized, List<int[]> inputs) = TestModels.Quantized(TestModels.Mlp(random, [9, 5, 3]), random, 1);
         CommittedModel hiding = CommittedModel.Commit(quantized, LigeroParameters.DefaultHiding, new SeededSaltSource(9031));
-        CommittedModel plain = CommittedModel.Commit(quantized, LigeroParameters.Default, new SeededSaltSource(9031));
+        CommittedModel plain = CommittedModel.Commit(quantized, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(9031));
         (int[][] outputs, InferenceProof hidingProof) = InferenceTestKit.Prove(hiding, inputs, 9032);
         (_, InferenceProof plainProof) = InferenceTestKit.Prove(plain, inputs, 9032);
         // A hiding MLP proof is TSIP v3 (zero-checks with hidden claims); relabelled as v2 (masked rounds, revealed claims) or v1 it is refused.
@@ -121,7 +121,7 @@ public sealed class ZeroKnowledgePoolAttackTests
 
         TrainingDataset data = SyntheticData.Blobs(Config, 32, 1, 0.4, 9035).Train;
         TrainingRun hidingRun = TrainingRun.Record(Config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(9036));
-        TrainingRun plainRun = TrainingRun.Record(Config, data, 2, LigeroParameters.Default, new SeededSaltSource(9036));
+        TrainingRun plainRun = TrainingRun.Record(Config, data, 2, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(9036));
         // Each format's versions: the step proof (plain, masked), the snapshot range proof and the model link (plain, masked with
         // committed multiplicities and witnesses, and the refused masked versions that published them, which neither kind may be
         // relabelled as).

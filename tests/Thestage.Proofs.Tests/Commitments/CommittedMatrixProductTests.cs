@@ -37,8 +37,8 @@ public sealed class CommittedMatrixProductTests
 
     private static Proof Prove(Goldilocks[] a, Goldilocks[] b, Goldilocks[] c)
     {
-        LigeroProverState stateA = LigeroProver.Commit(a, LigeroParameters.Default, new SeededSaltSource(1));
-        LigeroProverState stateB = LigeroProver.Commit(b, LigeroParameters.Default, new SeededSaltSource(2));
+        LigeroProverState stateA = LigeroProver.Commit(a, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(1));
+        LigeroProverState stateB = LigeroProver.Commit(b, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(2));
         var transcript = new Transcript(Protocol);
         transcript.AbsorbDigest("a-root", stateA.Commitment.Root);
         transcript.AbsorbDigest("b-root", stateB.Commitment.Root);
@@ -60,8 +60,8 @@ public sealed class CommittedMatrixProductTests
             return false;
         }
 
-        return LigeroVerifier.Verify<GoldilocksExt2>(transcript, proof.A, LigeroParameters.Default, reduction.APoint, reduction.AEvaluation, proof.OpenA)
-            && LigeroVerifier.Verify<GoldilocksExt2>(transcript, proof.B, LigeroParameters.Default, reduction.BPoint, reduction.BEvaluation, proof.OpenB);
+        return LigeroVerifier.Verify<GoldilocksExt2>(transcript, proof.A, LigeroParameters.NonHidingForBenchmarks, reduction.APoint, reduction.AEvaluation, proof.OpenA)
+            && LigeroVerifier.Verify<GoldilocksExt2>(transcript, proof.B, LigeroParameters.NonHidingForBenchmarks, reduction.BPoint, reduction.BEvaluation, proof.OpenB);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class LigeroHidingTests
         LigeroOpeningProof<GoldilocksExt2> proof = LigeroProver.Open(new Transcript(Protocol), state, point, out GoldilocksExt2 value);
         Assert.True(Verify(state.Commitment, point, value, proof));
         Assert.False(Verify(state.Commitment, point, value + GoldilocksExt2.One, proof));
-        Assert.False(Verify(state.Commitment, point, value, proof, LigeroParameters.Default));
+        Assert.False(Verify(state.Commitment, point, value, proof, LigeroParameters.NonHidingForBenchmarks));
         Assert.False(Verify(state.Commitment, point, value, proof, new LigeroParameters(4, 129, hiding: true)));
         Assert.False(Verify(state.Commitment, point, value, proof, new LigeroParameters(3, 130, hiding: true)));
         Assert.False(Verify(state.Commitment, point, value, null));
@@ -68,7 +68,7 @@ public sealed class LigeroHidingTests
         }
 
         // A plain opening of a hiding commitment has the wrong shape.
-        LigeroProverState plain = LigeroProver.Commit(state.Evaluations, LigeroParameters.Default, new SeededSaltSource(1));
+        LigeroProverState plain = LigeroProver.Commit(state.Evaluations, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(1));
         LigeroOpeningProof<GoldilocksExt2> plainProof = LigeroProver.Open(new Transcript(Protocol), plain, point, out _);
         Assert.False(Verify(state.Commitment, point, value, plainProof));
     }
@@ -78,7 +78,7 @@ public sealed class LigeroHidingTests
     [InlineData(false)]
     public void VerdictsNameTheFailedCheck(bool hiding)
     {
-        LigeroParameters parameters = hiding ? Hiding : LigeroParameters.Default;
+        LigeroParameters parameters = hiding ? Hiding : LigeroParameters.NonHidingForBenchmarks;
         (LigeroProverState state, _, GoldilocksExt2[] point) = LigeroTests.Setup(9, 2150, parameters);
         LigeroOpeningProof<GoldilocksExt2> proof = LigeroProver.Open(new Transcript(Protocol), state, point, out GoldilocksExt2 value);
         LigeroVerdict Check(GoldilocksExt2 claimed, LigeroOpeningProof<GoldilocksExt2>? candidate, LigeroParameters? other = null) =>
@@ -86,7 +86,7 @@ public sealed class LigeroHidingTests
 
         Assert.Equal(LigeroVerdict.Accepted, Check(value, proof));
         Assert.Equal(LigeroVerdict.WrongShape, Check(value, null));
-        Assert.Equal(LigeroVerdict.WrongShape, Check(value, proof, hiding ? LigeroParameters.Default : Hiding));
+        Assert.Equal(LigeroVerdict.WrongShape, Check(value, proof, hiding ? LigeroParameters.NonHidingForBenchmarks : Hiding));
         Assert.Equal(LigeroVerdict.WrongValue, Check(value + GoldilocksExt2.One, proof));
 
         // With the challenges replayed from the transcript, each part of the proof changed alone names its own check.
@@ -359,7 +359,7 @@ public sealed class LigeroHidingTests
     {
         const int NumVariables = 8, Proofs = 200;
         (Goldilocks[] first, Goldilocks[] second, GoldilocksExt2[] point) = TwoTablesWithOneValue(NumVariables, 2500);
-        LigeroParameters parameters = hiding ? Hiding : LigeroParameters.Default;
+        LigeroParameters parameters = hiding ? Hiding : LigeroParameters.NonHidingForBenchmarks;
         var test = new TwoSampleChiSquare();
         for (int s = 0; s < Proofs; s++)
         {

@@ -15,7 +15,7 @@ public sealed class LigeroTests
         var rng = new SeededWordSource(seed);
         Goldilocks[] table = rng.NextArray<Goldilocks>(1 << numVariables);
         GoldilocksExt2[] point = rng.NextArray<GoldilocksExt2>(numVariables);
-        LigeroProverState state = LigeroProver.Commit(table, parameters ?? LigeroParameters.Default, new SeededSaltSource(seed));
+        LigeroProverState state = LigeroProver.Commit(table, parameters ?? LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(seed));
         return (state, table, point);
     }
 
@@ -23,7 +23,7 @@ public sealed class LigeroTests
         MultilinearPolynomial<GoldilocksExt2>.Evaluate(table.Select(GoldilocksExt2.FromBase).ToArray(), point);
 
     private static bool Verify(LigeroCommitment commitment, GoldilocksExt2[] point, GoldilocksExt2 value, LigeroOpeningProof<GoldilocksExt2>? proof, LigeroParameters? parameters = null) =>
-        LigeroVerifier.Verify(new Transcript(Protocol), commitment, parameters ?? LigeroParameters.Default, point, value, proof);
+        LigeroVerifier.Verify(new Transcript(Protocol), commitment, parameters ?? LigeroParameters.NonHidingForBenchmarks, point, value, proof);
 
     [Theory]
     [InlineData(0)]
@@ -69,7 +69,7 @@ public sealed class LigeroTests
         Assert.False(Verify(state.Commitment, point, value, proof, new LigeroParameters(3, 256)));
         Assert.False(Verify(state.Commitment, point[..7], value, proof));
         Assert.False(Verify(state.Commitment, point, value, null));
-        Assert.False(LigeroVerifier.Verify(new Transcript("other"), state.Commitment, LigeroParameters.Default, point, value, proof));
+        Assert.False(LigeroVerifier.Verify(new Transcript("other"), state.Commitment, LigeroParameters.NonHidingForBenchmarks, point, value, proof));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class LigeroTests
     {
         (LigeroProverState state, _, GoldilocksExt2[] point) = Setup(8, 1300);
         int rows = state.RowCount, k = state.RowLength, n = state.CodewordLength;
-        int rowVariables = LigeroParameters.Default.RowVariables(8);
+        int rowVariables = LigeroParameters.NonHidingForBenchmarks.RowVariables(8);
         GoldilocksExt2[] eqRow = EqPolynomial.Table<GoldilocksExt2>(point.AsSpan(0, rowVariables));
         GoldilocksExt2[] eqColumn = EqPolynomial.Table<GoldilocksExt2>(point.AsSpan(rowVariables));
 
@@ -127,7 +127,7 @@ public sealed class LigeroTests
     [Fact]
     public void DefaultParametersReachAtLeastOneHundredBits()
     {
-        LigeroParameters defaults = LigeroParameters.Default;
+        LigeroParameters defaults = LigeroParameters.NonHidingForBenchmarks;
         Assert.Equal(0.25, defaults.Rate);
         Assert.Equal(0.375, defaults.Delta);
 
@@ -156,7 +156,7 @@ public sealed class LigeroTests
     [InlineData(20)]
     public void ChosenShapeMinimisesTheEstimatedSizeAndBeatsTheSquareLayout(int v)
     {
-        LigeroParameters defaults = LigeroParameters.Default;
+        LigeroParameters defaults = LigeroParameters.NonHidingForBenchmarks;
         int c = defaults.ColumnVariables(v);
         for (int other = 0; other <= v; other++)
         {
@@ -172,14 +172,14 @@ public sealed class LigeroTests
     {
         var rng = new SeededWordSource(1400);
         Goldilocks[] table = rng.NextArray<Goldilocks>(64);
-        LigeroProverState a = LigeroProver.Commit(table, LigeroParameters.Default, new SeededSaltSource(1));
-        LigeroProverState b = LigeroProver.Commit(table, LigeroParameters.Default, new SeededSaltSource(2));
-        LigeroProverState c = LigeroProver.Commit(table, LigeroParameters.Default);
+        LigeroProverState a = LigeroProver.Commit(table, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(1));
+        LigeroProverState b = LigeroProver.Commit(table, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(2));
+        LigeroProverState c = LigeroProver.Commit(table, LigeroParameters.NonHidingForBenchmarks);
         Assert.NotEqual(a.Commitment.Root, b.Commitment.Root);
         Assert.NotEqual(a.Commitment.Root, c.Commitment.Root);
-        Assert.Equal(a.Commitment.Root, LigeroProver.Commit(table, LigeroParameters.Default, new SeededSaltSource(1)).Commitment.Root);
+        Assert.Equal(a.Commitment.Root, LigeroProver.Commit(table, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(1)).Commitment.Root);
 
-        Assert.Throws<ArgumentException>(() => LigeroProver.Commit(new Goldilocks[12], LigeroParameters.Default));
+        Assert.Throws<ArgumentException>(() => LigeroProver.Commit(new Goldilocks[12], LigeroParameters.NonHidingForBenchmarks));
         Assert.Throws<ArgumentException>(() => LigeroProver.Open<GoldilocksExt2>(new Transcript(Protocol), a, new GoldilocksExt2[5], out _));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LigeroParameters(0, 10));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LigeroParameters(2, 0));

@@ -61,6 +61,60 @@ public sealed class GoldilocksLanesTests
         }
     }
 
+    /// <summary>
+    /// The lazy Horner step over the whole 64-bit range of its accumulator and addend (which need not be canonical): a word
+    /// congruent to <c>s·x + c</c>, and <see cref="IGoldilocksLanes{TV}.Canonicalize"/> of any word is its canonical residue.
+    /// </summary>
+    [Property(Replay = "(331,4099)", MaxTest = 300)]
+    public bool LazyMultiplyAddAndCanonicalizeMatchBigIntegerOverAllWords(ulong s, ulong x, ulong c, ulong w)
+    {
+        ulong[] accumulators = [s, ulong.MaxValue - s, s ^ w, w, ulong.MaxValue, Goldilocks.Modulus, Goldilocks.Modulus - 1, 0];
+        ulong[] points = [.. Spread(x), .. Spread(w)];
+        ulong[] addends = [c, ulong.MaxValue - c, ulong.MaxValue, Goldilocks.Modulus, c ^ w, 0, 1, Goldilocks.Modulus + 7];
+        return LazyMatches(accumulators, points, addends) && LazyMatches(addends, points, accumulators);
+    }
+
+    [Fact]
+    public void LazyMultiplyAddMatchesOnEdgeValues()
+    {
+        ulong[] words = [.. Interesting, ulong.MaxValue, ulong.MaxValue - 1, Goldilocks.Modulus, Goldilocks.Modulus + 1, 0xFFFF_FFFF_0000_0000, 0x1_FFFF_FFFF];
+        foreach (ulong u in words)
+        {
+            for (int offset = 0; offset + 8 <= words.Length; offset += 8)
+            {
+                ulong[] v = words[offset..(offset + 8)];
+                ulong[] canonical = v.Select(e => e % Goldilocks.Modulus).ToArray();
+                Assert.True(LazyMatches(Enumerable.Repeat(u, 8).ToArray(), canonical, v), $"{u}·x + c");
+                Assert.True(LazyMatches(v, Enumerable.Repeat(u % Goldilocks.Modulus, 8).ToArray(), Enumerable.Repeat(u, 8).ToArray()), $"s·{u} + {u}");
+            }
+        }
+    }
+
+    private static bool LazyMatches(ulong[] s, ulong[] x, ulong[] c)
+    {
+        ulong[] expected = s.Select((_, i) => (ulong)((((BigInteger)s[i] * x[i]) + c[i]) % P)).ToArray();
+        ulong[] canonical = s.Select(e => (ulong)(e % P)).ToArray();
+        return (!Vector512GoldilocksLanes.IsSupported || LazyMatches<Vector512GoldilocksLanes, Vector512<ulong>>(s, x, c, expected, canonical))
+            && (!Vector256GoldilocksLanes.IsSupported || LazyMatches<Vector256GoldilocksLanes, Vector256<ulong>>(s, x, c, expected, canonical));
+    }
+
+    private static bool LazyMatches<TLanes, TV>(ulong[] s, ulong[] x, ulong[] c, ulong[] expected, ulong[] canonical)
+        where TLanes : struct, IGoldilocksLanes<TV>
+        where TV : struct
+    {
+        var lazy = new ulong[s.Length];
+        var reduced = new ulong[s.Length];
+        ulong[] high = x.Select(e => e >> 32).ToArray();
+        for (int i = 0; i < s.Length; i += TLanes.Count)
+        {
+            TV value = TLanes.MultiplyAddLazy(TLanes.Load(in s[i]), TLanes.Load(in x[i]), TLanes.Load(in high[i]), TLanes.Load(in c[i]));
+            TLanes.Store(value, ref lazy[i]);
+            TLanes.Store(TLanes.Canonicalize(TLanes.Load(in s[i])), ref reduced[i]);
+        }
+
+        return lazy.Select(e => (ulong)(e % P)).SequenceEqual(expected) && reduced.SequenceEqual(canonical);
+    }
+
     private static bool Matches(Operation op, ulong[] a, ulong[] b)
     {
         ulong[] expected = Expected(op, a, b);

@@ -104,4 +104,28 @@ public sealed class GoldilocksTests
         Assert.True(Goldilocks.TryRead(BitConverter.GetBytes(Goldilocks.Modulus - 1), out Goldilocks max));
         Assert.Equal(Goldilocks.Modulus - 1, max.Value);
     }
+
+    /// <summary>
+    /// The deserializers' bulk check: for every length 0 … 40, all-canonical words (p − 1 among them) pass, and one word p, p + 1 or
+    /// 2^64 − 1 at any position (in a whole SIMD register or in the scalar tail) fails.
+    /// </summary>
+    [Fact]
+    public void AreCanonicalFindsANonCanonicalWordAtEveryPosition()
+    {
+        var random = new Random(41);
+        for (int length = 0; length <= 40; length++)
+        {
+            ulong[] words = Enumerable.Range(0, length).Select(i => i % 3 == 0 ? Goldilocks.Modulus - 1 : (ulong)random.NextInt64() % Goldilocks.Modulus).ToArray();
+            Assert.True(Goldilocks.AreCanonical(words));
+            for (int position = 0; position < length; position++)
+            {
+                foreach (ulong bad in new[] { Goldilocks.Modulus, Goldilocks.Modulus + 1, ulong.MaxValue })
+                {
+                    ulong[] changed = (ulong[])words.Clone();
+                    changed[position] = bad;
+                    Assert.False(Goldilocks.AreCanonical(changed));
+                }
+            }
+        }
+    }
 }

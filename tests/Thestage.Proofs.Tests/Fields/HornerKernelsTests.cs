@@ -65,6 +65,55 @@ public sealed class HornerKernelsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void EvaluateExt2MatchesThePowerSumAtEveryWidth(int pointCount, int coefficientCount)
+    {
+        var words = new SeededWordSource((1000 * pointCount) + coefficientCount + 7);
+        GoldilocksExt2[] coefficients = words.NextArray<GoldilocksExt2>(coefficientCount);
+        Goldilocks[] points = words.NextArray<Goldilocks>(pointCount);
+        if (pointCount > 2)
+        {
+            points[1] = Goldilocks.Zero;
+            points[2] = new Goldilocks(Goldilocks.Modulus - 1);
+        }
+
+        var expected = new GoldilocksExt2[pointCount];
+        for (int i = 0; i < pointCount; i++)
+        {
+            Goldilocks power = Goldilocks.One;
+            foreach (GoldilocksExt2 c in coefficients)
+            {
+                expected[i] += c.MultiplyByBase(power);
+                power *= points[i];
+            }
+        }
+
+        var values = new GoldilocksExt2[pointCount];
+        HornerKernels.EvaluateExt2(coefficients, points, values);
+        Assert.Equal(expected, values);
+
+        var scalar = new GoldilocksExt2[pointCount];
+        HornerKernels.EvaluateExt2Scalar(coefficients, points, scalar, 0);
+        Assert.Equal(expected, scalar);
+
+        if (Vector512GoldilocksLanes.IsSupported)
+        {
+            var wide = new GoldilocksExt2[pointCount];
+            Assert.Equal(pointCount, HornerKernels.EvaluateExt2<Vector512GoldilocksLanes, Vector512<ulong>>(coefficients, points, wide));
+            Assert.Equal(expected, wide);
+        }
+
+        if (Vector256GoldilocksLanes.IsSupported)
+        {
+            var narrow = new GoldilocksExt2[pointCount];
+            Assert.Equal(pointCount, HornerKernels.EvaluateExt2<Vector256GoldilocksLanes, Vector256<ulong>>(coefficients, points, narrow));
+            Assert.Equal(expected, narrow);
+        }
+
+        Assert.Throws<ArgumentException>(() => HornerKernels.EvaluateExt2(coefficients, points, new GoldilocksExt2[pointCount + 1]));
+    }
+
     [Fact]
     public void EvaluateAtCosetPointsGivesTheCosetTransform()
     {

@@ -158,7 +158,7 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
             byte[] stepPiece = piecePlan.Piece(Enumerable.Range(0, piecePlan.Count).First(i => !piecePlan[i].IsRange), run, data).Serialize();
             byte[] rangePiece = piecePlan.Piece(Enumerable.Range(0, piecePlan.Count).First(i => piecePlan[i].IsRange), run, data).Serialize();
             Add("TSPW training proof piece", 1000, b => TrainingProofPiece.Deserialize(b, run.Transcript), [stepPiece, rangePiece], [Attacks.ProofPieceAttackTests.StepPieceDeclaringAHugeBatch(stepPiece, run.Transcript)]);
-            using (Inference.InferenceProofPieceTests.Owner owner = Inference.InferenceProofPieceTests.Owner.Create(3021, LigeroParameters.Default))
+            using (Inference.InferenceProofPieceTests.Owner owner = Inference.InferenceProofPieceTests.Owner.Create(3021, LigeroParameters.NonHidingForBenchmarks))
             {
                 ModelCommitment pieceCommitment = owner.Committed.Commitment;
                 InferenceProofPiece inferencePiece = new InferenceProofPlan(pieceCommitment, owner.Inputs, 2).Piece(0, owner.Committed.Model, owner.Seed);

@@ -135,6 +135,48 @@ public sealed class MerkleTreeTests
         }
     }
 
+    /// <summary>
+    /// <see cref="MerkleTree.VerifyBatch"/> hashes each level's parents several per SIMD register, padding a partial register: every
+    /// number of opened leaves around the lane widths (and the verifier's 117 queries) verifies, and a changed leaf digest or any
+    /// single changed sibling is rejected.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(12)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(20)]
+    [InlineData(33)]
+    [InlineData(117)]
+    [InlineData(256)]
+    public void BatchOpeningsOfEveryCountVerifyAndRejectEveryChangedSibling(int opened)
+    {
+        (MerkleTree tree, Digest256[] leaves) = BuildTree(256, 100 + opened);
+        int[] indices = new Random(opened).GetItems(Enumerable.Range(0, 256).ToArray(), 3 * opened).Distinct().Take(opened).Order().ToArray();
+        MerkleBatchProof proof = tree.OpenBatch(indices);
+        Digest256[] digests = indices.Select(i => leaves[i]).ToArray();
+        Assert.True(MerkleTree.VerifyBatch(tree.Root, 256, indices, digests, proof));
+
+        for (int q = 0; q < digests.Length; q += Math.Max(1, digests.Length / 7))
+        {
+            Digest256[] changed = (Digest256[])digests.Clone();
+            changed[q] = leaves[indices[q] ^ 1];
+            Assert.False(MerkleTree.VerifyBatch(tree.Root, 256, indices, changed, proof));
+        }
+
+        for (int i = 0; i < proof.Siblings.Length; i++)
+        {
+            Digest256[] siblings = proof.Siblings.ToArray();
+            siblings[i] = MerkleHasher.HashNode(siblings[i], siblings[i]);
+            Assert.False(MerkleTree.VerifyBatch(tree.Root, 256, indices, digests, new MerkleBatchProof(siblings)));
+        }
+    }
+
     [Fact]
     public void SaltsChangeEveryDigestOfIdenticalPayloads()
     {

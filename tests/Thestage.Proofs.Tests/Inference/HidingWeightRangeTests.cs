@@ -74,7 +74,7 @@ public sealed class HidingWeightRangeTests
         Assert.False(Check(proof.ValueArray, proof.MaskChunks, [changed, .. proof.MaskOpenings.Skip(1)]).IsAccepted);
 
         // A plain commitment of the same model publishes its 256 multiplicities and stays version 3.
-        CommittedModel plain = CommittedModel.Commit(quantized, LigeroParameters.Default, new SeededSaltSource(8301));
+        CommittedModel plain = CommittedModel.Commit(quantized, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(8301));
         Assert.Equal(256, plain.Commitment.RangeProof!.Multiplicities.Length);
         Assert.Equal(3, BinaryPrimitives.ReadUInt16LittleEndian(ModelCommitmentSerializer.Serialize(plain.Commitment).AsSpan(4)));
         Assert.True(plain.Commitment.VerifyWeightRanges());
@@ -130,7 +130,7 @@ public sealed class HidingWeightRangeTests
         // the histogram, are told apart, and so are the hiding proofs with the histogram that TSMC v4 published put back.
         const int Commitments = 12;
         (QuantizedModel first, QuantizedModel second) = TwoModelsWithDifferentHistograms(8310);
-        LigeroParameters parameters = hiding ? LigeroParameters.DefaultHiding : LigeroParameters.Default;
+        LigeroParameters parameters = hiding ? LigeroParameters.DefaultHiding : LigeroParameters.NonHidingForBenchmarks;
         var test = new TwoSampleChiSquare();
         for (int s = 0; s < Commitments; s++)
         {

@@ -13,14 +13,14 @@ namespace Thestage.Proofs.Tests.Inference;
 /// </summary>
 public sealed class InferenceProofPieceTests
 {
-    internal static readonly Lazy<Owner> Plain = new(() => Owner.Create(5101, LigeroParameters.Default));
+    internal static readonly Lazy<Owner> Plain = new(() => Owner.Create(5101, LigeroParameters.NonHidingForBenchmarks));
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void PiecesProvenFromTheirBytesAlone_GatherIntoBundlesThatVerifyAsTheSingleMachineOnes(bool hiding)
     {
-        using Owner owner = hiding ? Owner.Create(5102, LigeroParameters.DefaultHiding) : Owner.Create(5101, LigeroParameters.Default);
+        using Owner owner = hiding ? Owner.Create(5102, LigeroParameters.DefaultHiding) : Owner.Create(5101, LigeroParameters.NonHidingForBenchmarks);
         ModelCommitment published = ModelCommitmentSerializer.Deserialize(ModelCommitmentSerializer.Serialize(owner.Committed.Commitment));
         var plan = new InferenceProofPlan(owner.Committed.Commitment, owner.Inputs, 2);
         Assert.Equal(3, plan.Count);   // 5 inputs: 2 + 2 + 1
@@ -49,7 +49,7 @@ public sealed class InferenceProofPieceTests
         Owner owner = Plain.Value;
         ModelCommitment commitment = owner.Committed.Commitment;
         byte[] bytes = new InferenceProofPlan(commitment, owner.Inputs, 2).Piece(0, owner.Committed.Model, owner.Seed).Serialize();
-        using Owner other = Owner.Create(5103, LigeroParameters.Default);
+        using Owner other = Owner.Create(5103, LigeroParameters.NonHidingForBenchmarks);
         Assert.Throws<ProofFormatException>(() => InferenceProofPiece.Deserialize(bytes, other.Committed.Commitment, 16, 1 << 20));
 
         // The first weight (just after the header, the fingerprint and the 38-byte seed) and a byte of the seed.

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Sumcheck;
@@ -32,7 +33,7 @@ public sealed class InferenceSerializationTests
     [Fact]
     public void RoundTripsAndStillVerifies()
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(1000, 2, 9, 5, 3);
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(LigeroParameters.NonHidingForBenchmarks, 1000, 2, 9, 5, 3);   // the plain format, TSIP v1
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
         byte[] bytes = InferenceProofSerializer.Serialize(proof);
         Assert.Equal("TSIP"u8.ToArray(), bytes[..4]);
@@ -103,7 +104,7 @@ public sealed class InferenceSerializationTests
     [Fact]
     public void RecombinedProofComponentsAreRejectedWithoutExceptions()
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(1009, 2, 9, 5, 3);
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(LigeroParameters.NonHidingForBenchmarks, 1009, 2, 9, 5, 3);   // plain: its messages are recombined
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
         (int[][] otherOutputs, InferenceProof other) = InferenceTestKit.Prove(model, [inputs[1], inputs[0]], 8);
         Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, [inputs[1], inputs[0]], otherOutputs, other));

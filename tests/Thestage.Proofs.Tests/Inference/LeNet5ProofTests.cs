@@ -1,5 +1,4 @@
 using Thestage.Models;
-using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
 using Thestage.Proofs.Tests.Quantization;
@@ -43,7 +42,8 @@ public sealed class LeNet5ProofTests
     [InlineData(false)]
     public void LeNet5_hiding_proofs_are_version_3_and_verify(bool maxPooling)
     {
-        LeNet5Proof lenet = maxPooling ? LeNet5Proof.HidingMaxPooling.Value : LeNet5Proof.HidingAveragePooling.Value;
+        LeNet5Proof lenet = maxPooling ? LeNet5Proof.MaxPooling.Value : LeNet5Proof.AveragePooling.Value;
+        Assert.True(lenet.Model.Commitment.Parameters.Hiding); // the default parameters
         ZeroKnowledgeLayout layout = lenet.Model.Commitment.Plan(1).ZeroKnowledge!;
         Assert.Equal(2, layout.Gathered.Count);
         Assert.Equal(maxPooling ? 2 : 0, layout.Differences.Count);
@@ -124,20 +124,14 @@ internal sealed record LeNet5Proof(CommittedModel Model, int[] Input, int[] Outp
 
     public static readonly Lazy<LeNet5Proof> AveragePooling = new(() => Build(1301, maxPooling: false));
 
-    /// <summary>LeNet-5 with max pooling committed with hiding parameters: its proof is <c>TSIP</c> v3.</summary>
-    public static readonly Lazy<LeNet5Proof> HidingMaxPooling = new(() => Build(1302, maxPooling: true, hiding: true));
-
-    /// <summary>LeNet-5 with average pooling committed with hiding parameters: its proof is <c>TSIP</c> v3.</summary>
-    public static readonly Lazy<LeNet5Proof> HidingAveragePooling = new(() => Build(1303, maxPooling: false, hiding: true));
-
-    private static LeNet5Proof Build(int seed, bool maxPooling, bool hiding = false)
+    private static LeNet5Proof Build(int seed, bool maxPooling)
     {
         var random = new Random(seed);
         Sequential source = TestModels.LeNet5(random, maxPooling);
         List<double[]> calibration = TestModels.Inputs(random, source.InputShape, 8);
         QuantizedModel model = Quantizer.Quantize(source, calibration, 8);
         int[] input = model.QuantizeInput(calibration[0]);
-        CommittedModel committed = CommittedModel.Commit(model, hiding ? LigeroParameters.DefaultHiding : LigeroParameters.Default, new SeededSaltSource(seed));
+        CommittedModel committed = CommittedModel.Commit(model, salts: new SeededSaltSource(seed));
         (int[] output, InferenceProof proof) = InferenceProver.Prove(committed, input, new SeededSaltSource(seed + 1));
         return new LeNet5Proof(committed, input, output, proof, source, calibration);
     }

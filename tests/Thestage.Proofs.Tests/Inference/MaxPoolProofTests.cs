@@ -15,7 +15,7 @@ namespace Thestage.Proofs.Tests.Inference;
 public sealed class MaxPoolProofTests
 {
     /// <summary>Conv2d(pad 1) → ReLU → MaxPool2d(k) → (ReLU) → Flatten → Dense, or MaxPool2d last (a public output).</summary>
-    internal static (CommittedModel Model, List<int[]> Inputs) Model(int seed, int batch, int size, int window, bool reluAfter, bool poolLast = false, bool hiding = false)
+    internal static (CommittedModel Model, List<int[]> Inputs) Model(int seed, int batch, int size, int window, bool reluAfter, bool poolLast = false, LigeroParameters? parameters = null)
     {
         var random = new Random(seed);
         var input = new Shape(1, size, size);
@@ -39,8 +39,11 @@ public sealed class MaxPoolProofTests
         }
 
         (QuantizedModel model, List<int[]> inputs) = TestModels.Quantized(new Sequential(input, layers), random, batch);
-        return (CommittedModel.Commit(model, hiding ? LigeroParameters.DefaultHiding : LigeroParameters.Default, new SeededSaltSource(seed)), inputs);
+        return (CommittedModel.Commit(model, parameters, new SeededSaltSource(seed)), inputs);
     }
+
+    /// <summary>The default (hiding: <c>TSIP</c> v3) or the plain parameters (<c>TSIP</c> v1).</summary>
+    internal static LigeroParameters Parameters(bool hiding) => hiding ? LigeroParameters.DefaultHiding : LigeroParameters.NonHidingForBenchmarks;
 
     [Fact]
     public void The_evaluator_takes_the_largest_value_of_each_window()
@@ -65,7 +68,7 @@ public sealed class MaxPoolProofTests
     [InlineData(1, 8, 4, true, true)]
     public void Proofs_through_a_max_pooling_verify_and_match_the_evaluator(int batch, int size, int window, bool reluAfter, bool hiding = false)
     {
-        (CommittedModel model, List<int[]> inputs) = Model(700 + (10 * batch) + size + window, batch, size, window, reluAfter, hiding: hiding);
+        (CommittedModel model, List<int[]> inputs) = Model(700 + (10 * batch) + size + window, batch, size, window, reluAfter, parameters: Parameters(hiding));
         Assert.Contains(model.Model.Layers, l => l.Kind == LayerKind.MaxPool2d);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
         Assert.Equal(hiding, proof.HidesClaims);
@@ -85,7 +88,7 @@ public sealed class MaxPoolProofTests
     [InlineData(true)]
     public void A_max_pooling_as_the_last_layer_proves_its_public_output(bool hiding)
     {
-        (CommittedModel model, List<int[]> inputs) = Model(720, 2, 6, 2, reluAfter: false, poolLast: true, hiding: hiding);
+        (CommittedModel model, List<int[]> inputs) = Model(720, 2, 6, 2, reluAfter: false, poolLast: true, parameters: Parameters(hiding));
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
         Assert.Equal(hiding, proof.HidesClaims);
         Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
@@ -143,7 +146,7 @@ public sealed class MaxPoolProofTests
 
     private static (CommittedModel Model, List<int[]> Inputs, CircuitPlan Plan, InferenceWitness Witness, int Last) Cheat(int seed, bool hiding = false)
     {
-        (CommittedModel model, List<int[]> inputs) = Model(seed, 1, 6, 2, reluAfter: false, poolLast: true, hiding: hiding);
+        (CommittedModel model, List<int[]> inputs) = Model(seed, 1, 6, 2, reluAfter: false, poolLast: true, parameters: Parameters(hiding));
         CircuitPlan plan = CircuitPlan.Create(model.Commitment.InputShape, model.Commitment.Layers, 1);
         InferenceWitness witness = InferenceWitness.Build(plan, model.Model, inputs);
         Assert.True(Run(model, inputs, plan, witness));

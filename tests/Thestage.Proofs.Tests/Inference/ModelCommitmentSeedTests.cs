@@ -37,7 +37,7 @@ public sealed class ModelCommitmentSeedTests
         QuantizedModel model = Model(4002);
         using ModelCommitmentSeed seed = ModelCommitmentSeed.Create();
         byte[] key = seed.ToBytes()[6..];
-        CommittedModel committed = CommittedModel.Commit(model, seed);
+        CommittedModel committed = CommittedModel.Commit(model, seed, LigeroParameters.NonHidingForBenchmarks);   // the plain salts (hiding ones have their own label)
 
         for (int i = 0; i < committed.States.Length; i++)
         {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Inference;
 
 namespace Thestage.Proofs.Tests.Inference;
@@ -23,7 +24,8 @@ public sealed class ModelCommitmentSerializerTests
     [Fact]
     public void ByteMutationsAreRejectedOrChangeTheCommitment()
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(1101, 1, 7, 5, 3);
+        // The plain layout (TSMC v3), whose field offsets the last mutation uses.
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(LigeroParameters.NonHidingForBenchmarks, 1101, 1, 7, 5, 3);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
         byte[] bytes = ModelCommitmentSerializer.Serialize(model.Commitment);
         var random = new Random(1102);

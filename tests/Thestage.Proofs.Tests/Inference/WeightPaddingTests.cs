@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Polynomials;
@@ -75,7 +76,7 @@ public sealed class WeightPaddingTests
     [Fact]
     public void Version1CommitmentsAreRefusedWithTheReason()
     {
-        byte[] bytes = ModelCommitmentSerializer.Serialize(CommittedModel.Commit(Model, salts: new SeededSaltSource(1023)).Commitment);
+        byte[] bytes = ModelCommitmentSerializer.Serialize(CommittedModel.Commit(Model, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(1023)).Commitment);   // plain TSMC v3, relabelled v1
         Assert.Equal(3, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), 1);
         ProofFormatException e = Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(bytes));

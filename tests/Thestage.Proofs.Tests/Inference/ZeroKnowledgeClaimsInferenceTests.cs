@@ -68,8 +68,8 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
         "mlp-10-6-4-batch-3" => HidingMlp(8301, 3, 10, 6, 4),
         "square-relu-batch-3" => HidingSquareModel(8302, 3),
         "cnn-avg-batch-3" => HidingCnn(8304, 3),
-        "cnn-max-batch-2" => MaxPoolProofTests.Model(8305, 2, 6, 2, reluAfter: true, hiding: true),
-        "cnn-max-3x3" => MaxPoolProofTests.Model(8306, 1, 7, 3, reluAfter: false, hiding: true),
+        "cnn-max-batch-2" => MaxPoolProofTests.Model(8305, 2, 6, 2, reluAfter: true, parameters: LigeroParameters.DefaultHiding),
+        "cnn-max-3x3" => MaxPoolProofTests.Model(8306, 1, 7, 3, reluAfter: false, parameters: LigeroParameters.DefaultHiding),
         _ => HidingMlp(8303, 2, 12, 8, 8, 4),
     };
 

@@ -104,7 +104,7 @@ public sealed class ZeroKnowledgeInferenceTests
         // the prover's masking randomness changes from proof to proof, which is all a plain proof lacks.
         const int Proofs = 20;
         (QuantizedModel first, QuantizedModel second, List<int[]> inputs) = TwoWeightSetsWithOneStatement(8200);
-        LigeroParameters parameters = hiding ? LigeroParameters.DefaultHiding : LigeroParameters.Default;
+        LigeroParameters parameters = hiding ? LigeroParameters.DefaultHiding : LigeroParameters.NonHidingForBenchmarks;
         var test = new TwoSampleChiSquare();
         foreach ((QuantizedModel quantized, bool isFirst) in new[] { (first, true), (second, false) })
         {

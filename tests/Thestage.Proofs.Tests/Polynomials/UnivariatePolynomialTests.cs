@@ -10,6 +10,8 @@ public sealed class UnivariatePolynomialTests
     [InlineData(1)]
     [InlineData(3)]
     [InlineData(7)]
+    [InlineData(31)]
+    [InlineData(63)]
     public void InterpolationRecoversCoefficientsAndLagrangeMatchesHorner(int degree)
     {
         var rng = new SeededWordSource(700 + degree);
@@ -41,5 +43,6 @@ public sealed class UnivariatePolynomialTests
         Assert.Equal(new Goldilocks(101), UnivariatePolynomial.EvaluateFromNodeValues<Goldilocks>(values, new Goldilocks(10)));
         Assert.Equal([new Goldilocks(1), Goldilocks.Zero, new Goldilocks(1)], UnivariatePolynomial.InterpolateFromNodeValues<Goldilocks>(values));
         Assert.Throws<ArgumentException>(() => UnivariatePolynomial.EvaluateFromNodeValues<Goldilocks>([], Goldilocks.One));
+        Assert.Throws<ArgumentException>(() => UnivariatePolynomial.EvaluateFromNodeValues<Goldilocks>(new Goldilocks[65], Goldilocks.One));
     }
 }

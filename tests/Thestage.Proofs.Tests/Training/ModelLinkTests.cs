@@ -9,8 +9,15 @@ using Thestage.Models;
 
 namespace Thestage.Proofs.Tests.Training;
 
+/// <summary>
+/// The plain model link (<c>TSML</c> v1: published multiplicities and shift witnesses), so every run and model here is committed
+/// with <see cref="LigeroParameters.NonHidingForBenchmarks"/>; the zero-knowledge link of the default parameters is tested in
+/// <see cref="ZeroKnowledgeStepTests"/>.
+/// </summary>
 public sealed class ModelLinkTests(ITestOutputHelper output)
 {
+    private static readonly LigeroParameters Plain = LigeroParameters.NonHidingForBenchmarks;
+
     // With this input format the small run has bias shifts τ = [−1, 1]: exact scaling and rounding both occur.
     private const int InputBits = 16;
     private const int InputFractionBits = 6;
@@ -81,7 +88,7 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
     {
         (TrainingRun run, TrainingDataset data) = RunWithData();
         QuantizedModel model = ModelLinkArgument.Quantize(run.Snapshots[^1], InputBits, InputFractionBits);
-        CommittedModel committed = CommittedModel.Commit(model, salts: new SeededSaltSource(901));
+        CommittedModel committed = CommittedModel.Commit(model, Plain, new SeededSaltSource(901));
         ModelLinkProof proof = ModelLinkArgument.Prove(run, committed, new SeededSaltSource(902));
         Assert.True(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, proof));
         double bits = ModelLinkArgument.SoundnessBits(run.Transcript, committed.Commitment, proof);
@@ -107,10 +114,10 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
         // 8-bit training weights are int8 already: σ = 0, no weight remainders, witnesses (0, 0).
         var config = new TrainingConfig([5, 6, 3], batchSize: 4, learningRateShift: 4, fractionalBits: 6, weightBits: 8, valueBits: 16, seed: 97);
         TrainingDataset data = SyntheticData.Blobs(config, 32, 1, 0.4, 98).Train;
-        TrainingRun run = TrainingRun.Record(config, data, 2, salts: new SeededSaltSource(99));
+        TrainingRun run = TrainingRun.Record(config, data, 2, Plain, new SeededSaltSource(99));
         QuantizedModel model = ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 8);
         Assert.Equal(run.Snapshots[^1].GetWeights(0), model.Layers[0].Weights.ToArray());
-        CommittedModel committed = CommittedModel.Commit(model, salts: new SeededSaltSource(970));
+        CommittedModel committed = CommittedModel.Commit(model, Plain, new SeededSaltSource(970));
         ModelLinkProof proof = ModelLinkArgument.Prove(run, committed, new SeededSaltSource(971));
         Assert.Equal([0, 0], proof.WeightShifts);
         Assert.Equal([0, 0], proof.WitnessIndices);
@@ -137,7 +144,7 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
             {
                 // The committed model differs from the map in one weight or bias by one; the prover follows the protocol.
                 QuantizedModel forged = Perturb(honest, layer, bias, position, delta);
-                CommittedModel committed = CommittedModel.Commit(forged, salts: new SeededSaltSource(salt++));
+                CommittedModel committed = CommittedModel.Commit(forged, Plain, new SeededSaltSource(salt++));
                 Assert.True(committed.Commitment.VerifyWeightRanges());
                 Assert.Throws<ArgumentException>(() => ModelLinkArgument.Prove(run, committed));
                 ModelLinkProof proof = ModelLinkArgument.Prove(
@@ -160,7 +167,7 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
 
         // A coarser weight shift is a valid rounding too, but not the smallest: no witness exists and none can be forged.
         int[] coarse = [sigma[0] + 1, sigma[1]];
-        CommittedModel coarser = CommittedModel.Commit(ModelLinkArgument.Quantize(final, InputBits, InputFractionBits, coarse), salts: new SeededSaltSource(salt++));
+        CommittedModel coarser = CommittedModel.Commit(ModelLinkArgument.Quantize(final, InputBits, InputFractionBits, coarse), Plain, new SeededSaltSource(salt++));
         ModelLinkProof noWitness = ModelLinkArgument.Prove(
             run.Transcript, final, run.WeightStates(run.Transcript.StepCount), coarser, coarse, new SeededSaltSource(salt++));
         VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, coarser.Commitment, noWitness, VerifierPolicy.Default), RejectionReason.Relation, "shift witnesses");
@@ -173,8 +180,8 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
         VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, coarser.Commitment, fakeWitness, VerifierPolicy.Default), RejectionReason.Lookup);
 
         // Another input format changes the biases' scale and the shifts: a proof for one model does not verify for the other.
-        CommittedModel model = CommittedModel.Commit(honest, salts: new SeededSaltSource(salt++));
-        CommittedModel other = CommittedModel.Commit(ModelLinkArgument.Quantize(final, InputBits, InputFractionBits - 2), salts: new SeededSaltSource(salt++));
+        CommittedModel model = CommittedModel.Commit(honest, Plain, new SeededSaltSource(salt++));
+        CommittedModel other = CommittedModel.Commit(ModelLinkArgument.Quantize(final, InputBits, InputFractionBits - 2), Plain, new SeededSaltSource(salt++));
         ModelLinkProof valid = ModelLinkArgument.Prove(run, model, new SeededSaltSource(salt++));
         Assert.True(ModelLinkArgument.Verify(run.Transcript, model.Commitment, valid));
         VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, other.Commitment, valid, VerifierPolicy.Default), RejectionReason.Lookup);
@@ -193,7 +200,7 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
             FixedPointWeights earlier = run.Snapshots[snapshot];
             Assert.False(earlier.ContentEquals(run.Snapshots[final]));
             QuantizedModel model = ModelLinkArgument.Quantize(earlier, InputBits, InputFractionBits);
-            CommittedModel committed = CommittedModel.Commit(model, salts: new SeededSaltSource(salt++));
+            CommittedModel committed = CommittedModel.Commit(model, Plain, new SeededSaltSource(salt++));
             int[] sigma = ModelLinkArgument.WeightShifts(earlier);
 
             // Honest about the earlier snapshot (its tables and openings), absorbing the transcript's final roots as the verifier does.
@@ -208,12 +215,12 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
 
         // The linked model and its proof against another recording of the same configuration and data (other salts, so
         // other roots and batches).
-        CommittedModel linked = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[final], InputBits, InputFractionBits), salts: new SeededSaltSource(salt++));
+        CommittedModel linked = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[final], InputBits, InputFractionBits), Plain, new SeededSaltSource(salt++));
         ModelLinkProof proof = ModelLinkArgument.Prove(run, linked, new SeededSaltSource(salt++));
         Assert.True(ModelLinkArgument.Verify(run.Transcript, linked.Commitment, proof));
         (TrainingRun twin, _) = RunWithData(94);
         VerdictAssert.Rejected(ModelLinkArgument.Check(twin.Transcript, linked.Commitment, proof, VerifierPolicy.Default), RejectionReason.Lookup);
-        CommittedModel twinModel = CommittedModel.Commit(ModelLinkArgument.Quantize(twin.Snapshots[^1], InputBits, InputFractionBits), salts: new SeededSaltSource(salt++));
+        CommittedModel twinModel = CommittedModel.Commit(ModelLinkArgument.Quantize(twin.Snapshots[^1], InputBits, InputFractionBits), Plain, new SeededSaltSource(salt++));
         Assert.True(ModelLinkArgument.Verify(twin.Transcript, twinModel.Commitment, ModelLinkArgument.Prove(twin, twinModel, new SeededSaltSource(salt++))));
         VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, twinModel.Commitment, ModelLinkArgument.Prove(twin, twinModel, new SeededSaltSource(salt++)), VerifierPolicy.Default), RejectionReason.Lookup);
     }
@@ -222,7 +229,7 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
     public void SerializedProofsRoundTripAndMutationsNeverVerify()
     {
         TrainingRun run = Run();
-        CommittedModel model = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], InputBits, InputFractionBits), salts: new SeededSaltSource(950));
+        CommittedModel model = CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], InputBits, InputFractionBits), Plain, new SeededSaltSource(950));
         ModelLinkProof proof = ModelLinkArgument.Prove(run, model, new SeededSaltSource(951));
         byte[] bytes = ModelLinkProofSerializer.Serialize(proof);
         Assert.Equal("TSML"u8.ToArray(), bytes[..4]);
@@ -267,7 +274,7 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
     {
         TrainingRun run = Run();
         QuantizedModel model = ModelLinkArgument.Quantize(run.Snapshots[^1], InputBits, InputFractionBits);
-        CommittedModel committed = CommittedModel.Commit(model, salts: new SeededSaltSource(960));
+        CommittedModel committed = CommittedModel.Commit(model, Plain, new SeededSaltSource(960));
         ModelLinkProof proof = ModelLinkArgument.Prove(run, committed, new SeededSaltSource(961));
         Assert.True(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, proof));
         Assert.Equal(2, proof.TrainingOpenings.Count); // 5-6-3: W_0 has its own snapshot polynomial
@@ -373,6 +380,6 @@ public sealed class ModelLinkTests(ITestOutputHelper output)
     {
         var config = new TrainingConfig([5, 6, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 91);
         TrainingDataset data = SyntheticData.Blobs(config, 32, 1, 0.4, 92).Train;
-        return (TrainingRun.Record(config, data, 3, salts: new SeededSaltSource(salts)), data);
+        return (TrainingRun.Record(config, data, 3, Plain, new SeededSaltSource(salts)), data);
     }
 }

@@ -22,7 +22,7 @@ public sealed class SnapshotMeasurements(ITestOutputHelper output)
     {
         var config = new TrainingConfig([784, 64, 10], batchSize: 16, learningRateShift: 4, fractionalBits: 16, weightBits: 24, valueBits: 28, seed: 30);
         TrainingDataset data = SyntheticData.Blobs(config, 256, 1, 0.35, 31).Train;
-        TrainingRun run = TrainingRun.Record(config, data, 1, salts: new SeededSaltSource(32));
+        TrainingRun run = TrainingRun.Record(config, data, 1, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(32));   // the plain proofs (TSSR v3) of the figures
         Assert.Equal([16, 11], run.Transcript.WeightVariables);
 
         // Warm-up (JIT), then two timed runs of each.

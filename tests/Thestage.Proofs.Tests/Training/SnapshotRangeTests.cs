@@ -115,7 +115,7 @@ public sealed class SnapshotRangeTests
         int fractionalBits = Math.Min(12, weightBits - 1);
         var config = new TrainingConfig([5, 6, 3], batchSize: 4, learningRateShift: 2, fractionalBits: fractionalBits, weightBits: weightBits, valueBits: 24, seed: 81);
         TrainingDataset data = SyntheticData.Blobs(config, 32, 1, 0.4, 82).Train;
-        return TrainingRun.Record(config, data, 2, salts: new SeededSaltSource(83));
+        return TrainingRun.Record(config, data, 2, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(83));   // the plain range proof (TSSR v3, published multiplicities)
     }
 
     [Fact]

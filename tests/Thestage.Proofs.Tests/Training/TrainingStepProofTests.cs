@@ -1,3 +1,4 @@
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Sumcheck;
 using Thestage.Proofs.Training;
 
@@ -48,7 +49,7 @@ public sealed class TrainingStepSoundnessTests
     [Fact]
     public void AChangedSampleIsRejected()
     {
-        TrainingRun run = TrainingRun.Record(Config, Data, 2, salts: new SeededSaltSource(20));
+        TrainingRun run = TrainingRun.Record(Config, Data, 2, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(20));   // its seeded schedule puts a sample whose change alters the update at batch position 2
         int sample = run.Transcript.Batch(1)[2];
         TrainingDataset changed = WithFeature(Data, sample, 3, Data.GetFeatures(sample)[3] + 1);
         StepTrace trace = new FixedPointTrainer(Config, changed, run.Transcript.ScheduleKey).Trace(run.Snapshots[1], run.Transcript.Batch(1));

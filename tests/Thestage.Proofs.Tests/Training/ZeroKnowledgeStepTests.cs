@@ -43,7 +43,7 @@ public sealed class ZeroKnowledgeStepTests
         Assert.False(TrainingStepVerifier.Verify(run.Transcript, With(proof.MaskChunks, [changed, .. proof.MaskOpenings.Skip(1)])));
 
         // A plain run's proofs stay plain (TSSP v1) and are refused by a hiding run's verifier, and the reverse.
-        TrainingRun plain = TrainingRun.Record(Config, data, 2, LigeroParameters.Default, new SeededSaltSource(83));
+        TrainingRun plain = TrainingRun.Record(Config, data, 2, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(83));
         TrainingStepProof plainProof = TrainingStepProver.Prove(plain, data, 1, new SeededSaltSource(84));
         Assert.False(plainProof.IsMasked);
         Assert.Equal(1, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(TrainingStepProofSerializer.Serialize(plainProof).AsSpan(4)));
@@ -98,7 +98,7 @@ public sealed class ZeroKnowledgeStepTests
         // Two runs of one configuration on different data: different final snapshots, hence different limb histograms. The
         // elements 24 range proofs of each reveal (besides the Ligero openings) in a χ² over their low four bits.
         const int Proofs = 24;
-        LigeroParameters parameters = hiding ? LigeroParameters.DefaultHiding : LigeroParameters.Default;
+        LigeroParameters parameters = hiding ? LigeroParameters.DefaultHiding : LigeroParameters.NonHidingForBenchmarks;
         TrainingRun first = TrainingRun.Record(Config, SyntheticData.Blobs(Config, 32, 1, 0.4, 92).Train, 2, parameters, new SeededSaltSource(93));
         TrainingRun second = TrainingRun.Record(Config, SyntheticData.Blobs(Config, 32, 1, 4.0, 94).Train, 2, parameters, new SeededSaltSource(95));
         var test = new TwoSampleChiSquare();
@@ -127,7 +127,7 @@ public sealed class ZeroKnowledgeStepTests
         // value); a zero-knowledge one runs the three minimality sumchecks per layer (the only sumchecks with three factors),
         // whose round messages, final evaluations, mask sums and values go into the χ² over the low four bits.
         const int Proofs = 40;
-        LigeroParameters parameters = hiding ? LigeroParameters.DefaultHiding : LigeroParameters.Default;
+        LigeroParameters parameters = hiding ? LigeroParameters.DefaultHiding : LigeroParameters.NonHidingForBenchmarks;
         TrainingRun first = TrainingRun.Record(Config, SyntheticData.Blobs(Config, 32, 1, 0.4, 97).Train, 2, parameters, new SeededSaltSource(98));
         TrainingRun second = TrainingRun.Record(Config, SyntheticData.Blobs(Config, 32, 1, 0.4, 99).Train, 2, parameters, new SeededSaltSource(100));
         Assert.Equal(ModelLinkArgument.WeightShifts(first.Snapshots[^1]), ModelLinkArgument.WeightShifts(second.Snapshots[^1]));

@@ -3,6 +3,7 @@ using Orleans.Hosting;
 using Orleans.TestingHost;
 using Thestage.Proofs;
 using Thestage.Models;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Inference;
 using Thestage.Proofs.Quantization;
@@ -78,6 +79,24 @@ public sealed class ClusterProvingTests : IAsyncLifetime
             Assert.True(InferenceProofBundleSerializer.Deserialize(InferenceProofBundleSerializer.Serialize(gathered[i])).Verify(owner.Commitment, policy));
             Assert.True(single.Verify(owner.Commitment, policy));
         }
+    }
+
+    [Fact]
+    public async Task InferenceBatch_OfACommitmentMadeWithTheDefaults_IsRefusedBeforeAnyPieceIsSent()
+    {
+        // The default commitment has an opening budget: every silo would commit again from the seed and open with the same mask set.
+        ProvingCluster.ModelOwner owner = ProvingCluster.Owner.Value;
+        using ModelCommitmentSeed seed = ModelCommitmentSeed.Create();
+        CommittedModel byDefault = CommittedModel.Commit(owner.Committed.Model, seed);
+        Assert.Equal(CommittedModel.DefaultOpeningBudget, byDefault.Commitment.OpeningBudget);
+        var reports = new List<(int Completed, int Total)>();
+
+        ArgumentException error = await Assert.ThrowsAsync<ArgumentException>(() => ClusterProving.ProveInferenceBatchAsync(
+            _cluster.Client, byDefault.Model, seed, byDefault.Commitment, owner.Inputs, 2, progress: new SynchronousProgress(reports)));
+
+        Assert.Contains("LigeroParameters.Default", error.Message, StringComparison.Ordinal);
+        Assert.Empty(reports);
+        Assert.Equal(1, byDefault.OpeningsUsed);   // only the range proof: nothing was opened for the batch
     }
 
     [Fact]
@@ -194,7 +213,11 @@ internal static class ProvingCluster
         return (TrainingRun.Record(config, data, 4), data);
     });
 
-    /// <summary>A model owner: a 9-5-3 MLP of random int8 weights committed from a seed (default parameters), and six inputs.</summary>
+    /// <summary>
+    /// A model owner: a 9-5-3 MLP of random int8 weights committed from a seed with <see cref="LigeroParameters.Default"/> (hiding,
+    /// without the opening budget of <see cref="CommittedModel.Commit(QuantizedModel, ModelCommitmentSeed, LigeroParameters?)"/>'s
+    /// default, which the cluster refuses), and six inputs.
+    /// </summary>
     public static readonly Lazy<ModelOwner> Owner = new(() =>
     {
         var random = new Random(75);
@@ -202,7 +225,7 @@ internal static class ProvingCluster
             inputs, outputs, [.. Enumerable.Range(0, inputs * outputs).Select(_ => random.Next(-128, 128))], [.. Enumerable.Range(0, outputs).Select(_ => random.Next(-512, 513))], 6);
         var model = new QuantizedModel(Shape.Vector(9), 8, 4, 4, [Dense(9, 5), QuantizedLayer.ReLU(), Dense(5, 3)]);
         ModelCommitmentSeed seed = ModelCommitmentSeed.Create();
-        CommittedModel committed = CommittedModel.Commit(model, seed);
+        CommittedModel committed = CommittedModel.Commit(model, seed, LigeroParameters.Default);
         return new ModelOwner(committed, seed, [.. Enumerable.Range(0, 6).Select(_ => Enumerable.Range(0, 9).Select(_ => random.Next(-128, 128)).ToArray())]);
     });
 
