@@ -111,7 +111,7 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
     [Fact]
     public void PlainCommitmentsKeepTheirPlainRelationsAndVersion1()
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(8330, 2, 10, 6, 4);
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(LigeroParameters.NonHidingForBenchmarks, 8330, 2, 10, 6, 4);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
         Assert.False(proof.HidesClaims);
         Assert.False(proof.IsMasked);
