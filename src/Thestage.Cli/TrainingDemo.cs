@@ -37,7 +37,7 @@ internal static class TrainingDemo
         double recordSeconds = clock.Elapsed.TotalSeconds;
         int transcriptBytes = TrainingTranscriptSerializer.Serialize(run.Transcript).Length;
         terminal.Line($"trained and committed {options.Steps} steps (dataset + {options.Steps + 1} snapshots) in {recordSeconds:F1} s; transcript {transcriptBytes:N0} B; "
-            + (run.Transcript.Parameters.Hiding ? "hiding (zero-knowledge mode)" : "plain (--non-hiding-for-benchmarks: NOT zero-knowledge)"));
+            + (run.Transcript.Parameters.Hiding ? "hiding (zero-knowledge mode)" : "plain (NOT zero-knowledge; --hiding for a zero-knowledge run of at most 4096 images)"));
         var trainer = new FixedPointTrainer(config, train, run.Transcript.ScheduleKey);
         int before = trainer.CountCorrect(run.Snapshots[0], test);
         int after = trainer.CountCorrect(run.Snapshots[^1], test);

@@ -66,10 +66,10 @@ public sealed class ZeroKnowledgeDefaultsTests
 
         TrainingStepProof step = TrainingStepProver.Prove(run, data, 1);
         Assert.True(step.IsMasked);
-        Assert.NotEqual(1, Version(TrainingStepProofSerializer.Serialize(step)));   // not the plain TSSP v1
+        Assert.Equal(3, Version(TrainingStepProofSerializer.Serialize(step)));   // TSSP v3 (samples proven, not opened), not the plain v1
         SnapshotRangeProof range = SnapshotRangeArgument.Prove(run, 2);
         Assert.True(range.IsMasked);
-        Assert.Equal(5, Version(SnapshotRangeProofSerializer.Serialize(range)));   // TSSR v5, not the plain v3
+        Assert.Equal(6, Version(SnapshotRangeProofSerializer.Serialize(range)));   // TSSR v6 (zero-knowledge logUp), not the plain v3
         ModelLinkProof link = ModelLinkArgument.Prove(run, CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6)));
         Assert.Equal(4, Version(ModelLinkProofSerializer.Serialize(link)));   // TSML v4, not the plain v1
     }

@@ -108,7 +108,8 @@ public sealed class InferenceProof
 
     /// <summary>
     /// Whether the proof's relations are the zero-checks of <c>TSIP</c> v3 (<see cref="ZeroKnowledgeLayout"/>): its witness claims are masked
-    /// (uniform) and the witness polynomial carries their masks and a random segment. A <c>TSIP</c> v2 proof (masked rounds, revealed claims)
+    /// (uniform), its lookup is the zero-knowledge logUp GKR, and the witness polynomial carries their masks, the lookup columns' masks and a
+    /// random segment. A <c>TSIP</c> v2 proof (masked rounds, revealed claims)
     /// has <see langword="false"/> and is refused wherever v3 is required.
     /// </summary>
     internal bool HidesClaims { get; }

@@ -13,7 +13,8 @@ namespace Thestage.Proofs.Inference;
 /// <see cref="GoldilocksExt2"/> encodings. Version 2 is the zero-knowledge proof of a hiding commitment: every sumcheck is
 /// followed by its mask's sum and value, and the weight openings by the masking pool (<c>chunk count u8 (1…8) ‖ per chunk:
 /// root (32) ‖ log size u8 (4…16) ‖ u32 length ‖ "TSLG" opening</c>). Version 3 has the fields of version 2 and is the zero-knowledge
-/// proof whose relations are zero-checks with masked claims (<see cref="InferenceProof"/>'s relations per <c>ZeroKnowledgeLayout</c>);
+/// proof whose relations are zero-checks with masked claims (<see cref="InferenceProof"/>'s relations per <c>ZeroKnowledgeLayout</c>) and
+/// whose lookup is the zero-knowledge logUp GKR (the multiplicities in the pool's first chunk, masked column claims, no root value);
 /// the version is what tells the verifier which relations to run, and a verifier that requires version 3 refuses version 2.
 /// Plain proofs are written as version 1, unchanged.
 /// Bit 15 of the version (<c>0x8000</c>) marks a proof for a private input (<see cref="InferenceProver.ProvePrivateInput"/>): only

@@ -20,7 +20,8 @@ namespace Thestage.Proofs.Inference;
 /// which needs the sign bit <c>e</c>), the 8-bit limbs of every requantization remainder, and the logUp
 /// multiplicities. After the statement and the witness root are absorbed, (1) one logUp argument
 /// (<see cref="LogUpArgument"/>, Haböck 2022/1530) range-checks all limbs against <c>[0, 2^8)</c>, with scaled copies
-/// bounding the 7-bit and 1-bit limbs and the top remainder limb; (2) layer by layer from the output back to the
+/// bounding the 7-bit and 1-bit limbs and the top remainder limb (in a <c>TSIP</c> v3 proof the zero-knowledge logUp GKR, its
+/// multiplicities committed in the masking pool and every column read through a masked extension: <see cref="ZeroKnowledgeLayout.LookupMasks"/>); (2) layer by layer from the output back to the
 /// input, each requantizing layer's identity <c>acc + h = q·2^s + r</c> is checked at a random point and reduced by
 /// sumchecks (matrix multiplication after Thaler, CRYPTO 2013, for Dense and the im2col form of Conv2d; gather
 /// sumchecks for the im2col and pooling selectors; product sumchecks for Square and for ReLU = <c>x·e</c>) to claims
@@ -81,15 +82,18 @@ public static partial class InferenceProver
     /// <paramref name="maskSalts"/> feeds the sumcheck masking pool (default: <paramref name="salts"/>); the indistinguishability tests
     /// fix the witness commitment's salts and vary only the masks. <paramref name="revealClaims"/> makes the <c>TSIP</c> v2 proof of a hiding
     /// commitment (masked rounds, revealed claims), which the tests use as the downgrade a verifier must refuse and as the control of the
-    /// indistinguishability test. <paramref name="alterDerived"/> is the cheating prover of the attack tests: it changes the derived segments of a
-    /// v3 proof (<see cref="ZeroKnowledgeLayout.DerivedTables"/>, e.g. a gathered im2col entry) before they are committed.
+    /// indistinguishability test. <paramref name="revealLookup"/> makes a <c>TSIP</c> v3 proof whose lookup is the revealing logUp of v2 (the
+    /// limbs' plain evaluations, the multiplicities' and the GKR's layer claims), the downgrade a verifier of v3 must refuse; in tests only.
+    /// <paramref name="alterDerived"/> is the cheating prover of the attack tests: it changes the derived segments of a v3 proof
+    /// (<see cref="ZeroKnowledgeLayout.DerivedTables"/>, e.g. a gathered im2col entry) before they are committed.
     /// </remarks>
     internal static InferenceProof ProveWithWitness(
         CommittedModel model, CircuitPlan plan, IReadOnlyList<int[]> inputs, InferenceWitness witness, ISaltSource? salts, ISaltSource? maskSalts = null, bool revealClaims = false,
-        Action<Goldilocks[][]>? alterDerived = null)
+        bool revealLookup = false, Action<Goldilocks[][]>? alterDerived = null)
     {
         ModelCommitment commitment = model.Commitment;
         ZeroKnowledgeLayout? zeroKnowledge = commitment.Parameters.Hiding && !revealClaims ? plan.ZeroKnowledge : null;
+        bool zeroKnowledgeLookup = zeroKnowledge is not null && !revealLookup;
         Goldilocks[][]? derived = zeroKnowledge?.DerivedTables(plan, witness.FieldTensors, witness.Advice);
         if (derived is not null)
         {
@@ -97,6 +101,12 @@ public static partial class InferenceProver
         }
 
         Goldilocks[][] segments = zeroKnowledge is null ? witness.Advice : WithMasks(zeroKnowledge, [.. witness.Advice, .. derived!], maskSalts ?? salts);
+        if (zeroKnowledgeLookup)
+        {
+            // The multiplicities are committed in the masking pool (LogUpArgument, committed multiplicities): their witness segment stays zero.
+            segments[plan.MultiplicitySegment] = new Goldilocks[witness.Advice[plan.MultiplicitySegment].Length];
+        }
+
         Goldilocks[][] advice = (zeroKnowledge?.Layout ?? plan.AdviceLayout).Assemble(segments);
         LigeroProverState adviceState = LigeroProver.Commit(advice[0], commitment.Parameters, salts);
 
@@ -108,8 +118,24 @@ public static partial class InferenceProver
 
         var builder = new ProofBuilder<E>(commitment.Parameters.Hiding ? new SumcheckMaskPool<E>(commitment.Parameters, MaskChunkLogSize(plan), maskSalts ?? salts) : null);
         var columns = plan.LookupColumns.Select(c => (witness.Advice[c.Segment], c.Scale)).ToList();
-        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, witness.Advice[plan.MultiplicitySegment], CircuitPlan.TableBits);
-        List<SegmentClaim<E>> adviceClaims = LookupClaims(plan, lookup);
+        Goldilocks[] multiplicities = witness.Advice[plan.MultiplicitySegment];
+        LogUpClaims<E> lookup;
+        if (zeroKnowledgeLookup)
+        {
+            // TSIP v3: the zero-knowledge logUp GKR, each column read through its masked extension (ZeroKnowledgeLayout.LookupMasks).
+            Goldilocks[][] columnMasks = LookupColumnMasks(plan, zeroKnowledge!, segments);
+            lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, CircuitPlan.TableBits, commitMultiplicities: true, columnMasks: columnMasks, zeroKnowledge: true);
+            foreach (Goldilocks[] mask in columnMasks)
+            {
+                Array.Clear(mask);
+            }
+        }
+        else
+        {
+            lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, CircuitPlan.TableBits);
+        }
+
+        List<SegmentClaim<E>> adviceClaims = LookupClaims(plan, lookup, zeroKnowledgeLookup ? zeroKnowledge : null);
 
         Goldilocks[][] weightSegments = plan.WeightLogSizes.Count == 0 ? [[Goldilocks.Zero]] : plan.BuildWeightSegments(model.Model);
         var relations = LayerRelations.ForProver(plan, transcript, builder, witness, weightSegments, zeroKnowledgeSegments: zeroKnowledge is null ? null : segments);
@@ -166,7 +192,8 @@ public static partial class InferenceProver
     /// degree at most 3 (or a max pooling's window + 1), the lookup's layers, and one batching sumcheck per committed polynomial.
     /// </summary>
     /// <remarks>With zero-knowledge relations (<see cref="CircuitPlan.ZeroKnowledge"/>, public input): each zero-check's mask at its round degree
-    /// and the witness batching's at the layout's size, in place of the four sumchecks per tensor. A private-input proof (<paramref name="input"/>)
+    /// and the witness batching's at the layout's size, in place of the four sumchecks per tensor, and the zero-knowledge logUp's committed
+    /// multiplicities, mask coefficients and degree-5 layer masks in place of the revealing GKR's degree-3 ones. A private-input proof (<paramref name="input"/>)
     /// keeps the relations of <c>TSIP</c> v2 and adds the input's lookup columns, its padding zero-check and its batching.</remarks>
     internal static int MaskChunkLogSize(CircuitPlan plan, InputLayout? input = null)
     {
@@ -191,9 +218,22 @@ public static partial class InferenceProver
         }
 
         int leaves = LogUpLayout.Create(LookupSpecs(plan, input), CircuitPlan.TableBits).LogSize;
-        for (int k = 0; k <= leaves; k++)
+        if (zeroKnowledge is not null)
         {
-            entries += SumcheckMask<E>.Entries(k, 3);
+            // The zero-knowledge logUp GKR: the committed multiplicities, their and the layers' mask coefficients, a root of degree 4 and
+            // layers of degree 5.
+            entries += (1L << CircuitPlan.TableBits) + (2 * (CircuitPlan.TableBits + (FractionalSumcheck.LayerMaskCoefficients * (leaves - 1)))) + SumcheckMask<E>.Entries(1, 4);
+            for (int j = 1; j < leaves; j++)
+            {
+                entries += SumcheckMask<E>.Entries(j, 5);
+            }
+        }
+        else
+        {
+            for (int k = 0; k <= leaves; k++)
+            {
+                entries += SumcheckMask<E>.Entries(k, 3);
+            }
         }
 
         foreach (int v in plan.AdviceLayout.NumVariables.Concat(plan.WeightLayout.NumVariables))
@@ -213,15 +253,33 @@ public static partial class InferenceProver
     internal static IReadOnlyList<LookupColumnSpec> LookupSpecs(CircuitPlan plan, InputLayout? input) =>
         input is null ? plan.LookupSpecs : [.. plan.LookupSpecs, .. input.LookupSpecs];
 
-    internal static List<SegmentClaim<E>> LookupClaims(CircuitPlan plan, LogUpClaims<E> lookup)
+    /// <summary>
+    /// The witness claims the lookup leaves: per column its leaf claim and the multiplicities' claim (plain, <c>TSIP</c> v1/v2), or, with
+    /// <paramref name="zeroKnowledge"/> (<c>TSIP</c> v3), per column its masked claim (<see cref="ZeroKnowledgeLayout.LookupMasks"/>, at
+    /// <see cref="LogUpClaims{T}.ColumnMaskPoints"/>) and no multiplicity claim (the pool's opening proves it).
+    /// </summary>
+    internal static List<SegmentClaim<E>> LookupClaims(CircuitPlan plan, LogUpClaims<E> lookup, ZeroKnowledgeLayout? zeroKnowledge = null)
     {
         var claims = new List<SegmentClaim<E>>();
         for (int j = 0; j < plan.LookupColumns.Count; j++)
         {
-            claims.Add(new(plan.LookupColumns[j].Segment, lookup.ColumnPoints[j], lookup.ColumnValues[j]));
+            claims.Add(zeroKnowledge is null
+                ? new(plan.LookupColumns[j].Segment, lookup.ColumnPoints[j], lookup.ColumnValues[j])
+                : new(plan.LookupColumns[j].Segment, lookup.ColumnPoints[j], lookup.ColumnValues[j], zeroKnowledge.LookupMasks[j], lookup.ColumnMaskPoints[j]!));
         }
 
-        claims.Add(new(plan.MultiplicitySegment, lookup.MultiplicityPoint, lookup.MultiplicityValue));
+        if (zeroKnowledge is null)
+        {
+            claims.Add(new(plan.MultiplicitySegment, lookup.MultiplicityPoint, lookup.MultiplicityValue));
+        }
+
         return claims;
     }
+
+    /// <summary>The lookup specifications of a <c>TSIP</c> v3 proof: the plan's columns, each read through its masked extension.</summary>
+    internal static LookupColumnSpec[] MaskedLookupSpecs(CircuitPlan plan) => [.. plan.LookupSpecs.Select(c => c with { Masked = true })];
+
+    /// <summary>Copies of the <see cref="MaskedExtension.Entries"/> base entries of each lookup column's mask segment (the caller clears them).</summary>
+    private static Goldilocks[][] LookupColumnMasks(CircuitPlan plan, ZeroKnowledgeLayout zeroKnowledge, Goldilocks[][] segments) =>
+        [.. plan.LookupColumns.Select((c, j) => segments[zeroKnowledge.LookupMasks[j]][..MaskedExtension.Entries(plan.AdviceLogSizes[c.Segment])])];
 }

@@ -24,7 +24,10 @@ namespace Thestage.Proofs.Inference;
 /// <item><description>every sumcheck: <c>v·d/|F|</c>; every random-point relation check: <c>v/|F|</c>; every claim batch: <c>k/|F|</c>;</description></item>
 /// <item><description>a <c>TSIP</c> v3 proof (hiding commitment, <see cref="ZeroKnowledgeLayout"/>): per layer zero-check of <c>V</c>
 /// variables and round degree <c>d</c> — 3 per masked factor, so the masked factors' extra <c>2m</c> is in <c>d</c> — <c>(v_z + V·d)/|F|</c>
-/// for its random point and sumcheck, and <c>2/|F|</c> for its mask's <c>ρ</c> and <c>α</c>; the witness opening covers the masks;</description></item>
+/// for its random point and sumcheck, and <c>2/|F|</c> for its mask's <c>ρ</c> and <c>α</c>; the witness opening covers the masks; the
+/// lookup is the zero-knowledge logUp GKR, <c>(2(N + 256) + 7 + 2.5·L(L − 1) + 5(L − 1))/|F|</c> with its masks' <c>ρ</c>, <c>α</c> and the
+/// multiplicities' batching (<c>LogUpArgument.SoundnessBits</c> with <c>zeroKnowledge</c>) in place of the revealing logUp's term and its
+/// <c>2/|F|</c> per masked layer;</description></item>
 /// <item><description>the model's one-time <see cref="WeightRangeProof"/>, on which every inference proof relies (its own openings,
 /// logUp, zero-checks and batching).</description></item>
 /// </list>
@@ -169,8 +172,11 @@ public static partial class InferenceVerifier
 
             SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(commitment.Parameters, proof.MaskChunks) : null;
             var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray, masks);
-            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, plan.LookupSpecs, CircuitPlan.TableBits);
-            List<SegmentClaim<E>> adviceClaims = InferenceProver.LookupClaims(plan, lookup);
+            // TSIP v3 runs only the zero-knowledge logUp (committed multiplicities, masked columns): a revealing lookup is refused there.
+            LogUpClaims<E> lookup = hidesClaims
+                ? LogUpArgument.Check(transcript, cursor, InferenceProver.MaskedLookupSpecs(plan), CircuitPlan.TableBits, committedMultiplicities: true, zeroKnowledge: true)
+                : LogUpArgument.Check(transcript, cursor, plan.LookupSpecs, CircuitPlan.TableBits);
+            List<SegmentClaim<E>> adviceClaims = InferenceProver.LookupClaims(plan, lookup, hidesClaims ? plan.ZeroKnowledge : null);
             var relations = LayerRelations.ForVerifier(plan, transcript, cursor, publicTensors, zeroKnowledge: hidesClaims);
             relations.Run();
             adviceClaims.AddRange(relations.AdviceClaims);
@@ -227,7 +233,7 @@ public static partial class InferenceVerifier
         IReadOnlyList<LookupColumnSpec> specs = InferenceProver.LookupSpecs(plan, input?.Layout);
         long lookups = specs.Sum(c => 1L << c.LogSize);
         int leaves = LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize;
-        epsilon += Math.Pow(2.0, -LogUpArgument.SoundnessBits(lookups, CircuitPlan.TableBits, leaves, field));
+        epsilon += Math.Pow(2.0, -LogUpArgument.SoundnessBits(lookups, CircuitPlan.TableBits, leaves, field, committedMultiplicities: zeroKnowledge is not null, zeroKnowledge: zeroKnowledge is not null));
 
         double relationTerms = 0;
         int sumchecks;
@@ -279,8 +285,10 @@ public static partial class InferenceVerifier
 
         if (maskChunks.Count > 0)
         {
-            // At most the relations' sumchecks, one per lookup layer and one per committed polynomial, each 2/|F|.
-            relationTerms += 2.0 * (sumchecks + leaves + adviceLayout.NumVariables.Length + plan.WeightLayout.NumVariables.Length + extraSumchecks);
+            // At most the relations' sumchecks, one per lookup layer (the revealing GKR: the zero-knowledge one counts its masks itself) and one
+            // per committed polynomial, each 2/|F|.
+            int lookupSumchecks = zeroKnowledge is null ? leaves : 0;
+            relationTerms += 2.0 * (sumchecks + lookupSumchecks + adviceLayout.NumVariables.Length + plan.WeightLayout.NumVariables.Length + extraSumchecks);
             foreach (SumcheckMaskChunk chunk in maskChunks)
             {
                 epsilon += Math.Pow(2.0, -commitment.Parameters.SoundnessBits(Math.Clamp(chunk.LogSize, SumcheckMaskChunk.MinLogSize, SumcheckMaskChunk.MaxLogSize), field));

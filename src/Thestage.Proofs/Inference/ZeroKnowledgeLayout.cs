@@ -154,10 +154,20 @@ internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables
 /// entries that no claim reads, so the one value its single batched opening proves is uniform (<see cref="ClaimBatcher"/>).
 /// </para>
 /// <para>
+/// <b>Lookup masks</b> (<see cref="LookupMasks"/>). The range-check lookup is the zero-knowledge logUp GKR (<see cref="Lookups.LogUpArgument"/>
+/// with <c>zeroKnowledge</c>; multiplicities committed in the masking pool, layer masks reserved there): each lookup column — every limb
+/// and remainder segment, and each scaled copy of one — is read through a masked extension of the column's own <c>v</c> variables, whose
+/// <c>2v</c> uniform base entries are a mask segment of that column alone. The GKR reveals two functionals of it (its leaf children, summed
+/// over the blocks, and its leaf claim at the swapped point <c>LogUpClaims.ColumnMaskPoints</c>) against <c>v ≥ 2</c> coefficients, so a
+/// segment looked up twice (a limb and its scaled copy) has two masks rather than one with <c>2·2</c> functionals. A plan with a lookup
+/// column of fewer than four entries (the zero-knowledge GKR's minimum) has no zero-knowledge layout.
+/// </para>
+/// <para>
 /// <b>Covered</b>: Dense (any batch), Square, ReLU, Flatten, and Conv2d, AvgPool2d, MaxPool2d (<c>ZeroKnowledgeLayout.Convolutional.cs</c>: a
 /// convolution's im2col matrix and a max pooling's differences are derived witness segments after the plan's). A plan with a zero-check that
-/// reads no committed segment (a single Dense layer between the public input and output with shift 0, whose relation holds no witness) has
-/// no zero-knowledge layout (<see cref="TryCreate"/> returns <see langword="null"/>) and is proven as <c>TSIP</c> v2.
+/// reads no committed segment (a single Dense layer between the public input and output with shift 0, whose relation holds no witness), with
+/// a zero-check of no variables (a 1×1 Dense layer at batch 1: no coordinate can carry a mask) or beyond the masked sumcheck's limits has no
+/// zero-knowledge layout (<see cref="TryCreate"/> returns <see langword="null"/>) and is proven as <c>TSIP</c> v2.
 /// </para>
 /// </remarks>
 internal sealed partial class ZeroKnowledgeLayout
@@ -168,12 +178,13 @@ internal sealed partial class ZeroKnowledgeLayout
     private readonly Dictionary<(int Check, int Segment), int> _masks;
 
     private ZeroKnowledgeLayout(
-        CircuitPlan plan, ZeroCheck[] checks, Dictionary<(int Check, int Segment), int> masks, int[] maskVariables, Dictionary<int, int> gathered,
+        CircuitPlan plan, ZeroCheck[] checks, Dictionary<(int Check, int Segment), int> masks, int[] lookupMasks, int[] maskVariables, Dictionary<int, int> gathered,
         Dictionary<int, int[]> differences, SegmentLayout layout)
     {
         AdviceSegments = plan.AdviceLogSizes.Count;
         Checks = checks;
         _masks = masks;
+        LookupMasks = lookupMasks;
         MaskVariables = maskVariables;
         Gathered = gathered;
         Differences = differences;
@@ -201,8 +212,15 @@ internal sealed partial class ZeroKnowledgeLayout
     /// <summary>Gets the number of segments derived from the witness (<see cref="Gathered"/>, <see cref="Differences"/>), after the plan's.</summary>
     public int DerivedSegments => Gathered.Count + Differences.Values.Sum(d => d.Length);
 
-    /// <summary>Gets, per mask segment (index minus <see cref="AdviceSegments"/> and <see cref="DerivedSegments"/>), the number of variables of its zero-check.</summary>
+    /// <summary>Gets, per mask segment (index minus <see cref="AdviceSegments"/> and <see cref="DerivedSegments"/>), the number of variables of its zero-check, or of its lookup column.</summary>
     public int[] MaskVariables { get; }
+
+    /// <summary>
+    /// Gets, per lookup column of the plan (<see cref="CircuitPlan.LookupColumns"/>), the mask segment of its masked extension in the
+    /// zero-knowledge logUp (<see cref="Lookups.LogUpArgument"/> with <c>zeroKnowledge</c>): one per column, so a segment looked up by several
+    /// columns (a limb and its scaled copy) has one mask per use.
+    /// </summary>
+    public int[] LookupMasks { get; }
 
     /// <summary>Gets the index of the random segment in <see cref="Layout"/> (the last one).</summary>
     public int RandomSegment => AdviceSegments + DerivedSegments + MaskVariables.Length;
@@ -256,7 +274,8 @@ internal sealed partial class ZeroKnowledgeLayout
     /// <summary>The zero-knowledge layout of a plan, or <see langword="null"/> when a layer kind or a relation is not covered (see remarks).</summary>
     public static ZeroKnowledgeLayout? TryCreate(CircuitPlan plan)
     {
-        if (plan.Layers.Any(l => l.Kind is not (LayerKind.Dense or LayerKind.Square or LayerKind.Relu or LayerKind.Flatten or LayerKind.Conv2d or LayerKind.AvgPool2d or LayerKind.MaxPool2d)))
+        if (plan.Layers.Any(l => l.Kind is not (LayerKind.Dense or LayerKind.Square or LayerKind.Relu or LayerKind.Flatten or LayerKind.Conv2d or LayerKind.AvgPool2d or LayerKind.MaxPool2d))
+            || plan.LookupColumns.Any(c => plan.AdviceLogSizes[c.Segment] < 2))
         {
             return null;
         }
@@ -293,8 +312,10 @@ internal sealed partial class ZeroKnowledgeLayout
             };
             foreach (ZeroCheck check in layerChecks)
             {
-                // A relation without a masked factor, or beyond the masked sumcheck's limits (terms, tables, degree), keeps v2.
-                if (!check.Masked.Any(m => m) || !SumcheckTerm<E>.Valid(check.Terms, check.Factors.Length)
+                // A zero-check without a masked factor has nothing to hide, one without variables (a 1×1 layer at batch 1) has no coordinate
+                // to carry a mask (MaskedExtension needs v ≥ 1), and one beyond the masked sumcheck's limits (terms, tables, degree) cannot
+                // be proven: each keeps the plan on TSIP v2.
+                if (!check.Masked.Any(m => m) || check.NumVariables == 0 || !SumcheckTerm<E>.Valid(check.Terms, check.Factors.Length)
                     || check.Factors.Length > SumcheckVerifier.MaxDegree || check.Degree > SumcheckVerifier.MaxDegree)
                 {
                     return null;
@@ -317,8 +338,19 @@ internal sealed partial class ZeroKnowledgeLayout
             }
         }
 
+        // The zero-knowledge logUp: one mask per lookup column (the column's own v variables), whose two functionals — the leaf
+        // children summed over the blocks and the leaf claim — it alone receives (v ≥ 2 coefficients).
+        var lookupMasks = new int[plan.LookupColumns.Count];
+        for (int j = 0; j < lookupMasks.Length; j++)
+        {
+            int v = plan.AdviceLogSizes[plan.LookupColumns[j].Segment];
+            lookupMasks[j] = logSizes.Count;
+            maskVariables.Add(v);
+            logSizes.Add(TensorLayout.CeilLog2(MaskedExtension.Entries(v)));
+        }
+
         logSizes.Add(RandomLogSize);
-        return new ZeroKnowledgeLayout(plan, [.. checks], masks, [.. maskVariables], gathered, differences, SegmentLayout.Create(logSizes, splitLargest: false));
+        return new ZeroKnowledgeLayout(plan, [.. checks], masks, lookupMasks, [.. maskVariables], gathered, differences, SegmentLayout.Create(logSizes, splitLargest: false));
     }
 
     /// <summary>Accumulates a zero-check's tables (deduplicated by source, index and copy) and terms.</summary>

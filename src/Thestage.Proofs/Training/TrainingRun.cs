@@ -88,6 +88,7 @@ public sealed class TrainingRun
     /// </param>
     /// <param name="salts">The salt source of all commitments (random if null; seeded only in tests): the dataset's salts and one seed per snapshot.</param>
     /// <returns>The recorded run.</returns>
+    /// <exception cref="ArgumentException">A hiding run's dataset is larger than a hiding dataset commitment holds (4,096 samples of 784 features).</exception>
     public static TrainingRun Record(
         TrainingConfig config,
         TrainingDataset dataset,
@@ -107,6 +108,7 @@ public sealed class TrainingRun
     /// <param name="progress">Told (steps done, steps) after each step; null for no reports.</param>
     /// <param name="cancellationToken">Checked before each step.</param>
     /// <returns>The recorded run.</returns>
+    /// <exception cref="ArgumentException">A hiding run's dataset is larger than a hiding dataset commitment holds (4,096 samples of 784 features).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; nothing is returned.</exception>
     public static TrainingRun Record(
         TrainingConfig config,
@@ -127,6 +129,7 @@ public sealed class TrainingRun
     /// <param name="progress">Told (steps done, steps) after each step; null for no reports.</param>
     /// <param name="cancellationToken">Checked before each step.</param>
     /// <returns>The recorded run.</returns>
+    /// <exception cref="ArgumentException">A hiding run's dataset is larger than a hiding dataset commitment holds (4,096 samples of 784 features).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; nothing is returned.</exception>
     public static TrainingRun Record(
         TrainingConfig config,
@@ -139,6 +142,13 @@ public sealed class TrainingRun
         ArgumentNullException.ThrowIfNull(parameters);
         return RecordWith(config, dataset, steps, parameters, null, (trainer, weights, t) => trainer.Step(weights, t), progress, cancellationToken);
     }
+
+    /// <summary>
+    /// The largest hiding dataset polynomial a run commits, <c>2^23</c> entries (4,096 samples of 784 features): with an opening budget of
+    /// 64 its hiding Ligero commitment already keeps about 190 MB of coefficient rows, and Fashion-MNIST's 60,000 samples (<c>2^27</c>
+    /// entries) would need gigabytes (docs/training.md, "One step of a hiding run").
+    /// </summary>
+    internal const int MaxHidingDatasetVariables = 23;
 
     /// <summary>Records a run whose steps come from <paramref name="step"/> (tests pass a cheating trainer; it must be deterministic, as snapshots are replayed with it).</summary>
     internal static TrainingRun RecordWith(
@@ -161,6 +171,13 @@ public sealed class TrainingRun
             : Math.Min(Math.Max(steps, 1), VerifierPolicy.DefaultMaximumOpeningBudget);
         parameters = parameters.WithOpeningBudget(0);
         salts ??= RandomSaltSource.Instance;
+        if (parameters.Hiding && new DatasetPolynomial(config, dataset.Count).NumVariables > MaxHidingDatasetVariables)
+        {
+            throw new ArgumentException(
+                $"A hiding run commits its dataset as one hiding Ligero polynomial of at most 2^{MaxHidingDatasetVariables} entries (4,096 samples of 784 features); "
+                + $"{dataset.Count} samples of {config.InputSize} features need more. Record fewer samples, or LigeroParameters.NonHidingForBenchmarks (not zero-knowledge).",
+                nameof(dataset));
+        }
 
         // Commit to the data and the initial parameters first: the batch schedule is derived from these commitments.
         DatasetCommitment datasetCommitment = parameters.Hiding

@@ -30,6 +30,8 @@ public sealed class BadInputTests : IDisposable
     [InlineData("power of two", "train", "--batch", "3")]
     [InlineData("accumulators", "train", "--hidden", "4096")]
     [InlineData("--batch 64 exceeds --train 32", "train", "--batch", "64", "--train", "32")]
+    [InlineData("at most 4096 training images", "train", "--hiding", "--train", "8192")]
+    [InlineData("--hiding and --non-hiding-for-benchmarks exclude each other", "train", "--hiding", "--non-hiding-for-benchmarks")]
     public void MalformedOrOutOfRangeOption_ExitsTwoWithOneLine(string named, params string[] args)
     {
         string error = ThestageProcess.AssertOneLineError(ThestageProcess.Run(args), exitCode: 2);

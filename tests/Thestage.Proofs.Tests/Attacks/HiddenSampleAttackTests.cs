@@ -16,6 +16,21 @@ public sealed class HiddenSampleAttackTests
     private static readonly TrainingConfig Config = HiddenSampleStepTests.Config;
 
     [Fact]
+    public void HidingRunOfADatasetTooLargeToCommit_IsRefusedBeforeAnythingIsCommitted()
+    {
+        // 4,097 samples of 784 features: a 2^24-entry hiding dataset polynomial, whose budgeted commitment needs gigabytes. Before
+        // the bound, TrainingRun.Record (hiding by default) went on to commit it and ran the process out of memory.
+        var config = new TrainingConfig([784, 4, 10], batchSize: 16, learningRateShift: 5, fractionalBits: 16, weightBits: 24, valueBits: 28, seed: 7);
+        var features = Enumerable.Range(0, 4097).Select(_ => new int[784]).ToArray();
+        var dataset = new TrainingDataset(config, features, new int[4097]);
+        ArgumentException refused = Assert.Throws<ArgumentException>(() => TrainingRun.Record(config, dataset, 1));
+        Assert.Contains("NonHidingForBenchmarks", refused.Message, StringComparison.Ordinal);
+
+        // The plain mode (a salted Merkle tree of the samples) has no such bound.
+        Assert.Equal(4097, TrainingRun.Record(config, dataset, 0, LigeroParameters.NonHidingForBenchmarks).Transcript.SampleCount);
+    }
+
+    [Fact]
     public void StepProvenOnASampleNotInTheCommittedDataset_IsRefused()
     {
         ProofVerdict verdict = CheatOnStepOne(

@@ -24,7 +24,7 @@ public sealed class ProofPieceAttackTests
 
     private static readonly Lazy<(TrainingRun Run, byte[] Range, byte[] Step)> Training = new(() =>
     {
-        TrainingRun run = TrainingRun.Record(Config, Data, 2, salts: new SeededSaltSource(5203));
+        TrainingRun run = TrainingRun.Record(Config, Data, 2, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(5203)); // pieces: plain runs only
         TrainingProofPlan plan = TrainingProofPlan.EveryStep(run.Transcript);
         int range = Enumerable.Range(0, plan.Count).First(i => plan[i].IsRange), step = Enumerable.Range(0, plan.Count).First(i => !plan[i].IsRange);
         return (run, plan.Piece(range, run, Data).Serialize(), plan.Piece(step, run, Data).Serialize());
@@ -123,7 +123,7 @@ public sealed class ProofPieceAttackTests
     {
         (TrainingRun run, _, byte[] step) = Training.Value;
         TrainingRun wider = TrainingRun.Record(
-            new TrainingConfig([5, 6, 3], batchSize: 8, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 5201), Data, 2, salts: new SeededSaltSource(5203));
+            new TrainingConfig([5, 6, 3], batchSize: 8, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 5201), Data, 2, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(5203));
         TrainingProofPlan plan = TrainingProofPlan.EveryStep(wider.Transcript);
         byte[] eight = plan.Piece(Enumerable.Range(0, plan.Count).First(i => !plan[i].IsRange), wider, Data).Serialize();
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Tests.Training;
 using Thestage.Proofs.Training;
@@ -59,7 +60,7 @@ public sealed class SampledTrainingAuditAttackTests
     [Fact]
     public void SampledProofWithFewerStepsThanThePolicyRequires_IsRejected()
     {
-        TrainingRun run = TrainingRun.Record(Config, Data, 4, salts: new SeededSaltSource(36));
+        TrainingRun run = TrainingRun.Record(Config, Data, 4, LigeroParameters.DefaultHidingWithBudget(6), new SeededSaltSource(36)); // 2 + 4 step proofs below
         TrainingProofs proofs = TrainingProver.ProveSampled(run, Data, 2);
         Assert.True(TrainingVerifier.Verify(run.Transcript, proofs, new VerifierPolicy { MinimumSampleSize = 2 }));
         VerdictAssert.Rejected(TrainingVerifier.Check(run.Transcript, proofs, new VerifierPolicy { MinimumSampleSize = 3 }), RejectionReason.SoundnessPolicy, "sample");

@@ -145,7 +145,7 @@ public sealed class ProofFormatFuzzTests(ITestOutputHelper output)
 
             var config = new TrainingConfig([5, 6, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 3005);
             TrainingDataset data = SyntheticData.Blobs(config, 32, 1, 0.4, 3006).Train;
-            TrainingRun run = TrainingRun.Record(config, data, 3, salts: new SeededSaltSource(3007));
+            TrainingRun run = TrainingRun.Record(config, data, 3, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(3007)); // the plain formats (and pieces: plain runs only)
             TrainingProofs proofs = TrainingProver.ProveEveryStep(run, data);
             Add("TSTT training transcript", 2000, b => TrainingTranscriptSerializer.Deserialize(b),
                 [TrainingTranscriptSerializer.Serialize(run.Transcript)], [TinyStatementDenialOfServiceTests.HugeNetworkTranscript()]);

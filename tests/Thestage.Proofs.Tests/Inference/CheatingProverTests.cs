@@ -11,7 +11,7 @@ public sealed class CheatingProverTests
     /// <summary>The model over a plain commitment (<c>TSIP</c> v1) or a hiding one (<c>TSIP</c> v3: zero-checks with hidden claims).</summary>
     private static (CommittedModel Model, List<int[]> Inputs, CircuitPlan Plan, InferenceWitness Witness) Setup(int seed, int batch, bool hiding)
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(seed, batch, 10, 6, 4);
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(Thestage.Proofs.Commitments.LigeroParameters.NonHidingForBenchmarks, seed, batch, 10, 6, 4);
         if (hiding)
         {
             model = CommittedModel.Commit(model.Model, Thestage.Proofs.Commitments.LigeroParameters.DefaultHiding, new SeededSaltSource(seed));
@@ -96,6 +96,43 @@ public sealed class CheatingProverTests
         // x + 2^15 = l0 + 2^8·(l1 + 128) + 2^15·(e − 1): same value, sign bit cleared, l1 out of [0, 128).
         witness.Advice[e][position] = Goldilocks.Zero;
         witness.Advice[l1][position] += new Goldilocks(128);
+        RecountMultiplicities(plan, witness);
+        VerdictAssert.Rejected(Run(model, inputs, plan, witness), RejectionReason.Lookup);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LowLimbOf256WithTheSameValueFailsTheRangeCheck(bool hiding)
+    {
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(906, 1, hiding);
+        (int l0, int l1, _) = plan.Limbs[1];
+        int position = Array.FindIndex(witness.Advice[l1], v => v != Goldilocks.Zero);
+        Assert.True(position >= 0);
+
+        // x + 2^15 = (l0 + 256) + 2^8·(l1 − 1): the same value, every relation holds, the low limb is at least 256.
+        witness.Advice[l0][position] += new Goldilocks(256);
+        witness.Advice[l1][position] -= Goldilocks.One;
+        RecountMultiplicities(plan, witness);
+        VerdictAssert.Rejected(Run(model, inputs, plan, witness), RejectionReason.Lookup);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RemainderOfAtLeastTwoToTheShiftFailsTheRangeCheck(bool hiding)
+    {
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness) = Setup(907, 1, hiding);
+        int lastLayer = plan.Layers.Length - 1;
+        int shift = plan.Layers[lastLayer].Shift;
+        int[] limbs = plan.Remainders[lastLayer];
+        Assert.True(shift > 0);
+        int index = Array.FindIndex(witness.Outputs[0], v => v > -32768);
+        BumpOutput(plan, witness, 0, index, -1);
+
+        // acc + h = (q − 1)·2^s + (r + 2^s): the identity holds in the field, the remainder is 2^s or more (its top limb past its bits).
+        int position = plan.Layouts[plan.Layers.Length].Feature(index) << plan.LogBatch;
+        witness.Advice[limbs[^1]][position] += new Goldilocks(1UL << (shift - (8 * (limbs.Length - 1))));
         RecountMultiplicities(plan, witness);
         VerdictAssert.Rejected(Run(model, inputs, plan, witness), RejectionReason.Lookup);
     }

@@ -9,11 +9,11 @@ public sealed class InferenceSoundnessTests
 
     /// <summary>A commitment of <paramref name="model"/>, plain (<c>TSIP</c> v1 proofs) or hiding (<c>TSIP</c> v3: zero-checks with hidden claims).</summary>
     private static CommittedModel Commit(QuantizedModel model, int seed, bool hiding) =>
-        CommittedModel.Commit(model, hiding ? Thestage.Proofs.Commitments.LigeroParameters.DefaultHiding : null, new SeededSaltSource(seed));
+        CommittedModel.Commit(model, hiding ? Thestage.Proofs.Commitments.LigeroParameters.DefaultHiding : Thestage.Proofs.Commitments.LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(seed));
 
     private static (CommittedModel Model, List<int[]> Inputs) Mlp(bool hiding, int seed, int batch, params int[] widths)
     {
-        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(seed, batch, widths);
+        (CommittedModel model, List<int[]> inputs) = InferenceTestKit.Mlp(Thestage.Proofs.Commitments.LigeroParameters.NonHidingForBenchmarks, seed, batch, widths);
         return (hiding ? Commit(model.Model, seed, true) : model, inputs);
     }
 

@@ -52,7 +52,7 @@ public sealed class PrivateInputHidingTests(ITestOutputHelper output)
     {
         const int Proofs = 60;
         (CommittedModel model, int[] first, int[] second) = TwoInputsWithOneOutput(9300);
-        LigeroParameters parameters = hiding ? LigeroParameters.DefaultHidingWithBudget(1) : LigeroParameters.Default;
+        LigeroParameters parameters = hiding ? LigeroParameters.DefaultHidingWithBudget(1) : LigeroParameters.NonHidingForBenchmarks;
         var test = new TwoSampleChiSquare();
         for (int s = 0; s < Proofs; s++)
         {

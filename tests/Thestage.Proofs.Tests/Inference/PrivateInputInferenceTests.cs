@@ -125,12 +125,12 @@ public sealed class PrivateInputInferenceTests
         Assert.Throws<ArgumentException>(() => CommittedInput.Commit(model.Commitment, outOfRange, budget));
         Assert.Throws<ArgumentException>(() => CommittedInput.Commit(model.Commitment, inputs[0].AsSpan(1), budget));
         Assert.Throws<ArgumentException>(() => CommittedInput.Commit(model.Commitment, inputs[0], LigeroParameters.DefaultHiding));
-        Assert.Throws<ArgumentException>(() => CommittedInput.Commit(model.Commitment, inputs[0], LigeroParameters.Default));
+        Assert.Throws<ArgumentException>(() => CommittedInput.Commit(model.Commitment, inputs[0], LigeroParameters.NonHidingForBenchmarks));
 
         // A plain model commitment cannot prove a private input (its sumchecks would reveal it), nor a model of another input shape.
         var random = new Random(9131);
         (QuantizedModel plainModel, _) = TestModels.Quantized(TestModels.Mlp(random, [12, 6, 3]), random, 1);
-        CommittedModel plain = CommittedModel.Commit(plainModel, salts: new SeededSaltSource(9132));
+        CommittedModel plain = CommittedModel.Commit(plainModel, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(9132));
         CommittedInput input = CommittedInput.Commit(model.Commitment, inputs[0], budget, new SeededSaltSource(9133));
         Assert.Throws<ArgumentException>(() => InferenceProver.ProvePrivateInput(plain, input));
         (CommittedModel wider, _) = InferenceTestKit.Mlp(9134, 1, 16, 6, 3);

@@ -237,7 +237,27 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
             Assert.False(Accepted(With(proof, weights: weights)));
         }
 
-        Assert.False(Accepted(With(proof, masks: [ChangedOpening(proof.MaskOpenings[0]), .. proof.MaskOpenings.Skip(1)])));
+        for (int i = 0; i < proof.MaskOpenings.Count; i++)
+        {
+            LigeroOpeningProof<E>[] masks = [.. proof.MaskOpenings];
+            masks[i] = ChangedOpening(masks[i]);
+            Assert.False(Accepted(With(proof, masks: masks)), $"pool opening {i} tampered");
+        }
+
+        // The pool's chunks: the first holds the committed multiplicities and the zero-knowledge lookup's masks; another root or size is refused.
+        for (int i = 0; i < proof.MaskChunks.Count; i++)
+        {
+            SumcheckMaskChunk chunk = proof.MaskChunks[i];
+            byte[] root = chunk.Root.ToArray();
+            root[0] ^= 1;
+            foreach (SumcheckMaskChunk changed in new[] { new SumcheckMaskChunk(Thestage.Proofs.Hashing.Digest256.FromBytes(root), chunk.LogSize), new SumcheckMaskChunk(chunk.Root, chunk.LogSize - 1) })
+            {
+                SumcheckMaskChunk[] chunks = [.. proof.MaskChunks];
+                chunks[i] = changed;
+                Assert.False(Accepted(new InferenceProof(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, proof.WeightOpenings, chunks, proof.MaskOpenings, hidesClaims: true)), $"pool chunk {i} changed");
+            }
+        }
+
         Assert.False(Accepted(With(proof, sumchecks: proof.Sumchecks.Take(proof.Sumchecks.Count - 1).ToArray())));
         Assert.False(Accepted(With(proof, sumchecks: [.. proof.Sumchecks, proof.Sumchecks[^1]])));
         Assert.False(Accepted(new InferenceProof(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, proof.WeightOpenings, proof.MaskChunks, proof.MaskOpenings, hidesClaims: false)));
@@ -272,8 +292,9 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
     public void TheWitnessPartOfTwoWeightSetsWithOneStatementIsIndistinguishableOnlyInVersion3(bool version3)
     {
         // Revealed and compared: every element of the relations' sumchecks except the weight and bias claims (rounds, G, g(r), the witness
-        // claims and eq), the witness batching sumcheck, the witness opening and the pool's openings. Left out, and still revealed (see
-        // docs/proofs.md): the lookup's messages, the weight claims and openings, and v2's loose values (limbs at the relation points).
+        // claims and eq), the witness batching sumcheck, the witness opening and the pool's openings, and in v3 the lookup's messages (its
+        // sumchecks and every loose value, all the lookup's). Left out, and still revealed (see docs/proofs.md): the weight claims and
+        // openings, and v2's loose values (limbs at the relation points, biases).
         const int Proofs = 60;
         int[] input = [40, 0, 0, 0, 0, 0, 0, 0];
         CommittedModel first = CommitHiding(ConstantHiddenModel(1), 8370), second = CommitHiding(ConstantHiddenModel(2), 8371);
@@ -325,11 +346,76 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
                         all.AddLowBits(isFirst, value);
                     }
                 }
+
+                if (version3)
+                {
+                    AddLookupMessages(all, isFirst, proof, start);
+                }
             }
         }
 
         Assert.True(version3 != claims.Distinguishes, $"χ² = {claims.Statistic():F1} over {claims.Counts} witness claims");
         Assert.False(version3 && all.Distinguishes, $"χ² = {all.Statistic():F1} over {all.Counts} values");
+    }
+
+    /// <summary>Adds every element of the lookup's sumchecks (the first <paramref name="lookupSumchecks"/>) and every loose value (in v3, all the lookup's).</summary>
+    private static void AddLookupMessages(TwoSampleChiSquare sample, bool isFirst, InferenceProof proof, int lookupSumchecks)
+    {
+        foreach (SumcheckProof<E> sumcheck in proof.Sumchecks.Take(lookupSumchecks))
+        {
+            IEnumerable<E> rounds = Enumerable.Range(0, sumcheck.RoundCount).SelectMany(r => sumcheck.GetRoundPolynomial(r).ToArray());
+            foreach (E value in rounds.Concat(sumcheck.FactorEvaluations.ToArray()).Concat([sumcheck.MaskSum, sumcheck.MaskValue]))
+            {
+                sample.AddLowBits(isFirst, value);
+            }
+        }
+
+        foreach (E value in proof.Values.ToArray())
+        {
+            sample.AddLowBits(isFirst, value);
+        }
+    }
+
+    /// <summary>
+    /// The lookup of the statement above: the hidden tensor's limbs are the constant tables <c>10</c> or <c>20</c> (low limb), so the
+    /// revealing logUp's leaf claims on them are those constants at every point; <c>TSIP</c> v3's zero-knowledge logUp reads every column
+    /// through its masked extension. 60 proofs each, v3 relations in both: the column claims tell the two apart only with the revealing lookup
+    /// (<c>revealLookup</c>, the downgrade the verifier refuses), and every element of the zero-knowledge lookup's messages does not.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TheLookupMessagesOfTwoWeightSetsWithOneStatementAreIndistinguishableOnlyWithTheZeroKnowledgeLookup(bool zeroKnowledgeLookup)
+    {
+        const int Proofs = 60;
+        int[] input = [40, 0, 0, 0, 0, 0, 0, 0];
+        CommittedModel first = CommitHiding(ConstantHiddenModel(1), 8372), second = CommitHiding(ConstantHiddenModel(2), 8373);
+        CircuitPlan plan = first.Commitment.Plan(1);
+        int columns = plan.LookupColumns.Count;
+        var all = new TwoSampleChiSquare();
+        var columnClaims = new TwoSampleChiSquare();
+        for (int p = 0; p < Proofs; p++)
+        {
+            foreach ((CommittedModel model, bool isFirst) in new[] { (first, true), (second, false) })
+            {
+                InferenceWitness witness = InferenceWitness.Build(plan, model.Model, [input]);
+                var salts = new SeededSaltSource(50_000 + (2 * p) + (isFirst ? 0 : 1));
+                InferenceProof proof = InferenceProver.ProveWithWitness(model, plan, [input], witness, salts, revealLookup: !zeroKnowledgeLookup);
+                Assert.True(proof.HidesClaims);
+                Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, [input], witness.Outputs, proof) == zeroKnowledgeLookup);
+                int lookupSumchecks = proof.Sumchecks.Count - plan.ZeroKnowledge!.Checks.Length - 1 - proof.WeightOpenings.Count;
+                AddLookupMessages(all, isFirst, proof, lookupSumchecks);
+
+                // The column claims: the loose values before the multiplicities' (the last).
+                foreach (E value in proof.Values.ToArray()[^(columns + 1)..^1])
+                {
+                    columnClaims.AddLowBits(isFirst, value);
+                }
+            }
+        }
+
+        Assert.True(zeroKnowledgeLookup != columnClaims.Distinguishes, $"χ² = {columnClaims.Statistic():F1} over {columnClaims.Counts} column claims");
+        Assert.False(zeroKnowledgeLookup && all.Distinguishes, $"χ² = {all.Statistic():F1} over {all.Counts} values");
     }
 
     private static int LookupSumchecks(CommittedModel model, int[] input)

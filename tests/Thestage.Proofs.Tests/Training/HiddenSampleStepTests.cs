@@ -97,7 +97,7 @@ public sealed class HiddenSampleStepTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.False(TrainingStepVerifier.Verify(run.Transcript, WithDataset(proof, [new(opening.ProximityRow, opening.EvaluationRow, opening.RowCount, columns, opening.Salts, opening.MerkleProof)])));
 
         // Every sumcheck (the gathers and the dataset's batching among them): its claimed factor evaluations and its first round.
-        int plainSumchecks = TrainingStepProver.Prove(TrainingRun.Record(Config, data, 2, LigeroParameters.Default, new SeededSaltSource(7122)), data, 1, new SeededSaltSource(7123)).Sumchecks.Length;
+        int plainSumchecks = TrainingStepProver.Prove(TrainingRun.Record(Config, data, 2, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(7122)), data, 1, new SeededSaltSource(7123)).Sumchecks.Length;
         Assert.Equal(plainSumchecks + 3, proof.Sumchecks.Length);
         for (int i = 0; i < proof.Sumchecks.Length; i++)
         {
@@ -125,7 +125,7 @@ public sealed class HiddenSampleStepTests(Xunit.Abstractions.ITestOutputHelper o
     {
         TrainingDataset data = SyntheticData.Blobs(Config, 32, 1, 0.4, 7131).Train;
         TrainingRun run = TrainingRun.Record(Config, data, 2, LigeroParameters.DefaultHiding, new SeededSaltSource(7132));
-        TrainingRun plain = TrainingRun.Record(Config, data, 2, LigeroParameters.Default, new SeededSaltSource(7132));
+        TrainingRun plain = TrainingRun.Record(Config, data, 2, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(7132));
         TrainingStepProof proof = TrainingStepProver.Prove(run, data, 1, new SeededSaltSource(7133));
         TrainingStepProof plainProof = TrainingStepProver.Prove(plain, data, 1, new SeededSaltSource(7133));
 

@@ -65,7 +65,7 @@ public sealed class InitialSnapshotTests
         // Snapshot 0 is the initial weights of seed 122, but the transcript declares seed 121.
         var other = new TrainingConfig([5, 6, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 122);
         TrainingRun foreign = TrainingRun.Record(other, Data, 1, salts: new SeededSaltSource(129));
-        TrainingTranscript declared = new(Config, foreign.Transcript.Parameters, Data.Count, foreign.Transcript.DatasetRoot, [.. foreign.Transcript.WeightRoots]);
+        TrainingTranscript declared = new(Config, foreign.Transcript.Parameters, Data.Count, foreign.Transcript.DatasetRoot, [.. foreign.Transcript.WeightRoots], foreign.Transcript.DatasetOpeningBudget);
         VerdictAssert.Rejected(InitialSnapshotArgument.Check(declared, InitialSnapshotArgument.Prove(declared, foreign.WeightStates(0)), VerifierPolicy.Default), RejectionReason.Opening, "opening of snapshot polynomial 0");
         Assert.True(InitialSnapshotArgument.Verify(foreign.Transcript, InitialSnapshotArgument.Prove(foreign)));
     }

@@ -1,4 +1,5 @@
 using FsCheck.Xunit;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Training;
 
 namespace Thestage.Proofs.Tests.Training;
@@ -20,7 +21,7 @@ public sealed class RandomTrainingRunTests
         TrainingRun run;
         try
         {
-            run = TrainingRun.Record(config, data, 2, salts: new SeededSaltSource(seed));
+            run = TrainingRun.Record(config, data, 2, LigeroParameters.DefaultHidingWithBudget(3), new SeededSaltSource(seed)); // three step proofs: two honest, one tampered
         }
         catch (TrainingOverflowException)
         {

@@ -188,6 +188,6 @@ public sealed class SnapshotPaddingTests
             roots[(snapshot * states.Length) + g] = states[g].Commitment.Root;
         }
 
-        return (new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, honest.DatasetRoot, roots), states);
+        return (new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, honest.DatasetRoot, roots, honest.DatasetOpeningBudget), states);
     }
 }

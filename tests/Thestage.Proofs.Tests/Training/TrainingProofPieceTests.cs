@@ -1,3 +1,4 @@
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Training;
 
@@ -15,7 +16,8 @@ public sealed class TrainingProofPieceTests
 
     private static readonly TrainingDataset Data = SyntheticData.Blobs(Config, 40, 1, 0.4, 42).Train;
 
-    private static readonly Lazy<TrainingRun> SharedRun = new(() => TrainingRun.Record(Config, Data, 3, salts: new SeededSaltSource(43)));
+    // Plain: a hiding run's steps are not split into pieces (a piece carries neither the dataset nor the run's next mask set).
+    private static readonly Lazy<TrainingRun> SharedRun = new(() => TrainingRun.Record(Config, Data, 3, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(43)));
 
     [Fact]
     public void PiecesProvenFromTheirBytesAlone_GatherIntoProofsThatVerifyAsTheSingleMachineOnes()
@@ -42,7 +44,7 @@ public sealed class TrainingProofPieceTests
     public void PieceOfAnotherRun_OrWithAlteredWitness_IsRefused()
     {
         TrainingRun run = SharedRun.Value;
-        TrainingRun other = TrainingRun.Record(Config, Data, 3, salts: new SeededSaltSource(44));
+        TrainingRun other = TrainingRun.Record(Config, Data, 3, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(44));
         TrainingProofPlan plan = TrainingProofPlan.EveryStep(run.Transcript);
         int step = Enumerable.Range(0, plan.Count).First(i => !plan[i].IsRange);
         byte[] bytes = plan.Piece(step, run, Data).Serialize();

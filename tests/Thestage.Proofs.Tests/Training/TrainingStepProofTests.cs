@@ -124,7 +124,7 @@ public sealed class TrainingStepSoundnessTests
     [Fact]
     public void AlteredIntermediatesAreRejected()
     {
-        TrainingRun run = TrainingRun.Record(Config, Data, 2, salts: new SeededSaltSource(24));
+        TrainingRun run = TrainingRun.Record(Config, Data, 2, LigeroParameters.DefaultHidingWithBudget(8), new SeededSaltSource(24)); // six tampered step proofs, each opening the dataset once
         var tampers = new Action<StepTrace>[]
         {
             t => { t.Z[0][3]++; t.R[0][3] -= 1L << Config.FractionalBits; },   // rounding moved into the remainder
@@ -146,8 +146,8 @@ public sealed class TrainingStepSoundnessTests
     [Fact]
     public void ProofsDoNotTransferBetweenStepsOrRuns()
     {
-        TrainingRun run = TrainingRun.Record(Config, Data, 3, salts: new SeededSaltSource(25));
-        TrainingRun other = TrainingRun.Record(Config, Data, 3, salts: new SeededSaltSource(26));
+        TrainingRun run = TrainingRun.Record(Config, Data, 3, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(25)); // plain: the batch is opened, and refused as such
+        TrainingRun other = TrainingRun.Record(Config, Data, 3, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(26));
         TrainingStepProof proof = TrainingStepProver.Prove(run, Data, 1);
         Assert.True(TrainingStepVerifier.Verify(run.Transcript, proof));
         VerdictAssert.Rejected(TrainingStepVerifier.Check(other.Transcript, proof, VerifierPolicy.Default), RejectionReason.Opening, "batch");

@@ -62,13 +62,13 @@ public sealed class TrainingTranscriptTests
         Digest256[] roots = [.. honest.WeightRoots];
         Digest256 otherRoot = Digest256.FromBytes(Enumerable.Repeat((byte)7, 32).ToArray());
 
-        var otherData = new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, otherRoot, roots);
+        var otherData = new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, otherRoot, roots, honest.DatasetOpeningBudget);
         Digest256[] otherInitial = [.. roots];
         otherInitial[0] = otherRoot;
-        var otherWeights = new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, honest.DatasetRoot, otherInitial);
+        var otherWeights = new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, honest.DatasetRoot, otherInitial, honest.DatasetOpeningBudget);
         Digest256[] otherLater = [.. roots];
         otherLater[3] = otherRoot;
-        var laterChanged = new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, honest.DatasetRoot, otherLater);
+        var laterChanged = new TrainingTranscript(honest.Config, honest.Parameters, honest.SampleCount, honest.DatasetRoot, otherLater, honest.DatasetOpeningBudget);
 
         Assert.NotEqual(honest.ScheduleKey, otherData.ScheduleKey);
         Assert.NotEqual(honest.ScheduleKey, otherWeights.ScheduleKey);
@@ -83,7 +83,7 @@ public sealed class TrainingTranscriptTests
         // Re-committing the same data with other salts gives another root and so other batches: the trainer can still
         // re-roll commitments (one commitment per try), which is why the README calls for outside entropy.
         TrainingConfig config = honest.Config;
-        TrainingRun resalted = TrainingRun.Record(config, Dataset(config), 1, salts: new SeededSaltSource(601));
+        TrainingRun resalted = TrainingRun.Record(config, Dataset(config), 1, LigeroParameters.NonHidingForBenchmarks, salts: new SeededSaltSource(601));
         Assert.NotEqual(honest.DatasetRoot, resalted.Transcript.DatasetRoot);
         Assert.NotEqual(honest.Batch(0), resalted.Transcript.Batch(0));
     }
@@ -119,7 +119,7 @@ public sealed class TrainingTranscriptTests
     {
         // 5-6-3: W_0 (8 × 8 padded) outweighs the rest, so every snapshot has two roots.
         var config = new TrainingConfig([5, 6, 3], batchSize: 4, learningRateShift: 2, fractionalBits: 12, weightBits: 20, valueBits: 24, seed: 5);
-        TrainingRun run = TrainingRun.Record(config, SyntheticData.Blobs(config, 32, 1, 0.4, 6).Train, 3, salts: new SeededSaltSource(7));
+        TrainingRun run = TrainingRun.Record(config, SyntheticData.Blobs(config, 32, 1, 0.4, 6).Train, 3, LigeroParameters.NonHidingForBenchmarks, salts: new SeededSaltSource(7));
         TrainingTranscript transcript = run.Transcript;
         Assert.Equal(2, transcript.WeightPolynomialCount);
         Assert.Equal(3, transcript.StepCount);
@@ -267,7 +267,7 @@ public sealed class TrainingTranscriptTests
     private static TrainingRun Run(int steps)
     {
         TrainingConfig config = Config();
-        return TrainingRun.Record(config, Dataset(config), steps, salts: new SeededSaltSource(600));
+        return TrainingRun.Record(config, Dataset(config), steps, LigeroParameters.NonHidingForBenchmarks, salts: new SeededSaltSource(600));
     }
 
     /// <summary>Recomputes the configuration digest and the trailer of a 3-width TSTT encoding.</summary>

@@ -1,3 +1,4 @@
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Hashing;
 using Thestage.Proofs.Training;
 
@@ -10,7 +11,7 @@ public sealed class TrainingVerifierTests
 
     private static readonly TrainingDataset Data = SyntheticData.Blobs(Config, 40, 1, 0.4, 32).Train;
 
-    private static readonly Lazy<TrainingRun> SharedRun = new(() => TrainingRun.Record(Config, Data, 4, salts: new SeededSaltSource(33)));
+    private static readonly Lazy<TrainingRun> SharedRun = new(() => TrainingRun.Record(Config, Data, 4, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(33)));
 
     private static readonly Lazy<TrainingProofs> EveryStep = new(() => TrainingProver.ProveEveryStep(SharedRun.Value, Data));
 
@@ -58,7 +59,7 @@ public sealed class TrainingVerifierTests
         TrainingProofs proofs = EveryStep.Value;
         TrainingStepProof[] steps = [.. proofs.Steps];
         SnapshotRangeProof[] ranges = [.. proofs.Ranges];
-        TrainingRun other = TrainingRun.Record(Config, Data, 4, salts: new SeededSaltSource(34));
+        TrainingRun other = TrainingRun.Record(Config, Data, 4, LigeroParameters.NonHidingForBenchmarks, new SeededSaltSource(34));
 
         (TrainingProofs Proofs, RejectionReason Reason, string? Relation)[] bad =
         [

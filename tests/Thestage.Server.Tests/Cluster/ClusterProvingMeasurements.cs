@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 using Thestage.Proofs;
+using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Training;
 using Thestage.Server.Cluster;
 using Thestage.Server.Tests.Load;
@@ -25,7 +26,7 @@ public sealed class ClusterProvingMeasurements(ITestOutputHelper output)
         var random = new Random(82);
         int[][] features = [.. Enumerable.Range(0, 256).Select(_ => Enumerable.Range(0, 64).Select(_ => random.Next(-4096, 4097)).ToArray())];
         var data = new TrainingDataset(config, features, [.. Enumerable.Range(0, 256).Select(_ => random.Next(10))]);
-        TrainingRun run = TrainingRun.Record(config, data, 8);
+        TrainingRun run = TrainingRun.Record(config, data, 8, LigeroParameters.NonHidingForBenchmarks);
         var policy = new VerifierPolicy();
 
         var clock = Stopwatch.StartNew();

@@ -200,7 +200,7 @@ internal static class ProvingCluster
         int[][] features = [.. Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, 5).Select(_ => random.Next(-4096, 4097)).ToArray())];
         int[] labels = [.. Enumerable.Range(0, 40).Select(_ => random.Next(3))];
         var data = new TrainingDataset(config, features, labels);
-        return (TrainingRun.Record(config, data, 4), data);
+        return (TrainingRun.Record(config, data, 4, LigeroParameters.NonHidingForBenchmarks), data); // plain: hiding runs' steps are proven where the run is (their pieces would carry neither the dataset nor its mask sets)
     });
 
     /// <summary>A run whose pieces take long enough to be under way when a silo is killed (64-32-10, B = 16, 4 steps: nine pieces).</summary>
@@ -210,7 +210,7 @@ internal static class ProvingCluster
         var random = new Random(74);
         int[][] features = [.. Enumerable.Range(0, 64).Select(_ => Enumerable.Range(0, 64).Select(_ => random.Next(-4096, 4097)).ToArray())];
         var data = new TrainingDataset(config, features, [.. Enumerable.Range(0, 64).Select(_ => random.Next(10))]);
-        return (TrainingRun.Record(config, data, 4), data);
+        return (TrainingRun.Record(config, data, 4, LigeroParameters.NonHidingForBenchmarks), data);
     });
 
     /// <summary>
