@@ -84,21 +84,23 @@ public static partial class InferenceProver
     /// commitment (masked rounds, revealed claims), which the tests use as the downgrade a verifier must refuse and as the control of the
     /// indistinguishability test. <paramref name="revealLookup"/> makes a <c>TSIP</c> v3 proof whose lookup is the revealing logUp of v2 (the
     /// limbs' plain evaluations, the multiplicities' and the GKR's layer claims), the downgrade a verifier of v3 must refuse; in tests only.
+    /// <paramref name="alterDerived"/> is the cheating prover of the attack tests: it changes the derived segments of a v3 proof
+    /// (<see cref="ZeroKnowledgeLayout.DerivedTables"/>, e.g. a gathered im2col entry) before they are committed.
     /// </remarks>
     internal static InferenceProof ProveWithWitness(
         CommittedModel model, CircuitPlan plan, IReadOnlyList<int[]> inputs, InferenceWitness witness, ISaltSource? salts, ISaltSource? maskSalts = null, bool revealClaims = false,
-        bool revealLookup = false, WeightMaskForgery? forgery = null)
+        bool revealLookup = false, WeightMaskForgery? forgery = null, Action<Goldilocks[][]>? alterDerived = null)
     {
         if (!model.Commitment.HiddenWeights)
         {
-            return ProveWithWitness(model, plan, inputs, witness, salts, maskSalts, revealClaims, revealLookup, null, forgery);
+            return ProveWithWitness(model, plan, inputs, witness, salts, maskSalts, revealClaims, revealLookup, null, forgery, alterDerived);
         }
 
         // The proof reads the weight masks of the set its weight openings will take: one proof at a time per committed model, so
         // that no concurrent proof takes that set in between.
         lock (model.States)
         {
-            return ProveWithWitness(model, plan, inputs, witness, salts, maskSalts, revealClaims, revealLookup, model.States[0].OpeningsUsed, forgery);
+            return ProveWithWitness(model, plan, inputs, witness, salts, maskSalts, revealClaims, revealLookup, model.States[0].OpeningsUsed, forgery, alterDerived);
         }
     }
 
@@ -115,13 +117,19 @@ public static partial class InferenceProver
     /// </summary>
     private static InferenceProof ProveWithWitness(
         CommittedModel model, CircuitPlan plan, IReadOnlyList<int[]> inputs, InferenceWitness witness, ISaltSource? salts, ISaltSource? maskSalts, bool revealClaims, bool revealLookup,
-        int? weightSet, WeightMaskForgery? forgery)
+        int? weightSet, WeightMaskForgery? forgery, Action<Goldilocks[][]>? alterDerived)
     {
         ModelCommitment commitment = model.Commitment;
         ZeroKnowledgeLayout? zeroKnowledge = commitment.Parameters.Hiding && !revealClaims ? plan.ZeroKnowledge : null;
         bool zeroKnowledgeLookup = zeroKnowledge is not null && !revealLookup;
         WeightMaskLayout? weightMasks = zeroKnowledge is null ? null : commitment.WeightMasks;
-        Goldilocks[][] segments = zeroKnowledge is null ? witness.Advice : WithMasks(zeroKnowledge, witness.Advice, maskSalts ?? salts);
+        Goldilocks[][]? derived = zeroKnowledge?.DerivedTables(plan, witness.FieldTensors, witness.Advice);
+        if (derived is not null)
+        {
+            alterDerived?.Invoke(derived);
+        }
+
+        Goldilocks[][] segments = zeroKnowledge is null ? witness.Advice : WithMasks(zeroKnowledge, [.. witness.Advice, .. derived!], maskSalts ?? salts);
         if (zeroKnowledgeLookup)
         {
             // The multiplicities are committed in the masking pool (LogUpArgument, committed multiplicities): their witness segment stays zero.
@@ -195,7 +203,7 @@ public static partial class InferenceProver
     }
 
     /// <summary>
-    /// The witness segments followed by the masks of <see cref="ZeroKnowledgeLayout"/> (per masked read, <see cref="MaskedExtension.Entries"/>
+    /// The witness segments (the plan's, then the derived ones of <see cref="ZeroKnowledgeLayout.DerivedTables"/>) followed by the masks of <see cref="ZeroKnowledgeLayout"/> (per masked read, <see cref="MaskedExtension.Entries"/>
     /// uniform base entries, the rest of its segment zero) and its random segment (two uniform base entries), drawn fresh from
     /// <paramref name="salts"/> (<see cref="RandomSaltSource"/> by default).
     /// </summary>

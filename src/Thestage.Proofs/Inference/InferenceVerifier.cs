@@ -265,11 +265,11 @@ public static partial class InferenceVerifier
         if (zeroKnowledge is not null)
         {
             // TSIP v3: per zero-check of V variables and round degree d (3 per masked factor, 1 per plain one: the masked factors'
-            // extra 2m, the weight and bias factors among them over hidden weights), the random point's identity (v_z) and the sumcheck (V·d);
-            // its mask's ρ and α are counted below.
+            // extra 2m, the weight and bias factors among them over hidden weights), the random point's identity (v_z) and the sumcheck (V·d), and a max pooling gather's window combination
+            // (2·window − 1: its identity is a polynomial of that degree in ρ); its mask's ρ and α are counted below.
             foreach (ZeroCheck check in zeroKnowledge.Checks)
             {
-                relationTerms += check.PointVariables + ((double)check.NumVariables * check.DegreeWith(commitment.HiddenWeights));
+                relationTerms += check.PointVariables + ((double)check.NumVariables * check.DegreeWith(commitment.HiddenWeights)) + Math.Max(0, (2 * check.Window) - 1);
             }
 
             sumchecks = zeroKnowledge.Checks.Length;

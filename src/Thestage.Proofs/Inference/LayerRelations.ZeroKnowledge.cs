@@ -24,11 +24,13 @@ internal sealed partial class LayerRelations
     {
         ZeroKnowledgeLayout layout = _zeroKnowledge!;
         var usedMasks = new HashSet<int>();
-        foreach (ZeroCheck check in layout.Checks)
+        for (int c = 0; c < layout.Checks.Length; c++)
         {
+            ZeroCheck check = layout.Checks[c];
+            E[]? powers = check.Window > 0 ? WindowWeights(_transcript.Challenge<E>(InferenceTranscript.WindowCombination), 2 * check.Window) : null;
             E[] z = _transcript.Challenges<E>(InferenceTranscript.RelationPoint, check.PointVariables);
             E sum = check.ConstantSum + (check.SumTensor >= 0 ? Evaluate(_tensors[check.SumTensor], z) : E.Zero);
-            (E[] r, E[] values) = ZeroCheckSumcheck(check, z, sum);
+            (E[] r, E[] values) = ZeroCheckSumcheck(c, z, sum, powers);
             for (int k = 0; k < check.Factors.Length; k++)
             {
                 ZeroCheckFactor factor = check.Factors[k];
@@ -50,7 +52,7 @@ internal sealed partial class LayerRelations
                         break;
                     case ZeroCheckSource.Witness when factor.Copy == 0:
                         // A mask hides its one claim (MaskedExtension.MaxClaims(V) = V ≥ 1); a second claim on it would be a layout error.
-                        int mask = layout.MaskOf(check.Layer, factor.Index);
+                        int mask = layout.MaskOf(c, factor.Index);
                         if (!usedMasks.Add(mask))
                         {
                             throw new InvalidOperationException($"Mask segment {mask} would receive a second claim.");
@@ -69,7 +71,7 @@ internal sealed partial class LayerRelations
                             {
                                 ZeroCheckSource.Eq => EqPolynomial.Evaluate<E>(z, own),
                                 ZeroCheckSource.Public => Evaluate(_tensors[factor.Index], own),
-                                _ => MultilinearPolynomial<E>.Evaluate(OwnTable(factor, z), own),
+                                _ => MultilinearPolynomial<E>.Evaluate(OwnTable(factor, z, powers), own),
                             };
                             Require(values[k] == expected, check.Layer);
                         }
@@ -81,8 +83,9 @@ internal sealed partial class LayerRelations
     }
 
     /// <summary>Proves (from the replicated tables and the committed masks) or verifies a zero-check's masked sumcheck, returning its point and factor evaluations.</summary>
-    private (E[] Point, E[] Values) ZeroCheckSumcheck(ZeroCheck check, E[] z, E sum)
+    private (E[] Point, E[] Values) ZeroCheckSumcheck(int c, E[] z, E sum, E[]? powers)
     {
+        ZeroCheck check = _zeroKnowledge!.Checks[c];
         if (Proving)
         {
             var tables = new E[check.Factors.Length][];
@@ -90,10 +93,10 @@ internal sealed partial class LayerRelations
             for (int k = 0; k < tables.Length; k++)
             {
                 ZeroCheckFactor factor = check.Factors[k];
-                tables[k] = factor.Replicate(OwnTable(factor, z), check.NumVariables);
+                tables[k] = factor.Replicate(OwnTable(factor, z, powers), check.NumVariables);
                 if (factor.Source == ZeroCheckSource.Witness)
                 {
-                    masks[k] = MaskedExtension.Read<E>(_segments![_zeroKnowledge!.MaskOf(check.Layer, factor.Index)], check.NumVariables);
+                    masks[k] = MaskedExtension.Read<E>(_segments![_zeroKnowledge.MaskOf(c, factor.Index)], check.NumVariables);
                 }
                 else if (factor.Source == ZeroCheckSource.Weight && WeightMasks is { } hidden)
                 {
@@ -101,7 +104,7 @@ internal sealed partial class LayerRelations
                 }
             }
 
-            SumcheckProverOutput<E> output = SumcheckProver.ProveMaskedProducts(_transcript, sum, tables, masks, check.Terms, _builder!.Masks!);
+            SumcheckProverOutput<E> output = SumcheckProver.ProveMaskedProducts(_transcript, sum, tables, masks, check.TermsAt(powers), _builder!.Masks!);
             foreach (E[]? secret in masks)
             {
                 Array.Clear(secret ?? []);
@@ -117,13 +120,16 @@ internal sealed partial class LayerRelations
             return default;
         }
 
-        SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, sum, check.NumVariables, check.MaskedWith(WeightMasks is not null), check.Terms, proof, _cursor.Masks);
+        SumcheckVerification<E> result = SumcheckVerifier.Verify(_transcript, sum, check.NumVariables, check.MaskedWith(WeightMasks is not null), check.TermsAt(powers), proof, _cursor.Masks);
         ProofVerdict.Require(result, RejectionReason.Relation, Name(check.Layer));
         return (result.Point.ToArray(), result.FactorEvaluations.ToArray());
     }
 
-    /// <summary>A factor's own table: <c>eq(z, ·)</c>, a weight, witness or public table, a public tensor squared, or the valid-sample indicator.</summary>
-    private E[] OwnTable(ZeroCheckFactor factor, E[] z)
+    /// <summary>
+    /// A factor's own table: <c>eq(z, ·)</c>, a weight, witness or public table, a public tensor squared, a gather selector, or the valid-sample
+    /// (and valid-position) indicator.
+    /// </summary>
+    private E[] OwnTable(ZeroCheckFactor factor, E[] z, E[]? powers)
     {
         switch (factor.Source)
         {
@@ -138,9 +144,7 @@ internal sealed partial class LayerRelations
             case ZeroCheckSource.PublicSquare:
                 return Array.ConvertAll(_tensors[factor.Index], x => E.FromBase(x * x));
             default:
-                var valid = new E[1 << _plan.LogBatch];
-                valid.AsSpan(0, _plan.Batch).Fill(E.One);
-                return valid;
+                return ZeroKnowledgeLayout.StructureTable(_plan, factor, z, powers);
         }
     }
 }

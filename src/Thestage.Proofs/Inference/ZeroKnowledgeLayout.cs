@@ -26,6 +26,16 @@ internal enum ZeroCheckSource
 
     /// <summary>A committed witness segment (<see cref="ZeroCheckFactor.Index"/>), read through its masked extension.</summary>
     Witness,
+
+    /// <summary>
+    /// The gather selector of layer <see cref="ZeroCheckFactor.Index"/> over its input tensor's variables,
+    /// <c>Sel(i, b) = Σ_taps eq(z_rows, row)·[input = i]·eq(z_b, b)</c> (<see cref="CircuitPlan.Taps"/>, <c>z_rows</c> the first
+    /// <c>LogRows</c> coordinates of the relation's point), evaluated by the verifier as <see cref="LayerRelations"/>' v1 gather does.
+    /// </summary>
+    Selector,
+
+    /// <summary>The indicator of the valid entries <c>(s &lt; S, b &lt; B)</c> of tensor <see cref="ZeroCheckFactor.Index"/>, public.</summary>
+    ValidSpatialBatch,
 }
 
 /// <summary>
@@ -71,8 +81,45 @@ internal sealed record ZeroCheckFactor(ZeroCheckSource Source, int Index, (int S
 /// <c>Σ_x Σ_t a_t·Π_(k∈t) Ḟ_k(x) = ConstantSum (+ Ỹ(z) of <see cref="SumTensor"/>)</c> over <see cref="NumVariables"/> variables,
 /// <c>z</c> a random point of <see cref="PointVariables"/> variables of the layer's output.
 /// </summary>
-internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables, ZeroCheckFactor[] Factors, SumcheckTerm<E>[] Terms, E ConstantSum, int SumTensor)
+/// <remarks>
+/// A max pooling's gather (<see cref="Window"/> <c>w &gt; 0</c>) draws a window combination <c>ρ</c> before <c>z</c>: term <c>t</c>'s coefficient is
+/// multiplied by <c>ρ^(TermPowers[t])</c> (<c>&lt; 2w</c>), by <c>Σ_(j&lt;w) ρ^j</c> when the code is <c>2w</c>, by <c>ρ^j + ρ^(w+j)</c> when it is
+/// <c>2w + 1 + j</c> (none when negative), and the
+/// selector weights tap <c>j</c> of each window by <c>ρ^j</c> (<see cref="TermsAt"/>, with the powers <c>ρ^0 … ρ^(2w−1)</c>).
+/// </remarks>
+internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables, ZeroCheckFactor[] Factors, SumcheckTerm<E>[] Terms, E ConstantSum, int SumTensor, int Window = 0, int[]? TermPowers = null)
 {
+    /// <summary>The terms with the window combination's powers <paramref name="powers"/> (<c>ρ^j</c>) folded into their coefficients (<see cref="Terms"/> without a window).</summary>
+    public SumcheckTerm<E>[] TermsAt(ReadOnlySpan<E> powers)
+    {
+        if (Window == 0)
+        {
+            return Terms;
+        }
+
+        E all = E.Zero;
+        foreach (E power in powers[..Window])
+        {
+            all += power;
+        }
+
+        var terms = new SumcheckTerm<E>[Terms.Length];
+        for (int t = 0; t < terms.Length; t++)
+        {
+            int p = TermPowers![t];
+            if (p < 0)
+            {
+                terms[t] = Terms[t];
+                continue;
+            }
+
+            E factor = p < 2 * Window ? powers[p] : p == 2 * Window ? all : powers[p - (2 * Window) - 1] + powers[p - Window - 1];
+            terms[t] = new SumcheckTerm<E>(Terms[t].Coefficient * factor, Terms[t].Factors);
+        }
+
+        return terms;
+    }
+
     /// <summary>Which tables are masked extensions (the committed witness segments).</summary>
     public bool[] Masked => Array.ConvertAll(Factors, f => f.Source == ZeroCheckSource.Witness);
 
@@ -123,25 +170,31 @@ internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables
 /// column of fewer than four entries (the zero-knowledge GKR's minimum) has no zero-knowledge layout.
 /// </para>
 /// <para>
-/// <b>Covered</b>: Dense (any batch), Square, ReLU, Flatten. A plan with Conv2d, AvgPool2d or MaxPool2d, or with a zero-check that reads
-/// no committed segment (a single Dense layer between the public input and output with shift 0, whose relation holds no witness) or with a
-/// zero-check of no variables (a 1×1 Dense layer at batch 1: no coordinate can carry a mask), has no zero-knowledge layout (<see cref="TryCreate"/> returns <see langword="null"/>) and is proven as <c>TSIP</c> v2.
+/// <b>Covered</b>: Dense (any batch), Square, ReLU, Flatten, and Conv2d, AvgPool2d, MaxPool2d (<c>ZeroKnowledgeLayout.Convolutional.cs</c>: a
+/// convolution's im2col matrix and a max pooling's differences are derived witness segments after the plan's). A plan with a zero-check that
+/// reads no committed segment (a single Dense layer between the public input and output with shift 0, whose relation holds no witness), with
+/// a zero-check of no variables (a 1×1 Dense layer at batch 1: no coordinate can carry a mask) or beyond the masked sumcheck's limits has no
+/// zero-knowledge layout (<see cref="TryCreate"/> returns <see langword="null"/>) and is proven as <c>TSIP</c> v2.
 /// </para>
 /// </remarks>
-internal sealed class ZeroKnowledgeLayout
+internal sealed partial class ZeroKnowledgeLayout
 {
     /// <summary>The log size of the random segment: two base entries.</summary>
     public const int RandomLogSize = 1;
 
-    private readonly Dictionary<(int Layer, int Segment), int> _masks;
+    private readonly Dictionary<(int Check, int Segment), int> _masks;
 
-    private ZeroKnowledgeLayout(CircuitPlan plan, ZeroCheck[] checks, Dictionary<(int Layer, int Segment), int> masks, int[] lookupMasks, int[] maskVariables, SegmentLayout layout)
+    private ZeroKnowledgeLayout(
+        CircuitPlan plan, ZeroCheck[] checks, Dictionary<(int Check, int Segment), int> masks, int[] lookupMasks, int[] maskVariables, Dictionary<int, int> gathered,
+        Dictionary<int, int[]> differences, SegmentLayout layout)
     {
         AdviceSegments = plan.AdviceLogSizes.Count;
         Checks = checks;
         _masks = masks;
         LookupMasks = lookupMasks;
         MaskVariables = maskVariables;
+        Gathered = gathered;
+        Differences = differences;
         Layout = layout;
     }
 
@@ -151,7 +204,22 @@ internal sealed class ZeroKnowledgeLayout
     /// <summary>Gets the number of witness segments of the plan (the first segments of <see cref="Layout"/>).</summary>
     public int AdviceSegments { get; }
 
-    /// <summary>Gets, per mask segment (index minus <see cref="AdviceSegments"/>), the number of variables of its zero-check, or of its lookup column.</summary>
+    /// <summary>
+    /// Gets, per Conv2d layer, the segment of its committed im2col matrix <c>G</c> (<c>(k, s, b)</c>, <c>k</c> most significant), which follow
+    /// the plan's segments in <see cref="Layout"/> (<see cref="DerivedTables"/>).
+    /// </summary>
+    public IReadOnlyDictionary<int, int> Gathered { get; }
+
+    /// <summary>
+    /// Gets, per MaxPool2d layer, the segments of its window differences <c>D_j = l0_j + 2^8·l1_j</c> as field elements, one per window offset
+    /// (<see cref="DerivedTables"/>): the product zero-check reads them as single factors, the gather zero-check ties them to the limbs.
+    /// </summary>
+    public IReadOnlyDictionary<int, int[]> Differences { get; }
+
+    /// <summary>Gets the number of segments derived from the witness (<see cref="Gathered"/>, <see cref="Differences"/>), after the plan's.</summary>
+    public int DerivedSegments => Gathered.Count + Differences.Values.Sum(d => d.Length);
+
+    /// <summary>Gets, per mask segment (index minus <see cref="AdviceSegments"/> and <see cref="DerivedSegments"/>), the number of variables of its zero-check, or of its lookup column.</summary>
     public int[] MaskVariables { get; }
 
     /// <summary>
@@ -162,38 +230,100 @@ internal sealed class ZeroKnowledgeLayout
     public int[] LookupMasks { get; }
 
     /// <summary>Gets the index of the random segment in <see cref="Layout"/> (the last one).</summary>
-    public int RandomSegment => AdviceSegments + MaskVariables.Length;
+    public int RandomSegment => AdviceSegments + DerivedSegments + MaskVariables.Length;
 
-    /// <summary>Gets the witness polynomial's layout: the plan's segments, then the masks, then the random segment.</summary>
+    /// <summary>Gets the witness polynomial's layout: the plan's segments, the derived ones (gathered matrices, differences), the masks, then the random segment.</summary>
     public SegmentLayout Layout { get; }
 
-    /// <summary>The mask segment of <paramref name="segment"/> in the zero-check of <paramref name="layer"/>.</summary>
-    public int MaskOf(int layer, int segment) => _masks[(layer, segment)];
+    /// <summary>The mask segment of <paramref name="segment"/> in the zero-check at index <paramref name="check"/> of <see cref="Checks"/>.</summary>
+    public int MaskOf(int check, int segment) => _masks[(check, segment)];
+
+    /// <summary>
+    /// The derived segments, in segment order: the im2col matrices of <see cref="Gathered"/>, <c>G[(row, b)] = X[(input, b)]</c> for every tap of
+    /// the layer (<see cref="CircuitPlan.Taps"/>), zero where no tap lands (the convolution's zero padding, padded kernel columns and positions);
+    /// the differences of <see cref="Differences"/>, <c>l0_j + 2^8·l1_j</c> of the witness's limbs.
+    /// </summary>
+    public Goldilocks[][] DerivedTables(CircuitPlan plan, Goldilocks[][] fieldTensors, Goldilocks[][] advice)
+    {
+        var tables = new Goldilocks[DerivedSegments][];
+        foreach ((int layer, int[] segments) in Differences)
+        {
+            for (int j = 0; j < segments.Length; j++)
+            {
+                (int l0, int l1) = plan.Differences[layer][j];
+                var d = new Goldilocks[advice[l0].Length];
+                for (int i = 0; i < d.Length; i++)
+                {
+                    d[i] = advice[l0][i] + (advice[l1][i] * new Goldilocks(256));
+                }
+
+                tables[segments[j] - AdviceSegments] = d;
+            }
+        }
+
+        foreach ((int layer, int segment) in Gathered)
+        {
+            (int[] rows, int[] inputs, int logRows) = plan.Taps[layer];
+            int batch = 1 << plan.LogBatch;
+            Goldilocks[] x = fieldTensors[plan.Source[layer]];
+            var g = new Goldilocks[batch << logRows];
+            for (int j = 0; j < rows.Length; j++)
+            {
+                x.AsSpan(inputs[j] * batch, batch).CopyTo(g.AsSpan(rows[j] * batch, batch));
+            }
+
+            tables[segment - AdviceSegments] = g;
+        }
+
+        return tables;
+    }
 
     /// <summary>The zero-knowledge layout of a plan, or <see langword="null"/> when a layer kind or a relation is not covered (see remarks).</summary>
     public static ZeroKnowledgeLayout? TryCreate(CircuitPlan plan)
     {
-        if (plan.Layers.Any(l => l.Kind is not (LayerKind.Dense or LayerKind.Square or LayerKind.Relu or LayerKind.Flatten))
+        if (plan.Layers.Any(l => l.Kind is not (LayerKind.Dense or LayerKind.Square or LayerKind.Relu or LayerKind.Flatten or LayerKind.Conv2d or LayerKind.AvgPool2d or LayerKind.MaxPool2d))
             || plan.LookupColumns.Any(c => plan.AdviceLogSizes[c.Segment] < 2))
         {
             return null;
         }
 
+        var logSizes = new List<int>(plan.AdviceLogSizes);
+        var gathered = new Dictionary<int, int>();
+        var differences = new Dictionary<int, int[]>();
+        for (int l = 0; l < plan.Layers.Length; l++)
+        {
+            if (plan.Layers[l].Kind == LayerKind.Conv2d)
+            {
+                gathered.Add(l, logSizes.Count);
+                logSizes.Add(plan.Taps[l].LogRows + plan.LogBatch);
+            }
+            else if (plan.Layers[l].Kind == LayerKind.MaxPool2d)
+            {
+                differences.Add(l, [.. Enumerable.Range(logSizes.Count, plan.Layers[l].Window)]);
+                logSizes.AddRange(Enumerable.Repeat(plan.Layouts[l + 1].LogSize, plan.Layers[l].Window));
+            }
+        }
+
         var checks = new List<ZeroCheck>();
         for (int l = plan.Layers.Length - 1; l >= 0; l--)
         {
-            ZeroCheck? check = plan.Layers[l].Kind switch
+            ZeroCheck[] layerChecks = plan.Layers[l].Kind switch
             {
-                LayerKind.Dense => new ZeroCheckBuilder(plan, l).Dense(),
-                LayerKind.Square => new ZeroCheckBuilder(plan, l).Square(),
-                LayerKind.Relu when plan.Kinds[l + 1] == TensorKind.Public => new ZeroCheckBuilder(plan, l).PublicRelu(),
-                _ => null,
+                LayerKind.Dense => [new ZeroCheckBuilder(plan, l).Dense()],
+                LayerKind.Square => [new ZeroCheckBuilder(plan, l).Square()],
+                LayerKind.Relu when plan.Kinds[l + 1] == TensorKind.Public => [new ZeroCheckBuilder(plan, l).PublicRelu()],
+                LayerKind.AvgPool2d => [new ZeroCheckBuilder(plan, l).AveragePool()],
+                LayerKind.MaxPool2d => [new ZeroCheckBuilder(plan, l).MaximumProduct(differences[l]), new ZeroCheckBuilder(plan, l).MaximumGather(differences[l])],
+                LayerKind.Conv2d => [new ZeroCheckBuilder(plan, l).Convolution(gathered[l]), new ZeroCheckBuilder(plan, l).ConvolutionGather(gathered[l])],
+                _ => [],
             };
-            if (check is not null)
+            foreach (ZeroCheck check in layerChecks)
             {
-                // A zero-check without a masked factor has nothing to hide, and one without variables (a 1×1 layer at batch 1) has
-                // no coordinate to carry a mask (MaskedExtension needs v ≥ 1): both keep the plan on TSIP v2.
-                if (!check.Masked.Any(m => m) || check.NumVariables == 0)
+                // A zero-check without a masked factor has nothing to hide, one without variables (a 1×1 layer at batch 1) has no coordinate
+                // to carry a mask (MaskedExtension needs v ≥ 1), and one beyond the masked sumcheck's limits (terms, tables, degree) cannot
+                // be proven: each keeps the plan on TSIP v2.
+                if (!check.Masked.Any(m => m) || check.NumVariables == 0 || !SumcheckTerm<E>.Valid(check.Terms, check.Factors.Length)
+                    || check.Factors.Length > SumcheckVerifier.MaxDegree || check.Degree > SumcheckVerifier.MaxDegree)
                 {
                     return null;
                 }
@@ -204,15 +334,14 @@ internal sealed class ZeroKnowledgeLayout
 
         var masks = new Dictionary<(int, int), int>();
         var maskVariables = new List<int>();
-        var logSizes = new List<int>(plan.AdviceLogSizes);
-        foreach (ZeroCheck check in checks)
+        for (int c = 0; c < checks.Count; c++)
         {
-            foreach (ZeroCheckFactor factor in check.Factors.Where(f => f.Source == ZeroCheckSource.Witness && f.Copy == 0))
+            foreach (ZeroCheckFactor factor in checks[c].Factors.Where(f => f.Source == ZeroCheckSource.Witness && f.Copy == 0))
             {
                 // One claim per mask: the zero-check's one evaluation of this segment (its copies share it); LayerRelations refuses a second.
-                masks.Add((check.Layer, factor.Index), logSizes.Count);
-                maskVariables.Add(check.NumVariables);
-                logSizes.Add(TensorLayout.CeilLog2(MaskedExtension.Entries(check.NumVariables)));
+                masks.Add((c, factor.Index), logSizes.Count);
+                maskVariables.Add(checks[c].NumVariables);
+                logSizes.Add(TensorLayout.CeilLog2(MaskedExtension.Entries(checks[c].NumVariables)));
             }
         }
 
@@ -228,11 +357,11 @@ internal sealed class ZeroKnowledgeLayout
         }
 
         logSizes.Add(RandomLogSize);
-        return new ZeroKnowledgeLayout(plan, [.. checks], masks, lookupMasks, [.. maskVariables], SegmentLayout.Create(logSizes, splitLargest: false));
+        return new ZeroKnowledgeLayout(plan, [.. checks], masks, lookupMasks, [.. maskVariables], gathered, differences, SegmentLayout.Create(logSizes, splitLargest: false));
     }
 
     /// <summary>Accumulates a zero-check's tables (deduplicated by source, index and copy) and terms.</summary>
-    private sealed class ZeroCheckBuilder(CircuitPlan plan, int layer)
+    private sealed partial class ZeroCheckBuilder(CircuitPlan plan, int layer)
     {
         private readonly List<ZeroCheckFactor> _factors = [];
         private readonly List<SumcheckTerm<E>> _terms = [];

@@ -40,6 +40,28 @@ public sealed class LeNet5ProofTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public void LeNet5_hiding_proofs_are_version_3_and_verify(bool maxPooling)
+    {
+        LeNet5Proof lenet = maxPooling ? LeNet5Proof.MaxPooling.Value : LeNet5Proof.AveragePooling.Value;
+        Assert.True(lenet.Model.Commitment.Parameters.Hiding); // the default parameters
+        ZeroKnowledgeLayout layout = lenet.Model.Commitment.Plan(1).ZeroKnowledge!;
+        Assert.Equal(2, layout.Gathered.Count);
+        Assert.Equal(maxPooling ? 2 : 0, layout.Differences.Count);
+        Assert.True(lenet.Proof.HidesClaims);
+        byte[] bytes = InferenceProofSerializer.Serialize(lenet.Proof);
+        Assert.Equal(3, ZeroKnowledgeClaimsInferenceTests.Version(bytes));
+        Assert.Equal(IntegerEvaluator.Evaluate(lenet.Model.Model, lenet.Input), lenet.Output);
+        ModelCommitment read = ModelCommitmentSerializer.Deserialize(ModelCommitmentSerializer.Serialize(lenet.Model.Commitment));
+        VerdictAssert.Accepted(InferenceVerifier.Check(read, lenet.Input, lenet.Output, InferenceProofSerializer.Deserialize(bytes), VerifierPolicy.Default));
+        Assert.True(InferenceVerifier.SoundnessBits(read, 1) >= VerifierPolicy.DefaultMinimumSoundnessBits);
+        int[] wrong = (int[])lenet.Output.Clone();
+        wrong[3] -= 1;
+        Assert.False(InferenceVerifier.Verify(read, lenet.Input, wrong, lenet.Proof));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public void Calibrated_ranges_keep_LeNet5_close_to_its_float_model(bool maxPooling)
     {
         // Shifts made for the worst case over all inputs compound over five weighted layers and leave the outputs near zero;

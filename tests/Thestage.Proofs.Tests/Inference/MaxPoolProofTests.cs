@@ -42,6 +42,9 @@ public sealed class MaxPoolProofTests
         return (CommittedModel.Commit(model, parameters, new SeededSaltSource(seed)), inputs);
     }
 
+    /// <summary>The default (hiding: <c>TSIP</c> v3) or the plain parameters (<c>TSIP</c> v1).</summary>
+    internal static LigeroParameters Parameters(bool hiding) => hiding ? LigeroParameters.DefaultHiding : LigeroParameters.NonHidingForBenchmarks;
+
     [Fact]
     public void The_evaluator_takes_the_largest_value_of_each_window()
     {
@@ -59,11 +62,16 @@ public sealed class MaxPoolProofTests
     [InlineData(2, 6, 2, true)]
     [InlineData(1, 6, 3, false)]
     [InlineData(2, 7, 2, true)]
-    public void Proofs_through_a_max_pooling_verify_and_match_the_evaluator(int batch, int size, int window, bool reluAfter)
+    [InlineData(1, 6, 2, false, true)]
+    [InlineData(3, 6, 2, true, true)]
+    [InlineData(2, 6, 3, false, true)]
+    [InlineData(1, 8, 4, true, true)]
+    public void Proofs_through_a_max_pooling_verify_and_match_the_evaluator(int batch, int size, int window, bool reluAfter, bool hiding = false)
     {
-        (CommittedModel model, List<int[]> inputs) = Model(700 + (10 * batch) + size + window, batch, size, window, reluAfter);
+        (CommittedModel model, List<int[]> inputs) = Model(700 + (10 * batch) + size + window, batch, size, window, reluAfter, parameters: Parameters(hiding));
         Assert.Contains(model.Model.Layers, l => l.Kind == LayerKind.MaxPool2d);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
+        Assert.Equal(hiding, proof.HidesClaims);
         for (int b = 0; b < batch; b++)
         {
             Assert.Equal(IntegerEvaluator.Evaluate(model.Model, inputs[b]), outputs[b]);
@@ -75,34 +83,41 @@ public sealed class MaxPoolProofTests
         Assert.True(InferenceVerifier.SoundnessBits(read, batch) >= VerifierPolicy.DefaultMinimumSoundnessBits);
     }
 
-    [Fact]
-    public void A_max_pooling_as_the_last_layer_proves_its_public_output()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_max_pooling_as_the_last_layer_proves_its_public_output(bool hiding)
     {
-        (CommittedModel model, List<int[]> inputs) = Model(720, 2, 6, 2, reluAfter: false, poolLast: true);
+        (CommittedModel model, List<int[]> inputs) = Model(720, 2, 6, 2, reluAfter: false, poolLast: true, parameters: Parameters(hiding));
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs);
+        Assert.Equal(hiding, proof.HidesClaims);
         Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
         outputs[1][3] += 1;
         VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, proof, VerifierPolicy.Default), RejectionReason.Lookup);
     }
 
-    [Fact]
-    public void OutputAboveEveryInputOfItsWindow_FailsTheProductCheck()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void OutputAboveEveryInputOfItsWindow_FailsTheProductCheck(bool hiding)
     {
         // m + 1: every difference stays in [0, 2^16), so only the vanishing product can catch it.
-        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness, int last) = Cheat(721);
+        (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness, int last) = Cheat(721, hiding);
         int position = plan.Layouts[last].Feature(2) << plan.LogBatch;
         Tamper(plan, witness, last, position, witness.Tensors[last][position] + 1);
         Assert.False(Run(model, inputs, plan, witness));
     }
 
-    [Fact]
-    public void OutputBelowTheMaximum_FailsTheRangeOrTheGather()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void OutputBelowTheMaximum_FailsTheRangeOrTheGather(bool hiding)
     {
         // The second largest input of a window: one difference is negative. Written as 16-bit limbs it is 2^16 − k (the
         // gather then fails); written as field limbs of −k, the limbs leave [0, 2^8) (the range check fails).
         foreach (bool fieldLimbs in new[] { false, true })
         {
-            (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness, int last) = Cheat(722);
+            (CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness, int last) = Cheat(722, hiding);
             int layer = last - 1;
             (int[] rows, int[] taps, _) = plan.Taps[layer];
             int window = plan.Layers[layer].Window;
@@ -129,9 +144,9 @@ public sealed class MaxPoolProofTests
         Assert.Contains("rules of its kind", Assert.Throws<ProofFormatException>(() => ModelCommitmentSerializer.Deserialize(bytes)).Message);
     }
 
-    private static (CommittedModel Model, List<int[]> Inputs, CircuitPlan Plan, InferenceWitness Witness, int Last) Cheat(int seed)
+    private static (CommittedModel Model, List<int[]> Inputs, CircuitPlan Plan, InferenceWitness Witness, int Last) Cheat(int seed, bool hiding = false)
     {
-        (CommittedModel model, List<int[]> inputs) = Model(seed, 1, 6, 2, reluAfter: false, poolLast: true);
+        (CommittedModel model, List<int[]> inputs) = Model(seed, 1, 6, 2, reluAfter: false, poolLast: true, parameters: Parameters(hiding));
         CircuitPlan plan = CircuitPlan.Create(model.Commitment.InputShape, model.Commitment.Layers, 1);
         InferenceWitness witness = InferenceWitness.Build(plan, model.Model, inputs);
         Assert.True(Run(model, inputs, plan, witness));
@@ -141,6 +156,7 @@ public sealed class MaxPoolProofTests
     private static bool Run(CommittedModel model, List<int[]> inputs, CircuitPlan plan, InferenceWitness witness)
     {
         InferenceProof proof = InferenceProver.ProveWithWitness(model, plan, inputs, witness, new SeededSaltSource(9));
+        Assert.Equal(model.Commitment.Parameters.Hiding, proof.HidesClaims);
         return InferenceVerifier.VerifyBatch(model.Commitment, inputs, witness.Outputs, proof);
     }
 

@@ -45,6 +45,14 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
         return (CommitHiding(quantized, seed, parameters), inputs);
     }
 
+    /// <summary>Conv2d (stride 2, padding 1) → ReLU → AvgPool2d → Square → Flatten → Dense: a convolution, its gather and an average pooling.</summary>
+    private static (CommittedModel Model, List<int[]> Inputs) HidingCnn(LigeroParameters? parameters, int seed, int batch)
+    {
+        var random = new Random(seed);
+        (QuantizedModel quantized, List<int[]> inputs) = TestModels.Quantized(TestModels.Cnn(random, 2, 7, 3, 3, 2, 1, 3), random, batch);
+        return (CommitHiding(quantized, seed, parameters), inputs);
+    }
+
     internal static ushort Version(byte[] bytes) => (ushort)(bytes[4] | (bytes[5] << 8));
 
     internal static byte[] WithVersion(byte[] bytes, ushort version)
@@ -55,7 +63,7 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
         return copy;
     }
 
-    public static TheoryData<string> Models => new() { "mlp-16-8-4", "mlp-10-6-4-batch-3", "square-relu-batch-3", "mlp-12-8-8-4-batch-2" };
+    public static TheoryData<string> Models => new() { "mlp-16-8-4", "mlp-10-6-4-batch-3", "square-relu-batch-3", "mlp-12-8-8-4-batch-2", "cnn-avg-batch-3", "cnn-max-batch-2", "cnn-max-3x3" };
 
     /// <summary>The MLP test models of <see cref="Models"/>, committed with <paramref name="parameters"/> (<see cref="LigeroParameters.DefaultHiding"/> by default).</summary>
     internal static (CommittedModel Model, List<int[]> Inputs) Model(string name, LigeroParameters? parameters = null) => name switch
@@ -63,12 +71,15 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
         "mlp-16-8-4" => HidingMlp(parameters, 8300, 1, 16, 8, 4),
         "mlp-10-6-4-batch-3" => HidingMlp(parameters, 8301, 3, 10, 6, 4),
         "square-relu-batch-3" => HidingSquareModel(parameters, 8302, 3),
+        "cnn-avg-batch-3" => HidingCnn(parameters, 8304, 3),
+        "cnn-max-batch-2" => MaxPoolProofTests.Model(8305, 2, 6, 2, reluAfter: true, parameters: parameters ?? LigeroParameters.DefaultHiding),
+        "cnn-max-3x3" => MaxPoolProofTests.Model(8306, 1, 7, 3, reluAfter: false, parameters: parameters ?? LigeroParameters.DefaultHiding),
         _ => HidingMlp(parameters, 8303, 2, 12, 8, 8, 4),
     };
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void HonestHidingProofsOfMlpsAreVersion3AndVerify(string name)
+    public void HonestHidingProofsOfEveryLayerKindAreVersion3AndVerify(string name)
     {
         (CommittedModel model, List<int[]> inputs) = Model(name);
         Assert.NotNull(model.Commitment.Plan(inputs.Count).ZeroKnowledge);
@@ -113,18 +124,30 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
     }
 
     [Fact]
-    public void ConvolutionalHidingProofsStayVersion2AndRefuseVersion3()
+    public void ConvolutionalHidingProofsAreVersion3AndRefuseVersion2()
     {
-        var random = new Random(8350);
-        (QuantizedModel quantized, List<int[]> inputs) = TestModels.Quantized(TestModels.Cnn(random, 1, 6, 2, 3, 1, 1, 3), random, 1);
-        CommittedModel model = CommitHiding(quantized, 8350);
-        Assert.Null(model.Commitment.Plan(1).ZeroKnowledge);
+        // Conv2d (stride 2, padding 1) → ReLU → AvgPool2d → Square → Flatten → Dense, batch 3 (padded samples).
+        (CommittedModel model, List<int[]> inputs) = HidingCnn(null, 8350, 3);
+        ZeroKnowledgeLayout layout = model.Commitment.Plan(3).ZeroKnowledge!;
+        Assert.Single(layout.Gathered);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 8351);
-        Assert.False(proof.HidesClaims);
+        Assert.True(proof.HidesClaims);
         byte[] bytes = InferenceProofSerializer.Serialize(proof);
-        Assert.Equal(2, Version(bytes));
-        Assert.True(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, proof));
-        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(WithVersion(bytes, 3)), VerifierPolicy.Default), RejectionReason.Format);
+        Assert.Equal(3, Version(bytes));
+        VerdictAssert.Accepted(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(bytes), VerifierPolicy.Default));
+
+        int[][] wrong = outputs.Select(o => (int[])o.Clone()).ToArray();
+        wrong[1][0] += 1;
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, wrong, proof));
+
+        // The revealed-claims proof of the same commitment (v2) is refused, as is a v3 label on it.
+        CircuitPlan plan = model.Commitment.Plan(3);
+        InferenceWitness witness = InferenceWitness.Build(plan, model.Model, inputs);
+        InferenceProof revealed = InferenceProver.ProveWithWitness(model, plan, inputs, witness, new SeededSaltSource(8352), revealClaims: true);
+        byte[] revealedBytes = InferenceProofSerializer.Serialize(revealed);
+        Assert.Equal(2, Version(revealedBytes));
+        VerdictAssert.Rejected(InferenceVerifier.CheckBatch(model.Commitment, inputs, outputs, revealed, VerifierPolicy.Default), RejectionReason.Format);
+        Assert.False(InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, InferenceProofSerializer.Deserialize(WithVersion(revealedBytes, 3))));
     }
 
     private static SumcheckProof<E> Changed(SumcheckProof<E> proof, int round, int factor, int maskPart)
@@ -167,10 +190,13 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
         new(proof.AdviceRoot, sumchecks ?? proof.Sumchecks, values ?? proof.Values.ToArray(), advice ?? proof.AdviceOpening, weights ?? proof.WeightOpenings,
             proof.MaskChunks, masks ?? proof.MaskOpenings, hidesClaims: true);
 
-    [Fact]
-    public void EveryTamperedFieldOfAVersion3ProofIsRejected()
+    [Theory]
+    [InlineData("square-relu-batch-2")]
+    [InlineData("cnn-avg-batch-3")]
+    [InlineData("cnn-max-batch-2")]
+    public void EveryTamperedFieldOfAVersion3ProofIsRejected(string name)
     {
-        (CommittedModel model, List<int[]> inputs) = HidingSquareModel(null, 8360, 2);
+        (CommittedModel model, List<int[]> inputs) = name == "square-relu-batch-2" ? HidingSquareModel(null, 8360, 2) : Model(name);
         (int[][] outputs, InferenceProof proof) = InferenceTestKit.Prove(model, inputs, 8361);
         bool Accepted(InferenceProof candidate) => InferenceVerifier.VerifyBatch(model.Commitment, inputs, outputs, candidate);
         Assert.True(Accepted(With(proof)));
@@ -406,6 +432,9 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
     [Theory]
     [InlineData("mlp-10-6-4-batch-3")]
     [InlineData("square-relu-batch-3")]
+    [InlineData("cnn-avg-batch-3")]
+    [InlineData("cnn-max-batch-2")]
+    [InlineData("cnn-max-3x3")]
     public void SimulatedZeroChecksOfEveryLayerNeedNoWitness(string name)
     {
         // The simulator of the relations of a v3 proof: given the statement (architecture, public input and output, so the public
@@ -421,6 +450,7 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
         var rng = new SeededWordSource(8380);
         foreach (ZeroCheck check in plan.ZeroKnowledge!.Checks)
         {
+            E[]? powers = check.Window > 0 ? Powers(rng.Next<E>(), 2 * check.Window) : null;
             E[] z = rng.NextArray<E>(check.PointVariables);
             E weight = rng.Next<E>();
             E[] point = rng.NextArray<E>(check.NumVariables);
@@ -435,15 +465,17 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
                     ZeroCheckSource.Eq => EqPolynomial.Evaluate<E>(z, own),
                     ZeroCheckSource.Public => MultilinearPolynomial<E>.Evaluate(Array.ConvertAll(publicTensors[factor.Index], E.FromBase), own),
                     ZeroCheckSource.PublicSquare => MultilinearPolynomial<E>.Evaluate(Array.ConvertAll(publicTensors[factor.Index], x => E.FromBase(x * x)), own),
-                    ZeroCheckSource.ValidBatch => MultilinearPolynomial<E>.Evaluate(Enumerable.Range(0, 1 << plan.LogBatch).Select(b => b < plan.Batch ? E.One : E.Zero).ToArray(), own),
+                    ZeroCheckSource.ValidBatch or ZeroCheckSource.ValidSpatialBatch or ZeroCheckSource.Selector =>
+                        MultilinearPolynomial<E>.Evaluate(ZeroKnowledgeLayout.StructureTable(plan, factor, z, powers), own),
                     ZeroCheckSource.Witness when factor.Copy > 0 => evaluations[Array.FindIndex(check.Factors, f => f.Source == ZeroCheckSource.Witness && f.Index == factor.Index && f.Copy == 0)],
                     _ => rng.Next<E>(), // a witness claim (uniform), or the revealed weight claim
                 };
             }
 
-            SumcheckProof<E> proof = Sumcheck.ZeroKnowledgeSumcheckTests.Simulate(sum, check.NumVariables, check.Degree, weight, point, evaluations, SumcheckTerm<E>.Evaluate(check.Terms, evaluations), rng);
-            Assert.Equal(SumcheckFailure.None, SumcheckVerifier.Check(sum, proof, weight, point, check.Terms).Failure);
-            Assert.Equal(SumcheckFailure.RoundSumMismatch, SumcheckVerifier.Check(sum + E.One, proof, weight, point, check.Terms).Failure);
+            SumcheckTerm<E>[] terms = check.TermsAt(powers);
+            SumcheckProof<E> proof = Sumcheck.ZeroKnowledgeSumcheckTests.Simulate(sum, check.NumVariables, check.Degree, weight, point, evaluations, SumcheckTerm<E>.Evaluate(terms, evaluations), rng);
+            Assert.Equal(SumcheckFailure.None, SumcheckVerifier.Check(sum, proof, weight, point, terms).Failure);
+            Assert.Equal(SumcheckFailure.RoundSumMismatch, SumcheckVerifier.Check(sum + E.One, proof, weight, point, terms).Failure);
         }
     }
 
@@ -530,5 +562,17 @@ public sealed class ZeroKnowledgeClaimsInferenceTests
 
         Assert.True(hiddenWeights != claims.Distinguishes, $"χ² = {claims.Statistic():F1} over {claims.Counts} weight claims");
         Assert.False(hiddenWeights && all.Distinguishes, $"χ² = {all.Statistic():F1} over {all.Counts} values");
+    }
+
+    private static E[] Powers(E rho, int count)
+    {
+        var powers = new E[count];
+        powers[0] = E.One;
+        for (int j = 1; j < count; j++)
+        {
+            powers[j] = powers[j - 1] * rho;
+        }
+
+        return powers;
     }
 }
