@@ -96,6 +96,15 @@ internal sealed class RevealedElements
         }
     }
 
+    /// <summary>Adds loose base-field values (e.g. a plain range proof's published multiplicities) to their class.</summary>
+    public void AddValues(bool first, ReadOnlySpan<Goldilocks> values)
+    {
+        foreach (Goldilocks value in values)
+        {
+            _classes["loose values"].AddLowBits(first, value);
+        }
+    }
+
     /// <summary>Every class's statistic and sample sizes, for the assertion messages.</summary>
     public string Report() =>
         string.Join("; ", Classes.Select(c => $"{c}: χ² = {_classes[c].Statistic():F1} over {_classes[c].Counts.First}/{_classes[c].Counts.Second}"));
