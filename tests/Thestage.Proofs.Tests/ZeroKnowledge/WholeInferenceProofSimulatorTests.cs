@@ -47,10 +47,12 @@ namespace Thestage.Proofs.Tests.ZeroKnowledge;
 /// element by element.
 /// </para>
 /// <para>
-/// <b>What it does not simulate</b>: the statement's own model commitment. The simulator outputs the commitment with the proof (the
-/// commit-and-prove view: commitment, range proof and inference proofs together), because an opening of a given root needs columns
-/// whose salted leaf hashes are that root's, which only programming the Merkle hash would give, and the SDK's Merkle hash is not routed
-/// through the transcript. A hiding commitment is simulated on its own (it is a Merkle root of uniform salted columns).
+/// <b>What it does not simulate</b>: the statement's own model commitment. The simulator verifies its proof against a commitment it made
+/// (the commit-and-prove view), because an opening of a given root needs columns whose salted leaf hashes are that root's, which only
+/// programming the Merkle hash would give, and the SDK's Merkle hash is not routed through the transcript. The commitment's roots are
+/// Merkle roots of uniform salted columns, as any hiding commitment's. Its weight range proof (part of <c>TSMC</c>, made once per model)
+/// is another proof kind and is not simulated here: it still reveals its claimed evaluations (docs/proofs.md, "Still revealed"), so the
+/// zero model's range proof is not distributed as a real model's; the inference proof adds nothing to what it reveals.
 /// </para>
 /// </remarks>
 public sealed class WholeInferenceProofSimulatorTests(ITestOutputHelper log)
