@@ -121,18 +121,19 @@ public sealed class WholeInferenceProofSimulatorTests(ITestOutputHelper log)
         }
     }
 
-    public static TheoryData<string> Statements => new() { "mlp-16-8-4", "mlp-12-8-8-4-batch-2", "square-relu-batch-3", "cnn-avg-batch-3", "cnn-max-batch-2", "max-pool-last", "lenet5-max", "lenet5-avg" };
+    public static TheoryData<string> Statements => new() { "mlp-16-8-4", "mlp-12-8-8-4-batch-2", "square-relu-batch-3", "cnn-avg-batch-3", "cnn-max-batch-2", "max-pool-last", "lenet5-max", "lenet5-avg", "lenet5-max-batch-2" };
 
     /// <summary>A statement's architecture (a real model, of which only the architecture is handed to the simulator), inputs and true outputs.</summary>
     private static (QuantizedModel Model, List<int[]> Inputs) Statement(string name)
     {
         if (name.StartsWith("lenet5", StringComparison.Ordinal))
         {
-            var random = new Random(name == "lenet5-max" ? 1310 : 1311);
-            Sequential source = TestModels.LeNet5(random, maxPooling: name == "lenet5-max");
+            bool maxPooling = name.StartsWith("lenet5-max", StringComparison.Ordinal);
+            var random = new Random(maxPooling ? 1310 : 1311);
+            Sequential source = TestModels.LeNet5(random, maxPooling);
             List<double[]> calibration = TestModels.Inputs(random, source.InputShape, 4);
             QuantizedModel model = Quantizer.Quantize(source, calibration, 8);
-            return (model, [model.QuantizeInput(calibration[0])]);
+            return (model, [.. calibration.Take(name.EndsWith("batch-2", StringComparison.Ordinal) ? 2 : 1).Select(x => model.QuantizeInput(x))]);
         }
 
         (CommittedModel committed, List<int[]> inputs) = name == "max-pool-last"
@@ -143,7 +144,7 @@ public sealed class WholeInferenceProofSimulatorTests(ITestOutputHelper log)
 
     /// <summary>
     /// For each statement (MLPs at batch 1, 2 and 3, a Square and a ReLU with a public output, CNNs with average and max pooling, a max pooling
-    /// whose output is public, LeNet-5 with max and with average pooling): the simulated proof is a <c>TSIP</c> v3 proof over a <c>TSMC</c> v7
+    /// whose output is public, LeNet-5 with max and with average pooling, and with max pooling at batch 2): the simulated proof is a <c>TSIP</c> v3 proof over a <c>TSMC</c> v7
     /// commitment, the real <see cref="InferenceVerifier"/> accepts it (also after a <c>TSIP</c> round trip) when the oracle answers as
     /// programmed, and refuses it under the real oracle — the simulator's commitment does not map the inputs to the claimed outputs, so what
     /// makes the proof pass is the programming, as it must be for a simulator that is not a forger.
