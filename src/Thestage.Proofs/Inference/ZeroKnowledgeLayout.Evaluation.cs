@@ -88,6 +88,11 @@ internal sealed partial class ZeroKnowledgeLayout
         int logRows = kind.Kind == LayerKind.Conv2d
             ? TensorLayout.CeilLog2(input.Channels * kind.KernelHeight * kind.KernelWidth) + outLayout.LogSpatial
             : outLayout.LogFeatures;
+        if (kind.Kind is not (LayerKind.Conv2d or LayerKind.AvgPool2d or LayerKind.MaxPool2d))
+        {
+            throw new ArgumentException($"A {kind.Kind} layer has no gather selector.", nameof(layer));
+        }
+
         if (z.Length != logRows + plan.LogBatch || own.Length != inLayout.LogSize)
         {
             throw new ArgumentException("The points do not match the selector's fields.", nameof(own));
@@ -96,9 +101,7 @@ internal sealed partial class ZeroKnowledgeLayout
         int window = kind.KernelHeight * kind.KernelWidth;
         ReadOnlySpan<E> channelPoint = own[..inLayout.LogChannels];
         ReadOnlySpan<E> positions = own[inLayout.LogChannels..inLayout.LogFeatures];
-        E[] outputs;
-        E[] weights = new E[window];
-        E channels = E.One;
+        var weights = new E[window];
         if (kind.Kind == LayerKind.Conv2d)
         {
             int logKernel = logRows - outLayout.LogSpatial;
@@ -109,8 +112,8 @@ internal sealed partial class ZeroKnowledgeLayout
                 Ext2Kernels.AddScaled(weights, inputChannels[c], kernel.AsSpan(c * window, window));
             }
 
-            outputs = EqPolynomial.Table(z[logKernel..logRows]);
-            return Correlate(outputs, positions, weights, input, output, kind.KernelHeight, kind.KernelWidth, kind.Stride, kind.Stride, kind.Padding)
+            E[] outputPositions = EqPolynomial.Table(z[logKernel..logRows]);
+            return Correlate(outputPositions, positions, weights, input, output, kind.KernelHeight, kind.KernelWidth, kind.Stride, kind.Stride, kind.Padding)
                 * EqPolynomial.Evaluate(z[logRows..], own[inLayout.LogFeatures..]);
         }
 
@@ -123,8 +126,8 @@ internal sealed partial class ZeroKnowledgeLayout
             powers.AsSpan(0, window).CopyTo(weights);
         }
 
-        channels = CopiedPrefix(z[..outLayout.LogChannels], channelPoint, input.Channels);
-        outputs = EqPolynomial.Table(z[outLayout.LogChannels..logRows]);
+        E channels = CopiedPrefix(z[..outLayout.LogChannels], channelPoint, input.Channels);
+        E[] outputs = EqPolynomial.Table(z[outLayout.LogChannels..logRows]);
         return channels * Correlate(outputs, positions, weights, input, output, kind.KernelHeight, kind.KernelWidth, kind.KernelHeight, kind.KernelWidth, 0)
             * EqPolynomial.Evaluate(z[logRows..], own[inLayout.LogFeatures..]);
     }

@@ -90,7 +90,7 @@ public sealed class StructureEvaluationTests
         Assert.Equal(batch == 1 ? 6 : 9, checkedFactors);
     }
 
-    /// <summary>Points of the wrong length are refused, not read out of range.</summary>
+    /// <summary>Points of the wrong length, a factor the plan does not fix and a selector of a layer without one are refused, not read out of range.</summary>
     [Fact]
     public void SelectorPointsOfTheWrongLengthAreRefused()
     {
@@ -100,6 +100,8 @@ public sealed class StructureEvaluationTests
         Assert.Throws<ArgumentException>(() => ZeroKnowledgeLayout.EvaluateStructure(plan, selector, new E[rows - 1], null, new E[inputs]));
         Assert.Throws<ArgumentException>(() => ZeroKnowledgeLayout.EvaluateStructure(plan, selector, new E[rows], null, new E[inputs + 1]));
         Assert.Throws<ArgumentException>(() => ZeroKnowledgeLayout.EvaluateStructure(plan, new ZeroCheckFactor(ZeroCheckSource.Eq, 0, NoCoordinates), new E[rows], null, new E[inputs]));
+        Assert.Equal(LayerKind.Dense, plan.Layers[7].Kind);
+        Assert.Throws<ArgumentException>(() => ZeroKnowledgeLayout.EvaluateStructure(plan, new ZeroCheckFactor(ZeroCheckSource.Selector, 7, NoCoordinates), new E[rows], null, new E[inputs]));
     }
 
     /// <summary>LeNet-5 as the benchmarks prove it: 32×32 input, two 5×5 convolutions each followed by 2×2 pooling and ReLU, three dense layers.</summary>
