@@ -73,6 +73,14 @@ namespace Thestage.Proofs.Training;
 /// the indicator of a witness entry, its side of the int8 bound and the excess beyond it, and sumchecks show that exactly
 /// one real weight of the layer has <c>round_(σ−1)(w)</c> outside int8 (<c>ModelLinkArgument.Minimality.cs</c>).
 /// </para>
+/// <para>
+/// Zero-knowledge lookup (a hiding run, <c>TSML</c> v5): the limb polynomial, committed with the run's hiding parameters, also holds a
+/// mask per lookup column and a random segment (<see cref="ModelLinkLayout"/>), and the logUp is the zero-knowledge GKR
+/// (<see cref="FractionalSumcheck.ProveZeroKnowledge{T}"/>) over the columns' masked extensions, whose limb claims are batched as masked
+/// claims: no layer claim, root or leaf claim is revealed, and its error is <c>LogUpArgument.SoundnessBits(…, zeroKnowledge: true)</c>.
+/// The identity values at <c>ζ_l</c>, <c>ξ_l</c> and the minimality sumchecks' claims are still plain. A plain run's link to a hiding
+/// model keeps the revealing lookup (<c>TSML</c> v4), which the verifier of a hiding run refuses.
+/// </para>
 /// </remarks>
 public static partial class ModelLinkArgument
 {

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Thestage.Models;
 using Thestage.Proofs.Commitments;
 using Thestage.Proofs.Fields;
@@ -15,10 +14,8 @@ namespace Thestage.Proofs.Tests.Inference;
 /// written to the test output for <c>docs/results</c>: each round proves the range again on the committed model (the next mask set of
 /// the budget) and verifies it. Nothing here asserts a time; every proof is checked to verify.
 /// </summary>
-public sealed partial class WeightRangeMeasurements(ITestOutputHelper output)
+public sealed class WeightRangeMeasurements(ITestOutputHelper output)
 {
-    private const int ThreadCpuClock = 3; // CLOCK_THREAD_CPUTIME_ID (Linux)
-
     [Theory]
     [InlineData("mlp-784-128-10")]
     [InlineData("lenet-5")]
@@ -43,29 +40,16 @@ public sealed partial class WeightRangeMeasurements(ITestOutputHelper output)
         output.WriteLine($"{name}: TSMC v{BitConverter.ToUInt16(bytes, 4)} {bytes.Length} bytes, weight polynomials 2^{string.Join(" + 2^", model.Commitment.WeightLayout.NumVariables)}");
         for (int round = 0; round < 6; round++)
         {
-            double cpu = ThreadCpuMilliseconds();
+            double cpu = ThreadCpu.Milliseconds();
             WeightRangeProof proof = WeightRangeArgument.Prove(model.Commitment, plan, segments, model.Polynomials, model.States, new SeededSaltSource(9802 + round));
-            double prove = ThreadCpuMilliseconds() - cpu;
+            double prove = ThreadCpu.Milliseconds() - cpu;
             ModelCommitment withProof = model.Commitment.WithRangeProof(proof);
             int size = ModelCommitmentSerializer.Serialize(withProof).Length;
-            cpu = ThreadCpuMilliseconds();
+            cpu = ThreadCpu.Milliseconds();
             bool verified = WeightRangeArgument.Verify(withProof, proof).IsAccepted;
-            double verify = ThreadCpuMilliseconds() - cpu;
+            double verify = ThreadCpu.Milliseconds() - cpu;
             Assert.True(verified);
             output.WriteLine($"{name}\tround {round}{(round == 0 ? " (warm-up)" : string.Empty)}\tprove {prove:F1} ms\tverify {verify:F1} ms\tTSMC {size} bytes\tsumchecks {proof.Sumchecks.Count}\tvalues {proof.Values.Length}");
         }
-    }
-
-    private static double ThreadCpuMilliseconds() =>
-        ClockGetTime(ThreadCpuClock, out TimeSpec time) == 0 ? (time.Seconds * 1e3) + (time.Nanoseconds / 1e6) : double.NaN;
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out TimeSpec time);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
     }
 }
