@@ -146,7 +146,14 @@ public static class SumcheckProver
         SumcheckVerifier.AbsorbMaskedFactors(transcript, masked);
         SumcheckTerm<T>.Absorb(transcript, terms);
         transcript.Absorb(SumcheckLabels.ClaimedSum, claimedSum);
-        transcript.Absorb(SumcheckLabels.MaskSum, mask.Sum);
+        T maskSum = mask.Sum;
+        if (Transcripts.ChallengeProgram.Current is { } program)
+        {
+            // The tests' honest-verifier simulator (ChallengeProgram): ρ drawn first, and G' = G + (H' − H)/ρ for tables summing to H'.
+            maskSum += (TermSum(tables, terms) - claimedSum) * T.Invert(program.ProgramNext<T>(SumcheckLabels.MaskWeight));
+        }
+
+        transcript.Absorb(SumcheckLabels.MaskSum, maskSum);
         mask.Weight = transcript.Challenge<T>(SumcheckLabels.MaskWeight);
 
         var rounds = new T[numVariables][];
@@ -181,7 +188,29 @@ public static class SumcheckProver
         MaskedRound(transcript, tables, factorMasks, terms, rounds, point, degree, mask, factorEvaluations);
         transcript.Absorb<T>(SumcheckLabels.FactorEvaluations, factorEvaluations);
         SumcheckMaskPool<T>.Finish(transcript, mask, point, degree);
-        return new SumcheckProverOutput<T>(new SumcheckProof<T>(rounds, factorEvaluations, mask.Sum, mask.Value), point);
+        return new SumcheckProverOutput<T>(new SumcheckProof<T>(rounds, factorEvaluations, maskSum, mask.Value), point);
+    }
+
+    /// <summary><c>Σ_x Σ_t a_t·Π_(k∈t) F_k(x)</c> over the hypercube (the tables' own sum; only the tests' simulator needs it).</summary>
+    private static T TermSum<T>(T[][] tables, SumcheckTerm<T>[] terms)
+        where T : struct, IExtensionField<T>
+    {
+        T sum = T.Zero;
+        foreach (SumcheckTerm<T> term in terms)
+        {
+            for (int x = 0; x < tables[0].Length; x++)
+            {
+                T product = term.Coefficient;
+                foreach (int k in term.Factors)
+                {
+                    product *= tables[k][x];
+                }
+
+                sum += product;
+            }
+        }
+
+        return sum;
     }
 
     /// <summary>One round's values at <c>0 … K</c> of <c>Σ_b Π_k f_k(t, b)</c> over tables of <c>2·half</c> entries, without folding.</summary>
