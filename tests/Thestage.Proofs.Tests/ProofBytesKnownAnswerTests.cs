@@ -49,7 +49,8 @@ namespace Thestage.Proofs.Tests;
 /// h/zklookup when <c>TSIP</c> v3 (unreleased, changed in place) began running the zero-knowledge logUp GKR (the multiplicities in the
 /// masking pool, a mask segment per lookup column in the witness polynomial, degree-5 layers); the model commitments did not change.
 /// The budgeted pin was pinned again from the merge of h/zklookup and h/zkweights, when budgeted hiding commitments became
-/// <c>TSMC</c> v7 (a weight mask set per opening, the weight and bias factors of the v3 zero-checks masked).
+/// <c>TSMC</c> v7 (a weight mask set per opening, the weight and bias factors of the v3 zero-checks masked), and again from h/zklink
+/// when v7 (unreleased, changed in place) gave its range proof set 0's lookup and padding masks and the zero-knowledge logUp GKR.
 /// </remarks>
 public sealed class ProofBytesKnownAnswerTests
 {
@@ -169,7 +170,7 @@ public sealed class ProofBytesKnownAnswerTests
 
     [Fact]
     public void BudgetedModelCommitmentAndInferenceProof() =>
-        AssertHidingInference(LigeroParameters.DefaultHidingWithBudget(3), "463dd659633fb59e8bcefb090ed8b5679af3f4573bb258563e92c2adc1dc3324", commitmentVersion: 7);
+        AssertHidingInference(LigeroParameters.DefaultHidingWithBudget(3), "de05238f3aa9573aea44830d3b6ceb2b36c3107470db1f09dbf6d57d211e7bc0", commitmentVersion: 7);
 
     private static void AssertHidingInference(LigeroParameters parameters, string expected, ushort commitmentVersion = 5)
     {

@@ -71,7 +71,7 @@ public sealed class ZeroKnowledgeDefaultsTests
         Assert.True(range.IsMasked);
         Assert.Equal(6, Version(SnapshotRangeProofSerializer.Serialize(range)));   // TSSR v6 (zero-knowledge logUp), not the plain v3
         ModelLinkProof link = ModelLinkArgument.Prove(run, CommittedModel.Commit(ModelLinkArgument.Quantize(run.Snapshots[^1], 12, 6)));
-        Assert.Equal(4, Version(ModelLinkProofSerializer.Serialize(link)));   // TSML v4, not the plain v1
+        Assert.Equal(5, Version(ModelLinkProofSerializer.Serialize(link)));   // TSML v5 (a hiding run: the zero-knowledge lookup), not the plain v1
     }
 
     private static int Version(byte[] bytes) => BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4));

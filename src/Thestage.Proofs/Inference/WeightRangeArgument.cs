@@ -33,6 +33,17 @@ namespace Thestage.Proofs.Inference;
 /// proof's masking pool before the logUp's challenge, and their claim at the GKR's final point is proven by the pool's hiding
 /// opening (<see cref="LogUpArgument"/>, committed multiplicities). Plain commitments publish them as before.
 /// </para>
+/// <para>
+/// Hidden weights (<c>TSMC</c> v7, <see cref="WeightMaskLayout"/>): the range proof is the commitment's opening 0 and reads mask set 0. The
+/// lookup is the zero-knowledge logUp GKR (<see cref="FractionalSumcheck.ProveZeroKnowledge{T}"/>: layer masks in the pool, no layer
+/// claim, root or leaf claim revealed), each weight matrix of at least four entries read through a masked extension whose <c>2v</c>
+/// coefficients are set 0's lookup mask of that matrix; each segment with padding is zero-checked through its masked extension with set
+/// 0's padding mask (<c>Σ eq(r, x)·Pad(x)·Ṡ(x) = 0</c>, public sum, round degree 5), and a segment without padding (its box the whole
+/// segment, so <c>Pad ≡ 0</c>) has no zero-check. Every claim on the weights is then a masked claim, batched by <see cref="ClaimBatcher"/>
+/// into the one opening whose value set 0's random segment makes uniform: the proof reveals nothing of the weights beyond the statement
+/// (a matrix of fewer than four entries, looked up plain, excepted). <c>TSMC</c> v7 was changed in place (unreleased): its range proof
+/// before this (the revealing lookup, plain claims) is refused, the verifier of hidden weights running only this one.
+/// </para>
 /// <para>Soundness: <see cref="SoundnessError"/>.</para>
 /// </remarks>
 internal static class WeightRangeArgument
@@ -42,7 +53,9 @@ internal static class WeightRangeArgument
 
     /// <summary>
     /// Proves the ranges and paddings; over hiding parameters the sumchecks are masked from a pool drawn from <paramref name="maskSalts"/>
-    /// (null: the CSPRNG). <paramref name="forgedMultiplicities"/> replaces the histogram of the weights (a cheating prover, in tests only).
+    /// (null: the CSPRNG), and over hidden weights (<c>TSMC</c> v7) the lookup is the zero-knowledge one and every claim is masked by set 0's
+    /// masks. <paramref name="forgedMultiplicities"/> replaces the histogram of the weights, and <paramref name="revealClaims"/> proves a hidden-weights
+    /// commitment's range with the revealing lookup and plain claims of <c>TSMC</c> v5 (cheating provers, in tests only).
     /// </summary>
     public static WeightRangeProof Prove(
         ModelCommitment commitment,
@@ -51,29 +64,59 @@ internal static class WeightRangeArgument
         Goldilocks[][] polynomials,
         LigeroProverState[] states,
         ISaltSource? maskSalts = null,
-        Goldilocks[]? forgedMultiplicities = null)
+        Goldilocks[]? forgedMultiplicities = null,
+        bool revealClaims = false)
     {
         int[] columnSegments = ColumnSegments(plan);
         var columns = columnSegments.Select(s => (segments[s], 1UL)).ToList();
         ulong[] offsets = columnSegments.Select(_ => Offset).ToArray();
         Goldilocks[] multiplicities = forgedMultiplicities ?? LogUpArgument.Multiplicities(columns, CircuitPlan.TableBits, offsets);
         bool hiding = commitment.Parameters.Hiding;
-        Transcript transcript = Begin(commitment, hiding ? null : multiplicities);
+        WeightMaskLayout? hidden = revealClaims ? null : commitment.WeightMasks;
+        bool zeroKnowledge = hidden is not null;
+        Transcript transcript = Begin(commitment, hiding ? null : multiplicities, zeroKnowledge);
         var builder = new ProofBuilder<E>(hiding ? new SumcheckMaskPool<E>(commitment.Parameters, MaskChunkLogSize(plan, commitment.WeightLayout), maskSalts) : null);
-        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, CircuitPlan.TableBits, offsets, commitMultiplicities: hiding);
-        List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
+        Goldilocks[]?[]? columnMasks = hidden is null ? null : columnSegments
+            .Select(s => hidden.RangeLookupMaskOf(s) is int mask and >= 0 ? hidden.Entries(polynomials, mask, MaskedExtension.Entries(plan.WeightLogSizes[s])) : null)
+            .ToArray();
+        LogUpClaims<E> lookup = LogUpArgument.Prove(
+            transcript, builder, columns, multiplicities, CircuitPlan.TableBits, offsets, commitMultiplicities: hiding, columnMasks: columnMasks, zeroKnowledge: zeroKnowledge);
+        List<SegmentClaim<E>> claims = Claims(columnSegments, lookup, hidden);
         for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
         {
-            // Zero-check Σ_x eq(r, x)·Pad(x)·S(x) = 0 over the segment.
+            if (zeroKnowledge && !WeightMaskLayout.HasPadding(plan, segment))
+            {
+                continue; // a segment without padding has nothing to check (Pad ≡ 0), and its value would be revealed
+            }
+
+            // Zero-check Σ_x eq(r, x)·Pad(x)·S(x) = 0 over the segment (over hidden weights, S read through set 0's padding mask).
             int v = plan.WeightLogSizes[segment];
             E[] r = transcript.Challenges<E>(PaddingLabel, v);
             var padding = new E[1 << v];
             padding.AsSpan().Fill(E.One);
             BoxIndicator.Add<E>(padding, plan.WeightBoxes[segment], -E.One);
-            SumcheckProverOutput<E> zeroCheck = SumcheckProver.Prove(
-                transcript, E.Zero, [new MultilinearPolynomial<E>(EqPolynomial.Table<E>(r)), new(padding), new(segments[segment].Select(E.FromBase).ToArray())], builder.Masks);
-            builder.AddSumcheck(zeroCheck.Proof);
-            claims.Add(new SegmentClaim<E>(segment, zeroCheck.Point.ToArray(), zeroCheck.Proof.FactorEvaluations[2]));
+            E[][] tables = [EqPolynomial.Table<E>(r), padding, segments[segment].Select(E.FromBase).ToArray()];
+            if (hidden is null)
+            {
+                SumcheckProverOutput<E> zeroCheck = SumcheckProver.Prove(transcript, E.Zero, tables.Select(t => new MultilinearPolynomial<E>(t)).ToArray(), builder.Masks);
+                builder.AddSumcheck(zeroCheck.Proof);
+                claims.Add(new SegmentClaim<E>(segment, zeroCheck.Point.ToArray(), zeroCheck.Proof.FactorEvaluations[2]));
+            }
+            else
+            {
+                int mask = hidden.RangePaddingMaskOf(segment);
+                Goldilocks[] entries = hidden.Entries(polynomials, mask, MaskedExtension.Entries(v));
+                SumcheckProverOutput<E> zeroCheck = SumcheckProver.ProveMaskedFactors(transcript, E.Zero, tables, [null, null, MaskedExtension.Read<E>(entries, v)], builder.Masks!);
+                Array.Clear(entries);
+                Array.Clear(tables[2]);
+                builder.AddSumcheck(zeroCheck.Proof);
+                claims.Add(new SegmentClaim<E>(segment, zeroCheck.Point.ToArray(), zeroCheck.Proof.FactorEvaluations[2], mask));
+            }
+        }
+
+        foreach (Goldilocks[]? entries in columnMasks ?? [])
+        {
+            Array.Clear(entries ?? []);
         }
 
         LigeroOpeningProof<E>[] openings = ClaimBatcher.Prove(transcript, builder, commitment.WeightLayout, polynomials, states, claims);
@@ -88,19 +131,35 @@ internal static class WeightRangeArgument
 
     /// <summary>
     /// The masking pool's chunk size for a model's range proof: the committed multiplicities, the logUp's layers, one degree-3
-    /// zero-check per segment and one batching per polynomial.
+    /// zero-check per segment and one batching per polynomial; over hidden weights the zero-knowledge logUp's mask coefficients,
+    /// its degree-4 root and degree-5 layers, and degree-5 zero-checks (a masked factor).
     /// </summary>
     internal static int MaskChunkLogSize(CircuitPlan plan, SegmentLayout weightLayout)
     {
         int[] columnSegments = ColumnSegments(plan);
         LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
+        int leafVariables = LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize;
         long entries = 1 << CircuitPlan.TableBits;
-        for (int k = 0; k <= LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize; k++)
+        if (HidesClaims(plan, weightLayout))
         {
-            entries += SumcheckMask<E>.Entries(k, 3);
+            entries += (2 * (CircuitPlan.TableBits + (FractionalSumcheck.LayerMaskCoefficients * (leafVariables - 1)))) + SumcheckMask<E>.Entries(1, 4);
+            for (int j = 1; j < leafVariables; j++)
+            {
+                entries += SumcheckMask<E>.Entries(j, 5);
+            }
+
+            entries += plan.WeightLogSizes.Sum(v => (long)SumcheckMask<E>.Entries(v, 5));
+        }
+        else
+        {
+            for (int k = 0; k <= leafVariables; k++)
+            {
+                entries += SumcheckMask<E>.Entries(k, 3);
+            }
+
+            entries += plan.WeightLogSizes.Sum(v => (long)SumcheckMask<E>.Entries(v, 3));
         }
 
-        entries += plan.WeightLogSizes.Sum(v => (long)SumcheckMask<E>.Entries(v, 3));
         entries += weightLayout.NumVariables.Sum(v => (long)SumcheckMask<E>.Entries(v, 2));
         return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
     }
@@ -132,31 +191,44 @@ internal static class WeightRangeArgument
         return ProofVerdict.Of(() =>
         {
             int[] columnSegments = ColumnSegments(plan);
-            LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
             bool hiding = commitment.Parameters.Hiding;
-            Transcript transcript = Begin(commitment, hiding ? null : proof.MultiplicityArray);
+            WeightMaskLayout? hidden = commitment.WeightMasks;
+            bool zeroKnowledge = hidden is not null;
+            LookupColumnSpec[] specs = columnSegments
+                .Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset, zeroKnowledge && hidden!.RangeLookupMaskOf(s) >= 0))
+                .ToArray();
+            Transcript transcript = Begin(commitment, hiding ? null : proof.MultiplicityArray, zeroKnowledge);
             SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(commitment.Parameters, proof.MaskChunks) : null;
             var cursor = new ProofCursor<E>(proof.Sumchecks, proof.ValueArray, masks);
-            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, CircuitPlan.TableBits, committedMultiplicities: hiding);
+            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, CircuitPlan.TableBits, committedMultiplicities: hiding, zeroKnowledge: zeroKnowledge);
             ProofVerdict.Require(
                 hiding || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
                 RejectionReason.Lookup,
                 "lookup multiplicities");
-            List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
+            List<SegmentClaim<E>> claims = Claims(columnSegments, lookup, hidden);
             for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
             {
+                if (zeroKnowledge && !WeightMaskLayout.HasPadding(plan, segment))
+                {
+                    continue;
+                }
+
                 string relation = $"padding of segment {segment}";
                 int v = plan.WeightLogSizes[segment];
                 E[] r = transcript.Challenges<E>(PaddingLabel, v);
                 ProofVerdict.Require(cursor.TryNextSumcheck(out SumcheckProof<E>? zeroCheck), RejectionReason.Format, relation);
-                SumcheckVerification<E> result = SumcheckVerifier.Verify(transcript, E.Zero, v, 3, zeroCheck, masks);
+                SumcheckVerification<E> result = zeroKnowledge
+                    ? SumcheckVerifier.Verify(transcript, E.Zero, v, [false, false, true], zeroCheck, masks!)
+                    : SumcheckVerifier.Verify(transcript, E.Zero, v, 3, zeroCheck, masks);
                 ProofVerdict.Require(result, RejectionReason.Relation, relation);
                 ProofVerdict.Require(
                     result.FactorEvaluations[0] == EqPolynomial.Evaluate<E>(r, result.Point)
                     && result.FactorEvaluations[1] == E.One - BoxIndicator.Evaluate(result.Point, plan.WeightBoxes[segment]),
                     RejectionReason.Relation,
                     relation);
-                claims.Add(new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2]));
+                claims.Add(zeroKnowledge
+                    ? new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2], hidden!.RangePaddingMaskOf(segment))
+                    : new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2]));
             }
 
             ClaimBatcher.Verify(transcript, cursor, commitment.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, claims, proof.Openings, "weights");
@@ -173,7 +245,10 @@ internal static class WeightRangeArgument
     /// parameters add <c>2/|F|</c> per zero-knowledge sumcheck (<c>L + 1</c> logUp layers, the zero-checks, the batchings),
     /// <c>1/|F|</c> for batching the committed multiplicities' claim into the pool's opening, and
     /// <c>MaxChunks · ε_Ligero(weakest chunk size)</c> for the pool's openings (the multiplicities' chunk among them). The weight openings count under <paramref name="weightParameters"/> (with the
-    /// commitment's opening budget), the masking pool's under <paramref name="parameters"/>.
+    /// commitment's opening budget), the masking pool's under <paramref name="parameters"/>. Over hidden weights (<paramref name="weightLayout"/>
+    /// the <see cref="WeightMaskLayout"/>'s) the logUp's term is the zero-knowledge GKR's (<see cref="LogUpArgument.SoundnessBits"/> with
+    /// <c>zeroKnowledge</c>, which counts its own sumchecks' masks), each zero-check of a segment with padding has round degree 5 (a masked
+    /// factor: <c>6·v_σ/|F|</c> with Schwartz–Zippel), and segments without padding have none.
     /// </summary>
     public static double SoundnessError(CircuitPlan plan, SegmentLayout weightLayout, LigeroParameters parameters, LigeroParameters weightParameters)
     {
@@ -181,10 +256,13 @@ internal static class WeightRangeArgument
         int[] columnSegments = ColumnSegments(plan);
         LookupColumnSpec[] specs = columnSegments.Select(s => new LookupColumnSpec(plan.WeightLogSizes[s], 1UL, Offset)).ToArray();
         long lookups = specs.Sum(c => 1L << c.LogSize);
+        bool zeroKnowledge = HidesClaims(plan, weightLayout);
+        int leafVariables = LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize;
         double epsilon = Math.Pow(
-            2.0, -LogUpArgument.SoundnessBits(lookups, CircuitPlan.TableBits, LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize, field, committedMultiplicities: parameters.Hiding));
-        double terms = 4.0 * plan.WeightBoxes.Select((_, s) => plan.WeightLogSizes[s]).Sum();
-        int claims = columnSegments.Length + plan.WeightBoxes.Count;
+            2.0, -LogUpArgument.SoundnessBits(lookups, CircuitPlan.TableBits, leafVariables, field, committedMultiplicities: parameters.Hiding, zeroKnowledge: zeroKnowledge));
+        int[] checkedSegments = Enumerable.Range(0, plan.WeightBoxes.Count).Where(s => !zeroKnowledge || WeightMaskLayout.HasPadding(plan, s)).ToArray();
+        double terms = (zeroKnowledge ? 6.0 : 4.0) * checkedSegments.Sum(s => plan.WeightLogSizes[s]);
+        int claims = columnSegments.Length + checkedSegments.Length;
         foreach (int v in weightLayout.NumVariables)
         {
             epsilon += Math.Pow(2.0, -weightParameters.SoundnessBits(v, field));
@@ -195,7 +273,7 @@ internal static class WeightRangeArgument
         {
             // Zero-knowledge sumchecks: 2/|F| each (ρ and the batched g(r)) and the openings of the pool's chunks, at most
             // SumcheckMaskChunk.MaxChunks of at most MaskChunkLogSize variables.
-            terms += 2.0 * (LogUpLayout.Create(specs, CircuitPlan.TableBits).LogSize + 1 + plan.WeightBoxes.Count + weightLayout.NumVariables.Length);
+            terms += 2.0 * ((zeroKnowledge ? 0 : leafVariables + 1) + checkedSegments.Length + weightLayout.NumVariables.Length);
             double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, MaskChunkLogSize(plan, weightLayout) - SumcheckMaskChunk.MinLogSize + 1).Min(v => parameters.SoundnessBits(v, field));
             epsilon += SumcheckMaskChunk.MaxChunks * Math.Pow(2.0, -weakest);
         }
@@ -206,13 +284,27 @@ internal static class WeightRangeArgument
     private static int[] ColumnSegments(CircuitPlan plan) =>
         plan.WeightSegments.OrderBy(p => p.Key).Select(p => p.Value.Weights).ToArray();
 
-    private static List<SegmentClaim<E>> Claims(int[] columnSegments, LogUpClaims<E> lookup) =>
-        columnSegments.Select((s, j) => new SegmentClaim<E>(s, lookup.ColumnPoints[j], lookup.ColumnValues[j])).ToList();
+    /// <summary>The lookup's column claims: on set 0's lookup masks over hidden weights (at the lookup's mask points), else plain.</summary>
+    private static List<SegmentClaim<E>> Claims(int[] columnSegments, LogUpClaims<E> lookup, WeightMaskLayout? hidden) =>
+        columnSegments.Select((s, j) => lookup.ColumnMaskPoints[j] is { } maskPoint
+            ? new SegmentClaim<E>(s, lookup.ColumnPoints[j], lookup.ColumnValues[j], hidden!.RangeLookupMaskOf(s), maskPoint)
+            : new SegmentClaim<E>(s, lookup.ColumnPoints[j], lookup.ColumnValues[j])).ToList();
 
-    /// <summary>Starts the transcript: plain proofs absorb the published multiplicities, hiding ones (null) commit them in the pool under their own protocol label.</summary>
-    private static Transcript Begin(ModelCommitment commitment, Goldilocks[]? multiplicities)
+    /// <summary>
+    /// Whether a weight layout is the hidden weights' (<see cref="WeightMaskLayout"/>, <c>TSMC</c> v7: more segments than the plan's
+    /// weights), whose range proof runs the zero-knowledge lookup with masked claims.
+    /// </summary>
+    private static bool HidesClaims(CircuitPlan plan, SegmentLayout weightLayout) =>
+        plan.WeightLogSizes.Count > 0 && weightLayout.SegmentCount > plan.WeightLogSizes.Count;
+
+    /// <summary>
+    /// Starts the transcript: plain proofs absorb the published multiplicities, hiding ones (null) commit them in the pool under their own
+    /// protocol label, and zero-knowledge ones (hidden weights, <paramref name="zeroKnowledge"/>) under another.
+    /// </summary>
+    private static Transcript Begin(ModelCommitment commitment, Goldilocks[]? multiplicities, bool zeroKnowledge)
     {
-        var transcript = new Transcript(multiplicities is null ? "thestage/weight-ranges/v3-committed-multiplicities" : "thestage/weight-ranges/v2");
+        var transcript = new Transcript(
+            zeroKnowledge ? "thestage/weight-ranges/v4-zero-knowledge-logup" : multiplicities is null ? "thestage/weight-ranges/v3-committed-multiplicities" : "thestage/weight-ranges/v2");
         transcript.AbsorbDigest("model/architecture", commitment.ArchitectureDigest);
         foreach (LigeroCommitment weights in commitment.WeightCommitmentArray)
         {

@@ -146,7 +146,9 @@ public static partial class ModelLinkArgument
         Setup setup, LogUpClaims<E> lookup, E[][] zeta, E[][] xi, E[] values, int[] sigma, int[] indices, int[] witnessValues)
     {
         ModelLinkLayout layout = setup.Layout;
-        var limbs = layout.Columns.Select((c, j) => new SegmentClaim<E>(c.Segment, lookup.ColumnPoints[j], lookup.ColumnValues[j])).ToList();
+        var limbs = layout.Columns.Select((c, j) => lookup.ColumnMaskPoints[j] is { } maskPoint
+            ? new SegmentClaim<E>(c.Segment, lookup.ColumnPoints[j], lookup.ColumnValues[j], layout.ColumnMasks[j], maskPoint)
+            : new SegmentClaim<E>(c.Segment, lookup.ColumnPoints[j], lookup.ColumnValues[j])).ToList();
         var training = new List<SegmentClaim<E>>();
         var model = new List<SegmentClaim<E>>();
         int at = 0;
@@ -213,7 +215,7 @@ public static partial class ModelLinkArgument
         public (int Weights, int Bias)[] ModelSegments { get; }
 
         /// <summary>Null unless the model is Dense → ReLU → … → Dense of the training widths, the fraction bits chain and the segments match.</summary>
-        public static Setup? TryCreate(TrainingConfig config, ModelCommitment model, int[]? sigma, bool provenWitnesses)
+        public static Setup? TryCreate(TrainingConfig config, ModelCommitment model, int[]? sigma, bool provenWitnesses, bool zeroKnowledgeLookup)
         {
             int layers = config.LayerCount;
             if (sigma is null || sigma.Length != layers || model.InputShape != Shape.Vector(config.InputSize) || model.Layers.Length != (2 * layers) - 1)
@@ -233,7 +235,7 @@ public static partial class ModelLinkArgument
                 }
             }
 
-            ModelLinkLayout? layout = ModelLinkLayout.TryCreate(config, sigma, model.InputFractionBits, shifts, model.OutputFractionBits, provenWitnesses);
+            ModelLinkLayout? layout = ModelLinkLayout.TryCreate(config, sigma, model.InputFractionBits, shifts, model.OutputFractionBits, provenWitnesses, zeroKnowledgeLookup);
             if (layout is null)
             {
                 return null;

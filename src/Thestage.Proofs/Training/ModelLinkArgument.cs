@@ -73,12 +73,21 @@ namespace Thestage.Proofs.Training;
 /// the indicator of a witness entry, its side of the int8 bound and the excess beyond it, and sumchecks show that exactly
 /// one real weight of the layer has <c>round_(σ−1)(w)</c> outside int8 (<c>ModelLinkArgument.Minimality.cs</c>).
 /// </para>
+/// <para>
+/// Zero-knowledge lookup (a hiding run, <c>TSML</c> v5): the limb polynomial, committed with the run's hiding parameters, also holds a
+/// mask per lookup column and a random segment (<see cref="ModelLinkLayout"/>), and the logUp is the zero-knowledge GKR
+/// (<see cref="FractionalSumcheck.ProveZeroKnowledge{T}"/>) over the columns' masked extensions, whose limb claims are batched as masked
+/// claims: no layer claim, root or leaf claim is revealed, and its error is <c>LogUpArgument.SoundnessBits(…, zeroKnowledge: true)</c>.
+/// The identity values at <c>ζ_l</c>, <c>ξ_l</c> and the minimality sumchecks' claims are still plain. A plain run's link to a hiding
+/// model keeps the revealing lookup (<c>TSML</c> v4), which the verifier of a hiding run refuses.
+/// </para>
 /// </remarks>
 public static partial class ModelLinkArgument
 {
     private const int TableBits = ModelLinkLayout.TableBits;
     private const string Protocol = "thestage.training.model-link.v1";
     private const string ZeroKnowledgeProtocol = "thestage.training.model-link.v4-zero-knowledge";
+    private const string ZeroKnowledgeLookupProtocol = "thestage.training.model-link.v5-zero-knowledge-logup";
 
     /// <summary>Proves that <paramref name="model"/> is <see cref="Quantize(FixedPointWeights, int, int)"/> of the run's final snapshot.</summary>
     /// <param name="run">The recorded run.</param>
@@ -156,10 +165,16 @@ public static partial class ModelLinkArgument
             return ProofVerdict.Reject(RejectionReason.Format);
         }
 
-        Setup? setup = Setup.TryCreate(training.Config, model, proof.WeightShiftArray, provenWitnesses: committed);
+        Setup? setup = Setup.TryCreate(training.Config, model, proof.WeightShiftArray, provenWitnesses: committed, zeroKnowledgeLookup: training.Parameters.Hiding);
         if (setup is null)
         {
             return ProofVerdict.Reject(RejectionReason.Statement);
+        }
+
+        // The zero-knowledge lookup exactly for hiding runs: a hiding run's link with the revealing lookup (TSML v4) is a downgrade.
+        if (proof.ZeroKnowledgeLookup != setup.Layout.ZeroKnowledgeLookup)
+        {
+            return ProofVerdict.Reject(RejectionReason.Format);
         }
 
         if (policy.RefusesPlain(training.Parameters) || policy.RefusesPlain(model.Parameters))
@@ -194,11 +209,11 @@ public static partial class ModelLinkArgument
             ModelLinkLayout layout = setup.Layout;
             var limbCommitment = new LigeroCommitment(proof.RemainderRoot, layout.Layout.NumVariables[0]);
             Transcript transcript = Begin(
-                training, model, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray, limbCommitment, committed ? null : proof.MultiplicityArray);
+                training, model, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray, limbCommitment, committed ? null : proof.MultiplicityArray,
+                layout.ZeroKnowledgeLookup);
             SumcheckMaskVerifier<E>? masks = maskParameters is null ? null : new SumcheckMaskVerifier<E>(maskParameters, proof.MaskChunks);
             var cursor = new ProofCursor<E>(proof.SumcheckArray, proof.ValueArray, masks);
-            LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
-            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, specs, TableBits, committedMultiplicities: committed);
+            LogUpClaims<E> lookup = LogUpArgument.Check(transcript, cursor, Specs(layout), TableBits, committedMultiplicities: committed, zeroKnowledge: layout.ZeroKnowledgeLookup);
             ProofVerdict.Require(
                 committed || MatrixMultiplicationSumcheck.EvaluateMatrix(proof.MultiplicityArray, (ReadOnlySpan<E>)lookup.MultiplicityPoint) == lookup.MultiplicityValue,
                 RejectionReason.Lookup,
@@ -231,7 +246,7 @@ public static partial class ModelLinkArgument
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(proof);
-        Setup setup = Setup.TryCreate(training.Config, model, proof.WeightShiftArray, provenWitnesses: MaskParameters(training, model) is not null)
+        Setup setup = Setup.TryCreate(training.Config, model, proof.WeightShiftArray, provenWitnesses: MaskParameters(training, model) is not null, zeroKnowledgeLookup: training.Parameters.Hiding)
             ?? throw new ArgumentException("The proof's shifts or the model's architecture do not fit the training configuration.", nameof(proof));
         return SetupSoundnessBits(training, model, setup);
     }
@@ -252,10 +267,11 @@ public static partial class ModelLinkArgument
             epsilon += Math.Pow(2.0, -model.WeightParameters.SoundnessBits(v, field));
         }
 
-        LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
+        LookupColumnSpec[] specs = Specs(layout);
         long lookups = specs.Sum(c => 1L << c.LogSize);
         epsilon += Math.Pow(
-            2.0, -LogUpArgument.SoundnessBits(lookups, TableBits, LogUpLayout.Create(specs, TableBits).LogSize, field, committedMultiplicities: MaskParameters(training, model) is not null));
+            2.0, -LogUpArgument.SoundnessBits(
+                lookups, TableBits, LogUpLayout.Create(specs, TableBits).LogSize, field, committedMultiplicities: MaskParameters(training, model) is not null, zeroKnowledge: layout.ZeroKnowledgeLookup));
         int layers = training.Config.LayerCount;
         double terms = Enumerable.Range(0, layers).Sum(l => layout.WeightLogSizes[l] + (2.0 * layout.BiasLogSizes[l]));
         int[] proven = Enumerable.Range(0, layers).Where(l => layout.Indicators[l] >= 0).ToArray();
@@ -269,7 +285,8 @@ public static partial class ModelLinkArgument
         if (MaskParameters(training, model) is { } maskParameters)
         {
             // Zero-knowledge sumchecks: 2/|F| each (ρ and the batched g(r)) and the pool's chunk openings (at most MaxChunks).
-            terms += 2.0 * (LogUpLayout.Create(specs, TableBits).LogSize + 1 + layout.Layout.NumVariables.Length + trainingLayout.NumVariables.Length
+            // The zero-knowledge lookup counts its own sumchecks' masks.
+            terms += 2.0 * ((layout.ZeroKnowledgeLookup ? 0 : LogUpLayout.Create(specs, TableBits).LogSize + 1) + layout.Layout.NumVariables.Length + trainingLayout.NumVariables.Length
                 + setup.WeightLayout.NumVariables.Length + (3 * proven.Length));
             double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, MaskChunkLogSize(training, setup) - SumcheckMaskChunk.MinLogSize + 1)
                 .Min(v => maskParameters.SoundnessBits(v, field));
@@ -283,7 +300,8 @@ public static partial class ModelLinkArgument
     /// <summary>
     /// Proves for an explicit snapshot, its Ligero states and shifts without checking the model against them (the honest
     /// prover after <see cref="Prove(TrainingRun, CommittedModel, ISaltSource?)"/>'s check, or a cheating one in tests);
-    /// <paramref name="forgeLimbs"/> may rewrite the limb segments before they are committed (a cheating prover, in tests only).
+    /// <paramref name="forgeLimbs"/> may rewrite the limb segments before they are committed, and <paramref name="revealLookup"/> makes a
+    /// hiding run's link with the revealing lookup of <c>TSML</c> v4 (cheating provers, in tests only).
     /// </summary>
     internal static ModelLinkProof Prove(
         TrainingTranscript training,
@@ -292,12 +310,13 @@ public static partial class ModelLinkArgument
         CommittedModel model,
         int[] sigma,
         ISaltSource? salts,
-        Action<ModelLinkLayout, Goldilocks[][]>? forgeLimbs = null)
+        Action<ModelLinkLayout, Goldilocks[][]>? forgeLimbs = null,
+        bool revealLookup = false)
     {
         TrainingConfig config = training.Config;
         LigeroParameters? maskParameters = MaskParameters(training, model.Commitment);
         bool committed = maskParameters is not null;
-        Setup setup = Setup.TryCreate(config, model.Commitment, sigma, provenWitnesses: committed)
+        Setup setup = Setup.TryCreate(config, model.Commitment, sigma, provenWitnesses: committed, zeroKnowledgeLookup: training.Parameters.Hiding && !revealLookup)
             ?? throw new ArgumentException("The model's architecture does not fit the training configuration and weight shifts.", nameof(model));
         ModelLinkLayout layout = setup.Layout;
         Goldilocks[][] trainingSegments = WeightCommitment.Segments(snapshot);
@@ -313,14 +332,16 @@ public static partial class ModelLinkArgument
         }
 
         forgeLimbs?.Invoke(layout, limbs);
+        Goldilocks[]?[]? columnMasks = layout.ZeroKnowledgeLookup ? ColumnMasks(layout, limbs, salts) : null;
 
         Goldilocks[] limbPolynomial = layout.Layout.Assemble(limbs)[0];
         LigeroProverState limbState = LigeroProver.Commit(limbPolynomial, training.Parameters, salts);
         var columns = layout.Columns.Select(c => (limbs[c.Segment], c.Scale)).ToList();
         Goldilocks[] multiplicities = LogUpArgument.Multiplicities(columns, TableBits);
-        Transcript transcript = Begin(training, model.Commitment, sigma, indices, witnessValues, limbState.Commitment, committed ? null : multiplicities);
+        Transcript transcript = Begin(training, model.Commitment, sigma, indices, witnessValues, limbState.Commitment, committed ? null : multiplicities, layout.ZeroKnowledgeLookup);
         var builder = new ProofBuilder<E>(maskParameters is null ? null : new SumcheckMaskPool<E>(maskParameters, MaskChunkLogSize(training, setup), salts));
-        LogUpClaims<E> lookup = LogUpArgument.Prove(transcript, builder, columns, multiplicities, TableBits, commitMultiplicities: committed);
+        LogUpClaims<E> lookup = LogUpArgument.Prove(
+            transcript, builder, columns, multiplicities, TableBits, commitMultiplicities: committed, columnMasks: columnMasks, zeroKnowledge: layout.ZeroKnowledgeLookup);
 
         (E[][] zeta, E[][] xi) = Points(transcript, layout);
         var values = new List<E>();
@@ -351,24 +372,76 @@ public static partial class ModelLinkArgument
         }
 
         Array.Clear(multiplicities);
+        foreach (Goldilocks[] secret in limbs.Concat(columnMasks?.Select(m => m ?? []) ?? []))
+        {
+            Array.Clear(secret);
+        }
+
+        Array.Clear(limbPolynomial);
         return new ModelLinkProof(
             [.. sigma], indices, witnessValues, limbState.Commitment.Root, [], [.. builder.Sumchecks], [.. builder.Values],
-            limbOpenings, trainingOpenings, modelOpenings, [.. builder.Masks.Chunks], builder.Masks.Open(transcript));
+            limbOpenings, trainingOpenings, modelOpenings, [.. builder.Masks.Chunks], builder.Masks.Open(transcript), layout.ZeroKnowledgeLookup);
+    }
+
+    /// <summary>The lookup columns' specifications (masked where the layout gives a column a mask).</summary>
+    private static LookupColumnSpec[] Specs(ModelLinkLayout layout) =>
+        layout.Columns.Select((c, j) => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0, layout.ColumnMasks[j] >= 0)).ToArray();
+
+    /// <summary>
+    /// Fills the zero-knowledge lookup's segments of <paramref name="limbs"/> — each column's mask (<see cref="MaskedExtension.Entries"/> uniform
+    /// base entries, the rest zero) and the random segment (two) — from <paramref name="salts"/> (<see cref="RandomSaltSource"/> when null), and
+    /// returns each column's coefficients (a copy), or null for a plain column.
+    /// </summary>
+    private static Goldilocks[]?[] ColumnMasks(ModelLinkLayout layout, Goldilocks[][] limbs, ISaltSource? salts)
+    {
+        var words = new LigeroMasking.SaltWords(salts ?? RandomSaltSource.Instance);
+        var masks = new Goldilocks[]?[layout.Columns.Length];
+        for (int j = 0; j < masks.Length; j++)
+        {
+            int segment = layout.ColumnMasks[j];
+            if (segment < 0)
+            {
+                continue;
+            }
+
+            limbs[segment] = new Goldilocks[1 << layout.Layout.LogSizeOf(segment)];
+            masks[j] = new Goldilocks[MaskedExtension.Entries(layout.Layout.LogSizeOf(layout.Columns[j].Segment))];
+            for (int e = 0; e < masks[j]!.Length; e++)
+            {
+                limbs[segment][e] = masks[j]![e] = Goldilocks.Sample(words);
+            }
+        }
+
+        limbs[layout.RandomSegment] = [Goldilocks.Sample(words), Goldilocks.Sample(words)];
+        words.Clear();
+        return masks;
     }
 
     /// <summary>The parameters of the sumcheck masking pool: the run's when it is hiding, else the model's when it is, else none (plain sumchecks).</summary>
     private static LigeroParameters? MaskParameters(TrainingTranscript training, ModelCommitment model) =>
         training.Parameters.Hiding ? training.Parameters : model.Parameters.Hiding ? model.Parameters : null;
 
-    /// <summary>The pool's chunk size: the committed multiplicities, the logUp's layers, the minimality sumchecks and the three batchings.</summary>
+    /// <summary>The pool's chunk size: the committed multiplicities, the logUp's layers (the zero-knowledge GKR's masks and layers for a hiding run), the minimality sumchecks and the three batchings.</summary>
     private static int MaskChunkLogSize(TrainingTranscript training, Setup setup)
     {
         ModelLinkLayout layout = setup.Layout;
-        LookupColumnSpec[] specs = layout.Columns.Select(c => new LookupColumnSpec(layout.Layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
+        int leafVariables = LogUpLayout.Create(Specs(layout), TableBits).LogSize;
         long entries = 1 << TableBits;
-        for (int k = 0; k <= LogUpLayout.Create(specs, TableBits).LogSize; k++)
+        if (layout.ZeroKnowledgeLookup)
         {
-            entries += SumcheckMask<E>.Entries(k, 3);
+            // The zero-knowledge GKR: the multiplicities' and the layers' mask coefficients, a root of degree 4 and layers of degree 5.
+            entries += (2 * (TableBits + (FractionalSumcheck.LayerMaskCoefficients * (leafVariables - 1)))) + SumcheckMask<E>.Entries(1, 4);
+            for (int j = 1; j < leafVariables; j++)
+            {
+                entries += SumcheckMask<E>.Entries(j, 5);
+            }
+        }
+        else
+        {
+            for (int k = 0; k <= leafVariables; k++)
+            {
+                entries += SumcheckMask<E>.Entries(k, 3);
+            }
         }
 
         foreach (int v in layout.Layout.NumVariables.Concat(WeightCommitment.Layout(training.Config).NumVariables).Concat(setup.WeightLayout.NumVariables))
@@ -402,10 +475,12 @@ public static partial class ModelLinkArgument
     }
 
     private static Transcript Begin(
-        TrainingTranscript training, ModelCommitment model, int[] sigma, int[] indices, int[] witnessValues, LigeroCommitment limbs, Goldilocks[]? multiplicities)
+        TrainingTranscript training, ModelCommitment model, int[] sigma, int[] indices, int[] witnessValues, LigeroCommitment limbs, Goldilocks[]? multiplicities,
+        bool zeroKnowledgeLookup)
     {
-        // Plain proofs absorb the published multiplicities and witnesses; zero-knowledge ones (null, no witnesses) commit them, under their own protocol label.
-        var transcript = new Transcript(multiplicities is null ? ZeroKnowledgeProtocol : Protocol);
+        // Plain proofs absorb the published multiplicities and witnesses; zero-knowledge ones (null, no witnesses) commit them, under their own
+        // protocol label, and another for the zero-knowledge lookup.
+        var transcript = new Transcript(zeroKnowledgeLookup ? ZeroKnowledgeLookupProtocol : multiplicities is null ? ZeroKnowledgeProtocol : Protocol);
         transcript.AbsorbDigest("training", training.Digest);
         transcript.AbsorbUInt64("training/snapshot", (ulong)training.StepCount);
         foreach (Digest256 root in training.WeightRootsOf(training.StepCount))

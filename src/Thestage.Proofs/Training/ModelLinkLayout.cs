@@ -30,6 +30,12 @@ namespace Thestage.Proofs.Training;
 /// <c>D ∈ [0, 2^(σ+7))</c>, which holds for the honest witness because <c>round_σ(w)</c> is an int8 (<c>|w + h| &lt; 2^(σ+7)</c>);
 /// <c>e</c> and <c>f</c> are not lookup columns.
 /// </para>
+/// <para>
+/// Zero-knowledge lookup (a hiding run's link, <c>TSML</c> v5, <see cref="ZeroKnowledgeLookup"/>): after those, per lookup column <c>j</c> of
+/// at least two variables a mask segment holding the <see cref="Sumcheck.MaskedExtension.Entries"/> coefficients of its masked extension
+/// (a segment looked up twice, plain and scaled, has two masks: each receives the two functionals the zero-knowledge GKR reveals), then a
+/// random segment of two entries, which makes the limb opening's batched value uniform.
+/// </para>
 /// </remarks>
 internal sealed class ModelLinkLayout
 {
@@ -41,7 +47,7 @@ internal sealed class ModelLinkLayout
     /// <summary>The largest <c>|τ|</c>: keeps both sides of the bias identity below <c>2^62</c> in magnitude.</summary>
     public const int MaxBiasShift = 30;
 
-    private ModelLinkLayout(int[] sigma, int[] tau, int[] weightLogSizes, int[] biasLogSizes, bool provenWitnesses)
+    private ModelLinkLayout(int[] sigma, int[] tau, int[] weightLogSizes, int[] biasLogSizes, bool provenWitnesses, bool zeroKnowledgeLookup)
     {
         Sigma = sigma;
         Tau = tau;
@@ -83,7 +89,6 @@ internal sealed class ModelLinkLayout
             Excess[l] = proven ? Add(Limbs(ExcessBits(sigma[l])), weightLogSizes[l]) : [];
         }
 
-        Layout = SegmentLayout.Create(logSizes, splitLargest: false);
         // Every limb segment is a lookup column; the indicators and signed indicators are not limbs (f holds −1).
         var columns = Enumerable.Range(0, logSizes.Count).Where(s => !Indicators.Contains(s) && !Signs.Contains(s)).Select(s => (s, 1UL)).ToList();
         for (int l = 0; l < layers; l++)
@@ -94,7 +99,27 @@ internal sealed class ModelLinkLayout
         }
 
         Columns = [.. columns];
+        ZeroKnowledgeLookup = zeroKnowledgeLookup;
+        ColumnMasks = Columns
+            .Select(c => zeroKnowledgeLookup && logSizes[c.Segment] >= MinMaskedColumnVariables
+                ? Add(1, TensorLayout.CeilLog2(Sumcheck.MaskedExtension.Entries(logSizes[c.Segment])))[0]
+                : -1)
+            .ToArray();
+        RandomSegment = zeroKnowledgeLookup ? Add(1, 1)[0] : -1;
+        Layout = SegmentLayout.Create(logSizes, splitLargest: false);
     }
+
+    /// <summary>The fewest variables of a column the zero-knowledge lookup masks (at least four entries).</summary>
+    public const int MinMaskedColumnVariables = 2;
+
+    /// <summary>Gets a value indicating whether the lookup is the zero-knowledge GKR over masked columns (a hiding run's link).</summary>
+    public bool ZeroKnowledgeLookup { get; }
+
+    /// <summary>Gets, per lookup column, the segment of its masked extension's coefficients, or −1 (a plain lookup, or a column under four entries).</summary>
+    public int[] ColumnMasks { get; }
+
+    /// <summary>Gets the random segment of two uniform entries (zero-knowledge lookup), or −1.</summary>
+    public int RandomSegment { get; }
 
     /// <summary>Gets the weight shifts <c>σ_l</c>.</summary>
     public int[] Sigma { get; }
@@ -145,10 +170,12 @@ internal sealed class ModelLinkLayout
 
     /// <summary>
     /// Derives the layout, or returns <see langword="null"/> when the shifts are out of range or the model's fraction bits
-    /// do not follow the chain in the remarks; <paramref name="provenWitnesses"/> adds the segments of the proven minimality.
+    /// do not follow the chain in the remarks; <paramref name="provenWitnesses"/> adds the segments of the proven minimality and
+    /// <paramref name="zeroKnowledgeLookup"/> the column masks and the random segment.
     /// </summary>
     public static ModelLinkLayout? TryCreate(
-        TrainingConfig config, IReadOnlyList<int> sigma, int inputFractionBits, IReadOnlyList<int> shifts, int outputFractionBits, bool provenWitnesses = false)
+        TrainingConfig config, IReadOnlyList<int> sigma, int inputFractionBits, IReadOnlyList<int> shifts, int outputFractionBits, bool provenWitnesses = false,
+        bool zeroKnowledgeLookup = false)
     {
         int layers = config.LayerCount;
         if (sigma.Count != layers || shifts.Count != layers)
@@ -181,7 +208,7 @@ internal sealed class ModelLinkLayout
             weightLogSizes[l] = biasLogSizes[l] + TensorLayout.CeilLog2(config.LayerSizes[l]);
         }
 
-        return a == outputFractionBits ? new ModelLinkLayout([.. sigma], tau, weightLogSizes, biasLogSizes, provenWitnesses) : null;
+        return a == outputFractionBits ? new ModelLinkLayout([.. sigma], tau, weightLogSizes, biasLogSizes, provenWitnesses, zeroKnowledgeLookup) : null;
     }
 
     private static void AddTopColumn(List<(int, ulong)> columns, int[] limbs, int bits)

@@ -35,8 +35,10 @@ public sealed class ModelLinkProof
         LigeroOpeningProof<GoldilocksExt2>[] trainingOpenings,
         LigeroOpeningProof<GoldilocksExt2>[] modelOpenings,
         SumcheckMaskChunk[]? maskChunks = null,
-        LigeroOpeningProof<GoldilocksExt2>[]? maskOpenings = null)
+        LigeroOpeningProof<GoldilocksExt2>[]? maskOpenings = null,
+        bool zeroKnowledgeLookup = false)
     {
+        ZeroKnowledgeLookup = zeroKnowledgeLookup;
         MaskChunks = maskChunks ?? [];
         MaskOpenings = maskOpenings ?? [];
         _weightShifts = weightShifts;
@@ -56,6 +58,9 @@ public sealed class ModelLinkProof
 
     /// <summary>The openings of the pool's chunks.</summary>
     internal LigeroOpeningProof<GoldilocksExt2>[] MaskOpenings { get; }
+
+    /// <summary>Whether the lookup is the zero-knowledge logUp GKR over masked limb columns (a hiding run's link, <c>TSML</c> v5).</summary>
+    internal bool ZeroKnowledgeLookup { get; }
 
     /// <summary>Whether the sumchecks are zero-knowledge (<see cref="SumcheckMask{T}"/>).</summary>
     internal bool IsMasked => MaskChunks.Length > 0 || (_sumchecks?.Any(s => s is not null && s.IsMasked) ?? false);

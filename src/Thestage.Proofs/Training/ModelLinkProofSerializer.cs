@@ -20,18 +20,22 @@ namespace Thestage.Proofs.Training;
 /// <see cref="LigeroProofSerializer"/>'s bytes). Version 4 is the zero-knowledge proof of a hiding run or model: it has no
 /// witness fields (each layer is its shift alone: the minimality is proven from committed witnesses) and no multiplicities
 /// field (they are committed in the masking pool's first chunk), every sumcheck is followed by its mask's sum and value, and
-/// the opening groups by the masking pool (as in <c>TSIP</c> v2); plain proofs are written as version 1, unchanged. No
+/// the opening groups by the masking pool (as in <c>TSIP</c> v2); plain proofs are written as version 1, unchanged. Version 5 has
+/// version 4's layout and is the link of a hiding run, whose lookup is the zero-knowledge logUp GKR over masked limb columns (no layer
+/// claim, root or leaf claim revealed); version 4 is kept for a plain run linked to a hiding model, and the verifier of a hiding run
+/// refuses it (the revealing lookup). No
 /// trailing bytes. The earlier zero-knowledge versions are refused with a message saying to prove the link again: version 2
 /// published the multiplicities (the histogram of the limbs) and the witness weights, version 3 the witness weights.
 /// </remarks>
 public static class ModelLinkProofSerializer
 {
-    /// <summary>The format version of plain proofs (zero-knowledge ones are written as version 4).</summary>
+    /// <summary>The format version of plain proofs (zero-knowledge ones are written as version 4, or 5 for a hiding run's).</summary>
     public const ushort Version = 1;
 
     private const ushort PublishedHistogramVersion = 2;
     private const ushort PublishedWitnessVersion = 3;
     private const ushort MaskedVersion = 4;
+    private const ushort ZeroKnowledgeLookupVersion = 5;
 
     private const int MaxSumchecks = 256;
     private const int MaxValues = 4096;
@@ -57,7 +61,12 @@ public static class ModelLinkProofSerializer
         }
 
         var writer = new ProofWriter();
-        writer.WriteHeader(Magic, proof.IsMasked ? MaskedVersion : Version);
+        if (proof.ZeroKnowledgeLookup && !proof.IsMasked)
+        {
+            throw new ArgumentException("A zero-knowledge lookup needs masked sumchecks.", nameof(proof));
+        }
+
+        writer.WriteHeader(Magic, proof.ZeroKnowledgeLookup ? ZeroKnowledgeLookupVersion : proof.IsMasked ? MaskedVersion : Version);
         writer.WriteBytes([(byte)layers]);
         for (int l = 0; l < layers; l++)
         {
@@ -102,7 +111,8 @@ public static class ModelLinkProofSerializer
         }
 
         var reader = new ProofReader(bytes);
-        bool masked = reader.ReadHeader(Magic, Version, MaskedVersion) == MaskedVersion;
+        ushort read = reader.ReadHeader(Magic, Version, ZeroKnowledgeLookupVersion);
+        bool masked = read >= MaskedVersion;
         int layers = reader.ReadBytes(1)[0];
         if (layers is < 2 or > TrainingConfig.MaxLayers)
         {
@@ -142,7 +152,8 @@ public static class ModelLinkProofSerializer
         LigeroOpeningProof<GoldilocksExt2>[] modelOpenings = ReadOpenings(ref reader, "model");
         (SumcheckMaskChunk[] Chunks, LigeroOpeningProof<GoldilocksExt2>[] Openings) pool = masked ? ProofCodec.ReadMaskPool(ref reader) : ([], []);
         reader.EnsureEnd();
-        return new ModelLinkProof(sigma, indices, values, root, multiplicities, sumchecks, messages, limbOpenings, trainingOpenings, modelOpenings, pool.Chunks, pool.Openings);
+        return new ModelLinkProof(
+            sigma, indices, values, root, multiplicities, sumchecks, messages, limbOpenings, trainingOpenings, modelOpenings, pool.Chunks, pool.Openings, read == ZeroKnowledgeLookupVersion);
     }
 
     private static void WriteOpenings(ProofWriter writer, LigeroOpeningProof<GoldilocksExt2>[] openings)

@@ -143,7 +143,7 @@ public sealed class CommittedMultiplicityAttackTests
         Goldilocks[] linkHistogram = ModelLinkArgument.Prove(plainRun, plainLinked, new SeededSaltSource(9426)).MultiplicityArray;
         var linkPublished = new ModelLinkProof(
             link.WeightShiftArray, link.WitnessIndexArray, link.WitnessValueArray, link.RemainderRoot, linkHistogram, link.SumcheckArray, link.ValueArray,
-            link.RemainderOpeningArray, link.TrainingOpeningArray, link.ModelOpeningArray, link.MaskChunks, link.MaskOpenings);
+            link.RemainderOpeningArray, link.TrainingOpeningArray, link.ModelOpeningArray, link.MaskChunks, link.MaskOpenings, link.ZeroKnowledgeLookup);
         Assert.Equal(RejectionReason.Format, ModelLinkArgument.Check(run.Transcript, linked.Commitment, linkPublished, VerifierPolicy.Default).Reason);
         Assert.Throws<ArgumentException>(() => ModelLinkProofSerializer.Serialize(linkPublished));
     }

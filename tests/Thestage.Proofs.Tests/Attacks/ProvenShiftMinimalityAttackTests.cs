@@ -88,7 +88,7 @@ public sealed class ProvenShiftMinimalityAttackTests
         int[] w = run.Snapshots[^1].WeightsOf(0);
         var published = new ModelLinkProof(
             proof.WeightShiftArray, [0, 0], [w[0], run.Snapshots[^1].WeightsOf(1)[0]], proof.RemainderRoot, proof.MultiplicityArray, proof.SumcheckArray, proof.ValueArray,
-            proof.RemainderOpeningArray, proof.TrainingOpeningArray, proof.ModelOpeningArray, proof.MaskChunks, proof.MaskOpenings);
+            proof.RemainderOpeningArray, proof.TrainingOpeningArray, proof.ModelOpeningArray, proof.MaskChunks, proof.MaskOpenings, proof.ZeroKnowledgeLookup);
         VerdictAssert.Rejected(ModelLinkArgument.Check(run.Transcript, model.Commitment, published, VerifierPolicy.Default), RejectionReason.Format);
         Assert.Throws<ArgumentException>(() => ModelLinkProofSerializer.Serialize(published));
     }

@@ -137,9 +137,10 @@ public sealed class ZeroKnowledgePoolAttackTests
                 AssertRelabelRefused(range, masked ? (ushort)6 : (ushort)3, other, b => SnapshotRangeArgument.Verify(run2.Transcript, SnapshotRangeProofSerializer.Deserialize(b)));
             }
 
-            foreach (ushort other in masked ? new ushort[] { 1, 2, 3 } : [2, 3, 4])
+            // A hiding run's link is v5 (the zero-knowledge lookup): relabelled as v4, the revealing lookup's version, it is refused too.
+            foreach (ushort other in masked ? new ushort[] { 1, 2, 3, 4 } : [2, 3, 4, 5])
             {
-                AssertRelabelRefused(link, masked ? (ushort)4 : (ushort)1, other, b => ModelLinkArgument.Verify(run2.Transcript, linked.Commitment, ModelLinkProofSerializer.Deserialize(b)));
+                AssertRelabelRefused(link, masked ? (ushort)5 : (ushort)1, other, b => ModelLinkArgument.Verify(run2.Transcript, linked.Commitment, ModelLinkProofSerializer.Deserialize(b)));
             }
         }
     }

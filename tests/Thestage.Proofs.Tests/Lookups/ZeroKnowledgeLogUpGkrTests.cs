@@ -233,7 +233,35 @@ public sealed class ZeroKnowledgeLogUpGkrTests(Xunit.Abstractions.ITestOutputHel
     {
         var rng = new SeededWordSource(7000 + logSize);
         LookupColumnSpec[] specs = [new(logSize, 1, 0, true), new(2, 4, 0, true)];
-        LogUpLayout layout = LogUpLayout.Create(specs, TableBits);
+        (LogUpLayout layout, int leafVariables, E alpha, E[] leafPoint, E[] columnValues, E multiplicity, List<SumcheckProof<E>> proofs,
+            (E Lambda, E Weight, E[] Point, E Line)[] challenges, (E[] Z, E P, E Q) lastInput) = SimulateLookup(specs, TableBits, rng);
+        (E pLeaf, E qLeaf) = LogUpArgument.Leaves(layout, specs, alpha, leafPoint, columnValues, multiplicity);
+
+        // The checks can fail: a simulated child moved, or the leaf claims of another statement (a column read unmasked, scaled otherwise).
+        SumcheckProof<E> last = proofs[^1];
+        E[] moved = last.FactorEvaluations.ToArray();
+        moved[0] += E.One;
+        var tampered = new SumcheckProof<E>(Enumerable.Range(0, last.RoundCount).Select(r => last.GetRoundPolynomial(r).ToArray()).ToArray(), moved, last.MaskSum, last.MaskValue);
+        (E lambdaLast, E weightLast, E[] sLast, E lineLast) = challenges[^1];
+        Assert.True(FractionalSumcheck.CheckLayer(last, leafVariables - 1, lastInput.Z, lastInput.P, lastInput.Q, lambdaLast, weightLast, sLast, lineLast, out _, out _, out _));
+        Assert.False(FractionalSumcheck.CheckLayer(tampered, leafVariables - 1, lastInput.Z, lastInput.P, lastInput.Q, lambdaLast, weightLast, sLast, lineLast, out _, out _, out _));
+        LookupColumnSpec[] other = [specs[0] with { Scale = 2 }, specs[1]];
+        Assert.NotEqual((pLeaf, qLeaf), LogUpArgument.Leaves(layout, other, alpha, leafPoint, columnValues, multiplicity));
+    }
+
+    /// <summary>What <see cref="SimulateLookup"/> drew and programmed.</summary>
+    internal sealed record SimulatedLookup(
+        LogUpLayout Layout, int LeafVariables, E Alpha, E[] LeafPoint, E[] ColumnValues, E Multiplicity, List<SumcheckProof<E>> Proofs,
+        (E Lambda, E Weight, E[] Point, E Line)[] Challenges, (E[] Z, E P, E Q) LastInput);
+
+    /// <summary>
+    /// The honest-verifier simulator of a zero-knowledge lookup of <paramref name="specs"/> (see
+    /// <see cref="SimulatedZeroKnowledgeLookupsNeedOnlyTheStatementAndPassTheVerifierChecks"/>): it reads only the statement, programs every
+    /// challenge, draws the leaf claims uniformly and asserts that the verifier's root and layer checks accept and end at the leaves.
+    /// </summary>
+    internal static SimulatedLookup SimulateLookup(LookupColumnSpec[] specs, int tableBits, SeededWordSource rng)
+    {
+        LogUpLayout layout = LogUpLayout.Create(specs, tableBits);
         int leafVariables = layout.LogSize;
         E alpha = rng.Next<E>(), rootWeight = rng.Next<E>(), t = rng.Next<E>();
         (E Lambda, E Weight, E[] Point, E Line)[] challenges = Enumerable.Range(1, leafVariables - 1)
@@ -270,17 +298,7 @@ public sealed class ZeroKnowledgeLogUpGkrTests(Xunit.Abstractions.ITestOutputHel
 
         Assert.Equal(leafPoint, z);
         Assert.Equal((pLeaf, qLeaf), (pClaim, qClaim));
-
-        // The checks can fail: a simulated child moved, or the leaf claims of another statement (a column read unmasked, scaled otherwise).
-        SumcheckProof<E> last = proofs[^1];
-        E[] moved = last.FactorEvaluations.ToArray();
-        moved[0] += E.One;
-        var tampered = new SumcheckProof<E>(Enumerable.Range(0, last.RoundCount).Select(r => last.GetRoundPolynomial(r).ToArray()).ToArray(), moved, last.MaskSum, last.MaskValue);
-        (E lambdaLast, E weightLast, E[] sLast, E lineLast) = challenges[^1];
-        Assert.True(FractionalSumcheck.CheckLayer(last, leafVariables - 1, lastInput.Z, lastInput.P, lastInput.Q, lambdaLast, weightLast, sLast, lineLast, out _, out _, out _));
-        Assert.False(FractionalSumcheck.CheckLayer(tampered, leafVariables - 1, lastInput.Z, lastInput.P, lastInput.Q, lambdaLast, weightLast, sLast, lineLast, out _, out _, out _));
-        LookupColumnSpec[] other = [specs[0] with { Scale = 2 }, specs[1]];
-        Assert.NotEqual((pLeaf, qLeaf), LogUpArgument.Leaves(layout, other, alpha, leafPoint, columnValues, multiplicity));
+        return new SimulatedLookup(layout, leafVariables, alpha, leafPoint, columnValues, multiplicity, proofs, challenges, lastInput);
     }
 
     internal static void AddRevealed(TwoSampleChiSquare test, bool first, Run run)

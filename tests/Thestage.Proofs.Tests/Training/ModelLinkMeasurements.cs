@@ -35,16 +35,22 @@ public sealed class ModelLinkMeasurements(ITestOutputHelper output)
         var prove = new long[2];
         var verify = new long[2];
         var sizes = new int[2];
+        var proveCpu = new double[2];
+        var verifyCpu = new double[2];
         ModelLinkProof? proof = null;
         for (int run2 = 0; run2 < 2; run2++)
         {
             clock.Restart();
+            double cpu = ThreadCpu.Milliseconds();
             proof = ModelLinkArgument.Prove(run, committed, new SeededSaltSource(24 + run2));
             byte[] bytes = ModelLinkProofSerializer.Serialize(proof);
+            proveCpu[run2] = ThreadCpu.Milliseconds() - cpu;
             prove[run2] = clock.ElapsedMilliseconds;
             sizes[run2] = bytes.Length;
             clock.Restart();
+            cpu = ThreadCpu.Milliseconds();
             Assert.True(ModelLinkArgument.Verify(run.Transcript, committed.Commitment, ModelLinkProofSerializer.Deserialize(bytes)));
+            verifyCpu[run2] = ThreadCpu.Milliseconds() - cpu;
             verify[run2] = clock.ElapsedMilliseconds;
         }
 
@@ -61,6 +67,6 @@ public sealed class ModelLinkMeasurements(ITestOutputHelper output)
         ModelLinkLayout layout = ModelLinkLayout.TryCreate(config, proof.WeightShifts, model.InputFractionBits, shifts, model.OutputFractionBits)!;
         output.WriteLine($"openings: limbs {Bytes(proof.RemainderOpenings)} bytes (2^{layout.Layout.NumVariables[0]} entries), "
             + $"snapshot {Bytes(proof.TrainingOpenings)} bytes, model {Bytes(proof.ModelOpenings)} bytes; {proof.Sumchecks.Count} sumchecks, {proof.Values.Count} values");
-        output.WriteLine($"link proof: prove {prove[0]} / {prove[1]} ms (incl. serialization), verify {verify[0]} / {verify[1]} ms (incl. deserialization), {sizes[0]} / {sizes[1]} bytes, {bits:F2} bits");
+        output.WriteLine($"link proof: prove {prove[0]} / {prove[1]} ms (incl. serialization), verify {verify[0]} / {verify[1]} ms (incl. deserialization), {sizes[0]} / {sizes[1]} bytes, {bits:F2} bits; thread CPU prove {proveCpu[0]:F0} / {proveCpu[1]:F0} ms, verify {verifyCpu[0]:F0} / {verifyCpu[1]:F0} ms");
     }
 }

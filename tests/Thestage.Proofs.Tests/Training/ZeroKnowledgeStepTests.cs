@@ -168,7 +168,7 @@ public sealed class ZeroKnowledgeStepTests
         Assert.True(proof.IsMasked);
         Assert.All(proof.Sumchecks, s => Assert.True(s.IsMasked));
         byte[] bytes = ModelLinkProofSerializer.Serialize(proof);
-        Assert.Equal(4, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(5, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4))); // TSML v5: a hiding run's link runs the zero-knowledge lookup
         Assert.True(ModelLinkArgument.Verify(run.Transcript, model.Commitment, ModelLinkProofSerializer.Deserialize(bytes)));
 
         LigeroOpeningProof<E> opening = proof.MaskOpenings[0];
@@ -177,7 +177,7 @@ public sealed class ZeroKnowledgeStepTests
         var changed = new LigeroOpeningProof<E>(proximity, opening.EvaluationRow, opening.RowCount, opening.Columns, opening.Salts, opening.MerkleProof);
         ModelLinkProof With(SumcheckMaskChunk[] chunks, LigeroOpeningProof<E>[] openings) =>
             new([.. proof.WeightShifts], [.. proof.WitnessIndices], [.. proof.WitnessValues], proof.RemainderRoot, proof.MultiplicityArray, proof.SumcheckArray,
-                proof.ValueArray, proof.RemainderOpeningArray, proof.TrainingOpeningArray, proof.ModelOpeningArray, chunks, openings);
+                proof.ValueArray, proof.RemainderOpeningArray, proof.TrainingOpeningArray, proof.ModelOpeningArray, chunks, openings, proof.ZeroKnowledgeLookup);
         Assert.False(ModelLinkArgument.Verify(run.Transcript, model.Commitment, With([], [])));
         Assert.False(ModelLinkArgument.Verify(run.Transcript, model.Commitment, With(proof.MaskChunks, [changed])));
 
@@ -190,7 +190,7 @@ public sealed class ZeroKnowledgeStepTests
             values[i] += E.One;
             var tampered = new ModelLinkProof(
                 [.. proof.WeightShifts], [.. proof.WitnessIndices], [.. proof.WitnessValues], proof.RemainderRoot, [], proof.SumcheckArray,
-                values, proof.RemainderOpeningArray, proof.TrainingOpeningArray, proof.ModelOpeningArray, proof.MaskChunks, proof.MaskOpenings);
+                values, proof.RemainderOpeningArray, proof.TrainingOpeningArray, proof.ModelOpeningArray, proof.MaskChunks, proof.MaskOpenings, proof.ZeroKnowledgeLookup);
             Assert.False(ModelLinkArgument.Verify(run.Transcript, model.Commitment, tampered), $"value {i}");
         }
 
@@ -209,7 +209,7 @@ public sealed class ZeroKnowledgeStepTests
             sumchecks[i] = new SumcheckProof<E>(rounds, sumcheck.FactorEvaluations.ToArray(), sumcheck.MaskSum, sumcheck.MaskValue);
             var tampered = new ModelLinkProof(
                 [.. proof.WeightShifts], [], [], proof.RemainderRoot, [], sumchecks, proof.ValueArray, proof.RemainderOpeningArray, proof.TrainingOpeningArray,
-                proof.ModelOpeningArray, proof.MaskChunks, proof.MaskOpenings);
+                proof.ModelOpeningArray, proof.MaskChunks, proof.MaskOpenings, proof.ZeroKnowledgeLookup);
             Assert.False(ModelLinkArgument.Verify(run.Transcript, model.Commitment, tampered), $"sumcheck {i}");
         }
 
