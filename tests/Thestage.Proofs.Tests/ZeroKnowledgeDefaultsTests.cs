@@ -66,7 +66,7 @@ public sealed class ZeroKnowledgeDefaultsTests
 
         TrainingStepProof step = TrainingStepProver.Prove(run, data, 1);
         Assert.True(step.IsMasked);
-        Assert.Equal(3, Version(TrainingStepProofSerializer.Serialize(step)));   // TSSP v3 (samples proven, not opened), not the plain v1
+        Assert.Equal(4, Version(TrainingStepProofSerializer.Serialize(step)));   // TSSP v4 (samples proven, not opened; claims hidden), not the plain v1
         SnapshotRangeProof range = SnapshotRangeArgument.Prove(run, 2);
         Assert.True(range.IsMasked);
         Assert.Equal(6, Version(SnapshotRangeProofSerializer.Serialize(range)));   // TSSR v6 (zero-knowledge logUp), not the plain v3

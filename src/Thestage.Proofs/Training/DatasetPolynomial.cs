@@ -110,6 +110,25 @@ internal sealed class DatasetPolynomial
         return result;
     }
 
+    /// <summary>
+    /// The region's table over (sample, column): entry <c>(x, c)</c> is <c>X[x, region‖c]</c> for the first <c>2^columnVariables</c>
+    /// columns of the region (the dataset factor of a hidden-claims gather, <see cref="StepZeroKnowledge"/>).
+    /// </summary>
+    public E[] RegionTable(Goldilocks[] table, int region, int columnVariables)
+    {
+        int columns = 1 << columnVariables, start = region << InnerVariables;
+        var result = new E[columns << SampleVariables];
+        for (int x = 0; x < 1 << SampleVariables; x++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                result[(x * columns) + c] = E.FromBase(table[(x * RowLength) + start + c]);
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The selector table <c>Sel(x) = Σ_b eq(ζ_b, b)·[x = i_b]</c> over the sample rows.</summary>
     public E[] Selection(ReadOnlySpan<E> batch, int[] indices)
     {

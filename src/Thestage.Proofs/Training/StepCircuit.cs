@@ -29,7 +29,15 @@ internal sealed class StepCircuit
 {
     public const int TableBits = 8;
 
+    /// <summary>
+    /// The smallest segment of a hiding run's circuit: <c>2^2</c> entries, the zero-knowledge logUp's smallest masked column. A tensor
+    /// of fewer entries occupies the start of its segment (the rest zero), and a claim on it reads the segment with its leading
+    /// coordinates zero (<see cref="SegmentPoint"/>).
+    /// </summary>
+    public const int MinimumHiddenLogSize = 2;
+
     private readonly List<int> _logSizes = [];
+    private readonly int _minimumLogSize;
 
     /// <summary>Lays out the step's witness.</summary>
     /// <param name="config">The configuration.</param>
@@ -37,6 +45,7 @@ internal sealed class StepCircuit
     public StepCircuit(TrainingConfig config, bool hiddenBatch = false)
     {
         Config = config;
+        _minimumLogSize = hiddenBatch ? MinimumHiddenLogSize : 0;
         Layers = config.LayerCount;
         LogBatch = BitOperations.Log2((uint)config.BatchSize);
         LogWidths = config.LayerSizes.Select(TensorLayout.CeilLog2).ToArray();
@@ -170,9 +179,13 @@ internal sealed class StepCircuit
         return new Limbs(low, sign, bits, logSize);
     }
 
+    /// <summary>A point on a tensor's own variables lifted to its segment's (zero leading coordinates when the segment is larger).</summary>
+    public E[] SegmentPoint(int segment, E[] point) =>
+        _logSizes[segment] == point.Length ? point : [.. new E[_logSizes[segment] - point.Length], .. point];
+
     private int AddSegment(int logSize)
     {
-        _logSizes.Add(logSize);
+        _logSizes.Add(Math.Max(logSize, _minimumLogSize));
         return _logSizes.Count - 1;
     }
 

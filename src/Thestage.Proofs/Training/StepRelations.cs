@@ -13,7 +13,7 @@ namespace Thestage.Proofs.Training;
 /// recording it), without one it verifies (reading the same messages in the same order and checking them). Every
 /// check that fails throws <see cref="ProofRejectedException"/> naming the relation, which the verifier turns into its <see cref="ProofVerdict"/>; on the
 /// prover's side the checks hold by construction. A third mode, with neither, walks the same relations only to count
-/// their soundness terms (<see cref="ForAccounting"/>), so the soundness figure cannot drift from the protocol.
+/// their soundness terms (<see cref="ForAccounting(StepCircuit, DatasetPolynomial?)"/>), so the soundness figure cannot drift from the protocol.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -46,7 +46,7 @@ namespace Thestage.Proofs.Training;
 /// row, which the bias update's range-checked remainder refuses (padded biases are zero before and after).
 /// </para>
 /// </remarks>
-internal sealed class StepRelations
+internal sealed partial class StepRelations
 {
     private const string PointLabel = "step/zeta";
     private const string LimbLabel = "step/limbs";
@@ -129,6 +129,12 @@ internal sealed class StepRelations
     /// <summary>Runs the range checks and every relation of the step, collecting the claims for the openings.</summary>
     public void Run()
     {
+        if (ZeroKnowledge is not null)
+        {
+            RunZeroKnowledge();
+            return;
+        }
+
         Lookups();
         int layers = _circuit.Layers;
         for (int l = 0; l < layers; l++)
@@ -374,7 +380,7 @@ internal sealed class StepRelations
             [new MultilinearPolynomial<E>(EqPolynomial.Table<E>(point)), new(Lift(_witness!.Q[l])), new(Lift(_witness!.Segments[signSegment]))]);
         E q = Open(_circuit.Q[l], s).Value;
         E sign = Receive(LimbLabel, 1, () => [Evaluate(_witness!.Segments[signSegment], s)])[0];
-        Advice.Add(new(signSegment, s, sign));
+        Advice.Add(new(signSegment, _circuit.SegmentPoint(signSegment, s), sign));
         Require(values[0] == EqPolynomial.Evaluate<E>(point, s) && values[1] == q && values[2] == sign);
     }
 
@@ -382,10 +388,10 @@ internal sealed class StepRelations
     private (E Value, E Sign) Open(StepCircuit.Limbs limbs, E[] point)
     {
         int[] segments = limbs.All;
-        E[] values = Receive(LimbLabel, segments.Length, () => segments.Select(seg => Evaluate(_witness!.Segments[seg], point)).ToArray());
+        E[] values = Receive(LimbLabel, segments.Length, () => segments.Select(seg => Evaluate(_witness!.Segments[seg], _circuit.SegmentPoint(seg, point))).ToArray());
         for (int k = 0; k < segments.Length; k++)
         {
-            Advice.Add(new(segments[k], point, values[k]));
+            Advice.Add(new(segments[k], _circuit.SegmentPoint(segments[k], point), values[k]));
         }
 
         return (StepCircuit.Recompose(limbs, values), limbs.Signed ? values[^1] : E.Zero);

@@ -28,8 +28,10 @@ public sealed class TrainingStepProof
         LigeroOpeningProof<GoldilocksExt2>[] afterOpenings,
         SumcheckMaskChunk[]? maskChunks = null,
         LigeroOpeningProof<GoldilocksExt2>[]? maskOpenings = null,
-        LigeroOpeningProof<GoldilocksExt2>[]? datasetOpening = null)
+        LigeroOpeningProof<GoldilocksExt2>[]? datasetOpening = null,
+        bool hidesClaims = false)
     {
+        HidesClaims = hidesClaims;
         DatasetOpening = datasetOpening ?? [];
         MaskChunks = maskChunks ?? [];
         MaskOpenings = maskOpenings ?? [];
@@ -42,6 +44,9 @@ public sealed class TrainingStepProof
         BeforeOpenings = beforeOpenings;
         AfterOpenings = afterOpenings;
     }
+
+    /// <summary>Whether the relations are the zero-checks with hidden claims of a hiding run (<c>TSSP</c> v4, <see cref="StepZeroKnowledge"/>).</summary>
+    internal bool HidesClaims { get; }
 
     /// <summary>The masking pool's chunks when the sumchecks are zero-knowledge (a hiding run), in commitment order; else empty.</summary>
     internal SumcheckMaskChunk[] MaskChunks { get; }

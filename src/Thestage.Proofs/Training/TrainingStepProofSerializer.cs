@@ -19,13 +19,16 @@ namespace Thestage.Proofs.Training;
 /// followed by its mask's sum and value, and the opening lists by the masking pool (as in <c>TSIP</c> v2). Plain proofs are
 /// written as version 1, unchanged. Version 3 is a hiding run's proof (<c>TSTT</c> v5): as version 2 without the batch (the samples
 /// are proven, not opened: nothing follows the step but the witness root), with a fourth opening list after the three — the
-/// dataset commitment's, exactly one opening. Version 2 (a hiding proof that opened its samples) is refused. No trailing bytes.
+/// dataset commitment's, exactly one opening; its relations revealed their claims. Version 4 has version 3's fields and the relations of
+/// <see cref="StepZeroKnowledge"/> (every relation one zero-check over masked witness segments, the zero-knowledge logUp): a hiding run's
+/// proofs are written as version 4. Versions 2 (a hiding proof that opened its samples) and 3 (revealed claims) are refused. No trailing bytes.
 /// </remarks>
 public static class TrainingStepProofSerializer
 {
     private const ushort Version = 1;
     private const ushort MaskedVersion = 2;
     private const ushort HiddenBatchVersion = 3;
+    private const ushort HiddenClaimsVersion = 4;
 
     private static ReadOnlySpan<byte> Magic => "TSSP"u8;
 
@@ -37,7 +40,7 @@ public static class TrainingStepProofSerializer
         ArgumentNullException.ThrowIfNull(proof);
         var writer = new ProofWriter();
         bool hidden = proof.Batch is null;
-        writer.WriteHeader(Magic, hidden ? HiddenBatchVersion : proof.IsMasked ? MaskedVersion : Version);
+        writer.WriteHeader(Magic, proof.HidesClaims ? HiddenClaimsVersion : hidden ? HiddenBatchVersion : proof.IsMasked ? MaskedVersion : Version);
         writer.WriteUInt32((uint)proof.Step);
         proof.Batch?.Write(writer);
         writer.WriteDigest(proof.WitnessRoot);
@@ -75,13 +78,18 @@ public static class TrainingStepProofSerializer
     public static TrainingStepProof Deserialize(ReadOnlySpan<byte> bytes)
     {
         var reader = new ProofReader(bytes);
-        ushort version = reader.ReadHeader(Magic, Version, HiddenBatchVersion);
+        ushort version = reader.ReadHeader(Magic, Version, HiddenClaimsVersion);
         if (version == MaskedVersion)
         {
-            throw new ProofFormatException("TSSP version 2 (a hiding run's step proof that opened its samples) is no longer accepted: re-record the run and prove it again (version 3 proves the samples without opening them).");
+            throw new ProofFormatException("TSSP version 2 (a hiding run's step proof that opened its samples) is no longer accepted: re-record the run and prove it again (version 4 proves the samples without opening them and hides its claims).");
         }
 
-        bool hidden = version == HiddenBatchVersion;
+        if (version == HiddenBatchVersion)
+        {
+            throw new ProofFormatException("TSSP version 3 (a hiding run's step proof whose relations reveal their claims) is no longer accepted: prove the step again (version 4 hides them).");
+        }
+
+        bool hidden = version == HiddenClaimsVersion;
         bool masked = hidden;
         uint step = reader.ReadUInt32();
         if (step >= TrainingTranscript.MaxSteps)
@@ -117,6 +125,6 @@ public static class TrainingStepProofSerializer
 
         (SumcheckMaskChunk[] Chunks, LigeroOpeningProof<GoldilocksExt2>[] Openings) pool = masked ? ProofCodec.ReadMaskPool(ref reader) : ([], []);
         reader.EnsureEnd();
-        return new TrainingStepProof((int)step, batch, root, sumchecks, values, openings[0], openings[1], openings[2], pool.Chunks, pool.Openings, hidden ? openings[3] : null);
+        return new TrainingStepProof((int)step, batch, root, sumchecks, values, openings[0], openings[1], openings[2], pool.Chunks, pool.Openings, hidden ? openings[3] : null, hidden);
     }
 }

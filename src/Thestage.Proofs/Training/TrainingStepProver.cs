@@ -101,7 +101,8 @@ public static class TrainingStepProver
         LigeroProverState[] afterStates,
         ISaltSource? salts,
         LigeroProverState? dataset = null,
-        int[]? gatherIndices = null)
+        int[]? gatherIndices = null,
+        bool revealClaims = false)
     {
         if ((batch is null) != training.HidesSamples || (dataset is null) != (batch is not null))
         {
@@ -110,18 +111,22 @@ public static class TrainingStepProver
 
         var circuit = new StepCircuit(training.Config, training.HidesSamples);
         StepWitness witness = StepWitness.Build(circuit, trace, snapshot, next);
-        Goldilocks[][] advice = circuit.Layout.Assemble(witness.Segments);
+        StepZeroKnowledge? zeroKnowledge = training.HidesSamples && !revealClaims ? ZeroKnowledgeLayout(training, circuit) : null;
+        Goldilocks[][] segments = zeroKnowledge?.Segments(circuit, witness.Segments, salts) ?? witness.Segments;
+        SegmentLayout layout = zeroKnowledge?.Layout ?? circuit.Layout;
+        Goldilocks[][] advice = layout.Assemble(segments);
         LigeroProverState state = LigeroProver.Commit(advice[0], training.Parameters, salts);
 
-        Transcript transcript = Begin(training, step, batch, state.Commitment.Root);
-        var builder = new ProofBuilder<E>(training.Parameters.Hiding ? new SumcheckMaskPool<E>(training.Parameters, MaskChunkLogSize(training), salts) : null);
-        StepRelations relations = batch is null
-            ? StepRelations.ForProver(circuit, transcript, HiddenBatch(training, step, dataset!.Evaluations) with { Indices = gatherIndices ?? training.Batch(step) }, witness, builder)
-            : StepRelations.ForProver(circuit, transcript, batch.InputMatrix(circuit.LogWidths[0]), batch.Labels, witness, builder);
+        Transcript transcript = Begin(training, step, batch, state.Commitment.Root, zeroKnowledge is not null);
+        var builder = new ProofBuilder<E>(training.Parameters.Hiding ? new SumcheckMaskPool<E>(training.Parameters, MaskChunkLogSize(training, revealClaims), salts) : null);
+        StepRelations.HiddenBatch? hidden = batch is null ? HiddenBatch(training, step, dataset!.Evaluations) with { Indices = gatherIndices ?? training.Batch(step) } : null;
+        StepRelations relations = zeroKnowledge is not null ? StepRelations.ForProver(circuit, transcript, hidden!, witness, builder, zeroKnowledge, segments)
+            : hidden is not null ? StepRelations.ForProver(circuit, transcript, hidden, witness, builder)
+            : StepRelations.ForProver(circuit, transcript, batch!.InputMatrix(circuit.LogWidths[0]), batch.Labels, witness, builder);
         relations.Run();
 
         SegmentLayout weights = WeightCommitment.Layout(training.Config);
-        LigeroOpeningProof<E>[] adviceOpening = ClaimBatcher.Prove(transcript, builder, circuit.Layout, advice, [state], relations.Advice);
+        LigeroOpeningProof<E>[] adviceOpening = ClaimBatcher.Prove(transcript, builder, layout, advice, [state], relations.Advice);
         LigeroOpeningProof<E>[] before = ClaimBatcher.Prove(
             transcript, builder, weights, weights.Assemble(witness.Before), beforeStates, relations.Before);
         LigeroOpeningProof<E>[] after = ClaimBatcher.Prove(
@@ -134,9 +139,22 @@ public static class TrainingStepProver
         LigeroOpeningProof<E>[]? datasetOpening = dataset is null ? null
             : ClaimBatcher.Prove(transcript, builder, new DatasetPolynomial(training.Config, training.SampleCount).Layout, [dataset.Evaluations], [dataset], relations.Dataset);
         LigeroOpeningProof<E>[] maskOpenings = builder.Masks.Open(transcript);
+        if (zeroKnowledge is not null)
+        {
+            foreach (Goldilocks[] secret in segments.Skip(zeroKnowledge.AdviceSegments).Append(advice[0]))
+            {
+                Array.Clear(secret);
+            }
+        }
+
         return new TrainingStepProof(
-            step, batch, state.Commitment.Root, [.. builder.Sumchecks], [.. builder.Values], adviceOpening, before, after, [.. builder.Masks.Chunks], maskOpenings, datasetOpening);
+            step, batch, state.Commitment.Root, [.. builder.Sumchecks], [.. builder.Values], adviceOpening, before, after, [.. builder.Masks.Chunks], maskOpenings, datasetOpening,
+            zeroKnowledge is not null);
     }
+
+    /// <summary>The hidden-claims layout of a hiding run's step (<c>TSSP</c> v4, <see cref="StepZeroKnowledge"/>).</summary>
+    internal static StepZeroKnowledge ZeroKnowledgeLayout(TrainingTranscript training, StepCircuit circuit) =>
+        StepZeroKnowledge.Create(circuit, new DatasetPolynomial(training.Config, training.SampleCount));
 
     /// <summary>A hiding run's batch of step <paramref name="step"/>: the dataset's layout, the schedule's indices, and the table when proving.</summary>
     internal static StepRelations.HiddenBatch HiddenBatch(TrainingTranscript training, int step, Goldilocks[]? table) =>
@@ -146,10 +164,15 @@ public static class TrainingStepProver
     /// The masking pool's chunk size for a hiding run's step proofs: the relations' masks (counted by walking them), the logUp's
     /// layers and the three batching sumchecks, in one chunk of at most <c>2^16</c> entries.
     /// </summary>
-    internal static int MaskChunkLogSize(TrainingTranscript training)
+    internal static int MaskChunkLogSize(TrainingTranscript training, bool revealClaims = false)
     {
         var circuit = new StepCircuit(training.Config, training.HidesSamples);
         DatasetPolynomial? dataset = training.HidesSamples ? new DatasetPolynomial(training.Config, training.SampleCount) : null;
+        if (dataset is not null && !revealClaims)
+        {
+            return ZeroKnowledgeChunkLogSize(training, circuit, dataset);
+        }
+
         var relations = StepRelations.ForAccounting(circuit, dataset);
         relations.Run();
         long entries = relations.MaskEntries;
@@ -173,10 +196,37 @@ public static class TrainingStepProver
     }
 
     /// <summary>
+    /// The chunk size with hidden claims: every zero-check's mask at its round degree (counted by walking them), the zero-knowledge
+    /// logUp's committed multiplicities, layer-mask coefficients, degree-4 root and degree-5 layers (as the inference prover sizes them),
+    /// and the batching sumchecks of the witness, both snapshots and the dataset.
+    /// </summary>
+    private static int ZeroKnowledgeChunkLogSize(TrainingTranscript training, StepCircuit circuit, DatasetPolynomial dataset)
+    {
+        StepZeroKnowledge zeroKnowledge = StepZeroKnowledge.Create(circuit, dataset);
+        var relations = StepRelations.ForAccounting(circuit, dataset, zeroKnowledge);
+        relations.Run();
+        long entries = relations.MaskEntries;
+        LookupColumnSpec[] specs = circuit.LookupColumns.Select(c => new LookupColumnSpec(circuit.LogSizes[c.Segment], c.Scale)).ToArray();
+        int leaves = LogUpLayout.Create(specs, StepCircuit.TableBits).LogSize;
+        entries += (1L << StepCircuit.TableBits) + (2 * (StepCircuit.TableBits + (FractionalSumcheck.LayerMaskCoefficients * (leaves - 1)))) + SumcheckMask<E>.Entries(1, 4);
+        for (int j = 1; j < leaves; j++)
+        {
+            entries += SumcheckMask<E>.Entries(j, 5);
+        }
+
+        foreach (int v in zeroKnowledge.Layout.NumVariables.Concat(training.WeightVariables).Concat(training.WeightVariables).Append(dataset.NumVariables))
+        {
+            entries += SumcheckMask<E>.Entries(v, 2);
+        }
+
+        return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
+    }
+
+    /// <summary>
     /// Starts the Fiat–Shamir transcript: training digest, step, both snapshots' roots, the opened batch (a hiding run's: its sample
     /// indices, which the digest and the step fix anyway) and the witness root.
     /// </summary>
-    internal static Transcript Begin(TrainingTranscript training, int step, BatchOpening? batch, Digest256 witnessRoot)
+    internal static Transcript Begin(TrainingTranscript training, int step, BatchOpening? batch, Digest256 witnessRoot, bool hiddenClaims = false)
     {
         var transcript = new Transcript("thestage.training.step.v1");
         transcript.AbsorbDigest("training", training.Digest);
@@ -201,6 +251,12 @@ public static class TrainingStepProver
         }
 
         transcript.AbsorbDigest("witness", witnessRoot);
+        if (hiddenClaims)
+        {
+            // TSSP v4: the relations are the zero-checks of StepZeroKnowledge (a v4 proof read under other relations fails its first check).
+            transcript.AbsorbUInt64("step/zero-knowledge-claims", 4);
+        }
+
         return transcript;
     }
 }

@@ -69,10 +69,11 @@ public static class TrainingStepVerifier
         ArgumentNullException.ThrowIfNull(training);
         var circuit = new StepCircuit(training.Config, training.HidesSamples);
         DatasetPolynomial? dataset = training.HidesSamples ? new DatasetPolynomial(training.Config, training.SampleCount) : null;
-        var relations = StepRelations.ForAccounting(circuit, dataset);
+        StepZeroKnowledge? zeroKnowledge = dataset is null ? null : StepZeroKnowledge.Create(circuit, dataset);
+        StepRelations relations = zeroKnowledge is null ? StepRelations.ForAccounting(circuit, dataset) : StepRelations.ForAccounting(circuit, dataset!, zeroKnowledge);
         relations.Run();
         double field = E.Log2Size;
-        int witness = circuit.Layout.NumVariables[0];
+        int witness = (zeroKnowledge?.Layout ?? circuit.Layout).NumVariables[0];
         double epsilon = Math.Pow(2.0, -training.Parameters.SoundnessBits(witness, field));
         double terms = relations.SoundnessTerms + relations.Advice.Count + (2.0 * witness);
         foreach (int v in training.WeightVariables)
@@ -83,7 +84,8 @@ public static class TrainingStepVerifier
 
         LookupColumnSpec[] specs = circuit.LookupColumns.Select(c => new LookupColumnSpec(circuit.LogSizes[c.Segment], c.Scale)).ToArray();
         long lookups = specs.Sum(c => 1L << c.LogSize);
-        epsilon += Math.Pow(2.0, -LogUpArgument.SoundnessBits(lookups, StepCircuit.TableBits, LogUpLayout.Create(specs, StepCircuit.TableBits).LogSize, field));
+        epsilon += Math.Pow(2.0, -LogUpArgument.SoundnessBits(
+            lookups, StepCircuit.TableBits, LogUpLayout.Create(specs, StepCircuit.TableBits).LogSize, field, committedMultiplicities: zeroKnowledge is not null, zeroKnowledge: zeroKnowledge is not null));
         if (dataset is not null)
         {
             // The dataset's one opening and the batching of its claims.
@@ -95,7 +97,8 @@ public static class TrainingStepVerifier
         {
             // Zero-knowledge sumchecks: 2/|F| each (the mask's ρ and its batched g(r)), and the openings of the pool's chunks
             // (at most SumcheckMaskChunk.MaxChunks, each counted at the weakest size).
-            terms += 2.0 * (relations.SumcheckCount + LogUpLayout.Create(specs, StepCircuit.TableBits).LogSize + 1 + 3 + (dataset is null ? 0 : 1));
+            // With hidden claims the zero-knowledge logUp's own terms are in its figure above; the zero-checks and the four batchings remain.
+            terms += 2.0 * (relations.SumcheckCount + (zeroKnowledge is null ? LogUpLayout.Create(specs, StepCircuit.TableBits).LogSize + 1 : 0) + 3 + (dataset is null ? 0 : 1));
             double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, SumcheckMaskChunk.MaxLogSize - SumcheckMaskChunk.MinLogSize + 1)
                 .Min(v => training.Parameters.SoundnessBits(v, field));
             epsilon += SumcheckMaskChunk.MaxChunks * Math.Pow(2.0, -weakest);
@@ -133,6 +136,12 @@ public static class TrainingStepVerifier
             return ProofVerdict.Reject(RejectionReason.Format, "no batch");
         }
 
+        // A hiding run's relations hide their claims (TSSP v4); the revealing relations of v3 are refused, and a plain run has no hidden claims.
+        if (proof.HidesClaims != training.HidesSamples)
+        {
+            return ProofVerdict.Reject(RejectionReason.Format, training.HidesSamples ? "revealed claims in a hiding run's step proof" : "hidden claims in a plain run's step proof");
+        }
+
         // A masked proof's chunks are at most the size its prover chooses (which bounds the verifier's work).
         if (proof.IsMasked != training.Parameters.Hiding
             || (proof.IsMasked && proof.MaskChunks.Any(c => c.LogSize > TrainingStepProver.MaskChunkLogSize(training))))
@@ -143,16 +152,18 @@ public static class TrainingStepVerifier
         return ProofVerdict.Of(() =>
         {
             var circuit = new StepCircuit(training.Config, training.HidesSamples);
-            Transcript transcript = TrainingStepProver.Begin(training, proof.Step, proof.Batch, proof.WitnessRoot);
+            StepZeroKnowledge? zeroKnowledge = training.HidesSamples ? TrainingStepProver.ZeroKnowledgeLayout(training, circuit) : null;
+            SegmentLayout layout = zeroKnowledge?.Layout ?? circuit.Layout;
+            Transcript transcript = TrainingStepProver.Begin(training, proof.Step, proof.Batch, proof.WitnessRoot, zeroKnowledge is not null);
             SumcheckMaskVerifier<E>? masks = proof.IsMasked ? new SumcheckMaskVerifier<E>(training.Parameters, proof.MaskChunks) : null;
             var cursor = new ProofCursor<E>(proof.Sumchecks, proof.Values, masks);
-            StepRelations relations = proof.Batch is null
-                ? StepRelations.ForVerifier(circuit, transcript, TrainingStepProver.HiddenBatch(training, proof.Step, null), cursor)
-                : StepRelations.ForVerifier(circuit, transcript, proof.Batch.InputMatrix(circuit.LogWidths[0]), proof.Batch.Labels, cursor);
+            StepRelations relations = zeroKnowledge is not null
+                ? StepRelations.ForVerifier(circuit, transcript, TrainingStepProver.HiddenBatch(training, proof.Step, null), cursor, zeroKnowledge)
+                : StepRelations.ForVerifier(circuit, transcript, proof.Batch!.InputMatrix(circuit.LogWidths[0]), proof.Batch.Labels, cursor);
             relations.Run();
             SegmentLayout weights = WeightCommitment.Layout(training.Config);
-            var witness = new LigeroCommitment(proof.WitnessRoot, circuit.Layout.NumVariables[0]);
-            ClaimBatcher.Verify(transcript, cursor, circuit.Layout, [witness], training.Parameters, relations.Advice, proof.WitnessOpening, "witness");
+            var witness = new LigeroCommitment(proof.WitnessRoot, layout.NumVariables[0]);
+            ClaimBatcher.Verify(transcript, cursor, layout, [witness], training.Parameters, relations.Advice, proof.WitnessOpening, "witness");
             ClaimBatcher.Verify(transcript, cursor, weights, training.WeightCommitmentsAt(proof.Step), training.Parameters, relations.Before, proof.BeforeOpenings, "snapshot before");
             ClaimBatcher.Verify(transcript, cursor, weights, training.WeightCommitmentsAt(proof.Step + 1), training.Parameters, relations.After, proof.AfterOpenings, "snapshot after");
             if (training.HidesSamples)

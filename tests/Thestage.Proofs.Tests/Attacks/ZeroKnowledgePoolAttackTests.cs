@@ -127,7 +127,7 @@ public sealed class ZeroKnowledgePoolAttackTests
         // relabelled as).
         foreach ((TrainingRun run2, bool masked) in new[] { (hidingRun, true), (plainRun, false) })
         {
-            AssertRelabelRefused(TrainingStepProofSerializer.Serialize(TrainingStepProver.Prove(run2, data, 1, new SeededSaltSource(9037))), masked ? (ushort)3 : (ushort)1, masked ? (ushort)1 : (ushort)3,
+            AssertRelabelRefused(TrainingStepProofSerializer.Serialize(TrainingStepProver.Prove(run2, data, 1, new SeededSaltSource(9037))), masked ? (ushort)4 : (ushort)1, masked ? (ushort)1 : (ushort)4,
                 b => TrainingStepVerifier.Verify(run2.Transcript, TrainingStepProofSerializer.Deserialize(b)));
             byte[] range = SnapshotRangeProofSerializer.Serialize(SnapshotRangeArgument.Prove(run2, 2, new SeededSaltSource(9038)));
             CommittedModel linked = CommittedModel.Commit(ModelLinkArgument.Quantize(run2.Snapshots[^1], 12, 6), run2.Transcript.Parameters, new SeededSaltSource(9039));

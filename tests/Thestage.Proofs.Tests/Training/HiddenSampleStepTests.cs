@@ -40,7 +40,7 @@ public sealed class HiddenSampleStepTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Equal(0, proof.BatchSize);
         Assert.Single(proof.DatasetOpening);
         byte[] bytes = TrainingStepProofSerializer.Serialize(proof);
-        Assert.Equal(3, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(4, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         TrainingStepProof reread = TrainingStepProofSerializer.Deserialize(bytes);
         Assert.Equal(bytes, TrainingStepProofSerializer.Serialize(reread));
         Assert.True(TrainingStepVerifier.Check(transcript, reread, VerifierPolicy.Default).IsAccepted, TrainingStepVerifier.Check(transcript, reread, VerifierPolicy.Default).ToString());
@@ -115,7 +115,7 @@ public sealed class HiddenSampleStepTests(Xunit.Abstractions.ITestOutputHelper o
             E[] values = [.. proof.Values];
             values[i] += E.One;
             TrainingStepProof changed = new(
-                proof.Step, proof.Batch, proof.WitnessRoot, proof.Sumchecks, values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, proof.MaskChunks, proof.MaskOpenings, proof.DatasetOpening);
+                proof.Step, proof.Batch, proof.WitnessRoot, proof.Sumchecks, values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, proof.MaskChunks, proof.MaskOpenings, proof.DatasetOpening, proof.HidesClaims);
             Assert.False(TrainingStepVerifier.Verify(run.Transcript, changed), $"value {i}");
         }
     }
@@ -139,16 +139,17 @@ public sealed class HiddenSampleStepTests(Xunit.Abstractions.ITestOutputHelper o
         // a plain proof carrying a dataset opening, and a hiding proof without its samples under the plain transcript.
         TrainingStepProof downgraded = new(
             proof.Step, plainProof.Batch, proof.WitnessRoot, proof.Sumchecks, proof.Values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings,
-            proof.MaskChunks, proof.MaskOpenings, proof.DatasetOpening);
+            proof.MaskChunks, proof.MaskOpenings, proof.DatasetOpening, proof.HidesClaims);
         Assert.Equal(RejectionReason.Format, TrainingStepVerifier.Check(run.Transcript, downgraded, VerifierPolicy.Default).Reason);
         Assert.False(TrainingStepVerifier.Verify(run.Transcript, WithDataset(downgraded, [])));
         Assert.False(TrainingStepVerifier.Verify(plain.Transcript, WithDataset(plainProof, proof.DatasetOpening)));
         Assert.False(TrainingStepVerifier.Verify(plain.Transcript, proof));
         Assert.False(TrainingStepVerifier.Verify(run.Transcript, plainProof));
 
-        // TSSP v2 (a hiding proof that opened its samples) is refused; the hiding proof's bytes relabelled v1 or v2 do not parse.
+        // TSSP v2 (a hiding proof that opened its samples) and v3 (revealed claims) are refused; the hiding proof's bytes relabelled v1, v2
+        // or v3 do not parse.
         byte[] bytes = TrainingStepProofSerializer.Serialize(proof);
-        foreach (ushort version in new ushort[] { 1, 2, 4 })
+        foreach (ushort version in new ushort[] { 1, 2, 3, 5 })
         {
             byte[] relabelled = (byte[])bytes.Clone();
             BinaryPrimitives.WriteUInt16LittleEndian(relabelled.AsSpan(4), version);
@@ -258,11 +259,11 @@ public sealed class HiddenSampleStepTests(Xunit.Abstractions.ITestOutputHelper o
     }
 
     internal static TrainingStepProof WithDataset(TrainingStepProof proof, LigeroOpeningProof<E>[] dataset) =>
-        new(proof.Step, proof.Batch, proof.WitnessRoot, proof.Sumchecks, proof.Values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, proof.MaskChunks, proof.MaskOpenings, dataset);
+        new(proof.Step, proof.Batch, proof.WitnessRoot, proof.Sumchecks, proof.Values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, proof.MaskChunks, proof.MaskOpenings, dataset, proof.HidesClaims);
 
     private static TrainingStepProof WithSumchecks(TrainingStepProof proof, SumcheckProof<E>[] sumchecks) =>
-        new(proof.Step, proof.Batch, proof.WitnessRoot, sumchecks, proof.Values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, proof.MaskChunks, proof.MaskOpenings, proof.DatasetOpening);
+        new(proof.Step, proof.Batch, proof.WitnessRoot, sumchecks, proof.Values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, proof.MaskChunks, proof.MaskOpenings, proof.DatasetOpening, proof.HidesClaims);
 
     private static TrainingStepProof Relabelled(TrainingStepProof proof, int step) =>
-        new(step, proof.Batch, proof.WitnessRoot, proof.Sumchecks, proof.Values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, proof.MaskChunks, proof.MaskOpenings, proof.DatasetOpening);
+        new(step, proof.Batch, proof.WitnessRoot, proof.Sumchecks, proof.Values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, proof.MaskChunks, proof.MaskOpenings, proof.DatasetOpening, proof.HidesClaims);
 }

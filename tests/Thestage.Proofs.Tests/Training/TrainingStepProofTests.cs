@@ -132,7 +132,6 @@ public sealed class TrainingStepSoundnessTests
             t => t.D[2][5]--,
             t => { t.Q[1][2]++; t.S[1][2] -= 1L << Config.FractionalBits; },
             t => t.PB[0][1]++,
-            t => t.A[1][4]++,                                                     // activations are not committed: only ReLU(Z) counts
         };
         foreach (Action<StepTrace> tamper in tampers)
         {
@@ -141,6 +140,12 @@ public sealed class TrainingStepSoundnessTests
             TrainingStepProof proof = TrainingStepProver.Prove(run, Data, 1, trace, null);
             VerdictAssert.Rejected(TrainingStepVerifier.Check(run.Transcript, proof, VerifierPolicy.Default), RejectionReason.Relation);
         }
+
+        // Activations are not committed: only ReLU(Z) counts. The hidden-claims relations (TSSP v4) read A_l as Z_(l−1)'s limbs times its
+        // sign limb and never the trace's A, so an altered A changes nothing and the proof is the honest one.
+        StepTrace altered = HonestTrace(run, 1);
+        altered.A[1][4]++;
+        Assert.True(TrainingStepVerifier.Check(run.Transcript, TrainingStepProver.Prove(run, Data, 1, altered, null), VerifierPolicy.Default).IsAccepted);
     }
 
     [Fact]

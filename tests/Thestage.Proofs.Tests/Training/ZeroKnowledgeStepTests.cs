@@ -33,7 +33,7 @@ public sealed class ZeroKnowledgeStepTests
         Assert.True(TrainingStepVerifier.SoundnessBits(run.Transcript) >= VerifierPolicy.Default.MinimumSoundnessBits);
 
         TrainingStepProof With(SumcheckMaskChunk[] chunks, LigeroOpeningProof<E>[] openings) =>
-            new(proof.Step, proof.Batch, proof.WitnessRoot, proof.Sumchecks, proof.Values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, chunks, openings, proof.DatasetOpening);
+            new(proof.Step, proof.Batch, proof.WitnessRoot, proof.Sumchecks, proof.Values, proof.WitnessOpening, proof.BeforeOpenings, proof.AfterOpenings, chunks, openings, proof.DatasetOpening, proof.HidesClaims);
         Assert.True(TrainingStepVerifier.Verify(run.Transcript, With(proof.MaskChunks, proof.MaskOpenings)));
         Assert.False(TrainingStepVerifier.Verify(run.Transcript, With([], [])));
         LigeroOpeningProof<E> opening = proof.MaskOpenings[0];
