@@ -65,15 +65,8 @@ internal static class WeightRangeArgument
         for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
         {
             // Zero-check Σ_x eq(r, x)·Pad(x)·S(x) = 0 over the segment.
-            int v = plan.WeightLogSizes[segment];
-            E[] r = transcript.Challenges<E>(PaddingLabel, v);
-            var padding = new E[1 << v];
-            padding.AsSpan().Fill(E.One);
-            BoxIndicator.Add<E>(padding, plan.WeightBoxes[segment], -E.One);
-            SumcheckProverOutput<E> zeroCheck = SumcheckProver.Prove(
-                transcript, E.Zero, [new MultilinearPolynomial<E>(EqPolynomial.Table<E>(r)), new(padding), new(segments[segment].Select(E.FromBase).ToArray())], builder.Masks);
-            builder.AddSumcheck(zeroCheck.Proof);
-            claims.Add(new SegmentClaim<E>(segment, zeroCheck.Point.ToArray(), zeroCheck.Proof.FactorEvaluations[2]));
+            (E[] point, E value) = PaddingZeroCheck.Prove(transcript, builder, PaddingLabel, plan.WeightBoxes[segment], segments[segment]);
+            claims.Add(new SegmentClaim<E>(segment, point, value));
         }
 
         LigeroOpeningProof<E>[] openings = ClaimBatcher.Prove(transcript, builder, commitment.WeightLayout, polynomials, states, claims);
@@ -145,18 +138,8 @@ internal static class WeightRangeArgument
             List<SegmentClaim<E>> claims = Claims(columnSegments, lookup);
             for (int segment = 0; segment < plan.WeightBoxes.Count; segment++)
             {
-                string relation = $"padding of segment {segment}";
-                int v = plan.WeightLogSizes[segment];
-                E[] r = transcript.Challenges<E>(PaddingLabel, v);
-                ProofVerdict.Require(cursor.TryNextSumcheck(out SumcheckProof<E>? zeroCheck), RejectionReason.Format, relation);
-                SumcheckVerification<E> result = SumcheckVerifier.Verify(transcript, E.Zero, v, 3, zeroCheck, masks);
-                ProofVerdict.Require(result, RejectionReason.Relation, relation);
-                ProofVerdict.Require(
-                    result.FactorEvaluations[0] == EqPolynomial.Evaluate<E>(r, result.Point)
-                    && result.FactorEvaluations[1] == E.One - BoxIndicator.Evaluate(result.Point, plan.WeightBoxes[segment]),
-                    RejectionReason.Relation,
-                    relation);
-                claims.Add(new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2]));
+                (E[] point, E value) = PaddingZeroCheck.Verify(transcript, cursor, PaddingLabel, plan.WeightLogSizes[segment], plan.WeightBoxes[segment], $"padding of segment {segment}");
+                claims.Add(new SegmentClaim<E>(segment, point, value));
             }
 
             ClaimBatcher.Verify(transcript, cursor, commitment.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, claims, proof.Openings, "weights");
