@@ -99,6 +99,14 @@ internal static class CliOptions
         CustomParser = r => Value(r, name, (string v, out string p) => File.Exists(p = v) || Directory.Exists(v), v => Missing(name, v, "no such file or directory")),
     };
 
+    /// <summary>An optional existing file or directory (null when the option is absent).</summary>
+    public static Option<string?> OptionalInputPath(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "path",
+        CustomParser = r => Value(r, name, (string v, out string? p) => File.Exists(p = v) || Directory.Exists(v), v => Missing(name, v, "no such file or directory")),
+    };
+
     /// <summary>A required file to write (refused when it is an existing directory; its directory is created when missing).</summary>
     public static Option<string> OutputFile(string name, string description) => new(name)
     {

@@ -74,7 +74,7 @@ internal static partial class LeNet5Process
         return ranges ? 0 : 1;
     }
 
-    private static double ThreadCpuMilliseconds()
+    internal static double ThreadCpuMilliseconds()
     {
         if (!OperatingSystem.IsLinux() || ClockGetTime(ThreadCpuClock, out TimeSpec time) != 0)
         {

@@ -9,7 +9,7 @@ namespace Thestage.Benchmarks.Proofs;
 /// What a private input costs (docs/proofs.md, "Private input"): LeNet-5 (zkCNN's, max pooling) and the 784-128-10 MLP on one image,
 /// the model committed with <see cref="LigeroParameters.DefaultHiding"/>, proven for the public input (<c>TSIP</c> 2) and for the same
 /// input committed by its owner with <see cref="LigeroParameters.DefaultHidingWithBudget"/> for budgets 2 and 16 (<c>TSIP</c>
-/// 0x8002; the budget is the input owner's choice and, as for the weights, the opening's size grows linearly with it). GlobalSetup prints both proofs' sizes, the input commitment's and the soundness. Prove: one proof; a private proof uses one
+/// 0x8003 since h/zkpriv3, 0x8002 before; the budget is the input owner's choice and, as for the weights, the opening's size grows linearly with it). GlobalSetup prints both proofs' sizes, the input commitment's and the soundness. Prove: one proof; a private proof uses one
 /// of the input's mask sets, so IterationSetup commits the input again (outside the measurement) when they are used up. Verify:
 /// deserializing and verifying one proof. CommitInput: the owner's one-time commitment (private mode only).
 /// </summary>

@@ -42,9 +42,13 @@ internal static partial class OpeningCount
     /// returned stream is disposed or the process ends, whichever comes first.
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled while waiting.</exception>
-    public static FileStream Lock(string directory, Terminal terminal, CancellationToken cancellationToken)
+    public static FileStream Lock(string directory, Terminal terminal, CancellationToken cancellationToken) => Lock(directory, LockName, terminal, cancellationToken);
+
+    /// <summary>Takes the lock file <paramref name="lockName"/> of <paramref name="directory"/> (a package's, or a committed input's), waiting as <see cref="Lock(string, Terminal, CancellationToken)"/> does.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled while waiting.</exception>
+    public static FileStream Lock(string directory, string lockName, Terminal terminal, CancellationToken cancellationToken)
     {
-        string path = Path.Combine(directory, LockName);
+        string path = Path.Combine(directory, lockName);
         bool told = false;
         while (true)
         {
@@ -66,45 +70,59 @@ internal static partial class OpeningCount
         }
     }
 
-    /// <summary>Reads the count of <paramref name="commitment"/>'s openings (call it holding <see cref="Lock"/>).</summary>
+    /// <summary>Reads the count of <paramref name="commitment"/>'s openings (call it holding <see cref="Lock(string, Terminal, CancellationToken)"/>).</summary>
     /// <returns>The openings made so far, in <c>[1, OpeningBudget]</c>.</returns>
     /// <exception cref="InvalidDataException">The file is missing, malformed, readable by others, or counts another commitment or budget.</exception>
-    public static int Read(string directory, ModelCommitment commitment)
+    public static int Read(string directory, ModelCommitment commitment) =>
+        Read(directory, FileName, commitment.Fingerprint.ToString(), commitment.OpeningBudget, 1, "its hiding commitment", "the weights", "compile again", "the range proof is the first");
+
+    /// <summary>
+    /// Reads a count file <paramref name="fileName"/> of the commitment <paramref name="fingerprint"/> with budget <paramref name="budget"/>
+    /// (call it holding the directory's lock): the model's (<see cref="Read(string, ModelCommitment)"/>) or a committed input's
+    /// (<see cref="InputCommitVerb"/>, which starts at 0).
+    /// </summary>
+    /// <returns>The openings made so far, in <c>[minimum, budget]</c>.</returns>
+    /// <exception cref="InvalidDataException">The file is missing, malformed, readable by others, or counts another commitment or budget.</exception>
+    public static int Read(string directory, string fileName, string fingerprint, int budget, int minimum, string commitment, string secret, string remedy, string why)
     {
-        string path = Path.Combine(directory, FileName);
+        string path = Path.Combine(directory, fileName);
         if (!File.Exists(path))
         {
-            throw new InvalidDataException($"{directory} has no {FileName}, the count of openings of its hiding commitment (budget {commitment.OpeningBudget}): "
-                + "without it prove cannot know which mask sets earlier proofs used, and reusing one reveals the weights; restore it from where the seed is kept, or compile again");
+            throw new InvalidDataException($"{directory} has no {fileName}, the count of openings of {commitment} (budget {budget}): "
+                + $"without it prove cannot know which mask sets earlier proofs used, and reusing one reveals {secret}; restore it from where the seed is kept, or {remedy}");
         }
 
         string text = Encoding.ASCII.GetString(WorkflowFiles.ReadSecret(path, MaxBytes, "an opening count"));
         Match match = Line().Match(text);
         if (!match.Success)
         {
-            throw new InvalidDataException($"{path} is not an opening count (one line '<used> of <budget> openings, commitment <fingerprint>'); restore it from where the seed is kept, or compile again");
+            throw new InvalidDataException($"{path} is not an opening count (one line '<used> of <budget> openings, commitment <fingerprint>'); restore it from where the seed is kept, or {remedy}");
         }
 
         int used = int.Parse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture);
-        int budget = int.Parse(match.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture);
-        string fingerprint = match.Groups[3].Value;
-        if (fingerprint != commitment.Fingerprint.ToString() || budget != commitment.OpeningBudget)
+        int counted = int.Parse(match.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture);
+        string named = match.Groups[3].Value;
+        if (named != fingerprint || counted != budget)
         {
-            throw new InvalidDataException($"{path} counts the openings of another commitment ({fingerprint}, budget {budget}; the package's is {commitment.Fingerprint}, budget {commitment.OpeningBudget}): the files come from different compiles; compile again");
+            throw new InvalidDataException($"{path} counts the openings of another commitment ({named}, budget {counted}; {directory}'s is {fingerprint}, budget {budget}): the files come from different runs; {remedy}");
         }
 
-        return used >= 1 && used <= budget
+        return used >= minimum && used <= budget
             ? used
-            : throw new InvalidDataException($"{path}: {used} openings of a budget of {budget}; a count is in [1, {budget}] (the range proof is the first); restore it from where the seed is kept, or compile again");
+            : throw new InvalidDataException($"{path}: {used} openings of a budget of {budget}; a count is in [{minimum}, {budget}] ({why}); restore it from where the seed is kept, or {remedy}");
     }
 
     /// <summary>
     /// Replaces the count with <paramref name="used"/> atomically (<see cref="WorkflowFiles.ReplaceSecret"/>): by <c>compile</c>
-    /// after committing (1, the range proof), by <c>prove</c> holding <see cref="Lock"/> before its proof leaves the process.
+    /// after committing (1, the range proof), by <c>prove</c> holding <see cref="Lock(string, Terminal, CancellationToken)"/> before its proof leaves the process.
     /// </summary>
     public static void Write(string directory, ModelCommitment commitment, int used) =>
-        WorkflowFiles.ReplaceSecret(Path.Combine(directory, FileName), Encoding.ASCII.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $"{used} of {commitment.OpeningBudget} openings, commitment {commitment.Fingerprint}\n")));
+        Write(directory, FileName, commitment.Fingerprint.ToString(), commitment.OpeningBudget, used);
+
+    /// <summary>Replaces the count file <paramref name="fileName"/> with <paramref name="used"/> openings of the commitment <paramref name="fingerprint"/> atomically.</summary>
+    public static void Write(string directory, string fileName, string fingerprint, int budget, int used) =>
+        WorkflowFiles.ReplaceSecret(Path.Combine(directory, fileName), Encoding.ASCII.GetBytes(
+            string.Create(CultureInfo.InvariantCulture, $"{used} of {budget} openings, commitment {fingerprint}\n")));
 
     // Another process holds the lock: a sharing violation on Windows, EWOULDBLOCK from flock on Linux (11) and macOS/BSD (35).
     private static bool IsHeldElsewhere(IOException e) =>

@@ -25,16 +25,19 @@ internal static class ProveVerb
     {
         Option<string> model = CliOptions.InputDirectory("--model", $"The package directory made by thestage compile ({WorkflowFiles.Package}, {WorkflowFiles.Commitment}, {WorkflowFiles.CommitmentSeed}; with --hiding, {OpeningCount.FileName}: the openings made so far, advanced by every proof — keep it with the seed, never roll it back)");
         Option<string> input = CliOptions.InputFile("--input", $"The samples: a CSV, one sample per line (at most {InferenceProofBundle.MaxSamples}), no header, the model's input flattened in C order");
-        Option<string> output = CliOptions.OutputFile("--out", "Where the proof goes (TSPB: inputs, outputs and the proof); give it to anyone with the commitment");
+        Option<string> output = CliOptions.OutputFile("--out", "Where the proof goes (TSPB: inputs, outputs and the proof; with --private-input TSPI: outputs and the proof, no input); give it to anyone with the commitment");
+        Option<string?> privateInput = CliOptions.ExistingDirectory("--private-input", $"Prove against the samples' commitment made by thestage commit-input (the directory with {PrivateInputFiles.Commitment}, {PrivateInputFiles.Seed}, {PrivateInputFiles.Count}; --input the same CSV): the proof never reveals them");
         var command = new Command("prove", "Proves the outputs of the committed int8 model on the samples of a CSV: one proof for the batch, checkable against the published commitment (thestage verify). A hiding commitment with an opening budget allows budget − 1 proofs; then prove refuses.")
         {
-            model, input, output,
+            model, input, output, privateInput,
         };
-        command.SetAction((result, token) => Program.Run(result, terminal => Run(result.GetValue(model)!, result.GetValue(input)!, result.GetValue(output)!, terminal, token)));
+        command.SetAction((result, token) => Program.Run(result, terminal => Run(result.GetValue(model)!, result.GetValue(input)!, result.GetValue(output)!, result.GetValue(privateInput), terminal, token)));
         return command;
     }
 
-    private static int Run(string directory, string inputPath, string outputPath, Terminal terminal, CancellationToken cancellationToken)
+    /// <summary>The package's model, its int8 form and the published commitment (with its path).</summary>
+    /// <exception cref="InvalidDataException">A file is missing or malformed, or the model has no fixed-point form.</exception>
+    internal static (ModelPackage Package, QuantizedModel Quantized, ModelCommitment Published, string CommitmentPath) LoadModel(string directory)
     {
         ModelPackage package = WorkflowFiles.Load(WorkflowFiles.In(directory, WorkflowFiles.Package, "made by thestage compile"), WorkflowFiles.MaxLarge, "a model package", b => ModelPackage.FromBytes(b));
         QuantizedModel quantized;
@@ -49,10 +52,24 @@ internal static class ProveVerb
 
         string commitmentPath = WorkflowFiles.In(directory, WorkflowFiles.Commitment, "made by thestage compile");
         ModelCommitment published = WorkflowFiles.Load(commitmentPath, WorkflowFiles.MaxMedium, "a model commitment", b => ModelCommitmentSerializer.Deserialize(b));
+        return (package, quantized, published, commitmentPath);
+    }
+
+    /// <summary>The samples of a CSV, quantized as the int8 model reads its input.</summary>
+    internal static int[][] ReadInputs(string inputPath, QuantizedModel quantized, int maxSamples) =>
+        [.. WorkflowFiles.ReadCsv(inputPath, quantized.InputShape.Size, maxSamples).Select(x => quantized.QuantizeInput(x))];
+
+    private static int Run(string directory, string inputPath, string outputPath, string? privateInput, Terminal terminal, CancellationToken cancellationToken)
+    {
+        (ModelPackage package, QuantizedModel quantized, ModelCommitment published, string commitmentPath) = LoadModel(directory);
         string seedPath = WorkflowFiles.In(directory, WorkflowFiles.CommitmentSeed, "made by thestage compile");
         double[][] samples = WorkflowFiles.ReadCsv(inputPath, quantized.InputShape.Size, InferenceProofBundle.MaxSamples);
         int[][] inputs = [.. samples.Select(x => quantized.QuantizeInput(x))];
         cancellationToken.ThrowIfCancellationRequested();
+        if (privateInput is not null && !published.Parameters.Hiding)
+        {
+            throw new InvalidDataException($"{commitmentPath} is a plain commitment (compile --non-hiding-for-benchmarks): its proofs would reveal a private input; compile again without that option");
+        }
         int budget = published.OpeningBudget;
         using FileStream? held = budget > 0 ? OpeningCount.Lock(directory, terminal, cancellationToken) : null;
         int used = budget > 0 ? OpeningCount.Read(directory, published) : 0;
@@ -78,6 +95,11 @@ internal static class ProveVerb
 
         double commitSeconds = clock.Elapsed.TotalSeconds;
         cancellationToken.ThrowIfCancellationRequested();
+
+        if (privateInput is not null)
+        {
+            return PrivateInputProof.Run(privateInput, directory, published, committed, quantized, package, samples, inputs, outputPath, commitSeconds, terminal, cancellationToken);
+        }
 
         clock.Restart();
         InferenceProofBundle bundle = terminal.Step($"proving {samples.Length} samples", () => InferenceProofBundle.Prove(committed, inputs));

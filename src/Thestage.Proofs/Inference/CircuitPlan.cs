@@ -22,6 +22,7 @@ internal sealed class CircuitPlan
 
     private readonly Lazy<Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>> _taps;
     private readonly Lazy<ZeroKnowledgeLayout?> _zeroKnowledge;
+    private readonly Lazy<ZeroKnowledgeLayout?> _privateInputZeroKnowledge;
 
     private CircuitPlan(Shape inputShape, CircuitLayer[] layers, int batch, Lazy<Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>>? taps)
     {
@@ -72,7 +73,14 @@ internal sealed class CircuitPlan
         BuildSegments();
         _taps = taps ?? new Lazy<Dictionary<int, (int[] Rows, int[] Inputs, int LogRows)>>(BuildTaps);
         _zeroKnowledge = new Lazy<ZeroKnowledgeLayout?>(() => ZeroKnowledgeLayout.TryCreate(this));
+        _privateInputZeroKnowledge = new Lazy<ZeroKnowledgeLayout?>(() => ZeroKnowledgeLayout.TryCreate(this, privateInput: true));
     }
+
+    /// <summary>
+    /// Gets the zero-knowledge layout of a private-input proof (<c>TSIP</c> 0x8003): <see cref="ZeroKnowledge"/>'s relations with the input read
+    /// as a masked factor of the input commitment (<see cref="ZeroCheckSource.Input"/>), or <see langword="null"/> when not covered.
+    /// </summary>
+    public ZeroKnowledgeLayout? PrivateInputZeroKnowledge => _privateInputZeroKnowledge.Value;
 
     /// <summary>
     /// Gets the zero-knowledge layout and relations of a hiding proof (<c>TSIP</c> v3), or <see langword="null"/> when the plan's layer kinds

@@ -18,11 +18,11 @@ namespace Thestage.Proofs.Inference;
 /// </remarks>
 public sealed class CommittedInput
 {
-    private readonly int[] _input;
+    private readonly int[][] _inputs;
 
-    private CommittedInput(int[] input, InputCommitment commitment, Goldilocks[] polynomial, LigeroProverState state)
+    private CommittedInput(int[][] inputs, InputCommitment commitment, Goldilocks[] polynomial, LigeroProverState state)
     {
-        _input = input;
+        _inputs = inputs;
         Commitment = commitment;
         Polynomial = polynomial;
         State = state;
@@ -37,7 +37,8 @@ public sealed class CommittedInput
     /// <summary>Gets the number of proofs that can still open the input while it stays hidden (every commitment made by <c>Commit</c> has a budget).</summary>
     public int ProofsRemaining => Commitment.OpeningBudget == 0 ? int.MaxValue : Commitment.OpeningBudget - OpeningsUsed;
 
-    internal ReadOnlySpan<int> Input => _input;
+    /// <summary>Gets the committed samples (one for <see cref="Commit(ModelCommitment, ReadOnlySpan{int}, LigeroParameters, ISaltSource?)"/>).</summary>
+    internal IReadOnlyList<int[]> Inputs => _inputs;
 
     internal Goldilocks[] Polynomial { get; }
 
@@ -50,10 +51,23 @@ public sealed class CommittedInput
     /// <param name="salts">The source of the salts, the masking rows and the random segment; <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
     /// <returns>The committed input.</returns>
     /// <exception cref="ArgumentException">The input has the wrong length or range, the model's input is wider than 8 bits, or the parameters are not hiding with a budget.</exception>
-    public static CommittedInput Commit(ModelCommitment model, ReadOnlySpan<int> input, LigeroParameters parameters, ISaltSource? salts = null)
+    public static CommittedInput Commit(ModelCommitment model, ReadOnlySpan<int> input, LigeroParameters parameters, ISaltSource? salts = null) =>
+        CommitBatch(model, [input.ToArray()], parameters, salts);
+
+    /// <summary>
+    /// Commits to a batch of inputs with fresh randomness, as one commitment that one proof opens for all of them
+    /// (<see cref="InferenceProver.ProvePrivateInputBatch"/>).
+    /// </summary>
+    /// <param name="model">A model commitment whose input layout the inputs follow.</param>
+    /// <param name="inputs">Between 1 and 4096 inputs, channel-major, <see cref="ModelCommitment.InputBits"/>-bit signed integers.</param>
+    /// <param name="parameters">Hiding parameters with an opening budget (<see cref="LigeroParameters.DefaultHidingWithBudget"/>).</param>
+    /// <param name="salts">The source of the salts, the masking rows, the random segment and the mask sets; <see langword="null"/> uses <see cref="RandomSaltSource"/>.</param>
+    /// <returns>The committed batch.</returns>
+    /// <exception cref="ArgumentException">As <see cref="Commit(ModelCommitment, ReadOnlySpan{int}, LigeroParameters, ISaltSource?)"/>, or the batch size is out of range.</exception>
+    public static CommittedInput CommitBatch(ModelCommitment model, IReadOnlyList<int[]> inputs, LigeroParameters parameters, ISaltSource? salts = null)
     {
-        Validate(model, input, parameters);
-        return CommitUnchecked(model, input.ToArray(), parameters, salts, salts, salts);
+        Validate(model, inputs, parameters);
+        return CommitUnchecked(model, inputs, parameters, salts, salts, salts);
     }
 
     /// <summary>
@@ -70,43 +84,66 @@ public sealed class CommittedInput
     /// <exception cref="ArgumentException">As <see cref="Commit(ModelCommitment, ReadOnlySpan{int}, LigeroParameters, ISaltSource?)"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="openingsUsed"/> is outside <c>[0, OpeningBudget]</c>.</exception>
     /// <exception cref="ObjectDisposedException">The seed was disposed.</exception>
-    public static CommittedInput Commit(ModelCommitment model, ReadOnlySpan<int> input, ModelCommitmentSeed seed, LigeroParameters parameters, int openingsUsed = 0)
+    public static CommittedInput Commit(ModelCommitment model, ReadOnlySpan<int> input, ModelCommitmentSeed seed, LigeroParameters parameters, int openingsUsed = 0) =>
+        CommitBatch(model, [input.ToArray()], seed, parameters, openingsUsed);
+
+    /// <summary>Commits to a batch of inputs with every random value derived from <paramref name="seed"/> (see the single-input overload).</summary>
+    /// <param name="model">A model commitment whose input layout the inputs follow.</param>
+    /// <param name="inputs">Between 1 and 4096 inputs.</param>
+    /// <param name="seed">The owner's secret seed, one per committed batch.</param>
+    /// <param name="parameters">Hiding parameters with an opening budget.</param>
+    /// <param name="openingsUsed">The openings earlier copies made, in <c>[0, OpeningBudget]</c>.</param>
+    /// <returns>The committed batch.</returns>
+    /// <exception cref="ArgumentException">As <see cref="CommitBatch(ModelCommitment, IReadOnlyList{int[]}, LigeroParameters, ISaltSource?)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="openingsUsed"/> is outside <c>[0, OpeningBudget]</c>.</exception>
+    /// <exception cref="ObjectDisposedException">The seed was disposed.</exception>
+    public static CommittedInput CommitBatch(ModelCommitment model, IReadOnlyList<int[]> inputs, ModelCommitmentSeed seed, LigeroParameters parameters, int openingsUsed = 0)
     {
         ArgumentNullException.ThrowIfNull(seed);
-        Validate(model, input, parameters);
+        Validate(model, inputs, parameters);
         ArgumentOutOfRangeException.ThrowIfNegative(openingsUsed);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(openingsUsed, parameters.OpeningBudget);
-        CommittedInput committed = CommitUnchecked(model, input.ToArray(), parameters, seed.InputSalts(parameters), seed.InputMasks(parameters), seed.InputRandomSegment(parameters));
+        CommittedInput committed = CommitUnchecked(model, inputs, parameters, seed.InputSalts(parameters), seed.InputMasks(parameters), seed.InputRandomSegment(parameters));
         committed.State.MarkMaskSetsUsed(openingsUsed);
         return committed;
     }
 
     /// <summary>
     /// Commits without the range and parameter checks: the honest path after <see cref="Validate"/>, or, in tests, a cheating owner
-    /// (an input out of range, a padded tensor given as <paramref name="tensor"/> with non-zero padding) or the plain control of the
-    /// indistinguishability test.
+    /// (an input out of range, a padded tensor given as <paramref name="tensor"/> with non-zero padding), the <c>TSIC</c> v1 commitment of
+    /// the downgrade tests (<paramref name="masked"/> false) or the plain control of the indistinguishability test.
     /// </summary>
     internal static CommittedInput CommitUnchecked(
-        ModelCommitment model, int[] input, LigeroParameters parameters, ISaltSource? salts, ISaltSource? masks, ISaltSource? random, Goldilocks[]? tensor = null)
+        ModelCommitment model, IReadOnlyList<int[]> inputs, LigeroParameters parameters, ISaltSource? salts, ISaltSource? masks, ISaltSource? random, Goldilocks[]? tensor = null,
+        bool masked = true)
     {
-        var layout = InputLayout.Create(model.InputShape, model.InputBits, parameters.OpeningBudget);
-        var segments = new Goldilocks[2][];
-        segments[InputLayout.TensorSegment] = tensor ?? layout.Scatter(input);
+        var layout = InputLayout.Create(model.InputShape, model.InputBits, parameters.OpeningBudget, inputs.Count, masked);
+        var segments = new Goldilocks[layout.Segments.SegmentCount][];
+        segments[InputLayout.TensorSegment] = tensor ?? layout.Scatter(inputs);
         var words = new LigeroMasking.SaltWords(random ?? RandomSaltSource.Instance);
-        segments[InputLayout.RandomSegment] = new Goldilocks[1 << layout.RandomLogSize];
-        for (int i = 0; i < segments[InputLayout.RandomSegment].Length; i++)
+        for (int s = InputLayout.RandomSegment; s < segments.Length; s++)
         {
-            segments[InputLayout.RandomSegment][i] = Goldilocks.Sample(words);
+            // The random segment, then every mask set's segments: uniform base entries.
+            segments[s] = new Goldilocks[1 << layout.Segments.LogSizeOf(s)];
+            for (int i = 0; i < segments[s].Length; i++)
+            {
+                segments[s][i] = Goldilocks.Sample(words);
+            }
         }
 
         words.Clear();
         Goldilocks[] polynomial = layout.Segments.Assemble(segments)[0];
+        foreach (Goldilocks[] segment in segments)
+        {
+            Array.Clear(segment);
+        }
+
         LigeroProverState state = LigeroProver.Commit(polynomial, parameters, salts, masks);
-        var commitment = new InputCommitment(model.InputShape, model.InputBits, parameters, state.Commitment);
-        return new CommittedInput(input, commitment, polynomial, state);
+        var commitment = new InputCommitment(model.InputShape, model.InputBits, parameters, state.Commitment, inputs.Count, masked);
+        return new CommittedInput([.. inputs.Select(i => (int[])i.Clone())], commitment, polynomial, state);
     }
 
-    private static void Validate(ModelCommitment model, ReadOnlySpan<int> input, LigeroParameters parameters)
+    private static void Validate(ModelCommitment model, IReadOnlyList<int[]> inputs, LigeroParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -115,9 +152,16 @@ public sealed class CommittedInput
             throw new ArgumentException("An input is committed with hiding parameters and an opening budget (LigeroParameters.DefaultHidingWithBudget).", nameof(parameters));
         }
 
-        if (!InputLayout.Create(model.InputShape, model.InputBits, parameters.OpeningBudget).Admits(input))
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count is 0 or > 1 << WeightMaskLayout.MaxLogBatch)
         {
-            throw new ArgumentException($"The input must hold {model.InputShape.Size} signed {model.InputBits}-bit integers.", nameof(input));
+            throw new ArgumentException("Between 1 and 4096 inputs are committed together.", nameof(inputs));
+        }
+
+        var layout = InputLayout.Create(model.InputShape, model.InputBits, parameters.OpeningBudget, inputs.Count);
+        if (inputs.Any(input => input is null || !layout.Admits(input)))
+        {
+            throw new ArgumentException($"Every input must hold {model.InputShape.Size} signed {model.InputBits}-bit integers.", nameof(inputs));
         }
     }
 }

@@ -69,7 +69,7 @@ public sealed class InferenceProof
 
     /// <summary>
     /// Initializes a zero-knowledge proof for a private input (<see cref="InferenceProver.ProvePrivateInput"/>): a masked proof with the
-    /// batched opening of the owner's <see cref="InputCommitment"/>.
+    /// batched opening of the owner's <see cref="InputCommitment"/>; with <paramref name="hidesClaims"/> over the zero-knowledge relations (<c>0x8003</c>).
     /// </summary>
     internal InferenceProof(
         Digest256 adviceRoot,
@@ -79,8 +79,9 @@ public sealed class InferenceProof
         IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> weightOpenings,
         LigeroOpeningProof<GoldilocksExt2> inputOpening,
         IReadOnlyList<SumcheckMaskChunk> maskChunks,
-        IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> maskOpenings)
-        : this(adviceRoot, sumchecks, values, adviceOpening, weightOpenings, maskChunks, maskOpenings)
+        IReadOnlyList<LigeroOpeningProof<GoldilocksExt2>> maskOpenings,
+        bool hidesClaims = false)
+        : this(adviceRoot, sumchecks, values, adviceOpening, weightOpenings, maskChunks, maskOpenings, hidesClaims)
     {
         ArgumentNullException.ThrowIfNull(inputOpening);
         InputOpening = inputOpening;

@@ -18,7 +18,8 @@ namespace Thestage.Proofs.Inference;
 /// the version is what tells the verifier which relations to run, and a verifier that requires version 3 refuses version 2.
 /// Plain proofs are written as version 1, unchanged.
 /// Bit 15 of the version (<c>0x8000</c>) marks a proof for a private input (<see cref="InferenceProver.ProvePrivateInput"/>): only
-/// with version 2 (<c>0x8002</c>, its sumchecks are masked), and the weight openings are followed by the opening of the input
+/// with version 2 (<c>0x8002</c>, its sumchecks are masked, its claims revealed) or 3 (<c>0x8003</c>, the zero-knowledge relations with the
+/// input read through the input commitment's masks), and the weight openings are followed by the opening of the input
 /// commitment (<c>u32 length ‖ "TSLG" bytes</c>) before the masking pool. The flag is a bit beside the version rather than a version of
 /// its own so that it composes with later versions of the proof body.
 /// </summary>
@@ -93,10 +94,10 @@ public static class InferenceProofSerializer
     public static InferenceProof Deserialize(ReadOnlySpan<byte> bytes)
     {
         var reader = new ProofReader(bytes);
-        ushort version = reader.ReadHeader(Magic, Version, PrivateInputFlag | MaskedVersion);
-        if (version is not (Version or MaskedVersion or HidingClaimsVersion or (PrivateInputFlag | MaskedVersion)))
+        ushort version = reader.ReadHeader(Magic, Version, PrivateInputFlag | HidingClaimsVersion);
+        if (version is not (Version or MaskedVersion or HidingClaimsVersion or (PrivateInputFlag | MaskedVersion) or (PrivateInputFlag | HidingClaimsVersion)))
         {
-            throw new ProofFormatException($"Unsupported format version 0x{version:x4}; expected 1, 2, 3 or 0x8002 (a private-input proof).");
+            throw new ProofFormatException($"Unsupported format version 0x{version:x4}; expected 1, 2, 3, 0x8002 or 0x8003 (a private-input proof).");
         }
 
         bool masked = (version & ~PrivateInputFlag) >= MaskedVersion;
@@ -123,7 +124,7 @@ public static class InferenceProofSerializer
             reader.EnsureEnd();
             return input is null
                 ? new InferenceProof(root, sumchecks, values, advice, weightOpenings, chunks, maskOpenings, version == HidingClaimsVersion)
-                : new InferenceProof(root, sumchecks, values, advice, weightOpenings, input, chunks, maskOpenings);
+                : new InferenceProof(root, sumchecks, values, advice, weightOpenings, input, chunks, maskOpenings, (version & ~PrivateInputFlag) == HidingClaimsVersion);
         }
 
         reader.EnsureEnd();

@@ -236,11 +236,12 @@ public static partial class InferenceProver
     /// (with the masked weight factors of <paramref name="commitment"/>'s hidden weights)
     /// and the witness batching's at the layout's size, in place of the four sumchecks per tensor, and the zero-knowledge logUp's committed
     /// multiplicities, mask coefficients and degree-5 layer masks in place of the revealing GKR's degree-3 ones. A private-input proof (<paramref name="input"/>)
-    /// keeps the relations of <c>TSIP</c> v2 and adds the input's lookup columns, its padding zero-check and its batching.</remarks>
-    internal static int MaskChunkLogSize(CircuitPlan plan, InputLayout? input = null, ModelCommitment? commitment = null)
+    /// adds the input's lookup columns, its padding zero-check (masked, degree 5, over <see cref="CircuitPlan.PrivateInputZeroKnowledge"/>'s relations when the
+    /// input commitment has mask sets; degree 3 over the relations of <c>TSIP</c> v2 otherwise, or when <paramref name="revealing"/>) and its batching.</remarks>
+    internal static int MaskChunkLogSize(CircuitPlan plan, InputLayout? input = null, ModelCommitment? commitment = null, bool revealing = false)
     {
         long entries = 0;
-        ZeroKnowledgeLayout? zeroKnowledge = input is null ? plan.ZeroKnowledge : null;
+        ZeroKnowledgeLayout? zeroKnowledge = revealing ? null : input is null ? plan.ZeroKnowledge : input.Masked ? plan.PrivateInputZeroKnowledge : null;
         bool hiddenWeights = commitment is { HiddenWeights: true };
         if (zeroKnowledge is not null)
         {
@@ -286,7 +287,7 @@ public static partial class InferenceProver
 
         if (input is not null)
         {
-            entries += SumcheckMask<E>.Entries(input.NumVariables, 2) + (input.HasPadding ? SumcheckMask<E>.Entries(input.Tensor.LogSize, 3) : 0);
+            entries += SumcheckMask<E>.Entries(input.NumVariables, 2) + (input.HasPadding ? SumcheckMask<E>.Entries(input.Tensor.LogSize, zeroKnowledge is null ? 3 : 5) : 0);
         }
 
         return SumcheckMaskVerifier<E>.LogSizeFor((int)Math.Min(entries, 1 << SumcheckMaskChunk.MaxLogSize));
@@ -294,7 +295,7 @@ public static partial class InferenceProver
 
     /// <summary>The lookup columns of a proof: the plan's limbs, then, for a private input, the input tensor's (<see cref="InputLayout.Columns"/>).</summary>
     internal static IReadOnlyList<LookupColumnSpec> LookupSpecs(CircuitPlan plan, InputLayout? input) =>
-        input is null ? plan.LookupSpecs : [.. plan.LookupSpecs, .. input.LookupSpecs];
+        input is null ? plan.LookupSpecs : [.. plan.LookupSpecs, .. input.LookupSpecs()];
 
     /// <summary>
     /// The witness claims the lookup leaves: per column its leaf claim and the multiplicities' claim (plain, <c>TSIP</c> v1/v2), or, with

@@ -26,6 +26,9 @@ internal static class InferenceTranscript
 
     public const string InputPaddingPoint = "inference/input-padding-point";
 
+    /// <summary>The input's mask set a <c>TSIP</c> 0x8003 proof reads (<see cref="InputLayout"/>, its input opening's set), absorbed after the weights' set.</summary>
+    public const string InputMaskSet = "inference/input-mask-set";
+
     public static Transcript Begin(ModelCommitment commitment, IReadOnlyList<int[]> inputs, IReadOnlyList<int[]> outputs, Digest256 adviceRoot)
     {
         Transcript transcript = Model("thestage/inference/v1", commitment);
@@ -46,16 +49,21 @@ internal static class InferenceTranscript
 
     /// <summary>
     /// The statement of a private-input proof, under its own protocol label (so no transcript of a public-input proof is one of
-    /// these): the model, the input commitment's fingerprint (its shape, width, parameters and root) and root, the output, the
-    /// witness root.
+    /// these): the model, the input commitment's fingerprint (its shape, width, samples, parameters and root) and root, the outputs,
+    /// the witness root.
     /// </summary>
-    public static Transcript BeginPrivateInput(ModelCommitment commitment, InputCommitment input, int[] output, Digest256 adviceRoot)
+    public static Transcript BeginPrivateInput(ModelCommitment commitment, InputCommitment input, IReadOnlyList<int[]> outputs, Digest256 adviceRoot)
     {
         Transcript transcript = Model("thestage/inference/private-input/v1", commitment);
         transcript.AbsorbDigest("input/fingerprint", input.Fingerprint);
         transcript.AbsorbDigest("input/root", input.Root);
         transcript.AbsorbUInt64("input/variables", (ulong)input.NumVariables);
-        transcript.AbsorbBytes("statement/output", LittleEndian(output));
+        transcript.AbsorbUInt64("statement/batch", (ulong)outputs.Count);
+        foreach (int[] output in outputs)
+        {
+            transcript.AbsorbBytes("statement/output", LittleEndian(output));
+        }
+
         transcript.AbsorbDigest("witness/root", adviceRoot);
         return transcript;
     }

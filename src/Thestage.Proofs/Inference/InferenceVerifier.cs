@@ -118,62 +118,21 @@ public static partial class InferenceVerifier
             return ProofVerdict.Reject(RejectionReason.Format);
         }
 
-        CircuitPlan plan;
-        try
-        {
-            plan = commitment.Plan(inputs.Count);
-        }
-        catch (ArgumentException)
+        if (!TryPlan(commitment, inputs.Count, out CircuitPlan plan))
         {
             return ProofVerdict.Reject(RejectionReason.Statement); // the batch is too large for the circuit limits, so no proof can exist
         }
 
-        // A masked proof's chunks are at most the size its prover chooses for the plan (which bounds the verifier's work). A hiding
-        // commitment whose plan has zero-knowledge relations requires TSIP v3: a v2 proof (revealed claims) is refused, and so is a v3
+        // A hiding commitment whose plan has zero-knowledge relations requires TSIP v3: a v2 proof (revealed claims) is refused, and so is a v3
         // proof anywhere else.
         bool hidesClaims = commitment.Parameters.Hiding && plan.ZeroKnowledge is not null;
-        if (proof.IsMasked != commitment.Parameters.Hiding || proof.HasPrivateInput || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan, null, commitment)))
+        ProofVerdict shape = CheckProofAgainstPolicy(commitment, plan, proof, policy, null, hidesClaims, out int checkedSet);
+        if (!shape.IsAccepted)
         {
-            return ProofVerdict.Reject(RejectionReason.Format);
+            return shape;
         }
 
-        if (proof.HidesClaims != hidesClaims)
-        {
-            return ProofVerdict.Reject(RejectionReason.Format, hidesClaims ? "a TSIP v2 proof where v3 (hidden claims) is required" : "a TSIP v3 proof for a statement without zero-knowledge relations");
-        }
-
-        if (policy.RefusesPlain(commitment.Parameters))
-        {
-            return ProofVerdict.Reject(RejectionReason.NotZeroKnowledge);
-        }
-
-        // A hiding commitment with a budget hides the weight claims of v3 proofs (TSMC v7): a TSMC v6 (budget, no weight masks) would
-        // reveal them, and is refused. A v3 proof over v7 reads the mask set its weight openings name, one of [1, B) (set 0 is the range proof's).
-        int weightSet = 0;
-        if (hidesClaims && commitment.OpeningBudget > 0)
-        {
-            if (!commitment.HiddenWeights)
-            {
-                return ProofVerdict.Reject(RejectionReason.Format, "a TSIP v3 proof against a TSMC v6 commitment, whose weight claims it would reveal: commit the model again (v7 hides them)");
-            }
-
-            weightSet = commitment.WeightMasks is null ? 0 : proof.WeightOpenings.Count > 0 && proof.WeightOpenings[0].MaskIndex is int set ? set : 0;
-            if (commitment.WeightMasks is not null && (weightSet < 1 || weightSet >= commitment.OpeningBudget || proof.WeightOpenings.Any(o => o.MaskIndex != weightSet)))
-            {
-                return ProofVerdict.Reject(RejectionReason.Format, "weight openings naming no mask set of an inference proof, or different ones");
-            }
-        }
-
-        if (commitment.OpeningBudget > policy.MaximumOpeningBudget || PlanSoundnessBits(commitment, plan, proof.MaskChunks) < policy.MinimumSoundnessBits)
-        {
-            return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);
-        }
-
-        ProofVerdict ranges = commitment.CheckWeightRanges(policy);
-        if (!ranges.IsAccepted)
-        {
-            return ranges.Within("weight range proof", RejectionReason.WeightRanges);
-        }
+        int weightSet = checkedSet;
 
         var publicTensors = new Goldilocks[plan.Layers.Length + 1][];
         int last = plan.Source[plan.Layers.Length];
@@ -213,6 +172,79 @@ public static partial class InferenceVerifier
         });
     }
 
+    /// <summary>The plan of a commitment for a batch size, or <see langword="false"/> when the batch is too large for the circuit limits (no proof can exist).</summary>
+    private static bool TryPlan(ModelCommitment commitment, int batch, out CircuitPlan plan)
+    {
+        try
+        {
+            plan = commitment.Plan(batch);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            plan = null!;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The checks every inference verifier (<see cref="CheckBatch"/>, <see cref="CheckPrivateInputBatch"/>) makes between the statement and the
+    /// transcript: the proof's kind (masked exactly over a hiding commitment, an input opening exactly for a private input, chunks no larger than
+    /// its prover makes, hidden claims exactly where <paramref name="hidesClaims"/> requires them), the policy's refusal of plain commitments,
+    /// the weight mask set of a proof over a <c>TSMC</c> v7 commitment (<paramref name="weightSet"/>; v6 refused where v3 is required), the
+    /// budgets and the whole proof's soundness against the policy, and the model's weight range proof.
+    /// </summary>
+    private static ProofVerdict CheckProofAgainstPolicy(
+        ModelCommitment commitment, CircuitPlan plan, InferenceProof proof, VerifierPolicy policy, InputCommitment? input, bool hidesClaims, out int weightSet)
+    {
+        weightSet = 0;
+
+        // A masked proof's chunks are at most the size its prover chooses for the plan (which bounds the verifier's work).
+        if (proof.IsMasked != commitment.Parameters.Hiding || proof.HasPrivateInput != input is not null
+            || proof.MaskChunks.Any(c => c.LogSize > InferenceProver.MaskChunkLogSize(plan, input?.Layout, commitment)))
+        {
+            return ProofVerdict.Reject(RejectionReason.Format);
+        }
+
+        if (proof.HidesClaims != hidesClaims)
+        {
+            string required = input is null ? "a TSIP v2 proof where v3 (hidden claims) is required" : "a TSIP 0x8002 proof (revealed claims) where 0x8003 is required";
+            return ProofVerdict.Reject(RejectionReason.Format, hidesClaims ? required : "a proof with hidden claims for a statement without zero-knowledge relations");
+        }
+
+        if (policy.RefusesPlain(commitment.Parameters))
+        {
+            return ProofVerdict.Reject(RejectionReason.NotZeroKnowledge);
+        }
+
+        // A hiding commitment with a budget hides the weight claims of v3 proofs (TSMC v7): a TSMC v6 (budget, no weight masks) would
+        // reveal them, and is refused. A v3 proof over v7 reads the mask set its weight openings name, one of [1, B) (set 0 is the range proof's).
+        if (hidesClaims && commitment.OpeningBudget > 0)
+        {
+            if (!commitment.HiddenWeights)
+            {
+                return ProofVerdict.Reject(RejectionReason.Format, "a TSIP v3 proof against a TSMC v6 commitment, whose weight claims it would reveal: commit the model again (v7 hides them)");
+            }
+
+            int named = commitment.WeightMasks is null ? 0 : proof.WeightOpenings.Count > 0 && proof.WeightOpenings[0].MaskIndex is int set ? set : 0;
+            if (commitment.WeightMasks is not null && (named < 1 || named >= commitment.OpeningBudget || proof.WeightOpenings.Any(o => o.MaskIndex != named)))
+            {
+                return ProofVerdict.Reject(RejectionReason.Format, "weight openings naming no mask set of an inference proof, or different ones");
+            }
+
+            weightSet = named;
+        }
+
+        if (commitment.OpeningBudget > policy.MaximumOpeningBudget || (input?.OpeningBudget ?? 0) > policy.MaximumOpeningBudget
+            || PlanSoundnessBits(commitment, plan, proof.MaskChunks, input) < policy.MinimumSoundnessBits)
+        {
+            return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);
+        }
+
+        ProofVerdict ranges = commitment.CheckWeightRanges(policy);
+        return ranges.IsAccepted ? ProofVerdict.Accepted : ranges.Within("weight range proof", RejectionReason.WeightRanges);
+    }
+
     /// <summary>
     /// Computes the soundness of accepting a proof for this model and batch size: the inference proof's components and the
     /// model's <see cref="WeightRangeProof"/>, by the union bound (see remarks), under the commitment's Ligero parameters.
@@ -235,14 +267,16 @@ public static partial class InferenceVerifier
     /// </summary>
     /// <remarks>
     /// A private-input proof (<paramref name="input"/>) adds the input commitment's opening (under its own parameters), its lookup
-    /// columns to the logUp, its padding zero-check (<c>4·v/|F|</c>, degree 3, plus <c>2/|F|</c> masked), and its claim batching
-    /// (<c>(k + 2v)/|F|</c>, plus <c>2/|F|</c> masked).
+    /// columns to the logUp, its padding zero-check (<c>4·v/|F|</c>, degree 3, or <c>6·v/|F|</c>, degree 5 with the input masked in
+    /// <c>0x8003</c>, plus <c>2/|F|</c> masked), and its claim batching (<c>(k + 2v)/|F|</c>, plus <c>2/|F|</c> masked); over a <c>TSIC</c> v2
+    /// commitment the relations are <see cref="CircuitPlan.PrivateInputZeroKnowledge"/>'s, whose zero-check reading the input counts its
+    /// masked factor's degree.
     /// </remarks>
     private static double PlanSoundnessBits(ModelCommitment commitment, CircuitPlan plan, IReadOnlyList<SumcheckMaskChunk> maskChunks, InputCommitment? input = null)
     {
         double field = E.Log2Size;
         double epsilon = commitment.RangeSoundnessError;
-        ZeroKnowledgeLayout? zeroKnowledge = commitment.Parameters.Hiding && input is null ? plan.ZeroKnowledge : null;
+        ZeroKnowledgeLayout? zeroKnowledge = !commitment.Parameters.Hiding ? null : input is null ? plan.ZeroKnowledge : input.Layout.Masked ? plan.PrivateInputZeroKnowledge : null;
         SegmentLayout adviceLayout = zeroKnowledge?.Layout ?? plan.AdviceLayout;
         foreach (int v in adviceLayout.NumVariables)
         {
@@ -304,7 +338,7 @@ public static partial class InferenceVerifier
         {
             int v = input.Layout.NumVariables;
             epsilon += Math.Pow(2.0, -input.Parameters.SoundnessBits(v, field));
-            relationTerms += claimBound + (2.0 * v) + (input.Layout.HasPadding ? 4.0 * input.Layout.Tensor.LogSize : 0);
+            relationTerms += claimBound + (2.0 * v) + (input.Layout.HasPadding ? (zeroKnowledge is null ? 4.0 : 6.0) * input.Layout.Tensor.LogSize : 0);
             extraSumchecks = input.Layout.HasPadding ? 2 : 1;
         }
 

@@ -28,17 +28,27 @@ public sealed class InputCommitment
 {
     private Digest256? _fingerprint;
 
-    internal InputCommitment(Shape inputShape, int inputBits, LigeroParameters parameters, LigeroCommitment commitment)
+    internal InputCommitment(Shape inputShape, int inputBits, LigeroParameters parameters, LigeroCommitment commitment, int batch = 1, bool masked = true)
     {
         InputShape = inputShape;
         InputBits = inputBits;
         Parameters = parameters;
         Ligero = commitment;
-        Layout = InputLayout.Create(inputShape, inputBits, parameters.OpeningBudget);
+        Layout = InputLayout.Create(inputShape, inputBits, parameters.OpeningBudget, batch, masked);
     }
 
-    /// <summary>Gets the shape of the committed input (one sample).</summary>
+    /// <summary>Gets the shape of one committed sample.</summary>
     public Shape InputShape { get; }
+
+    /// <summary>Gets the number of committed samples (a batch proven by one proof; 1 in a <c>TSIC</c> v1 commitment).</summary>
+    public int Batch => Layout.Batch;
+
+    /// <summary>
+    /// Gets the format version: 2 carries a mask set per opening, so that proofs over it hide their claims on the input (<c>TSIP</c>
+    /// 0x8003); 1 (read, no longer written) has none, and its proofs (0x8002) reveal them, so verifiers refuse it wherever the
+    /// model's proofs hide their claims.
+    /// </summary>
+    public int Version => Layout.Masked ? 2 : 1;
 
     /// <summary>Gets the width of the committed signed integers (the model's <see cref="ModelCommitment.InputBits"/>).</summary>
     public int InputBits { get; }

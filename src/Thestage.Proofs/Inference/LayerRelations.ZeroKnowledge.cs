@@ -16,6 +16,14 @@ internal sealed partial class LayerRelations
     public (WeightMaskLayout Layout, int Set, Goldilocks[][]? Polynomials)? WeightMasks { get; set; }
 
     /// <summary>
+    /// Gets or sets the private input's masks (a private-input proof over a <c>TSIC</c> v2 commitment): its layout, the mask set this proof
+    /// reads (its input opening's set) and, for the prover, the committed input polynomial. The zero-check that reads the input
+    /// (<see cref="ZeroCheckSource.Input"/>) reads it through the set's <see cref="InputLayout.RelationMask"/>, its claim a masked claim in
+    /// <see cref="InputClaims"/>.
+    /// </summary>
+    public (InputLayout Layout, int Set, Goldilocks[]? Polynomial)? InputMasks { get; set; }
+
+    /// <summary>
     /// Runs every zero-check of <see cref="ZeroKnowledgeLayout.Checks"/>: draws its point <c>z</c>, proves or verifies the masked sumcheck of
     /// its terms against its public sum, checks its public factors (<c>eq</c>, public tensors, the valid-sample indicator) at the
     /// sumcheck's point, and records its weight claims (plain) and its witness claims (masked, each with its own mask segment).
@@ -60,8 +68,12 @@ internal sealed partial class LayerRelations
 
                         AdviceClaims.Add(new(factor.Index, own, values[k], mask, r));
                         break;
-                    case ZeroCheckSource.Witness:
-                        int first = Array.FindIndex(check.Factors, f => f.Source == ZeroCheckSource.Witness && f.Index == factor.Index && f.Copy == 0);
+                    case ZeroCheckSource.Input when factor.Copy == 0:
+                        // The input's one claim (ZeroKnowledgeLayout.TryCreate: one zero-check reads it) on the set's relation mask.
+                        InputClaims.Add(new(InputLayout.TensorSegment, own, values[k], InputMasks!.Value.Layout.RelationMask(InputMasks.Value.Set), r));
+                        break;
+                    case ZeroCheckSource.Witness or ZeroCheckSource.Input:
+                        int first = Array.FindIndex(check.Factors, f => f.Source == factor.Source && f.Index == factor.Index && f.Copy == 0);
                         Require(values[k] == values[first], check.Layer);
                         break;
                     default:
@@ -98,6 +110,11 @@ internal sealed partial class LayerRelations
                 if (factor.Source == ZeroCheckSource.Witness)
                 {
                     masks[k] = MaskedExtension.Read<E>(_segments![_zeroKnowledge.MaskOf(c, factor.Index)], check.NumVariables);
+                }
+                else if (factor.Source == ZeroCheckSource.Input)
+                {
+                    (InputLayout input, int set, Goldilocks[]? polynomial) = InputMasks!.Value;
+                    masks[k] = MaskedExtension.Read<E>(polynomial.AsSpan(input.Segments.OffsetOf(input.RelationMask(set)), InputLayout.MaskEntries), check.NumVariables);
                 }
                 else if (factor.Source == ZeroCheckSource.Weight && WeightMasks is { } hidden)
                 {
@@ -140,7 +157,7 @@ internal sealed partial class LayerRelations
                 return Lift(_weights![factor.Index]);
             case ZeroCheckSource.Witness:
                 return Lift(_segments![factor.Index]);
-            case ZeroCheckSource.Public:
+            case ZeroCheckSource.Public or ZeroCheckSource.Input:
                 return Lift(_tensors[factor.Index]);
             case ZeroCheckSource.PublicSquare:
                 return Array.ConvertAll(_tensors[factor.Index], x => E.FromBase(x * x));

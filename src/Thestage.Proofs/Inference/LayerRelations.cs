@@ -65,7 +65,7 @@ internal sealed partial class LayerRelations
     /// Gets the claims <c>X̃(point) = value</c> on the input tensor of a private-input proof (<see cref="PrivateInput"/>), left for the
     /// input commitment's opening instead of being evaluated.
     /// </summary>
-    public List<(E[] Point, E Value)> InputClaims { get; } = [];
+    public List<SegmentClaim<E>> InputClaims { get; } = [];
 
     /// <summary>Gets a value indicating whether the input is committed by its owner rather than public: claims on it are collected in <see cref="InputClaims"/>.</summary>
     public bool PrivateInput { get; private init; }
@@ -74,17 +74,17 @@ internal sealed partial class LayerRelations
 
     /// <summary>The prover's relations over a witness and the model's weight segments.</summary>
     /// <remarks>
-    /// With <paramref name="zeroKnowledgeSegments"/> (the segments of <see cref="CircuitPlan.ZeroKnowledge"/>'s layout: the witness segments, their
-    /// masks, the random segment) the relations are the zero-checks of <c>TSIP</c> v3 (<see cref="RunZeroKnowledge"/>); a private input keeps
-    /// the relations of <c>TSIP</c> v2.
+    /// With <paramref name="zeroKnowledgeSegments"/> (the segments of <see cref="CircuitPlan.ZeroKnowledge"/>'s layout, or with a private input of
+    /// <see cref="CircuitPlan.PrivateInputZeroKnowledge"/>'s: the witness segments, their masks, the random segment) the relations are the
+    /// zero-checks of <c>TSIP</c> v3 (<see cref="RunZeroKnowledge"/>; a private input's claims masked by <see cref="InputMasks"/>).
     /// </remarks>
     public static LayerRelations ForProver(
         CircuitPlan plan, Transcript transcript, ProofBuilder<E> builder, InferenceWitness witness, Goldilocks[][] weightSegments, bool privateInput = false, Goldilocks[][]? zeroKnowledgeSegments = null) =>
-        new(plan, transcript, witness.FieldTensors, witness, weightSegments, builder, null, zeroKnowledgeSegments is null || privateInput ? null : plan.ZeroKnowledge, zeroKnowledgeSegments) { PrivateInput = privateInput };
+        new(plan, transcript, witness.FieldTensors, witness, weightSegments, builder, null, zeroKnowledgeSegments is null ? null : privateInput ? plan.PrivateInputZeroKnowledge : plan.ZeroKnowledge, zeroKnowledgeSegments) { PrivateInput = privateInput };
 
     /// <summary>The verifier's relations over the padded public tensors (the input at 0, the output at its source index); the zero-checks of <c>TSIP</c> v3 with <paramref name="zeroKnowledge"/>.</summary>
     public static LayerRelations ForVerifier(CircuitPlan plan, Transcript transcript, ProofCursor<E> cursor, Goldilocks[][] publicTensors, bool privateInput = false, bool zeroKnowledge = false) =>
-        new(plan, transcript, publicTensors, null, null, null, cursor, zeroKnowledge && !privateInput ? plan.ZeroKnowledge ?? throw new ArgumentException("The plan has no zero-knowledge relations.", nameof(zeroKnowledge)) : null) { PrivateInput = privateInput };
+        new(plan, transcript, publicTensors, null, null, null, cursor, zeroKnowledge ? (privateInput ? plan.PrivateInputZeroKnowledge : plan.ZeroKnowledge) ?? throw new ArgumentException("The plan has no zero-knowledge relations.", nameof(zeroKnowledge)) : null) { PrivateInput = privateInput };
 
     /// <summary>The value <c>x</c> of limbs <c>(l0, l1, e)</c>, <c>x = l0 + 2^8·l1 + 2^15·(e − 1)</c>, or <c>(l0, l1)</c>, <c>x = l0 + 2^8·l1 − 2^15</c>.</summary>
     public static E Recompose(ReadOnlySpan<E> limbs)
@@ -176,7 +176,7 @@ internal sealed partial class LayerRelations
                 Relu(source - 1, z, claim);
                 break;
             case TensorKind.Input when PrivateInput:
-                InputClaims.Add((z, claim));
+                InputClaims.Add(new(InputLayout.TensorSegment, z, claim));
                 break;
             default:
                 Require(Evaluate(_tensors[source], z) == claim, layer);

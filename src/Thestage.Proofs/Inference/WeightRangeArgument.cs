@@ -90,27 +90,21 @@ internal static class WeightRangeArgument
             }
 
             // Zero-check Σ_x eq(r, x)·Pad(x)·S(x) = 0 over the segment (over hidden weights, S read through set 0's padding mask).
-            int v = plan.WeightLogSizes[segment];
-            E[] r = transcript.Challenges<E>(PaddingLabel, v);
-            var padding = new E[1 << v];
-            padding.AsSpan().Fill(E.One);
-            BoxIndicator.Add<E>(padding, plan.WeightBoxes[segment], -E.One);
-            E[][] tables = [EqPolynomial.Table<E>(r), padding, segments[segment].Select(E.FromBase).ToArray()];
             if (hidden is null)
             {
-                SumcheckProverOutput<E> zeroCheck = SumcheckProver.Prove(transcript, E.Zero, tables.Select(t => new MultilinearPolynomial<E>(t)).ToArray(), builder.Masks);
-                builder.AddSumcheck(zeroCheck.Proof);
-                claims.Add(new SegmentClaim<E>(segment, zeroCheck.Point.ToArray(), zeroCheck.Proof.FactorEvaluations[2]));
+                (E[] point, E value) = PaddingZeroCheck.Prove(transcript, builder, PaddingLabel, plan.WeightBoxes[segment], segments[segment]);
+                claims.Add(new SegmentClaim<E>(segment, point, value));
             }
             else
             {
+                int v = plan.WeightLogSizes[segment];
                 int mask = hidden.RangePaddingMaskOf(segment);
                 Goldilocks[] entries = hidden.Entries(polynomials, mask, MaskedExtension.Entries(v));
-                SumcheckProverOutput<E> zeroCheck = SumcheckProver.ProveMaskedFactors(transcript, E.Zero, tables, [null, null, MaskedExtension.Read<E>(entries, v)], builder.Masks!);
+                E[] coefficients = MaskedExtension.Read<E>(entries, v);
+                (E[] point, E value) = PaddingZeroCheck.Prove(transcript, builder, PaddingLabel, plan.WeightBoxes[segment], segments[segment], coefficients);
                 Array.Clear(entries);
-                Array.Clear(tables[2]);
-                builder.AddSumcheck(zeroCheck.Proof);
-                claims.Add(new SegmentClaim<E>(segment, zeroCheck.Point.ToArray(), zeroCheck.Proof.FactorEvaluations[2], mask));
+                Array.Clear(coefficients);
+                claims.Add(new SegmentClaim<E>(segment, point, value, mask));
             }
         }
 
@@ -213,22 +207,9 @@ internal static class WeightRangeArgument
                     continue;
                 }
 
-                string relation = $"padding of segment {segment}";
-                int v = plan.WeightLogSizes[segment];
-                E[] r = transcript.Challenges<E>(PaddingLabel, v);
-                ProofVerdict.Require(cursor.TryNextSumcheck(out SumcheckProof<E>? zeroCheck), RejectionReason.Format, relation);
-                SumcheckVerification<E> result = zeroKnowledge
-                    ? SumcheckVerifier.Verify(transcript, E.Zero, v, [false, false, true], zeroCheck, masks!)
-                    : SumcheckVerifier.Verify(transcript, E.Zero, v, 3, zeroCheck, masks);
-                ProofVerdict.Require(result, RejectionReason.Relation, relation);
-                ProofVerdict.Require(
-                    result.FactorEvaluations[0] == EqPolynomial.Evaluate<E>(r, result.Point)
-                    && result.FactorEvaluations[1] == E.One - BoxIndicator.Evaluate(result.Point, plan.WeightBoxes[segment]),
-                    RejectionReason.Relation,
-                    relation);
-                claims.Add(zeroKnowledge
-                    ? new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2], hidden!.RangePaddingMaskOf(segment))
-                    : new SegmentClaim<E>(segment, result.Point.ToArray(), result.FactorEvaluations[2]));
+                (E[] point, E value) = PaddingZeroCheck.Verify(
+                    transcript, cursor, PaddingLabel, plan.WeightLogSizes[segment], plan.WeightBoxes[segment], $"padding of segment {segment}", masked: zeroKnowledge);
+                claims.Add(zeroKnowledge ? new SegmentClaim<E>(segment, point, value, hidden!.RangePaddingMaskOf(segment)) : new SegmentClaim<E>(segment, point, value));
             }
 
             ClaimBatcher.Verify(transcript, cursor, commitment.WeightLayout, commitment.WeightCommitmentArray, commitment.WeightParameters, claims, proof.Openings, "weights");

@@ -36,6 +36,12 @@ internal enum ZeroCheckSource
 
     /// <summary>The indicator of the valid entries <c>(s &lt; S, b &lt; B)</c> of tensor <see cref="ZeroCheckFactor.Index"/>, public.</summary>
     ValidSpatialBatch,
+
+    /// <summary>
+    /// The private input (tensor 0) of a private-input proof, committed by its owner (<see cref="InputCommitment"/>) and read through its
+    /// masked extension, whose coefficients are a mask segment of the input commitment (<see cref="InputLayout.RelationMask"/>).
+    /// </summary>
+    Input,
 }
 
 /// <summary>
@@ -121,13 +127,13 @@ internal sealed record ZeroCheck(int Layer, int NumVariables, int PointVariables
     }
 
     /// <summary>Which tables are masked extensions (the committed witness segments).</summary>
-    public bool[] Masked => Array.ConvertAll(Factors, f => f.Source == ZeroCheckSource.Witness);
+    public bool[] Masked => Array.ConvertAll(Factors, f => f.Source is ZeroCheckSource.Witness or ZeroCheckSource.Input);
 
     /// <summary>The round degree: the largest term's, 3 per masked table and 1 per plain one.</summary>
     public int Degree => SumcheckVerifier.MaskedProductDegree(Masked, Terms);
 
     /// <summary>Which tables are masked extensions over a commitment with hidden weights (<see cref="WeightMaskLayout"/>): the witness segments, and the weight and bias segments when <paramref name="hiddenWeights"/>.</summary>
-    public bool[] MaskedWith(bool hiddenWeights) => Array.ConvertAll(Factors, f => f.Source == ZeroCheckSource.Witness || (hiddenWeights && f.Source == ZeroCheckSource.Weight));
+    public bool[] MaskedWith(bool hiddenWeights) => Array.ConvertAll(Factors, f => f.Source is ZeroCheckSource.Witness or ZeroCheckSource.Input || (hiddenWeights && f.Source == ZeroCheckSource.Weight));
 
     /// <summary>The round degree with <see cref="MaskedWith"/>: each masked weight factor adds 2.</summary>
     public int DegreeWith(bool hiddenWeights) => SumcheckVerifier.MaskedProductDegree(MaskedWith(hiddenWeights), Terms);
@@ -279,7 +285,12 @@ internal sealed partial class ZeroKnowledgeLayout
     }
 
     /// <summary>The zero-knowledge layout of a plan, or <see langword="null"/> when a layer kind or a relation is not covered (see remarks).</summary>
-    public static ZeroKnowledgeLayout? TryCreate(CircuitPlan plan)
+    /// <remarks>
+    /// With <paramref name="privateInput"/> (a private-input proof, <c>TSIP</c> 0x8003) the input tensor is read as a masked factor
+    /// (<see cref="ZeroCheckSource.Input"/>) whose mask lies in the input commitment, not in this layout; exactly one zero-check may read it,
+    /// over at most <see cref="InputLayout.MaxMaskVariables"/> variables (one mask segment per set serves it), else there is no layout.
+    /// </remarks>
+    public static ZeroKnowledgeLayout? TryCreate(CircuitPlan plan, bool privateInput = false)
     {
         if (plan.Layers.Any(l => l.Kind is not (LayerKind.Dense or LayerKind.Square or LayerKind.Relu or LayerKind.Flatten or LayerKind.Conv2d or LayerKind.AvgPool2d or LayerKind.MaxPool2d))
             || plan.LookupColumns.Any(c => plan.AdviceLogSizes[c.Segment] < 2))
@@ -309,12 +320,12 @@ internal sealed partial class ZeroKnowledgeLayout
         {
             ZeroCheck[] layerChecks = plan.Layers[l].Kind switch
             {
-                LayerKind.Dense => [new ZeroCheckBuilder(plan, l).Dense()],
-                LayerKind.Square => [new ZeroCheckBuilder(plan, l).Square()],
-                LayerKind.Relu when plan.Kinds[l + 1] == TensorKind.Public => [new ZeroCheckBuilder(plan, l).PublicRelu()],
-                LayerKind.AvgPool2d => [new ZeroCheckBuilder(plan, l).AveragePool()],
-                LayerKind.MaxPool2d => [new ZeroCheckBuilder(plan, l).MaximumProduct(differences[l]), new ZeroCheckBuilder(plan, l).MaximumGather(differences[l])],
-                LayerKind.Conv2d => [new ZeroCheckBuilder(plan, l).Convolution(gathered[l]), new ZeroCheckBuilder(plan, l).ConvolutionGather(gathered[l])],
+                LayerKind.Dense => [new ZeroCheckBuilder(plan, l, privateInput).Dense()],
+                LayerKind.Square => [new ZeroCheckBuilder(plan, l, privateInput).Square()],
+                LayerKind.Relu when plan.Kinds[l + 1] == TensorKind.Public => [new ZeroCheckBuilder(plan, l, privateInput).PublicRelu()],
+                LayerKind.AvgPool2d => [new ZeroCheckBuilder(plan, l, privateInput).AveragePool()],
+                LayerKind.MaxPool2d => [new ZeroCheckBuilder(plan, l, privateInput).MaximumProduct(differences[l]), new ZeroCheckBuilder(plan, l, privateInput).MaximumGather(differences[l])],
+                LayerKind.Conv2d => [new ZeroCheckBuilder(plan, l, privateInput).Convolution(gathered[l]), new ZeroCheckBuilder(plan, l, privateInput).ConvolutionGather(gathered[l])],
                 _ => [],
             };
             foreach (ZeroCheck check in layerChecks)
@@ -330,6 +341,12 @@ internal sealed partial class ZeroKnowledgeLayout
 
                 checks.Add(check);
             }
+        }
+
+        if ((privateInput && (plan.Layouts[0].LogSize < 2 || checks.Count(c => c.Factors.Any(f => f.Source == ZeroCheckSource.Input)) != 1))
+            || checks.Any(c => c.Factors.Any(f => f.Source == ZeroCheckSource.Input) && c.NumVariables > InputLayout.MaxMaskVariables))
+        {
+            return null;
         }
 
         var masks = new Dictionary<(int, int), int>();
@@ -361,7 +378,7 @@ internal sealed partial class ZeroKnowledgeLayout
     }
 
     /// <summary>Accumulates a zero-check's tables (deduplicated by source, index and copy) and terms.</summary>
-    private sealed partial class ZeroCheckBuilder(CircuitPlan plan, int layer)
+    private sealed partial class ZeroCheckBuilder(CircuitPlan plan, int layer, bool privateInput)
     {
         private readonly List<ZeroCheckFactor> _factors = [];
         private readonly List<SumcheckTerm<E>> _terms = [];
@@ -401,7 +418,7 @@ internal sealed partial class ZeroKnowledgeLayout
             int eq = Factor(ZeroCheckSource.Eq, 0, all);
             int source = plan.Source[layer];
             E squareConstant = E.Zero;
-            if (plan.Kinds[source] is TensorKind.Input or TensorKind.Public)
+            if ((plan.Kinds[source] == TensorKind.Input && !privateInput) || plan.Kinds[source] == TensorKind.Public)
             {
                 Term(E.One, [eq, Factor(ZeroCheckSource.PublicSquare, source, all)]);
             }
@@ -497,7 +514,8 @@ internal sealed partial class ZeroKnowledgeLayout
                 return (terms, -two15);
             }
 
-            return ([(E.One, [Factor(ZeroCheckSource.Public, source, coordinates, copy)])], E.Zero);
+            ZeroCheckSource reading = privateInput && plan.Kinds[source] == TensorKind.Input ? ZeroCheckSource.Input : ZeroCheckSource.Public;
+            return ([(E.One, [Factor(reading, source, coordinates, copy)])], E.Zero);
         }
 
         private int Factor(ZeroCheckSource source, int index, (int, int)[] coordinates, int copy = 0)

@@ -32,6 +32,12 @@ public sealed class BadInputTests : IDisposable
     [InlineData("--batch 64 exceeds --train 32", "train", "--batch", "64", "--train", "32")]
     [InlineData("at most 4096 training images", "train", "--hiding", "--train", "8192")]
     [InlineData("--hiding and --non-hiding-for-benchmarks exclude each other", "train", "--hiding", "--non-hiding-for-benchmarks")]
+    [InlineData("--opening-budget takes an integer in [1, 64]", "commit-input", "--model", "/", "--input", "/dev/null", "--out", "/nonexistent/x", "--opening-budget", "0")]
+    [InlineData("--opening-budget takes an integer in [1, 64]", "commit-input", "--model", "/", "--input", "/dev/null", "--out", "/nonexistent/x", "--opening-budget", "65")]
+    [InlineData("Option '--model' is required", "commit-input", "--input", "/dev/null", "--out", "/nonexistent/x")]
+    [InlineData("--private-input: no directory '/nonexistent/inputs'", "prove", "--model", "/", "--input", "/dev/null", "--out", "/nonexistent/p", "--private-input", "/nonexistent/inputs")]
+    [InlineData("--input-commitment: '/nonexistent/input.tsic': no such file or directory", "verify", "--model", "/", "--proof", "/dev/null", "--input-commitment", "/nonexistent/input.tsic")]
+    [InlineData("--private-input needs a value", "prove", "--model", "/", "--input", "/dev/null", "--out", "/nonexistent/p", "--private-input")]
     public void MalformedOrOutOfRangeOption_ExitsTwoWithOneLine(string named, params string[] args)
     {
         string error = ThestageProcess.AssertOneLineError(ThestageProcess.Run(args), exitCode: 2);

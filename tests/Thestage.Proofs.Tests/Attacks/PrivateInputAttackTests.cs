@@ -47,7 +47,7 @@ public sealed class PrivateInputAttackTests
         QuantizedModel wide = new(model.Model.InputShape, 16, model.Model.InputFractionBits, model.Model.OutputFractionBits, model.Model.Layers);
         int[] output = IntegerEvaluator.Evaluate(wide, x);
         CommittedInput input = CommittedInput.CommitUnchecked(
-            model.Commitment, x, LigeroParameters.DefaultHidingWithBudget(2), new SeededSaltSource(9211), new SeededSaltSource(9212), new SeededSaltSource(9213));
+            model.Commitment, [x], LigeroParameters.DefaultHidingWithBudget(2), new SeededSaltSource(9211), new SeededSaltSource(9212), new SeededSaltSource(9213));
         CircuitPlan plan = model.Commitment.Plan(1);
         InferenceProof forged = InferenceProver.ProvePrivateInputWithWitness(model, input, plan, InferenceWitness.Build(plan, wide, [x]), new SeededSaltSource(9214));
 
@@ -57,7 +57,7 @@ public sealed class PrivateInputAttackTests
         // Within range, the same forgery path gives an accepted proof.
         x[2] = 127;
         CommittedInput inRange = CommittedInput.CommitUnchecked(
-            model.Commitment, x, LigeroParameters.DefaultHidingWithBudget(2), new SeededSaltSource(9211), new SeededSaltSource(9212), new SeededSaltSource(9213));
+            model.Commitment, [x], LigeroParameters.DefaultHidingWithBudget(2), new SeededSaltSource(9211), new SeededSaltSource(9212), new SeededSaltSource(9213));
         InferenceProof proof = InferenceProver.ProvePrivateInputWithWitness(model, inRange, plan, InferenceWitness.Build(plan, wide, [x]), new SeededSaltSource(9214));
         Assert.True(InferenceVerifier.VerifyPrivateInput(model.Commitment, inRange.Commitment, IntegerEvaluator.Evaluate(model.Model, x), proof));
     }
@@ -71,9 +71,9 @@ public sealed class PrivateInputAttackTests
         LigeroParameters parameters = LigeroParameters.DefaultHidingWithBudget(2);
         InputLayout layout = InputLayout.Create(model.Commitment.InputShape, model.Commitment.InputBits, parameters.OpeningBudget);
         Assert.True(layout.HasPadding);
-        Goldilocks[] tensor = layout.Scatter(inputs[0]);
+        Goldilocks[] tensor = layout.Scatter([inputs[0]]);
         tensor[13] = new Goldilocks(5);
-        CommittedInput input = CommittedInput.CommitUnchecked(model.Commitment, inputs[0], parameters, new SeededSaltSource(9221), null, new SeededSaltSource(9222), tensor);
+        CommittedInput input = CommittedInput.CommitUnchecked(model.Commitment, [inputs[0]], parameters, new SeededSaltSource(9221), null, new SeededSaltSource(9222), tensor);
         CircuitPlan plan = model.Commitment.Plan(1);
         InferenceWitness witness = InferenceWitness.Build(plan, model.Model, [inputs[0]]);
         witness.FieldTensors[0][13] = new Goldilocks(5);

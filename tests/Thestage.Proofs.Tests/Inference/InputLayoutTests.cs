@@ -29,18 +29,28 @@ public sealed class InputLayoutTests
     [Fact]
     public void TheMlpAndLeNet5InputsAreLaidOutAsTheCircuitsInputTensorBesideARandomSegment()
     {
-        // 784 inputs in 1024 entries (padding: the zero-check runs), the random segment 2·B entries; LeNet-5's 1×32×32 fills 1024.
+        // 784 inputs in 1024 entries (padding: the zero-check runs), the random segment 2·B entries, and per mask set (TSIC v2) the
+        // relation's mask (2·64 entries), the lookup column's and the padding's (2·10, in 32): 1024 + 2·192 + 4 entries, 2^11.
         InputLayout mlp = InputLayout.Create(Shape.Vector(784), 8, 2);
-        Assert.Equal((10, 2, 11, true), (mlp.Tensor.LogSize, mlp.RandomLogSize, mlp.NumVariables, mlp.HasPadding));
+        Assert.Equal((10, 2, 11, true, 3), (mlp.Tensor.LogSize, mlp.RandomLogSize, mlp.NumVariables, mlp.HasPadding, mlp.MasksPerSet));
         Assert.Equal([(1UL, 128UL)], mlp.Columns);
         Assert.Equal(0, mlp.Segments.OffsetOf(InputLayout.TensorSegment));
-        Assert.Equal(1024, mlp.Segments.OffsetOf(InputLayout.RandomSegment));
+        Assert.Equal(1024 + (2 * 128) + (4 * 32), mlp.Segments.OffsetOf(InputLayout.RandomSegment));
+        Assert.Equal([1024, 1024 + 128, 1024 + 256, 1024 + 288, 1024 + 320, 1024 + 352], new[] { mlp.RelationMask(0), mlp.RelationMask(1), mlp.LookupMask(0, 0), mlp.PaddingMask(0), mlp.LookupMask(1, 0), mlp.PaddingMask(1) }.Select(mlp.Segments.OffsetOf));
+        Assert.Throws<ArgumentOutOfRangeException>(() => mlp.RelationMask(2));
+
+        // LeNet-5's 1×32×32 fills 1024 (no padding: two masks per set); a batch of 3 is padded to 4 samples, which the zero-check covers.
         InputLayout lenet = InputLayout.Create(Shape.Image(1, 32, 32), 8, 16);
-        Assert.Equal((10, 5, 11, false), (lenet.Tensor.LogSize, lenet.RandomLogSize, lenet.NumVariables, lenet.HasPadding));
+        Assert.Equal((10, 5, 12, false, 2), (lenet.Tensor.LogSize, lenet.RandomLogSize, lenet.NumVariables, lenet.HasPadding, lenet.MasksPerSet));
+        InputLayout batch = InputLayout.Create(Shape.Image(1, 32, 32), 8, 2, batch: 3);
+        Assert.Equal((12, true, 3), (batch.Tensor.LogSize, batch.HasPadding, batch.Box.Length));
+        InputLayout v1 = InputLayout.Create(Shape.Image(1, 32, 32), 8, 16, masked: false);
+        Assert.Equal((11, 0), (v1.NumVariables, v1.MasksPerSet));
+        Assert.Throws<ArgumentException>(() => InputLayout.Create(Shape.Vector(4), 8, 1, batch: 2, masked: false));
         InputLayout narrow = InputLayout.Create(Shape.Image(3, 5, 5), 4, 64);
         Assert.Equal([(1UL, 8UL), (16UL, 128UL)], narrow.Columns);
-        Assert.Equal((2 + 5, 7, 8), (narrow.Tensor.LogSize, narrow.RandomLogSize, narrow.NumVariables));
-        Goldilocks[] tensor = narrow.Scatter(Enumerable.Range(0, 75).Select(i => (i % 16) - 8).ToArray());
+        Assert.Equal((2 + 5, 7, 14), (narrow.Tensor.LogSize, narrow.RandomLogSize, narrow.NumVariables));
+        Goldilocks[] tensor = narrow.Scatter([Enumerable.Range(0, 75).Select(i => (i % 16) - 8).ToArray()]);
         Assert.Equal(CircuitPlan.Field(-8), tensor[0]);
         Assert.Equal(CircuitPlan.Field((25 % 16) - 8), tensor[32]); // channel 1 starts at 32 (25 positions padded to 32)
         Assert.Equal(Goldilocks.Zero, tensor[25]);

@@ -59,7 +59,7 @@ public sealed class PrivateInputHidingTests(ITestOutputHelper output)
             foreach ((int[] x, bool isFirst) in new[] { (first, true), (second, false) })
             {
                 int seed = 9400 + (4 * s) + (isFirst ? 0 : 2);
-                CommittedInput input = CommittedInput.CommitUnchecked(model.Commitment, x, parameters, new SeededSaltSource(seed), null, new SeededSaltSource(seed + 1));
+                CommittedInput input = CommittedInput.CommitUnchecked(model.Commitment, [x], parameters, new SeededSaltSource(seed), null, new SeededSaltSource(seed + 1));
                 (int[] y, InferenceProof proof) = InferenceProver.ProvePrivateInput(model, input, new SeededSaltSource(seed + 100_000));
                 if (hiding && s == 0)
                 {

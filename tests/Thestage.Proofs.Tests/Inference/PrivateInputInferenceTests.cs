@@ -9,7 +9,7 @@ namespace Thestage.Proofs.Tests.Inference;
 
 /// <summary>
 /// Private-input inference (issue 13): an input owner commits to <c>x</c> once (<c>TSIC</c>), a prover shows <c>y = f_W(x)</c> against
-/// that commitment without revealing <c>x</c> (<c>TSIP</c> 0x8002). Honest proofs for an MLP and LeNet-5, the budget, the formats and
+/// that commitment without revealing <c>x</c> (<c>TSIP</c> 0x8003). Honest proofs for an MLP and LeNet-5, the budget, the formats and
 /// tampering; the attacks are in <c>Attacks/PrivateInputAttackTests</c>, the indistinguishability test in
 /// <c>PrivateInputHidingTests</c>.
 /// </summary>
@@ -38,12 +38,12 @@ public sealed class PrivateInputInferenceTests
         Assert.Equal(ProofVerdict.Accepted, InferenceVerifier.CheckPrivateInput(model.Commitment, input.Commitment, output, proof, VerifierPolicy.Default));
 
         byte[] commitmentBytes = InputCommitmentSerializer.Serialize(input.Commitment);
-        Assert.Equal(67, commitmentBytes.Length);
+        Assert.Equal(71, commitmentBytes.Length);
         InputCommitment published = InputCommitmentSerializer.Deserialize(commitmentBytes);
         Assert.Equal(commitmentBytes, InputCommitmentSerializer.Serialize(published));
         Assert.Equal(input.Commitment.Fingerprint, published.Fingerprint);
         byte[] proofBytes = InferenceProofSerializer.Serialize(proof);
-        Assert.Equal(0x8002, BitConverter.ToUInt16(proofBytes, 4));
+        Assert.Equal(0x8003, BitConverter.ToUInt16(proofBytes, 4));
         InferenceProof read = InferenceProofSerializer.Deserialize(proofBytes);
         Assert.Equal(proofBytes, InferenceProofSerializer.Serialize(read));
         Assert.True(InferenceVerifier.VerifyPrivateInput(ModelCommitmentSerializer.Deserialize(ModelCommitmentSerializer.Serialize(model.Commitment)), published, output, read));
@@ -226,7 +226,7 @@ public sealed class PrivateInputInferenceTests
     }
 
     internal static InferenceProof WithInputOpening(InferenceProof proof, LigeroOpeningProof<E> opening) =>
-        new(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, proof.WeightOpenings, opening, proof.MaskChunks, proof.MaskOpenings);
+        new(proof.AdviceRoot, proof.Sumchecks, proof.Values, proof.AdviceOpening, proof.WeightOpenings, opening, proof.MaskChunks, proof.MaskOpenings, proof.HidesClaims);
 
     private static bool ParsesAndVerifies(byte[] bytes, Func<byte[], bool> verify)
     {
