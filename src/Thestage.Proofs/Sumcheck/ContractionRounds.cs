@@ -374,18 +374,100 @@ internal sealed class ContractionRounds<T>
             }
 
             T[] p = _owner.Own(new T[1 << aP.Length]);
+
+            // Over GoldilocksExt2, the matrices whose entries all lie in the base field (weights, witness limbs, im2col entries) are
+            // multiplied as base elements: one base product per entry instead of an extension product.
+            Goldilocks[]?[] bases = typeof(T) == typeof(GoldilocksExt2) ? Array.ConvertAll(matrices, m => BaseEntries((GoldilocksExt2[])(object)m)) : new Goldilocks[]?[matrices.Length];
+            Action<int, int> work = bases.Any(b => b is not null)
+                ? (start, end) => RowsOverBase((GoldilocksExt2[][])(object)matrices, bases, rows, columns, (GoldilocksExt2[])(object)p, start, end)
+                : (start, end) => Rows(matrices, rows, columns, p, start, end);
             if ((long)p.Length * columns * kFactors.Length >= ParallelWork && p.Length > 1)
             {
                 int chunks = Math.Min(Math.Min(Environment.ProcessorCount, 8), p.Length);
                 int size = (p.Length + chunks - 1) / chunks;
-                Parallel.For(0, chunks, c => Rows(matrices, rows, columns, p, c * size, Math.Min(p.Length, (c + 1) * size)));
+                Parallel.For(0, chunks, c => work(c * size, Math.Min(p.Length, (c + 1) * size)));
             }
             else
             {
-                Rows(matrices, rows, columns, p, 0, p.Length);
+                work(0, p.Length);
+            }
+
+            foreach (Goldilocks[]? b in bases)
+            {
+                Array.Clear(b ?? []);
             }
 
             return (p, aP);
+        }
+
+        /// <summary>The base components of a table whose entries all lie in the base field, else <see langword="null"/>.</summary>
+        private static Goldilocks[]? BaseEntries(GoldilocksExt2[] table)
+        {
+            foreach (GoldilocksExt2 value in table)
+            {
+                if (!value.C1.IsZero)
+                {
+                    return null;
+                }
+            }
+
+            return Array.ConvertAll(table, value => value.C0);
+        }
+
+        /// <summary><see cref="Rows"/> over GoldilocksExt2 with the base-field matrices (<paramref name="bases"/>) multiplied in the base field.</summary>
+        private static void RowsOverBase(GoldilocksExt2[][] matrices, Goldilocks[]?[] bases, int[][] rows, int columns, GoldilocksExt2[] p, int start, int end)
+        {
+            int[] baseFactors = [.. Enumerable.Range(0, matrices.Length).Where(f => bases[f] is not null)];
+            int[] extFactors = [.. Enumerable.Range(0, matrices.Length).Where(f => bases[f] is null)];
+            for (int a = start; a < end; a++)
+            {
+                if (extFactors.Length == 0 && baseFactors.Length == 2)
+                {
+                    ReadOnlySpan<Goldilocks> left = bases[0].AsSpan(rows[0][a], columns), right = bases[1].AsSpan(rows[1][a], columns);
+                    Goldilocks dot = Goldilocks.Zero;
+                    for (int x = 0; x < columns; x++)
+                    {
+                        dot += left[x] * right[x];
+                    }
+
+                    p[a] = GoldilocksExt2.FromBase(dot);
+                    continue;
+                }
+
+                if (extFactors.Length == 1 && baseFactors.Length == 1)
+                {
+                    ReadOnlySpan<GoldilocksExt2> left = matrices[extFactors[0]].AsSpan(rows[extFactors[0]][a], columns);
+                    ReadOnlySpan<Goldilocks> right = bases[baseFactors[0]].AsSpan(rows[baseFactors[0]][a], columns);
+                    GoldilocksExt2 dot = GoldilocksExt2.Zero;
+                    for (int x = 0; x < columns; x++)
+                    {
+                        dot += left[x].MultiplyByBase(right[x]);
+                    }
+
+                    p[a] = dot;
+                    continue;
+                }
+
+                GoldilocksExt2 sum = GoldilocksExt2.Zero;
+                for (int x = 0; x < columns; x++)
+                {
+                    Goldilocks baseProduct = Goldilocks.One;
+                    foreach (int f in baseFactors)
+                    {
+                        baseProduct *= bases[f]![rows[f][a] + x];
+                    }
+
+                    GoldilocksExt2 product = GoldilocksExt2.FromBase(baseProduct);
+                    foreach (int f in extFactors)
+                    {
+                        product *= matrices[f][rows[f][a] + x];
+                    }
+
+                    sum += product;
+                }
+
+                p[a] = sum;
+            }
         }
 
         private static void Rows(T[][] matrices, int[][] rows, int columns, T[] p, int start, int end)

@@ -119,7 +119,9 @@ public sealed class ContractionRoundsTests
     private static bool SameProof(int v, int[][] variables, bool[] masked, SumcheckTerm<E>[] terms, int seed)
     {
         var rng = new SeededWordSource(seed ^ 0x5eed);
-        E[][] own = [.. variables.Select(vars => Enumerable.Range(0, 1 << vars.Length).Select(_ => rng.NextInt(2) == 0 ? E.FromBase(rng.Next<Goldilocks>()) : rng.Next<E>()).ToArray())];
+        // Half the tables in the base field (weights, limbs: the contraction multiplies those as base elements), half mixed.
+        E[][] own = [.. variables.Select(vars => (Vars: vars, Base: rng.NextInt(2) == 0))
+            .Select(t => Enumerable.Range(0, 1 << t.Vars.Length).Select(_ => t.Base || rng.NextInt(2) == 0 ? E.FromBase(rng.Next<Goldilocks>()) : rng.Next<E>()).ToArray())];
         E[]?[] masks = [.. masked.Select(m => m ? rng.NextArray<E>(MaskedExtension.Coefficients(v)) : null)];
         E sum = rng.Next<E>();
         E[][] replicated = [.. own.Select((table, k) => Replicate(table, variables[k], v))];
