@@ -257,12 +257,16 @@ internal sealed class ContractionRounds<T>
             T[][] arrays = Array.ConvertAll(tables, t => t.Values);
             if (Array.IndexOf(second ? _k : _a, round) >= 0)
             {
-                T[] termValues = Extend(SumcheckProver.EvaluateRound(arrays, length / 2), degree);
+                T[] raw = SumcheckProver.EvaluateRound(arrays, length / 2);
+                T[] termValues = Extend(raw, degree);
                 for (int t = 0; t <= degree; t++)
                 {
                     values[t] += scale * termValues[t];
                 }
 
+                // One term's unmasked round values are witness-dependent: cleared (the sum is masked by the caller before it is sent).
+                Array.Clear(raw);
+                Array.Clear(termValues);
                 return;
             }
 
