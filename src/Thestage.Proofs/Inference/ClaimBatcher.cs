@@ -22,7 +22,8 @@ namespace Thestage.Proofs.Inference;
 /// A claim with a mask segment is on the masked extension <c>Ṡ(z) = S̃(z) + ⟨m(z), c⟩</c> (<see cref="MaskedExtension"/>): a linear
 /// functional of the polynomial like an evaluation, so <c>W</c> gets <c>m(z)</c> on the mask's entries besides <c>eq(z, ·)</c> on the
 /// segment, and the verifier evaluates that part of <c>W̃(s)</c> as <c>Σ_j m(z)_j·(eq(e_j, s) + u·eq(e_j + 1, s))</c> over the mask's entry
-/// indices <c>e_j</c> (<c>O(v_S·v)</c> per claim); the soundness is unchanged. Zero-knowledge, over hiding commitments with masked
+/// indices <c>e_j</c> (<c>O(v_S + v)</c> per claim: a mask segment is aligned to its size, so one equality table of its own coordinates
+/// serves every mask of that size); the soundness is unchanged. Zero-knowledge, over hiding commitments with masked
 /// sumchecks: the claimed values are uniform (at most <see cref="MaskedExtension.MaxClaims"/> per segment), the rounds are masked,
 /// <c>W̃(s)</c> is public, and the one value the opening proves, <c>P̃(s)</c>, is uniform when the polynomial also holds at least two
 /// uniform base entries that no claim reads (a random segment: <c>Σ_x eq(s, x)·R(x)</c> with two entries whose weights are
@@ -98,20 +99,33 @@ internal static class ClaimBatcher
     private static T MaskWeights<T>(SegmentLayout layout, int polynomial, IReadOnlyList<SegmentClaim<T>> claims, T rho, ReadOnlySpan<T> s)
         where T : struct, IExtensionField<T>
     {
-        T u = T.FromCoefficients([Goldilocks.Zero, Goldilocks.One]);
         T power = T.One, total = T.Zero;
+        var low = new Dictionary<int, T[]>();
         foreach (SegmentClaim<T> claim in claims.Where(c => layout.PolynomialOf(c.Segment) == polynomial))
         {
             if (claim.MaskSegment >= 0)
             {
+                // The mask segment's offset is a multiple of its size 2^m (SegmentLayout), so entry e of it is the index (offset/2^m, e):
+                // eq(bits(offset + e), s) = eq(bits(offset/2^m), s_high)·eq(bits(e), s_low), s_low the last m coordinates, whose table
+                // is shared by every mask of that size (O(2^m) once, then O(entries + v) per claim instead of O(entries·v)).
                 int offset = MaskOffset(layout, claim);
+                int logSize = layout.LogSizeOf(claim.MaskSegment);
+                if (!low.TryGetValue(logSize, out T[]? eqLow))
+                {
+                    eqLow = EqPolynomial.Table<T>(s[(s.Length - logSize)..]);
+                    low.Add(logSize, eqLow);
+                }
+
                 T[] maskPoint = claim.MaskPoint ?? claim.Point;
                 var functional = new T[MaskedExtension.Entries(maskPoint.Length)];
                 MaskedExtension.AddWeights<T>(maskPoint, power, functional, 0, 0, masksOnly: true);
+                T inside = T.Zero;
                 for (int e = 0; e < functional.Length; e++)
                 {
-                    total += functional[e] * EqAtIndex(offset + e, s);
+                    inside += functional[e] * eqLow[e];
                 }
+
+                total += inside * EqAtIndex(offset >> logSize, s[..(s.Length - logSize)]);
             }
 
             power *= rho;

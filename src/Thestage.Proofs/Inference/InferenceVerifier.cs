@@ -241,7 +241,7 @@ public static partial class InferenceVerifier
     private static double PlanSoundnessBits(ModelCommitment commitment, CircuitPlan plan, IReadOnlyList<SumcheckMaskChunk> maskChunks, InputCommitment? input = null)
     {
         double field = E.Log2Size;
-        double epsilon = WeightRangeArgument.SoundnessError(commitment.Plan(1), commitment.WeightLayout, commitment.Parameters, commitment.WeightParameters);
+        double epsilon = commitment.RangeSoundnessError;
         ZeroKnowledgeLayout? zeroKnowledge = commitment.Parameters.Hiding && input is null ? plan.ZeroKnowledge : null;
         SegmentLayout adviceLayout = zeroKnowledge?.Layout ?? plan.AdviceLayout;
         foreach (int v in adviceLayout.NumVariables)

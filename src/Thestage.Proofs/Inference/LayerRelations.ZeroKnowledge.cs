@@ -71,7 +71,8 @@ internal sealed partial class LayerRelations
                             {
                                 ZeroCheckSource.Eq => EqPolynomial.Evaluate<E>(z, own),
                                 ZeroCheckSource.Public => Evaluate(_tensors[factor.Index], own),
-                                _ => MultilinearPolynomial<E>.Evaluate(OwnTable(factor, z, powers), own),
+                                ZeroCheckSource.PublicSquare => Evaluate(Array.ConvertAll(_tensors[factor.Index], x => x * x), own),
+                                _ => ZeroKnowledgeLayout.EvaluateStructure(_plan, factor, z, powers, own),
                             };
                             Require(values[k] == expected, check.Layer);
                         }

@@ -43,6 +43,7 @@ public sealed class ModelCommitment
     private Digest256? _fingerprint;
     private WeightMaskLayout? _weightMasks;
     private ProofVerdict? _rangeVerdict; // null until checked (idempotent, so races are harmless)
+    private double _rangeSoundnessError = double.NaN; // NaN until computed (a 64-bit write is atomic and the value deterministic)
 
     internal ModelCommitment(
         Shape inputShape,
@@ -198,12 +199,29 @@ public sealed class ModelCommitment
         }
 
         if (OpeningBudget > policy.MaximumOpeningBudget
-            || -Math.Log2(WeightRangeArgument.SoundnessError(Plan(1), WeightLayout, Parameters, WeightParameters)) < policy.MinimumSoundnessBits)
+            || -Math.Log2(RangeSoundnessError) < policy.MinimumSoundnessBits)
         {
             return ProofVerdict.Reject(RejectionReason.SoundnessPolicy);
         }
 
         return _rangeVerdict ??= WeightRangeArgument.Verify(this, RangeProof);
+    }
+
+    /// <summary>
+    /// Gets the soundness error of <see cref="RangeProof"/> under this commitment's parameters (<see cref="WeightRangeArgument.SoundnessError"/>),
+    /// computed once: every verification of an inference proof adds it to its own union bound.
+    /// </summary>
+    internal double RangeSoundnessError
+    {
+        get
+        {
+            if (double.IsNaN(_rangeSoundnessError))
+            {
+                _rangeSoundnessError = WeightRangeArgument.SoundnessError(Plan(1), WeightLayout, Parameters, WeightParameters);
+            }
+
+            return _rangeSoundnessError;
+        }
     }
 
     internal static ModelCommitment From(QuantizedModel model, LigeroCommitment[] weights, LigeroParameters parameters, bool hiddenWeights = false) =>

@@ -14,8 +14,9 @@ namespace Thestage.Proofs.Inference;
 /// <b>Gathers</b>. A gathered tensor (an im2col matrix, a pooling window's inputs) is never a committed tensor of the plan. Each gather is a
 /// zero-check <c>Σ_(i,b) 2^(−e_X)·Sel(z; i, b)·Ẋ(i, b) − 2^(−e_Y)·Σ eq(z, (row, b))·Ẏ(row, b) = c</c> over <c>(max(i, row), b)</c>: the input's and
 /// the rows' domains in one sumcheck, each side replicated over the variables it lacks and scaled back by <c>2^(−extra)</c>, with the selector
-/// <c>Sel(z; i, b) = Σ_taps eq(z_rows, row)·[input = i]·eq(z_b, b)</c> a public table the verifier evaluates from the plan's taps at the
-/// sumcheck's point (<see cref="StructureTable"/>, <c>O(taps + |X|)</c>, as the v1 gather of <see cref="LayerRelations"/>).
+/// <c>Sel(z; i, b) = Σ_taps eq(z_rows, row)·[input = i]·eq(z_b, b)</c> a public table (<see cref="StructureTable"/>, the prover's) that the
+/// verifier evaluates at the sumcheck's point without building it (<see cref="EvaluateStructure"/>: the channel and kernel fields separated
+/// from the spatial correlation, <c>O(k_h·k_w·(C + H_o·W_o))</c>).
 /// </para>
 /// <para>
 /// <b>Conv2d</b> commits its im2col matrix <c>G</c> (<c>(k, s, b)</c>, <see cref="Gathered"/>) as a derived witness segment, proves the
@@ -33,8 +34,8 @@ internal sealed partial class ZeroKnowledgeLayout
     /// The own table of a factor fixed by the plan and the relation's point <paramref name="z"/> (and a max pooling's window powers): the gather
     /// selector <c>Sel(i, b) = Σ_taps eq(z_rows, row)·[input = i]·eq(z_b, b)</c> (<see cref="ZeroCheckSource.Selector"/>; summed per input first,
     /// one addition per tap as the v1 gather; with <c>2w</c> window powers tap <c>j</c> of each window weighted by <c>ρ^j</c>), or the valid-entry
-    /// indicators (<see cref="ZeroCheckSource.ValidBatch"/>, <see cref="ZeroCheckSource.ValidSpatialBatch"/>). Prover, verifier and the
-    /// simulator tests read these tables through this one method.
+    /// indicators (<see cref="ZeroCheckSource.ValidBatch"/>, <see cref="ZeroCheckSource.ValidSpatialBatch"/>). The prover and the simulator
+    /// tests read these tables through this one method; the verifier evaluates their extensions without them (<see cref="EvaluateStructure"/>).
     /// </summary>
     public static E[] StructureTable(CircuitPlan plan, ZeroCheckFactor factor, ReadOnlySpan<E> z, E[]? powers)
     {

@@ -30,7 +30,7 @@ internal enum ZeroCheckSource
     /// <summary>
     /// The gather selector of layer <see cref="ZeroCheckFactor.Index"/> over its input tensor's variables,
     /// <c>Sel(i, b) = Σ_taps eq(z_rows, row)·[input = i]·eq(z_b, b)</c> (<see cref="CircuitPlan.Taps"/>, <c>z_rows</c> the first
-    /// <c>LogRows</c> coordinates of the relation's point), evaluated by the verifier as <see cref="LayerRelations"/>' v1 gather does.
+    /// <c>LogRows</c> coordinates of the relation's point), evaluated by the verifier without the table (<see cref="ZeroKnowledgeLayout.EvaluateStructure"/>).
     /// </summary>
     Selector,
 

@@ -51,7 +51,14 @@ public static partial class SumcheckProver
         SumcheckVerifier.AbsorbMaskedFactors(transcript, masked);
         SumcheckTerm<T>.Absorb(transcript, terms);
         transcript.Absorb(SumcheckLabels.ClaimedSum, claimedSum);
-        transcript.Absorb(SumcheckLabels.MaskSum, mask.Sum);
+        T maskSum = mask.Sum;
+        if (ChallengeProgram.Current is { } program)
+        {
+            // The tests' honest-verifier simulator (ChallengeProgram): ρ drawn first, and G' = G + (H' − H)/ρ for tables summing to H'.
+            maskSum += (TermSum(numVariables, ownTables, variables, terms) - claimedSum) * T.Invert(program.ProgramNext<T>(SumcheckLabels.MaskWeight));
+        }
+
+        transcript.Absorb(SumcheckLabels.MaskSum, maskSum);
         mask.Weight = transcript.Challenge<T>(SumcheckLabels.MaskWeight);
 
         var rounds = new T[numVariables][];
@@ -82,11 +89,37 @@ public static partial class SumcheckProver
             MaskedRound(transcript, low, high, factorMasks, terms, rounds, point, degree, mask, factorEvaluations);
             transcript.Absorb<T>(SumcheckLabels.FactorEvaluations, factorEvaluations);
             SumcheckMaskPool<T>.Finish(transcript, mask, point, degree);
-            return new SumcheckProverOutput<T>(new SumcheckProof<T>(rounds, factorEvaluations, mask.Sum, mask.Value), point);
+            return new SumcheckProverOutput<T>(new SumcheckProof<T>(rounds, factorEvaluations, maskSum, mask.Value), point);
         }
         finally
         {
             contraction.Clear();
         }
+    }
+
+    /// <summary><c>Σ_x Σ_t a_t·Π_(k∈t) F_k(x|S_k)</c> over the hypercube, directly from the own tables (only the tests' simulator needs it).</summary>
+    private static T TermSum<T>(int numVariables, T[][] ownTables, int[][] variables, SumcheckTerm<T>[] terms)
+        where T : struct, IExtensionField<T>
+    {
+        T sum = T.Zero;
+        var values = new T[ownTables.Length];
+        for (int x = 0; x < 1 << numVariables; x++)
+        {
+            for (int k = 0; k < ownTables.Length; k++)
+            {
+                int index = 0;
+                foreach (int variable in variables[k])
+                {
+                    index = (index << 1) | ((x >> (numVariables - 1 - variable)) & 1);
+                }
+
+                values[k] = ownTables[k][index];
+            }
+
+            sum += SumcheckTerm<T>.Evaluate(terms, values);
+        }
+
+        Array.Clear(values);
+        return sum;
     }
 }

@@ -228,6 +228,8 @@ public sealed class Transcript
 
     private ChallengeStream BeginChallenge(string label)
     {
+        // The tests' simulators program the oracle at this state (ChallengeProgram; null in production).
+        ulong[]? programmed = ChallengeProgram.Current?.Lookup(_state, label);
         var seed = new byte[32];
         _digest.Update(ChallengeTag);
         _digest.BlockUpdate(_state);
@@ -237,7 +239,7 @@ public sealed class Transcript
         _digest.Update(RatchetTag);
         _digest.BlockUpdate(seed);
         _digest.DoFinal(_state);
-        return new ChallengeStream(_digest, seed);
+        return new ChallengeStream(_digest, seed, programmed);
     }
 
     private void UpdateLabel(string label)
@@ -255,15 +257,24 @@ public sealed class Transcript
         _digest.BlockUpdate(bytes[..(1 + byteCount)]);
     }
 
-    /// <summary>The output stream of one challenge, <c>H(0x14 ‖ seed ‖ counter)</c> blocks read as 64-bit words.</summary>
-    private sealed class ChallengeStream(Blake2sDigest digest, byte[] seed) : IUniformWordSource
+    /// <summary>
+    /// The output stream of one challenge, <c>H(0x14 ‖ seed ‖ counter)</c> blocks read as 64-bit words; a programmed challenge
+    /// (<see cref="ChallengeProgram"/>, tests only) reads its programmed words first.
+    /// </summary>
+    private sealed class ChallengeStream(Blake2sDigest digest, byte[] seed, ulong[]? programmed) : IUniformWordSource
     {
         private readonly byte[] _block = new byte[32];
         private ulong _counter;
         private int _position = 32;
+        private int _replayed;
 
         public ulong NextUInt64()
         {
+            if (programmed is not null && _replayed < programmed.Length)
+            {
+                return programmed[_replayed++];
+            }
+
             if (_position == _block.Length)
             {
                 Span<byte> counter = stackalloc byte[8];

@@ -17,14 +17,15 @@ public sealed class SampledTrainingAuditAttackTests
 
     private static readonly TrainingDataset Data = SyntheticData.Blobs(Config, 40, 1, 0.4, 32).Train;
 
-    // Step 2 of 4 is skipped: snapshot 3 = snapshot 2.
-    private static readonly Lazy<TrainingRun> CheatingRun = new(() => TrainingRun.RecordWith(Config, Data, 4, null, new SeededSaltSource(35), (trainer, w, t) =>
-        t == 2 ? new TrainingStepResult(w, 0, 0) : trainer.Step(w, t)));
+    // Step 2 of 4 is skipped: snapshot 3 = snapshot 2. A run per test: a hiding run's dataset commitment has an opening budget,
+    // which one test's proofs (and attempts) spend, so sharing the run made the tests depend on their order.
+    private static TrainingRun CheatingRun() => TrainingRun.RecordWith(Config, Data, 4, null, new SeededSaltSource(35), (trainer, w, t) =>
+        t == 2 ? new TrainingStepResult(w, 0, 0) : trainer.Step(w, t));
 
     [Fact]
     public void CheatingTrainerRerollsTheSampleSeedUntilItMissesTheBadStep_IsRejected()
     {
-        TrainingRun run = CheatingRun.Value;
+        TrainingRun run = CheatingRun();
 
         // The trainer tries seeds until the sample of k = 1 avoids step 2 (a few hashes), and proves that sample.
         Digest256 chosen = Seeds().First(s => TrainingVerifier.SampledSteps(run.Transcript, 1, s)[0] != 2 && s != default);
@@ -45,7 +46,7 @@ public sealed class SampledTrainingAuditAttackTests
     [Fact]
     public void CheatingTrainerChoosesTheSampleSizeToAvoidTheBadStep_GainsNothing()
     {
-        TrainingRun run = CheatingRun.Value;
+        TrainingRun run = CheatingRun();
 
         // Whatever k the trainer claims, the verifier's sample for k contains its sample for 1: once step 2 is drawn first,
         // every sample size contains it, so no k can be proven (the sample size used to be mixed into the draw).

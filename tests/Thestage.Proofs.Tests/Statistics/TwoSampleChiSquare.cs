@@ -81,6 +81,9 @@ internal sealed class TwoSampleChiSquare
         sample[(int)(value.GetCoefficient(1).Value & (Buckets - 1))]++;
     }
 
+    /// <summary>Adds a base element to one sample, bucketed by its low four bits (as <see cref="AddLowBits(bool, GoldilocksExt2)"/>).</summary>
+    public void AddLowBits(bool first, Goldilocks value) => (first ? _first : _second)[(int)(value.Value & (Buckets - 1))]++;
+
     /// <summary>Gets the sizes of the two samples.</summary>
     public (long First, long Second) Counts => (_first.Sum(), _second.Sum());
 
