@@ -51,6 +51,13 @@ internal sealed class ContractionRounds<T>
     private readonly TermPlan[] _terms;
     private readonly List<T[]> _allocated = [];
 
+    /// <summary>
+    /// The stage-1 replicas of factors over a term's prefix <c>A</c>, made once per (factor, <c>A</c>) and read by every term with that prefix
+    /// (a training step's update relation has dozens of terms over the same tables): made before any round, bound by each term that reads
+    /// them (<see cref="Table.Bind"/> folds once per variable, so a table bound by several terms is folded once).
+    /// </summary>
+    private readonly Dictionary<(int Factor, string Variables), Table> _replicas = [];
+
     /// <summary>Prepares the rounds: the factors' tables in increasing variable order and each term's split and contraction.</summary>
     /// <param name="numVariables">The sumcheck's variables <c>v</c>.</param>
     /// <param name="ownTables">Factor <c>k</c>'s own table of <c>2^|S_k|</c> entries, indexed by its variables in the order of <paramref name="variables"/> (the first most significant).</param>
@@ -173,6 +180,19 @@ internal sealed class ContractionRounds<T>
         return shifts;
     }
 
+    /// <summary>Factor <paramref name="k"/>'s (unbound) table replicated over <paramref name="variables"/>, shared by the terms that need it.</summary>
+    private Table Replica(int k, int[] variables)
+    {
+        (int, string) key = (k, string.Join(',', variables));
+        if (!_replicas.TryGetValue(key, out Table? replica))
+        {
+            replica = new Table(Own(Expand(_factors[k].Values, _factors[k].Variables, variables)), variables, Shared: false);
+            _replicas.Add(key, replica);
+        }
+
+        return replica;
+    }
+
     private T[] Own(T[] buffer)
     {
         _allocated.Add(buffer);
@@ -228,9 +248,10 @@ internal sealed class ContractionRounds<T>
             _a = union[..split];
             _k = union[split..];
             var stage1 = new List<Table>();
-            foreach (Table factor in factors.Where(f => !Touches(f, _k)))
+            foreach (int k in _factors.Where(k => !Touches(owner._factors[k], _k)))
             {
-                stage1.Add(factor.Variables.AsSpan().SequenceEqual(_a) ? factor : new Table(owner.Own(Expand(factor.Values, factor.Variables, _a)), _a, Shared: false));
+                Table factor = owner._factors[k];
+                stage1.Add(factor.Variables.AsSpan().SequenceEqual(_a) ? factor : owner.Replica(k, _a));
             }
 
             if (_k.Length > 0)
