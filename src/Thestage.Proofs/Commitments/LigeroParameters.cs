@@ -67,6 +67,23 @@ namespace Thestage.Proofs.Commitments;
 /// 0.95 bits per query at <c>LogBlowup = 6</c> (<c>t = 111</c>) against one more Merkle level and twice the encoding.
 /// </para>
 /// <para>
+/// Choosing the log blowup (h/zkparams, measured in <c>docs/results/zkparams-hiding-cost-2026-12-07.md</c>). At the rate bound a
+/// query carries <c>−log2(1/2 + (9/8)·2^−b)</c> bits: 0.356, 0.642, 0.810 and 0.902 at <c>b</c> = 2, 3, 4, 5, so ≥ 105 bits need
+/// <c>t</c> = 295, 164, 130, 117 (≥ 100 bits: 281, 156, 124, 111; <c>LigeroHidingTests.HidingQueriesForEachLogBlowupFollowTheWorstCaseRate</c>).
+/// A hiding opening costs the prover about <c>rows · D · t</c> multiply-adds (Horner at the queried columns, nothing is
+/// stored but the coefficients) and the proof about <c>t · (8 · rows + 16)</c> bytes of columns: both grow with <c>t</c>, while
+/// the blowup only enters the one-time encoding (<c>rows · n</c>) and one Merkle level per doubling. Measured on the MLP 784-128-10
+/// and LeNet-5 (one image, medians of 16 and 10 proofs, load 11–19): <c>b = 3</c> (164 queries) against <c>b = 5</c> makes the proofs
+/// 1.13× (MLP) and 1.16× (LeNet-5) and saves prover CPU, mostly in the witness encoding (a row of <c>k ≤ 1024</c> has <c>D = k + T</c> close to
+/// or above <c>(9/8)·k</c>, so its codeword is <c>32k</c>–<c>64k</c> at <c>b = 5</c> and <c>16k</c> at <c>b = 3</c>): LeNet-5 process CPU 519 → 381 ms, thread CPU 195 → 165 ms; MLP process CPU 145 → 110 ms, thread CPU 77 → 70 ms;
+/// <c>b = 4</c> (130 queries) is 1.02–1.04× the proof with no saving the noise shows, <c>b = 2</c> (295 queries) 1.65× the proof.
+/// <see cref="DefaultHiding"/> stays <c>b = 5</c>, <c>t = 117</c>: the smallest hiding proof within <see cref="MaxLogBlowup"/>
+/// (issue 13's proof targets are the ones furthest off), its formats and pins unchanged; <c>new LigeroParameters(3, 164, hiding: true)</c>
+/// is the faster choice at +13–16 % proof. Either way hiding costs the MLP prover about 3× thread CPU and 1.66× proof over
+/// <see cref="NonHidingForBenchmarks"/>: each proof opens the <c>2^17</c> weights by Horner at <c>t</c> columns (<c>2^17·t</c>
+/// multiply-adds; a plain opening copies stored codeword columns), plus the masked sumchecks and the masking pool.
+/// </para>
+/// <para>
 /// Opening budget (<see cref="OpeningBudget"/>). The hiding above holds for ONE opening. A commitment opened many times (a
 /// model's weights, once per inference proof) accumulates what its openings reveal: opening <c>b</c> reveals the rows at its
 /// query set <c>J_b</c> (<c>|J_b| ≤ t</c>), <c>w_b = Σ γ_b,i P_i + R</c> and <c>q_b = u_b·ê_b + μ</c>. With one mask set the

@@ -180,6 +180,34 @@ public sealed class LigeroHidingTests
     }
 
     /// <summary>
+    /// The hiding trade-off of <see cref="LigeroParameters"/> remarks ("Choosing the log blowup"): at the rate bound
+    /// <c>D/n ≤ (9/8)·2^−b</c> each query passes with probability at most <c>1/2 + (9/8)·2^−b</c>, so ≥ 105 bits need
+    /// 295, 164, 130 and 117 queries at <c>b</c> = 2, 3, 4, 5 (≥ 100 bits: 281, 156, 124, 111), one fewer does not, and
+    /// each choice reaches the bits by <see cref="LigeroParameters.SoundnessBits"/> for every size up to <c>2^26</c> values.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 281, 295)]
+    [InlineData(3, 156, 164)]
+    [InlineData(4, 124, 130)]
+    [InlineData(5, 111, 117)]
+    public void HidingQueriesForEachLogBlowupFollowTheWorstCaseRate(int logBlowup, int queriesFor100, int queriesFor105)
+    {
+        double bitsPerQuery = -Math.Log2(0.5 + (9.0 / 8.0 / (1 << logBlowup)));
+        Assert.True(queriesFor100 * bitsPerQuery >= 100 && (queriesFor100 - 1) * bitsPerQuery < 100);
+        Assert.True(queriesFor105 * bitsPerQuery >= 105 && (queriesFor105 - 1) * bitsPerQuery < 105);
+        var parameters = new LigeroParameters(logBlowup, queriesFor105, hiding: true);
+        for (int v = 0; v <= 26; v++)
+        {
+            Assert.True(parameters.SoundnessBits(v, GoldilocksExt2.Log2Size) >= 105.0, $"b = {logBlowup}, v = {v}");
+        }
+
+        if (logBlowup == Hiding.LogBlowup)
+        {
+            Assert.Equal(queriesFor105, Hiding.ColumnQueries);
+        }
+    }
+
+    /// <summary>
     /// The honest-verifier simulator: from the statement (number of variables, point, value) and programmed challenges
     /// (<c>γ</c>, queried columns) alone — no table — it outputs a commitment and an opening that the real checks accept.
     /// </summary>
