@@ -122,7 +122,7 @@ public static class SnapshotRangeArgument
     public static double SoundnessBits(TrainingTranscript training)
     {
         ArgumentNullException.ThrowIfNull(training);
-        int[] variables = [.. training.WeightVariables];
+        int[] variables = WeightCommitment.NumVariables(training.Config);
         (SegmentLayout layout, int limbs, int topBits) = LimbLayout(training.Config, variables, training.Parameters.Hiding);
         (int Segment, ulong Scale)[] columns = Columns(variables.Length, limbs, topBits);
         LookupColumnSpec[] specs = columns.Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
@@ -133,10 +133,10 @@ public static class SnapshotRangeArgument
             + Math.Pow(2.0, -LogUpArgument.SoundnessBits(
                 specs.Sum(c => 1L << c.LogSize), TableBits, LogUpLayout.Create(specs, TableBits).LogSize, field, committedMultiplicities: hiding, zeroKnowledge: hiding));
         double terms = columns.Length + (variables.Length * limbs) + (2.0 * limbVariables);
-        foreach (int v in variables)
+        for (int g = 0; g < variables.Length; g++)
         {
-            epsilon += Math.Pow(2.0, -training.Parameters.SoundnessBits(v, field));
-            terms += 5.0 * v; // zero-check: v (Schwartz–Zippel) + 3v (sumcheck); recomposition: v
+            epsilon += Math.Pow(2.0, -training.Parameters.SoundnessBits(training.WeightVariables[g], field)); // the committed polynomial's opening
+            terms += 5.0 * variables[g]; // zero-check: v (Schwartz–Zippel) + 3v (sumcheck); recomposition: v
         }
 
         if (hiding)
@@ -181,7 +181,7 @@ public static class SnapshotRangeArgument
         return ProofVerdict.Of(() =>
         {
             TrainingConfig config = training.Config;
-            int[] variables = [.. training.WeightVariables];
+            int[] variables = WeightCommitment.NumVariables(training.Config);
             (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, variables, training.Parameters.Hiding);
             var limbCommitment = new LigeroCommitment(proof.LimbRoot, layout.NumVariables[0]);
             Transcript transcript = Begin(training, proof.Snapshot, limbCommitment, hiding ? null : proof.MultiplicityArray);
@@ -230,7 +230,8 @@ public static class SnapshotRangeArgument
             for (int g = 0; g < polynomials; g++)
             {
                 ProofVerdict.Require(
-                    LigeroVerifier.Check(transcript, weights[g], training.Parameters, z[g], snapshotValues[g], proof.WeightOpeningArray[g]), $"opening of snapshot polynomial {g}");
+                    LigeroVerifier.Check(
+                        transcript, weights[g], training.Parameters, WeightCommitment.OpeningPoint(config, hiding, g, z[g]), snapshotValues[g], proof.WeightOpeningArray[g]), $"opening of snapshot polynomial {g}");
             }
 
             ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
@@ -252,7 +253,7 @@ public static class SnapshotRangeArgument
     {
         TrainingConfig config = training.Config;
         int polynomials = tables.Length;
-        int[] variables = [.. training.WeightVariables];
+        int[] variables = WeightCommitment.NumVariables(training.Config);
         (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, variables, training.Parameters.Hiding);
         ulong offset = 1UL << (config.WeightBits - 1);
         var limbSegments = new Goldilocks[polynomials * limbs][];
@@ -320,7 +321,7 @@ public static class SnapshotRangeArgument
         var weightOpenings = new LigeroOpeningProof<E>[polynomials];
         for (int g = 0; g < polynomials; g++)
         {
-            weightOpenings[g] = LigeroProver.Open(transcript, states[g], z[g], out _);
+            weightOpenings[g] = LigeroProver.Open(transcript, states[g], WeightCommitment.OpeningPoint(config, training.Parameters.Hiding, g, z[g]), out _);
         }
 
         if (builder.Masks is null)
@@ -343,7 +344,7 @@ public static class SnapshotRangeArgument
     /// <summary>The masking pool's chunk size for a hiding run's range proofs: the committed multiplicities, the zero-knowledge logUp's masks and layers, one degree-3 zero-check per snapshot polynomial and the limb batching.</summary>
     internal static int MaskChunkLogSize(TrainingTranscript training)
     {
-        int[] variables = [.. training.WeightVariables];
+        int[] variables = WeightCommitment.NumVariables(training.Config);
         (SegmentLayout layout, int limbs, int topBits) = LimbLayout(training.Config, variables, training.Parameters.Hiding);
         LookupColumnSpec[] specs = Columns(variables.Length, limbs, topBits).Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
         long entries = (1 << TableBits) + SumcheckMask<E>.Entries(layout.NumVariables[0], 2) + variables.Sum(v => (long)SumcheckMask<E>.Entries(v, 3));
