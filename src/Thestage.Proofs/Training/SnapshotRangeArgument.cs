@@ -34,7 +34,9 @@ namespace Thestage.Proofs.Training;
 /// Recomposition at the same point. The prover sends <c>L̃_(g,k)(s_g)</c> and the verifier checks
 /// <c>P̃_g(s_g) + 2^(W−1) = Σ_k 2^(8k)·L̃_(g,k)(s_g)</c>; all limb claims are batched into one Ligero opening
 /// (<c>ClaimBatcher</c>) and each <c>P̃_g(s_g)</c> is opened against the snapshot's root <c>g</c> — the same number of
-/// openings as without the padding check. Reusing <c>s_g</c> is sound: <c>P_g</c> and the limbs are bound before the
+/// openings as without the padding check (a hiding run's snapshot polynomials are <see cref="SnapshotMaskLayout"/>'s, holding <c>P_g</c> as
+/// segment <c>g</c>: the opening is at that segment's Boolean prefix followed by <c>s_g</c>, <see cref="WeightCommitment.OpeningPoint"/>,
+/// and its Ligero term is the committed polynomial's). Reusing <c>s_g</c> is sound: <c>P_g</c> and the limbs are bound before the
 /// sumcheck challenges are drawn, so <c>s_g</c> is uniform with respect to their difference.
 /// </para>
 /// <para>
