@@ -95,7 +95,7 @@ internal sealed partial class LayerRelations
         }
     }
 
-    /// <summary>Proves (from the replicated tables and the committed masks) or verifies a zero-check's masked sumcheck, returning its point and factor evaluations.</summary>
+    /// <summary>Proves (from the factors' own tables and the committed masks, <see cref="SumcheckProver.ProveMaskedContraction{T}"/>) or verifies a zero-check's masked sumcheck, returning its point and factor evaluations.</summary>
     private (E[] Point, E[] Values) ZeroCheckSumcheck(int c, E[] z, E sum, E[]? powers)
     {
         ZeroCheck check = _zeroKnowledge!.Checks[c];
@@ -106,7 +106,7 @@ internal sealed partial class LayerRelations
             for (int k = 0; k < tables.Length; k++)
             {
                 ZeroCheckFactor factor = check.Factors[k];
-                tables[k] = factor.Replicate(OwnTable(factor, z, powers), check.NumVariables);
+                tables[k] = OwnTable(factor, z, powers);
                 if (factor.Source == ZeroCheckSource.Witness)
                 {
                     masks[k] = MaskedExtension.Read<E>(_segments![_zeroKnowledge.MaskOf(c, factor.Index)], check.NumVariables);
@@ -122,8 +122,9 @@ internal sealed partial class LayerRelations
                 }
             }
 
-            SumcheckProverOutput<E> output = SumcheckProver.ProveMaskedProducts(_transcript, sum, tables, masks, check.TermsAt(powers), _builder!.Masks!);
-            foreach (E[]? secret in masks)
+            SumcheckProverOutput<E> output = SumcheckProver.ProveMaskedContraction(
+                _transcript, sum, check.NumVariables, tables, Array.ConvertAll(check.Factors, f => f.Variables), masks, check.TermsAt(powers), _builder!.Masks!);
+            foreach (E[]? secret in masks.Concat(tables))
             {
                 Array.Clear(secret ?? []);
             }

@@ -46,7 +46,7 @@ internal enum ZeroCheckSource
 
 /// <summary>
 /// One table of a zero-check: its source, and its own point as the concatenation of ranges of the zero-check's variables (a table
-/// that depends on fewer variables is read replicated over the others). <paramref name="Copy"/> distinguishes a second slot of the
+/// that depends on fewer variables is read replicated over the others, which the prover never builds: <see cref="SumcheckProver.ProveMaskedContraction{T}"/>). <paramref name="Copy"/> distinguishes a second slot of the
 /// same table (a square <c>x·x</c>: the sumcheck's terms take distinct tables), which shares the first slot's mask and claim.
 /// </summary>
 internal sealed record ZeroCheckFactor(ZeroCheckSource Source, int Index, (int Start, int Length)[] Coordinates, int Copy = 0)
@@ -63,23 +63,8 @@ internal sealed record ZeroCheckFactor(ZeroCheckSource Source, int Index, (int S
         return [.. result];
     }
 
-    /// <summary>Replicates the factor's own table (<c>2^(Σ lengths)</c> entries) over a zero-check of <paramref name="variables"/> variables.</summary>
-    public E[] Replicate(ReadOnlySpan<E> own, int variables)
-    {
-        var table = new E[1 << variables];
-        for (int i = 0; i < table.Length; i++)
-        {
-            int index = 0;
-            foreach ((int start, int length) in Coordinates)
-            {
-                index = (index << length) | ((i >> (variables - start - length)) & ((1 << length) - 1));
-            }
-
-            table[i] = own[index];
-        }
-
-        return table;
-    }
+    /// <summary>The zero-check's variables the factor's own table is indexed by, in its order (the first most significant): its coordinates' ranges, concatenated.</summary>
+    public int[] Variables => [.. Coordinates.SelectMany(c => Enumerable.Range(c.Start, c.Length))];
 }
 
 /// <summary>

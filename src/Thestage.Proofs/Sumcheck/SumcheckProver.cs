@@ -26,7 +26,7 @@ namespace Thestage.Proofs.Sumcheck;
 /// extension (about 128 bits for <see cref="GoldilocksExt2"/>), never from the 64-bit base field.
 /// </para>
 /// </remarks>
-public static class SumcheckProver
+public static partial class SumcheckProver
 {
     /// <summary>Computes <c>Σ_x Π_k f_k(x)</c> directly.</summary>
     /// <typeparam name="T">The field.</typeparam>
@@ -119,102 +119,26 @@ public static class SumcheckProver
     /// </summary>
     /// <remarks>
     /// Transcript: the statement, the degree, the masked tables (label <c>sumcheck/masked-factors</c>) and the terms (label
-    /// <c>sumcheck/terms</c>: count, then per term its coefficient and factor indices) before the claimed sum. Each round
-    /// evaluates every term with the product kernels (without folding), extends its values to the round degree and adds them
-    /// scaled; then every table folds once.
+    /// <c>sumcheck/terms</c>: count, then per term its coefficient and factor indices) before the claimed sum. Every table is on all
+    /// <c>v</c> variables: this is <see cref="ProveMaskedContraction{T}"/> with every factor on all variables (the tables folded in place).
     /// </remarks>
     /// <exception cref="ArgumentException">See <see cref="ProveMaskedFactors{T}"/>; or a term is empty, repeats a table or names one out of range.</exception>
     internal static SumcheckProverOutput<T> ProveMaskedProducts<T>(Transcript transcript, T claimedSum, T[][] tables, T[]?[] factorMasks, SumcheckTerm<T>[] terms, SumcheckMaskPool<T> masks)
         where T : struct, IExtensionField<T>
     {
-        ArgumentNullException.ThrowIfNull(transcript);
-        ArgumentNullException.ThrowIfNull(masks);
-        int numVariables = System.Numerics.BitOperations.Log2((uint)tables[0].Length);
-        bool[] masked = Array.ConvertAll(factorMasks, c => c is not null);
-        if (numVariables == 0 || factorMasks.Length != tables.Length || tables.Any(t => t.Length != tables[0].Length) || !masked.Any(m => m)
-            || factorMasks.Any(c => c is not null && c.Length != MaskedExtension.Coefficients(numVariables)) || !SumcheckTerm<T>.Valid(terms, tables.Length)
-            || SumcheckVerifier.MaskedProductDegree(masked, terms) > SumcheckVerifier.MaxDegree || tables.Length > SumcheckVerifier.MaxDegree)
+        ArgumentNullException.ThrowIfNull(tables);
+        int numVariables = tables.Length == 0 ? 0 : System.Numerics.BitOperations.Log2((uint)tables[0].Length);
+        if (tables.Any(t => t is null || t.Length != 1 << numVariables))
         {
-            throw new ArgumentException("Masked products need at least one variable, equal tables, one coefficient per variable, valid terms and a degree within bounds.", nameof(factorMasks));
+            throw new ArgumentException("Masked products need tables of one size, a power of two.", nameof(tables));
         }
 
-        int degree = SumcheckVerifier.MaskedProductDegree(masked, terms);
-        int size = tables[0].Length;
-        SumcheckMask<T> mask = masks.Take(transcript, numVariables, degree);
-        transcript.AbsorbUInt64(SumcheckLabels.NumVariables, (ulong)numVariables);
-        transcript.AbsorbUInt64(SumcheckLabels.Degree, (ulong)degree);
-        SumcheckVerifier.AbsorbMaskedFactors(transcript, masked);
-        SumcheckTerm<T>.Absorb(transcript, terms);
-        transcript.Absorb(SumcheckLabels.ClaimedSum, claimedSum);
-        T maskSum = mask.Sum;
-        if (Transcripts.ChallengeProgram.Current is { } program)
-        {
-            // The tests' honest-verifier simulator (ChallengeProgram): ρ drawn first, and G' = G + (H' − H)/ρ for tables summing to H'.
-            maskSum += (TermSum(tables, terms) - claimedSum) * T.Invert(program.ProgramNext<T>(SumcheckLabels.MaskWeight));
-        }
-
-        transcript.Absorb(SumcheckLabels.MaskSum, maskSum);
-        mask.Weight = transcript.Challenge<T>(SumcheckLabels.MaskWeight);
-
-        var rounds = new T[numVariables][];
-        var point = new T[numVariables];
-        for (int round = 0; round < numVariables - 1; round++)
-        {
-            int half = size >> (round + 1);
-            var values = new T[degree + 1];
-            foreach (SumcheckTerm<T> term in terms)
-            {
-                T[][] factors = Array.ConvertAll(term.Factors, k => tables[k]);
-                T[] termValues = Extend(EvaluateRound(factors, half), degree);
-                for (int t = 0; t <= degree; t++)
-                {
-                    values[t] += term.Coefficient * termValues[t];
-                }
-            }
-
-            mask.AddRound(values, round);
-            rounds[round] = values;
-            transcript.Absorb<T>(SumcheckLabels.Round, values);
-            T challenge = transcript.Challenge<T>(SumcheckLabels.Challenge);
-            point[round] = challenge;
-            mask.Bind(round, challenge);
-            foreach (T[] table in tables)
-            {
-                MultilinearPolynomial<T>.FoldInPlace(table.AsSpan(0, 2 * half), challenge);
-            }
-        }
-
-        var factorEvaluations = new T[tables.Length];
-        MaskedRound(transcript, tables, factorMasks, terms, rounds, point, degree, mask, factorEvaluations);
-        transcript.Absorb<T>(SumcheckLabels.FactorEvaluations, factorEvaluations);
-        SumcheckMaskPool<T>.Finish(transcript, mask, point, degree);
-        return new SumcheckProverOutput<T>(new SumcheckProof<T>(rounds, factorEvaluations, maskSum, mask.Value), point);
-    }
-
-    /// <summary><c>Σ_x Σ_t a_t·Π_(k∈t) F_k(x)</c> over the hypercube (the tables' own sum; only the tests' simulator needs it).</summary>
-    private static T TermSum<T>(T[][] tables, SumcheckTerm<T>[] terms)
-        where T : struct, IExtensionField<T>
-    {
-        T sum = T.Zero;
-        foreach (SumcheckTerm<T> term in terms)
-        {
-            for (int x = 0; x < tables[0].Length; x++)
-            {
-                T product = term.Coefficient;
-                foreach (int k in term.Factors)
-                {
-                    product *= tables[k][x];
-                }
-
-                sum += product;
-            }
-        }
-
-        return sum;
+        int[] all = [.. Enumerable.Range(0, numVariables)];
+        return ProveMaskedContraction(transcript, claimedSum, numVariables, tables, Array.ConvertAll(tables, _ => all), factorMasks, terms, masks);
     }
 
     /// <summary>One round's values at <c>0 … K</c> of <c>Σ_b Π_k f_k(t, b)</c> over tables of <c>2·half</c> entries, without folding.</summary>
-    private static T[] EvaluateRound<T>(T[][] factors, int half)
+    internal static T[] EvaluateRound<T>(T[][] factors, int half)
         where T : struct, IExtensionField<T>
     {
         var values = new T[factors.Length + 1];
@@ -325,28 +249,28 @@ public static class SumcheckProver
     }
 
     /// <summary>
-    /// The last round over masked factors, on tables of two entries: factor <c>k</c> at <c>t</c> is <c>low + t·step + γ_k·t(1 − t)</c>,
-    /// <c>γ_k = C_k(r_1 … r_(v−1))</c> (zero for a plain factor), and the round is <c>Σ_t a_t·Π_(k∈t)</c> of those at <c>t = 0 … D</c>;
-    /// then <c>Ḟ_k(r) = F̃_k(r) + r_v(1 − r_v)·γ_k</c>.
+    /// The last round over masked factors: factor <c>k</c> at <c>t</c> is <c>low_k + t·(high_k − low_k) + γ_k·t(1 − t)</c> (its values at
+    /// <c>x_v = 0, 1</c> with every other variable bound), <c>γ_k = C_k(r_1 … r_(v−1))</c> (zero for a plain factor), and the round is
+    /// <c>Σ_t a_t·Π_(k∈t)</c> of those at <c>t = 0 … D</c>; then <c>Ḟ_k(r) = F̃_k(r) + r_v(1 − r_v)·γ_k</c>.
     /// </summary>
-    private static void MaskedRound<T>(Transcript transcript, T[][] tables, T[]?[] factorMasks, SumcheckTerm<T>[] terms, T[][] rounds, T[] point, int degree, SumcheckMask<T> mask, T[] factorEvaluations)
+    private static void MaskedRound<T>(Transcript transcript, T[] low, T[] high, T[]?[] factorMasks, SumcheckTerm<T>[] terms, T[][] rounds, T[] point, int degree, SumcheckMask<T> mask, T[] factorEvaluations)
         where T : struct, IExtensionField<T>
     {
         int last = rounds.Length - 1;
-        var gamma = new T[tables.Length];
-        for (int k = 0; k < tables.Length; k++)
+        var gamma = new T[low.Length];
+        for (int k = 0; k < low.Length; k++)
         {
             gamma[k] = factorMasks[k] is { } c ? MaskedExtension.Coefficient<T>(c, point.AsSpan(0, last)) : T.Zero;
         }
 
         var values = new T[degree + 1];
-        var at = new T[tables.Length];
+        var at = new T[low.Length];
         for (int t = 0; t <= degree; t++)
         {
             T x = T.FromUInt64((ulong)t);
-            for (int k = 0; k < tables.Length; k++)
+            for (int k = 0; k < low.Length; k++)
             {
-                at[k] = tables[k][0] + (x * (tables[k][1] - tables[k][0])) + (gamma[k] * MaskedExtension.Vanishing(x));
+                at[k] = low[k] + (x * (high[k] - low[k])) + (gamma[k] * MaskedExtension.Vanishing(x));
             }
 
             values[t] = SumcheckTerm<T>.Evaluate(terms, at);
@@ -358,14 +282,15 @@ public static class SumcheckProver
         T challenge = transcript.Challenge<T>(SumcheckLabels.Challenge);
         point[last] = challenge;
         mask.Bind(last, challenge);
-        for (int k = 0; k < tables.Length; k++)
+        for (int k = 0; k < low.Length; k++)
         {
-            MultilinearPolynomial<T>.FoldInPlace(tables[k].AsSpan(0, 2), challenge);
-            factorEvaluations[k] = tables[k][0] + (MaskedExtension.Vanishing(challenge) * gamma[k]);
+            factorEvaluations[k] = low[k] + (challenge * (high[k] - low[k])) + (MaskedExtension.Vanishing(challenge) * gamma[k]);
         }
 
         Array.Clear(gamma);
         Array.Clear(at);
+        Array.Clear(low);
+        Array.Clear(high);
     }
 
     /// <summary>A round polynomial's values at <c>0 … K</c> extended to <c>0 … degree</c> (the same array when no extension is needed).</summary>

@@ -117,7 +117,7 @@ internal sealed partial class StepRelations
         }
     }
 
-    /// <summary>Proves (from the replicated tables and the committed masks) or verifies a zero-check's masked sumcheck.</summary>
+    /// <summary>Proves (from each factor's own table and the committed masks, <see cref="SumcheckProver.ProveMaskedContraction{T}"/>) or verifies a zero-check's masked sumcheck.</summary>
     private (E[] Point, E[] Values) ZeroCheckSumcheck(int c, E[] z, E sum)
     {
         StepZeroCheck check = ZeroKnowledge!.Checks[c];
@@ -137,15 +137,16 @@ internal sealed partial class StepRelations
             for (int k = 0; k < tables.Length; k++)
             {
                 StepFactor factor = check.Factors[k];
-                tables[k] = factor.Shape.Replicate(OwnTable(factor, z), check.NumVariables);
+                tables[k] = OwnTable(factor, z);
                 if (factor.Source == StepSource.Witness)
                 {
                     masks[k] = MaskedExtension.Read<E>(MaskedSegments![ZeroKnowledge.MaskOf(c, factor.Index)], check.NumVariables);
                 }
             }
 
-            SumcheckProverOutput<E> output = SumcheckProver.ProveMaskedProducts(_transcript, sum, tables, masks, check.Terms, _builder!.Masks!);
-            foreach (E[]? secret in masks)
+            SumcheckProverOutput<E> output = SumcheckProver.ProveMaskedContraction(
+                _transcript, sum, check.NumVariables, tables, Array.ConvertAll(check.Factors, f => f.Shape.Variables), masks, check.Terms, _builder!.Masks!);
+            foreach (E[]? secret in masks.Concat(tables))
             {
                 Array.Clear(secret ?? []);
             }

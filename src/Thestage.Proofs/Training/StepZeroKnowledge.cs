@@ -31,8 +31,8 @@ internal enum StepSource
 }
 
 /// <summary>
-/// One table of a step's zero-check: its source, its own point as ranges of the zero-check's variables (read replicated over the
-/// others, <see cref="ZeroCheckFactor.Replicate"/>), and for <see cref="StepSource.Eq"/> and <see cref="StepSource.Selector"/> the range
+/// One table of a step's zero-check: its source, its own point as ranges of the zero-check's variables (constant in the
+/// others, <see cref="ZeroCheckFactor.Variables"/>), and for <see cref="StepSource.Eq"/> and <see cref="StepSource.Selector"/> the range
 /// <c>(ZStart, ZLength)</c> of the relation's random point <c>z</c> it is built from.
 /// </summary>
 internal sealed record StepFactor(StepSource Source, int Index, (int Start, int Length)[] Coordinates, int ZStart = 0, int ZLength = 0)
