@@ -110,7 +110,7 @@ public sealed class HidingCommitmentsTests
     {
         TrainingTranscript hidingTranscript = Training.Value.Run.Transcript;
         byte[] hiding = TrainingTranscriptSerializer.Serialize(hidingTranscript);
-        Assert.Equal(5, BinaryPrimitives.ReadUInt16LittleEndian(hiding.AsSpan(4)));
+        Assert.Equal(6, BinaryPrimitives.ReadUInt16LittleEndian(hiding.AsSpan(4)));
         BinaryPrimitives.WriteUInt16LittleEndian(hiding.AsSpan(4), 3);
         Assert.Contains("version 3 has no hiding", Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(hiding)).Message);
 

@@ -18,7 +18,10 @@ namespace Thestage.Proofs.Training;
 /// A Fiat–Shamir transcript absorbs the training transcript's <see cref="TrainingTranscript.Digest"/> and snapshot 0's
 /// roots and variable counts; for each snapshot polynomial <c>g</c> it draws <c>z_g ∈ E^(v_g)</c>, the prover opens
 /// <c>P̃_g(z_g)</c> (Ligero), and the verifier checks the opening against <c>Ĩ_g(z_g)</c>, which it computes from the
-/// public initial weights in <c>O(2^(v_g))</c>. No value is sent: the verifier supplies the expected one.
+/// public initial weights in <c>O(2^(v_g))</c>. No value is sent: the verifier supplies the expected one. A hiding run commits
+/// <see cref="SnapshotMaskLayout"/>'s polynomials, which hold <c>P_g</c> as segment <c>g</c>: the opening is at that segment's Boolean
+/// prefix followed by <c>z_g</c> (<see cref="WeightCommitment.OpeningPoint"/>), which reads <c>P_g</c> only; the Ligero error is that of
+/// the committed polynomial (one more variable).
 /// </para>
 /// <para>
 /// Soundness: if <c>P_g ≠ I_g</c>, the difference is a non-zero multilinear polynomial in <c>v_g</c> variables fixed
@@ -82,7 +85,8 @@ public static class InitialSnapshotArgument
     {
         ArgumentNullException.ThrowIfNull(training);
         double field = E.Log2Size;
-        return -Math.Log2(training.WeightVariables.Sum(v => (v / Math.Pow(2.0, field)) + Math.Pow(2.0, -training.Parameters.SoundnessBits(v, field))));
+        int[] plain = WeightCommitment.NumVariables(training.Config);
+        return -Math.Log2(plain.Select((v, g) => (v / Math.Pow(2.0, field)) + Math.Pow(2.0, -training.Parameters.SoundnessBits(training.WeightVariables[g], field))).Sum());
     }
 
     /// <summary>The protocol checks of <see cref="Check"/>, without the policy.</summary>
@@ -100,9 +104,10 @@ public static class InitialSnapshotArgument
         {
             for (int g = 0; g < commitments.Length; g++)
             {
-                E[] z = transcript.Challenges<E>(PointLabel, commitments[g].NumVariables);
+                E[] z = transcript.Challenges<E>(PointLabel, WeightCommitment.NumVariables(training.Config)[g]);
                 E value = MatrixMultiplicationSumcheck.EvaluateMatrix<E>(expected[g], z);
-                ProofVerdict.Require(LigeroVerifier.Check(transcript, commitments[g], training.Parameters, z, value, proof.OpeningArray[g]), $"opening of snapshot polynomial {g}");
+                E[] point = WeightCommitment.OpeningPoint(training.Config, training.Parameters.Hiding, g, z);
+                ProofVerdict.Require(LigeroVerifier.Check(transcript, commitments[g], training.Parameters, point, value, proof.OpeningArray[g]), $"opening of snapshot polynomial {g}");
             }
         });
     }
@@ -114,8 +119,8 @@ public static class InitialSnapshotArgument
         var openings = new LigeroOpeningProof<E>[states.Length];
         for (int g = 0; g < states.Length; g++)
         {
-            E[] z = transcript.Challenges<E>(PointLabel, states[g].Commitment.NumVariables);
-            openings[g] = LigeroProver.Open(transcript, states[g], z, out _);
+            E[] z = transcript.Challenges<E>(PointLabel, WeightCommitment.NumVariables(training.Config)[g]);
+            openings[g] = LigeroProver.Open(transcript, states[g], WeightCommitment.OpeningPoint(training.Config, training.Parameters.Hiding, g, z), out _);
         }
 
         return new InitialSnapshotProof(openings);

@@ -226,9 +226,9 @@ public static partial class ModelLinkArgument
                 Claims(setup, lookup, zeta, xi, values, proof.WeightShiftArray, proof.WitnessIndexArray, proof.WitnessValueArray);
             CheckMinimality(transcript, cursor, layout, limbClaims, trainingClaims);
             ClaimBatcher.Verify(transcript, cursor, layout.Layout, [limbCommitment], training.Parameters, limbClaims, proof.RemainderOpeningArray, "limbs");
+            (SegmentLayout trainingLayout, List<SegmentClaim<E>> snapshotClaims) = WeightCommitment.Batched(training.Config, training.Parameters.Hiding, trainingClaims);
             ClaimBatcher.Verify(
-                transcript, cursor, WeightCommitment.Layout(training.Config), training.WeightCommitmentsAt(training.StepCount), training.Parameters,
-                trainingClaims, proof.TrainingOpeningArray, "final snapshot");
+                transcript, cursor, trainingLayout, training.WeightCommitmentsAt(training.StepCount), training.Parameters, snapshotClaims, proof.TrainingOpeningArray, "final snapshot");
             ClaimBatcher.Verify(transcript, cursor, setup.WeightLayout, model.WeightCommitmentArray, model.WeightParameters, modelClaims, proof.ModelOpeningArray, "model weights");
             ProofVerdict.Require(cursor.IsExhausted, RejectionReason.Format, "messages after the openings");
             ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
@@ -255,9 +255,9 @@ public static partial class ModelLinkArgument
     {
         ModelLinkLayout layout = setup.Layout;
         double field = E.Log2Size;
-        SegmentLayout trainingLayout = WeightCommitment.Layout(training.Config);
+        IReadOnlyList<int> trainingVariables = training.WeightVariables;
         double epsilon = WeightRangeArgument.SoundnessError(setup.Plan, setup.WeightLayout, model.Parameters, model.WeightParameters);
-        foreach (int v in layout.Layout.NumVariables.Concat(trainingLayout.NumVariables))
+        foreach (int v in layout.Layout.NumVariables.Concat(trainingVariables))
         {
             epsilon += Math.Pow(2.0, -training.Parameters.SoundnessBits(v, field));
         }
@@ -280,13 +280,13 @@ public static partial class ModelLinkArgument
 
         // Proven minimality: three identities at r (Schwartz–Zippel, v each) and three degree-3 sumchecks (3v each) per layer.
         terms += proven.Sum(l => 12.0 * layout.WeightLogSizes[l]);
-        terms += trainingLayout.NumVariables.Sum(v => (3 * layers) + (2.0 * v));
+        terms += trainingVariables.Sum(v => (3 * layers) + (2.0 * v));
         terms += setup.WeightLayout.NumVariables.Sum(v => (2 * layers) + (2.0 * v));
         if (MaskParameters(training, model) is { } maskParameters)
         {
             // Zero-knowledge sumchecks: 2/|F| each (ρ and the batched g(r)) and the pool's chunk openings (at most MaxChunks).
             // The zero-knowledge lookup counts its own sumchecks' masks.
-            terms += 2.0 * ((layout.ZeroKnowledgeLookup ? 0 : LogUpLayout.Create(specs, TableBits).LogSize + 1) + layout.Layout.NumVariables.Length + trainingLayout.NumVariables.Length
+            terms += 2.0 * ((layout.ZeroKnowledgeLookup ? 0 : LogUpLayout.Create(specs, TableBits).LogSize + 1) + layout.Layout.NumVariables.Length + trainingVariables.Count
                 + setup.WeightLayout.NumVariables.Length + (3 * proven.Length));
             double weakest = Enumerable.Range(SumcheckMaskChunk.MinLogSize, MaskChunkLogSize(training, setup) - SumcheckMaskChunk.MinLogSize + 1)
                 .Min(v => maskParameters.SoundnessBits(v, field));
@@ -320,7 +320,6 @@ public static partial class ModelLinkArgument
             ?? throw new ArgumentException("The model's architecture does not fit the training configuration and weight shifts.", nameof(model));
         ModelLinkLayout layout = setup.Layout;
         Goldilocks[][] trainingSegments = WeightCommitment.Segments(snapshot);
-        Goldilocks[][] trainingPolynomials = WeightCommitment.Layout(config).Assemble(trainingSegments);
         Goldilocks[][] modelSegments = setup.Plan.BuildWeightSegments(model.Model);
         (int[] indices, int[] witnessValues) = Witnesses(snapshot, sigma);
         Goldilocks[][] limbs = Limbs(layout, setup, trainingSegments, modelSegments);
@@ -361,8 +360,9 @@ public static partial class ModelLinkArgument
             Claims(setup, lookup, zeta, xi, messages, sigma, indices, witnessValues);
         ProveMinimality(transcript, builder, layout, limbs, trainingSegments, limbClaims, trainingClaims);
         LigeroOpeningProof<E>[] limbOpenings = ClaimBatcher.Prove(transcript, builder, layout.Layout, [limbPolynomial], [limbState], limbClaims);
-        LigeroOpeningProof<E>[] trainingOpenings = ClaimBatcher.Prove(
-            transcript, builder, WeightCommitment.Layout(config), trainingPolynomials, trainingStates, trainingClaims);
+        (SegmentLayout trainingLayout, List<SegmentClaim<E>> snapshotClaims) = WeightCommitment.Batched(config, training.Parameters.Hiding, trainingClaims);
+        Goldilocks[][] trainingPolynomials = training.Parameters.Hiding ? trainingStates.Select(s => s.Evaluations).ToArray() : trainingLayout.Assemble(trainingSegments);
+        LigeroOpeningProof<E>[] trainingOpenings = ClaimBatcher.Prove(transcript, builder, trainingLayout, trainingPolynomials, trainingStates, snapshotClaims);
         LigeroOpeningProof<E>[] modelOpenings = ClaimBatcher.Prove(transcript, builder, setup.WeightLayout, model.Polynomials, model.States, modelClaims);
         if (builder.Masks is null)
         {
@@ -444,7 +444,7 @@ public static partial class ModelLinkArgument
             }
         }
 
-        foreach (int v in layout.Layout.NumVariables.Concat(WeightCommitment.Layout(training.Config).NumVariables).Concat(setup.WeightLayout.NumVariables))
+        foreach (int v in layout.Layout.NumVariables.Concat(training.WeightVariables).Concat(setup.WeightLayout.NumVariables))
         {
             entries += SumcheckMask<E>.Entries(v, 2);
         }

@@ -34,7 +34,9 @@ namespace Thestage.Proofs.Training;
 /// Recomposition at the same point. The prover sends <c>L̃_(g,k)(s_g)</c> and the verifier checks
 /// <c>P̃_g(s_g) + 2^(W−1) = Σ_k 2^(8k)·L̃_(g,k)(s_g)</c>; all limb claims are batched into one Ligero opening
 /// (<c>ClaimBatcher</c>) and each <c>P̃_g(s_g)</c> is opened against the snapshot's root <c>g</c> — the same number of
-/// openings as without the padding check. Reusing <c>s_g</c> is sound: <c>P_g</c> and the limbs are bound before the
+/// openings as without the padding check (a hiding run's snapshot polynomials are <see cref="SnapshotMaskLayout"/>'s, holding <c>P_g</c> as
+/// segment <c>g</c>: the opening is at that segment's Boolean prefix followed by <c>s_g</c>, <see cref="WeightCommitment.OpeningPoint"/>,
+/// and its Ligero term is the committed polynomial's). Reusing <c>s_g</c> is sound: <c>P_g</c> and the limbs are bound before the
 /// sumcheck challenges are drawn, so <c>s_g</c> is uniform with respect to their difference.
 /// </para>
 /// <para>
@@ -122,7 +124,7 @@ public static class SnapshotRangeArgument
     public static double SoundnessBits(TrainingTranscript training)
     {
         ArgumentNullException.ThrowIfNull(training);
-        int[] variables = [.. training.WeightVariables];
+        int[] variables = WeightCommitment.NumVariables(training.Config);
         (SegmentLayout layout, int limbs, int topBits) = LimbLayout(training.Config, variables, training.Parameters.Hiding);
         (int Segment, ulong Scale)[] columns = Columns(variables.Length, limbs, topBits);
         LookupColumnSpec[] specs = columns.Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
@@ -133,10 +135,10 @@ public static class SnapshotRangeArgument
             + Math.Pow(2.0, -LogUpArgument.SoundnessBits(
                 specs.Sum(c => 1L << c.LogSize), TableBits, LogUpLayout.Create(specs, TableBits).LogSize, field, committedMultiplicities: hiding, zeroKnowledge: hiding));
         double terms = columns.Length + (variables.Length * limbs) + (2.0 * limbVariables);
-        foreach (int v in variables)
+        for (int g = 0; g < variables.Length; g++)
         {
-            epsilon += Math.Pow(2.0, -training.Parameters.SoundnessBits(v, field));
-            terms += 5.0 * v; // zero-check: v (Schwartz–Zippel) + 3v (sumcheck); recomposition: v
+            epsilon += Math.Pow(2.0, -training.Parameters.SoundnessBits(training.WeightVariables[g], field)); // the committed polynomial's opening
+            terms += 5.0 * variables[g]; // zero-check: v (Schwartz–Zippel) + 3v (sumcheck); recomposition: v
         }
 
         if (hiding)
@@ -181,7 +183,7 @@ public static class SnapshotRangeArgument
         return ProofVerdict.Of(() =>
         {
             TrainingConfig config = training.Config;
-            int[] variables = [.. training.WeightVariables];
+            int[] variables = WeightCommitment.NumVariables(training.Config);
             (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, variables, training.Parameters.Hiding);
             var limbCommitment = new LigeroCommitment(proof.LimbRoot, layout.NumVariables[0]);
             Transcript transcript = Begin(training, proof.Snapshot, limbCommitment, hiding ? null : proof.MultiplicityArray);
@@ -230,7 +232,8 @@ public static class SnapshotRangeArgument
             for (int g = 0; g < polynomials; g++)
             {
                 ProofVerdict.Require(
-                    LigeroVerifier.Check(transcript, weights[g], training.Parameters, z[g], snapshotValues[g], proof.WeightOpeningArray[g]), $"opening of snapshot polynomial {g}");
+                    LigeroVerifier.Check(
+                        transcript, weights[g], training.Parameters, WeightCommitment.OpeningPoint(config, hiding, g, z[g]), snapshotValues[g], proof.WeightOpeningArray[g]), $"opening of snapshot polynomial {g}");
             }
 
             ProofVerdict.Require(masks is null || masks.Finish(transcript, proof.MaskOpenings), RejectionReason.Opening, "opening of the sumcheck masks");
@@ -252,7 +255,7 @@ public static class SnapshotRangeArgument
     {
         TrainingConfig config = training.Config;
         int polynomials = tables.Length;
-        int[] variables = [.. training.WeightVariables];
+        int[] variables = WeightCommitment.NumVariables(training.Config);
         (SegmentLayout layout, int limbs, int topBits) = LimbLayout(config, variables, training.Parameters.Hiding);
         ulong offset = 1UL << (config.WeightBits - 1);
         var limbSegments = new Goldilocks[polynomials * limbs][];
@@ -320,7 +323,7 @@ public static class SnapshotRangeArgument
         var weightOpenings = new LigeroOpeningProof<E>[polynomials];
         for (int g = 0; g < polynomials; g++)
         {
-            weightOpenings[g] = LigeroProver.Open(transcript, states[g], z[g], out _);
+            weightOpenings[g] = LigeroProver.Open(transcript, states[g], WeightCommitment.OpeningPoint(config, training.Parameters.Hiding, g, z[g]), out _);
         }
 
         if (builder.Masks is null)
@@ -343,7 +346,7 @@ public static class SnapshotRangeArgument
     /// <summary>The masking pool's chunk size for a hiding run's range proofs: the committed multiplicities, the zero-knowledge logUp's masks and layers, one degree-3 zero-check per snapshot polynomial and the limb batching.</summary>
     internal static int MaskChunkLogSize(TrainingTranscript training)
     {
-        int[] variables = [.. training.WeightVariables];
+        int[] variables = WeightCommitment.NumVariables(training.Config);
         (SegmentLayout layout, int limbs, int topBits) = LimbLayout(training.Config, variables, training.Parameters.Hiding);
         LookupColumnSpec[] specs = Columns(variables.Length, limbs, topBits).Select(c => new LookupColumnSpec(layout.LogSizeOf(c.Segment), c.Scale, 0)).ToArray();
         long entries = (1 << TableBits) + SumcheckMask<E>.Entries(layout.NumVariables[0], 2) + variables.Sum(v => (long)SumcheckMask<E>.Entries(v, 3));

@@ -125,12 +125,9 @@ public static class TrainingStepProver
             : StepRelations.ForProver(circuit, transcript, batch!.InputMatrix(circuit.LogWidths[0]), batch.Labels, witness, builder);
         relations.Run();
 
-        SegmentLayout weights = WeightCommitment.Layout(training.Config);
         LigeroOpeningProof<E>[] adviceOpening = ClaimBatcher.Prove(transcript, builder, layout, advice, [state], relations.Advice);
-        LigeroOpeningProof<E>[] before = ClaimBatcher.Prove(
-            transcript, builder, weights, weights.Assemble(witness.Before), beforeStates, relations.Before);
-        LigeroOpeningProof<E>[] after = ClaimBatcher.Prove(
-            transcript, builder, weights, weights.Assemble(witness.After), afterStates, relations.After);
+        LigeroOpeningProof<E>[] before = OpenSnapshot(transcript, builder, training, witness.Before, beforeStates, relations.Before);
+        LigeroOpeningProof<E>[] after = OpenSnapshot(transcript, builder, training, witness.After, afterStates, relations.After);
         if (builder.Masks is null)
         {
             return new TrainingStepProof(step, batch, state.Commitment.Root, [.. builder.Sumchecks], [.. builder.Values], adviceOpening, before, after);
@@ -150,6 +147,18 @@ public static class TrainingStepProver
         return new TrainingStepProof(
             step, batch, state.Commitment.Root, [.. builder.Sumchecks], [.. builder.Values], adviceOpening, before, after, [.. builder.Masks.Chunks], maskOpenings, datasetOpening,
             zeroKnowledge is not null);
+    }
+
+    /// <summary>
+    /// The batched opening of a snapshot's claims: on the plain polynomials, or for a hiding run on the committed
+    /// <see cref="SnapshotMaskLayout"/> polynomials (the claims lifted, the random segments making the opened value uniform).
+    /// </summary>
+    private static LigeroOpeningProof<E>[] OpenSnapshot(
+        Transcript transcript, ProofBuilder<E> builder, TrainingTranscript training, Goldilocks[][] segments, LigeroProverState[] states, IReadOnlyList<SegmentClaim<E>> claims)
+    {
+        (SegmentLayout layout, List<SegmentClaim<E>> lifted) = WeightCommitment.Batched(training.Config, training.Parameters.Hiding, claims);
+        Goldilocks[][] polynomials = training.Parameters.Hiding ? states.Select(s => s.Evaluations).ToArray() : layout.Assemble(segments);
+        return ClaimBatcher.Prove(transcript, builder, layout, polynomials, states, lifted);
     }
 
     /// <summary>The hidden-claims layout of a hiding run's step (<c>TSSP</c> v4, <see cref="StepZeroKnowledge"/>).</summary>

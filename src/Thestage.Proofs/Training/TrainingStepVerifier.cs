@@ -161,11 +161,12 @@ public static class TrainingStepVerifier
                 ? StepRelations.ForVerifier(circuit, transcript, TrainingStepProver.HiddenBatch(training, proof.Step, null), cursor, zeroKnowledge)
                 : StepRelations.ForVerifier(circuit, transcript, proof.Batch!.InputMatrix(circuit.LogWidths[0]), proof.Batch.Labels, cursor);
             relations.Run();
-            SegmentLayout weights = WeightCommitment.Layout(training.Config);
             var witness = new LigeroCommitment(proof.WitnessRoot, layout.NumVariables[0]);
             ClaimBatcher.Verify(transcript, cursor, layout, [witness], training.Parameters, relations.Advice, proof.WitnessOpening, "witness");
-            ClaimBatcher.Verify(transcript, cursor, weights, training.WeightCommitmentsAt(proof.Step), training.Parameters, relations.Before, proof.BeforeOpenings, "snapshot before");
-            ClaimBatcher.Verify(transcript, cursor, weights, training.WeightCommitmentsAt(proof.Step + 1), training.Parameters, relations.After, proof.AfterOpenings, "snapshot after");
+            (SegmentLayout before, List<SegmentClaim<E>> beforeClaims) = WeightCommitment.Batched(training.Config, training.Parameters.Hiding, relations.Before);
+            ClaimBatcher.Verify(transcript, cursor, before, training.WeightCommitmentsAt(proof.Step), training.Parameters, beforeClaims, proof.BeforeOpenings, "snapshot before");
+            (SegmentLayout after, List<SegmentClaim<E>> afterClaims) = WeightCommitment.Batched(training.Config, training.Parameters.Hiding, relations.After);
+            ClaimBatcher.Verify(transcript, cursor, after, training.WeightCommitmentsAt(proof.Step + 1), training.Parameters, afterClaims, proof.AfterOpenings, "snapshot after");
             if (training.HidesSamples)
             {
                 ClaimBatcher.Verify(

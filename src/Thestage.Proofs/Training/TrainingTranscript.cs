@@ -48,7 +48,7 @@ public sealed class TrainingTranscript
                 $"A hiding transcript commits its dataset with an opening budget in [1, {LigeroParameters.MaxOpeningBudget}] (one opening per step proof), a plain one with none; the weight parameters carry no budget.");
         }
 
-        int[] variables = WeightCommitment.NumVariables(config);
+        int[] variables = WeightCommitment.NumVariables(config, parameters.Hiding);
         int polynomials = variables.Length;
         if (weightRoots.Length < polynomials || weightRoots.Length > (MaxSteps + 1) * polynomials || weightRoots.Length % polynomials != 0)
         {
@@ -78,7 +78,7 @@ public sealed class TrainingTranscript
         ScheduleKey = BatchSchedule.Key(ConfigDigest, sampleCount, datasetRoot, WeightRootsOf(0));
         var writer = new ProofWriter();
         TrainingTranscriptSerializer.WriteBody(writer, this);
-        Digest = Hash(HidesSamples ? "thestage/training-transcript/v5"u8 : "thestage/training-transcript/v3"u8, writer.ToArray());
+        Digest = Hash(HidesSamples ? "thestage/training-transcript/v6"u8 : "thestage/training-transcript/v3"u8, writer.ToArray());
     }
 
     /// <summary>Gets the architecture and hyperparameters.</summary>
@@ -132,7 +132,7 @@ public sealed class TrainingTranscript
     /// <summary>Gets the number of variables of each weight polynomial (fixed by the architecture).</summary>
     public IReadOnlyList<int> WeightVariables => _weightVariables;
 
-    /// <summary>Gets the BLAKE2s digest of the whole transcript (domain <c>thestage/training-transcript/v3</c>; <c>…/v5</c> for a hiding run).</summary>
+    /// <summary>Gets the BLAKE2s digest of the whole transcript (domain <c>thestage/training-transcript/v3</c>; <c>…/v6</c> for a hiding run).</summary>
     public Digest256 Digest { get; }
 
     /// <summary>Gets the Ligero roots of snapshot <paramref name="index"/> (0 initial, <c>t + 1</c> after step <c>t</c>).</summary>

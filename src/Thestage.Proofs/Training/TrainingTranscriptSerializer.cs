@@ -28,13 +28,16 @@ namespace Thestage.Proofs.Training;
 /// Ligero commitment to the samples (<c>DatasetPolynomial</c>), followed by <c>u16</c> the dataset's opening budget
 /// <c>∈ [1, 256]</c>, and its trailer domain is <c>thestage/training-transcript/v5</c>. Plain runs are written as version 4, byte
 /// for byte as before; a version 4 with the hiding bit (a hiding run whose dataset was a Merkle root its step proofs opened) and a
-/// version 5 without it are rejected.
+/// version 5 without it are rejected. Version 6 (same layout; trailer domain <c>thestage/training-transcript/v6</c>) replaced version 5
+/// as the hiding run's: its snapshot roots commit <see cref="SnapshotMaskLayout"/>'s polynomials (the plain snapshot beside a random
+/// segment per opening role, one more variable), so a step proof's and the link's batched snapshot openings reveal uniform values.
+/// Version 5 is refused with a message saying why (its snapshots have no random segments: re-record the run).
 /// </para>
 /// </remarks>
 public static class TrainingTranscriptSerializer
 {
     private const ushort Version = 4;
-    private const ushort HidingVersion = 5;
+    private const ushort HidingVersion = 6;
 
     private static ReadOnlySpan<byte> Magic => "TSTT"u8;
 
@@ -70,6 +73,12 @@ public static class TrainingTranscriptSerializer
                 "TSTT version 2 is no longer accepted: it packed all layers into one weight polynomial. Re-record the run (version 3 commits the largest layer separately).");
         }
 
+        if (version == 5)
+        {
+            throw new ProofFormatException(
+                "TSTT version 5 is no longer accepted: its snapshot commitments have no random segments, so every batched snapshot opening revealed a plain value. Re-record the run (version 6).");
+        }
+
         var reader = new ProofReader(bytes);
         version = reader.ReadHeader(Magic, 3, HidingVersion);
         int widthCount = reader.ReadUInt16();
@@ -94,18 +103,18 @@ public static class TrainingTranscriptSerializer
         int queries = reader.ReadUInt32(0, LigeroParameters.MaxColumnQueries);
         if (version == 3 && (logBlowup & LigeroParameters.EncodedHidingFlag) != 0)
         {
-            throw new ProofFormatException("TSTT version 3 has no hiding commitments; a hiding transcript is version 5.");
+            throw new ProofFormatException("TSTT version 3 has no hiding commitments; a hiding transcript is version 6.");
         }
 
         if (version == 4 && (logBlowup & LigeroParameters.EncodedHidingFlag) != 0)
         {
             throw new ProofFormatException(
-                "TSTT version 4 with hiding commitments is no longer accepted: its dataset is a Merkle root whose step proofs open the samples. Re-record the run (version 5 commits the samples hiding and proves them).");
+                "TSTT version 4 with hiding commitments is no longer accepted: its dataset is a Merkle root whose step proofs open the samples. Re-record the run (version 6 commits the samples hiding and proves them).");
         }
 
         if (version == HidingVersion && (logBlowup & LigeroParameters.EncodedHidingFlag) == 0)
         {
-            throw new ProofFormatException("TSTT version 5 is a hiding run's; a plain transcript is version 4.");
+            throw new ProofFormatException("TSTT version 6 is a hiding run's; a plain transcript is version 4.");
         }
 
         TrainingConfig config;

@@ -47,6 +47,30 @@ internal static class WeightCommitment
 
     public static int[] NumVariables(TrainingConfig config) => Layout(config).NumVariables;
 
+    /// <summary>The committed polynomials' numbers of variables: <see cref="Layout"/>'s, or for a hiding run <see cref="SnapshotMaskLayout"/>'s.</summary>
+    public static int[] NumVariables(TrainingConfig config, bool hiding) => hiding ? SnapshotMaskLayout.Create(config).Layout.NumVariables : NumVariables(config);
+
+    /// <summary>
+    /// The layout a batched opening of a snapshot reads (<see cref="ClaimBatcher"/>) and its claims on <see cref="Layout"/>'s segments
+    /// lifted into it: the plain layout and claims, or for a hiding run <see cref="SnapshotMaskLayout.Layout"/> and the lifted claims.
+    /// </summary>
+    public static (SegmentLayout Layout, List<SegmentClaim<T>> Claims) Batched<T>(TrainingConfig config, bool hiding, IEnumerable<SegmentClaim<T>> claims)
+        where T : struct, IExtensionField<T>
+    {
+        if (!hiding)
+        {
+            return (Layout(config), claims.ToList());
+        }
+
+        SnapshotMaskLayout masks = SnapshotMaskLayout.Create(config);
+        return (masks.Layout, claims.Select(masks.Lift).ToList());
+    }
+
+    /// <summary>The point at which committed polynomial <paramref name="polynomial"/> is opened for the plain <c>P̃_g(z)</c> (<paramref name="z"/> itself for a plain run).</summary>
+    public static T[] OpeningPoint<T>(TrainingConfig config, bool hiding, int polynomial, T[] z)
+        where T : struct, IExtensionField<T> =>
+        hiding ? SnapshotMaskLayout.Create(config).Point<T>(polynomial, z) : z;
+
     public static Goldilocks[][] Evaluations(FixedPointWeights weights) => Layout(weights.Config).Assemble(Segments(weights));
 
     /// <summary>Gets the segments before packing: per layer <c>l</c>, segment <c>2l</c> the padded weight matrix and <c>2l + 1</c> the padded biases.</summary>
@@ -81,8 +105,21 @@ internal static class WeightCommitment
         return segments;
     }
 
-    public static LigeroProverState[] Commit(FixedPointWeights weights, LigeroParameters parameters, ISaltSource? salts) =>
-        Evaluations(weights).Select(table => LigeroProver.Commit(table, parameters, salts)).ToArray();
+    /// <summary>
+    /// Commits a snapshot: its plain polynomials (<see cref="Evaluations"/>), or for hiding parameters those of
+    /// <see cref="SnapshotMaskLayout"/>, whose random segments are drawn from <paramref name="salts"/> before the Ligero salts.
+    /// </summary>
+    public static LigeroProverState[] Commit(FixedPointWeights weights, LigeroParameters parameters, ISaltSource? salts)
+    {
+        Goldilocks[][] tables = Evaluations(weights);
+        if (parameters.Hiding)
+        {
+            salts ??= RandomSaltSource.Instance;
+            tables = SnapshotMaskLayout.Create(weights.Config).Polynomials(tables, salts);
+        }
+
+        return tables.Select(table => LigeroProver.Commit(table, parameters, salts)).ToArray();
+    }
 
     /// <summary>
     /// The roots <see cref="Commit"/> would give (drawing the same salts), from pooled tables written in place: what a recorded run
@@ -90,6 +127,11 @@ internal static class WeightCommitment
     /// </summary>
     public static Digest256[] Roots(FixedPointWeights weights, LigeroParameters parameters, ISaltSource salts)
     {
+        if (parameters.Hiding)
+        {
+            return Commit(weights, parameters, salts).Select(state => state.Commitment.Root).ToArray();
+        }
+
         SegmentLayout layout = Layout(weights.Config);
         var roots = new Digest256[layout.NumVariables.Length];
         for (int g = 0; g < roots.Length; g++)

@@ -73,7 +73,7 @@ public sealed class HiddenSampleAttackTests
         Assert.Equal(1, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(sampleCount)));
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(sampleCount), TrainingDataset.MaxSamples);
         var digest = new Org.BouncyCastle.Crypto.Digests.Blake2sDigest(256);
-        digest.BlockUpdate("thestage/training-transcript/v5"u8);
+        digest.BlockUpdate("thestage/training-transcript/v6"u8);
         digest.BlockUpdate(bytes, 6, bytes.Length - 6 - Digest256.Length);
         digest.DoFinal(bytes, bytes.Length - Digest256.Length);
         Assert.Contains("statement is invalid", Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(bytes)).Message);

@@ -10,7 +10,7 @@ using E = Thestage.Proofs.Fields.GoldilocksExt2;
 namespace Thestage.Proofs.Tests.Training;
 
 /// <summary>
-/// A hiding run commits its samples with hiding Ligero (<c>TSTT</c> v5) and its step proofs (<c>TSSP</c> v3) prove the claims on
+/// A hiding run commits its samples with hiding Ligero (<c>TSTT</c> v6) and its step proofs (<c>TSSP</c> v3) prove the claims on
 /// the batch's features and labels by gather sumchecks and one dataset opening instead of opening the samples: honest runs verify
 /// in both modes, every new field is bound, and the formats refuse the downgrades (opened samples, a hiding run without a hiding
 /// dataset commitment).
@@ -30,7 +30,7 @@ public sealed class HiddenSampleStepTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Throws<InvalidOperationException>(() => run.Dataset.Open(0, out _));
 
         byte[] transcriptBytes = TrainingTranscriptSerializer.Serialize(run.Transcript);
-        Assert.Equal(5, BinaryPrimitives.ReadUInt16LittleEndian(transcriptBytes.AsSpan(4)));
+        Assert.Equal(6, BinaryPrimitives.ReadUInt16LittleEndian(transcriptBytes.AsSpan(4)));
         TrainingTranscript transcript = TrainingTranscriptSerializer.Deserialize(transcriptBytes);
         Assert.Equal(run.Transcript.Digest, transcript.Digest);
         Assert.Equal(3, transcript.DatasetOpeningBudget);
@@ -157,13 +157,13 @@ public sealed class HiddenSampleStepTests(Xunit.Abstractions.ITestOutputHelper o
         }
 
         // A hiding transcript with a plain (Merkle) dataset: TSTT v4 with the hiding bit, as earlier hiding runs were written, is
-        // refused; so is a v5 without the hiding bit, a v5 whose budget is 0 or changed, and such a transcript in memory.
+        // refused; so is a v6 without the hiding bit, a v6 whose budget is 0 or changed, and such a transcript in memory.
         byte[] transcript = TrainingTranscriptSerializer.Serialize(run.Transcript);
         byte[] v4 = (byte[])transcript.Clone();
         BinaryPrimitives.WriteUInt16LittleEndian(v4.AsSpan(4), 4);
         Assert.Contains("version 4 with hiding", Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(v4)).Message);
         byte[] plainBytes = TrainingTranscriptSerializer.Serialize(plain.Transcript);
-        BinaryPrimitives.WriteUInt16LittleEndian(plainBytes.AsSpan(4), 5);
+        BinaryPrimitives.WriteUInt16LittleEndian(plainBytes.AsSpan(4), 6);
         Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(plainBytes));
         int budgetOffset = 6 + 2 + (4 * Config.LayerSizes.Count) + 4 + (4 * 2) + 8 + 2 + 4 + 32 + 4 + 32;
         Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(transcript.AsSpan(budgetOffset)));

@@ -181,7 +181,8 @@ public sealed class SnapshotPaddingTests
     internal static (TrainingTranscript Transcript, LigeroProverState[] States) Recommit(TrainingTranscript honest, int snapshot, Goldilocks[][] tables, int salt)
     {
         var salts = new SeededSaltSource(salt);
-        LigeroProverState[] states = tables.Select(t => LigeroProver.Commit(t, honest.Parameters, salts)).ToArray();
+        Goldilocks[][] committed = honest.Parameters.Hiding ? SnapshotMaskLayout.Create(honest.Config).Polynomials(tables, salts) : tables;
+        LigeroProverState[] states = committed.Select(t => LigeroProver.Commit(t, honest.Parameters, salts)).ToArray();
         Digest256[] roots = [.. honest.WeightRoots];
         for (int g = 0; g < states.Length; g++)
         {

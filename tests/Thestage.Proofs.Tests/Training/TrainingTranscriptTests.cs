@@ -110,7 +110,7 @@ public sealed class TrainingTranscriptTests
         Assert.Contains("version 2 is no longer accepted", e.Message, StringComparison.Ordinal);
 
         byte[] future = (byte[])bytes.Clone();
-        BinaryPrimitives.WriteUInt16LittleEndian(future.AsSpan(4), 5);
+        BinaryPrimitives.WriteUInt16LittleEndian(future.AsSpan(4), 7);
         Assert.Throws<ProofFormatException>(() => TrainingTranscriptSerializer.Deserialize(future));
     }
 
