@@ -203,17 +203,24 @@ public static partial class InferenceProver
     }
 
     /// <summary>
-    /// The witness segments (the plan's, then the derived ones of <see cref="ZeroKnowledgeLayout.DerivedTables"/>) followed by the masks of <see cref="ZeroKnowledgeLayout"/> (per masked read, <see cref="MaskedExtension.Entries"/>
-    /// uniform base entries, the rest of its segment zero) and its random segment (two uniform base entries), drawn fresh from
-    /// <paramref name="salts"/> (<see cref="RandomSaltSource"/> by default).
+    /// The witness segments (the plan's, then the derived ones of <see cref="ZeroKnowledgeLayout.DerivedTables"/>) followed by the masks and the
+    /// random segment of <paramref name="layout"/> (<see cref="AppendMasks"/>).
     /// </summary>
-    private static Goldilocks[][] WithMasks(ZeroKnowledgeLayout layout, Goldilocks[][] advice, ISaltSource? salts)
+    private static Goldilocks[][] WithMasks(ZeroKnowledgeLayout layout, Goldilocks[][] advice, ISaltSource? salts) =>
+        AppendMasks(layout.Layout, layout.MaskVariables, [.. advice], salts);
+
+    /// <summary>
+    /// Appends to <paramref name="segments"/> (a witness's segments in <paramref name="layout"/>'s order) one mask segment per entry of
+    /// <paramref name="maskVariables"/> (<see cref="MaskedExtension.Entries"/> uniform base entries, the rest of its segment zero) and the random
+    /// segment (two uniform base entries), drawn fresh from <paramref name="salts"/> (<see cref="RandomSaltSource"/> by default): the layout of
+    /// a zero-knowledge witness, inference's (<see cref="ZeroKnowledgeLayout"/>) and a training step's (<c>StepZeroKnowledge</c>).
+    /// </summary>
+    internal static Goldilocks[][] AppendMasks(SegmentLayout layout, IEnumerable<int> maskVariables, List<Goldilocks[]> segments, ISaltSource? salts)
     {
         var words = new LigeroMasking.SaltWords(salts ?? RandomSaltSource.Instance);
-        var segments = new List<Goldilocks[]>(advice);
-        foreach (int v in layout.MaskVariables)
+        foreach (int v in maskVariables)
         {
-            var mask = new Goldilocks[1 << layout.Layout.LogSizeOf(segments.Count)];
+            var mask = new Goldilocks[1 << layout.LogSizeOf(segments.Count)];
             for (int i = 0; i < MaskedExtension.Entries(v); i++)
             {
                 mask[i] = Goldilocks.Sample(words);

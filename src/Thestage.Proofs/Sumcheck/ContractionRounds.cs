@@ -70,7 +70,7 @@ internal sealed class ContractionRounds<T>
         for (int k = 0; k < _factors.Length; k++)
         {
             int[] sorted = [.. variables[k].Order()];
-            T[] values = sorted.AsSpan().SequenceEqual(variables[k]) ? ownTables[k] : Own(Transpose(ownTables[k], variables[k], sorted));
+            T[] values = sorted.AsSpan().SequenceEqual(variables[k]) ? ownTables[k] : Own(Expand(ownTables[k], variables[k], sorted));
             _factors[k] = new Table(values, sorted, Shared: true);
         }
 
@@ -124,30 +124,14 @@ internal sealed class ContractionRounds<T>
         _allocated.Clear();
     }
 
-    /// <summary>A table's values over other variables <paramref name="target"/> (sorted, a superset of <paramref name="variables"/>, sorted): replicated.</summary>
+    /// <summary>
+    /// A table's values over the variables <paramref name="target"/> (a superset of <paramref name="variables"/>, both indexed first most
+    /// significant): replicated over the ones it lacks, and re-indexed (transposed) when the order differs.
+    /// </summary>
     internal static T[] Expand(ReadOnlySpan<T> table, ReadOnlySpan<int> variables, ReadOnlySpan<int> target)
     {
         int[] shifts = Shifts(variables, target);
         var result = new T[1 << target.Length];
-        for (int i = 0; i < result.Length; i++)
-        {
-            int index = 0;
-            foreach (int shift in shifts)
-            {
-                index = (index << 1) | ((i >> shift) & 1);
-            }
-
-            result[i] = table[index];
-        }
-
-        return result;
-    }
-
-    /// <summary>A table indexed by <paramref name="from"/> (first most significant) re-indexed by the same variables in the order <paramref name="to"/>.</summary>
-    private static T[] Transpose(ReadOnlySpan<T> table, ReadOnlySpan<int> from, ReadOnlySpan<int> to)
-    {
-        int[] shifts = Shifts(from, to);
-        var result = new T[table.Length];
         for (int i = 0; i < result.Length; i++)
         {
             int index = 0;
@@ -279,7 +263,7 @@ internal sealed class ContractionRounds<T>
             if (Array.IndexOf(second ? _k : _a, round) >= 0)
             {
                 T[] raw = SumcheckProver.EvaluateRound(arrays, length / 2);
-                T[] termValues = Extend(raw, degree);
+                T[] termValues = SumcheckProver.Extend(raw, degree);
                 for (int t = 0; t <= degree; t++)
                 {
                     values[t] += scale * termValues[t];
@@ -321,23 +305,6 @@ internal sealed class ContractionRounds<T>
         }
 
         private static bool Touches(Table factor, int[] variables) => factor.Variables.Any(v => Array.IndexOf(variables, v) >= 0);
-
-        private static T[] Extend(T[] values, int degree)
-        {
-            if (values.Length == degree + 1)
-            {
-                return values;
-            }
-
-            var extended = new T[degree + 1];
-            values.CopyTo(extended, 0);
-            for (int t = values.Length; t <= degree; t++)
-            {
-                extended[t] = UnivariatePolynomial.EvaluateFromNodeValues<T>(values, T.FromUInt64((ulong)t));
-            }
-
-            return extended;
-        }
 
         /// <summary>
         /// The split of <paramref name="union"/> into <c>A = union[..s]</c> and <c>K = union[s..]</c>: among the splits where every variable of <c>A</c>

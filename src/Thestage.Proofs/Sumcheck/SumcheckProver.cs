@@ -294,7 +294,7 @@ public static partial class SumcheckProver
     }
 
     /// <summary>A round polynomial's values at <c>0 … K</c> extended to <c>0 … degree</c> (the same array when no extension is needed).</summary>
-    private static T[] Extend<T>(T[] values, int degree)
+    internal static T[] Extend<T>(T[] values, int degree)
         where T : struct, IExtensionField<T>
     {
         if (values.Length == degree + 1)

@@ -138,22 +138,8 @@ internal sealed class StepZeroKnowledge
     /// </summary>
     public Goldilocks[][] Segments(StepCircuit circuit, Goldilocks[][] advice, ISaltSource? salts)
     {
-        var words = new LigeroMasking.SaltWords(salts ?? RandomSaltSource.Instance);
         var segments = new List<Goldilocks[]>(advice) { [circuit.Multiplicities] = new Goldilocks[advice[circuit.Multiplicities].Length] };
-        foreach (int v in MaskVariables)
-        {
-            var mask = new Goldilocks[1 << Layout.LogSizeOf(segments.Count)];
-            for (int i = 0; i < MaskedExtension.Entries(v); i++)
-            {
-                mask[i] = Goldilocks.Sample(words);
-            }
-
-            segments.Add(mask);
-        }
-
-        segments.Add([Goldilocks.Sample(words), Goldilocks.Sample(words)]);
-        words.Clear();
-        return [.. segments];
+        return InferenceProver.AppendMasks(Layout, MaskVariables, segments, salts);
     }
 
     /// <summary>Builds the layout of a hiding run's step (<paramref name="circuit"/> built with a hidden batch).</summary>
