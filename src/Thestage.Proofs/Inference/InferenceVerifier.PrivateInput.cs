@@ -77,7 +77,7 @@ public static partial class InferenceVerifier
         ArgumentNullException.ThrowIfNull(policy);
         if (outputs is null || outputs.Count != input.Batch || !commitment.Parameters.Hiding || !input.Parameters.Hiding || input.OpeningBudget == 0
             || !input.InputShape.Equals(commitment.InputShape) || input.InputBits != commitment.InputBits
-            || !ValidStatement(commitment, [.. outputs.Select(_ => new int[commitment.InputShape.Size])], outputs))
+            || !ValidStatement(commitment, UnsentInputs(commitment, outputs.Count), outputs))
         {
             return ProofVerdict.Reject(RejectionReason.Statement);
         }
@@ -178,5 +178,15 @@ public static partial class InferenceVerifier
         ArgumentNullException.ThrowIfNull(input);
         CircuitPlan plan = commitment.Plan(input.Batch);
         return PlanSoundnessBits(commitment, plan, [new SumcheckMaskChunk(default, InferenceProver.MaskChunkLogSize(plan, input.Layout, commitment))], input);
+    }
+
+    /// <summary>
+    /// The inputs <see cref="ValidStatement"/> checks for a private input: one shared zero sample repeated (the samples are committed, not
+    /// sent), so that a hostile commitment's declared batch costs no allocation per sample of the model's input size.
+    /// </summary>
+    private static int[][] UnsentInputs(ModelCommitment commitment, int count)
+    {
+        int[] zero = new int[commitment.InputShape.Size];
+        return count is > 0 and <= 1 << WeightMaskLayout.MaxLogBatch ? Enumerable.Repeat(zero, count).ToArray() : [];
     }
 }
