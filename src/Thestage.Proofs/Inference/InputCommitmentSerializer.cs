@@ -12,9 +12,10 @@ namespace Thestage.Proofs.Inference;
 /// one sample, no masks) is still read.
 /// </summary>
 /// <remarks>
-/// Every field is range-checked before anything is built; the padded input tensor must hold at most
-/// <see cref="ModelCommitment.MaxPaddedEntries"/> entries (checked by arithmetic on the shape), and the number of variables must be
-/// the one the shape, width and budget lay out (<c>InputLayout</c>); plain (non-hiding) commitments and commitments without a
+/// Every field is range-checked before anything is built; each sample's padded input must hold at most
+/// <see cref="ModelCommitment.MaxPaddedEntries"/> entries (checked by arithmetic on the shape), the whole layout (samples, masks) at most
+/// <c>2^30</c> (<see cref="SegmentLayout"/>), and the number of variables must be the one the shape, width, samples and budget lay out
+/// (<c>InputLayout</c>); plain (non-hiding) commitments and commitments without a
 /// budget are refused: an input commitment exists to be opened without revealing the input, several times. Anything else, and
 /// trailing bytes, raise <see cref="ProofFormatException"/>.
 /// </remarks>
